@@ -1,0 +1,117 @@
+"""The ``otbill`` command line: thin wrappers that parse input, call the core and render output."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import sys
+from typing import Annotated, NoReturn
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from otbill import units as units_engine
+from otbill.codes import cpt
+from otbill.errors import CodeError, UnitsError
+
+__all__ = ["app", "main"]
+
+app = typer.Typer(
+    name="otbill",
+    help="otbill: billing engine for occupational-therapy practices.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+)
+
+
+@app.callback()
+def root() -> None:
+    """otbill: billing engine for occupational-therapy practices."""
+
+
+def fail(message: str) -> NoReturn:
+    """Bad input: one line on stderr and exit status 2."""
+    sys.stderr.write(f"otbill: error: {message}\n")
+    raise typer.Exit(2)
+
+
+def parse_date(value: str | None, option: str) -> dt.date | None:
+    if value is None:
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        fail(f"{option} {value!r}: expected a date as YYYY-MM-DD")
+
+
+def parse_segment(argument: str) -> tuple[str, int]:
+    """``97110=38`` → ("97110", 38); minutes must be a whole number of 0 or more."""
+    code, sep, minutes = argument.partition("=")
+    if not sep or not code.strip():
+        fail(f"argument {argument!r}: expected CODE=MINUTES, e.g. 97110=38")
+    text = minutes.strip()
+    if not text.lstrip("-").isdigit():
+        fail(f"argument {argument!r}: minutes must be a whole number, got {minutes!r}")
+    if int(text) < 0:
+        fail(f"argument {argument!r}: minutes cannot be negative")
+    return code.strip(), int(text)
+
+
+def units_json(result: units_engine.UnitsResult) -> dict[str, object]:
+    return {
+        "method": result.method.value,
+        "total_timed_minutes": result.total_timed_minutes,
+        "total_units": result.total_units,
+        "lines": [
+            {"code": ln.code, "minutes": ln.minutes, "units": ln.units, "timed": ln.timed}
+            for ln in result.lines
+        ],
+        "tie": result.tie,
+        "explanation": result.explanation,
+    }
+
+
+def render_units(result: units_engine.UnitsResult, console: Console) -> None:
+    table = Table(title=f"Units by the {result.method.value} method")
+    for column in ("Code", "Minutes", "Timed", "Units"):
+        table.add_column(column, justify="left" if column == "Code" else "right")
+    for ln in result.lines:
+        table.add_row(ln.code, str(ln.minutes), "yes" if ln.timed else "no", str(ln.units))
+    table.caption = f"{result.total_timed_minutes} timed minutes → {result.total_units} timed units"
+    console.print(table)
+    for step in result.explanation:
+        console.print(f"• {step}", highlight=False)
+
+
+@app.command("units")
+def units_command(
+    segments: Annotated[list[str], typer.Argument(help="CODE=MINUTES, e.g. 97110=38 97140=9")],
+    method: Annotated[str, typer.Option(help="cms (Medicare 8-minute rule) or per-code")] = "cms",
+    date: Annotated[str | None, typer.Option(help="date of service, YYYY-MM-DD")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="print one JSON object")] = False,
+) -> None:
+    """Billing units for one patient's date of service."""
+    if method not in {m.value for m in units_engine.Method}:
+        fail(f"--method {method!r}: expected cms or per-code")
+    on = parse_date(date, "--date")
+    parsed = [parse_segment(argument) for argument in segments]
+    for argument, (code, _) in zip(segments, parsed, strict=True):
+        try:
+            cpt.lookup(code, on)
+        except CodeError as exc:
+            fail(f"argument {argument!r}: {exc}")
+    try:
+        result = units_engine.compute_units(parsed, method, on)
+    except UnitsError as exc:
+        fail(str(exc))
+    if as_json:
+        typer.echo(json.dumps(units_json(result), indent=2, ensure_ascii=False))
+    else:
+        render_units(result, Console())
+
+
+def main() -> None:
+    app()

@@ -1,0 +1,215 @@
+"""The CPT/HCPCS catalog of therapy codes, versioned by effective date.
+
+The table lives in ``codes/data/cpt_catalog.csv`` (see ``codes/data/SOURCES.md``): for each code, whether
+it is timed (15-minute units under the 8-minute rule), untimed (one unit per day), or counted in other
+time units; the disciplines whose scope it fits; whether it is an evaluation or re-evaluation; its
+Medicare status; and the dates it is in force. Descriptions are our own words: CPT descriptors belong
+to the AMA and are not shipped.
+
+>>> lookup("97530").timed
+True
+>>> lookup("97165").evaluation
+'eval'
+>>> validate("97127", dt.date(2025, 2, 14))
+Traceback (most recent call last):
+...
+otbill.errors.CodeNotEffective: CPT/HCPCS '97127': deleted; last in force 2019-12-31
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import enum
+import functools
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from importlib import resources
+
+from otbill.errors import CodeNotEffective, MalformedCode, UnknownCode
+
+__all__ = [
+    "Basis",
+    "CodeInfo",
+    "all_codes",
+    "compact",
+    "describe",
+    "is_valid",
+    "lookup",
+    "on_medicare_telehealth_list",
+    "validate",
+]
+
+CODE_SET = "CPT/HCPCS"
+# CPT category I (5 digits), category II/III (4 digits + F/T/U), HCPCS level II (letter + 4 digits).
+_SHAPE = re.compile(r"^(?:\d{4}[0-9FTU]|[A-V]\d{4})$")
+
+
+class Basis(enum.StrEnum):
+    """How a code's units follow from time."""
+
+    TIMED = "timed"  # each 15 minutes; CMS pools these under the 8-minute rule
+    UNTIMED = "untimed"  # one unit per date of service, whatever the minutes
+    PER_TIME = "per-time"  # other time units (hours, 20 or 30 minutes), counted per code
+    OTHER = "other"  # units not from time (area, device-supply period)
+
+
+@dataclass(frozen=True, slots=True)
+class CodeInfo:
+    """One version of one code in the catalog."""
+
+    code: str
+    basis: Basis
+    unit_minutes: int | None
+    first_unit_minutes: int | None
+    disciplines: frozenset[str]
+    evaluation: str | None  # "eval", "reeval" or None
+    max_units_day: int | None
+    medicare_status: str | None
+    effective_from: dt.date | None
+    effective_to: dt.date | None
+    description: str
+    source: str
+
+    @property
+    def timed(self) -> bool:
+        """True for 15-minute codes, whose minutes count toward the day's total timed minutes."""
+        return self.basis is Basis.TIMED
+
+    @property
+    def is_evaluation(self) -> bool:
+        return self.evaluation is not None
+
+    @property
+    def medicare_bundled(self) -> bool:
+        """Status B in the PFS file: Medicare never pays it separately (e.g. 97010 hot/cold packs)."""
+        return self.medicare_status == "B"
+
+    def in_scope(self, discipline: str) -> bool:
+        return discipline.upper() in self.disciplines
+
+    def effective_on(self, on: dt.date) -> bool:
+        started = self.effective_from is None or self.effective_from <= on
+        return started and (self.effective_to is None or on <= self.effective_to)
+
+
+def compact(value: str) -> str:
+    """Strip blanks and upper-case: ``" g0283 "`` -> ``"G0283"``."""
+    return value.strip().upper()
+
+
+def _date(text: str) -> dt.date | None:
+    return dt.date.fromisoformat(text) if text else None
+
+
+def _int(text: str) -> int | None:
+    return int(text) if text else None
+
+
+def _read_rows(name: str) -> Iterator[dict[str, str]]:
+    text = (resources.files("otbill.codes") / "data" / name).read_text(encoding="utf-8")
+    lines = (line for line in text.splitlines() if line and not line.startswith("#"))
+    yield from csv.DictReader(lines)
+
+
+def _parse(row: dict[str, str]) -> CodeInfo:
+    return CodeInfo(
+        code=row["code"],
+        basis=Basis(row["basis"]),
+        unit_minutes=_int(row["unit_minutes"]),
+        first_unit_minutes=_int(row["first_unit_minutes"]),
+        disciplines=frozenset(row["disciplines"].split(";")),
+        evaluation=row["evaluation"] or None,
+        max_units_day=_int(row["max_units_day"]),
+        medicare_status=row["medicare_status"] or None,
+        effective_from=_date(row["effective_from"]),
+        effective_to=_date(row["effective_to"]),
+        description=row["description"],
+        source=row["source"],
+    )
+
+
+@functools.cache
+def _catalog() -> dict[str, tuple[CodeInfo, ...]]:
+    """Every version of every code, newest first (a code may be deleted and later revived)."""
+    versions: dict[str, list[CodeInfo]] = {}
+    for row in _read_rows("cpt_catalog.csv"):
+        info = _parse(row)
+        versions.setdefault(info.code, []).append(info)
+    return {
+        code: tuple(sorted(infos, key=lambda i: i.effective_from or dt.date.min, reverse=True))
+        for code, infos in versions.items()
+    }
+
+
+@functools.cache
+def _telehealth() -> dict[str, tuple[tuple[dt.date | None, dt.date | None], ...]]:
+    windows: dict[str, list[tuple[dt.date | None, dt.date | None]]] = {}
+    for row in _read_rows("medicare_telehealth.csv"):
+        windows.setdefault(row["code"], []).append(
+            (_date(row["effective_from"]), _date(row["effective_to"]))
+        )
+    return {code: tuple(w) for code, w in windows.items()}
+
+
+def _not_effective(info: CodeInfo, on: dt.date) -> CodeNotEffective:
+    if info.effective_to is not None and on > info.effective_to:
+        reason = f"deleted; last in force {info.effective_to.isoformat()}"
+    else:
+        start = info.effective_from.isoformat() if info.effective_from else "later"
+        reason = f"not yet in force on {on.isoformat()}; effective from {start}"
+    return CodeNotEffective(CODE_SET, info.code, reason, on)
+
+
+def lookup(value: str, on: dt.date | None = None) -> CodeInfo:
+    """The catalog entry for a code, in force on ``on`` when a date is given.
+
+    Raises MalformedCode, UnknownCode or CodeNotEffective, each naming the code.
+    Without a date, the newest version is returned whatever its dates.
+    """
+    code = compact(value)
+    versions = _catalog().get(code)
+    if versions is None:
+        if not _SHAPE.match(code):
+            raise MalformedCode(
+                CODE_SET, value, "not a CPT (5 characters) or HCPCS (letter + 4) code"
+            )
+        raise UnknownCode(CODE_SET, code, "not in otbill's therapy code catalog")
+    if on is None:
+        return versions[0]
+    for info in versions:
+        if info.effective_on(on):
+            return info
+    raise _not_effective(versions[0], on)
+
+
+def validate(value: str, on: dt.date | None = None) -> str:
+    """The compact code when it is known (and in force on ``on``); raises otherwise."""
+    return lookup(value, on).code
+
+
+def is_valid(value: str, on: dt.date | None = None) -> bool:
+    try:
+        lookup(value, on)
+    except (MalformedCode, UnknownCode, CodeNotEffective):
+        return False
+    return True
+
+
+def describe(value: str) -> str:
+    """A short description in otbill's own words."""
+    return lookup(value).description
+
+
+def all_codes() -> list[CodeInfo]:
+    """The newest version of every catalog code, sorted by code."""
+    return [versions[0] for _, versions in sorted(_catalog().items())]
+
+
+def on_medicare_telehealth_list(value: str, on: dt.date) -> bool:
+    """Whether Medicare pays the code by telehealth on that date of service."""
+    windows = _telehealth().get(compact(value), ())
+    return any(
+        (start is None or start <= on) and (end is None or on <= end) for start, end in windows
+    )

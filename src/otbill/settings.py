@@ -1,0 +1,35 @@
+"""Settings from one place: the environment (``OTBILL_*``), with documented defaults."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+import platformdirs
+
+__all__ = ["Settings", "load_settings"]
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Where otbill keeps its files and its database.
+
+    ``data_dir``: ``OTBILL_DATA_DIR``, default the user's data directory (``~/.local/share/otbill``).
+    Imported CMS reference tables (NCCI, MUE, RVU, GPCI) are stored under ``data_dir / "refdata"``.
+    ``database_url``: ``OTBILL_DATABASE_URL``, default an SQLite file ``otbill.db`` in ``data_dir``.
+    """
+
+    data_dir: Path
+    database_url: str
+
+    @property
+    def refdata_dir(self) -> Path:
+        return self.data_dir / "refdata"
+
+
+def load_settings(environ: dict[str, str] | None = None) -> Settings:
+    env = os.environ if environ is None else environ
+    data_dir = Path(env.get("OTBILL_DATA_DIR") or platformdirs.user_data_dir("otbill"))
+    database_url = env.get("OTBILL_DATABASE_URL") or f"sqlite:///{data_dir / 'otbill.db'}"
+    return Settings(data_dir=data_dir, database_url=database_url)
