@@ -20,8 +20,8 @@ run: $(STAMP)
 	$(BIN)/otbill units --method cms 97110=38 97140=9 97165=45
 
 lint: $(STAMP)
-	$(BIN)/ruff check src tests bench
-	$(BIN)/ruff format --check src tests bench
+	$(BIN)/ruff check src tests bench scripts
+	$(BIN)/ruff format --check src tests bench scripts
 
 typecheck: $(STAMP)
 	$(BIN)/mypy

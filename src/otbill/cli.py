@@ -14,6 +14,7 @@ from rich.table import Table
 from otbill import units as units_engine
 from otbill.codes import cpt
 from otbill.errors import CodeError, UnitsError
+from otbill.refdata.cli import app as refdata_app
 
 __all__ = ["app", "main"]
 
@@ -24,6 +25,11 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
     rich_markup_mode=None,
+)
+
+
+app.add_typer(
+    refdata_app, name="refdata", help="Import and list CMS reference tables (NCCI, MUE, RVU, GPCI)."
 )
 
 

@@ -1,0 +1,156 @@
+"""What a rule may read besides the claim: the payer profile, the reference tables, today's date,
+the rest of the batch, and facts computed once per claim (code entries, units by date).
+
+Nothing here touches a database or a file: the caller builds a :class:`ScrubContext` once per run
+(tables loaded, profiles read) and the engine derives one :class:`ClaimContext` per claim.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from collections import defaultdict
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Protocol
+
+from otbill import units
+from otbill.codes import cpt
+from otbill.domain.claim import Claim, ServiceLine
+from otbill.errors import CodeError, UnitsError
+from otbill.payers import PayerProfile
+
+__all__ = ["BatchIndex", "ClaimContext", "MueLookup", "PtpLookup", "ScrubContext"]
+
+
+class PtpEditLike(Protocol):
+    column1: str
+    column2: str
+    modifier_indicator: int
+
+
+class MueLimitLike(Protocol):
+    max_units: int
+    mai: int
+
+
+class PtpLookup(Protocol):
+    """The NCCI procedure-to-procedure table (``otbill.refdata.ncci.PtpTable``)."""
+
+    def active_pairs_for(self, codes: set[str], on: dt.date) -> list[PtpEditLike]: ...
+
+
+class MueLookup(Protocol):
+    """The Medically Unlikely Edits table (``otbill.refdata.mue.MueTable``)."""
+
+    def limit(self, code: str, on: dt.date) -> MueLimitLike | None: ...
+
+
+def _line_key(patient: str, date: dt.date, code: str, npi: str) -> int:
+    """A 64-bit digest of a billed service: small enough to keep for a million-claim batch."""
+    raw = f"{patient}|{date.toordinal()}|{code}|{npi}".encode()
+    return int.from_bytes(hashlib.blake2b(raw, digest_size=8).digest(), "little")
+
+
+@dataclass
+class BatchIndex:
+    """Services billed earlier in this batch, for duplicate checks across claims.
+
+    Keys are 64-bit digests (a false match needs a collision: about 1 in 10^19 per pair); the
+    claim id is kept only for the first few thousand services, enough to name the other claim in
+    ordinary batches while a million-claim stream stays within its memory budget.
+    """
+
+    keep_ids_for: int = 50_000
+    _seen: dict[int, str | None] = field(default_factory=dict)
+
+    def __contains__(self, key: int) -> bool:
+        return key in self._seen
+
+    def claim_for(self, key: int) -> str | None:
+        """The id of the earlier claim that billed this service, when it was kept."""
+        return self._seen.get(key)
+
+    def add(self, key: int, claim_id: str) -> None:
+        if key not in self._seen:
+            self._seen[key] = claim_id if len(self._seen) < self.keep_ids_for else None
+
+
+@dataclass
+class ScrubContext:
+    """Everything a scrub run shares across claims."""
+
+    profiles: Mapping[str, PayerProfile]
+    today: dt.date
+    ncci: PtpLookup | None = None
+    mue: MueLookup | None = None
+    batch: BatchIndex = field(default_factory=BatchIndex)
+
+
+class ClaimContext:
+    """One claim's view of the run, with facts computed once and shared by every rule."""
+
+    def __init__(self, claim: Claim, run: ScrubContext, profile: PayerProfile) -> None:
+        self.claim = claim
+        self.run = run
+        self.profile = profile
+        self.today = run.today
+
+    @cached_property
+    def infos(self) -> tuple[cpt.CodeInfo | None, ...]:
+        """Each line's catalog entry in force on its date, or None (the code rules report why)."""
+        return tuple(_info_or_none(line) for line in self.claim.lines)
+
+    @cached_property
+    def lines_by_date(self) -> dict[dt.date, list[int]]:
+        by_date: dict[dt.date, list[int]] = defaultdict(list)
+        for i, line in enumerate(self.claim.lines):
+            by_date[line.date].append(i)
+        return dict(by_date)
+
+    @cached_property
+    def units_by_date(self) -> dict[dt.date, units.UnitsResult]:
+        """What the units engine gives for each date's minutes under the payer's method.
+
+        Only lines with a known code and recorded minutes take part; a date whose input the
+        engine refuses (e.g. two evaluations) is left out, and the code rules report it.
+        """
+        results: dict[dt.date, units.UnitsResult] = {}
+        for date, indexes in self.lines_by_date.items():
+            segments = [
+                (self.claim.lines[i].code, self.claim.lines[i].minutes or 0)
+                for i in indexes
+                if self.infos[i] is not None
+                and (self.claim.lines[i].minutes is not None or not self.infos[i].timed)  # type: ignore[union-attr]
+            ]
+            try:
+                results[date] = units.compute_units(segments, self.profile.units_method)
+            except UnitsError:
+                continue
+        return results
+
+    def rendering_npi(self, line: ServiceLine) -> str:
+        if line.rendering_npi:
+            return line.rendering_npi
+        provider = self.claim.rendering_provider
+        return provider.npi if provider else self.claim.billing_provider.npi
+
+    def service_key(self, line: ServiceLine) -> int:
+        code = cpt.compact(line.code)
+        return _line_key(self.claim.patient.id, line.date, code, self.rendering_npi(line))
+
+    @cached_property
+    def first_date(self) -> dt.date:
+        return min(line.date for line in self.claim.lines)
+
+    @cached_property
+    def last_date(self) -> dt.date:
+        return max(line.date for line in self.claim.lines)
+
+
+def _info_or_none(line: ServiceLine) -> cpt.CodeInfo | None:
+    try:
+        return cpt.lookup(line.code, line.date)
+    except CodeError:
+        return None

@@ -1,0 +1,123 @@
+"""The scrub engine: run the selected rules over each claim and decide its status.
+
+A claim is ``held`` when any finding is an error, ``review`` when any is a warning, else ``clean``.
+A rule that raises is a bug, not a data problem: the engine reports it as an error finding on
+that claim (so the claim is held, never silently passed) and goes on with the batch.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+
+from otbill.domain.claim import Claim
+from otbill.rules.context import ClaimContext, ScrubContext
+from otbill.rules.fixes import apply_fixes
+from otbill.rules.registry import Applicability, Finding, Rule, Severity
+from otbill.rules.selection import is_selected
+
+__all__ = ["ClaimResult", "fix_claim", "scrub_batch", "scrub_claim", "status_of"]
+
+_MAX_FIX_PASSES = 5
+
+
+@dataclass(frozen=True, slots=True)
+class ClaimResult:
+    claim_id: str
+    status: str  # clean | held | review
+    findings: tuple[Finding, ...]
+
+    def as_json(self) -> dict[str, object]:
+        return {
+            "claim_id": self.claim_id,
+            "status": self.status,
+            "findings": [f.as_json() for f in self.findings],
+        }
+
+
+def status_of(findings: Iterable[Finding]) -> str:
+    severities = {f.severity for f in findings}
+    if Severity.ERROR in severities:
+        return "held"
+    return "review" if Severity.WARNING in severities else "clean"
+
+
+def _profile_finding(claim: Claim) -> Finding:
+    return Finding(
+        rule="COD000",
+        name="unknown-payer-profile",
+        category="code",
+        severity=Severity.ERROR,
+        line=None,
+        message=f"payer.profile {claim.payer.profile!r} names no payer profile; "
+        "the claim cannot be checked against its payer's rules",
+        fix=None,
+        source="otbill payer profiles (payers/*.yaml and the clinic's own)",
+    )
+
+
+def _crash_finding(rule: Rule, exc: Exception) -> Finding:
+    return rule.finding(
+        f"internal error in rule {rule.code} ({type(exc).__name__}); the claim is held until "
+        "it can be checked — please report this",
+        severity=Severity.ERROR,
+    )
+
+
+def scrub_claim(claim: Claim, run: ScrubContext, rules: Sequence[Rule]) -> ClaimResult:
+    """Findings for one claim. Does not record it in the batch index (see :func:`scrub_batch`)."""
+    profile = run.profiles.get(claim.payer.profile)
+    if profile is None:
+        return ClaimResult(claim.claim_id, "held", (_profile_finding(claim),))
+    ctx = ClaimContext(claim, run, profile)
+    ignored = profile.ignore
+    findings: list[Finding] = []
+    for rule in rules:
+        if ignored and not is_selected(rule.code, (), ignored):
+            continue
+        try:
+            findings.extend(rule.check(claim, ctx))
+        except Exception as exc:  # a rule bug must hold the claim, not stop the batch
+            findings.append(_crash_finding(rule, exc))
+    findings.sort(key=lambda f: (f.line or 0, f.rule))
+    return ClaimResult(claim.claim_id, status_of(findings), tuple(findings))
+
+
+def _remember(claim: Claim, run: ScrubContext) -> None:
+    profile = run.profiles.get(claim.payer.profile)
+    if profile is None:
+        return
+    ctx = ClaimContext(claim, run, profile)
+    for line in claim.lines:
+        run.batch.add(ctx.service_key(line), claim.claim_id)
+
+
+def scrub_batch(
+    claims: Iterable[Claim], run: ScrubContext, rules: Sequence[Rule]
+) -> Iterator[ClaimResult]:
+    """Scrub claims one at a time (streaming), remembering each for duplicate checks."""
+    for claim in claims:
+        result = scrub_claim(claim, run, rules)
+        _remember(claim, run)
+        yield result
+
+
+def fix_claim(
+    claim: Claim,
+    run: ScrubContext,
+    rules: Sequence[Rule],
+    allowed: frozenset[Applicability] = frozenset({Applicability.SAFE}),
+) -> tuple[Claim, list[Finding], ClaimResult]:
+    """Apply allowed fixes, re-scrubbing between passes, until none applies.
+
+    Returns the fixed claim, the findings whose fixes were applied (in order), and the final result.
+    """
+    applied: list[Finding] = []
+    result = scrub_claim(claim, run, rules)
+    for _ in range(_MAX_FIX_PASSES):
+        claim, done = apply_fixes(claim, result.findings, allowed)
+        if not done:
+            break
+        applied.extend(done)
+        result = scrub_claim(claim, run, rules)
+    return claim, applied, result
