@@ -2,7 +2,7 @@
 
 The files live outside the project (``/work/shared/refdata``); the path is computed from this
 file's location (tests/refdata/conftest.py -> parents[3] is the folder holding ``main`` and
-``shared``), or taken from ``OTBILL_SHARED_DIR``. Tests skip when the files are absent.
+``shared``), or taken from ``OTBILL_SHARED_DIR``. Tests fail loudly when the files are absent: CI must never skip them.
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ def shared_refdata_dir() -> Path:
 def refdata() -> Path:
     path = shared_refdata_dir()
     if not (path / "ncci_ptp").is_dir():
-        pytest.skip(f"CMS reference files not found at {path} (set OTBILL_SHARED_DIR)")
+        pytest.fail(f"CMS reference files not found at {path} (set OTBILL_SHARED_DIR)")
     return path
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+from decimal import Decimal
 from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -21,7 +22,7 @@ from otbill.domain.claim import Claim, ServiceLine
 from otbill.errors import CodeError, UnitsError
 from otbill.payers import PayerProfile
 
-__all__ = ["BatchIndex", "ClaimContext", "MueLookup", "PtpLookup", "ScrubContext"]
+__all__ = ["BatchIndex", "ClaimContext", "FeeLookup", "MueLookup", "PtpLookup", "ScrubContext"]
 
 
 class PtpEditLike(Protocol):
@@ -39,6 +40,14 @@ class PtpLookup(Protocol):
     """The NCCI procedure-to-procedure table (``otbill.refdata.ncci.PtpTable``)."""
 
     def active_pairs_for(self, codes: set[str], on: dt.date) -> list[PtpEditLike]: ...
+
+
+class FeeLookup(Protocol):
+    """Allowed amounts (``otbill.refdata.fee_schedule.FeeSchedule``)."""
+
+    def allowed(
+        self, code: str, *, modifier: str = "", locality: str | None = None, facility: bool = False
+    ) -> Decimal | None: ...
 
 
 class MueLookup(Protocol):
@@ -85,6 +94,7 @@ class ScrubContext:
     today: dt.date
     ncci: PtpLookup | None = None
     mue: MueLookup | None = None
+    fee_schedule: FeeLookup | None = None  # for estimating allowed amounts (KX threshold)
     batch: BatchIndex = field(default_factory=BatchIndex)
 
 
