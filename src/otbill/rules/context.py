@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from decimal import Decimal
 from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from decimal import Decimal
 from functools import cached_property
 from typing import Protocol
 
@@ -43,10 +43,10 @@ class PtpLookup(Protocol):
 
 
 class FeeLookup(Protocol):
-    """Allowed amounts (``otbill.refdata.fee_schedule.FeeSchedule``)."""
+    """Allowed amounts by date of service (``otbill.services.scrub.DatedFees``); None = unknown."""
 
     def allowed(
-        self, code: str, *, modifier: str = "", locality: str | None = None, facility: bool = False
+        self, code: str, *, on: dt.date, modifier: str = "", facility: bool = False
     ) -> Decimal | None: ...
 
 

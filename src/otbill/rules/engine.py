@@ -16,7 +16,7 @@ from otbill.rules.fixes import apply_fixes
 from otbill.rules.registry import Applicability, Finding, Rule, Severity
 from otbill.rules.selection import is_selected
 
-__all__ = ["ClaimResult", "fix_claim", "scrub_batch", "scrub_claim", "status_of"]
+__all__ = ["ClaimResult", "fix_claim", "remember_claim", "scrub_batch", "scrub_claim", "status_of"]
 
 _MAX_FIX_PASSES = 5
 
@@ -83,7 +83,8 @@ def scrub_claim(claim: Claim, run: ScrubContext, rules: Sequence[Rule]) -> Claim
     return ClaimResult(claim.claim_id, status_of(findings), tuple(findings))
 
 
-def _remember(claim: Claim, run: ScrubContext) -> None:
+def remember_claim(claim: Claim, run: ScrubContext) -> None:
+    """Record the claim's services in the batch index, for duplicate checks of later claims."""
     profile = run.profiles.get(claim.payer.profile)
     if profile is None:
         return
@@ -98,7 +99,7 @@ def scrub_batch(
     """Scrub claims one at a time (streaming), remembering each for duplicate checks."""
     for claim in claims:
         result = scrub_claim(claim, run, rules)
-        _remember(claim, run)
+        remember_claim(claim, run)
         yield result
 
 

@@ -1,56 +1,20 @@
-"""The ``otbill`` command line: thin wrappers that parse input, call the core and render output."""
+"""``otbill units``: billing units for one patient's date of service."""
 
 from __future__ import annotations
 
-import datetime as dt
 import json
-import sys
-from typing import Annotated, NoReturn
+from typing import Annotated
 
 import typer
 from rich.console import Console
 from rich.table import Table
 
 from otbill import units as units_engine
+from otbill.cli.common import fail, parse_date
 from otbill.codes import cpt
 from otbill.errors import CodeError, UnitsError
-from otbill.refdata.cli import app as refdata_app
 
-__all__ = ["app", "main"]
-
-app = typer.Typer(
-    name="otbill",
-    help="otbill: billing engine for occupational-therapy practices.",
-    no_args_is_help=True,
-    add_completion=False,
-    pretty_exceptions_enable=False,
-    rich_markup_mode=None,
-)
-
-
-app.add_typer(
-    refdata_app, name="refdata", help="Import and list CMS reference tables (NCCI, MUE, RVU, GPCI)."
-)
-
-
-@app.callback()
-def root() -> None:
-    """otbill: billing engine for occupational-therapy practices."""
-
-
-def fail(message: str) -> NoReturn:
-    """Bad input: one line on stderr and exit status 2."""
-    sys.stderr.write(f"otbill: error: {message}\n")
-    raise typer.Exit(2)
-
-
-def parse_date(value: str | None, option: str) -> dt.date | None:
-    if value is None:
-        return None
-    try:
-        return dt.date.fromisoformat(value)
-    except ValueError:
-        fail(f"{option} {value!r}: expected a date as YYYY-MM-DD")
+__all__ = ["units_command"]
 
 
 def parse_segment(argument: str) -> tuple[str, int]:
@@ -92,7 +56,6 @@ def render_units(result: units_engine.UnitsResult, console: Console) -> None:
         console.print(f"• {step}", highlight=False)
 
 
-@app.command("units")
 def units_command(
     segments: Annotated[list[str], typer.Argument(help="CODE=MINUTES, e.g. 97110=38 97140=9")],
     method: Annotated[str, typer.Option(help="cms (Medicare 8-minute rule) or per-code")] = "cms",
@@ -117,7 +80,3 @@ def units_command(
         typer.echo(json.dumps(units_json(result), indent=2, ensure_ascii=False))
     else:
         render_units(result, Console())
-
-
-def main() -> None:
-    app()

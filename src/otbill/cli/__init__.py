@@ -1,0 +1,37 @@
+"""The ``otbill`` command line: thin wrappers that parse input, call a service and render output."""
+
+from __future__ import annotations
+
+import typer
+
+from otbill.cli import rules as rules_cli
+from otbill.cli import scrub as scrub_cli
+from otbill.cli import units as units_cli
+from otbill.refdata.cli import app as refdata_app
+
+__all__ = ["app", "main"]
+
+app = typer.Typer(
+    name="otbill",
+    help="otbill: billing engine for occupational-therapy practices.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+)
+app.command("units")(units_cli.units_command)
+app.command("scrub")(scrub_cli.scrub_command)
+app.command("schema")(scrub_cli.schema_command)
+app.add_typer(rules_cli.app, name="rules")
+app.add_typer(
+    refdata_app, name="refdata", help="Import and list CMS reference tables (NCCI, MUE, RVU, GPCI)."
+)
+
+
+@app.callback()
+def root() -> None:
+    """otbill: billing engine for occupational-therapy practices."""
+
+
+def main() -> None:
+    app()

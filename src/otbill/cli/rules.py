@@ -1,0 +1,69 @@
+"""``otbill rules``: list the scrubber's rules and print each rule's page."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from otbill.cli.common import fail
+from otbill.rules.docs import render_index, render_rule
+from otbill.rules.registry import load_rules
+
+__all__ = ["app"]
+
+app = typer.Typer(help="The scrubber's rules.", invoke_without_command=True, rich_markup_mode=None)
+
+
+@app.callback()
+def list_rules(
+    ctx: typer.Context,
+    as_json: Annotated[bool, typer.Option("--json", help="print the list as JSON")] = False,
+) -> None:
+    """List every rule: code, name, category, default severity."""
+    if ctx.invoked_subcommand is not None:
+        return
+    rules = load_rules()
+    if as_json:
+        rows = [
+            {"code": r.code, "name": r.name, "category": r.category, "severity": r.severity.value}
+            for r in rules
+        ]
+        typer.echo(json.dumps(rows, indent=2))
+        return
+    table = Table(title=f"{len(rules)} rules")
+    for column in ("Code", "Name", "Category", "Severity", "What it checks"):
+        table.add_column(column, overflow="fold")
+    for r in rules:
+        table.add_row(r.code, r.name, r.category, r.severity.value, r.doc.what)
+    Console().print(table)
+
+
+@app.command("explain")
+def explain(code: Annotated[str, typer.Argument(help="a rule code, e.g. MOD001")]) -> None:
+    """Print a rule's page: what it checks, why payers deny, an example, the fix, the source."""
+    wanted = code.strip().upper()
+    for r in load_rules():
+        if r.code == wanted or r.name == code.strip():
+            typer.echo(render_rule(r))
+            return
+    fail(f"rule {code!r}: no such rule (see `otbill rules`)")
+
+
+@app.command("docs")
+def write_docs(
+    output: Annotated[Path, typer.Option(help="directory for the generated pages")] = Path(
+        "docs/rules"
+    ),
+) -> None:
+    """Write one Markdown page per rule plus an index (docs/rules/)."""
+    output.mkdir(parents=True, exist_ok=True)
+    rules = load_rules()
+    for r in rules:
+        (output / f"{r.code}.md").write_text(render_rule(r), encoding="utf-8")
+    (output / "README.md").write_text(render_index(rules), encoding="utf-8")
+    typer.echo(f"wrote {len(rules)} rule pages to {output}")

@@ -1,0 +1,190 @@
+"""``otbill scrub`` and ``otbill schema``: check claims before they leave, fix what is safe."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections import Counter
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from otbill.cli.common import fail, parse_date
+from otbill.domain.claim import Claim
+from otbill.domain.claim_json import (
+    ClaimFileError,
+    ClaimInputError,
+    claim_schema,
+    dump_claims,
+    parse_claims,
+)
+from otbill.errors import ConfigError
+from otbill.rules.context import ScrubContext
+from otbill.rules.engine import ClaimResult, fix_claim, remember_claim, scrub_claim
+from otbill.rules.registry import Finding, Rule, load_rules
+from otbill.rules.selection import select_rules
+from otbill.services.scrub import build_scrub_context
+from otbill.settings import load_settings
+
+__all__ = ["schema_command", "scrub_command"]
+
+_SEVERITY_STYLE = {"error": "bold red", "warning": "yellow", "info": "cyan"}
+
+
+def _split(values: list[str] | None) -> list[str]:
+    return [part for value in values or [] for part in value.split(",") if part.strip()]
+
+
+def _read_claims(path: Path) -> list[Claim | ClaimInputError]:
+    try:
+        text = path.read_bytes()
+    except OSError as exc:
+        fail(f"{path}: cannot read: {exc.strerror}")
+    try:
+        return parse_claims(text)
+    except ClaimFileError as exc:
+        fail(f"{path}: {exc}")
+
+
+def _summary(
+    results: Sequence[ClaimResult], errors: Sequence[ClaimInputError]
+) -> dict[str, object]:
+    statuses = Counter(r.status for r in results)
+    findings = [f for r in results for f in r.findings]
+    return {
+        "claims": len(results) + len(errors),
+        "clean": statuses["clean"],
+        "review": statuses["review"],
+        "held": statuses["held"],
+        "invalid": len(errors),
+        "findings": len(findings),
+        "by_severity": dict(Counter(f.severity.value for f in findings)),
+        "by_rule": dict(sorted(Counter(f.rule for f in findings).items())),
+    }
+
+
+def _change_lines(claim_id: str, applied: Sequence[Finding]) -> list[str]:
+    return [
+        f"{claim_id}: {f.fix.description} ({f.rule})" if f.fix else f"{claim_id}: {f.rule}"
+        for f in applied
+    ]
+
+
+def _render_table(
+    results: Sequence[ClaimResult], summary: dict[str, object], console: Console
+) -> None:
+    for result in results:
+        style = {"clean": "green", "review": "yellow", "held": "bold red"}[result.status]
+        console.print(f"[{style}]{result.claim_id}: {result.status}[/]", highlight=False)
+        if not result.findings:
+            continue
+        table = Table(show_header=True, header_style="bold", expand=False)
+        for column in ("Rule", "Severity", "Line", "Finding", "Fix"):
+            table.add_column(column, overflow="fold")
+        for f in result.findings:
+            table.add_row(
+                f"{f.rule} {f.name}",
+                f"[{_SEVERITY_STYLE[f.severity.value]}]{f.severity.value}[/]",
+                "" if f.line is None else str(f.line),
+                f.message,
+                "" if f.fix is None else f"{f.fix.description} [{f.fix.applicability.value}]",
+            )
+        console.print(table)
+    console.print(
+        f"{summary['claims']} claims: {summary['clean']} clean, {summary['review']} to review, "
+        f"{summary['held']} held, {summary['invalid']} unreadable; {summary['findings']} findings",
+        highlight=False,
+    )
+
+
+def _scrub_all(
+    claims: Sequence[Claim], run: ScrubContext, rules: Sequence[Rule], fix: bool
+) -> tuple[list[ClaimResult], list[Claim], list[str]]:
+    results: list[ClaimResult] = []
+    fixed: list[Claim] = []
+    changes: list[str] = []
+    for claim in claims:
+        if fix:
+            claim, applied, result = fix_claim(claim, run, rules)
+            changes += _change_lines(claim.claim_id, applied)
+        else:
+            result = scrub_claim(claim, run, rules)
+        remember_claim(claim, run)
+        results.append(result)
+        fixed.append(claim)
+    return results, fixed, changes
+
+
+def scrub_command(
+    file: Annotated[Path, typer.Argument(help="otbill claim JSON: one claim or a list")],
+    output_format: Annotated[str, typer.Option("--format", help="table or json")] = "table",
+    select: Annotated[
+        list[str] | None, typer.Option(help="rule code prefixes to run, e.g. MOD,UNT001")
+    ] = None,
+    ignore: Annotated[list[str] | None, typer.Option(help="rule code prefixes to skip")] = None,
+    fix: Annotated[
+        bool, typer.Option("--fix", help="apply safe fixes and write the corrected claims")
+    ] = False,
+    output: Annotated[
+        Path | None, typer.Option(help="where --fix writes (default FILE.fixed.json)")
+    ] = None,
+    today: Annotated[
+        str | None, typer.Option(help="the date to check filing limits against")
+    ] = None,
+    profiles: Annotated[
+        list[Path] | None, typer.Option(help="extra payer profile directory")
+    ] = None,
+) -> None:
+    """Scrub claims: exit 0 when no claim has an error, 1 when some claim does, 2 on bad input."""
+    if output_format not in ("table", "json"):
+        fail(f"--format {output_format!r}: expected table or json")
+    on = parse_date(today, "--today") or dt.date.today()
+    try:
+        rules = select_rules(load_rules(), _split(select), _split(ignore))
+        run = build_scrub_context(load_settings(), on, extra_profile_dirs=profiles)
+    except ConfigError as exc:
+        fail(str(exc))
+    items = _read_claims(file)
+    errors = [item for item in items if isinstance(item, ClaimInputError)]
+    claims = [item for item in items if isinstance(item, Claim)]
+    results, fixed, changes = _scrub_all(claims, run, rules, fix)
+    summary = _summary(results, errors)
+    if output_format == "json":
+        document = {"claims": [r.as_json() for r in results], "summary": summary}
+        document["errors"] = [
+            {"position": e.position, "claim_id": e.claim_id, "message": str(e)} for e in errors
+        ]
+        if fix:
+            document["changes"] = changes
+        typer.echo(json.dumps(document, indent=2, ensure_ascii=False))
+    else:
+        console = Console()
+        for change in changes:
+            console.print(f"fixed {change}", highlight=False)
+        _render_table(results, summary, console)
+    if fix:
+        target = output or file.with_name(f"{file.stem}.fixed.json")
+        target.write_text(dump_claims(fixed), encoding="utf-8")
+        typer.echo(f"wrote {len(fixed)} claims with {len(changes)} changes to {target}", err=True)
+    for error in errors:
+        typer.echo(f"otbill: error: {file}: {error}", err=True)
+    if errors:
+        raise typer.Exit(2)
+    raise typer.Exit(1 if any(r.status == "held" for r in results) else 0)
+
+
+def schema_command(
+    output: Annotated[
+        Path | None, typer.Option(help="write here instead of standard output")
+    ] = None,
+) -> None:
+    """Print the JSON Schema of otbill claim JSON, version 1."""
+    text = json.dumps(claim_schema(), indent=2, ensure_ascii=False) + "\n"
+    if output is None:
+        typer.echo(text, nl=False)
+    else:
+        output.write_text(text, encoding="utf-8")

@@ -1,0 +1,102 @@
+"""Scrubbing as a use case: build the run's context from settings, then scrub claims.
+
+The reference tables are versioned by date of service: each claim date is checked against the NCCI
+and MUE release in force that day (the newest imported release effective on or before it, else the
+curated tables shipped with otbill), never one table for the whole batch.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+
+from otbill.payers import PayerProfile, load_profiles
+from otbill.refdata.fee_schedule import FeeSchedule
+from otbill.refdata.mue import MueLimit, MueTable
+from otbill.refdata.ncci import PtpEdit, PtpTable
+from otbill.refdata.store import load_fee_schedule, load_mue, load_ncci_ptp
+from otbill.rules.context import ScrubContext
+from otbill.settings import Settings
+
+__all__ = ["DatedFees", "DatedMue", "DatedPtp", "build_scrub_context"]
+
+
+@dataclass
+class DatedPtp:
+    """NCCI PTP edits, the release in force on each date of service."""
+
+    dirs: list[Path]
+    _tables: dict[dt.date, PtpTable] = field(default_factory=dict)
+
+    def table(self, on: dt.date) -> PtpTable:
+        table = self._tables.get(on)
+        if table is None:
+            table = self._tables[on] = load_ncci_ptp(on, self.dirs)
+        return table
+
+    def active_pairs_for(self, codes: set[str], on: dt.date) -> list[PtpEdit]:
+        return self.table(on).active_pairs_for(codes, on)
+
+
+@dataclass
+class DatedMue:
+    """MUE limits, the release in force on each date of service."""
+
+    dirs: list[Path]
+    _tables: dict[dt.date, MueTable] = field(default_factory=dict)
+
+    def limit(self, code: str, on: dt.date) -> MueLimit | None:
+        table = self._tables.get(on)
+        if table is None:
+            table = self._tables[on] = load_mue(on, self.dirs)
+        return table.limit(code, on)
+
+
+@dataclass
+class DatedFees:
+    """Medicare allowed amounts from imported RVU/GPCI files, by the year of the date of service."""
+
+    dirs: list[Path]
+    locality: str | None = None
+    _by_year: dict[int, FeeSchedule | None] = field(default_factory=dict)
+
+    def allowed(
+        self,
+        code: str,
+        *,
+        on: dt.date,
+        modifier: str = "",
+        facility: bool = False,
+    ) -> Decimal | None:
+        if on.year not in self._by_year:
+            self._by_year[on.year] = load_fee_schedule(on, self.dirs)
+        schedule = self._by_year[on.year]
+        if schedule is None:
+            return None
+        return schedule.allowed(code, modifier=modifier, locality=self.locality, facility=facility)
+
+
+def profile_dirs(settings: Settings, extra: list[Path] | None = None) -> list[Path]:
+    """Where clinic profiles live: ``$OTBILL_DATA_DIR/payers`` then any directories given."""
+    return [settings.data_dir / "payers", *(extra or [])]
+
+
+def build_scrub_context(
+    settings: Settings,
+    today: dt.date,
+    *,
+    profiles: dict[str, PayerProfile] | None = None,
+    extra_profile_dirs: list[Path] | None = None,
+) -> ScrubContext:
+    refdata = [settings.refdata_dir]
+    return ScrubContext(
+        profiles=profiles
+        if profiles is not None
+        else load_profiles(profile_dirs(settings, extra_profile_dirs)),
+        today=today,
+        ncci=DatedPtp(refdata),
+        mue=DatedMue(refdata),
+        fee_schedule=DatedFees(refdata),
+    )
