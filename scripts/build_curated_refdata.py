@@ -20,6 +20,7 @@ import sys
 from dataclasses import replace
 from pathlib import Path
 
+from otbill.refdata.fee_schedule import iter_pprrvu_file
 from otbill.refdata.mue import MueLimit, iter_mue_file
 from otbill.refdata.ncci import PtpEdit, iter_ptp_file
 from otbill.refdata.normalized import render_normalized
@@ -27,6 +28,25 @@ from otbill.refdata.normalized import render_normalized
 PTP_FILE = "ncci_ptp/ccipra-v301r0_practitioner_ptp_therapy_subset.txt"
 PTP_ADDITIONS = "ncci_ptp/ccipra-v302r0_practitioner_ptp_therapy_additions_vs_v301r0.txt"
 MUE_FILE = "ncci_mue/MCR_MUE_PractitionerServices_Eff_07-01-2024_therapy_subset.csv"
+# (source file, curated file, release, effective date used, note)
+RVU_FILES = [
+    (
+        "mpfs/PPRRVU2025_Oct_therapy_subset.csv",
+        "mpfs_rvu_ot_2025.csv",
+        "RVU25D",
+        "2025-01-01",
+        "October release; therapy RVUs identical to the January release (DOMAIN.md section 4.4), "
+        "so used from 2025-01-01",
+    ),
+    (
+        "mpfs/PPRRVU2026_Jul_nonQPP_therapy_subset.csv",
+        "mpfs_rvu_ot_2026.csv",
+        "RVU26C",
+        "2026-01-01",
+        "July release, non-QP; no January 2026 file was available, so used from 2026-01-01 "
+        "until a clinic imports the current release",
+    ),
+]
 
 # Therapy code list of shared/refdata/SOURCES.md (inclusive ranges).
 _RANGES = [
@@ -108,6 +128,19 @@ def main(argv: list[str] | None = None) -> int:
     text, rows = render_normalized("mue", build_mue(args.src), mue_meta)
     (args.out / "mue_ot.csv").write_text(text, encoding="utf-8")
     print(f"mue_ot.csv: {rows} codes")
+    for source, name, release, effective, note in RVU_FILES:
+        rvus = [r for r in iter_pprrvu_file(args.src / source) if r.hcpcs in CATALOG]
+        meta = {
+            "kind": "rvu",
+            "source": f"CMS National Physician Fee Schedule Relative Value File {release}, "
+            f"via shared/refdata/{source}; descriptors dropped (AMA copyright)",
+            "release": release,
+            "effective": effective,
+            "note": note,
+        }
+        text, rows = render_normalized("rvu", rvus, meta)
+        (args.out / name).write_text(text, encoding="utf-8")
+        print(f"{name}: {rows} codes")
     return 0
 
 

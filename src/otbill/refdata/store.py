@@ -255,9 +255,24 @@ def load_mue(on: dt.date, dirs: list[Path]) -> MueTable:
     return table
 
 
+# Curated RVUs of the OT catalog codes shipped with otbill, by the date they are used from.
+CURATED_RVU: tuple[tuple[dt.date, str], ...] = (
+    (dt.date(2025, 1, 1), "mpfs_rvu_ot_2025.csv"),
+    (dt.date(2026, 1, 1), "mpfs_rvu_ot_2026.csv"),
+)
+
+
+def _curated_rvu(on: dt.date) -> Path | None:
+    names = [name for start, name in CURATED_RVU if start <= on]
+    if not names or on.year > CURATED_RVU[-1][0].year:
+        return None  # an old release must not price a later year
+    return Path(str(resources.files("otbill.codes") / "data" / names[-1]))
+
+
 def load_rvu(on: dt.date, dirs: list[Path]) -> tuple[RvuRow, ...] | None:
-    """RVU rows of the newest imported PPRRVU release effective on ``on``; None if none."""
-    path = _pick("rvu", on, dirs)
+    """RVU rows in force on ``on``: the newest imported PPRRVU release, else the curated OT
+    subset for that year (2025, 2026); None when neither covers the date."""
+    path = _pick("rvu", on, dirs) or _curated_rvu(on)
     return None if path is None else tuple(_read("rvu", path)[1])
 
 
