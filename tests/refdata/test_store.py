@@ -93,8 +93,11 @@ def test_load_falls_back_to_curated(tmp_path: Path) -> None:
     assert len(table.edits_between("97140", "97530", dt.date(2019, 6, 1))) == 1
     limits = load_mue(DOS, [tmp_path])
     assert limits.limit("97530", DOS).max_units == 6  # type: ignore[union-attr]
-    assert load_rvu(DOS, [tmp_path]) is None and load_gpci(DOS, [tmp_path]) is None
-    assert load_fee_schedule(DOS, [tmp_path]) is None
+    rvus = load_rvu(DOS, [tmp_path])  # the curated OT subset of the DOS's year
+    assert rvus is not None and {r.hcpcs for r in rvus} >= {"97530", "97165"}
+    assert load_gpci(DOS, [tmp_path]) is None  # no localities are shipped: national amounts
+    fees = load_fee_schedule(DOS, [tmp_path])
+    assert fees is not None and fees.allowed("97530") is not None
 
 
 def test_curated_ptp_holds_only_catalog_pairs(tmp_path: Path) -> None:
