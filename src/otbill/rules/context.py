@@ -10,17 +10,19 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 from collections import defaultdict
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cached_property
-from typing import Protocol
+from typing import Protocol, TypeVar, cast
 
 from otbill import units
 from otbill.codes import cpt
 from otbill.domain.claim import Claim, ServiceLine
 from otbill.errors import CodeError, UnitsError
 from otbill.payers import PayerProfile
+
+T = TypeVar("T")
 
 __all__ = ["BatchIndex", "ClaimContext", "FeeLookup", "MueLookup", "PtpLookup", "ScrubContext"]
 
@@ -106,6 +108,13 @@ class ClaimContext:
         self.run = run
         self.profile = profile
         self.today = run.today
+        self._memo: dict[str, object] = {}
+
+    def memo(self, key: str, compute: Callable[[], T]) -> T:
+        """A fact several rules share, computed once for this claim (key it by family: "ncci.x")."""
+        if key not in self._memo:
+            self._memo[key] = compute()
+        return cast(T, self._memo[key])
 
     @cached_property
     def infos(self) -> tuple[cpt.CodeInfo | None, ...]:

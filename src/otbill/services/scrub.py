@@ -61,6 +61,7 @@ class DatedFees:
     dirs: list[Path]
     locality: str | None = None
     _by_year: dict[int, FeeSchedule | None] = field(default_factory=dict)
+    _amounts: dict[tuple[int, str, str, bool], Decimal | None] = field(default_factory=dict)
 
     def allowed(
         self,
@@ -70,12 +71,19 @@ class DatedFees:
         modifier: str = "",
         facility: bool = False,
     ) -> Decimal | None:
+        key = (on.year, code, modifier, facility)
+        if key in self._amounts:
+            return self._amounts[key]
         if on.year not in self._by_year:
             self._by_year[on.year] = load_fee_schedule(on, self.dirs)
         schedule = self._by_year[on.year]
-        if schedule is None:
-            return None
-        return schedule.allowed(code, modifier=modifier, locality=self.locality, facility=facility)
+        amount = None
+        if schedule is not None:
+            amount = schedule.allowed(
+                code, modifier=modifier, locality=self.locality, facility=facility
+            )
+        self._amounts[key] = amount
+        return amount
 
 
 def profile_dirs(settings: Settings, extra: list[Path] | None = None) -> list[Path]:

@@ -1,0 +1,58 @@
+"""AUT002 service-outside-authorization."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from otbill.domain.claim import Claim
+from otbill.rules.authorization._facts import authorization_needed
+from otbill.rules.context import ClaimContext
+from otbill.rules.registry import Finding, Fix, Severity, rule
+
+_SOURCE = "payer prior-authorization policy in the payer profile; CARC 198/284"
+
+
+@rule("AUT002", "service-outside-authorization", "authorization", Severity.ERROR)
+def service_outside_authorization(claim: Claim, ctx: ClaimContext) -> Iterator[Finding]:
+    """
+    What it checks: every line's date of service lies within the claim's prior authorization
+    (``prior_authorization.from`` to ``to``, both days included). It is an error when the
+    payer requires the authorization for this visit; when the payer does not (Medicare, or a
+    Medicaid evaluation visit) it is only info: the number is still sent in REF*G1, and a
+    mismatch usually means the wrong authorization record was attached, but the payer will
+    not deny for it. Void claims (frequency 8) are skipped.
+    Why payers deny it: an authorization covers a date range; services outside it are treated
+    as unauthorized (CARC 197/198) or the number is held not to apply to them (CARC 284).
+    Example: authorization A123 from 2025-01-01 to 2025-03-31 and a line dated 2025-04-02.
+    Fix: ask the payer to extend the authorization (or for the new one that covers the date)
+    and enter it; never change the date of service.
+    Source: payer profile ``prior_authorization``; X12 837P 2300 REF*G1; CARC 198, 284.
+    """
+    auth = claim.prior_authorization
+    if auth is None or claim.frequency_code == "8":
+        return
+    if all(auth.from_ <= line.date <= auth.to for line in claim.lines):
+        return
+    required = authorization_needed(claim, ctx)
+    severity = Severity.ERROR if required else Severity.INFO
+    why = (
+        "the payer treats the service as unauthorized"
+        if required
+        else f"payer profile {ctx.profile.name} does not require an authorization for this "
+        "visit, but the number on the claim does not cover it"
+    )
+    source = ctx.profile.source("prior_authorization", _SOURCE)
+    for i, line in enumerate(claim.lines):
+        if auth.from_ <= line.date <= auth.to:
+            continue
+        yield service_outside_authorization.finding(
+            f"lines[{i + 1}].date {line.date.isoformat()} is outside prior_authorization "
+            f"{auth.number} ({auth.from_.isoformat()} to {auth.to.isoformat()}): {why}",
+            line=i,
+            severity=severity,
+            fix=Fix(
+                f"get authorization {auth.number} extended to {line.date.isoformat()}, or "
+                "enter the authorization that covers that date"
+            ),
+            source=source,
+        )

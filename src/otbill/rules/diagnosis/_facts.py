@@ -1,0 +1,58 @@
+"""Facts shared by the diagnosis rules: one cached ICD-10-CM verdict per code."""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import re
+from typing import NamedTuple
+
+from otbill.codes import icd10cm
+from otbill.errors import CodeError, NotBillable, UnknownCode
+
+__all__ = ["Verdict", "release_note", "verdict"]
+
+_EXAMPLE = re.compile(r"for example ([0-9A-Z.]+)")
+
+
+class Verdict(NamedTuple):
+    """Why a diagnosis cannot be billed: ``header`` (NotBillable) or not; ``example`` a leaf.
+
+    ``by_release`` is True when the answer depends on the code list (unknown or header code),
+    False when the shape or the date alone decides.
+    """
+
+    header: bool
+    reason: str
+    example: str | None = None
+    by_release: bool = True
+
+
+def verdict(code: str, on: dt.date) -> Verdict | None:
+    """None when ``code`` may be billed on ``on``; else why not (ICD-10-CM list loads once)."""
+    # The date only matters before ICD-10-CM began; fold it so the cache holds one entry per code.
+    return _verdict(code, on if on < icd10cm.ICD10CM_START else None)
+
+
+@functools.lru_cache(maxsize=16384)
+def _verdict(code: str, on: dt.date | None) -> Verdict | None:
+    try:
+        icd10cm.validate(code, on)
+    except NotBillable as exc:
+        match = _EXAMPLE.search(exc.reason)
+        return Verdict(True, exc.reason, match.group(1) if match else None)
+    except UnknownCode as exc:
+        return Verdict(False, exc.reason)
+    except CodeError as exc:
+        return Verdict(False, exc.reason, by_release=False)
+    return None
+
+
+def release_note(problem: Verdict, on: dt.date) -> str:
+    """A short note when the code list used is not the release of the date of service."""
+    match = icd10cm.release_for(on)
+    if match.exact or not problem.by_release:
+        return ""
+    if match.release.name in problem.reason:
+        return f" (the nearest release to the date of service {on.isoformat()})"
+    return f" (checked against {match.release.name}, the nearest release to {on.isoformat()})"

@@ -1,0 +1,56 @@
+"""PRV004 assistant-as-rendering."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from otbill.domain.claim import Claim
+from otbill.rules.context import ClaimContext
+from otbill.rules.registry import Finding, Fix, Severity, rule
+
+# Credentials of therapy assistants, as written after a name: "COTA", "COTA/L", "OTA", "PTA".
+_ASSISTANT = frozenset({"COTA", "OTA", "COTAL", "OTAL", "PTA", "LPTA", "PTAL"})
+_SPLIT = re.compile(r"[^A-Z]+")
+
+
+def _is_assistant(credential: str) -> bool:
+    upper = credential.upper()
+    tokens = {t for t in _SPLIT.split(upper) if t}
+    return not tokens.isdisjoint(_ASSISTANT) or upper.replace("/", "") in _ASSISTANT
+
+
+@rule("PRV004", "assistant-as-rendering", "provider", Severity.ERROR)
+def assistant_as_rendering(claim: Claim, ctx: ClaimContext) -> Iterator[Finding]:
+    """
+    What it checks: the rendering provider is not a therapy assistant (credential COTA, OTA,
+    COTA/L, or PTA). Error for payers that require the CO/CQ assistant modifiers (Medicare);
+    a warning for others, whose credentialing rules vary.
+    Why payers deny it: Medicare does not enrol OT or PT assistants as billing or rendering
+    providers; services an assistant furnishes are billed under the supervising therapist's
+    NPI, with modifier CO (or CQ) on the lines the assistant furnished in whole or in part
+    (paid at 85%). A claim naming the assistant is denied (CARC 185, rendering provider not
+    eligible) or, if paid, an overpayment.
+    Example: rendering_provider {"first_name": "Pat", "credential": "COTA/L"}.
+    Fix: make the supervising OT the rendering provider and add CO to the lines the assistant
+    furnished.
+    Source: 42 CFR 410.59 (outpatient occupational therapy furnished by, or under the supervision of, a qualified occupational therapist; the therapist in private practice is the enrolled supplier, CMS-855I); CMS "Billing Examples Using CQ/CO Modifiers" (DOMAIN.md §3.3).
+    """
+    provider = claim.rendering_provider
+    if provider is None or not provider.credential or not _is_assistant(provider.credential):
+        return
+    strict = ctx.profile.assistant_modifier_required_from is not None
+    yield assistant_as_rendering.finding(
+        f"rendering_provider {provider.first_name} {provider.last_name} (NPI {provider.npi}) "
+        f"has credential {provider.credential!r}, a therapy assistant: the supervising "
+        "therapist must be the rendering provider, with CO/CQ on the lines the assistant "
+        "furnished",
+        severity=Severity.ERROR if strict else Severity.WARNING,
+        fix=Fix(
+            "make the supervising OT the rendering provider and add CO to the lines the "
+            "assistant furnished (set furnished_by_assistant)"
+        ),
+        source=ctx.profile.source("assistant", assistant_as_rendering.doc.source)
+        if strict
+        else None,
+    )

@@ -1,0 +1,170 @@
+"""UNT001 units-mismatch."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from otbill import units
+from otbill.codes import cpt
+from otbill.domain.claim import Claim
+from otbill.rules.context import ClaimContext
+from otbill.rules.registry import Applicability, Finding, Fix, Severity, rule
+from otbill.rules.units._facts import distribute, plural, unit_edits
+
+_TIMED = cpt.Basis.TIMED
+_TIME_BASED = (cpt.Basis.TIMED, cpt.Basis.PER_TIME)
+
+
+@rule("UNT001", "units-mismatch", "units", Severity.ERROR)
+def units_mismatch(claim: Claim, ctx: ClaimContext) -> Iterator[Finding]:
+    """
+    What it checks: for each date of service and each time-based code (15-minute codes and
+    codes with other time units), the units billed — added over every line of that code that
+    date — equal what the 8-minute-rule engine gives for the recorded minutes under the
+    payer's method (cms: the day's total timed minutes decide the timed units; per-code: each
+    code counted on its own). Lines without minutes are left to UNT003, untimed codes to UNT002.
+    When the engine reports a tie (two codes with equal minutes left over competing for a unit,
+    which the manual lets the provider choose), a claim that gives the unit to the other tied
+    code is accepted; a split of the tied codes' units that is none of the allowed choices but
+    keeps their total is a warning; a wrong total is an error.
+    Why payers deny it: units above what the minutes support are overbilling (denied or
+    recouped on review, CARC 151/150); units below underbill. Medicare counts the total timed
+    minutes of the day (the 8-minute rule), commercial payers often each code on its own.
+    Example: lines[1] 97530 with 24 minutes billed as 3 units: 24 timed minutes that day fall in
+    the 23–37 minute band, so the cms method gives 2.
+    Fix: set the units to the engine's value (safe: the minutes are on the claim; the charge is
+    left as billed for the biller to check). When several lines share the code and date, the
+    units are split by their minutes if the lines are otherwise alike, else a person splits them.
+    Source: Medicare Claims Processing Manual, Pub 100-04, ch. 5, §20.2 (8-minute rule, Examples 1–2); AMA CPT time rule for the per-code method (DOMAIN.md §1.5); the payer profile's units method.
+    """
+    method = ctx.profile.units_method
+    for date, indexes in ctx.lines_by_date.items():
+        result = ctx.units_by_date.get(date)
+        if result is None:
+            continue
+        groups: dict[str, list[int]] = {}
+        unmeasured: set[str] = set()  # codes with a line lacking minutes
+        timed_unmeasured = False
+        for i in indexes:
+            info = ctx.infos[i]
+            if info is None or info.basis not in _TIME_BASED:
+                continue
+            groups.setdefault(info.code, []).append(i)
+            if claim.lines[i].minutes is None:
+                unmeasured.add(info.code)
+                timed_unmeasured = timed_unmeasured or info.basis is _TIMED
+        if not groups:
+            continue
+        billed = {code: sum(claim.lines[i].units for i in g) for code, g in groups.items()}
+        engine = {line.code: line.units for line in result.lines}  # one entry per code
+        for code, group in groups.items():
+            expected = engine.get(code, 0)
+            if billed[code] == expected or code in unmeasured:
+                continue
+            timed = ctx.infos[group[0]].basis is _TIMED  # type: ignore[union-attr]
+            if timed and timed_unmeasured and method == "cms":
+                continue  # the day's pool is incomplete; UNT003 reports the line
+            ties = [t for t in result.ties if code in t.codes] if timed else []
+            if ties and _other_tie_choice(ties, billed, result):
+                continue
+            tie = bool(ties) and _same_total(ties, billed, result)
+            yield _finding(claim, ctx, result, code, group, billed[code], expected, tie)
+
+
+def _other_tie_choice(
+    ties: list[units.Tie], billed: dict[str, int], result: units.UnitsResult
+) -> bool:
+    """Whether the billed units are another allocation the manual allows for the tied codes."""
+    for tie in ties:
+        diffs = []
+        for code in tie.codes:
+            diff = billed.get(code, 0) - result.units_for(code)
+            allowed = (0, -1) if code in tie.winners else (0, 1)
+            if diff not in allowed:
+                return False
+            diffs.append(diff)
+        if sum(diffs) != 0:
+            return False
+    return True
+
+
+def _same_total(ties: list[units.Tie], billed: dict[str, int], result: units.UnitsResult) -> bool:
+    """Whether the tied codes' units add up to the engine's: only their split is in question."""
+    tied = {code for tie in ties for code in tie.codes}
+    return sum(billed.get(c, 0) for c in tied) == sum(result.units_for(c) for c in tied)
+
+
+def _finding(
+    claim: Claim,
+    ctx: ClaimContext,
+    result: units.UnitsResult,
+    code: str,
+    group: list[int],
+    billed: int,
+    expected: int,
+    tie: bool,
+) -> Finding:
+    minutes = sum(claim.lines[i].minutes or 0 for i in group)
+    where = f"lines[{group[0] + 1}]" if len(group) == 1 else (
+        f"lines[{', '.join(str(i + 1) for i in group)}]"
+    )  # fmt: skip
+    date = claim.lines[group[0]].date.isoformat()
+    why = _why(result, code, minutes, expected)
+    message = (
+        f"{where} {code} on {date}: {plural(billed)} billed for {plural(minutes, 'minute')}; "
+        f"the {result.method.value} method gives {expected} ({why})"
+    )
+    if tie:
+        message += (
+            "; the engine's split of the day's units between codes with equal minutes left over "
+            "is one choice among those the manual leaves to the provider, but the units billed "
+            "match none of them"
+        )
+    return units_mismatch.finding(
+        message,
+        line=group[0],
+        fix=_fix(claim, group, expected, tie, where, code),
+        severity=Severity.WARNING if tie else None,
+        source=ctx.profile.source("units"),
+    )
+
+
+def _why(result: units.UnitsResult, code: str, minutes: int, expected: int) -> str:
+    info = cpt.lookup(code)
+    if info.basis is not _TIMED:
+        capped = f", at most {info.max_units_day} a day" if info.max_units_day else ""
+        return (
+            f"{code} is counted in {info.unit_minutes}-minute units, the first from "
+            f"{info.first_unit_minutes} minutes{capped}: {minutes} minutes → {plural(expected)}"
+        )
+    if result.method is units.Method.PER_CODE:
+        return (
+            f"each code is counted on its own: {minutes} minutes of {code} → {plural(expected)}; "
+            "8–22 minutes make 1 unit, 23–37 make 2"
+        )
+    text = (
+        f"{result.total_timed_minutes} timed minutes that day → {plural(result.total_units)} "
+        "in all: 8–22 minutes → 1, 23–37 → 2, 38–52 → 3, ..."
+    )
+    timed_codes = [line for line in result.lines if line.basis is _TIMED]
+    if len(timed_codes) > 1:
+        split = ", ".join(f"{line.code} {line.minutes} min → {line.units}" for line in timed_codes)
+        text += f"; split by each code's full 15 minutes, then the most minutes left: {split}"
+    return text
+
+
+def _fix(claim: Claim, group: list[int], expected: int, tie: bool, where: str, code: str) -> Fix:
+    if expected == 0:
+        return Fix(f"remove {where} {code}: its minutes earn no unit")
+    if len(group) == 1:
+        new = {group[0]: expected}
+    else:
+        lines = [claim.lines[i] for i in group]
+        alike = len({(x.modifiers, x.furnished_by_assistant, x.rendering_npi) for x in lines}) == 1
+        split = distribute(expected, [x.minutes or 0 for x in lines]) if alike else None
+        if split is None:
+            return Fix(f"set the units of {where} {code} so that they add up to {expected}")
+        new = dict(zip(group, split, strict=True))
+    description = f"set the units of {where} {code} to " + " + ".join(str(n) for n in new.values())
+    applicability = Applicability.UNSAFE if tie else Applicability.SAFE
+    return Fix(description, unit_edits(new), applicability)

@@ -1,0 +1,92 @@
+"""The plan-of-care family: certification missing, pending or late; plan expired."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from claimkit import make_claim, scrub
+from otbill.rules.registry import Severity
+
+
+@pytest.mark.parametrize("profile", ["medicare", "commercial-in-network", "medicaid-example"])
+def test_clean_claim_has_no_plan_of_care_findings(clean, profile):
+    clean["payer"]["profile"] = profile
+    assert not scrub(make_claim(clean), select=["POC"])
+
+
+# POC001 ---------------------------------------------------------------------------------------
+
+
+def test_no_plan_of_care(clean):
+    clean["plan_of_care"] = None
+    findings = scrub(make_claim(clean), select=["POC"])
+    assert [(f.rule, f.line, f.severity) for f in findings] == [("POC001", None, Severity.ERROR)]
+    assert "plan_of_care is missing" in findings[0].message
+    assert "medicare" in findings[0].source
+
+
+def test_evaluation_visit_needs_no_plan_yet(clean):
+    clean["plan_of_care"] = None
+    clean["lines"][0].update(code="97165", minutes=45, units=1)
+    assert not scrub(make_claim(clean), select=["POC001"])
+
+
+def test_uncertified_plan_past_the_deadline(clean):
+    clean["plan_of_care"]["certified_on"] = None
+    findings = scrub(make_claim(clean), select=["POC001"])
+    assert [(f.rule, f.severity) for f in findings] == [("POC001", Severity.ERROR)]
+    assert "2025-02-09" in findings[0].message and "2025-01-10" in findings[0].message
+
+
+def test_uncertified_plan_within_the_deadline_is_pending(clean):
+    clean["plan_of_care"].update(start="2025-02-01", certified_on=None, recert_due=None)
+    findings = scrub(make_claim(clean), select=["POC001"])
+    assert [(f.severity) for f in findings] == [Severity.WARNING]
+    assert "not yet certified (due by 2025-03-03)" in findings[0].message
+    # still uncertified when the deadline has passed by today: an error
+    late = scrub(make_claim(clean), select=["POC001"], today=dt.date(2025, 3, 4))
+    assert [f.severity for f in late] == [Severity.ERROR]
+
+
+def test_delayed_certification_is_a_warning(clean):
+    clean["plan_of_care"]["certified_on"] = "2025-02-12"
+    findings = scrub(make_claim(clean), select=["POC001"])
+    assert [(f.severity) for f in findings] == [Severity.WARNING]
+    assert "2025-02-12" in findings[0].message and "2025-02-09" in findings[0].message
+    clean["plan_of_care"]["certified_on"] = "2025-02-09"  # on the last day: timely
+    assert not scrub(make_claim(clean), select=["POC001"])
+
+
+def test_payers_without_certification_rules(clean):
+    clean["payer"]["profile"] = "commercial-in-network"
+    clean["plan_of_care"] = None
+    assert not scrub(make_claim(clean), select=["POC"])
+
+
+# POC002 ---------------------------------------------------------------------------------------
+
+
+def test_visit_after_recertification_date(clean):
+    clean["lines"][0]["date"] = "2025-04-15"
+    findings = scrub(make_claim(clean), select=["POC002"], today=dt.date(2025, 4, 20))
+    assert [(f.rule, f.line, f.severity) for f in findings] == [("POC002", 1, Severity.ERROR)]
+    assert "2025-04-15" in findings[0].message and "2025-04-09" in findings[0].message
+
+
+def test_visit_on_recertification_date_is_covered(clean):
+    clean["lines"][0]["date"] = "2025-04-09"
+    assert not scrub(make_claim(clean), select=["POC002"], today=dt.date(2025, 4, 20))
+
+
+def test_ninety_days_from_start_without_recert_date(clean):
+    clean["plan_of_care"]["recert_due"] = None
+    clean["lines"][0]["date"] = "2025-04-09"  # day 90 counting the start as day 1
+    assert not scrub(make_claim(clean), select=["POC002"], today=dt.date(2025, 4, 20))
+    clean["lines"][0]["date"] = "2025-04-10"
+    findings = scrub(make_claim(clean), select=["POC002"], today=dt.date(2025, 4, 20))
+    assert [f.line for f in findings] == [1]
+    assert "90-day" in findings[0].message and "2025-04-09" in findings[0].message
+    clean["payer"]["profile"] = "commercial-in-network"
+    assert not scrub(make_claim(clean), select=["POC002"], today=dt.date(2025, 4, 20))
