@@ -1,0 +1,29 @@
+"""The rule pages in docs/rules/ are generated from the rules and must not drift from them."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from otbill.rules.docs import render_index, render_rule
+from otbill.rules.registry import load_rules
+
+DOCS = Path(__file__).resolve().parents[2] / "docs" / "rules"
+
+
+def test_every_rule_has_its_current_page():
+    rules = load_rules()
+    stale = [r.code for r in rules if (DOCS / f"{r.code}.md").read_text() != render_rule(r)]
+    assert not stale, f"regenerate with `otbill rules docs`: {stale}"
+    assert (DOCS / "README.md").read_text() == render_index(rules)
+
+
+def test_no_page_for_a_rule_that_does_not_exist():
+    codes = {r.code for r in load_rules()}
+    pages = {p.stem for p in DOCS.glob("*.md")} - {"README"}
+    assert pages == codes
+
+
+def test_every_category_has_rules():
+    from otbill.rules.registry import CATEGORIES
+
+    assert {r.category for r in load_rules()} == set(CATEGORIES)
