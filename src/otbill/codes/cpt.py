@@ -18,15 +18,13 @@ otbill.errors.CodeNotEffective: CPT/HCPCS '97127': deleted; last in force 2019-1
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import enum
 import functools
 import re
-from collections.abc import Iterator
 from dataclasses import dataclass
-from importlib import resources
 
+from otbill.codes._tables import in_force, parse_date, read_rows
 from otbill.errors import CodeNotEffective, MalformedCode, UnknownCode
 
 __all__ = [
@@ -90,8 +88,7 @@ class CodeInfo:
         return discipline.upper() in self.disciplines
 
     def effective_on(self, on: dt.date) -> bool:
-        started = self.effective_from is None or self.effective_from <= on
-        return started and (self.effective_to is None or on <= self.effective_to)
+        return in_force(self.effective_from, self.effective_to, on)
 
 
 def compact(value: str) -> str:
@@ -99,18 +96,8 @@ def compact(value: str) -> str:
     return value.strip().upper()
 
 
-def _date(text: str) -> dt.date | None:
-    return dt.date.fromisoformat(text) if text else None
-
-
 def _int(text: str) -> int | None:
     return int(text) if text else None
-
-
-def _read_rows(name: str) -> Iterator[dict[str, str]]:
-    text = (resources.files("otbill.codes") / "data" / name).read_text(encoding="utf-8")
-    lines = (line for line in text.splitlines() if line and not line.startswith("#"))
-    yield from csv.DictReader(lines)
 
 
 def _parse(row: dict[str, str]) -> CodeInfo:
@@ -123,8 +110,8 @@ def _parse(row: dict[str, str]) -> CodeInfo:
         evaluation=row["evaluation"] or None,
         max_units_day=_int(row["max_units_day"]),
         medicare_status=row["medicare_status"] or None,
-        effective_from=_date(row["effective_from"]),
-        effective_to=_date(row["effective_to"]),
+        effective_from=parse_date(row["effective_from"]),
+        effective_to=parse_date(row["effective_to"]),
         description=row["description"],
         source=row["source"],
     )
@@ -134,7 +121,7 @@ def _parse(row: dict[str, str]) -> CodeInfo:
 def _catalog() -> dict[str, tuple[CodeInfo, ...]]:
     """Every version of every code, newest first (a code may be deleted and later revived)."""
     versions: dict[str, list[CodeInfo]] = {}
-    for row in _read_rows("cpt_catalog.csv"):
+    for _, row in read_rows("cpt_catalog.csv"):
         info = _parse(row)
         versions.setdefault(info.code, []).append(info)
     return {
@@ -146,9 +133,9 @@ def _catalog() -> dict[str, tuple[CodeInfo, ...]]:
 @functools.cache
 def _telehealth() -> dict[str, tuple[tuple[dt.date | None, dt.date | None], ...]]:
     windows: dict[str, list[tuple[dt.date | None, dt.date | None]]] = {}
-    for row in _read_rows("medicare_telehealth.csv"):
+    for _, row in read_rows("medicare_telehealth.csv"):
         windows.setdefault(row["code"], []).append(
-            (_date(row["effective_from"]), _date(row["effective_to"]))
+            (parse_date(row["effective_from"]), parse_date(row["effective_to"]))
         )
     return {code: tuple(w) for code, w in windows.items()}
 
@@ -210,6 +197,4 @@ def all_codes() -> list[CodeInfo]:
 def on_medicare_telehealth_list(value: str, on: dt.date) -> bool:
     """Whether Medicare pays the code by telehealth on that date of service."""
     windows = _telehealth().get(compact(value), ())
-    return any(
-        (start is None or start <= on) and (end is None or on <= end) for start, end in windows
-    )
+    return any(in_force(start, end, on) for start, end in windows)

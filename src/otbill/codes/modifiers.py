@@ -13,13 +13,12 @@ its source and effective dates); meanings are in our own words, never AMA CPT te
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import functools
-import importlib.resources
 import re
 from dataclasses import dataclass
 
+from otbill.codes._tables import in_force, parse_date, read_rows
 from otbill.errors import CodeError, CodeNotEffective, ConfigError, MalformedCode, UnknownCode
 
 __all__ = [
@@ -57,9 +56,7 @@ class Modifier:
 
     def in_force(self, on: dt.date) -> bool:
         """True if the modifier may be reported for a date of service ``on``."""
-        after_start = self.effective_from is None or on >= self.effective_from
-        before_end = self.effective_to is None or on <= self.effective_to
-        return after_start and before_end
+        return in_force(self.effective_from, self.effective_to, on)
 
 
 def compact(value: str) -> str:
@@ -109,24 +106,18 @@ def category(mod: str) -> str:
     return lookup(mod).category
 
 
-def _parse_date(text: str) -> dt.date | None:
-    return dt.date.fromisoformat(text) if text else None
-
-
 @functools.cache
 def _table() -> dict[str, Modifier]:
     """Read ``modifiers.csv`` once; a broken file is a configuration error, not a finding."""
-    path = importlib.resources.files("otbill.codes") / "data" / "modifiers.csv"
     table: dict[str, Modifier] = {}
-    lines = path.read_text(encoding="utf-8").splitlines()
-    for line, row in enumerate(csv.DictReader(lines), start=2):
+    for line, row in read_rows("modifiers.csv"):
         try:
             mod = Modifier(
                 code=row["code"],
                 category=row["category"],
                 meaning=row["meaning"],
-                effective_from=_parse_date(row["effective_from"]),
-                effective_to=_parse_date(row["effective_to"]),
+                effective_from=parse_date(row["effective_from"]),
+                effective_to=parse_date(row["effective_to"]),
                 source=row["source"],
             )
         except (KeyError, TypeError, ValueError) as exc:

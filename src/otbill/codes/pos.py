@@ -14,13 +14,12 @@ period (POS 02 was narrowed on 2022-01-01 when POS 10 was added). Meanings are o
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import functools
-import importlib.resources
 import re
 from dataclasses import dataclass
 
+from otbill.codes._tables import in_force, parse_date, read_rows
 from otbill.errors import CodeError, CodeNotEffective, ConfigError, MalformedCode, UnknownCode
 
 __all__ = [
@@ -55,9 +54,7 @@ class Place:
 
     def in_force(self, on: dt.date) -> bool:
         """True if this row's definition applies to a date of service ``on``."""
-        after_start = self.effective_from is None or on >= self.effective_from
-        before_end = self.effective_to is None or on <= self.effective_to
-        return after_start and before_end
+        return in_force(self.effective_from, self.effective_to, on)
 
 
 def compact(value: str) -> str:
@@ -107,16 +104,12 @@ def is_telehealth(code: str) -> bool:
     return compact(code) in TELEHEALTH
 
 
-def _parse_date(text: str) -> dt.date | None:
-    return dt.date.fromisoformat(text) if text else None
-
-
 def _parse_row(row: dict[str, str]) -> Place:
     return Place(
         code=row["code"],
         meaning=row["meaning"],
-        effective_from=_parse_date(row["effective_from"]),
-        effective_to=_parse_date(row["effective_to"]),
+        effective_from=parse_date(row["effective_from"]),
+        effective_to=parse_date(row["effective_to"]),
         source=row["source"],
     )
 
@@ -124,10 +117,8 @@ def _parse_row(row: dict[str, str]) -> Place:
 @functools.cache
 def _table() -> dict[str, tuple[Place, ...]]:
     """Read the CSV once; rows of one code are kept in file order (oldest period first)."""
-    path = importlib.resources.files("otbill.codes") / "data" / "place_of_service.csv"
     table: dict[str, list[Place]] = {}
-    lines = path.read_text(encoding="utf-8").splitlines()
-    for line, row in enumerate(csv.DictReader(lines), start=2):
+    for line, row in read_rows("place_of_service.csv"):
         try:
             place = _parse_row(row)
         except (KeyError, TypeError, ValueError) as exc:
