@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+from array import array
 from collections import defaultdict
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -64,28 +65,63 @@ def _line_key(patient: str, date: dt.date, code: str, npi: str) -> int:
     return int.from_bytes(hashlib.blake2b(raw, digest_size=8).digest(), "little")
 
 
-@dataclass
 class BatchIndex:
     """Services billed earlier in this batch, for duplicate checks across claims.
 
-    Keys are 64-bit digests (a false match needs a collision: about 1 in 10^19 per pair); the
-    claim id is kept only for the first few thousand services, enough to name the other claim in
-    ordinary batches while a million-claim stream stays within its memory budget.
+    A million-claim stream bills about four million services, so the index keeps only a 64-bit
+    digest of each (a false match needs a collision: about 1 in 10^19 per pair) in an
+    open-addressing table over ``array('Q')`` — 16 bytes a service at half load, against some 100
+    for a Python set of ints. Claim ids are kept for the first ``keep_ids_for`` services only,
+    enough to name the other claim in everyday batches.
     """
 
-    keep_ids_for: int = 50_000
-    _seen: dict[int, str | None] = field(default_factory=dict)
+    def __init__(self, keep_ids_for: int = 50_000, capacity: int = 1 << 16) -> None:
+        self._slots = array("Q", bytes(8 * capacity))
+        self._mask = capacity - 1
+        self._count = 0
+        self._ids: dict[int, str] = {}
+        self._keep_ids_for = keep_ids_for
+
+    def __len__(self) -> int:
+        return self._count
+
+    def _find(self, key: int) -> int:
+        """The slot holding ``key``, or the empty slot where it would go (0 marks empty)."""
+        slots, mask = self._slots, self._mask
+        index = key & mask
+        while True:
+            held = slots[index]
+            if held == key or held == 0:
+                return index
+            index = (index + 1) & mask
 
     def __contains__(self, key: int) -> bool:
-        return key in self._seen
+        key = key or 1
+        return self._slots[self._find(key)] == key
 
     def claim_for(self, key: int) -> str | None:
         """The id of the earlier claim that billed this service, when it was kept."""
-        return self._seen.get(key)
+        return self._ids.get(key or 1)
 
     def add(self, key: int, claim_id: str) -> None:
-        if key not in self._seen:
-            self._seen[key] = claim_id if len(self._seen) < self.keep_ids_for else None
+        key = key or 1
+        index = self._find(key)
+        if self._slots[index] == key:
+            return
+        self._slots[index] = key
+        self._count += 1
+        if len(self._ids) < self._keep_ids_for:
+            self._ids[key] = claim_id
+        if 2 * self._count > len(self._slots):
+            self._grow()
+
+    def _grow(self) -> None:
+        old = self._slots
+        self._slots = array("Q", bytes(16 * len(old)))
+        self._mask = len(self._slots) - 1
+        for key in old:
+            if key:
+                self._slots[self._find(key)] = key
 
 
 @dataclass
