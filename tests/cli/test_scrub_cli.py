@@ -5,9 +5,9 @@ from __future__ import annotations
 import json
 
 import pytest
-from claimkit import clean_claim_data
 from typer.testing import CliRunner
 
+from claimkit import clean_claim_data
 from otbill.cli import app
 
 runner = CliRunner()
