@@ -99,3 +99,23 @@ def test_rules_list_and_explain():
 def test_schema_command(tmp_path):
     result = runner.invoke(app, ["schema"])
     assert json.loads(result.stdout)["title"] == "otbill claim, version 1"
+
+
+def test_scrub_reads_an_837p_and_skips_checks_it_cannot_make(tmp_path):
+    claims = _write(tmp_path, [clean_claim_data(), _held()])
+    edi = tmp_path / "out.837"
+    written = runner.invoke(app, ["x12", "837", str(claims), "-o", str(edi)])
+    assert written.exit_code == 0, written.output
+    result = runner.invoke(app, ["scrub", str(edi), "--format", "json", *TODAY])
+    out = json.loads(result.stdout)
+    assert [c["claim_id"] for c in out["claims"]] == ["CLM-0001", "CLM-0002"]
+    first, second = out["claims"]
+    assert first["status"] == "clean"
+    assert [f["rule"] for f in first["findings"]] == ["COD000"]  # the notice, as info
+    assert "COD001" in {f["rule"] for f in second["findings"]} and result.exit_code == 1
+    assert not {f["category"] for c in out["claims"] for f in c["findings"]} & {
+        "documentation",
+        "eligibility",
+        "plan-of-care",
+        "progress-report",
+    }

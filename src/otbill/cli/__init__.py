@@ -8,6 +8,7 @@ from otbill.cli import rules as rules_cli
 from otbill.cli import scrub as scrub_cli
 from otbill.cli import units as units_cli
 from otbill.refdata.cli import app as refdata_app
+from otbill.x12.cli import app as x12_app
 
 __all__ = ["app", "main"]
 
@@ -23,6 +24,7 @@ app.command("units")(units_cli.units_command)
 app.command("scrub")(scrub_cli.scrub_command)
 app.command("schema")(scrub_cli.schema_command)
 app.add_typer(rules_cli.app, name="rules")
+app.add_typer(x12_app, name="x12", help="Read and write X12 5010: 837P, 835, 999, 277CA.")
 app.add_typer(
     refdata_app, name="refdata", help="Import and list CMS reference tables (NCCI, MUE, RVU, GPCI)."
 )

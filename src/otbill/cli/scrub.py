@@ -29,6 +29,8 @@ from otbill.rules.registry import Finding, Rule, load_rules
 from otbill.rules.selection import select_rules
 from otbill.services.scrub import build_scrub_context
 from otbill.settings import load_settings
+from otbill.x12.findings import X12Error
+from otbill.x12.scrub_input import looks_like_x12, read_837p_claims
 
 __all__ = ["schema_command", "scrub_command"]
 
@@ -40,13 +42,16 @@ def _split(values: list[str] | None) -> list[str]:
 
 
 def _read_claims(path: Path) -> list[Claim | ClaimInputError]:
+    """otbill claim JSON, or an X12 837P (recognised by its content, not its name)."""
     try:
         text = path.read_bytes()
     except OSError as exc:
         fail(f"{path}: cannot read: {exc.strerror}")
     try:
+        if looks_like_x12(text):
+            return read_837p_claims(path)
         return parse_claims(text)
-    except ClaimFileError as exc:
+    except (ClaimFileError, X12Error) as exc:
         fail(f"{path}: {exc}")
 
 
@@ -120,7 +125,9 @@ def _scrub_all(
 
 
 def scrub_command(
-    file: Annotated[Path, typer.Argument(help="otbill claim JSON: one claim or a list")],
+    file: Annotated[
+        Path, typer.Argument(help="otbill claim JSON (one claim or a list) or an X12 837P")
+    ],
     output_format: Annotated[str, typer.Option("--format", help="table or json")] = "table",
     select: Annotated[
         list[str] | None, typer.Option(help="rule code prefixes to run, e.g. MOD,UNT001")

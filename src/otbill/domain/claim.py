@@ -10,6 +10,7 @@ Field notes (beyond the names):
 - ``visit_number`` is this visit's number in the plan of care; ``last_progress_report_visit`` the
   visit number of the last progress report.
 - ``history`` lists lines already billed for the patient (for duplicates, visit limits, fees).
+- ``source`` says whether the claim comes with the clinic's records or was read from an 837P.
 - ``lines[].distinct_service`` is the note's statement that the service was distinct (a separate
   15-minute interval or encounter): the fact that lets an NCCI edit be bypassed with 59/X{EPSU}.
 """
@@ -83,9 +84,9 @@ class Subscriber:
 
     first_name: Text
     last_name: Text
-    dob: dt.date
-    sex: Literal["F", "M", "U"]
     member_id: Text
+    dob: dt.date | None = None  # the 837P carries it only when the subscriber is the patient
+    sex: Literal["F", "M", "U"] = "U"
     relationship: Literal["spouse", "child", "other"] = "other"
     address: Address | None = None
 
@@ -105,6 +106,7 @@ class Provider:
     first_name: Text
     last_name: Text
     credential: str | None = None  # OTR/L, OT, COTA, MD, DO, NP, PA ...
+    taxonomy: str | None = None  # NUCC provider taxonomy, e.g. 225X00000X (occupational therapist)
 
 
 @dataclass(frozen=True, slots=True, config=_CONFIG)
@@ -196,3 +198,7 @@ class Claim:
     frequency_code: Literal["1", "7", "8"] = "1"
     original_claim_number: str | None = None
     total_charge: Money | None = None
+    # "records": built from the clinic's records (or otbill claim JSON) with its full context;
+    # "x12": read from an 837P, which carries no note, eligibility, plan of care, visit counts,
+    # minutes or billing history — rules that need those facts are not run (see rules.engine).
+    source: Literal["records", "x12"] = "records"

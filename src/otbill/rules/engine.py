@@ -19,6 +19,31 @@ from otbill.rules.selection import is_selected
 __all__ = ["ClaimResult", "fix_claim", "remember_claim", "scrub_batch", "scrub_claim", "status_of"]
 
 _MAX_FIX_PASSES = 5
+# An 837P carries no note, eligibility check, plan of care, visit counts, year-to-date amounts or
+# minutes: on claims read from X12 these checks could only report the absence of what the format
+# cannot hold, so they are not run, and one info finding says so.
+_NEEDS_RECORDS_CATEGORIES = frozenset(
+    {"documentation", "plan-of-care", "progress-report", "eligibility", "threshold"}
+)
+_NEEDS_RECORDS_RULES = frozenset({"UNT003", "UNT004", "AUT003", "AUT004", "CMP002", "CMP003"})
+
+
+def _needs_records(rule: Rule) -> bool:
+    return rule.category in _NEEDS_RECORDS_CATEGORIES or rule.code in _NEEDS_RECORDS_RULES
+
+
+def _edi_notice() -> Finding:
+    return Finding(
+        rule="COD000",
+        name="claim-read-from-x12",
+        category="code",
+        severity=Severity.INFO,
+        line=None,
+        message="claim read from an 837P: checks that need the clinic's records (note, eligibility, "
+        "plan of care, progress reports, KX threshold, minutes, billing history) were not run",
+        fix=None,
+        source="X12 005010X222A1 837P (the claim format carries none of those facts)",
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,9 +96,12 @@ def scrub_claim(claim: Claim, run: ScrubContext, rules: Sequence[Rule]) -> Claim
         return ClaimResult(claim.claim_id, "held", (_profile_finding(claim),))
     ctx = ClaimContext(claim, run, profile)
     ignored = profile.ignore
-    findings: list[Finding] = []
+    from_x12 = claim.source == "x12"
+    findings: list[Finding] = [_edi_notice()] if from_x12 else []
     for rule in rules:
         if ignored and not is_selected(rule.code, (), ignored):
+            continue
+        if from_x12 and _needs_records(rule):
             continue
         try:
             findings.extend(rule.check(claim, ctx))
