@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import typer
 
+from otbill.cli import records
 from otbill.cli import rules as rules_cli
 from otbill.cli import scrub as scrub_cli
 from otbill.cli import units as units_cli
@@ -24,6 +25,9 @@ app.command("units")(units_cli.units_command)
 app.command("scrub")(scrub_cli.scrub_command)
 app.command("schema")(scrub_cli.schema_command)
 app.add_typer(rules_cli.app, name="rules")
+app.command("demo")(records.demo_command)
+app.add_typer(records.claims_app, name="claims")
+app.add_typer(records.audit_app, name="audit")
 app.add_typer(x12_app, name="x12", help="Read and write X12 5010: 837P, 835, 999, 277CA.")
 app.add_typer(
     refdata_app, name="refdata", help="Import and list CMS reference tables (NCCI, MUE, RVU, GPCI)."

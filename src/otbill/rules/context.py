@@ -11,7 +11,7 @@ import datetime as dt
 import hashlib
 from array import array
 from collections import defaultdict
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cached_property
@@ -29,20 +29,29 @@ __all__ = ["BatchIndex", "ClaimContext", "FeeLookup", "MueLookup", "PtpLookup", 
 
 
 class PtpEditLike(Protocol):
-    column1: str
-    column2: str
-    modifier_indicator: int
+    """Read-only view of an NCCI edit (``otbill.refdata.ncci.PtpEdit``)."""
+
+    @property
+    def column1(self) -> str: ...
+    @property
+    def column2(self) -> str: ...
+    @property
+    def modifier_indicator(self) -> int: ...
 
 
 class MueLimitLike(Protocol):
-    max_units: int
-    mai: int
+    """Read-only view of an MUE limit (``otbill.refdata.mue.MueLimit``)."""
+
+    @property
+    def max_units(self) -> int: ...
+    @property
+    def mai(self) -> int: ...
 
 
 class PtpLookup(Protocol):
     """The NCCI procedure-to-procedure table (``otbill.refdata.ncci.PtpTable``)."""
 
-    def active_pairs_for(self, codes: set[str], on: dt.date) -> list[PtpEditLike]: ...
+    def active_pairs_for(self, codes: set[str], on: dt.date) -> Sequence[PtpEditLike]: ...
 
 
 class FeeLookup(Protocol):

@@ -1,0 +1,173 @@
+"""``otbill demo``, ``otbill claims list|show`` and ``otbill audit verify``.
+
+Thin: parse options, open the database (migrating an empty one), call a service, print. Mount::
+
+    app.command("demo")(records.demo_command)
+    app.add_typer(records.claims_app, name="claims")
+    app.add_typer(records.audit_app, name="audit")
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import sys
+from typing import Annotated, Any
+
+import typer
+
+from otbill.cli.common import fail
+from otbill.domain.lifecycle import ClaimStatus
+from otbill.domain.record_errors import RecordError
+from otbill.settings import load_settings
+from otbill.storage import Database
+
+__all__ = ["audit_app", "claims_app", "demo_command"]
+
+DatabaseUrl = Annotated[
+    str | None,
+    typer.Option(
+        "--database-url",
+        help="Database URL (default: OTBILL_DATABASE_URL or the "
+        "SQLite file in the data directory).",
+    ),
+]
+Clinic = Annotated[
+    str | None, typer.Option("--clinic", help="Clinic code (default: the only clinic, else DEMO).")
+]
+AsJson = Annotated[bool, typer.Option("--json", help="Print JSON.")]
+
+claims_app = typer.Typer(help="List and show claims.", no_args_is_help=True)
+audit_app = typer.Typer(help="Check the tamper-evident audit trail.", no_args_is_help=True)
+
+
+def _open(url: str | None) -> Database:
+    try:
+        return Database(url or load_settings().database_url)
+    except Exception as exc:  # a bad URL or an unreachable server: one line, exit 2
+        fail(f"cannot open the database: {type(exc).__name__}: {exc}")
+
+
+def _clinic(db: Database, code: str | None) -> int:
+    from sqlalchemy import select
+
+    from otbill.storage.tables import ClinicRow
+
+    with db.session() as session:
+        rows = list(session.execute(select(ClinicRow.id, ClinicRow.code)))
+    if code is not None:
+        found = [cid for cid, c in rows if c == code]
+        if not found:
+            fail(f"no clinic with code {code!r}")
+        return int(found[0])
+    if len(rows) == 1:
+        return int(rows[0][0])
+    demo = [cid for cid, c in rows if c == "DEMO"]
+    if demo:
+        return int(demo[0])
+    fail(
+        "no clinic in this database (run `otbill demo`)"
+        if not rows
+        else f"several clinics: choose one with --clinic ({', '.join(c for _, c in rows)})"
+    )
+
+
+def demo_command(
+    database_url: DatabaseUrl = None,
+    today: Annotated[str, typer.Option(help="Scrub as of this date.")] = "2025-04-01",
+) -> None:
+    """Load the demo clinic (once; loading again changes nothing)."""
+    from otbill.rules.registry import load_rules
+    from otbill.services.demo import load_demo
+    from otbill.services.scrub import build_scrub_context
+
+    db = _open(database_url)
+    run = build_scrub_context(load_settings(), dt.date.fromisoformat(today))
+    report = load_demo(db, run, load_rules())
+    verb = "loaded" if report.created else "already present"
+    counts = ", ".join(f"{n} {s}" for s, n in report.claims_by_status.items())
+    print(f"demo clinic {verb}: {counts}")
+
+
+@claims_app.command("list")
+def list_command(
+    database_url: DatabaseUrl = None,
+    status: Annotated[str | None, typer.Option(help="Only claims in this status.")] = None,
+    clinic: Clinic = None,
+    as_json: AsJson = False,
+) -> None:
+    """Claims, oldest date of service first."""
+    from otbill.services.claim_queries import list_claims
+
+    if status is not None and status not in {s.value for s in ClaimStatus}:
+        fail(f"--status {status!r}: one of {', '.join(s.value for s in ClaimStatus)}")
+    db = _open(database_url)
+    with db.unit_of_work(_clinic(db, clinic)) as uow:
+        rows = list_claims(uow, status)
+    if as_json:
+        json.dump([r.as_json() for r in rows], sys.stdout, indent=2)
+        print()
+        return
+    for r in rows:
+        print(
+            f"{r.id:>7}  {r.number:<24} {r.status:<14} {r.date_of_service}  "
+            f"{r.total_charge:>9}  {r.errors} error(s)  {r.payer}"
+        )
+    print(f"{len(rows)} claim(s)")
+
+
+@claims_app.command("show")
+def show_command(
+    claim: Annotated[str, typer.Argument(help="Claim id or number.")],
+    database_url: DatabaseUrl = None,
+    clinic: Clinic = None,
+    as_json: AsJson = False,
+) -> None:
+    """One claim: lines, findings and status history."""
+    from otbill.services.claim_queries import claim_detail
+
+    db = _open(database_url)
+    try:
+        with db.unit_of_work(_clinic(db, clinic)) as uow:
+            detail = claim_detail(uow, claim)
+    except RecordError as exc:
+        fail(str(exc))
+    if as_json:
+        json.dump(detail, sys.stdout, indent=2)
+        print()
+        return
+    _print_detail(detail)
+
+
+def _print_detail(d: dict[str, Any]) -> None:
+    print(
+        f"claim {d['number']} (id {d['id']}): {d['status']}, {d['date_of_service']}, "
+        f"{d['payer']}, total {d['total_charge']}"
+    )
+    for line in d["lines"]:
+        mods = ",".join(line["modifiers"]) or "-"
+        print(
+            f"  {line['position']}. {line['code']} x{line['units']} [{mods}] "
+            f"{line['minutes']} min  {line['charge']}"
+        )
+    for f in d["findings"]:
+        print(f"  {f['severity']}: {f['rule']} {f['name']}: {f['message']}")
+    for h in d["history"]:
+        print(f"  {h['at']}: {h['from']} -> {h['to']} ({h['reason']})")
+
+
+@audit_app.command("verify")
+def verify_command(database_url: DatabaseUrl = None) -> None:
+    """Recompute the audit chain of every clinic; exit 1 naming any edited or deleted row."""
+    from otbill.services.audit import verify_audit
+
+    db = _open(database_url)
+    bad = False
+    for code, problems in verify_audit(db).items():
+        if not problems:
+            print(f"clinic {code}: audit trail intact")
+        for problem in problems:
+            bad = True
+            print(f"clinic {code}: {problem}")
+    if bad:
+        raise typer.Exit(1)

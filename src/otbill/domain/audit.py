@@ -1,0 +1,61 @@
+"""The audit chain's arithmetic: canonical JSON and SHA-256 over the previous hash plus the row.
+
+Why a chain: each row's hash covers the previous row's hash, so editing any row changes its hash
+(detected when recomputed) and deleting one breaks the link of the next (detected as a gap).
+Pure functions: storage calls them when appending and when verifying.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+import hashlib
+import json
+from collections.abc import Mapping
+from decimal import Decimal
+from typing import Any
+
+__all__ = ["GENESIS", "canonical_json", "event_hash", "jsonable"]
+
+#: The "previous hash" of a clinic's first audit row.
+GENESIS = "0" * 64
+
+
+def jsonable(value: Any) -> Any:
+    """Plain JSON values for a record's before/after image (Decimal and dates become text)."""
+    if isinstance(value, Mapping):
+        return {str(k): jsonable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple | set | frozenset):
+        items = [jsonable(v) for v in value]
+        return sorted(items, key=str) if isinstance(value, set | frozenset) else items
+    if isinstance(value, enum.Enum):
+        return jsonable(value.value)
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, dt.date | dt.datetime):
+        return value.isoformat()
+    if value is None or isinstance(value, bool | int | str):
+        return value
+    if isinstance(value, float):
+        raise TypeError("floats are not allowed in audit images (use Decimal or cents)")
+    raise TypeError(f"cannot put {type(value).__name__} in an audit image")
+
+
+def canonical_json(value: Any, *, plain: bool = False) -> bytes:
+    """Sorted keys, no spaces, UTF-8: the same content always gives the same bytes.
+
+    ``plain=True`` says ``value`` already holds only JSON values (skips :func:`jsonable`).
+    """
+    data = value if plain else jsonable(value)
+    return json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode(
+        "utf-8"
+    )
+
+
+def event_hash(prev_hash: str, content: Mapping[str, Any], *, plain: bool = False) -> str:
+    """SHA-256 hex of the previous hash and the row's canonical content."""
+    digest = hashlib.sha256()
+    digest.update(prev_hash.encode("ascii"))
+    digest.update(b"\n")
+    digest.update(canonical_json(content, plain=plain))
+    return digest.hexdigest()

@@ -1,0 +1,112 @@
+"""The claim lifecycle: which status may follow which, and who may approve.
+
+Why a table and not scattered ``if``s: every service that moves a claim asks the same function, so
+an illegal move (approving a held claim, paying a draft) is refused in one place with one message.
+
+    draft → held | ready                     (after scrubbing)
+    held ⇄ ready, held|ready → draft         (re-scrub after an edit; editing reopens the draft)
+    ready → approved → submitted → accepted | rejected
+    rejected → draft | closed                (fix and resubmit, or give up)
+    accepted → paid | partially_paid | denied
+    paid → closed; partially_paid | denied → appealed | closed
+    appealed → paid | partially_paid | denied | closed
+
+Corrected (frequency 7) and void (8) claims are new claims that link to the original.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Iterable
+
+from otbill.domain.record_errors import IllegalTransition, PermissionDenied
+
+__all__ = [
+    "EDITABLE",
+    "TRANSITIONS",
+    "ClaimStatus",
+    "Frequency",
+    "Role",
+    "check_approver",
+    "check_transition",
+]
+
+
+class ClaimStatus(enum.StrEnum):
+    DRAFT = "draft"
+    HELD = "held"
+    READY = "ready"
+    APPROVED = "approved"
+    SUBMITTED = "submitted"
+    ACCEPTED = "accepted"
+    REJECTED = "rejected"
+    PAID = "paid"
+    PARTIALLY_PAID = "partially_paid"
+    DENIED = "denied"
+    APPEALED = "appealed"
+    CLOSED = "closed"
+
+
+class Frequency(enum.StrEnum):
+    """CLM05-3: original, replacement (corrected) or void."""
+
+    ORIGINAL = "1"
+    CORRECTED = "7"
+    VOID = "8"
+
+
+class Role(enum.StrEnum):
+    THERAPIST = "therapist"
+    BILLER = "biller"
+    APPROVER = "approver"
+    AUDITOR = "auditor"
+    ADMIN = "admin"
+
+
+S = ClaimStatus
+_ADJUDICATED = (S.PAID, S.PARTIALLY_PAID, S.DENIED)
+TRANSITIONS: dict[ClaimStatus, tuple[ClaimStatus, ...]] = {
+    S.DRAFT: (S.HELD, S.READY),
+    S.HELD: (S.READY, S.HELD, S.DRAFT),
+    S.READY: (S.APPROVED, S.HELD, S.READY, S.DRAFT),
+    S.APPROVED: (S.SUBMITTED,),
+    S.SUBMITTED: (S.ACCEPTED, S.REJECTED),
+    S.ACCEPTED: _ADJUDICATED,
+    S.REJECTED: (S.DRAFT, S.CLOSED),
+    S.PAID: (S.CLOSED,),
+    S.PARTIALLY_PAID: (S.APPEALED, S.CLOSED),
+    S.DENIED: (S.APPEALED, S.CLOSED),
+    S.APPEALED: (*_ADJUDICATED, S.CLOSED),
+    S.CLOSED: (),
+}
+#: Statuses in which a claim's lines may still be edited (editing sends it back to draft).
+EDITABLE = frozenset({S.DRAFT, S.HELD, S.READY, S.REJECTED})
+
+
+def check_transition(record: str, current: str, target: str) -> ClaimStatus:
+    """The target status, or :class:`IllegalTransition` naming the record and the allowed moves."""
+    allowed = TRANSITIONS.get(ClaimStatus(current), ())
+    try:
+        wanted = ClaimStatus(target)
+    except ValueError:
+        wanted = None
+    if wanted is None or wanted not in allowed:
+        raise IllegalTransition(record, current, target, tuple(s.value for s in allowed))
+    return wanted
+
+
+def check_approver(
+    record: str, user_id: int, roles: Iterable[str], created_by: int | None, edited_by: int | None
+) -> None:
+    """Separation of duties: an approver, and not the person who created or last edited the claim.
+
+    Why: one person who can both build and approve a claim can bill for services never given;
+    the second pair of eyes only works if it is a different person.
+    """
+    if Role.APPROVER not in set(roles):
+        raise PermissionDenied(f"{record}: user {user_id} lacks the approver role")
+    if user_id in (created_by, edited_by):
+        raise PermissionDenied(
+            f"{record}: user {user_id} created or last edited this claim and cannot approve it "
+            "(separation of duties)"
+        )

@@ -1,0 +1,232 @@
+"""Setting up a clinic: the clinic itself, its users and roles, providers, payers and fees.
+
+Why in a service: each step validates what the core can check (NPI check digit, credential,
+role names, payer profile name) before storage sees it, and records users in the audit trail in
+the same transaction. Passwords are hashed with Argon2id (argon2-cffi); no password is stored.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from decimal import Decimal
+
+from argon2 import PasswordHasher
+from argon2.exceptions import VerificationError
+from sqlalchemy import select
+
+from otbill.codes import cpt, npi
+from otbill.domain.lifecycle import Role
+from otbill.domain.money import to_cents
+from otbill.domain.record_errors import NotFound, PermissionDenied, RecordError
+from otbill.storage import Database, UnitOfWork
+from otbill.storage.tables import (
+    AuditHeadRow,
+    ClinicRow,
+    FeeScheduleRow,
+    OverheadCostRow,
+    PayerRow,
+    ProviderRow,
+    UserRoleRow,
+    UserRow,
+)
+
+__all__ = [
+    "CREDENTIALS",
+    "add_overhead",
+    "add_payer",
+    "add_provider",
+    "add_user",
+    "clinic_by_code",
+    "create_clinic",
+    "require_role",
+    "set_fee",
+    "user_roles",
+    "verify_password",
+]
+
+CREDENTIALS = ("OTR/L", "COTA")
+_HASHER = PasswordHasher()
+
+
+def create_clinic(
+    db: Database,
+    *,
+    code: str,
+    name: str,
+    npi_number: str,
+    tax_id: str,
+    address: tuple[str, str, str, str],
+    taxonomy: str = "225X00000X",
+) -> int:
+    """A new clinic (billing entity); its NPI must pass the check digit. Returns its id."""
+    line1, city, state, zip_code = address
+    row = ClinicRow(
+        code=code,
+        name=name,
+        npi=npi.validate(npi_number),
+        tax_id=tax_id,
+        taxonomy=taxonomy,
+        address_line1=line1,
+        city=city,
+        state=state,
+        zip=zip_code,
+    )
+    with db.session() as session, session.begin():
+        session.add(row)
+        session.flush()
+        session.add(AuditHeadRow(clinic_id=row.id, seq=0, hash="0" * 64))
+    return row.id
+
+
+def clinic_by_code(db: Database, code: str) -> int | None:
+    with db.session() as session:
+        return session.scalar(select(ClinicRow.id).where(ClinicRow.code == code))
+
+
+def _check_roles(roles: Iterable[str]) -> list[str]:
+    try:
+        return sorted({Role(r).value for r in roles})
+    except ValueError as exc:
+        raise RecordError(f"user: {exc}; roles are {', '.join(r.value for r in Role)}") from exc
+
+
+def add_user(
+    uow: UnitOfWork, *, username: str, full_name: str, password: str, roles: Iterable[str]
+) -> int:
+    """A user with roles; the password is stored only as an Argon2id hash."""
+    wanted = _check_roles(roles)
+    user = uow.records.add(
+        UserRow(
+            username=username,
+            full_name=full_name,
+            password_hash=_HASHER.hash(password),
+            active=True,
+        )
+    )
+    uow.flush()
+    for role in wanted:
+        uow.records.add(UserRoleRow(user_id=user.id, role=role))
+    uow.audit.record(
+        uow.actor_id,
+        "user.create",
+        "user",
+        user.id,
+        None,
+        {"username": username, "full_name": full_name, "roles": wanted},
+    )
+    return user.id
+
+
+def verify_password(uow: UnitOfWork, username: str, password: str) -> int | None:
+    """The user's id when the password matches, else None (also for unknown users)."""
+    user = uow.records.first(UserRow, UserRow.username == username, UserRow.active.is_(True))
+    if user is None:
+        return None
+    try:
+        _HASHER.verify(user.password_hash, password)
+    except VerificationError:
+        return None
+    if _HASHER.check_needs_rehash(user.password_hash):
+        user.password_hash = _HASHER.hash(password)
+    return user.id
+
+
+def user_roles(uow: UnitOfWork, user_id: int) -> set[str]:
+    uow.records.get(UserRow, user_id)
+    return {r.role for r in uow.records.find(UserRoleRow, UserRoleRow.user_id == user_id)}
+
+
+def require_role(uow: UnitOfWork, user_id: int, *roles: Role) -> set[str]:
+    """The user's roles, or :class:`PermissionDenied` unless one of ``roles`` (or admin) is held."""
+    held = user_roles(uow, user_id)
+    if not held & {r.value for r in (*roles, Role.ADMIN)}:
+        names = " or ".join(r.value for r in roles)
+        raise PermissionDenied(f"user {user_id}: needs the {names} role")
+    return held
+
+
+def add_provider(
+    uow: UnitOfWork,
+    *,
+    npi_number: str,
+    first_name: str,
+    last_name: str,
+    credential: str,
+    taxonomy: str,
+    supervisor_id: int | None = None,
+    user_id: int | None = None,
+) -> int:
+    """A rendering provider; NPI checked (check digit), credential OTR/L or COTA."""
+    if credential not in CREDENTIALS:
+        raise RecordError(
+            f"provider {npi_number}: credential {credential!r} must be "
+            f"one of {', '.join(CREDENTIALS)}"
+        )
+    if credential == "COTA" and supervisor_id is None:
+        raise RecordError(f"provider {npi_number}: a COTA needs a supervising OTR/L")
+    if supervisor_id is not None:
+        uow.records.get(ProviderRow, supervisor_id)
+    row = uow.records.add(
+        ProviderRow(
+            npi=npi.validate(npi_number),
+            first_name=first_name,
+            last_name=last_name,
+            credential=credential,
+            taxonomy=taxonomy,
+            supervisor_id=supervisor_id,
+            user_id=user_id,
+        )
+    )
+    uow.flush()
+    return row.id
+
+
+def add_payer(
+    uow: UnitOfWork,
+    *,
+    payer_code: str,
+    name: str,
+    profile: str,
+    known_profiles: Iterable[str] | None = None,
+) -> int:
+    if known_profiles is not None and profile not in set(known_profiles):
+        raise NotFound("payer profile", profile)
+    row = uow.records.add(PayerRow(payer_code=payer_code, name=name, profile=profile))
+    uow.flush()
+    return row.id
+
+
+def set_fee(
+    uow: UnitOfWork,
+    *,
+    code: str,
+    charge: Decimal,
+    allowed: Decimal,
+    effective_from: dt.date,
+    payer_id: int | None = None,
+) -> int:
+    """The clinic's charge and expected allowed amount per unit of ``code`` (per payer or all)."""
+    if payer_id is not None:
+        uow.records.get(PayerRow, payer_id)
+    row = uow.records.add(
+        FeeScheduleRow(
+            payer_id=payer_id,
+            code=cpt.validate(code),
+            effective_from=effective_from,
+            charge_cents=to_cents(charge),
+            allowed_cents=to_cents(allowed),
+        )
+    )
+    uow.flush()
+    return row.id
+
+
+def add_overhead(uow: UnitOfWork, *, month: dt.date, category: str, amount: Decimal) -> int:
+    row = uow.records.add(
+        OverheadCostRow(
+            month=month.replace(day=1), category=category, amount_cents=to_cents(amount)
+        )
+    )
+    uow.flush()
+    return row.id

@@ -1,0 +1,109 @@
+"""The demo clinic's fixed data: names, payers, fees, diagnoses (real billable ICD-10-CM codes).
+
+Why separate from the loader: this is data, reviewed as data; the loader is logic.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+__all__ = [
+    "CLINIC",
+    "CLINIC_ADDRESS",
+    "DIAGNOSES",
+    "FEES",
+    "FIRST_NAMES",
+    "LAST_NAMES",
+    "PAYERS",
+    "THERAPISTS",
+    "TIMED",
+]
+
+CLINIC = {
+    "code": "DEMO",
+    "name": "Riverside Hand & Occupational Therapy",
+    "tax_id": "741234567",
+}
+CLINIC_ADDRESS = ("200 Congress Ave", "Austin", "TX", "787011234")
+# (username, first, last, credential, npi serial); the COTA is supervised by the first OTR/L.
+THERAPISTS = [
+    ("rcole", "Rita", "Cole", "OTR/L", 1),
+    ("mpatel", "Maya", "Patel", "OTR/L", 2),
+    ("jdiaz", "Jon", "Diaz", "COTA", 3),
+]
+# (payer code, name, profile, share of patients)
+PAYERS = [
+    ("00435", "Medicare Part B (Novitas JH)", "medicare", 0.45),
+    ("TXMCD", "Texas Medicaid (example)", "medicaid-example", 0.20),
+    ("87726", "Acme Health PPO", "commercial-in-network", 0.25),
+    ("62308", "Summit Health (out of network)", "commercial-out-of-network", 0.10),
+]
+# code: (charge per unit, expected allowed per unit)
+FEES = {
+    "97165": ("180", "105.36"),
+    "97166": ("180", "105.36"),
+    "97167": ("180", "105.36"),
+    "97168": ("120", "72.18"),
+    "97110": ("60", "29.75"),
+    "97112": ("65", "34.18"),
+    "97140": ("60", "27.74"),
+    "97530": ("70", "36.30"),
+    "97535": ("65", "33.24"),
+    "97150": ("35", "17.32"),
+}
+FEE_DECIMALS = {k: (Decimal(c), Decimal(a)) for k, (c, a) in FEES.items()}
+TIMED = ["97530", "97110", "97535", "97112", "97140"]
+DIAGNOSES = [
+    "M62.81",
+    "R26.89",
+    "I69.351",
+    "M19.041",
+    "G56.01",
+    "R27.8",
+    "M25.611",
+    "M75.101",
+    "S52.501D",
+    "G20.A1",
+    "M06.9",
+    "Z47.1",
+]
+FIRST_NAMES = [
+    "Ann",
+    "Ben",
+    "Carla",
+    "Dev",
+    "Elena",
+    "Frank",
+    "Grace",
+    "Hugo",
+    "Iris",
+    "Jamal",
+    "Kara",
+    "Luis",
+    "Mona",
+    "Ned",
+    "Olga",
+    "Pete",
+    "Quinn",
+    "Rosa",
+    "Sam",
+    "Tara",
+]
+LAST_NAMES = [
+    "Adams",
+    "Baker",
+    "Chen",
+    "Dubois",
+    "Evans",
+    "Flores",
+    "Garcia",
+    "Hughes",
+    "Ito",
+    "Jones",
+    "Kim",
+    "Lopez",
+    "Moore",
+    "Nguyen",
+    "Owens",
+    "Price",
+]

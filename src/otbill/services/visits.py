@@ -1,0 +1,252 @@
+"""Recording visits and their notes: minutes entered once, units computed, notes locked on signing.
+
+Why units are computed here and never typed: the payer's method (``cms`` or ``per-code``) and the
+minutes decide them; a person typing units is how claims and notes disagree. The visit is attached
+to the authorization in force that day, which is how authorization use is counted.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from otbill import units
+from otbill.codes import cpt, pos
+from otbill.domain.notes import Amendment, Intervention, NoteText, NoteType, Signature, VisitNote
+from otbill.domain.record_errors import IncompleteNote, NoteLocked, PermissionDenied, RecordError
+from otbill.payers import PayerProfile
+from otbill.storage import UnitOfWork
+from otbill.storage.audit import utcnow
+from otbill.storage.tables import (
+    AuthorizationRow,
+    CoverageRow,
+    NoteAmendmentRow,
+    NoteRow,
+    PatientRow,
+    PayerRow,
+    PlanOfCareRow,
+    ProviderRow,
+    ServiceLineRow,
+    VisitRow,
+)
+
+__all__ = ["Service", "amend_note", "load_note", "record_visit", "sign_note", "update_note"]
+
+
+@dataclass(frozen=True, slots=True)
+class Service:
+    """One code done at the visit, with its minutes (the only place minutes are entered)."""
+
+    code: str
+    minutes: int
+    distinct_service: bool = False
+    modifiers: tuple[str, ...] = ()
+
+
+def _merge(services: Sequence[Service]) -> list[Service]:
+    merged: dict[str, Service] = {}
+    for s in services:
+        code = cpt.compact(s.code)
+        if code in merged:
+            old = merged[code]
+            s = Service(
+                code,
+                old.minutes + s.minutes,
+                old.distinct_service or s.distinct_service,
+                old.modifiers or s.modifiers,
+            )
+        merged[code] = Service(code, s.minutes, s.distinct_service, s.modifiers)
+    return list(merged.values())
+
+
+def _check_place(date: dt.date, place: str, telehealth: bool) -> str:
+    place = pos.validate(place, date)
+    if telehealth and place not in ("02", "10"):
+        raise RecordError(f"visit {date}: a telehealth visit needs POS 02 or 10, not {place}")
+    return place
+
+
+def _in_force(
+    uow: UnitOfWork, coverage: CoverageRow, date: dt.date
+) -> tuple[int | None, int | None]:
+    plans = uow.records.find(
+        PlanOfCareRow,
+        PlanOfCareRow.patient_id == coverage.patient_id,
+        PlanOfCareRow.start <= date,
+        order=PlanOfCareRow.start.desc(),
+    )
+    plan = plans[0] if plans else None
+    auth = uow.records.first(
+        AuthorizationRow,
+        AuthorizationRow.coverage_id == coverage.id,
+        AuthorizationRow.start_date <= date,
+        AuthorizationRow.end_date >= date,
+    )
+    return (plan.id if plan else None), (auth.id if auth else None)
+
+
+def record_visit(
+    uow: UnitOfWork,
+    *,
+    patient_id: int,
+    coverage_id: int,
+    provider_id: int,
+    date: dt.date,
+    services: Sequence[Service],
+    note_type: str,
+    note: Mapping[str, Any] | None = None,
+    place_of_service: str = "11",
+    telehealth: bool = False,
+    profiles: Mapping[str, PayerProfile],
+) -> int:
+    """A visit with its service lines (units from the payer's method) and its draft note."""
+    uow.records.get(PatientRow, patient_id)
+    provider = uow.records.get(ProviderRow, provider_id)
+    coverage = uow.records.get(CoverageRow, coverage_id)
+    if coverage.patient_id != patient_id:
+        raise RecordError(f"visit {date}: coverage {coverage_id} is not this patient's")
+    payer = uow.records.get(PayerRow, coverage.payer_id)
+    method = profiles[payer.profile].units_method
+    merged = _merge(services)
+    result = units.compute_units([(s.code, s.minutes) for s in merged], method, on=date)
+    plan_id, auth_id = _in_force(uow, coverage, date)
+    visit = uow.records.add(
+        VisitRow(
+            patient_id=patient_id,
+            coverage_id=coverage_id,
+            provider_id=provider.id,
+            plan_of_care_id=plan_id,
+            authorization_id=auth_id,
+            date=date,
+            place_of_service=_check_place(date, place_of_service, telehealth),
+            telehealth=telehealth,
+            created_by=uow.actor_id,
+        )
+    )
+    uow.flush()
+    for i, s in enumerate(merged, start=1):
+        uow.records.add(
+            ServiceLineRow(
+                visit_id=visit.id,
+                position=i,
+                code=s.code,
+                minutes=s.minutes,
+                units=result.units_for(s.code),
+                modifiers=",".join(s.modifiers),
+                distinct_service=s.distinct_service,
+            )
+        )
+    text = NoteText.from_mapping(note or {})
+    row = uow.records.add(
+        NoteRow(
+            visit_id=visit.id,
+            note_type=NoteType(note_type).value,
+            content=text.as_dict(),
+            total_treatment_minutes=text.total_treatment_minutes,
+        )
+    )
+    uow.flush()
+    uow.audit.record(
+        uow.actor_id,
+        "note.create",
+        "note",
+        row.id,
+        None,
+        {"visit_id": visit.id, "note_type": row.note_type, **text.as_dict()},
+    )
+    return visit.id
+
+
+def load_note(uow: UnitOfWork, note_id: int) -> VisitNote:
+    """The note as the domain sees it: text, interventions from the service lines, amendments."""
+    row = uow.records.get(NoteRow, note_id)
+    lines = uow.records.find(
+        ServiceLineRow, ServiceLineRow.visit_id == row.visit_id, order=ServiceLineRow.position
+    )
+    interventions = []
+    for line in lines:
+        info = cpt.lookup(line.code)
+        interventions.append(Intervention(line.code, line.minutes, info.timed, info.is_evaluation))
+    amendments = tuple(
+        Amendment(a.at, a.by_user, a.changes, a.reason)
+        for a in uow.records.find(NoteAmendmentRow, NoteAmendmentRow.note_id == note_id)
+    )
+    signature = None
+    if row.signed_at is not None:
+        signature = Signature(
+            row.signature_name or "", row.signature_credential or "", row.signed_at
+        )
+    return VisitNote(
+        NoteType(row.note_type),
+        NoteText.from_mapping(row.content),
+        tuple(interventions),
+        signature,
+        amendments,
+    )
+
+
+def update_note(uow: UnitOfWork, note_id: int, changes: Mapping[str, Any]) -> None:
+    """Change a draft note's text; a signed note refuses (:class:`NoteLocked`)."""
+    row = uow.records.get(NoteRow, note_id, for_update=True)
+    if row.signed_at is not None:
+        raise NoteLocked(f"note {note_id}: signed on {row.signed_at:%Y-%m-%d}; add an amendment")
+    before = NoteText.from_mapping(row.content)
+    after = NoteText.from_mapping({**row.content, **changes})
+    row.content = after.as_dict()
+    row.total_treatment_minutes = after.total_treatment_minutes
+    uow.audit.record(
+        uow.actor_id, "note.update", "note", note_id, before.as_dict(), after.as_dict()
+    )
+
+
+def sign_note(uow: UnitOfWork, note_id: int) -> None:
+    """Sign as the acting user's provider; refuses an incomplete note, naming what is missing."""
+    row = uow.records.get(NoteRow, note_id, for_update=True)
+    if row.signed_at is not None:
+        raise NoteLocked(f"note {note_id}: already signed")
+    provider = uow.records.first(ProviderRow, ProviderRow.user_id == uow.actor_id)
+    if provider is None:
+        raise PermissionDenied(f"note {note_id}: user {uow.actor_id} is not a therapist")
+    if provider.credential == "COTA" and row.note_type in ("evaluation", "re-evaluation"):
+        raise PermissionDenied(f"note {note_id}: a COTA cannot sign an {row.note_type}")
+    missing = tuple(m for m in load_note(uow, note_id).missing() if m != "signature")
+    if missing:
+        raise IncompleteNote(f"note {note_id}", missing)
+    row.signed_at, row.signed_by = utcnow(), uow.actor_id
+    row.signature_name = f"{provider.first_name} {provider.last_name}"
+    row.signature_credential = provider.credential
+    uow.audit.record(
+        uow.actor_id,
+        "note.sign",
+        "note",
+        note_id,
+        None,
+        {"signature": row.signature_name, "credential": provider.credential},
+    )
+
+
+def amend_note(uow: UnitOfWork, note_id: int, changes: Mapping[str, Any], reason: str) -> int:
+    """A dated amendment to a signed note (the signed text itself is never rewritten)."""
+    row = uow.records.get(NoteRow, note_id)
+    if row.signed_at is None:
+        raise RecordError(f"note {note_id}: not signed yet; edit it instead of amending")
+    NoteText.from_mapping(changes)  # only known fields
+    if not reason.strip():
+        raise RecordError(f"note {note_id}: an amendment needs a reason")
+    amendment = uow.records.add(
+        NoteAmendmentRow(
+            note_id=note_id, at=utcnow(), by_user=uow.actor_id, changes=dict(changes), reason=reason
+        )
+    )
+    uow.flush()
+    uow.audit.record(
+        uow.actor_id,
+        "note.amend",
+        "note",
+        note_id,
+        None,
+        {"amendment_id": amendment.id, "changes": dict(changes), "reason": reason},
+    )
+    return amendment.id

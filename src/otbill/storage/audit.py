@@ -1,0 +1,162 @@
+"""Append to and verify a clinic's audit chain (see ``otbill.domain.audit`` for the hashing).
+
+Appending happens inside the caller's transaction, so an audit row exists exactly when the change
+it describes was committed. The chain head is locked first (FOR UPDATE on PostgreSQL; SQLite
+serialises writers anyway), so concurrent transactions cannot fork the chain.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import insert, select
+from sqlalchemy.orm import Session
+
+from otbill.domain.audit import GENESIS, event_hash, jsonable
+from otbill.storage.tables import AuditEventRow, AuditHeadRow
+
+__all__ = ["AuditLog", "AuditProblem", "utcnow", "verify_chain"]
+
+
+_AUDIT_COLUMNS = [c.key for c in AuditEventRow.__table__.columns if c.key != "id"]
+
+
+def utcnow() -> dt.datetime:
+    """Naive UTC with microseconds: what both SQLite and PostgreSQL store and give back unchanged."""
+    return dt.datetime.now(dt.UTC).replace(tzinfo=None)
+
+
+def _content(row: AuditEventRow) -> dict[str, Any]:
+    return {
+        "clinic_id": row.clinic_id,
+        "seq": row.seq,
+        "at": row.at.isoformat(timespec="microseconds"),
+        "actor_id": row.actor_id,
+        "action": row.action,
+        "entity": row.entity,
+        "entity_id": row.entity_id,
+        "before": row.before,
+        "after": row.after,
+    }
+
+
+class AuditLog:
+    """The audit writer of one unit of work (one clinic, one transaction)."""
+
+    def __init__(self, session: Session, clinic_id: int, actor_id: int | None = None) -> None:
+        self._session = session
+        self._clinic_id = clinic_id
+        self._actor = actor_id
+        self._head: AuditHeadRow | None = None
+
+    def _locked_head(self) -> AuditHeadRow:
+        if self._head is None:
+            query = (
+                select(AuditHeadRow)
+                .where(AuditHeadRow.clinic_id == self._clinic_id)
+                .with_for_update()
+            )
+            head = self._session.scalars(query).one_or_none()
+            if head is None:
+                head = AuditHeadRow(clinic_id=self._clinic_id, seq=0, hash=GENESIS)
+                self._session.add(head)
+            self._head = head
+        return self._head
+
+    def record_many(self, events: Sequence[tuple[str, str, object, Mapping[str, Any]]]) -> None:
+        """Append many creation events (action, entity, id, after) with one bulk INSERT."""
+        head = self._locked_head()
+        rows = []
+        for action, entity, entity_id, after in events:
+            row = AuditEventRow(
+                clinic_id=self._clinic_id,
+                seq=head.seq + 1,
+                at=utcnow(),
+                actor_id=self._actor,
+                action=action,
+                entity=entity,
+                entity_id=str(entity_id),
+                before=None,
+                after=jsonable(after),
+                prev_hash=head.hash,
+            )
+            row.hash = event_hash(head.hash, _content(row), plain=True)
+            head.seq, head.hash = row.seq, row.hash
+            rows.append({c: getattr(row, c) for c in _AUDIT_COLUMNS})
+        if rows:
+            self._session.execute(insert(AuditEventRow), rows)
+
+    def record(
+        self,
+        actor_id: int | None,
+        action: str,
+        entity: str,
+        entity_id: object,
+        before: Mapping[str, Any] | None = None,
+        after: Mapping[str, Any] | None = None,
+    ) -> AuditEventRow:
+        """Append one event: who (``actor_id``), what (``action`` on ``entity``), before/after."""
+        head = self._locked_head()
+        row = AuditEventRow(
+            clinic_id=self._clinic_id,
+            seq=head.seq + 1,
+            at=utcnow(),
+            actor_id=actor_id,
+            action=action,
+            entity=entity,
+            entity_id=str(entity_id),
+            before=jsonable(before) if before is not None else None,
+            after=jsonable(after) if after is not None else None,
+            prev_hash=head.hash,
+        )
+        row.hash = event_hash(head.hash, _content(row), plain=True)
+        head.seq, head.hash = row.seq, row.hash
+        self._session.add(row)
+        return row
+
+
+@dataclass(frozen=True, slots=True)
+class AuditProblem:
+    seq: int
+    row_id: int | None
+    message: str
+
+    def __str__(self) -> str:
+        where = f"audit row seq {self.seq}" + (f" (id {self.row_id})" if self.row_id else "")
+        return f"{where}: {self.message}"
+
+
+def _rows(session: Session, clinic_id: int) -> Iterator[AuditEventRow]:
+    query = (
+        select(AuditEventRow)
+        .where(AuditEventRow.clinic_id == clinic_id)
+        .order_by(AuditEventRow.seq)
+        .execution_options(yield_per=2000)
+    )
+    yield from session.scalars(query)
+
+
+def verify_chain(session: Session, clinic_id: int) -> list[AuditProblem]:
+    """Every problem in the clinic's chain: edited rows, deleted rows, a head that disagrees."""
+    problems: list[AuditProblem] = []
+    prev_seq, prev_hash = 0, GENESIS
+    for row in _rows(session, clinic_id):
+        if row.seq != prev_seq + 1:
+            missing = f"{prev_seq + 1}" + (f"–{row.seq - 1}" if row.seq - 1 > prev_seq + 1 else "")
+            problems.append(AuditProblem(prev_seq + 1, None, f"missing (deleted): seq {missing}"))
+        elif row.prev_hash != prev_hash:
+            problems.append(AuditProblem(row.seq, row.id, "link to the previous row is broken"))
+        if event_hash(row.prev_hash, _content(row), plain=True) != row.hash:
+            problems.append(AuditProblem(row.seq, row.id, "content edited (hash mismatch)"))
+        prev_seq, prev_hash = row.seq, row.hash
+    head = session.get(AuditHeadRow, clinic_id)
+    if head is not None and (head.seq, head.hash) != (prev_seq, prev_hash):
+        problems.append(
+            AuditProblem(
+                prev_seq + 1, None, f"rows after seq {prev_seq} deleted (head at seq {head.seq})"
+            )
+        )
+    return problems

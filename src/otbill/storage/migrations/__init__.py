@@ -1,0 +1,1 @@
+"""Alembic migration scripts (run by :func:`otbill.storage.migrate.upgrade`)."""

@@ -1,0 +1,62 @@
+"""SQLAlchemy tables (2.0 style). Importing this package registers every table on ``Base``."""
+
+from __future__ import annotations
+
+from otbill.storage.tables.audit import AuditEventRow, AuditHeadRow
+from otbill.storage.tables.base import Base
+from otbill.storage.tables.billing import (
+    AppealRow,
+    ClaimLineRow,
+    ClaimRow,
+    ClaimStatusRow,
+    ClaimVisitRow,
+    DenialRow,
+    PostingRow,
+    RemittanceRow,
+)
+from otbill.storage.tables.records import (
+    AuthorizationRow,
+    ClinicRow,
+    CoverageRow,
+    FeeScheduleRow,
+    NoteAmendmentRow,
+    NoteRow,
+    OverheadCostRow,
+    PatientRow,
+    PayerRow,
+    PlanOfCareRow,
+    ProviderRow,
+    ServiceLineRow,
+    UserRoleRow,
+    UserRow,
+    VisitRow,
+)
+
+__all__ = [
+    "AppealRow",
+    "AuditEventRow",
+    "AuditHeadRow",
+    "AuthorizationRow",
+    "Base",
+    "ClaimLineRow",
+    "ClaimRow",
+    "ClaimStatusRow",
+    "ClaimVisitRow",
+    "ClinicRow",
+    "CoverageRow",
+    "DenialRow",
+    "FeeScheduleRow",
+    "NoteAmendmentRow",
+    "NoteRow",
+    "OverheadCostRow",
+    "PatientRow",
+    "PayerRow",
+    "PlanOfCareRow",
+    "PostingRow",
+    "ProviderRow",
+    "RemittanceRow",
+    "ServiceLineRow",
+    "UserRoleRow",
+    "UserRow",
+    "VisitRow",
+]

@@ -1,0 +1,102 @@
+"""The unit of work: one session and one transaction per service call, for one clinic.
+
+Why: a use case (build claims, approve, post a remittance) either happens entirely or not at all.
+Leaving the ``with`` block normally commits; an exception rolls everything back, so a crash in the
+middle leaves no half-written claim. Database constraint failures and lost optimistic-lock races
+surface as domain errors (:class:`ConstraintViolation`, :class:`StaleRecord`).
+"""
+
+from __future__ import annotations
+
+from types import TracebackType
+
+from sqlalchemy import Engine
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm.exc import StaleDataError
+
+from otbill.domain.record_errors import StaleRecord
+from otbill.storage.audit import AuditLog
+from otbill.storage.engine import make_engine
+from otbill.storage.errors import translate_integrity_error
+from otbill.storage.migrate import upgrade
+from otbill.storage.repositories import Repository
+
+__all__ = ["Database", "UnitOfWork"]
+
+
+class UnitOfWork:
+    """``with db.unit_of_work(clinic_id, actor_id) as uow: uow.records ...; uow.audit ...``"""
+
+    session: Session
+    records: Repository
+    audit: AuditLog
+
+    def __init__(self, factory: sessionmaker[Session], clinic_id: int, actor_id: int | None):
+        self._factory = factory
+        self.clinic_id = clinic_id
+        self.actor_id = actor_id
+
+    def __enter__(self) -> UnitOfWork:
+        self.session = self._factory()
+        self.session.begin()
+        self.records = Repository(self.session, self.clinic_id)
+        self.audit = AuditLog(self.session, self.clinic_id, self.actor_id)
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        try:
+            if exc_type is None:
+                self.commit()
+            else:
+                self.session.rollback()
+        finally:
+            self.session.close()
+
+    def flush(self) -> None:
+        """Write pending changes now (inside the transaction), as domain errors if refused."""
+        try:
+            self.session.flush()
+        except IntegrityError as error:
+            self.session.rollback()
+            raise translate_integrity_error(error) from error
+        except StaleDataError as error:
+            self.session.rollback()
+            raise StaleRecord(f"another user changed the record first: {error}") from error
+
+    def commit(self) -> None:
+        self.flush()
+        try:
+            self.session.commit()
+        except IntegrityError as error:
+            self.session.rollback()
+            raise translate_integrity_error(error) from error
+
+
+class Database:
+    """An engine plus a session factory; migrates the schema on first use when asked."""
+
+    def __init__(self, target: str | Engine, *, migrate: bool = True) -> None:
+        self.engine = make_engine(target) if isinstance(target, str) else target
+        if migrate:
+            upgrade(self.engine)
+        self._factory = sessionmaker(self.engine, expire_on_commit=False, autoflush=True)
+
+    @property
+    def backend(self) -> str:
+        return self.engine.dialect.name
+
+    def unit_of_work(self, clinic_id: int, actor_id: int | None = None) -> UnitOfWork:
+        return UnitOfWork(self._factory, clinic_id, actor_id)
+
+    def session(self) -> Session:
+        """A bare session, for clinic-independent bootstrapping (creating a clinic)."""
+        return self._factory()
+
+    def dispose(self) -> None:
+        self.engine.dispose()

@@ -1,0 +1,10 @@
+"""Storage tests: the ``db`` fixture (fresh database per test, SQLite and PostgreSQL)."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).parent))
+
+from conftest_db import _pg_schema, _sqlite_template, db  # noqa: F401
