@@ -17,7 +17,8 @@ $(STAMP): pyproject.toml | $(BIN)/python
 install: $(STAMP)
 
 run: $(STAMP)
-	$(BIN)/otbill units --method cms 97110=38 97140=9 97165=45
+	$(BIN)/otbill demo
+	$(BIN)/otbill claims list --status held
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests bench scripts
