@@ -22,6 +22,8 @@ class Settings:
 
     data_dir: Path
     database_url: str
+    secret_key: str | None = None  # OTBILL_SECRET_KEY; otherwise one is made once in data_dir
+    secure_cookies: bool = False  # OTBILL_SECURE_COOKIES=1 behind HTTPS
 
     @property
     def refdata_dir(self) -> Path:
@@ -32,4 +34,9 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
     env = os.environ if environ is None else environ
     data_dir = Path(env.get("OTBILL_DATA_DIR") or platformdirs.user_data_dir("otbill"))
     database_url = env.get("OTBILL_DATABASE_URL") or f"sqlite:///{data_dir / 'otbill.db'}"
-    return Settings(data_dir=data_dir, database_url=database_url)
+    return Settings(
+        data_dir=data_dir,
+        database_url=database_url,
+        secret_key=env.get("OTBILL_SECRET_KEY") or None,
+        secure_cookies=env.get("OTBILL_SECURE_COOKIES", "") in ("1", "true", "yes"),
+    )

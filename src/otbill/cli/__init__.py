@@ -7,6 +7,7 @@ import typer
 from otbill.cli import records
 from otbill.cli import rules as rules_cli
 from otbill.cli import scrub as scrub_cli
+from otbill.cli import serve as serve_cli
 from otbill.cli import units as units_cli
 from otbill.refdata.cli import app as refdata_app
 from otbill.x12.cli import app as x12_app
@@ -26,6 +27,7 @@ app.command("scrub")(scrub_cli.scrub_command)
 app.command("schema")(scrub_cli.schema_command)
 app.add_typer(rules_cli.app, name="rules")
 app.command("demo")(records.demo_command)
+app.command("serve")(serve_cli.serve_command)
 app.add_typer(records.claims_app, name="claims")
 app.add_typer(records.audit_app, name="audit")
 app.add_typer(x12_app, name="x12", help="Read and write X12 5010: 837P, 835, 999, 277CA.")

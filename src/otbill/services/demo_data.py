@@ -107,3 +107,17 @@ LAST_NAMES = [
     "Owens",
     "Price",
 ]
+
+
+def demo_logins() -> list[tuple[str, str, tuple[str, ...]]]:
+    """(user name, password, roles) of the demo clinic's users: printed by ``otbill serve``.
+
+    The demo passwords are public on purpose (it is a demo); a real clinic's users are added by
+    its admin and their passwords are never printed.
+    """
+    staff = [
+        ("admin", "demo-admin", ("admin",)),
+        ("biller", "demo-biller", ("biller",)),
+        ("approver", "demo-approver", ("approver", "auditor")),
+    ]
+    return staff + [(u, f"demo-{u}", ("therapist",)) for u, *_ in THERAPISTS]

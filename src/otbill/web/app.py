@@ -1,0 +1,147 @@
+"""The web app factory: ``create_app(settings)`` wires sessions, CSRF, templates and routes."""
+
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+from pathlib import Path
+from typing import Any
+
+from fastapi import Depends, FastAPI, HTTPException, Request
+from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
+from fastapi.staticfiles import StaticFiles
+from fastapi.templating import Jinja2Templates
+from starlette.middleware.sessions import SessionMiddleware
+
+from otbill.settings import Settings
+from otbill.storage import Database
+from otbill.web.security import (
+    CSRF_FIELD,
+    CSRF_HEADER,
+    LoginThrottle,
+    NotLoggedIn,
+    check_csrf,
+    csrf_token,
+)
+from otbill.web.users import UserCache
+
+__all__ = ["create_app", "secret_key"]
+
+_HERE = Path(__file__).parent
+_UNSAFE = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+
+
+def secret_key(settings: Settings) -> str:
+    """The session-signing key: ``OTBILL_SECRET_KEY``, else one made once and kept (mode 0600)."""
+    if settings.secret_key:
+        return settings.secret_key
+    path = settings.data_dir / "secret_key"
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.touch(mode=0o600)
+        path.write_text(secrets.token_urlsafe(48))
+    return path.read_text().strip()
+
+
+async def _load_user(request: Request) -> None:
+    """Put the session's user (or None) on ``request.state.user``; check CSRF on unsafe methods."""
+    request.state.user = None
+    uid = request.session.get("uid")
+    if uid is not None:
+        request.state.user = request.app.state.users.get(int(uid))
+    if request.method in _UNSAFE and not getattr(request.state, "api_token", False):
+        submitted = request.headers.get(CSRF_HEADER)
+        if submitted is None:
+            form = await request.form()
+            value = form.get(CSRF_FIELD)
+            submitted = value if isinstance(value, str) else None
+        check_csrf(request, submitted)
+
+
+def _wants_json(request: Request) -> bool:
+    return request.url.path.startswith("/api/") or "application/json" in request.headers.get(
+        "accept", ""
+    )
+
+
+def _install_handlers(app: FastAPI, templates: Jinja2Templates) -> None:
+    @app.exception_handler(NotLoggedIn)
+    async def not_logged_in(request: Request, _exc: NotLoggedIn) -> Response:
+        if _wants_json(request):
+            return JSONResponse({"detail": "log in first"}, status_code=401)
+        if request.headers.get("hx-request"):
+            return Response(status_code=401, headers={"HX-Redirect": "/login"})
+        return RedirectResponse(f"/login?next={request.url.path}", status_code=303)
+
+    @app.exception_handler(HTTPException)
+    async def http_error(request: Request, exc: HTTPException) -> Response:
+        if _wants_json(request):
+            return JSONResponse(
+                {"detail": exc.detail}, status_code=exc.status_code, headers=exc.headers
+            )
+        return templates.TemplateResponse(
+            request,
+            "error.html",
+            {"status": exc.status_code, "detail": exc.detail},
+            status_code=exc.status_code,
+        )
+
+
+def make_templates() -> Jinja2Templates:
+    templates = Jinja2Templates(directory=str(_HERE / "templates"))
+    env = templates.env
+    env.globals["csrf_field"] = CSRF_FIELD
+    env.globals["htmx_available"] = (_HERE / "static" / "vendor" / "htmx.min.js").exists()
+    env.filters["money"] = lambda v: f"${v:,.2f}" if v is not None else ""
+    return templates
+
+
+def create_app(
+    settings: Settings, *, database: Database | None = None, today: dt.date | None = None
+) -> FastAPI:
+    """The app for one database; ``today`` fixes the date (tests, demos) instead of the clock."""
+    from otbill.web.routes import register_routes
+
+    app = FastAPI(
+        title="otbill",
+        version="0.1.0",
+        dependencies=[Depends(_load_user)],
+        docs_url=None,  # served by routes/api_docs.py, behind a login like every other route
+        openapi_url=None,
+        redoc_url=None,
+    )
+    templates = make_templates()
+    app.state.settings = settings
+    app.state.db = database or Database(settings.database_url)
+    app.state.users = UserCache(app.state.db)
+    app.state.throttle = LoginThrottle()
+    app.state.templates = templates
+    app.state.today = today
+    app.add_middleware(
+        SessionMiddleware,
+        secret_key=secret_key(settings),
+        session_cookie="otbill_session",
+        same_site="lax",
+        https_only=settings.secure_cookies,
+        max_age=12 * 3600,
+    )
+    app.mount("/static", StaticFiles(directory=str(_HERE / "static")), name="static")
+    _install_handlers(app, templates)
+    register_routes(app)
+    return app
+
+
+def render(
+    request: Request, template: str, context: dict[str, Any], status_code: int = 200
+) -> HTMLResponse:
+    """A page with the common context: the user, the CSRF token, today's date."""
+    templates: Jinja2Templates = request.app.state.templates
+    base = {"user": request.state.user, "csrf_token": csrf_token(request), "today": today(request)}
+    return templates.TemplateResponse(
+        request, template, {**base, **context}, status_code=status_code
+    )
+
+
+def today(request: Request) -> dt.date:
+    fixed: dt.date | None = request.app.state.today
+    return fixed or dt.date.today()

@@ -1,0 +1,73 @@
+"""Logging in and out. The only pages an anonymous user may see are the login form and its POST."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Form, Request
+from fastapi.responses import RedirectResponse, Response
+from sqlalchemy import select
+
+from otbill.services.clinic import verify_password
+from otbill.storage.tables import ClinicRow
+from otbill.web.app import render
+from otbill.web.security import SessionUser, require_roles
+
+router = APIRouter()
+_DEFAULT_CLINIC = "DEMO"
+
+
+def _safe_next(target: str | None) -> str:
+    """Only local paths: never redirect a user to another site after login."""
+    if target and target.startswith("/") and not target.startswith("//"):
+        return target
+    return "/"
+
+
+@router.get("/login")
+def login_page(request: Request, next: str = "/") -> Response:
+    return render(
+        request, "login.html", {"next": _safe_next(next), "error": None, "clinic": _DEFAULT_CLINIC}
+    )
+
+
+def _clinic_id(request: Request, code: str) -> int | None:
+    with request.app.state.db.session() as session:
+        return session.scalar(select(ClinicRow.id).where(ClinicRow.code == code.strip().upper()))
+
+
+@router.post("/login")
+def login(
+    request: Request,
+    username: Annotated[str, Form()],
+    password: Annotated[str, Form()],
+    clinic: Annotated[str, Form()] = _DEFAULT_CLINIC,
+    next: Annotated[str, Form()] = "/",
+) -> Response:
+    throttle = request.app.state.throttle
+    address = request.client.host if request.client else "?"
+    keys = [f"user:{clinic.strip().upper()}:{username.strip().lower()}", f"ip:{address}"]
+    context = {"next": _safe_next(next), "clinic": clinic}
+    if throttle.blocked(keys):
+        error = "Too many failed attempts. Wait 15 minutes and try again."
+        return render(request, "login.html", {**context, "error": error}, status_code=429)
+    clinic_id = _clinic_id(request, clinic)
+    user_id = None
+    if clinic_id is not None:
+        with request.app.state.db.unit_of_work(clinic_id) as uow:
+            user_id = verify_password(uow, username.strip(), password)
+    if user_id is None:
+        throttle.failed(keys)
+        error = "Clinic, user name or password is wrong."
+        return render(request, "login.html", {**context, "error": error}, status_code=401)
+    throttle.succeeded(keys)
+    request.session.clear()  # a fresh session (and CSRF token) at every login
+    request.session["uid"] = user_id
+    return RedirectResponse(_safe_next(next), status_code=303)
+
+
+@router.post("/logout")
+def logout(request: Request, user: Annotated[SessionUser, Depends(require_roles())]) -> Response:
+    request.session.clear()
+    request.app.state.users.forget(user.id)
+    return RedirectResponse("/login", status_code=303)
