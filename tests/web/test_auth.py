@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from fastapi.routing import APIRoute
+
 from webkit import PASSWORDS, csrf_of, log_in
 
 
