@@ -191,39 +191,56 @@ def _visits(
             )
 
 
-def _pad_claims(db: Database, cid: int, target: int, rng: random.Random) -> int:
-    """Add synthetic claims (10% held) until ``target`` claims are stored."""
+def pad_claims(db: Database, cid: int, target: int, rng: random.Random) -> int:
+    """Add synthetic claims (10% held) until ``target`` claims are stored.
+
+    Each copies a real claim of the clinic (patient, coverage, payer, and for held ones the
+    findings of a real held claim), so queues, filters and grouped findings see realistic rows.
+    """
     with db.unit_of_work(cid) as uow:
         have = uow.records.count(ClaimRow)
-        template = uow.records.first(ClaimRow)
-    assert template is not None
-    rows = [
-        {
-            "clinic_id": cid,
-            "number": f"X{n}",
-            "patient_id": template.patient_id,
-            "coverage_id": template.coverage_id,
-            "payer_id": template.payer_id,
-            "date_of_service": dt.date(2024, 1, 1) + dt.timedelta(days=n % 700),
-            "status": "held" if rng.random() < 0.1 else rng.choice(["ready", "paid", "closed"]),
-            "frequency_code": "1",
-            "place_of_service": "11",
-            "telehealth": False,
-            "total_charge_cents": 12000,
-            "findings": [],
-            "created_by": template.created_by,
-            "last_edited_by": template.created_by,
-            "created_at": utcnow(),
-            "version": 1,
-            "error_count": 1,
-        }
-        for n in range(max(0, target - have))
-    ]
+        claims = uow.records.find(ClaimRow)
+        held = [c for c in claims if c.status == "held"] or claims
+        templates = [(c.patient_id, c.coverage_id, c.payer_id, c.created_by) for c in claims[:500]]
+        findings = [(c.findings, c.error_count) for c in held[:200]]
+    assert templates, "pad_claims needs at least one stored claim to copy"
+    rows = []
+    for n in range(max(0, target - have)):
+        patient, coverage, payer, creator = rng.choice(templates)
+        status = (
+            "held"
+            if rng.random() < 0.1
+            else rng.choice(["ready", "approved", "submitted", "paid", "denied", "closed"])
+        )
+        found, errors = rng.choice(findings) if status == "held" else ([], 0)
+        rows.append(
+            {
+                "clinic_id": cid,
+                "number": f"X{n}",
+                "patient_id": patient,
+                "coverage_id": coverage,
+                "payer_id": payer,
+                "date_of_service": dt.date(2024, 1, 1) + dt.timedelta(days=n % 450),
+                "status": status,
+                "frequency_code": "1",
+                "place_of_service": "11",
+                "telehealth": False,
+                "total_charge_cents": rng.randrange(6000, 30000, 500),
+                "findings": found,
+                "created_by": creator,
+                "last_edited_by": creator,
+                "created_at": utcnow(),
+                "version": 1,
+                "error_count": errors,
+            }
+        )
     with db.engine.begin() as conn:
         for i in range(0, len(rows), 10_000):
             conn.execute(insert(ClaimRow), rows[i : i + 10_000])
         if db.backend == "postgresql":
             conn.execute(text("ANALYZE claim"))
+        else:
+            conn.execute(text("ANALYZE"))
     return have + len(rows)
 
 
@@ -257,7 +274,7 @@ def run_backend(db: Database, visits: int, therapists: int) -> None:
         f"[{db.backend}] built, scrubbed and stored {n:,} claims from {visits:,} visits in "
         f"{elapsed:.1f} s: {n / elapsed:,.0f} claims/s ({dict(report.by_status)})"
     )
-    total = _pad_claims(db, cid, 100_000, rng)
+    total = pad_claims(db, cid, 100_000, rng)
     page, full, held = _time_queue(db, cid)
     print(
         f"[{db.backend}] held queue with {total:,} claims stored: first page of 50 in "
