@@ -14,6 +14,7 @@ from otbill.storage.tables.billing import (
     PostingRow,
     RemittanceRow,
 )
+from otbill.storage.tables.edi import EdiFileRow, SubmittedClaimRow, WorkItemRow
 from otbill.storage.tables.records import (
     AuthorizationRow,
     ClinicRow,
@@ -45,6 +46,7 @@ __all__ = [
     "ClinicRow",
     "CoverageRow",
     "DenialRow",
+    "EdiFileRow",
     "FeeScheduleRow",
     "NoteAmendmentRow",
     "NoteRow",
@@ -56,7 +58,9 @@ __all__ = [
     "ProviderRow",
     "RemittanceRow",
     "ServiceLineRow",
+    "SubmittedClaimRow",
     "UserRoleRow",
     "UserRow",
     "VisitRow",
+    "WorkItemRow",
 ]

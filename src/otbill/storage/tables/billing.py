@@ -127,6 +127,8 @@ class RemittanceRow(ClinicOwned, Base):
     trace_number: Mapped[str] = mapped_column(String(80))
     paid_on: Mapped[dt.date] = mapped_column(Date)
     total_cents: Mapped[int] = mapped_column()
+    file_sha256: Mapped[str | None] = mapped_column(String(64))  # of the 835 it came in (0002)
+    payer_code: Mapped[str | None] = mapped_column(String(80))  # REF*2U / TRN03 as sent (0002)
 
 
 class PostingRow(ClinicOwned, Base):
@@ -170,6 +172,11 @@ class DenialRow(ClinicOwned, Base):
     rarc: Mapped[str | None] = mapped_column(String(8))
     denied_on: Mapped[dt.date] = mapped_column(Date)
     remittance_id: Mapped[int | None] = mapped_column(ForeignKey("remittance.id"))
+    # migration 0002: what was denied, every code, and by when to appeal
+    amount_cents: Mapped[int] = mapped_column(default=0, server_default="0")
+    codes: Mapped[list[dict[str, Any]] | None] = mapped_column(JSON)  # group, carc, amount, line
+    remarks: Mapped[list[str] | None] = mapped_column(JSON)  # every RARC (LQ, MOA)
+    appeal_deadline: Mapped[dt.date | None] = mapped_column(Date)
 
 
 class AppealRow(ClinicOwned, Base):
