@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from otbill.cli import records
+from otbill.cli import edi, records
 from otbill.cli import rules as rules_cli
 from otbill.cli import scrub as scrub_cli
 from otbill.cli import serve as serve_cli
@@ -30,6 +30,11 @@ app.command("demo")(records.demo_command)
 app.command("serve")(serve_cli.serve_command)
 app.add_typer(records.claims_app, name="claims")
 app.add_typer(records.audit_app, name="audit")
+app.command("post")(edi.post_command)
+app.command("ack")(edi.ack_command)
+app.command("submit")(edi.submit_command)
+app.command("export-837")(edi.export_837_command)
+app.add_typer(edi.clearinghouse_app, name="clearinghouse")
 app.add_typer(x12_app, name="x12", help="Read and write X12 5010: 837P, 835, 999, 277CA.")
 app.add_typer(
     refdata_app, name="refdata", help="Import and list CMS reference tables (NCCI, MUE, RVU, GPCI)."

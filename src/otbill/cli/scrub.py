@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Annotated
@@ -23,11 +22,10 @@ from otbill.domain.claim_json import (
     parse_claims,
 )
 from otbill.errors import ConfigError
-from otbill.rules.context import ScrubContext
-from otbill.rules.engine import ClaimResult, fix_claim, remember_claim, scrub_claim
-from otbill.rules.registry import Finding, Rule, load_rules
+from otbill.rules.engine import ClaimResult
+from otbill.rules.registry import load_rules
 from otbill.rules.selection import select_rules
-from otbill.services.scrub import build_scrub_context
+from otbill.services.scrub import build_scrub_context, scrub_claims, summarize
 from otbill.settings import load_settings
 from otbill.x12.findings import X12Error
 from otbill.x12.scrub_input import looks_like_x12, read_837p_claims
@@ -55,30 +53,6 @@ def _read_claims(path: Path) -> list[Claim | ClaimInputError]:
         fail(f"{path}: {exc}")
 
 
-def _summary(
-    results: Sequence[ClaimResult], errors: Sequence[ClaimInputError]
-) -> dict[str, object]:
-    statuses = Counter(r.status for r in results)
-    findings = [f for r in results for f in r.findings]
-    return {
-        "claims": len(results) + len(errors),
-        "clean": statuses["clean"],
-        "review": statuses["review"],
-        "held": statuses["held"],
-        "invalid": len(errors),
-        "findings": len(findings),
-        "by_severity": dict(Counter(f.severity.value for f in findings)),
-        "by_rule": dict(sorted(Counter(f.rule for f in findings).items())),
-    }
-
-
-def _change_lines(claim_id: str, applied: Sequence[Finding]) -> list[str]:
-    return [
-        f"{claim_id}: {f.fix.description} ({f.rule})" if f.fix else f"{claim_id}: {f.rule}"
-        for f in applied
-    ]
-
-
 def _render_table(
     results: Sequence[ClaimResult], summary: dict[str, object], console: Console
 ) -> None:
@@ -104,24 +78,6 @@ def _render_table(
         f"{summary['held']} held, {summary['invalid']} unreadable; {summary['findings']} findings",
         highlight=False,
     )
-
-
-def _scrub_all(
-    claims: Sequence[Claim], run: ScrubContext, rules: Sequence[Rule], fix: bool
-) -> tuple[list[ClaimResult], list[Claim], list[str]]:
-    results: list[ClaimResult] = []
-    fixed: list[Claim] = []
-    changes: list[str] = []
-    for claim in claims:
-        if fix:
-            claim, applied, result = fix_claim(claim, run, rules)
-            changes += _change_lines(claim.claim_id, applied)
-        else:
-            result = scrub_claim(claim, run, rules)
-        remember_claim(claim, run)
-        results.append(result)
-        fixed.append(claim)
-    return results, fixed, changes
 
 
 def scrub_command(
@@ -158,8 +114,9 @@ def scrub_command(
     items = _read_claims(file)
     errors = [item for item in items if isinstance(item, ClaimInputError)]
     claims = [item for item in items if isinstance(item, Claim)]
-    results, fixed, changes = _scrub_all(claims, run, rules, fix)
-    summary = _summary(results, errors)
+    outcome = scrub_claims(claims, run, rules, fix=fix)
+    results, fixed, changes = outcome.results, outcome.claims, outcome.changes
+    summary = summarize(results, invalid=len(errors))
     if output_format == "json":
         document = {"claims": [r.as_json() for r in results], "summary": summary}
         document["errors"] = [

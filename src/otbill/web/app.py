@@ -15,6 +15,7 @@ from starlette.middleware.sessions import SessionMiddleware
 
 from otbill.settings import Settings
 from otbill.storage import Database
+from otbill.web.bearer import BearerTokenMiddleware
 from otbill.web.security import (
     CSRF_FIELD,
     CSRF_HEADER,
@@ -46,7 +47,7 @@ def secret_key(settings: Settings) -> str:
 async def _load_user(request: Request) -> None:
     """Put the session's user (or None) on ``request.state.user``; check CSRF on unsafe methods."""
     request.state.user = None
-    uid = request.session.get("uid")
+    uid = getattr(request.state, "api_user_id", None) or request.session.get("uid")
     if uid is not None:
         request.state.user = request.app.state.users.get(int(uid))
     if request.method in _UNSAFE and not getattr(request.state, "api_token", False):
@@ -117,6 +118,7 @@ def create_app(
     app.state.throttle = LoginThrottle()
     app.state.templates = templates
     app.state.today = today
+    app.add_middleware(BearerTokenMiddleware)  # inner: runs after the session is read
     app.add_middleware(
         SessionMiddleware,
         secret_key=secret_key(settings),

@@ -32,8 +32,10 @@ from otbill.storage.tables.records import (
     UserRow,
     VisitRow,
 )
+from otbill.storage.tables.tokens import ApiTokenRow
 
 __all__ = [
+    "ApiTokenRow",
     "AppealRow",
     "AuditEventRow",
     "AuditHeadRow",

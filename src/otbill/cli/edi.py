@@ -1,0 +1,180 @@
+"""``otbill post``, ``otbill ack``, ``otbill submit``, ``otbill clearinghouse simulate``.
+
+Thin: parse options, open the database (migrating an empty one), call a service, print. Bad input
+(an unreadable or unbalanced file, an unknown user) is one line on stderr naming the file and the
+segment, exit status 2. Mount::
+
+    app.command("post")(edi.post_command)
+    app.command("ack")(edi.ack_command)
+    app.command("submit")(edi.submit_command)
+    app.command("export-837")(edi.export_837_command)
+    app.add_typer(edi.clearinghouse_app, name="clearinghouse")
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from otbill.cli.common import fail, parse_date
+from otbill.cli.records import Clinic, DatabaseUrl, _clinic, _open
+from otbill.errors import OtbillError
+from otbill.storage import Database
+
+__all__ = [
+    "ack_command",
+    "clearinghouse_app",
+    "export_837_command",
+    "post_command",
+    "submit_command",
+]
+
+AsJson = Annotated[bool, typer.Option("--json", help="Print JSON.")]
+User = Annotated[str, typer.Option("--user", help="Who does it (username; recorded in the audit).")]
+clearinghouse_app = typer.Typer(help="The offline clearinghouse simulator.", no_args_is_help=True)
+
+
+def _user(db: Database, clinic_id: int, username: str) -> int:
+    from otbill.storage.tables import UserRow
+
+    with db.unit_of_work(clinic_id) as uow:
+        row = uow.records.first(UserRow, UserRow.username == username)
+    if row is None:
+        fail(f"no user {username!r} in this clinic (--user)")
+    return row.id
+
+
+def _context(url: str | None, clinic: str | None, user: str) -> tuple[Database, int, int]:
+    db = _open(url)
+    clinic_id = _clinic(db, clinic)
+    return db, clinic_id, _user(db, clinic_id, user)
+
+
+def _print(data: dict[str, Any], text: str, as_json: bool) -> None:
+    print(json.dumps(data, indent=2, default=str) if as_json else text)
+
+
+def post_command(
+    file: Annotated[Path, typer.Argument(help="An 835 remittance file.")],
+    database_url: DatabaseUrl = None,
+    clinic: Clinic = None,
+    user: User = "biller",
+    as_json: AsJson = False,
+) -> None:
+    """Post an 835: match claims, post payments and adjustments, open denials (once)."""
+    from otbill.services.remittances import post_remittance
+
+    db, clinic_id, actor = _context(database_url, clinic, user)
+    try:
+        report = post_remittance(db, clinic_id, actor, file.read_bytes(), name=file.name)
+    except OSError as exc:
+        fail(f"{file}: cannot read: {exc.strerror}")
+    except OtbillError as exc:
+        fail(_located(file, exc))
+    _print(report.as_json(), report.summary(), as_json)
+
+
+def _located(file: Path, exc: Exception) -> str:
+    text = str(exc)
+    return text if text.startswith(file.name) else f"{file.name}: {text}"
+
+
+def ack_command(
+    file: Annotated[Path, typer.Argument(help="A 999 or 277CA acknowledgement file.")],
+    database_url: DatabaseUrl = None,
+    clinic: Clinic = None,
+    user: User = "biller",
+    as_json: AsJson = False,
+) -> None:
+    """Apply a 999 or 277CA: rejected claims return to the biller's queue with the reason."""
+    from otbill.services.acknowledgements import apply_acknowledgement
+
+    db, clinic_id, actor = _context(database_url, clinic, user)
+    try:
+        report = apply_acknowledgement(db, clinic_id, actor, file.read_bytes(), name=file.name)
+    except OSError as exc:
+        fail(f"{file}: cannot read: {exc.strerror}")
+    except OtbillError as exc:
+        fail(_located(file, exc))
+    _print(report.as_json(), report.summary(), as_json)
+
+
+def _transport(folder: Path | None, sftp: str | None, key: Path | None, known: Path | None) -> Any:
+    from otbill.clearinghouse import FolderTransport
+    from otbill.clearinghouse.sftp import SftpTransport
+
+    if (folder is None) == (sftp is None):
+        fail("give exactly one of --folder DIR or --sftp USER@HOST[:PORT]")
+    if folder is not None:
+        return FolderTransport(folder)
+    assert sftp is not None
+    if key is None or known is None or "@" not in sftp:
+        fail("--sftp USER@HOST[:PORT] needs --key FILE and --known-hosts FILE")
+    user, _, host = sftp.partition("@")
+    host, _, port = host.partition(":")
+    return SftpTransport(host, user, key, known, port=int(port) if port.isdigit() else 22)
+
+
+def submit_command(
+    folder: Annotated[Path | None, typer.Option(help="Folder drop (outbox/inbox).")] = None,
+    sftp: Annotated[str | None, typer.Option(help="SFTP server, USER@HOST[:PORT].")] = None,
+    key: Annotated[Path | None, typer.Option(help="SFTP private key file.")] = None,
+    known_hosts: Annotated[Path | None, typer.Option(help="Trusted host keys.")] = None,
+    today: Annotated[str | None, typer.Option(help="Scrub as of this date.")] = None,
+    database_url: DatabaseUrl = None,
+    clinic: Clinic = None,
+    user: User = "biller",
+    as_json: AsJson = False,
+) -> None:
+    """Re-scrub the approved claims, write 837P files per payer, send them, mark submitted."""
+    from otbill.rules.registry import load_rules
+    from otbill.services.scrub import build_scrub_context
+    from otbill.services.submission import submit_batch
+    from otbill.settings import load_settings
+
+    transport = _transport(folder, sftp, key, known_hosts)
+    on = parse_date(today, "--today") or dt.date.today()
+    db, clinic_id, actor = _context(database_url, clinic, user)
+    run = build_scrub_context(load_settings(), on)
+    try:
+        with db.unit_of_work(clinic_id, actor) as uow:
+            report = submit_batch(uow, transport, run, load_rules())
+    except OtbillError as exc:
+        fail(f"submit: {exc}")
+    _print(report.as_json(), report.summary(), as_json)
+
+
+def export_837_command(
+    output: Annotated[Path, typer.Option("-o", "--output", help="The 837P file to write.")],
+    database_url: DatabaseUrl = None,
+    clinic: Clinic = None,
+) -> None:
+    """Write the approved claims as one 837P file (nothing is marked submitted)."""
+    from otbill.services.submission import load_claims
+    from otbill.x12.write_837p import write_837p
+
+    db = _open(database_url)
+    with db.unit_of_work(_clinic(db, clinic)) as uow:
+        claims = load_claims(uow, uow.records.claims_by_status("approved"))
+    try:
+        output.write_text(write_837p(claims))
+    except OtbillError as exc:
+        fail(str(exc))
+    print(f"{len(claims)} approved claim(s) written to {output}")
+
+
+@clearinghouse_app.command("simulate")
+def simulate_command(
+    folder: Annotated[Path, typer.Option(help="The folder drop otbill submits to.")],
+) -> None:
+    """Answer each 837 in FOLDER/outbox with a 999, a 277CA and an 835 in FOLDER/inbox."""
+    from otbill.clearinghouse.simulator import simulate
+
+    try:
+        print(simulate(folder).summary())
+    except (OSError, OtbillError) as exc:
+        fail(f"{folder}: {exc}")

@@ -1,0 +1,246 @@
+"""Warnings a therapist needs while documenting a visit, from the records and the payer profile.
+
+Four questions, each answered for the visit's date (not the clock), so an old visit shows what was
+true then:
+
+- progress report: Medicare wants one at least every ``progress_report_every_visits`` treatment
+  visits (Pub 100-02, ch. 15, §220.3); visits are counted since the last evaluation, re-evaluation
+  or progress report, this visit included;
+- plan of care: certified within ``certification_days`` of its start, recertified at least every
+  ``recertification_days`` (or by its stored ``recert_due``);
+- prior authorization: which visit of how many this one is, and when the authorization ends;
+- KX threshold: the allowed amount this year for the patient and payer (claims already built, plus
+  this visit at the fee schedule's expected allowed) within 10% of the year's threshold, or over.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Literal
+
+from sqlalchemy import ColumnElement, and_, func, or_, select
+
+from otbill.domain.money import from_cents
+from otbill.payers import PayerProfile
+from otbill.storage import UnitOfWork
+from otbill.storage.tables import (
+    AuthorizationRow,
+    ClaimLineRow,
+    ClaimRow,
+    CoverageRow,
+    FeeScheduleRow,
+    NoteRow,
+    PlanOfCareRow,
+    ProviderRow,
+    VisitRow,
+)
+
+__all__ = ["VisitWarning", "expected_allowed_cents", "visit_warnings"]
+
+Severity = Literal["error", "warning", "info"]
+_REPORTS = frozenset({"evaluation", "re-evaluation", "progress"})
+_SOON_DAYS = 14
+_KX_NEAR = Decimal("0.90")
+
+
+@dataclass(frozen=True, slots=True)
+class VisitWarning:
+    severity: Severity
+    topic: str  # progress-report, plan-of-care, authorization, kx
+    message: str
+
+
+def _not_after(visit: VisitRow) -> ColumnElement[bool]:
+    """Visits up to and including this one (same day: recorded before it)."""
+    return or_(
+        VisitRow.date < visit.date, and_(VisitRow.date == visit.date, VisitRow.id <= visit.id)
+    )
+
+
+def _progress(
+    uow: UnitOfWork, visit: VisitRow, note_type: str, profile: PayerProfile
+) -> list[VisitWarning]:
+    every = profile.progress_report_every_visits
+    if not every:
+        return []
+    query = (
+        select(VisitRow.id, VisitRow.date, NoteRow.note_type)
+        .join(NoteRow, NoteRow.visit_id == VisitRow.id)
+        .where(
+            VisitRow.clinic_id == uow.clinic_id,
+            VisitRow.patient_id == visit.patient_id,
+            _not_after(visit),
+        )
+        .order_by(VisitRow.date.desc(), VisitRow.id.desc())
+    )
+    since, last = 0, None
+    for row in uow.session.execute(query):
+        kind = note_type if row.id == visit.id else row.note_type
+        if kind in _REPORTS:
+            last = row.date
+            break
+        since += 1
+    if note_type in _REPORTS:
+        return []
+    after = f"since the last report ({last:%Y-%m-%d})" if last else "with no report on file"
+    rule = f"{profile.name} wants one at least every {every} visits"
+    if since > every:
+        text = f"Progress report overdue: this is visit {since} {after}; {rule}."
+        return [VisitWarning("error", "progress-report", text + " Use the progress template.")]
+    if since == every:
+        text = f"Progress report due on this visit: visit {since} {after}; {rule}."
+        return [VisitWarning("warning", "progress-report", text + " Use the progress template.")]
+    if since == every - 1:
+        text = f"Progress report due at the next visit (this is visit {since} {after})."
+        return [VisitWarning("info", "progress-report", text)]
+    return []
+
+
+def _plan_of_care(uow: UnitOfWork, visit: VisitRow, profile: PayerProfile) -> list[VisitWarning]:
+    plan = uow.records.get(PlanOfCareRow, visit.plan_of_care_id) if visit.plan_of_care_id else None
+    if plan is None:
+        return [VisitWarning("error", "plan-of-care", f"No plan of care on file for {visit.date}.")]
+    found: list[VisitWarning] = []
+    policy = profile.plan_of_care
+    if plan.certified_on is None and policy.certification_days:
+        certify_by = plan.start + dt.timedelta(days=policy.certification_days)
+        late = visit.date > certify_by
+        found.append(
+            VisitWarning(
+                "error" if late else "warning",
+                "plan-of-care",
+                f"Plan of care not yet signed by the physician; certification "
+                f"{'was' if late else 'is'} due by {certify_by}.",
+            )
+        )
+    due = plan.recert_due
+    if due is None and policy.recertification_days:
+        due = plan.start + dt.timedelta(days=policy.recertification_days)
+    if due is not None and visit.date > due:
+        text = f"Plan of care recertification was due on {due}, before this visit: get it signed."
+        found.append(VisitWarning("error", "plan-of-care", text))
+    elif due is not None and (due - visit.date).days <= _SOON_DAYS:
+        days = (due - visit.date).days
+        text = f"Plan of care recertification due on {due} ({days} days after this visit)."
+        found.append(VisitWarning("warning", "plan-of-care", text))
+    return found
+
+
+def _visit_number(uow: UnitOfWork, visit: VisitRow) -> int:
+    query = select(func.count(VisitRow.id)).where(
+        VisitRow.clinic_id == uow.clinic_id,
+        VisitRow.coverage_id == visit.coverage_id,
+        _not_after(visit),
+    )
+    return int(uow.session.scalar(query) or 0)
+
+
+def _authorization(uow: UnitOfWork, visit: VisitRow, profile: PayerProfile) -> list[VisitWarning]:
+    if visit.authorization_id is None:
+        if profile.authorization_required(_visit_number(uow, visit)):
+            text = f"No prior authorization in force on {visit.date}; this payer requires one."
+            return [VisitWarning("error", "authorization", text)]
+        return []
+    auth = uow.records.get(AuthorizationRow, visit.authorization_id)
+    found: list[VisitWarning] = []
+    if auth.visits_authorized is not None:
+        used = uow.records.count(VisitRow, VisitRow.authorization_id == auth.id, _not_after(visit))
+        left = auth.visits_authorized - used
+        text = f"Authorization {auth.number}: visit {used} of {auth.visits_authorized}"
+        if left < 0:
+            found.append(VisitWarning("error", "authorization", f"{text}: beyond the limit."))
+        elif left <= 3:
+            found.append(VisitWarning("warning", "authorization", f"{text}; {left} left."))
+        else:
+            found.append(VisitWarning("info", "authorization", f"{text}; {left} left."))
+    days = (auth.end_date - visit.date).days
+    if days <= _SOON_DAYS:
+        text = (
+            f"Authorization {auth.number} ends on {auth.end_date} ({days} days after this visit)."
+        )
+        found.append(VisitWarning("warning", "authorization", text))
+    return found
+
+
+def expected_allowed_cents(
+    uow: UnitOfWork, visit: VisitRow, profile: PayerProfile, units: Mapping[str, int]
+) -> int:
+    """This visit's expected allowed amount: the fee schedule's allowed per unit times units
+    (a COTA's visit at the payer's assistant percentage), as the claim builder will price it."""
+    if not any(units.values()):
+        return 0
+    payer_id = uow.records.get(CoverageRow, visit.coverage_id).payer_id
+    rows = uow.records.find(
+        FeeScheduleRow,
+        FeeScheduleRow.code.in_(list(units)),
+        FeeScheduleRow.effective_from <= visit.date,
+        or_(FeeScheduleRow.payer_id == payer_id, FeeScheduleRow.payer_id.is_(None)),
+        order=FeeScheduleRow.effective_from,
+    )
+    default: dict[str, int] = {}
+    specific: dict[str, int] = {}
+    for row in rows:  # the payer's own fee beats the clinic default; the latest of each wins
+        (specific if row.payer_id is not None else default)[row.code] = row.allowed_cents
+    fees = {**default, **specific}
+    total = sum(fees.get(code, 0) * n for code, n in units.items())
+    provider = uow.records.get(ProviderRow, visit.provider_id)
+    if provider.credential == "COTA" and profile.assistant_payment_percent:
+        total = total * profile.assistant_payment_percent // 100
+    return total
+
+
+def _ytd_allowed_cents(uow: UnitOfWork, visit: VisitRow, payer_id: int) -> int:
+    query = (
+        select(func.coalesce(func.sum(ClaimLineRow.allowed_cents), 0))
+        .join(ClaimRow, ClaimRow.id == ClaimLineRow.claim_id)
+        .where(
+            ClaimRow.clinic_id == uow.clinic_id,
+            ClaimRow.patient_id == visit.patient_id,
+            ClaimRow.payer_id == payer_id,
+            ClaimRow.frequency_code != "8",
+            ClaimRow.date_of_service >= visit.date.replace(month=1, day=1),
+            ClaimRow.date_of_service < visit.date,
+        )
+    )
+    return int(uow.session.scalar(query) or 0)
+
+
+def _kx(
+    uow: UnitOfWork, visit: VisitRow, profile: PayerProfile, this_visit_cents: int
+) -> list[VisitWarning]:
+    threshold = profile.kx_threshold(visit.date.year)
+    if threshold is None:
+        return []
+    coverage = uow.records.get(CoverageRow, visit.coverage_id)
+    total = from_cents(_ytd_allowed_cents(uow, visit, coverage.payer_id) + this_visit_cents)
+    amounts = f"${total:,.2f} allowed this year of the ${threshold:,.2f} threshold"
+    if total >= threshold:
+        text = f"KX threshold reached: {amounts}. Claims need the KX modifier, which attests "
+        text += "that therapy is medically necessary: document why in this note."
+        return [VisitWarning("warning", "kx", text)]
+    if total >= threshold * _KX_NEAR:
+        text = f"KX threshold near: {amounts}. Document medical necessity carefully."
+        return [VisitWarning("warning", "kx", text)]
+    return []
+
+
+def visit_warnings(
+    uow: UnitOfWork,
+    visit: VisitRow,
+    *,
+    note_type: str,
+    profile: PayerProfile,
+    this_visit_cents: int = 0,
+) -> list[VisitWarning]:
+    """Everything the therapist should know about this visit, most serious first."""
+    found = [
+        *_progress(uow, visit, note_type, profile),
+        *_plan_of_care(uow, visit, profile),
+        *_authorization(uow, visit, profile),
+        *_kx(uow, visit, profile, this_visit_cents),
+    ]
+    order = {"error": 0, "warning": 1, "info": 2}
+    return sorted(found, key=lambda w: order[w.severity])

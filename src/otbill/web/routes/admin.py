@@ -1,0 +1,200 @@
+"""Admin pages: users and roles, payers, the fee schedule, and API tokens for integrators."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from decimal import Decimal, InvalidOperation
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Form, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+
+from otbill.domain.record_errors import RecordError
+from otbill.errors import OtbillError
+from otbill.payers import PayerProfile, load_profiles
+from otbill.services import admin as accounts
+from otbill.services import api_tokens, clinic
+from otbill.services.scrub import profile_dirs
+from otbill.storage import UnitOfWork
+from otbill.web.app import render, today
+from otbill.web.security import ROLES, SessionUser, require_roles
+
+router = APIRouter()
+Admin = Annotated[SessionUser, Depends(require_roles("admin"))]
+MIN_PASSWORD = 10
+_NOTICES = {
+    "user": "User added. They can log in now with the password you gave them.",
+    "deactivated": "User deactivated: they can no longer log in or use their API tokens.",
+    "activated": "User reactivated.",
+    "payer": "Payer added.",
+    "fee": "Fee saved.",
+    "revoked": "API token revoked: calls with it are refused from now on.",
+}
+
+
+def payer_profiles(request: Request) -> dict[str, PayerProfile]:
+    """The packaged payer profiles and the clinic's own (``$OTBILL_DATA_DIR/payers``)."""
+    return load_profiles(profile_dirs(request.app.state.settings))
+
+
+def _page(request: Request, user: SessionUser, status: int = 200, **extra: Any) -> HTMLResponse:
+    with request.app.state.db.unit_of_work(user.clinic_id, user.id) as uow:
+        context = {
+            "users": accounts.list_users(uow),
+            "payers": accounts.list_payers(uow),
+            "fees": accounts.list_fees(uow),
+            "tokens": api_tokens.list_tokens(uow),
+        }
+    try:
+        context["profiles"] = sorted(payer_profiles(request))
+    except OtbillError as exc:
+        context["profiles"], extra["error"] = [], f"Payer profiles: {exc}"
+    notice = _NOTICES.get(request.query_params.get("done", ""))
+    context |= {"roles": ROLES, "notice": notice, "error": None, "new_token": None}
+    response = render(request, "admin/index.html", {**context, **extra}, status_code=status)
+    response.headers["Cache-Control"] = "no-store"  # a new token is on the page once
+    return response
+
+
+def _act(request: Request, user: SessionUser, action: Callable[[UnitOfWork], str]) -> Response:
+    """Run ``action`` in one unit of work: redirect with its notice, or show the error."""
+    try:
+        with request.app.state.db.unit_of_work(user.clinic_id, user.id) as uow:
+            done = action(uow)
+    except OtbillError as exc:
+        return _page(request, user, status=422, error=str(exc))
+    return RedirectResponse(f"/admin?done={done}", status_code=303)
+
+
+@router.get("/admin", include_in_schema=False)
+def admin_page(request: Request, user: Admin) -> HTMLResponse:
+    return _page(request, user)
+
+
+@router.post("/admin/users", include_in_schema=False)
+def add_user(
+    request: Request,
+    user: Admin,
+    username: Annotated[str, Form()],
+    full_name: Annotated[str, Form()],
+    password: Annotated[str, Form()],
+    roles: Annotated[list[str] | None, Form()] = None,
+) -> Response:
+    username, full_name = username.strip(), full_name.strip()
+    problem = None
+    if not username or not full_name:
+        problem = "Give the user a user name and a full name."
+    elif not roles:
+        problem = "Choose at least one role."
+    elif len(password) < MIN_PASSWORD:
+        problem = f"The initial password needs at least {MIN_PASSWORD} characters."
+    if problem:
+        return _page(request, user, status=422, error=problem)
+
+    def action(uow: UnitOfWork) -> str:
+        clinic.add_user(
+            uow, username=username, full_name=full_name, password=password, roles=roles or []
+        )
+        return "user"
+
+    return _act(request, user, action)
+
+
+@router.post("/admin/users/{user_id}/active", include_in_schema=False)
+def set_active(
+    request: Request, user: Admin, user_id: int, active: Annotated[bool, Form()] = False
+) -> Response:
+    def action(uow: UnitOfWork) -> str:
+        accounts.set_user_active(uow, user_id, active)
+        return "activated" if active else "deactivated"
+
+    response = _act(request, user, action)
+    request.app.state.users.forget(user_id)  # the change takes effect at the next request
+    return response
+
+
+@router.post("/admin/payers", include_in_schema=False)
+def add_payer(
+    request: Request,
+    user: Admin,
+    payer_code: Annotated[str, Form()],
+    name: Annotated[str, Form()],
+    profile: Annotated[str, Form()],
+) -> Response:
+    known = payer_profiles(request)
+
+    def action(uow: UnitOfWork) -> str:
+        clinic.add_payer(
+            uow,
+            payer_code=payer_code.strip(),
+            name=name.strip(),
+            profile=profile,
+            known_profiles=known,
+        )
+        return "payer"
+
+    return _act(request, user, action)
+
+
+def _money(value: str, label: str) -> Decimal:
+    try:
+        amount = Decimal(value.strip().lstrip("$").replace(",", ""))
+    except InvalidOperation:
+        amount = Decimal(-1)
+    if not amount.is_finite() or amount < 0:
+        raise RecordError(f"{label} {value!r}: enter an amount in dollars, such as 65.00")
+    return amount
+
+
+@router.post("/admin/fees", include_in_schema=False)
+def set_fee(
+    request: Request,
+    user: Admin,
+    code: Annotated[str, Form()],
+    charge: Annotated[str, Form()],
+    allowed: Annotated[str, Form()],
+    effective_from: Annotated[str, Form()] = "",
+    payer_id: Annotated[str, Form()] = "",
+) -> Response:
+    def action(uow: UnitOfWork) -> str:
+        try:
+            start = dt.date.fromisoformat(effective_from) if effective_from else today(request)
+        except ValueError as exc:
+            raise RecordError(f"effective date {effective_from!r}: use YYYY-MM-DD") from exc
+        clinic.set_fee(
+            uow,
+            code=code.strip(),
+            charge=_money(charge, "charge"),
+            allowed=_money(allowed, "expected allowed amount"),
+            effective_from=start,
+            payer_id=int(payer_id) if payer_id.isdigit() else None,
+        )
+        return "fee"
+
+    return _act(request, user, action)
+
+
+@router.post("/admin/tokens", include_in_schema=False)
+def create_token(
+    request: Request,
+    user: Admin,
+    user_id: Annotated[int, Form()],
+    name: Annotated[str, Form()],
+) -> Response:
+    """A new API token, shown on this page once (only its SHA-256 is kept)."""
+    try:
+        with request.app.state.db.unit_of_work(user.clinic_id, user.id) as uow:
+            token_id, token = api_tokens.create_token(uow, user_id, name)
+    except OtbillError as exc:
+        return _page(request, user, status=422, error=str(exc))
+    return _page(request, user, new_token={"id": token_id, "token": token, "name": name})
+
+
+@router.post("/admin/tokens/{token_id}/revoke", include_in_schema=False)
+def revoke_token(request: Request, user: Admin, token_id: int) -> Response:
+    def action(uow: UnitOfWork) -> str:
+        api_tokens.revoke_token(uow, token_id)
+        return "revoked"
+
+    return _act(request, user, action)

@@ -1,0 +1,164 @@
+"""One claim: what it bills, what the scrubber found and why, who did what; fix, edit, approve.
+
+Every change goes through a service in one unit of work for the logged-in user's clinic; a change
+the records refuse (a claim no longer editable, separation of duties) re-renders the page with the
+message. After a change the browser is sent back to the page (POST, redirect, GET).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Form, HTTPException, Request
+from fastapi.responses import RedirectResponse, Response
+
+from otbill.domain.record_errors import NotFound, PermissionDenied
+from otbill.errors import OtbillError
+from otbill.rules.context import ScrubContext
+from otbill.rules.registry import Rule, load_rules
+from otbill.services import claim_view, claims
+from otbill.services.claim_fixes import (
+    apply_safe_fixes,
+    edit_claim_line,
+    parse_charge,
+    parse_modifiers,
+)
+from otbill.services.scrub import build_scrub_context
+from otbill.storage import UnitOfWork
+from otbill.web.app import render, today
+from otbill.web.security import SessionUser, require_roles
+
+router = APIRouter()
+
+Reader = Annotated[SessionUser, Depends(require_roles("biller", "approver", "auditor"))]
+Biller = Annotated[SessionUser, Depends(require_roles("biller"))]
+Approver = Annotated[SessionUser, Depends(require_roles("approver"))]
+
+
+def _page(
+    request: Request,
+    user: SessionUser,
+    claim_id: int,
+    error: str | None = None,
+    status_code: int = 200,
+) -> Response:
+    try:
+        with request.app.state.db.unit_of_work(user.clinic_id, user.id) as uow:
+            data = claim_view.claim_page(uow, claim_id)
+    except NotFound:
+        raise HTTPException(404, f"claim {claim_id} is not in this clinic") from None
+    known = {r.code for r in load_rules()}
+    flash = request.session.pop("flash", None)
+    if error:
+        flash = {"kind": "error", "text": error}
+    return render(
+        request,
+        "billing/claim.html",
+        {**data, "flash": flash, "known_rules": known},
+        status_code=status_code,
+    )
+
+
+@router.get("/claims/{claim_id:int}")
+def claim(request: Request, user: Reader, claim_id: int) -> Response:
+    return _page(request, user, claim_id)
+
+
+def _run(request: Request) -> tuple[ScrubContext, list[Rule]]:
+    """The scrubbing run for today: payer profiles, reference tables, the rules."""
+    return build_scrub_context(request.app.state.settings, today(request)), load_rules()
+
+
+def _change(
+    request: Request,
+    user: SessionUser,
+    claim_id: int,
+    action: Callable[[UnitOfWork], str],
+) -> Response:
+    """Run ``action`` in one unit of work; its result is the message shown on the claim page."""
+    try:
+        with request.app.state.db.unit_of_work(user.clinic_id, user.id) as uow:
+            message = action(uow)
+    except NotFound as error:
+        raise HTTPException(404, str(error)) from None
+    except PermissionDenied as error:
+        return _page(request, user, claim_id, str(error), status_code=403)
+    except OtbillError as error:
+        return _page(request, user, claim_id, str(error), status_code=409)
+    request.session["flash"] = {"kind": "ok", "text": message}
+    return RedirectResponse(f"/claims/{claim_id}", status_code=303)
+
+
+def _status_text(status: str) -> str:
+    return {
+        "ready": "The claim is ready for approval.",
+        "held": "The claim is still held: see the findings below.",
+    }.get(status, f"The claim is now {status}.")
+
+
+@router.post("/claims/{claim_id:int}/fix")
+def fix_all(request: Request, user: Biller, claim_id: int) -> Response:
+    def action(uow: UnitOfWork) -> str:
+        run, rules = _run(request)
+        outcome = apply_safe_fixes(uow, claim_id, run, rules)
+        return f"Applied {'; '.join(outcome.applied)}. {_status_text(outcome.status)}"
+
+    return _change(request, user, claim_id, action)
+
+
+@router.post("/claims/{claim_id:int}/fix/{rule}")
+def fix_one(request: Request, user: Biller, claim_id: int, rule: str) -> Response:
+    def action(uow: UnitOfWork) -> str:
+        run, rules = _run(request)
+        outcome = apply_safe_fixes(uow, claim_id, run, rules, rule=rule.upper())
+        return f"Applied {'; '.join(outcome.applied)}. {_status_text(outcome.status)}"
+
+    return _change(request, user, claim_id, action)
+
+
+@router.post("/claims/{claim_id:int}/lines/{line_id:int}")
+def edit_line(
+    request: Request,
+    user: Biller,
+    claim_id: int,
+    line_id: int,
+    units: Annotated[str, Form()] = "",
+    modifiers: Annotated[str | None, Form()] = None,
+    charge: Annotated[str, Form()] = "",
+) -> Response:
+    def action(uow: UnitOfWork) -> str:
+        run, rules = _run(request)
+        if units.strip() and not units.strip().isdigit():
+            raise OtbillError(f"units {units!r}: a whole number of units (0-999)")
+        status = edit_claim_line(
+            uow,
+            claim_id,
+            line_id,
+            modifiers=parse_modifiers(modifiers) if modifiers is not None else None,
+            units=int(units) if units.strip() else None,
+            charge=parse_charge(charge) if charge.strip() else None,
+            run=run,
+            rules=rules,
+        )
+        return f"Line saved and the claim re-scrubbed. {_status_text(status)}"
+
+    return _change(request, user, claim_id, action)
+
+
+@router.post("/claims/{claim_id:int}/rescrub")
+def rescrub(request: Request, user: Biller, claim_id: int) -> Response:
+    def action(uow: UnitOfWork) -> str:
+        run, rules = _run(request)
+        return f"Re-scrubbed. {_status_text(claims.rescrub(uow, claim_id, run, rules))}"
+
+    return _change(request, user, claim_id, action)
+
+
+@router.post("/claims/{claim_id:int}/approve")
+def approve(request: Request, user: Approver, claim_id: int) -> Response:
+    def action(uow: UnitOfWork) -> str:
+        claims.approve(uow, claim_id, today(request))
+        return "Approved: the claim is waiting to be sent with the next batch."
+
+    return _change(request, user, claim_id, action)

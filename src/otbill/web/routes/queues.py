@@ -1,0 +1,150 @@
+"""The billers' and approvers' work queues, and batch submission of approved claims.
+
+Every page is one queue tab: counts on each tab, a filter form (payer, therapist, dates of service,
+and rule on the held queue), 50 claims a page. With HTMX the filter form swaps the page in place.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, HTTPException, Request
+from fastapi.responses import RedirectResponse, Response
+
+from otbill.clearinghouse.transport import FolderTransport, Transport
+from otbill.errors import OtbillError
+from otbill.rules.registry import load_rules
+from otbill.services import work_queues as wq
+from otbill.services.scrub import build_scrub_context
+from otbill.services.submission import submit_batch
+from otbill.web.app import render, today
+from otbill.web.security import SessionUser, require_roles
+
+router = APIRouter()
+
+READERS = ("biller", "approver", "auditor")
+LABELS = {
+    "held": "Held",
+    "ready": "Ready for approval",
+    "approved": "Approved, to send",
+    "submitted": "Submitted",
+    "rejected": "Rejected",
+    "denied": "Denied",
+    wq.UNMATCHED: "Unmatched remittances",
+}
+HELP = {
+    "held": "The scrubber found errors on these claims. Fix them, then re-scrub.",
+    "ready": "Scrubbed clean and waiting for an approver (not the person who built or edited them).",
+    "approved": "Approved and waiting to be sent to the clearinghouse.",
+    "submitted": "Sent; waiting for the payer's acknowledgement or payment.",
+    "rejected": "Returned by the clearinghouse or payer (999/277CA); correct and send again.",
+    "denied": "The payer's remittance denied these claims.",
+    wq.UNMATCHED: "Remittance or acknowledgement entries that match none of our claims.",
+}
+_ALIASES = {"awaiting-approval": "ready"}
+Reader = Annotated[SessionUser, Depends(require_roles(*READERS))]
+
+
+def _int(value: str | None) -> int | None:
+    return int(value) if value and value.strip().isdigit() else None
+
+
+def _date(value: str | None) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(value) if value else None
+    except ValueError:
+        return None
+
+
+def _filters(request: Request, tab: str) -> wq.QueueFilter:
+    q = request.query_params
+    rule = (q.get("rule") or "").strip().upper() or None
+    return wq.QueueFilter(
+        payer_id=_int(q.get("payer")),
+        provider_id=_int(q.get("therapist")),
+        date_from=_date(q.get("date_from") or q.get("from")),
+        date_to=_date(q.get("date_to") or q.get("to")),
+        rule=rule if tab == "held" else None,
+    )
+
+
+def _query(f: wq.QueueFilter, page: int | None = None) -> str:
+    pairs = {
+        "payer": f.payer_id,
+        "therapist": f.provider_id,
+        "date_from": f.date_from,
+        "date_to": f.date_to,
+        "rule": f.rule,
+        "page": page,
+    }
+    return "&".join(f"{k}={v}" for k, v in pairs.items() if v is not None)
+
+
+def _queue_context(request: Request, user: SessionUser, tab: str, page: int) -> dict[str, Any]:
+    f = _filters(request, tab)
+    with request.app.state.db.unit_of_work(user.clinic_id, user.id) as uow:
+        counts = wq.queue_counts(uow)
+        if tab not in counts:
+            raise HTTPException(404, f"there is no queue named {tab!r}")
+        listing = wq.list_queue(uow, tab, f, page, counts)
+        groups = wq.held_rule_groups(uow, f, counts["held"]) if tab == "held" else []
+        options = wq.filter_options(uow)
+    return {
+        "tab": tab,
+        "tabs": [(name, LABELS[name], n) for name, n in counts.items()],
+        "help": HELP[tab],
+        "listing": listing,
+        "groups": groups,
+        "filters": f,
+        "options": options,
+        "query": _query(f),
+        "page_query": lambda p: _query(f, p),
+        "rule_query": lambda code: _query(dataclasses.replace(f, rule=code)),
+        "flash": request.session.pop("flash", None),
+    }
+
+
+@router.get("/queues")
+def queues(request: Request, user: Reader, page: int = 1) -> Response:
+    return queue(request, user, "held", page)
+
+
+@router.get("/queues/{name}")
+def queue(request: Request, user: Reader, name: str, page: int = 1) -> Response:
+    tab = _ALIASES.get(name, name)
+    context = _queue_context(request, user, tab, page)
+    context["landing"] = name == "awaiting-approval"
+    return render(request, "billing/queues.html", context)
+
+
+def clearinghouse(request: Request) -> Transport:
+    """The app's transport (``app.state.transport``), else the folder the simulator serves."""
+    transport = getattr(request.app.state, "transport", None)
+    if transport is not None:
+        return transport
+    return FolderTransport(request.app.state.settings.data_dir / "clearinghouse")
+
+
+@router.post("/queues/submit")
+def submit(
+    request: Request, user: Annotated[SessionUser, Depends(require_roles("biller"))]
+) -> Response:
+    """Send every approved claim that still scrubs clean, one 837P file per payer."""
+    run = build_scrub_context(request.app.state.settings, today(request))
+    try:
+        with request.app.state.db.unit_of_work(user.clinic_id, user.id) as uow:
+            report = submit_batch(uow, clearinghouse(request), run, load_rules())
+    except OtbillError as error:
+        request.session["flash"] = {"kind": "error", "text": f"Nothing was sent: {error}"}
+        return RedirectResponse("/queues/approved", status_code=303)
+    text = f"{len(report.submitted)} claim(s) sent in {len(report.files)} file(s)."
+    if report.refused:  # the session cookie is small: name a few, count the rest
+        named = [f"{n} ({why[:120]})" for n, why in list(report.refused.items())[:5]]
+        more = len(report.refused) - len(named)
+        text += f" {len(report.refused)} refused and left approved: " + "; ".join(named)
+        text += f"; and {more} more." if more else "."
+    kind = "warn" if report.refused else "ok"
+    request.session["flash"] = {"kind": kind, "text": text}
+    return RedirectResponse("/queues/approved", status_code=303)

@@ -1,0 +1,60 @@
+"""Browser tests: the real app served by uvicorn on loopback, driven by Playwright in Debian's
+Chromium (/usr/bin/chromium, headless, --no-sandbox). Playwright cannot download a browser here,
+so a missing Chromium fails the run loudly (`make test` installs it) — it is never skipped."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+from browserkit import LiveServer
+from playwright.sync_api import Browser, Page, sync_playwright
+
+from webkit import app_on_copy, build_demo_database
+
+CHROMIUM = os.environ.get("OTBILL_CHROMIUM", "/usr/bin/chromium")
+# Flags from the machine guide: no sandbox as root, and no background calls to a closed network.
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+@pytest.fixture(scope="session")
+def e2e_demo_template(tmp_path_factory) -> Path:
+    return build_demo_database(tmp_path_factory.mktemp("e2e-demo"))
+
+
+@pytest.fixture
+def live(e2e_demo_template, tmp_path):
+    with LiveServer(app_on_copy(e2e_demo_template, tmp_path)) as server:
+        yield server
+
+
+@pytest.fixture(scope="session")
+def browser() -> Browser:
+    if not Path(CHROMIUM).exists():
+        pytest.fail(
+            f"Chromium not found at {CHROMIUM}: run `make chromium` (apt-get install chromium)"
+        )
+    with sync_playwright() as playwright:
+        instance = playwright.chromium.launch(
+            executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
+        )
+        yield instance
+        instance.close()
+
+
+@pytest.fixture
+def page(browser) -> Page:
+    context = browser.new_context()
+    context.set_default_timeout(15_000)
+    page = context.new_page()
+    yield page
+    context.close()

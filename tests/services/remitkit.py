@@ -1,0 +1,47 @@
+"""Hand-written 835s and submitted claims for the posting tests."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from clinickit import Ids, insert_claim
+
+from otbill.domain.ledger import Kind
+from otbill.services.ledger import LedgerEntry, post
+from otbill.storage import Database
+
+__all__ = ["make_835", "submitted_claim"]
+
+ISA = (
+    "ISA*00*          *00*          *ZZ*PAYER          *ZZ*OTBILL         "
+    "*250301*1200*^*00501*000000005*0*P*:~"
+)
+
+
+def make_835(body: str, total: str, trace: str = "EFT123", payer: str = "00435") -> bytes:
+    """An 835 from its claim loops (one segment a line); the BPR total is given."""
+    segs = [
+        f"BPR*I*{total}*C*ACH*CCP*01*1*DA*2*3**01*4*DA*5*20250305",
+        f"TRN*1*{trace}*1512345678",
+        "N1*PR*MEDICARE",
+        f"REF*2U*{payer}",
+        "N1*PE*HANDS ON OT*XX*1234567893",
+        "LX*1",
+        *[s.strip() for s in body.strip().split("\n")],
+    ]
+    text = ISA + "GS*HP*PAYER*OTBILL*20250301*1200*5*X*005010X221A1~ST*835*0001~"
+    text += "~".join(segs) + f"~SE*{len(segs) + 2}*0001~GE*1*5~IEA*1*000000005~"
+    return text.encode()
+
+
+def submitted_claim(
+    db: Database, ids: Ids, number: str, charges: tuple[int, ...] = (9000, 6000)
+) -> tuple[int, list[int]]:
+    """A submitted claim of 97530 lines dated 2025-02-14, its charges posted."""
+    claim, lines = insert_claim(db, ids, number, charges, status="submitted")
+    with db.unit_of_work(ids.clinic, ids.biller) as uow:
+        for n, (line, cents) in enumerate(zip(lines, charges, strict=True), start=1):
+            entry = LedgerEntry(f"charge:{number}:{n}", Kind.CHARGE, line, Decimal(cents) / 100)
+            post(uow, entry, dt.date(2025, 2, 20))
+    return claim, lines

@@ -1,0 +1,40 @@
+"""Real published 835s posted into a clinic that has none of their claims: all queued, no crash."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from clinickit import seed_clinic
+
+from otbill.services.edi_files import open_work_items
+from otbill.services.remittances import RemittanceRefused, post_remittance
+from otbill.storage import Database
+from otbill.storage.tables import PostingRow
+from otbill.x12.findings import X12Error
+
+CORPUS = Path(__file__).parents[3] / "shared" / "corpus" / "x12" / "835"
+FILES = sorted(CORPUS.glob("*")) if CORPUS.is_dir() else []
+
+
+@pytest.mark.skipif(not FILES, reason="corpus not present")
+def test_corpus_835s_go_to_the_work_queue(db: Database) -> None:
+    ids = seed_clinic(db)
+    queued = refused = 0
+    for path in FILES:
+        try:
+            report = post_remittance(db, ids.clinic, ids.biller, path)
+        except (RemittanceRefused, X12Error) as exc:
+            assert re.search(r"segment \d+ [A-Z0-9]{2,3}", str(exc)), f"{path.name}: {exc}"
+            refused += 1
+            continue
+        # two corpus files carry the same remittance (same payer, trace and claims): the second
+        # one's claims are "already posted" (queued once), as a re-sent 835 must be
+        assert report.matched == 0 and report.postings == 0, path.name
+        assert report.unmatched + report.already_posted_claims == report.claims, path.name
+        queued += report.unmatched
+    with db.unit_of_work(ids.clinic) as uow:
+        assert uow.records.count(PostingRow) == 0
+        assert len([w for w in open_work_items(uow) if w.kind == "835"]) >= queued > 0
+    assert refused < len(FILES)

@@ -1,0 +1,142 @@
+"""The dashboard and the audit trail: charts from the demo clinic, honest empty states, the chain."""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+
+from sqlalchemy import select
+
+from otbill.domain.money import from_cents
+from otbill.services import claims
+from otbill.services.ledger import balances
+from otbill.services.remittances import post_remittance
+from otbill.services.reports import Window
+from otbill.services.reports_payments import ar_aging
+from otbill.storage.tables import AuditEventRow, ClaimRow, UserRow
+from webkit import DEMO_TODAY, log_in, token
+
+ISA = (
+    "ISA*00*          *00*          *ZZ*PAYER          *ZZ*OTBILL         "
+    "*250401*1200*^*00501*000000007*0*P*:~"
+)
+
+
+def user_id(app, username: str) -> int:
+    with app.state.db.session() as session:
+        return session.scalar(select(UserRow.id).where(UserRow.username == username))
+
+
+def send_claims(app, n: int) -> list[ClaimRow]:
+    """Approve, submit and accept the first ``n`` ready demo claims (their charges post)."""
+    db, approver, biller = app.state.db, user_id(app, "approver"), user_id(app, "biller")
+    with db.unit_of_work(1, approver) as uow:
+        ready = uow.records.find(ClaimRow, ClaimRow.status == "ready")[:n]
+        for claim in ready:
+            claims.approve(uow, claim.id, DEMO_TODAY)
+    with db.unit_of_work(1, biller) as uow:
+        claims.submit(uow, [c.id for c in ready])
+        for claim in ready:
+            claims.respond(uow, claim.id, True)
+    return ready
+
+
+def make_835(rows: list[tuple[ClaimRow, bool]], trace: str = "EFT777") -> bytes:
+    """An 835 paying 80% of each claim (contractual write-off) or denying it (CO-197)."""
+    segments, total = [], Decimal("0.00")
+    for n, (claim, paid) in enumerate(rows, start=1):
+        charge = from_cents(claim.total_charge_cents)
+        amount = (charge * Decimal("0.8")).quantize(Decimal("0.01")) if paid else Decimal("0.00")
+        total += amount
+        segments += [
+            f"CLP*{claim.number}*{1 if paid else 4}*{charge}*{amount}*0*MB*ICN{n}*11*1",
+            f"CAS*CO*{45 if paid else 197}*{charge - amount}",
+        ]
+    body = [
+        f"BPR*I*{total}*C*ACH*CCP*01*1*DA*2*3**01*4*DA*5*20250325",
+        f"TRN*1*{trace}*1512345678",
+        "N1*PR*MEDICARE",
+        "REF*2U*00435",
+        "N1*PE*RIVERSIDE*XX*1234567893",
+        "LX*1",
+        *segments,
+    ]
+    text = ISA + "GS*HP*PAYER*OTBILL*20250401*1200*7*X*005010X221A1~ST*835*0001~"
+    return (text + "~".join(body) + f"~SE*{len(body) + 2}*0001~GE*1*7~IEA*1*000000007~").encode()
+
+
+def test_dashboard_shows_charts_with_tables_and_honest_empty_states(client):
+    log_in(client, "approver")  # auditor role
+    page = client.get("/dashboard")
+    assert page.status_code == 200
+    assert page.text.count('<svg class="chart" role="img"') >= 3  # clean claims, mix, cost
+    for title in ("Clean-claim rate", "Payer mix", "Cost per visit", "Accounts receivable aging"):
+        assert title in page.text
+    assert "Medicare Part B (Novitas JH)" in page.text and "<table>" in page.text
+    # the demo has no remittances: no invented numbers, a sentence instead
+    assert "No payments posted yet" in page.text
+    assert "No charges posted yet" in page.text
+    assert re.search(r"Jan 2025</th><td class=\"num\">\d+\.\d%", page.text)
+
+
+def test_dashboard_after_charges_and_an_835(app, client):
+    sent = send_claims(app, 4)
+    data = make_835([(sent[0], True), (sent[1], True), (sent[2], False)])
+    report = post_remittance(app.state.db, 1, user_id(app, "biller"), data, today=DEMO_TODAY)
+    assert (report.paid, report.denied) == (2, 1), report.outcomes
+    log_in(client, "admin")
+    page = client.get("/dashboard")
+    assert page.status_code == 200
+    assert "No payments posted yet" not in page.text and "No charges posted yet" not in page.text
+    assert "CO-197" in page.text  # the denial's cause
+    assert page.text.count('<svg class="chart" role="img"') == 7
+
+
+def test_ar_aging_agrees_with_the_ledger(app):
+    sent = send_claims(app, 3)
+    post_remittance(
+        app.state.db, 1, user_id(app, "biller"), make_835([(sent[0], True)]), today=DEMO_TODAY
+    )
+    with app.state.db.unit_of_work(1) as uow:
+        figure = ar_aging(uow, DEMO_TODAY)
+        ledger = balances(uow)
+    owed = sum((b.balance for b in ledger.by_claim.values() if b.balance > 0), Decimal(0))
+    shown = sum(v or 0 for _, values in figure.series for v in values)
+    assert figure.empty is None
+    assert Decimal(str(round(shown, 2))) == owed
+    assert Window.ending(DEMO_TODAY, 3).months()[0].isoformat() == "2025-02-01"
+
+
+def test_dashboard_refuses_billers_and_therapists(client):
+    log_in(client, "biller")
+    assert client.get("/dashboard").status_code == 403
+    log_in(client, "rcole")
+    assert client.get("/audit").status_code == 403
+
+
+def test_audit_trail_pages_and_filters(app, client):
+    log_in(client, "approver")
+    page = client.get("/audit")
+    assert page.status_code == 200 and "Verify chain" in page.text
+    assert "Older entries" in page.text
+    older = re.search(r'href="/audit\?before=(\d+)"', page.text)
+    assert older, "no link to the next page"
+    second = client.get(f"/audit?before={older.group(1)}")
+    assert second.status_code == 200 and "Newest" in second.text
+    biller = user_id(app, "biller")
+    only = client.get(f"/audit?entity=claim&user={biller}")
+    assert "claim.create" in only.text and "note.create" not in only.text
+
+
+def test_verify_chain_reports_intact_then_tampering(app, client):
+    log_in(client, "approver")
+    csrf = token(client, "/audit")
+    intact = client.post("/audit/verify", data={"csrf_token": csrf})
+    assert intact.status_code == 200 and "The audit chain is intact" in intact.text
+    with app.state.db.session() as session, session.begin():
+        row = session.scalars(select(AuditEventRow).where(AuditEventRow.seq == 5)).one()
+        row.action = "edited.by.hand"
+    broken = client.post("/audit/verify", data={"csrf_token": csrf}, headers={"HX-Request": "1"})
+    assert "The audit chain is broken" in broken.text and "seq 5" in broken.text
+    assert "<html" not in broken.text  # HTMX gets the fragment only
+    assert client.post("/audit/verify").status_code == 403  # no CSRF token

@@ -1,0 +1,155 @@
+"""The work queues: counts, filters, held findings by rule, pagination, batch submission."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+
+from fastapi.testclient import TestClient
+from sqlalchemy import select
+
+from otbill.clearinghouse import MemoryTransport
+from otbill.storage.tables import ClaimLineRow, ClaimRow, PayerRow, ProviderRow
+from webkit import log_in, token
+
+
+def _claims(app) -> list[ClaimRow]:
+    with app.state.db.session() as session:
+        return list(session.scalars(select(ClaimRow)))
+
+
+def _tab_counts(html: str) -> dict[str, int]:
+    return {
+        name: int(n)
+        for name, n in re.findall(r'data-testid="tab-([a-z]+)" data-count="(\d+)"', html)
+    }
+
+
+def _rows(html: str) -> list[str]:
+    return re.findall(r'<tr data-testid="claim-([^"]+)"', html)
+
+
+def test_queue_counts_match_the_database(app, client):
+    log_in(client, "biller")
+    page = client.get("/queues")
+    assert page.status_code == 200
+    by_status = Counter(c.status for c in _claims(app))
+    counts = _tab_counts(page.text)
+    assert counts["held"] == by_status["held"] > 0
+    assert counts["ready"] == by_status["ready"] > 0
+    assert counts["approved"] == by_status["approved"]
+    assert counts["submitted"] == by_status["submitted"] + by_status["accepted"]
+    assert {"rejected", "denied"} <= counts.keys()
+
+
+def test_held_findings_are_grouped_by_rule_with_links(app, client):
+    log_in(client, "biller")
+    page = client.get("/queues/held").text
+    expected: Counter[str] = Counter()
+    for claim in _claims(app):
+        if claim.status == "held":
+            expected.update({f["rule"] for f in claim.findings if f["severity"] == "error"})
+    shown = {code: int(n) for code, n in re.findall(r'data-testid="rule-count-(\w+)">(\d+)', page)}
+    assert shown == dict(expected)
+    for code in expected:
+        assert f'href="/rules/{code}"' in page
+
+
+def test_rule_filter_lists_only_claims_held_for_that_rule(app, client):
+    log_in(client, "biller")
+    page = client.get("/queues/held?rule=MOD001").text
+    wanted = {
+        c.number
+        for c in _claims(app)
+        if c.status == "held" and any(f["rule"] == "MOD001" for f in c.findings)
+    }
+    assert wanted and set(_rows(page)) == wanted
+    assert f"{len(wanted)} entries match the filters" in page
+
+
+def test_payer_therapist_and_date_filters(app, client):
+    log_in(client, "biller")
+    claims = [c for c in _claims(app) if c.status == "ready"]
+    with app.state.db.session() as session:
+        payer = session.scalars(select(PayerRow).order_by(PayerRow.id)).first()
+        provider = session.scalars(
+            select(ProviderRow).where(ProviderRow.credential == "COTA")
+        ).one()
+        cota_claims = set(
+            session.scalars(
+                select(ClaimLineRow.claim_id).where(
+                    ClaimLineRow.rendering_provider_id == provider.id
+                )
+            )
+        )
+    by_payer = [c for c in claims if c.payer_id == payer.id]
+    page = client.get(f"/queues/ready?payer={payer.id}").text
+    assert f"{len(by_payer)} entries match the filters" in page
+    assert set(_rows(page)) <= {c.number for c in by_payer}
+
+    by_cota = [c for c in claims if c.id in cota_claims]
+    page = client.get(f"/queues/ready?therapist={provider.id}").text
+    assert f"{len(by_cota)} entries match the filters" in page
+    assert set(_rows(page)) <= {c.number for c in by_cota}
+
+    day = min(c.date_of_service for c in claims if c.date_of_service.month == 2)
+    on_day = [c for c in claims if c.date_of_service == day]
+    page = client.get(f"/queues/ready?date_from={day}&date_to={day}").text
+    assert f"{len(on_day)} entries match the filters" in page
+    assert set(_rows(page)) == {c.number for c in on_day[:50]}
+
+
+def test_pages_of_fifty_in_date_order(app, client):
+    log_in(client, "biller")
+    ready = sorted(
+        (c for c in _claims(app) if c.status == "ready"), key=lambda c: (c.date_of_service, c.id)
+    )
+    first, second = client.get("/queues/ready").text, client.get("/queues/ready?page=2").text
+    assert _rows(first) == [c.number for c in ready[:50]]
+    assert _rows(second) == [c.number for c in ready[50:100]]
+    assert 'rel="next"' in first and "page=2" in first
+
+
+def test_approver_lands_on_claims_awaiting_approval(client):
+    log_in(client, "approver")
+    assert (
+        client.get("/", follow_redirects=False).headers["location"] == "/queues/awaiting-approval"
+    )
+    page = client.get("/queues/awaiting-approval")
+    assert page.status_code == 200 and "Claims awaiting approval" in page.text
+    assert 'class="active" data-testid="tab-ready"' in page.text
+
+
+def test_therapist_cannot_open_the_queues(client):
+    log_in(client, "rcole")
+    assert client.get("/queues").status_code == 403
+    assert client.get("/queues/awaiting-approval").status_code == 403
+
+
+def test_unknown_queue_is_404(client):
+    log_in(client, "biller")
+    assert client.get("/queues/nonsense").status_code == 404
+
+
+def test_batch_submission_sends_approved_claims(app, client):
+    ready = next(c for c in _claims(app) if c.status == "ready")
+    with TestClient(app) as approver:
+        log_in(approver, "approver")
+        done = approver.post(
+            f"/claims/{ready.id}/approve",
+            data={"csrf_token": token(approver, "/queues")},
+            follow_redirects=False,
+        )
+        assert done.status_code == 303
+        refused = approver.post("/queues/submit", data={"csrf_token": token(approver, "/queues")})
+        assert refused.status_code == 403
+    app.state.transport = MemoryTransport()
+    log_in(client, "biller")
+    assert client.post("/queues/submit").status_code == 403  # no CSRF token
+    page = client.get("/queues/approved").text
+    assert 'data-testid="submit-batch"' in page
+    response = client.post("/queues/submit", data={"csrf_token": token(client)})
+    assert response.status_code == 200
+    assert "1 claim(s) sent in 1 file(s)" in response.text
+    assert {c.id: c.status for c in _claims(app)}[ready.id] == "submitted"
+    assert len(app.state.transport.sent) == 1
