@@ -14,6 +14,7 @@ from otbill.services.demo import load_demo
 from otbill.services.scrub import build_scrub_context
 from otbill.settings import Settings
 from otbill.storage import Database
+from otbill.storage.tables import CoverageRow, PayerRow, ProviderRow, UserRow, VisitRow
 from otbill.web.app import create_app
 
 DEMO_TODAY = dt.date(2025, 4, 1)
@@ -68,3 +69,20 @@ def log_in(client: TestClient, username: str, password: str | None = None) -> Te
 def token(client: TestClient, path: str = "/") -> str:
     """The CSRF token of the logged-in session (read from any page)."""
     return csrf_of(client.get(path).text)
+
+
+def provider_of(app, username: str) -> ProviderRow:
+    with app.state.db.unit_of_work(1) as uow:
+        user = uow.records.first(UserRow, UserRow.username == username)
+        return uow.records.first(ProviderRow, ProviderRow.user_id == user.id)
+
+
+def patient_of(app, username: str = "rcole", profile: str = "medicare") -> int:
+    """A patient of this therapist whose primary payer uses ``profile``."""
+    provider = provider_of(app, username)
+    with app.state.db.unit_of_work(provider.clinic_id) as uow:
+        for visit in uow.records.find(VisitRow, VisitRow.provider_id == provider.id):
+            coverage = uow.records.get(CoverageRow, visit.coverage_id)
+            if uow.records.get(PayerRow, coverage.payer_id).profile == profile:
+                return visit.patient_id
+    raise AssertionError(f"no {profile} patient for {username}")

@@ -11,14 +11,10 @@ import pytest
 from otbill.payers import load_profiles
 from otbill.services.schedule_warnings import visit_warnings
 from otbill.storage.tables import (
-    CoverageRow,
     NoteRow,
-    PayerRow,
-    ProviderRow,
-    UserRow,
     VisitRow,
 )
-from webkit import log_in, token
+from webkit import log_in, patient_of, provider_of, token
 
 NOTE = {
     "current_status": "Min assist for upper-body dressing",
@@ -29,25 +25,8 @@ NOTE = {
 }
 
 
-def _provider(app, username: str) -> ProviderRow:
-    with app.state.db.unit_of_work(1) as uow:
-        user = uow.records.first(UserRow, UserRow.username == username)
-        return uow.records.first(ProviderRow, ProviderRow.user_id == user.id)
-
-
-def _patient(app, username: str = "rcole", profile: str = "medicare") -> int:
-    """A patient of this therapist whose primary payer uses ``profile``."""
-    provider = _provider(app, username)
-    with app.state.db.unit_of_work(provider.clinic_id) as uow:
-        for visit in uow.records.find(VisitRow, VisitRow.provider_id == provider.id):
-            coverage = uow.records.get(CoverageRow, visit.coverage_id)
-            if uow.records.get(PayerRow, coverage.payer_id).profile == profile:
-                return visit.patient_id
-    raise AssertionError(f"no {profile} patient for {username}")
-
-
 def _visit_of(app, username: str) -> int:
-    provider = _provider(app, username)
+    provider = provider_of(app, username)
     with app.state.db.unit_of_work(provider.clinic_id) as uow:
         return uow.records.first(VisitRow, VisitRow.provider_id == provider.id).id
 
@@ -100,7 +79,7 @@ def test_schedule_day_picker(client):
 
 def test_acceptance_record_medicare_visit_units_and_sign(app, client):
     log_in(client, "rcole")
-    patient = _patient(app)
+    patient = patient_of(app)
     form = _form(client, [("97110", 38), ("97140", 9)], patient=patient, note=NOTE)
     response = client.post("/visits/new", data=form)
     assert response.status_code == 200 and "Visit recorded" in response.text
@@ -121,7 +100,7 @@ def test_acceptance_record_medicare_visit_units_and_sign(app, client):
 
 def test_live_preview_returns_the_units_partial_without_saving(app, client):
     log_in(client, "rcole")
-    visit_id = _record(client, [("97110", 38), ("97140", 9)], patient=_patient(app))
+    visit_id = _record(client, [("97110", 38), ("97140", 9)], patient=patient_of(app))
     data = _form(client, [("97110", 30), ("97140", 30)], patient=0)
     partial = client.post(
         f"/visits/{visit_id}/units-preview", data=data, headers={"HX-Request": "true"}
@@ -142,7 +121,7 @@ def test_live_preview_returns_the_units_partial_without_saving(app, client):
 
 def test_new_visit_preview_uses_the_patients_payer(app, client):
     log_in(client, "rcole")
-    data = _form(client, [("97110", 38), ("97140", 9)], patient=_patient(app))
+    data = _form(client, [("97110", 38), ("97140", 9)], patient=patient_of(app))
     partial = client.post("/visits/new/units-preview", data=data, headers={"HX-Request": "1"})
     assert "cms" in partial.text and _units(partial.text, "97110") == 2
 
@@ -165,7 +144,7 @@ def test_new_visit_preview_uses_the_patients_payer(app, client):
 )
 def test_bad_visit_input_is_named_never_a_500(app, client, change, message):
     log_in(client, "rcole")
-    data = _form(client, [("97110", 38), ("97140", 9)], patient=_patient(app)) | change
+    data = _form(client, [("97110", 38), ("97140", 9)], patient=patient_of(app)) | change
     response = client.post("/visits/new", data=data)
     assert response.status_code == 422, response.text[:300]
     assert message in response.text
@@ -174,7 +153,7 @@ def test_bad_visit_input_is_named_never_a_500(app, client, change, message):
 
 def test_incomplete_note_is_refused_with_element_names(app, client):
     log_in(client, "rcole")
-    visit_id = _record(client, [("97110", 38)], patient=_patient(app))
+    visit_id = _record(client, [("97110", 38)], patient=patient_of(app))
     page = client.get(f"/visits/{visit_id}").text
     assert (
         'data-testid="missing-elements"' in page and 'data-element="response_to_treatment"' in page
@@ -190,7 +169,7 @@ def test_incomplete_note_is_refused_with_element_names(app, client):
 
 def test_saving_the_note_and_minutes_recomputes_units(app, client):
     log_in(client, "rcole")
-    patient = _patient(app)
+    patient = patient_of(app)
     visit_id = _record(client, [("97110", 38), ("97140", 9)], patient=patient)
     short = _form(client, [("97110", 38), ("97530", 30)], patient=patient, note=NOTE)
     saved = client.post(f"/visits/{visit_id}/note", data=short)  # 52 total < 68 timed minutes
@@ -205,7 +184,7 @@ def test_saving_the_note_and_minutes_recomputes_units(app, client):
 
 def test_signed_note_is_read_only_and_takes_amendments(app, client):
     log_in(client, "rcole")
-    patient = _patient(app)
+    patient = patient_of(app)
     visit_id = _record(client, [("97110", 38)], patient=patient, note=NOTE)
     client.post(f"/visits/{visit_id}/sign", data={"csrf_token": token(client)})
     edit = client.post(
@@ -258,7 +237,7 @@ def test_biller_views_read_only_and_cannot_sign(app, client):
 
 def test_admin_picks_a_therapist(app, client):
     log_in(client, "admin")
-    provider = _provider(app, "rcole")
+    provider = provider_of(app, "rcole")
     page = client.get(f"/therapist?provider={provider.id}")
     assert page.status_code == 200 and 'data-testid="provider-picker"' in page.text
     assert 'data-testid="visit-row"' in page.text
@@ -267,7 +246,7 @@ def test_admin_picks_a_therapist(app, client):
 def test_posts_without_csrf_are_refused(app, client):
     log_in(client, "rcole")
     visit_id = _visit_of(app, "rcole")
-    data = _form(client, [("97110", 38)], patient=_patient(app))
+    data = _form(client, [("97110", 38)], patient=patient_of(app))
     del data["csrf_token"]
     assert client.post("/visits/new", data=data).status_code == 403
     assert client.post(f"/visits/{visit_id}/sign", data=NOTE).status_code == 403
@@ -276,7 +255,7 @@ def test_posts_without_csrf_are_refused(app, client):
 
 def test_progress_report_warning_comes_due(app, client):
     log_in(client, "rcole")
-    patient = _patient(app)
+    patient = patient_of(app)
     seen = []
     for _ in range(12):  # daily visits (after the demo's last) until the tenth since the report
         visit_id = _record(client, [("97110", 30)], patient=patient, day="2025-03-31")

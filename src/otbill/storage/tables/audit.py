@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import JSON, DateTime, ForeignKey, String, UniqueConstraint
+from sqlalchemy import Index, JSON, DateTime, ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from otbill.storage.tables.base import Base, ClinicOwned
@@ -20,7 +20,11 @@ __all__ = ["AuditEventRow", "AuditHeadRow"]
 
 class AuditEventRow(ClinicOwned, Base):
     __tablename__ = "audit_event"
-    __table_args__ = (UniqueConstraint("clinic_id", "seq"),)
+    __table_args__ = (
+        UniqueConstraint("clinic_id", "seq"),
+        # a claim's or note's history on its page (migration 0004)
+        Index("ix_audit_event_entity", "clinic_id", "entity", "entity_id"),
+    )
     seq: Mapped[int] = mapped_column()
     at: Mapped[dt.datetime] = mapped_column(DateTime)
     actor_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))

@@ -172,6 +172,8 @@ class VisitRow(ClinicOwned, Base):
     __tablename__ = "visit"
     __table_args__ = (
         Index("ix_visit_clinic_patient_date", "clinic_id", "patient_id", "date"),
+        # a therapist's schedule and notes to sign (migration 0004)
+        Index("ix_visit_clinic_provider_date", "clinic_id", "provider_id", "date"),
         Index("ix_visit_authorization", "authorization_id"),
     )
     patient_id: Mapped[int] = mapped_column(ForeignKey("patient.id"))
