@@ -18,6 +18,7 @@ def _free_port() -> int:
 
 class LiveServer:
     def __init__(self, app) -> None:
+        self.app = app
         self.port = _free_port()
         config = uvicorn.Config(app, host="127.0.0.1", port=self.port, log_level="warning")
         self.server = uvicorn.Server(config)

@@ -1,0 +1,94 @@
+"""Remittances: the 835s posted, uploading one, fetching from the clearinghouse, one in detail.
+
+Posting and fetching go through the services (``post_remittance``, ``receive``), each file in its
+own transaction for the logged-in user's clinic. A file that must not post (unreadable, a
+balancing break) re-renders the page with the error naming the segment; nothing is posted.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, File, HTTPException, Request, UploadFile
+from fastapi.responses import Response
+
+from otbill.domain.record_errors import NotFound
+from otbill.errors import OtbillError
+from otbill.services.receive import receive
+from otbill.services.remittance_queries import list_remittances, remittance_detail
+from otbill.services.remittances import post_remittance
+from otbill.web.app import render, today
+from otbill.web.routes.queues import clearinghouse
+from otbill.web.security import SessionUser, require_roles
+
+router = APIRouter()
+
+Reader = Annotated[SessionUser, Depends(require_roles("biller", "auditor"))]
+Biller = Annotated[SessionUser, Depends(require_roles("biller"))]
+MAX_UPLOAD = 20 * 1024 * 1024  # an 835 of thousands of claims is a few MB
+
+
+def _list_page(
+    request: Request,
+    user: SessionUser,
+    *,
+    page: int = 1,
+    status_code: int = 200,
+    **extra: Any,
+) -> Response:
+    with request.app.state.db.unit_of_work(user.clinic_id, user.id) as uow:
+        listing = list_remittances(uow, page)
+    context = {"listing": listing, "flash": request.session.pop("flash", None), **extra}
+    return render(request, "remittances/index.html", context, status_code=status_code)
+
+
+@router.get("/remittances")
+def remittances(request: Request, user: Reader, page: int = 1) -> Response:
+    return _list_page(request, user, page=page)
+
+
+async def _read(upload: UploadFile | None) -> tuple[str, bytes]:
+    if upload is None or not upload.filename:
+        raise OtbillError("choose an 835 file to upload")
+    data = await upload.read(MAX_UPLOAD + 1)
+    name = upload.filename.replace("\\", "/").rsplit("/", 1)[-1][:200]
+    if len(data) > MAX_UPLOAD:
+        raise OtbillError(f"{name}: larger than {MAX_UPLOAD // (1024 * 1024)} MB; not posted")
+    if not data.strip():
+        raise OtbillError(f"{name}: the file is empty; nothing posted")
+    return name, data
+
+
+@router.post("/remittances/upload")
+async def upload(
+    request: Request, user: Biller, file: Annotated[UploadFile | None, File()] = None
+) -> Response:
+    """Post an uploaded 835 and show what happened (or why nothing was posted)."""
+    try:
+        name, data = await _read(file)
+        report = post_remittance(
+            request.app.state.db, user.clinic_id, user.id, data, name=name, today=today(request)
+        )
+    except OtbillError as error:
+        return _list_page(request, user, status_code=422, error=str(error))
+    return _list_page(request, user, posting=report)
+
+
+@router.post("/remittances/fetch")
+def fetch(request: Request, user: Biller) -> Response:
+    """Fetch every file waiting at the clearinghouse and apply it (999, 277CA, then 835)."""
+    report = receive(
+        request.app.state.db, user.clinic_id, user.id, clearinghouse(request), today=today(request)
+    )
+    code = 502 if report.transport_error else 200
+    return _list_page(request, user, status_code=code, received=report)
+
+
+@router.get("/remittances/{remittance_id:int}")
+def remittance(request: Request, user: Reader, remittance_id: int) -> Response:
+    try:
+        with request.app.state.db.unit_of_work(user.clinic_id, user.id) as uow:
+            detail = remittance_detail(uow, remittance_id, today(request))
+    except NotFound:
+        raise HTTPException(404, f"remittance {remittance_id} is not in this clinic") from None
+    return render(request, "remittances/detail.html", {"detail": detail})

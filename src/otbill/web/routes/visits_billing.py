@@ -1,0 +1,44 @@
+"""Billing visits: build claims from every visit not billed yet, then back to the work queues.
+
+The button lives in ``remittances/_build_claims.html`` (included on the remittances page and meant
+for the queues page). Claims are built and scrubbed by ``services.claim_builder.build_claims`` with
+today's scrub context; each lands in the ready or held queue.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import RedirectResponse, Response
+
+from otbill.errors import OtbillError
+from otbill.rules.registry import load_rules
+from otbill.services.claim_builder import build_claims
+from otbill.services.scrub import build_scrub_context
+from otbill.web.app import today
+from otbill.web.security import SessionUser, require_roles
+
+router = APIRouter()
+
+Biller = Annotated[SessionUser, Depends(require_roles("biller"))]
+
+
+@router.post("/queues/build-claims")
+def build(request: Request, user: Biller) -> Response:
+    """Build claims for unbilled visits; the flash says how many are ready and how many held."""
+    run = build_scrub_context(request.app.state.settings, today(request))
+    try:
+        with request.app.state.db.unit_of_work(user.clinic_id, user.id) as uow:
+            report = build_claims(uow, run, load_rules(), through=today(request))
+    except OtbillError as error:
+        request.session["flash"] = {"kind": "error", "text": f"No claim was built: {error}"}
+        return RedirectResponse("/queues", status_code=303)
+    built = len(report.claims)
+    ready, held = report.by_status.get("ready", 0), report.by_status.get("held", 0)
+    text = f"{built} claim{'' if built == 1 else 's'} built: {ready} ready, {held} held."
+    if report.skipped:
+        text += f" {report.skipped} visit(s) had nothing billable."
+    kind = "warn" if held else "ok"
+    request.session["flash"] = {"kind": kind, "text": text}
+    return RedirectResponse("/queues", status_code=303)

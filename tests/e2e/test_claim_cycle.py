@@ -1,0 +1,110 @@
+"""The issue's acceptance scenarios, in a real browser against the real app.
+
+1. A therapist records 97110 for 38 minutes and 97140 for 9 minutes for a Medicare patient and sees
+   2 units of 97110 and 1 of 97140 (47 timed minutes → 3 units by the cms method), and signs the
+   note; a biller builds and scrubs the claim, a different user approves it, the batch goes to the
+   clearinghouse simulator, its 835 posts and the claim shows as paid.
+2. A held claim shows its finding, and one click applies the fix.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+
+from browserkit import log_in
+from sqlalchemy import select
+
+from otbill.clearinghouse.simulated import SimulatedClearinghouse
+from otbill.storage.tables import ClaimRow, CoverageRow, VisitRow
+from webkit import DEMO_TODAY, PASSWORDS, patient_of
+
+NOTE = {
+    "current_status": "Needs minimal assistance with upper-body dressing",
+    "goals": "Independent upper-body dressing within 6 weeks",
+    "response_to_treatment": "Tolerated well; shoulder reach improved",
+    "medical_necessity": "Skilled grading of tasks and cueing are needed",
+    "total_treatment_minutes": "52",
+}
+
+
+def _visit_day(app, patient: int) -> tuple[dt.date, str]:
+    """A day after the patient's last visit whose claim the simulator pays in full (it sends
+    one claim in eight — SHA-256 of the claim number ≡ 0 mod 8 — to medical review)."""
+    with app.state.db.session() as session:
+        last = session.scalar(
+            select(VisitRow.date)
+            .where(VisitRow.patient_id == patient)
+            .order_by(VisitRow.date.desc())
+        )
+        coverage = session.scalar(select(CoverageRow.id).where(CoverageRow.patient_id == patient))
+    day = (last or DEMO_TODAY - dt.timedelta(days=7)) + dt.timedelta(days=1)
+    while True:
+        number = f"P{patient}C{coverage}D{day:%Y%m%d}"
+        if int(hashlib.sha256(number.encode()).hexdigest(), 16) % 8:
+            return day, number
+        day += dt.timedelta(days=1)
+
+
+def test_visit_to_payment(browser, live):
+    app = live.app
+    app.state.transport = SimulatedClearinghouse(live.app.state.settings.data_dir / "clearinghouse")
+    patient = patient_of(app)
+    day, number = _visit_day(app, patient)
+    assert day <= DEMO_TODAY
+
+    therapist = browser.new_page()
+    log_in(therapist, live, "rcole", PASSWORDS["rcole"])
+    therapist.goto(f"{live.url}/visits/new")
+    therapist.select_option("[data-testid=patient]", str(patient))
+    therapist.fill("[data-testid=date]", day.isoformat())
+    therapist.select_option("[data-testid=note_type]", "progress")
+    for row, (code, minutes) in enumerate([("97110", "38"), ("97140", "9")]):
+        therapist.fill(f"[data-testid=code-{row}]", code)
+        therapist.fill(f"[data-testid=minutes-{row}]", minutes)
+    therapist.click("[data-testid=record-button]")
+    assert therapist.inner_text("[data-testid=units-97110]").strip() == "2"
+    assert therapist.inner_text("[data-testid=units-97140]").strip() == "1"
+    assert therapist.inner_text("[data-testid=units-total]").strip() == "3"
+    for field, value in NOTE.items():
+        therapist.fill(f"[data-testid=field-{field}]", value)
+    therapist.click("[data-testid=sign-button]")
+    assert "Note signed" in therapist.content()
+    assert therapist.locator("[data-testid=sign-button]").count() == 0
+
+    biller = browser.new_page()
+    log_in(biller, live, "biller", PASSWORDS["biller"])
+    biller.goto(f"{live.url}/remittances")
+    biller.click("[data-testid=build-claims]")
+    biller.goto(f"{live.url}/queues/ready?date_from={day.isoformat()}&date_to={day.isoformat()}")
+    biller.click(f"[data-testid=claim-{number}] a")
+    biller.click("[data-testid=rescrub-button]")
+    assert biller.inner_text("[data-testid=claim-status]").strip() == "ready"
+    claim_url = biller.url
+
+    approver = browser.new_page()
+    log_in(approver, live, "approver", PASSWORDS["approver"])
+    approver.goto(claim_url)
+    approver.click("[data-testid=approve-button]")
+    assert approver.inner_text("[data-testid=claim-status]").strip() == "approved"
+
+    biller.goto(f"{live.url}/queues/approved")
+    biller.click("[data-testid=submit-batch]")
+    biller.goto(f"{live.url}/remittances")
+    biller.click("[data-testid=fetch-remittances]")
+    biller.goto(claim_url)
+    assert biller.inner_text("[data-testid=claim-status]").strip() == "paid"
+    with app.state.db.session() as session:
+        assert session.scalar(select(ClaimRow.status).where(ClaimRow.number == number)) == "paid"
+
+
+def test_held_claim_shows_its_finding_and_one_click_fixes_it(browser, live):
+    page = browser.new_page()
+    log_in(page, live, "biller", PASSWORDS["biller"])
+    page.goto(f"{live.url}/queues/held?rule=MOD001")
+    page.locator("[data-testid^=claim-] a").first.click()
+    finding = page.locator("[data-testid=finding-MOD001]")
+    assert "lack GO" in finding.inner_text()
+    page.click("[data-testid=fix-MOD001]")
+    assert page.locator("[data-testid=finding-MOD001]").count() == 0
+    assert page.inner_text("[data-testid=claim-status]").strip() in ("ready", "held")
