@@ -9,14 +9,13 @@ Thin: parse options, open the database (migrating an empty one), call a service,
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 import sys
 from typing import Annotated, Any
 
 import typer
 
-from otbill.cli.common import fail
+from otbill.cli.common import fail, parse_date
 from otbill.domain.lifecycle import ClaimStatus
 from otbill.domain.record_errors import RecordError
 from otbill.settings import load_settings
@@ -74,7 +73,9 @@ def _clinic(db: Database, code: str | None) -> int:
 
 def demo_command(
     database_url: DatabaseUrl = None,
-    today: Annotated[str, typer.Option(help="Scrub as of this date.")] = "2025-04-01",
+    today: Annotated[
+        str | None, typer.Option(help="Scrub as of this date (default: the demo's date).")
+    ] = None,
 ) -> None:
     """Load the demo clinic (once; loading again changes nothing)."""
     from otbill.rules.registry import load_rules
@@ -82,7 +83,10 @@ def demo_command(
     from otbill.services.scrub import build_scrub_context
 
     db = _open(database_url)
-    run = build_scrub_context(load_settings(), dt.date.fromisoformat(today))
+    from otbill.services.demo_data import DEMO_AS_OF
+
+    as_of = parse_date(today, "--today") or DEMO_AS_OF
+    run = build_scrub_context(load_settings(), as_of)
     report = load_demo(db, run, load_rules())
     verb = "loaded" if report.created else "already present"
     counts = ", ".join(f"{n} {s}" for s, n in report.claims_by_status.items())

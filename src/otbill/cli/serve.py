@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import datetime as dt
+import dataclasses
 from typing import Annotated
 
 import typer
@@ -13,23 +13,38 @@ from otbill.settings import load_settings
 __all__ = ["serve_command"]
 
 
+def _clinic_codes(db: object) -> list[str]:
+    from sqlalchemy import select
+
+    from otbill.storage import Database
+    from otbill.storage.tables import ClinicRow
+
+    assert isinstance(db, Database)
+    with db.session() as session:
+        return list(session.scalars(select(ClinicRow.code)))
+
+
 def serve_command(
     host: Annotated[str, typer.Option(help="address to listen on")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="port to listen on")] = 8000,
     database_url: Annotated[
         str | None, typer.Option(help="database URL (default: SQLite in the data dir)")
     ] = None,
-    today: Annotated[str | None, typer.Option(help="pretend today is this date (demos)")] = None,
+    today: Annotated[str | None, typer.Option(help="pretend today is this date")] = None,
     demo: Annotated[bool, typer.Option(help="load the demo clinic into an empty database")] = True,
 ) -> None:
-    """Serve the web app. On an empty database: migrate, load the demo clinic, print its users."""
-    import dataclasses
+    """Serve the web app. On an empty database: migrate, load the demo clinic, print its users.
 
+    While the demo clinic is the only clinic, the app runs as of the demo's date (its visits are
+    January to March 2025), so filing limits and plans of care read as they would that day;
+    ``--today`` overrides it.
+    """
     import uvicorn
 
+    from otbill.clearinghouse.simulated import SimulatedClearinghouse
     from otbill.rules.registry import load_rules
     from otbill.services.demo import load_demo
-    from otbill.services.demo_data import demo_logins
+    from otbill.services.demo_data import CLINIC, DEMO_AS_OF, demo_logins
     from otbill.services.scrub import build_scrub_context
     from otbill.storage import Database
     from otbill.web.app import create_app
@@ -43,17 +58,22 @@ def serve_command(
         db = Database(settings.database_url)
     except Exception as exc:  # a bad URL or an unreachable server: one line, exit 2
         fail(f"cannot open the database: {type(exc).__name__}: {exc}")
-    if demo:
-        report = load_demo(
-            db, build_scrub_context(settings, fixed or dt.date.today()), load_rules()
-        )
-        if report.created:
-            typer.echo("Loaded the demo clinic (clinic code DEMO).")
+    codes = _clinic_codes(db)
+    if demo and not codes:
+        load_demo(db, build_scrub_context(settings, fixed or DEMO_AS_OF), load_rules())
+        typer.echo(f"Loaded the demo clinic (clinic code {CLINIC['code']}).")
+        codes = [str(CLINIC["code"])]
+    only_demo = codes == [CLINIC["code"]]
+    if only_demo and fixed is None:
+        fixed = DEMO_AS_OF
+        typer.echo(f"The demo runs as of {DEMO_AS_OF.isoformat()} (--today changes it).")
     typer.echo(f"otbill is serving at http://{host}:{port}/  (database: {db.backend})")
-    if demo:
-        typer.echo("Demo users (clinic DEMO):")
+    if only_demo:
+        typer.echo(f"Demo users (clinic {CLINIC['code']}):")
         for username, password, roles in demo_logins():
             typer.echo(f"  {username:<10} password {password:<16} roles: {', '.join(roles)}")
-    uvicorn.run(
-        create_app(settings, database=db, today=fixed), host=host, port=port, log_level="warning"
-    )
+    app = create_app(settings, database=db, today=fixed)
+    if only_demo:  # the demo's clearinghouse answers at once, so the whole cycle runs offline
+        app.state.transport = SimulatedClearinghouse(settings.data_dir / "clearinghouse")
+        typer.echo("Clearinghouse: the offline simulator (answers 999, 277CA and 835 at once).")
+    uvicorn.run(app, host=host, port=port, log_level="warning")

@@ -5,11 +5,13 @@ Why separate from the loader: this is data, reviewed as data; the loader is logi
 
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal
 
 __all__ = [
     "CLINIC",
     "CLINIC_ADDRESS",
+    "DEMO_AS_OF",
     "DIAGNOSES",
     "FEES",
     "FIRST_NAMES",
@@ -19,6 +21,8 @@ __all__ = [
     "TIMED",
 ]
 
+# The demo's visits run January to March 2025; it is scrubbed and served as of this day.
+DEMO_AS_OF = dt.date(2025, 4, 1)
 CLINIC = {
     "code": "DEMO",
     "name": "Riverside Hand & Occupational Therapy",
