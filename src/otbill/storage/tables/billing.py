@@ -144,6 +144,9 @@ class PostingRow(ClinicOwned, Base):
         CheckConstraint("group_code IS NULL OR group_code IN ('CO','PR','OA','PI')", name="grp"),
         Index("ix_posting_claim", "clinic_id", "claim_id"),
         Index("ix_posting_patient", "clinic_id", "patient_id"),
+        # a remittance's page, and the dashboard's payment figures (migration 0005)
+        Index("ix_posting_remittance", "clinic_id", "remittance_id"),
+        Index("ix_posting_kind", "clinic_id", "kind"),
     )
     source_key: Mapped[str] = mapped_column(String(200))
     kind: Mapped[str] = mapped_column(String(12))
@@ -165,6 +168,7 @@ class PostingRow(ClinicOwned, Base):
 
 class DenialRow(ClinicOwned, Base):
     __tablename__ = "denial"
+    __table_args__ = (Index("ix_denial_remittance", "remittance_id"),)  # migration 0005
     claim_id: Mapped[int] = mapped_column(ForeignKey("claim.id"), index=True)
     claim_line_id: Mapped[int | None] = mapped_column(ForeignKey("claim_line.id"))
     group_code: Mapped[str] = mapped_column(String(2))
