@@ -14,14 +14,11 @@ such rather than refused: payers use many more codes than this table holds.
 
 from __future__ import annotations
 
-import re
-
-from otbill.errors import MalformedCode
+from otbill.codes._tables import PlainWords
 
 __all__ = ["CODE_SET", "compact", "describe", "group_meaning", "is_known", "is_valid", "validate"]
 
 CODE_SET = "claim adjustment reason code"
-_SHAPE = re.compile(r"[A-Z]?[0-9]{1,3}")
 
 GROUPS = {
     "CO": "Contractual: the clinic writes it off; do not bill the patient.",
@@ -76,35 +73,18 @@ _MEANINGS = {
 }
 
 
-def compact(value: str) -> str:
-    """Strip spaces and upper-case: ``" b7 "`` -> ``"B7"``."""
-    return "".join(value.split()).upper()
-
-
-def validate(value: str) -> str:
-    """The compact code, or :class:`MalformedCode` when it is not shaped like a CARC."""
-    code = compact(value)
-    if not _SHAPE.fullmatch(code):
-        raise MalformedCode(CODE_SET, value, "a CARC is 1-3 digits, optionally after a letter")
-    return code
-
-
-def is_valid(value: str) -> bool:
-    try:
-        validate(value)
-    except MalformedCode:
-        return False
-    return True
-
-
-def is_known(value: str) -> bool:
-    return compact(value) in _MEANINGS
-
-
-def describe(value: str) -> str:
-    """Plain words for the code (a generic line for codes outside our table)."""
-    code = compact(value)
-    return _MEANINGS.get(code, f"Reason code {code}: see the payer's remittance advice.")
+_LIST = PlainWords(
+    CODE_SET,
+    r"[A-Z]?[0-9]{1,3}",
+    "a CARC is 1-3 digits, optionally after a letter",
+    _MEANINGS,
+    "Reason code {code}: see the payer's remittance advice.",
+)
+compact = _LIST.compact
+validate = _LIST.validate
+is_valid = _LIST.is_valid
+is_known = _LIST.is_known
+describe = _LIST.describe
 
 
 def group_meaning(value: str) -> str:

@@ -11,14 +11,11 @@ x12.org). A well-formed code outside this table is described generically.
 
 from __future__ import annotations
 
-import re
-
-from otbill.errors import MalformedCode
+from otbill.codes._tables import PlainWords
 
 __all__ = ["CODE_SET", "compact", "describe", "is_known", "is_valid", "validate"]
 
 CODE_SET = "remittance advice remark code"
-_SHAPE = re.compile(r"(M|MA|N)[0-9]{1,3}")
 
 _MEANINGS = {
     "M15": "Separately billed services were paid as parts of one procedure.",
@@ -45,29 +42,15 @@ _MEANINGS = {
 }
 
 
-def compact(value: str) -> str:
-    return "".join(value.split()).upper()
-
-
-def validate(value: str) -> str:
-    code = compact(value)
-    if not _SHAPE.fullmatch(code):
-        raise MalformedCode(CODE_SET, value, "a RARC is M, MA or N followed by 1-3 digits")
-    return code
-
-
-def is_valid(value: str) -> bool:
-    try:
-        validate(value)
-    except MalformedCode:
-        return False
-    return True
-
-
-def is_known(value: str) -> bool:
-    return compact(value) in _MEANINGS
-
-
-def describe(value: str) -> str:
-    code = compact(value)
-    return _MEANINGS.get(code, f"Remark code {code}: see the payer's remittance advice.")
+_LIST = PlainWords(
+    CODE_SET,
+    r"(M|MA|N)[0-9]{1,3}",
+    "a RARC is M, MA or N followed by 1-3 digits",
+    _MEANINGS,
+    "Remark code {code}: see the payer's remittance advice.",
+)
+compact = _LIST.compact
+validate = _LIST.validate
+is_valid = _LIST.is_valid
+is_known = _LIST.is_known
+describe = _LIST.describe
