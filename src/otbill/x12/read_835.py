@@ -14,20 +14,31 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from decimal import Decimal
 
-from otbill.x12.drafts_835 import ClaimDraft, HeaderDraft, ServiceDraft, adjustments
+from otbill.x12.drafts_835 import (
+    ClaimDraft,
+    HeaderDraft,
+    Procedure,
+    ServiceDraft,
+    new_record,
+    procedure,
+)
 from otbill.x12.envelope import ENVELOPE_IDS, EnvelopeTracker
 from otbill.x12.findings import X12Error, X12Finding
 from otbill.x12.remittance import (
+    Adjustment,
     ClaimPayment,
     PaymentHeader,
     ProviderAdjustment,
     Remittance,
 )
-from otbill.x12.tokens import Segment, X12Source, gc_paused, read_segments
-from otbill.x12.values import parse_amount
+from otbill.x12.tokens import Delimiters, Segment, X12Source, gc_paused, read_segment_lists
+from otbill.x12.values import AMOUNTS, amount_at, read_amount
 
 __all__ = ["Read835", "Remittance835Item", "iter_835", "read_835"]
+
+_ZERO = Decimal(0)
 
 Remittance835Item = PaymentHeader | ClaimPayment | ProviderAdjustment
 
@@ -46,11 +57,12 @@ class _Walker:
         self.header: HeaderDraft | None = None
         self.claim: ClaimDraft | None = None
         self.out: list[Remittance835Item] = []
+        self.procedures: dict[str, Procedure] = {}  # SVC01 text → its parts (one component sep.)
+        # The segments of loops 2100 and 2110 (CAS, DTM, SVC, REF, AMT, LQ, CLP, NM1) are
+        # dispatched by iter_835 itself; these are the rest, handed a Segment.
         self.handlers: dict[str, Callable[[Segment], None]] = {
-            "BPR": self.on_bpr, "TRN": self.on_trn, "N1": self.on_n1, "REF": self.on_ref,
-            "LX": self.on_lx, "CLP": self.on_clp, "CAS": self.on_cas, "NM1": self.on_nm1,
-            "MOA": self.on_moa, "MIA": self.on_mia, "DTM": self.on_dtm, "SVC": self.on_svc,
-            "LQ": self.on_lq, "AMT": self.on_amt, "PLB": self.on_plb,
+            "BPR": self.on_bpr, "TRN": self.on_trn, "N1": self.on_n1, "LX": self.on_lx,
+            "MOA": self.on_moa, "MIA": self.on_mia, "PLB": self.on_plb,
         }  # fmt: skip
 
     def start(self, seg: Segment) -> None:
@@ -106,9 +118,11 @@ class _Walker:
         if self.header is not None:
             self.header.read_n1(seg)
 
-    def on_ref(self, seg: Segment) -> None:
-        els = seg.elements
-        qualifier, value = (els[1], els[2]) if len(els) > 2 else (seg.el(1), "")
+    def on_ref(self, els: list[str]) -> None:
+        if len(els) > 2:
+            qualifier, value = els[1], els[2]
+        else:
+            qualifier, value = (els[1] if len(els) > 1 else ""), ""
         if self.claim is not None:
             if self.claim.services and qualifier == "6R":
                 self.claim.services[-1].control = value
@@ -123,32 +137,65 @@ class _Walker:
         self.emit_header(seg)
         self.claim = ClaimDraft.from_clp(seg)
 
-    def on_cas(self, seg: Segment) -> None:
+    def on_cas(self, els: list[str], position: int) -> None:
         claim = self.claim
         if claim is None:
             self.findings.append(
                 X12Finding(
                     "warning",
-                    seg.position,
+                    position,
                     "CAS",
                     None,
                     "adjustment outside a claim (no CLP before it)",
                 )
             )
             return
-        found, total = adjustments(seg)
+        size = len(els)
+        group = els[1] if size > 1 else ""
+        if not group:
+            raise X12Error(
+                "is empty, expected a group code (CO, PR, OA, PI, CR)",
+                position=position,
+                segment_id="CAS",
+                element="CAS01",
+            )
+        services = claim.services
+        line = services[-1] if services else None
+        found = claim.adjustments if line is None else line.adjustments
+        amounts = AMOUNTS
+        total = _ZERO
+        for first in range(2, min(size, 20), 3):  # up to six (reason, amount, quantity) triplets
+            reason = els[first]
+            text = els[first + 1] if first + 1 < size else ""
+            if not reason and not text:
+                continue
+            amount = amounts.get(text)
+            if amount is None:
+                amount = read_amount(els, first + 1, position)
+            quantity = els[first + 2] if first + 2 < size else ""
+            found.append(
+                new_record(
+                    Adjustment,
+                    (
+                        group,
+                        reason,
+                        amount,
+                        amount_at(els, first + 2, position) if quantity else None,
+                    ),
+                )
+            )
+            total += amount
         claim.adjusted += total
-        if claim.services:
-            line = claim.services[-1]
-            line.adjustments += found
+        if line is not None:
             line.adjusted += total
-        else:
-            claim.adjustments += found
 
-    def on_nm1(self, seg: Segment) -> None:
-        if self.claim is not None and seg.el(1) == "QC":
-            name = " ".join(part for part in (seg.el(4), seg.el(3)) if part)
-            self.claim.patient_name, self.claim.member_id = name, seg.el(9).strip()
+    def on_nm1(self, els: list[str]) -> None:
+        size = len(els)
+        if self.claim is not None and size > 1 and els[1] == "QC":
+            last, first = (els[3] if size > 3 else ""), (els[4] if size > 4 else "")
+            name = " ".join(part for part in (first, last) if part)
+            self.claim.patient_name = name
+            self.claim.member_id = els[9].strip() if size > 9 else ""
 
     def on_moa(self, seg: Segment) -> None:
         if self.claim is not None:
@@ -158,28 +205,42 @@ class _Walker:
         if self.claim is not None:
             self.claim.remarks.extend(seg.el(n) for n in (5, 20, 21, 22, 23) if seg.el(n))
 
-    def on_dtm(self, seg: Segment) -> None:
+    def on_dtm(self, els: list[str], position: int) -> None:
         if self.claim is not None:
-            self.claim.read_dtm(seg, self.findings)
+            self.claim.read_dtm(els, position, self.findings)
 
-    def on_svc(self, seg: Segment) -> None:
-        if self.claim is None:
+    def on_svc(self, els: list[str], position: int, component: str) -> None:
+        claim = self.claim
+        if claim is None:
             raise X12Error(
                 "service line outside a claim (no CLP before it)",
-                position=seg.position,
+                position=position,
                 segment_id="SVC",
             )
-        self.claim.services.append(ServiceDraft.from_svc(seg))
+        size, amounts = len(els), AMOUNTS
+        charge = amounts.get(els[2]) if size > 2 else None
+        if charge is None:
+            charge = read_amount(els, 2, position)
+        paid = amounts.get(els[3]) if size > 3 else None
+        if paid is None:
+            paid = read_amount(els, 3, position, required=False)
+        procedures = self.procedures
+        paid_as = procedures.get(els[1])
+        if paid_as is None:
+            if len(procedures) >= 4096:
+                procedures.clear()
+            paid_as = procedures[els[1]] = procedure(els[1], component)
+        claim.services.append(ServiceDraft(els, position, component, paid_as, charge, paid))
 
-    def on_lq(self, seg: Segment) -> None:
-        claim, els = self.claim, seg.elements
+    def on_lq(self, els: list[str]) -> None:
+        claim = self.claim
         if claim is not None and claim.services and len(els) > 2 and els[1] == "HE":
             claim.services[-1].remarks.append(els[2])
 
-    def on_amt(self, seg: Segment) -> None:
-        claim, els = self.claim, seg.elements
+    def on_amt(self, els: list[str], position: int) -> None:
+        claim = self.claim
         if claim is not None and claim.services and len(els) > 2 and els[1] == "B6":
-            claim.services[-1].allowed = parse_amount(seg, 2)
+            claim.services[-1].allowed = amount_at(els, 2, position)
 
     def on_plb(self, seg: Segment) -> None:
         self.close_claim()
@@ -209,18 +270,43 @@ def iter_835(source: X12Source, findings: list[X12Finding]) -> Iterator[Remittan
     """Headers, claim payments and provider adjustments of an 835, in file order."""
     tracker = EnvelopeTracker(expected_set="835", findings=findings)
     walker = _Walker(findings)
-    handlers = walker.handlers
-    last: Segment | None = None
-    for seg in read_segments(source):
-        last = seg
-        handler = handlers.get(seg.id)
-        if handler is not None:
-            handler(seg)
-        elif seg.id in ENVELOPE_IDS:
-            _envelope(walker, tracker, seg)
-        if walker.out:
-            yield from walker.out
-            walker.out.clear()
+    handlers, out = walker.handlers, walker.out
+    on_cas, on_dtm, on_svc, on_ref = walker.on_cas, walker.on_dtm, walker.on_svc, walker.on_ref
+    on_amt, on_lq, on_clp, on_nm1 = walker.on_amt, walker.on_lq, walker.on_clp, walker.on_nm1
+    position = 0
+    els: list[str] = []
+    delimiters = Delimiters()
+    for delimiters, batch in read_segment_lists(source):
+        for els in batch:  # the hot loop: the 2100/2110 segments by frequency, on bare elements
+            position += 1
+            sid = els[0]
+            if sid == "CAS":
+                on_cas(els, position)
+            elif sid == "DTM":
+                on_dtm(els, position)
+            elif sid == "SVC":
+                on_svc(els, position, delimiters.component)
+            elif sid == "REF":
+                on_ref(els)
+            elif sid == "AMT":
+                on_amt(els, position)
+            elif sid == "LQ":
+                on_lq(els)
+            elif sid == "CLP":
+                on_clp(Segment(position, els, delimiters))
+            elif sid == "NM1":
+                on_nm1(els)
+            else:
+                seg = Segment(position, els, delimiters)
+                handler = handlers.get(sid)
+                if handler is not None:
+                    handler(seg)
+                elif sid in ENVELOPE_IDS:
+                    _envelope(walker, tracker, seg)
+            if out:
+                yield from out
+                out.clear()
+    last = Segment(position, els, delimiters) if position else None
     if walker.header is not None and last is not None:
         walker.finish(last)
         yield from walker.out

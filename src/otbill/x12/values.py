@@ -11,11 +11,25 @@ import datetime as dt
 from decimal import Decimal, InvalidOperation
 
 from otbill.x12.findings import X12Error
-from otbill.x12.tokens import Segment
+from otbill.x12.tokens import Delimiters, Segment
 
-__all__ = ["optional_amount", "optional_d8", "parse_amount", "parse_d8"]
+__all__ = [
+    "AMOUNTS",
+    "amount_at",
+    "optional_amount",
+    "optional_d8",
+    "parse_amount",
+    "parse_d8",
+    "read_amount",
+]
 
 _ZERO = Decimal(0)
+_DELIMITERS = Delimiters()
+_CACHE_SIZE = 8192
+
+AMOUNTS: dict[str, Decimal] = {}
+"""Element text → its Decimal, for every amount already read: a Decimal is immutable, and a file
+repeats the same few amounts (``5``, ``45.00``) many thousand times. Bounded by clearing."""
 
 
 def parse_amount(seg: Segment, n: int, *, required: bool = True) -> Decimal:
@@ -43,6 +57,29 @@ def parse_amount(seg: Segment, n: int, *, required: bool = True) -> Decimal:
             element=f"{seg.id}{n:02d}",
         )
     return _ZERO
+
+
+def amount_at(elements: list[str], n: int, position: int, *, required: bool = True) -> Decimal:
+    """:func:`parse_amount` on a segment's bare elements, from :data:`AMOUNTS` when it can be."""
+    text = elements[n] if n < len(elements) else ""
+    value = AMOUNTS.get(text)
+    return read_amount(elements, n, position, required=required) if value is None else value
+
+
+def read_amount(elements: list[str], n: int, position: int, *, required: bool = True) -> Decimal:
+    """The uncached path of :func:`amount_at`: parse, remember, or raise what parse_amount raises."""
+    text = elements[n] if n < len(elements) else ""
+    if text:
+        try:
+            value = Decimal(text)
+            if value.is_finite() and "_" not in text:
+                if len(AMOUNTS) >= _CACHE_SIZE:
+                    AMOUNTS.clear()
+                AMOUNTS[text] = value
+                return value
+        except InvalidOperation:
+            pass
+    return parse_amount(Segment(position, elements, _DELIMITERS), n, required=required)
 
 
 def parse_d8(seg: Segment, n: int) -> dt.date:
