@@ -58,6 +58,21 @@ def _print(data: dict[str, Any], text: str, as_json: bool) -> None:
     print(json.dumps(data, indent=2, default=str) if as_json else text)
 
 
+def _apply_file(
+    service: Any, file: Path, url: str | None, clinic: str | None, user: str, as_json: bool
+) -> None:
+    """Run a file-applying service (post an 835, apply a 999/277CA) and print its report;
+    an unreadable or refused file is one line on stderr and exit status 2."""
+    db, clinic_id, actor = _context(url, clinic, user)
+    try:
+        report = service(db, clinic_id, actor, file.read_bytes(), name=file.name)
+    except OSError as exc:
+        fail(f"{file}: cannot read: {exc.strerror}")
+    except OtbillError as exc:
+        fail(_located(file, exc))
+    _print(report.as_json(), report.summary(), as_json)
+
+
 def post_command(
     file: Annotated[Path, typer.Argument(help="An 835 remittance file.")],
     database_url: DatabaseUrl = None,
@@ -68,14 +83,7 @@ def post_command(
     """Post an 835: match claims, post payments and adjustments, open denials (once)."""
     from otbill.services.remittances import post_remittance
 
-    db, clinic_id, actor = _context(database_url, clinic, user)
-    try:
-        report = post_remittance(db, clinic_id, actor, file.read_bytes(), name=file.name)
-    except OSError as exc:
-        fail(f"{file}: cannot read: {exc.strerror}")
-    except OtbillError as exc:
-        fail(_located(file, exc))
-    _print(report.as_json(), report.summary(), as_json)
+    _apply_file(post_remittance, file, database_url, clinic, user, as_json)
 
 
 def _located(file: Path, exc: Exception) -> str:
@@ -93,14 +101,7 @@ def ack_command(
     """Apply a 999 or 277CA: rejected claims return to the biller's queue with the reason."""
     from otbill.services.acknowledgements import apply_acknowledgement
 
-    db, clinic_id, actor = _context(database_url, clinic, user)
-    try:
-        report = apply_acknowledgement(db, clinic_id, actor, file.read_bytes(), name=file.name)
-    except OSError as exc:
-        fail(f"{file}: cannot read: {exc.strerror}")
-    except OtbillError as exc:
-        fail(_located(file, exc))
-    _print(report.as_json(), report.summary(), as_json)
+    _apply_file(apply_acknowledgement, file, database_url, clinic, user, as_json)
 
 
 def _transport(folder: Path | None, sftp: str | None, key: Path | None, known: Path | None) -> Any:
