@@ -6,6 +6,7 @@ import datetime as dt
 import json
 from collections import Counter
 
+import pytest
 import typer
 from sqlalchemy import text
 from typer.testing import CliRunner
@@ -84,3 +85,16 @@ def test_cli_on_a_fresh_database(tmp_path) -> None:  # type: ignore[no-untyped-d
         conn.execute(text("UPDATE audit_event SET after = '{}' WHERE seq = 40"))
     tampered = runner.invoke(app, ["audit", "verify", "--database-url", url])
     assert tampered.exit_code == 1 and "audit row seq 40" in tampered.output
+
+
+def test_a_demo_load_that_stopped_part_way_is_reported_not_taken_as_loaded(db: Database) -> None:
+    from otbill.domain.record_errors import RecordError
+    from otbill.services import clinic
+
+    clinic.create_clinic(  # what a load that crashed after its first step leaves behind
+        db, code="DEMO", name="Half", npi_number="1234567893", tax_id="741234567",
+        address=("1 Main St", "Austin", "TX", "78701"),
+    )  # fmt: skip
+    run = build_scrub_context(load_settings(), dt.date(2025, 4, 1))
+    with pytest.raises(RecordError, match="stopped part-way"):
+        load_demo(db, run, load_rules())

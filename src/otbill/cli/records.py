@@ -87,7 +87,10 @@ def demo_command(
 
     as_of = parse_date(today, "--today") or DEMO_AS_OF
     run = build_scrub_context(load_settings(), as_of)
-    report = load_demo(db, run, load_rules())
+    try:
+        report = load_demo(db, run, load_rules())
+    except RecordError as exc:
+        fail(str(exc))
     verb = "loaded" if report.created else "already present"
     counts = ", ".join(f"{n} {s}" for s, n in report.claims_by_status.items())
     print(f"demo clinic {verb}: {counts}")

@@ -81,8 +81,9 @@ def import_command(
                 progress=report,
             )
     except ConfigError as exc:  # RefdataFormatError is a ConfigError
-        typer.echo(f"error: {exc}", err=True)
-        raise typer.Exit(2) from None
+        from otbill.cli.common import fail  # here: otbill.cli imports this module at load
+
+        fail(str(exc))
     typer.echo(result.message)
 
 
@@ -91,7 +92,10 @@ def list_command() -> None:
     """List imported tables by kind, effective date and release."""
     tables = list_imported([load_settings().refdata_dir])
     if not tables:
-        typer.echo("no reference tables imported; the curated OT subset (NCCI PTP, MUE) is used")
+        typer.echo(
+            "no reference tables imported; the curated OT subsets shipped with otbill are used "
+            "(NCCI PTP v30.1, MUE 2024-07-01, PFS RVUs 2025 and 2026)"
+        )
         return
     table = Table("kind", "effective", "release", "rows", "source")
     for item in tables:

@@ -17,9 +17,9 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, select
 
-from otbill.codes import cpt
 from otbill.domain.claim import HistoryLine
-from otbill.domain.notes import Intervention, NoteText, NoteType, Signature, VisitNote
+from otbill.domain.notes import VisitNote
+from otbill.services.visits import note_from_rows
 from otbill.storage import UnitOfWork
 from otbill.storage.tables import (
     AuthorizationRow,
@@ -118,29 +118,6 @@ def _in(column: Any, ids: Iterable[int] | None) -> list[ColumnElement[bool]]:
     return [] if ids is None else [column.in_(list(ids))]
 
 
-def _note(
-    row: NoteRow, lines: list[ServiceLineRow], amendments: list[NoteAmendmentRow]
-) -> VisitNote:
-    interventions = []
-    for line in lines:
-        info = cpt.lookup(line.code)
-        interventions.append(Intervention(line.code, line.minutes, info.timed, info.is_evaluation))
-    signature = None
-    if row.signed_at is not None:
-        signature = Signature(
-            row.signature_name or "", row.signature_credential or "", row.signed_at
-        )
-    from otbill.domain.notes import Amendment
-
-    return VisitNote(
-        NoteType(row.note_type),
-        NoteText.from_mapping(row.content),
-        tuple(interventions),
-        signature,
-        tuple(Amendment(a.at, a.by_user, a.changes, a.reason) for a in amendments),
-    )
-
-
 def _load_billed(uow: UnitOfWork, snap: Snapshot, patient_ids: set[int] | None) -> None:
     query = (
         select(ClaimLineRow, ClaimRow.number, ClaimRow.payer_id, ClaimRow.patient_id)
@@ -190,7 +167,7 @@ def load_snapshot(uow: UnitOfWork, patient_ids: Iterable[int] | None = None) -> 
     for a in rec.find(NoteAmendmentRow):
         amend[a.note_id].append(a)
     notes = {
-        n.visit_id: _note(n, lines[n.visit_id], amend[n.id])
+        n.visit_id: note_from_rows(n, lines[n.visit_id], amend[n.id])
         for n in rec.find(NoteRow, *_in(NoteRow.visit_id, visits if pids else None))
     }
     coverages = {c.id: c for c in rec.find(CoverageRow, *_in(CoverageRow.patient_id, pids))}

@@ -15,6 +15,7 @@ from collections import Counter
 from dataclasses import dataclass
 
 from otbill.codes import npi
+from otbill.domain.record_errors import RecordError
 from otbill.payers import PayerProfile
 from otbill.rules.context import ScrubContext
 from otbill.rules.registry import Rule
@@ -32,7 +33,7 @@ from otbill.services.demo_data import (
     TIMED,
 )
 from otbill.storage import Database
-from otbill.storage.tables import ClaimRow, NoteRow
+from otbill.storage.tables import AuditEventRow, ClaimRow, NoteRow
 
 __all__ = ["DemoReport", "load_demo"]
 
@@ -280,6 +281,20 @@ def _plant_defects(
             claims.edit_line(uow, claim.id, 1, modifiers=[], run=run, rules=rules)
 
 
+_LOADED = "demo.loaded"
+
+
+def _completed(db: Database, clinic_id: int) -> bool:
+    """Whether the demo's load reached its end (its last step writes a ``demo.loaded`` event)."""
+    with db.unit_of_work(clinic_id) as uow:
+        return (
+            uow.records.first(
+                AuditEventRow, AuditEventRow.action == _LOADED, AuditEventRow.entity == "clinic"
+            )
+            is not None
+        )
+
+
 def load_demo(db: Database, run: ScrubContext, rules: list[Rule], seed: int = 2025) -> DemoReport:
     """Load the demo clinic once (seeded, deterministic); a second call only reports it."""
     existing = clinic.clinic_by_code(db, CLINIC["code"])
@@ -303,6 +318,13 @@ def load_demo(db: Database, run: ScrubContext, rules: list[Rule], seed: int = 20
         with db.unit_of_work(cid, biller) as uow:
             build_claims(uow, run, rules, through=plans[0].date + dt.timedelta(weeks=WEEKS))
         _plant_defects(db, cid, biller, therapists, plans, run, rules)
+        with db.unit_of_work(cid, admin) as uow:  # the last step: the load is complete
+            uow.audit.record(admin, _LOADED, "clinic", cid, None, {"seed": seed})
+    elif not _completed(db, existing):
+        raise RecordError(
+            f"clinic {CLINIC['code']}: an earlier demo load stopped part-way; "
+            "load the demo into an empty database"
+        )
     found = existing or clinic.clinic_by_code(db, CLINIC["code"])
     assert found is not None
     with db.unit_of_work(found) as uow:

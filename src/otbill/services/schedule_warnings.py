@@ -42,6 +42,9 @@ __all__ = ["VisitWarning", "expected_allowed_cents", "visit_warnings"]
 
 Severity = Literal["error", "warning", "info"]
 _REPORTS = frozenset({"evaluation", "re-evaluation", "progress"})
+# Heads-up margins chosen by otbill (not CMS rules): warn two weeks before a recertification or
+# authorization ends, and when the year's allowed amount reaches 90% of the payer's KX threshold
+# (the thresholds themselves come from the payer profile, with their sources).
 _SOON_DAYS = 14
 _KX_NEAR = Decimal("0.90")
 

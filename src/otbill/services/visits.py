@@ -32,7 +32,15 @@ from otbill.storage.tables import (
     VisitRow,
 )
 
-__all__ = ["Service", "amend_note", "load_note", "record_visit", "sign_note", "update_note"]
+__all__ = [
+    "Service",
+    "amend_note",
+    "load_note",
+    "note_from_rows",
+    "record_visit",
+    "sign_note",
+    "update_note",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -159,20 +167,15 @@ def record_visit(
     return visit.id
 
 
-def load_note(uow: UnitOfWork, note_id: int) -> VisitNote:
-    """The note as the domain sees it: text, interventions from the service lines, amendments."""
-    row = uow.records.get(NoteRow, note_id)
-    lines = uow.records.find(
-        ServiceLineRow, ServiceLineRow.visit_id == row.visit_id, order=ServiceLineRow.position
-    )
+def note_from_rows(
+    row: NoteRow, lines: Sequence[ServiceLineRow], amendments: Sequence[NoteAmendmentRow]
+) -> VisitNote:
+    """The domain note from its stored rows: text, interventions from the visit's service lines
+    (the one source of minutes), signature and amendments."""
     interventions = []
     for line in lines:
         info = cpt.lookup(line.code)
         interventions.append(Intervention(line.code, line.minutes, info.timed, info.is_evaluation))
-    amendments = tuple(
-        Amendment(a.at, a.by_user, a.changes, a.reason)
-        for a in uow.records.find(NoteAmendmentRow, NoteAmendmentRow.note_id == note_id)
-    )
     signature = None
     if row.signed_at is not None:
         signature = Signature(
@@ -183,8 +186,18 @@ def load_note(uow: UnitOfWork, note_id: int) -> VisitNote:
         NoteText.from_mapping(row.content),
         tuple(interventions),
         signature,
-        amendments,
+        tuple(Amendment(a.at, a.by_user, a.changes, a.reason) for a in amendments),
     )
+
+
+def load_note(uow: UnitOfWork, note_id: int) -> VisitNote:
+    """The note as the domain sees it: text, interventions from the service lines, amendments."""
+    row = uow.records.get(NoteRow, note_id)
+    lines = uow.records.find(
+        ServiceLineRow, ServiceLineRow.visit_id == row.visit_id, order=ServiceLineRow.position
+    )
+    amendments = uow.records.find(NoteAmendmentRow, NoteAmendmentRow.note_id == note_id)
+    return note_from_rows(row, lines, amendments)
 
 
 def update_note(uow: UnitOfWork, note_id: int, changes: Mapping[str, Any]) -> None:

@@ -20,6 +20,8 @@ from dataclasses import dataclass, field
 
 from fastapi import HTTPException, Request, status
 
+from otbill.domain.lifecycle import Role
+
 __all__ = [
     "CSRF_FIELD",
     "CSRF_HEADER",
@@ -31,7 +33,7 @@ __all__ = [
 
 CSRF_FIELD = "csrf_token"
 CSRF_HEADER = "x-csrf-token"
-ROLES = ("therapist", "biller", "approver", "auditor", "admin")
+ROLES = tuple(role.value for role in Role)  # one list of roles: the domain's
 
 
 @dataclass(frozen=True, slots=True)
