@@ -35,10 +35,10 @@ from otbill.domain.claim import (
     ServiceLine,
 )
 from otbill.payers import load_profiles
+from otbill.refdata.dated import DatedFees, DatedMue, DatedPtp
 from otbill.rules.context import ScrubContext
 from otbill.rules.engine import scrub_batch
 from otbill.rules.registry import load_rules
-from otbill.services.scrub import DatedFees, DatedMue, DatedPtp
 from otbill.units import compute_units
 
 TIMED = ["97110", "97112", "97140", "97530", "97535", "97533", "97116", "97760"]

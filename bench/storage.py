@@ -26,9 +26,10 @@ from otbill.codes import npi
 from otbill.payers import load_profiles
 from otbill.rules.context import ScrubContext
 from otbill.rules.registry import load_rules
-from otbill.services import clinic, patients
-from otbill.services.claim_builder import build_claims
-from otbill.services.claim_queries import list_claims
+from otbill.services.claims.build import build_claims
+from otbill.services.clinic import setup as clinic
+from otbill.services.frontdesk import patients
+from otbill.services.views.claims import list_claims
 from otbill.storage import Database
 from otbill.storage.audit import utcnow
 from otbill.storage.tables import ClaimRow, NoteRow, ServiceLineRow, VisitRow

@@ -28,9 +28,9 @@ from pathlib import Path
 import httpx
 
 sys.path.insert(0, str(Path(__file__).parent))
+from otbill.demo.load import load_demo
 from otbill.rules.registry import load_rules
-from otbill.services.demo import load_demo
-from otbill.services.scrub import build_scrub_context
+from otbill.services.claims.scrub import build_scrub_context
 from otbill.settings import Settings
 from otbill.storage import Database
 from otbill.storage.tables import ClinicRow

@@ -96,13 +96,6 @@ class UnitsResult(NamedTuple):
     def units_for(self, code: str) -> int:
         return sum(line.units for line in self.lines if line.code == code)
 
-    @property
-    def explanation(self) -> list[str]:
-        """Plain-language steps, for the biller and the auditor (built on demand: it costs time)."""
-        from otbill.units_explain import explain
-
-        return explain(self)
-
 
 def timed_units_for_minutes(total_minutes: int) -> int:
     """The CMS table: total timed minutes → total timed units (8–22 → 1, 23–37 → 2, ...)."""

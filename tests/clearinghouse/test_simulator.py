@@ -12,7 +12,7 @@ sys.path.insert(0, str(Path(__file__).parents[1] / "x12"))
 from x12kit import demo_claims
 
 from otbill.clearinghouse import EdiFile, FolderTransport
-from otbill.clearinghouse.simulator import simulate
+from otbill.clearinghouse.simulator.folder import simulate
 from otbill.x12.read_277ca import read_277ca
 from otbill.x12.read_835 import read_835
 from otbill.x12.read_999 import read_999

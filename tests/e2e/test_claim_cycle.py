@@ -15,7 +15,7 @@ import hashlib
 from browserkit import log_in
 from sqlalchemy import select
 
-from otbill.clearinghouse.simulated import SimulatedClearinghouse
+from otbill.clearinghouse.simulator.transport import SimulatedClearinghouse
 from otbill.storage.tables import ClaimRow, CoverageRow, VisitRow
 from webkit import DEMO_TODAY, PASSWORDS, patient_of
 

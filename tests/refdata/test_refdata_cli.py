@@ -6,7 +6,7 @@ from pathlib import Path
 
 from typer.testing import CliRunner
 
-from otbill.refdata.cli import app
+from otbill.cli.refdata import app
 
 runner = CliRunner()
 

@@ -13,8 +13,10 @@ from otbill.domain.record_errors import IllegalTransition, PermissionDenied
 from otbill.payers import load_profiles
 from otbill.rules.context import ScrubContext
 from otbill.rules.registry import load_rules
-from otbill.services import claims, ledger, visits
-from otbill.services.claim_builder import build_claims
+from otbill.services import ledger
+from otbill.services.claims import lifecycle as claims
+from otbill.services.claims.build import build_claims
+from otbill.services.visits import record as visits
 from otbill.storage import Database
 from otbill.storage.tables import ClaimLineRow, ClaimRow, ClaimStatusRow, NoteRow
 

@@ -10,7 +10,10 @@ from clinickit import seed_clinic
 from test_claims import TODAY, _build, _ready_claim, _run, _visit
 
 from otbill.domain.record_errors import IllegalTransition, RecordError
-from otbill.services import claim_builder, claims, clinic, visits
+from otbill.services.claims import build as claim_builder
+from otbill.services.claims import lifecycle as claims
+from otbill.services.clinic import setup as clinic
+from otbill.services.visits import record as visits
 from otbill.storage import Database
 from otbill.storage.tables import ClaimLineRow, ClaimRow, PostingRow
 

@@ -12,9 +12,9 @@ from sqlalchemy import text
 from typer.testing import CliRunner
 
 from otbill.cli import records
+from otbill.demo.load import load_demo
 from otbill.rules.registry import load_rules
-from otbill.services.demo import load_demo
-from otbill.services.scrub import build_scrub_context
+from otbill.services.claims.scrub import build_scrub_context
 from otbill.settings import load_settings
 from otbill.storage import Database
 from otbill.storage.tables import ClaimRow, PatientRow, ProviderRow
@@ -89,7 +89,7 @@ def test_cli_on_a_fresh_database(tmp_path) -> None:  # type: ignore[no-untyped-d
 
 def test_a_demo_load_that_stopped_part_way_is_reported_not_taken_as_loaded(db: Database) -> None:
     from otbill.domain.record_errors import RecordError
-    from otbill.services import clinic
+    from otbill.services.clinic import setup as clinic
 
     clinic.create_clinic(  # what a load that crashed after its first step leaves behind
         db, code="DEMO", name="Half", npi_number="1234567893", tax_id="741234567",

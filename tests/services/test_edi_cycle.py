@@ -7,15 +7,15 @@ from decimal import Decimal
 from pathlib import Path
 
 from otbill.clearinghouse import FolderTransport
-from otbill.clearinghouse.simulator import simulate
+from otbill.clearinghouse.simulator.folder import simulate
+from otbill.demo.load import load_demo
 from otbill.rules.registry import load_rules
-from otbill.services import claims
-from otbill.services.acknowledgements import apply_acknowledgement
-from otbill.services.demo import load_demo
+from otbill.services.claims import lifecycle as claims
+from otbill.services.claims.scrub import build_scrub_context
+from otbill.services.claims.submit import submit_batch
+from otbill.services.exchange.acknowledgements import apply_acknowledgement
 from otbill.services.ledger import balances
-from otbill.services.remittances import post_remittance
-from otbill.services.scrub import build_scrub_context
-from otbill.services.submission import submit_batch
+from otbill.services.remittances.post import post_remittance
 from otbill.settings import load_settings
 from otbill.storage import Database
 from otbill.storage.tables import ClaimRow, CoverageRow, DenialRow, PayerRow, UserRow

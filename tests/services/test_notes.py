@@ -10,7 +10,9 @@ from clinickit import seed_clinic
 from otbill.domain.notes import REQUIRED, Intervention, NoteText, NoteType, VisitNote
 from otbill.domain.record_errors import IncompleteNote, NoteLocked, PermissionDenied
 from otbill.payers import load_profiles
-from otbill.services import audit, patients, visits
+from otbill.services.clinic import audit
+from otbill.services.frontdesk import patients
+from otbill.services.visits import record as visits
 from otbill.storage import Database
 from otbill.storage.tables import NoteRow, ServiceLineRow
 

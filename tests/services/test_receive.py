@@ -7,13 +7,13 @@ import re
 from pathlib import Path
 
 from otbill.clearinghouse import MemoryTransport, TransportError
-from otbill.clearinghouse.simulated import SimulatedClearinghouse
+from otbill.clearinghouse.simulator.transport import SimulatedClearinghouse
+from otbill.demo.load import load_demo
 from otbill.rules.registry import load_rules
-from otbill.services import claims
-from otbill.services.demo import load_demo
-from otbill.services.receive import receive
-from otbill.services.scrub import build_scrub_context
-from otbill.services.submission import submit_batch
+from otbill.services.claims import lifecycle as claims
+from otbill.services.claims.scrub import build_scrub_context
+from otbill.services.claims.submit import submit_batch
+from otbill.services.exchange.receive import receive
 from otbill.settings import load_settings
 from otbill.storage import Database
 from otbill.storage.tables import ClaimRow, CoverageRow, EdiFileRow, UserRow

@@ -7,8 +7,8 @@ from pathlib import Path
 
 from clinickit import seed_clinic
 
-from otbill.services.edi_files import open_work_items
-from otbill.services.remittances import RemittanceRefused, post_remittance
+from otbill.services.exchange.files import open_work_items
+from otbill.services.remittances.post import RemittanceRefused, post_remittance
 from otbill.storage import Database
 from otbill.storage.tables import PostingRow
 from otbill.x12.findings import X12Error

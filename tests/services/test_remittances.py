@@ -9,9 +9,9 @@ import pytest
 from clinickit import seed_clinic
 from remitkit import make_835, submitted_claim
 
-from otbill.services.edi_files import open_work_items
+from otbill.services.exchange.files import open_work_items
 from otbill.services.ledger import balances
-from otbill.services.remittances import RemittanceRefused, post_remittance
+from otbill.services.remittances.post import RemittanceRefused, post_remittance
 from otbill.storage import Database
 from otbill.storage.tables import AuditEventRow, ClaimRow, DenialRow, PostingRow
 from otbill.x12.findings import X12Error

@@ -7,7 +7,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from otbill.codes import npi
-from otbill.services import clinic, patients
+from otbill.services.clinic import setup as clinic
+from otbill.services.frontdesk import patients
 from otbill.storage import Database
 
 __all__ = ["Ids", "make_npi", "seed_clinic"]

@@ -6,7 +6,8 @@ import pytest
 from clinickit import seed_clinic
 from sqlalchemy import text
 
-from otbill.services import audit, clinic
+from otbill.services.clinic import audit
+from otbill.services.clinic import setup as clinic
 from otbill.storage import Database
 
 

@@ -10,7 +10,8 @@ from alembic.runtime.migration import MigrationContext
 from clinickit import seed_clinic
 
 from otbill.domain.record_errors import ConstraintViolation, NotFound, PermissionDenied
-from otbill.services import clinic, patients
+from otbill.services.clinic import setup as clinic
+from otbill.services.frontdesk import patients
 from otbill.storage import Database
 from otbill.storage.migrate import current_revision, head_revision
 from otbill.storage.tables import Base, PatientRow

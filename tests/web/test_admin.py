@@ -6,7 +6,7 @@ import re
 
 from sqlalchemy import select
 
-from otbill.services.api_tokens import hash_token
+from otbill.services.clinic.tokens import hash_token
 from otbill.storage.tables import FeeScheduleRow, PayerRow, UserRow
 from otbill.storage.tables.tokens import ApiTokenRow
 from webkit import log_in, token

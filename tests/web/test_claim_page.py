@@ -8,7 +8,7 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
-from otbill.services import clinic
+from otbill.services.clinic import setup as clinic
 from otbill.storage.tables import ClaimLineRow, ClaimRow, ClinicRow
 from webkit import log_in, token
 

@@ -8,11 +8,11 @@ from decimal import Decimal
 from sqlalchemy import select
 
 from otbill.domain.money import from_cents
-from otbill.services import claims
+from otbill.services.claims import lifecycle as claims
 from otbill.services.ledger import balances
-from otbill.services.remittances import post_remittance
-from otbill.services.reports import Window
-from otbill.services.reports_payments import ar_aging
+from otbill.services.remittances.post import post_remittance
+from otbill.services.views.dashboard_payments import ar_aging
+from otbill.services.views.figures import Window
 from otbill.storage.tables import AuditEventRow, ClaimRow, UserRow
 from webkit import DEMO_TODAY, log_in, token
 

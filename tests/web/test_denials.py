@@ -8,7 +8,7 @@ import re
 from sqlalchemy import select
 from test_remittance_pages import _ids, simulated_835
 
-from otbill.services.remittances import post_remittance
+from otbill.services.remittances.post import post_remittance
 from otbill.storage.tables import AppealRow, ClaimRow, DenialRow, PayerRow
 from webkit import DEMO_TODAY, log_in, token
 

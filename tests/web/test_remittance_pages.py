@@ -10,12 +10,13 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 
 from otbill.clearinghouse import FolderTransport
-from otbill.clearinghouse.simulated import SimulatedClearinghouse
-from otbill.clearinghouse.simulator import simulate
+from otbill.clearinghouse.simulator.folder import simulate
+from otbill.clearinghouse.simulator.transport import SimulatedClearinghouse
 from otbill.rules.registry import load_rules
-from otbill.services import claims, visits
-from otbill.services.scrub import build_scrub_context
-from otbill.services.submission import submit_batch
+from otbill.services.claims import lifecycle as claims
+from otbill.services.claims.scrub import build_scrub_context
+from otbill.services.claims.submit import submit_batch
+from otbill.services.visits import record as visits
 from otbill.storage.tables import ClaimRow, ClinicRow, ProviderRow, RemittanceRow, UserRow
 from otbill.x12.write_837p import Submission
 from webkit import DEMO_TODAY, log_in, token

@@ -9,7 +9,7 @@ from decimal import Decimal
 import pytest
 
 from otbill.payers import load_profiles
-from otbill.services.schedule_warnings import visit_warnings
+from otbill.services.visits.warnings import visit_warnings
 from otbill.storage.tables import (
     NoteRow,
     VisitRow,

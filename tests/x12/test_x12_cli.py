@@ -8,7 +8,7 @@ from typer.testing import CliRunner
 from x12kit import corpus_dir, pyx12_errors
 
 from claimkit import clean_claim_data
-from otbill.x12.cli import app
+from otbill.cli.x12 import app
 
 runner = CliRunner()
 

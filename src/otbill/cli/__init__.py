@@ -9,8 +9,8 @@ from otbill.cli import rules as rules_cli
 from otbill.cli import scrub as scrub_cli
 from otbill.cli import serve as serve_cli
 from otbill.cli import units as units_cli
-from otbill.refdata.cli import app as refdata_app
-from otbill.x12.cli import app as x12_app
+from otbill.cli.refdata import app as refdata_app
+from otbill.cli.x12 import app as x12_app
 
 __all__ = ["app", "main"]
 

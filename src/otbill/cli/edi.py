@@ -81,7 +81,7 @@ def post_command(
     as_json: AsJson = False,
 ) -> None:
     """Post an 835: match claims, post payments and adjustments, open denials (once)."""
-    from otbill.services.remittances import post_remittance
+    from otbill.services.remittances.post import post_remittance
 
     _apply_file(post_remittance, file, database_url, clinic, user, as_json)
 
@@ -99,7 +99,7 @@ def ack_command(
     as_json: AsJson = False,
 ) -> None:
     """Apply a 999 or 277CA: rejected claims return to the biller's queue with the reason."""
-    from otbill.services.acknowledgements import apply_acknowledgement
+    from otbill.services.exchange.acknowledgements import apply_acknowledgement
 
     _apply_file(apply_acknowledgement, file, database_url, clinic, user, as_json)
 
@@ -133,8 +133,8 @@ def submit_command(
 ) -> None:
     """Re-scrub the approved claims, write 837P files per payer, send them, mark submitted."""
     from otbill.rules.registry import load_rules
-    from otbill.services.scrub import build_scrub_context
-    from otbill.services.submission import submit_batch
+    from otbill.services.claims.scrub import build_scrub_context
+    from otbill.services.claims.submit import submit_batch
     from otbill.settings import load_settings
 
     transport = _transport(folder, sftp, key, known_hosts)
@@ -155,7 +155,7 @@ def export_837_command(
     clinic: Clinic = None,
 ) -> None:
     """Write the approved claims as one 837P file (nothing is marked submitted)."""
-    from otbill.services.submission import load_claims
+    from otbill.services.claims.submit import load_claims
     from otbill.x12.write_837p import write_837p
 
     db = _open(database_url)
@@ -173,7 +173,7 @@ def simulate_command(
     folder: Annotated[Path, typer.Option(help="The folder drop otbill submits to.")],
 ) -> None:
     """Answer each 837 in FOLDER/outbox with a 999, a 277CA and an 835 in FOLDER/inbox."""
-    from otbill.clearinghouse.simulator import simulate
+    from otbill.clearinghouse.simulator.folder import simulate
 
     try:
         print(simulate(folder).summary())

@@ -78,12 +78,12 @@ def demo_command(
     ] = None,
 ) -> None:
     """Load the demo clinic (once; loading again changes nothing)."""
+    from otbill.demo.load import load_demo
     from otbill.rules.registry import load_rules
-    from otbill.services.demo import load_demo
-    from otbill.services.scrub import build_scrub_context
+    from otbill.services.claims.scrub import build_scrub_context
 
     db = _open(database_url)
-    from otbill.services.demo_data import DEMO_AS_OF
+    from otbill.demo.data import DEMO_AS_OF
 
     as_of = parse_date(today, "--today") or DEMO_AS_OF
     run = build_scrub_context(load_settings(), as_of)
@@ -104,7 +104,7 @@ def list_command(
     as_json: AsJson = False,
 ) -> None:
     """Claims, oldest date of service first."""
-    from otbill.services.claim_queries import list_claims
+    from otbill.services.views.claims import list_claims
 
     if status is not None and status not in {s.value for s in ClaimStatus}:
         fail(f"--status {status!r}: one of {', '.join(s.value for s in ClaimStatus)}")
@@ -131,7 +131,7 @@ def show_command(
     as_json: AsJson = False,
 ) -> None:
     """One claim: lines, findings and status history."""
-    from otbill.services.claim_queries import claim_detail
+    from otbill.services.views.claims import claim_detail
 
     db = _open(database_url)
     try:
@@ -166,7 +166,7 @@ def _print_detail(d: dict[str, Any]) -> None:
 @audit_app.command("verify")
 def verify_command(database_url: DatabaseUrl = None) -> None:
     """Recompute the audit chain of every clinic; exit 1 naming any edited or deleted row."""
-    from otbill.services.audit import verify_audit
+    from otbill.services.clinic.audit import verify_audit
 
     db = _open(database_url)
     bad = False

@@ -25,7 +25,7 @@ from otbill.errors import ConfigError
 from otbill.rules.engine import ClaimResult
 from otbill.rules.registry import load_rules
 from otbill.rules.selection import select_rules
-from otbill.services.scrub import build_scrub_context, scrub_claims, summarize
+from otbill.services.claims.scrub import build_scrub_context, scrub_claims, summarize
 from otbill.settings import load_settings
 from otbill.x12.findings import X12Error
 from otbill.x12.scrub_input import looks_like_x12, read_837p_claims

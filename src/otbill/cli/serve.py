@@ -41,11 +41,11 @@ def serve_command(
     """
     import uvicorn
 
-    from otbill.clearinghouse.simulated import SimulatedClearinghouse
+    from otbill.clearinghouse.simulator.transport import SimulatedClearinghouse
+    from otbill.demo.data import CLINIC, DEMO_AS_OF, demo_logins
+    from otbill.demo.load import load_demo
     from otbill.rules.registry import load_rules
-    from otbill.services.demo import load_demo
-    from otbill.services.demo_data import CLINIC, DEMO_AS_OF, demo_logins
-    from otbill.services.scrub import build_scrub_context
+    from otbill.services.claims.scrub import build_scrub_context
     from otbill.storage import Database
     from otbill.web.app import create_app
 

@@ -13,6 +13,7 @@ from otbill import units as units_engine
 from otbill.cli.common import fail, parse_date
 from otbill.codes import cpt
 from otbill.errors import CodeError, UnitsError
+from otbill.units_explain import explain
 
 __all__ = ["units_command"]
 
@@ -40,7 +41,7 @@ def units_json(result: units_engine.UnitsResult) -> dict[str, object]:
             for ln in result.lines
         ],
         "tie": result.tie,
-        "explanation": result.explanation,
+        "explanation": explain(result),
     }
 
 
@@ -52,7 +53,7 @@ def render_units(result: units_engine.UnitsResult, console: Console) -> None:
         table.add_row(ln.code, str(ln.minutes), "yes" if ln.timed else "no", str(ln.units))
     table.caption = f"{result.total_timed_minutes} timed minutes → {result.total_units} timed units"
     console.print(table)
-    for step in result.explanation:
+    for step in explain(result):
         console.print(f"• {step}", highlight=False)
 
 

@@ -55,7 +55,7 @@ class PtpLookup(Protocol):
 
 
 class FeeLookup(Protocol):
-    """Allowed amounts by date of service (``otbill.services.scrub.DatedFees``); None = unknown."""
+    """Allowed amounts by date of service (``otbill.services.claims.scrub.DatedFees``); None = unknown."""
 
     def allowed(
         self, code: str, *, on: dt.date, modifier: str = "", facility: bool = False

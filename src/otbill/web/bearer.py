@@ -12,7 +12,7 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from otbill.services.api_tokens import resolve_token
+from otbill.services.clinic.tokens import resolve_token
 
 __all__ = ["BearerTokenMiddleware"]
 

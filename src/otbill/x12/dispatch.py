@@ -90,8 +90,8 @@ def read_any(path: Path) -> dict[str, Any]:
     if kind == "837P":
         data, findings = _claims_json(path)
     elif kind == "835":
+        from otbill.domain.remittance import to_json
         from otbill.x12.read_835 import read_835
-        from otbill.x12.remittance import to_json
 
         r835 = read_835(path)
         remittances = [to_json(r) for r in r835.remittances]

@@ -16,22 +16,22 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal
 
-from otbill.x12.drafts_835 import (
+from otbill.domain.remittance import (
+    Adjustment,
+    ClaimPayment,
+    PaymentHeader,
+    ProviderAdjustment,
+    Remittance,
+)
+from otbill.x12.envelope import ENVELOPE_IDS, EnvelopeTracker
+from otbill.x12.findings import X12Error, X12Finding
+from otbill.x12.read_835_loops import (
     ClaimDraft,
     HeaderDraft,
     Procedure,
     ServiceDraft,
     new_record,
     procedure,
-)
-from otbill.x12.envelope import ENVELOPE_IDS, EnvelopeTracker
-from otbill.x12.findings import X12Error, X12Finding
-from otbill.x12.remittance import (
-    Adjustment,
-    ClaimPayment,
-    PaymentHeader,
-    ProviderAdjustment,
-    Remittance,
 )
 from otbill.x12.tokens import Delimiters, Segment, X12Source, gc_paused, read_segment_lists
 from otbill.x12.values import AMOUNTS, amount_at, read_amount

@@ -22,10 +22,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from otbill.domain.claim import Claim
-from otbill.x12.build_837p import ClaimDraft, build_claim
 from otbill.x12.envelope import ENVELOPE_IDS, EnvelopeTracker
 from otbill.x12.findings import X12Error, X12Finding
 from otbill.x12.parties_837p import LineDraft, Party, dotted_icd
+from otbill.x12.read_837p_claim import ClaimDraft, build_claim
 from otbill.x12.tokens import Segment, X12Source, gc_paused, read_segments
 from otbill.x12.values import parse_amount, parse_d8
 

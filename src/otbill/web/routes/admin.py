@@ -13,9 +13,10 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from otbill.domain.record_errors import RecordError
 from otbill.errors import OtbillError
 from otbill.payers import PayerProfile, load_profiles
-from otbill.services import admin as accounts
-from otbill.services import api_tokens, clinic
-from otbill.services.scrub import profile_dirs
+from otbill.services.claims.scrub import profile_dirs
+from otbill.services.clinic import accounts
+from otbill.services.clinic import setup as clinic
+from otbill.services.clinic import tokens as api_tokens
 from otbill.storage import UnitOfWork
 from otbill.web.app import render, today
 from otbill.web.security import ROLES, SessionUser, require_roles

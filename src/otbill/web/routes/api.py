@@ -27,9 +27,9 @@ from otbill.errors import ConfigError, OtbillError
 from otbill.rules.context import BatchIndex, ScrubContext
 from otbill.rules.registry import Rule, load_rules
 from otbill.rules.selection import select_rules
-from otbill.services.api_queries import claims_page
-from otbill.services.claim_queries import claim_detail
-from otbill.services.scrub import build_scrub_context, scrub_claims, summarize
+from otbill.services.claims.scrub import build_scrub_context, scrub_claims, summarize
+from otbill.services.views.api import claims_page
+from otbill.services.views.claims import claim_detail
 from otbill.storage import UnitOfWork
 from otbill.web.app import today
 from otbill.web.routes.api_models import ClaimDetailOut, ClaimPage, ScrubOut

@@ -10,10 +10,10 @@ from fastapi import APIRouter, Depends, HTTPException, Query, Request, status
 from fastapi.concurrency import run_in_threadpool
 
 from otbill.payers import load_profiles
-from otbill.services import visits
-from otbill.services.api_queries import remittances_page, visits_page
-from otbill.services.remittances import post_remittance
-from otbill.services.scrub import profile_dirs
+from otbill.services.claims.scrub import profile_dirs
+from otbill.services.remittances.post import post_remittance
+from otbill.services.views.api import remittances_page, visits_page
+from otbill.services.visits import record as visits
 from otbill.web.app import today
 from otbill.web.routes.api import MAX_PAGE, api_user, domain_errors, unit_of_work
 from otbill.web.routes.api_models import (

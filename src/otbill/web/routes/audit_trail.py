@@ -8,9 +8,9 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse
 
-from otbill.services.admin import list_users
-from otbill.services.audit import verify_audit
-from otbill.services.audit_queries import KNOWN_ENTITIES, audit_page
+from otbill.services.clinic.accounts import list_users
+from otbill.services.clinic.audit import verify_audit
+from otbill.services.views.audit_trail import KNOWN_ENTITIES, audit_page
 from otbill.web.app import render
 from otbill.web.security import SessionUser, require_roles
 

@@ -8,7 +8,7 @@ from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import RedirectResponse, Response
 from sqlalchemy import select
 
-from otbill.services.clinic import verify_password
+from otbill.services.clinic.setup import verify_password
 from otbill.storage.tables import ClinicRow
 from otbill.web.app import render
 from otbill.web.security import SessionUser, require_roles

@@ -17,14 +17,15 @@ from otbill.domain.record_errors import NotFound, PermissionDenied
 from otbill.errors import OtbillError
 from otbill.rules.context import ScrubContext
 from otbill.rules.registry import Rule, load_rules
-from otbill.services import claim_view, claims
-from otbill.services.claim_fixes import (
+from otbill.services.claims import lifecycle as claims
+from otbill.services.claims.fixes import (
     apply_safe_fixes,
     edit_claim_line,
     parse_charge,
     parse_modifiers,
 )
-from otbill.services.scrub import build_scrub_context
+from otbill.services.claims.scrub import build_scrub_context
+from otbill.services.views import claim_page as claim_view
 from otbill.storage import UnitOfWork
 from otbill.web.app import render, today
 from otbill.web.security import SessionUser, require_roles

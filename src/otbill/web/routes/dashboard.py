@@ -9,7 +9,8 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse
 from markupsafe import Markup
 
-from otbill.services.reports import Figure, dashboard
+from otbill.services.views.dashboard import dashboard
+from otbill.services.views.figures import Figure
 from otbill.web.app import render, today
 from otbill.web.charts import bar_chart, format_value, line_chart, stacked_bar_chart
 from otbill.web.security import SessionUser, require_roles

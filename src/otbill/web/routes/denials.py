@@ -13,7 +13,8 @@ from fastapi.responses import RedirectResponse, Response
 
 from otbill.domain.record_errors import NotFound
 from otbill.errors import OtbillError
-from otbill.services.denial_queries import AppealLate, open_denials, record_appeal
+from otbill.services.denials.appeal import AppealLate, record_appeal
+from otbill.services.views.denials import open_denials
 from otbill.web.app import render, today
 from otbill.web.security import SessionUser, require_roles
 

@@ -16,9 +16,9 @@ from fastapi.responses import RedirectResponse, Response
 from otbill.clearinghouse.transport import FolderTransport, Transport
 from otbill.errors import OtbillError
 from otbill.rules.registry import load_rules
-from otbill.services import work_queues as wq
-from otbill.services.scrub import build_scrub_context
-from otbill.services.submission import submit_batch
+from otbill.services.claims.scrub import build_scrub_context
+from otbill.services.claims.submit import submit_batch
+from otbill.services.views import work_queues as wq
 from otbill.web.app import render, today
 from otbill.web.security import SessionUser, require_roles
 

@@ -14,9 +14,9 @@ from fastapi.responses import Response
 
 from otbill.domain.record_errors import NotFound
 from otbill.errors import OtbillError
-from otbill.services.receive import receive
-from otbill.services.remittance_queries import list_remittances, remittance_detail
-from otbill.services.remittances import post_remittance
+from otbill.services.exchange.receive import receive
+from otbill.services.remittances.post import post_remittance
+from otbill.services.views.remittances import list_remittances, remittance_detail
 from otbill.web.app import render, today
 from otbill.web.routes.queues import clearinghouse
 from otbill.web.security import SessionUser, require_roles

@@ -18,8 +18,8 @@ from starlette.datastructures import FormData
 
 from otbill.domain.record_errors import NotFound, RecordError
 from otbill.errors import CodeError, UnitsError
-from otbill.services import schedule
-from otbill.services.visits import record_visit
+from otbill.services.views import therapist_day as schedule
+from otbill.services.visits.record import record_visit
 from otbill.storage import UnitOfWork
 from otbill.storage.tables import PayerRow, ProviderRow
 from otbill.web.app import render, today

@@ -19,8 +19,9 @@ from otbill.codes import cpt, pos
 from otbill.domain.notes import TEXT_FIELDS, NoteType
 from otbill.errors import CodeError, UnitsError
 from otbill.payers import PayerProfile, load_profiles
-from otbill.services.scrub import profile_dirs
-from otbill.services.visits import Service
+from otbill.services.claims.scrub import profile_dirs
+from otbill.services.visits.record import Service
+from otbill.units_explain import explain
 
 __all__ = [
     "ELEMENT_LABELS",
@@ -169,7 +170,7 @@ def units_panel(
         lines=[(line, cpt.lookup(line.code).description) for line in result.lines],
         total_units=sum(line.units for line in result.lines),
         timed_minutes=result.total_timed_minutes,
-        explanation=result.explanation,
+        explanation=explain(result),
         units={line.code: line.units for line in result.lines},
     )
     if method == units.Method.CMS:

@@ -12,8 +12,8 @@ from typing import Any
 from otbill.codes import pos
 from otbill.domain.notes import TEXT_FIELDS, VisitNote
 from otbill.payers import PayerProfile
-from otbill.services import schedule
-from otbill.services.schedule_warnings import expected_allowed_cents, visit_warnings
+from otbill.services.views import therapist_day as schedule
+from otbill.services.visits.warnings import expected_allowed_cents, visit_warnings
 from otbill.storage import UnitOfWork
 from otbill.web.routes import therapist_forms as forms
 

@@ -28,7 +28,9 @@ from otbill.domain.record_errors import (
     RecordError,
 )
 from otbill.errors import CodeError, UnitsError
-from otbill.services import schedule, schedule_edits, visits
+from otbill.services.views import therapist_day as schedule
+from otbill.services.visits import edit as schedule_edits
+from otbill.services.visits import record as visits
 from otbill.storage import UnitOfWork
 from otbill.web.app import render
 from otbill.web.routes import therapist_forms as forms

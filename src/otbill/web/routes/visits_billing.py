@@ -14,8 +14,8 @@ from fastapi.responses import RedirectResponse, Response
 
 from otbill.errors import OtbillError
 from otbill.rules.registry import load_rules
-from otbill.services.claim_builder import build_claims
-from otbill.services.scrub import build_scrub_context
+from otbill.services.claims.build import build_claims
+from otbill.services.claims.scrub import build_scrub_context
 from otbill.web.app import today
 from otbill.web.security import SessionUser, require_roles
 

@@ -1,0 +1,1 @@
+"""Claims: build from visits, assemble for the scrubber, scrub, fix, approve, submit."""

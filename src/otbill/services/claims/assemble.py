@@ -1,0 +1,226 @@
+"""Assemble the scrubber's :class:`~otbill.domain.claim.Claim` from stored (or new) claim rows.
+
+Why one function for new and stored claims: the claim the scrubber judged when it was built must be
+the same one it judges on a re-scrub; both read the same snapshot of the records.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from collections.abc import Sequence
+from typing import Any, Literal, cast
+
+from otbill.domain.claim import (
+    Address,
+    BillingProvider,
+    Claim,
+    Documentation,
+    Eligibility,
+    HistoryLine,
+    Patient,
+    PayerRef,
+    PlanOfCare,
+    PriorAuthorization,
+    Provider,
+    ServiceLine,
+    Subscriber,
+)
+from otbill.domain.money import from_cents
+from otbill.domain.notes import VisitNote
+from otbill.services.claims.context import BilledLine, Snapshot
+from otbill.storage.tables import ClaimLineRow, ClaimRow, PatientRow, ProviderRow, VisitRow
+
+__all__ = ["assemble_claim", "ytd_allowed"]
+
+Sex = Literal["F", "M", "U"]
+Network = Literal["in", "out"]
+FrequencyCode = Literal["1", "7", "8"]
+Relationship = Literal["spouse", "child", "other"]
+
+
+def _patient(row: PatientRow, member_id: str) -> Patient:
+    address = None
+    if row.address_line1 and row.city and row.state and row.zip:
+        address = Address(line1=row.address_line1, city=row.city, state=row.state, zip=row.zip)
+    return Patient(
+        id=row.mrn,
+        first_name=row.first_name,
+        last_name=row.last_name,
+        dob=row.dob,
+        sex=cast(Sex, row.sex),
+        member_id=member_id,
+        address=address,
+    )
+
+
+def _provider(row: ProviderRow) -> Provider:
+    return Provider(
+        npi=row.npi, first_name=row.first_name, last_name=row.last_name, credential=row.credential
+    )
+
+
+def _billing(snap: Snapshot) -> BillingProvider:
+    c = snap.clinic
+    return BillingProvider(
+        name=c.name,
+        npi=c.npi,
+        tax_id=c.tax_id,
+        taxonomy=c.taxonomy,
+        address=Address(line1=c.address_line1, city=c.city, state=c.state, zip=c.zip),
+    )
+
+
+def ytd_allowed(snap: Snapshot, claim: ClaimRow) -> int:
+    """Allowed cents already billed to this payer for the patient this year, before this claim."""
+    on, payer, number = claim.date_of_service, claim.payer_id, claim.number
+    key = (claim.patient_id, payer, number, on)
+    cached = snap.ytd_cache.get(key)
+    if cached is None:
+        cached = 0
+        year_start = on.replace(month=1, day=1)
+        for b in snap.billed.get(claim.patient_id, ()):
+            if b.payer_id == payer and year_start <= b.date < on and b.claim_number != number:
+                cached += b.allowed_cents
+        snap.ytd_cache[key] = cached
+    return cached
+
+
+def _history_line(snap: Snapshot, b: BilledLine) -> HistoryLine:
+    line = snap.history_cache.get(id(b))
+    if line is None:
+        payer = snap.payers.get(b.payer_id)
+        line = snap.history_cache[id(b)] = HistoryLine(
+            claim_id=b.claim_number,
+            date=b.date,
+            code=b.code,
+            units=b.units,
+            rendering_npi=snap.providers[b.rendering_provider_id].npi,
+            payer_id=payer.payer_code if payer else None,
+            charge=from_cents(b.charge_cents),
+        )
+    return line
+
+
+def _history(snap: Snapshot, claim: ClaimRow) -> tuple[HistoryLine, ...]:
+    """The patient's billed lines on other claims (each built once per snapshot)."""
+    number = claim.number
+    return tuple(
+        _history_line(snap, b)
+        for b in snap.billed.get(claim.patient_id, ())
+        if b.claim_number != number
+    )
+
+
+def _lines(snap: Snapshot, lines: Sequence[ClaimLineRow], n_dx: int) -> tuple[ServiceLine, ...]:
+    pointers = tuple(range(1, min(n_dx, 4) + 1)) or (1,)
+    return tuple(
+        ServiceLine(
+            date=line.date,
+            code=line.code,
+            charge=from_cents(line.charge_cents),
+            units=line.units,
+            minutes=line.minutes,
+            modifiers=tuple(m for m in line.modifiers.split(",") if m),
+            dx_pointers=pointers,
+            furnished_by_assistant=line.furnished_by_assistant,
+            distinct_service=line.distinct_service,
+            rendering_npi=snap.providers[line.rendering_provider_id].npi,
+        )
+        for line in lines
+    )
+
+
+def assemble_claim(
+    snap: Snapshot,
+    claim: ClaimRow,
+    lines: Sequence[ClaimLineRow],
+    visits: Sequence[VisitRow],
+    original_number: str | None = None,
+) -> Claim:
+    """The scrubber's claim, with its full context from the records."""
+    coverage = snap.coverages[claim.coverage_id]
+    payer = snap.payers[claim.payer_id]
+    first = visits[0]
+    plan = snap.plans.get(first.plan_of_care_id) if first.plan_of_care_id else None
+    auth = snap.auths.get(first.authorization_id) if first.authorization_id else None
+    on = claim.date_of_service
+    documentation = _documentation([snap.notes[v.id] for v in visits if v.id in snap.notes])
+    diagnoses = tuple(plan.diagnoses) if plan else ()
+    return Claim(
+        claim_id=claim.number,
+        payer=PayerRef(
+            profile=payer.profile,
+            payer_id=payer.payer_code,
+            name=payer.name,
+            network=cast(Network, coverage.network),
+        ),
+        patient=_patient(snap.patients[claim.patient_id], coverage.member_id),
+        subscriber=_subscriber(coverage.subscriber, coverage.member_id, coverage.relationship),
+        billing_provider=_billing(snap),
+        rendering_provider=_provider(snap.providers[lines[0].rendering_provider_id]),
+        referring_provider=Provider(
+            npi=plan.certifying_npi,
+            first_name=plan.certifying_first_name,
+            last_name=plan.certifying_last_name,
+        )
+        if plan
+        else None,
+        lines=_lines(snap, lines, len(diagnoses)),
+        place_of_service=claim.place_of_service,
+        diagnoses=diagnoses,
+        prior_authorization=PriorAuthorization(  # positional: ``from`` is a keyword
+            auth.number,
+            auth.start_date,
+            auth.end_date,
+            auth.visits_authorized,
+            snap.auth_visits_before(auth.id, on),
+        )
+        if auth
+        else None,
+        eligibility=Eligibility(
+            verified_on=coverage.eligibility_verified_on, active=bool(coverage.eligibility_active)
+        )
+        if coverage.eligibility_verified_on
+        else None,
+        plan_of_care=PlanOfCare(
+            start=plan.start, certified_on=plan.certified_on, recert_due=plan.recert_due
+        )
+        if plan
+        else None,
+        visit_number=snap.visit_number(plan.id, on) or None if plan else None,
+        last_progress_report_visit=snap.last_report_visit(plan.id, on) if plan else None,
+        ytd_therapy_allowed=from_cents(ytd_allowed(snap, claim)),
+        documentation=documentation,
+        history=_history(snap, claim),
+        telehealth=claim.telehealth,
+        frequency_code=cast(FrequencyCode, claim.frequency_code),
+        original_claim_number=original_number,
+        total_charge=from_cents(claim.total_charge_cents),
+    )
+
+
+def _documentation(notes: Sequence[VisitNote]) -> Documentation | None:
+    """The day's note as the scrubber sees it; unsigned when any of the day's notes is."""
+    if not notes:
+        return None
+    documentation = notes[0].documentation()
+    if not all(n.signed for n in notes):
+        documentation = dataclasses.replace(documentation, signed=False)
+    return documentation
+
+
+def _subscriber(
+    data: dict[str, Any] | None, member_id: str, relationship: str
+) -> Subscriber | None:
+    """The insured when not the patient; ``data`` holds first_name, last_name, dob, sex."""
+    if relationship == "self" or not data:
+        return None
+    return Subscriber(
+        first_name=data["first_name"],
+        last_name=data["last_name"],
+        dob=dt.date.fromisoformat(str(data["dob"])),
+        sex=data.get("sex", "U"),
+        member_id=member_id,
+        relationship=cast(Relationship, relationship),
+    )

@@ -1,0 +1,286 @@
+"""Visits become claims: grouped by patient, coverage and date; units, modifiers, charges; scrubbed.
+
+Why one pass in date order: each claim adds its lines to the patient's billing history before the
+next is built, so the year-to-date allowed amount (KX threshold), visit counts and duplicate checks
+see earlier claims of the same run exactly as they will see them once stored (which is why the
+scrubber's batch index is not needed here: the history already holds this run's claims).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from sqlalchemy import insert
+
+from otbill import units
+from otbill.domain.claim_building import claim_number, crosses_kx_threshold, line_modifiers
+from otbill.domain.lifecycle import ClaimStatus
+from otbill.domain.money import from_cents
+from otbill.rules.context import ScrubContext
+from otbill.rules.engine import scrub_claim
+from otbill.rules.registry import Rule
+from otbill.services.claims.assemble import assemble_claim, ytd_allowed
+from otbill.services.claims.context import BilledLine, Snapshot, load_snapshot
+from otbill.storage import UnitOfWork
+from otbill.storage.audit import utcnow
+from otbill.storage.tables import (
+    ClaimLineRow,
+    ClaimRow,
+    ClaimStatusRow,
+    ClaimVisitRow,
+    ServiceLineRow,
+    VisitRow,
+)
+
+__all__ = ["BuildReport", "build_claims", "scrubbed_status"]
+
+_BATCH = 1000
+
+
+@dataclass
+class BuildReport:
+    claims: list[int] = field(default_factory=list)
+    skipped: int = 0
+    by_status: dict[str, int] = field(default_factory=lambda: defaultdict(int))
+
+
+def scrubbed_status(result_status: str) -> ClaimStatus:
+    """``held`` when the scrubber found an error; warnings alone leave the claim ready."""
+    return ClaimStatus.HELD if result_status == "held" else ClaimStatus.READY
+
+
+def _day_lines(snap: Snapshot, visits: Sequence[VisitRow]) -> list[tuple[ServiceLineRow, int, int]]:
+    """One (first service line, minutes, rendering visit provider) per code for the day."""
+    by_code: dict[str, tuple[ServiceLineRow, int, int]] = {}
+    for visit in visits:
+        for line in snap.lines_by_visit.get(visit.id, []):
+            if line.code in by_code:
+                first, minutes, provider = by_code[line.code]
+                by_code[line.code] = (first, minutes + line.minutes, provider)
+            else:
+                by_code[line.code] = (line, line.minutes, visit.provider_id)
+    return list(by_code.values())
+
+
+def _draft(
+    uow: UnitOfWork, snap: Snapshot, run: ScrubContext, visits: Sequence[VisitRow]
+) -> tuple[ClaimRow, list[ClaimLineRow]]:
+    first = visits[0]
+    coverage = snap.coverages[first.coverage_id]
+    payer = snap.payers[coverage.payer_id]
+    profile = run.profiles[payer.profile]
+    on = first.date
+    day = _day_lines(snap, visits)
+    result = units.compute_units([(s.code, m) for s, m, _ in day], profile.units_method, on=on)
+    number = claim_number(first.patient_id, coverage.id, on, snap.numbers)
+    snap.numbers.add(number)
+    claim = ClaimRow(
+        clinic_id=uow.clinic_id,
+        number=number,
+        patient_id=first.patient_id,
+        coverage_id=coverage.id,
+        payer_id=payer.id,
+        date_of_service=on,
+        status=ClaimStatus.DRAFT.value,
+        frequency_code="1",
+        place_of_service=first.place_of_service,
+        telehealth=first.telehealth,
+        total_charge_cents=0,
+        findings=[],
+        created_by=uow.actor_id,
+        last_edited_by=uow.actor_id,
+        created_at=utcnow(),
+    )
+    lines = []
+    billable = [d for d in day if result.units_for(d[0].code) > 0]  # 0 units: not billed
+    for position, (service, minutes, provider_id) in enumerate(billable, start=1):
+        provider = snap.providers[provider_id]
+        assistant = provider.credential == "COTA"
+        rendering = provider.supervisor_id if assistant and provider.supervisor_id else provider.id
+        fee = snap.fee(payer.id, service.code, on)
+        n = result.units_for(service.code)
+        allowed = fee.allowed_cents * n if fee else 0
+        if assistant and profile.assistant_payment_percent:
+            allowed = allowed * profile.assistant_payment_percent // 100
+        lines.append(
+            ClaimLineRow(
+                clinic_id=uow.clinic_id,
+                position=position,
+                service_line_id=service.id,
+                date=on,
+                code=service.code,
+                minutes=minutes,
+                units=n,
+                charge_cents=fee.charge_cents * n if fee else 0,
+                allowed_cents=allowed,
+                rendering_provider_id=rendering,
+                furnished_by_assistant=assistant,
+                distinct_service=service.distinct_service,
+                modifiers=",".join(
+                    line_modifiers(
+                        profile,
+                        on,
+                        assistant=assistant,
+                        telehealth=first.telehealth,
+                        kx=False,
+                        extra=[m for m in service.modifiers.split(",") if m],
+                    )
+                ),
+            )
+        )
+    claim.total_charge_cents = sum(line.charge_cents for line in lines)
+    _apply_kx(snap, claim, lines, profile, visits)
+    return claim, lines
+
+
+def _apply_kx(
+    snap: Snapshot,
+    claim: ClaimRow,
+    lines: list[ClaimLineRow],
+    profile: object,
+    visits: Sequence[VisitRow],
+) -> None:
+    """KX on every line when the threshold is crossed and the note documents necessity."""
+    note = snap.notes.get(visits[0].id)
+    necessity = note is not None and bool(note.effective_text.medical_necessity)
+    claim_allowed = from_cents(sum(line.allowed_cents for line in lines))
+    ytd = from_cents(ytd_allowed(snap, claim))
+    year = claim.date_of_service.year
+    if necessity and crosses_kx_threshold(profile, year, ytd, claim_allowed):  # type: ignore[arg-type]
+        for line in lines:
+            mods = [m for m in line.modifiers.split(",") if m]
+            if "KX" not in mods and len(mods) < 4:
+                at = next((i for i, m in enumerate(mods) if m in ("95", "GT")), len(mods))
+                mods.insert(at, "KX")
+            line.modifiers = ",".join(mods)
+
+
+def _groups(visits: Sequence[VisitRow]) -> list[list[VisitRow]]:
+    groups: dict[tuple[int, int, dt.date], list[VisitRow]] = defaultdict(list)
+    for visit in visits:
+        groups[(visit.patient_id, visit.coverage_id, visit.date)].append(visit)
+    return [groups[k] for k in sorted(groups, key=lambda k: (k[2], k[0], k[1]))]
+
+
+def _remember(snap: Snapshot, claim: ClaimRow, lines: Sequence[ClaimLineRow]) -> None:
+    snap.billed[claim.patient_id].extend(
+        BilledLine(
+            0,
+            claim.number,
+            claim.payer_id,
+            line.date,
+            line.code,
+            line.units,
+            line.rendering_provider_id,
+            line.charge_cents,
+            line.allowed_cents,
+        )
+        for line in lines
+    )
+
+
+def build_claims(
+    uow: UnitOfWork, run: ScrubContext, rules: Sequence[Rule], *, through: dt.date | None = None
+) -> BuildReport:
+    """Build, scrub and store claims for every unbilled visit (up to ``through``)."""
+    report = BuildReport()
+    visits = uow.records.unbilled_visits(through)
+    if not visits:
+        return report
+    snap = load_snapshot(uow)
+    pending: list[tuple[ClaimRow, list[ClaimLineRow], list[VisitRow]]] = []
+    for group in _groups(visits):
+        claim, lines = _draft(uow, snap, run, group)
+        if not lines:
+            report.skipped += len(group)  # no billable units: nothing to claim
+            continue
+        scrubbed = assemble_claim(snap, claim, lines, group)
+        result = scrub_claim(scrubbed, run, rules)
+        claim.status = scrubbed_status(result.status).value
+        claim.findings = [f.as_json() for f in result.findings]
+        claim.error_count = sum(1 for f in result.findings if f.severity == "error")
+        _remember(snap, claim, lines)
+        pending.append((claim, lines, group))
+        if len(pending) >= _BATCH:
+            _store(uow, pending, report)
+    _store(uow, pending, report)
+    return report
+
+
+def _values(row: object, columns: Sequence[str]) -> dict[str, object]:
+    return {c: getattr(row, c) for c in columns}
+
+
+_CLAIM_COLUMNS = [c.key for c in ClaimRow.__table__.columns if c.key != "id"]
+_LINE_COLUMNS = [c.key for c in ClaimLineRow.__table__.columns if c.key != "id"]
+
+
+def _store(
+    uow: UnitOfWork,
+    pending: list[tuple[ClaimRow, list[ClaimLineRow], list[VisitRow]]],
+    report: BuildReport,
+) -> None:
+    """Insert a batch of built claims with their lines, visits, status history and audit rows.
+
+    Bulk INSERT ... RETURNING (SQLAlchemy's insertmanyvalues) rather than one ORM flush per
+    object: building a year of claims is dominated by row writes otherwise.
+    """
+    if not pending:
+        return
+    for claim, _, _ in pending:
+        claim.version = 1
+    ids = uow.session.scalars(
+        insert(ClaimRow).returning(ClaimRow.id, sort_by_parameter_order=True),
+        [_values(claim, _CLAIM_COLUMNS) for claim, _, _ in pending],
+    ).all()
+    now = utcnow()
+    lines_out: list[dict[str, object]] = []
+    links: list[dict[str, object]] = []
+    statuses: list[dict[str, object]] = []
+    events: list[tuple[str, str, object, dict[str, object]]] = []
+    for claim_id, (claim, lines, visits) in zip(ids, pending, strict=True):
+        claim.id = claim_id
+        for line in lines:
+            line.claim_id = claim_id
+            lines_out.append(_values(line, _LINE_COLUMNS))
+        links.extend(
+            {"clinic_id": uow.clinic_id, "claim_id": claim_id, "visit_id": v.id} for v in visits
+        )
+        statuses.append(
+            {
+                "clinic_id": uow.clinic_id,
+                "claim_id": claim_id,
+                "from_status": "draft",
+                "to_status": claim.status,
+                "at": now,
+                "by_user": uow.actor_id,
+                "reason": "scrubbed",
+            }
+        )
+        events.append(
+            (
+                "claim.create",
+                "claim",
+                claim_id,
+                {
+                    "number": claim.number,
+                    "status": claim.status,
+                    "total_charge": from_cents(claim.total_charge_cents),
+                    "lines": [f"{line.code}x{line.units}:{line.modifiers}" for line in lines],
+                    "findings": [f["rule"] for f in claim.findings],
+                },
+            )
+        )
+        report.claims.append(claim_id)
+        report.by_status[claim.status] += 1
+    for table, rows in (
+        (ClaimLineRow, lines_out),
+        (ClaimVisitRow, links),
+        (ClaimStatusRow, statuses),
+    ):
+        uow.session.execute(insert(table), rows)
+    uow.audit.record_many(events)
+    pending.clear()

@@ -1,0 +1,189 @@
+"""A biller's hands on a stored claim: apply the scrubber's safe fixes, edit a line.
+
+Why here and not in the web: a fix is decided by the rules engine on the claim as the records
+build it (the same claim a re-scrub judges), then written back to the stored lines in the caller's
+unit of work with an audit row, the claim reopened as a draft and re-scrubbed — all or nothing.
+The person who fixes or edits becomes the claim's last editor, so separation of duties
+(:func:`otbill.services.claims.lifecycle.approve`) keeps them from approving it.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from collections.abc import Sequence
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from otbill.domain.claim import Claim
+from otbill.domain.lifecycle import EDITABLE, ClaimStatus, Role
+from otbill.domain.money import from_cents, to_cents
+from otbill.domain.record_errors import IllegalTransition, NotFound, RecordError
+from otbill.rules.context import BatchIndex, ScrubContext
+from otbill.rules.engine import fix_claim, scrub_claim
+from otbill.rules.fixes import apply_fixes
+from otbill.rules.registry import Applicability, Finding, Rule
+from otbill.services.claims import lifecycle as claims
+from otbill.services.claims.assemble import assemble_claim
+from otbill.services.claims.context import load_snapshot
+from otbill.services.clinic.setup import require_role
+from otbill.storage import UnitOfWork
+from otbill.storage.tables import ClaimLineRow, ClaimRow, ClaimVisitRow, VisitRow
+
+__all__ = [
+    "FixOutcome",
+    "apply_safe_fixes",
+    "assembled_claim",
+    "edit_claim_line",
+    "parse_charge",
+    "parse_modifiers",
+]
+
+_SAFE = frozenset({Applicability.SAFE})
+_MODIFIER = re.compile(r"^[A-Z0-9]{2}$")
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class FixOutcome:
+    applied: tuple[str, ...]  # "MOD001: add GO to lines[1].modifiers"
+    status: str  # the claim's status after the re-scrub
+
+
+def _lines(uow: UnitOfWork, claim_id: int) -> list[ClaimLineRow]:
+    return uow.records.find(
+        ClaimLineRow, ClaimLineRow.claim_id == claim_id, order=ClaimLineRow.position
+    )
+
+
+def assembled_claim(uow: UnitOfWork, row: ClaimRow) -> Claim:
+    """The scrubber's claim for a stored claim, built from the current records."""
+    visit_ids = [
+        cv.visit_id for cv in uow.records.find(ClaimVisitRow, ClaimVisitRow.claim_id == row.id)
+    ]
+    visits = uow.records.find(VisitRow, VisitRow.id.in_(visit_ids), order=VisitRow.date)
+    if not visits:
+        raise RecordError(f"claim {row.number}: bills no visit; its context cannot be built")
+    original = None
+    if row.original_claim_id is not None:
+        first = uow.records.get(ClaimRow, row.original_claim_id)
+        original = first.payer_claim_number or first.number
+    snap = load_snapshot(uow, [row.patient_id])
+    return assemble_claim(snap, row, _lines(uow, row.id), visits, original)
+
+
+def _editable(uow: UnitOfWork, claim_id: int) -> ClaimRow:
+    require_role(uow, uow.actor_id or 0, Role.BILLER)
+    claim = uow.records.get(ClaimRow, claim_id, for_update=True)
+    if claim.status not in EDITABLE:
+        raise IllegalTransition(
+            f"claim {claim.number}", claim.status, "draft (edit)", tuple(s.value for s in EDITABLE)
+        )
+    return claim
+
+
+def _fixed(
+    claim: Claim, run: ScrubContext, rules: Sequence[Rule], rule: str | None
+) -> tuple[Claim, list[Finding]]:
+    if rule is None:
+        fixed, applied, _ = fix_claim(claim, run, rules, _SAFE)
+        return fixed, applied
+    findings = [f for f in scrub_claim(claim, run, rules).findings if f.rule == rule]
+    return apply_fixes(claim, findings, _SAFE)
+
+
+def _write_back(
+    uow: UnitOfWork, row: ClaimRow, before: Claim, after: Claim
+) -> list[dict[str, Any]]:
+    """Store what the fixes changed (line modifiers and units, claim POS and total)."""
+    changes: list[dict[str, Any]] = []
+    for line, old, new in zip(_lines(uow, row.id), before.lines, after.lines, strict=True):
+        if old.modifiers != new.modifiers or old.units != new.units:
+            changes.append({"line": line.position, "modifiers": [line.modifiers, ",".join(new.modifiers)],
+                            "units": [line.units, new.units]})  # fmt: skip
+            line.modifiers, line.units = ",".join(new.modifiers), new.units
+    if after.place_of_service != before.place_of_service:
+        changes.append({"place_of_service": [row.place_of_service, after.place_of_service]})
+        row.place_of_service = after.place_of_service
+    if after.total_charge is not None and after.total_charge != before.total_charge:
+        changes.append({"total_charge": [str(before.total_charge), str(after.total_charge)]})
+        row.total_charge_cents = to_cents(after.total_charge)
+    return changes
+
+
+def apply_safe_fixes(
+    uow: UnitOfWork,
+    claim_id: int,
+    run: ScrubContext,
+    rules: Sequence[Rule],
+    *,
+    rule: str | None = None,
+) -> FixOutcome:
+    """Apply the safe fixes (all, or one rule's), store them, reopen and re-scrub the claim."""
+    row = _editable(uow, claim_id)
+    alone = dataclasses.replace(run, batch=BatchIndex())  # not a duplicate of itself
+    before = assembled_claim(uow, row)
+    after, applied = _fixed(before, alone, rules, rule)
+    if not applied:
+        what = f"rule {rule}" if rule else "this claim"
+        raise RecordError(f"claim {row.number}: no safe fix applies for {what}")
+    descriptions = tuple(f"{f.rule}: {f.fix.description}" for f in applied if f.fix)
+    changes = _write_back(uow, row, before, after)
+    row.last_edited_by = uow.actor_id or row.last_edited_by
+    uow.audit.record(uow.actor_id, "claim.fix", "claim", row.id, None,
+                     {"fixes": list(descriptions), "changes": changes})  # fmt: skip
+    claims.transition(
+        uow, row, ClaimStatus.DRAFT, "safe fixes: " + ", ".join(f.rule for f in applied)
+    )
+    uow.flush()
+    return FixOutcome(descriptions, claims.rescrub(uow, claim_id, run, rules))
+
+
+def parse_modifiers(text: str) -> list[str]:
+    """``"go, kx"`` → ``["GO", "KX"]``; at most four two-character modifiers."""
+    mods = [m.strip().upper() for m in re.split(r"[,\s]+", text) if m.strip()]
+    bad = [m for m in mods if not _MODIFIER.match(m)]
+    if bad:
+        raise RecordError(f"modifiers {', '.join(bad)}: a modifier is two letters or digits")
+    if len(mods) > 4:
+        raise RecordError(f"modifiers {', '.join(mods)}: a line carries at most four")
+    return mods
+
+
+def parse_charge(text: str) -> Decimal:
+    try:
+        amount = Decimal(text.strip().lstrip("$").replace(",", ""))
+    except InvalidOperation:
+        raise RecordError(f"charge {text!r}: not an amount (e.g. 120.00)") from None
+    if amount < 0 or amount != amount.quantize(Decimal("0.01")) or amount >= 10**8:
+        raise RecordError(f"charge {text!r}: an amount of dollars and cents, not negative")
+    return amount
+
+
+def edit_claim_line(
+    uow: UnitOfWork,
+    claim_id: int,
+    line_id: int,
+    *,
+    modifiers: Sequence[str] | None,
+    units: int | None,
+    charge: Decimal | None,
+    run: ScrubContext,
+    rules: Sequence[Rule],
+) -> str:
+    """A biller's edit of one line (through :func:`claims.edit_line`); returns the new status."""
+    claim = _editable(uow, claim_id)
+    line = uow.records.get(ClaimLineRow, line_id)
+    if line.claim_id != claim.id:
+        raise NotFound(f"claim {claim.number} line", line_id)
+    if units is not None and not 0 <= units <= 999:
+        raise RecordError(f"claim {claim.number} line {line.position}: units {units} not 0-999")
+    if charge is not None and to_cents(charge) != line.charge_cents:
+        before = from_cents(line.charge_cents)
+        line.charge_cents = to_cents(charge)
+        claim.total_charge_cents = sum(x.charge_cents for x in _lines(uow, claim.id))
+        uow.audit.record(uow.actor_id, "claim.edit", "claim", claim.id,
+                         {"line": line.position, "charge": str(before)},
+                         {"line": line.position, "charge": str(charge)})  # fmt: skip
+    return claims.edit_line(
+        uow, claim_id, line.position, modifiers=modifiers, units=units, run=run, rules=rules
+    )

@@ -1,0 +1,145 @@
+"""Submitting approved claims: re-scrub, write 837P files (one per payer), send, mark submitted.
+
+Why re-scrub: the records may have changed since approval (a note amended, an authorization
+used up); a claim with an error finding now, or one the 837P writer cannot write, is refused and
+stays ``approved`` with the reasons in the report. The rest are written one file per payer (the
+writer groups them by billing provider inside), each with its own control number (ISA13/GS06) so
+a 999 names the file it acknowledges; the files and their claims are recorded, the claims move to
+``submitted``, and only then are the files handed to the transport. A transport failure raises
+and rolls everything back: the claims stay approved and nothing is recorded as sent.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import func, select
+
+from otbill.clearinghouse.transport import EdiFile, Transport
+from otbill.domain.claim import Claim
+from otbill.domain.lifecycle import ClaimStatus
+from otbill.rules.context import BatchIndex, ScrubContext
+from otbill.rules.engine import scrub_claim
+from otbill.rules.registry import Rule
+from otbill.services.claims import lifecycle as claims
+from otbill.services.claims.assemble import assemble_claim
+from otbill.services.claims.context import Snapshot, load_snapshot
+from otbill.services.exchange.files import file_digest, record_file
+from otbill.storage import UnitOfWork
+from otbill.storage.tables import (
+    ClaimLineRow,
+    ClaimRow,
+    ClaimVisitRow,
+    ClinicRow,
+    EdiFileRow,
+    SubmittedClaimRow,
+    VisitRow,
+)
+from otbill.x12.write_837p import Submission, check_claim, write_837p
+
+__all__ = ["SubmissionReport", "load_claims", "submit_batch"]
+
+
+@dataclass(slots=True)
+class SubmissionReport:
+    files: list[str] = field(default_factory=list)
+    submitted: list[str] = field(default_factory=list)  # claim numbers
+    refused: dict[str, str] = field(default_factory=dict)  # claim number → why
+
+    def as_json(self) -> dict[str, Any]:
+        return {"files": self.files, "submitted": self.submitted, "refused": self.refused}
+
+    def summary(self) -> str:
+        head = f"{len(self.submitted)} claim(s) submitted in {len(self.files)} file(s)"
+        lines = [head, *(f"  sent {name}" for name in self.files)]
+        lines += [f"  refused {n}: {why}" for n, why in self.refused.items()]
+        return "\n".join(lines)
+
+
+def _claim(uow: UnitOfWork, snap: Snapshot, row: ClaimRow) -> Claim:
+    lines = uow.records.find(ClaimLineRow, ClaimLineRow.claim_id == row.id,
+                             order=ClaimLineRow.position)  # fmt: skip
+    visit_ids = [
+        cv.visit_id for cv in uow.records.find(ClaimVisitRow, ClaimVisitRow.claim_id == row.id)
+    ]
+    visits = uow.records.find(VisitRow, VisitRow.id.in_(visit_ids), order=VisitRow.date)
+    original = None
+    if row.original_claim_id is not None:
+        first = uow.records.get(ClaimRow, row.original_claim_id)
+        original = first.payer_claim_number or first.number
+    return assemble_claim(snap, row, lines, visits, original)
+
+
+def load_claims(uow: UnitOfWork, rows: Sequence[ClaimRow]) -> list[Claim]:
+    """The 837P-ready domain claims of stored claim rows (one snapshot of the records)."""
+    snap = load_snapshot(uow, {r.patient_id for r in rows})
+    return [_claim(uow, snap, row) for row in rows]
+
+
+def _problems(claim: Claim, run: ScrubContext, rules: Sequence[Rule]) -> str | None:
+    alone = dataclasses.replace(run, batch=BatchIndex())
+    errors = [f for f in scrub_claim(claim, alone, rules).findings if f.severity == "error"]
+    if errors:
+        return "scrubber: " + "; ".join(f"{f.rule} {f.message}" for f in errors)
+    problems = check_claim(claim)
+    return "837P: " + "; ".join(problems) if problems else None
+
+
+def _next_control(uow: UnitOfWork) -> int:
+    query = select(func.max(EdiFileRow.control_number)).where(
+        EdiFileRow.clinic_id == uow.clinic_id, EdiFileRow.direction == "out"
+    )
+    return int(uow.session.scalar(query) or 0) + 1
+
+
+def submit_batch(
+    uow: UnitOfWork,
+    transport: Transport,
+    run: ScrubContext,
+    rules: Sequence[Rule],
+    submission: Submission | None = None,
+) -> SubmissionReport:
+    """Send every approved claim of the clinic that still scrubs clean (see the module doc)."""
+    report = SubmissionReport()
+    rows = uow.records.claims_by_status(ClaimStatus.APPROVED.value)
+    by_payer: dict[int, list[tuple[ClaimRow, Claim]]] = {}
+    for row, claim in zip(rows, load_claims(uow, rows), strict=True):
+        why = _problems(claim, run, rules)
+        if why is not None:
+            report.refused[row.number] = why
+        else:
+            by_payer.setdefault(row.payer_id, []).append((row, claim))
+    clinic = uow.session.get(ClinicRow, uow.clinic_id)
+    code = clinic.code if clinic else str(uow.clinic_id)
+    files: list[EdiFile] = []
+    for batch in by_payer.values():
+        files.append(_write(uow, report, code, batch, submission or Submission()))
+    if files:
+        transport.send(files)
+    return report
+
+
+def _write(
+    uow: UnitOfWork,
+    report: SubmissionReport,
+    clinic_code: str,
+    batch: list[tuple[ClaimRow, Claim]],
+    base: Submission,
+) -> EdiFile:
+    control = _next_control(uow)
+    text = write_837p([c for _, c in batch], dataclasses.replace(base, control_number=control))
+    data = text.encode()
+    name = f"{clinic_code}-{control:09d}.837"
+    numbers = [row.number for row, _ in batch]
+    sent = record_file(uow, direction="out", kind="837P", name=name, sha256=file_digest(data),
+                       summary={"claims": numbers}, control_number=control)  # fmt: skip
+    for row, _ in batch:
+        uow.records.add(SubmittedClaimRow(file_id=sent.id, set_control="0001", claim_id=row.id))
+        claims.transition(uow, row, ClaimStatus.SUBMITTED, f"837P {name}")
+    uow.flush()
+    report.files.append(name)
+    report.submitted += numbers
+    return EdiFile(name, data)

@@ -1,0 +1,1 @@
+"""The clinic itself: setup, users and roles, API tokens, the audit chain."""

@@ -1,0 +1,1 @@
+"""Denials: opened from an 835 with their appeal deadline."""

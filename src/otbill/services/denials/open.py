@@ -1,0 +1,97 @@
+"""Opening a denial from an 835: its codes, the amount denied, and the appeal deadline.
+
+Appeal deadlines: Medicare's first level (redetermination) must be filed within **120 days** of
+receiving the initial determination (DOMAIN.md §9.2); we count from the remittance's payment date
+(BPR16), the day the 835 says the decision was issued. Other payers' limits are contract-specific
+and the payer profile has no field for them yet, so otbill uses **180 days**, a common commercial
+limit, and the denial shows the date so a biller can correct it for a stricter contract.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping, Sequence
+
+from otbill.domain.money import from_cents, to_cents
+from otbill.domain.remittance import ClaimPayment
+from otbill.services.remittances.plan import DeniedAmount
+from otbill.storage import UnitOfWork
+from otbill.storage.tables import ClaimRow, DenialRow
+
+__all__ = ["MEDICARE_APPEAL_DAYS", "OTHER_APPEAL_DAYS", "appeal_deadline", "open_denial"]
+
+MEDICARE_APPEAL_DAYS = 120
+OTHER_APPEAL_DAYS = 180
+
+
+def appeal_deadline(profile: str, decided_on: dt.date) -> dt.date:
+    days = MEDICARE_APPEAL_DAYS if profile.lower().startswith("medicare") else OTHER_APPEAL_DAYS
+    return decided_on + dt.timedelta(days=days)
+
+
+def _remarks(payment: ClaimPayment) -> list[str]:
+    seen: dict[str, None] = dict.fromkeys(payment.remarks)
+    for svc in payment.services:
+        seen.update(dict.fromkeys(svc.remarks))
+    return list(seen)
+
+
+def open_denial(
+    uow: UnitOfWork,
+    claim: ClaimRow,
+    payment: ClaimPayment,
+    denied: Sequence[DeniedAmount],
+    line_ids: Mapping[int, int],
+    *,
+    remittance_id: int,
+    decided_on: dt.date,
+    profile: str,
+) -> bool:
+    """One denial per claim and remittance (none if it exists already); returns whether new."""
+    exists = uow.records.first(
+        DenialRow, DenialRow.claim_id == claim.id, DenialRow.remittance_id == remittance_id
+    )
+    if exists is not None:
+        return False
+    main = max(denied, key=lambda d: d.amount, default=None)
+    amount = sum((d.amount for d in denied), from_cents(0))
+    if not denied:  # CLP02 4 with only contractual or patient adjustments: the unpaid charge
+        amount = payment.charge - payment.paid
+    lines = {d.position for d in denied if d.position is not None}
+    remarks = _remarks(payment)
+    row = uow.records.add(
+        DenialRow(
+            claim_id=claim.id,
+            claim_line_id=line_ids.get(lines.pop())
+            if len(lines) == 1 and all(d.position is not None for d in denied)
+            else None,
+            group_code=main.group if main else "CO",
+            carc=main.carc[:5] if main else "",
+            rarc=remarks[0][:8] if remarks else None,
+            denied_on=decided_on,
+            remittance_id=remittance_id,
+            amount_cents=to_cents(amount),
+            codes=[
+                {"group": d.group, "carc": d.carc, "amount": str(d.amount), "line": d.position}
+                for d in denied
+            ],
+            remarks=remarks,
+            appeal_deadline=appeal_deadline(profile, decided_on),
+        )
+    )
+    uow.flush()
+    uow.audit.record(
+        uow.actor_id,
+        "denial.open",
+        "denial",
+        row.id,
+        None,
+        {
+            "claim_id": claim.id,
+            "amount": amount,
+            "codes": row.codes,
+            "remarks": remarks,
+            "appeal_deadline": row.appeal_deadline,
+        },
+    )
+    return True

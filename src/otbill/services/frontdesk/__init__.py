@@ -1,0 +1,1 @@
+"""The front desk: patients, coverage, plans of care, authorizations."""

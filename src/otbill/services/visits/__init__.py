@@ -1,0 +1,1 @@
+"""Visits: recording them, editing a draft, the warnings a therapist sees."""

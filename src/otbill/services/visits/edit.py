@@ -1,0 +1,86 @@
+"""Changing a draft visit from its page: the service lines' minutes and the note's template.
+
+Why here and not in ``visits``: recording a visit writes it once; a therapist correcting minutes or
+switching the template before signing is a separate use case with its own guards — the note must
+be unsigned, and the visit must not be on a claim yet (after that, the biller edits the claim, so
+the claim and the note never disagree silently). Units are recomputed from the minutes under the
+payer's method, never typed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+from otbill import units
+from otbill.domain.notes import NoteType
+from otbill.domain.record_errors import NoteLocked, RecordError
+from otbill.payers import PayerProfile
+from otbill.services.views.therapist_day import billed_claim
+from otbill.services.visits.record import Service
+from otbill.storage import UnitOfWork
+from otbill.storage.tables import CoverageRow, NoteRow, PayerRow, ServiceLineRow, VisitRow
+
+__all__ = ["set_note_type", "set_services"]
+
+
+def _draft_note(uow: UnitOfWork, visit_id: int) -> NoteRow:
+    note = uow.records.first(NoteRow, NoteRow.visit_id == visit_id)
+    if note is None:
+        raise RecordError(f"visit {visit_id}: has no note")
+    if note.signed_at is not None:
+        raise NoteLocked(f"note {note.id}: signed on {note.signed_at:%Y-%m-%d}; add an amendment")
+    return note
+
+
+def _merged(services: Sequence[Service]) -> dict[str, int]:
+    minutes: dict[str, int] = {}
+    for s in services:
+        code = s.code.strip().upper()
+        minutes[code] = minutes.get(code, 0) + s.minutes
+    return minutes
+
+
+def set_services(
+    uow: UnitOfWork,
+    visit_id: int,
+    services: Sequence[Service],
+    profiles: Mapping[str, PayerProfile],
+) -> None:
+    """Replace the visit's codes and minutes (a code left out is removed); units recomputed."""
+    visit = uow.records.get(VisitRow, visit_id, for_update=True)
+    _draft_note(uow, visit_id)
+    claim = billed_claim(uow, visit_id)
+    if claim is not None:
+        raise RecordError(
+            f"visit {visit_id}: already billed on claim {claim.number}; ask a biller to edit it"
+        )
+    if not services:
+        raise RecordError(f"visit {visit_id}: at least one service (code and minutes) is needed")
+    coverage = uow.records.get(CoverageRow, visit.coverage_id)
+    method = profiles[uow.records.get(PayerRow, coverage.payer_id).profile].units_method
+    wanted = _merged(services)
+    result = units.compute_units(list(wanted.items()), method, on=visit.date)
+    lines = uow.records.find(
+        ServiceLineRow, ServiceLineRow.visit_id == visit_id, order=ServiceLineRow.position
+    )
+    before = {line.code: line.minutes for line in lines}
+    by_code = {line.code: line for line in lines}
+    for line in lines:
+        if line.code not in wanted:
+            uow.session.delete(line)
+    uow.flush()
+    for position, (code, minutes) in enumerate(wanted.items(), start=1):
+        found = by_code.get(code)
+        line = found or uow.records.add(ServiceLineRow(visit_id=visit_id, code=code, modifiers=""))
+        line.position, line.minutes, line.units = position, minutes, result.units_for(code)
+    uow.audit.record(uow.actor_id, "visit.services", "visit", visit_id, before, wanted)
+
+
+def set_note_type(uow: UnitOfWork, visit_id: int, note_type: str) -> None:
+    """Switch a draft note to another template (evaluation, daily, progress, ...)."""
+    note = _draft_note(uow, visit_id)
+    new = NoteType(note_type).value
+    if new != note.note_type:
+        before = {"note_type": note.note_type}
+        note.note_type = new
+        uow.audit.record(uow.actor_id, "note.template", "note", note.id, before, {"note_type": new})
