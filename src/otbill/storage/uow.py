@@ -21,6 +21,20 @@ from otbill.storage.engine import make_engine
 from otbill.storage.errors import translate_integrity_error
 from otbill.storage.migrate import upgrade
 from otbill.storage.repositories import Repository
+from otbill.storage.repositories.audit import AuditRepository
+from otbill.storage.repositories.claims import ClaimRepository
+from otbill.storage.repositories.clinics import ClinicRepository
+from otbill.storage.repositories.denials import DenialRepository
+from otbill.storage.repositories.exchange import ExchangeRepository
+from otbill.storage.repositories.ledger import LedgerRepository
+from otbill.storage.repositories.patients import PatientRepository
+from otbill.storage.repositories.payers import PayerRepository
+from otbill.storage.repositories.providers import ProviderRepository
+from otbill.storage.repositories.queues import QueueRepository
+from otbill.storage.repositories.remittances import RemittanceRepository
+from otbill.storage.repositories.reports import ReportRepository
+from otbill.storage.repositories.users import UserRepository
+from otbill.storage.repositories.visits import VisitRepository
 
 __all__ = ["Database", "UnitOfWork"]
 
@@ -31,6 +45,20 @@ class UnitOfWork:
     session: Session
     records: Repository
     audit: AuditLog
+    clinics: ClinicRepository
+    users: UserRepository
+    providers: ProviderRepository
+    payers: PayerRepository
+    patients: PatientRepository
+    visits: VisitRepository
+    claims: ClaimRepository
+    ledger: LedgerRepository
+    exchange: ExchangeRepository
+    remittances: RemittanceRepository
+    denials: DenialRepository
+    queues: QueueRepository
+    reports: ReportRepository
+    audit_reads: AuditRepository
 
     def __init__(self, factory: sessionmaker[Session], clinic_id: int, actor_id: int | None):
         self._factory = factory
@@ -42,6 +70,20 @@ class UnitOfWork:
         self.session.begin()
         self.records = Repository(self.session, self.clinic_id)
         self.audit = AuditLog(self.session, self.clinic_id, self.actor_id)
+        self.clinics = ClinicRepository(self.session, self.clinic_id)
+        self.users = UserRepository(self.session, self.clinic_id)
+        self.providers = ProviderRepository(self.session, self.clinic_id)
+        self.payers = PayerRepository(self.session, self.clinic_id)
+        self.patients = PatientRepository(self.session, self.clinic_id)
+        self.visits = VisitRepository(self.session, self.clinic_id)
+        self.claims = ClaimRepository(self.session, self.clinic_id)
+        self.ledger = LedgerRepository(self.session, self.clinic_id)
+        self.exchange = ExchangeRepository(self.session, self.clinic_id)
+        self.remittances = RemittanceRepository(self.session, self.clinic_id)
+        self.denials = DenialRepository(self.session, self.clinic_id)
+        self.queues = QueueRepository(self.session, self.clinic_id)
+        self.reports = ReportRepository(self.session, self.clinic_id)
+        self.audit_reads = AuditRepository(self.session, self.clinic_id)
         return self
 
     def __exit__(

@@ -1,0 +1,14 @@
+"""Denials and appeals.
+
+Named queries return domain records or plain values; ORM rows stay inside ``otbill.storage``.
+"""
+
+from __future__ import annotations
+
+from otbill.storage.repositories.base import ClinicScoped
+
+__all__ = ["DenialRepository"]
+
+
+class DenialRepository(ClinicScoped):
+    """Denials and appeals."""
