@@ -26,6 +26,7 @@ from otbill.demo.data import (
     THERAPISTS,
     TIMED,
 )
+from otbill.domain.credentials import is_assistant
 from otbill.domain.record_errors import RecordError
 from otbill.payers import PayerProfile
 from otbill.rules.context import ScrubContext
@@ -93,8 +94,8 @@ def _staff(db: Database, cid: int) -> tuple[int, int, int, list[tuple[int, int]]
                 first_name=first,
                 last_name=last,
                 credential=credential,
-                taxonomy="224Z00000X" if credential == "COTA" else "225X00000X",
-                supervisor_id=therapists[0][1] if credential == "COTA" else None,
+                taxonomy="224Z00000X" if is_assistant(credential) else "225X00000X",
+                supervisor_id=therapists[0][1] if is_assistant(credential) else None,
                 user_id=user,
             )
             therapists.append((user, provider))

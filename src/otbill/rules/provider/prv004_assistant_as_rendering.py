@@ -2,22 +2,12 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 
 from otbill.domain.claim import Claim
+from otbill.domain.credentials import is_assistant
 from otbill.rules.context import ClaimContext
 from otbill.rules.registry import Finding, Fix, Severity, rule
-
-# Credentials of therapy assistants, as written after a name: "COTA", "COTA/L", "OTA", "PTA".
-_ASSISTANT = frozenset({"COTA", "OTA", "COTAL", "OTAL", "PTA", "LPTA", "PTAL"})
-_SPLIT = re.compile(r"[^A-Z]+")
-
-
-def _is_assistant(credential: str) -> bool:
-    upper = credential.upper()
-    tokens = {t for t in _SPLIT.split(upper) if t}
-    return not tokens.isdisjoint(_ASSISTANT) or upper.replace("/", "") in _ASSISTANT
 
 
 @rule("PRV004", "assistant-as-rendering", "provider", Severity.ERROR)
@@ -37,7 +27,7 @@ def assistant_as_rendering(claim: Claim, ctx: ClaimContext) -> Iterator[Finding]
     Source: 42 CFR 410.59 (outpatient occupational therapy furnished by, or under the supervision of, a qualified occupational therapist; the therapist in private practice is the enrolled supplier, CMS-855I); CMS "Billing Examples Using CQ/CO Modifiers" (DOMAIN.md §3.3).
     """
     provider = claim.rendering_provider
-    if provider is None or not provider.credential or not _is_assistant(provider.credential):
+    if provider is None or not provider.credential or not is_assistant(provider.credential):
         return
     strict = ctx.profile.assistant_modifier_required_from is not None
     yield assistant_as_rendering.finding(

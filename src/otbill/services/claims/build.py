@@ -17,6 +17,7 @@ from sqlalchemy import insert
 
 from otbill import units
 from otbill.domain.claim_building import claim_number, crosses_kx_threshold, line_modifiers
+from otbill.domain.credentials import is_assistant
 from otbill.domain.lifecycle import ClaimStatus
 from otbill.domain.money import from_cents
 from otbill.rules.context import ScrubContext
@@ -98,7 +99,7 @@ def _draft(
     billable = [d for d in day if result.units_for(d[0].code) > 0]  # 0 units: not billed
     for position, (service, minutes, provider_id) in enumerate(billable, start=1):
         provider = snap.providers[provider_id]
-        assistant = provider.credential == "COTA"
+        assistant = is_assistant(provider.credential)
         rendering = provider.supervisor_id if assistant and provider.supervisor_id else provider.id
         fee = snap.fee(payer.id, service.code, on)
         n = result.units_for(service.code)

@@ -16,6 +16,7 @@ from argon2.exceptions import VerificationError
 from sqlalchemy import select
 
 from otbill.codes import cpt, npi
+from otbill.domain.credentials import is_assistant
 from otbill.domain.lifecycle import Role
 from otbill.domain.money import to_cents
 from otbill.domain.record_errors import NotFound, PermissionDenied, RecordError
@@ -163,7 +164,7 @@ def add_provider(
             f"provider {npi_number}: credential {credential!r} must be "
             f"one of {', '.join(CREDENTIALS)}"
         )
-    if credential == "COTA" and supervisor_id is None:
+    if is_assistant(credential) and supervisor_id is None:
         raise RecordError(f"provider {npi_number}: a COTA needs a supervising OTR/L")
     if supervisor_id is not None:
         uow.records.get(ProviderRow, supervisor_id)

@@ -14,6 +14,7 @@ from typing import Any
 
 from otbill import units
 from otbill.codes import cpt, pos
+from otbill.domain.credentials import is_assistant
 from otbill.domain.notes import Amendment, Intervention, NoteText, NoteType, Signature, VisitNote
 from otbill.domain.record_errors import IncompleteNote, NoteLocked, PermissionDenied, RecordError
 from otbill.payers import PayerProfile
@@ -222,7 +223,7 @@ def sign_note(uow: UnitOfWork, note_id: int) -> None:
     provider = uow.records.first(ProviderRow, ProviderRow.user_id == uow.actor_id)
     if provider is None:
         raise PermissionDenied(f"note {note_id}: user {uow.actor_id} is not a therapist")
-    if provider.credential == "COTA" and row.note_type in ("evaluation", "re-evaluation"):
+    if is_assistant(provider.credential) and row.note_type in ("evaluation", "re-evaluation"):
         raise PermissionDenied(f"note {note_id}: a COTA cannot sign an {row.note_type}")
     missing = tuple(m for m in load_note(uow, note_id).missing() if m != "signature")
     if missing:

@@ -23,6 +23,7 @@ from typing import Literal
 
 from sqlalchemy import ColumnElement, and_, func, or_, select
 
+from otbill.domain.credentials import is_assistant
 from otbill.domain.money import from_cents
 from otbill.payers import PayerProfile
 from otbill.storage import UnitOfWork
@@ -190,7 +191,7 @@ def expected_allowed_cents(
     fees = {**default, **specific}
     total = sum(fees.get(code, 0) * n for code, n in units.items())
     provider = uow.records.get(ProviderRow, visit.provider_id)
-    if provider.credential == "COTA" and profile.assistant_payment_percent:
+    if is_assistant(provider.credential) and profile.assistant_payment_percent:
         total = total * profile.assistant_payment_percent // 100
     return total
 

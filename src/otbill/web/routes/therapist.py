@@ -16,6 +16,7 @@ from fastapi import APIRouter, Depends, HTTPException, Request
 from fastapi.responses import RedirectResponse, Response
 from starlette.datastructures import FormData
 
+from otbill.domain.credentials import is_assistant
 from otbill.domain.record_errors import NotFound, RecordError
 from otbill.errors import CodeError, UnitsError
 from otbill.services.views import therapist_day as schedule
@@ -92,8 +93,8 @@ def _new_context(
 
 
 def _is_assistant(uow: UnitOfWork, provider_id: int | None) -> bool:
-    return (
-        provider_id is not None and uow.records.get(ProviderRow, provider_id).credential == "COTA"
+    return provider_id is not None and is_assistant(
+        uow.records.get(ProviderRow, provider_id).credential
     )
 
 
