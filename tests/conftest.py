@@ -1,2 +1,39 @@
-"""Root fixtures. Its presence puts ``tests/`` on ``sys.path``, so test modules import the shared
-helpers in ``claimkit`` directly."""
+"""Root fixtures and hooks.
+
+Shared helpers live in the ``support`` package (``tests/`` is on ``sys.path``); tests that need
+the shared folder beside the repository are marked ``@pytest.mark.shared("<subfolder>")`` and are
+skipped, with one summary line at the end of the run, when it is absent (failed when ``CI`` is set).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from support.shared import require_shared, summary_line
+
+
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    for mark in item.iter_markers("shared"):
+        require_shared(*mark.args)
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    line = summary_line()
+    if line:
+        terminalreporter.write_line(line, yellow=True, bold=True)
+
+
+@pytest.fixture(scope="session")
+def simulated_x12(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """Files the project makes itself: an 837P of the demo claims and the simulator's answers."""
+    from support.x12kit import simulated_exchange  # here: most runs need no X12 at all
+
+    return simulated_exchange(tmp_path_factory.mktemp("simulated-x12"))
+
+
+def pytest_ignore_collect(collection_path: Path) -> bool | None:
+    # --doctest-modules would import every conftest.py as a module named "conftest" (and fail on
+    # the second one); they hold fixtures, not doctests, and pytest loads them as conftests anyway.
+    return True if collection_path.name == "conftest.py" else None

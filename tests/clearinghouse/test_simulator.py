@@ -4,12 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import sys
 from pathlib import Path
-
-sys.path.insert(0, str(Path(__file__).parents[1] / "x12"))
-
-from x12kit import demo_claims
 
 from otbill.clearinghouse import EdiFile, FolderTransport
 from otbill.clearinghouse.simulator.folder import simulate
@@ -17,6 +12,7 @@ from otbill.x12.read_277ca import read_277ca
 from otbill.x12.read_835 import read_835
 from otbill.x12.read_999 import read_999
 from otbill.x12.write_837p import Submission, write_837p
+from support.x12kit import demo_claims
 
 CREATED = dt.datetime(2025, 3, 1, 9, 30)
 

@@ -7,8 +7,8 @@ import json
 import pytest
 from typer.testing import CliRunner
 
-from claimkit import clean_claim_data
 from otbill.cli import app
+from support.claimkit import clean_claim_data
 
 runner = CliRunner()
 TODAY = ["--today", "2025-02-20"]

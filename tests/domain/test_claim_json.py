@@ -8,7 +8,6 @@ from pathlib import Path
 
 import pytest
 
-from claimkit import clean_claim_data
 from otbill.domain.claim import Claim
 from otbill.domain.claim_json import (
     ClaimFileError,
@@ -17,6 +16,7 @@ from otbill.domain.claim_json import (
     dump_claims,
     parse_claims,
 )
+from support.claimkit import clean_claim_data
 
 SCHEMA_FILE = Path(__file__).resolve().parents[2] / "docs" / "claim.schema.json"
 

@@ -8,10 +8,10 @@ import os
 from pathlib import Path
 
 import pytest
-from browserkit import LiveServer
 from playwright.sync_api import Browser, Page, sync_playwright
 
-from webkit import app_on_copy, build_demo_database
+from support.browserkit import LiveServer
+from support.webkit import app_on_copy, build_demo_database
 
 CHROMIUM = os.environ.get("OTBILL_CHROMIUM", "/usr/bin/chromium")
 # Flags from the machine guide: no sandbox as root, and no background calls to a closed network.

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from browserkit import log_in
-
-from webkit import PASSWORDS
+from support.browserkit import log_in
+from support.webkit import PASSWORDS
 
 
 def test_anonymous_user_is_sent_to_login(page, live):

@@ -12,12 +12,12 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 
-from browserkit import log_in
 from sqlalchemy import select
 
 from otbill.clearinghouse.simulator.transport import SimulatedClearinghouse
 from otbill.storage.tables import ClaimRow, CoverageRow, VisitRow
-from webkit import DEMO_TODAY, PASSWORDS, patient_of
+from support.browserkit import log_in
+from support.webkit import DEMO_TODAY, PASSWORDS, patient_of
 
 NOTE = {
     "current_status": "Needs minimal assistance with upper-body dressing",

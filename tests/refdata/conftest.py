@@ -1,30 +1,21 @@
-"""Fixtures for the refdata tests: the real CMS files under shared/refdata.
+"""Fixtures for the refdata tests: the real CMS files in the shared folder's ``refdata/``.
 
-The files live outside the project (``/work/shared/refdata``); the path is computed from this
-file's location (tests/refdata/conftest.py -> parents[3] is the folder holding ``main`` and
-``shared``), or taken from ``OTBILL_SHARED_DIR``. Tests fail loudly when the files are absent: CI must never skip them.
+The folder is found as every shared file is (``support.shared``); tests that use these fixtures
+are skipped without it, and fail when ``CI`` is set.
 """
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest
 
-
-def shared_refdata_dir() -> Path:
-    env = os.environ.get("OTBILL_SHARED_DIR")
-    base = Path(env) if env else Path(__file__).resolve().parents[3] / "shared"
-    return base / "refdata"
+from support.shared import require_shared
 
 
 @pytest.fixture(scope="session")
 def refdata() -> Path:
-    path = shared_refdata_dir()
-    if not (path / "ncci_ptp").is_dir():
-        pytest.fail(f"CMS reference files not found at {path} (set OTBILL_SHARED_DIR)")
-    return path
+    return require_shared("refdata")
 
 
 @pytest.fixture(scope="session")

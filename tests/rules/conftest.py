@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from claimkit import clean_claim_data
+from support.claimkit import clean_claim_data
 
 
 @pytest.fixture

@@ -6,8 +6,8 @@ import datetime as dt
 
 import pytest
 
-from claimkit import codes, make_claim, scrub
 from otbill.rules.registry import Severity
+from support.claimkit import codes, make_claim, scrub
 
 PROFILES = ["medicare", "commercial-in-network", "commercial-out-of-network", "medicaid-example"]
 

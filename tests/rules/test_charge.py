@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from claimkit import TODAY, make_claim, scrub
 from otbill.payers import load_profiles
 from otbill.rules.context import ScrubContext
 from otbill.rules.engine import fix_claim
 from otbill.rules.registry import Applicability, load_rules
 from otbill.rules.selection import select_rules
+from support.claimkit import TODAY, make_claim, scrub
 
 
 def test_clean_claim_has_no_charge_findings(clean):

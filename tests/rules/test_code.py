@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from claimkit import codes, make_claim, scrub
+from support.claimkit import codes, make_claim, scrub
 
 
 def test_clean_claim_has_no_code_findings(clean):

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from claimkit import make_claim, scrub
 from otbill.rules.engine import fix_claim
 from otbill.rules.registry import Applicability, Severity
+from support.claimkit import make_claim, scrub
 
 
 def test_clean_claim_has_no_duplicate_findings(clean):

@@ -7,8 +7,8 @@ import datetime as dt
 from hypothesis import given
 from hypothesis import strategies as st
 
-from claimkit import make_claim, scrub
 from otbill.rules.registry import Severity
+from support.claimkit import make_claim, scrub
 
 
 def test_clean_claim_has_no_eligibility_findings(clean):

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import pytest
 
-from claimkit import TODAY, make_claim, scrub
 from otbill.errors import ConfigError
 from otbill.payers import load_profiles
 from otbill.rules.context import ScrubContext
@@ -24,6 +23,7 @@ from otbill.rules.registry import (
     rule,
 )
 from otbill.rules.selection import is_selected, select_rules
+from support.claimkit import TODAY, make_claim, scrub
 
 
 def _finding(severity: Severity, fix: Fix | None = None) -> Finding:

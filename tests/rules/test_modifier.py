@@ -5,14 +5,14 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from claimkit import TODAY, codes, make_claim
-from claimkit import scrub as scrub_all
 from otbill.codes import modifiers
 from otbill.payers import load_profiles
 from otbill.rules.context import ScrubContext
 from otbill.rules.engine import fix_claim, scrub_claim
 from otbill.rules.registry import Applicability, load_rules
 from otbill.rules.selection import select_rules
+from support.claimkit import TODAY, codes, make_claim
+from support.claimkit import scrub as scrub_all
 
 
 def scrub(claim, select, **changes):

@@ -5,13 +5,13 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from claimkit import TODAY, clean_claim_data, make_claim, scrub
 from otbill.payers import load_profiles
 from otbill.refdata.store import load_mue
 from otbill.rules.context import ScrubContext
 from otbill.rules.engine import scrub_claim
 from otbill.rules.registry import load_rules
 from otbill.rules.selection import select_rules
+from support.claimkit import TODAY, clean_claim_data, make_claim, scrub
 
 
 def _lines(clean, *specs):

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 
-from claimkit import TODAY, make_claim, scrub
 from otbill.payers import load_profiles
 from otbill.refdata.store import load_mue, load_ncci_ptp
 from otbill.rules.context import ScrubContext
 from otbill.rules.engine import fix_claim, scrub_claim
 from otbill.rules.registry import Applicability, load_rules
 from otbill.rules.selection import select_rules
+from support.claimkit import TODAY, make_claim, scrub
 
 
 def _run(on: dt.date = dt.date(2025, 2, 14)) -> ScrubContext:

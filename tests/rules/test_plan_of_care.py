@@ -6,8 +6,8 @@ import datetime as dt
 
 import pytest
 
-from claimkit import make_claim, scrub
 from otbill.rules.registry import Severity
+from support.claimkit import make_claim, scrub
 
 
 @pytest.mark.parametrize("profile", ["medicare", "commercial-in-network", "medicaid-example"])

@@ -6,8 +6,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from claimkit import clean_claim_data, make_claim, scrub
 from otbill.rules.registry import Severity
+from support.claimkit import clean_claim_data, make_claim, scrub
 
 
 def test_clean_claim_has_no_progress_report_findings(clean):

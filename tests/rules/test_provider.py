@@ -5,8 +5,8 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from claimkit import make_claim, scrub
 from otbill.codes import npi
+from support.claimkit import make_claim, scrub
 
 
 def test_clean_claim_has_no_provider_findings(clean):

@@ -7,8 +7,8 @@ import datetime as dt
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from claimkit import codes, make_claim, scrub
 from otbill.codes import cpt
+from support.claimkit import codes, make_claim, scrub
 
 DOS = dt.date(2025, 2, 14)
 _IN_FORCE = sorted(info.code for info in cpt.all_codes() if info.effective_on(DOS))

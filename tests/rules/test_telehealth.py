@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 
-from claimkit import TODAY, codes, make_claim
-from claimkit import scrub as scrub_all
 from otbill.payers import load_profiles
 from otbill.rules.context import ScrubContext
 from otbill.rules.engine import fix_claim, scrub_claim
 from otbill.rules.registry import Applicability, load_rules
 from otbill.rules.selection import select_rules
+from support.claimkit import TODAY, codes, make_claim
+from support.claimkit import scrub as scrub_all
 
 
 def scrub(claim, select, **telehealth):

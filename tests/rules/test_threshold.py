@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from claimkit import TODAY, codes, make_claim
-from claimkit import scrub as scrub_all
 from otbill.payers import load_profiles
 from otbill.refdata.dated import DatedFees
 from otbill.rules.context import ScrubContext
 from otbill.rules.engine import fix_claim, scrub_claim
 from otbill.rules.registry import Applicability, load_rules
 from otbill.rules.selection import select_rules
+from support.claimkit import TODAY, codes, make_claim
+from support.claimkit import scrub as scrub_all
 
 # The fee schedule shipped with otbill: 97530 in 2025 is 1.07 RVUs x 32.3465 = $34.61 a unit.
 FEES = DatedFees([])

@@ -8,9 +8,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from claimkit import clean_claim_data, make_claim, scrub
 from otbill.rules.registry import Severity
 from otbill.rules.timely_filing._facts import filing_deadline
+from support.claimkit import clean_claim_data, make_claim, scrub
 
 PROFILES = ["medicare", "commercial-in-network", "commercial-out-of-network", "medicaid-example"]
 

@@ -5,12 +5,12 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from claimkit import TODAY, codes, make_claim, scrub
 from otbill.payers import load_profiles
 from otbill.rules.context import ScrubContext
 from otbill.rules.engine import fix_claim
 from otbill.rules.registry import Applicability, load_rules
 from otbill.rules.selection import select_rules
+from support.claimkit import TODAY, codes, make_claim, scrub
 
 
 def fixed(claim, select):

@@ -6,7 +6,6 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
-from clinickit import Ids, seed_clinic
 
 from otbill.domain.lifecycle import ClaimStatus, Frequency
 from otbill.domain.record_errors import IllegalTransition, PermissionDenied
@@ -19,6 +18,7 @@ from otbill.services.claims.build import build_claims
 from otbill.services.visits import record as visits
 from otbill.storage import Database
 from otbill.storage.tables import ClaimLineRow, ClaimRow, ClaimStatusRow, NoteRow
+from support.clinickit import Ids, seed_clinic
 
 PROFILES = load_profiles()
 RULES = load_rules()

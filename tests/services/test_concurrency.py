@@ -6,7 +6,6 @@ import datetime as dt
 import threading
 
 import pytest
-from clinickit import seed_clinic
 from test_claims import TODAY, _build, _ready_claim, _run, _visit
 
 from otbill.domain.record_errors import IllegalTransition, RecordError
@@ -16,6 +15,7 @@ from otbill.services.clinic import setup as clinic
 from otbill.services.visits import record as visits
 from otbill.storage import Database
 from otbill.storage.tables import ClaimLineRow, ClaimRow, PostingRow
+from support.clinickit import seed_clinic
 
 
 @pytest.mark.postgres

@@ -6,7 +6,6 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
-from clinickit import Ids, insert_claim, seed_clinic
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -14,6 +13,7 @@ from otbill.domain.ledger import Kind
 from otbill.domain.record_errors import RecordError
 from otbill.services.ledger import LedgerEntry, balances, post, reverse
 from otbill.storage import Database
+from support.clinickit import Ids, insert_claim, seed_clinic
 
 ON = dt.date(2025, 3, 1)
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from clinickit import seed_clinic
 
 from otbill.domain.notes import REQUIRED, Intervention, NoteText, NoteType, VisitNote
 from otbill.domain.record_errors import IncompleteNote, NoteLocked, PermissionDenied
@@ -15,6 +14,7 @@ from otbill.services.frontdesk import patients
 from otbill.services.visits import record as visits
 from otbill.storage import Database
 from otbill.storage.tables import NoteRow, ServiceLineRow
+from support.clinickit import seed_clinic
 
 PROFILES = load_profiles()
 FULL = {

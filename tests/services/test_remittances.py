@@ -6,8 +6,6 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
-from clinickit import seed_clinic
-from remitkit import make_835, submitted_claim
 
 from otbill.services.exchange.files import open_work_items
 from otbill.services.ledger import balances
@@ -15,6 +13,8 @@ from otbill.services.remittances.post import RemittanceRefused, post_remittance
 from otbill.storage import Database
 from otbill.storage.tables import AuditEventRow, ClaimRow, DenialRow, PostingRow
 from otbill.x12.findings import X12Error
+from support.clinickit import seed_clinic
+from support.remitkit import make_835, submitted_claim
 
 D = Decimal
 TODAY = dt.date(2025, 3, 10)

@@ -2,9 +2,4 @@
 
 from __future__ import annotations
 
-import sys
-from pathlib import Path
-
-sys.path.insert(0, str(Path(__file__).parent))
-
-from conftest_db import _pg_schema, _sqlite_template, db  # noqa: F401
+from support.db_fixtures import _pg_schema, _sqlite_template, db  # noqa: F401

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import pytest
-from clinickit import seed_clinic
 from sqlalchemy import text
 
 from otbill.services.clinic import audit
 from otbill.services.clinic import setup as clinic
 from otbill.storage import Database
+from support.clinickit import seed_clinic
 
 
 def _problems(db: Database, code: str = "HOT") -> list[str]:

@@ -7,7 +7,6 @@ import datetime as dt
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
-from clinickit import seed_clinic
 
 from otbill.domain.record_errors import ConstraintViolation, NotFound, PermissionDenied
 from otbill.services.clinic import setup as clinic
@@ -15,6 +14,7 @@ from otbill.services.frontdesk import patients
 from otbill.storage import Database
 from otbill.storage.migrate import current_revision, head_revision
 from otbill.storage.tables import Base, PatientRow
+from support.clinickit import seed_clinic
 
 
 def test_migrated_schema_matches_models(db: Database) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from fastapi.testclient import TestClient
 
-from webkit import app_on_copy, build_demo_database
+from support.webkit import app_on_copy, build_demo_database
 
 
 @pytest.fixture(scope="session")

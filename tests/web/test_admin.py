@@ -9,7 +9,7 @@ from sqlalchemy import select
 from otbill.services.clinic.tokens import hash_token
 from otbill.storage.tables import FeeScheduleRow, PayerRow, UserRow
 from otbill.storage.tables.tokens import ApiTokenRow
-from webkit import log_in, token
+from support.webkit import log_in, token
 
 
 def _new_user(client, csrf: str, **fields: object):

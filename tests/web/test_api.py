@@ -13,7 +13,7 @@ from test_dashboard import make_835, send_claims
 
 from otbill.storage.tables import CoverageRow, PayerRow, UserRow
 from otbill.web.bearer import BearerTokenMiddleware
-from webkit import log_in, token
+from support.webkit import log_in, token
 
 EXAMPLES = Path(__file__).parents[2] / "examples" / "claims.json"
 

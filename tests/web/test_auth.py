@@ -6,7 +6,7 @@ import re
 
 from fastapi.routing import APIRoute
 
-from webkit import PASSWORDS, csrf_of, log_in
+from support.webkit import PASSWORDS, csrf_of, log_in
 
 
 def test_login_lands_each_role_on_its_page(client):

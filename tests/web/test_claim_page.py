@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from otbill.services.clinic import setup as clinic
 from otbill.storage.tables import ClaimLineRow, ClaimRow, ClinicRow
-from webkit import log_in, token
+from support.webkit import log_in, token
 
 
 def _claim(app, claim_id: int) -> ClaimRow:

@@ -14,7 +14,7 @@ from otbill.services.remittances.post import post_remittance
 from otbill.services.views.dashboard_payments import ar_aging
 from otbill.services.views.figures import Window
 from otbill.storage.tables import AuditEventRow, ClaimRow, UserRow
-from webkit import DEMO_TODAY, log_in, token
+from support.webkit import DEMO_TODAY, log_in, token
 
 ISA = (
     "ISA*00*          *00*          *ZZ*PAYER          *ZZ*OTBILL         "

@@ -10,7 +10,7 @@ from test_remittance_pages import _ids, simulated_835
 
 from otbill.services.remittances.post import post_remittance
 from otbill.storage.tables import AppealRow, ClaimRow, DenialRow, PayerRow
-from webkit import DEMO_TODAY, log_in, token
+from support.webkit import DEMO_TODAY, log_in, token
 
 
 def _post_835(app, tmp_path) -> list[DenialRow]:

@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from otbill.clearinghouse import MemoryTransport
 from otbill.storage.tables import ClaimLineRow, ClaimRow, PayerRow, ProviderRow
-from webkit import log_in, token
+from support.webkit import log_in, token
 
 
 def _claims(app) -> list[ClaimRow]:

@@ -19,7 +19,7 @@ from otbill.services.claims.submit import submit_batch
 from otbill.services.visits import record as visits
 from otbill.storage.tables import ClaimRow, ClinicRow, ProviderRow, RemittanceRow, UserRow
 from otbill.x12.write_837p import Submission
-from webkit import DEMO_TODAY, log_in, token
+from support.webkit import DEMO_TODAY, log_in, token
 
 
 def _ids(app) -> tuple[int, dict[str, int]]:

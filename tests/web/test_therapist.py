@@ -14,7 +14,7 @@ from otbill.storage.tables import (
     NoteRow,
     VisitRow,
 )
-from webkit import log_in, patient_of, provider_of, token
+from support.webkit import log_in, patient_of, provider_of, token
 
 NOTE = {
     "current_status": "Min assist for upper-body dressing",

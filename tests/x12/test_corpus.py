@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-from x12kit import corpus_dir, corpus_files
 
 from otbill.x12.dispatch import check_envelope, read_any
 from otbill.x12.findings import X12Error
@@ -11,6 +10,9 @@ from otbill.x12.read_277ca import read_277ca
 from otbill.x12.read_835 import read_835
 from otbill.x12.read_837p import read_837p
 from otbill.x12.read_999 import read_999
+from support.x12kit import corpus_dir, corpus_files
+
+pytestmark = pytest.mark.shared("corpus/x12")
 
 READERS = {"837p": read_837p, "835": read_835, "999": read_999, "277ca": read_277ca}
 ALL = corpus_files()

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from x12kit import corpus_dir
-
 from otbill.x12.read_277ca import read_277ca
+from support.x12kit import corpus_dir
 
 
 def test_rejected_claim_with_reason():

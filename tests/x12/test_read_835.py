@@ -6,11 +6,11 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
-from x12kit import corpus_dir
 
 from otbill.domain.remittance import Adjustment, ClaimPayment, PaymentHeader
 from otbill.x12.findings import X12Error, X12Finding
 from otbill.x12.read_835 import iter_835, read_835
+from support.x12kit import corpus_dir
 
 D = Decimal
 ISA = "ISA*00*          *00*          *ZZ*PAYER          *ZZ*OTBILL         *250301*1200*^*00501*000000005*0*P*:~"

@@ -7,15 +7,15 @@ import datetime as dt
 from typing import Any
 
 import pytest
-from claimgen import claims
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from x12kit import corpus_dir, demo_claims
 
 from otbill.domain.claim import Claim
 from otbill.x12.findings import X12Error, X12Finding
 from otbill.x12.read_837p import iter_837p, read_837p
 from otbill.x12.write_837p import Submission, write_837p
+from support.claimgen import claims
+from support.x12kit import corpus_dir, demo_claims
 
 SUBMISSION = Submission(created=dt.datetime(2025, 2, 20, 10, 30))
 

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from x12kit import corpus_dir
-
 from otbill.x12.read_999 import read_999
+from support.x12kit import corpus_dir
 
 
 def test_partially_accepted_group_with_errors_in_words():

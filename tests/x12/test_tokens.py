@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import pytest
-from x12kit import corpus_dir
 
 from otbill.x12 import tokens
 from otbill.x12.findings import X12Error
 from otbill.x12.tokens import Delimiters, detect_delimiters, format_segment, read_segments, tokenize
+from support.x12kit import corpus_dir
 
 ISA = "ISA*00*          *00*          *ZZ*SENDER         *ZZ*RECEIVER       *250101*1200*^*00501*000000001*0*P*:~"
 SMALL = (

@@ -6,14 +6,14 @@ import dataclasses
 import datetime as dt
 
 import pytest
-from claimgen import claims
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from x12kit import demo_claims, pyx12_errors
 
-from claimkit import clean_claim_data, make_claim
 from otbill.x12.findings import X12Error
 from otbill.x12.write_837p import Submission, check_claim, money, write_837p
+from support.claimgen import claims
+from support.claimkit import clean_claim_data, make_claim
+from support.x12kit import demo_claims, pyx12_errors
 
 SUBMISSION = Submission(created=dt.datetime(2025, 2, 20, 10, 30), control_number=7)
 

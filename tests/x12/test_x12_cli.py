@@ -5,10 +5,10 @@ from __future__ import annotations
 import json
 
 from typer.testing import CliRunner
-from x12kit import corpus_dir, pyx12_errors
 
-from claimkit import clean_claim_data
 from otbill.cli.x12 import app
+from support.claimkit import clean_claim_data
+from support.x12kit import corpus_dir, pyx12_errors
 
 runner = CliRunner()
 

@@ -4,23 +4,19 @@ Imported by the conftest of tests/storage and tests/services."""
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-sys.path.insert(0, str(Path(__file__).parent))
-
-from dbkit import (
+from otbill.storage import Database
+from support.dbkit import (
     BACKENDS,
     _skip_postgres,
     make_database,
     pg_session_schema,
     sqlite_template,
 )
-
-from otbill.storage import Database
 
 
 @pytest.fixture(scope="session")

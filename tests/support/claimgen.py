@@ -8,8 +8,8 @@ from typing import Any
 
 from hypothesis import strategies as st
 
-from claimkit import clean_claim_data, make_claim
 from otbill.domain.claim import Claim
+from support.claimkit import clean_claim_data, make_claim
 
 NAMES = (
     st.text(alphabet="ABCDEFGHIJKLMNOPQRSTUVWXYZ '-", min_size=1, max_size=20)

@@ -5,11 +5,10 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from clinickit import Ids, insert_claim
-
 from otbill.domain.ledger import Kind
 from otbill.services.ledger import LedgerEntry, post
 from otbill.storage import Database
+from support.clinickit import Ids, insert_claim
 
 __all__ = ["make_835", "submitted_claim"]
 

@@ -1,32 +1,46 @@
-"""Shared helpers for the X12 tests: the corpus location, claims to write, and the pyx12 oracle.
+"""Shared helpers for the X12 tests: the corpus, claims to write, generated files, the pyx12 oracle.
 
-The corpus lives outside the project (``../shared/corpus/x12``, or ``$OTBILL_SHARED_DIR``); when
-it is missing the corpus tests fail, never skip, so a broken checkout cannot pass silently.
+The corpus of real peers' files lives in the shared folder (see ``support.shared``): a test that
+reads it calls ``corpus_dir()`` (skipped without it, failed under CI), or is marked
+``@pytest.mark.shared("corpus/x12")`` when its parameters come from ``corpus_files()``. Tests that
+only need "an 837P" or "an 835" use ``simulated_exchange``: the project's own writer and simulator.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import json
 import logging
-import os
 from pathlib import Path
 from typing import Any
 
-from claimkit import clean_claim_data, make_claim
+from otbill.clearinghouse import EdiFile, FolderTransport
+from otbill.clearinghouse.simulator.folder import simulate
 from otbill.domain.claim import Claim
+from otbill.x12.write_837p import Submission, write_837p
+from support.claimkit import clean_claim_data, make_claim
+from support.shared import require_shared, shared_path
+
+__all__ = ["corpus_dir", "corpus_files", "demo_claims", "pyx12_errors", "simulated_exchange"]
+
+CORPUS = "corpus/x12"
 
 
 def corpus_dir() -> Path:
-    shared = os.environ.get("OTBILL_SHARED_DIR")
-    base = Path(shared) if shared else Path(__file__).resolve().parents[3] / "shared"
-    path = base / "corpus" / "x12"
-    assert path.is_dir(), f"the X12 corpus is missing: {path}"
-    return path
+    """The X12 corpus; the calling test is skipped without it (failed when CI is set)."""
+    return require_shared(CORPUS)
 
 
 def corpus_files(folder: str | None = None) -> list[Path]:
-    root = corpus_dir()
+    """Corpus files to parametrize over, read at collection time.
+
+    Without the corpus this is one placeholder path, so each parametrized test still appears once
+    and its ``shared`` mark skips it (or fails it under CI) instead of pytest's silent empty set.
+    """
+    root = shared_path(CORPUS)
+    if not root.is_dir():
+        return [root / (folder or "") / "missing"]
     folders = [root / folder] if folder else [p for p in root.iterdir() if p.is_dir()]
     files = sorted(f for d in folders if d.name != "LICENSES" for f in d.iterdir() if f.is_file())
     assert files, f"no corpus files under {folders}"
@@ -107,3 +121,15 @@ def demo_claims() -> list[Claim]:
         "address": {"line1": "5 Elm St", "city": "Dallas", "state": "TX", "zip": "752010001"},
     }
     return [make_claim(c) for c in (first, child, corrected, tele, other)]
+
+
+def simulated_exchange(folder: Path) -> dict[str, Path]:
+    """An 837P of ``demo_claims()`` and the simulator's 999, 277CA and 835 for it, keyed by kind."""
+    created = dt.datetime(2025, 3, 1, 9, 30)
+    text = write_837p(demo_claims(), Submission(created=created))
+    FolderTransport(folder).send([EdiFile("demo.837", text.encode())])
+    simulate(folder)  # answers into inbox/, moves the 837 to outbox/processed/
+    answered = folder / "outbox" / "processed" / "demo.837"
+    files = {"837": answered, **{p.suffix[1:]: p for p in (folder / "inbox").iterdir()}}
+    assert set(files) == {"837", "999", "277", "835"}, sorted(files)
+    return files
