@@ -58,7 +58,7 @@ def require_shared(folder: str) -> Path:
     MISSING.append(folder)
     if in_ci():
         pytest.fail(
-            f"{describe(folder)} is missing at {path}; CI needs it (set OTBILL_SHARED_DIR)",
+            f"needs {describe(folder)}, not found at {path}; CI must have it (set OTBILL_SHARED_DIR)",
             pytrace=False,
         )
     pytest.skip(f"needs {describe(folder)} at {path}")
@@ -68,7 +68,9 @@ def summary_line() -> str | None:
     """One line for the end of the run: how many tests lacked the shared folder, and where it is."""
     if not MISSING:
         return None
-    what = " and ".join(describe(f) for f in sorted(set(MISSING), reverse=True))
+    order = list(CONTENTS)
+    folders = sorted(set(MISSING), key=lambda f: (order.index(f) if f in order else len(order), f))
+    what = " and ".join(describe(f) for f in folders)
     verb = "failed (CI is set)" if in_ci() else "skipped"
     plural = "test" if len(MISSING) == 1 else "tests"
     where = shared_dir()

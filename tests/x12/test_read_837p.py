@@ -138,9 +138,12 @@ def test_streaming_yields_claims_one_by_one():
     assert len(list(stream)) == 4 and findings == []
 
 
-def test_other_transactions_and_4010_are_refused():
+def test_other_transactions_are_refused(simulated_x12):
     with pytest.raises(X12Error, match="ST01: is '835', expected '837'"):
-        read_837p(corpus_dir() / "835" / "lfh--demo.835")
+        read_837p(simulated_x12["835"])
+
+
+def test_4010_is_refused():
     with pytest.raises(X12Error, match="004010X098A1 is a 4010 implementation"):
         read_837p(corpus_dir() / "legacy-4010" / "lfh--patient-is-subscriber.837")
 

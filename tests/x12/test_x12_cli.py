@@ -7,13 +7,25 @@ import json
 from typer.testing import CliRunner
 
 from otbill.cli.x12 import app
+from otbill.x12.read_835 import read_835
 from support.claimkit import clean_claim_data
 from support.x12kit import corpus_dir, pyx12_errors
 
 runner = CliRunner()
 
 
-def test_read_835_as_json():
+def test_read_835_as_json(simulated_x12):
+    path = simulated_x12["835"]  # the simulator's answer to our own 837P
+    result = runner.invoke(app, ["read", str(path), "--json"])
+    assert result.exit_code == 0, result.output
+    document = json.loads(result.stdout)
+    assert document["transaction"] == "835" and document["findings"] == []
+    first = read_835(path).remittances[0].claims[0]
+    assert first.paid > 0
+    assert document["remittances"][0]["claims"][0]["paid"] == str(first.paid)
+
+
+def test_read_835_of_a_real_payer_as_json():
     result = runner.invoke(app, ["read", str(corpus_dir() / "835" / "lfh--demo.835"), "--json"])
     assert result.exit_code == 0, result.output
     document = json.loads(result.stdout)
