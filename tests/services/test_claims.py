@@ -9,78 +9,18 @@ import pytest
 
 from otbill.domain.lifecycle import ClaimStatus, Frequency
 from otbill.domain.record_errors import IllegalTransition, PermissionDenied
-from otbill.payers import load_profiles
-from otbill.rules.context import ScrubContext
-from otbill.rules.registry import load_rules
 from otbill.services import ledger
 from otbill.services.claims import lifecycle as claims
-from otbill.services.claims.build import build_claims
 from otbill.services.visits import record as visits
 from otbill.storage import Database
-from otbill.storage.tables import ClaimLineRow, ClaimRow, ClaimStatusRow, NoteRow
-from support.clinickit import Ids, seed_clinic
-
-PROFILES = load_profiles()
-RULES = load_rules()
-TODAY = dt.date(2025, 3, 20)
-NOTE = {
-    "current_status": "Min assist",
-    "goals": "Independent dressing",
-    "response_to_treatment": "Tolerated well",
-    "medical_necessity": "Skilled cueing",
-    "total_treatment_minutes": 60,
-}
-
-
-def _run() -> ScrubContext:
-    return ScrubContext(profiles=PROFILES, today=TODAY)
-
-
-def _visit(
-    db: Database,
-    ids: Ids,
-    day: dt.date,
-    services: list[visits.Service],
-    *,
-    provider: int | None = None,
-    coverage: int | None = None,
-    sign: bool = True,
-    note_type: str = "daily",
-    telehealth: bool = False,
-) -> int:
-    with db.unit_of_work(ids.clinic, ids.therapist) as uow:
-        visit = visits.record_visit(
-            uow,
-            patient_id=ids.patient,
-            coverage_id=coverage or ids.coverage,
-            provider_id=provider or ids.otr,
-            date=day,
-            services=services,
-            note_type=note_type,
-            note=NOTE,
-            profiles=PROFILES,
-            telehealth=telehealth,
-            place_of_service="10" if telehealth else "11",
-        )
-        if sign:
-            note = uow.records.first(NoteRow, NoteRow.visit_id == visit)
-            uow.flush()
-            visits.sign_note(uow, note.id)  # type: ignore[union-attr]
-        return visit
-
-
-def _build(db: Database, ids: Ids) -> list[int]:
-    with db.unit_of_work(ids.clinic, ids.biller) as uow:
-        return build_claims(uow, _run(), RULES).claims
-
-
-def _claim(db: Database, ids: Ids, claim_id: int) -> tuple[ClaimRow, list[ClaimLineRow]]:
-    with db.unit_of_work(ids.clinic) as uow:
-        claim = uow.records.get(ClaimRow, claim_id)
-        lines = uow.records.find(
-            ClaimLineRow, ClaimLineRow.claim_id == claim_id, order=ClaimLineRow.position
-        )
-        return claim, lines
+from otbill.storage.tables import ClaimRow, ClaimStatusRow
+from support.claimflow import RULES, TODAY
+from support.claimflow import build_all as _build
+from support.claimflow import claim_with_lines as _claim
+from support.claimflow import ready_claim as _ready_claim
+from support.claimflow import record_visit as _visit
+from support.claimflow import scrub_run as _run
+from support.clinickit import seed_clinic
 
 
 def test_visits_become_claims_with_units_and_modifiers(db: Database) -> None:
@@ -140,14 +80,6 @@ def test_unsigned_note_holds_the_claim_and_lifecycle(db: Database) -> None:
         db.unit_of_work(ids.clinic, ids.approver) as uow,
     ):
         claims.approve(uow, unsigned, TODAY)
-
-
-def _ready_claim(db: Database, ids: Ids) -> int:
-    _visit(db, ids, dt.date(2025, 2, 3), [visits.Service("97165", 45)], note_type="evaluation")
-    (claim_id,) = _build(db, ids)
-    claim, _ = _claim(db, ids, claim_id)
-    assert claim.status == "ready", claim.findings
-    return claim_id
 
 
 def test_separation_of_duties(db: Database) -> None:

@@ -6,7 +6,6 @@ import datetime as dt
 import threading
 
 import pytest
-from test_claims import TODAY, _build, _ready_claim, _run, _visit
 
 from otbill.domain.record_errors import IllegalTransition, RecordError
 from otbill.services.claims import build as claim_builder
@@ -15,6 +14,11 @@ from otbill.services.clinic import setup as clinic
 from otbill.services.visits import record as visits
 from otbill.storage import Database
 from otbill.storage.tables import ClaimLineRow, ClaimRow, PostingRow
+from support.claimflow import TODAY
+from support.claimflow import build_all as _build
+from support.claimflow import ready_claim as _ready_claim
+from support.claimflow import record_visit as _visit
+from support.claimflow import scrub_run as _run
 from support.clinickit import seed_clinic
 
 

@@ -9,10 +9,10 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import select
-from test_dashboard import make_835, send_claims
 
 from otbill.storage.tables import CoverageRow, PayerRow, UserRow
 from otbill.web.bearer import BearerTokenMiddleware
+from support.demoflow import make_835, send_claims
 from support.webkit import log_in, token
 
 EXAMPLES = Path(__file__).parents[2] / "examples" / "claims.json"

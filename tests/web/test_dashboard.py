@@ -7,62 +7,13 @@ from decimal import Decimal
 
 from sqlalchemy import select
 
-from otbill.domain.money import from_cents
-from otbill.services.claims import lifecycle as claims
 from otbill.services.ledger import balances
 from otbill.services.remittances.post import post_remittance
 from otbill.services.views.dashboard_payments import ar_aging
 from otbill.services.views.figures import Window
-from otbill.storage.tables import AuditEventRow, ClaimRow, UserRow
+from otbill.storage.tables import AuditEventRow
+from support.demoflow import make_835, send_claims, user_id
 from support.webkit import DEMO_TODAY, log_in, token
-
-ISA = (
-    "ISA*00*          *00*          *ZZ*PAYER          *ZZ*OTBILL         "
-    "*250401*1200*^*00501*000000007*0*P*:~"
-)
-
-
-def user_id(app, username: str) -> int:
-    with app.state.db.session() as session:
-        return session.scalar(select(UserRow.id).where(UserRow.username == username))
-
-
-def send_claims(app, n: int) -> list[ClaimRow]:
-    """Approve, submit and accept the first ``n`` ready demo claims (their charges post)."""
-    db, approver, biller = app.state.db, user_id(app, "approver"), user_id(app, "biller")
-    with db.unit_of_work(1, approver) as uow:
-        ready = uow.records.find(ClaimRow, ClaimRow.status == "ready")[:n]
-        for claim in ready:
-            claims.approve(uow, claim.id, DEMO_TODAY)
-    with db.unit_of_work(1, biller) as uow:
-        claims.submit(uow, [c.id for c in ready])
-        for claim in ready:
-            claims.respond(uow, claim.id, True)
-    return ready
-
-
-def make_835(rows: list[tuple[ClaimRow, bool]], trace: str = "EFT777") -> bytes:
-    """An 835 paying 80% of each claim (contractual write-off) or denying it (CO-197)."""
-    segments, total = [], Decimal("0.00")
-    for n, (claim, paid) in enumerate(rows, start=1):
-        charge = from_cents(claim.total_charge_cents)
-        amount = (charge * Decimal("0.8")).quantize(Decimal("0.01")) if paid else Decimal("0.00")
-        total += amount
-        segments += [
-            f"CLP*{claim.number}*{1 if paid else 4}*{charge}*{amount}*0*MB*ICN{n}*11*1",
-            f"CAS*CO*{45 if paid else 197}*{charge - amount}",
-        ]
-    body = [
-        f"BPR*I*{total}*C*ACH*CCP*01*1*DA*2*3**01*4*DA*5*20250325",
-        f"TRN*1*{trace}*1512345678",
-        "N1*PR*MEDICARE",
-        "REF*2U*00435",
-        "N1*PE*RIVERSIDE*XX*1234567893",
-        "LX*1",
-        *segments,
-    ]
-    text = ISA + "GS*HP*PAYER*OTBILL*20250401*1200*7*X*005010X221A1~ST*835*0001~"
-    return (text + "~".join(body) + f"~SE*{len(body) + 2}*0001~GE*1*7~IEA*1*000000007~").encode()
 
 
 def test_dashboard_shows_charts_with_tables_and_honest_empty_states(client):

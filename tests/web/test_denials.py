@@ -6,10 +6,11 @@ import datetime as dt
 import re
 
 from sqlalchemy import select
-from test_remittance_pages import _ids, simulated_835
 
 from otbill.services.remittances.post import post_remittance
 from otbill.storage.tables import AppealRow, ClaimRow, DenialRow, PayerRow
+from support.demoflow import clinic_and_users as _ids
+from support.demoflow import simulated_835
 from support.webkit import DEMO_TODAY, log_in, token
 
 

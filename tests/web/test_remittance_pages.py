@@ -2,59 +2,18 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import re
-from pathlib import Path
 
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
-from otbill.clearinghouse import FolderTransport
-from otbill.clearinghouse.simulator.folder import simulate
 from otbill.clearinghouse.simulator.transport import SimulatedClearinghouse
-from otbill.rules.registry import load_rules
-from otbill.services.claims import lifecycle as claims
 from otbill.services.claims.scrub import build_scrub_context
-from otbill.services.claims.submit import submit_batch
 from otbill.services.visits import record as visits
-from otbill.storage.tables import ClaimRow, ClinicRow, ProviderRow, RemittanceRow, UserRow
-from otbill.x12.write_837p import Submission
+from otbill.storage.tables import ProviderRow, RemittanceRow
+from support.demoflow import clinic_and_users as _ids
+from support.demoflow import simulated_835, statuses, submit_demo_claims
 from support.webkit import DEMO_TODAY, log_in, token
-
-
-def _ids(app) -> tuple[int, dict[str, int]]:
-    with app.state.db.session() as session:
-        clinic_id = session.scalars(select(ClinicRow.id)).one()
-        users = {u.username: u.id for u in session.scalars(select(UserRow))}
-    return clinic_id, users
-
-
-def submit_demo_claims(app, transport, n: int = 40) -> list[str]:
-    """Approve ``n`` ready demo claims and submit them through ``transport``."""
-    db, (cid, users) = app.state.db, _ids(app)
-    with db.unit_of_work(cid, users["approver"]) as uow:
-        for claim in uow.records.claims_by_status("ready", limit=n):
-            claims.approve(uow, claim.id, DEMO_TODAY)
-    run = build_scrub_context(app.state.settings, DEMO_TODAY)
-    with db.unit_of_work(cid, users["biller"]) as uow:
-        sub = Submission(created=dt.datetime(2025, 4, 2, 9, 0))
-        report = submit_batch(uow, transport, run, load_rules(), sub)
-    assert report.submitted
-    return report.submitted
-
-
-def simulated_835(app, tmp_path: Path) -> tuple[str, bytes]:
-    transport = FolderTransport(tmp_path / "ch")
-    submit_demo_claims(app, transport)
-    simulate(transport.root)
-    files = sorted(transport.inbox.glob("*.835"))
-    path = next(p for p in files if b"CAS*CO*50" in p.read_bytes())  # one with a denial
-    return path.name, path.read_bytes()
-
-
-def statuses(app) -> dict[str, str]:
-    with app.state.db.session() as session:
-        return {c.number: c.status for c in session.scalars(select(ClaimRow))}
 
 
 def _upload(client: TestClient, name: str, data: bytes, csrf: str | None = "page"):
