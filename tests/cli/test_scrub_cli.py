@@ -119,3 +119,24 @@ def test_scrub_reads_an_837p_and_skips_checks_it_cannot_make(tmp_path):
         "plan-of-care",
         "progress-report",
     }
+
+
+def test_fix_applies_safe_fixes_and_unsafe_fixes_only_when_asked(tmp_path):
+    claim = clean_claim_data()
+    claim["lines"][0].update(modifiers=[], units=3)  # GO missing (safe), units over (unsafe)
+    path = _write(tmp_path, [claim])
+    out = tmp_path / "fixed.json"
+    safe = runner.invoke(
+        app, ["scrub", str(path), "--fix", "--output", str(out), "--format", "json", *TODAY]
+    )
+    assert [c.rsplit(" ", 1)[1] for c in json.loads(safe.stdout)["changes"]] == ["(MOD001)"]
+    line = json.loads(out.read_text())[0]["lines"][0]
+    assert line["modifiers"] == ["GO"] and line["units"] == 3 and safe.exit_code == 1
+    both = runner.invoke(app, ["scrub", str(path), "--unsafe-fixes", "--output", str(out), *TODAY])
+    line = json.loads(out.read_text())[0]["lines"][0]
+    assert line["modifiers"] == ["GO"] and line["units"] == 2 and both.exit_code == 0, both.output
+
+
+def test_rules_list_shows_since_and_status():
+    rows = json.loads(runner.invoke(app, ["rules", "--json"]).stdout)
+    assert {(r["since"], r["status"]) for r in rows} == {("0.1.0", "stable")}

@@ -94,7 +94,7 @@ def test_duplicate_diagnosis(clean):
 @settings(max_examples=30, deadline=None)
 @given(st.lists(st.integers(min_value=1, max_value=12), min_size=1, max_size=6))
 def test_pointer_rule_matches_its_definition(pointers):
-    from claimkit import clean_claim_data
+    from support.claimkit import clean_claim_data
 
     data = clean_claim_data()
     data["lines"][0]["dx_pointers"] = pointers

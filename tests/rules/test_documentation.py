@@ -127,7 +127,7 @@ def test_several_dates_or_missing_minutes_are_not_compared(clean):
 
 @given(st.lists(st.integers(min_value=8, max_value=60), min_size=1, max_size=3))
 def test_matching_minutes_never_reported(minutes):
-    from claimkit import clean_claim_data
+    from support.claimkit import clean_claim_data
 
     data = clean_claim_data()
     line = data["lines"][0]

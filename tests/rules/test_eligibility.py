@@ -42,7 +42,7 @@ def test_eligibility_boundary_and_after_the_visit(clean):
 
 @given(st.integers(min_value=-30, max_value=400))
 def test_staleness_follows_the_profile(offset):
-    from claimkit import clean_claim_data
+    from support.claimkit import clean_claim_data
 
     data = clean_claim_data()
     verified = dt.date(2025, 2, 14) - dt.timedelta(days=offset)

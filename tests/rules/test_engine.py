@@ -18,11 +18,13 @@ from otbill.rules.registry import (
     Fix,
     Rule,
     Severity,
+    Status,
     load_rules,
     parse_doc,
     rule,
 )
 from otbill.rules.selection import is_selected, select_rules
+from otbill.services.claims.scrub import fixes_allowed
 from support.claimkit import TODAY, make_claim, scrub
 
 
@@ -68,7 +70,7 @@ def test_a_rule_without_its_page_is_refused():
     with pytest.raises(ConfigError, match="Example, Fix, Source"):
         parse_doc("TST001", check.__doc__)
     with pytest.raises(ConfigError, match="MOD"):
-        rule("XXX001", "bad-prefix", "modifier", Severity.ERROR)(check)
+        rule("XXX001", "bad-prefix", "modifier", Severity.ERROR, since="0.1.0")(check)
 
 
 def _run() -> ScrubContext:
@@ -89,7 +91,7 @@ def _exploding_rule() -> Rule:
     doc = parse_doc(
         "COD999", "What it checks: a\nWhy payers deny it: b\nExample: c\nFix: d\nSource: e"
     )
-    return Rule("COD999", "explodes", "code", Severity.INFO, explode, doc)
+    return Rule("COD999", "explodes", "code", Severity.INFO, explode, doc, "0.1.0", Status.STABLE)
 
 
 def test_a_crashing_rule_holds_its_claim_and_the_batch_goes_on():
@@ -103,13 +105,17 @@ def test_fixes_make_copies_and_skip_overlapping_edits():
     add_go_kx = Fix("add KX", (Edit("modifiers", ("GO", "KX"), 0),), Applicability.SAFE)
     fixed = apply_fix(claim, add_go_kx)
     assert fixed.lines[0].modifiers == ("GO", "KX") and claim.lines[0].modifiers == ("GO",)
-    units = Fix("units", (Edit("units", 2, 0),), Applicability.SAFE)
+    home = Fix("home", (Edit("place_of_service", "10"),), Applicability.SAFE)
     other = Fix("other", (Edit("modifiers", ("GO", "59"), 0),), Applicability.SAFE)
     unsafe = Fix("unsafe", (Edit("units", 9, 0),), Applicability.UNSAFE)
-    findings = [_finding(Severity.ERROR, f) for f in (add_go_kx, units, other, unsafe)]
+    findings = [_finding(Severity.ERROR, f) for f in (add_go_kx, home, other, unsafe)]
     fixed, applied = apply_fixes(claim, findings)
-    assert [f.fix.description for f in applied] == ["add KX", "units"]
-    assert fixed.lines[0].modifiers == ("GO", "KX")
+    assert [f.fix.description for f in applied] == ["add KX", "home"]
+    assert fixed.lines[0].modifiers == ("GO", "KX") and fixed.place_of_service == "10"
+    assert fixed.lines[0].units == claim.lines[0].units
+    fixed, applied = apply_fixes(claim, findings, fixes_allowed(unsafe=True))
+    assert [f.fix.description for f in applied] == ["add KX", "home", "unsafe"]
+    assert fixed.lines[0].units == 9
 
 
 def test_fix_claim_reruns_until_clean(clean):
@@ -117,7 +123,10 @@ def test_fix_claim_reruns_until_clean(clean):
     clean["lines"][0]["units"] = 3
     claim = make_claim(clean)
     assert {"MOD001", "UNT001"} <= {f.rule for f in scrub(claim)}
-    fixed, applied, result = fix_claim(claim, _run(), load_rules())
+    safe, applied, result = fix_claim(claim, _run(), load_rules())  # safe fixes only
+    assert {f.rule for f in applied} == {"MOD001"} and safe.lines[0].units == 3
+    assert [f.rule for f in result.findings] == ["UNT001"]  # units are left to a person
+    fixed, applied, result = fix_claim(claim, _run(), load_rules(), fixes_allowed(unsafe=True))
     assert {f.rule for f in applied} >= {"MOD001", "UNT001"}
     assert fixed.lines[0].modifiers == ("GO",) and fixed.lines[0].units == 2
     assert result.status == "clean" and claim.lines[0].units == 3  # the input is untouched

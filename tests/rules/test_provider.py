@@ -36,7 +36,7 @@ def test_referring_npi(clean):
 @settings(max_examples=50, deadline=None)
 @given(st.from_regex(r"[12][0-9]{9}", fullmatch=True))
 def test_prv001_agrees_with_the_npi_module(value):
-    from claimkit import clean_claim_data
+    from support.claimkit import clean_claim_data
 
     data = clean_claim_data()
     data["referring_provider"]["npi"] = value

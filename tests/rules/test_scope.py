@@ -51,7 +51,7 @@ def test_scope_follows_the_claims_discipline(clean):
 @settings(max_examples=60, deadline=None)
 @given(code=st.sampled_from(_IN_FORCE))
 def test_scope_matches_the_catalog(code):
-    from claimkit import clean_claim_data
+    from support.claimkit import clean_claim_data
 
     data = clean_claim_data()
     data["lines"][0].update(code=code, minutes=30, units=1)

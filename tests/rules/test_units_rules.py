@@ -10,12 +10,14 @@ from otbill.rules.context import ScrubContext
 from otbill.rules.engine import fix_claim
 from otbill.rules.registry import Applicability, load_rules
 from otbill.rules.selection import select_rules
+from otbill.services.claims.scrub import fixes_allowed
 from support.claimkit import TODAY, codes, make_claim, scrub
 
 
-def fixed(claim, select):
+def fixed(claim, select, *, unsafe=True):
+    """Fix with the unsafe fixes too (units are a billed amount: never a safe fix)."""
     run = ScrubContext(profiles=load_profiles(), today=TODAY)
-    return fix_claim(claim, run, select_rules(load_rules(), select))
+    return fix_claim(claim, run, select_rules(load_rules(), select), fixes_allowed(unsafe=unsafe))
 
 
 def test_clean_claim_has_no_units_findings(clean):
@@ -32,7 +34,9 @@ def test_units_above_the_minutes_are_an_error_and_fixed(clean):
     assert [(f.rule, f.line, f.severity.value) for f in findings] == [("UNT001", 1, "error")]
     message = findings[0].message
     assert "3 units billed for 24 minutes" in message and "cms method gives 2" in message
-    assert findings[0].fix.applicability is Applicability.SAFE
+    assert findings[0].fix.applicability is Applicability.UNSAFE  # units are a billed amount
+    same, applied, _ = fixed(claim, ["UNT001"], unsafe=False)
+    assert same == claim and not applied
     new, applied, result = fixed(claim, ["UNT001"])
     assert [f.rule for f in applied] == ["UNT001"]
     assert new.lines[0].units == 2 and new.lines[0].charge == claim.lines[0].charge
@@ -107,7 +111,7 @@ def test_units_are_not_checked_when_the_days_minutes_are_incomplete(clean):
 @settings(max_examples=80, deadline=None)
 @given(minutes=st.integers(8, 240), delta=st.sampled_from([-1, 0, 1]))
 def test_a_single_timed_line_follows_the_unit_table(minutes, delta):
-    from claimkit import clean_claim_data
+    from support.claimkit import clean_claim_data
 
     data = clean_claim_data()
     data["lines"][0].update(minutes=minutes, units=(minutes + 7) // 15 + delta)
@@ -124,6 +128,8 @@ def test_untimed_code_with_two_units(clean):
     findings = scrub(claim, select=["UNT002"])
     assert [(f.rule, f.line, f.severity.value) for f in findings] == [("UNT002", 1, "error")]
     assert "97165" in findings[0].message and "2 units" in findings[0].message
+    assert findings[0].fix.applicability is Applicability.UNSAFE  # units are a billed amount
+    assert fixed(claim, ["UNT002"], unsafe=False)[0] == claim
     new, _, result = fixed(claim, ["UNT002"])
     assert new.lines[0].units == 1 and not result.findings
 

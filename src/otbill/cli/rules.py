@@ -24,22 +24,24 @@ def list_rules(
     ctx: typer.Context,
     as_json: Annotated[bool, typer.Option("--json", help="print the list as JSON")] = False,
 ) -> None:
-    """List every rule: code, name, category, default severity."""
+    """List every rule: code, name, category, default severity, since, status."""
     if ctx.invoked_subcommand is not None:
         return
-    rules = load_rules()
+    rules = load_rules(preview=True)
     if as_json:
         rows = [
-            {"code": r.code, "name": r.name, "category": r.category, "severity": r.severity.value}
+            {"code": r.code, "name": r.name, "category": r.category, "severity": r.severity.value,
+             "since": r.since, "status": r.status.value}
             for r in rules
-        ]
+        ]  # fmt: skip
         typer.echo(json.dumps(rows, indent=2))
         return
     table = Table(title=f"{len(rules)} rules")
-    for column in ("Code", "Name", "Category", "Severity", "What it checks"):
+    for column in ("Code", "Name", "Category", "Severity", "Since", "Status", "What it checks"):
         table.add_column(column, overflow="fold")
     for r in rules:
-        table.add_row(r.code, r.name, r.category, r.severity.value, r.doc.what)
+        row = (r.code, r.name, r.category, r.severity.value, r.since, r.status.value, r.doc.what)
+        table.add_row(*row)
     Console().print(table)
 
 
@@ -47,7 +49,7 @@ def list_rules(
 def explain(code: Annotated[str, typer.Argument(help="a rule code, e.g. MOD001")]) -> None:
     """Print a rule's page: what it checks, why payers deny, an example, the fix, the source."""
     wanted = code.strip().upper()
-    for r in load_rules():
+    for r in load_rules(preview=True):
         if r.code == wanted or r.name == code.strip():
             typer.echo(render_rule(r))
             return
@@ -62,7 +64,7 @@ def write_docs(
 ) -> None:
     """Write one Markdown page per rule plus an index (docs/rules/)."""
     output.mkdir(parents=True, exist_ok=True)
-    rules = load_rules()
+    rules = load_rules(preview=True)
     for r in rules:
         (output / f"{r.code}.md").write_text(render_rule(r), encoding="utf-8")
     (output / "README.md").write_text(render_index(rules), encoding="utf-8")

@@ -92,6 +92,15 @@ def scrub_command(
     fix: Annotated[
         bool, typer.Option("--fix", help="apply safe fixes and write the corrected claims")
     ] = False,
+    unsafe_fixes: Annotated[
+        bool,
+        typer.Option(
+            "--unsafe-fixes",
+            help="with --fix (implied), also apply unsafe fixes: those that need a person's "
+            "judgement or change billed units or charges",
+        ),
+    ] = False,
+    preview: Annotated[bool, typer.Option("--preview", help="also run preview rules")] = False,
     output: Annotated[
         Path | None, typer.Option(help="where --fix writes (default FILE.fixed.json)")
     ] = None,
@@ -107,14 +116,15 @@ def scrub_command(
         fail(f"--format {output_format!r}: expected table or json")
     on = parse_date(today, "--today") or dt.date.today()
     try:
-        rules = select_rules(load_rules(), _split(select), _split(ignore))
+        rules = select_rules(load_rules(preview=preview), _split(select), _split(ignore))
         run = build_scrub_context(load_settings(), on, extra_profile_dirs=profiles)
     except ConfigError as exc:
         fail(str(exc))
     items = _read_claims(file)
     errors = [item for item in items if isinstance(item, ClaimInputError)]
     claims = [item for item in items if isinstance(item, Claim)]
-    outcome = scrub_claims(claims, run, rules, fix=fix)
+    fix = fix or unsafe_fixes
+    outcome = scrub_claims(claims, run, rules, fix=fix, unsafe_fixes=unsafe_fixes)
     results, fixed, changes = outcome.results, outcome.claims, outcome.changes
     summary = summarize(results, invalid=len(errors))
     if output_format == "json":

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Iterable, Mapping
 from decimal import Decimal
 from importlib import resources
@@ -15,6 +16,13 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from otbill.errors import ConfigError
 
 __all__ = ["PayerProfile", "TelehealthPolicy", "load_profiles"]
+
+_RULE_CODE = re.compile(r"^[A-Z]{3}\d{3}$")
+# Profile fields that were replaced; a file still using one is refused with what to write instead.
+_RETIRED_FIELDS = {
+    "wrong_discipline_modifiers_are_errors": "write `severity: {MOD002: warning}` for a payer that "
+    "accepts GP/GN on OT lines (MOD002 is an error by default)",
+}
 
 
 class _Model(BaseModel):
@@ -54,7 +62,6 @@ class PayerProfile(_Model):
     sources: dict[str, str] = Field(default_factory=dict)
     units_method: Literal["cms", "per-code"] = "cms"
     therapy_modifier: Literal["GO"] | None = "GO"
-    wrong_discipline_modifiers_are_errors: bool = True
     kx_thresholds: dict[int, Decimal] = Field(default_factory=dict)
     medical_review_threshold: Decimal | None = None
     assistant_modifier_required_from: dt.date | None = None
@@ -74,11 +81,21 @@ class PayerProfile(_Model):
     plan_of_care: PlanOfCarePolicy = PlanOfCarePolicy()
     progress_report_every_visits: int | None = None
     ignore: tuple[str, ...] = ()
+    # Per-rule severity for this payer, e.g. {AUT002: warning}: every finding of the rule.
+    severity: dict[str, Literal["error", "warning", "info"]] = Field(default_factory=dict)
 
     @field_validator("kx_thresholds", mode="before")
     @classmethod
     def _years_as_ints(cls, value: Any) -> Any:
         return {int(k): v for k, v in value.items()} if isinstance(value, Mapping) else value
+
+    @field_validator("severity")
+    @classmethod
+    def _rule_codes(cls, value: dict[str, str]) -> dict[str, str]:
+        bad = [code for code in value if not _RULE_CODE.match(code)]
+        if bad:
+            raise ValueError(f"{', '.join(bad)}: expected rule codes such as AUT002")
+        return value
 
     def kx_threshold(self, year: int) -> Decimal | None:
         return self.kx_thresholds.get(year)
@@ -153,6 +170,9 @@ def load_profiles(directories: Iterable[Path] = ()) -> dict[str, PayerProfile]:
     for name in raw:
         data = _resolve(name, raw, ())
         origin = data.pop("_origin")
+        for retired, instead in _RETIRED_FIELDS.items():
+            if retired in data:
+                raise ConfigError(f"payer profile {origin}: field {retired} is retired: {instead}")
         try:
             profiles[name] = PayerProfile.model_validate(data)
         except ValidationError as exc:

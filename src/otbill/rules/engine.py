@@ -1,16 +1,21 @@
 """The scrub engine: run the selected rules over each claim and decide its status.
 
 A claim is ``held`` when any finding is an error, ``review`` when any is a warning, else ``clean``.
-A rule that raises is a bug, not a data problem: the engine reports it as an error finding on
-that claim (so the claim is held, never silently passed) and goes on with the batch.
+A finding's severity is its rule's (see :mod:`otbill.rules.registry`); the payer profile may
+override it for every finding of a rule (``severity: {AUT002: warning}``), and the engine applies
+that override here. A rule that raises is a bug, not a data problem: the engine reports it as an
+error finding on that claim (so the claim is held, never silently passed, whatever the profile
+says) and goes on with the batch.
 """
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
 from otbill.domain.claim import Claim
+from otbill.payers.profile import PayerProfile
 from otbill.rules.context import ClaimContext, ScrubContext
 from otbill.rules.fixes import apply_fixes
 from otbill.rules.registry import Applicability, Finding, Rule, Severity
@@ -82,11 +87,23 @@ def _profile_finding(claim: Claim) -> Finding:
 
 
 def _crash_finding(rule: Rule, exc: Exception) -> Finding:
-    return rule.finding(
+    message = (
         f"internal error in rule {rule.code} ({type(exc).__name__}); the claim is held until "
-        "it can be checked — please report this",
-        severity=Severity.ERROR,
+        "it can be checked — please report this"
     )
+    return dataclasses.replace(rule.finding(message), severity=Severity.ERROR)
+
+
+def _checked(rule: Rule, claim: Claim, ctx: ClaimContext, profile: PayerProfile) -> list[Finding]:
+    """The rule's findings, at the severity the payer profile sets for the rule, if it sets one."""
+    try:
+        findings = list(rule.check(claim, ctx))
+    except Exception as exc:  # a rule bug must hold the claim, not stop the batch
+        return [_crash_finding(rule, exc)]
+    override = profile.severity.get(rule.code)
+    if override is None:
+        return findings
+    return [dataclasses.replace(f, severity=Severity(override)) for f in findings]
 
 
 def scrub_claim(claim: Claim, run: ScrubContext, rules: Sequence[Rule]) -> ClaimResult:
@@ -103,10 +120,7 @@ def scrub_claim(claim: Claim, run: ScrubContext, rules: Sequence[Rule]) -> Claim
             continue
         if from_x12 and _needs_records(rule):
             continue
-        try:
-            findings.extend(rule.check(claim, ctx))
-        except Exception as exc:  # a rule bug must hold the claim, not stop the batch
-            findings.append(_crash_finding(rule, exc))
+        findings.extend(_checked(rule, claim, ctx, profile))
     findings.sort(key=lambda f: (f.line or 0, f.rule))
     return ClaimResult(claim.claim_id, status_of(findings), tuple(findings))
 

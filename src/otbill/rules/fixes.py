@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from otbill.domain.claim import Claim
-from otbill.rules.registry import Applicability, Finding, Fix
+from otbill.rules.findings import Applicability, Finding, Fix
 
 __all__ = ["apply_fix", "apply_fixes"]
 

@@ -10,7 +10,16 @@ generated; a rule without every section, or without a source, is refused at load
     Fix: ...
     Source: ...
 
-Codes are a family prefix plus three digits (``MOD001``); a retired code is never reused.
+Lifecycle (as in ruff): codes are a family prefix plus three digits (``MOD001``); each rule says
+the otbill version it appeared in (``since``) and its status — ``stable``, or ``preview`` (run
+only when preview rules are asked for). A retired code is listed in :mod:`otbill.rules.retired`
+and never reused.
+
+Severity: a finding's severity is the rule's default, or the severity of one of the rule's named
+``cases`` (declared with the rule, each with the condition that selects it, and shown on the
+rule's page), or — for one payer — the override in that payer's profile (``severity:
+{AUT002: warning}``), which the engine applies to every finding of the rule. A rule body never
+computes a severity.
 """
 
 from __future__ import annotations
@@ -19,11 +28,15 @@ import enum
 import importlib
 import pkgutil
 import re
-from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
+from types import MappingProxyType
+from typing import TYPE_CHECKING
 
+from otbill import __version__
 from otbill.errors import ConfigError
+from otbill.rules import retired
+from otbill.rules.findings import Applicability, Edit, Finding, Fix, Severity
 
 if TYPE_CHECKING:
     from otbill.domain.claim import Claim
@@ -33,13 +46,16 @@ __all__ = [
     "CATEGORIES",
     "FAMILIES",
     "Applicability",
+    "Case",
     "Edit",
     "Finding",
     "Fix",
     "Rule",
     "RuleDoc",
     "Severity",
+    "Status",
     "load_rules",
+    "parse_doc",
     "rule",
 ]
 
@@ -59,64 +75,20 @@ FAMILIES = {
 _SECTIONS = ("What it checks", "Why payers deny it", "Example", "Fix", "Source")
 _CODE = re.compile(r"^[A-Z]{3}\d{3}$")
 _NAME = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
+_VERSION = re.compile(r"^\d+\.\d+\.\d+$")
 
 
-class Severity(enum.StrEnum):
-    ERROR = "error"  # the claim is held
-    WARNING = "warning"  # a person should review
-    INFO = "info"
-
-
-class Applicability(enum.StrEnum):
-    SAFE = "safe"  # the records establish the facts; --fix applies it
-    UNSAFE = "unsafe"  # needs a person's judgement
-    DISPLAY_ONLY = "display-only"  # a suggestion, never applied
+class Status(enum.StrEnum):
+    STABLE = "stable"
+    PREVIEW = "preview"  # new and still being tried: runs only when preview rules are asked for
 
 
 @dataclass(frozen=True, slots=True)
-class Edit:
-    """Set one field of the claim (``line`` None) or of one service line (0-based index)."""
+class Case:
+    """A named situation in which a rule reports with another severity than its default."""
 
-    field: str
-    value: Any
-    line: int | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class Fix:
-    description: str
-    edits: tuple[Edit, ...] = ()
-    applicability: Applicability = Applicability.DISPLAY_ONLY
-
-
-@dataclass(frozen=True, slots=True)
-class Finding:
-    rule: str
-    name: str
-    category: str
     severity: Severity
-    line: int | None  # 1-based service line, or None for the whole claim
-    message: str
-    fix: Fix | None
-    source: str
-
-    def as_json(self) -> dict[str, object]:
-        fix = None
-        if self.fix is not None:
-            fix = {
-                "description": self.fix.description,
-                "applicability": self.fix.applicability.value,
-            }
-        return {
-            "rule": self.rule,
-            "name": self.name,
-            "category": self.category,
-            "severity": self.severity.value,
-            "line": self.line,
-            "message": self.message,
-            "fix": fix,
-            "source": self.source,
-        }
+    when: str  # shown on the rule's page: "the certification is not yet due"
 
 
 @dataclass(frozen=True, slots=True)
@@ -139,6 +111,9 @@ class Rule:
     severity: Severity
     check: CheckFn
     doc: RuleDoc
+    since: str  # the otbill version the rule appeared in
+    status: Status
+    cases: Mapping[str, Case] = field(default_factory=lambda: MappingProxyType({}))
 
     def finding(
         self,
@@ -146,15 +121,23 @@ class Rule:
         *,
         line: int | None = None,
         fix: Fix | None = None,
-        severity: Severity | None = None,
+        case: str | None = None,
         source: str | None = None,
     ) -> Finding:
-        """A finding of this rule; ``line`` is the 0-based index (reported 1-based)."""
+        """A finding of this rule; ``line`` is the 0-based index (reported 1-based).
+
+        Its severity is the rule's default, or that of the named ``case`` (one the rule declared).
+        """
+        severity = self.severity
+        if case is not None:
+            if case not in self.cases:
+                raise KeyError(f"rule {self.code} declares no case {case!r}")
+            severity = self.cases[case].severity
         return Finding(
             rule=self.code,
             name=self.name,
             category=self.category,
-            severity=severity or self.severity,
+            severity=severity,
             line=None if line is None else line + 1,
             message=message,
             fix=fix,
@@ -177,19 +160,52 @@ def parse_doc(code: str, doc: str | None) -> RuleDoc:
     return RuleDoc(*(found[s] for s in _SECTIONS))
 
 
-def rule(code: str, name: str, category: str, severity: Severity) -> Callable[[CheckFn], Rule]:
+def _version(text: str) -> tuple[int, ...]:
+    return tuple(int(part) for part in text.split("."))
+
+
+def _check_identity(code: str, name: str, category: str, since: str) -> None:
+    """Refuse a malformed, retired, reserved or already-taken code or name, or a bad ``since``."""
+    family = FAMILIES.get(category)
+    if not _CODE.match(code) or family is None or not code.startswith(family):
+        raise ConfigError(f"rule {code}: code must be {family}NNN for {category}")
+    if not _NAME.match(name):
+        raise ConfigError(f"rule {code}: name {name!r} must be kebab-case")
+    gone = retired.retired_rule(code, name)
+    if gone is not None:
+        raise ConfigError(
+            f"rule {code} {name}: {gone.code} {gone.name} was retired in {gone.retired_in} "
+            f"({gone.reason}); a retired code or name is never reused — take a new one"
+        )
+    if code in retired.RESERVED:
+        raise ConfigError(f"rule {code}: the code is reserved for {retired.RESERVED[code]}")
+    if not _VERSION.match(since) or _version(since) > _version(__version__):
+        raise ConfigError(
+            f"rule {code}: since {since!r} must be an otbill version no later than {__version__}"
+        )
+
+
+def rule(
+    code: str,
+    name: str,
+    category: str,
+    severity: Severity,
+    *,
+    since: str,
+    status: Status = Status.STABLE,
+    cases: Mapping[str, Case] | None = None,
+) -> Callable[[CheckFn], Rule]:
     """Register ``check`` as a rule; the returned object is the :class:`Rule`."""
 
     def register(check: CheckFn) -> Rule:
-        if not _CODE.match(code) or not code.startswith(FAMILIES.get(category, "?")):
-            raise ConfigError(
-                f"rule {code}: code must be {FAMILIES.get(category)}NNN for {category}"
-            )
-        if not _NAME.match(name):
-            raise ConfigError(f"rule {code}: name {name!r} must be kebab-case")
-        if code in _REGISTRY and _REGISTRY[code].check.__qualname__ != check.__qualname__:
-            raise ConfigError(f"rule {code} is registered twice")
-        registered = Rule(code, name, category, severity, check, parse_doc(code, check.__doc__))
+        _check_identity(code, name, category, since)
+        for other in _REGISTRY.values():
+            same = other.code == code or other.name == name
+            if same and other.check.__qualname__ != check.__qualname__:
+                raise ConfigError(f"rule {code} {name}: code or name taken by {other.code}")
+        doc = parse_doc(code, check.__doc__)
+        frozen = MappingProxyType(dict(cases or {}))
+        registered = Rule(code, name, category, severity, check, doc, since, status, frozen)
         _REGISTRY[code] = registered
         return registered
 
@@ -204,8 +220,12 @@ def _rule_modules() -> Iterator[str]:
             yield info.name
 
 
-def load_rules() -> list[Rule]:
-    """Import every rule module once and return the rules sorted by code."""
+def load_rules(*, preview: bool = False) -> list[Rule]:
+    """Import every rule module once and return the rules sorted by code.
+
+    Preview rules are left out unless ``preview`` is true (``otbill scrub --preview``).
+    """
     for module in _rule_modules():
         importlib.import_module(module)
-    return sorted(_REGISTRY.values(), key=lambda r: r.code)
+    rules = sorted(_REGISTRY.values(), key=lambda r: r.code)
+    return rules if preview else [r for r in rules if r.status is Status.STABLE]

@@ -7,12 +7,16 @@ MOD002. When a select and an ignore prefix match a code equally long, ignore win
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
+from typing import TYPE_CHECKING
 
 from otbill.errors import ConfigError
 from otbill.rules.registry import Rule
 
-__all__ = ["is_selected", "select_rules"]
+if TYPE_CHECKING:
+    from otbill.payers.profile import PayerProfile
+
+__all__ = ["check_profile_severities", "is_selected", "select_rules"]
 
 
 def _longest(code: str, prefixes: Iterable[str]) -> int:
@@ -34,3 +38,15 @@ def select_rules(
         if not any(r.code.startswith(prefix) for r in rules):
             raise ConfigError(f"rule selector {prefix!r} matches no rule (see `otbill rules`)")
     return [r for r in rules if is_selected(r.code, select, ignore)]
+
+
+def check_profile_severities(profiles: Mapping[str, PayerProfile], rules: Sequence[Rule]) -> None:
+    """Refuse a payer profile whose ``severity`` names a code no rule has (likely a typo)."""
+    known = {r.code for r in rules}
+    for name, profile in sorted(profiles.items()):
+        unknown = sorted(set(profile.severity) - known)
+        if unknown:
+            raise ConfigError(
+                f"payer profile {name}: severity names {', '.join(unknown)}, which no rule has "
+                "(see `otbill rules`)"
+            )

@@ -12,7 +12,7 @@ from otbill.rules.registry import Finding, Fix, Severity, rule
 _SOURCE = "payer prior-authorization policy in the payer profile; CARC 197"
 
 
-@rule("AUT001", "authorization-missing", "authorization", Severity.ERROR)
+@rule("AUT001", "authorization-missing", "authorization", Severity.ERROR, since="0.1.0")
 def authorization_missing(claim: Claim, ctx: ClaimContext) -> Iterator[Finding]:
     """
     What it checks: when the payer profile requires a prior authorization for this visit

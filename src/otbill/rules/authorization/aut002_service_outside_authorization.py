@@ -7,12 +7,23 @@ from collections.abc import Iterator
 from otbill.domain.claim import Claim
 from otbill.rules.authorization._facts import authorization_needed
 from otbill.rules.context import ClaimContext
-from otbill.rules.registry import Finding, Fix, Severity, rule
+from otbill.rules.registry import Case, Finding, Fix, Severity, rule
 
 _SOURCE = "payer prior-authorization policy in the payer profile; CARC 198/284"
 
 
-@rule("AUT002", "service-outside-authorization", "authorization", Severity.ERROR)
+@rule(
+    "AUT002",
+    "service-outside-authorization",
+    "authorization",
+    Severity.ERROR,
+    since="0.1.0",
+    cases={
+        "not-required": Case(
+            Severity.INFO, "the payer profile does not require an authorization for this visit"
+        ),
+    },
+)
 def service_outside_authorization(claim: Claim, ctx: ClaimContext) -> Iterator[Finding]:
     """
     What it checks: every line's date of service lies within the claim's prior authorization
@@ -34,7 +45,6 @@ def service_outside_authorization(claim: Claim, ctx: ClaimContext) -> Iterator[F
     if all(auth.from_ <= line.date <= auth.to for line in claim.lines):
         return
     required = authorization_needed(claim, ctx)
-    severity = Severity.ERROR if required else Severity.INFO
     why = (
         "the payer treats the service as unauthorized"
         if required
@@ -49,7 +59,7 @@ def service_outside_authorization(claim: Claim, ctx: ClaimContext) -> Iterator[F
             f"lines[{i + 1}].date {line.date.isoformat()} is outside prior_authorization "
             f"{auth.number} ({auth.from_.isoformat()} to {auth.to.isoformat()}): {why}",
             line=i,
-            severity=severity,
+            case=None if required else "not-required",
             fix=Fix(
                 f"get authorization {auth.number} extended to {line.date.isoformat()}, or "
                 "enter the authorization that covers that date"

@@ -7,14 +7,29 @@ from collections.abc import Iterator
 from otbill.domain.claim import Claim
 from otbill.rules.authorization._facts import authorization_needed
 from otbill.rules.context import ClaimContext
-from otbill.rules.registry import Finding, Fix, Severity, rule
+from otbill.rules.registry import Case, Finding, Fix, Severity, rule
 
 _SOURCE = "payer prior-authorization policy in the payer profile; CARC 198"
 # Visits left after this claim at or below which the clinic is told to ask for more in time.
 _LOW = 1
 
 
-@rule("AUT003", "authorization-visits-exhausted", "authorization", Severity.ERROR)
+@rule(
+    "AUT003",
+    "authorization-visits-exhausted",
+    "authorization",
+    Severity.ERROR,
+    since="0.1.0",
+    cases={
+        "few-visits-left": Case(
+            Severity.INFO,
+            "the claim stays within the limit but leaves at most one authorized visit",
+        ),
+        "not-required": Case(
+            Severity.INFO, "the payer profile does not require an authorization for this visit"
+        ),
+    },
+)
 def authorization_visits_exhausted(claim: Claim, ctx: ClaimContext) -> Iterator[Finding]:
     """
     What it checks: when the authorization limits visits (``visits_authorized``), the visits
@@ -47,12 +62,11 @@ def authorization_visits_exhausted(claim: Claim, ctx: ClaimContext) -> Iterator[
             yield authorization_visits_exhausted.finding(
                 f"prior_authorization {auth.number}: this claim brings visits used to {total} "
                 f"of {limit} authorized; {left} left after it — request more visits now",
-                severity=Severity.INFO,
+                case="few-visits-left",
                 fix=Fix(f"ask the payer to extend authorization {auth.number}"),
                 source=source,
             )
         return
-    severity = Severity.ERROR if required else Severity.INFO
     for k, date in enumerate(sorted(dates), start=1):
         visit = auth.visits_used + k
         if visit <= limit:
@@ -63,7 +77,7 @@ def authorization_visits_exhausted(claim: Claim, ctx: ClaimContext) -> Iterator[
             f"{auth.number}, which authorizes {limit} (visits_used {auth.visits_used} before "
             "this claim)",
             line=i,
-            severity=severity,
+            case=None if required else "not-required",
             fix=Fix(f"get more visits authorized under {auth.number} (or a new authorization)"),
             source=source,
         )

@@ -7,12 +7,23 @@ from collections.abc import Iterator
 
 from otbill.domain.claim import Claim
 from otbill.rules.context import ClaimContext
-from otbill.rules.registry import Finding, Fix, Severity, rule
+from otbill.rules.registry import Case, Finding, Fix, Severity, rule
 
 _SOURCE = "plan benefit: therapy visits per calendar year (payer profile); CARC 119"
 
 
-@rule("AUT004", "visit-limit-reached", "authorization", Severity.ERROR)
+@rule(
+    "AUT004",
+    "visit-limit-reached",
+    "authorization",
+    Severity.ERROR,
+    since="0.1.0",
+    cases={
+        "last-visit": Case(
+            Severity.INFO, "the claim uses exactly the last visit the plan pays that year"
+        ),
+    },
+)
 def visit_limit_reached(claim: Claim, ctx: ClaimContext) -> Iterator[Finding]:
     """
     What it checks: when the payer profile caps therapy visits per calendar year
@@ -55,7 +66,7 @@ def visit_limit_reached(claim: Claim, ctx: ClaimContext) -> Iterator[Finding]:
             yield visit_limit_reached.finding(
                 f"the visit on {mine[-1].isoformat()} is the last of the {limit} visits the "
                 f"plan pays in {year}; further visits that year will be denied",
-                severity=Severity.INFO,
+                case="last-visit",
                 source=source,
             )
             continue

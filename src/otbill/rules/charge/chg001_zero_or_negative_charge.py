@@ -9,7 +9,7 @@ from otbill.rules.context import ClaimContext
 from otbill.rules.registry import Finding, Fix, Severity, rule
 
 
-@rule("CHG001", "zero-or-negative-charge", "charge", Severity.ERROR)
+@rule("CHG001", "zero-or-negative-charge", "charge", Severity.ERROR, since="0.1.0")
 def zero_or_negative_charge(claim: Claim, ctx: ClaimContext) -> Iterator[Finding]:
     """
     What it checks: every line's charge is above zero. A zero charge is accepted for a code

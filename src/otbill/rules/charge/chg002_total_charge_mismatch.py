@@ -10,7 +10,7 @@ from otbill.rules.context import ClaimContext
 from otbill.rules.registry import Applicability, Edit, Finding, Fix, Severity, rule
 
 
-@rule("CHG002", "total-charge-mismatch", "charge", Severity.ERROR)
+@rule("CHG002", "total-charge-mismatch", "charge", Severity.ERROR, since="0.1.0")
 def total_charge_mismatch(claim: Claim, ctx: ClaimContext) -> Iterator[Finding]:
     """
     What it checks: when the claim states total_charge, it equals the sum of the line charges.

@@ -11,7 +11,7 @@ from otbill.rules.context import ClaimContext
 from otbill.rules.registry import Finding, Severity, rule
 
 
-@rule("COD001", "unknown-code", "code", Severity.ERROR)
+@rule("COD001", "unknown-code", "code", Severity.ERROR, since="0.1.0")
 def unknown_code(claim: Claim, ctx: ClaimContext) -> Iterator[Finding]:
     """
     What it checks: every line's procedure code is a CPT or HCPCS code in otbill's therapy

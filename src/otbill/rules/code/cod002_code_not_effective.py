@@ -11,7 +11,7 @@ from otbill.rules.context import ClaimContext
 from otbill.rules.registry import Finding, Severity, rule
 
 
-@rule("COD002", "code-not-effective", "code", Severity.ERROR)
+@rule("COD002", "code-not-effective", "code", Severity.ERROR, since="0.1.0")
 def code_not_effective(claim: Claim, ctx: ClaimContext) -> Iterator[Finding]:
     """
     What it checks: each line's code is in force on that line's date of service — not deleted

@@ -9,7 +9,7 @@ from otbill.rules.context import ClaimContext
 from otbill.rules.registry import Finding, Severity, rule
 
 
-@rule("COD003", "evaluation-twice-in-a-day", "code", Severity.ERROR)
+@rule("COD003", "evaluation-twice-in-a-day", "code", Severity.ERROR, since="0.1.0")
 def evaluation_twice_in_a_day(claim: Claim, ctx: ClaimContext) -> Iterator[Finding]:
     """
     What it checks: at most one evaluation or re-evaluation (97165–97168, and the PT, SLP and

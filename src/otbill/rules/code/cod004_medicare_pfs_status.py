@@ -6,13 +6,25 @@ from collections.abc import Iterator
 
 from otbill.domain.claim import Claim
 from otbill.rules.context import ClaimContext
-from otbill.rules.registry import Finding, Fix, Severity, rule
+from otbill.rules.registry import Case, Finding, Fix, Severity, rule
 
 # Replacement HCPCS for codes Medicare marks invalid (status I), from the PFS relative value file.
 _MEDICARE_REPLACEMENT = {"97014": "G0283"}
 
 
-@rule("COD004", "code-not-payable-by-medicare", "code", Severity.ERROR)
+@rule(
+    "COD004",
+    "code-not-payable-by-medicare",
+    "code",
+    Severity.ERROR,
+    since="0.1.0",
+    cases={
+        "bundled": Case(
+            Severity.WARNING,
+            "the code is bundled (status B): never paid, but may be billed at no charge for the record",
+        ),
+    },
+)
 def code_not_payable_by_medicare(claim: Claim, ctx: ClaimContext) -> Iterator[Finding]:
     """
     What it checks: for payers that follow the Medicare Physician Fee Schedule status
@@ -46,6 +58,6 @@ def code_not_payable_by_medicare(claim: Claim, ctx: ClaimContext) -> Iterator[Fi
                 f"lines[{i + 1}].code {info.code} is bundled by Medicare (PFS status B) and is "
                 "never paid separately",
                 line=i,
-                severity=Severity.WARNING,
+                case="bundled",
                 fix=Fix(f"remove line {i + 1} or bill it at no charge"),
             )

@@ -15,7 +15,13 @@ _CODE = {"low": "97165", "moderate": "97166", "high": "97167"}
 _RANK = {"low": 1, "moderate": 2, "high": 3}
 
 
-@rule("CMP001", "high-complexity-evaluation-undocumented", "compliance", Severity.WARNING)
+@rule(
+    "CMP001",
+    "high-complexity-evaluation-undocumented",
+    "compliance",
+    Severity.WARNING,
+    since="0.1.0",
+)
 def high_complexity_evaluation_undocumented(claim: Claim, ctx: ClaimContext) -> Iterator[Finding]:
     """
     What it checks: an OT evaluation billed at a higher complexity than the visit's note

@@ -14,7 +14,7 @@ _MIN_DATES = 3
 _FALLBACK_UNITS = 4  # when the code has no MUE (or an MUE below 2): four units, 53+ minutes
 
 
-@rule("CMP002", "maximum-units-every-visit", "compliance", Severity.WARNING)
+@rule("CMP002", "maximum-units-every-visit", "compliance", Severity.WARNING, since="0.1.0")
 def maximum_units_every_visit(claim: Claim, ctx: ClaimContext) -> Iterator[Finding]:
     """
     What it checks: a timed code billed on this claim at its maximum on every date the patient

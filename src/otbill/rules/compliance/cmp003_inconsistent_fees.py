@@ -13,7 +13,7 @@ from otbill.rules.registry import Finding, Fix, Severity, rule
 _TOLERANCE = Decimal("0.01")  # per unit: rounding of a per-unit fee to whole cents
 
 
-@rule("CMP003", "inconsistent-fees", "compliance", Severity.WARNING)
+@rule("CMP003", "inconsistent-fees", "compliance", Severity.WARNING, since="0.1.0")
 def inconsistent_fees(claim: Claim, ctx: ClaimContext) -> Iterator[Finding]:
     """
     What it checks: the charge per unit of a code on this claim against the charge per unit the

@@ -9,7 +9,7 @@ from otbill.rules.context import ClaimContext
 from otbill.rules.registry import Finding, Fix, Severity, rule
 
 
-@rule("DGN001", "no-diagnosis", "diagnosis", Severity.ERROR)
+@rule("DGN001", "no-diagnosis", "diagnosis", Severity.ERROR, since="0.1.0")
 def no_diagnosis(claim: Claim, ctx: ClaimContext) -> Iterator[Finding]:
     """
     What it checks: the claim lists at least one ICD-10-CM diagnosis.

@@ -10,7 +10,7 @@ from otbill.rules.diagnosis._facts import release_note, verdict
 from otbill.rules.registry import Finding, Fix, Severity, rule
 
 
-@rule("DGN002", "invalid-diagnosis", "diagnosis", Severity.ERROR)
+@rule("DGN002", "invalid-diagnosis", "diagnosis", Severity.ERROR, since="0.1.0")
 def invalid_diagnosis(claim: Claim, ctx: ClaimContext) -> Iterator[Finding]:
     """
     What it checks: every diagnosis is shaped like an ICD-10-CM code and is a code of the

@@ -10,7 +10,7 @@ from otbill.rules.diagnosis._facts import release_note, verdict
 from otbill.rules.registry import Finding, Fix, Severity, rule
 
 
-@rule("DGN003", "diagnosis-not-billable", "diagnosis", Severity.ERROR)
+@rule("DGN003", "diagnosis-not-billable", "diagnosis", Severity.ERROR, since="0.1.0")
 def diagnosis_not_billable(claim: Claim, ctx: ClaimContext) -> Iterator[Finding]:
     """
     What it checks: no diagnosis is an ICD-10-CM header (category or subcategory) code, i.e. a

@@ -11,7 +11,7 @@ from otbill.rules.registry import Finding, Fix, Severity, rule
 _MAX_POINTERS = 4  # SV107-1 .. SV107-4
 
 
-@rule("DGN004", "bad-diagnosis-pointer", "diagnosis", Severity.ERROR)
+@rule("DGN004", "bad-diagnosis-pointer", "diagnosis", Severity.ERROR, since="0.1.0")
 def bad_diagnosis_pointer(claim: Claim, ctx: ClaimContext) -> Iterator[Finding]:
     """
     What it checks: each line's diagnosis pointers (dx_pointers) point to diagnoses the claim

@@ -11,7 +11,7 @@ from otbill.rules.registry import Finding, Fix, Severity, rule
 _MAX_DIAGNOSES = 12  # HI01 .. HI12
 
 
-@rule("DGN005", "too-many-diagnoses", "diagnosis", Severity.ERROR)
+@rule("DGN005", "too-many-diagnoses", "diagnosis", Severity.ERROR, since="0.1.0")
 def too_many_diagnoses(claim: Claim, ctx: ClaimContext) -> Iterator[Finding]:
     """
     What it checks: the claim lists at most 12 diagnoses.

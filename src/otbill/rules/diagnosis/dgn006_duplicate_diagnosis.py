@@ -10,7 +10,7 @@ from otbill.rules.context import ClaimContext
 from otbill.rules.registry import Finding, Fix, Severity, rule
 
 
-@rule("DGN006", "duplicate-diagnosis", "diagnosis", Severity.WARNING)
+@rule("DGN006", "duplicate-diagnosis", "diagnosis", Severity.WARNING, since="0.1.0")
 def duplicate_diagnosis(claim: Claim, ctx: ClaimContext) -> Iterator[Finding]:
     """
     What it checks: no diagnosis is listed twice (compared without dots, spaces or case:

@@ -9,7 +9,7 @@ from otbill.rules.context import ClaimContext
 from otbill.rules.registry import Finding, Fix, Severity, rule
 
 
-@rule("DOC001", "note-unsigned", "documentation", Severity.ERROR)
+@rule("DOC001", "note-unsigned", "documentation", Severity.ERROR, since="0.1.0")
 def note_unsigned(claim: Claim, ctx: ClaimContext) -> Iterator[Finding]:
     """
     What it checks: the visit has a note (``documentation``) and the note is signed

@@ -20,7 +20,7 @@ _REQUIRED: dict[str, tuple[str, ...]] = {
 _TREATMENT = ("interventions", "total_treatment_minutes")
 
 
-@rule("DOC002", "note-missing-element", "documentation", Severity.ERROR)
+@rule("DOC002", "note-missing-element", "documentation", Severity.ERROR, since="0.1.0")
 def note_missing_element(claim: Claim, ctx: ClaimContext) -> Iterator[Finding]:
     """
     What it checks: the visit's note records the elements its type requires. A daily

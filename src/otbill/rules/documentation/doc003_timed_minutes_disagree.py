@@ -6,10 +6,21 @@ from collections.abc import Iterator
 
 from otbill.domain.claim import Claim
 from otbill.rules.context import ClaimContext
-from otbill.rules.registry import Finding, Fix, Severity, rule
+from otbill.rules.registry import Case, Finding, Fix, Severity, rule
 
 
-@rule("DOC003", "timed-minutes-disagree", "documentation", Severity.ERROR)
+@rule(
+    "DOC003",
+    "timed-minutes-disagree",
+    "documentation",
+    Severity.ERROR,
+    since="0.1.0",
+    cases={
+        "minutes-not-billed": Case(
+            Severity.WARNING, "the note records more timed minutes than the lines bill"
+        ),
+    },
+)
 def timed_minutes_disagree(claim: Claim, ctx: ClaimContext) -> Iterator[Finding]:
     """
     What it checks: the note's total timed minutes (``documentation.total_timed_minutes``)
@@ -64,6 +75,6 @@ def timed_minutes_disagree(claim: Claim, ctx: ClaimContext) -> Iterator[Finding]
             if over
             else ": the note records timed minutes that are not billed"
         ),
-        severity=Severity.ERROR if over else Severity.WARNING,
+        case=None if over else "minutes-not-billed",
         fix=Fix("correct the lines' minutes and units, or the note, whichever is wrong"),
     )

@@ -9,7 +9,7 @@ from otbill.codes import cpt
 from otbill.codes.modifiers import REPEAT
 from otbill.domain.claim import Claim, HistoryLine
 from otbill.rules.context import ClaimContext
-from otbill.rules.registry import Finding, Fix, Severity, rule
+from otbill.rules.registry import Case, Finding, Fix, Severity, rule
 
 _FIX = (
     "if this corrects the earlier claim, send it as a replacement (frequency_code 7) with "
@@ -17,7 +17,19 @@ _FIX = (
 )
 
 
-@rule("DUP001", "duplicate-service", "duplicate", Severity.ERROR)
+@rule(
+    "DUP001",
+    "duplicate-service",
+    "duplicate",
+    Severity.ERROR,
+    since="0.1.0",
+    cases={
+        "replacement": Case(
+            Severity.WARNING,
+            "the claim is a replacement (frequency 7), whose original history may not record",
+        ),
+    },
+)
 def duplicate_service(claim: Claim, ctx: ClaimContext) -> Iterator[Finding]:
     """
     What it checks: no line bills a service — same patient, date of service, code and
@@ -69,7 +81,7 @@ def duplicate_service(claim: Claim, ctx: ClaimContext) -> Iterator[Finding]:
             yield duplicate_service.finding(
                 f"{_where(i, code, line.date, npi)} was already billed on claim {earlier.claim_id}",
                 line=i,
-                severity=Severity.WARNING if replacement else Severity.ERROR,
+                case="replacement" if replacement else None,
                 fix=Fix(_FIX),
             )
             continue

@@ -14,7 +14,7 @@ from otbill.rules.registry import Finding, Fix, Severity, rule
 _DISTINCT = NCCI_BYPASS | REPEAT
 
 
-@rule("DUP002", "same-code-on-two-lines", "duplicate", Severity.WARNING)
+@rule("DUP002", "same-code-on-two-lines", "duplicate", Severity.WARNING, since="0.1.0")
 def same_code_on_two_lines(claim: Claim, ctx: ClaimContext) -> Iterator[Finding]:
     """
     What it checks: a code appears on at most one line per date of service and rendering

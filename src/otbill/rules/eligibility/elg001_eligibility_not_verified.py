@@ -6,12 +6,24 @@ from collections.abc import Iterator
 
 from otbill.domain.claim import Claim
 from otbill.rules.context import ClaimContext
-from otbill.rules.registry import Finding, Fix, Severity, rule
+from otbill.rules.registry import Case, Finding, Fix, Severity, rule
 
 _SOURCE = "X12 270/271 eligibility inquiry (005010X279A1), service type AD; CARC 27, 31"
 
 
-@rule("ELG001", "eligibility-not-verified", "eligibility", Severity.ERROR)
+@rule(
+    "ELG001",
+    "eligibility-not-verified",
+    "eligibility",
+    Severity.ERROR,
+    since="0.1.0",
+    cases={
+        "check-too-old": Case(
+            Severity.WARNING,
+            "a check is on record but is older than the profile's eligibility_valid_days",
+        )
+    },
+)
 def eligibility_not_verified(claim: Claim, ctx: ClaimContext) -> Iterator[Finding]:
     """
     What it checks: the claim records an eligibility check (``eligibility``) — an error when
@@ -49,7 +61,7 @@ def eligibility_not_verified(claim: Claim, ctx: ClaimContext) -> Iterator[Findin
         f"eligibility.verified_on {elig.verified_on.isoformat()} is {age} days before the "
         f"first date of service {ctx.first_date.isoformat()}; payer profile "
         f"{ctx.profile.name} accepts a check at most {valid} days old",
-        severity=Severity.WARNING,
+        case="check-too-old",
         fix=Fix("verify eligibility again for the date of service and record the new date"),
         source=ctx.profile.source("eligibility", _SOURCE),
     )

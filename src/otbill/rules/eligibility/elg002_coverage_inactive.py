@@ -9,7 +9,7 @@ from otbill.rules.context import ClaimContext
 from otbill.rules.registry import Finding, Fix, Severity, rule
 
 
-@rule("ELG002", "coverage-inactive", "eligibility", Severity.ERROR)
+@rule("ELG002", "coverage-inactive", "eligibility", Severity.ERROR, since="0.1.0")
 def coverage_inactive(claim: Claim, ctx: ClaimContext) -> Iterator[Finding]:
     """
     What it checks: the recorded eligibility check found the coverage active

@@ -13,7 +13,7 @@ from otbill.rules.registry import Applicability, Edit, Finding, Fix, Severity, r
 _DISCIPLINE = modifiers.DISCIPLINE
 
 
-@rule("MOD001", "missing-therapy-modifier", "modifier", Severity.ERROR)
+@rule("MOD001", "missing-therapy-modifier", "modifier", Severity.ERROR, since="0.1.0")
 def missing_therapy_modifier(claim: Claim, ctx: ClaimContext) -> Iterator[Finding]:
     """
     What it checks: on an OT claim, for payers that require a therapy modifier (Medicare: GO),
@@ -25,7 +25,7 @@ def missing_therapy_modifier(claim: Claim, ctx: ClaimContext) -> Iterator[Findin
     the modifier is inconsistent with the procedure or missing).
     Example: lines[1] 97530 with modifiers [] on a Medicare OT claim.
     Fix: add GO (safe: the claim is an OT claim and the code is an OT therapy service).
-    Source: Medicare Claims Processing Manual, Pub 100-04, ch. 5, §20.1 (therapy modifiers GO/GP/GN on every therapy line); DOMAIN.md §3.1.
+    Source: Medicare Claims Processing Manual, Pub 100-04, ch. 5, §20.1 (therapy modifiers GO/GP/GN on every therapy line).
     """
     required = ctx.profile.therapy_modifier
     if required is None or claim.discipline != "OT":

@@ -13,22 +13,21 @@ _WRONG = frozenset({"GP", "GN"})
 _NAMES = {"GP": "physical therapy", "GN": "speech-language pathology"}
 
 
-@rule("MOD002", "wrong-discipline-modifier", "modifier", Severity.ERROR)
+@rule("MOD002", "wrong-discipline-modifier", "modifier", Severity.ERROR, since="0.1.0")
 def wrong_discipline_modifier(claim: Claim, ctx: ClaimContext) -> Iterator[Finding]:
     """
     What it checks: no line of an OT claim carries GP (physical therapy plan of care) or GN
-    (speech-language pathology plan of care) on a code the catalog lists for OT. An error when
-    the payer profile says so (wrong_discipline_modifiers_are_errors, Medicare), else a warning.
+    (speech-language pathology plan of care) on a code the catalog lists for OT. An error; a
+    payer that accepts it may lower it in its profile (``severity: {MOD002: warning}``).
     Why payers deny it: the discipline modifier says whose plan of care the service was
     furnished under; GP on an OT service bills it to the PT+SLP threshold and to a PT plan of
     care the record does not have — denied (CARC 4) or recouped on review.
     Example: lines[1] 97530 with modifiers ['GP'] on an OT claim.
     Fix: replace GP/GN by GO (safe: the claim is an OT claim and the code is an OT service).
-    Source: Medicare Claims Processing Manual, Pub 100-04, ch. 5, §20.1 (GO/GP/GN); DOMAIN.md §3.1.
+    Source: Medicare Claims Processing Manual, Pub 100-04, ch. 5, §20.1 (discipline-specific modifiers GO/GP/GN).
     """
     if claim.discipline != "OT":
         return
-    severity = None if ctx.profile.wrong_discipline_modifiers_are_errors else Severity.WARNING
     for i, line in enumerate(claim.lines):
         if not line.modifiers:
             continue
@@ -44,7 +43,6 @@ def wrong_discipline_modifier(claim: Claim, ctx: ClaimContext) -> Iterator[Findi
             f"lines[{i + 1}].modifiers {list(line.modifiers)} carry {named} on an OT claim: "
             f"{info.code} was furnished under the OT plan of care, whose modifier is GO",
             line=i,
-            severity=severity,
             fix=Fix(
                 f"replace {'/'.join(wrong)} by GO on lines[{i + 1}]",
                 (Edit("modifiers", replaced(mods, _WRONG, "GO"), line=i),),

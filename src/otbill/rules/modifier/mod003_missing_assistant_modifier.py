@@ -7,14 +7,25 @@ from collections.abc import Iterator
 from otbill.domain.claim import Claim, ServiceLine
 from otbill.rules.context import ClaimContext
 from otbill.rules.modifier._lines import appended, modifiers_of, replaced
-from otbill.rules.registry import Applicability, Edit, Finding, Fix, Severity, rule
+from otbill.rules.registry import Applicability, Case, Edit, Finding, Fix, Severity, rule
 
 # The assistant modifier of each discipline (CMS has none for SLP assistants).
 _OWN = {"OT": "CO", "PT": "CQ"}
 _OTHER = {"OT": "CQ", "PT": "CO"}
 
 
-@rule("MOD003", "missing-assistant-modifier", "modifier", Severity.ERROR)
+@rule(
+    "MOD003",
+    "missing-assistant-modifier",
+    "modifier",
+    Severity.ERROR,
+    since="0.1.0",
+    cases={
+        "modifier-without-assistant": Case(
+            Severity.WARNING, "CO is on a line the record says the therapist furnished alone"
+        )
+    },
+)
 def missing_assistant_modifier(claim: Claim, ctx: ClaimContext) -> Iterator[Finding]:
     """
     What it checks: a line the record says an assistant furnished (furnished_by_assistant,
@@ -30,7 +41,7 @@ def missing_assistant_modifier(claim: Claim, ctx: ClaimContext) -> Iterator[Find
     modifiers ['GO', 'CQ'] on an OT claim (use CO).
     Fix: add CO (safe: the record says the assistant furnished the service); replace CQ by CO
     when the assistant furnished it; remove CO only after checking who furnished the service.
-    Source: CMS "Billing Examples Using CQ/CO Modifiers for Services Furnished In Whole or In Part by PTAs and OTAs" (modifiers from 2020-01-01, 85% payment from 2022-01-01); DOMAIN.md §3.3.
+    Source: CMS "Billing Examples Using CQ/CO Modifiers for Services Furnished In Whole or In Part by PTAs and OTAs" (cms.gov; CO/CQ required from 2020-01-01, 85% payment from 2022-01-01; 42 CFR 410.59 and SSA §1834(v)).
     """
     own = _OWN.get(claim.discipline)
     if own is None:
@@ -72,7 +83,7 @@ def missing_assistant_modifier(claim: Claim, ctx: ClaimContext) -> Iterator[Find
                 f"the therapist furnished {info.code} (furnished_by_assistant false): {own} cuts "
                 "payment to 85%",
                 line=i,
-                severity=Severity.WARNING,
+                case="modifier-without-assistant",
                 fix=Fix(
                     f"remove {own} from lines[{i + 1}] if no assistant took part",
                     (Edit("modifiers", tuple(m for m in mods if m != own), line=i),),

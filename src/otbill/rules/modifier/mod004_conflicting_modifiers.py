@@ -15,7 +15,7 @@ _DISCIPLINE = modifiers.DISCIPLINE
 _MODALITY = frozenset({"95", "GT", "93"})  # audio-video (95, GT) and audio-only (93)
 
 
-@rule("MOD004", "conflicting-modifiers", "modifier", Severity.ERROR)
+@rule("MOD004", "conflicting-modifiers", "modifier", Severity.ERROR, since="0.1.0")
 def conflicting_modifiers(claim: Claim, ctx: ClaimContext) -> Iterator[Finding]:
     """
     What it checks: a line's modifiers do not contradict each other: no modifier twice; not 59
@@ -28,7 +28,7 @@ def conflicting_modifiers(claim: Claim, ctx: ClaimContext) -> Iterator[Finding]:
     Example: lines[1] 97530 with modifiers ['GO', '59', 'XU']; or ['GO', 'GP'].
     Fix: remove a duplicated modifier (safe: nothing is lost); otherwise keep the modifier the
     note supports and remove the other.
-    Source: CMS MLN "Proper Use of Modifiers 59, XE, XP, XS, XU" and CR 8863 (X{EPSU}, 2015); Pub 100-04, ch. 5, §20.1 (one discipline modifier); X12 005010X222A1 837P SV101-3 to SV101-6; DOMAIN.md §3.
+    Source: CMS MLN "Proper Use of Modifiers 59, XE, XP, XS, XU" and CR 8863 (X{EPSU}, 2015); Pub 100-04, ch. 5, §20.1 (one discipline modifier); X12 005010X222A1 837P, loop 2400 SV101-3 to SV101-6 (four modifiers).
     """
     for i, line in enumerate(claim.lines):
         raw = line.modifiers

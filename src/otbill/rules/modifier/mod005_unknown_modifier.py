@@ -13,7 +13,7 @@ from otbill.rules.context import ClaimContext
 from otbill.rules.registry import Finding, Fix, Severity, rule
 
 
-@rule("MOD005", "unknown-modifier", "modifier", Severity.ERROR)
+@rule("MOD005", "unknown-modifier", "modifier", Severity.ERROR, since="0.1.0")
 def unknown_modifier(claim: Claim, ctx: ClaimContext) -> Iterator[Finding]:
     """
     What it checks: every modifier on a line is a modifier otbill knows (codes/data/modifiers.csv)

@@ -17,7 +17,7 @@ _MAI = {
 }
 
 
-@rule("MUE001", "mue-exceeded", "mue", Severity.ERROR)
+@rule("MUE001", "mue-exceeded", "mue", Severity.ERROR, since="0.1.0")
 def mue_exceeded(claim: Claim, ctx: ClaimContext) -> Iterator[Finding]:
     """
     What it checks: the units of a code against its Medically Unlikely Edit (MUE) for the date
@@ -32,7 +32,7 @@ def mue_exceeded(claim: Claim, ctx: ClaimContext) -> Iterator[Finding]:
     Fix: bill the units the note supports, at most the MUE; check the minutes (the units rules
     recompute units from minutes). For MAI 3, units truly above the MUE are billed and appealed
     with documentation.
-    Source: CMS Medicare NCCI Medically Unlikely Edits, practitioner services table (MCR_MUE_PractitionerServices, quarterly; the version in force on the date of service); CMS MUE page and MAC explainers on MUE adjudication indicators 1/2/3 (DOMAIN.md §6.3).
+    Source: CMS Medicare NCCI Medically Unlikely Edits, practitioner services table (MCR_MUE_PractitionerServices, quarterly; the version in force on the date of service); CMS Medically Unlikely Edits page (cms.gov, MUE adjudication indicators 1 line edit, 2 per day by policy, 3 per day by clinical data).
     """
     table = ctx.run.mue
     if table is None or not ctx.profile.mue:

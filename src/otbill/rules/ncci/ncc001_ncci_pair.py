@@ -8,10 +8,22 @@ from otbill.codes.modifiers import NCCI_BYPASS
 from otbill.domain.claim import Claim, HistoryLine
 from otbill.rules.context import ClaimContext, PtpEditLike
 from otbill.rules.ncci._facts import BYPASS_TO_ADD, DayGroup, day_groups, ptp_source
-from otbill.rules.registry import Applicability, Edit, Finding, Fix, Severity, rule
+from otbill.rules.registry import Applicability, Case, Edit, Finding, Fix, Severity, rule
 
 
-@rule("NCC001", "ncci-pair", "ncci", Severity.ERROR)
+@rule(
+    "NCC001",
+    "ncci-pair",
+    "ncci",
+    Severity.ERROR,
+    since="0.1.0",
+    cases={
+        "column-2-already-billed": Case(
+            Severity.WARNING,
+            "the column 2 code was billed on an earlier claim, so the denial falls on that claim",
+        ),
+    },
+)
 def ncci_pair(claim: Claim, ctx: ClaimContext) -> Iterator[Finding]:
     """
     What it checks: for each date of service and rendering provider, the pairs of codes billed
@@ -125,7 +137,7 @@ def _already_billed(
         f"{group.npi}), modifier indicator 0: the two are never paid together for the same "
         f"patient, provider and day; the payer will deny or recoup {edit.column2}",
         line=i,
-        severity=Severity.WARNING,
+        case="column-2-already-billed",
         fix=Fix(
             f"decide which service the notes support: keep line {i + 1} and correct claim "
             f"{claims}, or remove line {i + 1}"

@@ -13,7 +13,7 @@ from otbill.rules.ncci._facts import ptp_source
 from otbill.rules.registry import Applicability, Edit, Finding, Fix, Severity, rule
 
 
-@rule("NCC002", "bypass-modifier-without-edit", "ncci", Severity.WARNING)
+@rule("NCC002", "bypass-modifier-without-edit", "ncci", Severity.WARNING, since="0.1.0")
 def bypass_modifier_without_edit(claim: Claim, ctx: ClaimContext) -> Iterator[Finding]:
     """
     What it checks: a line carrying 59 or XE/XS/XP/XU when no active NCCI PTP edit pairs its

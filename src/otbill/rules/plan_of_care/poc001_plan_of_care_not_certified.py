@@ -7,12 +7,26 @@ from collections.abc import Iterator
 
 from otbill.domain.claim import Claim
 from otbill.rules.context import ClaimContext
-from otbill.rules.registry import Finding, Fix, Severity, rule
+from otbill.rules.registry import Case, Finding, Fix, Severity, rule
 
 _SOURCE = "Medicare Benefit Policy Manual, Pub 100-02, ch. 15, §220.1.3 (certification)"
 
 
-@rule("POC001", "plan-of-care-not-certified", "plan-of-care", Severity.ERROR)
+@rule(
+    "POC001",
+    "plan-of-care-not-certified",
+    "plan-of-care",
+    Severity.ERROR,
+    since="0.1.0",
+    cases={
+        "certification-pending": Case(
+            Severity.WARNING, "the plan is not certified yet, but its deadline has not passed"
+        ),
+        "certified-late": Case(
+            Severity.WARNING, "the plan was certified after the deadline (delayed certification)"
+        ),
+    },
+)
 def plan_of_care_not_certified(claim: Claim, ctx: ClaimContext) -> Iterator[Finding]:
     """
     What it checks: for payers whose profile sets ``plan_of_care.certification_days``
@@ -60,7 +74,7 @@ def plan_of_care_not_certified(claim: Claim, ctx: ClaimContext) -> Iterator[Find
                 if overdue
                 else f"is not yet certified (due by {due.isoformat()})"
             ),
-            severity=Severity.ERROR if overdue else Severity.WARNING,
+            case=None if overdue else "certification-pending",
             fix=Fix("get the physician/NPP to sign and date the plan of care, and record it"),
             source=source,
         )
@@ -69,7 +83,7 @@ def plan_of_care_not_certified(claim: Claim, ctx: ClaimContext) -> Iterator[Find
             f"plan_of_care.certified_on {plan.certified_on.isoformat()} is after the "
             f"certification deadline {due.isoformat()} ({days} days from the plan start "
             f"{plan.start.isoformat()}): a delayed certification needs the reason on record",
-            severity=Severity.WARNING,
+            case="certified-late",
             fix=Fix("keep the physician/NPP's reason for the delayed certification on record"),
             source=source,
         )

@@ -12,7 +12,7 @@ from otbill.rules.registry import Finding, Fix, Severity, rule
 _SOURCE = "Medicare Benefit Policy Manual, Pub 100-02, ch. 15, §220.1.3 (recertification)"
 
 
-@rule("POC002", "plan-of-care-expired", "plan-of-care", Severity.ERROR)
+@rule("POC002", "plan-of-care-expired", "plan-of-care", Severity.ERROR, since="0.1.0")
 def plan_of_care_expired(claim: Claim, ctx: ClaimContext) -> Iterator[Finding]:
     """
     What it checks: no line's date of service falls after the plan of care's recertification

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 from otbill.domain.claim import Claim
 from otbill.rules.context import ClaimContext
-from otbill.rules.registry import Finding, Fix, Severity, rule
+from otbill.rules.registry import Case, Finding, Fix, Severity, rule
 
 _SOURCE = "Medicare Benefit Policy Manual, Pub 100-02, ch. 15, §220.3 (progress report)"
 # Notes that report progress: a re-evaluation or discharge note may stand in for a progress
@@ -14,7 +14,18 @@ _SOURCE = "Medicare Benefit Policy Manual, Pub 100-02, ch. 15, §220.3 (progress
 _REPORTS = frozenset({"progress", "re-evaluation", "evaluation", "discharge"})
 
 
-@rule("PRG001", "progress-report-overdue", "progress-report", Severity.ERROR)
+@rule(
+    "PRG001",
+    "progress-report-overdue",
+    "progress-report",
+    Severity.ERROR,
+    since="0.1.0",
+    cases={
+        "due-this-visit": Case(
+            Severity.WARNING, "the report falls due on this visit (it may still be written)"
+        )
+    },
+)
 def progress_report_overdue(claim: Claim, ctx: ClaimContext) -> Iterator[Finding]:
     """
     What it checks: for payers whose profile sets ``progress_report_every_visits`` (Medicare:
@@ -54,7 +65,7 @@ def progress_report_overdue(claim: Claim, ctx: ClaimContext) -> Iterator[Finding
         yield progress_report_overdue.finding(
             f"visit_number {visit} is treatment day {every} since {since}: a progress report is "
             f"due on this visit, and documentation has {kind}",
-            severity=Severity.WARNING,
+            case="due-this-visit",
             fix=Fix("write the progress report for this visit and record it"),
             source=source,
         )

@@ -10,7 +10,7 @@ from otbill.rules.provider._facts import npi_problem
 from otbill.rules.registry import Finding, Fix, Severity, rule
 
 
-@rule("PRV001", "invalid-npi", "provider", Severity.ERROR)
+@rule("PRV001", "invalid-npi", "provider", Severity.ERROR, since="0.1.0")
 def invalid_npi(claim: Claim, ctx: ClaimContext) -> Iterator[Finding]:
     """
     What it checks: the NPI of the billing, rendering and referring providers and every line's

@@ -9,7 +9,7 @@ from otbill.rules.context import ClaimContext
 from otbill.rules.registry import Finding, Fix, Severity, rule
 
 
-@rule("PRV002", "missing-rendering-provider", "provider", Severity.ERROR)
+@rule("PRV002", "missing-rendering-provider", "provider", Severity.ERROR, since="0.1.0")
 def missing_rendering_provider(claim: Claim, ctx: ClaimContext) -> Iterator[Finding]:
     """
     What it checks: for payers whose profile sets requires_rendering_provider, the claim names

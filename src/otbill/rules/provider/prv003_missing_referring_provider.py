@@ -9,7 +9,7 @@ from otbill.rules.context import ClaimContext
 from otbill.rules.registry import Finding, Fix, Severity, rule
 
 
-@rule("PRV003", "missing-referring-provider", "provider", Severity.ERROR)
+@rule("PRV003", "missing-referring-provider", "provider", Severity.ERROR, since="0.1.0")
 def missing_referring_provider(claim: Claim, ctx: ClaimContext) -> Iterator[Finding]:
     """
     What it checks: for payers whose profile sets requires_referring_provider (Medicare), the

@@ -20,7 +20,7 @@ _WHO = {
 _OT_EVALUATION = {"97161": "97165", "97162": "97166", "97163": "97167", "97164": "97168"}
 
 
-@rule("SCP001", "code-outside-ot-scope", "scope", Severity.ERROR)
+@rule("SCP001", "code-outside-ot-scope", "scope", Severity.ERROR, since="0.1.0")
 def code_outside_ot_scope(claim: Claim, ctx: ClaimContext) -> Iterator[Finding]:
     """
     What it checks: each line's code belongs to the claim's discipline (claim.discipline, OT
@@ -35,7 +35,7 @@ def code_outside_ot_scope(claim: Claim, ctx: ClaimContext) -> Iterator[Finding]:
     97165–97167.
     Fix: bill the discipline's own code from the note (e.g. 97165–97167 for an OT
     evaluation), or bill the service on the claim of the discipline that furnished it.
-    Source: CPT code set as recorded in codes/data/cpt_catalog.csv (disciplines column); Pub 100-04, ch. 5, §20.1 (services billed under the discipline's plan of care); DOMAIN.md §2 and §5.1.
+    Source: CPT code set as recorded in codes/data/cpt_catalog.csv (disciplines column); Pub 100-04, ch. 5, §20.1 (services billed under the discipline's plan of care); AMA CPT 2025 (telemedicine E/M codes 98000–98016 are not therapy codes).
     """
     discipline = claim.discipline
     for i, info in enumerate(ctx.infos):

@@ -19,7 +19,7 @@ _POS_REQUIRED_FROM = dt.date(2024, 1, 1)
 _HOME_POS_FROM = dt.date(2022, 1, 1)  # POS 10 exists from 2022-01-01
 
 
-@rule("TEL001", "telehealth-missing-modifier", "telehealth", Severity.ERROR)
+@rule("TEL001", "telehealth-missing-modifier", "telehealth", Severity.ERROR, since="0.1.0")
 def telehealth_missing_modifier(claim: Claim, ctx: ClaimContext) -> Iterator[Finding]:
     """
     What it checks: on a telehealth claim (claim.telehealth, or a telehealth place of service
@@ -38,7 +38,7 @@ def telehealth_missing_modifier(claim: Claim, ctx: ClaimContext) -> Iterator[Fin
     the payer uses. Place of service: 12 (home) becomes 10, telehealth in the patient's home
     (safe: the record puts the patient at home); from 11 (office) the patient's location is not
     recorded, so 10 (home) or 02 (elsewhere) is a person's choice.
-    Source: Medicare Claims Processing Manual, Pub 100-04, ch. 12, §190 (telehealth billing); CY2024 PFS final rule (POS 02/10 from 2024, modifier 95 for therapy); DOMAIN.md §3.5 and §5.2; the payer profile's telehealth policy.
+    Source: Medicare Claims Processing Manual, Pub 100-04, ch. 12, §190 (telehealth billing); CY2024 PFS final rule (POS 02/10 from 2024, modifier 95 for therapy); SSA §1834(m) and the Consolidated Appropriations Act, 2026 (therapists as telehealth practitioners through 2027-12-31); the payer profile's telehealth policy.
     """
     if not is_telehealth(claim, ctx):
         return

@@ -11,7 +11,7 @@ from otbill.rules.registry import Finding, Fix, Severity, rule
 from otbill.rules.telehealth._policy import is_telehealth, window
 
 
-@rule("TEL002", "telehealth-code-not-allowed", "telehealth", Severity.ERROR)
+@rule("TEL002", "telehealth-code-not-allowed", "telehealth", Severity.ERROR, since="0.1.0")
 def telehealth_code_not_allowed(claim: Claim, ctx: ClaimContext) -> Iterator[Finding]:
     """
     What it checks: on a telehealth claim (claim.telehealth, or POS 02/10), the payer pays
@@ -19,13 +19,13 @@ def telehealth_code_not_allowed(claim: Claim, ctx: ClaimContext) -> Iterator[Fin
     the line's code is one it pays by telehealth: the Medicare List of Telehealth Services for
     that date (payers that follow it), any code, or the payer's own list.
     Why payers deny it: Medicare pays a therapist's telehealth only while the statutory waivers
-    run (DOMAIN.md §5.2) and only for codes on its telehealth list for the date of service;
+    run (by statutory waiver, lastly through 2027-12-31 under the Consolidated Appropriations Act, 2026) and only for codes on its telehealth list for the date of service;
     other lines are denied (CARC 5: the procedure code or place of service is inconsistent).
     Example: 97140 (manual therapy, not on the list) billed with POS 10 and modifier 95; or a
     therapy telehealth visit dated after the payer's window ends.
     Fix: bill the visit as furnished (in person if it was), or remove the service the payer
     does not pay by telehealth; otbill cannot change how a visit was furnished.
-    Source: Medicare Claims Processing Manual, Pub 100-04, ch. 12, §190; CMS List of Telehealth Services (codes/data/medicare_telehealth.csv); DOMAIN.md §5.2; the payer profile's telehealth policy.
+    Source: Medicare Claims Processing Manual, Pub 100-04, ch. 12, §190; CMS List of Telehealth Services (the list for each calendar year, as recorded in codes/data/medicare_telehealth.csv); SSA §1834(m) and the Consolidated Appropriations Act, 2026 (therapists as telehealth practitioners through 2027-12-31); the payer profile's telehealth policy.
     """
     if not is_telehealth(claim, ctx):
         return

@@ -13,7 +13,13 @@ from otbill.rules.telehealth._policy import is_telehealth
 _TELEHEALTH = frozenset({"95", "GT", "93"})
 
 
-@rule("TEL003", "telehealth-modifier-without-telehealth", "telehealth", Severity.WARNING)
+@rule(
+    "TEL003",
+    "telehealth-modifier-without-telehealth",
+    "telehealth",
+    Severity.WARNING,
+    since="0.1.0",
+)
 def telehealth_modifier_without_telehealth(claim: Claim, ctx: ClaimContext) -> Iterator[Finding]:
     """
     What it checks: a line carries a telehealth modifier (95, GT, 93) only on a telehealth
@@ -24,7 +30,7 @@ def telehealth_modifier_without_telehealth(claim: Claim, ctx: ClaimContext) -> I
     Example: lines[1] 97530 with modifiers ['GO', '95'], POS 11 and telehealth false.
     Fix: if the visit was in person, remove the modifier; if it was by telehealth, mark the
     claim as telehealth with the telehealth place of service (a person confirms which).
-    Source: Medicare Claims Processing Manual, Pub 100-04, ch. 12, §190; DOMAIN.md §3.5 (95/93, POS 02/10).
+    Source: Medicare Claims Processing Manual, Pub 100-04, ch. 12, §190 (telehealth billing); CY2024 PFS final rule (modifier 95 for therapy, 93 audio-only, POS 02/10 from 2024-01-01).
     """
     if is_telehealth(claim, ctx):
         return

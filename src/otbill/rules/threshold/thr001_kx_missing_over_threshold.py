@@ -7,11 +7,23 @@ from collections.abc import Iterator
 from otbill.domain.claim import Claim
 from otbill.rules.context import ClaimContext
 from otbill.rules.modifier._lines import appended, modifiers_of
-from otbill.rules.registry import Applicability, Edit, Finding, Fix, Severity, rule
+from otbill.rules.registry import Applicability, Case, Edit, Finding, Fix, Severity, rule
 from otbill.rules.threshold._running import money, running
 
 
-@rule("THR001", "kx-missing-over-threshold", "threshold", Severity.ERROR)
+@rule(
+    "THR001",
+    "kx-missing-over-threshold",
+    "threshold",
+    Severity.ERROR,
+    since="0.1.0",
+    cases={
+        "estimated-from-charges": Case(
+            Severity.WARNING,
+            "no fee schedule is loaded, so allowed amounts are estimated from line charges",
+        ),
+    },
+)
 def kx_missing_over_threshold(claim: Claim, ctx: ClaimContext) -> Iterator[Finding]:
     """
     What it checks: for a payer with a KX threshold for the year of service (Medicare OT:
@@ -29,7 +41,7 @@ def kx_missing_over_threshold(claim: Claim, ctx: ClaimContext) -> Iterator[Findi
     Fix: add KX — safe when the note documents medical necessity
     (documentation.medical_necessity); otherwise a person must first document it, as KX
     attests it.
-    Source: Medicare Claims Processing Manual, Pub 100-04, ch. 5, §10.3 (KX modifier and therapy threshold); DOMAIN.md §3.2; the payer profile's kx source.
+    Source: Medicare Claims Processing Manual, Pub 100-04, ch. 5, §10.3 (KX modifier and therapy threshold); SSA §1833(g)(7); the yearly amount from the CMS PFS final rule for the year, as in the payer profile's kx source.
     """
     threshold = ctx.profile.kx_threshold(ctx.first_date.year)
     if threshold is None:
@@ -74,6 +86,6 @@ def kx_missing_over_threshold(claim: Claim, ctx: ClaimContext) -> Iterator[Findi
             f"{run.year} KX threshold of {money(threshold)}{estimated}",
             line=i,
             fix=fix,
-            severity=Severity.WARNING if run.from_charges else None,
+            case="estimated-from-charges" if run.from_charges else None,
             source=source,
         )

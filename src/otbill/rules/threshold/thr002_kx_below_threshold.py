@@ -11,7 +11,7 @@ from otbill.rules.registry import Applicability, Edit, Finding, Fix, Severity, r
 from otbill.rules.threshold._running import money, running
 
 
-@rule("THR002", "kx-below-threshold", "threshold", Severity.WARNING)
+@rule("THR002", "kx-below-threshold", "threshold", Severity.WARNING, since="0.1.0")
 def kx_below_threshold(claim: Claim, ctx: ClaimContext) -> Iterator[Finding]:
     """
     What it checks: KX is not on a line while the year-to-date allowed amount plus this claim's
@@ -24,7 +24,7 @@ def kx_below_threshold(claim: Claim, ctx: ClaimContext) -> Iterator[Finding]:
     and invites review.
     Example: ytd $600.00, 2025 threshold $2,410.00, lines[1] 97530 with modifiers ['GO', 'KX'].
     Fix: remove KX (a person confirms: the year-to-date amount may be incomplete).
-    Source: Medicare Claims Processing Manual, Pub 100-04, ch. 5, §10.3 and §10.3.3 (KX use; use on early low-cost services is abusive); DOMAIN.md §3.2.
+    Source: Medicare Claims Processing Manual, Pub 100-04, ch. 5, §10.3 and §10.3.3 (KX use; use on early low-cost services is abusive); SSA §1833(g)(7) (KX threshold).
     """
     if not any("KX" in line.modifiers or "kx" in line.modifiers for line in claim.lines):
         return

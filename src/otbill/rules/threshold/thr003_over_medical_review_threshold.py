@@ -10,7 +10,7 @@ from otbill.rules.registry import Finding, Fix, Severity, rule
 from otbill.rules.threshold._running import money, running
 
 
-@rule("THR003", "over-medical-review-threshold", "threshold", Severity.INFO)
+@rule("THR003", "over-medical-review-threshold", "threshold", Severity.INFO, since="0.1.0")
 def over_medical_review_threshold(claim: Claim, ctx: ClaimContext) -> Iterator[Finding]:
     """
     What it checks: this claim takes the year-to-date allowed amount over the payer's targeted
@@ -21,7 +21,7 @@ def over_medical_review_threshold(claim: Claim, ctx: ClaimContext) -> Iterator[F
     Example: ytd $2,950.00 and a claim worth $104.00 in allowed amounts.
     Fix: nothing to change on the claim; make sure the plan of care, progress reports and
     notes are complete and signed before it is sent.
-    Source: Bipartisan Budget Act of 2018 §50202 (targeted medical review threshold $3,000 through CY2028); CMS MM11055; DOMAIN.md §3.2.
+    Source: Bipartisan Budget Act of 2018 §50202 (targeted medical review threshold $3,000 through CY2028); CMS MLN Matters MM11055 (2019); Pub 100-04, ch. 5, §10.3.4 (manual review threshold).
     """
     limit = ctx.profile.medical_review_threshold
     if limit is None or claim.ytd_therapy_allowed > limit:

@@ -12,7 +12,7 @@ from otbill.rules.timely_filing._facts import filing_deadline
 _SOURCE = "payer timely-filing limit (payer profile); CARC 29"
 
 
-@rule("TFL001", "past-filing-limit", "timely-filing", Severity.ERROR)
+@rule("TFL001", "past-filing-limit", "timely-filing", Severity.ERROR, since="0.1.0")
 def past_filing_limit(claim: Claim, ctx: ClaimContext) -> Iterator[Finding]:
     """
     What it checks: today is not later than the filing deadline of any line's date of service:

@@ -12,7 +12,7 @@ from otbill.rules.timely_filing._facts import filing_deadline
 _SOURCE = "payer timely-filing limit (payer profile); CARC 29"
 
 
-@rule("TFL002", "near-filing-limit", "timely-filing", Severity.WARNING)
+@rule("TFL002", "near-filing-limit", "timely-filing", Severity.WARNING, since="0.1.0")
 def near_filing_limit(claim: Claim, ctx: ClaimContext) -> Iterator[Finding]:
     """
     What it checks: a line whose filing deadline (see TFL001) has not passed but at least 80%

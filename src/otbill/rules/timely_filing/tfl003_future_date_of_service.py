@@ -9,7 +9,7 @@ from otbill.rules.context import ClaimContext
 from otbill.rules.registry import Finding, Fix, Severity, rule
 
 
-@rule("TFL003", "future-date-of-service", "timely-filing", Severity.ERROR)
+@rule("TFL003", "future-date-of-service", "timely-filing", Severity.ERROR, since="0.1.0")
 def future_date_of_service(claim: Claim, ctx: ClaimContext) -> Iterator[Finding]:
     """
     What it checks: no line is dated after today: a service is billed only once it has been

@@ -8,14 +8,26 @@ from otbill import units
 from otbill.codes import cpt
 from otbill.domain.claim import Claim
 from otbill.rules.context import ClaimContext
-from otbill.rules.registry import Applicability, Finding, Fix, Severity, rule
+from otbill.rules.registry import Applicability, Case, Finding, Fix, Severity, rule
 from otbill.rules.units._facts import distribute, plural, unit_edits
 
 _TIMED = cpt.Basis.TIMED
 _TIME_BASED = (cpt.Basis.TIMED, cpt.Basis.PER_TIME)
 
 
-@rule("UNT001", "units-mismatch", "units", Severity.ERROR)
+@rule(
+    "UNT001",
+    "units-mismatch",
+    "units",
+    Severity.ERROR,
+    since="0.1.0",
+    cases={
+        "tie-split": Case(
+            Severity.WARNING,
+            "the total is right but the split between codes with equal minutes left over is not one the manual allows",
+        ),
+    },
+)
 def units_mismatch(claim: Claim, ctx: ClaimContext) -> Iterator[Finding]:
     """
     What it checks: for each date of service and each time-based code (15-minute codes and
@@ -32,10 +44,11 @@ def units_mismatch(claim: Claim, ctx: ClaimContext) -> Iterator[Finding]:
     minutes of the day (the 8-minute rule), commercial payers often each code on its own.
     Example: lines[1] 97530 with 24 minutes billed as 3 units: 24 timed minutes that day fall in
     the 23–37 minute band, so the cms method gives 2.
-    Fix: set the units to the engine's value (safe: the minutes are on the claim; the charge is
-    left as billed for the biller to check). When several lines share the code and date, the
+    Fix: set the units to the engine's value — an unsafe fix, applied only with
+    ``--unsafe-fixes``: it changes a billed amount, and the charge is left as billed for the
+    biller to check. When several lines share the code and date, the
     units are split by their minutes if the lines are otherwise alike, else a person splits them.
-    Source: Medicare Claims Processing Manual, Pub 100-04, ch. 5, §20.2 (8-minute rule, Examples 1–2); AMA CPT time rule for the per-code method (DOMAIN.md §1.5); the payer profile's units method.
+    Source: Medicare Claims Processing Manual, Pub 100-04, ch. 5, §20.2 (8-minute rule, Examples 1–2); AMA CPT time rule (a unit of time is attained when the midpoint is passed: 8 minutes for a 15-minute code) for the per-code method, which commercial contracts adopt; the payer profile's units method.
     """
     method = ctx.profile.units_method
     for date, indexes in ctx.lines_by_date.items():
@@ -123,8 +136,8 @@ def _finding(
     return units_mismatch.finding(
         message,
         line=group[0],
-        fix=_fix(claim, group, expected, tie, where, code),
-        severity=Severity.WARNING if tie else None,
+        fix=_fix(claim, group, expected, where, code),
+        case="tie-split" if tie else None,
         source=ctx.profile.source("units"),
     )
 
@@ -153,7 +166,7 @@ def _why(result: units.UnitsResult, code: str, minutes: int, expected: int) -> s
     return text
 
 
-def _fix(claim: Claim, group: list[int], expected: int, tie: bool, where: str, code: str) -> Fix:
+def _fix(claim: Claim, group: list[int], expected: int, where: str, code: str) -> Fix:
     if expected == 0:
         return Fix(f"remove {where} {code}: its minutes earn no unit")
     if len(group) == 1:
@@ -166,5 +179,5 @@ def _fix(claim: Claim, group: list[int], expected: int, tie: bool, where: str, c
             return Fix(f"set the units of {where} {code} so that they add up to {expected}")
         new = dict(zip(group, split, strict=True))
     description = f"set the units of {where} {code} to " + " + ".join(str(n) for n in new.values())
-    applicability = Applicability.UNSAFE if tie else Applicability.SAFE
-    return Fix(description, unit_edits(new), applicability)
+    # Units are a billed amount: a person confirms the change (and the charge) before it goes out.
+    return Fix(description, unit_edits(new), Applicability.UNSAFE)

@@ -13,7 +13,7 @@ from otbill.rules.units._facts import plural
 _UNTIMED = cpt.Basis.UNTIMED
 
 
-@rule("UNT002", "untimed-code-multiple-units", "units", Severity.ERROR)
+@rule("UNT002", "untimed-code-multiple-units", "units", Severity.ERROR, since="0.1.0")
 def untimed_code_multiple_units(claim: Claim, ctx: ClaimContext) -> Iterator[Finding]:
     """
     What it checks: an untimed (service-based) code — evaluations and re-evaluations, group
@@ -23,9 +23,10 @@ def untimed_code_multiple_units(claim: Claim, ctx: ClaimContext) -> Iterator[Fin
     Why payers deny it: an untimed code is paid once per date whatever its length; units above
     1 are denied as exceeding the code's units (CARC 151, or an MUE of 1 per day).
     Example: 97165 billed with 2 units because the evaluation lasted 50 minutes.
-    Fix: bill 1 unit (safe: the code's definition fixes it); the charge is left as billed for
-    the biller to check. When the code is on several lines that date, keep one line.
-    Source: Medicare Claims Processing Manual, Pub 100-04, ch. 5, §20.2 (service-based codes are one unit regardless of time); otbill catalog codes/data/cpt_catalog.csv (basis untimed); DOMAIN.md §1.1 R9.
+    Fix: bill 1 unit — an unsafe fix, applied only with ``--unsafe-fixes``: the code's
+    definition fixes the units, but they are a billed amount, and the charge is left as billed
+    for the biller to check. When the code is on several lines that date, keep one line.
+    Source: Medicare Claims Processing Manual, Pub 100-04, ch. 5, §20.2 (service-based codes are one unit regardless of time); AMA CPT code descriptors (service-based codes carry no time unit), as recorded in otbill's catalog codes/data/cpt_catalog.csv (basis untimed).
     """
     for date, indexes in ctx.lines_by_date.items():
         groups: dict[str, list[int]] = {}
@@ -43,7 +44,7 @@ def untimed_code_multiple_units(claim: Claim, ctx: ClaimContext) -> Iterator[Fin
                 fix = Fix(
                     f"set {where}.units to 1",
                     (Edit("units", 1, line=first),),
-                    Applicability.SAFE,
+                    Applicability.UNSAFE,  # units are a billed amount
                 )
             else:
                 where = f"lines[{', '.join(str(i + 1) for i in group)}]"

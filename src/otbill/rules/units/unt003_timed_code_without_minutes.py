@@ -12,7 +12,7 @@ from otbill.rules.registry import Finding, Fix, Severity, rule
 _TIME_BASED = (cpt.Basis.TIMED, cpt.Basis.PER_TIME)
 
 
-@rule("UNT003", "timed-code-without-minutes", "units", Severity.ERROR)
+@rule("UNT003", "timed-code-without-minutes", "units", Severity.ERROR, since="0.1.0")
 def timed_code_without_minutes(claim: Claim, ctx: ClaimContext) -> Iterator[Finding]:
     """
     What it checks: every line of a time-based code (15-minute codes such as 97530, and codes
@@ -23,7 +23,7 @@ def timed_code_without_minutes(claim: Claim, ctx: ClaimContext) -> Iterator[Find
     Example: lines[1] 97530 with 2 units and no minutes.
     Fix: record the minutes from the treatment note (otbill cannot know them); the units are
     then checked by UNT001.
-    Source: Medicare Claims Processing Manual, Pub 100-04, ch. 5, §20.2; Medicare Benefit Policy Manual, Pub 100-02, ch. 15, §220.3 (the note records total timed-code minutes); DOMAIN.md §1.1 R11.
+    Source: Medicare Claims Processing Manual, Pub 100-04, ch. 5, §20.2; Medicare Benefit Policy Manual, Pub 100-02, ch. 15, §220.3 (the treatment note records total timed-code minutes).
     """
     for i, line in enumerate(claim.lines):
         if line.minutes is not None:

@@ -15,7 +15,7 @@ _EDGE = range(8, 11)  # minutes past a multiple of 15 that still earn a unit: 8,
 _MIN_DATES = 2
 
 
-@rule("UNT004", "thin-units-pattern", "units", Severity.WARNING)
+@rule("UNT004", "thin-units-pattern", "units", Severity.WARNING, since="0.1.0")
 def thin_units_pattern(claim: Claim, ctx: ClaimContext) -> Iterator[Finding]:
     """
     What it checks: a review signal, not an error. The claim has at least two dates of service
@@ -32,7 +32,7 @@ def thin_units_pattern(claim: Claim, ctx: ClaimContext) -> Iterator[Finding]:
     Example: 38 timed minutes billed as 3 units on 2025-02-03, 2025-02-10 and 2025-02-17.
     Fix: none needed when the notes document the minutes actually spent; review the notes'
     minutes and the scheduling pattern.
-    Source: Medicare Claims Processing Manual, Pub 100-04, ch. 5, §20.2 (8-minute rule unit table); DOMAIN.md §1.2.
+    Source: Medicare Claims Processing Manual, Pub 100-04, ch. 5, §20.2 (8-minute rule unit table: 8–22 minutes 1 unit, 23–37 2 units, and so on).
     """
     dates = ctx.lines_by_date
     if len(dates) < _MIN_DATES:

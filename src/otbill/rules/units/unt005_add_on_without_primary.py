@@ -19,7 +19,7 @@ _PRIMARY = {
 _ONCE_A_DAY = {"97129": "97130"}  # first-15-minutes code → its add-on for the rest
 
 
-@rule("UNT005", "add-on-without-primary", "units", Severity.ERROR)
+@rule("UNT005", "add-on-without-primary", "units", Severity.ERROR, since="0.1.0")
 def add_on_without_primary(claim: Claim, ctx: ClaimContext) -> Iterator[Finding]:
     """
     What it checks: an add-on code is billed on a date with its primary code (97130 with 97129,
@@ -34,7 +34,7 @@ def add_on_without_primary(claim: Claim, ctx: ClaimContext) -> Iterator[Finding]
     and 97130 × 2).
     Fix: add the primary code's line from the note, or bill the service with the primary code;
     for 97129, bill 1 unit and the rest as 97130.
-    Source: CMS PFS relative value file RVU25D (global period ZZZ for 97130, 97546, 97551, 98981, 97598); CPT add-on code conventions; DOMAIN.md §2 (97129 initial 15 minutes once per day).
+    Source: CMS PFS relative value file RVU25D (global period ZZZ for 97130, 97546, 97551, 98981, 97598); AMA CPT add-on code conventions (97129: the first 15 minutes, once per day; 97130: each further 15 minutes); CMS NCCI MUE practitioner table (97129: 1 per day).
     """
     for date, indexes in ctx.lines_by_date.items():
         present: set[str] | None = None

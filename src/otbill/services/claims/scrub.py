@@ -18,12 +18,14 @@ from otbill.payers import PayerProfile, load_profiles
 from otbill.refdata.dated import DatedFees, DatedMue, DatedPtp
 from otbill.rules.context import ScrubContext
 from otbill.rules.engine import ClaimResult, fix_claim, remember_claim, scrub_claim
-from otbill.rules.registry import Finding, Rule
+from otbill.rules.registry import Applicability, Finding, Rule, load_rules
+from otbill.rules.selection import check_profile_severities
 from otbill.settings import Settings
 
 __all__ = [
     "BatchOutcome",
     "build_scrub_context",
+    "fixes_allowed",
     "scrub_claims",
     "summarize",
 ]
@@ -41,11 +43,13 @@ def build_scrub_context(
     profiles: dict[str, PayerProfile] | None = None,
     extra_profile_dirs: list[Path] | None = None,
 ) -> ScrubContext:
+    """The run's context; a payer profile's ``severity`` must name rules that exist."""
     refdata = [settings.refdata_dir]
+    if profiles is None:
+        profiles = load_profiles(profile_dirs(settings, extra_profile_dirs))
+    check_profile_severities(profiles, load_rules(preview=True))
     return ScrubContext(
-        profiles=profiles
-        if profiles is not None
-        else load_profiles(profile_dirs(settings, extra_profile_dirs)),
+        profiles=profiles,
         today=today,
         ncci=DatedPtp(refdata),
         mue=DatedMue(refdata),
@@ -64,17 +68,32 @@ def _change_lines(claim_id: str, applied: Sequence[Finding]) -> list[str]:
     return [f"{claim_id}: {f.fix.description if f.fix else f.rule} ({f.rule})" for f in applied]
 
 
+def fixes_allowed(*, unsafe: bool = False) -> frozenset[Applicability]:
+    """The fixes ``--fix`` applies: the safe ones, and the unsafe ones too with ``--unsafe-fixes``
+    (those that need a person's judgement or change a billed amount: units, charges)."""
+    if unsafe:
+        return frozenset({Applicability.SAFE, Applicability.UNSAFE})
+    return frozenset({Applicability.SAFE})
+
+
 def scrub_claims(
-    claims: Sequence[Claim], run: ScrubContext, rules: Sequence[Rule], *, fix: bool = False
+    claims: Sequence[Claim],
+    run: ScrubContext,
+    rules: Sequence[Rule],
+    *,
+    fix: bool = False,
+    unsafe_fixes: bool = False,
 ) -> BatchOutcome:
     """Scrub a batch in order, each claim remembered for duplicate checks of the later ones;
-    with ``fix``, safe fixes are applied first (on copies) and listed."""
+    with ``fix``, safe fixes (and with ``unsafe_fixes`` the unsafe ones too) are applied first,
+    on copies, and listed."""
     results: list[ClaimResult] = []
     scrubbed: list[Claim] = []
     changes: list[str] = []
+    allowed = fixes_allowed(unsafe=unsafe_fixes)
     for claim in claims:
         if fix:
-            claim, applied, result = fix_claim(claim, run, rules)
+            claim, applied, result = fix_claim(claim, run, rules, allowed)
             changes += _change_lines(claim.claim_id, applied)
         else:
             result = scrub_claim(claim, run, rules)
