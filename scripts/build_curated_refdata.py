@@ -35,7 +35,7 @@ RVU_FILES = [
         "mpfs_rvu_ot_2025.csv",
         "RVU25D",
         "2025-01-01",
-        "October release; therapy RVUs identical to the January release (DOMAIN.md section 4.4), "
+        "October release; therapy RVUs identical to the January release (RVU25A, compared code by code), "
         "so used from 2025-01-01",
     ),
     (

@@ -4,8 +4,8 @@ Two methods, chosen by the payer:
 
 ``cms`` (Medicare Claims Processing Manual, Pub 100-04, ch. 5, §20.2)
     The *total* timed minutes of the day decide the total timed units: 8–22 minutes → 1, 23–37 → 2,
-    38–52 → 3, and one more unit for each further 15 minutes; under 8 → 0. Closed form (DOMAIN.md §1.2,
-    derived): ``floor((T + 7) / 15)`` for T ≥ 8. The units are then assigned as the manual's examples do:
+    38–52 → 3, and one more unit for each further 15 minutes; under 8 → 0. Closed form (derived
+    from the manual's table): ``floor((T + 7) / 15)`` for T ≥ 8. The units are then assigned as the manual's examples do:
     each code first gets its full 15-minute units (a service of 15 minutes or more gets at least one
     unit, of 30 or more at least two), and the units left over go one each to the codes with the most
     remaining minutes.

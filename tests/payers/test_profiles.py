@@ -41,7 +41,7 @@ def test_packaged_profiles_and_their_rules():
 
 def test_telehealth_policy_by_date():
     telehealth = load_profiles()["medicare"].telehealth
-    assert telehealth.allowed_on(dt.date(2025, 10, 15))  # restored retroactively (DOMAIN.md §5.2)
+    assert telehealth.allowed_on(dt.date(2025, 10, 15))  # restored retroactively (2025-11-12)
     assert not telehealth.allowed_on(dt.date(2028, 1, 1))
     assert telehealth.modifier == "95" and telehealth.places_of_service == ("02", "10")
 

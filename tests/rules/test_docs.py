@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from otbill.rules.docs import render_index, render_rule
@@ -27,3 +28,22 @@ def test_every_category_has_rules():
     from otbill.rules.registry import CATEGORIES
 
     assert {r.category for r in load_rules()} == set(CATEGORIES)
+
+
+def test_docs_cite_no_file_outside_the_repository():
+    """A user has only the repository: README, docs and rule sources cite primary sources."""
+    root = DOCS.parents[1]
+    texts = [root / "README.md", *root.glob("docs/**/*.md"), *root.glob("src/otbill/rules/**/*.py")]
+    texts += list(root.glob("src/otbill/payers/*.yaml"))
+    outside = [
+        str(p.relative_to(root))
+        for p in texts
+        if re.search(r"DOMAIN\.md|\.\./shared/", p.read_text())
+    ]
+    assert not outside
+
+
+def test_rule_pages_show_since_and_status():
+    for r in load_rules():
+        page = (DOCS / f"{r.code}.md").read_text()
+        assert f"since otbill {r.since}" in page and f"status: {r.status.value}" in page

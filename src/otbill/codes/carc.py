@@ -2,7 +2,7 @@
 
 Why: a remittance says *why* money was not paid only as a code ("CO-50"); billers need the reason
 in words to decide whether to appeal, correct or write off. The meanings below are our own short
-wording of the codes therapy clinics meet most (DOMAIN.md §8, after the X12 code list; check the
+wording of the codes therapy clinics meet most (after the X12 Claim Adjustment Reason Code list; check the
 current list at x12.org for the official text). An unknown but well-formed code is described as
 such rather than refused: payers use many more codes than this table holds.
 

@@ -2,7 +2,7 @@
 
 A RARC adds detail to a denial's reason code (CARC): which document is missing, which coverage
 policy applied, whether the decision may be appealed. Meanings are our own short wording of the
-codes therapy clinics meet (DOMAIN.md §8.3, after the X12 code list; the official text is at
+codes therapy clinics meet (after the X12 Remittance Advice Remark Code list; the official text is at
 x12.org). A well-formed code outside this table is described generically.
 
 >>> describe("N115")

@@ -1,7 +1,7 @@
 """Medicare Physician Fee Schedule: PPRRVU and GPCI readers, conversion factors, allowed amounts.
 
 Formula (RVU25D readme, "The formula for 2025 physician fee schedule payment amount";
-DOMAIN.md section 4.1):
+42 CFR 414.20):
     amount = [(work RVU x work GPCI) + (PE RVU x PE GPCI) + (MP RVU x MP GPCI)] x CF
 with the non-facility or facility PE RVU. National amounts use GPCIs of 1.0.
 

@@ -5,7 +5,7 @@ preamble row, a header row with ``HCPCS/CPT Code``, ``Practitioner Services MUE 
 ``MUE Adjudication Indicator`` and ``MUE Rationale``, then one row per code. The indicator
 cell is CMS's text, e.g. ``2 Date of Service Edit: Policy``; its leading digit is the MAI:
 1 = line edit, 2 = date-of-service edit based on policy, 3 = date-of-service edit based on
-clinical data (DOMAIN.md section 6.3 [S59]).
+clinical data (CMS Medically Unlikely Edits page on cms.gov).
 """
 
 from __future__ import annotations

@@ -14,7 +14,7 @@ When an edit applies (date semantics):
   NCCI 16.3"), and the Medicaid NCCI Edit Design Manual, "Claim Adjudication Rules", compares
   the date of service with the effective and deletion dates in the same way.
 - Modifier indicator 9 means the edit does not apply: it was deleted retroactively
-  (tadchievlaw.com NCCI FAQ; DOMAIN.md section 6.1 [S54]). Such an edit never fires.
+  (CMS NCCI PTP edit file layout, modifier indicator column). Such an edit never fires.
 - Some copies (shared/refdata v30.1) lack effective dates. CMS never keeps two concurrent rows
   for the same ordered pair, so when an effective date is missing we start the row the day after
   the latest earlier deletion of the same ordered pair (DERIVED; documented in SOURCES.md).
