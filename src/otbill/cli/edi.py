@@ -16,14 +16,16 @@ from __future__ import annotations
 import datetime as dt
 import json
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from otbill.cli.common import fail, parse_date
-from otbill.cli.records import Clinic, DatabaseUrl, _clinic, _open
+from otbill.cli.common import AsJson, Clinic, DatabaseUrl, fail, parse_date
+from otbill.cli.setup import setup_of
 from otbill.errors import OtbillError
-from otbill.storage import Database
+
+if TYPE_CHECKING:
+    from otbill.storage import Database
 
 __all__ = [
     "ack_command",
@@ -33,24 +35,26 @@ __all__ = [
     "submit_command",
 ]
 
-AsJson = Annotated[bool, typer.Option("--json", help="Print JSON.")]
 User = Annotated[str, typer.Option("--user", help="Who does it (username; recorded in the audit).")]
 clearinghouse_app = typer.Typer(help="The offline clearinghouse simulator.", no_args_is_help=True)
 
 
 def _user(db: Database, clinic_id: int, username: str) -> int:
-    from otbill.storage.tables import UserRow
+    from otbill.services.clinic.accounts import user_by_username
 
     with db.unit_of_work(clinic_id) as uow:
-        row = uow.records.first(UserRow, UserRow.username == username)
-    if row is None:
+        user_id = user_by_username(uow, username)
+    if user_id is None:
         fail(f"no user {username!r} in this clinic (--user)")
-    return row.id
+    return user_id
 
 
-def _context(url: str | None, clinic: str | None, user: str) -> tuple[Database, int, int]:
-    db = _open(url)
-    clinic_id = _clinic(db, clinic)
+def _context(
+    ctx: typer.Context, url: str | None, clinic: str | None, user: str
+) -> tuple[Database, int, int]:
+    setup = setup_of(ctx)
+    db = setup.database(url)
+    clinic_id = setup.clinic_id(db, clinic)
     return db, clinic_id, _user(db, clinic_id, user)
 
 
@@ -59,11 +63,16 @@ def _print(data: dict[str, Any], text: str, as_json: bool) -> None:
 
 
 def _apply_file(
-    service: Any, file: Path, url: str | None, clinic: str | None, user: str, as_json: bool
+    ctx: typer.Context,
+    service: Any,
+    file: Path,
+    where: tuple[str | None, str | None, str],
+    as_json: bool,
 ) -> None:
     """Run a file-applying service (post an 835, apply a 999/277CA) and print its report;
-    an unreadable or refused file is one line on stderr and exit status 2."""
-    db, clinic_id, actor = _context(url, clinic, user)
+    ``where`` is (database URL, clinic code, user). An unreadable or refused file is one line on
+    stderr and exit status 2."""
+    db, clinic_id, actor = _context(ctx, *where)
     try:
         report = service(db, clinic_id, actor, file.read_bytes(), name=file.name)
     except OSError as exc:
@@ -74,6 +83,7 @@ def _apply_file(
 
 
 def post_command(
+    ctx: typer.Context,
     file: Annotated[Path, typer.Argument(help="An 835 remittance file.")],
     database_url: DatabaseUrl = None,
     clinic: Clinic = None,
@@ -83,7 +93,7 @@ def post_command(
     """Post an 835: match claims, post payments and adjustments, open denials (once)."""
     from otbill.services.remittances.post import post_remittance
 
-    _apply_file(post_remittance, file, database_url, clinic, user, as_json)
+    _apply_file(ctx, post_remittance, file, (database_url, clinic, user), as_json)
 
 
 def _located(file: Path, exc: Exception) -> str:
@@ -92,6 +102,7 @@ def _located(file: Path, exc: Exception) -> str:
 
 
 def ack_command(
+    ctx: typer.Context,
     file: Annotated[Path, typer.Argument(help="A 999 or 277CA acknowledgement file.")],
     database_url: DatabaseUrl = None,
     clinic: Clinic = None,
@@ -101,7 +112,7 @@ def ack_command(
     """Apply a 999 or 277CA: rejected claims return to the biller's queue with the reason."""
     from otbill.services.exchange.acknowledgements import apply_acknowledgement
 
-    _apply_file(apply_acknowledgement, file, database_url, clinic, user, as_json)
+    _apply_file(ctx, apply_acknowledgement, file, (database_url, clinic, user), as_json)
 
 
 def _transport(folder: Path | None, sftp: str | None, key: Path | None, known: Path | None) -> Any:
@@ -121,6 +132,7 @@ def _transport(folder: Path | None, sftp: str | None, key: Path | None, known: P
 
 
 def submit_command(
+    ctx: typer.Context,
     folder: Annotated[Path | None, typer.Option(help="Folder drop (outbox/inbox).")] = None,
     sftp: Annotated[str | None, typer.Option(help="SFTP server, USER@HOST[:PORT].")] = None,
     key: Annotated[Path | None, typer.Option(help="SFTP private key file.")] = None,
@@ -132,24 +144,23 @@ def submit_command(
     as_json: AsJson = False,
 ) -> None:
     """Re-scrub the approved claims, write 837P files per payer, send them, mark submitted."""
-    from otbill.rules.registry import load_rules
-    from otbill.services.claims.scrub import build_scrub_context
     from otbill.services.claims.submit import submit_batch
-    from otbill.settings import load_settings
 
     transport = _transport(folder, sftp, key, known_hosts)
     on = parse_date(today, "--today") or dt.date.today()
-    db, clinic_id, actor = _context(database_url, clinic, user)
-    run = build_scrub_context(load_settings(), on)
+    db, clinic_id, actor = _context(ctx, database_url, clinic, user)
+    setup = setup_of(ctx)
+    run = setup.scrub_context(on)
     try:
         with db.unit_of_work(clinic_id, actor) as uow:
-            report = submit_batch(uow, transport, run, load_rules())
+            report = submit_batch(uow, transport, run, setup.rules())
     except OtbillError as exc:
         fail(f"submit: {exc}")
     _print(report.as_json(), report.summary(), as_json)
 
 
 def export_837_command(
+    ctx: typer.Context,
     output: Annotated[Path, typer.Option("-o", "--output", help="The 837P file to write.")],
     database_url: DatabaseUrl = None,
     clinic: Clinic = None,
@@ -158,8 +169,9 @@ def export_837_command(
     from otbill.services.claims.submit import load_claims
     from otbill.x12.write_837p import write_837p
 
-    db = _open(database_url)
-    with db.unit_of_work(_clinic(db, clinic)) as uow:
+    setup = setup_of(ctx)
+    db = setup.database(database_url)
+    with db.unit_of_work(setup.clinic_id(db, clinic)) as uow:
         claims = load_claims(uow, uow.records.claims_by_status("approved"))
     try:
         output.write_text(write_837p(claims))

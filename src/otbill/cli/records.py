@@ -15,80 +15,32 @@ from typing import Annotated, Any
 
 import typer
 
-from otbill.cli.common import fail, parse_date
-from otbill.domain.lifecycle import ClaimStatus
-from otbill.domain.record_errors import RecordError
-from otbill.settings import load_settings
-from otbill.storage import Database
+from otbill.cli.common import AsJson, Clinic, DatabaseUrl, fail, parse_date
+from otbill.cli.setup import setup_of
 
 __all__ = ["audit_app", "claims_app", "demo_command"]
-
-DatabaseUrl = Annotated[
-    str | None,
-    typer.Option(
-        "--database-url",
-        help="Database URL (default: OTBILL_DATABASE_URL or the "
-        "SQLite file in the data directory).",
-    ),
-]
-Clinic = Annotated[
-    str | None, typer.Option("--clinic", help="Clinic code (default: the only clinic, else DEMO).")
-]
-AsJson = Annotated[bool, typer.Option("--json", help="Print JSON.")]
 
 claims_app = typer.Typer(help="List and show claims.", no_args_is_help=True)
 audit_app = typer.Typer(help="Check the tamper-evident audit trail.", no_args_is_help=True)
 
 
-def _open(url: str | None) -> Database:
-    try:
-        return Database(url or load_settings().database_url)
-    except Exception as exc:  # a bad URL or an unreachable server: one line, exit 2
-        fail(f"cannot open the database: {type(exc).__name__}: {exc}")
-
-
-def _clinic(db: Database, code: str | None) -> int:
-    from sqlalchemy import select
-
-    from otbill.storage.tables import ClinicRow
-
-    with db.session() as session:
-        rows = list(session.execute(select(ClinicRow.id, ClinicRow.code)))
-    if code is not None:
-        found = [cid for cid, c in rows if c == code]
-        if not found:
-            fail(f"no clinic with code {code!r}")
-        return int(found[0])
-    if len(rows) == 1:
-        return int(rows[0][0])
-    demo = [cid for cid, c in rows if c == "DEMO"]
-    if demo:
-        return int(demo[0])
-    fail(
-        "no clinic in this database (run `otbill demo`)"
-        if not rows
-        else f"several clinics: choose one with --clinic ({', '.join(c for _, c in rows)})"
-    )
-
-
 def demo_command(
+    ctx: typer.Context,
     database_url: DatabaseUrl = None,
     today: Annotated[
         str | None, typer.Option(help="Scrub as of this date (default: the demo's date).")
     ] = None,
 ) -> None:
     """Load the demo clinic (once; loading again changes nothing)."""
-    from otbill.demo.load import load_demo
-    from otbill.rules.registry import load_rules
-    from otbill.services.claims.scrub import build_scrub_context
-
-    db = _open(database_url)
     from otbill.demo.data import DEMO_AS_OF
+    from otbill.demo.load import load_demo
+    from otbill.domain.record_errors import RecordError
 
+    setup = setup_of(ctx)
+    db = setup.database(database_url)
     as_of = parse_date(today, "--today") or DEMO_AS_OF
-    run = build_scrub_context(load_settings(), as_of)
     try:
-        report = load_demo(db, run, load_rules())
+        report = load_demo(db, setup.scrub_context(as_of), setup.rules())
     except RecordError as exc:
         fail(str(exc))
     verb = "loaded" if report.created else "already present"
@@ -98,18 +50,21 @@ def demo_command(
 
 @claims_app.command("list")
 def list_command(
+    ctx: typer.Context,
     database_url: DatabaseUrl = None,
     status: Annotated[str | None, typer.Option(help="Only claims in this status.")] = None,
     clinic: Clinic = None,
     as_json: AsJson = False,
 ) -> None:
     """Claims, oldest date of service first."""
+    from otbill.domain.lifecycle import ClaimStatus
     from otbill.services.views.claims import list_claims
 
     if status is not None and status not in {s.value for s in ClaimStatus}:
         fail(f"--status {status!r}: one of {', '.join(s.value for s in ClaimStatus)}")
-    db = _open(database_url)
-    with db.unit_of_work(_clinic(db, clinic)) as uow:
+    setup = setup_of(ctx)
+    db = setup.database(database_url)
+    with db.unit_of_work(setup.clinic_id(db, clinic)) as uow:
         rows = list_claims(uow, status)
     if as_json:
         json.dump([r.as_json() for r in rows], sys.stdout, indent=2)
@@ -125,17 +80,20 @@ def list_command(
 
 @claims_app.command("show")
 def show_command(
+    ctx: typer.Context,
     claim: Annotated[str, typer.Argument(help="Claim id or number.")],
     database_url: DatabaseUrl = None,
     clinic: Clinic = None,
     as_json: AsJson = False,
 ) -> None:
     """One claim: lines, findings and status history."""
+    from otbill.domain.record_errors import RecordError
     from otbill.services.views.claims import claim_detail
 
-    db = _open(database_url)
+    setup = setup_of(ctx)
+    db = setup.database(database_url)
     try:
-        with db.unit_of_work(_clinic(db, clinic)) as uow:
+        with db.unit_of_work(setup.clinic_id(db, clinic)) as uow:
             detail = claim_detail(uow, claim)
     except RecordError as exc:
         fail(str(exc))
@@ -164,11 +122,11 @@ def _print_detail(d: dict[str, Any]) -> None:
 
 
 @audit_app.command("verify")
-def verify_command(database_url: DatabaseUrl = None) -> None:
+def verify_command(ctx: typer.Context, database_url: DatabaseUrl = None) -> None:
     """Recompute the audit chain of every clinic; exit 1 naming any edited or deleted row."""
     from otbill.services.clinic.audit import verify_audit
 
-    db = _open(database_url)
+    db = setup_of(ctx).database(database_url)
     bad = False
     for code, problems in verify_audit(db).items():
         if not problems:

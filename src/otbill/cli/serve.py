@@ -7,24 +7,22 @@ from typing import Annotated
 
 import typer
 
-from otbill.cli.common import fail, parse_date
-from otbill.settings import load_settings
+from otbill.cli.common import parse_date
+from otbill.cli.setup import setup_of
 
 __all__ = ["serve_command"]
 
 
 def _clinic_codes(db: object) -> list[str]:
-    from sqlalchemy import select
-
+    from otbill.services.clinic.clinics import list_clinics
     from otbill.storage import Database
-    from otbill.storage.tables import ClinicRow
 
     assert isinstance(db, Database)
-    with db.session() as session:
-        return list(session.scalars(select(ClinicRow.code)))
+    return [clinic.code for clinic in list_clinics(db)]
 
 
 def serve_command(
+    ctx: typer.Context,
     host: Annotated[str, typer.Option(help="address to listen on")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="port to listen on")] = 8000,
     database_url: Annotated[
@@ -44,23 +42,18 @@ def serve_command(
     from otbill.clearinghouse.simulator.transport import SimulatedClearinghouse
     from otbill.demo.data import CLINIC, DEMO_AS_OF, demo_logins
     from otbill.demo.load import load_demo
-    from otbill.rules.registry import load_rules
-    from otbill.services.claims.scrub import build_scrub_context
-    from otbill.storage import Database
     from otbill.web.app import create_app
 
-    settings = load_settings()
+    setup = setup_of(ctx)
+    settings = setup.settings
     if database_url:
         settings = dataclasses.replace(settings, database_url=database_url)
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     fixed = parse_date(today, "--today")
-    try:
-        db = Database(settings.database_url)
-    except Exception as exc:  # a bad URL or an unreachable server: one line, exit 2
-        fail(f"cannot open the database: {type(exc).__name__}: {exc}")
+    db = setup.database(settings.database_url)
     codes = _clinic_codes(db)
     if demo and not codes:
-        load_demo(db, build_scrub_context(settings, fixed or DEMO_AS_OF), load_rules())
+        load_demo(db, setup.scrub_context(fixed or DEMO_AS_OF), setup.rules())
         typer.echo(f"Loaded the demo clinic (clinic code {CLINIC['code']}).")
         codes = [str(CLINIC["code"])]
     only_demo = codes == [CLINIC["code"]]

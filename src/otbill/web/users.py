@@ -5,10 +5,8 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass, field
 
-from sqlalchemy import select
-
+from otbill.services.clinic.accounts import signed_in_user
 from otbill.storage import Database
-from otbill.storage.tables import ClinicRow, ProviderRow, UserRoleRow, UserRow
 from otbill.web.security import SessionUser
 
 __all__ = ["UserCache"]
@@ -35,19 +33,15 @@ class UserCache:
         self._users.pop(user_id, None)
 
     def _load(self, user_id: int) -> SessionUser | None:
-        with self.db.session() as session:
-            row = session.get(UserRow, user_id)
-            if row is None or not row.active:
-                return None
-            clinic = session.get(ClinicRow, row.clinic_id)
-            roles = session.scalars(select(UserRoleRow.role).where(UserRoleRow.user_id == user_id))
-            provider = session.scalar(select(ProviderRow.id).where(ProviderRow.user_id == user_id))
-            return SessionUser(
-                id=row.id,
-                clinic_id=row.clinic_id,
-                clinic_code=clinic.code if clinic else "",
-                username=row.username,
-                full_name=row.full_name,
-                roles=frozenset(roles),
-                provider_id=provider,
-            )
+        found = signed_in_user(self.db, user_id)
+        if found is None:
+            return None
+        return SessionUser(
+            id=found.id,
+            clinic_id=found.clinic_id,
+            clinic_code=found.clinic_code,
+            username=found.username,
+            full_name=found.full_name,
+            roles=found.roles,
+            provider_id=found.provider_id,
+        )

@@ -9,12 +9,11 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from sqlalchemy import select
-
 from otbill.domain.money import from_cents
 from otbill.domain.record_errors import RecordError
-from otbill.storage import UnitOfWork
-from otbill.storage.tables import FeeScheduleRow, PayerRow, UserRoleRow, UserRow
+from otbill.storage import Database, UnitOfWork
+from otbill.storage.repositories.users import AccountDirectory, SignedIn
+from otbill.storage.repositories.users import UserAccount as UserView
 
 __all__ = [
     "FeeView",
@@ -24,18 +23,11 @@ __all__ = [
     "list_payers",
     "list_users",
     "set_user_active",
+    "signed_in_user",
+    "user_by_username",
 ]
 
 _FEE_LIMIT = 500
-
-
-@dataclass(frozen=True, slots=True)
-class UserView:
-    id: int
-    username: str
-    full_name: str
-    roles: tuple[str, ...]
-    active: bool
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,60 +48,49 @@ class FeeView:
     allowed: str
 
 
+def signed_in_user(db: Database, user_id: int) -> SignedIn | None:
+    """The active user a session or token speaks for (any clinic), with roles; else None."""
+    return AccountDirectory(db).signed_in(user_id)
+
+
+def user_by_username(uow: UnitOfWork, username: str) -> int | None:
+    """The id of the clinic's user with this username (active or not), else None."""
+    return uow.users.id_by_username(username)
+
+
 def list_users(uow: UnitOfWork) -> list[UserView]:
-    roles: dict[int, list[str]] = {}
-    for user_id, role in uow.session.execute(
-        select(UserRoleRow.user_id, UserRoleRow.role).where(UserRoleRow.clinic_id == uow.clinic_id)
-    ):
-        roles.setdefault(user_id, []).append(role)
-    return [
-        UserView(u.id, u.username, u.full_name, tuple(sorted(roles.get(u.id, []))), u.active)
-        for u in uow.records.find(UserRow, order=UserRow.username)
-    ]
+    """Every user of the clinic with their roles, by username."""
+    return uow.users.accounts()
 
 
 def set_user_active(uow: UnitOfWork, user_id: int, active: bool) -> None:
     """Deactivate (or reactivate) a user; nobody deactivates themselves or the last admin."""
-    user = uow.records.get(UserRow, user_id, for_update=True)
+    user = uow.users.get(user_id, for_update=True)
     if user.active == active:
         return
     if not active:
         if user_id == uow.actor_id:
             raise RecordError(f"user {user.username}: you cannot deactivate yourself")
-        admins = uow.session.scalars(
-            select(UserRow.id)
-            .join(UserRoleRow, UserRoleRow.user_id == UserRow.id)
-            .where(UserRow.clinic_id == uow.clinic_id, UserRow.active.is_(True))
-            .where(UserRoleRow.role == "admin")
-        ).all()
-        if set(admins) == {user_id}:
+        if uow.users.active_admins() == {user_id}:
             raise RecordError(f"user {user.username}: the clinic's last active admin")
-    user.active = active
+    uow.users.set_active(user_id, active)
     uow.audit.record(
         uow.actor_id,
         "user.activate" if active else "user.deactivate",
         "user",
-        user.id,
+        user_id,
         {"active": not active},
         {"active": active},
     )
 
 
 def list_payers(uow: UnitOfWork) -> list[PayerView]:
-    return [
-        PayerView(p.id, p.payer_code, p.name, p.profile)
-        for p in uow.records.find(PayerRow, order=PayerRow.name)
-    ]
+    return [PayerView(*payer) for payer in uow.clinics.payer_list()]
 
 
 def list_fees(uow: UnitOfWork) -> list[FeeView]:
     """The fee schedule, by code then newest first (at most 500 rows)."""
-    payers = {p.id: p.name for p in uow.records.find(PayerRow)}
-    query = (
-        uow.records.select(FeeScheduleRow)
-        .order_by(FeeScheduleRow.code, FeeScheduleRow.effective_from.desc(), FeeScheduleRow.id)
-        .limit(_FEE_LIMIT)
-    )
+    payers = {payer_id: name for payer_id, _, name, _ in uow.clinics.payer_list()}
     return [
         FeeView(
             f.id,
@@ -119,5 +100,5 @@ def list_fees(uow: UnitOfWork) -> list[FeeView]:
             str(from_cents(f.charge_cents)),
             str(from_cents(f.allowed_cents)),
         )
-        for f in uow.session.scalars(query)
+        for f in uow.clinics.fee_list(_FEE_LIMIT)
     ]

@@ -13,23 +13,20 @@ from decimal import Decimal
 
 from argon2 import PasswordHasher
 from argon2.exceptions import VerificationError
-from sqlalchemy import select
 
 from otbill.codes import cpt, npi
 from otbill.domain.credentials import is_assistant
 from otbill.domain.lifecycle import Role
 from otbill.domain.money import to_cents
 from otbill.domain.record_errors import NotFound, PermissionDenied, RecordError
+from otbill.services.clinic.clinics import clinic_by_code, list_clinics
 from otbill.storage import Database, UnitOfWork
+from otbill.storage.repositories.clinics import ClinicDirectory, ClinicRecord
 from otbill.storage.tables import (
-    AuditHeadRow,
-    ClinicRow,
     FeeScheduleRow,
     OverheadCostRow,
     PayerRow,
     ProviderRow,
-    UserRoleRow,
-    UserRow,
 )
 
 __all__ = [
@@ -40,6 +37,7 @@ __all__ = [
     "add_user",
     "clinic_by_code",
     "create_clinic",
+    "list_clinics",
     "require_role",
     "set_fee",
     "user_roles",
@@ -61,28 +59,8 @@ def create_clinic(
     taxonomy: str = "225X00000X",
 ) -> int:
     """A new clinic (billing entity); its NPI must pass the check digit. Returns its id."""
-    line1, city, state, zip_code = address
-    row = ClinicRow(
-        code=code,
-        name=name,
-        npi=npi.validate(npi_number),
-        tax_id=tax_id,
-        taxonomy=taxonomy,
-        address_line1=line1,
-        city=city,
-        state=state,
-        zip=zip_code,
-    )
-    with db.session() as session, session.begin():
-        session.add(row)
-        session.flush()
-        session.add(AuditHeadRow(clinic_id=row.id, seq=0, hash="0" * 64))
-    return row.id
-
-
-def clinic_by_code(db: Database, code: str) -> int | None:
-    with db.session() as session:
-        return session.scalar(select(ClinicRow.id).where(ClinicRow.code == code))
+    record = ClinicRecord(code, name, npi.validate(npi_number), tax_id, taxonomy, address)
+    return ClinicDirectory(db).create(record)
 
 
 def _check_roles(roles: Iterable[str]) -> list[str]:
@@ -97,45 +75,40 @@ def add_user(
 ) -> int:
     """A user with roles; the password is stored only as an Argon2id hash."""
     wanted = _check_roles(roles)
-    user = uow.records.add(
-        UserRow(
-            username=username,
-            full_name=full_name,
-            password_hash=_HASHER.hash(password),
-            active=True,
-        )
-    )
-    uow.flush()
-    for role in wanted:
-        uow.records.add(UserRoleRow(user_id=user.id, role=role))
+    uow.users.add(username, full_name, _HASHER.hash(password))
+    uow.flush()  # a taken username is refused here, as a ConstraintViolation
+    user_id = uow.users.id_by_username(username)
+    assert user_id is not None  # just written, in this transaction
+    uow.users.grant(user_id, wanted)
     uow.audit.record(
         uow.actor_id,
         "user.create",
         "user",
-        user.id,
+        user_id,
         None,
         {"username": username, "full_name": full_name, "roles": wanted},
     )
-    return user.id
+    return user_id
 
 
 def verify_password(uow: UnitOfWork, username: str, password: str) -> int | None:
     """The user's id when the password matches, else None (also for unknown users)."""
-    user = uow.records.first(UserRow, UserRow.username == username, UserRow.active.is_(True))
-    if user is None:
+    found = uow.users.password_hash(username)
+    if found is None:
         return None
+    user_id, stored = found
     try:
-        _HASHER.verify(user.password_hash, password)
+        _HASHER.verify(stored, password)
     except VerificationError:
         return None
-    if _HASHER.check_needs_rehash(user.password_hash):
-        user.password_hash = _HASHER.hash(password)
-    return user.id
+    if _HASHER.check_needs_rehash(stored):
+        uow.users.set_password_hash(user_id, _HASHER.hash(password))
+    return user_id
 
 
 def user_roles(uow: UnitOfWork, user_id: int) -> set[str]:
-    uow.records.get(UserRow, user_id)
-    return {r.role for r in uow.records.find(UserRoleRow, UserRoleRow.user_id == user_id)}
+    """The user's roles (:class:`NotFound` for a user of another clinic)."""
+    return set(uow.users.roles(user_id))
 
 
 def require_role(uow: UnitOfWork, user_id: int, *roles: Role) -> set[str]:

@@ -1,7 +1,7 @@
 """The audit trail page: the newest events first, a page at a time, by entity and by user.
 
-Keyset pagination on ``seq`` (unique per clinic, indexed with ``clinic_id``): each page starts
-below the last one's smallest ``seq``, so page 1,000 costs what page 1 costs.
+Keyset pagination (``uow.audit_reads.events(below=...)``): each page starts below the last one's
+smallest ``seq``, so page 1,000 costs what page 1 costs.
 """
 
 from __future__ import annotations
@@ -11,7 +11,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from otbill.storage import UnitOfWork
-from otbill.storage.tables import AuditEventRow, UserRow
 
 __all__ = ["KNOWN_ENTITIES", "AuditPage", "audit_page"]
 
@@ -48,17 +47,15 @@ def audit_page(
     size: int = 50,
 ) -> AuditPage:
     """One page of events, newest first, below sequence number ``before`` when given."""
-    query = uow.records.select(AuditEventRow)
-    if entity:
-        query = query.where(AuditEventRow.entity == entity)
-    if entity_id:
-        query = query.where(AuditEventRow.entity_id == entity_id)
-    if user_id is not None:
-        query = query.where(AuditEventRow.actor_id == user_id)
-    if before is not None:
-        query = query.where(AuditEventRow.seq < before)
-    rows = list(uow.session.scalars(query.order_by(AuditEventRow.seq.desc()).limit(size + 1)))
-    names = {u.id: u.username for u in uow.records.find(UserRow)}
+    rows = uow.audit_reads.events(
+        entity=entity or None,
+        entity_id=entity_id or None,
+        actor_id=user_id,
+        below=before,
+        newest_first=True,
+        limit=size + 1,
+    )
+    names = uow.users.usernames()
     entries = [
         AuditEntry(
             r.seq,

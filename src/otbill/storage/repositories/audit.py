@@ -1,14 +1,67 @@
-"""Reads of the audit trail (writes go through storage.audit.AuditLog).
+"""Reads of the audit trail (writes go through ``storage.audit.AuditLog``): pages and the check.
 
-Named queries return domain records or plain values; ORM rows stay inside ``otbill.storage``.
+Pages are keyset-paginated on ``seq`` (unique per clinic, indexed with ``clinic_id``): each page
+starts below the last one's smallest ``seq``, so page 1,000 costs what page 1 costs. Named queries
+return plain records; ORM rows stay inside ``otbill.storage``.
 """
 
 from __future__ import annotations
 
-from otbill.storage.repositories.base import ClinicScoped
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
 
-__all__ = ["AuditRepository"]
+from sqlalchemy import select
+
+from otbill.storage.audit import AuditProblem, verify_chain
+from otbill.storage.repositories.base import ClinicScoped
+from otbill.storage.tables import AuditEventRow
+
+__all__ = ["AuditEvent", "AuditRepository"]
+
+
+@dataclass(frozen=True, slots=True)
+class AuditEvent:
+    seq: int
+    at: dt.datetime
+    actor_id: int | None  # None: the system
+    action: str
+    entity: str
+    entity_id: str
+    before: dict[str, Any] | None
+    after: dict[str, Any] | None
 
 
 class AuditRepository(ClinicScoped):
-    """Reads of the audit trail (writes go through storage.audit.AuditLog)."""
+    """The clinic's audit events, newest or oldest first, and the check of their hash chain."""
+
+    def events(
+        self,
+        *,
+        entity: str | None = None,
+        entity_id: str | None = None,
+        actor_id: int | None = None,
+        below: int | None = None,
+        newest_first: bool = False,
+        limit: int | None = None,
+    ) -> list[AuditEvent]:
+        """Events (optionally of one entity, one actor, below sequence number ``below``)."""
+        query = select(AuditEventRow).where(AuditEventRow.clinic_id == self.clinic_id)
+        if entity is not None:
+            query = query.where(AuditEventRow.entity == entity)
+        if entity_id is not None:
+            query = query.where(AuditEventRow.entity_id == entity_id)
+        if actor_id is not None:
+            query = query.where(AuditEventRow.actor_id == actor_id)
+        if below is not None:
+            query = query.where(AuditEventRow.seq < below)
+        order = AuditEventRow.seq.desc() if newest_first else AuditEventRow.seq
+        query = query.order_by(order).limit(limit)
+        return [
+            AuditEvent(r.seq, r.at, r.actor_id, r.action, r.entity, r.entity_id, r.before, r.after)
+            for r in self.session.scalars(query)
+        ]
+
+    def verify(self) -> list[AuditProblem]:
+        """Every problem in the clinic's chain (an empty list: intact)."""
+        return verify_chain(self.session, self.clinic_id)

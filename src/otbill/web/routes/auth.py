@@ -6,10 +6,9 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import RedirectResponse, Response
-from sqlalchemy import select
 
+from otbill.services.clinic.clinics import clinic_by_code
 from otbill.services.clinic.setup import verify_password
-from otbill.storage.tables import ClinicRow
 from otbill.web.app import render
 from otbill.web.security import SessionUser, require_roles
 
@@ -31,11 +30,6 @@ def login_page(request: Request, next: str = "/") -> Response:
     )
 
 
-def _clinic_id(request: Request, code: str) -> int | None:
-    with request.app.state.db.session() as session:
-        return session.scalar(select(ClinicRow.id).where(ClinicRow.code == code.strip().upper()))
-
-
 @router.post("/login")
 def login(
     request: Request,
@@ -51,7 +45,7 @@ def login(
     if throttle.blocked(keys):
         error = "Too many failed attempts. Wait 15 minutes and try again."
         return render(request, "login.html", {**context, "error": error}, status_code=429)
-    clinic_id = _clinic_id(request, clinic)
+    clinic_id = clinic_by_code(request.app.state.db, clinic.strip().upper())
     user_id = None
     if clinic_id is not None:
         with request.app.state.db.unit_of_work(clinic_id) as uow:
