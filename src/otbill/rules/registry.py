@@ -25,6 +25,7 @@ computes a severity.
 from __future__ import annotations
 
 import enum
+import functools
 import importlib
 import pkgutil
 import re
@@ -220,12 +221,18 @@ def _rule_modules() -> Iterator[str]:
             yield info.name
 
 
+@functools.cache
+def _import_rule_modules() -> None:
+    """Import every rule module, once: later calls (one per request or command) skip the walk."""
+    for module in _rule_modules():
+        importlib.import_module(module)
+
+
 def load_rules(*, preview: bool = False) -> list[Rule]:
     """Import every rule module once and return the rules sorted by code.
 
     Preview rules are left out unless ``preview`` is true (``otbill scrub --preview``).
     """
-    for module in _rule_modules():
-        importlib.import_module(module)
+    _import_rule_modules()
     rules = sorted(_REGISTRY.values(), key=lambda r: r.code)
     return rules if preview else [r for r in rules if r.status is Status.STABLE]
