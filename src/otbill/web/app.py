@@ -13,6 +13,8 @@ from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from starlette.middleware.sessions import SessionMiddleware
 
+from otbill.rules.context import ScrubContext
+from otbill.services.clinic.wiring import Wiring
 from otbill.settings import Settings
 from otbill.storage import Database
 from otbill.web.bearer import BearerTokenMiddleware
@@ -26,7 +28,7 @@ from otbill.web.security import (
 )
 from otbill.web.users import UserCache
 
-__all__ = ["create_app", "secret_key"]
+__all__ = ["create_app", "render", "scrub_run", "secret_key", "today", "wiring"]
 
 _HERE = Path(__file__).parent
 _UNSAFE = frozenset({"POST", "PUT", "PATCH", "DELETE"})
@@ -98,9 +100,17 @@ def make_templates() -> Jinja2Templates:
 
 
 def create_app(
-    settings: Settings, *, database: Database | None = None, today: dt.date | None = None
+    settings: Settings,
+    *,
+    database: Database | None = None,
+    today: dt.date | None = None,
+    wiring: Wiring | None = None,
 ) -> FastAPI:
-    """The app for one database; ``today`` fixes the date (tests, demos) instead of the clock."""
+    """The app for one database; ``today`` fixes the date (tests, demos) instead of the clock.
+
+    Payer profiles, rules and reference lookups are loaded here, once (``wiring``, when the caller
+    has loaded them already), and reach routes as ``app.state.wiring``.
+    """
     from otbill.web.routes import register_routes
 
     app = FastAPI(
@@ -114,6 +124,7 @@ def create_app(
     templates = make_templates()
     app.state.settings = settings
     app.state.db = database or Database(settings.database_url)
+    app.state.wiring = wiring or Wiring.load(settings)
     app.state.users = UserCache(app.state.db)
     app.state.throttle = LoginThrottle()
     app.state.templates = templates
@@ -147,3 +158,14 @@ def render(
 def today(request: Request) -> dt.date:
     fixed: dt.date | None = request.app.state.today
     return fixed or dt.date.today()
+
+
+def wiring(request: Request) -> Wiring:
+    """The payer profiles, rules and reference lookups the app loaded at start."""
+    loaded: Wiring = request.app.state.wiring
+    return loaded
+
+
+def scrub_run(request: Request) -> ScrubContext:
+    """A scrub run as of the request's day, from what the app loaded at start."""
+    return wiring(request).scrub_context(today(request))

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from decimal import Decimal, InvalidOperation
 from typing import Annotated, Any
 
@@ -12,13 +12,12 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from otbill.domain.record_errors import RecordError
 from otbill.errors import OtbillError
-from otbill.payers import PayerProfile, load_profiles
-from otbill.services.claims.scrub import profile_dirs
+from otbill.payers import PayerProfile
 from otbill.services.clinic import accounts
 from otbill.services.clinic import setup as clinic
 from otbill.services.clinic import tokens as api_tokens
 from otbill.storage import UnitOfWork
-from otbill.web.app import render, today
+from otbill.web.app import render, today, wiring
 from otbill.web.security import ROLES, SessionUser, require_roles
 
 router = APIRouter()
@@ -34,9 +33,9 @@ _NOTICES = {
 }
 
 
-def payer_profiles(request: Request) -> dict[str, PayerProfile]:
+def payer_profiles(request: Request) -> Mapping[str, PayerProfile]:
     """The packaged payer profiles and the clinic's own (``$OTBILL_DATA_DIR/payers``)."""
-    return load_profiles(profile_dirs(request.app.state.settings))
+    return wiring(request).profiles
 
 
 def _page(request: Request, user: SessionUser, status: int = 200, **extra: Any) -> HTMLResponse:

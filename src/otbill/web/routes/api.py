@@ -24,14 +24,14 @@ from otbill.domain.claim import Claim
 from otbill.domain.claim_json import ClaimFileError, ClaimInputError, parse_claims
 from otbill.domain.record_errors import NotFound, PermissionDenied
 from otbill.errors import ConfigError, OtbillError
-from otbill.rules.context import BatchIndex, ScrubContext
-from otbill.rules.registry import Rule, load_rules
+from otbill.rules.context import ScrubContext
+from otbill.rules.registry import Rule
 from otbill.rules.selection import select_rules
-from otbill.services.claims.scrub import build_scrub_context, scrub_claims, summarize
+from otbill.services.claims.scrub import scrub_claims, summarize
 from otbill.services.views.api import claims_page
 from otbill.services.views.claims import claim_detail
 from otbill.storage import UnitOfWork
-from otbill.web.app import today
+from otbill.web.app import scrub_run, wiring
 from otbill.web.routes.api_models import ClaimDetailOut, ClaimPage, ScrubOut
 from otbill.web.security import NotLoggedIn, SessionUser
 
@@ -111,15 +111,10 @@ def get_claim(request: Request, user: ClaimReader, claim: str) -> Any:
 
 
 def _scrub_setup(request: Request, select: str, ignore: str) -> tuple[ScrubContext, list[Rule]]:
-    """The day's scrub context (cached on the app) with a fresh batch, and the selected rules."""
-    on = today(request)
-    cached = getattr(request.app.state, "api_scrub_context", None)
-    if cached is None or cached.today != on:
-        cached = build_scrub_context(request.app.state.settings, on)
-        request.app.state.api_scrub_context = cached
+    """The day's scrub context (a fresh batch over what the app loaded) and the selected rules."""
     split = [[p.strip() for p in v.split(",") if p.strip()] for v in (select, ignore)]
-    rules = select_rules(load_rules(), split[0], split[1])
-    return dataclasses.replace(cached, batch=BatchIndex()), rules
+    rules = select_rules(wiring(request).rules, split[0], split[1])
+    return scrub_run(request), rules
 
 
 def _input_errors(errors: list[ClaimInputError]) -> HTTPException:

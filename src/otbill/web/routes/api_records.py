@@ -9,12 +9,10 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, HTTPException, Query, Request, status
 from fastapi.concurrency import run_in_threadpool
 
-from otbill.payers import load_profiles
-from otbill.services.claims.scrub import profile_dirs
 from otbill.services.remittances.post import post_remittance
 from otbill.services.views.api import remittances_page, visits_page
 from otbill.services.visits import record as visits
-from otbill.web.app import today
+from otbill.web.app import today, wiring
 from otbill.web.routes.api import MAX_PAGE, api_user, domain_errors, unit_of_work
 from otbill.web.routes.api_models import (
     PostingReportOut,
@@ -83,7 +81,7 @@ def record_visit(
             note=visit.note,
             place_of_service=visit.place_of_service,
             telehealth=visit.telehealth,
-            profiles=load_profiles(profile_dirs(request.app.state.settings)),
+            profiles=wiring(request).profiles,
         )
         uow.flush()
         page = visits_page(uow, patient_id=visit.patient_id, date_from=visit.date,

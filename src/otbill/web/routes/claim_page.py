@@ -7,7 +7,7 @@ message. After a change the browser is sent back to the page (POST, redirect, GE
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Form, HTTPException, Request
@@ -16,7 +16,7 @@ from fastapi.responses import RedirectResponse, Response
 from otbill.domain.record_errors import NotFound, PermissionDenied
 from otbill.errors import OtbillError
 from otbill.rules.context import ScrubContext
-from otbill.rules.registry import Rule, load_rules
+from otbill.rules.registry import Rule
 from otbill.services.claims import lifecycle as claims
 from otbill.services.claims.fixes import (
     apply_safe_fixes,
@@ -24,10 +24,9 @@ from otbill.services.claims.fixes import (
     parse_charge,
     parse_modifiers,
 )
-from otbill.services.claims.scrub import build_scrub_context
 from otbill.services.views import claim_page as claim_view
 from otbill.storage import UnitOfWork
-from otbill.web.app import render, today
+from otbill.web.app import render, scrub_run, today, wiring
 from otbill.web.security import SessionUser, require_roles
 
 router = APIRouter()
@@ -49,7 +48,7 @@ def _page(
             data = claim_view.claim_page(uow, claim_id)
     except NotFound:
         raise HTTPException(404, f"claim {claim_id} is not in this clinic") from None
-    known = {r.code for r in load_rules()}
+    known = wiring(request).rule_codes
     flash = request.session.pop("flash", None)
     if error:
         flash = {"kind": "error", "text": error}
@@ -66,9 +65,9 @@ def claim(request: Request, user: Reader, claim_id: int) -> Response:
     return _page(request, user, claim_id)
 
 
-def _run(request: Request) -> tuple[ScrubContext, list[Rule]]:
+def _run(request: Request) -> tuple[ScrubContext, Sequence[Rule]]:
     """The scrubbing run for today: payer profiles, reference tables, the rules."""
-    return build_scrub_context(request.app.state.settings, today(request)), load_rules()
+    return scrub_run(request), wiring(request).rules
 
 
 def _change(

@@ -15,11 +15,9 @@ from fastapi.responses import RedirectResponse, Response
 
 from otbill.clearinghouse.transport import FolderTransport, Transport
 from otbill.errors import OtbillError
-from otbill.rules.registry import load_rules
-from otbill.services.claims.scrub import build_scrub_context
 from otbill.services.claims.submit import submit_batch
 from otbill.services.views import work_queues as wq
-from otbill.web.app import render, today
+from otbill.web.app import render, scrub_run, wiring
 from otbill.web.security import SessionUser, require_roles
 
 router = APIRouter()
@@ -132,10 +130,10 @@ def submit(
     request: Request, user: Annotated[SessionUser, Depends(require_roles("biller"))]
 ) -> Response:
     """Send every approved claim that still scrubs clean, one 837P file per payer."""
-    run = build_scrub_context(request.app.state.settings, today(request))
+    run = scrub_run(request)
     try:
         with request.app.state.db.unit_of_work(user.clinic_id, user.id) as uow:
-            report = submit_batch(uow, clearinghouse(request), run, load_rules())
+            report = submit_batch(uow, clearinghouse(request), run, wiring(request).rules)
     except OtbillError as error:
         request.session["flash"] = {"kind": "error", "text": f"Nothing was sent: {error}"}
         return RedirectResponse("/queues/approved", status_code=303)

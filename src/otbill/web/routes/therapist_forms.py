@@ -18,10 +18,10 @@ from otbill import units
 from otbill.codes import cpt, pos
 from otbill.domain.notes import TEXT_FIELDS, NoteType
 from otbill.errors import CodeError, UnitsError
-from otbill.payers import PayerProfile, load_profiles
-from otbill.services.claims.scrub import profile_dirs
+from otbill.payers import PayerProfile
 from otbill.services.visits.record import Service
 from otbill.units_explain import explain
+from otbill.web.app import wiring
 
 __all__ = [
     "ELEMENT_LABELS",
@@ -61,13 +61,9 @@ async def form_data(request: Request) -> FormData:
     return await request.form()
 
 
-def profiles(request: Request) -> dict[str, PayerProfile]:
-    """Payer profiles (packaged plus the clinic's), loaded once per app."""
-    cached = getattr(request.app.state, "therapist_profiles", None)
-    if cached is None:
-        cached = load_profiles(profile_dirs(request.app.state.settings))
-        request.app.state.therapist_profiles = cached
-    return cached
+def profiles(request: Request) -> Mapping[str, PayerProfile]:
+    """Payer profiles (packaged plus the clinic's), as the app loaded them at start."""
+    return wiring(request).profiles
 
 
 def _text(form: Mapping[str, Any], name: str) -> str:

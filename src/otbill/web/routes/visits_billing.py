@@ -1,7 +1,7 @@
 """Billing visits: build claims from every visit not billed yet, then back to the work queues.
 
 The button lives in ``remittances/_build_claims.html`` (included on the remittances page and meant
-for the queues page). Claims are built and scrubbed by ``services.claim_builder.build_claims`` with
+for the queues page). Claims are built and scrubbed by ``services.claims.build.build_claims`` with
 today's scrub context; each lands in the ready or held queue.
 """
 
@@ -13,10 +13,8 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import RedirectResponse, Response
 
 from otbill.errors import OtbillError
-from otbill.rules.registry import load_rules
 from otbill.services.claims.build import build_claims
-from otbill.services.claims.scrub import build_scrub_context
-from otbill.web.app import today
+from otbill.web.app import scrub_run, today, wiring
 from otbill.web.security import SessionUser, require_roles
 
 router = APIRouter()
@@ -27,10 +25,10 @@ Biller = Annotated[SessionUser, Depends(require_roles("biller"))]
 @router.post("/queues/build-claims")
 def build(request: Request, user: Biller) -> Response:
     """Build claims for unbilled visits; the flash says how many are ready and how many held."""
-    run = build_scrub_context(request.app.state.settings, today(request))
+    run = scrub_run(request)
     try:
         with request.app.state.db.unit_of_work(user.clinic_id, user.id) as uow:
-            report = build_claims(uow, run, load_rules(), through=today(request))
+            report = build_claims(uow, run, wiring(request).rules, through=today(request))
     except OtbillError as error:
         request.session["flash"] = {"kind": "error", "text": f"No claim was built: {error}"}
         return RedirectResponse("/queues", status_code=303)
