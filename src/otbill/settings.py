@@ -1,4 +1,9 @@
-"""Settings from one place: the environment (``OTBILL_*``), with documented defaults."""
+"""Settings from one place: the environment (``OTBILL_*``), with documented defaults.
+
+``OTBILL_CACHE_DIR`` (default: the user's cache directory, ``~/.cache/otbill``) holds files otbill
+derives from its pinned dependencies and can rebuild at any time, such as the indexed copy of the
+ICD-10-CM release (:mod:`otbill.codes.icd10cm`); deleting it is always safe.
+"""
 
 from __future__ import annotations
 
@@ -8,7 +13,7 @@ from pathlib import Path
 
 import platformdirs
 
-__all__ = ["Settings", "load_settings"]
+__all__ = ["Settings", "cache_dir", "load_settings"]
 
 
 @dataclass(frozen=True)
@@ -28,6 +33,12 @@ class Settings:
     @property
     def refdata_dir(self) -> Path:
         return self.data_dir / "refdata"
+
+
+def cache_dir(environ: dict[str, str] | None = None) -> Path:
+    """Where derived, rebuildable files go: ``OTBILL_CACHE_DIR``, else the user's cache directory."""
+    env = os.environ if environ is None else environ
+    return Path(env.get("OTBILL_CACHE_DIR") or platformdirs.user_cache_dir("otbill"))
 
 
 def load_settings(environ: dict[str, str] | None = None) -> Settings:

@@ -1,49 +1,59 @@
-"""The ``otbill`` command line: thin wrappers that parse input, call a service and render output."""
+"""The ``otbill`` command line: thin wrappers that parse input, call a service and render output.
+
+Each command's module is imported only when that command runs (:mod:`otbill.cli.lazy`), so a
+pure computation such as ``otbill units`` starts without the database layer or the rule set.
+What commands share (settings, database, payer profiles, rules, the scrub context) is wired once,
+by :class:`otbill.cli.setup.CliSetup`, which the root command hands to every command.
+"""
 
 from __future__ import annotations
 
 import typer
 
-from otbill.cli import edi, records
-from otbill.cli import rules as rules_cli
-from otbill.cli import scrub as scrub_cli
-from otbill.cli import serve as serve_cli
-from otbill.cli import units as units_cli
-from otbill.cli.refdata import app as refdata_app
-from otbill.cli.x12 import app as x12_app
+from otbill.cli.lazy import LazyCommand, lazy_group
+from otbill.cli.setup import CliSetup
 
-__all__ = ["app", "main"]
+__all__ = ["COMMANDS", "app", "main"]
+
+#: Every command, by name, in the order ``otbill --help`` lists them (commands, then groups).
+COMMANDS: dict[str, LazyCommand] = {
+    "units": LazyCommand("otbill.cli.units:units_command"),
+    "scrub": LazyCommand("otbill.cli.scrub:scrub_command"),
+    "schema": LazyCommand("otbill.cli.scrub:schema_command"),
+    "demo": LazyCommand("otbill.cli.records:demo_command"),
+    "serve": LazyCommand("otbill.cli.serve:serve_command"),
+    "post": LazyCommand("otbill.cli.edi:post_command"),
+    "ack": LazyCommand("otbill.cli.edi:ack_command"),
+    "submit": LazyCommand("otbill.cli.edi:submit_command"),
+    "export-837": LazyCommand("otbill.cli.edi:export_837_command"),
+    "rules": LazyCommand("otbill.cli.rules:app"),
+    "claims": LazyCommand("otbill.cli.records:claims_app"),
+    "audit": LazyCommand("otbill.cli.records:audit_app"),
+    "clearinghouse": LazyCommand("otbill.cli.edi:clearinghouse_app"),
+    "x12": LazyCommand(
+        "otbill.cli.x12:app", help="Read and write X12 5010: 837P, 835, 999, 277CA."
+    ),
+    "refdata": LazyCommand(
+        "otbill.cli.refdata:app",
+        help="Import and list CMS reference tables (NCCI, MUE, RVU, GPCI).",
+    ),
+}
 
 app = typer.Typer(
     name="otbill",
+    cls=lazy_group(COMMANDS),
     help="otbill: billing engine for occupational-therapy practices.",
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
     rich_markup_mode=None,
 )
-app.command("units")(units_cli.units_command)
-app.command("scrub")(scrub_cli.scrub_command)
-app.command("schema")(scrub_cli.schema_command)
-app.add_typer(rules_cli.app, name="rules")
-app.command("demo")(records.demo_command)
-app.command("serve")(serve_cli.serve_command)
-app.add_typer(records.claims_app, name="claims")
-app.add_typer(records.audit_app, name="audit")
-app.command("post")(edi.post_command)
-app.command("ack")(edi.ack_command)
-app.command("submit")(edi.submit_command)
-app.command("export-837")(edi.export_837_command)
-app.add_typer(edi.clearinghouse_app, name="clearinghouse")
-app.add_typer(x12_app, name="x12", help="Read and write X12 5010: 837P, 835, 999, 277CA.")
-app.add_typer(
-    refdata_app, name="refdata", help="Import and list CMS reference tables (NCCI, MUE, RVU, GPCI)."
-)
 
 
 @app.callback()
-def root() -> None:
+def root(ctx: typer.Context) -> None:
     """otbill: billing engine for occupational-therapy practices."""
+    ctx.ensure_object(CliSetup)
 
 
 def main() -> None:

@@ -1,14 +1,28 @@
-"""Helpers every command shares: one-line errors with exit status 2, option parsing."""
+"""Helpers every command shares: one-line errors with exit status 2, option parsing, the
+options of the database commands. Kept light: every command imports it."""
 
 from __future__ import annotations
 
 import datetime as dt
 import sys
-from typing import NoReturn
+from typing import Annotated, NoReturn
 
 import typer
 
-__all__ = ["fail", "parse_date"]
+__all__ = ["AsJson", "Clinic", "DatabaseUrl", "fail", "parse_date"]
+
+DatabaseUrl = Annotated[
+    str | None,
+    typer.Option(
+        "--database-url",
+        help="Database URL (default: OTBILL_DATABASE_URL or the "
+        "SQLite file in the data directory).",
+    ),
+]
+Clinic = Annotated[
+    str | None, typer.Option("--clinic", help="Clinic code (default: the only clinic, else DEMO).")
+]
+AsJson = Annotated[bool, typer.Option("--json", help="Print JSON.")]
 
 
 def fail(message: str) -> NoReturn:

@@ -11,8 +11,8 @@ from rich.console import Console
 from rich.table import Table
 
 from otbill.cli.common import fail
+from otbill.cli.setup import setup_of
 from otbill.rules.docs import render_index, render_rule
-from otbill.rules.registry import load_rules
 
 __all__ = ["app"]
 
@@ -27,7 +27,7 @@ def list_rules(
     """List every rule: code, name, category, default severity, since, status."""
     if ctx.invoked_subcommand is not None:
         return
-    rules = load_rules(preview=True)
+    rules = setup_of(ctx).rules(preview=True)
     if as_json:
         rows = [
             {"code": r.code, "name": r.name, "category": r.category, "severity": r.severity.value,
@@ -46,10 +46,12 @@ def list_rules(
 
 
 @app.command("explain")
-def explain(code: Annotated[str, typer.Argument(help="a rule code, e.g. MOD001")]) -> None:
+def explain(
+    ctx: typer.Context, code: Annotated[str, typer.Argument(help="a rule code, e.g. MOD001")]
+) -> None:
     """Print a rule's page: what it checks, why payers deny, an example, the fix, the source."""
     wanted = code.strip().upper()
-    for r in load_rules(preview=True):
+    for r in setup_of(ctx).rules(preview=True):
         if r.code == wanted or r.name == code.strip():
             typer.echo(render_rule(r))
             return
@@ -58,13 +60,14 @@ def explain(code: Annotated[str, typer.Argument(help="a rule code, e.g. MOD001")
 
 @app.command("docs")
 def write_docs(
+    ctx: typer.Context,
     output: Annotated[Path, typer.Option(help="directory for the generated pages")] = Path(
         "docs/rules"
     ),
 ) -> None:
     """Write one Markdown page per rule plus an index (docs/rules/)."""
     output.mkdir(parents=True, exist_ok=True)
-    rules = load_rules(preview=True)
+    rules = setup_of(ctx).rules(preview=True)
     for r in rules:
         (output / f"{r.code}.md").write_text(render_rule(r), encoding="utf-8")
     (output / "README.md").write_text(render_index(rules), encoding="utf-8")

@@ -13,6 +13,7 @@ from rich.console import Console
 from rich.table import Table
 
 from otbill.cli.common import fail, parse_date
+from otbill.cli.setup import setup_of
 from otbill.domain.claim import Claim
 from otbill.domain.claim_json import (
     ClaimFileError,
@@ -23,12 +24,8 @@ from otbill.domain.claim_json import (
 )
 from otbill.errors import ConfigError
 from otbill.rules.engine import ClaimResult
-from otbill.rules.registry import load_rules
 from otbill.rules.selection import select_rules
-from otbill.services.claims.scrub import build_scrub_context, scrub_claims, summarize
-from otbill.settings import load_settings
-from otbill.x12.findings import X12Error
-from otbill.x12.scrub_input import looks_like_x12, read_837p_claims
+from otbill.services.claims.scrub import scrub_claims, summarize
 
 __all__ = ["schema_command", "scrub_command"]
 
@@ -41,6 +38,9 @@ def _split(values: list[str] | None) -> list[str]:
 
 def _read_claims(path: Path) -> list[Claim | ClaimInputError]:
     """otbill claim JSON, or an X12 837P (recognised by its content, not its name)."""
+    from otbill.x12.findings import X12Error  # here: only files that are X12 need the reader
+    from otbill.x12.scrub_input import looks_like_x12, read_837p_claims
+
     try:
         text = path.read_bytes()
     except OSError as exc:
@@ -81,6 +81,7 @@ def _render_table(
 
 
 def scrub_command(
+    ctx: typer.Context,
     file: Annotated[
         Path, typer.Argument(help="otbill claim JSON (one claim or a list) or an X12 837P")
     ],
@@ -116,8 +117,9 @@ def scrub_command(
         fail(f"--format {output_format!r}: expected table or json")
     on = parse_date(today, "--today") or dt.date.today()
     try:
-        rules = select_rules(load_rules(preview=preview), _split(select), _split(ignore))
-        run = build_scrub_context(load_settings(), on, extra_profile_dirs=profiles)
+        setup = setup_of(ctx)
+        rules = select_rules(setup.rules(preview=preview), _split(select), _split(ignore))
+        run = setup.scrub_context(on, extra_profile_dirs=profiles)
     except ConfigError as exc:
         fail(str(exc))
     items = _read_claims(file)

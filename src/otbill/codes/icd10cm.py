@@ -3,8 +3,10 @@
 Why this module exists: payers reject a claim whose diagnosis is not a current ICD-10-CM code
 or is a header (category) code that has more specific children. The code list is the full
 CDC/CMS release shipped by the pinned ``simple-icd-10-cm`` package (see :data:`RELEASE`), never
-a hand-picked sample. The untyped library is imported lazily, once, and only here; nothing is
-loaded at import time because building its tree takes about a second.
+a hand-picked sample. Lookups read an indexed copy of that release (``_icd10cm_store``: one row
+per code, read through an index) that is built from the library the first time a code is looked
+up and kept in the cache directory (``OTBILL_CACHE_DIR``); the untyped library itself is imported
+only to build it, because parsing its tree takes over a second and about 190 MB.
 
 Releases: we ship exactly one release. For a date of service outside its window the code is
 still checked against that release (the nearest one we have); :func:`release_for` tells callers
@@ -27,9 +29,11 @@ import functools
 import importlib.metadata
 import re
 import warnings
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from otbill.codes._icd10cm_store import IcdStore, open_store
 from otbill.errors import (
     CodeError,
     CodeNotEffective,
@@ -170,7 +174,9 @@ def is_billable(value: str, on: dt.date | None = None) -> bool:
 def describe(code: str) -> str:
     """The official (public-domain) CMS/CDC description of a code, header codes included."""
     entry = _lookup(code, None)
-    return str(_library().get_description(entry.dotted))
+    row = _store().row(compact(entry.dotted))
+    assert row is not None  # _lookup found it
+    return row[3]
 
 
 def _lookup(value: str, on: dt.date | None) -> _Entry:
@@ -200,16 +206,13 @@ def _lookup(value: str, on: dt.date | None) -> _Entry:
 
 def _example_leaf(dotted: str) -> str:
     """The first billable code under a header, to make the NotBillable message actionable."""
-    lib = _library()
-    code = dotted
-    while not lib.is_leaf(code):
-        code = lib.get_children(code)[0]
-    return str(code)
+    row = _store().row(compact(dotted))
+    return row[2] if row is not None and row[2] else dotted
 
 
 @functools.cache
 def _library() -> Any:
-    """Import simple_icd_10_cm once; its import parses the whole tabular XML.
+    """Import simple_icd_10_cm once, to build the store; its import parses the whole tabular XML.
 
     :data:`RELEASE` describes what version 1.5.0 ships; another version would make it lie.
     """
@@ -227,12 +230,30 @@ def _library() -> Any:
 
 
 @functools.cache
-def _index() -> dict[str, _Entry]:
+def _store() -> IcdStore:
+    """The indexed copy of the release, built from the library on first use."""
+    from otbill.settings import cache_dir
+
+    return open_store(cache_dir(), importlib.metadata.version("simple-icd-10-cm"), _library)
+
+
+class _Index(Mapping[str, _Entry]):
+    """Undotted code -> entry for every category and subcategory, read from the store."""
+
+    def __getitem__(self, key: str) -> _Entry:
+        row = _store().row(key)
+        if row is None:
+            raise KeyError(key)
+        return _Entry(row[0], row[1])
+
+    def __len__(self) -> int:
+        return _store().count()
+
+    def __iter__(self) -> Iterator[str]:
+        return _store().keys()
+
+
+@functools.cache
+def _index() -> Mapping[str, _Entry]:
     """Undotted code -> entry for every category and subcategory of the shipped release."""
-    lib = _library()
-    index: dict[str, _Entry] = {}
-    for code in lib.get_all_codes(with_dots=True):
-        if not lib.is_category_or_subcategory(code):
-            continue  # chapters ("1") and blocks ("A00-A09") are not codes one can report
-        index[code.replace(".", "")] = _Entry(code, bool(lib.is_leaf(code)))
-    return index
+    return _Index()

@@ -5,10 +5,24 @@ The packaged profiles are ``medicare``, ``medicaid-example``, ``commercial-in-ne
 ``$OTBILL_DATA_DIR/payers/`` (or any directory passed to :func:`load_profiles`); a clinic file with a
 packaged name overrides it. ``inherits`` names a parent; mappings are merged key by key, other values
 replace the parent's.
+
+The names are imported from :mod:`otbill.payers.profile` on first use (it reads YAML), not when the
+package is imported.
 """
 
 from __future__ import annotations
 
-from otbill.payers.profile import PayerProfile, TelehealthPolicy, load_profiles
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from otbill.payers.profile import PayerProfile, TelehealthPolicy, load_profiles
 
 __all__ = ["PayerProfile", "TelehealthPolicy", "load_profiles"]
+
+
+def __getattr__(name: str) -> Any:
+    if name not in __all__:
+        raise AttributeError(f"module 'otbill.payers' has no attribute {name!r}")
+    from otbill.payers import profile
+
+    return getattr(profile, name)

@@ -1,0 +1,87 @@
+"""A command group that imports a command's module only when that command runs.
+
+Why: ``otbill units 97110=38`` is a pure computation, yet importing every command module up
+front pulled in SQLAlchemy, the storage layer, the rule set and pydantic models (about 0.5 s of
+CPU before any work). The root group lists each command by name and by where it lives
+(``"module:attribute"``); the module is imported, and its Typer command or sub-app turned into a
+click command, the first time the name is looked up. ``otbill --help`` looks every name up, so
+help stays complete.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Iterator, MutableMapping
+from dataclasses import dataclass
+from typing import Any
+
+import typer
+import typer.core
+import typer.main
+
+__all__ = ["LazyCommand", "lazy_group"]
+
+
+@dataclass(frozen=True)
+class LazyCommand:
+    """Where a command lives: ``"otbill.cli.units:units_command"`` (a function) or
+    ``"otbill.cli.x12:app"`` (a Typer sub-app); ``help`` overrides a sub-app's own help."""
+
+    target: str
+    help: str | None = None
+
+    def load(self, name: str) -> Any:
+        """Import the module and build the click command, with the root's display settings."""
+        module_name, _, attribute = self.target.partition(":")
+        found = getattr(importlib.import_module(module_name), attribute)
+        holder = typer.Typer(rich_markup_mode=None, add_completion=False)
+        holder.callback()(_no_options)
+        if isinstance(found, typer.Typer):
+            holder.add_typer(found, name=name, **({"help": self.help} if self.help else {}))
+        else:
+            holder.command(name)(found)
+        return typer.main.get_command(holder).commands[name]  # type: ignore[attr-defined]
+
+
+def _no_options() -> None:
+    """The holder group's callback: it only makes Typer build a group around the command."""
+
+
+class _LazyCommands(MutableMapping[str, Any]):
+    """The group's name -> command table: every name is known, each command built once."""
+
+    def __init__(self, built: MutableMapping[str, Any], lazy: dict[str, LazyCommand]) -> None:
+        self._built = dict(built)
+        self._lazy = lazy
+
+    def __getitem__(self, name: str) -> Any:
+        if name not in self._built:
+            if name not in self._lazy:
+                raise KeyError(name)
+            self._built[name] = self._lazy[name].load(name)
+        return self._built[name]
+
+    def __setitem__(self, name: str, command: Any) -> None:
+        self._built[name] = command
+
+    def __delitem__(self, name: str) -> None:
+        self._built.pop(name, None)
+        self._lazy.pop(name, None)
+
+    def __iter__(self) -> Iterator[str]:
+        yield from self._lazy
+        yield from (name for name in self._built if name not in self._lazy)
+
+    def __len__(self) -> int:
+        return len(set(self._lazy) | set(self._built))
+
+
+def lazy_group(commands: dict[str, LazyCommand]) -> type[typer.core.TyperGroup]:
+    """A TyperGroup class (for ``typer.Typer(cls=...)``) whose subcommands are ``commands``."""
+
+    class LazyGroup(typer.core.TyperGroup):
+        def __init__(self, **attrs: Any) -> None:
+            super().__init__(**attrs)
+            self.commands = _LazyCommands(self.commands, dict(commands))
+
+    return LazyGroup
