@@ -15,6 +15,7 @@ from starlette.middleware.sessions import SessionMiddleware
 
 from otbill.rules.context import ScrubContext
 from otbill.services.clinic.wiring import Wiring
+from otbill.services.views.queue_cache import QueueCache
 from otbill.settings import Settings
 from otbill.storage import Database
 from otbill.web.bearer import BearerTokenMiddleware
@@ -126,6 +127,7 @@ def create_app(
     app.state.db = database or Database(settings.database_url)
     app.state.wiring = wiring or Wiring.load(settings)
     app.state.users = UserCache(app.state.db)
+    app.state.queue_cache = QueueCache()
     app.state.throttle = LoginThrottle()
     app.state.templates = templates
     app.state.today = today

@@ -15,7 +15,7 @@ from sqlalchemy import select
 
 from otbill.storage.audit import AuditProblem, verify_chain
 from otbill.storage.repositories.base import ClinicScoped
-from otbill.storage.tables import AuditEventRow
+from otbill.storage.tables import AuditEventRow, AuditHeadRow
 
 __all__ = ["AuditEvent", "AuditRepository"]
 
@@ -61,6 +61,11 @@ class AuditRepository(ClinicScoped):
             AuditEvent(r.seq, r.at, r.actor_id, r.action, r.entity, r.entity_id, r.before, r.after)
             for r in self.session.scalars(query)
         ]
+
+    def head_seq(self) -> int:
+        """The sequence number of the clinic's latest event: it moves with every audited change."""
+        query = select(AuditHeadRow.seq).where(AuditHeadRow.clinic_id == self.clinic_id)
+        return int(self.session.scalar(query) or 0)
 
     def verify(self) -> list[AuditProblem]:
         """Every problem in the clinic's chain (an empty list: intact)."""

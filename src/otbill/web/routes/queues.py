@@ -83,11 +83,13 @@ def _query(f: wq.QueueFilter, page: int | None = None) -> str:
 def _queue_context(request: Request, user: SessionUser, tab: str, page: int) -> dict[str, Any]:
     f = _filters(request, tab)
     with request.app.state.db.unit_of_work(user.clinic_id, user.id) as uow:
-        counts = wq.queue_counts(uow)
+        cache = request.app.state.queue_cache
+        counts = wq.queue_counts(uow, cache)
         if tab not in counts:
             raise HTTPException(404, f"there is no queue named {tab!r}")
-        listing = wq.list_queue(uow, tab, f, page, counts)
-        groups = wq.held_rule_groups(uow, f, counts["held"]) if tab == "held" else []
+        held = tab == "held"
+        groups = wq.held_rule_groups(uow, f, counts["held"], cache) if held else []
+        listing = wq.list_queue(uow, tab, f, page, counts, groups if held else None)
         options = wq.filter_options(uow)
     return {
         "tab": tab,
@@ -119,7 +121,7 @@ def queue(request: Request, user: Reader, name: str, page: int = 1) -> Response:
 
 def clearinghouse(request: Request) -> Transport:
     """The app's transport (``app.state.transport``), else the folder the simulator serves."""
-    transport = getattr(request.app.state, "transport", None)
+    transport: Transport | None = getattr(request.app.state, "transport", None)
     if transport is not None:
         return transport
     return FolderTransport(request.app.state.settings.data_dir / "clearinghouse")

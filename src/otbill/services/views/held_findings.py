@@ -1,0 +1,48 @@
+"""Held claims grouped by the rule of their error findings: what the held queue's side panel lists.
+
+Grouping reads every held claim's findings (inside the database: ``uow.queues.error_rule_counts``),
+so the result is kept in the app's :class:`QueueCache` until the clinic's records change.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from otbill.services.views.queue_cache import QueueCache
+from otbill.storage import UnitOfWork
+from otbill.storage.repositories.queues import QueueFilter
+
+__all__ = ["RuleGroup", "held_rule_groups"]
+
+_HELD = ("held",)
+
+
+@dataclass(frozen=True, slots=True)
+class RuleGroup:
+    code: str
+    name: str
+    claims: int
+
+
+def held_rule_groups(
+    uow: UnitOfWork,
+    f: QueueFilter | None = None,
+    held: int | None = None,
+    cache: QueueCache | None = None,
+) -> list[RuleGroup]:
+    """Held claims by the rule of their error findings (a claim counts once per rule).
+
+    Every change to a claim writes an audit row, which moves the audit chain's head; ``held`` (the
+    held count, when the caller has it) also catches rows written without one. The rule filter
+    itself is not applied: the panel lists every rule, under the other filters.
+    """
+    f = f or QueueFilter()
+    others = QueueFilter(f.payer_id, f.provider_id, f.date_from, f.date_to)
+
+    def group() -> list[RuleGroup]:
+        return [RuleGroup(*counts) for counts in uow.queues.error_rule_counts(_HELD, others)]
+
+    if cache is None:
+        return group()
+    stamp = (uow.audit_reads.head_seq(), held)
+    return cache.get(("held-rules", uow.clinic_id, others), stamp, group)
