@@ -36,8 +36,10 @@ class LazyCommand:
         found = getattr(importlib.import_module(module_name), attribute)
         holder = typer.Typer(rich_markup_mode=None, add_completion=False)
         holder.callback()(_no_options)
-        if isinstance(found, typer.Typer):
-            holder.add_typer(found, name=name, **({"help": self.help} if self.help else {}))
+        if isinstance(found, typer.Typer) and self.help:
+            holder.add_typer(found, name=name, help=self.help)
+        elif isinstance(found, typer.Typer):
+            holder.add_typer(found, name=name)
         else:
             holder.command(name)(found)
         return typer.main.get_command(holder).commands[name]  # type: ignore[attr-defined]
