@@ -37,3 +37,11 @@ def pytest_ignore_collect(collection_path: Path) -> bool | None:
     # --doctest-modules would import every conftest.py as a module named "conftest" (and fail on
     # the second one); they hold fixtures, not doctests, and pytest loads them as conftests anyway.
     return True if collection_path.name == "conftest.py" else None
+
+
+@pytest.fixture(scope="session")
+def demo_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The demo clinic in a SQLite file, loaded once per run; web and browser tests copy it."""
+    from support.webkit import build_demo_database  # here: imports the whole web app
+
+    return build_demo_database(tmp_path_factory.mktemp("demo"))

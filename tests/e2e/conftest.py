@@ -11,7 +11,7 @@ import pytest
 from playwright.sync_api import Browser, Page, sync_playwright
 
 from support.browserkit import LiveServer
-from support.webkit import app_on_copy, build_demo_database
+from support.webkit import app_on_copy
 
 CHROMIUM = os.environ.get("OTBILL_CHROMIUM", "/usr/bin/chromium")
 # Flags from the machine guide: no sandbox as root, and no background calls to a closed network.
@@ -27,14 +27,18 @@ CHROMIUM_ARGS = [
 
 
 @pytest.fixture(scope="session")
-def e2e_demo_template(tmp_path_factory) -> Path:
-    return build_demo_database(tmp_path_factory.mktemp("e2e-demo"))
+def live_server():
+    with LiveServer() as server:
+        yield server
 
 
 @pytest.fixture
-def live(e2e_demo_template, tmp_path):
-    with LiveServer(app_on_copy(e2e_demo_template, tmp_path)) as server:
-        yield server
+def live(live_server, demo_template, tmp_path):
+    """The run's one server, answering with this test's app on its own copy of the demo."""
+    app = app_on_copy(demo_template, tmp_path)
+    yield live_server.serve(app)
+    live_server.serve(None)
+    app.state.db.dispose()
 
 
 @pytest.fixture(scope="session")

@@ -10,13 +10,13 @@ import typer
 from typer.testing import CliRunner
 
 from otbill.cli import edi, records
-from otbill.demo.load import load_demo
 from otbill.rules.registry import load_rules
 from otbill.services.claims import lifecycle as claims
 from otbill.services.claims.scrub import build_scrub_context
 from otbill.settings import load_settings
 from otbill.storage import Database
 from otbill.storage.tables import UserRow
+from support.democlinic import load_demo_copy as load_demo
 
 app = typer.Typer()
 app.command("post")(edi.post_command)

@@ -8,7 +8,6 @@ from pathlib import Path
 
 from otbill.clearinghouse import FolderTransport
 from otbill.clearinghouse.simulator.folder import simulate
-from otbill.demo.load import load_demo
 from otbill.rules.registry import load_rules
 from otbill.services.claims import lifecycle as claims
 from otbill.services.claims.scrub import build_scrub_context
@@ -21,6 +20,7 @@ from otbill.storage import Database
 from otbill.storage.tables import ClaimRow, CoverageRow, DenialRow, PayerRow, UserRow
 from otbill.x12.read_835 import read_835
 from otbill.x12.write_837p import Submission
+from support.democlinic import load_demo_copy as load_demo
 
 ORDER = {".999": 0, ".277": 1, ".835": 2}
 RULES = load_rules()

@@ -8,7 +8,6 @@ from pathlib import Path
 
 from otbill.clearinghouse import MemoryTransport, TransportError
 from otbill.clearinghouse.simulator.transport import SimulatedClearinghouse
-from otbill.demo.load import load_demo
 from otbill.rules.registry import load_rules
 from otbill.services.claims import lifecycle as claims
 from otbill.services.claims.scrub import build_scrub_context
@@ -18,6 +17,7 @@ from otbill.settings import load_settings
 from otbill.storage import Database
 from otbill.storage.tables import ClaimRow, CoverageRow, EdiFileRow, UserRow
 from otbill.x12.write_837p import Submission
+from support.democlinic import load_demo_copy as load_demo
 
 TODAY = dt.date(2025, 4, 1)
 RULES = load_rules()

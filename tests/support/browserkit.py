@@ -1,13 +1,20 @@
-"""A live app server and browser helpers for the end-to-end tests."""
+"""One live app server for the whole run, and browser helpers for the end-to-end tests.
+
+Starting uvicorn takes a while; each test instead points the running server at its own app (on
+its own copy of the demo database) with ``serve``, so tests never share records.
+"""
 
 from __future__ import annotations
 
 import socket
 import threading
 import time
+from typing import Any
 
 import uvicorn
 from playwright.sync_api import Page
+
+__all__ = ["LiveServer", "log_in"]
 
 
 def _free_port() -> int:
@@ -17,12 +24,28 @@ def _free_port() -> int:
 
 
 class LiveServer:
-    def __init__(self, app) -> None:
-        self.app = app
+    def __init__(self) -> None:
+        self.app: Any = None
         self.port = _free_port()
-        config = uvicorn.Config(app, host="127.0.0.1", port=self.port, log_level="warning")
+        config = uvicorn.Config(
+            self._current_app,
+            host="127.0.0.1",
+            port=self.port,
+            log_level="warning",
+            interface="asgi3",  # a bound method: uvicorn would guess ASGI 2
+            lifespan="off",  # the apps have no startup work; each test's app is made before use
+        )
         self.server = uvicorn.Server(config)
         self.thread = threading.Thread(target=self.server.run, daemon=True)
+
+    async def _current_app(self, scope: Any, receive: Any, send: Any) -> None:
+        assert self.app is not None, "no app is being served: call serve(app) first"
+        await self.app(scope, receive, send)
+
+    def serve(self, app: Any) -> LiveServer:
+        """Answer every request from now on with ``app``."""
+        self.app = app
+        return self
 
     @property
     def url(self) -> str:

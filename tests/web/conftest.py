@@ -1,16 +1,11 @@
-"""Web test fixtures: the demo clinic loaded once, a fresh copy and app for each test."""
+"""Web test fixtures: a fresh copy of the demo clinic (``demo_template``, built once) and app per test."""
 
 from __future__ import annotations
 
 import pytest
 from fastapi.testclient import TestClient
 
-from support.webkit import app_on_copy, build_demo_database
-
-
-@pytest.fixture(scope="session")
-def demo_template(tmp_path_factory):
-    return build_demo_database(tmp_path_factory.mktemp("demo"))
+from support.webkit import app_on_copy
 
 
 @pytest.fixture
