@@ -1,8 +1,8 @@
 """The owner's dashboard figures: clean-claim rate, denials, payer mix, cost per visit (and A/R).
 
-Every query aggregates in the database (GROUP BY day or payer, never one row per claim to Python)
-over one clinic and a window of months by date of service, so the figures stay quick with 100,000
-claims. Days are folded into months here, which keeps the SQL the same on SQLite and PostgreSQL.
+Every figure is aggregated in the database (``uow.reports``: GROUP BY day or payer, never one row
+per claim to Python) over one clinic and a window of months by date of service, so the figures stay
+quick with 100,000 claims. Days are folded into months here.
 A figure with nothing to show says why in ``empty`` (no payments posted yet) instead of zeros.
 
 Definitions (shown on the page with each figure):
@@ -17,46 +17,22 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import and_, func, select
-from sqlalchemy.orm import aliased
-
 from otbill.services.views.dashboard_payments import ar_aging, denials, payment_per_visit
 from otbill.services.views.figures import (
     Figure,
     Window,
     by_month,
-    in_window,
     month_label,
-    payer_names,
     percent,
     trim_months,
 )
 from otbill.storage import UnitOfWork
-from otbill.storage.tables import (
-    ClaimRow,
-    ClaimStatusRow,
-    OverheadCostRow,
-    VisitRow,
-)
 
 __all__ = ["clean_claim_rate", "cost_per_visit", "dashboard", "payer_mix"]
 
 
 def clean_claim_rate(uow: UnitOfWork, window: Window) -> Figure:
-    history = aliased(ClaimStatusRow)
-    first = (
-        select(func.min(history.id))
-        .where(history.claim_id == ClaimRow.id)
-        .correlate(ClaimRow)
-        .scalar_subquery()
-    )
-    query = (
-        select(ClaimRow.date_of_service, ClaimStatusRow.to_status, func.count())
-        .join(ClaimStatusRow, ClaimStatusRow.id == first)
-        .where(ClaimRow.clinic_id == uow.clinic_id, *in_window(window))
-        .group_by(ClaimRow.date_of_service, ClaimStatusRow.to_status)
-    )
-    rows = list(uow.session.execute(query))
+    rows = uow.reports.first_scrubs(window.first, window.end)
     total = by_month((day, n) for day, _, n in rows)
     clean = by_month((day, n) for day, status, n in rows if status == "ready")
     months = trim_months(window.months(), total)
@@ -77,14 +53,8 @@ def clean_claim_rate(uow: UnitOfWork, window: Window) -> Figure:
 
 
 def payer_mix(uow: UnitOfWork, window: Window) -> Figure:
-    query = (
-        select(ClaimRow.payer_id, func.count(), func.sum(ClaimRow.total_charge_cents))
-        .where(ClaimRow.clinic_id == uow.clinic_id, ClaimRow.frequency_code != "8")
-        .where(*in_window(window))
-        .group_by(ClaimRow.payer_id)
-    )
-    rows = list(uow.session.execute(query))
-    names = payer_names(uow)
+    rows = uow.reports.claims_by_payer(window.first, window.end)
+    names = uow.reports.payer_names()
     claims = sum(n for _, n, _ in rows)
     charges = sum(c or 0 for _, _, c in rows)
     series = [
@@ -104,22 +74,8 @@ def payer_mix(uow: UnitOfWork, window: Window) -> Figure:
 
 
 def cost_per_visit(uow: UnitOfWork, window: Window) -> Figure:
-    overhead = by_month(
-        uow.session.execute(
-            select(OverheadCostRow.month, func.sum(OverheadCostRow.amount_cents))
-            .where(OverheadCostRow.clinic_id == uow.clinic_id)
-            .where(OverheadCostRow.month >= window.first, OverheadCostRow.month < window.end)
-            .group_by(OverheadCostRow.month)
-        )
-    )
-    visits = by_month(
-        uow.session.execute(
-            select(VisitRow.date, func.count())
-            .where(VisitRow.clinic_id == uow.clinic_id)
-            .where(and_(VisitRow.date >= window.first, VisitRow.date < window.end))
-            .group_by(VisitRow.date)
-        )
-    )
+    overhead = by_month(uow.reports.overhead(window.first, window.end))
+    visits = by_month(uow.reports.visits_per_day(window.first, window.end))
     months = trim_months(window.months(), overhead)
     values = [
         round(overhead[m] / 100 / visits[m], 2) if visits.get(m) and m in overhead else None

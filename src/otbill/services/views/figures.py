@@ -12,18 +12,11 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import ColumnElement, select
-
-from otbill.storage import UnitOfWork
-from otbill.storage.tables import ClaimRow, PayerRow
-
 __all__ = [
     "Figure",
     "Window",
     "by_month",
-    "in_window",
     "month_label",
-    "payer_names",
     "percent",
     "trim_months",
 ]
@@ -88,12 +81,3 @@ def trim_months(months: list[dt.date], *totals: Mapping[dt.date, float]) -> list
 
 def percent(part: float, whole: float) -> float | None:
     return round(100.0 * part / whole, 1) if whole else None
-
-
-def payer_names(uow: UnitOfWork) -> dict[int, str]:
-    query = select(PayerRow.id, PayerRow.name).where(PayerRow.clinic_id == uow.clinic_id)
-    return {payer_id: name for payer_id, name in uow.session.execute(query)}
-
-
-def in_window(window: Window) -> list[ColumnElement[bool]]:
-    return [ClaimRow.date_of_service >= window.first, ClaimRow.date_of_service < window.end]
