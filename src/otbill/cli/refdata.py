@@ -17,9 +17,10 @@ from rich.console import Console
 from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
 
+from otbill.cli.common import fail
+from otbill.cli.setup import setup_of
 from otbill.errors import ConfigError
 from otbill.refdata.store import import_file, list_imported
-from otbill.settings import load_settings
 
 __all__ = ["Kind", "app"]
 
@@ -48,6 +49,7 @@ def _parse_date(value: str | None) -> dt.date | None:
 
 @app.command("import")
 def import_command(
+    ctx: typer.Context,
     kind: Annotated[Kind, typer.Argument(help="Which CMS table the file holds.")],
     file: Annotated[Path, typer.Argument(help="The CMS file, in CMS's own layout.")],
     effective: Annotated[
@@ -58,7 +60,7 @@ def import_command(
     """Import a CMS file (release and effective date inferred from CMS's file name if omitted)."""
     start = _parse_date(effective)
     err = Console(stderr=True)
-    dest_dir = load_settings().refdata_dir
+    dest_dir = setup_of(ctx).settings.refdata_dir
     columns = (
         TextColumn("{task.description}"),
         BarColumn(),
@@ -81,16 +83,14 @@ def import_command(
                 progress=report,
             )
     except ConfigError as exc:  # RefdataFormatError is a ConfigError
-        from otbill.cli.common import fail  # here: otbill.cli imports this module at load
-
         fail(str(exc))
     typer.echo(result.message)
 
 
 @app.command("list")
-def list_command() -> None:
+def list_command(ctx: typer.Context) -> None:
     """List imported tables by kind, effective date and release."""
-    tables = list_imported([load_settings().refdata_dir])
+    tables = list_imported([setup_of(ctx).settings.refdata_dir])
     if not tables:
         typer.echo(
             "no reference tables imported; the curated OT subsets shipped with otbill are used "
