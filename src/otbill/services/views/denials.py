@@ -2,7 +2,8 @@
 
 A denial is *open* while its claim is still ``denied`` or ``partially_paid`` and no appeal names
 it. Days left count from ``today`` to the appeal deadline set when the 835 was posted
-(:mod:`otbill.services.denials.open`). Filing an appeal is :mod:`otbill.services.denials.appeal`.
+(:mod:`otbill.services.denials.open`); the queries are ``uow.reports``'. Filing an appeal is
+:mod:`otbill.services.denials.appeal`.
 """
 
 from __future__ import annotations
@@ -10,26 +11,21 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
-
-from sqlalchemy import ColumnElement, exists, func, select
 
 from otbill.codes import carc, rarc
-from otbill.domain.lifecycle import ClaimStatus
 from otbill.domain.money import from_cents
 from otbill.storage import UnitOfWork
-from otbill.storage.tables import AppealRow, ClaimRow, DenialRow, PayerRow
+from otbill.storage.repositories.report_denials import DenialLine
 
 __all__ = [
     "CauseGroup",
     "DenialPage",
     "DenialView",
-    "denial_views",
+    "denial_view",
     "open_denials",
 ]
 
 PER_PAGE = 50
-OPEN = (ClaimStatus.DENIED.value, ClaimStatus.PARTIALLY_PAID.value)
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,7 +75,7 @@ class DenialPage:
     payers: list[tuple[int, str]]
 
 
-def _codes(row: DenialRow) -> list[CodeView]:
+def _codes(row: DenialLine) -> list[CodeView]:
     out = []
     for c in row.codes or [{"group": row.group_code, "carc": row.carc, "amount": None}]:
         amount = Decimal(c["amount"]) if c.get("amount") not in (None, "") else None
@@ -87,15 +83,16 @@ def _codes(row: DenialRow) -> list[CodeView]:
     return out
 
 
-def _view(row: DenialRow, claim: ClaimRow, payer: str, today: dt.date) -> DenialView:
+def denial_view(row: DenialLine, today: dt.date) -> DenialView:
+    """A denial in plain words, with the days left to appeal as of ``today``."""
     remarks = row.remarks or ([row.rarc] if row.rarc else [])
     deadline = row.appeal_deadline
     return DenialView(
         id=row.id,
-        claim_id=claim.id,
-        claim_number=claim.number,
-        claim_status=claim.status,
-        payer=payer,
+        claim_id=row.claim_id,
+        claim_number=row.claim_number,
+        claim_status=row.claim_status,
+        payer=row.payer,
         carc=row.carc,
         carc_text=carc.describe(row.carc) if row.carc else "No reason code given.",
         codes=_codes(row),
@@ -107,48 +104,12 @@ def _view(row: DenialRow, claim: ClaimRow, payer: str, today: dt.date) -> Denial
     )
 
 
-def _open_where(uow: UnitOfWork, payer_id: int | None, code: str | None) -> list[Any]:
-    appealed = exists().where(AppealRow.denial_id == DenialRow.id)
-    where: list[ColumnElement[bool]] = [
-        DenialRow.clinic_id == uow.clinic_id,
-        ClaimRow.status.in_(OPEN),
-        ~appealed,
-    ]
-    if payer_id is not None:
-        where.append(ClaimRow.payer_id == payer_id)
-    if code:
-        where.append(DenialRow.carc == code)
-    return where
-
-
-def _groups(uow: UnitOfWork, where: list[Any]) -> list[CauseGroup]:
-    query = (
-        select(DenialRow.carc, func.count(), func.coalesce(func.sum(DenialRow.amount_cents), 0))
-        .join(ClaimRow, ClaimRow.id == DenialRow.claim_id)
-        .where(*where)
-        .group_by(DenialRow.carc)
-    )
+def _groups(uow: UnitOfWork, payer_id: int | None) -> list[CauseGroup]:
     groups = [
         CauseGroup(c, carc.describe(c) if c else "No reason code given.", n, from_cents(cents))
-        for c, n, cents in uow.session.execute(query)
+        for c, n, cents in uow.reports.open_denial_causes(payer_id)
     ]
     return sorted(groups, key=lambda g: (-g.amount, g.carc))
-
-
-def denial_views(
-    uow: UnitOfWork, where: list[Any], today: dt.date, *, limit: int, offset: int = 0
-) -> list[DenialView]:
-    """Denials (joined to their claim and payer) matching ``where``, soonest deadline first."""
-    query = (
-        select(DenialRow, ClaimRow, PayerRow.name)
-        .join(ClaimRow, ClaimRow.id == DenialRow.claim_id)
-        .join(PayerRow, PayerRow.id == ClaimRow.payer_id)
-        .where(DenialRow.clinic_id == uow.clinic_id, *where)
-        .order_by(DenialRow.appeal_deadline, DenialRow.id)
-        .limit(limit)
-        .offset(offset)
-    )
-    return [_view(d, c, p, today) for d, c, p in uow.session.execute(query)]
 
 
 def open_denials(
@@ -160,11 +121,12 @@ def open_denials(
     page: int = 1,
 ) -> DenialPage:
     """One page of open denials (filtered by payer and CARC), and all open ones by cause."""
-    where = _open_where(uow, payer_id, code)
-    groups = _groups(uow, _open_where(uow, payer_id, None))
+    groups = _groups(uow, payer_id)
     total = sum(g.count for g in groups if not code or g.carc == code)
     pages = max(1, -(-total // PER_PAGE))
     page = min(max(1, page), pages)
-    rows = denial_views(uow, where, today, limit=PER_PAGE, offset=(page - 1) * PER_PAGE)
-    payers = [(p.id, p.name) for p in uow.records.find(PayerRow, order=PayerRow.name)]
-    return DenialPage(rows, groups, total, page, pages, payers)
+    lines = uow.reports.open_denial_lines(
+        payer_id, code, limit=PER_PAGE, offset=(page - 1) * PER_PAGE
+    )
+    rows = [denial_view(line, today) for line in lines]
+    return DenialPage(rows, groups, total, page, pages, uow.reports.payer_choices())

@@ -160,9 +160,9 @@ def _unmatched(uow: UnitOfWork, page: int) -> QueuePage:
 
 def filter_options(uow: UnitOfWork) -> dict[str, list[tuple[int, str]]]:
     """The choices of the queue filters: payers and therapists (rendering providers)."""
-    payers, providers = uow.queues.filter_choices()
+    providers = uow.queues.therapist_choices()
     return {
-        "payers": payers,
+        "payers": uow.reports.payer_choices(),
         "therapists": [
             (i, f"{first} {last}" + (f", {credential}" if credential else ""))
             for i, first, last, credential in providers

@@ -274,18 +274,16 @@ class QueueRepository(ClinicScoped):
             for w in self.session.scalars(query)
         ]
 
-    def filter_choices(self) -> tuple[list[tuple[int, str]], list[tuple[int, str, str, str]]]:
-        """Payers (id, name) by name and providers (id, first, last, credential) by last name."""
-        payers = select(PayerRow.id, PayerRow.name).where(PayerRow.clinic_id == self.clinic_id)
-        providers = select(
-            ProviderRow.id, ProviderRow.first_name, ProviderRow.last_name, ProviderRow.credential
-        ).where(ProviderRow.clinic_id == self.clinic_id)
-        return (
-            [(i, n) for i, n in self.session.execute(payers.order_by(PayerRow.name, PayerRow.id))],
-            [
-                (i, first, last, credential)
-                for i, first, last, credential in self.session.execute(
-                    providers.order_by(ProviderRow.last_name, ProviderRow.id)
-                )
-            ],
+    def therapist_choices(self) -> list[tuple[int, str, str, str]]:
+        """(id, first name, last name, credential) of every provider, by last name."""
+        query = (
+            select(
+                ProviderRow.id,
+                ProviderRow.first_name,
+                ProviderRow.last_name,
+                ProviderRow.credential,
+            )
+            .where(ProviderRow.clinic_id == self.clinic_id)
+            .order_by(ProviderRow.last_name, ProviderRow.id)
         )
+        return [(i, first, last, cred) for i, first, last, cred in self.session.execute(query)]

@@ -27,7 +27,7 @@ from otbill.storage.tables import (
     VisitRow,
 )
 
-__all__ = ["ReportRepository"]
+__all__ = ["DashboardReports"]
 
 _ORIGINAL = aliased(PostingRow)
 _REVERSAL = PostingRow.kind == "reversal"
@@ -52,10 +52,10 @@ def _served(first: dt.date, end: dt.date) -> list[ColumnElement[bool]]:
     return [ClaimRow.date_of_service >= first, ClaimRow.date_of_service < end]
 
 
-class ReportRepository(ClinicScoped):
+class DashboardReports(ClinicScoped):
     """Aggregates for the owner's dashboard: claims, denials, ledger balances, visits, overhead."""
 
-    def _rows(self, query: Any) -> list[tuple[Any, ...]]:
+    def _aggregate(self, query: Any) -> list[tuple[Any, ...]]:
         return [tuple(row) for row in self.session.execute(query)]
 
     def payer_names(self) -> dict[int, str]:
@@ -77,7 +77,7 @@ class ReportRepository(ClinicScoped):
             .where(ClaimRow.clinic_id == self.clinic_id, *_served(first, end))
             .group_by(ClaimRow.date_of_service, ClaimStatusRow.to_status)
         )
-        return self._rows(query)
+        return self._aggregate(query)
 
     def claims_by_payer(self, first: dt.date, end: dt.date) -> list[tuple[Any, ...]]:
         """(payer id, claims, billed cents), void claims excluded."""
@@ -87,7 +87,7 @@ class ReportRepository(ClinicScoped):
             .where(*_served(first, end))
             .group_by(ClaimRow.payer_id)
         )
-        return self._rows(query)
+        return self._aggregate(query)
 
     def overhead(self, first: dt.date, end: dt.date) -> list[tuple[Any, ...]]:
         """(month, overhead cents) of the months in ``[first, end)``."""
@@ -97,7 +97,7 @@ class ReportRepository(ClinicScoped):
             .where(OverheadCostRow.month >= first, OverheadCostRow.month < end)
             .group_by(OverheadCostRow.month)
         )
-        return self._rows(query)
+        return self._aggregate(query)
 
     def visits_per_day(self, first: dt.date, end: dt.date) -> list[tuple[Any, ...]]:
         """(day, visits) of the days in ``[first, end)``."""
@@ -107,7 +107,7 @@ class ReportRepository(ClinicScoped):
             .where(and_(VisitRow.date >= first, VisitRow.date < end))
             .group_by(VisitRow.date)
         )
-        return self._rows(query)
+        return self._aggregate(query)
 
     def decided_claims(self, first: dt.date, end: dt.date) -> list[tuple[Any, ...]]:
         """(day of service, payer id, decided claims, of them denied); decided: a remittance was
@@ -130,7 +130,7 @@ class ReportRepository(ClinicScoped):
             .where(ClaimRow.clinic_id == self.clinic_id, *_served(first, end), decided)
             .group_by(ClaimRow.date_of_service, ClaimRow.payer_id)
         )
-        return self._rows(query)
+        return self._aggregate(query)
 
     def denial_causes(self, first: dt.date, end: dt.date) -> list[tuple[Any, ...]]:
         """(day of service, group code, CARC, denied claims)."""
@@ -145,7 +145,7 @@ class ReportRepository(ClinicScoped):
             .where(DenialRow.clinic_id == self.clinic_id, *_served(first, end))
             .group_by(ClaimRow.date_of_service, DenialRow.group_code, DenialRow.carc)
         )
-        return self._rows(query)
+        return self._aggregate(query)
 
     def open_balances(self) -> list[tuple[Any, ...]]:
         """(day of service, insurance cents, patient cents, claims) of claims still owed."""
@@ -169,7 +169,7 @@ class ReportRepository(ClinicScoped):
             .join(per_claim, per_claim.c.claim_id == ClaimRow.id)
             .group_by(ClaimRow.date_of_service)
         )
-        return self._rows(query)
+        return self._aggregate(query)
 
     def has_charges(self) -> bool:
         """Whether any charge was ever posted (claims enter A/R when approved)."""

@@ -1,0 +1,148 @@
+"""Remittances as the biller reads them: the list, one remittance, what it posted and matched.
+
+The list's claim counts are the ones recorded when the 835 file was posted (``edi_file.summary``,
+found by the file's SHA-256 through a unique index), so the list reads no postings. Named queries
+return plain records; ORM rows stay inside ``otbill.storage``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import ColumnElement, Select, and_, case, func, select
+
+from otbill.domain.ledger import Kind
+from otbill.storage.repositories.base import ClinicScoped
+from otbill.storage.tables import (
+    ClaimRow,
+    EdiFileRow,
+    PayerRow,
+    PostingRow,
+    RemittanceRow,
+    WorkItemRow,
+)
+
+__all__ = ["ClaimPostings", "RemittanceLine", "RemittanceReports", "WorkItemLine"]
+
+
+@dataclass(frozen=True, slots=True)
+class RemittanceLine:
+    """A remittance with its payer's name, its file's name and the counts recorded at posting."""
+
+    id: int
+    payer: str | None
+    payer_code: str | None
+    trace_number: str
+    paid_on: dt.date
+    total_cents: int
+    file_name: str | None
+    file_summary: Any  # the posting summary (a dict of counts) when the file recorded one
+
+
+@dataclass(frozen=True, slots=True)
+class ClaimPostings:
+    """One claim's postings from one remittance, summed by kind (cents)."""
+
+    claim_id: int
+    number: str
+    status: str
+    paid_cents: int
+    adjusted_cents: int
+    transferred_cents: int
+
+
+@dataclass(frozen=True, slots=True)
+class WorkItemLine:
+    id: int
+    reference: str
+    reason: str
+    paid_cents: int
+    charge_cents: int
+    resolved: bool
+
+
+class RemittanceReports(ClinicScoped):
+    """Posted remittances: the list, one in detail, its claims and its unmatched entries."""
+
+    def _remittance_query(self) -> Select[Any]:
+        file_join = and_(
+            EdiFileRow.clinic_id == RemittanceRow.clinic_id,
+            EdiFileRow.direction == "in",
+            EdiFileRow.sha256 == RemittanceRow.file_sha256,
+        )
+        return (
+            select(RemittanceRow, PayerRow.name, EdiFileRow.name, EdiFileRow.summary)
+            .outerjoin(PayerRow, PayerRow.id == RemittanceRow.payer_id)
+            .outerjoin(EdiFileRow, file_join)
+            .where(RemittanceRow.clinic_id == self.clinic_id)
+        )
+
+    def _remittance_rows(self, query: Select[Any]) -> list[RemittanceLine]:
+        return [
+            RemittanceLine(
+                r.id, payer, r.payer_code, r.trace_number, r.paid_on, r.total_cents, name, summary
+            )
+            for r, payer, name, summary in self.session.execute(query)
+        ]
+
+    def remittance_count(self) -> int:
+        query = select(func.count()).select_from(RemittanceRow)
+        return int(self.session.scalar(query.where(RemittanceRow.clinic_id == self.clinic_id)) or 0)
+
+    def remittance_lines(self, *, limit: int, offset: int) -> list[RemittanceLine]:
+        """A page of remittances, newest payment first."""
+        query = self._remittance_query().order_by(
+            RemittanceRow.paid_on.desc(), RemittanceRow.id.desc()
+        )
+        return self._remittance_rows(query.limit(limit).offset(offset))
+
+    def remittance_line(self, remittance_id: int) -> RemittanceLine | None:
+        found = self._remittance_rows(
+            self._remittance_query().where(RemittanceRow.id == remittance_id)
+        )
+        return found[0] if found else None
+
+    def claims_posted(self, remittance_id: int, *, limit: int) -> list[ClaimPostings]:
+        """The claims a remittance posted to, by claim number, with payment, adjustment and
+        transfer to the patient summed."""
+
+        def total(kind: Kind) -> Any:
+            cond: ColumnElement[bool] = PostingRow.kind == kind.value
+            return func.coalesce(func.sum(case((cond, PostingRow.amount_cents), else_=0)), 0)
+
+        query = (
+            select(
+                ClaimRow.id,
+                ClaimRow.number,
+                ClaimRow.status,
+                total(Kind.PAYMENT),
+                total(Kind.ADJUSTMENT),
+                total(Kind.TRANSFER),
+            )
+            .join(ClaimRow, ClaimRow.id == PostingRow.claim_id)
+            .where(
+                PostingRow.clinic_id == self.clinic_id, PostingRow.remittance_id == remittance_id
+            )
+            .group_by(ClaimRow.id, ClaimRow.number, ClaimRow.status)
+            .order_by(ClaimRow.number)
+            .limit(limit)
+        )
+        return [ClaimPostings(*row) for row in self.session.execute(query)]
+
+    def remittance_work_items(self, remittance_id: int) -> list[WorkItemLine]:
+        """The remittance's entries that matched no claim (or could not be posted), in order."""
+        query = (
+            select(WorkItemRow)
+            .where(
+                WorkItemRow.clinic_id == self.clinic_id, WorkItemRow.remittance_id == remittance_id
+            )
+            .order_by(WorkItemRow.id)
+        )
+        return [
+            WorkItemLine(
+                w.id, w.reference, w.reason, w.paid_cents, w.charge_cents, w.resolved_at is not None
+            )
+            for w in self.session.scalars(query)
+        ]
