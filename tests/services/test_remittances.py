@@ -145,7 +145,7 @@ def test_reversal_undoes_earlier_postings_and_correction_posts(db: Database) -> 
 
 def test_claims_not_awaiting_payment_go_to_the_work_queue(db: Database) -> None:
     ids = seed_clinic(db)
-    from clinickit import insert_claim
+    from support.clinickit import insert_claim
 
     insert_claim(db, ids, "C1", status="approved")
     report = _post(db, ids, make_835(PAID, "96"))

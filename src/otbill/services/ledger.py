@@ -8,18 +8,14 @@ a violation (a bug) rolls the whole operation back.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 
-from sqlalchemy import select
-
 from otbill.domain.ledger import Balances, Kind, Posting, check_invariants, realize
-from otbill.domain.money import from_cents, to_cents
 from otbill.domain.record_errors import RecordError
 from otbill.storage import UnitOfWork
-from otbill.storage.audit import utcnow
-from otbill.storage.tables import ClaimLineRow, ClaimRow, PostingRow
 
 __all__ = ["LedgerEntry", "balances", "post", "reverse"]
 
@@ -55,110 +51,60 @@ def _validate(entry: LedgerEntry) -> None:
         )
 
 
-def _existing(uow: UnitOfWork, source_key: str) -> PostingRow | None:
-    return uow.records.first(PostingRow, PostingRow.source_key == source_key)
-
-
 def post(uow: UnitOfWork, entry: LedgerEntry, on: dt.date) -> tuple[int, bool]:
     """Post ``entry``; returns (posting id, created). An already-posted source key is a no-op."""
     _validate(entry)
-    found = _existing(uow, entry.source_key)
+    found = uow.ledger.by_source_key(entry.source_key)
     if found is not None:
         return found.id, False
-    line = uow.records.get(ClaimLineRow, entry.claim_line_id)
-    claim = uow.records.get(ClaimRow, line.claim_id)
-    row = uow.records.add(
-        PostingRow(
-            source_key=entry.source_key,
-            kind=entry.kind.value,
-            amount_cents=to_cents(entry.amount),
-            claim_id=claim.id,
-            claim_line_id=line.id,
-            patient_id=claim.patient_id,
-            payer_id=claim.payer_id,
-            payer_side=entry.payer_side,
-            group_code=entry.group_code,
-            carc=entry.carc,
-            rarc=entry.rarc,
-            remittance_id=entry.remittance_id,
-            posted_on=on,
-            posted_at=utcnow(),
-            posted_by=uow.actor_id,
-        )
-    )
-    uow.flush()
-    _audit(uow, row)
+    line = uow.claims.line(entry.claim_line_id)
+    claim = uow.claims.get(line.claim_id)
+    posting = Posting(0, entry.source_key, entry.kind, entry.amount, claim.id, line.id,
+                      claim.patient_id, claim.payer_id, entry.payer_side, entry.group_code,
+                      entry.carc)  # fmt: skip
+    made = uow.ledger.add(posting, on=on, by_user=uow.actor_id, rarc=entry.rarc,
+                          remittance_id=entry.remittance_id)  # fmt: skip
+    _audit(uow, made, entry.rarc)
     _check_claim(uow, claim.id)
-    return row.id, True
+    return made.id, True
 
 
 def reverse(uow: UnitOfWork, posting_id: int, source_key: str, on: dt.date) -> tuple[int, bool]:
     """Undo one posting with a reversal posting (the original stays, as in any ledger)."""
-    found = _existing(uow, source_key)
+    found = uow.ledger.by_source_key(source_key)
     if found is not None:
         return found.id, False
-    original = uow.records.get(PostingRow, posting_id)
+    original = uow.ledger.get(posting_id)
     if original.kind == Kind.REVERSAL:
         raise RecordError(f"posting {posting_id}: a reversal cannot be reversed; post anew")
-    if uow.records.first(PostingRow, PostingRow.reverses_id == posting_id) is not None:
+    if uow.ledger.reversal_of(posting_id) is not None:
         raise RecordError(f"posting {posting_id}: already reversed")
-    row = uow.records.add(
-        PostingRow(
-            source_key=source_key,
-            kind=Kind.REVERSAL.value,
-            amount_cents=original.amount_cents,
-            claim_id=original.claim_id,
-            claim_line_id=original.claim_line_id,
-            patient_id=original.patient_id,
-            payer_id=original.payer_id,
-            payer_side=original.payer_side,
-            reverses_id=original.id,
-            posted_on=on,
-            posted_at=utcnow(),
-            posted_by=uow.actor_id,
-        )
-    )
-    uow.flush()
-    _audit(uow, row)
+    reversal = dataclasses.replace(original, id=0, source_key=source_key, kind=Kind.REVERSAL,
+                                   group_code=None, carc=None, reverses=original.id)  # fmt: skip
+    made = uow.ledger.add(reversal, on=on, by_user=uow.actor_id)
+    _audit(uow, made, None)
     _check_claim(uow, original.claim_id)
-    return row.id, True
+    return made.id, True
 
 
-def _audit(uow: UnitOfWork, row: PostingRow) -> None:
+def _audit(uow: UnitOfWork, posting: Posting, rarc: str | None) -> None:
     uow.audit.record(
         uow.actor_id,
-        f"posting.{row.kind}",
+        f"posting.{posting.kind.value}",
         "posting",
-        row.id,
+        posting.id,
         None,
         {
-            "source_key": row.source_key,
-            "amount": from_cents(row.amount_cents),
-            "claim_id": row.claim_id,
-            "claim_line_id": row.claim_line_id,
-            "payer_side": row.payer_side,
-            "group_code": row.group_code,
-            "carc": row.carc,
-            "rarc": row.rarc,
-            "reverses": row.reverses_id,
+            "source_key": posting.source_key,
+            "amount": posting.amount,
+            "claim_id": posting.claim_id,
+            "claim_line_id": posting.line_id,
+            "payer_side": posting.payer_side,
+            "group_code": posting.group_code,
+            "carc": posting.carc,
+            "rarc": rarc,
+            "reverses": posting.reverses,
         },
-    )
-
-
-def _as_posting(row: PostingRow) -> Posting:
-    return Posting(
-        id=row.id,
-        source_key=row.source_key,
-        kind=Kind(row.kind),
-        amount=from_cents(row.amount_cents),
-        claim_id=row.claim_id,
-        line_id=row.claim_line_id,
-        patient_id=row.patient_id,
-        payer_id=row.payer_id,
-        payer_side=row.payer_side,
-        group_code=row.group_code,
-        carc=row.carc,
-        reverses=row.reverses_id,
     )
 
 
@@ -170,23 +116,8 @@ def balances(
     payer_id: int | None = None,
 ) -> Balances:
     """Derived balances of the clinic's postings (optionally of one claim, patient or payer)."""
-    query = uow.records.select(PostingRow).order_by(PostingRow.id)
-    for column, value in (
-        (PostingRow.claim_id, claim_id),
-        (PostingRow.patient_id, patient_id),
-        (PostingRow.payer_id, payer_id),
-    ):
-        if value is not None:
-            query = query.where(column == value)
-    return realize(_as_posting(row) for row in uow.session.scalars(query))
+    return realize(uow.ledger.postings(claim_id=claim_id, patient_id=patient_id, payer_id=payer_id))
 
 
 def _check_claim(uow: UnitOfWork, claim_id: int) -> None:
     check_invariants(balances(uow, claim_id=claim_id))
-
-
-def posted_keys(uow: UnitOfWork, prefix: str) -> set[str]:
-    query = select(PostingRow.source_key).where(
-        PostingRow.clinic_id == uow.clinic_id, PostingRow.source_key.startswith(prefix)
-    )
-    return set(uow.session.scalars(query))

@@ -13,9 +13,7 @@ from types import TracebackType
 from sqlalchemy import Engine
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
-from sqlalchemy.orm.exc import StaleDataError
 
-from otbill.domain.record_errors import StaleRecord
 from otbill.storage.audit import AuditLog
 from otbill.storage.engine import make_engine
 from otbill.storage.errors import translate_integrity_error
@@ -33,6 +31,7 @@ from otbill.storage.repositories.providers import ProviderRepository
 from otbill.storage.repositories.queues import QueueRepository
 from otbill.storage.repositories.remittances import RemittanceRepository
 from otbill.storage.repositories.reports import ReportRepository
+from otbill.storage.repositories.rows import flush
 from otbill.storage.repositories.users import UserRepository
 from otbill.storage.repositories.visits import VisitRepository
 
@@ -102,14 +101,7 @@ class UnitOfWork:
 
     def flush(self) -> None:
         """Write pending changes now (inside the transaction), as domain errors if refused."""
-        try:
-            self.session.flush()
-        except IntegrityError as error:
-            self.session.rollback()
-            raise translate_integrity_error(error) from error
-        except StaleDataError as error:
-            self.session.rollback()
-            raise StaleRecord(f"another user changed the record first: {error}") from error
+        flush(self.session)
 
     def commit(self) -> None:
         self.flush()

@@ -8,9 +8,12 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any, Literal, cast
 
+from otbill.domain import parties
+from otbill.domain.care import Visit
+from otbill.domain.charges import BilledLine
 from otbill.domain.claim import (
     Address,
     BillingProvider,
@@ -28,8 +31,8 @@ from otbill.domain.claim import (
 )
 from otbill.domain.money import from_cents
 from otbill.domain.notes import VisitNote
-from otbill.services.claims.context import BilledLine, Snapshot
-from otbill.storage.tables import ClaimLineRow, ClaimRow, PatientRow, ProviderRow, VisitRow
+from otbill.services.claims.context import Snapshot
+from otbill.storage.tables import ClaimLineRow, ClaimRow
 
 __all__ = ["assemble_claim", "ytd_allowed"]
 
@@ -39,7 +42,7 @@ FrequencyCode = Literal["1", "7", "8"]
 Relationship = Literal["spouse", "child", "other"]
 
 
-def _patient(row: PatientRow, member_id: str) -> Patient:
+def _patient(row: parties.Patient, member_id: str) -> Patient:
     address = None
     if row.address_line1 and row.city and row.state and row.zip:
         address = Address(line1=row.address_line1, city=row.city, state=row.state, zip=row.zip)
@@ -54,7 +57,7 @@ def _patient(row: PatientRow, member_id: str) -> Patient:
     )
 
 
-def _provider(row: ProviderRow) -> Provider:
+def _provider(row: parties.Provider) -> Provider:
     return Provider(
         npi=row.npi, first_name=row.first_name, last_name=row.last_name, credential=row.credential
     )
@@ -135,7 +138,7 @@ def assemble_claim(
     snap: Snapshot,
     claim: ClaimRow,
     lines: Sequence[ClaimLineRow],
-    visits: Sequence[VisitRow],
+    visits: Sequence[Visit],
     original_number: str | None = None,
 ) -> Claim:
     """The scrubber's claim, with its full context from the records."""
@@ -211,7 +214,7 @@ def _documentation(notes: Sequence[VisitNote]) -> Documentation | None:
 
 
 def _subscriber(
-    data: dict[str, Any] | None, member_id: str, relationship: str
+    data: Mapping[str, Any] | None, member_id: str, relationship: str
 ) -> Subscriber | None:
     """The insured when not the patient; ``data`` holds first_name, last_name, dob, sex."""
     if relationship == "self" or not data:

@@ -13,9 +13,9 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from sqlalchemy import insert
-
 from otbill import units
+from otbill.domain.care import Visit, VisitLine
+from otbill.domain.charges import BilledLine
 from otbill.domain.claim_building import claim_number, crosses_kx_threshold, line_modifiers
 from otbill.domain.credentials import is_assistant
 from otbill.domain.lifecycle import ClaimStatus
@@ -24,17 +24,10 @@ from otbill.rules.context import ScrubContext
 from otbill.rules.engine import scrub_claim
 from otbill.rules.registry import Rule
 from otbill.services.claims.assemble import assemble_claim, ytd_allowed
-from otbill.services.claims.context import BilledLine, Snapshot, load_snapshot
+from otbill.services.claims.context import Snapshot, load_snapshot
 from otbill.storage import UnitOfWork
 from otbill.storage.audit import utcnow
-from otbill.storage.tables import (
-    ClaimLineRow,
-    ClaimRow,
-    ClaimStatusRow,
-    ClaimVisitRow,
-    ServiceLineRow,
-    VisitRow,
-)
+from otbill.storage.tables import ClaimLineRow, ClaimRow
 
 __all__ = ["BuildReport", "build_claims", "scrubbed_status"]
 
@@ -53,9 +46,9 @@ def scrubbed_status(result_status: str) -> ClaimStatus:
     return ClaimStatus.HELD if result_status == "held" else ClaimStatus.READY
 
 
-def _day_lines(snap: Snapshot, visits: Sequence[VisitRow]) -> list[tuple[ServiceLineRow, int, int]]:
+def _day_lines(snap: Snapshot, visits: Sequence[Visit]) -> list[tuple[VisitLine, int, int]]:
     """One (first service line, minutes, rendering visit provider) per code for the day."""
-    by_code: dict[str, tuple[ServiceLineRow, int, int]] = {}
+    by_code: dict[str, tuple[VisitLine, int, int]] = {}
     for visit in visits:
         for line in snap.lines_by_visit.get(visit.id, []):
             if line.code in by_code:
@@ -67,7 +60,7 @@ def _day_lines(snap: Snapshot, visits: Sequence[VisitRow]) -> list[tuple[Service
 
 
 def _draft(
-    uow: UnitOfWork, snap: Snapshot, run: ScrubContext, visits: Sequence[VisitRow]
+    uow: UnitOfWork, snap: Snapshot, run: ScrubContext, visits: Sequence[Visit]
 ) -> tuple[ClaimRow, list[ClaimLineRow]]:
     first = visits[0]
     coverage = snap.coverages[first.coverage_id]
@@ -142,7 +135,7 @@ def _apply_kx(
     claim: ClaimRow,
     lines: list[ClaimLineRow],
     profile: object,
-    visits: Sequence[VisitRow],
+    visits: Sequence[Visit],
 ) -> None:
     """KX on every line when the threshold is crossed and the note documents necessity."""
     note = snap.notes.get(visits[0].id)
@@ -159,28 +152,16 @@ def _apply_kx(
             line.modifiers = ",".join(mods)
 
 
-def _groups(visits: Sequence[VisitRow]) -> list[list[VisitRow]]:
-    groups: dict[tuple[int, int, dt.date], list[VisitRow]] = defaultdict(list)
+def _groups(visits: Sequence[Visit]) -> list[list[Visit]]:
+    groups: dict[tuple[int, int, dt.date], list[Visit]] = defaultdict(list)
     for visit in visits:
         groups[(visit.patient_id, visit.coverage_id, visit.date)].append(visit)
     return [groups[k] for k in sorted(groups, key=lambda k: (k[2], k[0], k[1]))]
 
 
 def _remember(snap: Snapshot, claim: ClaimRow, lines: Sequence[ClaimLineRow]) -> None:
-    snap.billed[claim.patient_id].extend(
-        BilledLine(
-            0,
-            claim.number,
-            claim.payer_id,
-            line.date,
-            line.code,
-            line.units,
-            line.rendering_provider_id,
-            line.charge_cents,
-            line.allowed_cents,
-        )
-        for line in lines
-    )
+    billed = (BilledLine.of(0, claim.number, claim.payer_id, line) for line in lines)
+    snap.billed[claim.patient_id].extend(billed)
 
 
 def build_claims(
@@ -188,11 +169,11 @@ def build_claims(
 ) -> BuildReport:
     """Build, scrub and store claims for every unbilled visit (up to ``through``)."""
     report = BuildReport()
-    visits = uow.records.unbilled_visits(through)
+    visits = uow.visits.unbilled(through)
     if not visits:
         return report
     snap = load_snapshot(uow)
-    pending: list[tuple[ClaimRow, list[ClaimLineRow], list[VisitRow]]] = []
+    pending: list[tuple[ClaimRow, list[ClaimLineRow], list[Visit]]] = []
     for group in _groups(visits):
         claim, lines = _draft(uow, snap, run, group)
         if not lines:
@@ -211,77 +192,28 @@ def build_claims(
     return report
 
 
-def _values(row: object, columns: Sequence[str]) -> dict[str, object]:
-    return {c: getattr(row, c) for c in columns}
-
-
-_CLAIM_COLUMNS = [c.key for c in ClaimRow.__table__.columns if c.key != "id"]
-_LINE_COLUMNS = [c.key for c in ClaimLineRow.__table__.columns if c.key != "id"]
-
-
 def _store(
     uow: UnitOfWork,
-    pending: list[tuple[ClaimRow, list[ClaimLineRow], list[VisitRow]]],
+    pending: list[tuple[ClaimRow, list[ClaimLineRow], list[Visit]]],
     report: BuildReport,
 ) -> None:
-    """Insert a batch of built claims with their lines, visits, status history and audit rows.
-
-    Bulk INSERT ... RETURNING (SQLAlchemy's insertmanyvalues) rather than one ORM flush per
-    object: building a year of claims is dominated by row writes otherwise.
-    """
+    """Store a batch of built claims (in bulk: see :meth:`ClaimRepository.insert_built`) with
+    their audit rows."""
     if not pending:
         return
-    for claim, _, _ in pending:
-        claim.version = 1
-    ids = uow.session.scalars(
-        insert(ClaimRow).returning(ClaimRow.id, sort_by_parameter_order=True),
-        [_values(claim, _CLAIM_COLUMNS) for claim, _, _ in pending],
-    ).all()
-    now = utcnow()
-    lines_out: list[dict[str, object]] = []
-    links: list[dict[str, object]] = []
-    statuses: list[dict[str, object]] = []
+    built = [(claim, lines, [v.id for v in visits]) for claim, lines, visits in pending]
+    ids = uow.claims.insert_built(built, uow.actor_id)
     events: list[tuple[str, str, object, dict[str, object]]] = []
-    for claim_id, (claim, lines, visits) in zip(ids, pending, strict=True):
-        claim.id = claim_id
-        for line in lines:
-            line.claim_id = claim_id
-            lines_out.append(_values(line, _LINE_COLUMNS))
-        links.extend(
-            {"clinic_id": uow.clinic_id, "claim_id": claim_id, "visit_id": v.id} for v in visits
-        )
-        statuses.append(
-            {
-                "clinic_id": uow.clinic_id,
-                "claim_id": claim_id,
-                "from_status": "draft",
-                "to_status": claim.status,
-                "at": now,
-                "by_user": uow.actor_id,
-                "reason": "scrubbed",
-            }
-        )
-        events.append(
-            (
-                "claim.create",
-                "claim",
-                claim_id,
-                {
-                    "number": claim.number,
-                    "status": claim.status,
-                    "total_charge": from_cents(claim.total_charge_cents),
-                    "lines": [f"{line.code}x{line.units}:{line.modifiers}" for line in lines],
-                    "findings": [f["rule"] for f in claim.findings],
-                },
-            )
-        )
+    for claim_id, (claim, lines, _) in zip(ids, pending, strict=True):
+        after: dict[str, object] = {
+            "number": claim.number,
+            "status": claim.status,
+            "total_charge": from_cents(claim.total_charge_cents),
+            "lines": [f"{line.code}x{line.units}:{line.modifiers}" for line in lines],
+            "findings": [f["rule"] for f in claim.findings],
+        }
+        events.append(("claim.create", "claim", claim_id, after))
         report.claims.append(claim_id)
         report.by_status[claim.status] += 1
-    for table, rows in (
-        (ClaimLineRow, lines_out),
-        (ClaimVisitRow, links),
-        (ClaimStatusRow, statuses),
-    ):
-        uow.session.execute(insert(table), rows)
     uow.audit.record_many(events)
     pending.clear()

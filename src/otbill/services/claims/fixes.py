@@ -28,7 +28,7 @@ from otbill.services.claims.assemble import assemble_claim
 from otbill.services.claims.context import load_snapshot
 from otbill.services.clinic.setup import require_role
 from otbill.storage import UnitOfWork
-from otbill.storage.tables import ClaimLineRow, ClaimRow, ClaimVisitRow, VisitRow
+from otbill.storage.tables import ClaimRow
 
 __all__ = [
     "FixOutcome",
@@ -49,31 +49,19 @@ class FixOutcome:
     status: str  # the claim's status after the re-scrub
 
 
-def _lines(uow: UnitOfWork, claim_id: int) -> list[ClaimLineRow]:
-    return uow.records.find(
-        ClaimLineRow, ClaimLineRow.claim_id == claim_id, order=ClaimLineRow.position
-    )
-
-
 def assembled_claim(uow: UnitOfWork, row: ClaimRow) -> Claim:
     """The scrubber's claim for a stored claim, built from the current records."""
-    visit_ids = [
-        cv.visit_id for cv in uow.records.find(ClaimVisitRow, ClaimVisitRow.claim_id == row.id)
-    ]
-    visits = uow.records.find(VisitRow, VisitRow.id.in_(visit_ids), order=VisitRow.date)
+    visits = uow.claims.visits(row.id)
     if not visits:
         raise RecordError(f"claim {row.number}: bills no visit; its context cannot be built")
-    original = None
-    if row.original_claim_id is not None:
-        first = uow.records.get(ClaimRow, row.original_claim_id)
-        original = first.payer_claim_number or first.number
+    original = uow.claims.original_number(row)
     snap = load_snapshot(uow, [row.patient_id])
-    return assemble_claim(snap, row, _lines(uow, row.id), visits, original)
+    return assemble_claim(snap, row, uow.claims.lines(row.id), visits, original)
 
 
 def _editable(uow: UnitOfWork, claim_id: int) -> ClaimRow:
     require_role(uow, uow.actor_id or 0, Role.BILLER)
-    claim = uow.records.get(ClaimRow, claim_id, for_update=True)
+    claim = uow.claims.for_update(claim_id)
     if claim.status not in EDITABLE:
         raise IllegalTransition(
             f"claim {claim.number}", claim.status, "draft (edit)", tuple(s.value for s in EDITABLE)
@@ -96,7 +84,7 @@ def _write_back(
 ) -> list[dict[str, Any]]:
     """Store what the fixes changed (line modifiers and units, claim POS and total)."""
     changes: list[dict[str, Any]] = []
-    for line, old, new in zip(_lines(uow, row.id), before.lines, after.lines, strict=True):
+    for line, old, new in zip(uow.claims.lines(row.id), before.lines, after.lines, strict=True):
         if old.modifiers != new.modifiers or old.units != new.units:
             changes.append({"line": line.position, "modifiers": [line.modifiers, ",".join(new.modifiers)],
                             "units": [line.units, new.units]})  # fmt: skip
@@ -172,7 +160,7 @@ def edit_claim_line(
 ) -> str:
     """A biller's edit of one line (through :func:`claims.edit_line`); returns the new status."""
     claim = _editable(uow, claim_id)
-    line = uow.records.get(ClaimLineRow, line_id)
+    line = uow.claims.line(line_id)
     if line.claim_id != claim.id:
         raise NotFound(f"claim {claim.number} line", line_id)
     if units is not None and not 0 <= units <= 999:
@@ -180,7 +168,7 @@ def edit_claim_line(
     if charge is not None and to_cents(charge) != line.charge_cents:
         before = from_cents(line.charge_cents)
         line.charge_cents = to_cents(charge)
-        claim.total_charge_cents = sum(x.charge_cents for x in _lines(uow, claim.id))
+        claim.total_charge_cents = sum(x.charge_cents for x in uow.claims.lines(claim.id))
         uow.audit.record(uow.actor_id, "claim.edit", "claim", claim.id,
                          {"line": line.position, "charge": str(before)},
                          {"line": line.position, "charge": str(charge)})  # fmt: skip

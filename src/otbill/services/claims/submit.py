@@ -16,8 +16,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import func, select
-
 from otbill.clearinghouse.transport import EdiFile, Transport
 from otbill.domain.claim import Claim
 from otbill.domain.lifecycle import ClaimStatus
@@ -29,15 +27,7 @@ from otbill.services.claims.assemble import assemble_claim
 from otbill.services.claims.context import Snapshot, load_snapshot
 from otbill.services.exchange.files import file_digest, record_file
 from otbill.storage import UnitOfWork
-from otbill.storage.tables import (
-    ClaimLineRow,
-    ClaimRow,
-    ClaimVisitRow,
-    ClinicRow,
-    EdiFileRow,
-    SubmittedClaimRow,
-    VisitRow,
-)
+from otbill.storage.tables import ClaimRow
 from otbill.x12.write_837p import Submission, check_claim, write_837p
 
 __all__ = ["SubmissionReport", "load_claims", "submit_batch"]
@@ -60,17 +50,8 @@ class SubmissionReport:
 
 
 def _claim(uow: UnitOfWork, snap: Snapshot, row: ClaimRow) -> Claim:
-    lines = uow.records.find(ClaimLineRow, ClaimLineRow.claim_id == row.id,
-                             order=ClaimLineRow.position)  # fmt: skip
-    visit_ids = [
-        cv.visit_id for cv in uow.records.find(ClaimVisitRow, ClaimVisitRow.claim_id == row.id)
-    ]
-    visits = uow.records.find(VisitRow, VisitRow.id.in_(visit_ids), order=VisitRow.date)
-    original = None
-    if row.original_claim_id is not None:
-        first = uow.records.get(ClaimRow, row.original_claim_id)
-        original = first.payer_claim_number or first.number
-    return assemble_claim(snap, row, lines, visits, original)
+    lines, visits = uow.claims.lines(row.id), uow.claims.visits(row.id)
+    return assemble_claim(snap, row, lines, visits, uow.claims.original_number(row))
 
 
 def load_claims(uow: UnitOfWork, rows: Sequence[ClaimRow]) -> list[Claim]:
@@ -88,13 +69,6 @@ def _problems(claim: Claim, run: ScrubContext, rules: Sequence[Rule]) -> str | N
     return "837P: " + "; ".join(problems) if problems else None
 
 
-def _next_control(uow: UnitOfWork) -> int:
-    query = select(func.max(EdiFileRow.control_number)).where(
-        EdiFileRow.clinic_id == uow.clinic_id, EdiFileRow.direction == "out"
-    )
-    return int(uow.session.scalar(query) or 0) + 1
-
-
 def submit_batch(
     uow: UnitOfWork,
     transport: Transport,
@@ -104,7 +78,7 @@ def submit_batch(
 ) -> SubmissionReport:
     """Send every approved claim of the clinic that still scrubs clean (see the module doc)."""
     report = SubmissionReport()
-    rows = uow.records.claims_by_status(ClaimStatus.APPROVED.value)
+    rows = uow.claims.by_status(ClaimStatus.APPROVED.value)
     by_payer: dict[int, list[tuple[ClaimRow, Claim]]] = {}
     for row, claim in zip(rows, load_claims(uow, rows), strict=True):
         why = _problems(claim, run, rules)
@@ -112,8 +86,7 @@ def submit_batch(
             report.refused[row.number] = why
         else:
             by_payer.setdefault(row.payer_id, []).append((row, claim))
-    clinic = uow.session.get(ClinicRow, uow.clinic_id)
-    code = clinic.code if clinic else str(uow.clinic_id)
+    code = uow.providers.billing().code
     files: list[EdiFile] = []
     for batch in by_payer.values():
         files.append(_write(uow, report, code, batch, submission or Submission()))
@@ -129,7 +102,7 @@ def _write(
     batch: list[tuple[ClaimRow, Claim]],
     base: Submission,
 ) -> EdiFile:
-    control = _next_control(uow)
+    control = uow.exchange.next_control_number()
     text = write_837p([c for _, c in batch], dataclasses.replace(base, control_number=control))
     data = text.encode()
     name = f"{clinic_code}-{control:09d}.837"
@@ -137,7 +110,7 @@ def _write(
     sent = record_file(uow, direction="out", kind="837P", name=name, sha256=file_digest(data),
                        summary={"claims": numbers}, control_number=control)  # fmt: skip
     for row, _ in batch:
-        uow.records.add(SubmittedClaimRow(file_id=sent.id, set_control="0001", claim_id=row.id))
+        uow.exchange.add_submitted(sent, "0001", row.id)
         claims.transition(uow, row, ClaimStatus.SUBMITTED, f"837P {name}")
     uow.flush()
     report.files.append(name)

@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import datetime as dt
 
+from otbill.domain.appeals import Appeal
 from otbill.domain.lifecycle import ClaimStatus
 from otbill.errors import OtbillError
 from otbill.services.claims import lifecycle as claims
 from otbill.storage import UnitOfWork
-from otbill.storage.tables import AppealRow, ClaimRow, DenialRow
 
 __all__ = ["AlreadyAppealed", "AppealLate", "record_appeal"]
 
@@ -28,11 +28,11 @@ class AlreadyAppealed(OtbillError):
 
 def record_appeal(
     uow: UnitOfWork, denial_id: int, on: dt.date, reason: str, *, allow_late: bool = False
-) -> AppealRow:
+) -> Appeal:
     """File a first (or next) level appeal of a denial: the claim moves to ``appealed``."""
-    denial = uow.records.get(DenialRow, denial_id)
-    claim = uow.records.get(ClaimRow, denial.claim_id, for_update=True)
-    earlier = uow.records.first(AppealRow, AppealRow.denial_id == denial.id)
+    denial = uow.denials.get(denial_id)
+    claim = uow.claims.for_update(denial.claim_id)
+    earlier = uow.denials.appeal_of(denial.id)
     if earlier is not None:
         raise AlreadyAppealed(
             f"claim {claim.number}: this denial was already appealed on {earlier.filed_on}"
@@ -45,19 +45,18 @@ def record_appeal(
         )
     text = reason.strip() or f"appeal of denial {denial.group_code}-{denial.carc}"
     claims.transition(uow, claim, ClaimStatus.APPEALED, f"appeal filed: {text}"[:2000])
-    level = uow.records.count(AppealRow, AppealRow.claim_id == claim.id) + 1
-    row = uow.records.add(
-        AppealRow(
-            claim_id=claim.id,
-            denial_id=denial.id,
-            level=level,
-            filed_on=on,
-            reason=text,
-            outcome="pending",
-            filed_by=uow.actor_id,
-        )
+    level = uow.denials.appeal_count(claim.id) + 1
+    row = uow.denials.add_appeal(
+        {
+            "claim_id": claim.id,
+            "denial_id": denial.id,
+            "level": level,
+            "filed_on": on,
+            "reason": text,
+            "outcome": "pending",
+            "filed_by": uow.actor_id,
+        }
     )
-    uow.flush()
     after = {"claim_id": claim.id, "denial_id": denial.id, "level": level, "filed_on": on,
              "late": bool(deadline and on > deadline)}  # fmt: skip
     uow.audit.record(uow.actor_id, "appeal.file", "appeal", row.id, None, after)

@@ -1,7 +1,7 @@
 """Opening a denial from an 835: its codes, the amount denied, and the appeal deadline.
 
 Appeal deadlines: Medicare's first level (redetermination) must be filed within **120 days** of
-receiving the initial determination (DOMAIN.md §9.2); we count from the remittance's payment date
+receiving the initial determination (42 CFR 405.942(a)); we count from the remittance's payment date
 (BPR16), the day the 835 says the decision was issued. Other payers' limits are contract-specific
 and the payer profile has no field for them yet, so otbill uses **180 days**, a common commercial
 limit, and the denial shows the date so a biller can correct it for a stricter contract.
@@ -16,7 +16,6 @@ from otbill.domain.money import from_cents, to_cents
 from otbill.domain.remittance import ClaimPayment
 from otbill.services.remittances.plan import DeniedAmount
 from otbill.storage import UnitOfWork
-from otbill.storage.tables import ClaimRow, DenialRow
 
 __all__ = ["MEDICARE_APPEAL_DAYS", "OTHER_APPEAL_DAYS", "appeal_deadline", "open_denial"]
 
@@ -38,7 +37,7 @@ def _remarks(payment: ClaimPayment) -> list[str]:
 
 def open_denial(
     uow: UnitOfWork,
-    claim: ClaimRow,
+    claim_id: int,
     payment: ClaimPayment,
     denied: Sequence[DeniedAmount],
     line_ids: Mapping[int, int],
@@ -48,10 +47,7 @@ def open_denial(
     profile: str,
 ) -> bool:
     """One denial per claim and remittance (none if it exists already); returns whether new."""
-    exists = uow.records.first(
-        DenialRow, DenialRow.claim_id == claim.id, DenialRow.remittance_id == remittance_id
-    )
-    if exists is not None:
+    if uow.denials.exists_for(claim_id, remittance_id):
         return False
     main = max(denied, key=lambda d: d.amount, default=None)
     amount = sum((d.amount for d in denied), from_cents(0))
@@ -59,39 +55,29 @@ def open_denial(
         amount = payment.charge - payment.paid
     lines = {d.position for d in denied if d.position is not None}
     remarks = _remarks(payment)
-    row = uow.records.add(
-        DenialRow(
-            claim_id=claim.id,
-            claim_line_id=line_ids.get(lines.pop())
+    codes = [
+        {"group": d.group, "carc": d.carc, "amount": str(d.amount), "line": d.position}
+        for d in denied
+    ]
+    deadline = appeal_deadline(profile, decided_on)
+    denial_id = uow.denials.add(
+        {
+            "claim_id": claim_id,
+            "claim_line_id": line_ids.get(lines.pop())
             if len(lines) == 1 and all(d.position is not None for d in denied)
             else None,
-            group_code=main.group if main else "CO",
-            carc=main.carc[:5] if main else "",
-            rarc=remarks[0][:8] if remarks else None,
-            denied_on=decided_on,
-            remittance_id=remittance_id,
-            amount_cents=to_cents(amount),
-            codes=[
-                {"group": d.group, "carc": d.carc, "amount": str(d.amount), "line": d.position}
-                for d in denied
-            ],
-            remarks=remarks,
-            appeal_deadline=appeal_deadline(profile, decided_on),
-        )
-    )
-    uow.flush()
-    uow.audit.record(
-        uow.actor_id,
-        "denial.open",
-        "denial",
-        row.id,
-        None,
-        {
-            "claim_id": claim.id,
-            "amount": amount,
-            "codes": row.codes,
+            "group_code": main.group if main else "CO",
+            "carc": main.carc[:5] if main else "",
+            "rarc": remarks[0][:8] if remarks else None,
+            "denied_on": decided_on,
+            "remittance_id": remittance_id,
+            "amount_cents": to_cents(amount),
+            "codes": codes,
             "remarks": remarks,
-            "appeal_deadline": row.appeal_deadline,
-        },
+            "appeal_deadline": deadline,
+        }
     )
+    after = {"claim_id": claim_id, "amount": amount, "codes": codes, "remarks": remarks,
+             "appeal_deadline": deadline}  # fmt: skip
+    uow.audit.record(uow.actor_id, "denial.open", "denial", denial_id, None, after)
     return True

@@ -24,7 +24,6 @@ from otbill.errors import OtbillError
 from otbill.services.claims import lifecycle as claims
 from otbill.services.exchange.files import add_work_item, file_digest, find_file, record_file
 from otbill.storage import Database, UnitOfWork
-from otbill.storage.tables import ClaimRow, EdiFileRow, SubmittedClaimRow
 from otbill.x12.findings import X12Error, X12Finding
 from otbill.x12.read_277ca import ClaimAck, read_277ca
 from otbill.x12.read_999 import GroupAck, SetAck, read_999
@@ -141,12 +140,7 @@ def _set_reason(ack: SetAck) -> str:
 def _apply_group(uow: UnitOfWork, report: AckReport, group: GroupAck, sha: str) -> None:
     sent = None
     if group.control_number.isdigit():
-        sent = uow.records.first(
-            EdiFileRow,
-            EdiFileRow.direction == "out",
-            EdiFileRow.kind == "837P",
-            EdiFileRow.control_number == int(group.control_number),
-        )
+        sent = uow.exchange.sent_837_id(int(group.control_number))
     if sent is None:
         reason = f"999 for group {group.control_number!r}, which otbill did not send"
         report.unmatched += int(
@@ -160,13 +154,8 @@ def _apply_group(uow: UnitOfWork, report: AckReport, group: GroupAck, sha: str) 
         )
         return
     for ack in group.sets:
-        rows = uow.records.find(
-            SubmittedClaimRow,
-            SubmittedClaimRow.file_id == sent.id,
-            SubmittedClaimRow.set_control == ack.control_number,
-        )
-        for row in rows:
-            claim = uow.records.get(ClaimRow, row.claim_id, for_update=True)
+        for claim_id in uow.exchange.submitted_claim_ids(sent, ack.control_number):
+            claim = uow.claims.for_update(claim_id)
             if ack.accepted or claim.status != ClaimStatus.SUBMITTED:
                 report.unchanged += 1
                 continue
@@ -178,7 +167,7 @@ def _apply_group(uow: UnitOfWork, report: AckReport, group: GroupAck, sha: str) 
 
 def _apply_claim(uow: UnitOfWork, report: AckReport, ack: ClaimAck, sha: str) -> None:
     number = ack.patient_control_number
-    claim = uow.records.first(ClaimRow, ClaimRow.number == number)
+    claim = uow.claims.by_number(number)
     key = f"277CA:{sha[:16]}:{number}:{ack.position}"
     if claim is None or ack.outcome == "unknown":
         why = f"no claim numbered {number!r}" if claim is None else f"status unclear: {ack.reason}"

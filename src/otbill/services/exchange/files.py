@@ -13,13 +13,9 @@ from dataclasses import asdict, dataclass
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import and_, exists, or_, select
-
 from otbill.domain.money import from_cents, to_cents
 from otbill.domain.remittance import PaymentHeader
 from otbill.storage import UnitOfWork
-from otbill.storage.audit import utcnow
-from otbill.storage.tables import EdiFileRow, PayerRow, PostingRow, RemittanceRow, WorkItemRow
 
 __all__ = [
     "WorkItem",
@@ -28,7 +24,7 @@ __all__ = [
     "find_file",
     "open_work_items",
     "record_file",
-    "remittance_row",
+    "remittance_id",
     "source_seen",
 ]
 
@@ -37,10 +33,9 @@ def file_digest(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def find_file(uow: UnitOfWork, direction: str, sha256: str) -> EdiFileRow | None:
-    return uow.records.first(
-        EdiFileRow, EdiFileRow.direction == direction, EdiFileRow.sha256 == sha256
-    )
+def find_file(uow: UnitOfWork, direction: str, sha256: str) -> int | None:
+    """The id of the file with this digest already sent or applied, else None."""
+    return uow.exchange.file_id(direction, sha256)
 
 
 def record_file(
@@ -52,24 +47,20 @@ def record_file(
     sha256: str,
     summary: dict[str, Any],
     control_number: int | None = None,
-) -> EdiFileRow:
-    """Remember a file sent or applied, with an audit row (no PHI: counts and claim numbers)."""
-    row = uow.records.add(
-        EdiFileRow(
-            direction=direction,
-            kind=kind,
-            name=name[-255:],
-            sha256=sha256,
-            control_number=control_number,
-            at=utcnow(),
-            by_user=uow.actor_id,
-            summary=summary,
-        )
-    )
-    uow.flush()
-    after = {"kind": kind, "name": row.name, "sha256": sha256, "control_number": control_number}
-    uow.audit.record(uow.actor_id, f"edi.{direction}", "edi_file", row.id, None, after)
-    return row
+) -> int:
+    """Remember a file sent or applied, with an audit row (no PHI: counts and claim numbers);
+    returns its id."""
+    values = {"direction": direction, "kind": kind, "name": name[-255:], "sha256": sha256,
+              "control_number": control_number, "summary": summary}  # fmt: skip
+    file_id = uow.exchange.add_file(values, uow.actor_id)
+    after = {
+        "kind": kind,
+        "name": values["name"],
+        "sha256": sha256,
+        "control_number": control_number,
+    }
+    uow.audit.record(uow.actor_id, f"edi.{direction}", "edi_file", file_id, None, after)
+    return file_id
 
 
 def add_work_item(
@@ -86,25 +77,22 @@ def add_work_item(
     charge_cents: int = 0,
 ) -> bool:
     """Queue an item (once per ``source_key``); returns whether it was new."""
-    if uow.records.first(WorkItemRow, WorkItemRow.source_key == source_key) is not None:
+    if uow.exchange.has_work_item(source_key):
         return False
-    row = uow.records.add(
-        WorkItemRow(
-            source_key=source_key[:200],
-            kind=kind,
-            reference=reference[:80],
-            payer_claim_number=(payer_claim_number or None) and payer_claim_number[:50],
-            claim_id=claim_id,
-            remittance_id=remittance_id,
-            paid_cents=paid_cents,
-            charge_cents=charge_cents,
-            reason=reason,
-            created_at=utcnow(),
-        )
-    )
-    uow.flush()
-    after = {"kind": kind, "reference": row.reference, "reason": reason, "claim_id": claim_id}
-    uow.audit.record(uow.actor_id, "edi.work_item", "edi_work_item", row.id, None, after)
+    values: dict[str, Any] = {
+        "source_key": source_key[:200],
+        "kind": kind,
+        "reference": reference[:80],
+        "payer_claim_number": (payer_claim_number or None) and payer_claim_number[:50],
+        "claim_id": claim_id,
+        "remittance_id": remittance_id,
+        "paid_cents": paid_cents,
+        "charge_cents": charge_cents,
+        "reason": reason,
+    }
+    item_id = uow.exchange.add_work_item(values)
+    after = {"kind": kind, "reference": values["reference"], "reason": reason, "claim_id": claim_id}
+    uow.audit.record(uow.actor_id, "edi.work_item", "edi_work_item", item_id, None, after)
     return True
 
 
@@ -125,71 +113,43 @@ class WorkItem:
 
 def open_work_items(uow: UnitOfWork) -> list[WorkItem]:
     """Unresolved items, oldest first."""
-    rows = uow.records.find(WorkItemRow, WorkItemRow.resolved_at.is_(None))
     return [
         WorkItem(
-            r.id,
-            r.kind,
-            r.reference,
-            r.payer_claim_number,
-            r.claim_id,
-            str(from_cents(r.paid_cents)),
-            str(from_cents(r.charge_cents)),
-            r.reason,
+            r["id"],
+            r["kind"],
+            r["reference"],
+            r["payer_claim_number"],
+            r["claim_id"],
+            str(from_cents(r["paid_cents"])),
+            str(from_cents(r["charge_cents"])),
+            r["reason"],
         )
-        for r in rows
+        for r in uow.exchange.open_work_items()
     ]
 
 
 def source_seen(uow: UnitOfWork, prefix: str) -> bool:
     """Whether anything (a posting or a queued item) was already made under ``prefix:``."""
-    like = prefix + ":"
-    query = select(
-        or_(
-            exists().where(
-                PostingRow.clinic_id == uow.clinic_id, PostingRow.source_key.startswith(like)
-            ),
-            exists().where(
-                WorkItemRow.clinic_id == uow.clinic_id, WorkItemRow.source_key.startswith(like)
-            ),
-        )
-    )
-    return bool(uow.session.scalar(query))
+    return uow.exchange.source_seen(prefix + ":")
 
 
-def remittance_row(
-    uow: UnitOfWork, header: PaymentHeader, paid_on: dt.date, sha256: str
-) -> RemittanceRow:
-    """The remittance of this payer and trace number (created once, with an audit row)."""
-    rec = uow.records
-    payer = rec.first(PayerRow, PayerRow.payer_code == header.payer_id)
+def remittance_id(uow: UnitOfWork, header: PaymentHeader, paid_on: dt.date, sha256: str) -> int:
+    """The id of the remittance of this payer and trace number (created once, with an audit row)."""
+    payer = uow.payers.by_code(header.payer_id)
     payer_id = payer.id if payer else None
-    same_payer = (
-        RemittanceRow.payer_id == payer_id
-        if payer_id
-        else and_(RemittanceRow.payer_id.is_(None), RemittanceRow.payer_code == header.payer_id)
-    )
     trace = header.trace_number[:80]
-    found = rec.first(RemittanceRow, RemittanceRow.trace_number == trace, same_payer)
+    found = uow.remittances.find_id(payer_id, header.payer_id, trace)
     if found is not None:
         return found
     total = to_cents(header.total_paid.quantize(Decimal("0.01")))
-    row = rec.add(
-        RemittanceRow(
-            payer_id=payer_id,
-            trace_number=trace,
-            paid_on=paid_on,
-            total_cents=total,
-            file_sha256=sha256,
-            payer_code=header.payer_id[:80] or None,
-        )
-    )
-    uow.flush()
+    payer_code = header.payer_id[:80] or None
+    made = uow.remittances.add(payer_id=payer_id, payer_code=payer_code, trace_number=trace,
+                               paid_on=paid_on, total_cents=total, file_sha256=sha256)  # fmt: skip
     after = {
         "trace": trace,
-        "payer_code": row.payer_code,
+        "payer_code": payer_code,
         "total": header.total_paid,
         "paid_on": paid_on,
     }
-    uow.audit.record(uow.actor_id, "remittance.create", "remittance", row.id, None, after)
-    return row
+    uow.audit.record(uow.actor_id, "remittance.create", "remittance", made, None, after)
+    return made

@@ -10,19 +10,9 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import func, select
-
 from otbill.codes import icd10cm, npi
 from otbill.domain.record_errors import RecordError
 from otbill.storage import UnitOfWork
-from otbill.storage.tables import (
-    AuthorizationRow,
-    CoverageRow,
-    PatientRow,
-    PayerRow,
-    PlanOfCareRow,
-    VisitRow,
-)
 
 __all__ = [
     "AuthorizationStatus",
@@ -45,21 +35,19 @@ def add_patient(
     address: tuple[str, str, str, str] | None = None,
 ) -> int:
     line1, city, state, zip_code = address or (None, None, None, None)
-    row = uow.records.add(
-        PatientRow(
-            mrn=mrn,
-            first_name=first_name,
-            last_name=last_name,
-            dob=dob,
-            sex=sex,
-            address_line1=line1,
-            city=city,
-            state=state,
-            zip=zip_code,
-        )
+    return uow.patients.add(
+        {
+            "mrn": mrn,
+            "first_name": first_name,
+            "last_name": last_name,
+            "dob": dob,
+            "sex": sex,
+            "address_line1": line1,
+            "city": city,
+            "state": state,
+            "zip": zip_code,
+        }
     )
-    uow.flush()
-    return row.id
 
 
 def add_coverage(
@@ -78,28 +66,26 @@ def add_coverage(
     eligibility_verified_on: dt.date | None = None,
     eligibility_active: bool | None = None,
 ) -> int:
-    uow.records.get(PatientRow, patient_id)
-    uow.records.get(PayerRow, payer_id)
+    uow.patients.get(patient_id)
+    uow.payers.get(payer_id)
     if relationship != "self" and not subscriber:
         raise RecordError(f"coverage {member_id}: relationship {relationship} needs a subscriber")
-    row = uow.records.add(
-        CoverageRow(
-            patient_id=patient_id,
-            payer_id=payer_id,
-            member_id=member_id,
-            group_number=group_number,
-            relationship=relationship,
-            subscriber=subscriber,
-            network=network,
-            priority=priority,
-            effective_from=effective_from,
-            effective_to=effective_to,
-            eligibility_verified_on=eligibility_verified_on,
-            eligibility_active=eligibility_active,
-        )
+    return uow.patients.add_coverage(
+        {
+            "patient_id": patient_id,
+            "payer_id": payer_id,
+            "member_id": member_id,
+            "group_number": group_number,
+            "relationship": relationship,
+            "subscriber": subscriber,
+            "network": network,
+            "priority": priority,
+            "effective_from": effective_from,
+            "effective_to": effective_to,
+            "eligibility_verified_on": eligibility_verified_on,
+            "eligibility_active": eligibility_active,
+        }
     )
-    uow.flush()
-    return row.id
 
 
 def add_plan_of_care(
@@ -117,25 +103,23 @@ def add_plan_of_care(
     recert_due: dt.date | None = None,
 ) -> int:
     """A plan of care; diagnoses must be billable ICD-10-CM codes on the start date."""
-    uow.records.get(PatientRow, patient_id)
+    uow.patients.get(patient_id)
     codes = [icd10cm.validate(code, start) for code in diagnoses]
-    row = uow.records.add(
-        PlanOfCareRow(
-            patient_id=patient_id,
-            certifying_npi=npi.validate(certifying_npi),
-            certifying_first_name=certifying_name[0],
-            certifying_last_name=certifying_name[1],
-            start=start,
-            certified_on=certified_on,
-            recert_due=recert_due or start + dt.timedelta(days=89),
-            diagnoses=codes,
-            goals=goals,
-            frequency_per_week=frequency_per_week,
-            duration_weeks=duration_weeks,
-        )
+    return uow.patients.add_plan(
+        {
+            "patient_id": patient_id,
+            "certifying_npi": npi.validate(certifying_npi),
+            "certifying_first_name": certifying_name[0],
+            "certifying_last_name": certifying_name[1],
+            "start": start,
+            "certified_on": certified_on,
+            "recert_due": recert_due or start + dt.timedelta(days=89),
+            "diagnoses": codes,
+            "goals": goals,
+            "frequency_per_week": frequency_per_week,
+            "duration_weeks": duration_weeks,
+        }
     )
-    uow.flush()
-    return row.id
 
 
 def add_authorization(
@@ -148,21 +132,19 @@ def add_authorization(
     visits_authorized: int | None,
     units_authorized: int | None = None,
 ) -> int:
-    uow.records.get(CoverageRow, coverage_id)
+    uow.patients.coverage(coverage_id)
     if end < start:
         raise RecordError(f"authorization {number}: ends ({end}) before it starts ({start})")
-    row = uow.records.add(
-        AuthorizationRow(
-            coverage_id=coverage_id,
-            number=number,
-            start_date=start,
-            end_date=end,
-            visits_authorized=visits_authorized,
-            units_authorized=units_authorized,
-        )
+    return uow.patients.add_authorization(
+        {
+            "coverage_id": coverage_id,
+            "number": number,
+            "start_date": start,
+            "end_date": end,
+            "visits_authorized": visits_authorized,
+            "units_authorized": units_authorized,
+        }
     )
-    uow.flush()
-    return row.id
 
 
 @dataclass(frozen=True, slots=True)
@@ -188,20 +170,10 @@ def authorization_status(
     uow: UnitOfWork, patient_id: int | None = None
 ) -> list[AuthorizationStatus]:
     """Every authorization (of one patient, or all) with visits used counted from visits."""
-    used = (
-        select(VisitRow.authorization_id, func.count(VisitRow.id))
-        .where(VisitRow.clinic_id == uow.clinic_id, VisitRow.authorization_id.is_not(None))
-        .group_by(VisitRow.authorization_id)
-    )
-    counts = {a: n for a, n in uow.session.execute(used)}
-    query = uow.records.select(AuthorizationRow).order_by(AuthorizationRow.end_date)
-    if patient_id is not None:
-        query = query.join(CoverageRow, CoverageRow.id == AuthorizationRow.coverage_id).where(
-            CoverageRow.patient_id == patient_id
-        )
+    counts = uow.visits.count_by_authorization()
     return [
         AuthorizationStatus(
             a.id, a.number, a.start_date, a.end_date, a.visits_authorized, counts.get(a.id, 0)
         )
-        for a in uow.session.scalars(query)
+        for a in uow.patients.authorizations(patient_id=patient_id)
     ]

@@ -28,8 +28,6 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 
-from sqlalchemy import select
-
 from otbill.domain.ledger import Kind
 from otbill.domain.lifecycle import ClaimStatus
 from otbill.domain.money import to_cents
@@ -41,20 +39,14 @@ from otbill.services.exchange.files import (
     file_digest,
     find_file,
     record_file,
-    remittance_row,
+    remittance_id,
     source_seen,
 )
 from otbill.services.ledger import LedgerEntry, post, reverse
 from otbill.services.remittances.plan import LineRef, denied_amounts, outcome, plan_claim
 from otbill.services.remittances.report import PostingReport, RemittanceRefused
 from otbill.storage import Database, UnitOfWork
-from otbill.storage.tables import (
-    ClaimLineRow,
-    ClaimRow,
-    PayerRow,
-    PostingRow,
-    RemittanceRow,
-)
+from otbill.storage.tables import ClaimRow
 from otbill.x12.read_835 import read_835
 
 __all__ = ["PostingReport", "RemittanceRefused", "post_remittance", "post_remittance_in"]
@@ -113,7 +105,7 @@ class _Posting:
     remittance: Remittance
     sha: str
     today: dt.date
-    row: RemittanceRow = field(init=False)
+    remittance_id: int = field(init=False)
     reversed_here: set[int] = field(default_factory=set)
 
     @property
@@ -123,7 +115,7 @@ class _Posting:
     def run(self) -> None:
         header = self.remittance.header
         self.report.remittances += 1
-        self.row = remittance_row(self.uow, self.remittance.header, self.on, self.sha)
+        self.remittance_id = remittance_id(self.uow, self.remittance.header, self.on, self.sha)
         seen: Counter[str] = Counter()
         for payment in self.remittance.claims:
             seen[payment.patient_control_number] += 1
@@ -161,7 +153,7 @@ class _Posting:
             reason=reason,
             payer_claim_number=payment.payer_claim_number if payment else None,
             claim_id=claim.id if claim else None,
-            remittance_id=self.row.id,
+            remittance_id=self.remittance_id,
             paid_cents=to_cents(payment.paid.quantize(_CENT)) if payment else 0,
             charge_cents=to_cents(payment.charge.quantize(_CENT)) if payment else 0,
         )
@@ -169,7 +161,7 @@ class _Posting:
 
     def _claim(self, prefix: str, payment: ClaimPayment) -> None:
         number = payment.patient_control_number
-        claim = self.uow.records.first(ClaimRow, ClaimRow.number == number)
+        claim = self.uow.claims.by_number(number)
         if claim is None:
             self._queue(prefix, number, None, f"no claim numbered {number!r}", payment)
             self.report.add(number, "unmatched", payment.paid, "no such claim")
@@ -187,9 +179,7 @@ class _Posting:
         self._adjudicate(prefix, claim, payment, again)
 
     def _adjudicate(self, prefix: str, claim: ClaimRow, payment: ClaimPayment, again: bool) -> None:
-        lines = self.uow.records.find(
-            ClaimLineRow, ClaimLineRow.claim_id == claim.id, order=ClaimLineRow.position
-        )
+        lines = self.uow.claims.lines(claim.id)
         refs = [
             LineRef(
                 x.position,
@@ -218,7 +208,7 @@ class _Posting:
                 p.group,
                 p.carc,
                 p.rarc and p.rarc[:8],
-                self.row.id,
+                self.remittance_id,
             )
             self.report.postings += int(post(self.uow, entry, self.on)[1])
             if p.kind is Kind.PAYMENT:
@@ -228,15 +218,15 @@ class _Posting:
         result = ClaimStatus(outcome(payment, denied))
         self._move(prefix, claim, payment, result, again)
         if result is not ClaimStatus.PAID:
-            payer = self.uow.records.get(PayerRow, claim.payer_id)
+            payer = self.uow.payers.get(claim.payer_id)
             self.report.denials_opened += int(
                 open_denial(
                     self.uow,
-                    claim,
+                    claim.id,
                     payment,
                     denied,
                     ids,
-                    remittance_id=self.row.id,
+                    remittance_id=self.remittance_id,
                     decided_on=self.on,
                     profile=payer.profile,
                 )
@@ -278,21 +268,11 @@ class _Posting:
             )
 
     def _reverse(self, prefix: str, claim: ClaimRow, payment: ClaimPayment) -> None:
-        reversed_ids = select(PostingRow.reverses_id).where(
-            PostingRow.clinic_id == self.uow.clinic_id, PostingRow.reverses_id.is_not(None)
-        )
-        earlier = self.uow.records.find(
-            PostingRow,
-            PostingRow.claim_id == claim.id,
-            PostingRow.source_key.startswith("835:"),
-            PostingRow.kind != Kind.REVERSAL.value,
-            PostingRow.remittance_id != self.row.id,
-            PostingRow.id.not_in(reversed_ids),
-        )
+        earlier = self.uow.ledger.unreversed_835(claim.id, self.remittance_id)
         for p in earlier:
             self.report.postings += int(reverse(self.uow, p.id, f"{prefix}:rev{p.id}", self.on)[1])
-            if p.kind == Kind.PAYMENT.value:
-                self.report.payments_total -= Decimal(p.amount_cents) / 100
+            if p.kind is Kind.PAYMENT:
+                self.report.payments_total -= p.amount
         self.reversed_here.add(claim.id)
         why = (
             "payer reversed its payment (CLP02 22)"

@@ -18,13 +18,13 @@ from otbill.payers import PayerProfile
 from otbill.services.views.therapist_day import billed_claim
 from otbill.services.visits.record import Service
 from otbill.storage import UnitOfWork
-from otbill.storage.tables import CoverageRow, NoteRow, PayerRow, ServiceLineRow, VisitRow
+from otbill.storage.tables import NoteRow
 
 __all__ = ["set_note_type", "set_services"]
 
 
 def _draft_note(uow: UnitOfWork, visit_id: int) -> NoteRow:
-    note = uow.records.first(NoteRow, NoteRow.visit_id == visit_id)
+    note = uow.visits.note_row_of_visit(visit_id)
     if note is None:
         raise RecordError(f"visit {visit_id}: has no note")
     if note.signed_at is not None:
@@ -47,7 +47,7 @@ def set_services(
     profiles: Mapping[str, PayerProfile],
 ) -> None:
     """Replace the visit's codes and minutes (a code left out is removed); units recomputed."""
-    visit = uow.records.get(VisitRow, visit_id, for_update=True)
+    visit = uow.visits.lock(visit_id)
     _draft_note(uow, visit_id)
     claim = billed_claim(uow, visit_id)
     if claim is not None:
@@ -56,23 +56,24 @@ def set_services(
         )
     if not services:
         raise RecordError(f"visit {visit_id}: at least one service (code and minutes) is needed")
-    coverage = uow.records.get(CoverageRow, visit.coverage_id)
-    method = profiles[uow.records.get(PayerRow, coverage.payer_id).profile].units_method
+    coverage = uow.patients.coverage(visit.coverage_id)
+    method = profiles[uow.payers.get(coverage.payer_id).profile].units_method
     wanted = _merged(services)
     result = units.compute_units(list(wanted.items()), method, on=visit.date)
-    lines = uow.records.find(
-        ServiceLineRow, ServiceLineRow.visit_id == visit_id, order=ServiceLineRow.position
-    )
+    lines = uow.visits.line_rows(visit_id)
     before = {line.code: line.minutes for line in lines}
     by_code = {line.code: line for line in lines}
     for line in lines:
         if line.code not in wanted:
-            uow.session.delete(line)
+            uow.visits.remove_line(line)
     uow.flush()
     for position, (code, minutes) in enumerate(wanted.items(), start=1):
         found = by_code.get(code)
-        line = found or uow.records.add(ServiceLineRow(visit_id=visit_id, code=code, modifiers=""))
-        line.position, line.minutes, line.units = position, minutes, result.units_for(code)
+        if found is None:
+            new = {"code": code, "minutes": minutes, "units": result.units_for(code)}
+            uow.visits.add_line(visit_id, position, {**new, "modifiers": ""})
+        else:
+            found.position, found.minutes, found.units = position, minutes, result.units_for(code)
     uow.audit.record(uow.actor_id, "visit.services", "visit", visit_id, before, wanted)
 
 

@@ -14,30 +14,18 @@ from typing import Any
 
 from otbill import units
 from otbill.codes import cpt, pos
+from otbill.domain.care import Coverage
 from otbill.domain.credentials import is_assistant
-from otbill.domain.notes import Amendment, Intervention, NoteText, NoteType, Signature, VisitNote
+from otbill.domain.notes import NoteText, NoteType, VisitNote
 from otbill.domain.record_errors import IncompleteNote, NoteLocked, PermissionDenied, RecordError
 from otbill.payers import PayerProfile
 from otbill.storage import UnitOfWork
 from otbill.storage.audit import utcnow
-from otbill.storage.tables import (
-    AuthorizationRow,
-    CoverageRow,
-    NoteAmendmentRow,
-    NoteRow,
-    PatientRow,
-    PayerRow,
-    PlanOfCareRow,
-    ProviderRow,
-    ServiceLineRow,
-    VisitRow,
-)
 
 __all__ = [
     "Service",
     "amend_note",
     "load_note",
-    "note_from_rows",
     "record_visit",
     "sign_note",
     "update_note",
@@ -77,22 +65,9 @@ def _check_place(date: dt.date, place: str, telehealth: bool) -> str:
     return place
 
 
-def _in_force(
-    uow: UnitOfWork, coverage: CoverageRow, date: dt.date
-) -> tuple[int | None, int | None]:
-    plans = uow.records.find(
-        PlanOfCareRow,
-        PlanOfCareRow.patient_id == coverage.patient_id,
-        PlanOfCareRow.start <= date,
-        order=PlanOfCareRow.start.desc(),
-    )
-    plan = plans[0] if plans else None
-    auth = uow.records.first(
-        AuthorizationRow,
-        AuthorizationRow.coverage_id == coverage.id,
-        AuthorizationRow.start_date <= date,
-        AuthorizationRow.end_date >= date,
-    )
+def _in_force(uow: UnitOfWork, coverage: Coverage, date: dt.date) -> tuple[int | None, int | None]:
+    plan = uow.patients.plan_on(coverage.patient_id, date)
+    auth = uow.patients.authorization_on(coverage.id, date)
     return (plan.id if plan else None), (auth.id if auth else None)
 
 
@@ -111,99 +86,60 @@ def record_visit(
     profiles: Mapping[str, PayerProfile],
 ) -> int:
     """A visit with its service lines (units from the payer's method) and its draft note."""
-    uow.records.get(PatientRow, patient_id)
-    provider = uow.records.get(ProviderRow, provider_id)
-    coverage = uow.records.get(CoverageRow, coverage_id)
+    uow.patients.get(patient_id)
+    provider = uow.providers.get(provider_id)
+    coverage = uow.patients.coverage(coverage_id)
     if coverage.patient_id != patient_id:
         raise RecordError(f"visit {date}: coverage {coverage_id} is not this patient's")
-    payer = uow.records.get(PayerRow, coverage.payer_id)
+    payer = uow.payers.get(coverage.payer_id)
     method = profiles[payer.profile].units_method
     merged = _merge(services)
     result = units.compute_units([(s.code, s.minutes) for s in merged], method, on=date)
     plan_id, auth_id = _in_force(uow, coverage, date)
-    visit = uow.records.add(
-        VisitRow(
-            patient_id=patient_id,
-            coverage_id=coverage_id,
-            provider_id=provider.id,
-            plan_of_care_id=plan_id,
-            authorization_id=auth_id,
-            date=date,
-            place_of_service=_check_place(date, place_of_service, telehealth),
-            telehealth=telehealth,
-            created_by=uow.actor_id,
-        )
-    )
-    uow.flush()
-    for i, s in enumerate(merged, start=1):
-        uow.records.add(
-            ServiceLineRow(
-                visit_id=visit.id,
-                position=i,
-                code=s.code,
-                minutes=s.minutes,
-                units=result.units_for(s.code),
-                modifiers=",".join(s.modifiers),
-                distinct_service=s.distinct_service,
-            )
-        )
+    visit = {
+        "patient_id": patient_id,
+        "coverage_id": coverage_id,
+        "provider_id": provider.id,
+        "plan_of_care_id": plan_id,
+        "authorization_id": auth_id,
+        "date": date,
+        "place_of_service": _check_place(date, place_of_service, telehealth),
+        "telehealth": telehealth,
+        "created_by": uow.actor_id,
+    }
+    lines = [
+        {
+            "code": s.code,
+            "minutes": s.minutes,
+            "units": result.units_for(s.code),
+            "modifiers": ",".join(s.modifiers),
+            "distinct_service": s.distinct_service,
+        }
+        for s in merged
+    ]
+    visit_id = uow.visits.add(visit, lines)
     text = NoteText.from_mapping(note or {})
-    row = uow.records.add(
-        NoteRow(
-            visit_id=visit.id,
-            note_type=NoteType(note_type).value,
-            content=text.as_dict(),
-            total_treatment_minutes=text.total_treatment_minutes,
-        )
-    )
-    uow.flush()
+    kind = NoteType(note_type).value
+    note_id = uow.visits.add_note(visit_id, kind, text)
     uow.audit.record(
         uow.actor_id,
         "note.create",
         "note",
-        row.id,
+        note_id,
         None,
-        {"visit_id": visit.id, "note_type": row.note_type, **text.as_dict()},
+        {"visit_id": visit_id, "note_type": kind, **text.as_dict()},
     )
-    return visit.id
-
-
-def note_from_rows(
-    row: NoteRow, lines: Sequence[ServiceLineRow], amendments: Sequence[NoteAmendmentRow]
-) -> VisitNote:
-    """The domain note from its stored rows: text, interventions from the visit's service lines
-    (the one source of minutes), signature and amendments."""
-    interventions = []
-    for line in lines:
-        info = cpt.lookup(line.code)
-        interventions.append(Intervention(line.code, line.minutes, info.timed, info.is_evaluation))
-    signature = None
-    if row.signed_at is not None:
-        signature = Signature(
-            row.signature_name or "", row.signature_credential or "", row.signed_at
-        )
-    return VisitNote(
-        NoteType(row.note_type),
-        NoteText.from_mapping(row.content),
-        tuple(interventions),
-        signature,
-        tuple(Amendment(a.at, a.by_user, a.changes, a.reason) for a in amendments),
-    )
+    return visit_id
 
 
 def load_note(uow: UnitOfWork, note_id: int) -> VisitNote:
     """The note as the domain sees it: text, interventions from the service lines, amendments."""
-    row = uow.records.get(NoteRow, note_id)
-    lines = uow.records.find(
-        ServiceLineRow, ServiceLineRow.visit_id == row.visit_id, order=ServiceLineRow.position
-    )
-    amendments = uow.records.find(NoteAmendmentRow, NoteAmendmentRow.note_id == note_id)
-    return note_from_rows(row, lines, amendments)
+    return uow.visits.note(note_id)
 
 
 def update_note(uow: UnitOfWork, note_id: int, changes: Mapping[str, Any]) -> None:
     """Change a draft note's text; a signed note refuses (:class:`NoteLocked`)."""
-    row = uow.records.get(NoteRow, note_id, for_update=True)
+    row = uow.visits.note_row(note_id, for_update=True)
     if row.signed_at is not None:
         raise NoteLocked(f"note {note_id}: signed on {row.signed_at:%Y-%m-%d}; add an amendment")
     before = NoteText.from_mapping(row.content)
@@ -217,10 +153,10 @@ def update_note(uow: UnitOfWork, note_id: int, changes: Mapping[str, Any]) -> No
 
 def sign_note(uow: UnitOfWork, note_id: int) -> None:
     """Sign as the acting user's provider; refuses an incomplete note, naming what is missing."""
-    row = uow.records.get(NoteRow, note_id, for_update=True)
+    row = uow.visits.note_row(note_id, for_update=True)
     if row.signed_at is not None:
         raise NoteLocked(f"note {note_id}: already signed")
-    provider = uow.records.first(ProviderRow, ProviderRow.user_id == uow.actor_id)
+    provider = uow.providers.of_user(uow.actor_id)
     if provider is None:
         raise PermissionDenied(f"note {note_id}: user {uow.actor_id} is not a therapist")
     if is_assistant(provider.credential) and row.note_type in ("evaluation", "re-evaluation"):
@@ -243,24 +179,19 @@ def sign_note(uow: UnitOfWork, note_id: int) -> None:
 
 def amend_note(uow: UnitOfWork, note_id: int, changes: Mapping[str, Any], reason: str) -> int:
     """A dated amendment to a signed note (the signed text itself is never rewritten)."""
-    row = uow.records.get(NoteRow, note_id)
+    row = uow.visits.note_row(note_id)
     if row.signed_at is None:
         raise RecordError(f"note {note_id}: not signed yet; edit it instead of amending")
     NoteText.from_mapping(changes)  # only known fields
     if not reason.strip():
         raise RecordError(f"note {note_id}: an amendment needs a reason")
-    amendment = uow.records.add(
-        NoteAmendmentRow(
-            note_id=note_id, at=utcnow(), by_user=uow.actor_id, changes=dict(changes), reason=reason
-        )
-    )
-    uow.flush()
+    amendment_id = uow.visits.add_amendment(note_id, uow.actor_id, changes, reason)
     uow.audit.record(
         uow.actor_id,
         "note.amend",
         "note",
         note_id,
         None,
-        {"amendment_id": amendment.id, "changes": dict(changes), "reason": reason},
+        {"amendment_id": amendment_id, "changes": dict(changes), "reason": reason},
     )
-    return amendment.id
+    return amendment_id

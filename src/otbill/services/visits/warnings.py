@@ -21,23 +21,11 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Literal
 
-from sqlalchemy import ColumnElement, and_, func, or_, select
-
+from otbill.domain.care import Visit
 from otbill.domain.credentials import is_assistant
 from otbill.domain.money import from_cents
 from otbill.payers import PayerProfile
 from otbill.storage import UnitOfWork
-from otbill.storage.tables import (
-    AuthorizationRow,
-    ClaimLineRow,
-    ClaimRow,
-    CoverageRow,
-    FeeScheduleRow,
-    NoteRow,
-    PlanOfCareRow,
-    ProviderRow,
-    VisitRow,
-)
 
 __all__ = ["VisitWarning", "expected_allowed_cents", "visit_warnings"]
 
@@ -57,34 +45,17 @@ class VisitWarning:
     message: str
 
 
-def _not_after(visit: VisitRow) -> ColumnElement[bool]:
-    """Visits up to and including this one (same day: recorded before it)."""
-    return or_(
-        VisitRow.date < visit.date, and_(VisitRow.date == visit.date, VisitRow.id <= visit.id)
-    )
-
-
 def _progress(
-    uow: UnitOfWork, visit: VisitRow, note_type: str, profile: PayerProfile
+    uow: UnitOfWork, visit: Visit, note_type: str, profile: PayerProfile
 ) -> list[VisitWarning]:
     every = profile.progress_report_every_visits
     if not every:
         return []
-    query = (
-        select(VisitRow.id, VisitRow.date, NoteRow.note_type)
-        .join(NoteRow, NoteRow.visit_id == VisitRow.id)
-        .where(
-            VisitRow.clinic_id == uow.clinic_id,
-            VisitRow.patient_id == visit.patient_id,
-            _not_after(visit),
-        )
-        .order_by(VisitRow.date.desc(), VisitRow.id.desc())
-    )
     since, last = 0, None
-    for row in uow.session.execute(query):
-        kind = note_type if row.id == visit.id else row.note_type
+    for visit_id, date, stored_type in uow.visits.note_types_back_from(visit):
+        kind = note_type if visit_id == visit.id else stored_type
         if kind in _REPORTS:
-            last = row.date
+            last = date
             break
         since += 1
     if note_type in _REPORTS:
@@ -103,8 +74,8 @@ def _progress(
     return []
 
 
-def _plan_of_care(uow: UnitOfWork, visit: VisitRow, profile: PayerProfile) -> list[VisitWarning]:
-    plan = uow.records.get(PlanOfCareRow, visit.plan_of_care_id) if visit.plan_of_care_id else None
+def _plan_of_care(uow: UnitOfWork, visit: Visit, profile: PayerProfile) -> list[VisitWarning]:
+    plan = uow.patients.plan(visit.plan_of_care_id) if visit.plan_of_care_id else None
     if plan is None:
         return [VisitWarning("error", "plan-of-care", f"No plan of care on file for {visit.date}.")]
     found: list[VisitWarning] = []
@@ -133,25 +104,16 @@ def _plan_of_care(uow: UnitOfWork, visit: VisitRow, profile: PayerProfile) -> li
     return found
 
 
-def _visit_number(uow: UnitOfWork, visit: VisitRow) -> int:
-    query = select(func.count(VisitRow.id)).where(
-        VisitRow.clinic_id == uow.clinic_id,
-        VisitRow.coverage_id == visit.coverage_id,
-        _not_after(visit),
-    )
-    return int(uow.session.scalar(query) or 0)
-
-
-def _authorization(uow: UnitOfWork, visit: VisitRow, profile: PayerProfile) -> list[VisitWarning]:
+def _authorization(uow: UnitOfWork, visit: Visit, profile: PayerProfile) -> list[VisitWarning]:
     if visit.authorization_id is None:
-        if profile.authorization_required(_visit_number(uow, visit)):
+        if profile.authorization_required(uow.visits.count_on_coverage_through(visit)):
             text = f"No prior authorization in force on {visit.date}; this payer requires one."
             return [VisitWarning("error", "authorization", text)]
         return []
-    auth = uow.records.get(AuthorizationRow, visit.authorization_id)
+    auth = uow.patients.authorization(visit.authorization_id)
     found: list[VisitWarning] = []
     if auth.visits_authorized is not None:
-        used = uow.records.count(VisitRow, VisitRow.authorization_id == auth.id, _not_after(visit))
+        used = uow.visits.count_on_authorization_through(auth.id, visit)
         left = auth.visits_authorized - used
         text = f"Authorization {auth.number}: visit {used} of {auth.visits_authorized}"
         if left < 0:
@@ -170,56 +132,38 @@ def _authorization(uow: UnitOfWork, visit: VisitRow, profile: PayerProfile) -> l
 
 
 def expected_allowed_cents(
-    uow: UnitOfWork, visit: VisitRow, profile: PayerProfile, units: Mapping[str, int]
+    uow: UnitOfWork, visit: Visit, profile: PayerProfile, units: Mapping[str, int]
 ) -> int:
     """This visit's expected allowed amount: the fee schedule's allowed per unit times units
     (a COTA's visit at the payer's assistant percentage), as the claim builder will price it."""
     if not any(units.values()):
         return 0
-    payer_id = uow.records.get(CoverageRow, visit.coverage_id).payer_id
-    rows = uow.records.find(
-        FeeScheduleRow,
-        FeeScheduleRow.code.in_(list(units)),
-        FeeScheduleRow.effective_from <= visit.date,
-        or_(FeeScheduleRow.payer_id == payer_id, FeeScheduleRow.payer_id.is_(None)),
-        order=FeeScheduleRow.effective_from,
-    )
+    payer_id = uow.patients.coverage(visit.coverage_id).payer_id
+    rows = uow.payers.fees_on(payer_id, units, visit.date)
     default: dict[str, int] = {}
     specific: dict[str, int] = {}
     for row in rows:  # the payer's own fee beats the clinic default; the latest of each wins
         (specific if row.payer_id is not None else default)[row.code] = row.allowed_cents
     fees = {**default, **specific}
     total = sum(fees.get(code, 0) * n for code, n in units.items())
-    provider = uow.records.get(ProviderRow, visit.provider_id)
+    provider = uow.providers.get(visit.provider_id)
     if is_assistant(provider.credential) and profile.assistant_payment_percent:
         total = total * profile.assistant_payment_percent // 100
     return total
 
 
-def _ytd_allowed_cents(uow: UnitOfWork, visit: VisitRow, payer_id: int) -> int:
-    query = (
-        select(func.coalesce(func.sum(ClaimLineRow.allowed_cents), 0))
-        .join(ClaimRow, ClaimRow.id == ClaimLineRow.claim_id)
-        .where(
-            ClaimRow.clinic_id == uow.clinic_id,
-            ClaimRow.patient_id == visit.patient_id,
-            ClaimRow.payer_id == payer_id,
-            ClaimRow.frequency_code != "8",
-            ClaimRow.date_of_service >= visit.date.replace(month=1, day=1),
-            ClaimRow.date_of_service < visit.date,
-        )
-    )
-    return int(uow.session.scalar(query) or 0)
-
-
 def _kx(
-    uow: UnitOfWork, visit: VisitRow, profile: PayerProfile, this_visit_cents: int
+    uow: UnitOfWork, visit: Visit, profile: PayerProfile, this_visit_cents: int
 ) -> list[VisitWarning]:
     threshold = profile.kx_threshold(visit.date.year)
     if threshold is None:
         return []
-    coverage = uow.records.get(CoverageRow, visit.coverage_id)
-    total = from_cents(_ytd_allowed_cents(uow, visit, coverage.payer_id) + this_visit_cents)
+    coverage = uow.patients.coverage(visit.coverage_id)
+    year_start = visit.date.replace(month=1, day=1)
+    claimed = uow.claims.allowed_cents_between(
+        visit.patient_id, coverage.payer_id, year_start, visit.date
+    )
+    total = from_cents(claimed + this_visit_cents)
     amounts = f"${total:,.2f} allowed this year of the ${threshold:,.2f} threshold"
     if total >= threshold:
         text = f"KX threshold reached: {amounts}. Claims need the KX modifier, which attests "
@@ -233,7 +177,7 @@ def _kx(
 
 def visit_warnings(
     uow: UnitOfWork,
-    visit: VisitRow,
+    visit: Visit,
     *,
     note_type: str,
     profile: PayerProfile,

@@ -1,14 +1,116 @@
-"""EDI files sent and applied, and the exchange work queue.
+"""The EDI exchange: files sent and applied (by SHA-256), which claim went in which 837, and the
+work queue of what did not match.
 
-Named queries return domain records or plain values; ORM rows stay inside ``otbill.storage``.
+Files and work items are facts written once; reads return plain values or the file's row id.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
+from sqlalchemy import exists, func, or_, select
+
+from otbill.storage.audit import utcnow
 from otbill.storage.repositories.base import ClinicScoped
+from otbill.storage.repositories.rows import flush, scoped
+from otbill.storage.tables import EdiFileRow, PostingRow, SubmittedClaimRow, WorkItemRow
 
 __all__ = ["ExchangeRepository"]
 
 
 class ExchangeRepository(ClinicScoped):
-    """EDI files sent and applied, and the exchange work queue."""
+    """Files sent and applied, submitted claims, and the work queue."""
+
+    def file_id(self, direction: str, sha256: str) -> int | None:
+        """The id of the file with this digest, sent (``out``) or applied (``in``), else None;
+        unique (clinic_id, direction, sha256)."""
+        query = select(EdiFileRow.id).where(
+            EdiFileRow.clinic_id == self.clinic_id,
+            EdiFileRow.direction == direction,
+            EdiFileRow.sha256 == sha256,
+        )
+        return self.session.scalars(query.limit(1)).first()
+
+    def sent_837_id(self, control_number: int) -> int | None:
+        """The id of the 837P we sent with this control number (GS06), else None;
+        ``ix_edi_file_control``."""
+        query = select(EdiFileRow.id).where(
+            EdiFileRow.clinic_id == self.clinic_id,
+            EdiFileRow.direction == "out",
+            EdiFileRow.kind == "837P",
+            EdiFileRow.control_number == control_number,
+        )
+        return self.session.scalars(query.order_by(EdiFileRow.id).limit(1)).first()
+
+    def next_control_number(self) -> int:
+        """One more than the highest control number of the files we sent; ``ix_edi_file_control``."""
+        query = select(func.max(EdiFileRow.control_number)).where(
+            EdiFileRow.clinic_id == self.clinic_id, EdiFileRow.direction == "out"
+        )
+        return int(self.session.scalar(query) or 0) + 1
+
+    def add_file(self, values: Mapping[str, Any], by_user: int | None) -> int:
+        """Remember a file (direction, kind, name, sha256, control number, summary), timed now."""
+        row = EdiFileRow(**values, clinic_id=self.clinic_id, at=utcnow(), by_user=by_user)
+        self.session.add(row)
+        flush(self.session)
+        return row.id
+
+    def add_submitted(self, file_id: int, set_control: str, claim_id: int) -> None:
+        """Which claim went out in which 837 file and transaction set (ST02)."""
+        self.session.add(SubmittedClaimRow(
+            clinic_id=self.clinic_id, file_id=file_id, set_control=set_control, claim_id=claim_id
+        ))  # fmt: skip
+
+    def submitted_claim_ids(self, file_id: int, set_control: str) -> list[int]:
+        """The claims sent in this file's transaction set; the submitted claims' file index."""
+        query = select(SubmittedClaimRow.claim_id).where(
+            SubmittedClaimRow.clinic_id == self.clinic_id,
+            SubmittedClaimRow.file_id == file_id,
+            SubmittedClaimRow.set_control == set_control,
+        )
+        return list(self.session.scalars(query.order_by(SubmittedClaimRow.id)))
+
+    # --- the work queue ------------------------------------------------------------------------
+
+    def has_work_item(self, source_key: str) -> bool:
+        """Whether an item was queued under this key; unique (clinic_id, source_key)."""
+        query = select(WorkItemRow.id).where(
+            WorkItemRow.clinic_id == self.clinic_id, WorkItemRow.source_key == source_key
+        )
+        return self.session.scalars(query.limit(1)).first() is not None
+
+    def add_work_item(self, values: Mapping[str, Any]) -> int:
+        """Queue an item (source key, kind, reference, reason, amounts...), timed now."""
+        row = WorkItemRow(**values, clinic_id=self.clinic_id, created_at=utcnow())
+        self.session.add(row)
+        flush(self.session)
+        return row.id
+
+    def open_work_items(self) -> list[dict[str, Any]]:
+        """Unresolved items, oldest first (id, kind, reference, payer claim number, claim id,
+        paid and charge cents, reason); ``ix_edi_work_item_open``."""
+        query = scoped(WorkItemRow, self.clinic_id).where(WorkItemRow.resolved_at.is_(None))
+        return [
+            {"id": r.id, "kind": r.kind, "reference": r.reference,
+             "payer_claim_number": r.payer_claim_number, "claim_id": r.claim_id,
+             "paid_cents": r.paid_cents, "charge_cents": r.charge_cents, "reason": r.reason}
+            for r in self.session.scalars(query.order_by(WorkItemRow.id))
+        ]  # fmt: skip
+
+    def source_seen(self, prefix: str) -> bool:
+        """Whether a posting or a queued item was made under ``prefix``; both tables' unique
+        (clinic_id, source_key) indexes serve the prefix match."""
+        query = select(
+            or_(
+                exists().where(
+                    PostingRow.clinic_id == self.clinic_id, PostingRow.source_key.startswith(prefix)
+                ),
+                exists().where(
+                    WorkItemRow.clinic_id == self.clinic_id,
+                    WorkItemRow.source_key.startswith(prefix),
+                ),
+            )
+        )
+        return bool(self.session.scalar(query))

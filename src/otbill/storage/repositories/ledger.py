@@ -1,14 +1,125 @@
-"""Ledger postings (append-only) and balances summed in SQL.
+"""The ledger: append-only postings, each with its unique source key; balances are derived.
 
-Named queries return domain records or plain values; ORM rows stay inside ``otbill.storage``.
+Reads return :class:`otbill.domain.ledger.Posting` records; the one write adds a posting and
+returns it as a record (nothing here updates or deletes a posting).
 """
 
 from __future__ import annotations
 
+import datetime as dt
+
+from sqlalchemy import select
+
+from otbill.domain.ledger import Kind, Posting
+from otbill.domain.money import from_cents, to_cents
+from otbill.storage.audit import utcnow
 from otbill.storage.repositories.base import ClinicScoped
+from otbill.storage.repositories.rows import fetch, flush, scoped
+from otbill.storage.tables import PostingRow
 
 __all__ = ["LedgerRepository"]
 
 
+def _as_posting(row: PostingRow) -> Posting:
+    return Posting(
+        id=row.id,
+        source_key=row.source_key,
+        kind=Kind(row.kind),
+        amount=from_cents(row.amount_cents),
+        claim_id=row.claim_id,
+        line_id=row.claim_line_id,
+        patient_id=row.patient_id,
+        payer_id=row.payer_id,
+        payer_side=row.payer_side,
+        group_code=row.group_code,
+        carc=row.carc,
+        reverses=row.reverses_id,
+    )
+
+
 class LedgerRepository(ClinicScoped):
-    """Ledger postings (append-only) and balances summed in SQL."""
+    """Postings of the clinic."""
+
+    def get(self, posting_id: int) -> Posting:
+        """The posting (:class:`NotFound` when not this clinic's); primary key."""
+        return _as_posting(fetch(self.session, PostingRow, self.clinic_id, posting_id))
+
+    def by_source_key(self, source_key: str) -> Posting | None:
+        """The posting made under this key, else None; unique (clinic_id, source_key)."""
+        query = scoped(PostingRow, self.clinic_id).where(PostingRow.source_key == source_key)
+        row = self.session.scalars(query.limit(1)).first()
+        return _as_posting(row) if row else None
+
+    def reversal_of(self, posting_id: int) -> Posting | None:
+        """The posting that reverses this one, else None; unique ``reverses_id``."""
+        query = scoped(PostingRow, self.clinic_id).where(PostingRow.reverses_id == posting_id)
+        row = self.session.scalars(query.limit(1)).first()
+        return _as_posting(row) if row else None
+
+    def postings(
+        self,
+        *,
+        claim_id: int | None = None,
+        patient_id: int | None = None,
+        payer_id: int | None = None,
+    ) -> list[Posting]:
+        """Postings in the order made, of one claim, patient or payer (``ix_posting_claim``,
+        ``ix_posting_patient``) or the whole clinic."""
+        query = scoped(PostingRow, self.clinic_id)
+        for column, value in (
+            (PostingRow.claim_id, claim_id),
+            (PostingRow.patient_id, patient_id),
+            (PostingRow.payer_id, payer_id),
+        ):
+            if value is not None:
+                query = query.where(column == value)
+        return [_as_posting(row) for row in self.session.scalars(query.order_by(PostingRow.id))]
+
+    def unreversed_835(self, claim_id: int, except_remittance: int) -> list[Posting]:
+        """The claim's postings from 835s (other than ``except_remittance``) that are not
+        reversals and not reversed yet: what a payer's reversal (CLP02 22) undoes;
+        ``ix_posting_claim``."""
+        reversed_ids = select(PostingRow.reverses_id).where(
+            PostingRow.clinic_id == self.clinic_id, PostingRow.reverses_id.is_not(None)
+        )
+        query = scoped(PostingRow, self.clinic_id).where(
+            PostingRow.claim_id == claim_id,
+            PostingRow.source_key.startswith("835:"),
+            PostingRow.kind != Kind.REVERSAL.value,
+            PostingRow.remittance_id != except_remittance,
+            PostingRow.id.not_in(reversed_ids),
+        )
+        return [_as_posting(row) for row in self.session.scalars(query.order_by(PostingRow.id))]
+
+    def add(
+        self,
+        posting: Posting,
+        *,
+        on: dt.date,
+        by_user: int | None,
+        rarc: str | None = None,
+        remittance_id: int | None = None,
+    ) -> Posting:
+        """Append ``posting`` (its ``id`` is ignored) dated ``on``; returns it with its id."""
+        row = PostingRow(
+            clinic_id=self.clinic_id,
+            source_key=posting.source_key,
+            kind=posting.kind.value,
+            amount_cents=to_cents(posting.amount),
+            claim_id=posting.claim_id,
+            claim_line_id=posting.line_id,
+            patient_id=posting.patient_id,
+            payer_id=posting.payer_id,
+            payer_side=posting.payer_side,
+            group_code=posting.group_code,
+            carc=posting.carc,
+            rarc=rarc,
+            remittance_id=remittance_id,
+            reverses_id=posting.reverses,
+            posted_on=on,
+            posted_at=utcnow(),
+            posted_by=by_user,
+        )
+        self.session.add(row)
+        flush(self.session)
+        return _as_posting(row)

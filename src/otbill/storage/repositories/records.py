@@ -1,26 +1,21 @@
 """Repositories: every query filtered on the unit of work's clinic; no query crosses clinics.
 
-Why one generic repository plus a few named queries: the tables are many and their basic access is
-the same (get by id, find by criteria, add); what differs (the held queue, unbilled service lines)
-gets a named method so the indexes that serve it are easy to find.
+The generic repository the services grew up with: get by id, find by criteria, add. The services of
+the billing pipeline now ask the named repositories (``uow.claims``, ``uow.visits``, ...) instead;
+what remains here serves the callers not moved yet.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Sequence
 from typing import Any, TypeVar
 
-from sqlalchemy import ColumnElement, Select, exists, func, select
+from sqlalchemy import ColumnElement, Select, func, select
 from sqlalchemy.orm import Session
 
 from otbill.domain.record_errors import NotFound, PermissionDenied
-from otbill.storage.tables import (
-    ClaimRow,
-    ClaimVisitRow,
-    ServiceLineRow,
-    VisitRow,
-)
+from otbill.storage.repositories.claims import ClaimRepository
+from otbill.storage.tables import ClaimRow
 from otbill.storage.tables.base import ClinicOwned
 
 __all__ = ["Repository"]
@@ -75,27 +70,8 @@ class Repository:
         query = select(func.count()).select_from(model).where(model.clinic_id == self.clinic_id)
         return int(self.session.scalar(query.where(*where)) or 0)
 
-    # --- named queries -------------------------------------------------------------------
+    # --- kept for callers not yet moved to the named repositories ---------------------------
 
     def claims_by_status(self, status: str | None, limit: int | None = None) -> list[ClaimRow]:
-        """The work queue (served by ``ix_claim_queue``): oldest date of service first."""
-        query = self.select(ClaimRow)
-        if status is not None:
-            query = query.where(ClaimRow.status == status)
-        query = query.order_by(ClaimRow.date_of_service, ClaimRow.id)
-        if limit is not None:
-            query = query.limit(limit)
-        return list(self.session.scalars(query))
-
-    def unbilled_visits(self, through: dt.date | None = None) -> list[VisitRow]:
-        """Visits with service lines that no claim (other than a void) bills yet."""
-        billed = (
-            select(ClaimVisitRow.id)
-            .join(ClaimRow, ClaimRow.id == ClaimVisitRow.claim_id)
-            .where(ClaimVisitRow.visit_id == VisitRow.id, ClaimRow.frequency_code != "8")
-        )
-        has_lines = select(ServiceLineRow.id).where(ServiceLineRow.visit_id == VisitRow.id)
-        query = self.select(VisitRow).where(~exists(billed), exists(has_lines))
-        if through is not None:
-            query = query.where(VisitRow.date <= through)
-        return list(self.session.scalars(query.order_by(VisitRow.date, VisitRow.id)))
+        """The work queue: :meth:`ClaimRepository.by_status` (``uow.claims.by_status``)."""
+        return ClaimRepository(self.session, self.clinic_id).by_status(status, limit)

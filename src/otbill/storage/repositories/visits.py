@@ -1,14 +1,236 @@
-"""Visits, their service lines and notes.
+"""Visits, their service lines and notes (with amendments).
 
-Named queries return domain records or plain values; ORM rows stay inside ``otbill.storage``.
+Read-only questions get domain records (:class:`Visit`, :class:`VisitLine`, :class:`VisitNote`);
+the note and service line rows are handed out only to the use cases that change them (a draft
+note's text, a draft visit's minutes, signing).
 """
 
 from __future__ import annotations
 
-from otbill.storage.repositories.base import ClinicScoped
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
 
-__all__ = ["VisitRepository"]
+from sqlalchemy import and_, exists, func, or_, select
+
+from otbill.codes import cpt
+from otbill.domain.care import Visit, VisitLine
+from otbill.domain.notes import Amendment, Intervention, NoteText, NoteType, Signature, VisitNote
+from otbill.storage.audit import utcnow
+from otbill.storage.repositories.base import ClinicScoped
+from otbill.storage.repositories.rows import among, as_visit, as_visit_line, fetch, flush, scoped
+from otbill.storage.tables import (
+    ClaimRow,
+    ClaimVisitRow,
+    NoteAmendmentRow,
+    NoteRow,
+    ServiceLineRow,
+    VisitRow,
+)
+
+__all__ = ["VisitRepository", "note_from_rows"]
+
+
+def note_from_rows(
+    row: NoteRow,
+    lines: Sequence[ServiceLineRow | VisitLine],
+    amendments: Sequence[NoteAmendmentRow],
+) -> VisitNote:
+    """The domain note from its stored rows: text, interventions from the visit's service lines
+    (the one source of minutes), signature and amendments."""
+    interventions = []
+    for line in lines:
+        info = cpt.lookup(line.code)
+        interventions.append(Intervention(line.code, line.minutes, info.timed, info.is_evaluation))
+    signature = None
+    if row.signed_at is not None:
+        signature = Signature(
+            row.signature_name or "", row.signature_credential or "", row.signed_at
+        )
+    return VisitNote(
+        NoteType(row.note_type),
+        NoteText.from_mapping(row.content),
+        tuple(interventions),
+        signature,
+        tuple(Amendment(a.at, a.by_user, a.changes, a.reason) for a in amendments),
+    )
+
+
+def _not_after(visit: Visit) -> Any:
+    """Visits up to and including this one (same day: recorded before it)."""
+    return or_(
+        VisitRow.date < visit.date, and_(VisitRow.date == visit.date, VisitRow.id <= visit.id)
+    )
 
 
 class VisitRepository(ClinicScoped):
-    """Visits, their service lines and notes."""
+    """Visits, their service lines and notes (with amendments)."""
+
+    def get(self, visit_id: int) -> Visit:
+        """The visit (:class:`NotFound` when not this clinic's); primary key."""
+        return as_visit(fetch(self.session, VisitRow, self.clinic_id, visit_id))
+
+    def lock(self, visit_id: int) -> Visit:
+        """The visit, its row locked until the unit of work ends; primary key."""
+        return as_visit(fetch(self.session, VisitRow, self.clinic_id, visit_id, for_update=True))
+
+    def of_patients(self, patient_ids: Iterable[int] | None) -> list[Visit]:
+        """Every visit of these patients (or the clinic); ``ix_visit_clinic_patient_date``."""
+        rows = among(self.session, VisitRow, self.clinic_id, VisitRow.patient_id, patient_ids)
+        return [as_visit(v) for v in rows]
+
+    def unbilled(self, through: dt.date | None = None) -> list[Visit]:
+        """Visits with service lines that no claim (other than a void) bills yet, up to
+        ``through``, by date; ``ix_claim_visit_visit`` and ``ix_service_line_visit``."""
+        billed = (
+            select(ClaimVisitRow.id)
+            .join(ClaimRow, ClaimRow.id == ClaimVisitRow.claim_id)
+            .where(ClaimVisitRow.visit_id == VisitRow.id, ClaimRow.frequency_code != "8")
+        )
+        has_lines = select(ServiceLineRow.id).where(ServiceLineRow.visit_id == VisitRow.id)
+        query = scoped(VisitRow, self.clinic_id).where(~exists(billed), exists(has_lines))
+        if through is not None:
+            query = query.where(VisitRow.date <= through)
+        rows = self.session.scalars(query.order_by(VisitRow.date, VisitRow.id))
+        return [as_visit(v) for v in rows]
+
+    def line_rows(self, visit_id: int) -> list[ServiceLineRow]:
+        """The visit's service line rows in order, to change them; ``ix_service_line_visit``."""
+        query = scoped(ServiceLineRow, self.clinic_id).where(ServiceLineRow.visit_id == visit_id)
+        return list(self.session.scalars(query.order_by(ServiceLineRow.position)))
+
+    def lines_by_visit(self, visit_ids: Iterable[int] | None) -> dict[int, list[VisitLine]]:
+        """Service lines of these visits (or the clinic's), in order, by visit id."""
+        query = scoped(ServiceLineRow, self.clinic_id)
+        if visit_ids is not None:
+            query = query.where(ServiceLineRow.visit_id.in_(list(visit_ids)))
+        found: dict[int, list[VisitLine]] = defaultdict(list)
+        for row in self.session.scalars(query.order_by(ServiceLineRow.position)):
+            found[row.visit_id].append(as_visit_line(row))
+        return found
+
+    def add(self, visit: Mapping[str, Any], lines: Sequence[Mapping[str, Any]]) -> int:
+        """A new visit (columns of ``visit`` table) with its service lines; returns its id."""
+        row = VisitRow(**visit, clinic_id=self.clinic_id)
+        self.session.add(row)
+        flush(self.session)
+        for position, line in enumerate(lines, start=1):
+            self.add_line(row.id, position, line)
+        return row.id
+
+    def add_line(self, visit_id: int, position: int, line: Mapping[str, Any]) -> ServiceLineRow:
+        """A service line (code, minutes, units, ...) at ``position`` of the visit."""
+        row = ServiceLineRow(**line, clinic_id=self.clinic_id, visit_id=visit_id, position=position)
+        self.session.add(row)
+        return row
+
+    def remove_line(self, line: ServiceLineRow) -> None:
+        """Delete a service line (a draft visit's code the therapist took out)."""
+        self.session.delete(line)
+
+    # --- notes ---------------------------------------------------------------------------
+
+    def note_row(self, note_id: int, *, for_update: bool = False) -> NoteRow:
+        """The note row, to change it (locked when asked); primary key."""
+        return fetch(self.session, NoteRow, self.clinic_id, note_id, for_update=for_update)
+
+    def note_row_of_visit(self, visit_id: int) -> NoteRow | None:
+        """The visit's note row (one per visit), else None; unique ``visit_id``."""
+        query = scoped(NoteRow, self.clinic_id).where(NoteRow.visit_id == visit_id)
+        return self.session.scalars(query.limit(1)).first()
+
+    def add_note(self, visit_id: int, note_type: str, text: NoteText) -> int:
+        """The visit's draft note; returns its id."""
+        row = NoteRow(clinic_id=self.clinic_id, visit_id=visit_id, note_type=note_type,
+                      content=text.as_dict(), total_treatment_minutes=text.total_treatment_minutes)  # fmt: skip
+        self.session.add(row)
+        flush(self.session)
+        return row.id
+
+    def add_amendment(
+        self, note_id: int, by_user: int | None, changes: Mapping[str, Any], reason: str
+    ) -> int:
+        """A dated amendment to a signed note; returns its id."""
+        row = NoteAmendmentRow(clinic_id=self.clinic_id, note_id=note_id, at=utcnow(),
+                               by_user=by_user, changes=dict(changes), reason=reason)  # fmt: skip
+        self.session.add(row)
+        flush(self.session)
+        return row.id
+
+    def note(self, note_id: int) -> VisitNote:
+        """The note as the domain sees it: text, interventions from the visit's service lines,
+        signature, amendments; primary key, ``ix_service_line_visit``, amendments' note key."""
+        row = self.note_row(note_id)
+        amendments = scoped(NoteAmendmentRow, self.clinic_id).where(
+            NoteAmendmentRow.note_id == note_id
+        )
+        lines = self.line_rows(row.visit_id)
+        return note_from_rows(
+            row, lines, list(self.session.scalars(amendments.order_by(NoteAmendmentRow.id)))
+        )
+
+    def notes_by_visit(
+        self,
+        visit_ids: Iterable[int] | None,
+        lines: Mapping[int, Sequence[VisitLine]] | None = None,
+    ) -> dict[int, VisitNote]:
+        """The notes of these visits (or the clinic's), by visit id: notes and amendments in two
+        queries (plus the service lines, unless given as from :meth:`lines_by_visit`)."""
+        ids = None if visit_ids is None else list(visit_ids)
+        lines = self.lines_by_visit(ids) if lines is None else lines
+        amend: dict[int, list[NoteAmendmentRow]] = defaultdict(list)
+        query = scoped(NoteAmendmentRow, self.clinic_id).order_by(NoteAmendmentRow.id)
+        for a in self.session.scalars(query):
+            amend[a.note_id].append(a)
+        notes = scoped(NoteRow, self.clinic_id)
+        if ids is not None:
+            notes = notes.where(NoteRow.visit_id.in_(ids))
+        return {
+            n.visit_id: note_from_rows(n, lines.get(n.visit_id, []), amend[n.id])
+            for n in self.session.scalars(notes.order_by(NoteRow.id))
+        }
+
+    # --- counts for the therapist's warnings -----------------------------------------------
+
+    def note_types_back_from(self, visit: Visit) -> list[tuple[int, dt.date, str]]:
+        """(visit id, date, note type) of the patient's visits up to this one, latest first;
+        ``ix_visit_clinic_patient_date`` and the notes' unique visit key."""
+        query = (
+            select(VisitRow.id, VisitRow.date, NoteRow.note_type)
+            .join(NoteRow, NoteRow.visit_id == VisitRow.id)
+            .where(
+                VisitRow.clinic_id == self.clinic_id,
+                VisitRow.patient_id == visit.patient_id,
+                _not_after(visit),
+            )
+            .order_by(VisitRow.date.desc(), VisitRow.id.desc())
+        )
+        return [(i, d, t) for i, d, t in self.session.execute(query)]
+
+    def count_on_coverage_through(self, visit: Visit) -> int:
+        """Visits under the visit's coverage up to and including it (a scan of the clinic's)."""
+        query = select(func.count(VisitRow.id)).where(
+            VisitRow.clinic_id == self.clinic_id,
+            VisitRow.coverage_id == visit.coverage_id,
+            _not_after(visit),
+        )
+        return int(self.session.scalar(query) or 0)
+
+    def count_on_authorization_through(self, authorization_id: int, visit: Visit) -> int:
+        """Visits under the authorization up to and including ``visit``; ``ix_visit_authorization``."""
+        query = select(func.count(VisitRow.id)).where(
+            VisitRow.clinic_id == self.clinic_id,
+            VisitRow.authorization_id == authorization_id,
+            _not_after(visit),
+        )
+        return int(self.session.scalar(query) or 0)
+
+    def count_by_authorization(self) -> dict[int, int]:
+        """Visits recorded under each authorization (how authorization use is counted)."""
+        query = (
+            select(VisitRow.authorization_id, func.count(VisitRow.id))
+            .where(VisitRow.clinic_id == self.clinic_id, VisitRow.authorization_id.is_not(None))
+            .group_by(VisitRow.authorization_id)
+        )
+        return {a: n for a, n in self.session.execute(query) if a is not None}
