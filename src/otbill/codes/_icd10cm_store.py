@@ -99,6 +99,7 @@ def _write_file(path: Path, lib: Any, version: str) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     os.close(fd)
+    os.chmod(tmp, 0o644)  # a derived public code list: readable like the package it came from
     try:
         connection = sqlite3.connect(tmp)
         try:

@@ -13,7 +13,6 @@ from pathlib import Path
 
 from otbill.domain.claim import Claim
 from otbill.domain.claim_json import ClaimInputError
-from otbill.x12.read_837p import read_837p
 
 __all__ = ["looks_like_x12", "read_837p_claims"]
 
@@ -29,6 +28,8 @@ def looks_like_x12(data: bytes) -> bool:
 def read_837p_claims(path: Path) -> list[Claim | ClaimInputError]:
     """The file's claims, then one ``ClaimInputError`` per error finding (raises X12Error when
     the file cannot be read at all)."""
+    from otbill.x12.read_837p import read_837p  # here: a JSON file never needs the X12 reader
+
     result = read_837p(path)
     items: list[Claim | ClaimInputError] = list(result.claims)
     for finding in result.findings:
