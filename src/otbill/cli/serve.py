@@ -51,9 +51,10 @@ def serve_command(
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     fixed = parse_date(today, "--today")
     db = setup.database(settings.database_url)
+    wiring = setup.wiring
     codes = _clinic_codes(db)
     if demo and not codes:
-        load_demo(db, setup.scrub_context(fixed or DEMO_AS_OF), setup.rules())
+        load_demo(db, wiring.scrub_context(fixed or DEMO_AS_OF), list(wiring.rules))
         typer.echo(f"Loaded the demo clinic (clinic code {CLINIC['code']}).")
         codes = [str(CLINIC["code"])]
     only_demo = codes == [CLINIC["code"]]
@@ -65,7 +66,7 @@ def serve_command(
         typer.echo(f"Demo users (clinic {CLINIC['code']}):")
         for username, password, roles in demo_logins():
             typer.echo(f"  {username:<10} password {password:<16} roles: {', '.join(roles)}")
-    app = create_app(settings, database=db, today=fixed)
+    app = create_app(settings, database=db, today=fixed, wiring=wiring)
     if only_demo:  # the demo's clearinghouse answers at once, so the whole cycle runs offline
         app.state.transport = SimulatedClearinghouse(settings.data_dir / "clearinghouse")
         typer.echo("Clearinghouse: the offline simulator (answers 999, 277CA and 835 at once).")

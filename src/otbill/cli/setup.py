@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from otbill.payers import PayerProfile
     from otbill.rules.context import ScrubContext
     from otbill.rules.registry import Rule
+    from otbill.services.clinic.wiring import Wiring
     from otbill.settings import Settings
     from otbill.storage import Database
 
@@ -56,11 +57,17 @@ class CliSetup:
         directories given (``--profiles``), later ones overriding earlier ones by name."""
         key = tuple(extra_dirs or ())
         if key not in self._profiles:
-            from otbill.payers import load_profiles
-            from otbill.services.claims.scrub import profile_dirs
+            from otbill.services.clinic.wiring import load_payer_profiles
 
-            self._profiles[key] = load_profiles(profile_dirs(self.settings, list(key)))
+            self._profiles[key] = load_payer_profiles(self.settings, list(key))
         return self._profiles[key]
+
+    @functools.cached_property
+    def wiring(self) -> Wiring:
+        """Everything a long-running command (``otbill serve``) loads at start, in one piece."""
+        from otbill.services.clinic.wiring import Wiring
+
+        return Wiring.load(self.settings)
 
     def scrub_context(
         self, today: dt.date, extra_profile_dirs: list[Path] | None = None
