@@ -8,37 +8,25 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import select
-
 from otbill.domain.lifecycle import EDITABLE
 from otbill.domain.money import from_cents
-from otbill.domain.record_errors import RecordError
+from otbill.domain.record_errors import NotFound, RecordError
 from otbill.services.claims.fixes import assembled_claim
 from otbill.services.ledger import balances
 from otbill.storage import UnitOfWork
-from otbill.storage.tables import (
-    AuditEventRow,
-    ClaimLineRow,
-    ClaimRow,
-    ClaimStatusRow,
-    PatientRow,
-    PayerRow,
-    ProviderRow,
-    UserRow,
-)
+from otbill.storage.repositories.audit import AuditEvent
 
 __all__ = ["claim_page"]
 
 
 def _names(uow: UnitOfWork, ids: set[int | None]) -> dict[int, str]:
-    wanted = [i for i in ids if i is not None]
-    return {u.id: u.full_name for u in uow.records.find(UserRow, UserRow.id.in_(wanted))}
+    return uow.users.full_names({i for i in ids if i is not None})
 
 
-def _context(uow: UnitOfWork, row: ClaimRow) -> dict[str, Any]:
+def _context(uow: UnitOfWork, claim_id: int) -> dict[str, Any]:
     """The facts the scrubber judged the claim on, rebuilt from the records as they are now."""
     try:
-        claim = assembled_claim(uow, row)
+        claim = assembled_claim(uow, uow.claims.get(claim_id))
     except (RecordError, KeyError, ValueError) as error:
         return {"error": f"the scrubbing context cannot be rebuilt: {error}"}
     doc = claim.documentation
@@ -70,14 +58,9 @@ def _history(uow: UnitOfWork, claim_id: int) -> list[dict[str, Any]]:
     """Who did what to the claim, oldest first: every audited action (status changes with their
     reason, edits, fixes), in the audit chain's order; the status history when none is audited.
     """
-    events = uow.records.find(
-        AuditEventRow,
-        AuditEventRow.entity == "claim",
-        AuditEventRow.entity_id == str(claim_id),
-        order=AuditEventRow.seq,
-    )
+    events = uow.audit_reads.events(entity="claim", entity_id=str(claim_id))
     if not events:
-        moves = uow.records.find(ClaimStatusRow, ClaimStatusRow.claim_id == claim_id)
+        moves = uow.reports.status_moves(claim_id)
         names = _names(uow, {m.by_user for m in moves})
         return [
             {"at": m.at, "by": names.get(m.by_user, "?"), "what": "status",
@@ -88,7 +71,7 @@ def _history(uow: UnitOfWork, claim_id: int) -> list[dict[str, Any]]:
     return [_event(e, names) for e in events]
 
 
-def _event(e: AuditEventRow, names: dict[int, str]) -> dict[str, Any]:
+def _event(e: AuditEvent, names: dict[int, str]) -> dict[str, Any]:
     item = {"at": e.at, "by": names.get(e.actor_id or 0, "system"), "what": e.action,
             "from": None, "to": None, "detail": _describe(e.before, e.after)}  # fmt: skip
     if e.action == "claim.transition":
@@ -111,53 +94,48 @@ def _describe(before: dict[str, Any] | None, after: dict[str, Any] | None) -> st
 
 
 def _lines_view(uow: UnitOfWork, claim_id: int) -> list[dict[str, Any]]:
-    query = (
-        select(ClaimLineRow, ProviderRow.first_name, ProviderRow.last_name)
-        .join(ProviderRow, ProviderRow.id == ClaimLineRow.rendering_provider_id)
-        .where(ClaimLineRow.clinic_id == uow.clinic_id, ClaimLineRow.claim_id == claim_id)
-        .order_by(ClaimLineRow.position)
-    )
     return [
         {"id": x.id, "position": x.position, "date": x.date, "code": x.code,
-         "modifiers": x.modifiers.replace(",", " "), "minutes": x.minutes, "units": x.units,
-         "charge": from_cents(x.charge_cents), "therapist": f"{first} {last}",
-         "assistant": x.furnished_by_assistant}
-        for x, first, last in uow.session.execute(query)
+         "modifiers": " ".join(x.modifiers), "minutes": x.minutes, "units": x.units,
+         "charge": from_cents(x.charge_cents), "therapist": x.therapist,
+         "assistant": x.assistant}
+        for x in uow.reports.claim_lines(claim_id)
     ]  # fmt: skip
 
 
 def claim_page(uow: UnitOfWork, claim_id: int) -> dict[str, Any]:
     """Everything the claim page shows: header, lines, context, findings, history, balances."""
-    row = uow.records.get(ClaimRow, claim_id)
-    patient = uow.records.get(PatientRow, row.patient_id)
-    payer = uow.records.get(PayerRow, row.payer_id)
-    users = _names(uow, {row.created_by, row.last_edited_by, row.approved_by})
+    found = uow.reports.claim_header(claim_id)
+    if found is None:
+        raise NotFound("claim", claim_id)
+    row, claim = found.brief, found
+    users = _names(uow, {claim.created_by, claim.last_edited_by, claim.approved_by})
     ledger = balances(uow, claim_id=row.id)
     return {
         "claim": {
             "id": row.id,
             "number": row.number,
             "status": row.status,
-            "payer": payer.name,
-            "patient": f"{patient.first_name} {patient.last_name}",
-            "mrn": patient.mrn,
+            "payer": claim.payer,
+            "patient": claim.patient,
+            "mrn": claim.mrn,
             "date_of_service": row.date_of_service,
             "total_charge": from_cents(row.total_charge_cents),
-            "errors": row.error_count,
-            "frequency_code": row.frequency_code,
-            "place_of_service": row.place_of_service,
-            "telehealth": row.telehealth,
-            "payer_claim_number": row.payer_claim_number,
-            "created_by": users.get(row.created_by),
-            "last_edited_by": users.get(row.last_edited_by),
-            "approved_by": users.get(row.approved_by) if row.approved_by else None,
-            "created_by_id": row.created_by,
-            "last_edited_by_id": row.last_edited_by,
+            "errors": row.errors,
+            "frequency_code": claim.frequency_code,
+            "place_of_service": claim.place_of_service,
+            "telehealth": claim.telehealth,
+            "payer_claim_number": claim.payer_claim_number,
+            "created_by": users.get(claim.created_by),
+            "last_edited_by": users.get(claim.last_edited_by),
+            "approved_by": users.get(claim.approved_by) if claim.approved_by else None,
+            "created_by_id": claim.created_by,
+            "last_edited_by_id": claim.last_edited_by,
             "editable": row.status in {s.value for s in EDITABLE},
         },
         "lines": _lines_view(uow, row.id),
-        "context": _context(uow, row),
-        "findings": list(row.findings or []),
+        "context": _context(uow, row.id),
+        "findings": claim.findings,
         "history": _history(uow, row.id),
         "balance": ledger.by_claim.get(row.id),
         "line_balances": dict(ledger.by_line),

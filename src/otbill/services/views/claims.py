@@ -1,4 +1,4 @@
-"""Read-only views of claims for the CLI and the web: plain data, no SQL outside this module."""
+"""Read-only views of claims for the CLI and the web: plain data (the queries are ``uow.reports``')."""
 
 from __future__ import annotations
 
@@ -6,14 +6,12 @@ import datetime as dt
 from dataclasses import asdict, dataclass
 from typing import Any
 
-from sqlalchemy import select
-
 from otbill.domain.money import from_cents
 from otbill.domain.record_errors import NotFound
 from otbill.storage import UnitOfWork
-from otbill.storage.tables import ClaimLineRow, ClaimRow, ClaimStatusRow, PayerRow
+from otbill.storage.repositories.report_claims import ClaimBrief, ClaimHeader
 
-__all__ = ["ClaimSummary", "claim_detail", "list_claims"]
+__all__ = ["ClaimSummary", "claim_detail", "claim_header", "list_claims"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,7 +30,7 @@ class ClaimSummary:
         return data
 
 
-def _summary(claim: ClaimRow, payers: dict[int, str]) -> ClaimSummary:
+def _summary(claim: ClaimBrief, payers: dict[int, str]) -> ClaimSummary:
     return ClaimSummary(
         claim.id,
         claim.number,
@@ -40,19 +38,8 @@ def _summary(claim: ClaimRow, payers: dict[int, str]) -> ClaimSummary:
         claim.date_of_service,
         payers.get(claim.payer_id, "?"),
         str(from_cents(claim.total_charge_cents)),
-        claim.error_count,
+        claim.errors,
     )
-
-
-_QUEUE_COLUMNS = (
-    ClaimRow.id,
-    ClaimRow.number,
-    ClaimRow.status,
-    ClaimRow.date_of_service,
-    ClaimRow.payer_id,
-    ClaimRow.total_charge_cents,
-    ClaimRow.error_count,
-)
 
 
 def list_claims(
@@ -62,31 +49,27 @@ def list_claims(
 
     Reads only the queue's columns (served by ``ix_claim_queue``), not the findings JSON.
     """
-    payers = {p.id: p.name for p in uow.records.find(PayerRow)}
-    query = select(*_QUEUE_COLUMNS).where(ClaimRow.clinic_id == uow.clinic_id)
-    if status is not None:
-        query = query.where(ClaimRow.status == status)
-    query = query.order_by(ClaimRow.date_of_service, ClaimRow.id).limit(limit)
-    return [
-        ClaimSummary(cid, number, st, on, payers.get(payer, "?"), str(from_cents(cents)), errors)
-        for cid, number, st, on, payer, cents, errors in uow.session.execute(query)
-    ]
+    payers = uow.reports.payer_names()
+    return [_summary(c, payers) for c in uow.reports.claim_briefs(status=status, limit=limit)]
+
+
+def claim_header(uow: UnitOfWork, key: str) -> ClaimHeader:
+    """One claim by number, else by id (:class:`NotFound` when neither is this clinic's)."""
+    claim_id = uow.reports.claim_id_by_number(key)
+    if claim_id is None and key.isdigit():
+        claim_id = int(key)
+    header = uow.reports.claim_header(claim_id) if claim_id is not None else None
+    if header is None:
+        raise NotFound("claim", key)
+    return header
 
 
 def claim_detail(uow: UnitOfWork, key: str) -> dict[str, Any]:
     """One claim by id or number: header, lines, findings and status history."""
-    claim = uow.records.first(ClaimRow, ClaimRow.number == key)
-    if claim is None and key.isdigit():
-        claim = uow.records.get(ClaimRow, int(key))
-    if claim is None:
-        raise NotFound("claim", key)
-    payers = {p.id: p.name for p in uow.records.find(PayerRow)}
-    lines = uow.records.find(
-        ClaimLineRow, ClaimLineRow.claim_id == claim.id, order=ClaimLineRow.position
-    )
-    history = uow.records.find(ClaimStatusRow, ClaimStatusRow.claim_id == claim.id)
+    claim = claim_header(uow, key)
+    claim_id = claim.brief.id
     return {
-        **_summary(claim, payers).as_json(),
+        **_summary(claim.brief, {claim.brief.payer_id: claim.payer}).as_json(),
         "frequency_code": claim.frequency_code,
         "original_claim_id": claim.original_claim_id,
         "place_of_service": claim.place_of_service,
@@ -97,10 +80,10 @@ def claim_detail(uow: UnitOfWork, key: str) -> dict[str, Any]:
                 "code": x.code,
                 "minutes": x.minutes,
                 "units": x.units,
-                "modifiers": [m for m in x.modifiers.split(",") if m],
+                "modifiers": list(x.modifiers),
                 "charge": str(from_cents(x.charge_cents)),
             }
-            for x in lines
+            for x in uow.reports.claim_lines(claim_id)
         ],
         "findings": claim.findings,
         "history": [
@@ -111,6 +94,6 @@ def claim_detail(uow: UnitOfWork, key: str) -> dict[str, Any]:
                 "by": h.by_user,
                 "reason": h.reason,
             }
-            for h in history
+            for h in uow.reports.status_moves(claim_id)
         ],
     }

@@ -32,6 +32,7 @@ class RemittanceLine:
     """A remittance with its payer's name, its file's name and the counts recorded at posting."""
 
     id: int
+    payer_id: int | None
     payer: str | None
     payer_code: str | None
     trace_number: str
@@ -82,7 +83,15 @@ class RemittanceReports(ClinicScoped):
     def _remittance_rows(self, query: Select[Any]) -> list[RemittanceLine]:
         return [
             RemittanceLine(
-                r.id, payer, r.payer_code, r.trace_number, r.paid_on, r.total_cents, name, summary
+                r.id,
+                r.payer_id,
+                payer,
+                r.payer_code,
+                r.trace_number,
+                r.paid_on,
+                r.total_cents,
+                name,
+                summary,
             )
             for r, payer, name, summary in self.session.execute(query)
         ]

@@ -1,13 +1,14 @@
-"""Read models for the pages that summarise: the dashboard, open denials, posted remittances.
+"""Read models for the pages: claims, the dashboard, open denials, posted remittances, the API.
 
 One repository (``uow.reports``) made of one module per page family, each module a named set of
-queries: :mod:`.report_dashboard` (aggregates by day and payer), :mod:`.report_denials` (open
+queries: :mod:`.report_claims` (claim and visit listings, one claim), :mod:`.report_dashboard` (aggregates by day and payer), :mod:`.report_denials` (open
 denials by cause, a remittance's denials), :mod:`.report_remittances` (the remittance list and one
 remittance's postings). Named queries return plain records; ORM rows stay inside storage.
 """
 
 from __future__ import annotations
 
+from otbill.storage.repositories.report_claims import ClaimReports
 from otbill.storage.repositories.report_dashboard import DashboardReports
 from otbill.storage.repositories.report_denials import DenialReports
 from otbill.storage.repositories.report_remittances import RemittanceReports
@@ -15,5 +16,5 @@ from otbill.storage.repositories.report_remittances import RemittanceReports
 __all__ = ["ReportRepository"]
 
 
-class ReportRepository(DashboardReports, DenialReports, RemittanceReports):
-    """What the dashboard, denial and remittance pages read."""
+class ReportRepository(ClaimReports, DashboardReports, DenialReports, RemittanceReports):
+    """What the claim, dashboard, denial and remittance pages and the JSON API read."""
