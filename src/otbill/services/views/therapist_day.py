@@ -13,25 +13,12 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Any
 
-from sqlalchemy import Select, func, select
-
+from otbill.domain.care import Coverage, Visit, VisitLine
 from otbill.domain.notes import VisitNote
-from otbill.services.visits.record import load_note
+from otbill.domain.parties import Patient, Payer, Provider
 from otbill.storage import UnitOfWork
-from otbill.storage.tables import (
-    ClaimRow,
-    ClaimVisitRow,
-    CoverageRow,
-    NoteRow,
-    PatientRow,
-    PayerRow,
-    ProviderRow,
-    ServiceLineRow,
-    UserRow,
-    VisitRow,
-)
+from otbill.storage.repositories.report_therapist import BilledClaim, ScheduledVisit
 
 __all__ = [
     "DayVisit",
@@ -42,6 +29,8 @@ __all__ = [
     "load_visit",
     "may_open",
     "patient_choices",
+    "payer",
+    "provider",
     "provider_choices",
     "unsigned_notes",
     "visits_on",
@@ -66,151 +55,114 @@ class DayVisit:
 
 @dataclass(frozen=True, slots=True)
 class VisitView:
-    """A visit with everything its page shows (rows are detached, read-only copies)."""
+    """A visit with everything its page shows (read-only records)."""
 
-    visit: VisitRow
-    patient: PatientRow
-    payer: PayerRow
-    provider: ProviderRow
+    visit: Visit
+    patient: Patient
+    payer: Payer
+    provider: Provider
     note_id: int
     note: VisitNote
-    lines: tuple[ServiceLineRow, ...]
+    lines: tuple[VisitLine, ...]
     amendment_authors: dict[int, str]
 
 
-def _rows(uow: UnitOfWork, query: Select[Any], limit: int = MAX_ROWS) -> list[DayVisit]:
-    found = list(uow.session.execute(query.limit(limit)))
-    ids = [r.VisitRow.id for r in found]
-    services: dict[int, list[str]] = {}
-    if ids:
-        lines = uow.records.find(
-            ServiceLineRow, ServiceLineRow.visit_id.in_(ids), order=ServiceLineRow.position
-        )
-        for line in lines:
-            services.setdefault(line.visit_id, []).append(f"{line.code} {line.minutes} min")
+def _day_visits(uow: UnitOfWork, found: list[ScheduledVisit]) -> list[DayVisit]:
+    lines = uow.visits.lines_by_visit([v.visit_id for v in found]) if found else {}
     return [
         DayVisit(
-            visit_id=r.VisitRow.id,
-            date=r.VisitRow.date,
-            patient=f"{r.PatientRow.last_name}, {r.PatientRow.first_name}",
-            mrn=r.PatientRow.mrn,
-            payer=r.PayerRow.name,
-            note_type=r.NoteRow.note_type if r.NoteRow else "",
-            signed=bool(r.NoteRow and r.NoteRow.signed_at),
-            services=", ".join(services.get(r.VisitRow.id, [])),
+            visit_id=v.visit_id,
+            date=v.date,
+            patient=f"{v.patient_last}, {v.patient_first}",
+            mrn=v.mrn,
+            payer=v.payer,
+            note_type=v.note_type or "",
+            signed=v.signed,
+            services=", ".join(f"{x.code} {x.minutes} min" for x in lines.get(v.visit_id, [])),
         )
-        for r in found
+        for v in found
     ]
-
-
-def _visit_query(uow: UnitOfWork) -> Select[Any]:
-    cid = uow.clinic_id
-    return (
-        select(VisitRow, PatientRow, PayerRow, NoteRow)
-        .join(PatientRow, PatientRow.id == VisitRow.patient_id)
-        .join(CoverageRow, CoverageRow.id == VisitRow.coverage_id)
-        .join(PayerRow, PayerRow.id == CoverageRow.payer_id)
-        .outerjoin(NoteRow, NoteRow.visit_id == VisitRow.id)
-        .where(VisitRow.clinic_id == cid, PatientRow.clinic_id == cid)
-    )
 
 
 def visits_on(uow: UnitOfWork, provider_id: int, day: dt.date) -> list[DayVisit]:
     """The provider's visits on ``day`` (at most ``MAX_ROWS``), in the order they were recorded."""
-    query = _visit_query(uow).where(VisitRow.provider_id == provider_id, VisitRow.date == day)
-    return _rows(uow, query.order_by(VisitRow.id))
+    return _day_visits(uow, uow.reports.visits_of_day(provider_id, day, MAX_ROWS))
 
 
 def latest_visit_day(uow: UnitOfWork, provider_id: int, on_or_before: dt.date) -> dt.date | None:
     """The provider's most recent day with visits, not after ``on_or_before``."""
-    query = select(func.max(VisitRow.date)).where(
-        VisitRow.clinic_id == uow.clinic_id,
-        VisitRow.provider_id == provider_id,
-        VisitRow.date <= on_or_before,
-    )
-    return uow.session.scalar(query)
+    return uow.reports.latest_visit_day(provider_id, on_or_before)
 
 
 def unsigned_notes(uow: UnitOfWork, provider_id: int, limit: int = 50) -> list[DayVisit]:
     """The provider's notes still waiting for a signature, oldest first."""
-    query = _visit_query(uow).where(
-        VisitRow.provider_id == provider_id, NoteRow.id.is_not(None), NoteRow.signed_at.is_(None)
-    )
-    return _rows(uow, query.order_by(VisitRow.date, VisitRow.id), limit)
+    return _day_visits(uow, uow.reports.unsigned_visits(provider_id, limit))
 
 
 def patient_choices(uow: UnitOfWork, limit: int = 2000) -> list[tuple[int, str]]:
     """The clinic's patients for a picker: (id, "Last, First · MRN"), by name."""
-    query = (
-        uow.records.select(PatientRow)
-        .order_by(PatientRow.last_name, PatientRow.first_name, PatientRow.id)
-        .limit(limit)
-    )
-    return [(p.id, f"{p.last_name}, {p.first_name} · {p.mrn}") for p in uow.session.scalars(query)]
+    return [
+        (i, f"{last}, {first} · {mrn}") for i, last, first, mrn in uow.reports.patient_names(limit)
+    ]
 
 
 def provider_choices(uow: UnitOfWork) -> list[tuple[int, str]]:
-    """The clinic's therapists: (id, "First Last, credential")."""
-    rows = uow.records.find(ProviderRow, order=ProviderRow.last_name)
-    return [(p.id, f"{p.first_name} {p.last_name}, {p.credential}") for p in rows]
+    """The clinic's therapists: (id, "First Last, credential"), by last name."""
+    providers = sorted(uow.providers.all(), key=lambda p: (p.last_name, p.id))
+    return [(p.id, f"{p.first_name} {p.last_name}, {p.credential}") for p in providers]
 
 
-def coverage_on(uow: UnitOfWork, patient_id: int, on: dt.date) -> CoverageRow | None:
+def provider(uow: UnitOfWork, provider_id: int) -> Provider:
+    """One of the clinic's providers (:class:`NotFound` for another clinic's)."""
+    return uow.providers.get(provider_id)
+
+
+def payer(uow: UnitOfWork, payer_id: int) -> Payer:
+    """One of the clinic's payers (:class:`NotFound` for another clinic's)."""
+    return uow.payers.get(payer_id)
+
+
+def coverage_on(uow: UnitOfWork, patient_id: int, on: dt.date) -> Coverage | None:
     """The patient's primary coverage in force on ``on`` (lowest priority number first)."""
-    rows = uow.records.find(
-        CoverageRow,
-        CoverageRow.patient_id == patient_id,
-        CoverageRow.effective_from <= on,
-        order=CoverageRow.priority,
-    )
-    return next((c for c in rows if c.effective_to is None or c.effective_to >= on), None)
+    in_force = [
+        c
+        for c in uow.patients.coverages([patient_id])
+        if c.effective_from is not None and c.effective_from <= on
+        and (c.effective_to is None or c.effective_to >= on)
+    ]  # fmt: skip
+    return min(in_force, key=lambda c: (c.priority, c.id), default=None)
 
 
-def may_open(uow: UnitOfWork, visit: VisitRow, provider_id: int | None) -> bool:
+def may_open(uow: UnitOfWork, visit: Visit, provider_id: int | None) -> bool:
     """Whether this provider treats (or, as the COTA's supervising OT, answers for) the visit."""
     if provider_id is None:
         return False
     if visit.provider_id == provider_id:
         return True
-    treating = uow.records.get(ProviderRow, visit.provider_id)
-    return treating.supervisor_id == provider_id
+    return uow.providers.get(visit.provider_id).supervisor_id == provider_id
 
 
-def billed_claim(uow: UnitOfWork, visit_id: int) -> ClaimRow | None:
+def billed_claim(uow: UnitOfWork, visit_id: int) -> BilledClaim | None:
     """The claim (other than a void) that bills this visit, if any."""
-    query = (
-        uow.records.select(ClaimRow)
-        .join(ClaimVisitRow, ClaimVisitRow.claim_id == ClaimRow.id)
-        .where(ClaimVisitRow.visit_id == visit_id, ClaimRow.frequency_code != "8")
-        .order_by(ClaimRow.id.desc())
-        .limit(1)
-    )
-    return uow.session.scalars(query).first()
+    return uow.reports.billed_claim(visit_id)
 
 
 def load_visit(uow: UnitOfWork, visit_id: int) -> VisitView:
     """The visit and all its page shows; :class:`NotFound` for another clinic's visit."""
-    visit = uow.records.get(VisitRow, visit_id)
-    coverage = uow.records.get(CoverageRow, visit.coverage_id)
-    note_row = uow.records.first(NoteRow, NoteRow.visit_id == visit.id)
+    visit = uow.visits.get(visit_id)
+    coverage = uow.patients.coverage(visit.coverage_id)
+    note_row = uow.visits.note_row_of_visit(visit.id)
     if note_row is None:  # record_visit always writes one; a missing note is a broken record
         raise LookupError(f"visit {visit_id}: has no note")
-    note = load_note(uow, note_row.id)
+    note = uow.visits.note(note_row.id)
     authors = {a.by for a in note.amendments}
-    names = {}
-    if authors:
-        users = uow.records.find(UserRow, UserRow.id.in_(authors))
-        names = {u.id: u.full_name for u in users}
-    lines = uow.records.find(
-        ServiceLineRow, ServiceLineRow.visit_id == visit.id, order=ServiceLineRow.position
-    )
     return VisitView(
         visit=visit,
-        patient=uow.records.get(PatientRow, visit.patient_id),
-        payer=uow.records.get(PayerRow, coverage.payer_id),
-        provider=uow.records.get(ProviderRow, visit.provider_id),
+        patient=uow.patients.get(visit.patient_id),
+        payer=uow.payers.get(coverage.payer_id),
+        provider=uow.providers.get(visit.provider_id),
         note_id=note_row.id,
         note=note,
-        lines=tuple(lines),
-        amendment_authors=names,
+        lines=tuple(uow.visits.lines_by_visit([visit.id]).get(visit.id, [])),
+        amendment_authors=uow.users.full_names(authors) if authors else {},
     )

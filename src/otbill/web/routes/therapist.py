@@ -22,7 +22,6 @@ from otbill.errors import CodeError, UnitsError
 from otbill.services.views import therapist_day as schedule
 from otbill.services.visits.record import record_visit
 from otbill.storage import UnitOfWork
-from otbill.storage.tables import PayerRow, ProviderRow
 from otbill.web.app import render, today
 from otbill.web.routes import therapist_forms as forms
 from otbill.web.security import SessionUser, require_roles
@@ -38,7 +37,7 @@ def _provider_for(uow: UnitOfWork, user: SessionUser, chosen: str | None) -> int
         return user.provider_id
     if chosen and chosen.isdigit():
         try:
-            return uow.records.get(ProviderRow, int(chosen)).id
+            return schedule.provider(uow, int(chosen)).id
         except NotFound:
             return None
     return None
@@ -93,9 +92,7 @@ def _new_context(
 
 
 def _is_assistant(uow: UnitOfWork, provider_id: int | None) -> bool:
-    return provider_id is not None and is_assistant(
-        uow.records.get(ProviderRow, provider_id).credential
-    )
+    return provider_id is not None and is_assistant(schedule.provider(uow, provider_id).credential)
 
 
 @router.get("/visits/new")
@@ -134,7 +131,7 @@ def _method(uow: UnitOfWork, request: Request, values: dict[str, Any]) -> tuple[
     coverage = values.get("coverage")
     if coverage is None:
         return None
-    payer = uow.records.get(PayerRow, coverage.payer_id)
+    payer = schedule.payer(uow, coverage.payer_id)
     profile = forms.profiles(request)[payer.profile]
     return profile.units_method, f"{payer.name} ({profile.name})"
 
