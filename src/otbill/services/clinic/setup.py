@@ -22,12 +22,6 @@ from otbill.domain.record_errors import NotFound, PermissionDenied, RecordError
 from otbill.services.clinic.clinics import clinic_by_code, list_clinics
 from otbill.storage import Database, UnitOfWork
 from otbill.storage.repositories.clinics import ClinicDirectory, ClinicRecord
-from otbill.storage.tables import (
-    FeeScheduleRow,
-    OverheadCostRow,
-    PayerRow,
-    ProviderRow,
-)
 
 __all__ = [
     "CREDENTIALS",
@@ -75,10 +69,7 @@ def add_user(
 ) -> int:
     """A user with roles; the password is stored only as an Argon2id hash."""
     wanted = _check_roles(roles)
-    uow.users.add(username, full_name, _HASHER.hash(password))
-    uow.flush()  # a taken username is refused here, as a ConstraintViolation
-    user_id = uow.users.id_by_username(username)
-    assert user_id is not None  # just written, in this transaction
+    user_id = uow.users.add(username, full_name, _HASHER.hash(password))
     uow.users.grant(user_id, wanted)
     uow.audit.record(
         uow.actor_id,
@@ -140,20 +131,18 @@ def add_provider(
     if is_assistant(credential) and supervisor_id is None:
         raise RecordError(f"provider {npi_number}: a COTA needs a supervising OTR/L")
     if supervisor_id is not None:
-        uow.records.get(ProviderRow, supervisor_id)
-    row = uow.records.add(
-        ProviderRow(
-            npi=npi.validate(npi_number),
-            first_name=first_name,
-            last_name=last_name,
-            credential=credential,
-            taxonomy=taxonomy,
-            supervisor_id=supervisor_id,
-            user_id=user_id,
-        )
+        uow.providers.get(supervisor_id)
+    return uow.clinics.add_provider(
+        {
+            "npi": npi.validate(npi_number),
+            "first_name": first_name,
+            "last_name": last_name,
+            "credential": credential,
+            "taxonomy": taxonomy,
+            "supervisor_id": supervisor_id,
+            "user_id": user_id,
+        }
     )
-    uow.flush()
-    return row.id
 
 
 def add_payer(
@@ -166,9 +155,7 @@ def add_payer(
 ) -> int:
     if known_profiles is not None and profile not in set(known_profiles):
         raise NotFound("payer profile", profile)
-    row = uow.records.add(PayerRow(payer_code=payer_code, name=name, profile=profile))
-    uow.flush()
-    return row.id
+    return uow.clinics.add_payer({"payer_code": payer_code, "name": name, "profile": profile})
 
 
 def set_fee(
@@ -182,25 +169,19 @@ def set_fee(
 ) -> int:
     """The clinic's charge and expected allowed amount per unit of ``code`` (per payer or all)."""
     if payer_id is not None:
-        uow.records.get(PayerRow, payer_id)
-    row = uow.records.add(
-        FeeScheduleRow(
-            payer_id=payer_id,
-            code=cpt.validate(code),
-            effective_from=effective_from,
-            charge_cents=to_cents(charge),
-            allowed_cents=to_cents(allowed),
-        )
+        uow.payers.get(payer_id)
+    return uow.clinics.add_fee(
+        {
+            "payer_id": payer_id,
+            "code": cpt.validate(code),
+            "effective_from": effective_from,
+            "charge_cents": to_cents(charge),
+            "allowed_cents": to_cents(allowed),
+        }
     )
-    uow.flush()
-    return row.id
 
 
 def add_overhead(uow: UnitOfWork, *, month: dt.date, category: str, amount: Decimal) -> int:
-    row = uow.records.add(
-        OverheadCostRow(
-            month=month.replace(day=1), category=category, amount_cents=to_cents(amount)
-        )
+    return uow.clinics.add_overhead(
+        {"month": month.replace(day=1), "category": category, "amount_cents": to_cents(amount)}
     )
-    uow.flush()
-    return row.id

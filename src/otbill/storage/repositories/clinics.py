@@ -9,15 +9,25 @@ Named queries return plain records; ORM rows stay inside ``otbill.storage``.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Any, Protocol
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from otbill.domain.record_errors import NotFound
 from otbill.storage.repositories.base import ClinicScoped
-from otbill.storage.tables import AuditHeadRow, ClinicRow, FeeScheduleRow, PayerRow
+from otbill.storage.repositories.rows import flush
+from otbill.storage.tables import (
+    AuditHeadRow,
+    ClinicRow,
+    FeeScheduleRow,
+    OverheadCostRow,
+    PayerRow,
+    ProviderRow,
+)
+from otbill.storage.tables.base import ClinicOwned
 
 __all__ = [
     "ClinicDirectory",
@@ -104,7 +114,29 @@ class ClinicDirectory:
 
 
 class ClinicRepository(ClinicScoped):
-    """The unit of work's own clinic and its reference rows (payers, fee schedule)."""
+    """The unit of work's own clinic and its reference rows: providers, payers, fees, overhead.
+
+    Writes take plain values (the table's columns) and return the new row's id; a broken
+    constraint is a :class:`ConstraintViolation` at once.
+    """
+
+    def _add(self, row: ClinicOwned) -> int:
+        row.clinic_id = self.clinic_id
+        self.session.add(row)
+        flush(self.session)
+        return row.id
+
+    def add_provider(self, values: Mapping[str, Any]) -> int:
+        return self._add(ProviderRow(**values))
+
+    def add_payer(self, values: Mapping[str, Any]) -> int:
+        return self._add(PayerRow(**values))
+
+    def add_fee(self, values: Mapping[str, Any]) -> int:
+        return self._add(FeeScheduleRow(**values))
+
+    def add_overhead(self, values: Mapping[str, Any]) -> int:
+        return self._add(OverheadCostRow(**values))
 
     def code(self) -> str:
         """This clinic's code (:class:`NotFound` when the clinic does not exist)."""

@@ -16,6 +16,7 @@ from sqlalchemy import select
 from otbill.domain.record_errors import NotFound
 from otbill.storage.repositories.base import ClinicScoped
 from otbill.storage.repositories.clinics import SessionSource
+from otbill.storage.repositories.rows import flush
 from otbill.storage.tables import ClinicRow, ProviderRow, UserRoleRow, UserRow
 from otbill.storage.tables.tokens import ApiTokenRow
 
@@ -80,17 +81,18 @@ class UserRepository(ClinicScoped):
             roles.setdefault(user_id, []).append(role)
         return roles
 
-    def add(self, username: str, full_name: str, password_hash: str) -> None:
-        """A new active user, written at the unit of work's next flush (which names a clash)."""
-        self.session.add(
-            UserRow(
-                clinic_id=self.clinic_id,
-                username=username,
-                full_name=full_name,
-                password_hash=password_hash,
-                active=True,
-            )
+    def add(self, username: str, full_name: str, password_hash: str) -> int:
+        """A new active user; returns its id (a taken username: :class:`ConstraintViolation`)."""
+        row = UserRow(
+            clinic_id=self.clinic_id,
+            username=username,
+            full_name=full_name,
+            password_hash=password_hash,
+            active=True,
         )
+        self.session.add(row)
+        flush(self.session)
+        return row.id
 
     def grant(self, user_id: int, roles: list[str]) -> None:
         for role in roles:
@@ -178,7 +180,7 @@ class UserRepository(ClinicScoped):
             created_by=made.get("created_by"),
         )
         self.session.add(row)
-        self.session.flush()
+        flush(self.session)
         return row.id
 
     def _token_row(self, token_id: int) -> ApiTokenRow:
