@@ -13,10 +13,9 @@ from dataclasses import dataclass
 
 from sqlalchemy import select
 
-from otbill.domain.record_errors import NotFound
 from otbill.storage.repositories.base import ClinicScoped
 from otbill.storage.repositories.clinics import SessionSource
-from otbill.storage.repositories.rows import flush
+from otbill.storage.repositories.rows import fetch, flush
 from otbill.storage.tables import ClinicRow, ProviderRow, UserRoleRow, UserRow
 from otbill.storage.tables.tokens import ApiTokenRow
 
@@ -66,11 +65,7 @@ class UserRepository(ClinicScoped):
     """The clinic's users, their roles and their API tokens."""
 
     def _row(self, user_id: int, *, for_update: bool = False) -> UserRow:
-        query = select(UserRow).where(UserRow.id == user_id, UserRow.clinic_id == self.clinic_id)
-        row = self.session.scalars(query.with_for_update() if for_update else query).first()
-        if row is None:
-            raise NotFound("app_user", user_id)
-        return row
+        return fetch(self.session, UserRow, self.clinic_id, user_id, for_update=for_update)
 
     def _roles_by_user(self) -> dict[int, list[str]]:
         query = select(UserRoleRow.user_id, UserRoleRow.role).where(
@@ -184,13 +179,7 @@ class UserRepository(ClinicScoped):
         return row.id
 
     def _token_row(self, token_id: int) -> ApiTokenRow:
-        query = select(ApiTokenRow).where(
-            ApiTokenRow.id == token_id, ApiTokenRow.clinic_id == self.clinic_id
-        )
-        row = self.session.scalars(query).first()
-        if row is None:
-            raise NotFound("api_token", token_id)
-        return row
+        return fetch(self.session, ApiTokenRow, self.clinic_id, token_id)
 
     def token_revoked_at(self, token_id: int) -> dt.datetime | None:
         """When the token was revoked (None: live); :class:`NotFound` for another clinic's."""
