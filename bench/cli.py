@@ -12,7 +12,7 @@ spread. ``--src`` puts another source tree first on ``PYTHONPATH`` (for example 
 interpreter and libraries.
 
 Figures:
-- ``libraries``: importing Typer, pydantic and Rich and nothing else (the floor of any command);
+- ``libraries``: importing Typer and Rich and nothing else (the floor of any command);
 - ``units``: ``otbill units 97110=38 97140=9`` (target 0.15 s CPU or less);
 - ``scrub-1`` / ``scrub-6``: ``otbill scrub`` of the first example claim, and of all six, as of
   2025-03-01 (target for one claim: 0.5 s CPU and 120 MB or less); ``scrub-cold``: one claim with
@@ -37,9 +37,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 CLI = "from otbill.cli import main; import sys; sys.argv[0] = 'otbill'; main()"
-#: What any otbill command imports before its own code: Typer (which coerces every option through
-#: a pydantic TypeAdapter) and Rich. A command cannot start faster than this.
-LIBRARIES = "import typer, typer._adapters, pydantic.plugin._loader, rich.console, rich.table"
+#: What any otbill command imports before its own code: Typer and Rich. A command cannot start
+#: faster than this. (Typer 0.29 also imported pydantic for every parameter; otbill pins 0.28.)
+LIBRARIES = "import typer, rich.console, rich.table"
 READER = (
     "import sys, time\nfrom otbill.x12.read_835 import read_835\nbest = 9e9\n"
     "for _ in range(3):\n    t = time.process_time(); read_835(sys.argv[1])\n"
