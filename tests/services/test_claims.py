@@ -111,11 +111,10 @@ def test_full_lifecycle_and_corrections(db: Database) -> None:
         claims.approve(uow, claim_id, TODAY)
         claims.submit(uow, [claim_id])
         claims.respond(uow, claim_id, True, "PCN-1")
-        claim = uow.records.get(ClaimRow, claim_id)
-        claims.transition(uow, claim, ClaimStatus.DENIED, "CARC 50")
-        claims.transition(uow, claim, ClaimStatus.APPEALED, "redetermination")
+        claims.transition(uow, claim_id, ClaimStatus.DENIED, "CARC 50")
+        claims.transition(uow, claim_id, ClaimStatus.APPEALED, "redetermination")
         with pytest.raises(IllegalTransition, match="appealed to submitted"):
-            claims.transition(uow, claim, ClaimStatus.SUBMITTED)
+            claims.transition(uow, claim_id, ClaimStatus.SUBMITTED)
     with db.unit_of_work(ids.clinic, ids.biller) as uow:
         void = claims.create_correction(uow, claim_id, Frequency.VOID, _run(), RULES)
         fixed = claims.create_correction(uow, claim_id, Frequency.CORRECTED, _run(), RULES)

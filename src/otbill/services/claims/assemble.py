@@ -29,10 +29,10 @@ from otbill.domain.claim import (
     ServiceLine,
     Subscriber,
 )
+from otbill.domain.claim_records import ClaimFacts, ClaimLine
 from otbill.domain.money import from_cents
 from otbill.domain.notes import VisitNote
 from otbill.services.claims.context import Snapshot
-from otbill.storage.tables import ClaimLineRow, ClaimRow
 
 __all__ = ["assemble_claim", "ytd_allowed"]
 
@@ -74,7 +74,7 @@ def _billing(snap: Snapshot) -> BillingProvider:
     )
 
 
-def ytd_allowed(snap: Snapshot, claim: ClaimRow) -> int:
+def ytd_allowed(snap: Snapshot, claim: ClaimFacts) -> int:
     """Allowed cents already billed to this payer for the patient this year, before this claim."""
     on, payer, number = claim.date_of_service, claim.payer_id, claim.number
     key = (claim.patient_id, payer, number, on)
@@ -105,7 +105,7 @@ def _history_line(snap: Snapshot, b: BilledLine) -> HistoryLine:
     return line
 
 
-def _history(snap: Snapshot, claim: ClaimRow) -> tuple[HistoryLine, ...]:
+def _history(snap: Snapshot, claim: ClaimFacts) -> tuple[HistoryLine, ...]:
     """The patient's billed lines on other claims (each built once per snapshot)."""
     number = claim.number
     return tuple(
@@ -115,7 +115,7 @@ def _history(snap: Snapshot, claim: ClaimRow) -> tuple[HistoryLine, ...]:
     )
 
 
-def _lines(snap: Snapshot, lines: Sequence[ClaimLineRow], n_dx: int) -> tuple[ServiceLine, ...]:
+def _lines(snap: Snapshot, lines: Sequence[ClaimLine], n_dx: int) -> tuple[ServiceLine, ...]:
     pointers = tuple(range(1, min(n_dx, 4) + 1)) or (1,)
     return tuple(
         ServiceLine(
@@ -136,8 +136,8 @@ def _lines(snap: Snapshot, lines: Sequence[ClaimLineRow], n_dx: int) -> tuple[Se
 
 def assemble_claim(
     snap: Snapshot,
-    claim: ClaimRow,
-    lines: Sequence[ClaimLineRow],
+    claim: ClaimFacts,
+    lines: Sequence[ClaimLine],
     visits: Sequence[Visit],
     original_number: str | None = None,
 ) -> Claim:

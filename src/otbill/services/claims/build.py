@@ -8,6 +8,7 @@ scrubber's batch index is not needed here: the history already holds this run's 
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Sequence
@@ -17,6 +18,7 @@ from otbill import units
 from otbill.domain.care import Visit, VisitLine
 from otbill.domain.charges import BilledLine
 from otbill.domain.claim_building import claim_number, crosses_kx_threshold, line_modifiers
+from otbill.domain.claim_records import ClaimLine, StoredClaim
 from otbill.domain.credentials import is_assistant
 from otbill.domain.lifecycle import ClaimStatus
 from otbill.domain.money import from_cents
@@ -26,8 +28,6 @@ from otbill.rules.registry import Rule
 from otbill.services.claims.assemble import assemble_claim, ytd_allowed
 from otbill.services.claims.context import Snapshot, load_snapshot
 from otbill.storage import UnitOfWork
-from otbill.storage.audit import utcnow
-from otbill.storage.tables import ClaimLineRow, ClaimRow
 
 __all__ = ["BuildReport", "build_claims", "scrubbed_status"]
 
@@ -61,7 +61,7 @@ def _day_lines(snap: Snapshot, visits: Sequence[Visit]) -> list[tuple[VisitLine,
 
 def _draft(
     uow: UnitOfWork, snap: Snapshot, run: ScrubContext, visits: Sequence[Visit]
-) -> tuple[ClaimRow, list[ClaimLineRow]]:
+) -> tuple[StoredClaim, list[ClaimLine]]:
     first = visits[0]
     coverage = snap.coverages[first.coverage_id]
     payer = snap.payers[coverage.payer_id]
@@ -71,23 +71,6 @@ def _draft(
     result = units.compute_units([(s.code, m) for s, m, _ in day], profile.units_method, on=on)
     number = claim_number(first.patient_id, coverage.id, on, snap.numbers)
     snap.numbers.add(number)
-    claim = ClaimRow(
-        clinic_id=uow.clinic_id,
-        number=number,
-        patient_id=first.patient_id,
-        coverage_id=coverage.id,
-        payer_id=payer.id,
-        date_of_service=on,
-        status=ClaimStatus.DRAFT.value,
-        frequency_code="1",
-        place_of_service=first.place_of_service,
-        telehealth=first.telehealth,
-        total_charge_cents=0,
-        findings=[],
-        created_by=uow.actor_id,
-        last_edited_by=uow.actor_id,
-        created_at=utcnow(),
-    )
     lines = []
     billable = [d for d in day if result.units_for(d[0].code) > 0]  # 0 units: not billed
     for position, (service, minutes, provider_id) in enumerate(billable, start=1):
@@ -99,9 +82,12 @@ def _draft(
         allowed = fee.allowed_cents * n if fee else 0
         if assistant and profile.assistant_payment_percent:
             allowed = allowed * profile.assistant_payment_percent // 100
+        modifiers = line_modifiers(profile, on, assistant=assistant, telehealth=first.telehealth,
+                                   kx=False, extra=[m for m in service.modifiers.split(",") if m])  # fmt: skip
         lines.append(
-            ClaimLineRow(
-                clinic_id=uow.clinic_id,
+            ClaimLine(
+                id=0,
+                claim_id=0,
                 position=position,
                 service_line_id=service.id,
                 date=on,
@@ -113,43 +99,49 @@ def _draft(
                 rendering_provider_id=rendering,
                 furnished_by_assistant=assistant,
                 distinct_service=service.distinct_service,
-                modifiers=",".join(
-                    line_modifiers(
-                        profile,
-                        on,
-                        assistant=assistant,
-                        telehealth=first.telehealth,
-                        kx=False,
-                        extra=[m for m in service.modifiers.split(",") if m],
-                    )
-                ),
+                modifiers=",".join(modifiers),
             )
         )
-    claim.total_charge_cents = sum(line.charge_cents for line in lines)
-    _apply_kx(snap, claim, lines, profile, visits)
-    return claim, lines
+    claim = StoredClaim(
+        id=0,
+        number=number,
+        patient_id=first.patient_id,
+        coverage_id=coverage.id,
+        payer_id=payer.id,
+        date_of_service=on,
+        status=ClaimStatus.DRAFT.value,
+        place_of_service=first.place_of_service,
+        telehealth=first.telehealth,
+        total_charge_cents=sum(line.charge_cents for line in lines),
+        created_by=uow.actor_id,
+        last_edited_by=uow.actor_id,
+    )
+    return claim, _apply_kx(snap, claim, lines, profile, visits)
 
 
 def _apply_kx(
     snap: Snapshot,
-    claim: ClaimRow,
-    lines: list[ClaimLineRow],
+    claim: StoredClaim,
+    lines: list[ClaimLine],
     profile: object,
     visits: Sequence[Visit],
-) -> None:
+) -> list[ClaimLine]:
     """KX on every line when the threshold is crossed and the note documents necessity."""
     note = snap.notes.get(visits[0].id)
     necessity = note is not None and bool(note.effective_text.medical_necessity)
     claim_allowed = from_cents(sum(line.allowed_cents for line in lines))
     ytd = from_cents(ytd_allowed(snap, claim))
     year = claim.date_of_service.year
-    if necessity and crosses_kx_threshold(profile, year, ytd, claim_allowed):  # type: ignore[arg-type]
-        for line in lines:
-            mods = [m for m in line.modifiers.split(",") if m]
-            if "KX" not in mods and len(mods) < 4:
-                at = next((i for i, m in enumerate(mods) if m in ("95", "GT")), len(mods))
-                mods.insert(at, "KX")
-            line.modifiers = ",".join(mods)
+    if not (necessity and crosses_kx_threshold(profile, year, ytd, claim_allowed)):  # type: ignore[arg-type]
+        return lines
+    marked = []
+    for line in lines:
+        mods = [m for m in line.modifiers.split(",") if m]
+        if "KX" not in mods and len(mods) < 4:
+            at = next((i for i, m in enumerate(mods) if m in ("95", "GT")), len(mods))
+            mods.insert(at, "KX")
+        marked.append(dataclasses.replace(line, modifiers=",".join(mods)))
+    return marked
 
 
 def _groups(visits: Sequence[Visit]) -> list[list[Visit]]:
@@ -159,7 +151,7 @@ def _groups(visits: Sequence[Visit]) -> list[list[Visit]]:
     return [groups[k] for k in sorted(groups, key=lambda k: (k[2], k[0], k[1]))]
 
 
-def _remember(snap: Snapshot, claim: ClaimRow, lines: Sequence[ClaimLineRow]) -> None:
+def _remember(snap: Snapshot, claim: StoredClaim, lines: Sequence[ClaimLine]) -> None:
     billed = (BilledLine.of(0, claim.number, claim.payer_id, line) for line in lines)
     snap.billed[claim.patient_id].extend(billed)
 
@@ -173,17 +165,19 @@ def build_claims(
     if not visits:
         return report
     snap = load_snapshot(uow)
-    pending: list[tuple[ClaimRow, list[ClaimLineRow], list[Visit]]] = []
+    pending: list[tuple[StoredClaim, list[ClaimLine], list[Visit]]] = []
     for group in _groups(visits):
         claim, lines = _draft(uow, snap, run, group)
         if not lines:
             report.skipped += len(group)  # no billable units: nothing to claim
             continue
-        scrubbed = assemble_claim(snap, claim, lines, group)
-        result = scrub_claim(scrubbed, run, rules)
-        claim.status = scrubbed_status(result.status).value
-        claim.findings = [f.as_json() for f in result.findings]
-        claim.error_count = sum(1 for f in result.findings if f.severity == "error")
+        result = scrub_claim(assemble_claim(snap, claim, lines, group), run, rules)
+        claim = dataclasses.replace(
+            claim,
+            status=scrubbed_status(result.status).value,
+            findings=tuple(f.as_json() for f in result.findings),
+            error_count=sum(1 for f in result.findings if f.severity == "error"),
+        )
         _remember(snap, claim, lines)
         pending.append((claim, lines, group))
         if len(pending) >= _BATCH:
@@ -194,7 +188,7 @@ def build_claims(
 
 def _store(
     uow: UnitOfWork,
-    pending: list[tuple[ClaimRow, list[ClaimLineRow], list[Visit]]],
+    pending: list[tuple[StoredClaim, list[ClaimLine], list[Visit]]],
     report: BuildReport,
 ) -> None:
     """Store a batch of built claims (in bulk: see :meth:`ClaimRepository.insert_built`) with

@@ -16,6 +16,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from otbill.domain.claim import Claim
+from otbill.domain.claim_records import ClaimFacts, StoredClaim
 from otbill.domain.lifecycle import EDITABLE, ClaimStatus, Role
 from otbill.domain.money import from_cents, to_cents
 from otbill.domain.record_errors import IllegalTransition, NotFound, RecordError
@@ -28,7 +29,6 @@ from otbill.services.claims.assemble import assemble_claim
 from otbill.services.claims.context import load_snapshot
 from otbill.services.clinic.setup import require_role
 from otbill.storage import UnitOfWork
-from otbill.storage.tables import ClaimRow
 
 __all__ = [
     "FixOutcome",
@@ -49,17 +49,17 @@ class FixOutcome:
     status: str  # the claim's status after the re-scrub
 
 
-def assembled_claim(uow: UnitOfWork, row: ClaimRow) -> Claim:
+def assembled_claim(uow: UnitOfWork, row: ClaimFacts) -> Claim:
     """The scrubber's claim for a stored claim, built from the current records."""
     visits = uow.claims.visits(row.id)
     if not visits:
         raise RecordError(f"claim {row.number}: bills no visit; its context cannot be built")
-    original = uow.claims.original_number(row)
+    original = uow.claims.original_number(row.original_claim_id)
     snap = load_snapshot(uow, [row.patient_id])
     return assemble_claim(snap, row, uow.claims.lines(row.id), visits, original)
 
 
-def _editable(uow: UnitOfWork, claim_id: int) -> ClaimRow:
+def _editable(uow: UnitOfWork, claim_id: int) -> StoredClaim:
     require_role(uow, uow.actor_id or 0, Role.BILLER)
     claim = uow.claims.for_update(claim_id)
     if claim.status not in EDITABLE:
@@ -80,21 +80,22 @@ def _fixed(
 
 
 def _write_back(
-    uow: UnitOfWork, row: ClaimRow, before: Claim, after: Claim
+    uow: UnitOfWork, row: StoredClaim, before: Claim, after: Claim
 ) -> list[dict[str, Any]]:
     """Store what the fixes changed (line modifiers and units, claim POS and total)."""
     changes: list[dict[str, Any]] = []
     for line, old, new in zip(uow.claims.lines(row.id), before.lines, after.lines, strict=True):
         if old.modifiers != new.modifiers or old.units != new.units:
-            changes.append({"line": line.position, "modifiers": [line.modifiers, ",".join(new.modifiers)],
+            modifiers = ",".join(new.modifiers)
+            changes.append({"line": line.position, "modifiers": [line.modifiers, modifiers],
                             "units": [line.units, new.units]})  # fmt: skip
-            line.modifiers, line.units = ",".join(new.modifiers), new.units
+            uow.claims.change_line(line.id, modifiers=modifiers, units=new.units)
     if after.place_of_service != before.place_of_service:
         changes.append({"place_of_service": [row.place_of_service, after.place_of_service]})
-        row.place_of_service = after.place_of_service
+        uow.claims.change(row.id, place_of_service=after.place_of_service)
     if after.total_charge is not None and after.total_charge != before.total_charge:
         changes.append({"total_charge": [str(before.total_charge), str(after.total_charge)]})
-        row.total_charge_cents = to_cents(after.total_charge)
+        uow.claims.change(row.id, total_charge_cents=to_cents(after.total_charge))
     return changes
 
 
@@ -116,11 +117,11 @@ def apply_safe_fixes(
         raise RecordError(f"claim {row.number}: no safe fix applies for {what}")
     descriptions = tuple(f"{f.rule}: {f.fix.description}" for f in applied if f.fix)
     changes = _write_back(uow, row, before, after)
-    row.last_edited_by = uow.actor_id or row.last_edited_by
+    uow.claims.change(row.id, last_edited_by=uow.actor_id or row.last_edited_by)
     uow.audit.record(uow.actor_id, "claim.fix", "claim", row.id, None,
                      {"fixes": list(descriptions), "changes": changes})  # fmt: skip
     claims.transition(
-        uow, row, ClaimStatus.DRAFT, "safe fixes: " + ", ".join(f.rule for f in applied)
+        uow, row.id, ClaimStatus.DRAFT, "safe fixes: " + ", ".join(f.rule for f in applied)
     )
     uow.flush()
     return FixOutcome(descriptions, claims.rescrub(uow, claim_id, run, rules))
@@ -167,8 +168,9 @@ def edit_claim_line(
         raise RecordError(f"claim {claim.number} line {line.position}: units {units} not 0-999")
     if charge is not None and to_cents(charge) != line.charge_cents:
         before = from_cents(line.charge_cents)
-        line.charge_cents = to_cents(charge)
-        claim.total_charge_cents = sum(x.charge_cents for x in uow.claims.lines(claim.id))
+        uow.claims.change_line(line.id, charge_cents=to_cents(charge))
+        total = sum(x.charge_cents for x in uow.claims.lines(claim.id))
+        uow.claims.change(claim.id, total_charge_cents=total)
         uow.audit.record(uow.actor_id, "claim.edit", "claim", claim.id,
                          {"line": line.position, "charge": str(before)},
                          {"line": line.position, "charge": str(charge)})  # fmt: skip

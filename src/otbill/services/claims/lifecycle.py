@@ -12,6 +12,7 @@ import dataclasses
 import datetime as dt
 from collections.abc import Sequence
 
+from otbill.domain.claim_records import StoredClaim
 from otbill.domain.ledger import Kind
 from otbill.domain.lifecycle import (
     EDITABLE,
@@ -32,7 +33,6 @@ from otbill.services.claims.context import load_snapshot
 from otbill.services.clinic.setup import require_role, user_roles
 from otbill.services.ledger import LedgerEntry, post
 from otbill.storage import UnitOfWork
-from otbill.storage.tables import ClaimRow
 
 __all__ = [
     "approve",
@@ -45,37 +45,43 @@ __all__ = [
 ]
 
 
-def _label(claim: ClaimRow) -> str:
+def _label(claim: StoredClaim) -> str:
     return f"claim {claim.number}"
 
 
-def transition(uow: UnitOfWork, claim: ClaimRow, target: ClaimStatus, reason: str = "") -> None:
-    """Move ``claim`` to ``target`` (or :class:`IllegalTransition`), with history and audit."""
+def transition(
+    uow: UnitOfWork, claim_id: int, target: ClaimStatus, reason: str = ""
+) -> StoredClaim:
+    """Move the claim to ``target`` (or :class:`IllegalTransition`), with history and audit;
+    returns the claim as moved."""
+    claim = uow.claims.get(claim_id)
     before = claim.status
-    claim.status = check_transition(_label(claim), before, target).value
-    uow.claims.add_status_change(claim.id, before, claim.status, reason, uow.actor_id)
+    after = check_transition(_label(claim), before, target).value
+    moved = uow.claims.change(claim_id, status=after)
+    uow.claims.add_status_change(claim_id, before, after, reason, uow.actor_id)
     uow.audit.record(
         uow.actor_id,
         "claim.transition",
         "claim",
-        claim.id,
+        claim_id,
         {"status": before},
-        {"status": claim.status, "reason": reason},
+        {"status": after, "reason": reason},
     )
+    return moved
 
 
 def rescrub(uow: UnitOfWork, claim_id: int, run: ScrubContext, rules: Sequence[Rule]) -> str:
     """Scrub a stored claim again from the current records; returns its new status."""
     claim = uow.claims.for_update(claim_id)
     snap = load_snapshot(uow, [claim.patient_id])
-    original = uow.claims.original_number(claim)
+    original = uow.claims.original_number(claim.original_claim_id)
     lines, visits = uow.claims.lines(claim_id), uow.claims.visits(claim_id)
     alone = dataclasses.replace(run, batch=BatchIndex())  # not a duplicate of itself
     result = scrub_claim(assemble_claim(snap, claim, lines, visits, original), alone, rules)
-    claim.findings = [f.as_json() for f in result.findings]
-    claim.error_count = sum(1 for f in result.findings if f.severity == "error")
-    transition(uow, claim, scrubbed_status(result.status), "re-scrubbed")
-    return claim.status
+    findings = tuple(f.as_json() for f in result.findings)
+    errors = sum(1 for f in result.findings if f.severity == "error")
+    uow.claims.change(claim_id, findings=findings, error_count=errors)
+    return transition(uow, claim_id, scrubbed_status(result.status), "re-scrubbed").status
 
 
 def edit_line(
@@ -99,11 +105,13 @@ def edit_line(
     if line is None:
         raise NotFound(f"{_label(claim)} line", position)
     before = {"modifiers": line.modifiers, "units": line.units}
+    changes: dict[str, object] = {}
     if modifiers is not None:
-        line.modifiers = ",".join(modifiers)
+        changes["modifiers"] = ",".join(modifiers)
     if units is not None:
-        line.units = units
-    claim.last_edited_by = uow.actor_id or claim.last_edited_by
+        changes["units"] = units
+    line = uow.claims.change_line(line.id, **changes)
+    uow.claims.change(claim_id, last_edited_by=uow.actor_id or claim.last_edited_by)
     uow.audit.record(
         uow.actor_id,
         "claim.edit",
@@ -112,7 +120,7 @@ def edit_line(
         {"line": position, **before},
         {"line": position, "modifiers": line.modifiers, "units": line.units},
     )
-    transition(uow, claim, ClaimStatus.DRAFT, "edited")
+    transition(uow, claim_id, ClaimStatus.DRAFT, "edited")
     uow.flush()
     return rescrub(uow, claim_id, run, rules)
 
@@ -122,8 +130,8 @@ def approve(uow: UnitOfWork, claim_id: int, on: dt.date) -> None:
     roles = user_roles(uow, uow.actor_id or 0)
     claim = uow.claims.for_update(claim_id)
     check_approver(_label(claim), uow.actor_id or 0, roles, claim.created_by, claim.last_edited_by)
-    transition(uow, claim, ClaimStatus.APPROVED, "approved")
-    claim.approved_by = uow.actor_id
+    transition(uow, claim_id, ClaimStatus.APPROVED, "approved")
+    uow.claims.change(claim_id, approved_by=uow.actor_id)
     uow.flush()
     for line in uow.claims.lines(claim_id):
         post(
@@ -140,23 +148,19 @@ def approve(uow: UnitOfWork, claim_id: int, on: dt.date) -> None:
 
 def submit(uow: UnitOfWork, claim_ids: Sequence[int]) -> None:
     for claim_id in claim_ids:
-        transition(
-            uow,
-            uow.claims.for_update(claim_id),
-            ClaimStatus.SUBMITTED,
-            "submitted",
-        )
+        uow.claims.for_update(claim_id)
+        transition(uow, claim_id, ClaimStatus.SUBMITTED, "submitted")
 
 
 def respond(
     uow: UnitOfWork, claim_id: int, accepted: bool, payer_claim_number: str | None = None
 ) -> None:
     """The payer's (or clearinghouse's) acknowledgement: accepted or rejected."""
-    claim = uow.claims.for_update(claim_id)
+    uow.claims.for_update(claim_id)
     if payer_claim_number:
-        claim.payer_claim_number = payer_claim_number
+        uow.claims.change(claim_id, payer_claim_number=payer_claim_number)
     target = ClaimStatus.ACCEPTED if accepted else ClaimStatus.REJECTED
-    transition(uow, claim, target, "acknowledgement")
+    transition(uow, claim_id, target, "acknowledgement")
 
 
 def create_correction(
@@ -170,15 +174,15 @@ def create_correction(
         raise RecordError(f"{_label(original)}: not sent yet ({original.status}); edit it instead")
     count = uow.claims.corrections_count(claim_id)
     number = f"{original.number}-{frequency.value}{count + 1}"
-    copy = uow.claims.add_correction(original, number, frequency.value, uow.actor_id)
+    copy_id = uow.claims.add_correction(claim_id, number, frequency.value, uow.actor_id)
     uow.audit.record(
         uow.actor_id,
         "claim.create",
         "claim",
-        copy.id,
+        copy_id,
         None,
-        {"number": copy.number, "frequency": frequency.value, "original": original.number},
+        {"number": number, "frequency": frequency.value, "original": original.number},
     )
     uow.flush()
-    rescrub(uow, copy.id, run, rules)
-    return copy.id
+    rescrub(uow, copy_id, run, rules)
+    return copy_id

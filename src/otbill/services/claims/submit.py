@@ -18,6 +18,7 @@ from typing import Any
 
 from otbill.clearinghouse.transport import EdiFile, Transport
 from otbill.domain.claim import Claim
+from otbill.domain.claim_records import ClaimFacts, StoredClaim
 from otbill.domain.lifecycle import ClaimStatus
 from otbill.rules.context import BatchIndex, ScrubContext
 from otbill.rules.engine import scrub_claim
@@ -27,7 +28,6 @@ from otbill.services.claims.assemble import assemble_claim
 from otbill.services.claims.context import Snapshot, load_snapshot
 from otbill.services.exchange.files import file_digest, record_file
 from otbill.storage import UnitOfWork
-from otbill.storage.tables import ClaimRow
 from otbill.x12.write_837p import Submission, check_claim, write_837p
 
 __all__ = ["SubmissionReport", "load_claims", "submit_batch"]
@@ -49,12 +49,13 @@ class SubmissionReport:
         return "\n".join(lines)
 
 
-def _claim(uow: UnitOfWork, snap: Snapshot, row: ClaimRow) -> Claim:
+def _claim(uow: UnitOfWork, snap: Snapshot, row: ClaimFacts) -> Claim:
     lines, visits = uow.claims.lines(row.id), uow.claims.visits(row.id)
-    return assemble_claim(snap, row, lines, visits, uow.claims.original_number(row))
+    original = uow.claims.original_number(row.original_claim_id)
+    return assemble_claim(snap, row, lines, visits, original)
 
 
-def load_claims(uow: UnitOfWork, rows: Sequence[ClaimRow]) -> list[Claim]:
+def load_claims(uow: UnitOfWork, rows: Sequence[ClaimFacts]) -> list[Claim]:
     """The 837P-ready domain claims of stored claim rows (one snapshot of the records)."""
     snap = load_snapshot(uow, {r.patient_id for r in rows})
     return [_claim(uow, snap, row) for row in rows]
@@ -79,7 +80,7 @@ def submit_batch(
     """Send every approved claim of the clinic that still scrubs clean (see the module doc)."""
     report = SubmissionReport()
     rows = uow.claims.by_status(ClaimStatus.APPROVED.value)
-    by_payer: dict[int, list[tuple[ClaimRow, Claim]]] = {}
+    by_payer: dict[int, list[tuple[StoredClaim, Claim]]] = {}
     for row, claim in zip(rows, load_claims(uow, rows), strict=True):
         why = _problems(claim, run, rules)
         if why is not None:
@@ -99,7 +100,7 @@ def _write(
     uow: UnitOfWork,
     report: SubmissionReport,
     clinic_code: str,
-    batch: list[tuple[ClaimRow, Claim]],
+    batch: list[tuple[StoredClaim, Claim]],
     base: Submission,
 ) -> EdiFile:
     control = uow.exchange.next_control_number()
@@ -111,7 +112,7 @@ def _write(
                        summary={"claims": numbers}, control_number=control)  # fmt: skip
     for row, _ in batch:
         uow.exchange.add_submitted(sent, "0001", row.id)
-        claims.transition(uow, row, ClaimStatus.SUBMITTED, f"837P {name}")
+        claims.transition(uow, row.id, ClaimStatus.SUBMITTED, f"837P {name}")
     uow.flush()
     report.files.append(name)
     report.submitted += numbers

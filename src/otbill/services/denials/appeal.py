@@ -44,7 +44,7 @@ def record_appeal(
             "likely refuse a late appeal. Confirm to file it anyway."
         )
     text = reason.strip() or f"appeal of denial {denial.group_code}-{denial.carc}"
-    claims.transition(uow, claim, ClaimStatus.APPEALED, f"appeal filed: {text}"[:2000])
+    claims.transition(uow, claim.id, ClaimStatus.APPEALED, f"appeal filed: {text}"[:2000])
     level = uow.denials.appeal_count(claim.id) + 1
     row = uow.denials.add_appeal(
         {

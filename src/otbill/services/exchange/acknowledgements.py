@@ -160,7 +160,7 @@ def _apply_group(uow: UnitOfWork, report: AckReport, group: GroupAck, sha: str) 
                 report.unchanged += 1
                 continue
             reason = _set_reason(ack)
-            claims.transition(uow, claim, ClaimStatus.REJECTED, reason[:2000])
+            claims.transition(uow, claim.id, ClaimStatus.REJECTED, reason[:2000])
             report.rejected += 1
             report.rejections.append((claim.number, reason))
 
@@ -199,6 +199,6 @@ def _apply_claim(uow: UnitOfWork, report: AckReport, ack: ClaimAck, sha: str) ->
         report.accepted += 1
         return
     reason = f"277CA: {ack.reason}"
-    claims.transition(uow, claim, ClaimStatus.REJECTED, reason[:2000])
+    claims.transition(uow, claim.id, ClaimStatus.REJECTED, reason[:2000])
     report.rejected += 1
     report.rejections.append((number, ack.reason))

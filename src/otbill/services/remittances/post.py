@@ -28,6 +28,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 
+from otbill.domain.claim_records import StoredClaim
 from otbill.domain.ledger import Kind
 from otbill.domain.lifecycle import ClaimStatus
 from otbill.domain.money import to_cents
@@ -46,7 +47,6 @@ from otbill.services.ledger import LedgerEntry, post, reverse
 from otbill.services.remittances.plan import LineRef, denied_amounts, outcome, plan_claim
 from otbill.services.remittances.report import PostingReport, RemittanceRefused
 from otbill.storage import Database, UnitOfWork
-from otbill.storage.tables import ClaimRow
 from otbill.x12.read_835 import read_835
 
 __all__ = ["PostingReport", "RemittanceRefused", "post_remittance", "post_remittance_in"]
@@ -141,7 +141,7 @@ class _Posting:
         self,
         prefix: str,
         reference: str,
-        claim: ClaimRow | None,
+        claim: StoredClaim | None,
         reason: str,
         payment: ClaimPayment | None = None,
     ) -> None:
@@ -178,7 +178,9 @@ class _Posting:
             return
         self._adjudicate(prefix, claim, payment, again)
 
-    def _adjudicate(self, prefix: str, claim: ClaimRow, payment: ClaimPayment, again: bool) -> None:
+    def _adjudicate(
+        self, prefix: str, claim: StoredClaim, payment: ClaimPayment, again: bool
+    ) -> None:
         lines = self.uow.claims.lines(claim.id)
         refs = [
             LineRef(
@@ -235,7 +237,12 @@ class _Posting:
         self.report.add(claim.number, result.value, payment.paid, payment.status_text)
 
     def _move(
-        self, prefix: str, claim: ClaimRow, payment: ClaimPayment, target: ClaimStatus, again: bool
+        self,
+        prefix: str,
+        claim: StoredClaim,
+        payment: ClaimPayment,
+        target: ClaimStatus,
+        again: bool,
     ) -> None:
         reason = f"835 {self.remittance.header.trace_number}: {payment.status_text}"
         if again:
@@ -250,14 +257,14 @@ class _Posting:
                 )
             return
         if claim.status == ClaimStatus.SUBMITTED:
-            claims.transition(self.uow, claim, ClaimStatus.ACCEPTED, "adjudicated (835)")
-        claims.transition(self.uow, claim, target, reason)
+            claims.transition(self.uow, claim.id, ClaimStatus.ACCEPTED, "adjudicated (835)")
+        claims.transition(self.uow, claim.id, target, reason)
 
-    def _payer_claim_number(self, claim: ClaimRow, payment: ClaimPayment) -> None:
+    def _payer_claim_number(self, claim: StoredClaim, payment: ClaimPayment) -> None:
         number = payment.payer_claim_number.strip()[:50]
         if number and number != claim.payer_claim_number:
             before = {"payer_claim_number": claim.payer_claim_number}
-            claim.payer_claim_number = number
+            self.uow.claims.change(claim.id, payer_claim_number=number)
             self.uow.audit.record(
                 self.uow.actor_id,
                 "claim.payer_claim_number",
@@ -267,7 +274,7 @@ class _Posting:
                 {"payer_claim_number": number},
             )
 
-    def _reverse(self, prefix: str, claim: ClaimRow, payment: ClaimPayment) -> None:
+    def _reverse(self, prefix: str, claim: StoredClaim, payment: ClaimPayment) -> None:
         earlier = self.uow.ledger.unreversed_835(claim.id, self.remittance_id)
         for p in earlier:
             self.report.postings += int(reverse(self.uow, p.id, f"{prefix}:rev{p.id}", self.on)[1])

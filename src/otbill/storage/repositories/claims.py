@@ -1,72 +1,150 @@
 """Claims, their lines, the visits they bill and their status history.
 
-Named queries return domain records or plain values where services only read. The claim and line
-rows themselves are still handed out where a use case changes them in place (status, modifiers,
-units), under the unit of work's optimistic lock (the claim's version column).
+Named queries return domain records (:class:`StoredClaim`, :class:`ClaimLine`, :class:`Visit`);
+changes go through :meth:`ClaimRepository.change` and :meth:`ClaimRepository.change_line`, which
+write the session's own row, so the claim's version column (the optimistic lock) still catches a
+write that raced past a ``for_update`` lock.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Sequence
+from dataclasses import fields, replace
+from typing import Any
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import Select, func, insert, select
 
 from otbill.domain.care import Visit
 from otbill.domain.charges import BilledLine
+from otbill.domain.claim_records import ClaimLine, StoredClaim
+from otbill.domain.lifecycle import ClaimStatus
+from otbill.domain.record_errors import NotFound
 from otbill.storage.audit import utcnow
 from otbill.storage.repositories.base import ClinicScoped
 from otbill.storage.repositories.rows import as_visit, fetch, flush, scoped
 from otbill.storage.tables import ClaimLineRow, ClaimRow, ClaimStatusRow, ClaimVisitRow, VisitRow
 
-__all__ = ["BuiltClaim", "ClaimRepository"]
+__all__ = ["BuiltClaim", "ClaimRepository", "queue"]
 
 # A claim built in memory, its lines, and the ids of the visits it bills (see ``insert_built``).
-BuiltClaim = tuple[ClaimRow, Sequence[ClaimLineRow], Sequence[int]]
+BuiltClaim = tuple[StoredClaim, Sequence[ClaimLine], Sequence[int]]
 
-_CLAIM_COLUMNS = [c.key for c in ClaimRow.__table__.columns if c.key != "id"]
-_LINE_COLUMNS = [c.key for c in ClaimLineRow.__table__.columns if c.key != "id"]
-_LINE_COPY = [c for c in _LINE_COLUMNS if c not in ("clinic_id", "claim_id")]
+_CLAIM_FIELDS = [f.name for f in fields(StoredClaim) if f.name != "id"]
+_LINE_FIELDS = [f.name for f in fields(ClaimLine) if f.name not in ("id", "claim_id")]
+# what a use case may change on a stored claim or line (never its identity or its history)
+_CHANGEABLE = frozenset({"status", "findings", "error_count", "payer_claim_number",
+                         "last_edited_by", "approved_by", "place_of_service",
+                         "total_charge_cents"})  # fmt: skip
+_LINE_CHANGEABLE = frozenset({"modifiers", "units", "charge_cents"})
 
 
-def _values(row: object, columns: Sequence[str]) -> dict[str, object]:
-    return {c: getattr(row, c) for c in columns}
+def queue(clinic_id: int, status: str | None, limit: int | None = None) -> Select[tuple[ClaimRow]]:
+    """The work queue's select, oldest date of service first (served by ``ix_claim_queue``)."""
+    query = scoped(ClaimRow, clinic_id)
+    if status is not None:
+        query = query.where(ClaimRow.status == status)
+    query = query.order_by(ClaimRow.date_of_service, ClaimRow.id)
+    return query if limit is None else query.limit(limit)
+
+
+def _as_claim(r: ClaimRow) -> StoredClaim:
+    return StoredClaim(
+        id=r.id,
+        number=r.number,
+        patient_id=r.patient_id,
+        coverage_id=r.coverage_id,
+        payer_id=r.payer_id,
+        date_of_service=r.date_of_service,
+        status=r.status,
+        place_of_service=r.place_of_service,
+        total_charge_cents=r.total_charge_cents,
+        created_by=r.created_by,
+        last_edited_by=r.last_edited_by,
+        telehealth=r.telehealth,
+        frequency_code=r.frequency_code,
+        original_claim_id=r.original_claim_id,
+        payer_claim_number=r.payer_claim_number,
+        findings=tuple(r.findings or ()),
+        error_count=r.error_count,
+        approved_by=r.approved_by,
+    )
+
+
+def _as_line(r: ClaimLineRow) -> ClaimLine:
+    return ClaimLine(r.id, r.claim_id, r.position, r.date, r.code, r.units, r.modifiers,
+                     r.charge_cents, r.rendering_provider_id, r.allowed_cents, r.minutes,
+                     r.service_line_id, r.furnished_by_assistant, r.distinct_service)  # fmt: skip
+
+
+def _claim_values(claim: StoredClaim) -> dict[str, Any]:
+    values = {name: getattr(claim, name) for name in _CLAIM_FIELDS}
+    values["findings"] = [dict(f) for f in claim.findings]
+    return values
+
+
+def _line_values(line: ClaimLine) -> dict[str, Any]:
+    return {name: getattr(line, name) for name in _LINE_FIELDS}
 
 
 class ClaimRepository(ClinicScoped):
     """Claims, their lines, the visits they bill and their status history."""
 
-    def get(self, claim_id: int) -> ClaimRow:
+    def _row(self, claim_id: int) -> ClaimRow:
+        """The claim's row, from the session's identity map when already loaded (no query)."""
+        row = self.session.get(ClaimRow, claim_id)
+        if row is None or row.clinic_id != self.clinic_id:
+            raise NotFound("claim", claim_id)
+        return row
+
+    def get(self, claim_id: int) -> StoredClaim:
         """The claim (:class:`NotFound` when not this clinic's); primary key."""
-        return fetch(self.session, ClaimRow, self.clinic_id, claim_id)
+        return _as_claim(self._row(claim_id))
 
-    def for_update(self, claim_id: int) -> ClaimRow:
-        """The claim, locked (SELECT ... FOR UPDATE) until the unit of work ends; primary key."""
-        return fetch(self.session, ClaimRow, self.clinic_id, claim_id, for_update=True)
+    def for_update(self, claim_id: int) -> StoredClaim:
+        """The claim, its row locked (SELECT ... FOR UPDATE) until the unit of work ends; the
+        row's version column catches a write that raced past the lock. Primary key."""
+        return _as_claim(fetch(self.session, ClaimRow, self.clinic_id, claim_id, for_update=True))
 
-    def by_number(self, number: str) -> ClaimRow | None:
+    def by_number(self, number: str) -> StoredClaim | None:
         """The claim numbered ``number`` (CLM01), else None; unique (clinic_id, number)."""
         query = scoped(ClaimRow, self.clinic_id).where(ClaimRow.number == number)
-        return self.session.scalars(query.limit(1)).first()
+        row = self.session.scalars(query.limit(1)).first()
+        return _as_claim(row) if row else None
 
-    def by_status(self, status: str | None, limit: int | None = None) -> list[ClaimRow]:
+    def by_status(self, status: str | None, limit: int | None = None) -> list[StoredClaim]:
         """The work queue, oldest date of service first (served by ``ix_claim_queue``)."""
-        query = scoped(ClaimRow, self.clinic_id)
-        if status is not None:
-            query = query.where(ClaimRow.status == status)
-        query = query.order_by(ClaimRow.date_of_service, ClaimRow.id)
-        if limit is not None:
-            query = query.limit(limit)
-        return list(self.session.scalars(query))
+        return [_as_claim(r) for r in self.session.scalars(queue(self.clinic_id, status, limit))]
 
-    def lines(self, claim_id: int) -> list[ClaimLineRow]:
+    def change(self, claim_id: int, **changes: Any) -> StoredClaim:
+        """Change the claim's status, findings, editor, approver, payer's number, place of
+        service or total; returns the claim as changed (written at the next flush)."""
+        unknown = set(changes) - _CHANGEABLE
+        if unknown:
+            raise ValueError(f"claim fields not changeable here: {sorted(unknown)}")
+        row = self._row(claim_id)
+        for name, value in changes.items():
+            setattr(row, name, [dict(f) for f in value] if name == "findings" else value)
+        return _as_claim(row)
+
+    def lines(self, claim_id: int) -> list[ClaimLine]:
         """The claim's lines in order (unique (claim_id, position))."""
         query = scoped(ClaimLineRow, self.clinic_id).where(ClaimLineRow.claim_id == claim_id)
-        return list(self.session.scalars(query.order_by(ClaimLineRow.position)))
+        return [_as_line(r) for r in self.session.scalars(query.order_by(ClaimLineRow.position))]
 
-    def line(self, line_id: int) -> ClaimLineRow:
+    def line(self, line_id: int) -> ClaimLine:
         """One claim line by id (:class:`NotFound` when not this clinic's); primary key."""
-        return fetch(self.session, ClaimLineRow, self.clinic_id, line_id)
+        return _as_line(fetch(self.session, ClaimLineRow, self.clinic_id, line_id))
+
+    def change_line(self, line_id: int, **changes: Any) -> ClaimLine:
+        """Change a line's modifiers, units or charge; returns it as changed."""
+        unknown = set(changes) - _LINE_CHANGEABLE
+        if unknown:
+            raise ValueError(f"claim line fields not changeable here: {sorted(unknown)}")
+        row = fetch(self.session, ClaimLineRow, self.clinic_id, line_id)
+        for name, value in changes.items():
+            setattr(row, name, value)
+        return _as_line(row)
 
     def visits(self, claim_id: int) -> list[Visit]:
         """The visits the claim bills, by date (unique (claim_id, visit_id), then primary keys)."""
@@ -76,12 +154,12 @@ class ClaimRepository(ClinicScoped):
             as_visit(v) for v in self.session.scalars(query.order_by(VisitRow.date, VisitRow.id))
         ]
 
-    def original_number(self, claim: ClaimRow) -> str | None:
-        """What a correction of ``claim`` cites (REF*F8): the payer's number for the original
-        claim, else ours; None for an original claim. Primary key."""
-        if claim.original_claim_id is None:
+    def original_number(self, original_claim_id: int | None) -> str | None:
+        """What a correction cites (REF*F8) of the claim it corrects: the payer's number for it,
+        else ours; None for an original claim (``original_claim_id`` None). Primary key."""
+        if original_claim_id is None:
             return None
-        first = self.get(claim.original_claim_id)
+        first = self._row(original_claim_id)
         return first.payer_claim_number or first.number
 
     def corrections_count(self, claim_id: int) -> int:
@@ -103,27 +181,26 @@ class ClaimRepository(ClinicScoped):
         )  # fmt: skip
 
     def add_correction(
-        self, original: ClaimRow, number: str, frequency: str, by_user: int | None
-    ) -> ClaimRow:
-        """A draft copy of ``original`` (its lines and visits too) citing it, as frequency 7 or 8."""
-        copy = ClaimRow(
-            clinic_id=self.clinic_id, number=number, patient_id=original.patient_id,
-            coverage_id=original.coverage_id, payer_id=original.payer_id,
-            date_of_service=original.date_of_service, status="draft", frequency_code=frequency,
-            original_claim_id=original.id, place_of_service=original.place_of_service,
-            telehealth=original.telehealth, total_charge_cents=original.total_charge_cents,
-            findings=[], created_by=by_user, last_edited_by=by_user, created_at=utcnow(),
-        )  # fmt: skip
-        self.session.add(copy)
+        self, original_id: int, number: str, frequency: str, by_user: int | None
+    ) -> int:
+        """A draft copy of the claim (its lines and visits too) citing it, as frequency 7 or 8;
+        returns its id."""
+        original = self.get(original_id)
+        copy = replace(original, id=0, number=number, status=ClaimStatus.DRAFT.value,
+                       frequency_code=frequency, original_claim_id=original.id,
+                       payer_claim_number=None, findings=(), error_count=0, approved_by=None,
+                       created_by=by_user, last_edited_by=by_user)  # fmt: skip
+        row = ClaimRow(**_claim_values(copy), clinic_id=self.clinic_id, created_at=utcnow())
+        self.session.add(row)
         flush(self.session)
-        for line in self.lines(original.id):
-            fields = _values(line, _LINE_COPY)
-            self.session.add(ClaimLineRow(**fields, clinic_id=self.clinic_id, claim_id=copy.id))
-        for visit in self.visits(original.id):
+        for line in self.lines(original_id):
+            values = _line_values(line)
+            self.session.add(ClaimLineRow(**values, clinic_id=self.clinic_id, claim_id=row.id))
+        for visit in self.visits(original_id):
             self.session.add(
-                ClaimVisitRow(clinic_id=self.clinic_id, claim_id=copy.id, visit_id=visit.id)
+                ClaimVisitRow(clinic_id=self.clinic_id, claim_id=row.id, visit_id=visit.id)
             )
-        return copy
+        return row.id
 
     def insert_built(self, built: Sequence[BuiltClaim], by_user: int | None) -> list[int]:
         """Insert built claims with their lines, visit links and first status change (from
@@ -134,23 +211,20 @@ class ClaimRepository(ClinicScoped):
         """
         if not built:
             return []
-        for claim, _, _ in built:
-            claim.version = 1
+        now, mine = utcnow(), {"clinic_id": self.clinic_id}
         ids = self.session.scalars(
             insert(ClaimRow).returning(ClaimRow.id, sort_by_parameter_order=True),
-            [_values(claim, _CLAIM_COLUMNS) for claim, _, _ in built],
+            [{**_claim_values(c), **mine, "created_at": now, "version": 1} for c, _, _ in built],
         ).all()
-        now, lines, links, statuses = utcnow(), [], [], []
+        lines: list[dict[str, Any]] = []
+        links: list[dict[str, Any]] = []
+        statuses: list[dict[str, Any]] = []
         for claim_id, (claim, claim_lines, visit_ids) in zip(ids, built, strict=True):
-            claim.id = claim_id
-            for line in claim_lines:
-                line.claim_id = claim_id
-                lines.append(_values(line, _LINE_COLUMNS))
-            links += [{"clinic_id": self.clinic_id, "claim_id": claim_id, "visit_id": v}
-                      for v in visit_ids]  # fmt: skip
-            statuses.append({"clinic_id": self.clinic_id, "claim_id": claim_id,
-                             "from_status": "draft", "to_status": claim.status, "at": now,
-                             "by_user": by_user, "reason": "scrubbed"})  # fmt: skip
+            lines += [{**_line_values(x), **mine, "claim_id": claim_id} for x in claim_lines]
+            links += [{**mine, "claim_id": claim_id, "visit_id": v} for v in visit_ids]
+            statuses.append({**mine, "claim_id": claim_id, "from_status": "draft",
+                             "to_status": claim.status, "at": now, "by_user": by_user,
+                             "reason": "scrubbed"})  # fmt: skip
         for table, rows in (
             (ClaimLineRow, lines),
             (ClaimVisitRow, links),

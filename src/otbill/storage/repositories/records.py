@@ -14,7 +14,7 @@ from sqlalchemy import ColumnElement, Select, func, select
 from sqlalchemy.orm import Session
 
 from otbill.domain.record_errors import NotFound, PermissionDenied
-from otbill.storage.repositories.claims import ClaimRepository
+from otbill.storage.repositories.claims import queue
 from otbill.storage.tables import ClaimRow
 from otbill.storage.tables.base import ClinicOwned
 
@@ -73,5 +73,5 @@ class Repository:
     # --- kept for callers not yet moved to the named repositories ---------------------------
 
     def claims_by_status(self, status: str | None, limit: int | None = None) -> list[ClaimRow]:
-        """The work queue: :meth:`ClaimRepository.by_status` (``uow.claims.by_status``)."""
-        return ClaimRepository(self.session, self.clinic_id).by_status(status, limit)
+        """The work queue as rows (services ask ``uow.claims.by_status`` for records)."""
+        return list(self.session.scalars(queue(self.clinic_id, status, limit)))
