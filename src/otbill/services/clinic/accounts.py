@@ -85,12 +85,13 @@ def set_user_active(uow: UnitOfWork, user_id: int, active: bool) -> None:
 
 
 def list_payers(uow: UnitOfWork) -> list[PayerView]:
-    return [PayerView(*payer) for payer in uow.clinics.payer_list()]
+    payers = sorted(uow.payers.all(), key=lambda p: (p.name, p.id))
+    return [PayerView(p.id, p.payer_code, p.name, p.profile) for p in payers]
 
 
 def list_fees(uow: UnitOfWork) -> list[FeeView]:
     """The fee schedule, by code then newest first (at most 500 rows)."""
-    payers = {payer_id: name for payer_id, _, name, _ in uow.clinics.payer_list()}
+    payers = {p.id: p.name for p in uow.payers.all()}
     return [
         FeeView(
             f.id,

@@ -11,6 +11,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from otbill.domain.money import from_cents
+from otbill.services.views.choices import payer_names
 from otbill.storage import UnitOfWork
 
 __all__ = ["Page", "claims_page", "remittances_page", "visits_page"]
@@ -45,7 +46,7 @@ def claims_page(
         status=status, payer_id=payer_id, served=(date_from, date_to),
         limit=limit + 1, offset=offset,
     )  # fmt: skip
-    names = uow.reports.payer_names()
+    names = payer_names(uow)
     rows: list[dict[str, object]] = [
         {
             "id": c.id, "number": c.number, "status": c.status,

@@ -8,6 +8,7 @@ from typing import Any
 
 from otbill.domain.money import from_cents
 from otbill.domain.record_errors import NotFound
+from otbill.services.views.choices import payer_names
 from otbill.storage import UnitOfWork
 from otbill.storage.repositories.report_claims import ClaimBrief, ClaimHeader
 
@@ -49,7 +50,7 @@ def list_claims(
 
     Reads only the queue's columns (served by ``ix_claim_queue``), not the findings JSON.
     """
-    payers = uow.reports.payer_names()
+    payers = payer_names(uow)
     return [_summary(c, payers) for c in uow.reports.claim_briefs(status=status, limit=limit)]
 
 

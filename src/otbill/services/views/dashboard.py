@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from otbill.services.views.choices import payer_names
 from otbill.services.views.dashboard_payments import ar_aging, denials, payment_per_visit
 from otbill.services.views.figures import (
     Figure,
@@ -54,7 +55,7 @@ def clean_claim_rate(uow: UnitOfWork, window: Window) -> Figure:
 
 def payer_mix(uow: UnitOfWork, window: Window) -> Figure:
     rows = uow.reports.claims_by_payer(window.first, window.end)
-    names = uow.reports.payer_names()
+    names = payer_names(uow)
     claims = sum(n for _, n, _ in rows)
     charges = sum(c or 0 for _, _, c in rows)
     series = [

@@ -11,6 +11,7 @@ from collections import defaultdict
 from collections.abc import Mapping
 from typing import Any
 
+from otbill.services.views.choices import payer_names
 from otbill.services.views.figures import (
     Figure,
     Window,
@@ -73,7 +74,7 @@ def _by_cause(
 
 
 def _by_payer(uow: UnitOfWork, months: list[dt.date], rows: list[Any], empty: str | None) -> Figure:
-    names = uow.reports.payer_names()
+    names = payer_names(uow)
     decided: dict[int, dict[dt.date, float]] = defaultdict(lambda: defaultdict(float))
     denied: dict[int, dict[dt.date, float]] = defaultdict(lambda: defaultdict(float))
     for day, payer, n, n_denied in rows:
@@ -136,7 +137,7 @@ def payment_per_visit(uow: UnitOfWork, window: Window) -> Figure:
     money = uow.reports.payments_by_payer(window.first, window.end)
     paid_visits = uow.reports.paid_visits_by_payer(window.first, window.end)
     visits: dict[int, int] = defaultdict(int, paid_visits)
-    names = uow.reports.payer_names()
+    names = payer_names(uow)
     payers = sorted((p for p in money if visits[p]), key=lambda p: names.get(p, ""))
     return Figure(
         "payment_per_visit",

@@ -14,6 +14,7 @@ from decimal import Decimal
 
 from otbill.codes import carc, rarc
 from otbill.domain.money import from_cents
+from otbill.services.views.choices import payer_choices
 from otbill.storage import UnitOfWork
 from otbill.storage.repositories.report_denials import DenialLine
 
@@ -129,4 +130,4 @@ def open_denials(
         payer_id, code, limit=PER_PAGE, offset=(page - 1) * PER_PAGE
     )
     rows = [denial_view(line, today) for line in lines]
-    return DenialPage(rows, groups, total, page, pages, uow.reports.payer_choices())
+    return DenialPage(rows, groups, total, page, pages, payer_choices(uow))

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from otbill.domain.care import Coverage, Visit, VisitLine
 from otbill.domain.notes import VisitNote
 from otbill.domain.parties import Patient, Payer, Provider
+from otbill.services.views.choices import therapist_choices
 from otbill.storage import UnitOfWork
 from otbill.storage.repositories.report_therapist import BilledClaim, ScheduledVisit
 
@@ -108,8 +109,7 @@ def patient_choices(uow: UnitOfWork, limit: int = 2000) -> list[tuple[int, str]]
 
 def provider_choices(uow: UnitOfWork) -> list[tuple[int, str]]:
     """The clinic's therapists: (id, "First Last, credential"), by last name."""
-    providers = sorted(uow.providers.all(), key=lambda p: (p.last_name, p.id))
-    return [(p.id, f"{p.first_name} {p.last_name}, {p.credential}") for p in providers]
+    return therapist_choices(uow)
 
 
 def provider(uow: UnitOfWork, provider_id: int) -> Provider:

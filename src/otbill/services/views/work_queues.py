@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from otbill.domain.money import from_cents
+from otbill.services.views.choices import payer_choices, therapist_choices
 from otbill.services.views.held_findings import RuleGroup, held_rule_groups
 from otbill.services.views.queue_cache import QueueCache
 from otbill.storage import UnitOfWork
@@ -160,11 +161,4 @@ def _unmatched(uow: UnitOfWork, page: int) -> QueuePage:
 
 def filter_options(uow: UnitOfWork) -> dict[str, list[tuple[int, str]]]:
     """The choices of the queue filters: payers and therapists (rendering providers)."""
-    providers = uow.queues.therapist_choices()
-    return {
-        "payers": uow.reports.payer_choices(),
-        "therapists": [
-            (i, f"{first} {last}" + (f", {credential}" if credential else ""))
-            for i, first, last, credential in providers
-        ],
-    }
+    return {"payers": payer_choices(uow), "therapists": therapist_choices(uow)}

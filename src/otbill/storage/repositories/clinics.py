@@ -145,15 +145,6 @@ class ClinicRepository(ClinicScoped):
             raise NotFound("clinic", self.clinic_id)
         return code
 
-    def payer_list(self) -> list[tuple[int, str, str, str]]:
-        """(id, payer code, name, profile) of every payer, by name."""
-        query = (
-            select(PayerRow.id, PayerRow.payer_code, PayerRow.name, PayerRow.profile)
-            .where(PayerRow.clinic_id == self.clinic_id)
-            .order_by(PayerRow.name, PayerRow.id)
-        )
-        return [(i, code, name, profile) for i, code, name, profile in self.session.execute(query)]
-
     def fee_list(self, limit: int) -> list[FeeEntry]:
         """The fee schedule by code, newest first, at most ``limit`` rows."""
         query = (

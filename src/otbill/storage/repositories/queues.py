@@ -273,17 +273,3 @@ class QueueRepository(ClinicScoped):
             )
             for w in self.session.scalars(query)
         ]
-
-    def therapist_choices(self) -> list[tuple[int, str, str, str]]:
-        """(id, first name, last name, credential) of every provider, by last name."""
-        query = (
-            select(
-                ProviderRow.id,
-                ProviderRow.first_name,
-                ProviderRow.last_name,
-                ProviderRow.credential,
-            )
-            .where(ProviderRow.clinic_id == self.clinic_id)
-            .order_by(ProviderRow.last_name, ProviderRow.id)
-        )
-        return [(i, first, last, cred) for i, first, last, cred in self.session.execute(query)]

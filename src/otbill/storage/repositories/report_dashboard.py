@@ -22,7 +22,6 @@ from otbill.storage.tables import (
     ClaimVisitRow,
     DenialRow,
     OverheadCostRow,
-    PayerRow,
     PostingRow,
     VisitRow,
 )
@@ -57,10 +56,6 @@ class DashboardReports(ClinicScoped):
 
     def _aggregate(self, query: Any) -> list[tuple[Any, ...]]:
         return [tuple(row) for row in self.session.execute(query)]
-
-    def payer_names(self) -> dict[int, str]:
-        query = select(PayerRow.id, PayerRow.name).where(PayerRow.clinic_id == self.clinic_id)
-        return {payer_id: name for payer_id, name in self.session.execute(query)}
 
     def first_scrubs(self, first: dt.date, end: dt.date) -> list[tuple[Any, ...]]:
         """(day of service, status the first scrub moved the claim to, claims)."""

@@ -106,12 +106,3 @@ class DenialReports(ClinicScoped):
             )
             for d, number, status, payer in self.session.execute(query)
         ]
-
-    def payer_choices(self) -> list[tuple[int, str]]:
-        """(id, name) of every payer, by name: a page's payer filter."""
-        query = (
-            select(PayerRow.id, PayerRow.name)
-            .where(PayerRow.clinic_id == self.clinic_id)
-            .order_by(PayerRow.name, PayerRow.id)
-        )
-        return [(i, name) for i, name in self.session.execute(query)]
