@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import time
 from dataclasses import dataclass, field
 
@@ -34,14 +35,4 @@ class UserCache:
 
     def _load(self, user_id: int) -> SessionUser | None:
         found = signed_in_user(self.db, user_id)
-        if found is None:
-            return None
-        return SessionUser(
-            id=found.id,
-            clinic_id=found.clinic_id,
-            clinic_code=found.clinic_code,
-            username=found.username,
-            full_name=found.full_name,
-            roles=found.roles,
-            provider_id=found.provider_id,
-        )
+        return SessionUser(**dataclasses.asdict(found)) if found is not None else None
