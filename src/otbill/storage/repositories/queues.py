@@ -31,7 +31,7 @@ from otbill.storage.tables import (
 
 __all__ = ["DenialBrief", "QueueClaim", "QueueFilter", "QueueRepository", "UnmatchedItem"]
 
-_HAS_TABLE: dict[str, bool] = {}  # database URL -> whether the work-item table is installed
+_WORK_ITEMS = "otbill.has_work_items"  # key of the connection-info entry
 
 
 @dataclass(frozen=True, slots=True)
@@ -236,12 +236,13 @@ class QueueRepository(ClinicScoped):
         }
 
     def has_work_items(self) -> bool:
-        """Whether the unmatched-remittance work queue exists in this database (checked once)."""
-        key = str(self.session.get_bind().engine.url)
-        if key not in _HAS_TABLE:  # on this session's connection: never a second one from the pool
-            found = inspect(self.session.connection()).has_table(WorkItemRow.__tablename__)
-            _HAS_TABLE[key] = found
-        return _HAS_TABLE[key]
+        """Whether the unmatched-remittance work queue exists in this database, checked once per
+        pooled connection (kept in the connection's ``info``, never a second connection)."""
+        connection = self.session.connection()
+        if _WORK_ITEMS not in connection.info:
+            found = inspect(connection).has_table(WorkItemRow.__tablename__)
+            connection.info[_WORK_ITEMS] = found
+        return bool(connection.info[_WORK_ITEMS])
 
     def open_work_items(self) -> int:
         query = (
