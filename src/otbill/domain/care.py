@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-__all__ = ["Authorization", "Coverage", "PlanOfCare", "Visit", "VisitLine"]
+__all__ = ["Authorization", "Coverage", "PlanOfCare", "StoredNote", "Visit", "VisitLine"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,3 +88,16 @@ class VisitLine:
     units: int
     modifiers: str = ""  # comma-separated extras, e.g. "59"
     distinct_service: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class StoredNote:
+    """A visit's note as stored: its template, text and signature (the domain's full view, with
+    interventions and amendments, is :class:`otbill.domain.notes.VisitNote`)."""
+
+    id: int
+    visit_id: int
+    note_type: str
+    content: Mapping[str, Any]
+    signed_at: dt.datetime | None = None
+    signature_name: str | None = None

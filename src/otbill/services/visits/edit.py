@@ -12,19 +12,19 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 
 from otbill import units
+from otbill.domain.care import StoredNote
 from otbill.domain.notes import NoteType
 from otbill.domain.record_errors import NoteLocked, RecordError
 from otbill.payers import PayerProfile
 from otbill.services.views.therapist_day import billed_claim
 from otbill.services.visits.record import Service
 from otbill.storage import UnitOfWork
-from otbill.storage.tables import NoteRow
 
 __all__ = ["set_note_type", "set_services"]
 
 
-def _draft_note(uow: UnitOfWork, visit_id: int) -> NoteRow:
-    note = uow.visits.note_row_of_visit(visit_id)
+def _draft_note(uow: UnitOfWork, visit_id: int) -> StoredNote:
+    note = uow.visits.note_of_visit(visit_id)
     if note is None:
         raise RecordError(f"visit {visit_id}: has no note")
     if note.signed_at is not None:
@@ -60,20 +60,20 @@ def set_services(
     method = profiles[uow.payers.get(coverage.payer_id).profile].units_method
     wanted = _merged(services)
     result = units.compute_units(list(wanted.items()), method, on=visit.date)
-    lines = uow.visits.line_rows(visit_id)
+    lines = uow.visits.lines(visit_id)
     before = {line.code: line.minutes for line in lines}
     by_code = {line.code: line for line in lines}
     for line in lines:
         if line.code not in wanted:
-            uow.visits.remove_line(line)
+            uow.visits.remove_line(line.id)
     uow.flush()
     for position, (code, minutes) in enumerate(wanted.items(), start=1):
-        found = by_code.get(code)
+        found, n = by_code.get(code), result.units_for(code)
         if found is None:
-            new = {"code": code, "minutes": minutes, "units": result.units_for(code)}
-            uow.visits.add_line(visit_id, position, {**new, "modifiers": ""})
+            new = {"code": code, "minutes": minutes, "units": n, "modifiers": ""}
+            uow.visits.add_line(visit_id, position, new)
         else:
-            found.position, found.minutes, found.units = position, minutes, result.units_for(code)
+            uow.visits.change_line(found.id, position=position, minutes=minutes, units=n)
     uow.audit.record(uow.actor_id, "visit.services", "visit", visit_id, before, wanted)
 
 
@@ -83,5 +83,5 @@ def set_note_type(uow: UnitOfWork, visit_id: int, note_type: str) -> None:
     new = NoteType(note_type).value
     if new != note.note_type:
         before = {"note_type": note.note_type}
-        note.note_type = new
+        uow.visits.change_note(note.id, note_type=new)
         uow.audit.record(uow.actor_id, "note.template", "note", note.id, before, {"note_type": new})

@@ -139,13 +139,14 @@ def load_note(uow: UnitOfWork, note_id: int) -> VisitNote:
 
 def update_note(uow: UnitOfWork, note_id: int, changes: Mapping[str, Any]) -> None:
     """Change a draft note's text; a signed note refuses (:class:`NoteLocked`)."""
-    row = uow.visits.note_row(note_id, for_update=True)
+    row = uow.visits.stored_note(note_id, for_update=True)
     if row.signed_at is not None:
         raise NoteLocked(f"note {note_id}: signed on {row.signed_at:%Y-%m-%d}; add an amendment")
     before = NoteText.from_mapping(row.content)
     after = NoteText.from_mapping({**row.content, **changes})
-    row.content = after.as_dict()
-    row.total_treatment_minutes = after.total_treatment_minutes
+    uow.visits.change_note(
+        note_id, content=after.as_dict(), total_treatment_minutes=after.total_treatment_minutes
+    )
     uow.audit.record(
         uow.actor_id, "note.update", "note", note_id, before.as_dict(), after.as_dict()
     )
@@ -153,7 +154,7 @@ def update_note(uow: UnitOfWork, note_id: int, changes: Mapping[str, Any]) -> No
 
 def sign_note(uow: UnitOfWork, note_id: int) -> None:
     """Sign as the acting user's provider; refuses an incomplete note, naming what is missing."""
-    row = uow.visits.note_row(note_id, for_update=True)
+    row = uow.visits.stored_note(note_id, for_update=True)
     if row.signed_at is not None:
         raise NoteLocked(f"note {note_id}: already signed")
     provider = uow.providers.of_user(uow.actor_id)
@@ -164,22 +165,22 @@ def sign_note(uow: UnitOfWork, note_id: int) -> None:
     missing = tuple(m for m in load_note(uow, note_id).missing() if m != "signature")
     if missing:
         raise IncompleteNote(f"note {note_id}", missing)
-    row.signed_at, row.signed_by = utcnow(), uow.actor_id
-    row.signature_name = f"{provider.first_name} {provider.last_name}"
-    row.signature_credential = provider.credential
+    name = f"{provider.first_name} {provider.last_name}"
+    uow.visits.change_note(note_id, signed_at=utcnow(), signed_by=uow.actor_id,
+                           signature_name=name, signature_credential=provider.credential)  # fmt: skip
     uow.audit.record(
         uow.actor_id,
         "note.sign",
         "note",
         note_id,
         None,
-        {"signature": row.signature_name, "credential": provider.credential},
+        {"signature": name, "credential": provider.credential},
     )
 
 
 def amend_note(uow: UnitOfWork, note_id: int, changes: Mapping[str, Any], reason: str) -> int:
     """A dated amendment to a signed note (the signed text itself is never rewritten)."""
-    row = uow.visits.note_row(note_id)
+    row = uow.visits.stored_note(note_id)
     if row.signed_at is None:
         raise RecordError(f"note {note_id}: not signed yet; edit it instead of amending")
     NoteText.from_mapping(changes)  # only known fields

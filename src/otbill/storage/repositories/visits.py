@@ -1,8 +1,8 @@
 """Visits, their service lines and notes (with amendments).
 
-Read-only questions get domain records (:class:`Visit`, :class:`VisitLine`, :class:`VisitNote`);
-the note and service line rows are handed out only to the use cases that change them (a draft
-note's text, a draft visit's minutes, signing).
+Reads return domain records (:class:`Visit`, :class:`VisitLine`, :class:`StoredNote`,
+:class:`VisitNote`); changes (a draft note's text or template, signing, a draft visit's minutes)
+go through named writes that take plain values.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from typing import Any
 from sqlalchemy import and_, exists, func, or_, select
 
 from otbill.codes import cpt
-from otbill.domain.care import Visit, VisitLine
+from otbill.domain.care import StoredNote, Visit, VisitLine
 from otbill.domain.notes import Amendment, Intervention, NoteText, NoteType, Signature, VisitNote
 from otbill.storage.audit import utcnow
 from otbill.storage.repositories.base import ClinicScoped
@@ -57,6 +57,15 @@ def note_from_rows(
     )
 
 
+_NOTE_CHANGEABLE = frozenset({"note_type", "content", "total_treatment_minutes", "signed_at",
+                              "signed_by", "signature_name", "signature_credential"})  # fmt: skip
+
+
+def _as_stored_note(row: NoteRow) -> StoredNote:
+    return StoredNote(row.id, row.visit_id, row.note_type, dict(row.content), row.signed_at,
+                      row.signature_name)  # fmt: skip
+
+
 def _not_after(visit: Visit) -> Any:
     """Visits up to and including this one (same day: recorded before it)."""
     return or_(
@@ -95,8 +104,11 @@ class VisitRepository(ClinicScoped):
         rows = self.session.scalars(query.order_by(VisitRow.date, VisitRow.id))
         return [as_visit(v) for v in rows]
 
-    def line_rows(self, visit_id: int) -> list[ServiceLineRow]:
-        """The visit's service line rows in order, to change them; ``ix_service_line_visit``."""
+    def lines(self, visit_id: int) -> list[VisitLine]:
+        """The visit's service lines in order; ``ix_service_line_visit``."""
+        return [as_visit_line(r) for r in self._line_rows(visit_id)]
+
+    def _line_rows(self, visit_id: int) -> list[ServiceLineRow]:
         query = scoped(ServiceLineRow, self.clinic_id).where(ServiceLineRow.visit_id == visit_id)
         return list(self.session.scalars(query.order_by(ServiceLineRow.position)))
 
@@ -119,26 +131,47 @@ class VisitRepository(ClinicScoped):
             self.add_line(row.id, position, line)
         return row.id
 
-    def add_line(self, visit_id: int, position: int, line: Mapping[str, Any]) -> ServiceLineRow:
-        """A service line (code, minutes, units, ...) at ``position`` of the visit."""
-        row = ServiceLineRow(**line, clinic_id=self.clinic_id, visit_id=visit_id, position=position)
-        self.session.add(row)
-        return row
+    def add_line(self, visit_id: int, position: int, line: Mapping[str, Any]) -> None:
+        """A service line (code, minutes, units, modifiers, ...) at ``position`` of the visit."""
+        self.session.add(
+            ServiceLineRow(**line, clinic_id=self.clinic_id, visit_id=visit_id, position=position)
+        )
 
-    def remove_line(self, line: ServiceLineRow) -> None:
+    def change_line(self, line_id: int, *, position: int, minutes: int, units: int) -> None:
+        """Move a service line and set its minutes and (recomputed) units."""
+        row = fetch(self.session, ServiceLineRow, self.clinic_id, line_id)
+        row.position, row.minutes, row.units = position, minutes, units
+
+    def remove_line(self, line_id: int) -> None:
         """Delete a service line (a draft visit's code the therapist took out)."""
-        self.session.delete(line)
+        self.session.delete(fetch(self.session, ServiceLineRow, self.clinic_id, line_id))
 
     # --- notes ---------------------------------------------------------------------------
 
-    def note_row(self, note_id: int, *, for_update: bool = False) -> NoteRow:
-        """The note row, to change it (locked when asked); primary key."""
-        return fetch(self.session, NoteRow, self.clinic_id, note_id, for_update=for_update)
+    def stored_note(self, note_id: int, *, for_update: bool = False) -> StoredNote:
+        """The note's template, text and signature (its row locked when asked); primary key."""
+        row = fetch(self.session, NoteRow, self.clinic_id, note_id, for_update=for_update)
+        return _as_stored_note(row)
 
-    def note_row_of_visit(self, visit_id: int) -> NoteRow | None:
-        """The visit's note row (one per visit), else None; unique ``visit_id``."""
+    def note_of_visit(self, visit_id: int) -> StoredNote | None:
+        """The visit's note (one per visit), else None; unique ``visit_id``."""
         query = scoped(NoteRow, self.clinic_id).where(NoteRow.visit_id == visit_id)
-        return self.session.scalars(query.limit(1)).first()
+        row = self.session.scalars(query.limit(1)).first()
+        return _as_stored_note(row) if row else None
+
+    def note_row_of_visit(self, visit_id: int) -> StoredNote | None:
+        """The earlier name of :meth:`note_of_visit`, kept for its callers."""
+        return self.note_of_visit(visit_id)
+
+    def change_note(self, note_id: int, **changes: Any) -> StoredNote:
+        """Change a note's template, text (with its total minutes) or signature; returns it."""
+        unknown = set(changes) - _NOTE_CHANGEABLE
+        if unknown:
+            raise ValueError(f"note fields not changeable here: {sorted(unknown)}")
+        row = fetch(self.session, NoteRow, self.clinic_id, note_id)
+        for name, value in changes.items():
+            setattr(row, name, value)
+        return _as_stored_note(row)
 
     def add_note(self, visit_id: int, note_type: str, text: NoteText) -> int:
         """The visit's draft note; returns its id."""
@@ -161,11 +194,11 @@ class VisitRepository(ClinicScoped):
     def note(self, note_id: int) -> VisitNote:
         """The note as the domain sees it: text, interventions from the visit's service lines,
         signature, amendments; primary key, ``ix_service_line_visit``, amendments' note key."""
-        row = self.note_row(note_id)
+        row = fetch(self.session, NoteRow, self.clinic_id, note_id)
         amendments = scoped(NoteAmendmentRow, self.clinic_id).where(
             NoteAmendmentRow.note_id == note_id
         )
-        lines = self.line_rows(row.visit_id)
+        lines = self._line_rows(row.visit_id)
         return note_from_rows(
             row, lines, list(self.session.scalars(amendments.order_by(NoteAmendmentRow.id)))
         )
