@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from fastapi import HTTPException, Request, status
 
 from otbill.domain.lifecycle import Role
+from otbill.services.clinic.accounts import SignedIn
 
 __all__ = [
     "CSRF_FIELD",
@@ -37,14 +38,8 @@ ROLES = tuple(role.value for role in Role)  # one list of roles: the domain's
 
 
 @dataclass(frozen=True, slots=True)
-class SessionUser:
-    id: int
-    clinic_id: int
-    clinic_code: str
-    username: str
-    full_name: str
-    roles: frozenset[str]
-    provider_id: int | None = None  # the therapist's provider record, when the user is one
+class SessionUser(SignedIn):
+    """The signed-in account a request acts for (its provider record, when a therapist)."""
 
     def has(self, *roles: str) -> bool:
         """Admins may do everything; others need one of ``roles``."""

@@ -18,6 +18,7 @@ from otbill.storage.repositories.users import UserAccount as UserView
 __all__ = [
     "FeeView",
     "PayerView",
+    "SignedIn",
     "UserView",
     "list_fees",
     "list_payers",
