@@ -22,7 +22,7 @@ from otbill.domain.lifecycle import ClaimStatus
 from otbill.domain.record_errors import NotFound
 from otbill.storage.audit import utcnow
 from otbill.storage.repositories.base import ClinicScoped
-from otbill.storage.repositories.rows import as_visit, fetch, flush, scoped
+from otbill.storage.repositories.rows import as_visit, change_row, fetch, flush, scoped
 from otbill.storage.tables import ClaimLineRow, ClaimRow, ClaimStatusRow, ClaimVisitRow, VisitRow
 
 __all__ = ["BuiltClaim", "ClaimRepository", "queue"]
@@ -119,13 +119,9 @@ class ClaimRepository(ClinicScoped):
     def change(self, claim_id: int, **changes: Any) -> StoredClaim:
         """Change the claim's status, findings, editor, approver, payer's number, place of
         service or total; returns the claim as changed (written at the next flush)."""
-        unknown = set(changes) - _CHANGEABLE
-        if unknown:
-            raise ValueError(f"claim fields not changeable here: {sorted(unknown)}")
-        row = self._row(claim_id)
-        for name, value in changes.items():
-            setattr(row, name, [dict(f) for f in value] if name == "findings" else value)
-        return _as_claim(row)
+        if "findings" in changes:  # stored as a JSON list
+            changes["findings"] = [dict(f) for f in changes["findings"]]
+        return _as_claim(change_row(self._row(claim_id), changes, _CHANGEABLE, "claim"))
 
     def lines(self, claim_id: int) -> list[ClaimLine]:
         """The claim's lines in order (unique (claim_id, position))."""
@@ -138,13 +134,8 @@ class ClaimRepository(ClinicScoped):
 
     def change_line(self, line_id: int, **changes: Any) -> ClaimLine:
         """Change a line's modifiers, units or charge; returns it as changed."""
-        unknown = set(changes) - _LINE_CHANGEABLE
-        if unknown:
-            raise ValueError(f"claim line fields not changeable here: {sorted(unknown)}")
         row = fetch(self.session, ClaimLineRow, self.clinic_id, line_id)
-        for name, value in changes.items():
-            setattr(row, name, value)
-        return _as_line(row)
+        return _as_line(change_row(row, changes, _LINE_CHANGEABLE, "claim line"))
 
     def visits(self, claim_id: int) -> list[Visit]:
         """The visits the claim bills, by date (unique (claim_id, visit_id), then primary keys)."""

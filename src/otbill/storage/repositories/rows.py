@@ -4,7 +4,7 @@ and ORM rows turned into the domain records services read (rows never leave ``ot
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import Any, TypeVar
 
 from sqlalchemy import Select, select
@@ -43,6 +43,7 @@ __all__ = [
     "as_provider",
     "as_visit",
     "as_visit_line",
+    "change_row",
     "fetch",
     "flush",
     "scoped",
@@ -76,6 +77,16 @@ def fetch(
     row = session.scalars(query).one_or_none()
     if row is None:
         raise NotFound(getattr(model, "__tablename__", model.__name__), row_id)
+    return row
+
+
+def change_row(row: R, changes: Mapping[str, Any], changeable: frozenset[str], what: str) -> R:
+    """Set ``changes`` on ``row``, refusing any field outside ``changeable`` (a bug, not data)."""
+    unknown = set(changes) - changeable
+    if unknown:
+        raise ValueError(f"{what} fields not changeable here: {sorted(unknown)}")
+    for name, value in changes.items():
+        setattr(row, name, value)
     return row
 
 

@@ -19,7 +19,15 @@ from otbill.domain.care import StoredNote, Visit, VisitLine
 from otbill.domain.notes import Amendment, Intervention, NoteText, NoteType, Signature, VisitNote
 from otbill.storage.audit import utcnow
 from otbill.storage.repositories.base import ClinicScoped
-from otbill.storage.repositories.rows import among, as_visit, as_visit_line, fetch, flush, scoped
+from otbill.storage.repositories.rows import (
+    among,
+    as_visit,
+    as_visit_line,
+    change_row,
+    fetch,
+    flush,
+    scoped,
+)
 from otbill.storage.tables import (
     ClaimRow,
     ClaimVisitRow,
@@ -165,13 +173,8 @@ class VisitRepository(ClinicScoped):
 
     def change_note(self, note_id: int, **changes: Any) -> StoredNote:
         """Change a note's template, text (with its total minutes) or signature; returns it."""
-        unknown = set(changes) - _NOTE_CHANGEABLE
-        if unknown:
-            raise ValueError(f"note fields not changeable here: {sorted(unknown)}")
         row = fetch(self.session, NoteRow, self.clinic_id, note_id)
-        for name, value in changes.items():
-            setattr(row, name, value)
-        return _as_stored_note(row)
+        return _as_stored_note(change_row(row, changes, _NOTE_CHANGEABLE, "note"))
 
     def add_note(self, visit_id: int, note_type: str, text: NoteText) -> int:
         """The visit's draft note; returns its id."""
