@@ -39,7 +39,13 @@ __all__ = ["Database", "UnitOfWork"]
 
 
 class UnitOfWork:
-    """``with db.unit_of_work(clinic_id, actor_id) as uow: uow.records ...; uow.audit ...``"""
+    """``with db.unit_of_work(clinic_id, actor_id) as uow: uow.claims.lines(claim_id) ...``
+
+    Services reach the records through the named repositories (``uow.claims``, ``uow.visits``,
+    ...) and the audit log; ``session`` is storage's own. ``records``, the generic repository, is
+    kept for the demo loader, the CLI's 837 export and tests that write rows directly: no service
+    uses it.
+    """
 
     session: Session
     records: Repository

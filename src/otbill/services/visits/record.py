@@ -20,7 +20,6 @@ from otbill.domain.notes import NoteText, NoteType, VisitNote
 from otbill.domain.record_errors import IncompleteNote, NoteLocked, PermissionDenied, RecordError
 from otbill.payers import PayerProfile
 from otbill.storage import UnitOfWork
-from otbill.storage.audit import utcnow
 
 __all__ = [
     "Service",
@@ -166,8 +165,7 @@ def sign_note(uow: UnitOfWork, note_id: int) -> None:
     if missing:
         raise IncompleteNote(f"note {note_id}", missing)
     name = f"{provider.first_name} {provider.last_name}"
-    uow.visits.change_note(note_id, signed_at=utcnow(), signed_by=uow.actor_id,
-                           signature_name=name, signature_credential=provider.credential)  # fmt: skip
+    uow.visits.sign_note(note_id, by_user=uow.actor_id, name=name, credential=provider.credential)
     uow.audit.record(
         uow.actor_id,
         "note.sign",

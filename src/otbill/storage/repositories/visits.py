@@ -176,6 +176,14 @@ class VisitRepository(ClinicScoped):
         row = fetch(self.session, NoteRow, self.clinic_id, note_id)
         return _as_stored_note(change_row(row, changes, _NOTE_CHANGEABLE, "note"))
 
+    def sign_note(
+        self, note_id: int, *, by_user: int | None, name: str, credential: str
+    ) -> StoredNote:
+        """Sign the note now, as ``name, credential`` (the text is locked from then on)."""
+        signature = {"signed_at": utcnow(), "signed_by": by_user, "signature_name": name,
+                     "signature_credential": credential}  # fmt: skip
+        return self.change_note(note_id, **signature)
+
     def add_note(self, visit_id: int, note_type: str, text: NoteText) -> int:
         """The visit's draft note; returns its id."""
         row = NoteRow(clinic_id=self.clinic_id, visit_id=visit_id, note_type=note_type,
