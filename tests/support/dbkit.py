@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from sqlalchemy import Connection, create_engine, text
+from sqlalchemy import create_engine, text
 
 from otbill.storage import Database, upgrade
 from otbill.storage.tables import Base
@@ -63,18 +63,7 @@ def pg_session_schema() -> Iterator[str]:
     finally:
         with admin.connect() as conn:
             conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-            _drop_snapshots(conn, schema)
         admin.dispose()
-
-
-def _drop_snapshots(conn: Connection, schema: str) -> None:
-    """The demo snapshots ``support.democlinic`` kept beside the run's schema."""
-    names = conn.execute(
-        text("SELECT schema_name FROM information_schema.schemata WHERE schema_name LIKE :prefix"),
-        {"prefix": f"{schema}_demo%"},
-    ).scalars()
-    for name in list(names):
-        conn.execute(text(f'DROP SCHEMA "{name}" CASCADE'))
 
 
 def sqlite_template(directory: Path) -> Path:

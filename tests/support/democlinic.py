@@ -2,12 +2,10 @@
 
 Loading the demo records 1,300 visits one service call at a time (seconds on SQLite, more on
 PostgreSQL). Tests that only need "a database holding the demo" import ``load_demo_copy`` in place
-of ``load_demo``: the first call for a backend loads it for real and keeps a snapshot; later calls
-copy the snapshot into the test's fresh database. The copy is exact because the load is
-deterministic for a seed (``tests/services/test_demo_cli.py`` checks that with the real loader).
-
-SQLite keeps the snapshot as a file; PostgreSQL as a schema beside the run's test schema (named
-``<schema>_demo<n>``, dropped with it by ``support.dbkit``).
+of ``load_demo``: the first call loads it for real into a SQLite file and keeps that file; every
+call then copies it into the test's fresh database (the file itself on SQLite, its rows on
+PostgreSQL). The copy is exact because the load is deterministic for a seed; the loader itself is
+tested on both backends, with the real thing, by ``tests/services/test_demo_cli.py``.
 """
 
 from __future__ import annotations
@@ -19,49 +17,44 @@ import sqlite3
 import tempfile
 from pathlib import Path
 
-from sqlalchemy import text
+from sqlalchemy import Connection, text
 
 from otbill.demo.load import DemoReport, load_demo
 from otbill.rules.context import ScrubContext
 from otbill.rules.registry import Rule
 from otbill.storage import Database
+from otbill.storage.engine import make_engine
 from otbill.storage.tables import Base
 
 __all__ = ["load_demo_copy"]
 
-# (backend, day, seed, rule codes, payer profiles) -> (the real load's report, where its copy is)
-_SNAPSHOTS: dict[tuple[object, ...], tuple[DemoReport, str]] = {}
+# (day, seed, rule codes, payer profiles) -> (the real load's report, the SQLite file it left)
+_SNAPSHOTS: dict[tuple[object, ...], tuple[DemoReport, Path]] = {}
 
 
 def load_demo_copy(
     db: Database, run: ScrubContext, rules: list[Rule], seed: int = 2025
 ) -> DemoReport:
     """What ``load_demo(db, run, rules, seed)`` leaves in the empty ``db``, from a snapshot."""
-    key = (db.backend, run.today, seed, tuple(r.code for r in rules), tuple(sorted(run.profiles)))
+    key = (run.today, seed, tuple(r.code for r in rules), tuple(sorted(run.profiles)))
     if key not in _SNAPSHOTS:
-        report = load_demo(db, run, rules, seed)
-        _SNAPSHOTS[key] = (report, _save(db, len(_SNAPSHOTS)))
-        return _copy_of(report)
-    report, where = _SNAPSHOTS[key]
-    _restore(db, where)
+        n = len(_SNAPSHOTS)
+        if db.backend == "sqlite":  # load straight into the test's database, then keep a copy
+            report = load_demo(db, run, rules, seed)
+            _SNAPSHOTS[key] = (report, _save_sqlite(db, n))
+            return _copy_of(report)
+        scratch = Database(f"sqlite:///{_snapshot_folder() / f'scratch{n}.db'}")
+        _SNAPSHOTS[key] = (load_demo(scratch, run, rules, seed), _save_sqlite(scratch, n))
+    report, snapshot = _SNAPSHOTS[key]
+    if db.backend == "sqlite":
+        _restore_sqlite(db, snapshot)
+    else:
+        _copy_rows(snapshot, db)
     return _copy_of(report)
 
 
 def _copy_of(report: DemoReport) -> DemoReport:
     return dataclasses.replace(report, claims_by_status=dict(report.claims_by_status))
-
-
-def _save(db: Database, n: int) -> str:
-    if db.backend == "sqlite":
-        return _save_sqlite(db, n)
-    return _save_postgres(db, n)
-
-
-def _restore(db: Database, where: str) -> None:
-    if db.backend == "sqlite":
-        _restore_sqlite(db, where)
-    else:
-        _restore_postgres(db, where)
 
 
 def _sqlite_file(db: Database) -> Path:
@@ -81,48 +74,40 @@ def _snapshot_folder() -> Path:
     return _folder
 
 
-def _save_sqlite(db: Database, n: int) -> str:
+def _save_sqlite(db: Database, n: int) -> Path:
     db.dispose()
     target = _snapshot_folder() / f"demo{n}.db"
     # the backup API copies a consistent database whatever is still in the WAL file
     with sqlite3.connect(_sqlite_file(db)) as source, sqlite3.connect(target) as copy:
         source.backup(copy)
-    return str(target)
+    return target
 
 
-def _restore_sqlite(db: Database, where: str) -> None:
+def _restore_sqlite(db: Database, snapshot: Path) -> None:
     db.dispose()
     path = _sqlite_file(db)
     for leftover in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
         leftover.unlink(missing_ok=True)
-    shutil.copyfile(where, path)
+    shutil.copyfile(snapshot, path)
 
 
-def _save_postgres(db: Database, n: int) -> str:
-    with db.engine.begin() as conn:
-        schema = conn.execute(text("SELECT current_schema()")).scalar_one()
-        snapshot = f"{schema}_demo{n}"
-        conn.execute(text(f'CREATE SCHEMA "{snapshot}"'))
-        for table in Base.metadata.sorted_tables:
-            conn.execute(text(f'CREATE TABLE "{snapshot}"."{table.name}" AS TABLE "{table.name}"'))
-    return snapshot
+def _copy_rows(snapshot: Path, db: Database) -> None:
+    """Every row of the snapshot into ``db`` (PostgreSQL), ids and all, table by table."""
+    source = make_engine(f"sqlite:///{snapshot}")
+    try:
+        with source.connect() as rows_from, db.engine.begin() as conn:
+            # rows the loader already checked once: no triggers, no foreign-key checks
+            conn.execute(text("SET LOCAL session_replication_role = replica"))
+            for table in Base.metadata.sorted_tables:
+                rows = [dict(row._mapping) for row in rows_from.execute(table.select())]
+                if rows:
+                    conn.execute(table.insert(), rows)
+            _advance_sequences(conn)
+    finally:
+        source.dispose()
 
 
-def _restore_postgres(db: Database, snapshot: str) -> None:
-    with db.engine.begin() as conn:
-        # a raw copy of rows already checked once: no triggers, no foreign-key checks
-        conn.execute(text("SET LOCAL session_replication_role = replica"))
-        for table in Base.metadata.sorted_tables:
-            conn.execute(
-                text(
-                    f'INSERT INTO "{table.name}" OVERRIDING SYSTEM VALUE '
-                    f'SELECT * FROM "{snapshot}"."{table.name}"'
-                )
-            )
-        _advance_sequences(conn)
-
-
-def _advance_sequences(conn) -> None:  # type: ignore[no-untyped-def]
+def _advance_sequences(conn: Connection) -> None:
     """Point every id sequence past the copied rows, as the real load left them."""
     owned = conn.execute(
         text(
@@ -134,7 +119,7 @@ def _advance_sequences(conn) -> None:  # type: ignore[no-untyped-def]
     for table, column in owned:
         conn.execute(
             text(
-                f"SELECT setval(pg_get_serial_sequence(:table, :column), "
+                "SELECT setval(pg_get_serial_sequence(:table, :column), "
                 f'COALESCE((SELECT max("{column}") FROM "{table}"), 0) + 1, false)'
             ),
             {"table": f'"{table}"', "column": column},
