@@ -28,7 +28,7 @@ from otbill.storage.tables import Base
 
 __all__ = ["load_demo_copy"]
 
-# (day, seed, rule codes, payer profiles) -> (the real load's report, the SQLite file it left)
+# (day, seed, rules, payer profiles, reference files) -> (the real load's report, its SQLite file)
 _SNAPSHOTS: dict[tuple[object, ...], tuple[DemoReport, Path]] = {}
 
 
@@ -36,7 +36,7 @@ def load_demo_copy(
     db: Database, run: ScrubContext, rules: list[Rule], seed: int = 2025
 ) -> DemoReport:
     """What ``load_demo(db, run, rules, seed)`` leaves in the empty ``db``, from a snapshot."""
-    key = (run.today, seed, tuple(r.code for r in rules), tuple(sorted(run.profiles)))
+    key = (run.today, seed, tuple(r.code for r in rules), tuple(sorted(run.profiles)), _tables(run))
     if key not in _SNAPSHOTS:
         n = len(_SNAPSHOTS)
         if db.backend == "sqlite":  # load straight into the test's database, then keep a copy
@@ -51,6 +51,20 @@ def load_demo_copy(
     else:
         _copy_rows(snapshot, db)
     return _copy_of(report)
+
+
+def _tables(run: ScrubContext) -> tuple[object, ...]:
+    """The imported reference files the run reads (none in a fresh data folder: curated tables)."""
+    lookups = (run.ncci, run.mue, run.fee_schedule)
+    dirs = sorted({d for lookup in lookups if lookup is not None for d in lookup.dirs})
+    files = sorted(
+        (str(f.relative_to(d)), f.stat().st_size)
+        for d in dirs
+        if d.is_dir()
+        for f in d.rglob("*")
+        if f.is_file()
+    )
+    return (tuple(files), getattr(run.fee_schedule, "locality", None))
 
 
 def _copy_of(report: DemoReport) -> DemoReport:

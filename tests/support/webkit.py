@@ -1,4 +1,6 @@
-"""Helpers for web tests: a demo-clinic database built once per run, copied for each test."""
+"""Helpers for web tests: a demo-clinic database built once per run, copied for each test.
+
+The demo comes from ``support.democlinic``, so the web, browser and EDI tests share one load."""
 
 from __future__ import annotations
 
@@ -9,13 +11,13 @@ from pathlib import Path
 
 from fastapi.testclient import TestClient
 
-from otbill.demo.load import load_demo
 from otbill.rules.registry import load_rules
 from otbill.services.claims.scrub import build_scrub_context
 from otbill.settings import Settings
 from otbill.storage import Database
 from otbill.storage.tables import CoverageRow, PayerRow, ProviderRow, UserRow, VisitRow
 from otbill.web.app import create_app
+from support.democlinic import load_demo_copy
 
 DEMO_TODAY = dt.date(2025, 4, 1)
 PASSWORDS = {
@@ -32,7 +34,7 @@ def build_demo_database(folder: Path) -> Path:
     path = folder / "demo.db"
     settings = Settings(data_dir=folder, database_url=f"sqlite:///{path}", secret_key="test")
     db = Database(settings.database_url)
-    load_demo(db, build_scrub_context(settings, DEMO_TODAY), load_rules())
+    load_demo_copy(db, build_scrub_context(settings, DEMO_TODAY), load_rules())
     db.dispose()
     return path
 
