@@ -7,6 +7,7 @@ import datetime as dt
 
 import pytest
 
+from otbill.domain.care import Visit, VisitLine
 from otbill.domain.claim_records import ClaimLine, StoredClaim
 from otbill.domain.record_errors import NotFound
 from otbill.storage import Database, UnitOfWork
@@ -16,10 +17,9 @@ DAY = dt.date(2025, 2, 14)
 
 
 def _visit(uow: UnitOfWork, ids: Ids, day: dt.date, *, lines: int = 1) -> int:
-    visit = {"patient_id": ids.patient, "coverage_id": ids.coverage, "provider_id": ids.otr,
-             "date": day, "place_of_service": "11"}  # fmt: skip
-    line = {"code": "97530", "minutes": 30, "units": 2}
-    return uow.visits.add(visit, [line] * lines)
+    visit = Visit(0, ids.patient, ids.coverage, ids.otr, None, None, day, "11")
+    line = VisitLine(0, 0, 1, "97530", 30, 2)
+    return uow.visits.add(visit, [line] * lines, created_by=ids.therapist)
 
 
 def _claim(ids: Ids, number: str, *, frequency: str = "1", allowed: int = 4500) -> tuple:

@@ -35,7 +35,8 @@ class Coverage:
 
 @dataclass(frozen=True, slots=True)
 class PlanOfCare:
-    """The certified plan: who certified it, when, until when, and the diagnoses it treats."""
+    """The certified plan: who certified it, when, until when, the diagnoses it treats, its goals
+    and how often for how long."""
 
     id: int
     patient_id: int
@@ -46,6 +47,9 @@ class PlanOfCare:
     certified_on: dt.date | None
     recert_due: dt.date | None
     diagnoses: tuple[str, ...]
+    goals: str = ""
+    frequency_per_week: int = 0
+    duration_weeks: int = 0
 
 
 @dataclass(frozen=True, slots=True)

@@ -11,6 +11,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from otbill.codes import icd10cm, npi
+from otbill.domain.care import Authorization, Coverage, PlanOfCare
+from otbill.domain.parties import Patient
 from otbill.domain.record_errors import RecordError
 from otbill.storage import UnitOfWork
 
@@ -36,17 +38,7 @@ def add_patient(
 ) -> int:
     line1, city, state, zip_code = address or (None, None, None, None)
     return uow.patients.add(
-        {
-            "mrn": mrn,
-            "first_name": first_name,
-            "last_name": last_name,
-            "dob": dob,
-            "sex": sex,
-            "address_line1": line1,
-            "city": city,
-            "state": state,
-            "zip": zip_code,
-        }
+        Patient(0, mrn, first_name, last_name, dob, sex, line1, city, state, zip_code)
     )
 
 
@@ -71,20 +63,21 @@ def add_coverage(
     if relationship != "self" and not subscriber:
         raise RecordError(f"coverage {member_id}: relationship {relationship} needs a subscriber")
     return uow.patients.add_coverage(
-        {
-            "patient_id": patient_id,
-            "payer_id": payer_id,
-            "member_id": member_id,
-            "group_number": group_number,
-            "relationship": relationship,
-            "subscriber": subscriber,
-            "network": network,
-            "priority": priority,
-            "effective_from": effective_from,
-            "effective_to": effective_to,
-            "eligibility_verified_on": eligibility_verified_on,
-            "eligibility_active": eligibility_active,
-        }
+        Coverage(
+            id=0,
+            patient_id=patient_id,
+            payer_id=payer_id,
+            member_id=member_id,
+            group_number=group_number,
+            relationship=relationship,
+            subscriber=subscriber,
+            network=network,
+            priority=priority,
+            effective_from=effective_from,
+            effective_to=effective_to,
+            eligibility_verified_on=eligibility_verified_on,
+            eligibility_active=eligibility_active,
+        )
     )
 
 
@@ -106,19 +99,20 @@ def add_plan_of_care(
     uow.patients.get(patient_id)
     codes = [icd10cm.validate(code, start) for code in diagnoses]
     return uow.patients.add_plan(
-        {
-            "patient_id": patient_id,
-            "certifying_npi": npi.validate(certifying_npi),
-            "certifying_first_name": certifying_name[0],
-            "certifying_last_name": certifying_name[1],
-            "start": start,
-            "certified_on": certified_on,
-            "recert_due": recert_due or start + dt.timedelta(days=89),
-            "diagnoses": codes,
-            "goals": goals,
-            "frequency_per_week": frequency_per_week,
-            "duration_weeks": duration_weeks,
-        }
+        PlanOfCare(
+            id=0,
+            patient_id=patient_id,
+            certifying_npi=npi.validate(certifying_npi),
+            certifying_first_name=certifying_name[0],
+            certifying_last_name=certifying_name[1],
+            start=start,
+            certified_on=certified_on,
+            recert_due=recert_due or start + dt.timedelta(days=89),
+            diagnoses=tuple(codes),
+            goals=goals,
+            frequency_per_week=frequency_per_week,
+            duration_weeks=duration_weeks,
+        )
     )
 
 
@@ -136,14 +130,7 @@ def add_authorization(
     if end < start:
         raise RecordError(f"authorization {number}: ends ({end}) before it starts ({start})")
     return uow.patients.add_authorization(
-        {
-            "coverage_id": coverage_id,
-            "number": number,
-            "start_date": start,
-            "end_date": end,
-            "visits_authorized": visits_authorized,
-            "units_authorized": units_authorized,
-        }
+        Authorization(0, coverage_id, number, start, end, visits_authorized, units_authorized)
     )
 
 

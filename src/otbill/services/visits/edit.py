@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 
 from otbill import units
-from otbill.domain.care import StoredNote
+from otbill.domain.care import StoredNote, VisitLine
 from otbill.domain.notes import NoteType
 from otbill.domain.record_errors import NoteLocked, RecordError
 from otbill.payers import PayerProfile
@@ -70,8 +70,7 @@ def set_services(
     for position, (code, minutes) in enumerate(wanted.items(), start=1):
         found, n = by_code.get(code), result.units_for(code)
         if found is None:
-            new = {"code": code, "minutes": minutes, "units": n, "modifiers": ""}
-            uow.visits.add_line(visit_id, position, new)
+            uow.visits.add_line(visit_id, VisitLine(0, visit_id, position, code, minutes, n))
         else:
             uow.visits.change_line(found.id, position=position, minutes=minutes, units=n)
     uow.audit.record(uow.actor_id, "visit.services", "visit", visit_id, before, wanted)

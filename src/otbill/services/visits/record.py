@@ -14,7 +14,7 @@ from typing import Any
 
 from otbill import units
 from otbill.codes import cpt, pos
-from otbill.domain.care import Coverage
+from otbill.domain.care import Coverage, Visit, VisitLine
 from otbill.domain.credentials import is_assistant
 from otbill.domain.notes import NoteText, NoteType, VisitNote
 from otbill.domain.record_errors import IncompleteNote, NoteLocked, PermissionDenied, RecordError
@@ -70,6 +70,12 @@ def _in_force(uow: UnitOfWork, coverage: Coverage, date: dt.date) -> tuple[int |
     return (plan.id if plan else None), (auth.id if auth else None)
 
 
+def _visit_line(position: int, service: Service, units_: int) -> VisitLine:
+    modifiers = ",".join(service.modifiers)
+    return VisitLine(0, 0, position, service.code, service.minutes, units_, modifiers,
+                     service.distinct_service)  # fmt: skip
+
+
 def record_visit(
     uow: UnitOfWork,
     *,
@@ -95,28 +101,12 @@ def record_visit(
     merged = _merge(services)
     result = units.compute_units([(s.code, s.minutes) for s in merged], method, on=date)
     plan_id, auth_id = _in_force(uow, coverage, date)
-    visit = {
-        "patient_id": patient_id,
-        "coverage_id": coverage_id,
-        "provider_id": provider.id,
-        "plan_of_care_id": plan_id,
-        "authorization_id": auth_id,
-        "date": date,
-        "place_of_service": _check_place(date, place_of_service, telehealth),
-        "telehealth": telehealth,
-        "created_by": uow.actor_id,
-    }
-    lines = [
-        {
-            "code": s.code,
-            "minutes": s.minutes,
-            "units": result.units_for(s.code),
-            "modifiers": ",".join(s.modifiers),
-            "distinct_service": s.distinct_service,
-        }
-        for s in merged
-    ]
-    visit_id = uow.visits.add(visit, lines)
+    place = _check_place(date, place_of_service, telehealth)
+    visit = Visit(
+        0, patient_id, coverage_id, provider.id, plan_id, auth_id, date, place, telehealth
+    )
+    lines = [_visit_line(i, s, result.units_for(s.code)) for i, s in enumerate(merged, start=1)]
+    visit_id = uow.visits.add(visit, lines, created_by=uow.actor_id)
     text = NoteText.from_mapping(note or {})
     kind = NoteType(note_type).value
     note_id = uow.visits.add_note(visit_id, kind, text)

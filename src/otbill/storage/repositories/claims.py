@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Sequence
-from dataclasses import fields, replace
+from dataclasses import replace
 from typing import Any
 
 from sqlalchemy import Select, func, insert, select
@@ -22,7 +22,14 @@ from otbill.domain.lifecycle import ClaimStatus
 from otbill.domain.record_errors import NotFound
 from otbill.storage.audit import utcnow
 from otbill.storage.repositories.base import ClinicScoped
-from otbill.storage.repositories.rows import as_visit, change_row, fetch, flush, scoped
+from otbill.storage.repositories.rows import (
+    as_visit,
+    change_row,
+    fetch,
+    flush,
+    scoped,
+    values_of,
+)
 from otbill.storage.tables import ClaimLineRow, ClaimRow, ClaimStatusRow, ClaimVisitRow, VisitRow
 
 __all__ = ["BuiltClaim", "ClaimRepository", "queue"]
@@ -30,8 +37,6 @@ __all__ = ["BuiltClaim", "ClaimRepository", "queue"]
 # A claim built in memory, its lines, and the ids of the visits it bills (see ``insert_built``).
 BuiltClaim = tuple[StoredClaim, Sequence[ClaimLine], Sequence[int]]
 
-_CLAIM_FIELDS = [f.name for f in fields(StoredClaim) if f.name != "id"]
-_LINE_FIELDS = [f.name for f in fields(ClaimLine) if f.name not in ("id", "claim_id")]
 # what a use case may change on a stored claim or line (never its identity or its history)
 _CHANGEABLE = frozenset({"status", "findings", "error_count", "payer_claim_number",
                          "last_edited_by", "approved_by", "place_of_service",
@@ -75,16 +80,6 @@ def _as_line(r: ClaimLineRow) -> ClaimLine:
     return ClaimLine(r.id, r.claim_id, r.position, r.date, r.code, r.units, r.modifiers,
                      r.charge_cents, r.rendering_provider_id, r.allowed_cents, r.minutes,
                      r.service_line_id, r.furnished_by_assistant, r.distinct_service)  # fmt: skip
-
-
-def _claim_values(claim: StoredClaim) -> dict[str, Any]:
-    values = {name: getattr(claim, name) for name in _CLAIM_FIELDS}
-    values["findings"] = [dict(f) for f in claim.findings]
-    return values
-
-
-def _line_values(line: ClaimLine) -> dict[str, Any]:
-    return {name: getattr(line, name) for name in _LINE_FIELDS}
 
 
 class ClaimRepository(ClinicScoped):
@@ -181,11 +176,11 @@ class ClaimRepository(ClinicScoped):
                        frequency_code=frequency, original_claim_id=original.id,
                        payer_claim_number=None, findings=(), error_count=0, approved_by=None,
                        created_by=by_user, last_edited_by=by_user)  # fmt: skip
-        row = ClaimRow(**_claim_values(copy), clinic_id=self.clinic_id, created_at=utcnow())
+        row = ClaimRow(**values_of(copy), clinic_id=self.clinic_id, created_at=utcnow())
         self.session.add(row)
         flush(self.session)
         for line in self.lines(original_id):
-            values = _line_values(line)
+            values = values_of(line, "claim_id")
             self.session.add(ClaimLineRow(**values, clinic_id=self.clinic_id, claim_id=row.id))
         for visit in self.visits(original_id):
             self.session.add(
@@ -205,13 +200,15 @@ class ClaimRepository(ClinicScoped):
         now, mine = utcnow(), {"clinic_id": self.clinic_id}
         ids = self.session.scalars(
             insert(ClaimRow).returning(ClaimRow.id, sort_by_parameter_order=True),
-            [{**_claim_values(c), **mine, "created_at": now, "version": 1} for c, _, _ in built],
+            [{**values_of(c), **mine, "created_at": now, "version": 1} for c, _, _ in built],
         ).all()
         lines: list[dict[str, Any]] = []
         links: list[dict[str, Any]] = []
         statuses: list[dict[str, Any]] = []
         for claim_id, (claim, claim_lines, visit_ids) in zip(ids, built, strict=True):
-            lines += [{**_line_values(x), **mine, "claim_id": claim_id} for x in claim_lines]
+            lines += [
+                {**values_of(x, "claim_id"), **mine, "claim_id": claim_id} for x in claim_lines
+            ]
             links += [{**mine, "claim_id": claim_id, "visit_id": v} for v in visit_ids]
             statuses.append({**mine, "claim_id": claim_id, "from_status": "draft",
                              "to_status": claim.status, "at": now, "by_user": by_user,

@@ -1,14 +1,13 @@
 """Patients and what governs their care: coverage, plans of care, prior authorizations.
 
 Reads return domain records (:mod:`otbill.domain.parties`, :mod:`otbill.domain.care`); writes take
-plain values and return the new record's id.
+the same records (id 0, not given yet) and return the new record's id.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping
-from typing import Any
+from collections.abc import Iterable
 
 from sqlalchemy import select
 
@@ -24,6 +23,7 @@ from otbill.storage.repositories.rows import (
     fetch,
     flush,
     scoped,
+    values_of,
 )
 from otbill.storage.tables import AuthorizationRow, CoverageRow, PatientRow, PlanOfCareRow
 from otbill.storage.tables.base import ClinicOwned
@@ -34,7 +34,8 @@ __all__ = ["PatientRepository"]
 class PatientRepository(ClinicScoped):
     """Patients and what governs their care: coverage, plans of care, prior authorizations."""
 
-    def _add(self, row: ClinicOwned) -> int:
+    def _add(self, model: type[ClinicOwned], record: object) -> int:
+        row = model(**values_of(record))
         row.clinic_id = self.clinic_id
         self.session.add(row)
         flush(self.session)
@@ -49,9 +50,9 @@ class PatientRepository(ClinicScoped):
         rows = among(self.session, PatientRow, self.clinic_id, PatientRow.id, patient_ids)
         return [as_patient(p) for p in rows]
 
-    def add(self, values: Mapping[str, Any]) -> int:
-        """A new patient (mrn, names, dob, sex, address columns); returns its id."""
-        return self._add(PatientRow(**values))
+    def add(self, patient: Patient) -> int:
+        """A new patient (its ``id`` is ignored); returns its id."""
+        return self._add(PatientRow, patient)
 
     # --- coverage ---------------------------------------------------------------------------
 
@@ -65,9 +66,9 @@ class PatientRepository(ClinicScoped):
         rows = among(self.session, CoverageRow, self.clinic_id, column, patient_ids)
         return [as_coverage(c) for c in rows]
 
-    def add_coverage(self, values: Mapping[str, Any]) -> int:
-        """A new coverage (columns of the coverage table); returns its id."""
-        return self._add(CoverageRow(**values))
+    def add_coverage(self, coverage: Coverage) -> int:
+        """A new coverage (its ``id`` is ignored); returns its id."""
+        return self._add(CoverageRow, coverage)
 
     # --- plans of care ----------------------------------------------------------------------
 
@@ -89,9 +90,9 @@ class PatientRepository(ClinicScoped):
         row = self.session.scalars(query.order_by(PlanOfCareRow.start.desc()).limit(1)).first()
         return as_plan(row) if row else None
 
-    def add_plan(self, values: Mapping[str, Any]) -> int:
-        """A new plan of care (columns of the plan table); returns its id."""
-        return self._add(PlanOfCareRow(**values))
+    def add_plan(self, plan: PlanOfCare) -> int:
+        """A new plan of care (its ``id`` is ignored); returns its id."""
+        return self._add(PlanOfCareRow, plan)
 
     # --- prior authorizations ---------------------------------------------------------------
 
@@ -123,6 +124,6 @@ class PatientRepository(ClinicScoped):
         query = query.order_by(AuthorizationRow.end_date, AuthorizationRow.id)
         return [as_authorization(a) for a in self.session.scalars(query)]
 
-    def add_authorization(self, values: Mapping[str, Any]) -> int:
-        """A new prior authorization (columns of its table); returns its id."""
-        return self._add(AuthorizationRow(**values))
+    def add_authorization(self, authorization: Authorization) -> int:
+        """A new prior authorization (its ``id`` is ignored); returns its id."""
+        return self._add(AuthorizationRow, authorization)

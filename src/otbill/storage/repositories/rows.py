@@ -5,6 +5,7 @@ and ORM rows turned into the domain records services read (rows never leave ``ot
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from dataclasses import fields
 from typing import Any, TypeVar
 
 from sqlalchemy import Select, select
@@ -47,6 +48,7 @@ __all__ = [
     "fetch",
     "flush",
     "scoped",
+    "values_of",
 ]
 
 R = TypeVar("R", bound=ClinicOwned)
@@ -78,6 +80,17 @@ def fetch(
     if row is None:
         raise NotFound(getattr(model, "__tablename__", model.__name__), row_id)
     return row
+
+
+def values_of(record: Any, *leave_out: str) -> dict[str, Any]:
+    """A record's fields as column values for a new row (without its id, not yet given, and the
+    fields named in ``leave_out``); tuples become lists, as JSON columns store them."""
+    values = {}
+    for f in fields(record):
+        if f.name != "id" and f.name not in leave_out:
+            value = getattr(record, f.name)
+            values[f.name] = list(value) if isinstance(value, tuple) else value
+    return values
 
 
 def change_row(row: R, changes: Mapping[str, Any], changeable: frozenset[str], what: str) -> R:
@@ -143,7 +156,8 @@ def as_coverage(r: CoverageRow) -> Coverage:
 def as_plan(r: PlanOfCareRow) -> PlanOfCare:
     return PlanOfCare(r.id, r.patient_id, r.certifying_npi, r.certifying_first_name,
                       r.certifying_last_name, r.start, r.certified_on, r.recert_due,
-                      tuple(r.diagnoses))  # fmt: skip
+                      tuple(r.diagnoses), r.goals, r.frequency_per_week,
+                      r.duration_weeks)  # fmt: skip
 
 
 def as_authorization(r: AuthorizationRow) -> Authorization:

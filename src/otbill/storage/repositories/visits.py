@@ -27,6 +27,7 @@ from otbill.storage.repositories.rows import (
     fetch,
     flush,
     scoped,
+    values_of,
 )
 from otbill.storage.tables import (
     ClaimRow,
@@ -130,20 +131,20 @@ class VisitRepository(ClinicScoped):
             found[row.visit_id].append(as_visit_line(row))
         return found
 
-    def add(self, visit: Mapping[str, Any], lines: Sequence[Mapping[str, Any]]) -> int:
-        """A new visit (columns of ``visit`` table) with its service lines; returns its id."""
-        row = VisitRow(**visit, clinic_id=self.clinic_id)
+    def add(self, visit: Visit, lines: Sequence[VisitLine], *, created_by: int | None) -> int:
+        """A new visit with its service lines (ids and visit ids not given yet, ignored);
+        returns its id."""
+        row = VisitRow(**values_of(visit), clinic_id=self.clinic_id, created_by=created_by)
         self.session.add(row)
         flush(self.session)
-        for position, line in enumerate(lines, start=1):
-            self.add_line(row.id, position, line)
+        for line in lines:
+            self.add_line(row.id, line)
         return row.id
 
-    def add_line(self, visit_id: int, position: int, line: Mapping[str, Any]) -> None:
-        """A service line (code, minutes, units, modifiers, ...) at ``position`` of the visit."""
-        self.session.add(
-            ServiceLineRow(**line, clinic_id=self.clinic_id, visit_id=visit_id, position=position)
-        )
+    def add_line(self, visit_id: int, line: VisitLine) -> None:
+        """A service line of the visit (the line's own id and visit id are ignored)."""
+        values = values_of(line, "visit_id")
+        self.session.add(ServiceLineRow(**values, clinic_id=self.clinic_id, visit_id=visit_id))
 
     def change_line(self, line_id: int, *, position: int, minutes: int, units: int) -> None:
         """Move a service line and set its minutes and (recomputed) units."""
