@@ -11,6 +11,7 @@ import pytest
 from playwright.sync_api import Browser, Page, sync_playwright
 
 from support.browserkit import LiveServer
+from support.passwords import fast_password_hashing  # noqa: F401
 from support.webkit import app_on_copy
 
 CHROMIUM = os.environ.get("OTBILL_CHROMIUM", "/usr/bin/chromium")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from fastapi.testclient import TestClient
 
+from support.passwords import fast_password_hashing  # noqa: F401
 from support.webkit import app_on_copy
 
 
