@@ -47,15 +47,7 @@ def record_appeal(
     claims.transition(uow, claim.id, ClaimStatus.APPEALED, f"appeal filed: {text}"[:2000])
     level = uow.denials.appeal_count(claim.id) + 1
     row = uow.denials.add_appeal(
-        {
-            "claim_id": claim.id,
-            "denial_id": denial.id,
-            "level": level,
-            "filed_on": on,
-            "reason": text,
-            "outcome": "pending",
-            "filed_by": uow.actor_id,
-        }
+        Appeal(0, claim.id, denial.id, level, on, text, "pending", uow.actor_id)
     )
     after = {"claim_id": claim.id, "denial_id": denial.id, "level": level, "filed_on": on,
              "late": bool(deadline and on > deadline)}  # fmt: skip

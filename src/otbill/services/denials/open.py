@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping, Sequence
 
+from otbill.domain.appeals import Denial
 from otbill.domain.money import from_cents, to_cents
 from otbill.domain.remittance import ClaimPayment
 from otbill.services.remittances.plan import DeniedAmount
@@ -60,23 +61,22 @@ def open_denial(
         for d in denied
     ]
     deadline = appeal_deadline(profile, decided_on)
-    denial_id = uow.denials.add(
-        {
-            "claim_id": claim_id,
-            "claim_line_id": line_ids.get(lines.pop())
-            if len(lines) == 1 and all(d.position is not None for d in denied)
-            else None,
-            "group_code": main.group if main else "CO",
-            "carc": main.carc[:5] if main else "",
-            "rarc": remarks[0][:8] if remarks else None,
-            "denied_on": decided_on,
-            "remittance_id": remittance_id,
-            "amount_cents": to_cents(amount),
-            "codes": codes,
-            "remarks": remarks,
-            "appeal_deadline": deadline,
-        }
+    one_line = len(lines) == 1 and all(d.position is not None for d in denied)
+    denial = Denial(
+        id=0,
+        claim_id=claim_id,
+        claim_line_id=line_ids.get(lines.pop()) if one_line else None,
+        group_code=main.group if main else "CO",
+        carc=main.carc[:5] if main else "",
+        rarc=remarks[0][:8] if remarks else None,
+        denied_on=decided_on,
+        remittance_id=remittance_id,
+        amount_cents=to_cents(amount),
+        codes=tuple(codes),
+        remarks=tuple(remarks),
+        appeal_deadline=deadline,
     )
+    denial_id = uow.denials.add(denial)
     after = {"claim_id": claim_id, "amount": amount, "codes": codes, "remarks": remarks,
              "appeal_deadline": deadline}  # fmt: skip
     uow.audit.record(uow.actor_id, "denial.open", "denial", denial_id, None, after)

@@ -13,6 +13,7 @@ from dataclasses import asdict, dataclass
 from decimal import Decimal
 from typing import Any
 
+from otbill.domain.exchange import ExchangedFile, QueuedItem
 from otbill.domain.money import from_cents, to_cents
 from otbill.domain.remittance import PaymentHeader
 from otbill.storage import UnitOfWork
@@ -50,15 +51,9 @@ def record_file(
 ) -> int:
     """Remember a file sent or applied, with an audit row (no PHI: counts and claim numbers);
     returns its id."""
-    values = {"direction": direction, "kind": kind, "name": name[-255:], "sha256": sha256,
-              "control_number": control_number, "summary": summary}  # fmt: skip
-    file_id = uow.exchange.add_file(values, uow.actor_id)
-    after = {
-        "kind": kind,
-        "name": values["name"],
-        "sha256": sha256,
-        "control_number": control_number,
-    }
+    file = ExchangedFile(direction, kind, name[-255:], sha256, summary, control_number)
+    file_id = uow.exchange.add_file(file, uow.actor_id)
+    after = {"kind": kind, "name": file.name, "sha256": sha256, "control_number": control_number}
     uow.audit.record(uow.actor_id, f"edi.{direction}", "edi_file", file_id, None, after)
     return file_id
 
@@ -79,19 +74,20 @@ def add_work_item(
     """Queue an item (once per ``source_key``); returns whether it was new."""
     if uow.exchange.has_work_item(source_key):
         return False
-    values: dict[str, Any] = {
-        "source_key": source_key[:200],
-        "kind": kind,
-        "reference": reference[:80],
-        "payer_claim_number": (payer_claim_number or None) and payer_claim_number[:50],
-        "claim_id": claim_id,
-        "remittance_id": remittance_id,
-        "paid_cents": paid_cents,
-        "charge_cents": charge_cents,
-        "reason": reason,
-    }
-    item_id = uow.exchange.add_work_item(values)
-    after = {"kind": kind, "reference": values["reference"], "reason": reason, "claim_id": claim_id}
+    item = QueuedItem(
+        id=0,
+        source_key=source_key[:200],
+        kind=kind,
+        reference=reference[:80],
+        reason=reason,
+        payer_claim_number=(payer_claim_number or None) and payer_claim_number[:50],
+        claim_id=claim_id,
+        remittance_id=remittance_id,
+        paid_cents=paid_cents,
+        charge_cents=charge_cents,
+    )
+    item_id = uow.exchange.add_work_item(item)
+    after = {"kind": kind, "reference": item.reference, "reason": reason, "claim_id": claim_id}
     uow.audit.record(uow.actor_id, "edi.work_item", "edi_work_item", item_id, None, after)
     return True
 
@@ -115,14 +111,14 @@ def open_work_items(uow: UnitOfWork) -> list[WorkItem]:
     """Unresolved items, oldest first."""
     return [
         WorkItem(
-            r["id"],
-            r["kind"],
-            r["reference"],
-            r["payer_claim_number"],
-            r["claim_id"],
-            str(from_cents(r["paid_cents"])),
-            str(from_cents(r["charge_cents"])),
-            r["reason"],
+            r.id,
+            r.kind,
+            r.reference,
+            r.payer_claim_number,
+            r.claim_id,
+            str(from_cents(r.paid_cents)),
+            str(from_cents(r.charge_cents)),
+            r.reason,
         )
         for r in uow.exchange.open_work_items()
     ]

@@ -1,25 +1,23 @@
 """Denials opened from 835s and the appeals filed against them.
 
-Reads return domain records (:class:`Denial`, :class:`Appeal`); writes take plain values.
+Reads return domain records (:class:`Denial`, :class:`Appeal`); writes take the same records.
 """
 
 from __future__ import annotations
-
-from collections.abc import Mapping
-from typing import Any
 
 from sqlalchemy import func, select
 
 from otbill.domain.appeals import Appeal, Denial
 from otbill.storage.repositories.base import ClinicScoped
-from otbill.storage.repositories.rows import fetch, flush, scoped
+from otbill.storage.repositories.rows import fetch, flush, scoped, values_of
 from otbill.storage.tables import AppealRow, DenialRow
 
 __all__ = ["DenialRepository"]
 
 
 def _as_appeal(r: AppealRow) -> Appeal:
-    return Appeal(r.id, r.claim_id, r.denial_id, r.level, r.filed_on, r.reason, r.outcome)
+    return Appeal(r.id, r.claim_id, r.denial_id, r.level, r.filed_on, r.reason, r.outcome,
+                  r.filed_by)  # fmt: skip
 
 
 class DenialRepository(ClinicScoped):
@@ -28,7 +26,9 @@ class DenialRepository(ClinicScoped):
     def get(self, denial_id: int) -> Denial:
         """The denial (:class:`NotFound` when not this clinic's); primary key."""
         r = fetch(self.session, DenialRow, self.clinic_id, denial_id)
-        return Denial(r.id, r.claim_id, r.group_code, r.carc, r.denied_on, r.appeal_deadline)
+        return Denial(r.id, r.claim_id, r.group_code, r.carc, r.denied_on, r.appeal_deadline,
+                      r.claim_line_id, r.rarc, r.remittance_id, r.amount_cents,
+                      tuple(r.codes or ()), tuple(r.remarks or ()))  # fmt: skip
 
     def exists_for(self, claim_id: int, remittance_id: int) -> bool:
         """Whether this remittance already opened a denial on the claim; the denial's claim index."""
@@ -39,9 +39,9 @@ class DenialRepository(ClinicScoped):
         )
         return self.session.scalars(query.limit(1)).first() is not None
 
-    def add(self, values: Mapping[str, Any]) -> int:
-        """A new denial (claim, line, codes, amount, remarks, deadline); returns its id."""
-        row = DenialRow(**values, clinic_id=self.clinic_id)
+    def add(self, denial: Denial) -> int:
+        """A new denial (its ``id`` is ignored); returns its id."""
+        row = DenialRow(**values_of(denial), clinic_id=self.clinic_id)
         self.session.add(row)
         flush(self.session)
         return row.id
@@ -61,9 +61,9 @@ class DenialRepository(ClinicScoped):
         )
         return int(self.session.scalar(query) or 0)
 
-    def add_appeal(self, values: Mapping[str, Any]) -> Appeal:
-        """File an appeal (claim, denial, level, date, reason, filer); returns it."""
-        row = AppealRow(**values, clinic_id=self.clinic_id)
+    def add_appeal(self, appeal: Appeal) -> Appeal:
+        """File an appeal (its ``id`` is ignored); returns it with its id."""
+        row = AppealRow(**values_of(appeal), clinic_id=self.clinic_id)
         self.session.add(row)
         flush(self.session)
         return _as_appeal(row)

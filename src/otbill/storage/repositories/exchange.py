@@ -1,22 +1,26 @@
 """The EDI exchange: files sent and applied (by SHA-256), which claim went in which 837, and the
 work queue of what did not match.
 
-Files and work items are facts written once; reads return plain values or the file's row id.
+Files and work items are facts written once (:class:`ExchangedFile`, :class:`QueuedItem`); reads
+return ids and records.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any
-
 from sqlalchemy import exists, func, or_, select
 
+from otbill.domain.exchange import ExchangedFile, QueuedItem
 from otbill.storage.audit import utcnow
 from otbill.storage.repositories.base import ClinicScoped
-from otbill.storage.repositories.rows import flush, scoped
+from otbill.storage.repositories.rows import flush, scoped, values_of
 from otbill.storage.tables import EdiFileRow, PostingRow, SubmittedClaimRow, WorkItemRow
 
 __all__ = ["ExchangeRepository"]
+
+
+def _as_item(r: WorkItemRow) -> QueuedItem:
+    return QueuedItem(r.id, r.source_key, r.kind, r.reference, r.reason, r.payer_claim_number,
+                      r.claim_id, r.remittance_id, r.paid_cents, r.charge_cents)  # fmt: skip
 
 
 class ExchangeRepository(ClinicScoped):
@@ -50,8 +54,9 @@ class ExchangeRepository(ClinicScoped):
         )
         return int(self.session.scalar(query) or 0) + 1
 
-    def add_file(self, values: Mapping[str, Any], by_user: int | None) -> int:
-        """Remember a file (direction, kind, name, sha256, control number, summary), timed now."""
+    def add_file(self, file: ExchangedFile, by_user: int | None) -> int:
+        """Remember a file sent or applied, timed now; returns its id."""
+        values = {**values_of(file), "summary": dict(file.summary)}
         row = EdiFileRow(**values, clinic_id=self.clinic_id, at=utcnow(), by_user=by_user)
         self.session.add(row)
         flush(self.session)
@@ -81,23 +86,18 @@ class ExchangeRepository(ClinicScoped):
         )
         return self.session.scalars(query.limit(1)).first() is not None
 
-    def add_work_item(self, values: Mapping[str, Any]) -> int:
-        """Queue an item (source key, kind, reference, reason, amounts...), timed now."""
-        row = WorkItemRow(**values, clinic_id=self.clinic_id, created_at=utcnow())
+    def add_work_item(self, item: QueuedItem) -> int:
+        """Queue an item (its ``id`` is ignored), timed now; returns its id."""
+        row = WorkItemRow(**values_of(item), clinic_id=self.clinic_id, created_at=utcnow())
         self.session.add(row)
         flush(self.session)
         return row.id
 
-    def open_work_items(self) -> list[dict[str, Any]]:
-        """Unresolved items, oldest first (id, kind, reference, payer claim number, claim id,
-        paid and charge cents, reason); ``ix_edi_work_item_open``."""
+    def open_work_items(self) -> list[QueuedItem]:
+        """Unresolved items, oldest first; ``ix_edi_work_item_open``."""
         query = scoped(WorkItemRow, self.clinic_id).where(WorkItemRow.resolved_at.is_(None))
-        return [
-            {"id": r.id, "kind": r.kind, "reference": r.reference,
-             "payer_claim_number": r.payer_claim_number, "claim_id": r.claim_id,
-             "paid_cents": r.paid_cents, "charge_cents": r.charge_cents, "reason": r.reason}
-            for r in self.session.scalars(query.order_by(WorkItemRow.id))
-        ]  # fmt: skip
+        rows = self.session.scalars(query.order_by(WorkItemRow.id))
+        return [_as_item(r) for r in rows]
 
     def source_seen(self, prefix: str) -> bool:
         """Whether a posting or a queued item was made under ``prefix``; both tables' unique
