@@ -105,12 +105,8 @@ def edit_line(
     if line is None:
         raise NotFound(f"{_label(claim)} line", position)
     before = {"modifiers": line.modifiers, "units": line.units}
-    changes: dict[str, object] = {}
-    if modifiers is not None:
-        changes["modifiers"] = ",".join(modifiers)
-    if units is not None:
-        changes["units"] = units
-    line = uow.claims.change_line(line.id, **changes)
+    joined = None if modifiers is None else ",".join(modifiers)
+    line = uow.claims.change_line(line.id, modifiers=joined, units=units)
     uow.claims.change(claim_id, last_edited_by=uow.actor_id or claim.last_edited_by)
     uow.audit.record(
         uow.actor_id,

@@ -133,9 +133,7 @@ def update_note(uow: UnitOfWork, note_id: int, changes: Mapping[str, Any]) -> No
         raise NoteLocked(f"note {note_id}: signed on {row.signed_at:%Y-%m-%d}; add an amendment")
     before = NoteText.from_mapping(row.content)
     after = NoteText.from_mapping({**row.content, **changes})
-    uow.visits.change_note(
-        note_id, content=after.as_dict(), total_treatment_minutes=after.total_treatment_minutes
-    )
+    uow.visits.change_note(note_id, text=after)
     uow.audit.record(
         uow.actor_id, "note.update", "note", note_id, before.as_dict(), after.as_dict()
     )

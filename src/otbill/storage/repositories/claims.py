@@ -9,7 +9,7 @@ write that raced past a ``for_update`` lock.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import replace
 from typing import Any
 
@@ -24,10 +24,10 @@ from otbill.storage.audit import utcnow
 from otbill.storage.repositories.base import ClinicScoped
 from otbill.storage.repositories.rows import (
     as_visit,
-    change_row,
     fetch,
     flush,
     scoped,
+    set_given,
     values_of,
 )
 from otbill.storage.tables import ClaimLineRow, ClaimRow, ClaimStatusRow, ClaimVisitRow, VisitRow
@@ -38,10 +38,6 @@ __all__ = ["BuiltClaim", "ClaimRepository", "queue"]
 BuiltClaim = tuple[StoredClaim, Sequence[ClaimLine], Sequence[int]]
 
 # what a use case may change on a stored claim or line (never its identity or its history)
-_CHANGEABLE = frozenset({"status", "findings", "error_count", "payer_claim_number",
-                         "last_edited_by", "approved_by", "place_of_service",
-                         "total_charge_cents"})  # fmt: skip
-_LINE_CHANGEABLE = frozenset({"modifiers", "units", "charge_cents"})
 
 
 def queue(clinic_id: int, status: str | None, limit: int | None = None) -> Select[tuple[ClaimRow]]:
@@ -111,12 +107,32 @@ class ClaimRepository(ClinicScoped):
         """The work queue, oldest date of service first (served by ``ix_claim_queue``)."""
         return [_as_claim(r) for r in self.session.scalars(queue(self.clinic_id, status, limit))]
 
-    def change(self, claim_id: int, **changes: Any) -> StoredClaim:
-        """Change the claim's status, findings, editor, approver, payer's number, place of
-        service or total; returns the claim as changed (written at the next flush)."""
-        if "findings" in changes:  # stored as a JSON list
-            changes["findings"] = [dict(f) for f in changes["findings"]]
-        return _as_claim(change_row(self._row(claim_id), changes, _CHANGEABLE, "claim"))
+    def change(
+        self,
+        claim_id: int,
+        *,
+        status: str | None = None,
+        findings: Sequence[Mapping[str, Any]] | None = None,
+        error_count: int | None = None,
+        payer_claim_number: str | None = None,
+        last_edited_by: int | None = None,
+        approved_by: int | None = None,
+        place_of_service: str | None = None,
+        total_charge_cents: int | None = None,
+    ) -> StoredClaim:
+        """Change what a use case may change of a claim (what is not given stays as it is);
+        returns the claim as changed, written at the next flush under its version lock."""
+        values = {
+            "status": status,
+            "findings": None if findings is None else [dict(f) for f in findings],
+            "error_count": error_count,
+            "payer_claim_number": payer_claim_number,
+            "last_edited_by": last_edited_by,
+            "approved_by": approved_by,
+            "place_of_service": place_of_service,
+            "total_charge_cents": total_charge_cents,
+        }
+        return _as_claim(set_given(self._row(claim_id), values))
 
     def lines(self, claim_id: int) -> list[ClaimLine]:
         """The claim's lines in order (unique (claim_id, position))."""
@@ -127,10 +143,18 @@ class ClaimRepository(ClinicScoped):
         """One claim line by id (:class:`NotFound` when not this clinic's); primary key."""
         return _as_line(fetch(self.session, ClaimLineRow, self.clinic_id, line_id))
 
-    def change_line(self, line_id: int, **changes: Any) -> ClaimLine:
-        """Change a line's modifiers, units or charge; returns it as changed."""
+    def change_line(
+        self,
+        line_id: int,
+        *,
+        modifiers: str | None = None,
+        units: int | None = None,
+        charge_cents: int | None = None,
+    ) -> ClaimLine:
+        """Change a line's modifiers, units or charge (what is not given stays); returns it."""
         row = fetch(self.session, ClaimLineRow, self.clinic_id, line_id)
-        return _as_line(change_row(row, changes, _LINE_CHANGEABLE, "claim line"))
+        values = {"modifiers": modifiers, "units": units, "charge_cents": charge_cents}
+        return _as_line(set_given(row, values))
 
     def visits(self, claim_id: int) -> list[Visit]:
         """The visits the claim bills, by date (unique (claim_id, visit_id), then primary keys)."""

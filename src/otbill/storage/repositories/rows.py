@@ -44,10 +44,10 @@ __all__ = [
     "as_provider",
     "as_visit",
     "as_visit_line",
-    "change_row",
     "fetch",
     "flush",
     "scoped",
+    "set_given",
     "values_of",
 ]
 
@@ -93,13 +93,11 @@ def values_of(record: Any, *leave_out: str) -> dict[str, Any]:
     return values
 
 
-def change_row(row: R, changes: Mapping[str, Any], changeable: frozenset[str], what: str) -> R:
-    """Set ``changes`` on ``row``, refusing any field outside ``changeable`` (a bug, not data)."""
-    unknown = set(changes) - changeable
-    if unknown:
-        raise ValueError(f"{what} fields not changeable here: {sorted(unknown)}")
-    for name, value in changes.items():
-        setattr(row, name, value)
+def set_given(row: R, values: Mapping[str, object]) -> R:
+    """Set on ``row`` the values given (not None): a named write's "leave the rest as it is"."""
+    for name, value in values.items():
+        if value is not None:
+            setattr(row, name, value)
     return row
 
 

@@ -23,10 +23,10 @@ from otbill.storage.repositories.rows import (
     among,
     as_visit,
     as_visit_line,
-    change_row,
     fetch,
     flush,
     scoped,
+    set_given,
     values_of,
 )
 from otbill.storage.tables import (
@@ -64,10 +64,6 @@ def note_from_rows(
         signature,
         tuple(Amendment(a.at, a.by_user, a.changes, a.reason) for a in amendments),
     )
-
-
-_NOTE_CHANGEABLE = frozenset({"note_type", "content", "total_treatment_minutes", "signed_at",
-                              "signed_by", "signature_name", "signature_credential"})  # fmt: skip
 
 
 def _as_stored_note(row: NoteRow) -> StoredNote:
@@ -172,18 +168,23 @@ class VisitRepository(ClinicScoped):
         """The earlier name of :meth:`note_of_visit`, kept for its callers."""
         return self.note_of_visit(visit_id)
 
-    def change_note(self, note_id: int, **changes: Any) -> StoredNote:
-        """Change a note's template, text (with its total minutes) or signature; returns it."""
+    def change_note(
+        self, note_id: int, *, note_type: str | None = None, text: NoteText | None = None
+    ) -> StoredNote:
+        """Change a draft note's template or text (what is not given stays); returns it."""
         row = fetch(self.session, NoteRow, self.clinic_id, note_id)
-        return _as_stored_note(change_row(row, changes, _NOTE_CHANGEABLE, "note"))
+        if text is not None:
+            row.content, row.total_treatment_minutes = text.as_dict(), text.total_treatment_minutes
+        return _as_stored_note(set_given(row, {"note_type": note_type}))
 
     def sign_note(
         self, note_id: int, *, by_user: int | None, name: str, credential: str
     ) -> StoredNote:
         """Sign the note now, as ``name, credential`` (the text is locked from then on)."""
-        signature = {"signed_at": utcnow(), "signed_by": by_user, "signature_name": name,
-                     "signature_credential": credential}  # fmt: skip
-        return self.change_note(note_id, **signature)
+        row = fetch(self.session, NoteRow, self.clinic_id, note_id)
+        row.signed_at, row.signed_by = utcnow(), by_user
+        row.signature_name, row.signature_credential = name, credential
+        return _as_stored_note(row)
 
     def add_note(self, visit_id: int, note_type: str, text: NoteText) -> int:
         """The visit's draft note; returns its id."""
