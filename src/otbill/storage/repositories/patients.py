@@ -114,7 +114,8 @@ class PatientRepository(ClinicScoped):
     def authorizations(
         self, *, coverage_ids: Iterable[int] | None = None, patient_id: int | None = None
     ) -> list[Authorization]:
-        """Authorizations of these coverages, or of one patient, or all; by end date."""
+        """Authorizations of these coverages, or of one patient, or all, by end date; the
+        authorizations' coverage index."""
         query = scoped(AuthorizationRow, self.clinic_id)
         if coverage_ids is not None:
             query = query.where(AuthorizationRow.coverage_id.in_(list(coverage_ids)))

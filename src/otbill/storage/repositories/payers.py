@@ -27,7 +27,7 @@ class PayerRepository(ClinicScoped):
         return as_payer(fetch(self.session, PayerRow, self.clinic_id, payer_id))
 
     def all(self) -> list[Payer]:
-        """Every payer of the clinic, by id."""
+        """Every payer of the clinic, by id (a clinic has a handful: unique (clinic_id, payer_code))."""
         query = scoped(PayerRow, self.clinic_id).order_by(PayerRow.id)
         return [as_payer(p) for p in self.session.scalars(query)]
 
@@ -38,7 +38,8 @@ class PayerRepository(ClinicScoped):
         return as_payer(row) if row else None
 
     def fee_schedule(self) -> list[Fee]:
-        """The whole fee schedule, oldest effective date first."""
+        """The whole fee schedule, oldest effective date first; unique (clinic_id, payer_id, code,
+        effective_from)."""
         query = scoped(FeeScheduleRow, self.clinic_id)
         query = query.order_by(FeeScheduleRow.effective_from, FeeScheduleRow.id)
         return [as_fee(f) for f in self.session.scalars(query)]

@@ -22,12 +22,13 @@ class ProviderRepository(ClinicScoped):
         return as_provider(fetch(self.session, ProviderRow, self.clinic_id, provider_id))
 
     def all(self) -> list[Provider]:
-        """Every provider of the clinic, by id."""
+        """Every provider of the clinic, by id; unique (clinic_id, npi)."""
         query = scoped(ProviderRow, self.clinic_id).order_by(ProviderRow.id)
         return [as_provider(p) for p in self.session.scalars(query)]
 
     def of_user(self, user_id: int | None) -> Provider | None:
-        """The provider a login belongs to (a therapist), else None."""
+        """The provider a login belongs to (a therapist), else None (a scan of the clinic's few
+        providers; unique (clinic_id, npi))."""
         query = scoped(ProviderRow, self.clinic_id).where(ProviderRow.user_id == user_id)
         row = self.session.scalars(query.order_by(ProviderRow.id).limit(1)).first()
         return as_provider(row) if row else None

@@ -118,7 +118,8 @@ class VisitRepository(ClinicScoped):
         return list(self.session.scalars(query.order_by(ServiceLineRow.position)))
 
     def lines_by_visit(self, visit_ids: Iterable[int] | None) -> dict[int, list[VisitLine]]:
-        """Service lines of these visits (or the clinic's), in order, by visit id."""
+        """Service lines of these visits (or the clinic's), in order, by visit id;
+        ``ix_service_line_visit``."""
         query = scoped(ServiceLineRow, self.clinic_id)
         if visit_ids is not None:
             query = query.where(ServiceLineRow.visit_id.in_(list(visit_ids)))
@@ -221,8 +222,9 @@ class VisitRepository(ClinicScoped):
         visit_ids: Iterable[int] | None,
         lines: Mapping[int, Sequence[VisitLine]] | None = None,
     ) -> dict[int, VisitNote]:
-        """The notes of these visits (or the clinic's), by visit id: notes and amendments in two
-        queries (plus the service lines, unless given as from :meth:`lines_by_visit`)."""
+        """The notes of these visits (or the clinic's), by visit id: notes (unique visit key) and
+        amendments (their note index) in two queries, plus the service lines unless given as
+        from :meth:`lines_by_visit`."""
         ids = None if visit_ids is None else list(visit_ids)
         lines = self.lines_by_visit(ids) if lines is None else lines
         amend: dict[int, list[NoteAmendmentRow]] = defaultdict(list)
@@ -273,7 +275,8 @@ class VisitRepository(ClinicScoped):
         return int(self.session.scalar(query) or 0)
 
     def count_by_authorization(self) -> dict[int, int]:
-        """Visits recorded under each authorization (how authorization use is counted)."""
+        """Visits recorded under each authorization (how authorization use is counted);
+        ``ix_visit_authorization``."""
         query = (
             select(VisitRow.authorization_id, func.count(VisitRow.id))
             .where(VisitRow.clinic_id == self.clinic_id, VisitRow.authorization_id.is_not(None))
