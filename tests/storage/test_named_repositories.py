@@ -1,4 +1,4 @@
-"""The named repositories: scoped to their clinic, return records, refuse writes they do not name."""
+"""The named repositories: scoped to their clinic, return records, write only what they name."""
 
 from __future__ import annotations
 

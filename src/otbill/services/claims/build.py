@@ -82,8 +82,9 @@ def _draft(
         allowed = fee.allowed_cents * n if fee else 0
         if assistant and profile.assistant_payment_percent:
             allowed = allowed * profile.assistant_payment_percent // 100
+        extra = [m for m in service.modifiers.split(",") if m]
         modifiers = line_modifiers(profile, on, assistant=assistant, telehealth=first.telehealth,
-                                   kx=False, extra=[m for m in service.modifiers.split(",") if m])  # fmt: skip
+                                   kx=False, extra=extra)  # fmt: skip
         lines.append(
             ClaimLine(
                 id=0,

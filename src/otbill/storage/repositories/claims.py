@@ -261,7 +261,8 @@ class ClaimRepository(ClinicScoped):
         ]
 
     def numbers(self, patient_ids: Iterable[int] | None) -> set[str]:
-        """The claim numbers in use for these patients (or the whole clinic); ``ix_claim_patient``."""
+        """The claim numbers in use for these patients (or the whole clinic);
+        ``ix_claim_patient``."""
         query = select(ClaimRow.number).where(ClaimRow.clinic_id == self.clinic_id)
         if patient_ids is not None:
             query = query.where(ClaimRow.patient_id.in_(list(patient_ids)))

@@ -31,7 +31,8 @@ class DenialRepository(ClinicScoped):
                       tuple(r.codes or ()), tuple(r.remarks or ()))  # fmt: skip
 
     def exists_for(self, claim_id: int, remittance_id: int) -> bool:
-        """Whether this remittance already opened a denial on the claim; the denial's claim index."""
+        """Whether this remittance already opened a denial on the claim; the denial's claim
+        index."""
         query = select(DenialRow.id).where(
             DenialRow.clinic_id == self.clinic_id,
             DenialRow.claim_id == claim_id,

@@ -48,7 +48,8 @@ class ExchangeRepository(ClinicScoped):
         return self.session.scalars(query.order_by(EdiFileRow.id).limit(1)).first()
 
     def next_control_number(self) -> int:
-        """One more than the highest control number of the files we sent; ``ix_edi_file_control``."""
+        """One more than the highest control number of the files we sent;
+        ``ix_edi_file_control``."""
         query = select(func.max(EdiFileRow.control_number)).where(
             EdiFileRow.clinic_id == self.clinic_id, EdiFileRow.direction == "out"
         )

@@ -27,7 +27,7 @@ class PayerRepository(ClinicScoped):
         return as_payer(fetch(self.session, PayerRow, self.clinic_id, payer_id))
 
     def all(self) -> list[Payer]:
-        """Every payer of the clinic, by id (a clinic has a handful: unique (clinic_id, payer_code))."""
+        """Every payer of the clinic, by id (a handful: unique (clinic_id, payer_code))."""
         query = scoped(PayerRow, self.clinic_id).order_by(PayerRow.id)
         return [as_payer(p) for p in self.session.scalars(query)]
 

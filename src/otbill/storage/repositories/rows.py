@@ -102,8 +102,9 @@ def set_given(row: R, values: Mapping[str, object]) -> R:
 
 
 def flush(session: Session) -> None:
-    """Write pending changes now (inside the transaction), as domain errors if refused: a broken
-    constraint (:class:`ConstraintViolation`), a lost optimistic-lock race (:class:`StaleRecord`)."""
+    """Write pending changes now (inside the transaction), as domain errors if refused: a
+    broken constraint (:class:`ConstraintViolation`), a lost optimistic-lock race
+    (:class:`StaleRecord`)."""
     try:
         session.flush()
     except IntegrityError as error:

@@ -189,8 +189,9 @@ class VisitRepository(ClinicScoped):
 
     def add_note(self, visit_id: int, note_type: str, text: NoteText) -> int:
         """The visit's draft note; returns its id."""
+        minutes = text.total_treatment_minutes
         row = NoteRow(clinic_id=self.clinic_id, visit_id=visit_id, note_type=note_type,
-                      content=text.as_dict(), total_treatment_minutes=text.total_treatment_minutes)  # fmt: skip
+                      content=text.as_dict(), total_treatment_minutes=minutes)  # fmt: skip
         self.session.add(row)
         flush(self.session)
         return row.id
@@ -266,7 +267,8 @@ class VisitRepository(ClinicScoped):
         return int(self.session.scalar(query) or 0)
 
     def count_on_authorization_through(self, authorization_id: int, visit: Visit) -> int:
-        """Visits under the authorization up to and including ``visit``; ``ix_visit_authorization``."""
+        """Visits under the authorization up to and including ``visit``;
+        ``ix_visit_authorization``."""
         query = select(func.count(VisitRow.id)).where(
             VisitRow.clinic_id == self.clinic_id,
             VisitRow.authorization_id == authorization_id,
