@@ -37,8 +37,6 @@ __all__ = ["BuiltClaim", "ClaimRepository", "queue"]
 # A claim built in memory, its lines, and the ids of the visits it bills (see ``insert_built``).
 BuiltClaim = tuple[StoredClaim, Sequence[ClaimLine], Sequence[int]]
 
-# what a use case may change on a stored claim or line (never its identity or its history)
-
 
 def queue(clinic_id: int, status: str | None, limit: int | None = None) -> Select[tuple[ClaimRow]]:
     """The work queue's select, oldest date of service first (served by ``ix_claim_queue``)."""
