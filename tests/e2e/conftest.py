@@ -27,7 +27,10 @@ CHROMIUM_ARGS = [
 ]
 
 
-@pytest.fixture(scope="session")
+# One server and one browser per test module, not per run: Playwright's sync API keeps an event
+# loop running in the main thread while it is open, which would break asyncio.run() in any test
+# that runs after these (tests/clearinghouse/test_sftp.py does), and a module's end closes it.
+@pytest.fixture(scope="module")
 def live_server():
     with LiveServer() as server:
         yield server
@@ -35,14 +38,14 @@ def live_server():
 
 @pytest.fixture
 def live(live_server, demo_template, tmp_path):
-    """The run's one server, answering with this test's app on its own copy of the demo."""
+    """The module's one server, answering with this test's app on its own copy of the demo."""
     app = app_on_copy(demo_template, tmp_path)
     yield live_server.serve(app)
     live_server.serve(None)
     app.state.db.dispose()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser() -> Browser:
     if not Path(CHROMIUM).exists():
         pytest.fail(

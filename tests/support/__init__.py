@@ -10,5 +10,5 @@
 - ``democlinic``: the demo clinic loaded once per run and backend, copied for each test.
 - ``demoflow``: moves on the demo clinic in the web app: send claims, pay them, simulate answers.
 - ``webkit``: the web app on a copy of the demo clinic, logging in, CSRF tokens.
-- ``browserkit``: one live uvicorn server per run for the browser tests.
+- ``browserkit``: one live uvicorn server per browser-test module, swapped between tests' apps.
 """

@@ -1,4 +1,4 @@
-"""One live app server for the whole run, and browser helpers for the end-to-end tests.
+"""One live app server per browser-test module, and browser helpers for the end-to-end tests.
 
 Starting uvicorn takes a while; each test instead points the running server at its own app (on
 its own copy of the demo database) with ``serve``, so tests never share records.
