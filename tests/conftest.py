@@ -20,7 +20,9 @@ def pytest_runtest_setup(item: pytest.Item) -> None:
 
 
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
-    line = summary_line()
+    stats = terminalreporter.stats
+    reports = [r for kind in ("skipped", "failed", "error") for r in stats.get(kind, [])]
+    line = summary_line(r for r in reports if isinstance(r, pytest.TestReport))
     if line:
         terminalreporter.write_line(line, yellow=True, bold=True)
 

@@ -9,11 +9,13 @@ is set a missing folder fails the test instead, so a broken checkout cannot pass
 from __future__ import annotations
 
 import os
+from collections.abc import Iterable
 from pathlib import Path
 
 import pytest
 
 __all__ = [
+    "HINT",
     "MISSING",
     "describe",
     "in_ci",
@@ -26,8 +28,10 @@ __all__ = [
 REPO_ROOT = Path(__file__).resolve().parents[2]
 # What each shared subfolder holds, in the words of the summary line.
 CONTENTS = {"corpus/x12": "the shared X12 corpus", "refdata": "the CMS files"}
-# One entry per test that lacked a shared folder this run, read by the end-of-run summary line.
-MISSING: list[str] = []
+# The folders some test lacked this run, named by the end-of-run summary line.
+MISSING: set[str] = set()
+# Every skip or failure for a missing folder ends with this, so the summary can count them.
+HINT = "(set OTBILL_SHARED_DIR)"
 
 
 def shared_dir() -> Path:
@@ -55,23 +59,26 @@ def require_shared(folder: str) -> Path:
     path = shared_path(folder)
     if path.is_dir():
         return path
-    MISSING.append(folder)
+    MISSING.add(folder)
     if in_ci():
         pytest.fail(
-            f"needs {describe(folder)}, not found at {path}; CI must have it (set OTBILL_SHARED_DIR)",
-            pytrace=False,
+            f"needs {describe(folder)}, not found at {path}; CI must have it {HINT}", pytrace=False
         )
-    pytest.skip(f"needs {describe(folder)} at {path}")
+    pytest.skip(f"needs {describe(folder)} at {path} {HINT}")
 
 
-def summary_line() -> str | None:
-    """One line for the end of the run: how many tests lacked the shared folder, and where it is."""
-    if not MISSING:
+def summary_line(reports: Iterable[pytest.TestReport]) -> str | None:
+    """One line for the end of the run: how many tests lacked the shared folder, and where it is.
+
+    Counted from the run's reports, not from ``require_shared`` calls: a session fixture that
+    skips is called once and its skip replayed for every test that uses it.
+    """
+    count = sum(1 for r in reports if HINT in str(r.longrepr))
+    if not count:
         return None
     order = list(CONTENTS)
-    folders = sorted(set(MISSING), key=lambda f: (order.index(f) if f in order else len(order), f))
+    folders = sorted(MISSING, key=lambda f: (order.index(f) if f in order else len(order), f))
     what = " and ".join(describe(f) for f in folders)
     verb = "failed (CI is set)" if in_ci() else "skipped"
-    plural = "test" if len(MISSING) == 1 else "tests"
-    where = shared_dir()
-    return f"{len(MISSING)} {plural} {verb}: they need {what} at {where} (set OTBILL_SHARED_DIR)"
+    plural = "test" if count == 1 else "tests"
+    return f"{count} {plural} {verb}: they need {what} at {shared_dir()} {HINT}"
