@@ -60,6 +60,7 @@ class Role(enum.StrEnum):
     BILLER = "biller"
     APPROVER = "approver"
     AUDITOR = "auditor"
+    FRONT_DESK = "front-desk"  # registration, coverage, authorizations, the schedule
     ADMIN = "admin"
 
 
