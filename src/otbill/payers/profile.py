@@ -81,6 +81,9 @@ class PayerProfile(_Model):
     plan_of_care: PlanOfCarePolicy = PlanOfCarePolicy()
     progress_report_every_visits: int | None = None
     ignore: tuple[str, ...] = ()
+    # The shape of the payer's member IDs as a regular expression (whole ID), checked at
+    # registration; None when the payer has no fixed format.
+    member_id_pattern: str | None = None
     # Per-rule severity for this payer, e.g. {AUT002: warning}: every finding of the rule.
     severity: dict[str, Literal["error", "warning", "info"]] = Field(default_factory=dict)
 
@@ -95,6 +98,16 @@ class PayerProfile(_Model):
         bad = [code for code in value if not _RULE_CODE.match(code)]
         if bad:
             raise ValueError(f"{', '.join(bad)}: expected rule codes such as AUT002")
+        return value
+
+    @field_validator("member_id_pattern")
+    @classmethod
+    def _compiles(cls, value: str | None) -> str | None:
+        if value is not None:
+            try:
+                re.compile(value)
+            except re.error as exc:
+                raise ValueError(f"not a regular expression: {exc}") from exc
         return value
 
     def kx_threshold(self, year: int) -> Decimal | None:
