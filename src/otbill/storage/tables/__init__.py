@@ -32,6 +32,7 @@ from otbill.storage.tables.records import (
     UserRow,
     VisitRow,
 )
+from otbill.storage.tables.setup import LocationRow
 from otbill.storage.tables.tokens import ApiTokenRow
 
 __all__ = [
@@ -50,6 +51,7 @@ __all__ = [
     "DenialRow",
     "EdiFileRow",
     "FeeScheduleRow",
+    "LocationRow",
     "NoteAmendmentRow",
     "NoteRow",
     "OverheadCostRow",

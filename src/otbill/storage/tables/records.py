@@ -57,6 +57,11 @@ class ClinicRow(Base):
     city: Mapped[str] = mapped_column(_S)
     state: Mapped[str] = mapped_column(String(2))
     zip: Mapped[str] = mapped_column(String(9))
+    # where payments go when not the address above (loop 2010AB); migration 0006
+    pay_to_line1: Mapped[str | None] = mapped_column(_S)
+    pay_to_city: Mapped[str | None] = mapped_column(_S)
+    pay_to_state: Mapped[str | None] = mapped_column(String(2))
+    pay_to_zip: Mapped[str | None] = mapped_column(String(9))
 
 
 class UserRow(ClinicOwned, Base):
@@ -72,7 +77,9 @@ class UserRoleRow(ClinicOwned, Base):
     __tablename__ = "user_role"
     __table_args__ = (
         UniqueConstraint("user_id", "role"),
-        CheckConstraint("role IN ('therapist','biller','approver','auditor','admin')", name="role"),
+        CheckConstraint(
+            "role IN ('therapist','biller','approver','auditor','admin','front-desk')", name="role"
+        ),
     )
     user_id: Mapped[int] = mapped_column(ForeignKey("app_user.id"))
     role: Mapped[str] = mapped_column(String(20))
@@ -101,6 +108,15 @@ class PayerRow(ClinicOwned, Base):
     payer_code: Mapped[str] = mapped_column(String(80))  # the EDI payer id
     name: Mapped[str] = mapped_column(_S)
     profile: Mapped[str] = mapped_column(String(80))  # payer profile name (payers/*.yaml)
+    # the clinic's contract terms (migration 0006)
+    network: Mapped[str] = mapped_column(String(3), default="in", server_default="in")
+    claim_line1: Mapped[str | None] = mapped_column(_S)
+    claim_city: Mapped[str | None] = mapped_column(_S)
+    claim_state: Mapped[str | None] = mapped_column(String(2))
+    claim_zip: Mapped[str | None] = mapped_column(String(9))
+    timely_filing_days: Mapped[int | None] = mapped_column()
+    appeal_days: Mapped[int | None] = mapped_column()
+    contract_notes: Mapped[str | None] = mapped_column(Text)
 
 
 class CoverageRow(ClinicOwned, Base):
@@ -128,7 +144,11 @@ class ProviderRow(ClinicOwned, Base):
     __tablename__ = "provider"
     __table_args__ = (
         UniqueConstraint("clinic_id", "npi"),
-        CheckConstraint("credential IN ('OTR/L','COTA')", name="credential"),
+        CheckConstraint(
+            "credential IN ('OTR/L','OT','OTR','COTA','COTA/L','OTA','PT','DPT','PTA','SLP',"
+            "'CCC-SLP','SLPA')",
+            name="credential",
+        ),
     )
     npi: Mapped[str] = mapped_column(String(10))
     first_name: Mapped[str] = mapped_column(_S)
@@ -137,6 +157,10 @@ class ProviderRow(ClinicOwned, Base):
     taxonomy: Mapped[str] = mapped_column(String(10))
     supervisor_id: Mapped[int | None] = mapped_column(ForeignKey("provider.id"))
     user_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
+    license_state: Mapped[str | None] = mapped_column(String(2))  # migration 0006
+    license_number: Mapped[str | None] = mapped_column(String(40))
+    hired_on: Mapped[dt.date | None] = mapped_column(Date)
+    terminated_on: Mapped[dt.date | None] = mapped_column(Date)
 
 
 class PlanOfCareRow(ClinicOwned, Base):
