@@ -35,7 +35,7 @@ def test_the_cycle_from_the_command_line(tmp_path: Path) -> None:
         approver = uow.records.first(UserRow, UserRow.username == "approver")
         assert approver is not None
     with db.unit_of_work(cid.clinic_id, approver.id) as uow:
-        for claim in uow.records.claims_by_status("ready")[:12]:
+        for claim in uow.claims.by_status("ready")[:12]:
             claims.approve(uow, claim.id, dt.date(2025, 4, 1))
     db.dispose()
     run = CliRunner().invoke

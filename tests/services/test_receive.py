@@ -29,7 +29,7 @@ def _submitted(db: Database, transport, n: int = 40) -> tuple[int, int, list[str
     with db.unit_of_work(cid) as uow:
         users = {u.username: u.id for u in uow.records.find(UserRow)}
     with db.unit_of_work(cid, users["approver"]) as uow:
-        ready = uow.records.claims_by_status("ready", limit=n)
+        ready = uow.claims.by_status("ready", limit=n)
         for claim in ready:
             claims.approve(uow, claim.id, TODAY)
         uow.records.get(CoverageRow, ready[0].coverage_id).member_id = "M-0001"  # a 277CA reject

@@ -172,7 +172,7 @@ def export_837_command(
     setup = setup_of(ctx)
     db = setup.database(database_url)
     with db.unit_of_work(setup.clinic_id(db, clinic)) as uow:
-        claims = load_claims(uow, uow.records.claims_by_status("approved"))
+        claims = load_claims(uow, uow.claims.by_status("approved"))
     try:
         output.write_text(write_837p(claims))
     except OtbillError as exc:

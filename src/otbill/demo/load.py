@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import datetime as dt
 import random
-from collections import Counter
 from dataclasses import dataclass
 
 from otbill.codes import npi
@@ -37,7 +36,6 @@ from otbill.services.clinic import setup as clinic
 from otbill.services.frontdesk import patients
 from otbill.services.visits import record as visits
 from otbill.storage import Database
-from otbill.storage.tables import AuditEventRow, ClaimRow, NoteRow
 
 __all__ = ["DemoReport", "load_demo"]
 
@@ -248,7 +246,7 @@ def _record(
                     profiles=profiles,
                 )
                 if p.signed:
-                    note = uow.records.first(NoteRow, NoteRow.visit_id == visit)
+                    note = uow.visits.note_of_visit(visit)
                     assert note is not None
                     visits.sign_note(uow, note.id)
 
@@ -280,7 +278,7 @@ def _plant_defects(
             )
     with db.unit_of_work(cid, biller) as uow:
         build_claims(uow, run, rules)
-        ready = uow.records.find(ClaimRow, ClaimRow.status == "ready")
+        ready = uow.claims.by_status("ready")
         for claim in ready[5:8]:
             claims.edit_line(uow, claim.id, 1, modifiers=[], run=run, rules=rules)
 
@@ -291,12 +289,7 @@ _LOADED = "demo.loaded"
 def _completed(db: Database, clinic_id: int) -> bool:
     """Whether the demo's load reached its end (its last step writes a ``demo.loaded`` event)."""
     with db.unit_of_work(clinic_id) as uow:
-        return (
-            uow.records.first(
-                AuditEventRow, AuditEventRow.action == _LOADED, AuditEventRow.entity == "clinic"
-            )
-            is not None
-        )
+        return uow.audit_reads.has_action(_LOADED, "clinic")
 
 
 def load_demo(db: Database, run: ScrubContext, rules: list[Rule], seed: int = 2025) -> DemoReport:
@@ -332,5 +325,5 @@ def load_demo(db: Database, run: ScrubContext, rules: list[Rule], seed: int = 20
     found = existing or clinic.clinic_by_code(db, CLINIC["code"])
     assert found is not None
     with db.unit_of_work(found) as uow:
-        counts = Counter(c.status for c in uow.records.find(ClaimRow))
+        counts = uow.queues.status_counts()
     return DemoReport(found, existing is None, dict(sorted(counts.items())))

@@ -151,7 +151,7 @@ def load_visit(uow: UnitOfWork, visit_id: int) -> VisitView:
     """The visit and all its page shows; :class:`NotFound` for another clinic's visit."""
     visit = uow.visits.get(visit_id)
     coverage = uow.patients.coverage(visit.coverage_id)
-    note_row = uow.visits.note_row_of_visit(visit.id)
+    note_row = uow.visits.note_of_visit(visit.id)
     if note_row is None:  # record_visit always writes one; a missing note is a broken record
         raise LookupError(f"visit {visit_id}: has no note")
     note = uow.visits.note(note_row.id)

@@ -62,6 +62,16 @@ class AuditRepository(ClinicScoped):
             for r in self.session.scalars(query)
         ]
 
+    def has_action(self, action: str, entity: str) -> bool:
+        """Whether any event records ``action`` on a record of kind ``entity`` (e.g. a marker)."""
+        query = (
+            select(AuditEventRow.seq)
+            .where(AuditEventRow.clinic_id == self.clinic_id)
+            .where(AuditEventRow.action == action, AuditEventRow.entity == entity)
+            .limit(1)
+        )
+        return self.session.scalar(query) is not None
+
     def head_seq(self) -> int:
         """The sequence number of the clinic's latest event: it moves with every audited change."""
         query = select(AuditHeadRow.seq).where(AuditHeadRow.clinic_id == self.clinic_id)

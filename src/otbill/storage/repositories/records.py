@@ -1,8 +1,8 @@
 """Repositories: every query filtered on the unit of work's clinic; no query crosses clinics.
 
-The generic repository the services grew up with: get by id, find by criteria, add. The services of
-the billing pipeline now ask the named repositories (``uow.claims``, ``uow.visits``, ...) instead;
-what remains here serves the callers not moved yet.
+The generic repository the services grew up with: get by id, find by criteria, add. No service,
+route or command uses it any more (import-linter keeps ORM tables out of them); it remains for
+tests that arrange or inspect rows directly and for the storage benchmark.
 """
 
 from __future__ import annotations
@@ -14,8 +14,6 @@ from sqlalchemy import ColumnElement, Select, func, select
 from sqlalchemy.orm import Session
 
 from otbill.domain.record_errors import NotFound, PermissionDenied
-from otbill.storage.repositories.claims import queue
-from otbill.storage.tables import ClaimRow
 from otbill.storage.tables.base import ClinicOwned
 
 __all__ = ["Repository"]
@@ -69,9 +67,3 @@ class Repository:
     def count(self, model: type[R], *where: ColumnElement[bool]) -> int:
         query = select(func.count()).select_from(model).where(model.clinic_id == self.clinic_id)
         return int(self.session.scalar(query.where(*where)) or 0)
-
-    # --- kept for callers not yet moved to the named repositories ---------------------------
-
-    def claims_by_status(self, status: str | None, limit: int | None = None) -> list[ClaimRow]:
-        """The work queue as rows (services ask ``uow.claims.by_status`` for records)."""
-        return list(self.session.scalars(queue(self.clinic_id, status, limit)))

@@ -165,10 +165,6 @@ class VisitRepository(ClinicScoped):
         row = self.session.scalars(query.limit(1)).first()
         return _as_stored_note(row) if row else None
 
-    def note_row_of_visit(self, visit_id: int) -> StoredNote | None:
-        """The earlier name of :meth:`note_of_visit`, kept for its callers."""
-        return self.note_of_visit(visit_id)
-
     def change_note(
         self, note_id: int, *, note_type: str | None = None, text: NoteText | None = None
     ) -> StoredNote:
