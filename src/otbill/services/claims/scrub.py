@@ -26,6 +26,7 @@ __all__ = [
     "BatchOutcome",
     "build_scrub_context",
     "fixes_allowed",
+    "load_payer_profiles",
     "scrub_claims",
     "summarize",
 ]
@@ -34,6 +35,14 @@ __all__ = [
 def profile_dirs(settings: Settings, extra: list[Path] | None = None) -> list[Path]:
     """Where clinic profiles live: ``$OTBILL_DATA_DIR/payers`` then any directories given."""
     return [settings.data_dir / "payers", *(extra or [])]
+
+
+def load_payer_profiles(
+    settings: Settings, extra_dirs: list[Path] | None = None
+) -> dict[str, PayerProfile]:
+    """The packaged payer profiles, then the clinic's (``$OTBILL_DATA_DIR/payers``), then any
+    directories given; a later profile of the same name wins. The one way profiles are loaded."""
+    return load_profiles(profile_dirs(settings, extra_dirs))
 
 
 def build_scrub_context(
@@ -46,7 +55,7 @@ def build_scrub_context(
     """The run's context; a payer profile's ``severity`` must name rules that exist."""
     refdata = [settings.refdata_dir]
     if profiles is None:
-        profiles = load_profiles(profile_dirs(settings, extra_profile_dirs))
+        profiles = load_payer_profiles(settings, extra_profile_dirs)
     check_profile_severities(profiles, load_rules(preview=True))
     return ScrubContext(
         profiles=profiles,

@@ -16,21 +16,13 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from otbill.payers import PayerProfile, load_profiles
+from otbill.payers import PayerProfile
 from otbill.rules.context import BatchIndex, ScrubContext
 from otbill.rules.registry import Rule, load_rules
-from otbill.services.claims.scrub import build_scrub_context, profile_dirs
+from otbill.services.claims.scrub import build_scrub_context, load_payer_profiles
 from otbill.settings import Settings
 
 __all__ = ["Wiring", "load_payer_profiles"]
-
-
-def load_payer_profiles(
-    settings: Settings, extra_dirs: list[Path] | None = None
-) -> dict[str, PayerProfile]:
-    """The packaged payer profiles, then the clinic's (``$OTBILL_DATA_DIR/payers``), then any
-    directories given; a later profile of the same name wins. The one way profiles are loaded."""
-    return load_profiles(profile_dirs(settings, extra_dirs))
 
 
 @dataclass(frozen=True)
