@@ -23,10 +23,11 @@ from otbill.domain.record_errors import IllegalTransition, NotFound, RecordError
 from otbill.rules.context import BatchIndex, ScrubContext
 from otbill.rules.engine import fix_claim, scrub_claim
 from otbill.rules.fixes import apply_fixes
-from otbill.rules.registry import Applicability, Finding, Rule
+from otbill.rules.registry import Finding, Rule
 from otbill.services.claims import lifecycle as claims
 from otbill.services.claims.assemble import assemble_claim
 from otbill.services.claims.context import load_snapshot
+from otbill.services.claims.scrub import fixes_allowed
 from otbill.services.clinic.setup import require_role
 from otbill.storage import UnitOfWork
 
@@ -39,7 +40,7 @@ __all__ = [
     "parse_modifiers",
 ]
 
-_SAFE = frozenset({Applicability.SAFE})
+_SAFE = fixes_allowed()  # the one-click button applies what `otbill scrub --fix` would
 _MODIFIER = re.compile(r"^[A-Z0-9]{2}$")
 
 
