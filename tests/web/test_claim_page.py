@@ -183,3 +183,12 @@ def test_rule_pages_explain_each_rule(client):
     assert "GO" in page.text and "Pub 100-04" in page.text
     assert client.get("/rules/mod001").status_code == 200
     assert client.get("/rules/XYZ999").status_code == 404
+
+
+def test_rule_pages_show_the_lifecycle_and_the_other_severities(client):
+    log_in(client, "rcole")
+    assert "stable since 0.1.0" in client.get("/rules").text
+    page = client.get("/rules/AUT002").text  # a rule with named cases of another severity
+    assert 'data-testid="rule-status">stable</span> since otbill 0.1.0' in page
+    cases = page.split('data-testid="rule-cases"')[1].split("</ul>")[0]
+    assert "<li>" in cases and " when " in cases
