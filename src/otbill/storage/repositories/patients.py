@@ -8,12 +8,21 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
+from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from otbill.domain.care import Authorization, Coverage, PlanOfCare
 from otbill.domain.parties import Patient
+from otbill.domain.registration import CoverageTerms, Registration
 from otbill.storage.repositories.base import ClinicScoped
+from otbill.storage.repositories.documents import DocumentRepository
+from otbill.storage.repositories.registration_rows import (
+    as_registration,
+    as_terms,
+    registration_values,
+    terms_values,
+)
 from otbill.storage.repositories.rows import (
     among,
     as_authorization,
@@ -25,7 +34,13 @@ from otbill.storage.repositories.rows import (
     scoped,
     values_of,
 )
-from otbill.storage.tables import AuthorizationRow, CoverageRow, PatientRow, PlanOfCareRow
+from otbill.storage.tables import (
+    AuthorizationRow,
+    ClaimRow,
+    CoverageRow,
+    PatientRow,
+    PlanOfCareRow,
+)
 from otbill.storage.tables.base import ClinicOwned
 
 __all__ = ["PatientRepository"]
@@ -35,7 +50,10 @@ class PatientRepository(ClinicScoped):
     """Patients and what governs their care: coverage, plans of care, prior authorizations."""
 
     def _add(self, model: type[ClinicOwned], record: object) -> int:
-        row = model(**values_of(record))
+        return self._add_values(model, values_of(record))
+
+    def _add_values(self, model: type[ClinicOwned], values: dict[str, object]) -> int:
+        row = model(**values)
         row.clinic_id = self.clinic_id
         self.session.add(row)
         flush(self.session)
@@ -54,7 +72,86 @@ class PatientRepository(ClinicScoped):
         """A new patient (its ``id`` is ignored); returns its id."""
         return self._add(PatientRow, patient)
 
+    @property
+    def documents(self) -> DocumentRepository:
+        """The patients' attached documents (card images, referrals, consents)."""
+        return DocumentRepository(self.session, self.clinic_id)
+
+    # --- registration -----------------------------------------------------------------------
+
+    def registration(self, patient_id: int) -> Registration:
+        """The patient's registration facts (:class:`NotFound` when not this clinic's)."""
+        return as_registration(fetch(self.session, PatientRow, self.clinic_id, patient_id))
+
+    def register(self, patient: Patient, registration: Registration) -> int:
+        """A new patient with its registration (the ``id`` is ignored); returns its id."""
+        values = values_of(patient) | registration_values(registration)
+        return self._add_values(PatientRow, values)
+
+    def change(self, patient: Patient, registration: Registration) -> None:
+        """Replace the patient's demographics and registration (the MRN and account stay)."""
+        row = fetch(self.session, PatientRow, self.clinic_id, patient.id, for_update=True)
+        values = values_of(patient, "mrn") | registration_values(registration)
+        values["account_number"] = row.account_number or registration.account_number
+        for name, value in values.items():
+            setattr(row, name, value)
+        flush(self.session)
+
+    def last_account_number(self) -> str | None:
+        """The clinic's highest account number (they are zero-padded, so text order works)."""
+        query = select(func.max(PatientRow.account_number)).where(
+            PatientRow.clinic_id == self.clinic_id
+        )
+        return self.session.scalar(query)
+
+    def named(self, first_name: str, last_name: str, dob: dt.date) -> list[Patient]:
+        """Patients with this name (any case) and birth date; the patient name index."""
+        query = scoped(PatientRow, self.clinic_id).where(
+            func.lower(PatientRow.last_name) == last_name.strip().lower(),
+            func.lower(PatientRow.first_name) == first_name.strip().lower(),
+            PatientRow.dob == dob,
+        )
+        return [as_patient(r) for r in self.session.scalars(query.order_by(PatientRow.id))]
+
+    def search(
+        self, *, text: str = "", dob: dt.date | None = None, limit: int = 25, offset: int = 0
+    ) -> tuple[list[Patient], int]:
+        """One page of patients whose name starts with, or whose account number, MRN or a
+        coverage's member ID equals ``text`` (any case), born on ``dob`` when given; by name.
+        Returns the page and how many match in all."""
+        query = scoped(PatientRow, self.clinic_id)
+        if text.strip():
+            query = query.where(_matching(text.strip().lower(), self.clinic_id))
+        if dob is not None:
+            query = query.where(PatientRow.dob == dob)
+        total = self.session.scalar(select(func.count()).select_from(query.subquery())) or 0
+        order = (PatientRow.last_name, PatientRow.first_name, PatientRow.id)
+        rows = self.session.scalars(query.order_by(*order).limit(limit).offset(offset))
+        return [as_patient(r) for r in rows], total
+
     # --- coverage ---------------------------------------------------------------------------
+
+    def coverage_terms(self, coverage_ids: Iterable[int]) -> dict[int, CoverageTerms]:
+        """Plan name and cost sharing of these coverages, by coverage id; primary key."""
+        rows = among(self.session, CoverageRow, self.clinic_id, CoverageRow.id, coverage_ids)
+        return {r.id: as_terms(r) for r in rows}
+
+    def add_coverage_with_terms(self, coverage: Coverage, terms: CoverageTerms) -> int:
+        """A new coverage with its plan and cost sharing; returns its id."""
+        return self._add_values(CoverageRow, values_of(coverage) | terms_values(terms))
+
+    def end_coverage(self, coverage_id: int, last_day: dt.date) -> None:
+        """The coverage ends on ``last_day`` (its other facts never change in place)."""
+        row = fetch(self.session, CoverageRow, self.clinic_id, coverage_id, for_update=True)
+        row.effective_to = last_day
+        flush(self.session)
+
+    def coverage_billed(self, coverage_id: int) -> bool:
+        """Whether a claim was billed to the coverage; the claim coverage column."""
+        query = select(ClaimRow.id).where(
+            ClaimRow.clinic_id == self.clinic_id, ClaimRow.coverage_id == coverage_id
+        )
+        return self.session.scalars(query.limit(1)).first() is not None
 
     def coverage(self, coverage_id: int) -> Coverage:
         """The coverage (:class:`NotFound` when not this clinic's); primary key."""
@@ -128,3 +225,21 @@ class PatientRepository(ClinicScoped):
     def add_authorization(self, authorization: Authorization) -> int:
         """A new prior authorization (its ``id`` is ignored); returns its id."""
         return self._add(AuthorizationRow, authorization)
+
+
+def _matching(text: str, clinic_id: int) -> Any:
+    """Name starts with ``text`` (last, first or "last, first"), or an ID equals it."""
+    last, _, first = (part.strip() for part in text.partition(","))
+    by_name = func.lower(PatientRow.last_name).startswith(last, autoescape=True)
+    if first:
+        by_name = by_name & func.lower(PatientRow.first_name).startswith(first, autoescape=True)
+    members = select(CoverageRow.patient_id).where(
+        CoverageRow.clinic_id == clinic_id, func.lower(CoverageRow.member_id) == text
+    )
+    return (
+        by_name
+        | func.lower(PatientRow.first_name).startswith(text, autoescape=True)
+        | (func.lower(PatientRow.account_number) == text)
+        | (func.lower(PatientRow.mrn) == text)
+        | PatientRow.id.in_(members)
+    )

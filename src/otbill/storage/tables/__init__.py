@@ -15,6 +15,7 @@ from otbill.storage.tables.billing import (
     RemittanceRow,
 )
 from otbill.storage.tables.edi import EdiFileRow, SubmittedClaimRow, WorkItemRow
+from otbill.storage.tables.documents import PatientDocumentRow as PatientDocumentRow
 from otbill.storage.tables.records import (
     AuthorizationRow,
     ClinicRow,

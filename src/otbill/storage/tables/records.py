@@ -19,6 +19,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -90,6 +91,10 @@ class PatientRow(ClinicOwned, Base):
     __table_args__ = (
         UniqueConstraint("clinic_id", "mrn"),
         CheckConstraint("sex IN ('F','M','U')", name="sex"),
+        # registration (migration 0007): one account number per clinic; search by name, birth
+        Index("ux_patient_account", "clinic_id", "account_number", unique=True),
+        Index("ix_patient_name", "clinic_id", "last_name", "first_name"),
+        Index("ix_patient_dob", "clinic_id", "dob"),
     )
     mrn: Mapped[str] = mapped_column(String(40))
     first_name: Mapped[str] = mapped_column(_S)
@@ -100,6 +105,16 @@ class PatientRow(ClinicOwned, Base):
     city: Mapped[str | None] = mapped_column(_S)
     state: Mapped[str | None] = mapped_column(String(2))
     zip: Mapped[str | None] = mapped_column(String(9))
+    account_number: Mapped[str | None] = mapped_column(String(20))
+    preferred_name: Mapped[str | None] = mapped_column(_S)
+    phone: Mapped[str | None] = mapped_column(String(40))
+    email: Mapped[str | None] = mapped_column(_S)
+    preferred_language: Mapped[str | None] = mapped_column(String(40))
+    emergency_contact: Mapped[dict[str, Any] | None] = mapped_column(JSON)  # name, relation, phone
+    guarantor: Mapped[dict[str, Any] | None] = mapped_column(JSON)  # None: the patient
+    consent_on: Mapped[dt.date | None] = mapped_column(Date)
+    benefits_assigned_on: Mapped[dt.date | None] = mapped_column(Date)
+    self_pay: Mapped[bool] = mapped_column(default=False, server_default=false())
 
 
 class PayerRow(ClinicOwned, Base):
@@ -125,6 +140,7 @@ class CoverageRow(ClinicOwned, Base):
         CheckConstraint("network IN ('in','out')", name="network"),
         CheckConstraint("priority IN (1,2,3)", name="priority"),
         CheckConstraint("relationship IN ('self','spouse','child','other')", name="relationship"),
+        Index("ix_coverage_member", "clinic_id", "member_id"),  # search by member ID (0007)
     )
     patient_id: Mapped[int] = mapped_column(ForeignKey("patient.id"), index=True)
     payer_id: Mapped[int] = mapped_column(ForeignKey("payer.id"))
@@ -138,6 +154,10 @@ class CoverageRow(ClinicOwned, Base):
     effective_to: Mapped[dt.date | None] = mapped_column(Date)
     eligibility_verified_on: Mapped[dt.date | None] = mapped_column(Date)
     eligibility_active: Mapped[bool | None] = mapped_column()
+    plan_name: Mapped[str | None] = mapped_column(_S)
+    copay_cents: Mapped[int | None] = mapped_column()
+    coinsurance_percent: Mapped[int | None] = mapped_column()
+    deductible_cents: Mapped[int | None] = mapped_column()
 
 
 class ProviderRow(ClinicOwned, Base):
