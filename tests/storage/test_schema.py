@@ -118,12 +118,12 @@ def test_provider_npi_and_credential_are_checked(db: Database) -> None:
                 credential="OTR/L",
                 taxonomy="225X00000X",
             )
-        with pytest.raises(RecordError, match="credential 'PT'"):
+        with pytest.raises(RecordError, match="credential 'MD'"):  # PT is a provider since 0006
             clinic.add_provider(
                 uow,
                 npi_number="1234567893",
                 first_name="A",
                 last_name="B",
-                credential="PT",
+                credential="MD",
                 taxonomy="225X00000X",
             )

@@ -301,7 +301,7 @@ def load_demo(db: Database, run: ScrubContext, rules: list[Rule], seed: int = 20
             db,
             code=CLINIC["code"],
             name=CLINIC["name"],
-            npi_number=_npi(1),
+            npi_number=_npi(9),  # the organisation NPI: no therapist has it
             tax_id=CLINIC["tax_id"],
             address=CLINIC_ADDRESS,
         )

@@ -1,4 +1,5 @@
-"""Setting up a clinic: the clinic itself, its users and roles, providers, payers and fees.
+"""Setting up a clinic: the clinic itself, its users and roles (providers, payers and fees live in
+``providers`` and ``payers``; they are re-exported here for the demo loader and older callers).
 
 Why in a service: each step validates what the core can check (NPI check digit, credential,
 role names, payer profile name) before storage sees it, and records users in the audit trail in
@@ -7,21 +8,20 @@ the same transaction. Passwords are hashed with Argon2id (argon2-cffi); no passw
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Iterable
-from decimal import Decimal
 
 from argon2 import PasswordHasher
 from argon2.exceptions import VerificationError
 
-from otbill.codes import cpt, npi
-from otbill.domain.credentials import is_assistant
+from otbill.domain.clinic_setup import PayerTerms, ProviderDetails
 from otbill.domain.lifecycle import Role
-from otbill.domain.money import to_cents
-from otbill.domain.record_errors import NotFound, PermissionDenied, RecordError
+from otbill.domain.record_errors import PermissionDenied, RecordError
 from otbill.services.clinic.clinics import clinic_by_code, list_clinics
+from otbill.services.clinic.identity import checked_clinic
+from otbill.services.clinic.payers import add_overhead, add_payer_terms, set_fee
+from otbill.services.clinic.providers import CREDENTIALS, add_provider_details
 from otbill.storage import Database, UnitOfWork
-from otbill.storage.repositories.clinics import ClinicDirectory, ClinicRecord
+from otbill.storage.repositories.clinics import ClinicDirectory
 
 __all__ = [
     "CREDENTIALS",
@@ -31,6 +31,7 @@ __all__ = [
     "add_user",
     "clinic_by_code",
     "create_clinic",
+    "hash_password",
     "list_clinics",
     "require_role",
     "set_fee",
@@ -38,7 +39,6 @@ __all__ = [
     "verify_password",
 ]
 
-CREDENTIALS = ("OTR/L", "COTA")
 _HASHER = PasswordHasher()
 
 
@@ -51,10 +51,14 @@ def create_clinic(
     tax_id: str,
     address: tuple[str, str, str, str],
     taxonomy: str = "225X00000X",
+    pay_to: tuple[str, str, str, str] | None = None,
 ) -> int:
-    """A new clinic (billing entity); its NPI must pass the check digit. Returns its id."""
-    record = ClinicRecord(code, name, npi.validate(npi_number), tax_id, taxonomy, address)
-    return ClinicDirectory(db).create(record)
+    """A new clinic (billing entity), every field checked (:func:`checked_clinic`). Returns its
+    id."""
+    clinic_id, _ = ClinicDirectory(db).create(
+        checked_clinic(code, name, npi_number, tax_id, address, taxonomy, pay_to)
+    )
+    return clinic_id
 
 
 def _check_roles(roles: Iterable[str]) -> list[str]:
@@ -80,6 +84,11 @@ def add_user(
         {"username": username, "full_name": full_name, "roles": wanted},
     )
     return user_id
+
+
+def hash_password(password: str) -> str:
+    """The Argon2id hash of ``password`` (what is stored; never the password)."""
+    return _HASHER.hash(password)
 
 
 def verify_password(uow: UnitOfWork, username: str, password: str) -> int | None:
@@ -122,27 +131,11 @@ def add_provider(
     supervisor_id: int | None = None,
     user_id: int | None = None,
 ) -> int:
-    """A rendering provider; NPI checked (check digit), credential OTR/L or COTA."""
-    if credential not in CREDENTIALS:
-        raise RecordError(
-            f"provider {npi_number}: credential {credential!r} must be "
-            f"one of {', '.join(CREDENTIALS)}"
-        )
-    if is_assistant(credential) and supervisor_id is None:
-        raise RecordError(f"provider {npi_number}: a COTA needs a supervising OTR/L")
-    if supervisor_id is not None:
-        uow.providers.get(supervisor_id)
-    return uow.clinics.add_provider(
-        {
-            "npi": npi.validate(npi_number),
-            "first_name": first_name,
-            "last_name": last_name,
-            "credential": credential,
-            "taxonomy": taxonomy,
-            "supervisor_id": supervisor_id,
-            "user_id": user_id,
-        }
+    """A rendering provider (the demo's short form of :func:`add_provider_details`)."""
+    details = ProviderDetails(
+        0, npi_number, first_name, last_name, credential, taxonomy, supervisor_id, user_id
     )
+    return add_provider_details(uow, details)
 
 
 def add_payer(
@@ -153,35 +146,6 @@ def add_payer(
     profile: str,
     known_profiles: Iterable[str] | None = None,
 ) -> int:
-    if known_profiles is not None and profile not in set(known_profiles):
-        raise NotFound("payer profile", profile)
-    return uow.clinics.add_payer({"payer_code": payer_code, "name": name, "profile": profile})
-
-
-def set_fee(
-    uow: UnitOfWork,
-    *,
-    code: str,
-    charge: Decimal,
-    allowed: Decimal,
-    effective_from: dt.date,
-    payer_id: int | None = None,
-) -> int:
-    """The clinic's charge and expected allowed amount per unit of ``code`` (per payer or all)."""
-    if payer_id is not None:
-        uow.payers.get(payer_id)
-    return uow.clinics.add_fee(
-        {
-            "payer_id": payer_id,
-            "code": cpt.validate(code),
-            "effective_from": effective_from,
-            "charge_cents": to_cents(charge),
-            "allowed_cents": to_cents(allowed),
-        }
-    )
-
-
-def add_overhead(uow: UnitOfWork, *, month: dt.date, category: str, amount: Decimal) -> int:
-    return uow.clinics.add_overhead(
-        {"month": month.replace(day=1), "category": category, "amount_cents": to_cents(amount)}
-    )
+    """A payer with no contract terms yet (the demo's short form of :func:`add_payer_terms`)."""
+    terms = PayerTerms(0, payer_code, name, profile)
+    return add_payer_terms(uow, terms, known_profiles=known_profiles)

@@ -16,6 +16,7 @@ from typing import Any, Protocol
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from otbill.domain.clinic_setup import Address, Location, OverheadEntry
 from otbill.domain.record_errors import NotFound
 from otbill.storage.repositories.base import ClinicScoped
 from otbill.storage.repositories.rows import flush
@@ -26,8 +27,11 @@ from otbill.storage.tables import (
     OverheadCostRow,
     PayerRow,
     ProviderRow,
+    UserRoleRow,
+    UserRow,
 )
 from otbill.storage.tables.base import ClinicOwned
+from otbill.storage.tables.setup import LocationRow
 
 __all__ = [
     "ClinicDirectory",
@@ -35,6 +39,8 @@ __all__ = [
     "ClinicRef",
     "ClinicRepository",
     "FeeEntry",
+    "FirstAdmin",
+    "FirstRunDone",
     "SessionSource",
 ]
 
@@ -61,6 +67,16 @@ class ClinicRecord:
     tax_id: str
     taxonomy: str | None
     address: tuple[str, str, str, str]  # line 1, city, state, ZIP
+    pay_to: tuple[str, str, str, str] | None = None  # where payments go, when elsewhere
+
+
+@dataclass(frozen=True, slots=True)
+class FirstAdmin:
+    """The clinic's first user, created with it: an admin (the password only as its hash)."""
+
+    username: str
+    full_name: str
+    password_hash: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,6 +89,29 @@ class FeeEntry:
     effective_from: dt.date
     charge_cents: int
     allowed_cents: int
+
+
+def _location(r: LocationRow) -> Location:
+    address = Address(r.address_line1, r.city, r.state, r.zip)
+    return Location(r.id, r.name, address, r.place_of_service, r.active)
+
+
+class FirstRunDone(Exception):
+    """A first run was asked for, but a clinic exists already."""
+
+
+def _add_admin(session: Session, clinic_id: int, admin: FirstAdmin) -> int:
+    user = UserRow(
+        clinic_id=clinic_id,
+        username=admin.username,
+        full_name=admin.full_name,
+        password_hash=admin.password_hash,
+        active=True,
+    )
+    session.add(user)
+    session.flush()
+    session.add(UserRoleRow(clinic_id=clinic_id, user_id=user.id, role="admin"))
+    return user.id
 
 
 class ClinicDirectory:
@@ -92,9 +131,16 @@ class ClinicDirectory:
             rows = session.execute(select(ClinicRow.id, ClinicRow.code).order_by(ClinicRow.id))
             return [ClinicRef(cid, code) for cid, code in rows]
 
-    def create(self, clinic: ClinicRecord) -> int:
-        """A new clinic with an empty audit chain, in one transaction; returns its id."""
+    def create(
+        self, clinic: ClinicRecord, admin: FirstAdmin | None = None, *, only_if_none: bool = False
+    ) -> tuple[int, int | None]:
+        """A new clinic with an empty audit chain (and its first admin), in one transaction.
+
+        Returns (clinic id, admin user id or None). ``only_if_none``: refuse (:class:`FirstRunDone`)
+        when any clinic exists already, checked in the same transaction.
+        """
         line1, city, state, zip_code = clinic.address
+        pay_line1, pay_city, pay_state, pay_zip = clinic.pay_to or (None, None, None, None)
         row = ClinicRow(
             code=clinic.code,
             name=clinic.name,
@@ -105,12 +151,24 @@ class ClinicDirectory:
             city=city,
             state=state,
             zip=zip_code,
+            pay_to_line1=pay_line1,
+            pay_to_city=pay_city,
+            pay_to_state=pay_state,
+            pay_to_zip=pay_zip,
         )
         with self._db.session() as session, session.begin():
+            if only_if_none and session.scalar(select(ClinicRow.id).limit(1)) is not None:
+                raise FirstRunDone
             session.add(row)
             session.flush()
             session.add(AuditHeadRow(clinic_id=row.id, seq=0, hash="0" * 64))
-        return row.id
+            user_id = _add_admin(session, row.id, admin) if admin else None
+        return row.id, user_id
+
+    def any(self) -> bool:
+        """Whether the database holds a clinic yet (a first run is due when not)."""
+        with self._db.session() as session:
+            return session.scalar(select(ClinicRow.id).limit(1)) is not None
 
 
 class ClinicRepository(ClinicScoped):
@@ -137,6 +195,43 @@ class ClinicRepository(ClinicScoped):
 
     def add_overhead(self, values: Mapping[str, Any]) -> int:
         return self._add(OverheadCostRow(**values))
+
+    def overhead(self, limit: int) -> list[OverheadEntry]:
+        """Overhead entries, newest month first then by category, at most ``limit``."""
+        query = (
+            select(OverheadCostRow)
+            .where(OverheadCostRow.clinic_id == self.clinic_id)
+            .order_by(OverheadCostRow.month.desc(), OverheadCostRow.category)
+            .limit(limit)
+        )
+        return [
+            OverheadEntry(o.id, o.month, o.category, o.amount_cents)
+            for o in self.session.scalars(query)
+        ]
+
+    def add_location(self, location: Location) -> int:
+        """A new service location (the id of ``location`` is ignored); returns the new id."""
+        a = location.address
+        return self._add(
+            LocationRow(
+                name=location.name,
+                address_line1=a.line1,
+                city=a.city,
+                state=a.state,
+                zip=a.zip,
+                place_of_service=location.place_of_service,
+                active=location.active,
+            )
+        )
+
+    def locations(self) -> list[Location]:
+        """The clinic's service locations, by name (a handful: unique (clinic_id, name))."""
+        query = (
+            select(LocationRow)
+            .where(LocationRow.clinic_id == self.clinic_id)
+            .order_by(LocationRow.name)
+        )
+        return [_location(r) for r in self.session.scalars(query)]
 
     def code(self) -> str:
         """This clinic's code (:class:`NotFound` when the clinic does not exist)."""
