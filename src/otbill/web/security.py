@@ -28,6 +28,7 @@ __all__ = [
     "CSRF_HEADER",
     "LoginThrottle",
     "SessionUser",
+    "allowed",
     "csrf_token",
     "require_roles",
 ]
@@ -68,14 +69,18 @@ def require_roles(*roles: str) -> Callable[[Request], SessionUser]:
     """A dependency: the logged-in user, who must hold one of ``roles`` (admins always pass)."""
 
     def dependency(request: Request) -> SessionUser:
-        user: SessionUser | None = getattr(request.state, "user", None)
-        if user is None:
-            raise NotLoggedIn
-        if roles and not user.has(*roles):
-            raise HTTPException(status.HTTP_403_FORBIDDEN, "your role does not allow this page")
-        return user
+        return allowed(getattr(request.state, "user", None), roles, "this page")
 
     return dependency
+
+
+def allowed(user: SessionUser | None, roles: tuple[str, ...], what: str) -> SessionUser:
+    """``user`` when logged in and holding one of ``roles`` (any role when none is named)."""
+    if user is None:
+        raise NotLoggedIn
+    if roles and not user.has(*roles):
+        raise HTTPException(status.HTTP_403_FORBIDDEN, f"your role does not allow {what}")
+    return user
 
 
 @dataclass

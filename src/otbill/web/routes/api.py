@@ -33,7 +33,7 @@ from otbill.services.views.claims import claim_detail
 from otbill.storage import UnitOfWork
 from otbill.web.app import scrub_run, wiring
 from otbill.web.routes.api_models import ClaimDetailOut, ClaimPage, ScrubOut
-from otbill.web.security import NotLoggedIn, SessionUser
+from otbill.web.security import SessionUser, allowed
 
 __all__ = ["api_user", "domain_errors", "router"]
 
@@ -53,11 +53,7 @@ def api_user(*roles: str) -> Callable[..., SessionUser]:
             request.state.user = user
         else:
             user = getattr(request.state, "user", None)
-        if user is None:
-            raise NotLoggedIn
-        if roles and not user.has(*roles):
-            raise HTTPException(status.HTTP_403_FORBIDDEN, "your role does not allow this")
-        return user
+        return allowed(user, roles, "this")
 
     return dependency
 
