@@ -19,6 +19,7 @@ from otbill.services.views.queue_cache import QueueCache
 from otbill.settings import Settings
 from otbill.storage import Database
 from otbill.web.bearer import BearerTokenMiddleware
+from otbill.web.first_run import FirstRunGate
 from otbill.web.security import (
     CSRF_FIELD,
     CSRF_HEADER,
@@ -131,6 +132,7 @@ def create_app(
     app.state.throttle = LoginThrottle()
     app.state.templates = templates
     app.state.today = today
+    app.add_middleware(FirstRunGate)  # innermost: an empty database leads to /setup
     app.add_middleware(BearerTokenMiddleware)  # inner: runs after the session is read
     app.add_middleware(
         SessionMiddleware,

@@ -1,0 +1,45 @@
+"""Until the database holds a clinic, every page leads to the first-run page.
+
+Why a middleware: on an empty database nobody can log in, so without it every page would send
+the visitor to a login form that cannot succeed. Once a clinic exists the answer is kept (clinics
+are never deleted) and the check costs nothing; the API answers 503 with a plain message.
+"""
+
+from __future__ import annotations
+
+from starlette.responses import JSONResponse, RedirectResponse, Response
+from starlette.types import ASGIApp, Receive, Scope, Send
+
+from otbill.services.clinic.identity import needs_first_run
+
+__all__ = ["FIRST_RUN_PATH", "FirstRunGate", "clinic_exists"]
+
+FIRST_RUN_PATH = "/setup"
+_OPEN = (FIRST_RUN_PATH, "/static/")
+
+
+def clinic_exists(app: object) -> bool:
+    """Whether the app's database holds a clinic (remembered once true)."""
+    state = app.state  # type: ignore[attr-defined]
+    if not getattr(state, "clinic_exists", False):
+        state.clinic_exists = not needs_first_run(state.db)
+    return bool(state.clinic_exists)
+
+
+class FirstRunGate:
+    """ASGI middleware: on an empty database, redirect every page but ``/setup`` to it."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        path = scope.get("path", "")
+        if scope["type"] != "http" or path.startswith(_OPEN) or clinic_exists(scope["app"]):
+            await self.app(scope, receive, send)
+            return
+        if path.startswith("/api/"):
+            message = {"detail": "otbill is not set up yet: create the clinic at /setup"}
+            response: Response = JSONResponse(message, status_code=503)
+        else:
+            response = RedirectResponse(FIRST_RUN_PATH, status_code=303)
+        await response(scope, receive, send)
