@@ -1,0 +1,39 @@
+"""What the front desk's patient page shows: who the patient is, their coverage (with history),
+their documents, and the payers a new coverage can name. Reads only."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from otbill.domain.parties import Patient, Payer
+from otbill.domain.registration import PatientDocument, Registration
+from otbill.services.frontdesk.coverage import CoverageLine, coverage_history
+from otbill.storage import UnitOfWork
+
+__all__ = ["PatientFile", "patient_file"]
+
+
+@dataclass(frozen=True, slots=True)
+class PatientFile:
+    patient: Patient
+    registration: Registration
+    coverages: list[CoverageLine]
+    documents: list[PatientDocument]
+    payers: list[Payer]
+
+    @property
+    def has_active_coverage(self) -> bool:
+        return any(line.active for line in self.coverages)
+
+
+def patient_file(uow: UnitOfWork, patient_id: int, today: dt.date) -> PatientFile:
+    """The patient's page (:class:`NotFound` for another clinic's patient)."""
+    patient = uow.patients.get(patient_id)
+    return PatientFile(
+        patient,
+        uow.patients.registration(patient_id),
+        coverage_history(uow, patient_id, today),
+        uow.patients.documents.of_patient(patient_id),
+        sorted(uow.payers.all(), key=lambda p: p.name),
+    )
