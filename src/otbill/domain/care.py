@@ -54,7 +54,10 @@ class PlanOfCare:
 
 @dataclass(frozen=True, slots=True)
 class Authorization:
-    """A payer's prior authorization: dates and, when limited, visits or units allowed."""
+    """A payer's prior authorization: dates and, when limited, visits or units allowed; for
+    ``codes`` only when the payer authorizes per CPT code or code group (empty: every code).
+    ``status`` as stored (:mod:`otbill.domain.authorizations` tells which statuses cover a
+    visit and derives "expired")."""
 
     id: int
     coverage_id: int
@@ -63,6 +66,8 @@ class Authorization:
     end_date: dt.date
     visits_authorized: int | None
     units_authorized: int | None = None
+    status: str = "approved"
+    codes: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

@@ -20,6 +20,7 @@ from otbill.storage.errors import translate_integrity_error
 from otbill.storage.migrate import upgrade
 from otbill.storage.repositories import Repository
 from otbill.storage.repositories.audit import AuditRepository
+from otbill.storage.repositories.authorizations import AuthorizationRepository
 from otbill.storage.repositories.claims import ClaimRepository
 from otbill.storage.repositories.clinics import ClinicRepository
 from otbill.storage.repositories.denials import DenialRepository
@@ -55,6 +56,7 @@ class UnitOfWork:
     providers: ProviderRepository
     payers: PayerRepository
     patients: PatientRepository
+    authorizations: AuthorizationRepository
     visits: VisitRepository
     claims: ClaimRepository
     ledger: LedgerRepository
@@ -80,6 +82,7 @@ class UnitOfWork:
         self.providers = ProviderRepository(self.session, self.clinic_id)
         self.payers = PayerRepository(self.session, self.clinic_id)
         self.patients = PatientRepository(self.session, self.clinic_id)
+        self.authorizations = AuthorizationRepository(self.session, self.clinic_id)
         self.visits = VisitRepository(self.session, self.clinic_id)
         self.claims = ClaimRepository(self.session, self.clinic_id)
         self.ledger = LedgerRepository(self.session, self.clinic_id)

@@ -146,7 +146,7 @@ def assemble_claim(
     payer = snap.payers[claim.payer_id]
     first = visits[0]
     plan = snap.plans.get(first.plan_of_care_id) if first.plan_of_care_id else None
-    auth = snap.auths.get(first.authorization_id) if first.authorization_id else None
+    auth = snap.auth_of(first)
     on = claim.date_of_service
     documentation = _documentation([snap.notes[v.id] for v in visits if v.id in snap.notes])
     diagnoses = tuple(plan.diagnoses) if plan else ()

@@ -14,6 +14,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from otbill.domain.authorizations import counts_toward, covering
 from otbill.domain.care import Authorization, Coverage, PlanOfCare, Visit, VisitLine
 from otbill.domain.charges import BilledLine, Fee
 from otbill.domain.claim import HistoryLine
@@ -46,20 +47,41 @@ class Snapshot:
     _plan_dates: dict[int, list[dt.date]] = field(default_factory=dict)
     _report_dates: dict[int, list[dt.date]] = field(default_factory=dict)
     _auth_dates: dict[int, list[dt.date]] = field(default_factory=dict)
+    _auth_of_visit: dict[int, Authorization | None] = field(default_factory=dict)
 
     def index_visits(self) -> None:
-        plan, report, auth = defaultdict(list), defaultdict(list), defaultdict(list)
+        plan, report = defaultdict(list), defaultdict(list)
         for v in self.visits.values():
             if v.plan_of_care_id is not None:
                 plan[v.plan_of_care_id].append(v.date)
                 note = self.notes.get(v.id)
                 if note is not None and note.note_type.value in _REPORTS:
                     report[v.plan_of_care_id].append(v.date)
-            if v.authorization_id is not None:
-                auth[v.authorization_id].append(v.date)
         self._plan_dates = {k: sorted(d) for k, d in plan.items()}
         self._report_dates = {k: sorted(d) for k, d in report.items()}
-        self._auth_dates = {k: sorted(d) for k, d in auth.items()}
+        self._index_authorizations()
+
+    def _index_authorizations(self) -> None:
+        """Which visits use each authorization (visits on its coverage in its dates, with one of
+        its codes when per code: the same count as the authorization pages) and which approved
+        authorization each visit is billed under."""
+        by_coverage: dict[int, list[Authorization]] = defaultdict(list)
+        for a in self.auths.values():
+            by_coverage[a.coverage_id].append(a)
+        dates: dict[int, list[dt.date]] = defaultdict(list)
+        for v in self.visits.values():
+            mine = by_coverage.get(v.coverage_id, [])
+            codes = {line.code for line in self.lines_by_visit.get(v.id, [])}
+            for a in mine:
+                if counts_toward(a, v.coverage_id, v.date, codes):
+                    dates[a.id].append(v.date)
+            self._auth_of_visit[v.id] = covering(mine, v.coverage_id, v.date, codes)
+        self._auth_dates = {k: sorted(d) for k, d in dates.items()}
+
+    def auth_of(self, visit: Visit) -> Authorization | None:
+        """The approved authorization the visit is billed under (a requested, pending or denied
+        one covers nothing)."""
+        return self._auth_of_visit.get(visit.id)
 
     def visit_number(self, plan_id: int, on: dt.date) -> int:
         """This visit's number in the plan of care (1 = the evaluation)."""
@@ -99,7 +121,7 @@ def load_snapshot(uow: UnitOfWork, patient_ids: Iterable[int] | None = None) -> 
         payers={p.id: p for p in uow.payers.all()},
         providers={p.id: p for p in uow.providers.all()},
         plans={p.id: p for p in uow.patients.plans(pids)},
-        auths={a.id: a for a in uow.patients.authorizations(coverage_ids=coverages)},
+        auths={a.id: a for a in uow.authorizations.of(coverage_ids=coverages)},
         visits=visits,
         lines_by_visit=lines,
         notes=uow.visits.notes_by_visit(of_visits, lines),

@@ -14,6 +14,7 @@ from otbill.codes import icd10cm, npi
 from otbill.domain.care import Authorization, Coverage, PlanOfCare
 from otbill.domain.parties import Patient
 from otbill.domain.record_errors import RecordError
+from otbill.services.frontdesk.authorizations import usage_of
 from otbill.storage import UnitOfWork
 
 __all__ = [
@@ -129,7 +130,7 @@ def add_authorization(
     uow.patients.coverage(coverage_id)
     if end < start:
         raise RecordError(f"authorization {number}: ends ({end}) before it starts ({start})")
-    return uow.patients.add_authorization(
+    return uow.authorizations.add(
         Authorization(0, coverage_id, number, start, end, visits_authorized, units_authorized)
     )
 
@@ -157,10 +158,11 @@ def authorization_status(
     uow: UnitOfWork, patient_id: int | None = None
 ) -> list[AuthorizationStatus]:
     """Every authorization (of one patient, or all) with visits used counted from visits."""
-    counts = uow.visits.count_by_authorization()
+    found = uow.authorizations.of(patient_id=patient_id)
+    used = usage_of(uow, found)
     return [
         AuthorizationStatus(
-            a.id, a.number, a.start_date, a.end_date, a.visits_authorized, counts.get(a.id, 0)
+            a.id, a.number, a.start_date, a.end_date, a.visits_authorized, used[a.id].visits_used
         )
-        for a in uow.patients.authorizations(patient_id=patient_id)
+        for a in found
     ]

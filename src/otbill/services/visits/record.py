@@ -66,7 +66,7 @@ def _check_place(date: dt.date, place: str, telehealth: bool) -> str:
 
 def _in_force(uow: UnitOfWork, coverage: Coverage, date: dt.date) -> tuple[int | None, int | None]:
     plan = uow.patients.plan_on(coverage.patient_id, date)
-    auth = uow.patients.authorization_on(coverage.id, date)
+    auth = uow.authorizations.covering_on(coverage.id, date)
     return (plan.id if plan else None), (auth.id if auth else None)
 
 

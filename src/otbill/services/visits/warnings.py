@@ -25,6 +25,7 @@ from otbill.domain.care import Visit
 from otbill.domain.credentials import is_assistant
 from otbill.domain.money import from_cents
 from otbill.payers import PayerProfile
+from otbill.services.frontdesk.authorizations import covering_visit
 from otbill.storage import UnitOfWork
 
 __all__ = ["VisitWarning", "expected_allowed_cents", "visit_warnings"]
@@ -105,15 +106,14 @@ def _plan_of_care(uow: UnitOfWork, visit: Visit, profile: PayerProfile) -> list[
 
 
 def _authorization(uow: UnitOfWork, visit: Visit, profile: PayerProfile) -> list[VisitWarning]:
-    if visit.authorization_id is None:
+    auth, used = covering_visit(uow, visit)
+    if auth is None:
         if profile.authorization_required(uow.visits.count_on_coverage_through(visit)):
             text = f"No prior authorization in force on {visit.date}; this payer requires one."
             return [VisitWarning("error", "authorization", text)]
         return []
-    auth = uow.patients.authorization(visit.authorization_id)
     found: list[VisitWarning] = []
     if auth.visits_authorized is not None:
-        used = uow.visits.count_on_authorization_through(auth.id, visit)
         left = auth.visits_authorized - used
         text = f"Authorization {auth.number}: visit {used} of {auth.visits_authorized}"
         if left < 0:

@@ -1,4 +1,5 @@
-"""Patients and what governs their care: coverage, plans of care, prior authorizations.
+"""Patients and what governs their care: coverage and plans of care (prior authorizations:
+:mod:`otbill.storage.repositories.authorizations`).
 
 Reads return domain records (:mod:`otbill.domain.parties`, :mod:`otbill.domain.care`); writes take
 the same records (id 0, not given yet) and return the new record's id.
@@ -12,7 +13,7 @@ from typing import Any
 
 from sqlalchemy import func, select
 
-from otbill.domain.care import Authorization, Coverage, PlanOfCare
+from otbill.domain.care import Coverage, PlanOfCare
 from otbill.domain.parties import Patient
 from otbill.domain.registration import CoverageTerms, Registration
 from otbill.storage.repositories.base import ClinicScoped
@@ -25,7 +26,6 @@ from otbill.storage.repositories.registration_rows import (
 )
 from otbill.storage.repositories.rows import (
     among,
-    as_authorization,
     as_coverage,
     as_patient,
     as_plan,
@@ -35,7 +35,6 @@ from otbill.storage.repositories.rows import (
     values_of,
 )
 from otbill.storage.tables import (
-    AuthorizationRow,
     ClaimRow,
     CoverageRow,
     PatientRow,
@@ -190,41 +189,6 @@ class PatientRepository(ClinicScoped):
     def add_plan(self, plan: PlanOfCare) -> int:
         """A new plan of care (its ``id`` is ignored); returns its id."""
         return self._add(PlanOfCareRow, plan)
-
-    # --- prior authorizations ---------------------------------------------------------------
-
-    def authorization(self, authorization_id: int) -> Authorization:
-        """The authorization (:class:`NotFound` when not this clinic's); primary key."""
-        row = fetch(self.session, AuthorizationRow, self.clinic_id, authorization_id)
-        return as_authorization(row)
-
-    def authorization_on(self, coverage_id: int, on: dt.date) -> Authorization | None:
-        """An authorization of the coverage in force on ``on``; the coverage index."""
-        query = scoped(AuthorizationRow, self.clinic_id).where(
-            AuthorizationRow.coverage_id == coverage_id,
-            AuthorizationRow.start_date <= on,
-            AuthorizationRow.end_date >= on,
-        )
-        row = self.session.scalars(query.order_by(AuthorizationRow.id).limit(1)).first()
-        return as_authorization(row) if row else None
-
-    def authorizations(
-        self, *, coverage_ids: Iterable[int] | None = None, patient_id: int | None = None
-    ) -> list[Authorization]:
-        """Authorizations of these coverages, or of one patient, or all, by end date; the
-        authorizations' coverage index."""
-        query = scoped(AuthorizationRow, self.clinic_id)
-        if coverage_ids is not None:
-            query = query.where(AuthorizationRow.coverage_id.in_(list(coverage_ids)))
-        if patient_id is not None:
-            of_patient = select(CoverageRow.id).where(CoverageRow.patient_id == patient_id)
-            query = query.where(AuthorizationRow.coverage_id.in_(of_patient))
-        query = query.order_by(AuthorizationRow.end_date, AuthorizationRow.id)
-        return [as_authorization(a) for a in self.session.scalars(query)]
-
-    def add_authorization(self, authorization: Authorization) -> int:
-        """A new prior authorization (its ``id`` is ignored); returns its id."""
-        return self._add(AuthorizationRow, authorization)
 
 
 def _matching(text: str, clinic_id: int) -> Any:

@@ -161,7 +161,8 @@ def as_plan(r: PlanOfCareRow) -> PlanOfCare:
 
 def as_authorization(r: AuthorizationRow) -> Authorization:
     return Authorization(r.id, r.coverage_id, r.number, r.start_date, r.end_date,
-                         r.visits_authorized, r.units_authorized)  # fmt: skip
+                         r.visits_authorized, r.units_authorized, r.status,
+                         tuple(r.codes or ()))  # fmt: skip
 
 
 def as_visit(r: VisitRow) -> Visit:

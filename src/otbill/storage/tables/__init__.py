@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from otbill.storage.tables.audit import AuditEventRow, AuditHeadRow
+from otbill.storage.tables.authorization_log import AuthorizationEntryRow
 from otbill.storage.tables.base import Base
 from otbill.storage.tables.billing import (
     AppealRow,
@@ -41,6 +42,7 @@ __all__ = [
     "AppealRow",
     "AuditEventRow",
     "AuditHeadRow",
+    "AuthorizationEntryRow",
     "AuthorizationRow",
     "Base",
     "ClaimLineRow",

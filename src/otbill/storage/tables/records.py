@@ -210,6 +210,9 @@ class AuthorizationRow(ClinicOwned, Base):
     end_date: Mapped[dt.date] = mapped_column(Date)
     visits_authorized: Mapped[int | None] = mapped_column()
     units_authorized: Mapped[int | None] = mapped_column()
+    # requested, pending, approved, partially-approved, denied (migration 0008; expired is derived)
+    status: Mapped[str] = mapped_column(String(24), default="approved")
+    codes: Mapped[list[str]] = mapped_column(JSON, default=list)  # empty: every code
 
 
 class VisitRow(ClinicOwned, Base):

@@ -1,0 +1,198 @@
+"""The authorization work queue and the authorization page, read from the records.
+
+Three buckets, each row with who owns it: what is pending (requested or under payer review, with
+its follow-up date), what runs out (an approval ending within 14 days or with 3 or fewer visits
+left), and what was denied (until its date range has passed). The owner and follow-up date of an
+authorization are those of its latest entry that names them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from otbill.domain.authorizations import (
+    COVERING,
+    MOVES,
+    AuthStatus,
+    Entry,
+    Usage,
+    shown_status,
+)
+from otbill.domain.care import Authorization
+from otbill.services.frontdesk.authorizations import usage_of
+from otbill.storage import UnitOfWork
+
+__all__ = [
+    "EXPIRING_DAYS",
+    "FEW_VISITS",
+    "AuthorizationPage",
+    "AuthorizationQueue",
+    "AuthorizationSummary",
+    "EntryView",
+    "authorization_list",
+    "authorization_page",
+    "authorization_queue",
+]
+
+EXPIRING_DAYS = 14
+FEW_VISITS = 3
+_PENDING = {AuthStatus.REQUESTED, AuthStatus.PENDING}
+
+
+@dataclass(frozen=True, slots=True)
+class AuthorizationSummary:
+    """One authorization as lists and the queue show it."""
+
+    id: int
+    number: str
+    patient_id: int
+    patient: str
+    payer: str
+    priority: str  # primary, secondary, tertiary: the coverage's place
+    status: str  # as shown: expired when an approval's end date has passed
+    start: dt.date
+    end: dt.date
+    codes: tuple[str, ...]
+    visits_authorized: int | None
+    units_authorized: int | None
+    usage: Usage
+    owner: str | None
+    owner_id: int | None
+    follow_up: dt.date | None
+
+
+@dataclass(frozen=True, slots=True)
+class EntryView:
+    at: dt.datetime
+    kind: str
+    text: str
+    author: str
+    reference: str | None
+    contact: str | None
+    document: str | None
+    owner: str | None
+    due_on: dt.date | None
+
+
+@dataclass(frozen=True, slots=True)
+class AuthorizationPage:
+    summary: AuthorizationSummary
+    entries: list[EntryView]
+    moves: tuple[str, ...]  # the statuses it may move to now
+    # Scheduled visits not yet recorded ("pending use"): the schedule will fill this in. None
+    # means "not known yet", never zero.
+    pending_use: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class AuthorizationQueue:
+    pending: list[AuthorizationSummary]
+    running_out: list[AuthorizationSummary]
+    denied: list[AuthorizationSummary]
+    owners: dict[int, str]  # everyone who owns a row, for the owner filter
+
+
+_PRIORITY = {1: "primary", 2: "secondary", 3: "tertiary"}
+
+
+def _summaries(
+    uow: UnitOfWork, auths: Sequence[Authorization], today: dt.date
+) -> list[AuthorizationSummary]:
+    coverages = {c.id: c for c in uow.patients.coverages(None)}
+    patients = {p.id: p for p in uow.patients.by_ids({coverages[a.coverage_id].patient_id
+                                                       for a in auths})}  # fmt: skip
+    payers = {p.id: p.name for p in uow.payers.all()}
+    usages = usage_of(uow, auths)
+    latest: dict[int, Entry] = {}
+    for entry in uow.authorizations.entries([a.id for a in auths]):
+        if entry.owner_id is not None or entry.due_on is not None:
+            latest[entry.authorization_id] = entry
+    names = uow.users.full_names({e.owner_id for e in latest.values() if e.owner_id})
+    found = []
+    for a in auths:
+        coverage = coverages[a.coverage_id]
+        patient = patients[coverage.patient_id]
+        last = latest.get(a.id)
+        owner_id = last.owner_id if last else None
+        found.append(
+            AuthorizationSummary(
+                a.id,
+                a.number,
+                patient.id,
+                f"{patient.last_name}, {patient.first_name}",
+                payers.get(coverage.payer_id, ""),
+                _PRIORITY.get(coverage.priority, "other"),
+                shown_status(a, today),
+                a.start_date,
+                a.end_date,
+                a.codes,
+                a.visits_authorized,
+                a.units_authorized,
+                usages[a.id],
+                names.get(owner_id) if owner_id else None,
+                owner_id,
+                last.due_on if last else None,
+            )
+        )
+    return found
+
+
+def _running_out(s: AuthorizationSummary, today: dt.date) -> bool:
+    if s.status not in COVERING:
+        return False
+    left = s.usage.visits_left
+    return s.end <= today + dt.timedelta(days=EXPIRING_DAYS) or (
+        left is not None and left <= FEW_VISITS
+    )
+
+
+def authorization_queue(
+    uow: UnitOfWork, today: dt.date, owner_id: int | None = None
+) -> AuthorizationQueue:
+    """What needs the front desk: pending, running out, denied; only one owner's when given."""
+    every = _summaries(uow, uow.authorizations.of(), today)
+    owners = {s.owner_id: s.owner or "" for s in every if s.owner_id is not None}
+    mine = [s for s in every if owner_id is None or s.owner_id == owner_id]
+    by_follow_up = sorted(
+        (s for s in mine if s.status in _PENDING), key=lambda s: (s.follow_up or s.end, s.id)
+    )
+    return AuthorizationQueue(
+        pending=by_follow_up,
+        running_out=[s for s in mine if _running_out(s, today)],
+        denied=[s for s in mine if s.status == AuthStatus.DENIED and s.end >= today],
+        owners=owners,
+    )
+
+
+def authorization_list(
+    uow: UnitOfWork, today: dt.date, patient_id: int | None = None
+) -> list[AuthorizationSummary]:
+    """Every authorization (of one patient, or all), by end date."""
+    return _summaries(uow, uow.authorizations.of(patient_id=patient_id), today)
+
+
+def authorization_page(uow: UnitOfWork, authorization_id: int, today: dt.date) -> AuthorizationPage:
+    """One authorization with its running balance and its channel in order."""
+    auth = uow.authorizations.get(authorization_id)
+    (summary,) = _summaries(uow, [auth], today)
+    entries = uow.authorizations.entries([auth.id])
+    people = {e.author_id for e in entries} | {e.owner_id for e in entries}
+    names = uow.users.full_names({p for p in people if p is not None})
+    views = [
+        EntryView(
+            e.at,
+            e.kind,
+            e.text,
+            names.get(e.author_id, "") if e.author_id else "",
+            e.reference,
+            e.contact,
+            e.document,
+            names.get(e.owner_id) if e.owner_id else None,
+            e.due_on,
+        )
+        for e in entries
+    ]
+    moves = tuple(s.value for s in MOVES[AuthStatus(auth.status)])
+    return AuthorizationPage(summary, views, moves)

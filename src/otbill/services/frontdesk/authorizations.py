@@ -1,0 +1,221 @@
+"""Prior authorizations and their one channel: open a request, log every step, move the status.
+
+Why one channel: every request, payer reply, call (with its reference number and the person
+spoken to), fax or portal reference and attached document is an entry on the authorization, with
+who wrote it, who owns the next step and by when; the authorization work queue reads them.
+Visits used are never typed: they are counted from the recorded visits
+(:func:`otbill.domain.authorizations.usage`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+
+from otbill.codes import cpt
+from otbill.domain.authorizations import AuthStatus, Entry, EntryKind, Usage, check_move, usage
+from otbill.domain.care import Authorization, Visit
+from otbill.domain.record_errors import RecordError
+from otbill.errors import OtbillError
+from otbill.storage import UnitOfWork
+
+__all__ = [
+    "MAX_TEXT",
+    "MAX_UNITS",
+    "MAX_VISITS",
+    "change_status",
+    "covering_visit",
+    "log_entry",
+    "open_authorization",
+    "usage_of",
+]
+
+MAX_VISITS = 999  # no payer authorizes more visits at once; a bigger number is a typing slip
+MAX_UNITS = 9999
+MAX_TEXT = 2000
+_NEEDS_REFERENCE = {EntryKind.CALL, EntryKind.FAX, EntryKind.PORTAL}
+
+
+def _now() -> dt.datetime:
+    """Naive UTC, as the records store times."""
+    return dt.datetime.now(dt.UTC).replace(tzinfo=None)
+
+
+def _count(name: str, value: int | None, most: int) -> int | None:
+    if value is not None and not 0 <= value <= most:
+        raise RecordError(f"{name} {value}: must be between 0 and {most}")
+    return value
+
+
+def _codes(codes: Sequence[str], on: dt.date) -> tuple[str, ...]:
+    checked = []
+    for code in codes:
+        try:
+            checked.append(cpt.validate(code.strip().upper(), on))
+        except OtbillError as error:
+            raise RecordError(f"codes: {error}") from None
+    return tuple(dict.fromkeys(checked))
+
+
+def _dates(number: str, start: dt.date, end: dt.date) -> None:
+    if end < start:
+        raise RecordError(f"end date {end} is before start date {start} (authorization {number})")
+
+
+def _number(number: str) -> str:
+    number = number.strip()
+    if not number or len(number) > 80:
+        raise RecordError("number: give the payer's authorization or request reference (≤ 80)")
+    return number
+
+
+def open_authorization(
+    uow: UnitOfWork,
+    *,
+    coverage_id: int,
+    number: str,
+    start: dt.date,
+    end: dt.date,
+    codes: Sequence[str] = (),
+    status: str = AuthStatus.REQUESTED,
+    visits_authorized: int | None = None,
+    units_authorized: int | None = None,
+    note: str = "",
+    owner_id: int | None = None,
+    due_on: dt.date | None = None,
+) -> int:
+    """A new authorization on a coverage, requested (the default) or already approved, with its
+    first entry in the channel; returns its id."""
+    uow.patients.coverage(coverage_id)
+    number = _number(number)
+    _dates(number, start, end)
+    if status not in (AuthStatus.REQUESTED, AuthStatus.APPROVED):
+        raise RecordError(f"status {status}: a new authorization is requested or approved")
+    auth = Authorization(
+        0,
+        coverage_id,
+        number,
+        start,
+        end,
+        _count("visits authorized", visits_authorized, MAX_VISITS),
+        _count("units authorized", units_authorized, MAX_UNITS),
+        str(status),
+        _codes(codes, start),
+    )
+    auth_id = uow.authorizations.add(auth)
+    uow.audit.record(uow.actor_id, "authorization.create", "authorization", auth_id, None,
+                     {"coverage_id": coverage_id, "number": number, "status": str(status),
+                      "start": start.isoformat(), "end": end.isoformat(),
+                      "visits_authorized": visits_authorized, "codes": list(auth.codes)})  # fmt: skip
+    kind = EntryKind.REQUEST if status == AuthStatus.REQUESTED else EntryKind.NOTE
+    text = note or f"authorization {number} {status}"
+    log_entry(uow, auth_id, kind=kind, text=text, owner_id=owner_id, due_on=due_on)
+    return auth_id
+
+
+def log_entry(
+    uow: UnitOfWork,
+    authorization_id: int,
+    *,
+    kind: str,
+    text: str = "",
+    reference: str | None = None,
+    contact: str | None = None,
+    document: str | None = None,
+    owner_id: int | None = None,
+    due_on: dt.date | None = None,
+    at: dt.datetime | None = None,
+) -> int:
+    """One step in the authorization's channel; a call names its reference number and the
+    person spoken to, a fax or portal entry its reference, a document its reference."""
+    auth = uow.authorizations.get(authorization_id)
+    try:
+        what = EntryKind(kind)
+    except ValueError:
+        choices = ", ".join(k.value for k in EntryKind if k != EntryKind.STATUS)
+        raise RecordError(f"kind {kind!r}: choose one of {choices}") from None
+    reference, contact, document = (v.strip() or None if v else None
+                                    for v in (reference, contact, document))  # fmt: skip
+    if what in _NEEDS_REFERENCE and not reference:
+        raise RecordError(f"reference: a {what} entry needs its reference number")
+    if what == EntryKind.CALL and not contact:
+        raise RecordError("contact: name the person spoken to on the call")
+    if what == EntryKind.DOCUMENT and not document:
+        raise RecordError("document: give the attached document's reference")
+    if len(text) > MAX_TEXT or any(len(v or "") > 120 for v in (reference, contact)):
+        raise RecordError(f"text: at most {MAX_TEXT} characters; reference and contact 120")
+    if owner_id is not None:
+        uow.users.get(owner_id)
+    entry = Entry(0, auth.id, what.value, text.strip(), at or _now(), uow.actor_id, reference,
+                  contact, document, owner_id, due_on)  # fmt: skip
+    entry_id = uow.authorizations.add_entry(entry)
+    uow.audit.record(uow.actor_id, "authorization.log", "authorization", auth.id, None,
+                     {"entry_id": entry_id, "kind": what.value, "reference": reference,
+                      "owner_id": owner_id,
+                      "due_on": due_on.isoformat() if due_on else None})  # fmt: skip
+    return entry_id
+
+
+def change_status(
+    uow: UnitOfWork,
+    authorization_id: int,
+    *,
+    status: str,
+    number: str | None = None,
+    visits_authorized: int | None = None,
+    units_authorized: int | None = None,
+    start: dt.date | None = None,
+    end: dt.date | None = None,
+    codes: Sequence[str] | None = None,
+    note: str = "",
+    owner_id: int | None = None,
+    due_on: dt.date | None = None,
+) -> None:
+    """Move the authorization (requested -> pending -> approved, partially approved or denied),
+    setting what the payer granted; an illegal move is refused in plain words."""
+    auth = uow.authorizations.get(authorization_id, for_update=True)
+    target = check_move(auth.number, auth.status, status)
+    number = _number(number) if number else auth.number
+    start, end = start or auth.start_date, end or auth.end_date
+    _dates(number, start, end)
+    checked = _codes(codes, start) if codes is not None else None
+    uow.authorizations.change(
+        auth.id,
+        status=target.value,
+        number=number,
+        start_date=start,
+        end_date=end,
+        visits_authorized=_count("visits authorized", visits_authorized, MAX_VISITS),
+        units_authorized=_count("units authorized", units_authorized, MAX_UNITS),
+        codes=checked,
+    )
+    after = {"status": target.value, "number": number, "start": start.isoformat(),
+             "end": end.isoformat(), "visits_authorized": visits_authorized}  # fmt: skip
+    uow.audit.record(uow.actor_id, "authorization.status", "authorization", auth.id,
+                     {"status": auth.status, "number": auth.number}, after)  # fmt: skip
+    granted = f" ({visits_authorized} visits)" if visits_authorized is not None else ""
+    text = f"{auth.status} -> {target.value}{granted}" + (f": {note}" if note else "")
+    entry = Entry(0, auth.id, EntryKind.STATUS.value, text, _now(), uow.actor_id,
+                  owner_id=owner_id, due_on=due_on)  # fmt: skip
+    uow.authorizations.add_entry(entry)
+
+
+def usage_of(uow: UnitOfWork, auths: Sequence[Authorization]) -> dict[int, Usage]:
+    """Each authorization's running balance, counted from the visits recorded on its coverage.
+
+    Scheduled visits ("pending use") are not counted here: they come with the schedule, which
+    will add them beside this balance, never into it."""
+    visits = uow.authorizations.uses({a.coverage_id for a in auths})
+    return {a.id: usage(a, visits) for a in auths}
+
+
+def covering_visit(uow: UnitOfWork, visit: Visit) -> tuple[Authorization | None, int]:
+    """The approved authorization the visit is billed under, and the visits it has used up to
+    and including this one (same day: recorded before it), as the claim builder counts."""
+    codes = {line.code for line in uow.visits.lines(visit.id)}
+    auth = uow.authorizations.covering_on(visit.coverage_id, visit.date, codes)
+    if auth is None:
+        return None, 0
+    visits = uow.authorizations.uses([visit.coverage_id])
+    through = [u for u in visits if (u.date, u.visit_id) <= (visit.date, visit.id)]
+    return auth, usage(auth, through).visits_used
