@@ -29,6 +29,7 @@ COMMANDS: dict[str, LazyCommand] = {
     "rules": LazyCommand("otbill.cli.rules:app"),
     "claims": LazyCommand("otbill.cli.records:claims_app"),
     "audit": LazyCommand("otbill.cli.records:audit_app"),
+    "clinic": LazyCommand("otbill.cli.clinic:app"),
     "clearinghouse": LazyCommand("otbill.cli.edi:clearinghouse_app"),
     "x12": LazyCommand(
         "otbill.cli.x12:app", help="Read and write X12 5010: 837P, 835, 999, 277CA."

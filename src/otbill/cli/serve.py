@@ -31,7 +31,8 @@ def serve_command(
     today: Annotated[str | None, typer.Option(help="pretend today is this date")] = None,
     demo: Annotated[bool, typer.Option(help="load the demo clinic into an empty database")] = True,
 ) -> None:
-    """Serve the web app. On an empty database: migrate, load the demo clinic, print its users.
+    """Serve the web app. On an empty database: migrate, load the demo clinic, print its users
+    (with ``--no-demo``: the first-run page at /setup creates the clinic and its admin).
 
     While the demo clinic is the only clinic, the app runs as of the demo's date (its visits are
     January to March 2025), so filing limits and plans of care read as they would that day;
@@ -62,6 +63,8 @@ def serve_command(
         fixed = DEMO_AS_OF
         typer.echo(f"The demo runs as of {DEMO_AS_OF.isoformat()} (--today changes it).")
     typer.echo(f"otbill is serving at http://{host}:{port}/  (database: {db.backend})")
+    if not codes:
+        typer.echo(f"No clinic yet: open http://{host}:{port}/setup to create it and its admin.")
     if only_demo:
         typer.echo(f"Demo users (clinic {CLINIC['code']}):")
         for username, password, roles in demo_logins():

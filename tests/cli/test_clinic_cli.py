@@ -1,0 +1,54 @@
+"""``otbill clinic``: a billing company creates a clinic and sets it up from the command line."""
+
+from __future__ import annotations
+
+from typer.testing import CliRunner
+
+from otbill.cli import app
+
+CREATE = [
+    "clinic", "create", "--code", "EAST", "--name", "Eastside OT PLLC", "--tax-id", "04-2103594",
+    "--npi", "1234567893", "--street", "9 Elm St", "--city", "Salem", "--state", "MA",
+    "--zip", "01970", "--admin-username", "boss", "--admin-name", "Bo Boss",
+]  # fmt: skip
+
+
+def test_clinic_create_list_and_setup(tmp_path, monkeypatch):
+    monkeypatch.setenv("OTBILL_DATA_DIR", str(tmp_path))
+    monkeypatch.setenv("OTBILL_ADMIN_PASSWORD", "a-long-password")
+    url = ["--database-url", f"sqlite:///{tmp_path / 'c.db'}"]
+    runner = CliRunner()
+    made = runner.invoke(app, [*CREATE, *url])
+    assert made.exit_code == 0, made.output
+    assert "clinic EAST created" in made.output
+    again = runner.invoke(app, [*CREATE, *url])
+    assert again.exit_code == 2 and "clinic code EAST: already taken" in again.output
+    listed = runner.invoke(app, ["clinic", "list", *url])
+    assert "EAST" in listed.output and "1 clinic(s)" in listed.output
+
+    where = ["--clinic", "EAST", *url]
+    otr = ["clinic", "add-provider", "--first-name", "Ann", "--last-name", "Lee",
+           "--credential", "OTR/L", "--npi", "1245319599", *where]  # fmt: skip
+    assert runner.invoke(app, otr).exit_code == 0
+    same_npi = runner.invoke(app, [*otr[: -len(where) - 2], "--npi", "1234567893", *where])
+    assert same_npi.exit_code == 2 and "organisation NPI" in same_npi.output
+    cota = ["clinic", "add-provider", "--first-name", "Cy", "--last-name", "Ko",
+            "--credential", "COTA", "--npi", "1003000126", *where]  # fmt: skip
+    missing = runner.invoke(app, cota)
+    assert missing.exit_code == 2 and "needs a supervising therapist" in missing.output
+    assert runner.invoke(app, [*cota, "--supervisor-id", "1"]).exit_code == 0
+    payer = ["clinic", "add-payer", "--name", "Medicare", "--payer-id", "04412",
+             "--profile", "medicare", "--timely-filing-days", "365", *where]  # fmt: skip
+    assert runner.invoke(app, payer).exit_code == 0, runner.invoke(app, payer).output
+    fee = ["clinic", "set-fee", "--code", "97530", "--charge", "80", "--rate", "36.30",
+           "--year", "2025", "--payer", "1", *where]  # fmt: skip
+    assert runner.invoke(app, fee).exit_code == 0
+    bad_fee = runner.invoke(app, [*fee[:3], "9753X", *fee[4:]])
+    assert bad_fee.exit_code == 2 and "fee code" in bad_fee.output
+    place = ["clinic", "add-location", "--name", "Main", "--street", "9 Elm St", "--city",
+             "Salem", "--state", "MA", "--zip", "01970", "--place-of-service", "99x", *where]  # fmt: skip
+    bad_place = runner.invoke(app, place)
+    assert bad_place.exit_code == 2 and "place of service" in bad_place.output
+    overhead = ["clinic", "add-overhead", "--month", "2025-01", "--category", "rent",
+                "--amount", "4200", *where]  # fmt: skip
+    assert runner.invoke(app, overhead).exit_code == 0
