@@ -29,6 +29,7 @@ COMMANDS: dict[str, LazyCommand] = {
     "rules": LazyCommand("otbill.cli.rules:app"),
     "claims": LazyCommand("otbill.cli.records:claims_app"),
     "audit": LazyCommand("otbill.cli.records:audit_app"),
+    "auth": LazyCommand("otbill.cli.authorizations:app"),
     "patients": LazyCommand("otbill.cli.patients:patients_app"),
     "coverage": LazyCommand("otbill.cli.patients:coverage_app"),
     "clinic": LazyCommand("otbill.cli.clinic:app"),
