@@ -10,12 +10,15 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
+from otbill.domain.clinic_setup import Address, PayerTerms
 from otbill.domain.record_errors import RecordError
 from otbill.errors import OtbillError
 from otbill.payers import PayerProfile
 from otbill.services.clinic import accounts
 from otbill.services.clinic import setup as clinic
 from otbill.services.clinic import tokens as api_tokens
+from otbill.services.clinic.fields import address_of
+from otbill.services.clinic.payers import add_payer_terms
 from otbill.storage import UnitOfWork
 from otbill.web.app import render, today, wiring
 from otbill.web.security import ROLES, SessionUser, require_roles
@@ -23,6 +26,7 @@ from otbill.web.security import ROLES, SessionUser, require_roles
 router = APIRouter()
 Admin = Annotated[SessionUser, Depends(require_roles("admin"))]
 MIN_PASSWORD = 10
+_ADDRESS = ("street", "city", "state", "zip")
 _NOTICES = {
     "user": "User added. They can log in now with the password you gave them.",
     "deactivated": "User deactivated: they can no longer log in or use their API tokens.",
@@ -114,24 +118,35 @@ def set_active(
     return response
 
 
+def _days(value: str, field: str) -> int | None:
+    if not value.strip():
+        return None
+    if not value.strip().isdigit() or len(value.strip()) > 5:
+        raise RecordError(f"{field} {value!r}: a whole number of days, such as 365")
+    return int(value)
+
+
+def _claim_address(form: Mapping[str, str]) -> Address | None:
+    street, city, state, zip_code = (form.get(f"claim_{k}", "").strip() for k in _ADDRESS)
+    if not any((street, city, state, zip_code)):
+        return None
+    return address_of(street, city, state, zip_code, field="claim address")
+
+
 @router.post("/admin/payers", include_in_schema=False)
-def add_payer(
-    request: Request,
-    user: Admin,
-    payer_code: Annotated[str, Form()],
-    name: Annotated[str, Form()],
-    profile: Annotated[str, Form()],
-) -> Response:
+async def add_payer(request: Request, user: Admin) -> Response:
+    """A payer with its contract terms (network, claim address, deadlines, notes)."""
     known = payer_profiles(request)
+    form = {k: str(v) for k, v in (await request.form()).items()}
 
     def action(uow: UnitOfWork) -> str:
-        clinic.add_payer(
-            uow,
-            payer_code=payer_code.strip(),
-            name=name.strip(),
-            profile=profile,
-            known_profiles=known,
-        )
+        terms = PayerTerms(
+            0, form.get("payer_code", "").strip(), form.get("name", "").strip(),
+            form.get("profile", ""), form.get("network", "in") or "in", _claim_address(form),
+            _days(form.get("timely_filing_days", ""), "timely-filing days"),
+            _days(form.get("appeal_days", ""), "appeal days"), form.get("contract_notes"),
+        )  # fmt: skip
+        add_payer_terms(uow, terms, known_profiles=known)
         return "payer"
 
     return _act(request, user, action)

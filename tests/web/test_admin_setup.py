@@ -1,0 +1,95 @@
+"""Admin setup pages: locations, providers (NPI, supervisor, dates), payer terms, fees beside the
+charge master, overhead; each bad field named inside its own form, nothing written."""
+
+from __future__ import annotations
+
+from sqlalchemy import func, select
+
+from otbill.storage.tables import LocationRow, PayerRow, ProviderRow
+from support.webkit import log_in, token
+
+
+def _count(app, model) -> int:
+    with app.state.db.session() as session:
+        return session.scalar(select(func.count()).select_from(model))
+
+
+def _provider(**changes: str) -> dict[str, str]:
+    return {"first_name": "Ada", "last_name": "Ng", "credential": "OTR/L", "npi": "1245319599",
+            "taxonomy": "225X00000X", "license_state": "tx", "license_number": "OT-1",
+            "hired_on": "2025-01-06", **changes}  # fmt: skip
+
+
+def test_admin_adds_locations_providers_and_overhead(app, client):
+    log_in(client, "admin")
+    csrf = token(client, "/admin/setup")
+    place = {"csrf_token": csrf, "name": "Main", "street": "1 A St", "city": "Austin",
+             "state": "TX", "zip": "78701", "place_of_service": "11"}  # fmt: skip
+    done = client.post("/admin/locations", data=place, follow_redirects=False)
+    assert done.status_code == 303 and done.headers["location"].startswith("/admin/setup")
+    bad = client.post("/admin/locations", data={**place, "name": "Home", "place_of_service": "77"})
+    assert bad.status_code == 422 and 'id="locations-error"' in bad.text
+    assert "place of service" in bad.text and 'value="Home"' in bad.text
+    assert _count(app, LocationRow) == 1
+
+    added = client.post("/admin/providers", data={"csrf_token": csrf, **_provider()})
+    assert added.status_code == 200 and "Provider added" in added.text and "OT-1" in added.text
+    with app.state.db.session() as session:
+        ada = session.scalars(select(ProviderRow).where(ProviderRow.last_name == "Ng")).one()
+        assert (ada.license_state, str(ada.hired_on)) == ("TX", "2025-01-06")
+    before = _count(app, ProviderRow)
+    cases = [
+        (_provider(npi="1245319590"), "provider NPI &#39;1245319590&#39;: check digit"),
+        (_provider(npi="1500000090"), "organisation NPI"),  # the demo clinic's own
+        (_provider(npi="1003000126", credential="COTA"), "needs a supervising therapist"),
+        (_provider(npi="1003000126", terminated_on="2024-12-31"), "before the start date"),
+        (_provider(npi="1003000126", credential="COTA", supervisor_id=str(_jdiaz(app))),
+         "is an assistant"),
+    ]  # fmt: skip
+    for form, message in cases:
+        refused = client.post("/admin/providers", data={"csrf_token": csrf, **form})
+        assert refused.status_code == 422 and message in refused.text, message
+        assert 'id="providers-error"' in refused.text
+    assert _count(app, ProviderRow) == before
+    cota = _provider(npi="1003000126", credential="COTA", supervisor_id=str(ada.id))
+    assert (
+        "Provider added" in client.post("/admin/providers", data={"csrf_token": csrf, **cota}).text
+    )
+
+    month = {"csrf_token": csrf, "month": "2025-03", "category": "cleaning", "amount": "4,200.00"}
+    assert "Overhead entry saved" in client.post("/admin/overhead", data=month).text
+    negative = client.post("/admin/overhead", data={**month, "category": "x", "amount": "-5"})
+    assert negative.status_code == 422 and 'id="overhead-error"' in negative.text
+
+
+def _jdiaz(app) -> int:
+    with app.state.db.session() as session:
+        return session.scalar(select(ProviderRow.id).where(ProviderRow.credential == "COTA"))
+
+
+def test_payer_terms_and_fees_beside_the_charge_master(app, client):
+    log_in(client, "admin")
+    csrf = token(client, "/admin")
+    payer = {"csrf_token": csrf, "payer_code": "12345", "name": "Blue Plan", "profile": "medicare",
+             "network": "out", "timely_filing_days": "90", "appeal_days": "60",
+             "claim_street": "PO Box 1", "claim_city": "Dallas", "claim_state": "TX",
+             "claim_zip": "75201", "contract_notes": "rates renegotiated yearly"}  # fmt: skip
+    assert "Payer added" in client.post("/admin/payers", data=payer).text
+    refused = client.post("/admin/payers", data={**payer, "payer_code": "2", "appeal_days": "x"})
+    assert refused.status_code == 422 and "appeal days" in refused.text
+    with app.state.db.session() as session:
+        row = session.scalars(select(PayerRow).where(PayerRow.payer_code == "12345")).one()
+    assert (row.network, row.timely_filing_days, row.claim_city) == ("out", 90, "Dallas")
+    fee = {"csrf_token": csrf, "code": "97530", "charge": "75", "allowed": "41.50",
+           "effective_from": "2025-01-01", "payer_id": str(row.id)}  # fmt: skip
+    assert "Fee saved" in client.post("/admin/fees", data=fee).text
+    page = client.get("/admin/setup").text
+    assert "Blue Plan" in page and "$41.50" in page and "PO Box 1, Dallas, TX 75201" in page
+
+
+def test_provider_search_and_setup_page_is_for_admins(client):
+    log_in(client, "admin")
+    page = client.get("/admin/setup?q=patel")
+    assert "Patel" in page.text and "Diaz</td>" not in page.text
+    log_in(client, "biller")
+    assert client.get("/admin/setup").status_code == 403
