@@ -32,7 +32,7 @@ def _setup(db: Database, tmp_path: Path) -> tuple[int, dict[str, int], FolderTra
     with db.unit_of_work(cid) as uow:
         users = {u.username: u.id for u in uow.records.find(UserRow)}
     with db.unit_of_work(cid, users["approver"]) as uow:
-        ready = uow.records.claims_by_status("ready")[:80]
+        ready = uow.claims.by_status("ready")[:80]
         for claim in ready:
             claims.approve(uow, claim.id, dt.date(2025, 4, 1))
         # one member ID the payer will not recognise (a 277CA rejection)

@@ -95,7 +95,7 @@ def submit_demo_claims(app, transport, n: int = 40) -> list[str]:
     """Approve ``n`` ready demo claims and submit them through ``transport``."""
     db, (cid, users) = app.state.db, clinic_and_users(app)
     with db.unit_of_work(cid, users["approver"]) as uow:
-        for claim in uow.records.claims_by_status("ready", limit=n):
+        for claim in uow.claims.by_status("ready", limit=n):
             claims.approve(uow, claim.id, DEMO_TODAY)
     run = build_scrub_context(app.state.settings, DEMO_TODAY)
     with db.unit_of_work(cid, users["biller"]) as uow:

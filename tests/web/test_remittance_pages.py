@@ -90,7 +90,7 @@ def _record_visit(app) -> None:
     cid, users = _ids(app)
     run = build_scrub_context(app.state.settings, DEMO_TODAY)
     with app.state.db.unit_of_work(cid, users["rcole"]) as uow:
-        claim = uow.records.claims_by_status("ready", limit=1)[0]
+        claim = uow.claims.by_status("ready", limit=1)[0]
         provider = uow.records.first(ProviderRow, ProviderRow.user_id == users["rcole"]).id
         visits.record_visit(
             uow,

@@ -40,7 +40,8 @@ def test_pages_that_scrub_or_list_rules_do_not_load_them_again(app, client, monk
         raise AssertionError("loaded again during a request")
 
     monkeypatch.setattr(Wiring, "load", refuse)
-    monkeypatch.setattr("otbill.services.clinic.wiring.load_profiles", refuse)
+    monkeypatch.setattr("otbill.services.clinic.wiring.load_payer_profiles", refuse)
+    monkeypatch.setattr("otbill.services.claims.scrub.load_payer_profiles", refuse)
     monkeypatch.setattr("otbill.services.clinic.wiring.load_rules", refuse)
     monkeypatch.setattr("otbill.services.clinic.wiring.build_scrub_context", refuse)
     log_in(client, "biller")
