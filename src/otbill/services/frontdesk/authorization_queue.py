@@ -30,10 +30,12 @@ __all__ = [
     "AuthorizationPage",
     "AuthorizationQueue",
     "AuthorizationSummary",
+    "CoverageChoice",
     "EntryView",
     "authorization_list",
     "authorization_page",
     "authorization_queue",
+    "coverage_choices",
 ]
 
 EXPIRING_DAYS = 14
@@ -196,3 +198,23 @@ def authorization_page(uow: UnitOfWork, authorization_id: int, today: dt.date) -
     ]
     moves = tuple(s.value for s in MOVES[AuthStatus(auth.status)])
     return AuthorizationPage(summary, views, moves)
+
+
+@dataclass(frozen=True, slots=True)
+class CoverageChoice:
+    """A coverage a request can be opened on, as the form lists it."""
+
+    id: int
+    label: str  # "Acme Health (secondary), member ACM123"
+
+
+def coverage_choices(uow: UnitOfWork, patient_id: int) -> tuple[str, list[CoverageChoice]]:
+    """The patient's name and coverages (:class:`NotFound` when not this clinic's)."""
+    patient = uow.patients.get(patient_id)
+    payers = {p.id: p.name for p in uow.payers.all()}
+    choices = [
+        CoverageChoice(c.id, f"{payers.get(c.payer_id, '')} "
+                             f"({_PRIORITY.get(c.priority, 'other')}), member {c.member_id}")
+        for c in uow.patients.coverages([patient_id])
+    ]  # fmt: skip
+    return f"{patient.last_name}, {patient.first_name}", choices

@@ -1,0 +1,177 @@
+"""Authorization pages: the work queue, opening a request, one authorization with its channel.
+
+Front-desk work: open to the front desk, billers and admins; auditors read the queue and the
+pages. Every successful post redirects (POST-redirect-GET); bad input shows the page again with
+the message naming the field and the form as typed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from typing import Any
+
+from fastapi import APIRouter, HTTPException, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+
+from otbill.domain.authorizations import EntryKind
+from otbill.domain.record_errors import NotFound, RecordError
+from otbill.errors import OtbillError
+from otbill.services.clinic.accounts import list_users
+from otbill.services.frontdesk import authorizations as auths
+from otbill.services.frontdesk import registration
+from otbill.services.frontdesk.authorization_queue import (
+    authorization_page,
+    authorization_queue,
+    coverage_choices,
+)
+from otbill.storage import UnitOfWork
+from otbill.web.app import render, today
+from otbill.web.routes.frontdesk import Clerk, FormData, Reader, _uow
+from otbill.web.routes.frontdesk_forms import form_date
+from otbill.web.security import SessionUser
+
+__all__ = ["router"]
+
+router = APIRouter()
+_NOTICES = {
+    "opened": "Authorization request opened.",
+    "log": "Entry logged.",
+    "status": "Status changed.",
+}
+_KINDS = [k.value for k in EntryKind if k != EntryKind.STATUS]
+
+
+def _number(form: dict[str, str], name: str, label: str) -> int | None:
+    text = form.get(name, "").strip()
+    if not text:
+        return None
+    if not text.isdigit():
+        raise RecordError(f"{label} {text!r}: expected a whole number")
+    return int(text)
+
+
+def _day(form: dict[str, str], name: str, label: str) -> dt.date:
+    return form_date(form, name, label, required=True) or dt.date.min  # required: never None
+
+
+def _codes(form: dict[str, str]) -> list[str]:
+    return [c for c in form.get("codes", "").replace(" ", ",").split(",") if c]
+
+
+@router.get("/authorizations", include_in_schema=False)
+def queue_page(request: Request, user: Reader, owner: int | None = None) -> HTMLResponse:
+    with _uow(request, user) as uow:
+        queue = authorization_queue(uow, today(request), owner)
+    return render(request, "authorizations/queue.html", {"queue": queue, "owner": owner})
+
+
+@router.get("/authorizations/new", include_in_schema=False)
+def new_request(
+    request: Request, user: Clerk, patient_id: int | None = None, q: str = ""
+) -> HTMLResponse:
+    return _new_page(request, user, patient_id, q, {})
+
+
+def _new_page(
+    request: Request,
+    user: SessionUser,
+    patient_id: int | None,
+    q: str,
+    form: dict[str, str],
+    error: str | None = None,
+) -> HTMLResponse:
+    found, coverages, patient = None, [], None
+    with _uow(request, user) as uow:
+        if patient_id is not None:
+            try:
+                patient, coverages = coverage_choices(uow, patient_id)
+            except NotFound as exc:
+                raise HTTPException(404, "no such patient in this clinic") from exc
+        elif q:
+            found = registration.search_patients(uow, text=q, dob=None, page=1)
+        users = list_users(uow)
+    context = {"patient": patient, "patient_id": patient_id, "coverages": coverages, "found": found, "q": q, "form": form,
+               "error": error, "users": users}  # fmt: skip
+    return render(request, "authorizations/new.html", context, status_code=422 if error else 200)
+
+
+@router.post("/authorizations", include_in_schema=False)
+def open_request(request: Request, user: Clerk, form: FormData) -> Response:
+    patient_id = int(form["patient_id"]) if form.get("patient_id", "").isdigit() else None
+    try:
+        with _uow(request, user) as uow:
+            auth_id = auths.open_authorization(
+                uow, coverage_id=_number(form, "coverage_id", "coverage") or 0,
+                number=form.get("number", ""), start=_day(form, "start", "start date"),
+                end=_day(form, "end", "end date"), codes=_codes(form),
+                note=form.get("note", ""), owner_id=_number(form, "owner_id", "owner"),
+                due_on=form_date(form, "due_on", "follow-up date"),
+            )  # fmt: skip
+    except OtbillError as exc:
+        return _new_page(request, user, patient_id, "", form, str(exc))
+    return RedirectResponse(f"/authorizations/{auth_id}?done=opened", status_code=303)
+
+
+def _page(
+    request: Request, user: SessionUser, auth_id: int, status: int = 200, **extra: Any
+) -> HTMLResponse:
+    try:
+        with _uow(request, user) as uow:
+            page = authorization_page(uow, auth_id, today(request))
+            users = list_users(uow)
+    except NotFound as exc:
+        raise HTTPException(404, "no such authorization in this clinic") from exc
+    context = {"page": page, "s": page.summary, "users": users, "kinds": _KINDS, "form": {},
+               "error": None, "notice": _NOTICES.get(request.query_params.get("done", ""))}  # fmt: skip
+    return render(request, "authorizations/page.html", context | extra, status_code=status)
+
+
+@router.get("/authorizations/{auth_id}", include_in_schema=False)
+def show(request: Request, user: Reader, auth_id: int) -> HTMLResponse:
+    return _page(request, user, auth_id)
+
+
+def _log_step(uow: UnitOfWork, auth_id: int, form: dict[str, str]) -> None:
+    auths.log_entry(
+        uow, auth_id, kind=form.get("kind", ""), text=form.get("text", ""),
+        reference=form.get("reference"), contact=form.get("contact"),
+        document=form.get("document"), owner_id=_number(form, "owner_id", "owner"),
+        due_on=form_date(form, "due_on", "follow-up date"),
+    )  # fmt: skip
+
+
+def _status_step(uow: UnitOfWork, auth_id: int, form: dict[str, str]) -> None:
+    auths.change_status(
+        uow, auth_id, status=form.get("status", ""), number=form.get("number") or None,
+        visits_authorized=_number(form, "visits", "visits authorized"),
+        units_authorized=_number(form, "units", "units authorized"),
+        end=form_date(form, "end", "end date"),
+        codes=_codes(form) if form.get("codes") else None, note=form.get("note", ""),
+        owner_id=_number(form, "owner_id", "owner"),
+        due_on=form_date(form, "due_on", "follow-up date"),
+    )  # fmt: skip
+
+
+# The page's two forms: log a step in the channel, change the status.
+_STEPS: dict[str, Callable[[UnitOfWork, int, dict[str, str]], None]] = {
+    "log": _log_step,
+    "status": _status_step,
+}
+
+
+@router.post("/authorizations/{auth_id}/{step}", include_in_schema=False)
+def post_step(request: Request, user: Clerk, auth_id: int, step: str, form: FormData) -> Response:
+    """Run the form's step in one unit of work; back to the page, or the page with the message
+    and the form as typed."""
+    run = _STEPS.get(step)
+    if run is None:
+        raise HTTPException(404, "no such form on an authorization")
+    try:
+        with _uow(request, user) as uow:
+            run(uow, auth_id, form)
+    except NotFound as exc:
+        raise HTTPException(404, "no such authorization in this clinic") from exc
+    except OtbillError as exc:
+        return _page(request, user, auth_id, 422, error=str(exc), form=form)
+    return RedirectResponse(f"/authorizations/{auth_id}?done={step}", status_code=303)
