@@ -2,6 +2,13 @@
 
 from __future__ import annotations
 
+import os
+import socket
+import subprocess
+import sys
+import time
+
+import httpx
 from typer.testing import CliRunner
 
 from otbill.cli import app
@@ -52,3 +59,29 @@ def test_clinic_create_list_and_setup(tmp_path, monkeypatch):
     overhead = ["clinic", "add-overhead", "--month", "2025-01", "--category", "rent",
                 "--amount", "4200", *where]  # fmt: skip
     assert runner.invoke(app, overhead).exit_code == 0
+
+
+def test_serve_without_the_demo_leads_to_the_first_run(tmp_path):
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = int(s.getsockname()[1])
+    env = {**os.environ, "OTBILL_DATA_DIR": str(tmp_path), "OTBILL_DATABASE_URL": ""}
+    server = subprocess.Popen(
+        [sys.executable, "-m", "otbill.cli", "serve", "--no-demo", "--port", str(port)],
+        env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+    )  # fmt: skip
+    try:
+        deadline, answer = time.monotonic() + 90, None
+        while time.monotonic() < deadline and answer is None:
+            try:
+                answer = httpx.get(f"http://127.0.0.1:{port}/login", timeout=2)
+            except httpx.HTTPError:
+                time.sleep(0.3)
+        assert answer is not None and answer.status_code == 303
+        assert answer.headers["location"] == "/setup"
+        setup = httpx.get(f"http://127.0.0.1:{port}/setup", timeout=5)
+        assert setup.status_code == 200 and "set up your clinic" in setup.text
+    finally:
+        server.terminate()
+        output, _ = server.communicate(timeout=20)
+    assert "Loaded the demo clinic" not in output and "/setup to create it" in output
