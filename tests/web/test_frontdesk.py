@@ -62,6 +62,7 @@ def test_bad_input_is_named_and_the_form_kept(client):
     future = _register(client, dob="2030-01-01")
     assert future.status_code == 422 and "date of birth 2030-01-01: is in the future" in future.text
     assert 'value="Maya"' in future.text
+    assert '<span class="field-error sev-error" id="dob-error">' in future.text  # beside the field
     not_a_date = _register(client, dob="14/07/1950")
     assert not_a_date.status_code == 422 and "not a date (YYYY-MM-DD)" in not_a_date.text
     guarantor = _register(client, guarantor="other")
@@ -85,6 +86,7 @@ def test_coverage_mbi_overlap_and_end(client):
     url = f"/patients/{patient}/coverages"
     bad = client.post(url, data={**card, "member_id": "1EG4TE5MK7O"}, follow_redirects=False)
     assert bad.status_code == 422 and "not a Medicare MBI: position 11 must be a digit" in bad.text
+    assert 'id="member_id-error"' in bad.text and 'value="1EG4TE5MK7O"' in bad.text
     good = client.post(
         url, data={**card, "member_id": "1EG4-TE5-MK72", "copay": "20"}, follow_redirects=False
     )

@@ -21,7 +21,12 @@ from otbill.services.frontdesk.patient_file import patient_file
 from otbill.services.frontdesk.registration import PossibleDuplicate
 from otbill.storage import UnitOfWork
 from otbill.web.app import render, today, wiring
-from otbill.web.routes.frontdesk_forms import coverage_details, form_date, patient_details
+from otbill.web.routes.frontdesk_forms import (
+    coverage_details,
+    field_of,
+    form_date,
+    patient_details,
+)
 from otbill.web.security import SessionUser, require_roles
 
 __all__ = ["router"]
@@ -69,7 +74,9 @@ def _patient_page(
         "kinds": documents.DOCUMENT_KINDS,
         "notice": _NOTICES.get(request.query_params.get("done", "")),
     }
-    return render(request, "frontdesk/patient.html", context | extra, status_code=status)
+    context |= extra
+    context["error_field"] = field_of(context["error"] or "")
+    return render(request, "frontdesk/patient.html", context, status_code=status)
 
 
 def _on_patient(
@@ -109,6 +116,7 @@ def _form_page(
     request: Request, form: dict[str, str], status: int = 200, **extra: Any
 ) -> HTMLResponse:
     context = {"form": form, "error": None, "duplicates": [], "patient_id": None} | extra
+    context["error_field"] = field_of(context["error"] or "")
     return render(request, "frontdesk/patient_form.html", context, status_code=status)
 
 

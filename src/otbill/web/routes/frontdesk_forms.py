@@ -15,9 +15,54 @@ from otbill.domain.registration import EmergencyContact, Guarantor, Registration
 from otbill.services.frontdesk.coverage import CoverageDetails, Subscriber
 from otbill.services.frontdesk.registration import PatientDetails
 
-__all__ = ["coverage_details", "form_date", "patient_details"]
+__all__ = ["coverage_details", "field_of", "form_date", "patient_details"]
 
 Form = Mapping[str, str]
+
+# The start of a message (services and this module name the field first) -> the form field,
+# so the page shows the message beside the field it is about.
+_FIELDS = {
+    "legal name": "first_name",
+    "first name": "first_name",
+    "last name": "last_name",
+    "preferred name": "preferred_name",
+    "date of birth": "dob",
+    "sex": "sex",
+    "address": "address_line1",
+    "address state": "state",
+    "address ZIP": "zip",
+    "phone": "phone",
+    "email": "email",
+    "preferred language": "preferred_language",
+    "emergency contact phone": "ec_phone",
+    "guarantor": "g_first_name",
+    "guarantor address": "g_address_line1",
+    "guarantor phone": "g_phone",
+    "consent": "consent_on",
+    "benefits assigned": "benefits_assigned_on",
+    "assignment of benefits": "benefits_assigned_on",
+    "payer": "payer_id",
+    "member ID": "member_id",
+    "priority": "priority",
+    "effective date": "effective_from",
+    "termination date": "effective_to",
+    "network": "network",
+    "plan name": "plan_name",
+    "copay": "copay",
+    "coinsurance": "coinsurance_percent",
+    "deductible": "deductible",
+    "subscriber": "s_first_name",
+    "subscriber date of birth": "s_dob",
+    "subscriber address": "s_address_line1",
+    "subscriber relationship": "relationship",
+    "last day of coverage": "last_day",
+}
+
+
+def field_of(message: str) -> str | None:
+    """The form field a message is about (the longest label it starts with), or None."""
+    labels = [label for label in _FIELDS if message.startswith(label)]
+    return _FIELDS[max(labels, key=len)] if labels else None
 
 
 def _get(form: Form, name: str) -> str:
