@@ -7,6 +7,7 @@ import json
 from typer.testing import CliRunner
 
 from otbill.cli import app
+from otbill.services.clinic import setup as clinic
 from otbill.storage import Database
 from support.clinickit import seed_clinic
 from support.passwords import fast_password_hashing  # noqa: F401
@@ -14,7 +15,16 @@ from support.passwords import fast_password_hashing  # noqa: F401
 
 def test_front_desk_from_the_command_line(tmp_path) -> None:  # type: ignore[no-untyped-def]
     url = f"sqlite:///{tmp_path}/clinic.db"
-    seed_clinic(Database(url))
+    db = Database(url)
+    ids = seed_clinic(db)
+    with db.unit_of_work(ids.clinic, ids.admin) as uow:
+        clinic.add_user(
+            uow,
+            username="desk",
+            full_name="Dee Desk",
+            password="pw-desk-long",
+            roles=["front-desk"],
+        )
     runner = CliRunner()
     where = ["--database-url", url]
     patient = [

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from otbill.services.clinic import setup as clinic
 from support.webkit import log_in, token
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
@@ -162,3 +163,19 @@ def test_edit_and_search_by_account_number(client):
 def test_anonymous_users_are_sent_to_log_in(client):
     response = client.get("/patients", follow_redirects=False)
     assert response.status_code == 303 and response.headers["location"].startswith("/login")
+
+
+def test_the_front_desk_role_registers_patients(app, client):
+    with app.state.db.unit_of_work(1) as uow:
+        clinic.add_user(
+            uow,
+            username="desk",
+            full_name="Dee Desk",
+            password="pw-desk-long",
+            roles=["front-desk"],
+        )
+    log_in(client, "desk", "pw-desk-long")
+    home = client.get("/patients")
+    assert home.status_code == 200 and 'href="/patients/new"' in home.text
+    assert _register(client).status_code == 303
+    assert client.get("/queues").status_code == 403  # claims are not front-desk work

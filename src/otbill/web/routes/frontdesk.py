@@ -17,7 +17,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from otbill.domain.record_errors import NotFound
 from otbill.errors import OtbillError
 from otbill.services.frontdesk import coverage, documents, registration
-from otbill.services.frontdesk.patient_file import patient_file
+from otbill.services.frontdesk.patient_file import PatientFile, patient_file
 from otbill.services.frontdesk.registration import PossibleDuplicate
 from otbill.storage import UnitOfWork
 from otbill.web.app import render, today, wiring
@@ -237,7 +237,7 @@ def download(request: Request, user: Reader, document_id: int) -> Response:
     return Response(found.content, media_type=found.document.content_type, headers=headers)
 
 
-def _as_form(file: Any) -> dict[str, str]:
+def _as_form(file: PatientFile) -> dict[str, str]:
     """The patient's stored facts as the registration form's fields."""
     p, reg = file.patient, file.registration
     form = {
