@@ -65,7 +65,7 @@ def _patient_page(
             file = patient_file(uow, patient_id, today(request))
     except NotFound as exc:
         raise HTTPException(404, "no such patient in this clinic") from exc
-    context = {
+    context: dict[str, Any] = {
         "file": file,
         "form": {},
         "error": None,
