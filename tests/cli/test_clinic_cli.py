@@ -59,6 +59,12 @@ def test_clinic_create_list_and_setup(tmp_path, monkeypatch):
     overhead = ["clinic", "add-overhead", "--month", "2025-01", "--category", "rent",
                 "--amount", "4200", *where]  # fmt: skip
     assert runner.invoke(app, overhead).exit_code == 0
+    user = ["clinic", "add-user", "--username", "fd", "--full-name", "Front Desk",
+            "--role", "front-desk", *where]  # fmt: skip
+    assert runner.invoke(app, user).exit_code == 0
+    wrong = runner.invoke(app, ["clinic", "add-user", "--username", "fd2", "--full-name", "X",
+                                "--role", "boss", *where])  # fmt: skip
+    assert wrong.exit_code == 2 and "roles are" in wrong.output
 
 
 def test_serve_without_the_demo_leads_to_the_first_run(tmp_path):

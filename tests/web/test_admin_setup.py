@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from sqlalchemy import func, select
 
-from otbill.storage.tables import LocationRow, PayerRow, ProviderRow
+from otbill.storage.tables import LocationRow, PayerRow, ProviderRow, UserRoleRow, UserRow
 from support.webkit import log_in, token
 
 
@@ -93,3 +93,21 @@ def test_provider_search_and_setup_page_is_for_admins(client):
     assert "Patel" in page.text and "Diaz</td>" not in page.text
     log_in(client, "biller")
     assert client.get("/admin/setup").status_code == 403
+
+
+def test_admin_changes_roles_but_keeps_an_admin(app, client):
+    log_in(client, "admin")
+    csrf = token(client, "/admin")
+    with app.state.db.session() as session:
+        ids = dict(session.execute(select(UserRow.username, UserRow.id)).all())
+    changed = client.post(f"/admin/users/{ids['biller']}/roles",
+                          data={"csrf_token": csrf, "roles": ["biller", "front-desk"]})  # fmt: skip
+    assert changed.status_code == 200 and "Roles changed" in changed.text
+    with app.state.db.session() as session:
+        held = session.scalars(select(UserRoleRow.role).where(UserRoleRow.user_id == ids["biller"]))
+        assert sorted(held) == ["biller", "front-desk"]
+    last = client.post(f"/admin/users/{ids['admin']}/roles",
+                       data={"csrf_token": csrf, "roles": ["biller"]})  # fmt: skip
+    assert last.status_code == 422 and "last active admin" in last.text
+    none = client.post(f"/admin/users/{ids['biller']}/roles", data={"csrf_token": csrf})
+    assert none.status_code == 422 and "at least one role" in none.text

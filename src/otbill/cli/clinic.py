@@ -238,3 +238,29 @@ def add_overhead_command(
         lambda uow: add_overhead(uow, month=first, category=category, amount=value),
     )  # fmt: skip
     print(f"overhead {category} {month} saved (id {new_id})")
+
+
+@app.command("add-user")
+def add_user_command(
+    ctx: typer.Context,
+    username: Text,
+    full_name: Text,
+    role: Annotated[list[str], Opt(help="A role (repeat for more): therapist, biller, ...")],
+    clinic: Clinic = None,
+    database_url: DatabaseUrl = None,
+) -> None:
+    """A user of the clinic with roles (password from $OTBILL_ADMIN_PASSWORD, else asked)."""
+    from otbill.services.clinic.identity import MIN_PASSWORD
+    from otbill.services.clinic.setup import add_user
+
+    password = os.environ.get(PASSWORD_ENV) or typer.prompt(
+        "Password", hide_input=True, confirmation_prompt=True
+    )
+    if len(password) < MIN_PASSWORD:
+        fail(f"password: at least {MIN_PASSWORD} characters")
+    new_id = _in_clinic(
+        ctx, database_url, clinic,
+        lambda uow: add_user(uow, username=username, full_name=full_name, password=password,
+                             roles=role),
+    )  # fmt: skip
+    print(f"user {username} added (id {new_id})")

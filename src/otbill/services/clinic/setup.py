@@ -35,6 +35,7 @@ __all__ = [
     "list_clinics",
     "require_role",
     "set_fee",
+    "set_user_roles",
     "user_roles",
     "verify_password",
 ]
@@ -89,6 +90,22 @@ def add_user(
 def hash_password(password: str) -> str:
     """The Argon2id hash of ``password`` (what is stored; never the password)."""
     return _HASHER.hash(password)
+
+
+def set_user_roles(uow: UnitOfWork, user_id: int, roles: Iterable[str]) -> list[str]:
+    """Replace a user's roles; the clinic keeps at least one active admin. Returns the roles."""
+    wanted = _check_roles(roles)
+    if not wanted:
+        raise RecordError(f"user {user_id}: choose at least one role")
+    before = uow.users.get(user_id, for_update=True)
+    if "admin" not in wanted and uow.users.active_admins() == {user_id}:
+        raise RecordError(f"user {before.username}: the clinic's last active admin keeps admin")
+    uow.users.set_roles(user_id, wanted)
+    uow.audit.record(
+        uow.actor_id, "user.roles", "user", user_id,
+        {"roles": list(before.roles)}, {"roles": wanted},
+    )  # fmt: skip
+    return wanted
 
 
 def verify_password(uow: UnitOfWork, username: str, password: str) -> int | None:

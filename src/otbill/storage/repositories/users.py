@@ -93,6 +93,20 @@ class UserRepository(ClinicScoped):
         for role in roles:
             self.session.add(UserRoleRow(clinic_id=self.clinic_id, user_id=user_id, role=role))
 
+    def set_roles(self, user_id: int, roles: list[str]) -> None:
+        """Replace the user's roles with ``roles`` (:class:`NotFound` for another clinic's)."""
+        self._row(user_id, for_update=True)
+        held = self.session.scalars(
+            select(UserRoleRow).where(
+                UserRoleRow.clinic_id == self.clinic_id, UserRoleRow.user_id == user_id
+            )
+        )
+        for row in held:
+            self.session.delete(row)
+        flush(self.session)
+        self.grant(user_id, roles)
+        flush(self.session)
+
     def get(self, user_id: int, *, for_update: bool = False) -> UserAccount:
         """The user with their roles (:class:`NotFound` for another clinic's user)."""
         row = self._row(user_id, for_update=for_update)

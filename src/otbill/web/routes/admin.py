@@ -31,6 +31,7 @@ _NOTICES = {
     "user": "User added. They can log in now with the password you gave them.",
     "deactivated": "User deactivated: they can no longer log in or use their API tokens.",
     "activated": "User reactivated.",
+    "roles": "Roles changed: they apply from the user's next page.",
     "payer": "Payer added.",
     "fee": "Fee saved.",
     "revoked": "API token revoked: calls with it are refused from now on.",
@@ -103,6 +104,22 @@ def add_user(
         return "user"
 
     return _act(request, user, action)
+
+
+@router.post("/admin/users/{user_id}/roles", include_in_schema=False)
+def set_roles(
+    request: Request,
+    user: Admin,
+    user_id: int,
+    roles: Annotated[list[str] | None, Form()] = None,
+) -> Response:
+    def action(uow: UnitOfWork) -> str:
+        clinic.set_user_roles(uow, user_id, roles or [])
+        return "roles"
+
+    response = _act(request, user, action)
+    request.app.state.users.forget(user_id)  # the new roles apply at their next request
+    return response
 
 
 @router.post("/admin/users/{user_id}/active", include_in_schema=False)
