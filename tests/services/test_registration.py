@@ -14,7 +14,7 @@ from otbill.services.frontdesk import coverage, documents, registration
 from otbill.services.frontdesk.coverage import CoverageDetails, Subscriber
 from otbill.services.frontdesk.registration import PatientDetails, PossibleDuplicate
 from otbill.storage import Database
-from support.clinickit import Ids, seed_clinic
+from support.clinickit import Ids, insert_claim, seed_clinic
 
 TODAY = dt.date(2025, 3, 1)
 PROFILES = load_profiles([])
@@ -186,7 +186,15 @@ def test_overlapping_coverages_of_one_priority_are_refused(db: Database) -> None
 
 
 def test_a_coverage_change_keeps_history_and_the_billed_coverage(db: Database) -> None:
-    ids = seed_clinic(db)  # the seeded Medicare coverage is what claims refer to
+    ids = seed_clinic(db)
+    insert_claim(db, ids, "C-1")  # billed to the seeded Medicare coverage, a visit on 2025-02-14
+    with (
+        db.unit_of_work(ids.clinic, ids.biller) as uow,
+        pytest.raises(
+            RecordError, match="a claim billed to this coverage has a visit on 2025-02-14"
+        ),
+    ):
+        coverage.end_coverage(uow, ids.coverage, dt.date(2025, 2, 13))
     with db.unit_of_work(ids.clinic, ids.biller) as uow:
         before = uow.patients.coverage(ids.coverage)
         new_card = CoverageDetails(ids.medicare, "5EG4TE5MK72", dt.date(2025, 3, 1))
@@ -203,6 +211,7 @@ def test_a_coverage_change_keeps_history_and_the_billed_coverage(db: Database) -
             (ids.commercial_coverage, True),
             (ids.coverage, False),
         ]
+        assert history[-1].billed and not history[0].billed
         with pytest.raises(RecordError, match="already ends on 2025-02-28"):
             coverage.end_coverage(uow, ids.coverage, dt.date(2025, 3, 15))
 

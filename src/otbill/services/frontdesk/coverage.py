@@ -219,6 +219,12 @@ def end_coverage(uow: UnitOfWork, coverage_id: int, last_day: dt.date) -> None:
         raise RecordError(f"termination date {last_day}: before the effective date {start}")
     if coverage.effective_to is not None and coverage.effective_to <= last_day:
         raise RecordError(f"coverage {coverage_id}: already ends on {coverage.effective_to}")
+    billed = uow.patients.last_billed_service(coverage_id)
+    if billed is not None and last_day < billed:
+        raise RecordError(
+            f"termination date {last_day}: a claim billed to this coverage has a visit on "
+            f"{billed}; end it on or after that day"
+        )
     uow.patients.end_coverage(coverage_id, last_day)
     uow.audit.record(
         uow.actor_id,

@@ -145,6 +145,13 @@ class PatientRepository(ClinicScoped):
         row.effective_to = last_day
         flush(self.session)
 
+    def last_billed_service(self, coverage_id: int) -> dt.date | None:
+        """The latest date of service of a claim billed to the coverage; the claim coverage column."""
+        query = select(func.max(ClaimRow.date_of_service)).where(
+            ClaimRow.clinic_id == self.clinic_id, ClaimRow.coverage_id == coverage_id
+        )
+        return self.session.scalar(query)
+
     def coverage_billed(self, coverage_id: int) -> bool:
         """Whether a claim was billed to the coverage; the claim coverage column."""
         query = select(ClaimRow.id).where(
