@@ -111,3 +111,23 @@ def test_admin_changes_roles_but_keeps_an_admin(app, client):
     assert last.status_code == 422 and "last active admin" in last.text
     none = client.post(f"/admin/users/{ids['biller']}/roles", data={"csrf_token": csrf})
     assert none.status_code == 422 and "at least one role" in none.text
+
+
+def test_admin_edits_a_provider(app, client):
+    log_in(client, "admin")
+    with app.state.db.session() as session:
+        rita = session.scalars(select(ProviderRow).where(ProviderRow.first_name == "Rita")).one()
+    page = client.get(f"/admin/providers/{rita.id}")
+    assert page.status_code == 200 and f'value="{rita.npi}"' in page.text
+    csrf = token(client, f"/admin/providers/{rita.id}")
+    form = {"csrf_token": csrf, "first_name": "Rita", "last_name": "Cole", "credential": "OTR/L",
+            "npi": rita.npi, "taxonomy": rita.taxonomy, "hired_on": "2020-01-01",
+            "terminated_on": "2025-06-30", "user_id": str(rita.user_id)}  # fmt: skip
+    saved = client.post(f"/admin/providers/{rita.id}", data=form, follow_redirects=False)
+    assert saved.status_code == 303
+    with app.state.db.session() as session:
+        assert str(session.get(ProviderRow, rita.id).terminated_on) == "2025-06-30"
+    backwards = client.post(f"/admin/providers/{rita.id}", data={**form, "hired_on": "2026-01-01"})
+    assert backwards.status_code == 422 and 'id="provider-error"' in backwards.text
+    assert 'value="2026-01-01"' in backwards.text
+    assert client.get("/admin/providers/999999").status_code == 404

@@ -7,23 +7,29 @@ was typed kept; a saved one redirects (POST-redirect-GET).
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections.abc import Callable
 from decimal import Decimal, InvalidOperation
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Depends, HTTPException, Request, status
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from otbill.domain.clinic_setup import Address, Location, ProviderDetails
 from otbill.domain.credentials import is_assistant
-from otbill.domain.record_errors import RecordError
+from otbill.domain.record_errors import NotFound, RecordError
 from otbill.errors import OtbillError
 from otbill.services.clinic import accounts
 from otbill.services.clinic.fields import required
 from otbill.services.clinic.locations import add_location, list_locations
 from otbill.services.clinic.payers import add_overhead, fee_comparison, list_payer_terms
-from otbill.services.clinic.providers import CREDENTIALS, add_provider_details, list_providers
+from otbill.services.clinic.providers import (
+    CREDENTIALS,
+    add_provider_details,
+    change_provider,
+    list_providers,
+)
 from otbill.storage import UnitOfWork
 from otbill.web.app import render, today
 from otbill.web.security import SessionUser, require_roles
@@ -34,6 +40,7 @@ PAGE_SIZE = 25
 _NOTICES = {
     "location": "Location added.",
     "provider": "Provider added.",
+    "provider_changed": "Provider changed.",
     "overhead": "Overhead entry saved.",
 }
 
@@ -126,16 +133,7 @@ async def post_location(request: Request, user: Admin) -> Response:
 @router.post("/admin/providers", include_in_schema=False)
 async def post_provider(request: Request, user: Admin) -> Response:
     def action(uow: UnitOfWork, v: dict[str, str]) -> str:
-        details = ProviderDetails(
-            0, v.get("npi", ""), v.get("first_name", ""), v.get("last_name", ""),
-            v.get("credential", ""), v.get("taxonomy", ""),
-            _id(v.get("supervisor_id", ""), "supervising therapist"),
-            _id(v.get("user_id", ""), "user"),
-            v.get("license_state") or None, v.get("license_number") or None,
-            _date(v.get("hired_on", ""), "hire date"),
-            _date(v.get("terminated_on", ""), "termination date"),
-        )  # fmt: skip
-        add_provider_details(uow, details)
+        add_provider_details(uow, _provider_form(v))
         return "provider"
 
     response = await _act(request, user, "providers", action)
@@ -160,3 +158,55 @@ async def post_overhead(request: Request, user: Admin) -> Response:
         return "overhead"
 
     return await _act(request, user, "overhead", action)
+
+
+def _provider_form(v: dict[str, str], provider_id: int = 0) -> ProviderDetails:
+    return ProviderDetails(
+        provider_id, v.get("npi", ""), v.get("first_name", ""), v.get("last_name", ""),
+        v.get("credential", ""), v.get("taxonomy", ""),
+        _id(v.get("supervisor_id", ""), "supervising therapist"),
+        _id(v.get("user_id", ""), "user"),
+        v.get("license_state") or None, v.get("license_number") or None,
+        _date(v.get("hired_on", ""), "hire date"),
+        _date(v.get("terminated_on", ""), "termination date"),
+    )  # fmt: skip
+
+
+def _edit_page(
+    request: Request, user: SessionUser, provider_id: int, status: int = 200, **extra: Any
+) -> HTMLResponse:
+    with request.app.state.db.unit_of_work(user.clinic_id, user.id) as uow:
+        provider = uow.providers.details_of(provider_id)
+        others = [p for p in list_providers(uow) if p.id != provider_id]
+        users = [u for u in accounts.list_users(uow) if u.active]
+    values = {k: "" if v is None else str(v) for k, v in dataclasses.asdict(provider).items()}
+    context = {
+        "provider": provider, "values": values, "credentials": CREDENTIALS, "users": users,
+        "supervisors": [p for p in others if not is_assistant(p.credential)], "error": None,
+    }  # fmt: skip
+    return render(request, "admin/provider.html", {**context, **extra}, status_code=status)
+
+
+@router.get("/admin/providers/{provider_id}", include_in_schema=False)
+def provider_page(request: Request, user: Admin, provider_id: int) -> HTMLResponse:
+    try:
+        return _edit_page(request, user, provider_id)
+    except NotFound as exc:
+        raise HTTPException(status.HTTP_404_NOT_FOUND, str(exc)) from exc
+
+
+@router.post("/admin/providers/{provider_id}", include_in_schema=False)
+async def post_provider_change(request: Request, user: Admin, provider_id: int) -> Response:
+    """Change a provider (a termination date, a new licence, another supervisor)."""
+    form = await request.form()
+    values = {k: str(v).strip() for k, v in form.items() if k != "csrf_token"}
+    try:
+        with request.app.state.db.unit_of_work(user.clinic_id, user.id) as uow:
+            change_provider(uow, _provider_form(values, provider_id))
+    except NotFound as exc:
+        raise HTTPException(status.HTTP_404_NOT_FOUND, str(exc)) from exc
+    except OtbillError as exc:
+        return _edit_page(request, user, provider_id, 422, error=str(exc), values=values)
+    if values.get("user_id", "").isdigit():
+        request.app.state.users.forget(int(values["user_id"]))
+    return RedirectResponse("/admin/setup?done=provider_changed#providers", status_code=303)
