@@ -15,8 +15,8 @@ from otbill.storage.tables.billing import (
     PostingRow,
     RemittanceRow,
 )
-from otbill.storage.tables.edi import EdiFileRow, SubmittedClaimRow, WorkItemRow
 from otbill.storage.tables.documents import PatientDocumentRow as PatientDocumentRow
+from otbill.storage.tables.edi import EdiFileRow, SubmittedClaimRow, WorkItemRow
 from otbill.storage.tables.records import (
     AuthorizationRow,
     ClinicRow,
