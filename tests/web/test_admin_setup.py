@@ -6,7 +6,7 @@ from __future__ import annotations
 from sqlalchemy import func, select
 
 from otbill.storage.tables import LocationRow, PayerRow, ProviderRow, UserRoleRow, UserRow
-from support.webkit import log_in, token
+from support.webkit import csrf_of, log_in, token
 
 
 def _count(app, model) -> int:
@@ -131,3 +131,21 @@ def test_admin_edits_a_provider(app, client):
     assert backwards.status_code == 422 and 'id="provider-error"' in backwards.text
     assert 'value="2026-01-01"' in backwards.text
     assert client.get("/admin/providers/999999").status_code == 404
+
+
+def test_admin_changes_a_payers_terms(app, client):
+    log_in(client, "admin")
+    with app.state.db.session() as session:
+        medicare = session.scalars(select(PayerRow).where(PayerRow.profile == "medicare")).first()
+    page = client.get(f"/admin/payers/{medicare.id}")
+    assert page.status_code == 200 and f'value="{medicare.payer_code}"' in page.text
+    form = {"csrf_token": csrf_of(page.text), "name": medicare.name,
+            "payer_code": medicare.payer_code, "profile": "medicare", "network": "in",
+            "appeal_days": "120", "contract_notes": "redetermination within 120 days"}  # fmt: skip
+    saved = client.post(f"/admin/payers/{medicare.id}", data=form, follow_redirects=False)
+    assert saved.status_code == 303
+    with app.state.db.session() as session:
+        assert session.get(PayerRow, medicare.id).appeal_days == 120
+    bad = client.post(f"/admin/payers/{medicare.id}", data={**form, "profile": "nope"})
+    assert bad.status_code == 422 and 'id="payer-error"' in bad.text and "nope" in bad.text
+    assert client.get("/admin/payers/999999").status_code == 404

@@ -4,21 +4,22 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Mapping
+from dataclasses import asdict
 from decimal import Decimal, InvalidOperation
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Form, Request
+from fastapi import APIRouter, Depends, Form, HTTPException, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from otbill.domain.clinic_setup import Address, PayerTerms
-from otbill.domain.record_errors import RecordError
+from otbill.domain.record_errors import NotFound, RecordError
 from otbill.errors import OtbillError
 from otbill.payers import PayerProfile
 from otbill.services.clinic import accounts
 from otbill.services.clinic import setup as clinic
 from otbill.services.clinic import tokens as api_tokens
 from otbill.services.clinic.fields import address_of
-from otbill.services.clinic.payers import add_payer_terms
+from otbill.services.clinic.payers import add_payer_terms, change_payer
 from otbill.storage import UnitOfWork
 from otbill.web.app import render, today, wiring
 from otbill.web.security import ROLES, SessionUser, require_roles
@@ -33,6 +34,7 @@ _NOTICES = {
     "activated": "User reactivated.",
     "roles": "Roles changed: they apply from the user's next page.",
     "payer": "Payer added.",
+    "payer_changed": "Payer changed.",
     "fee": "Fee saved.",
     "revoked": "API token revoked: calls with it are refused from now on.",
 }
@@ -150,6 +152,16 @@ def _claim_address(form: Mapping[str, str]) -> Address | None:
     return address_of(street, city, state, zip_code, field="claim address")
 
 
+def _terms_of(form: Mapping[str, str], payer_id: int = 0) -> PayerTerms:
+    """The payer form's values as a payer with its terms (bad days or address: RecordError)."""
+    return PayerTerms(
+        payer_id, form.get("payer_code", "").strip(), form.get("name", "").strip(),
+        form.get("profile", ""), form.get("network", "in") or "in", _claim_address(form),
+        _days(form.get("timely_filing_days", ""), "timely-filing days"),
+        _days(form.get("appeal_days", ""), "appeal days"), form.get("contract_notes"),
+    )  # fmt: skip
+
+
 @router.post("/admin/payers", include_in_schema=False)
 async def add_payer(request: Request, user: Admin) -> Response:
     """A payer with its contract terms (network, claim address, deadlines, notes)."""
@@ -157,16 +169,46 @@ async def add_payer(request: Request, user: Admin) -> Response:
     form = {k: str(v) for k, v in (await request.form()).items()}
 
     def action(uow: UnitOfWork) -> str:
-        terms = PayerTerms(
-            0, form.get("payer_code", "").strip(), form.get("name", "").strip(),
-            form.get("profile", ""), form.get("network", "in") or "in", _claim_address(form),
-            _days(form.get("timely_filing_days", ""), "timely-filing days"),
-            _days(form.get("appeal_days", ""), "appeal days"), form.get("contract_notes"),
-        )  # fmt: skip
-        add_payer_terms(uow, terms, known_profiles=known)
+        add_payer_terms(uow, _terms_of(form), known_profiles=known)
         return "payer"
 
     return _act(request, user, action)
+
+
+def _payer_page(
+    request: Request, user: SessionUser, payer_id: int, status: int = 200, **extra: Any
+) -> HTMLResponse:
+    with request.app.state.db.unit_of_work(user.clinic_id, user.id) as uow:
+        payer = uow.payers.terms_of(payer_id)
+    a = payer.claim_address
+    values = {k: "" if v is None else str(v) for k, v in asdict(payer).items()}
+    values |= dict(zip(("claim_" + k for k in _ADDRESS),
+                       (a.line1, a.city, a.state, a.zip) if a else ("",) * 4, strict=True))  # fmt: skip
+    context = {"payer": payer, "values": values, "profiles": sorted(payer_profiles(request))}
+    return render(request, "admin/payer.html", {**context, "error": None, **extra}, status)
+
+
+@router.get("/admin/payers/{payer_id}", include_in_schema=False)
+def payer_page(request: Request, user: Admin, payer_id: int) -> HTMLResponse:
+    try:
+        return _payer_page(request, user, payer_id)
+    except NotFound as exc:
+        raise HTTPException(404, str(exc)) from exc
+
+
+@router.post("/admin/payers/{payer_id}", include_in_schema=False)
+async def change_payer_terms(request: Request, user: Admin, payer_id: int) -> Response:
+    """Change a payer's name, profile or contract terms."""
+    known = payer_profiles(request)
+    form = {k: str(v) for k, v in (await request.form()).items() if k != "csrf_token"}
+    try:
+        with request.app.state.db.unit_of_work(user.clinic_id, user.id) as uow:
+            change_payer(uow, _terms_of(form, payer_id), known_profiles=known)
+    except NotFound as exc:
+        raise HTTPException(404, str(exc)) from exc
+    except OtbillError as exc:
+        return _payer_page(request, user, payer_id, 422, error=str(exc), values=form)
+    return RedirectResponse("/admin?done=payer_changed#payers", status_code=303)
 
 
 def _money(value: str, label: str) -> Decimal:
