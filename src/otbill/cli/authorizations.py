@@ -12,7 +12,8 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import json
-from typing import TYPE_CHECKING, Annotated, Any
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
 import typer
 
@@ -25,6 +26,8 @@ if TYPE_CHECKING:
     from otbill.storage import UnitOfWork
 
 __all__ = ["app"]
+
+T = TypeVar("T")
 
 app = typer.Typer(
     help="Prior authorizations: request, log calls and replies, approve, the work queue.",
@@ -64,6 +67,26 @@ def _line(s: AuthorizationSummary) -> str:
         f"{s.id:>6}  {s.number:<16} {s.status:<18} {s.start} to {s.end}  {s.patient} "
         f"({s.payer}, {s.priority})  {s.usage.visits_used} used{left}{owner}{follow}"
     )
+
+
+def _read(
+    ctx: typer.Context,
+    where: tuple[str | None, str | None, str | None],
+    read: Callable[[UnitOfWork, dt.date], T],
+) -> T:
+    """``read`` in one unit of work as of ``--today``; ``where`` is (database URL, clinic code,
+    today). A refused read (no such authorization) is one line, exit 2."""
+    from otbill.errors import OtbillError
+
+    url, clinic, today = where
+    on = parse_date(today, "--today") or dt.date.today()
+    setup = setup_of(ctx)
+    db = setup.database(url)
+    try:
+        with db.unit_of_work(setup.clinic_id(db, clinic)) as uow:
+            return read(uow, on)
+    except OtbillError as exc:
+        fail(str(exc))
 
 
 def _dump(data: Any) -> None:
@@ -179,17 +202,10 @@ def show_command(
     as_json: AsJson = False,
 ) -> None:
     """One authorization: its running balance and its log in order."""
-    from otbill.errors import OtbillError
     from otbill.services.frontdesk.authorization_queue import authorization_page
 
-    on = parse_date(today, "--today") or dt.date.today()
-    setup = setup_of(ctx)
-    db = setup.database(database_url)
-    try:
-        with db.unit_of_work(setup.clinic_id(db, clinic)) as uow:
-            page = authorization_page(uow, authorization, on)
-    except OtbillError as exc:
-        fail(str(exc))
+    page = _read(ctx, (database_url, clinic, today),
+                 lambda uow, on: authorization_page(uow, authorization, on))  # fmt: skip
     if as_json:
         _dump(dataclasses.asdict(page))
         return
@@ -212,11 +228,8 @@ def queue_command(
     """What needs the front desk: pending, running out (14 days or 3 visits), denied."""
     from otbill.services.frontdesk.authorization_queue import authorization_queue
 
-    on = parse_date(today, "--today") or dt.date.today()
-    setup = setup_of(ctx)
-    db = setup.database(database_url)
-    with db.unit_of_work(setup.clinic_id(db, clinic)) as uow:
-        queue = authorization_queue(uow, on, _owner(uow, owner))
+    queue = _read(ctx, (database_url, clinic, today),
+                  lambda uow, on: authorization_queue(uow, on, _owner(uow, owner)))  # fmt: skip
     buckets = {"pending": queue.pending, "running out": queue.running_out, "denied": queue.denied}
     if as_json:
         _dump({k: [dataclasses.asdict(s) for s in v] for k, v in buckets.items()})

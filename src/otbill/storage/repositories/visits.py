@@ -261,23 +261,3 @@ class VisitRepository(ClinicScoped):
             _not_after(visit),
         )
         return int(self.session.scalar(query) or 0)
-
-    def count_on_authorization_through(self, authorization_id: int, visit: Visit) -> int:
-        """Visits under the authorization up to and including ``visit``;
-        ``ix_visit_authorization``."""
-        query = select(func.count(VisitRow.id)).where(
-            VisitRow.clinic_id == self.clinic_id,
-            VisitRow.authorization_id == authorization_id,
-            _not_after(visit),
-        )
-        return int(self.session.scalar(query) or 0)
-
-    def count_by_authorization(self) -> dict[int, int]:
-        """Visits recorded under each authorization (how authorization use is counted);
-        ``ix_visit_authorization``."""
-        query = (
-            select(VisitRow.authorization_id, func.count(VisitRow.id))
-            .where(VisitRow.clinic_id == self.clinic_id, VisitRow.authorization_id.is_not(None))
-            .group_by(VisitRow.authorization_id)
-        )
-        return {a: n for a, n in self.session.execute(query) if a is not None}
