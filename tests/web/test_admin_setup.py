@@ -149,3 +149,18 @@ def test_admin_changes_a_payers_terms(app, client):
     bad = client.post(f"/admin/payers/{medicare.id}", data={**form, "profile": "nope"})
     assert bad.status_code == 422 and 'id="payer-error"' in bad.text and "nope" in bad.text
     assert client.get("/admin/payers/999999").status_code == 404
+
+
+def test_admin_changes_the_clinic_details(app, client):
+    log_in(client, "admin")
+    csrf = token(client, "/admin/setup")
+    form = {"csrf_token": csrf, "name": "Demo Therapy PLLC", "tax_id": "74-1234567",
+            "npi": "1500000090", "taxonomy": "225X00000X", "line1": "200 Congress Ave",
+            "city": "Austin", "state": "TX", "zip": "78701", "pay_line1": "PO Box 5",
+            "pay_city": "Austin", "pay_state": "TX", "pay_zip": "78702"}  # fmt: skip
+    saved = client.post("/admin/clinic", data=form)
+    assert "Clinic details saved" in saved.text and "payments to PO Box 5" in saved.text
+    bad = client.post("/admin/clinic", data={**form, "tax_id": "00-0000000"})
+    assert bad.status_code == 422 and 'id="clinic-error"' in bad.text and "EIN" in bad.text
+    rita = client.post("/admin/clinic", data={**form, "npi": "1500000017"})  # a therapist's
+    assert rita.status_code == 422 and "a provider&#39;s individual NPI" in rita.text

@@ -10,11 +10,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 
 from otbill.domain.record_errors import RecordError
 from otbill.services.clinic.fields import address_of, checked_npi, ein_of, required, taxonomy_of
-from otbill.storage import Database
+from otbill.storage import Database, UnitOfWork
 from otbill.storage.repositories.clinics import (
     ClinicDirectory,
     ClinicRecord,
@@ -26,6 +26,7 @@ __all__ = [
     "MIN_PASSWORD",
     "FirstRunDone",
     "NewAdmin",
+    "change_clinic",
     "checked_clinic",
     "first_run",
     "needs_first_run",
@@ -108,3 +109,18 @@ def first_run(
         user = {"username": first.username, "full_name": first.full_name, "roles": ["admin"]}
         uow.audit.record(user_id, "user.create", "user", user_id, None, user)
     return clinic_id, user_id
+
+
+def change_clinic(uow: UnitOfWork, clinic: ClinicRecord) -> None:
+    """Change the clinic's billing identity (checked like a new one); its code stays."""
+    before = uow.clinics.identity()
+    if clinic.code != before.code:
+        raise RecordError(f"clinic code {clinic.code}: the code cannot change (logins use it)")
+    if any(p.npi == clinic.npi for p in uow.providers.all()):
+        raise RecordError(
+            f"billing NPI {clinic.npi}: a provider's individual NPI, not the clinic's"
+        )
+    uow.clinics.change_identity(clinic)
+    uow.audit.record(
+        uow.actor_id, "clinic.change", "clinic", uow.clinic_id, asdict(before), asdict(clinic)
+    )

@@ -233,6 +233,34 @@ class ClinicRepository(ClinicScoped):
         )
         return [_location(r) for r in self.session.scalars(query)]
 
+    def identity(self) -> ClinicRecord:
+        """This clinic as the billing entity, pay-to address included (primary key)."""
+        row = self.session.get(ClinicRow, self.clinic_id)
+        if row is None:
+            raise NotFound("clinic", self.clinic_id)
+        pay = (row.pay_to_line1, row.pay_to_city, row.pay_to_state, row.pay_to_zip)
+        return ClinicRecord(
+            row.code, row.name, row.npi, row.tax_id, row.taxonomy,
+            (row.address_line1, row.city, row.state, row.zip),
+            pay if row.pay_to_line1 else None,  # type: ignore[arg-type]
+        )  # fmt: skip
+
+    def change_identity(self, clinic: ClinicRecord) -> None:
+        """Replace name, NPI, tax ID, taxonomy and addresses (the code stays: logins use it)."""
+        row = self.session.get(ClinicRow, self.clinic_id, with_for_update=True)
+        if row is None:
+            raise NotFound("clinic", self.clinic_id)
+        row.name, row.npi, row.tax_id, row.taxonomy = (
+            clinic.name,
+            clinic.npi,
+            clinic.tax_id,
+            clinic.taxonomy,
+        )
+        row.address_line1, row.city, row.state, row.zip = clinic.address
+        pay = clinic.pay_to or (None, None, None, None)
+        row.pay_to_line1, row.pay_to_city, row.pay_to_state, row.pay_to_zip = pay
+        flush(self.session)
+
     def code(self) -> str:
         """This clinic's code (:class:`NotFound` when the clinic does not exist)."""
         code = self.session.scalar(select(ClinicRow.code).where(ClinicRow.id == self.clinic_id))

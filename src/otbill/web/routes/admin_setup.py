@@ -22,6 +22,7 @@ from otbill.domain.record_errors import NotFound, RecordError
 from otbill.errors import OtbillError
 from otbill.services.clinic import accounts
 from otbill.services.clinic.fields import required
+from otbill.services.clinic.identity import change_clinic, checked_clinic
 from otbill.services.clinic.locations import add_location, list_locations
 from otbill.services.clinic.payers import add_overhead, fee_comparison, list_payer_terms
 from otbill.services.clinic.providers import (
@@ -38,6 +39,7 @@ router = APIRouter()
 Admin = Annotated[SessionUser, Depends(require_roles("admin"))]
 PAGE_SIZE = 25
 _NOTICES = {
+    "clinic": "Clinic details saved.",
     "location": "Location added.",
     "provider": "Provider added.",
     "provider_changed": "Provider changed.",
@@ -64,7 +66,7 @@ def _page(request: Request, user: SessionUser, status: int = 200, **extra: Any) 
     with request.app.state.db.unit_of_work(user.clinic_id, user.id) as uow:
         providers = list_providers(uow)
         context = {
-            "clinic": uow.providers.billing(),
+            "clinic": uow.clinics.identity(),
             "locations": list_locations(uow),
             "all_providers": providers,
             "supervisors": [p for p in providers if not is_assistant(p.credential)],
@@ -210,3 +212,21 @@ async def post_provider_change(request: Request, user: Admin, provider_id: int) 
     if values.get("user_id", "").isdigit():
         request.app.state.users.forget(int(values["user_id"]))
     return RedirectResponse("/admin/setup?done=provider_changed#providers", status_code=303)
+
+
+@router.post("/admin/clinic", include_in_schema=False)
+async def post_clinic(request: Request, user: Admin) -> Response:
+    """Change the clinic's legal name, billing NPI, tax ID, taxonomy or addresses."""
+
+    def action(uow: UnitOfWork, v: dict[str, str]) -> str:
+        clinic = checked_clinic(
+            uow.clinics.code(), v.get("name", ""), v.get("npi", ""), v.get("tax_id", ""),
+            (v.get("line1", ""), v.get("city", ""), v.get("state", ""), v.get("zip", "")),
+            v.get("taxonomy") or None,
+            (v.get("pay_line1", ""), v.get("pay_city", ""), v.get("pay_state", ""),
+             v.get("pay_zip", "")),
+        )  # fmt: skip
+        change_clinic(uow, clinic)
+        return "clinic"
+
+    return await _act(request, user, "clinic", action)
