@@ -70,6 +70,7 @@ def downgrade() -> None:
         batch_op.drop_index("ix_authorization_entry_authorization")
         batch_op.drop_index(batch_op.f("ix_authorization_entry_clinic_id"))
     op.drop_table("authorization_entry")
-    with op.batch_alter_table("prior_authorization", schema=None) as batch_op:
-        batch_op.drop_column("codes")
-        batch_op.drop_column("status")
+    # Plain ALTER TABLE ... DROP COLUMN (SQLite 3.35+), not a batch copy: copying the table would
+    # drop it, which SQLite refuses while visits refer to its rows.
+    op.drop_column("prior_authorization", "codes")
+    op.drop_column("prior_authorization", "status")
