@@ -3,7 +3,7 @@
 Three buckets, each row with who owns it: what is pending (requested or under payer review, with
 its follow-up date), what runs out (an approval ending within 14 days or with 3 or fewer visits
 left), and what was denied (until its date range has passed). The owner and follow-up date of an
-authorization are those of its latest entry that names them.
+authorization are those named by its latest entries that name them (each on its own).
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from otbill.domain.authorizations import (
     Usage,
     shown_status,
 )
-from otbill.domain.care import Authorization
+from otbill.domain.care import Authorization, Coverage
 from otbill.services.frontdesk.authorizations import usage_of
 from otbill.storage import UnitOfWork
 
@@ -97,27 +97,46 @@ class AuthorizationQueue:
 
 
 _PRIORITY = {1: "primary", 2: "secondary", 3: "tertiary"}
+_ONE_BY_ONE = 20  # up to this many coverages are read by id, more in one query
+
+
+def _coverages(uow: UnitOfWork, ids: set[int]) -> dict[int, Coverage]:
+    """These coverages: one by one for a page, the clinic's in one query for a whole queue."""
+    if len(ids) <= _ONE_BY_ONE:
+        return {i: uow.patients.coverage(i) for i in ids}
+    return {c.id: c for c in uow.patients.coverages(None) if c.id in ids}
+
+
+def _owners_and_follow_ups(
+    entries: Sequence[Entry],
+) -> tuple[dict[int, int], dict[int, dt.date]]:
+    """Each authorization's owner and follow-up date: the latest entry naming each (entries in
+    the order written)."""
+    owners: dict[int, int] = {}
+    follow_ups: dict[int, dt.date] = {}
+    for entry in entries:
+        if entry.owner_id is not None:
+            owners[entry.authorization_id] = entry.owner_id
+        if entry.due_on is not None:
+            follow_ups[entry.authorization_id] = entry.due_on
+    return owners, follow_ups
 
 
 def _summaries(
     uow: UnitOfWork, auths: Sequence[Authorization], today: dt.date
 ) -> list[AuthorizationSummary]:
-    coverages = {c.id: c for c in uow.patients.coverages(None)}
+    coverages = _coverages(uow, {a.coverage_id for a in auths})
     patients = {p.id: p for p in uow.patients.by_ids({coverages[a.coverage_id].patient_id
                                                        for a in auths})}  # fmt: skip
     payers = {p.id: p.name for p in uow.payers.all()}
     usages = usage_of(uow, auths)
-    latest: dict[int, Entry] = {}
-    for entry in uow.authorizations.entries([a.id for a in auths]):
-        if entry.owner_id is not None or entry.due_on is not None:
-            latest[entry.authorization_id] = entry
-    names = uow.users.full_names({e.owner_id for e in latest.values() if e.owner_id})
+    owners, follow_ups = _owners_and_follow_ups(uow.authorizations.entries([a.id for a in auths]))
+    names = uow.users.full_names(set(owners.values()))
     found = []
     for a in auths:
         coverage = coverages[a.coverage_id]
         patient = patients[coverage.patient_id]
-        last = latest.get(a.id)
-        owner_id = last.owner_id if last else None
+        owner_id = owners.get(a.id)
         found.append(
             AuthorizationSummary(
                 a.id,
@@ -135,7 +154,7 @@ def _summaries(
                 usages[a.id],
                 names.get(owner_id) if owner_id else None,
                 owner_id,
-                last.due_on if last else None,
+                follow_ups.get(a.id),
             )
         )
     return found
