@@ -8,6 +8,7 @@ import datetime as dt
 import pytest
 
 from otbill.domain.record_errors import IllegalTransition, RecordError
+from otbill.services.clinic import audit
 from otbill.services.frontdesk import authorizations as auths
 from otbill.services.frontdesk.authorization_queue import (
     authorization_list,
@@ -100,6 +101,8 @@ def test_the_channel_logs_calls_in_order_with_owner(db: Database) -> None:
             auths.log_entry(uow, auth, kind="fax")
         with pytest.raises(RecordError, match="kind 'email'"):
             auths.log_entry(uow, auth, kind="email")
+        with pytest.raises(RecordError, match="reference: at most 80 characters"):
+            auths.log_entry(uow, auth, kind="fax", reference="F" * 81)
     with db.unit_of_work(ids.clinic, ids.biller) as uow:
         auths.log_entry(uow, auth, kind="call", text="In review", reference="C-1", contact="Pat",
                         owner_id=ids.approver2, due_on=dt.date(2025, 4, 25))  # fmt: skip
@@ -111,6 +114,9 @@ def test_the_channel_logs_calls_in_order_with_owner(db: Database) -> None:
     ]
     assert page.entries[1].author == "Biller" and page.entries[1].owner == "Approver2"
     assert (page.summary.owner, page.summary.follow_up) == ("Approver2", dt.date(2025, 4, 25))
+    actions = [e["action"] for e in audit.audit_events(db, ids.clinic, "authorization")]
+    assert actions == ["authorization.create", "authorization.log", "authorization.log",
+                       "authorization.log"]  # fmt: skip
 
 
 def test_queue_buckets_and_owner_filter(db: Database) -> None:

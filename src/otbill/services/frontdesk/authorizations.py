@@ -20,6 +20,7 @@ from otbill.errors import OtbillError
 from otbill.storage import UnitOfWork
 
 __all__ = [
+    "MAX_CODES",
     "MAX_TEXT",
     "MAX_UNITS",
     "MAX_VISITS",
@@ -33,6 +34,7 @@ __all__ = [
 MAX_VISITS = 999  # no payer authorizes more visits at once; a bigger number is a typing slip
 MAX_UNITS = 9999
 MAX_TEXT = 2000
+MAX_CODES = 50
 _NEEDS_REFERENCE = {EntryKind.CALL, EntryKind.FAX, EntryKind.PORTAL}
 
 
@@ -48,6 +50,8 @@ def _count(name: str, value: int | None, most: int) -> int | None:
 
 
 def _codes(codes: Sequence[str], on: dt.date) -> tuple[str, ...]:
+    if len(codes) > MAX_CODES:
+        raise RecordError(f"codes: at most {MAX_CODES} codes on one authorization")
     checked = []
     for code in codes:
         try:
@@ -142,8 +146,14 @@ def log_entry(
         raise RecordError("contact: name the person spoken to on the call")
     if what == EntryKind.DOCUMENT and not document:
         raise RecordError("document: give the attached document's reference")
-    if len(text) > MAX_TEXT or any(len(v or "") > 120 for v in (reference, contact)):
-        raise RecordError(f"text: at most {MAX_TEXT} characters; reference and contact 120")
+    for name, value, most in (
+        ("text", text, MAX_TEXT),
+        ("reference", reference, 80),
+        ("contact", contact, 120),
+        ("document", document, 300),
+    ):
+        if len(value or "") > most:
+            raise RecordError(f"{name}: at most {most} characters")
     if owner_id is not None:
         uow.users.get(owner_id)
     entry = Entry(0, auth.id, what.value, text.strip(), at or _now(), uow.actor_id, reference,

@@ -18,7 +18,12 @@ from otbill.services.frontdesk.authorization_queue import (
     AuthorizationSummary,
     EntryView,
 )
-from otbill.services.frontdesk.authorizations import MAX_TEXT, MAX_UNITS, MAX_VISITS
+from otbill.services.frontdesk.authorizations import (
+    MAX_CODES,
+    MAX_TEXT,
+    MAX_UNITS,
+    MAX_VISITS,
+)
 
 __all__ = [
     "AuthorizationIn",
@@ -41,7 +46,9 @@ class AuthorizationIn(BaseModel):
     number: str = Field(min_length=1, max_length=80, description="authorization or request ref")
     start: dt.date
     end: dt.date
-    codes: list[str] = Field(default_factory=list, max_length=50, description="empty: every code")
+    codes: list[str] = Field(
+        default_factory=list, max_length=MAX_CODES, description="empty: every code"
+    )
     status: Literal["requested", "approved"] = "requested"
     visits_authorized: int | None = _Visits
     units_authorized: int | None = _Units
@@ -55,7 +62,7 @@ class EntryIn(BaseModel):
 
     kind: Literal["request", "reply", "call", "fax", "portal", "document", "note"]
     text: str = Field("", max_length=MAX_TEXT)
-    reference: str | None = Field(None, max_length=120)
+    reference: str | None = Field(None, max_length=80)
     contact: str | None = Field(None, max_length=120)
     document: str | None = Field(None, max_length=300)
     owner_id: int | None = _Owner
@@ -71,7 +78,7 @@ class StatusIn(BaseModel):
     units_authorized: int | None = _Units
     start: dt.date | None = None
     end: dt.date | None = None
-    codes: list[str] | None = Field(None, max_length=50)
+    codes: list[str] | None = Field(None, max_length=MAX_CODES)
     note: str = Field("", max_length=MAX_TEXT)
     owner_id: int | None = _Owner
     due_on: dt.date | None = None
