@@ -21,7 +21,7 @@ from otbill.domain.authorizations import (
     shown_status,
 )
 from otbill.domain.care import Authorization, Coverage
-from otbill.services.frontdesk.authorizations import usage_of
+from otbill.services.frontdesk.authorizations import pending_use, usage_of
 from otbill.storage import UnitOfWork
 
 __all__ = [
@@ -83,7 +83,7 @@ class AuthorizationPage:
     summary: AuthorizationSummary
     entries: list[EntryView]
     moves: tuple[str, ...]  # the statuses it may move to now
-    # Scheduled visits not yet recorded ("pending use"): the schedule will fill this in. None
+    # Scheduled visits not yet recorded (services.frontdesk.authorizations.pending_use): None
     # means "not known yet", never zero.
     pending_use: int | None = None
 
@@ -216,7 +216,7 @@ def authorization_page(uow: UnitOfWork, authorization_id: int, today: dt.date) -
         for e in entries
     ]
     moves = tuple(s.value for s in MOVES[AuthStatus(auth.status)])
-    return AuthorizationPage(summary, views, moves)
+    return AuthorizationPage(summary, views, moves, pending_use(uow, auth))
 
 
 @dataclass(frozen=True, slots=True)

@@ -28,6 +28,7 @@ __all__ = [
     "covering_visit",
     "log_entry",
     "open_authorization",
+    "pending_use",
     "usage_of",
 ]
 
@@ -211,10 +212,8 @@ def change_status(
 
 
 def usage_of(uow: UnitOfWork, auths: Sequence[Authorization]) -> dict[int, Usage]:
-    """Each authorization's running balance, counted from the visits recorded on its coverage.
-
-    Scheduled visits ("pending use") are not counted here: they come with the schedule, which
-    will add them beside this balance, never into it."""
+    """Each authorization's running balance, counted from the visits recorded on its coverage
+    (scheduled visits are not use: see :func:`pending_use`)."""
     visits = uow.authorizations.uses({a.coverage_id for a in auths})
     return {a.id: usage(a, visits) for a in auths}
 
@@ -229,3 +228,12 @@ def covering_visit(uow: UnitOfWork, visit: Visit) -> tuple[Authorization | None,
     visits = uow.authorizations.uses([visit.coverage_id])
     through = [u for u in visits if (u.date, u.visit_id) <= (visit.date, visit.id)]
     return auth, usage(auth, through).visits_used
+
+
+def pending_use(uow: UnitOfWork, auth: Authorization) -> int | None:
+    """Visits booked under the authorization and not yet recorded ("pending use"), shown beside
+    the balance, never in it.
+
+    The seam for the schedule: until appointments exist this answers None ("not known"), never a
+    made-up zero that would hide a shortfall."""
+    return None
