@@ -21,8 +21,8 @@ CHEAP = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
 
 @pytest.fixture(scope="session", autouse=True)
 def fast_password_hashing() -> Iterator[None]:
-    from otbill.services.clinic import setup  # the one hasher behind add_user and verify_password
+    from otbill.services.clinic import passwords  # the one hasher behind every password
 
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(setup, "_HASHER", CHEAP)
+        patch.setattr(passwords, "_HASHER", CHEAP)
         yield

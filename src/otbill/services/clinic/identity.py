@@ -14,6 +14,7 @@ from dataclasses import asdict, dataclass
 
 from otbill.domain.record_errors import RecordError
 from otbill.services.clinic.fields import address_of, checked_npi, ein_of, required, taxonomy_of
+from otbill.services.clinic.passwords import hash_password
 from otbill.storage import Database, UnitOfWork
 from otbill.storage.repositories.clinics import (
     ClinicDirectory,
@@ -95,8 +96,6 @@ def first_run(
     ``only_if_none`` (the first-run page): :class:`FirstRunDone` when a clinic exists already.
     The audit trail records both, in the new clinic's own chain.
     """
-    from otbill.services.clinic.setup import hash_password  # setup imports this module
-
     first = _checked_admin(admin, hash_password)
     directory = ClinicDirectory(db)
     if directory.by_code(clinic.code) is not None:

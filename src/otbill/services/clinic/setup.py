@@ -10,14 +10,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from argon2 import PasswordHasher
-from argon2.exceptions import VerificationError
-
 from otbill.domain.clinic_setup import PayerTerms, ProviderDetails
 from otbill.domain.lifecycle import Role
 from otbill.domain.record_errors import PermissionDenied, RecordError
 from otbill.services.clinic.clinics import clinic_by_code, list_clinics
 from otbill.services.clinic.identity import checked_clinic
+from otbill.services.clinic.passwords import hash_password, matches, needs_rehash
 from otbill.services.clinic.payers import add_overhead, add_payer_terms, set_fee
 from otbill.services.clinic.providers import CREDENTIALS, add_provider_details
 from otbill.storage import Database, UnitOfWork
@@ -39,8 +37,6 @@ __all__ = [
     "user_roles",
     "verify_password",
 ]
-
-_HASHER = PasswordHasher()
 
 
 def create_clinic(
@@ -74,7 +70,7 @@ def add_user(
 ) -> int:
     """A user with roles; the password is stored only as an Argon2id hash."""
     wanted = _check_roles(roles)
-    user_id = uow.users.add(username, full_name, _HASHER.hash(password))
+    user_id = uow.users.add(username, full_name, hash_password(password))
     uow.users.grant(user_id, wanted)
     uow.audit.record(
         uow.actor_id,
@@ -85,11 +81,6 @@ def add_user(
         {"username": username, "full_name": full_name, "roles": wanted},
     )
     return user_id
-
-
-def hash_password(password: str) -> str:
-    """The Argon2id hash of ``password`` (what is stored; never the password)."""
-    return _HASHER.hash(password)
 
 
 def set_user_roles(uow: UnitOfWork, user_id: int, roles: Iterable[str]) -> list[str]:
@@ -114,12 +105,10 @@ def verify_password(uow: UnitOfWork, username: str, password: str) -> int | None
     if found is None:
         return None
     user_id, stored = found
-    try:
-        _HASHER.verify(stored, password)
-    except VerificationError:
+    if not matches(stored, password):
         return None
-    if _HASHER.check_needs_rehash(stored):
-        uow.users.set_password_hash(user_id, _HASHER.hash(password))
+    if needs_rehash(stored):
+        uow.users.set_password_hash(user_id, hash_password(password))
     return user_id
 
 

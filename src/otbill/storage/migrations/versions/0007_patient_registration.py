@@ -9,6 +9,8 @@ migration stay valid; their account numbers are given when they are next edited.
 
 from __future__ import annotations
 
+from typing import Any
+
 import sqlalchemy as sa
 from alembic import op
 
@@ -17,7 +19,7 @@ down_revision = "0006"
 branch_labels = None
 depends_on = None
 
-_PATIENT_COLUMNS = (
+_PATIENT_COLUMNS: tuple[tuple[str, sa.types.TypeEngine[Any]], ...] = (
     ("account_number", sa.String(20)),
     ("preferred_name", sa.String(200)),
     ("phone", sa.String(40)),
@@ -28,7 +30,7 @@ _PATIENT_COLUMNS = (
     ("consent_on", sa.Date()),
     ("benefits_assigned_on", sa.Date()),
 )
-_COVERAGE_COLUMNS = (
+_COVERAGE_COLUMNS: tuple[tuple[str, sa.types.TypeEngine[Any]], ...] = (
     ("plan_name", sa.String(200)),
     ("copay_cents", sa.Integer()),
     ("coinsurance_percent", sa.Integer()),
