@@ -17,6 +17,7 @@ from otbill.storage.tables.billing import (
 )
 from otbill.storage.tables.documents import PatientDocumentRow as PatientDocumentRow
 from otbill.storage.tables.edi import EdiFileRow, SubmittedClaimRow, WorkItemRow
+from otbill.storage.tables.imports import LegacyImportRow as LegacyImportRow
 from otbill.storage.tables.records import (
     AuthorizationRow,
     ClinicRow,
@@ -34,6 +35,9 @@ from otbill.storage.tables.records import (
     UserRow,
     VisitRow,
 )
+from otbill.storage.tables.referrals import PhysicianRow as PhysicianRow
+from otbill.storage.tables.referrals import ReferralRow as ReferralRow
+from otbill.storage.tables.schedule import AppointmentRow as AppointmentRow
 from otbill.storage.tables.setup import LocationRow
 from otbill.storage.tables.tokens import ApiTokenRow
 
