@@ -25,6 +25,7 @@ from otbill.storage.repositories.claims import ClaimRepository
 from otbill.storage.repositories.clinics import ClinicRepository
 from otbill.storage.repositories.denials import DenialRepository
 from otbill.storage.repositories.exchange import ExchangeRepository
+from otbill.storage.repositories.imports import ImportRepository
 from otbill.storage.repositories.ledger import LedgerRepository
 from otbill.storage.repositories.patients import PatientRepository
 from otbill.storage.repositories.payers import PayerRepository
@@ -92,6 +93,7 @@ class UnitOfWork:
         self.queues = QueueRepository(self.session, self.clinic_id)
         self.reports = ReportRepository(self.session, self.clinic_id)
         self.audit_reads = AuditRepository(self.session, self.clinic_id)
+        self.imports = ImportRepository(self.session, self.clinic_id)
         return self
 
     def __exit__(

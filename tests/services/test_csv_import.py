@@ -1,0 +1,140 @@
+"""Import from the old system (both backends): the template files import, bad rows are named by
+row and column and stop the import, --skip-bad-rows keeps the good ones, re-runs change nothing,
+opening balances post once."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+from decimal import Decimal
+from pathlib import Path
+
+from otbill.payers import load_profiles
+from otbill.services.frontdesk.csv_import import ImportReport, digest_of, import_rows
+from otbill.services.ledger import balances
+from otbill.storage import Database
+from support.clinickit import Ids, seed_clinic
+
+TEMPLATES = Path(__file__).resolve().parents[2] / "docs" / "import"
+PROFILES = load_profiles([])
+TODAY = dt.date(2025, 3, 1)
+
+
+def _import(db: Database, ids: Ids, kind: str, text: str, **options: bool) -> ImportReport:
+    rows = list(csv.DictReader(io.StringIO(text)))
+    return import_rows(
+        db, ids.clinic, ids.admin, kind, rows, digest=digest_of(text.encode()),
+        profiles=PROFILES, today=TODAY, **options,
+    )  # fmt: skip
+
+
+def _template(kind: str) -> str:
+    return (TEMPLATES / f"{kind}.csv").read_text()
+
+
+def _count_patients(db: Database, ids: Ids) -> int:
+    with db.unit_of_work(ids.clinic) as uow:
+        return len(uow.patients.by_ids(None))
+
+
+def test_the_templates_import_in_order_and_a_rerun_changes_nothing(db: Database) -> None:
+    ids = seed_clinic(db)
+    before = _count_patients(db, ids)
+    for kind in ("providers", "patients", "coverages", "balances"):
+        report = _import(db, ids, kind, _template(kind))
+        assert report.refused == [] and report.imported == 2 and report.written, kind
+    assert _count_patients(db, ids) == before + 2
+    with db.unit_of_work(ids.clinic) as uow:
+        maya = uow.imports.mapped("legacy", "patients")["P-1001"]
+        assert uow.patients.get(maya).last_name == "Ortiz"
+        assert uow.patients.registration(maya).email == "maya@example.org"
+        cov = uow.patients.coverages([maya])[0]
+        assert cov.member_id == "1EG4TE5MK72" and cov.priority == 1
+        cota = uow.imports.mapped("legacy", "providers")["T-2"]
+        assert (
+            uow.providers.details_of(cota).supervisor_id
+            == uow.imports.mapped("legacy", "providers")["T-1"]
+        )
+        owed = balances(uow, patient_id=maya).by_patient[maya]
+        assert owed.patient_balance == Decimal("45.00") and owed.balance == Decimal("45.00")
+        postings = len(uow.ledger.postings())
+    for kind in ("providers", "patients", "coverages", "balances"):
+        again = _import(db, ids, kind, _template(kind))
+        assert again.imported == 0 and again.unchanged == 2 and again.refused == [], kind
+    assert _count_patients(db, ids) == before + 2
+    with db.unit_of_work(ids.clinic) as uow:
+        assert len(uow.ledger.postings()) == postings
+
+
+BAD_PATIENTS = """old_id,first_name,last_name,dob,sex,address_line1,city,state,zip
+A1,Ann,Good,1950-01-02,F,1 Main St,Austin,TX,78701
+A2,Bob,Bad,1950-13-02,M,,,,
+A3,Cy,Worse,1951-01-02,Q,,,,
+A4,Di,Fine,1952-03-04,F,2 Main St,Austin,Texas,78701
+"""
+
+
+def test_a_file_with_bad_rows_imports_nothing_and_names_row_and_column(db: Database) -> None:
+    ids = seed_clinic(db)
+    before = _count_patients(db, ids)
+    report = _import(db, ids, "patients", BAD_PATIENTS)
+    assert not report.written and report.imported == 0 and report.rows == 4
+    found = {(p.row, p.column) for p in report.refused}
+    assert found == {(3, "dob"), (4, "sex"), (5, "address_line1")}
+    assert "row 3, column dob: '1950-13-02' is not a date" in str(report.refused[0])
+    assert _count_patients(db, ids) == before
+    with db.unit_of_work(ids.clinic) as uow:
+        assert uow.imports.mapped("legacy", "patients") == {}
+
+
+def test_skip_bad_rows_imports_the_good_ones_and_a_dry_run_nothing(db: Database) -> None:
+    ids = seed_clinic(db)
+    before = _count_patients(db, ids)
+    dry = _import(db, ids, "patients", BAD_PATIENTS, dry_run=True, skip_bad_rows=True)
+    assert not dry.written and len(dry.refused) == 3
+    assert _count_patients(db, ids) == before
+    report = _import(db, ids, "patients", BAD_PATIENTS, skip_bad_rows=True)
+    assert report.written and report.imported == 1 and len(report.refused) == 3
+    assert _count_patients(db, ids) == before + 1
+    with db.unit_of_work(ids.clinic) as uow:
+        assert set(uow.imports.mapped("legacy", "patients")) == {"A1"}
+
+
+def test_coverage_rows_are_checked_by_the_coverage_service(db: Database) -> None:
+    ids = seed_clinic(db)
+    _import(db, ids, "patients", _template("patients"))
+    text = (
+        "old_id,old_patient_id,payer_code,member_id,effective_from,effective_to\n"
+        "C1,P-1001,00435,NOT-AN-MBI,2024-01-01,\n"
+        "C2,P-9999,00435,1EG4TE5MK72,2024-01-01,\n"
+        "C3,P-1002,99999,X1,2024-01-01,\n"
+        "C4,P-1002,87726,X1,2024-05-01,2024-04-01\n"
+        "C4,P-1002,87726,X1,2024-05-01,\n"
+    )
+    report = _import(db, ids, "coverages", text)
+    assert [(p.row, p.column) for p in report.refused] == [
+        (2, "member_id"), (3, "old_patient_id"), (4, "payer_code"), (5, "effective_to"),
+        (6, "old_id"),
+    ]  # fmt: skip
+    assert "Medicare MBI" in report.refused[0].message
+
+
+def test_a_balance_posts_once_even_from_another_file_naming_the_same_old_id(db: Database) -> None:
+    ids = seed_clinic(db)
+    for kind in ("patients", "coverages"):
+        _import(db, ids, kind, _template(kind))
+    first = _import(
+        db, ids, "balances", "old_id,old_patient_id,amount,as_of\nB9,P-1002,10,2024-12-31\n"
+    )
+    second = _import(
+        db, ids, "balances", "old_id,old_patient_id,amount,as_of\nB9,P-1002,10.00,2024-12-31\n"
+    )
+    assert first.imported == 1 and second.unchanged == 1 and second.imported == 0
+    bad = _import(
+        db, ids, "balances", "old_id,old_patient_id,amount,as_of\nB8,P-1002,-3,2024-12-31\n"
+    )
+    assert [(p.row, p.column) for p in bad.refused] == [(2, "amount")]
+    with db.unit_of_work(ids.clinic) as uow:
+        ben = uow.imports.mapped("legacy", "patients")["P-1002"]
+        assert balances(uow, patient_id=ben).by_patient[ben].patient_balance == Decimal("10.00")
