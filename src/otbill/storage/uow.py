@@ -29,6 +29,7 @@ from otbill.storage.repositories.imports import ImportRepository
 from otbill.storage.repositories.ledger import LedgerRepository
 from otbill.storage.repositories.patients import PatientRepository
 from otbill.storage.repositories.payers import PayerRepository
+from otbill.storage.repositories.plans import PlanRepository
 from otbill.storage.repositories.providers import ProviderRepository
 from otbill.storage.repositories.queues import QueueRepository
 from otbill.storage.repositories.remittances import RemittanceRepository
@@ -58,6 +59,7 @@ class UnitOfWork:
     payers: PayerRepository
     patients: PatientRepository
     authorizations: AuthorizationRepository
+    plans: PlanRepository
     visits: VisitRepository
     claims: ClaimRepository
     ledger: LedgerRepository
@@ -84,6 +86,7 @@ class UnitOfWork:
         self.payers = PayerRepository(self.session, self.clinic_id)
         self.patients = PatientRepository(self.session, self.clinic_id)
         self.authorizations = AuthorizationRepository(self.session, self.clinic_id)
+        self.plans = PlanRepository(self.session, self.clinic_id)
         self.visits = VisitRepository(self.session, self.clinic_id)
         self.claims = ClaimRepository(self.session, self.clinic_id)
         self.ledger = LedgerRepository(self.session, self.clinic_id)

@@ -196,6 +196,13 @@ class PlanOfCareRow(ClinicOwned, Base):
     goals: Mapped[str] = mapped_column(Text)
     frequency_per_week: Mapped[int] = mapped_column()
     duration_weeks: Mapped[int] = mapped_column()
+    # migration 0009: the certifying physician, the referral, the evaluation that started it (no
+    # foreign key: visits already refer to plans), the plan it recertifies, a delayed cert's reason
+    physician_id: Mapped[int | None] = mapped_column(ForeignKey("physician.id"))
+    referral_id: Mapped[int | None] = mapped_column(ForeignKey("referral.id"))
+    evaluation_visit_id: Mapped[int | None] = mapped_column()
+    recertifies_id: Mapped[int | None] = mapped_column(ForeignKey("plan_of_care.id"))
+    delay_reason: Mapped[str | None] = mapped_column(Text)
 
 
 class AuthorizationRow(ClinicOwned, Base):

@@ -1,0 +1,152 @@
+"""Referrals and plans of care: 30-day certification, delayed certification's reason, the
+90-day recertification queue, an evaluation starting the plan, and the scrubber reading it."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from otbill.domain.plans import PlanState
+from otbill.domain.record_errors import RecordError
+from otbill.services.frontdesk import plans_of_care as plans
+from otbill.services.frontdesk import referrals
+from otbill.services.frontdesk.plan_queue import certification_request, plan_page, plan_queue
+from otbill.services.visits import record as visits
+from otbill.storage import Database
+from support.claimflow import record_visit
+from support.clinickit import Ids, make_npi, seed_clinic
+
+START = dt.date(2026, 1, 12)
+
+
+def _physician(db: Database, ids: Ids, n: int = 500) -> int:
+    with db.unit_of_work(ids.clinic, ids.biller) as uow:
+        return referrals.add_physician(uow, first_name="Sam", last_name="Ng",
+                                       npi_number=make_npi(n), fax="512-555-0100")  # fmt: skip
+
+
+def _plan(db: Database, ids: Ids, physician: int, start: dt.date = START) -> int:
+    given = plans.PlanInput(ids.patient, physician, start, ["M62.81"], "Dress independently", 2, 8)
+    with db.unit_of_work(ids.clinic, ids.therapist) as uow:
+        return plans.write_plan(uow, given)
+
+
+def _queue(db: Database, ids: Ids, today: dt.date) -> dict[int, PlanState]:
+    with db.unit_of_work(ids.clinic, ids.biller) as uow:
+        return {line.plan_id: line.state for line in plan_queue(uow, today)}
+
+
+def test_physician_npi_and_referral_diagnoses_are_checked(db: Database) -> None:
+    ids = seed_clinic(db)
+    with db.unit_of_work(ids.clinic, ids.biller) as uow, pytest.raises(RecordError) as bad:
+        referrals.add_physician(uow, first_name="A", last_name="B", npi_number="1234567890")
+    assert "physician NPI '1234567890': check digit" in str(bad.value)
+    physician = _physician(db, ids)
+    with db.unit_of_work(ids.clinic, ids.biller) as uow, pytest.raises(RecordError) as dup:
+        referrals.add_physician(uow, first_name="A", last_name="B", npi_number=make_npi(500))
+    assert "already on file" in str(dup.value)
+    with db.unit_of_work(ids.clinic, ids.biller) as uow, pytest.raises(RecordError) as bad_dx:
+        referrals.record_referral(uow, patient_id=ids.patient, physician_id=physician,
+                                  referred_on=START, diagnoses=["M62"])  # fmt: skip
+    assert "diagnosis" in str(bad_dx.value) and "header code" in str(bad_dx.value)
+    with db.unit_of_work(ids.clinic, ids.biller) as uow:
+        referral = referrals.record_referral(uow, patient_id=ids.patient, physician_id=physician,
+                                             referred_on=START, diagnoses=["m62.81", "R26.89"])  # fmt: skip
+        assert uow.plans.referral(referral).diagnoses == ("M62.81", "R26.89")
+        assert uow.audit_reads.has_action("referral.create", "referral")
+
+
+def test_signature_within_30_days_leaves_the_queue(db: Database) -> None:
+    ids = seed_clinic(db)
+    plan = _plan(db, ids, _physician(db, ids))
+    assert _queue(db, ids, START + dt.timedelta(days=5))[plan] == PlanState.AWAITING_SIGNATURE
+    assert _queue(db, ids, START + dt.timedelta(days=31))[plan] == PlanState.SIGNATURE_LATE
+    with db.unit_of_work(ids.clinic, ids.biller) as uow:
+        plans.record_signature(uow, plan, received_on=START + dt.timedelta(days=30))
+    assert plan not in _queue(db, ids, START + dt.timedelta(days=31))
+    with db.unit_of_work(ids.clinic, ids.biller) as uow:
+        page = plan_page(uow, plan, START + dt.timedelta(days=31))
+        assert page.plan.certified_on == START + dt.timedelta(days=30)
+        assert page.line.state == PlanState.CERTIFIED and page.detail.delay_reason == ""
+
+
+def test_delayed_certification_needs_its_reason(db: Database) -> None:
+    ids = seed_clinic(db)
+    plan = _plan(db, ids, _physician(db, ids))
+    late = START + dt.timedelta(days=31)
+    with db.unit_of_work(ids.clinic, ids.biller) as uow, pytest.raises(RecordError) as bad:
+        plans.record_signature(uow, plan, received_on=late)
+    assert str(bad.value).startswith("delay reason:")
+    with db.unit_of_work(ids.clinic, ids.biller) as uow, pytest.raises(RecordError) as early:
+        plans.record_signature(uow, plan, received_on=START - dt.timedelta(days=1))
+    assert "before the plan's start" in str(early.value)
+    with db.unit_of_work(ids.clinic, ids.biller) as uow:
+        plans.record_signature(uow, plan, received_on=late, delay_reason="physician on leave")
+    with db.unit_of_work(ids.clinic, ids.biller) as uow:
+        plan_of_care, detail = uow.plans.get(plan)
+    assert (plan_of_care.certified_on, detail.delay_reason) == (late, "physician on leave")
+
+
+def test_recertification_is_due_14_days_ahead_and_overdue_after_90(db: Database) -> None:
+    ids = seed_clinic(db)
+    plan = _plan(db, ids, _physician(db, ids))
+    with db.unit_of_work(ids.clinic, ids.biller) as uow:
+        plans.record_signature(uow, plan, received_on=START + dt.timedelta(days=3))
+    due = START + dt.timedelta(days=89)
+    assert plan not in _queue(db, ids, due - dt.timedelta(days=15))
+    assert _queue(db, ids, due - dt.timedelta(days=14))[plan] == PlanState.RECERT_DUE
+    assert _queue(db, ids, due + dt.timedelta(days=1))[plan] == PlanState.RECERT_OVERDUE
+    with db.unit_of_work(ids.clinic, ids.therapist) as uow:
+        next_plan = plans.recertify(uow, plan, goals="Dress and bathe independently")
+    queue = _queue(db, ids, due + dt.timedelta(days=1))
+    assert plan not in queue and queue[next_plan] == PlanState.AWAITING_SIGNATURE
+    with db.unit_of_work(ids.clinic, ids.biller) as uow:
+        continued, detail = uow.plans.get(next_plan)
+        request = certification_request(uow, next_plan)
+    assert continued.start == due + dt.timedelta(days=1) and detail.recertifies_id == plan
+    assert request.recertification and request.physician and request.physician.fax
+    with db.unit_of_work(ids.clinic, ids.therapist) as uow, pytest.raises(RecordError):
+        plans.recertify(uow, plan)
+
+
+def test_bad_plan_input_names_the_field_and_writes_nothing(db: Database) -> None:
+    ids = seed_clinic(db)
+    physician = _physician(db, ids)
+    cases = [
+        (["M62.81"], "", 2, 8, "goals"),
+        (["M62.81"], "Dress", 9, 8, "frequency per week 9"),
+        (["M62.81"], "Dress", 2, 60, "duration in weeks 60"),
+        ([], "Dress", 2, 8, "diagnoses"),
+    ]
+    for diagnoses, goals, per_week, weeks, field in cases:
+        given = plans.PlanInput(ids.patient, physician, START, diagnoses, goals, per_week, weeks)
+        with db.unit_of_work(ids.clinic, ids.therapist) as uow, pytest.raises(RecordError) as bad:
+            plans.write_plan(uow, given)
+        assert str(bad.value).startswith(field)
+    with db.unit_of_work(ids.clinic, ids.biller) as uow:
+        assert len(uow.plans.of_patient(ids.patient)) == 1  # the seeded plan only
+
+
+def test_signed_evaluation_starts_the_plan_with_its_goals_and_frequency(db: Database) -> None:
+    ids = seed_clinic(db)
+    physician = _physician(db, ids)
+    visit = record_visit(db, ids, START, [visits.Service("97165", 45)], note_type="evaluation",
+                         sign=False)  # fmt: skip
+    with db.unit_of_work(ids.clinic, ids.therapist) as uow:
+        note = uow.visits.note_of_visit(visit)
+        assert note is not None
+        visits.update_note(uow, note.id, {"goals": "Dress independently. 3x/week for 6 weeks"})
+    with db.unit_of_work(ids.clinic, ids.therapist) as uow, pytest.raises(RecordError) as unsigned:
+        plans.plan_from_evaluation(uow, visit, physician_id=physician, diagnoses=["M62.81"])
+    assert "sign the evaluation" in str(unsigned.value)
+    with db.unit_of_work(ids.clinic, ids.therapist) as uow:
+        visits.sign_note(uow, note.id)
+    with db.unit_of_work(ids.clinic, ids.therapist) as uow:
+        plan = plans.plan_from_evaluation(uow, visit, physician_id=physician,
+                                          diagnoses=["M62.81"])  # fmt: skip
+    with db.unit_of_work(ids.clinic, ids.biller) as uow:
+        written, detail = uow.plans.get(plan)
+    assert written.goals == "Dress independently. 3x/week for 6 weeks"
+    assert (written.frequency_per_week, written.duration_weeks, written.start) == (3, 6, START)
+    assert detail.evaluation_visit_id == visit and written.certifying_npi == make_npi(500)
