@@ -35,6 +35,7 @@ from otbill.storage.repositories.queues import QueueRepository
 from otbill.storage.repositories.remittances import RemittanceRepository
 from otbill.storage.repositories.reports import ReportRepository
 from otbill.storage.repositories.rows import flush
+from otbill.storage.repositories.schedule import ScheduleRepository
 from otbill.storage.repositories.users import UserRepository
 from otbill.storage.repositories.visits import VisitRepository
 
@@ -69,6 +70,7 @@ class UnitOfWork:
     queues: QueueRepository
     reports: ReportRepository
     audit_reads: AuditRepository
+    schedule: ScheduleRepository
 
     def __init__(self, factory: sessionmaker[Session], clinic_id: int, actor_id: int | None):
         self._factory = factory
@@ -96,6 +98,7 @@ class UnitOfWork:
         self.queues = QueueRepository(self.session, self.clinic_id)
         self.reports = ReportRepository(self.session, self.clinic_id)
         self.audit_reads = AuditRepository(self.session, self.clinic_id)
+        self.schedule = ScheduleRepository(self.session, self.clinic_id)
         self.imports = ImportRepository(self.session, self.clinic_id)
         return self
 

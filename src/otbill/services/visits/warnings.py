@@ -47,12 +47,12 @@ class VisitWarning:
 
 
 def _progress(
-    uow: UnitOfWork, visit: Visit, note_type: str, profile: PayerProfile
+    uow: UnitOfWork, visit: Visit, note_type: str, profile: PayerProfile, pending: int = 0
 ) -> list[VisitWarning]:
     every = profile.progress_report_every_visits
     if not every:
         return []
-    since, last = 0, None
+    since, last = pending, None
     for visit_id, date, stored_type in uow.visits.note_types_back_from(visit):
         kind = note_type if visit_id == visit.id else stored_type
         if kind in _REPORTS:
@@ -105,8 +105,11 @@ def _plan_of_care(uow: UnitOfWork, visit: Visit, profile: PayerProfile) -> list[
     return found
 
 
-def _authorization(uow: UnitOfWork, visit: Visit, profile: PayerProfile) -> list[VisitWarning]:
+def _authorization(
+    uow: UnitOfWork, visit: Visit, profile: PayerProfile, pending: int = 0
+) -> list[VisitWarning]:
     auth, used = covering_visit(uow, visit)
+    used += pending
     if auth is None:
         if profile.authorization_required(uow.visits.count_on_coverage_through(visit)):
             text = f"No prior authorization in force on {visit.date}; this payer requires one."
@@ -182,12 +185,17 @@ def visit_warnings(
     note_type: str,
     profile: PayerProfile,
     this_visit_cents: int = 0,
+    pending: int = 0,
 ) -> list[VisitWarning]:
-    """Everything the therapist should know about this visit, most serious first."""
+    """Everything the therapist should know about this visit, most serious first.
+
+    ``pending``: visits not recorded yet that count before or as this one (the schedule asks for
+    an appointment, id 0: itself and the visits booked before it), added to the visit counts of
+    the progress-report and authorization questions."""
     found = [
-        *_progress(uow, visit, note_type, profile),
+        *_progress(uow, visit, note_type, profile, pending),
         *_plan_of_care(uow, visit, profile),
-        *_authorization(uow, visit, profile),
+        *_authorization(uow, visit, profile, pending),
         *_kx(uow, visit, profile, this_visit_cents),
     ]
     order = {"error": 0, "warning": 1, "info": 2}

@@ -1,0 +1,83 @@
+"""What the front desk should know about an appointment, at booking and at check-in, in plain words.
+
+Nothing here blocks: every warning is shown, the desk decides. Six questions for the
+appointment's date: is a coverage in force; was eligibility verified within the payer's window
+(the ELG001 rule's ``eligibility_valid_days``); then the therapist's own warnings
+(:func:`otbill.services.visits.warnings.visit_warnings`: authorization missing, exhausted or
+expiring, plan of care not certified or due, progress report due, KX threshold near), asked of the
+appointment as if it were the visit, with the visits booked before it counted as used.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+
+from otbill.domain.care import Coverage, Visit
+from otbill.domain.schedule import Appointment
+from otbill.payers import PayerProfile
+from otbill.services.views.therapist_day import coverage_on
+from otbill.services.visits.warnings import VisitWarning, visit_warnings
+from otbill.storage import UnitOfWork
+
+__all__ = ["booking_warnings", "coverage_in_force"]
+
+coverage_in_force = coverage_on  # the primary coverage in force on a day, as the therapist sees it
+
+
+def _in_force(coverage: Coverage, on: dt.date) -> bool:
+    started = coverage.effective_from is not None and coverage.effective_from <= on
+    return started and (coverage.effective_to is None or coverage.effective_to >= on)
+
+
+def _eligibility(
+    coverage: Coverage, payer: str, profile: PayerProfile, on: dt.date
+) -> list[VisitWarning]:
+    checked = coverage.eligibility_verified_on
+    if checked is None:
+        text = f"Eligibility with {payer} has never been verified: check it before {on}."
+        return [VisitWarning("warning", "eligibility", text)]
+    if coverage.eligibility_active is False:
+        text = f"The last eligibility check ({checked}) showed the {payer} coverage inactive."
+        return [VisitWarning("error", "eligibility", text)]
+    valid = profile.eligibility_valid_days
+    age = (on - checked).days
+    if valid is not None and age > valid:
+        text = (f"Eligibility with {payer} was verified on {checked}, {age} days before this "
+                f"visit; {profile.name} accepts a check at most {valid} days old: verify again.")  # fmt: skip
+        return [VisitWarning("warning", "eligibility", text)]
+    return []
+
+
+def _pending(uow: UnitOfWork, appointment: Appointment, coverage: Coverage) -> int:
+    """This appointment plus the ones booked before it under the authorization in force."""
+    auth = uow.authorizations.covering_on(coverage.id, appointment.date)
+    if auth is None:
+        return 1
+    booked = uow.schedule.booked_count(
+        coverage.id, auth.start_date, auth.end_date, before=appointment.date
+    )
+    return booked + 1
+
+
+def booking_warnings(
+    uow: UnitOfWork, appointment: Appointment, profiles: Mapping[str, PayerProfile]
+) -> list[VisitWarning]:
+    """Every warning for the appointment, most serious first (an empty list: nothing to say)."""
+    coverage = uow.patients.coverage(appointment.coverage_id) if appointment.coverage_id else None
+    if coverage is None or not _in_force(coverage, appointment.date):
+        text = (f"No active coverage on {appointment.date}: add or renew the patient's insurance, "
+                "or record the visit as self-pay.")  # fmt: skip
+        return [VisitWarning("error", "coverage", text)]
+    payer = uow.payers.get(coverage.payer_id)
+    profile = profiles[payer.profile]
+    plan = uow.patients.plan_on(appointment.patient_id, appointment.date)
+    visit = Visit(0, appointment.patient_id, coverage.id, appointment.provider_id,
+                  plan.id if plan else None, None, appointment.date, "11", False)  # fmt: skip
+    found = _eligibility(coverage, payer.name, profile, appointment.date)
+    found += visit_warnings(
+        uow, visit, note_type=appointment.visit_type, profile=profile,
+        pending=_pending(uow, appointment, coverage),
+    )  # fmt: skip
+    order = {"error": 0, "warning": 1, "info": 2}
+    return sorted(found, key=lambda w: order[w.severity])

@@ -1,0 +1,119 @@
+"""The schedule: double-booking refused, weekly series booked and cancelled, check-in idempotent
+and making a visit for the therapist's day, and the front desk's warnings at booking (no
+coverage, an authorization exhausted once the booked visits are counted)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from otbill.domain.record_errors import RecordError
+from otbill.domain.schedule import Appointment
+from otbill.services.frontdesk import schedule
+from otbill.services.frontdesk.checkin import check_in
+from otbill.services.views import therapist_day
+from otbill.services.visits import record as visits
+from otbill.storage import Database
+from support.claimflow import PROFILES, record_visit
+from support.clinickit import Ids, seed_clinic
+
+MONDAY = dt.date(2025, 3, 3)
+
+
+def _slot(
+    ids: Ids, day: dt.date, start: str = "09:00", minutes: int = 45, **kw: object
+) -> Appointment:
+    hours, mins = start.split(":")
+    values: dict[str, object] = {"provider_id": ids.otr, "location_id": None,
+                                 "patient_id": ids.patient, "coverage_id": None, **kw}  # fmt: skip
+    return Appointment(0, values["provider_id"], values["location_id"], values["patient_id"],  # type: ignore[arg-type]
+                       values["coverage_id"], day, int(hours) * 60 + int(mins), minutes, "daily")  # type: ignore[arg-type]  # fmt: skip
+
+
+def _book(db: Database, ids: Ids, slot: Appointment, **kw: object) -> schedule.Booking:
+    with db.unit_of_work(ids.clinic, ids.biller) as uow:
+        return schedule.book(uow, slot, profiles=PROFILES, **kw)  # type: ignore[arg-type]
+
+
+def test_double_booking_is_refused_in_plain_words(db: Database) -> None:
+    ids = seed_clinic(db)
+    first = _book(db, ids, _slot(ids, MONDAY)).appointment_ids[0]
+    with pytest.raises(RecordError, match="Rita Cole is already booked 09:00–09:45 on 2025-03-03"):
+        _book(db, ids, _slot(ids, MONDAY, "09:30", 30))
+    _book(db, ids, _slot(ids, MONDAY, "09:45", 30))  # starts as the other ends: no overlap
+    _book(db, ids, _slot(ids, MONDAY, "09:30", 30, provider_id=ids.cota))  # another therapist
+    with pytest.raises(RecordError, match="duration 600: must be between 5 and 480"):
+        _book(db, ids, _slot(ids, MONDAY, "13:00", 600))
+    with db.unit_of_work(ids.clinic, ids.biller) as uow:
+        assert schedule.cancel(uow, first) == 1
+    _book(db, ids, _slot(ids, MONDAY, "09:00", 30))  # a cancelled slot frees the time
+
+
+def test_weekly_series_booked_and_the_rest_cancelled(db: Database) -> None:
+    ids = seed_clinic(db)
+    booking = _book(db, ids, _slot(ids, MONDAY), weekdays={0, 2}, weeks=3)
+    assert len(booking.appointment_ids) == 6
+    with db.unit_of_work(ids.clinic, ids.biller) as uow:
+        made = [uow.schedule.get(i) for i in booking.appointment_ids]
+        assert {a.series_id for a in made} == {booking.appointment_ids[0]}
+        assert [a.date.day for a in made] == [3, 5, 10, 12, 17, 19]
+        assert schedule.cancel(uow, booking.appointment_ids[2], rest_of_series=True) == 4
+    with db.unit_of_work(ids.clinic, ids.biller) as uow:
+        statuses = [uow.schedule.get(i).status for i in booking.appointment_ids]
+    assert statuses == ["booked", "booked"] + ["cancelled"] * 4
+    with pytest.raises(RecordError, match="weeks 60: must be between 1 and 52"):
+        _book(db, ids, _slot(ids, MONDAY, "15:00"), weekdays={1}, weeks=60)
+
+
+def test_check_in_makes_one_visit_on_the_therapists_day(db: Database) -> None:
+    ids = seed_clinic(db)
+    appointment = _book(db, ids, _slot(ids, MONDAY)).appointment_ids[0]
+    with db.unit_of_work(ids.clinic, ids.biller) as uow:
+        first = check_in(uow, appointment, profiles=PROFILES)
+    with db.unit_of_work(ids.clinic, ids.biller) as uow:
+        again = check_in(uow, appointment, profiles=PROFILES)
+        assert uow.schedule.get(appointment).status == "checked-in"
+        with pytest.raises(RecordError, match="already checked in"):
+            schedule.cancel(uow, appointment)
+    assert (again.visit_id, again.already, first.already) == (first.visit_id, True, False)
+    with db.unit_of_work(ids.clinic, ids.therapist) as uow:
+        day = therapist_day.visits_on(uow, ids.otr, MONDAY)
+    assert [(v.visit_id, v.note_type, v.signed) for v in day] == [(first.visit_id, "daily", False)]
+
+
+def test_warning_when_no_coverage_on_the_date(db: Database) -> None:
+    ids = seed_clinic(db)
+    booking = _book(db, ids, _slot(ids, dt.date(2023, 6, 1)))  # coverage starts 2024-01-01
+    assert booking.warnings[0].message.startswith("No active coverage on 2023-06-01")
+    with (
+        db.unit_of_work(ids.clinic, ids.biller) as uow,
+        pytest.raises(RecordError, match="no coverage"),
+    ):
+        check_in(uow, booking.appointment_ids[0], profiles=PROFILES)
+
+
+def test_authorization_exhausted_counting_booked_visits(db: Database) -> None:
+    ids = seed_clinic(db)  # AUTH-1 on the commercial coverage: 3 visits, Feb to April 2025
+    record_visit(db, ids, MONDAY, [visits.Service("97110", 30)], coverage=ids.commercial_coverage)
+    on_auth = {"coverage_id": ids.commercial_coverage}
+    second = _book(db, ids, _slot(ids, dt.date(2025, 3, 5), **on_auth))
+    third = _book(db, ids, _slot(ids, dt.date(2025, 3, 7), **on_auth))
+    fourth = _book(db, ids, _slot(ids, dt.date(2025, 3, 10), **on_auth))
+    texts = [[w.message for w in b.warnings if w.topic == "authorization"]
+             for b in (second, third, fourth)]  # fmt: skip
+    assert texts[0] == ["Authorization AUTH-1: visit 2 of 3; 1 left."]
+    assert texts[1] == ["Authorization AUTH-1: visit 3 of 3; 0 left."]
+    assert texts[2] == ["Authorization AUTH-1: visit 4 of 3: beyond the limit."]
+    with db.unit_of_work(ids.clinic, ids.biller) as uow:
+        pending = uow.schedule.booked_count(
+            ids.commercial_coverage, dt.date(2025, 2, 1), dt.date(2025, 4, 30)
+        )
+    assert pending == 3
+
+
+def test_eligibility_outside_the_payers_window_is_a_warning(db: Database) -> None:
+    ids = seed_clinic(db)  # eligibility verified on 2025-02-01; Medicare accepts 30 days or less
+    booking = _book(db, ids, _slot(ids, dt.date(2025, 4, 14)))
+    topics = {w.topic: w.message for w in booking.warnings}
+    assert "verified on 2025-02-01, 72 days before this visit" in topics["eligibility"]
