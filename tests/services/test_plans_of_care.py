@@ -4,14 +4,21 @@
 from __future__ import annotations
 
 import datetime as dt
+import io
 
 import pytest
+from pypdf import PdfReader
 
 from otbill.domain.plans import PlanState
 from otbill.domain.record_errors import RecordError
 from otbill.services.frontdesk import plans_of_care as plans
 from otbill.services.frontdesk import referrals
-from otbill.services.frontdesk.plan_queue import certification_request, plan_page, plan_queue
+from otbill.services.frontdesk.plan_queue import (
+    certification_request,
+    certification_request_pdf,
+    plan_page,
+    plan_queue,
+)
 from otbill.services.visits import record as visits
 from otbill.storage import Database
 from support.claimflow import record_visit
@@ -150,3 +157,15 @@ def test_signed_evaluation_starts_the_plan_with_its_goals_and_frequency(db: Data
     assert written.goals == "Dress independently. 3x/week for 6 weeks"
     assert (written.frequency_per_week, written.duration_weeks, written.start) == (3, 6, START)
     assert detail.evaluation_visit_id == visit and written.certifying_npi == make_npi(500)
+
+
+def test_certification_request_pdf_reads_back(db: Database) -> None:
+    ids = seed_clinic(db)
+    plan = _plan(db, ids, _physician(db, ids))
+    with db.unit_of_work(ids.clinic, ids.biller) as uow:
+        data = certification_request_pdf(uow, plan, START)
+    text = "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(data)).pages)
+    for expected in ("Plan of Care - Certification Request", "Hands On OT HOT", "Ann Lee",
+                     "Sam Ng", make_npi(500), "512-555-0100", "M62.81", "Dress independently",
+                     "2 visits per week", "8 weeks", "Physician signature", "2026-02-11"):  # fmt: skip
+        assert expected in text, expected

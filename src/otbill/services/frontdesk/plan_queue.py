@@ -18,13 +18,14 @@ from otbill.domain.plans import (
     certification_deadline,
     plan_state,
 )
+from otbill.pdf import PlanRequestFacts, render_certification_request
 from otbill.storage import UnitOfWork
 
 __all__ = [
-    "CertificationRequest",
     "PlanLine",
     "PlanPage",
     "certification_request",
+    "certification_request_pdf",
     "patient_plans",
     "plan_page",
     "plan_queue",
@@ -58,20 +59,6 @@ class PlanPage:
     patient: Patient
     physician: Physician | None
     referral: Referral | None
-
-
-@dataclass(frozen=True, slots=True)
-class CertificationRequest:
-    """What the printed certification request shows the physician."""
-
-    clinic_name: str
-    clinic_npi: str
-    clinic_address: str
-    patient: Patient
-    physician: Physician | None
-    plan: PlanOfCare
-    detail: PlanDetail
-    recertification: bool
 
 
 def _line(
@@ -114,12 +101,17 @@ def plan_page(uow: UnitOfWork, plan_id: int, today: dt.date) -> PlanPage:
     return PlanPage(plan, detail, line, patient, physician, referral)
 
 
-def certification_request(uow: UnitOfWork, plan_id: int) -> CertificationRequest:
+def certification_request(uow: UnitOfWork, plan_id: int) -> PlanRequestFacts:
     """The facts the certification request prints."""
     plan, detail = uow.plans.get(plan_id)
     clinic = uow.clinics.identity()
     physician = uow.plans.physician(detail.physician_id) if detail.physician_id else None
     line1, city, state, zip_code = clinic.address
-    return CertificationRequest(clinic.name, clinic.npi, f"{line1}, {city}, {state} {zip_code}",
-                                uow.patients.get(plan.patient_id), physician, plan, detail,
-                                detail.recertifies_id is not None)  # fmt: skip
+    return PlanRequestFacts(clinic.name, clinic.npi, f"{line1}, {city}, {state} {zip_code}",
+                            uow.patients.get(plan.patient_id), physician, plan,
+                            detail.recertifies_id is not None)  # fmt: skip
+
+
+def certification_request_pdf(uow: UnitOfWork, plan_id: int, today: dt.date) -> bytes:
+    """The printable certification request for the physician, as PDF bytes."""
+    return render_certification_request(certification_request(uow, plan_id), printed_on=today)
