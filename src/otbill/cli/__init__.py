@@ -26,6 +26,7 @@ COMMANDS: dict[str, LazyCommand] = {
     "ack": LazyCommand("otbill.cli.edi:ack_command"),
     "submit": LazyCommand("otbill.cli.edi:submit_command"),
     "export-837": LazyCommand("otbill.cli.edi:export_837_command"),
+    "import": LazyCommand("otbill.cli.import_csv:import_command"),
     "rules": LazyCommand("otbill.cli.rules:app"),
     "claims": LazyCommand("otbill.cli.records:claims_app"),
     "audit": LazyCommand("otbill.cli.records:audit_app"),

@@ -14,8 +14,10 @@ import hashlib
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 
+from otbill.domain.lifecycle import Role
 from otbill.domain.record_errors import RecordError
 from otbill.payers import PayerProfile
+from otbill.services.clinic.setup import require_role
 from otbill.services.frontdesk.csv_rows import COLUMNS, ImportContext, RowProblem, import_row
 from otbill.storage import Database
 
@@ -33,6 +35,9 @@ KINDS = tuple(COLUMNS)
 #: What each kind's rows refer to (their old IDs are looked up in these kinds' mappings).
 _REFERS_TO = {"coverages": ("patients",), "balances": ("patients", "providers"),
               "providers": ("providers",), "patients": ()}  # fmt: skip
+#: Who may import each kind (admins always may): the roles that add such records by hand.
+_ROLES = {"patients": (Role.FRONT_DESK, Role.BILLER), "coverages": (Role.FRONT_DESK, Role.BILLER),
+          "providers": (Role.ADMIN,), "balances": (Role.BILLER,)}  # fmt: skip
 _MAX_ROWS = 1_000_000
 
 
@@ -125,6 +130,7 @@ def import_rows(
     report = ImportReport(kind, dry_run=dry_run)
     try:
         with db.unit_of_work(clinic_id, actor_id) as uow:
+            require_role(uow, actor_id, *_ROLES[kind])
             ctx = ImportContext(uow, digest, today or dt.date.today(), profiles)
             for other in (kind, *_REFERS_TO[kind]):
                 ctx.mapped[other] = uow.imports.mapped(old_system, other)
