@@ -11,6 +11,7 @@ import pytest
 from otbill.domain.record_errors import RecordError
 from otbill.domain.schedule import Appointment
 from otbill.services.frontdesk import schedule
+from otbill.services.frontdesk.authorization_queue import authorization_page
 from otbill.services.frontdesk.checkin import check_in
 from otbill.services.views import therapist_day
 from otbill.services.visits import record as visits
@@ -117,3 +118,14 @@ def test_eligibility_outside_the_payers_window_is_a_warning(db: Database) -> Non
     booking = _book(db, ids, _slot(ids, dt.date(2025, 4, 14)))
     topics = {w.topic: w.message for w in booking.warnings}
     assert "verified on 2025-02-01, 72 days before this visit" in topics["eligibility"]
+
+
+def test_booked_visits_are_the_authorizations_pending_use(db: Database) -> None:
+    ids = seed_clinic(db)
+    on_auth = {"coverage_id": ids.commercial_coverage}
+    booked = _book(db, ids, _slot(ids, MONDAY, **on_auth), weekdays={0}, weeks=2)
+    with db.unit_of_work(ids.clinic, ids.biller) as uow:
+        check_in(uow, booked.appointment_ids[0], profiles=PROFILES)
+    with db.unit_of_work(ids.clinic, ids.biller) as uow:
+        page = authorization_page(uow, ids.auth, MONDAY)
+    assert page.pending_use == 1  # the checked-in one is a visit now, no longer pending

@@ -35,7 +35,7 @@ def test_request_calls_approve_and_queue(app, client):
     done = client.post(f"/api/authorizations/{auth['id']}/status", json=approve, headers=headers)
     assert done.status_code == 200, done.text
     shown = client.get(f"/api/authorizations/{auth['id']}", headers=headers).json()
-    assert (shown["status"], shown["visits_left"], shown["pending_use"]) == ("approved", 12, None)
+    assert (shown["status"], shown["visits_left"], shown["pending_use"]) == ("approved", 12, 0)
     assert [e["reference"] for e in shown["entries"] if e["kind"] == "call"] == ["C-1", "C-2"]
     listed = client.get("/api/authorizations", headers=headers).json()
     assert "A-API" in [a["number"] for a in listed]

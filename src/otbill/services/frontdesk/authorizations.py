@@ -234,6 +234,6 @@ def pending_use(uow: UnitOfWork, auth: Authorization) -> int | None:
     """Visits booked under the authorization and not yet recorded ("pending use"), shown beside
     the balance, never in it.
 
-    The seam for the schedule: until appointments exist this answers None ("not known"), never a
-    made-up zero that would hide a shortfall."""
-    return None
+    Counted from the schedule: appointments on the coverage in the authorization's date range
+    still booked (a per-code authorization counts them all: an appointment has no codes yet)."""
+    return uow.schedule.booked_count(auth.coverage_id, auth.start_date, auth.end_date)
