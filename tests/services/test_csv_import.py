@@ -111,13 +111,16 @@ def test_coverage_rows_are_checked_by_the_coverage_service(db: Database) -> None
         "C3,P-1002,99999,X1,2024-01-01,\n"
         "C4,P-1002,87726,X1,2024-05-01,2024-04-01\n"
         "C4,P-1002,87726,X1,2024-05-01,\n"
+        "C5,P-1002,87726,X1,2024-05-01,\n"
+        "C6,P-1002,87726,X2,2024-06-01,\n"
     )
     report = _import(db, ids, "coverages", text)
     assert [(p.row, p.column) for p in report.refused] == [
         (2, "member_id"), (3, "old_patient_id"), (4, "payer_code"), (5, "effective_to"),
-        (6, "old_id"),
+        (6, "old_id"), (8, "priority"),
     ]  # fmt: skip
     assert "Medicare MBI" in report.refused[0].message
+    assert "already has a primary coverage (member ID X1)" in report.refused[-1].message
 
 
 def test_a_balance_posts_once_even_from_another_file_naming_the_same_old_id(db: Database) -> None:

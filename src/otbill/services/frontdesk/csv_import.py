@@ -131,12 +131,16 @@ def import_rows(
     try:
         with db.unit_of_work(clinic_id, actor_id) as uow:
             require_role(uow, actor_id, *_ROLES[kind])
+            # the services' reads answered from memory, their new rows inserted in bulk below
+            buffered = uow.patients = uow.imports.buffered_patients()
+            uow.payers = uow.imports.cached_payers()
             ctx = ImportContext(uow, digest, today or dt.date.today(), profiles)
             for other in (kind, *_REFERS_TO[kind]):
                 ctx.mapped[other] = uow.imports.mapped(old_system, other)
             made = _run(ctx, kind, rows, old_system, report, progress)
             if dry_run or (report.refused and not skip_bad_rows):
                 raise _RollBack
+            buffered.write_buffered()
             uow.imports.remember(old_system, kind, made)
             after = {"kind": kind, "old_system": old_system, "file_sha256": digest,
                      "imported": len(made), "unchanged": report.unchanged,

@@ -13,6 +13,7 @@ from sqlalchemy import insert, select
 
 from otbill.storage.audit import utcnow
 from otbill.storage.repositories.base import ClinicScoped
+from otbill.storage.repositories.import_buffer import BufferedPatients, CachedPayers
 from otbill.storage.repositories.rows import flush
 from otbill.storage.tables import ClaimLineRow, ClaimRow, ClaimStatusRow, LegacyImportRow
 
@@ -24,6 +25,15 @@ OPENING_BALANCE_CODE = "OPBAL"
 
 class ImportRepository(ClinicScoped):
     """What was imported from which old system, and opening-balance carriers."""
+
+    def buffered_patients(self) -> BufferedPatients:
+        """A patients repository for a large import: reads from memory, writes held for one
+        bulk insert (:meth:`BufferedPatients.write_buffered`)."""
+        return BufferedPatients(self.session, self.clinic_id)
+
+    def cached_payers(self) -> CachedPayers:
+        """The payers repository, read once for the whole import."""
+        return CachedPayers(self.session, self.clinic_id)
 
     def mapped(self, old_system: str, kind: str) -> dict[str, int]:
         """Old ID -> new record id of everything of ``kind`` imported from ``old_system``;
