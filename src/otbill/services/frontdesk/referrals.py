@@ -16,8 +16,17 @@ from otbill.domain.record_errors import RecordError
 from otbill.errors import OtbillError
 from otbill.storage import UnitOfWork
 
-__all__ = ["MAX_DIAGNOSES", "add_physician", "check_diagnoses", "record_referral"]
+__all__ = [
+    "MAX_DIAGNOSES",
+    "PAGE_SIZE",
+    "add_physician",
+    "check_diagnoses",
+    "find_physicians",
+    "patient_referrals",
+    "record_referral",
+]
 
+PAGE_SIZE = 25
 MAX_DIAGNOSES = 12  # the 837P carries at most 12 diagnosis pointers (HI segment)
 _MAX_NAME = 100
 _MAX_PHONE = 20
@@ -114,3 +123,16 @@ def record_referral(
                       "referred_on": referred_on.isoformat(),
                       "diagnoses": list(referral.diagnoses)})  # fmt: skip
     return referral_id
+
+
+def find_physicians(uow: UnitOfWork, text: str = "", page: int = 1) -> list[Physician]:
+    """One page of physicians whose name or NPI contains ``text``."""
+    page = max(1, min(page, 10_000))
+    return uow.plans.physicians(text.strip()[:100], limit=PAGE_SIZE,
+                                offset=(page - 1) * PAGE_SIZE)  # fmt: skip
+
+
+def patient_referrals(uow: UnitOfWork, patient_id: int) -> list[Referral]:
+    """The patient's referrals, newest first (:class:`NotFound` for another clinic's patient)."""
+    uow.patients.get(patient_id)
+    return uow.plans.referrals_of(patient_id)

@@ -1,0 +1,96 @@
+"""Plan-of-care pages: physicians, a referral, a plan written by the therapist, the queue, the
+printed request, the signature date; roles and bad input."""
+
+from __future__ import annotations
+
+import io
+import re
+
+from pypdf import PdfReader
+
+from otbill.storage.tables import NoteRow, VisitRow
+from support.clinickit import make_npi
+from support.webkit import log_in, patient_of, provider_of, token
+
+
+def _physician(client) -> str:
+    data = {"csrf_token": token(client), "first_name": "Sam", "last_name": "Ng",
+            "npi": make_npi(777), "fax": "512-555-0100"}  # fmt: skip
+    bad = client.post("/plans/physicians", data=data | {"npi": "1234567890"})
+    assert bad.status_code == 422 and "physician NPI" in bad.text and "check digit" in bad.text
+    assert 'value="Sam"' in bad.text  # the form as typed
+    added = client.post("/plans/physicians", data=data, follow_redirects=False)
+    assert added.status_code == 303
+    page = client.get("/plans/physicians?q=ng").text
+    assert make_npi(777) in page and "512-555-0100" in page
+    match = re.search(r'<option value="(\d+)">Sam Ng', client.get("/plans/from-visit/1").text)
+    assert match
+    return match.group(1)
+
+
+def test_referral_plan_queue_pdf_and_signature(app, client):
+    patient = patient_of(app)
+    log_in(client, "rcole")  # a therapist
+    physician = _physician(client)
+    csrf = token(client)
+    referral = {"csrf_token": csrf, "physician_id": physician, "referred_on": "2025-03-20",
+                "diagnoses": "M62.81, R26.89"}  # fmt: skip
+    assert client.post(f"/plans/patient/{patient}/referrals", data=referral,
+                       follow_redirects=False).status_code == 303  # fmt: skip
+    plan = {"csrf_token": csrf, "physician_id": physician, "start": "2025-03-25",
+            "diagnoses": "M62.81", "goals": "Dress independently", "frequency_per_week": "2",
+            "duration_weeks": "9"}  # fmt: skip
+    bad = client.post(f"/plans/patient/{patient}", data=plan | {"frequency_per_week": "12"})
+    assert bad.status_code == 422 and "frequency per week 12: must be between 1 and 7" in bad.text
+    written = client.post(f"/plans/patient/{patient}", data=plan, follow_redirects=False)
+    assert written.status_code == 303
+    plan_id = int(re.fullmatch(r"/plans/(\d+)\?done=written", written.headers["location"])[1])
+    assert "M62.81, R26.89" in client.get(f"/plans/patient/{patient}").text
+    client.cookies.clear()
+    log_in(client, "biller")
+    waiting = client.get("/plans").text.split('id="recert-due"')[0]
+    assert f'data-plan="{plan_id}"' in waiting and "Sam Ng" in waiting
+    pdf = client.get(f"/plans/{plan_id}/request.pdf")
+    assert pdf.headers["content-type"] == "application/pdf"
+    text = PdfReader(io.BytesIO(pdf.content)).pages[0].extract_text()
+    assert "Dress independently" in text and "2 visits per week" in text and "9 weeks" in text
+    sign = {"csrf_token": token(client), "received_on": "2025-03-28"}
+    future = client.post(f"/plans/{plan_id}/signature", data=sign | {"received_on": "2025-05-01"})
+    assert future.status_code == 422 and "is in the future" in future.text
+    assert client.post(f"/plans/{plan_id}/signature", data=sign,
+                       follow_redirects=False).status_code == 303  # fmt: skip
+    assert "2025-03-28" in client.get(f"/plans/{plan_id}?done=signed").text
+    assert f'data-plan="{plan_id}"' not in client.get("/plans").text
+
+
+def test_roles_and_missing_records(app, client):
+    assert client.get("/plans", follow_redirects=False).status_code in (303, 401)
+    log_in(client, "biller")
+    assert client.get("/plans").status_code == 200
+    assert client.get("/plans/999999").status_code == 404
+    assert client.get("/plans/999999/request.pdf").status_code == 404
+    plan = {"csrf_token": token(client), "physician_id": "1", "start": "2025-03-25"}
+    patient = patient_of(app)
+    assert client.post(f"/plans/patient/{patient}", data=plan).status_code == 403  # therapists
+    client.cookies.clear()
+    log_in(client, "approver")  # an auditor reads
+    assert client.get("/plans").status_code == 200
+    assert client.post("/plans/physicians", data={"csrf_token": token(client)}).status_code == 403
+
+
+def test_a_signed_evaluation_offers_to_start_the_plan(app, client):
+    provider = provider_of(app, "rcole")
+    with app.state.db.unit_of_work(provider.clinic_id) as uow:
+        visit = next(
+            v.id
+            for v in uow.records.find(VisitRow, VisitRow.provider_id == provider.id)
+            if (n := uow.records.first(NoteRow, NoteRow.visit_id == v.id))
+            and n.note_type == "evaluation" and n.signed_at is not None
+        )  # fmt: skip
+    log_in(client, "rcole")
+    physician = _physician(client)
+    assert f'href="/plans/from-visit/{visit}"' in client.get(f"/visits/{visit}").text
+    data = {"csrf_token": token(client), "physician_id": physician, "diagnoses": "M62.81"}
+    response = client.post(f"/plans/from-visit/{visit}", data=data)
+    assert response.status_code == 422  # the demo's evaluation states no visits per week
+    assert "does not state a frequency and duration" in response.text
