@@ -31,8 +31,10 @@ COMMANDS: dict[str, LazyCommand] = {
     "claims": LazyCommand("otbill.cli.records:claims_app"),
     "audit": LazyCommand("otbill.cli.records:audit_app"),
     "auth": LazyCommand("otbill.cli.authorizations:app"),
+    "plans": LazyCommand("otbill.cli.plans:app"),
     "patients": LazyCommand("otbill.cli.patients:patients_app"),
     "coverage": LazyCommand("otbill.cli.patients:coverage_app"),
+    "schedule": LazyCommand("otbill.cli.schedule:app"),
     "clinic": LazyCommand("otbill.cli.clinic:app"),
     "clearinghouse": LazyCommand("otbill.cli.edi:clearinghouse_app"),
     "x12": LazyCommand(
