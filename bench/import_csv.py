@@ -113,11 +113,16 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as folder, _database(options.postgres, folder) as url:
         make_clinic(url)
         people, cover = write_files(Path(folder), options.patients)
+        one = Path(folder) / "one.csv"
+        one.write_text("old_id,first_name,last_name,dob,sex\nS1,Sam,Start,1950-01-01,F\n")
+        startup = 1 / timed_import(url, "patients", one, 1)[0]
+        print(f"start-up   a 1-row import takes {startup:.2f} s (interpreter, libraries, database)")
         for kind, path in (("patients", people), ("coverages", cover)):
             rate, peak = timed_import(url, kind, path, options.patients)
             verdict = "meets" if rate >= 2000 and peak < 300 else "MISSES"
-            print(f"{kind:<10} {options.patients} rows  {rate:8.0f} rows/s  {peak:6.0f} MB "
-                  f"peak  ({verdict} >= 2,000 rows/s, < 300 MB)")  # fmt: skip
+            work = options.patients / max(options.patients / rate - startup, 1e-3)
+            print(f"{kind:<10} {options.patients} rows  {rate:6.0f} rows/s  {peak:4.0f} MB peak "
+                  f"({verdict} >= 2,000 rows/s, < 300 MB); {work:6.0f} rows/s after start-up")  # fmt: skip
 
 
 if __name__ == "__main__":
