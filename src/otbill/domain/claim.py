@@ -36,6 +36,7 @@ __all__ = [
     "PlanOfCare",
     "PriorAuthorization",
     "Provider",
+    "ServiceFacility",
     "ServiceLine",
     "Subscriber",
 ]
@@ -98,6 +99,15 @@ class BillingProvider:
     tax_id: Annotated[str, Field(pattern=r"^\d{9}$")]
     address: Address
     taxonomy: str | None = None
+    pay_to: Address | None = None  # 837P loop 2010AB: where payments go, when not the address
+
+
+@dataclass(frozen=True, slots=True, config=_CONFIG)
+class ServiceFacility:
+    """Where the service was furnished (837P loop 2310C), when not the billing address."""
+
+    name: Text
+    address: Address
 
 
 @dataclass(frozen=True, slots=True, config=_CONFIG)
@@ -185,6 +195,7 @@ class Claim:
     subscriber: Subscriber | None = None
     rendering_provider: Provider | None = None
     referring_provider: Provider | None = None
+    service_facility: ServiceFacility | None = None
     prior_authorization: PriorAuthorization | None = None
     eligibility: Eligibility | None = None
     plan_of_care: PlanOfCare | None = None

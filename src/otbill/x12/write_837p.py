@@ -95,6 +95,9 @@ def _billing_loop(hl: int, provider: BillingProvider) -> list[Elements]:
     out.append(["NM1", "85", "2", provider.name, "", "", "", "", "XX", provider.npi])
     out += _address(provider.address)
     out.append(["REF", "EI", provider.tax_id])
+    if provider.pay_to is not None and provider.pay_to != provider.address:
+        out.append(["NM1", "87", "2"])  # 2010AB: the pay-to address, when payments go elsewhere
+        out += _address(provider.pay_to)
     return out
 
 
@@ -139,6 +142,10 @@ def _claim_loop(claim: Claim) -> list[Elements]:
         taxonomy = claim.rendering_provider.taxonomy
         if taxonomy:
             out.append(["PRV", "PE", "PXC", str(taxonomy)])
+    facility = claim.service_facility
+    if facility is not None and facility.address != claim.billing_provider.address:
+        out.append(["NM1", "77", "2", facility.name])  # 2310C: where the service was furnished
+        out += _address(facility.address)
     for number, line in enumerate(claim.lines, start=1):
         out += _line_loop(number, line)
     return out
