@@ -22,6 +22,8 @@ __all__ = [
     "add_physician",
     "check_diagnoses",
     "find_physicians",
+    "get_physician",
+    "get_referral",
     "patient_referrals",
     "record_referral",
 ]
@@ -136,3 +138,13 @@ def patient_referrals(uow: UnitOfWork, patient_id: int) -> list[Referral]:
     """The patient's referrals, newest first (:class:`NotFound` for another clinic's patient)."""
     uow.patients.get(patient_id)
     return uow.plans.referrals_of(patient_id)
+
+
+def get_physician(uow: UnitOfWork, physician_id: int) -> Physician:
+    """One physician (:class:`NotFound` when not this clinic's)."""
+    return uow.plans.physician(physician_id)
+
+
+def get_referral(uow: UnitOfWork, referral_id: int) -> Referral:
+    """One referral (:class:`NotFound` when not this clinic's)."""
+    return uow.plans.referral(referral_id)
