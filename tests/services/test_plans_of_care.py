@@ -11,6 +11,7 @@ from pypdf import PdfReader
 
 from otbill.domain.plans import PlanState
 from otbill.domain.record_errors import RecordError
+from otbill.services.claims.lifecycle import rescrub
 from otbill.services.frontdesk import plans_of_care as plans
 from otbill.services.frontdesk import referrals
 from otbill.services.frontdesk.plan_queue import (
@@ -21,7 +22,7 @@ from otbill.services.frontdesk.plan_queue import (
 )
 from otbill.services.visits import record as visits
 from otbill.storage import Database
-from support.claimflow import record_visit
+from support.claimflow import RULES, build_all, claim_with_lines, record_visit, scrub_run
 from support.clinickit import Ids, make_npi, seed_clinic
 
 START = dt.date(2026, 1, 12)
@@ -169,3 +170,20 @@ def test_certification_request_pdf_reads_back(db: Database) -> None:
                      "Sam Ng", make_npi(500), "512-555-0100", "M62.81", "Dress independently",
                      "2 visits per week", "8 weeks", "Physician signature", "2026-02-11"):  # fmt: skip
         assert expected in text, expected
+
+
+def test_the_scrubber_reads_the_signature_received_date(db: Database) -> None:
+    ids = seed_clinic(db)  # TODAY 2025-03-20; the seeded plan starts 2025-02-03
+    start = dt.date(2025, 2, 10)
+    plan = _plan(db, ids, _physician(db, ids), start)
+    record_visit(db, ids, dt.date(2025, 3, 12), [visits.Service("97530", 30)])
+    (claim_id,) = build_all(db, ids)
+    claim, _ = claim_with_lines(db, ids, claim_id)
+    held = {f["rule"] for f in claim.findings if f["severity"] == "error"}
+    assert "POC001" in held  # not signed by 2025-03-12, 30 days after the start
+    with db.unit_of_work(ids.clinic, ids.biller) as uow:
+        plans.record_signature(uow, plan, received_on=dt.date(2025, 3, 1))
+    with db.unit_of_work(ids.clinic, ids.biller) as uow:
+        rescrub(uow, claim_id, scrub_run(), RULES)
+    claim, _ = claim_with_lines(db, ids, claim_id)
+    assert "POC001" not in {f["rule"] for f in claim.findings}
