@@ -12,6 +12,7 @@ from otbill.domain.record_errors import RecordError
 from otbill.domain.schedule import Appointment
 from otbill.services.frontdesk import schedule
 from otbill.services.frontdesk.authorization_queue import authorization_page
+from otbill.services.frontdesk.booking_warnings import booking_warnings
 from otbill.services.frontdesk.checkin import check_in
 from otbill.services.views import therapist_day
 from otbill.services.visits import record as visits
@@ -111,6 +112,12 @@ def test_authorization_exhausted_counting_booked_visits(db: Database) -> None:
             ids.commercial_coverage, dt.date(2025, 2, 1), dt.date(2025, 4, 30)
         )
     assert pending == 3
+    with db.unit_of_work(ids.clinic, ids.biller) as uow:  # checked in: the visit itself counts
+        done = check_in(uow, second.appointment_ids[0], profiles=PROFILES)
+        after = [w.message for w in done.warnings if w.topic == "authorization"]
+        shown = booking_warnings(uow, uow.schedule.get(second.appointment_ids[0]), PROFILES)
+    assert after == texts[0]
+    assert [w.message for w in shown if w.topic == "authorization"] == texts[0]
 
 
 def test_eligibility_outside_the_payers_window_is_a_warning(db: Database) -> None:

@@ -60,6 +60,18 @@ def _pending(uow: UnitOfWork, appointment: Appointment, coverage: Coverage) -> i
     return booked + 1
 
 
+def _as_visit(uow: UnitOfWork, appointment: Appointment, coverage: Coverage) -> tuple[Visit, int]:
+    """The visit the warnings are asked of, and how many unrecorded visits count up to it: once
+    checked in, the recorded visit itself (nothing pending); before, the appointment as a visit
+    not yet written (id 0), itself and the ones booked before it pending."""
+    if appointment.visit_id is not None:
+        return uow.visits.get(appointment.visit_id), 0
+    plan = uow.patients.plan_on(appointment.patient_id, appointment.date)
+    visit = Visit(0, appointment.patient_id, coverage.id, appointment.provider_id,
+                  plan.id if plan else None, None, appointment.date, "11", False)  # fmt: skip
+    return visit, _pending(uow, appointment, coverage)
+
+
 def booking_warnings(
     uow: UnitOfWork, appointment: Appointment, profiles: Mapping[str, PayerProfile]
 ) -> list[VisitWarning]:
@@ -71,13 +83,10 @@ def booking_warnings(
         return [VisitWarning("error", "coverage", text)]
     payer = uow.payers.get(coverage.payer_id)
     profile = profiles[payer.profile]
-    plan = uow.patients.plan_on(appointment.patient_id, appointment.date)
-    visit = Visit(0, appointment.patient_id, coverage.id, appointment.provider_id,
-                  plan.id if plan else None, None, appointment.date, "11", False)  # fmt: skip
+    visit, pending = _as_visit(uow, appointment, coverage)
     found = _eligibility(coverage, payer.name, profile, appointment.date)
     found += visit_warnings(
-        uow, visit, note_type=appointment.visit_type, profile=profile,
-        pending=_pending(uow, appointment, coverage),
-    )  # fmt: skip
+        uow, visit, note_type=appointment.visit_type, profile=profile, pending=pending
+    )
     order = {"error": 0, "warning": 1, "info": 2}
     return sorted(found, key=lambda w: order[w.severity])
