@@ -8,12 +8,14 @@ import datetime as dt
 
 import pytest
 
+from otbill.domain.clinic_setup import Address, Location
 from otbill.domain.record_errors import RecordError
 from otbill.domain.schedule import Appointment
 from otbill.services.frontdesk import schedule
 from otbill.services.frontdesk.authorization_queue import authorization_page
 from otbill.services.frontdesk.booking_warnings import booking_warnings
 from otbill.services.frontdesk.checkin import check_in
+from otbill.services.frontdesk.schedule_views import schedule_view, week_of
 from otbill.services.views import therapist_day
 from otbill.services.visits import record as visits
 from otbill.storage import Database
@@ -136,3 +138,29 @@ def test_booked_visits_are_the_authorizations_pending_use(db: Database) -> None:
     with db.unit_of_work(ids.clinic, ids.biller) as uow:
         page = authorization_page(uow, ids.auth, MONDAY)
     assert page.pending_use == 1  # the checked-in one is a visit now, no longer pending
+
+
+def test_locations_views_and_the_audit_trail(db: Database) -> None:
+    ids = seed_clinic(db)
+    with db.unit_of_work(ids.clinic, ids.admin) as uow:
+        north = uow.clinics.add_location(
+            Location(0, "North", Address("1 North Rd", "Austin", "TX", "78701"), "11")
+        )
+    at_north = _book(db, ids, _slot(ids, MONDAY, location_id=north)).appointment_ids[0]
+    elsewhere = _book(db, ids, _slot(ids, MONDAY + dt.timedelta(days=2), provider_id=ids.cota))
+    with pytest.raises(RecordError, match="location 999: not one of this clinic's locations"):
+        _book(db, ids, _slot(ids, MONDAY, "14:00", location_id=999))
+    with db.unit_of_work(ids.clinic, ids.biller) as uow:
+        week = schedule_view(uow, *week_of(MONDAY + dt.timedelta(days=3)))
+        north_only = schedule_view(uow, MONDAY, MONDAY, location_id=north)
+        cota_only = schedule_view(uow, *week_of(MONDAY), provider_id=ids.cota)
+        visit = check_in(uow, at_north, profiles=PROFILES).visit_id
+        assert uow.visits.get(visit).place_of_service == "11"
+        schedule.mark_no_show(uow, elsewhere.appointment_ids[0])
+    assert (week.count, len(week.days), north_only.count) == (2, 7, 1)
+    assert [r.location for _, rows in north_only.days for r in rows] == ["North"]
+    assert [r.id for _, rows in cota_only.days for r in rows] == list(elsewhere.appointment_ids)
+    with db.unit_of_work(ids.clinic, ids.biller) as uow:
+        actions = [e.action for e in uow.audit_reads.events(entity="appointment")]
+    assert actions == ["appointment.book", "appointment.book", "appointment.check-in",
+                       "appointment.no-show"]  # fmt: skip
