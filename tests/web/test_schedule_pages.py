@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 
+from otbill.services.clinic import setup as clinic
 from support.webkit import log_in, patient_of, provider_of, token
 
 
@@ -82,3 +83,20 @@ def test_bad_input_names_the_field(client, app):
     assert 'id="minutes-error"' in response.text and "a whole number from 5 to 480" in response.text
     response = _book(client, app, start="25:00")
     assert 'id="start-error"' in response.text
+
+
+def test_auditors_read_and_change_nothing(client, app):
+    with app.state.db.unit_of_work(1) as uow:
+        clinic.add_user(uow, username="audrey", full_name="Audrey Auditor",
+                        password="pw-audrey-long", roles=["auditor"])  # fmt: skip
+    log_in(client, "biller")
+    appointment = _booked(client, app)
+    client.post("/logout", data={"csrf_token": token(client)})
+    log_in(client, "audrey", "pw-audrey-long")
+    assert "10:00–10:45" in client.get("/schedule?day=2025-04-02").text
+    page = client.get(f"/schedule/appointments/{appointment}").text
+    assert "Check in</button>" not in page
+    assert client.get("/schedule/book").status_code == 403
+    posted = client.post(f"/schedule/appointments/{appointment}/check-in",
+                         data={"csrf_token": token(client, "/schedule")}, follow_redirects=False)  # fmt: skip
+    assert posted.status_code == 403
