@@ -7,13 +7,16 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 
+import pytest
+
 from otbill.domain.claim import Address, ServiceFacility
+from otbill.x12.findings import X12Error
 from otbill.x12.write_837p import Submission, write_837p
 from support.x12kit import demo_claims, pyx12_errors
 
 SUBMISSION = Submission(created=dt.datetime(2025, 2, 20, 10, 30), control_number=7)
 LOCKBOX = Address(line1="PO Box 4410", city="Dallas", state="TX", zip="752654410")
-ANNEX = Address(line1="500 River Rd", line2="Suite 2", city="Austin", state="TX", zip="78705")
+ANNEX = Address(line1="500 River Rd", line2="Suite 2", city="Austin", state="TX", zip="787052201")
 
 
 def _with_addresses() -> list:  # type: ignore[type-arg]
@@ -38,7 +41,7 @@ def test_pay_to_and_service_facility_are_written_and_pyx12_clean() -> None:
     assert lines[at + 1 : at + 3] == ["N3*PO Box 4410~", "N4*Dallas*TX*752654410~"]
     assert lines[at - 1].startswith("REF*EI*")  # right after the billing provider (2010AA)
     at = lines.index("NM1*77*2*Hands On OT River Annex~")
-    assert lines[at + 1 : at + 3] == ["N3*500 River Rd*Suite 2~", "N4*Austin*TX*78705~"]
+    assert lines[at + 1 : at + 3] == ["N3*500 River Rd*Suite 2~", "N4*Austin*TX*787052201~"]
     assert lines[at + 3].startswith("LX*1")  # after the rendering provider, before the lines
     assert sum(line.startswith("NM1*77*") for line in lines) == 1  # not at the billing address
 
@@ -54,3 +57,13 @@ def test_pay_to_at_the_billing_address_is_not_written() -> None:
     same = dataclasses.replace(billing, pay_to=billing.address)
     text = write_837p([dataclasses.replace(claims[0], billing_provider=same)], SUBMISSION)
     assert "NM1*87*2~" not in text.splitlines()
+
+
+def test_a_service_facility_needs_zip_plus_4() -> None:
+    claims = demo_claims()
+    five = dataclasses.replace(ANNEX, zip="78705")
+    away = dataclasses.replace(
+        claims[0], service_facility=ServiceFacility(name="Annex", address=five)
+    )
+    with pytest.raises(X12Error, match=r"service_facility.address.zip must have 9 digits"):
+        write_837p([away], SUBMISSION)

@@ -52,6 +52,14 @@ def _parties(claim: Claim) -> Iterator[str]:
         yield "billing_provider.address.zip must have 9 digits (ZIP+4) in 2010AA"
     if not (bp.npi.isdigit() and len(bp.npi) == 10):
         yield f"billing_provider.npi {bp.npi!r} is not a 10-digit NPI"
+    if bp.pay_to is not None:
+        yield from _address(bp.pay_to, "billing_provider.pay_to")
+    facility = claim.service_facility
+    if facility is not None and facility.address != bp.address:
+        yield from _text(facility.name, "service_facility.name", 60)
+        yield from _address(facility.address, "service_facility.address")
+        if len(facility.address.zip) != 9:
+            yield "service_facility.address.zip must have 9 digits (ZIP+4) in 2310C"
     yield from _text(claim.payer.name, "payer.name", 60)
     yield from _text(claim.payer.payer_id, "payer.payer_id", 80)
     yield from _text(patient.last_name, "patient.last_name", 60)

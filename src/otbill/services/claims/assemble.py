@@ -26,6 +26,7 @@ from otbill.domain.claim import (
     PlanOfCare,
     PriorAuthorization,
     Provider,
+    ServiceFacility,
     ServiceLine,
     Subscriber,
 )
@@ -65,13 +66,35 @@ def _provider(row: parties.Provider) -> Provider:
 
 def _billing(snap: Snapshot) -> BillingProvider:
     c = snap.clinic
+    address = Address(line1=c.address_line1, city=c.city, state=c.state, zip=c.zip)
+    pay_to = _address_of(snap.pay_to)
     return BillingProvider(
         name=c.name,
         npi=c.npi,
         tax_id=c.tax_id,
         taxonomy=c.taxonomy,
-        address=Address(line1=c.address_line1, city=c.city, state=c.state, zip=c.zip),
+        address=address,
+        pay_to=pay_to if pay_to != address else None,
     )
+
+
+def _address_of(parts: tuple[str, str, str, str] | None) -> Address | None:
+    if parts is None or not all(parts):
+        return None
+    line1, city, state, zip_code = parts
+    return Address(line1=line1, city=city, state=state, zip=zip_code)
+
+
+def _facility(snap: Snapshot, visit: Visit, billing: BillingProvider) -> ServiceFacility | None:
+    """Where the visit was furnished (loop 2310C), when not at the billing address."""
+    location = snap.visit_locations.get(visit.id)
+    if location is None:
+        return None
+    a = location.address
+    address = _address_of((a.line1, a.city, a.state, a.zip))
+    if address is None or address == billing.address:
+        return None
+    return ServiceFacility(name=location.name, address=address)
 
 
 def ytd_allowed(snap: Snapshot, claim: ClaimFacts) -> int:
@@ -150,6 +173,7 @@ def assemble_claim(
     on = claim.date_of_service
     documentation = _documentation([snap.notes[v.id] for v in visits if v.id in snap.notes])
     diagnoses = tuple(plan.diagnoses) if plan else ()
+    billing = _billing(snap)
     return Claim(
         claim_id=claim.number,
         payer=PayerRef(
@@ -160,7 +184,8 @@ def assemble_claim(
         ),
         patient=_patient(snap.patients[claim.patient_id], coverage.member_id),
         subscriber=_subscriber(coverage.subscriber, coverage.member_id, coverage.relationship),
-        billing_provider=_billing(snap),
+        billing_provider=billing,
+        service_facility=_facility(snap, first, billing),
         rendering_provider=_provider(snap.providers[lines[0].rendering_provider_id]),
         referring_provider=Provider(
             npi=plan.certifying_npi,

@@ -18,6 +18,7 @@ from otbill.domain.authorizations import counts_toward, covering
 from otbill.domain.care import Authorization, Coverage, PlanOfCare, Visit, VisitLine
 from otbill.domain.charges import BilledLine, Fee
 from otbill.domain.claim import HistoryLine
+from otbill.domain.clinic_setup import Location
 from otbill.domain.notes import VisitNote
 from otbill.domain.parties import Clinic, Patient, Payer, Provider
 from otbill.storage import UnitOfWork
@@ -44,6 +45,8 @@ class Snapshot:
     numbers: set[str] = field(default_factory=set)
     history_cache: dict[int, HistoryLine] = field(default_factory=dict)  # by id(BilledLine)
     ytd_cache: dict[tuple[int, int, str, dt.date], int] = field(default_factory=dict)
+    pay_to: tuple[str, str, str, str] | None = None  # the clinic's, when payments go elsewhere
+    visit_locations: dict[int, Location] = field(default_factory=dict)  # by visit id
     _plan_dates: dict[int, list[dt.date]] = field(default_factory=dict)
     _report_dates: dict[int, list[dt.date]] = field(default_factory=dict)
     _auth_dates: dict[int, list[dt.date]] = field(default_factory=dict)
@@ -127,6 +130,8 @@ def load_snapshot(uow: UnitOfWork, patient_ids: Iterable[int] | None = None) -> 
         notes=uow.visits.notes_by_visit(of_visits, lines),
         fees=fees,
     )
+    snap.pay_to = uow.clinics.identity().pay_to
+    snap.visit_locations = uow.clinics.visit_locations(of_visits)
     snap.index_visits()
     for patient_id, line in uow.claims.billed_lines(pids):
         snap.billed[patient_id].append(line)

@@ -9,7 +9,7 @@ Named queries return plain records; ORM rows stay inside ``otbill.storage``.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -31,6 +31,7 @@ from otbill.storage.tables import (
     UserRow,
 )
 from otbill.storage.tables.base import ClinicOwned
+from otbill.storage.tables.schedule import AppointmentRow
 from otbill.storage.tables.setup import LocationRow
 
 __all__ = [
@@ -232,6 +233,18 @@ class ClinicRepository(ClinicScoped):
             .order_by(LocationRow.name)
         )
         return [_location(r) for r in self.session.scalars(query)]
+
+    def visit_locations(self, visit_ids: Iterable[int] | None) -> dict[int, Location]:
+        """Where each visit was furnished: the location of the appointment whose check-in made
+        it (visits recorded without an appointment have none); the appointment's visit link."""
+        query = (
+            select(AppointmentRow.visit_id, LocationRow)
+            .join(LocationRow, LocationRow.id == AppointmentRow.location_id)
+            .where(AppointmentRow.clinic_id == self.clinic_id, AppointmentRow.visit_id.is_not(None))
+        )
+        if visit_ids is not None:
+            query = query.where(AppointmentRow.visit_id.in_(list(visit_ids)))
+        return {visit_id: _location(row) for visit_id, row in self.session.execute(query)}
 
     def identity(self) -> ClinicRecord:
         """This clinic as the billing entity, pay-to address included (primary key)."""
