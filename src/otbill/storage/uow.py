@@ -70,6 +70,7 @@ class UnitOfWork:
     queues: QueueRepository
     reports: ReportRepository
     audit_reads: AuditRepository
+    imports: ImportRepository
     schedule: ScheduleRepository
 
     def __init__(self, factory: sessionmaker[Session], clinic_id: int, actor_id: int | None):
