@@ -37,3 +37,19 @@ def test_book_list_check_in_cancel(app, client):
     assert cancelled.json() == {"cancelled": 3}
     paths = client.get("/api/openapi.json", headers=headers).json()["paths"]
     assert "/api/appointments" in paths and "/api/appointments/{appointment_id}/check-in" in paths
+
+
+def test_a_therapist_reads_only_their_own_and_books_nothing(app, client):
+    headers = _session(client)
+    rcole, other = provider_of(app, "rcole").id, provider_of(app, "mpatel").id
+    for provider, start in ((rcole, "08:00"), (other, "08:00")):
+        body = {"patient_id": patient_of(app), "provider_id": provider, "date": "2025-04-08",
+                "start": start, "minutes": 30}  # fmt: skip
+        assert client.post("/api/appointments", json=body, headers=headers).status_code == 201
+    client.post("/logout", data={"csrf_token": token(client)})
+    headers = _session(client, "rcole")
+    listed = client.get("/api/appointments?first=2025-04-08", headers=headers).json()
+    assert [a["provider_id"] for a in listed] == [rcole]
+    body = {"patient_id": patient_of(app), "provider_id": rcole, "date": "2025-04-09",
+            "start": "08:00", "minutes": 30}  # fmt: skip
+    assert client.post("/api/appointments", json=body, headers=headers).status_code == 403
