@@ -11,6 +11,7 @@ import pytest
 
 from otbill.domain.claim import Address, ServiceFacility
 from otbill.x12.findings import X12Error
+from otbill.x12.read_837p import read_837p
 from otbill.x12.write_837p import Submission, write_837p
 from support.x12kit import demo_claims, pyx12_errors
 
@@ -67,3 +68,15 @@ def test_a_service_facility_needs_zip_plus_4() -> None:
     )
     with pytest.raises(X12Error, match=r"service_facility.address.zip must have 9 digits"):
         write_837p([away], SUBMISSION)
+
+
+def test_the_reader_reads_them_back() -> None:
+    written = _with_addresses()
+    result = read_837p(write_837p(written, SUBMISSION).encode())
+    assert [f for f in result.findings if f.severity == "error"] == []
+    by_id = {c.claim_id: c for c in result.claims}
+    first = by_id[written[0].claim_id]
+    assert first.billing_provider.pay_to == LOCKBOX
+    assert first.service_facility == written[0].service_facility
+    assert by_id[written[1].claim_id].service_facility is None  # at the billing address
+    assert all(c.billing_provider.pay_to is None for c in result.claims if c is not first)

@@ -37,6 +37,7 @@ class Party:
     tax_id: str | None = None
     taxonomy: str | None = None
     address_at: int | None = None
+    pay_to: Party | None = None  # a billing provider's 2010AB (NM1*87 and its N3/N4)
 
 
 @dataclass(slots=True)

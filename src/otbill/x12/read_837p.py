@@ -110,6 +110,8 @@ class _Walker:
             self.patient = self.entity = party
         elif code == "PR":
             self.payer = self.entity = party
+        elif code == "87" and self.billing is not None:
+            self.billing.pay_to = self.entity = party
 
     def claim_nm1(self, code: str, party: Party) -> None:
         draft = self.draft
@@ -122,6 +124,8 @@ class _Walker:
             draft.rendering = party
         elif code in ("DN", "P3") and not draft.lines:
             draft.referring = party
+        elif code == "77" and not draft.lines:
+            draft.facility = self.entity = party  # 2310C; its N3/N4 follow
 
     def on_address(self, seg: Segment) -> None:
         party = self.entity

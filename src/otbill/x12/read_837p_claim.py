@@ -24,6 +24,7 @@ from otbill.domain.claim import (
     PayerRef,
     PriorAuthorization,
     Provider,
+    ServiceFacility,
     ServiceLine,
     Subscriber,
 )
@@ -67,6 +68,7 @@ class ClaimDraft:
     refs: dict[str, str] = field(default_factory=dict)
     rendering: Party | None = None
     referring: Party | None = None
+    facility: Party | None = None
     lines: list[LineDraft] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
 
@@ -110,7 +112,15 @@ def _billing(party: Party) -> BillingProvider:
         tax_id=party.tax_id,
         address=address,
         taxonomy=party.taxonomy,
+        pay_to=read_address(party.pay_to) if party.pay_to is not None else None,
     )
+
+
+def _facility(party: Party | None) -> ServiceFacility | None:
+    address = read_address(party) if party is not None else None
+    if party is None or address is None or not party.last:
+        return None
+    return ServiceFacility(name=party.last, address=address)
 
 
 def _provider(party: Party | None) -> Provider | None:
@@ -190,8 +200,10 @@ def _line_key(line: LineDraft) -> tuple[Any, ...]:
 
 
 def _party_key(party: Party) -> tuple[Any, ...]:
+    pay = party.pay_to
+    pay_key = (pay.line1, pay.line2, pay.city, pay.state, pay.zip) if pay is not None else None
     return ("party", party.last, party.first, party.ident, party.person, party.line1, party.line2,
-            party.city, party.state, party.zip, party.tax_id, party.taxonomy)  # fmt: skip
+            party.city, party.state, party.zip, party.tax_id, party.taxonomy, pay_key)  # fmt: skip
 
 
 def _cached_provider(cache: dict[tuple[Any, ...], Any], party: Party | None) -> Provider | None:
@@ -232,6 +244,7 @@ def _claim(draft: ClaimDraft, ctx: ClaimContext) -> Claim:
         subscriber=subscriber,
         rendering_provider=_cached_provider(cache, draft.rendering),
         referring_provider=_cached_provider(cache, draft.referring),
+        service_facility=_facility(draft.facility),
         prior_authorization=auth,
         telehealth=draft.place_of_service in _TELEHEALTH_POS,
         frequency_code=draft.frequency,  # type: ignore[arg-type]
