@@ -36,6 +36,10 @@ def _booked(client, app, **fields: str) -> int:
 
 def test_book_check_in_and_see_the_visit_on_the_therapists_day(client, app):
     log_in(client, "biller")
+    patient = patient_of(app)
+    assert f"/schedule/book?patient={patient}" in client.get(f"/patients/{patient}").text
+    form = client.get(f"/schedule/book?patient={patient}").text
+    assert f'<option value="{patient}" selected>' in form
     appointment = _booked(client, app)
     page = client.get(f"/schedule/appointments/{appointment}?done=booked").text
     assert "Appointment booked." in page and 'data-testid="warnings"' in page
