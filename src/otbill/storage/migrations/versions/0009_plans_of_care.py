@@ -29,6 +29,29 @@ def _clinic_columns(table: str) -> list[sa.schema.SchemaItem]:
     ]
 
 
+# plan_of_care's new references: (column, referred table)
+_PLAN_REFERENCES = (
+    ("physician_id", "physician"),
+    ("referral_id", "referral"),
+    ("recertifies_id", "plan_of_care"),
+)
+
+
+def _add_reference(name: str, target: str) -> None:
+    """A nullable reference column on plan_of_care. On SQLite it is one ALTER TABLE ... ADD
+    COLUMN with the foreign key inline, not a batch copy: copying drops plan_of_care, which
+    SQLite refuses while visits refer to its rows."""
+    constraint = f"fk_plan_of_care_{name}_{target}"
+    if op.get_bind().dialect.name == "sqlite":
+        op.execute(
+            f"ALTER TABLE plan_of_care ADD COLUMN {name} INTEGER "
+            f"CONSTRAINT {constraint} REFERENCES {target} (id)"
+        )
+        return
+    op.add_column("plan_of_care", sa.Column(name, sa.Integer(), nullable=True))
+    op.create_foreign_key(constraint, "plan_of_care", target, [name], ["id"])
+
+
 def upgrade() -> None:
     op.create_table(
         "physician",
@@ -58,45 +81,20 @@ def upgrade() -> None:
     )
     op.create_index(op.f("ix_referral_clinic_id"), "referral", ["clinic_id"], unique=False)
     op.create_index("ix_referral_patient", "referral", ["clinic_id", "patient_id"], unique=False)
-    with op.batch_alter_table("plan_of_care", schema=None) as batch_op:
-        batch_op.add_column(sa.Column("physician_id", sa.Integer(), nullable=True))
-        batch_op.add_column(sa.Column("referral_id", sa.Integer(), nullable=True))
-        batch_op.add_column(sa.Column("evaluation_visit_id", sa.Integer(), nullable=True))
-        batch_op.add_column(sa.Column("recertifies_id", sa.Integer(), nullable=True))
-        batch_op.add_column(sa.Column("delay_reason", sa.Text(), nullable=True))
-        batch_op.create_foreign_key(
-            batch_op.f("fk_plan_of_care_physician_id_physician"),
-            "physician",
-            ["physician_id"],
-            ["id"],
-        )
-        batch_op.create_foreign_key(
-            batch_op.f("fk_plan_of_care_referral_id_referral"), "referral", ["referral_id"], ["id"]
-        )
-        batch_op.create_foreign_key(
-            batch_op.f("fk_plan_of_care_recertifies_id_plan_of_care"),
-            "plan_of_care",
-            ["recertifies_id"],
-            ["id"],
-        )
+    for name, target in _PLAN_REFERENCES:
+        _add_reference(name, target)
+    op.add_column("plan_of_care", sa.Column("evaluation_visit_id", sa.Integer(), nullable=True))
+    op.add_column("plan_of_care", sa.Column("delay_reason", sa.Text(), nullable=True))
 
 
 def downgrade() -> None:
-    with op.batch_alter_table("plan_of_care", schema=None) as batch_op:
-        batch_op.drop_constraint(
-            batch_op.f("fk_plan_of_care_recertifies_id_plan_of_care"), type_="foreignkey"
-        )
-        batch_op.drop_constraint(
-            batch_op.f("fk_plan_of_care_referral_id_referral"), type_="foreignkey"
-        )
-        batch_op.drop_constraint(
-            batch_op.f("fk_plan_of_care_physician_id_physician"), type_="foreignkey"
-        )
-        batch_op.drop_column("delay_reason")
-        batch_op.drop_column("recertifies_id")
-        batch_op.drop_column("evaluation_visit_id")
-        batch_op.drop_column("referral_id")
-        batch_op.drop_column("physician_id")
+    # Plain ALTER TABLE ... DROP COLUMN (SQLite 3.35+), as in upgrade: no batch copy.
+    op.drop_column("plan_of_care", "delay_reason")
+    op.drop_column("plan_of_care", "evaluation_visit_id")
+    for name, target in reversed(_PLAN_REFERENCES):
+        if op.get_bind().dialect.name != "sqlite":
+            op.drop_constraint(f"fk_plan_of_care_{name}_{target}", "plan_of_care", "foreignkey")
+        op.drop_column("plan_of_care", name)
     op.drop_index("ix_referral_patient", table_name="referral")
     op.drop_index(op.f("ix_referral_clinic_id"), table_name="referral")
     op.drop_table("referral")
