@@ -124,12 +124,35 @@ class BufferedPatients(PatientRepository):
         self._new_coverages.append(new)
         return new.id
 
+    def _copy(self, model: type[ClinicOwned], rows: list[dict[str, Any]]) -> None:
+        """PostgreSQL's COPY: one stream of rows, no statement per row (the JSON columns'
+        values wrapped for psycopg)."""
+        from psycopg.types.json import Json
+
+        flush(self.session)  # rows they refer to (and the ORM's own) go first
+        columns = list(rows[0])
+        table = model.__tablename__  # type: ignore[attr-defined]
+        driver = self.session.connection().connection.driver_connection
+        assert driver is not None
+        with (
+            driver.cursor() as cursor,
+            cursor.copy(
+                f"COPY {table} ({', '.join(columns)}) FROM STDIN"  # names from the table's model
+            ) as copy,
+        ):
+            for row in rows:
+                copy.write_row(
+                    [Json(v) if isinstance(v, dict | list) else v for v in map(row.get, columns)]
+                )
+
     def write_buffered(self) -> int:
         """Insert the rows held (patients, then coverages); returns how many."""
         written = 0
         for model in (PatientRow, CoverageRow):
             rows = self._rows.pop(model, [])
-            if rows:
+            if rows and self.session.get_bind().dialect.name == "postgresql":
+                self._copy(model, rows)
+            elif rows:
                 self.session.execute(insert(model), rows)
                 if model is CoverageRow:
                     self._new_coverages.clear()
