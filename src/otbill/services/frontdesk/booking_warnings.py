@@ -14,7 +14,7 @@ import datetime as dt
 from collections.abc import Mapping
 
 from otbill.domain.care import Coverage, Visit
-from otbill.domain.schedule import Appointment
+from otbill.domain.schedule import ACTIVE, Appointment
 from otbill.payers import PayerProfile
 from otbill.services.views.therapist_day import coverage_on
 from otbill.services.visits.warnings import VisitWarning, visit_warnings
@@ -72,6 +72,23 @@ def _as_visit(uow: UnitOfWork, appointment: Appointment, coverage: Coverage) -> 
     return visit, _pending(uow, appointment, coverage)
 
 
+def _patient_elsewhere(uow: UnitOfWork, appointment: Appointment) -> list[VisitWarning]:
+    """The patient is booked at an overlapping time with someone else (co-treatment happens, so
+    a warning, not a refusal)."""
+    day = appointment.date
+    same_day = uow.schedule.between(day, day, patient_id=appointment.patient_id, limit=50)
+    return [
+        VisitWarning(
+            "warning",
+            "schedule",
+            f"The patient is also booked {other.starts}–{other.ends} on {day} "
+            "with another therapist.",
+        )
+        for other in same_day
+        if other.id != appointment.id and other.status in ACTIVE and other.overlaps(appointment)
+    ]
+
+
 def booking_warnings(
     uow: UnitOfWork, appointment: Appointment, profiles: Mapping[str, PayerProfile]
 ) -> list[VisitWarning]:
@@ -84,7 +101,8 @@ def booking_warnings(
     payer = uow.payers.get(coverage.payer_id)
     profile = profiles[payer.profile]
     visit, pending = _as_visit(uow, appointment, coverage)
-    found = _eligibility(coverage, payer.name, profile, appointment.date)
+    found = _patient_elsewhere(uow, appointment)
+    found += _eligibility(coverage, payer.name, profile, appointment.date)
     found += visit_warnings(
         uow, visit, note_type=appointment.visit_type, profile=profile, pending=pending
     )
