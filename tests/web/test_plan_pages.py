@@ -8,7 +8,7 @@ import re
 
 from pypdf import PdfReader
 
-from otbill.storage.tables import NoteRow, VisitRow
+from otbill.storage.tables import NoteRow, PatientRow, VisitRow
 from support.clinickit import make_npi
 from support.webkit import log_in, patient_of, provider_of, token
 
@@ -26,6 +26,11 @@ def _physician(client) -> str:
     match = re.search(r'<option value="(\d+)">Sam Ng', client.get("/plans/from-visit/1").text)
     assert match
     return match.group(1)
+
+
+def _last_name(app, patient: int) -> str:
+    with app.state.db.unit_of_work(1) as uow:
+        return str(uow.records.get(PatientRow, patient).last_name)
 
 
 def test_referral_plan_queue_pdf_and_signature(app, client):
@@ -46,6 +51,10 @@ def test_referral_plan_queue_pdf_and_signature(app, client):
     assert written.status_code == 303
     plan_id = int(re.fullmatch(r"/plans/(\d+)\?done=written", written.headers["location"])[1])
     assert "M62.81, R26.89" in client.get(f"/plans/patient/{patient}").text
+    assert (
+        f'href="/plans/patient/{patient}"'
+        in client.get(f"/plans?q={_last_name(app, patient)}").text
+    )
     client.cookies.clear()
     log_in(client, "biller")
     waiting = client.get("/plans").text.split('id="recert-due"')[0]

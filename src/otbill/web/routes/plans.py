@@ -18,7 +18,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from otbill.domain.record_errors import NotFound
 from otbill.errors import OtbillError
 from otbill.services.frontdesk import plans_of_care as plans
-from otbill.services.frontdesk import referrals
+from otbill.services.frontdesk import referrals, registration
 from otbill.services.frontdesk.plan_queue import (
     certification_request_pdf,
     patient_plans,
@@ -53,12 +53,15 @@ def _notice(request: Request) -> str | None:
 
 
 @router.get("/plans", include_in_schema=False)
-def queue_page(request: Request, user: Reader) -> HTMLResponse:
+def queue_page(request: Request, user: Reader, q: str = "") -> HTMLResponse:
+    """The queue, and a patient search leading to a patient's referrals and plans."""
     with _uow(request, user) as uow:
         lines = plan_queue(uow, today(request))
+        found = registration.search_patients(uow, text=q.strip()) if q.strip() else None
     waiting = [line for line in lines if line.awaiting_signature]
     due = [line for line in lines if not line.awaiting_signature]
-    return render(request, "plans/queue.html", {"waiting": waiting, "due": due})
+    context = {"waiting": waiting, "due": due, "q": q, "found": found}
+    return render(request, "plans/queue.html", context)
 
 
 def _physicians_page(
