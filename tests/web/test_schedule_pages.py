@@ -61,6 +61,12 @@ def test_book_check_in_and_see_the_visit_on_the_therapists_day(client, app):
     client.post("/logout", data={"csrf_token": token(client)})
     therapist = log_in(client, "rcole")
     assert f"/visits/{visit.group(1)}" in therapist.get("/therapist?day=2025-04-02").text
+    document = {"csrf_token": token(therapist, "/therapist"), "code_0": "97530", "minutes_0": "40",
+                "current_status": "Min assist for dressing", "goals": "Dress alone in 6 weeks",
+                "response_to_treatment": "Tolerated well", "medical_necessity": "Skilled grading",
+                "total_treatment_minutes": "40", "note_type": "daily", "place_of_service": "11"}  # fmt: skip
+    signed = therapist.post(f"/visits/{visit.group(1)}/sign", data=document)
+    assert signed.status_code == 200 and "Note signed" in signed.text  # ready to document
     assert "10:00–10:45" in therapist.get("/schedule?day=2025-04-02").text  # their own
     assert therapist.get("/schedule/book").status_code == 403
     posted = therapist.post("/schedule/book", data={"csrf_token": token(therapist, "/schedule")})
