@@ -21,11 +21,19 @@ PROFILES = load_profiles([])
 TODAY = dt.date(2025, 3, 1)
 
 
-def _import(db: Database, ids: Ids, kind: str, text: str, **options: bool) -> ImportReport:
+def _import(
+    db: Database,
+    ids: Ids,
+    kind: str,
+    text: str,
+    *,
+    dry_run: bool = False,
+    skip_bad_rows: bool = False,
+) -> ImportReport:
     rows = list(csv.DictReader(io.StringIO(text)))
     return import_rows(
         db, ids.clinic, ids.admin, kind, rows, digest=digest_of(text.encode()),
-        profiles=PROFILES, today=TODAY, **options,
+        profiles=PROFILES, today=TODAY, dry_run=dry_run, skip_bad_rows=skip_bad_rows,
     )  # fmt: skip
 
 
