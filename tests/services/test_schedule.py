@@ -55,6 +55,12 @@ def test_double_booking_is_refused_in_plain_words(db: Database) -> None:
     with db.unit_of_work(ids.clinic, ids.biller) as uow:
         assert schedule.cancel(uow, first) == 1
     _book(db, ids, _slot(ids, MONDAY, "09:00", 30))  # a cancelled slot frees the time
+    with db.unit_of_work(ids.clinic, ids.admin) as uow:
+        uow.providers.change(ids.cota, {"terminated_on": dt.date(2025, 3, 31)})
+    with pytest.raises(RecordError, match="therapist Cal Ota: left the clinic on 2025-03-31"):
+        _book(
+            db, ids, _slot(ids, dt.date(2025, 3, 24), provider_id=ids.cota), weekdays={0}, weeks=3
+        )
 
 
 def test_weekly_series_booked_and_the_rest_cancelled(db: Database) -> None:

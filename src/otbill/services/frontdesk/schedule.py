@@ -90,6 +90,17 @@ def _coverage_for(uow: UnitOfWork, slot: Appointment, day: dt.date) -> int | Non
     return found.id if found else None
 
 
+def _refuse_after_leaving(uow: UnitOfWork, provider_id: int, dates: Sequence[dt.date]) -> None:
+    """A therapist is booked only while employed (from hire to termination, when recorded)."""
+    who = uow.providers.details_of(provider_id)
+    name = f"{who.first_name} {who.last_name}"
+    if who.terminated_on is not None and dates[-1] > who.terminated_on:
+        raise RecordError(f"therapist {name}: left the clinic on {who.terminated_on}; "
+                          "choose another therapist")  # fmt: skip
+    if who.hired_on is not None and dates[0] < who.hired_on:
+        raise RecordError(f"therapist {name}: starts at the clinic on {who.hired_on}")
+
+
 def _refuse_overlaps(uow: UnitOfWork, slots: Sequence[Appointment]) -> None:
     held = uow.schedule.holding_time(slots[0].provider_id, {s.date for s in slots})
     for slot in slots:
@@ -121,6 +132,7 @@ def book(
                     slot.duration_minutes, slot.visit_type, note=slot.note)
         for day in dates
     ]  # fmt: skip
+    _refuse_after_leaving(uow, slot.provider_id, dates)
     _refuse_overlaps(uow, slots)
     ids = [uow.schedule.add(s) for s in slots]
     if len(ids) > 1:
