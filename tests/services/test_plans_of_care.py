@@ -187,3 +187,29 @@ def test_the_scrubber_reads_the_signature_received_date(db: Database) -> None:
         rescrub(uow, claim_id, scrub_run(), RULES)
     claim, _ = claim_with_lines(db, ids, claim_id)
     assert "POC001" not in {f["rule"] for f in claim.findings}
+
+
+def test_an_unsigned_plan_and_a_physician_can_be_corrected(db: Database) -> None:
+    ids = seed_clinic(db)
+    physician = _physician(db, ids)
+    plan = _plan(db, ids, physician)
+    other = _physician(db, ids, 501)
+    fixed = plans.PlanInput(ids.patient, other, START, ["R26.89"], "Bathe independently", 3, 6)
+    with db.unit_of_work(ids.clinic, ids.therapist) as uow:
+        plans.change_plan(uow, plan, fixed)
+    with db.unit_of_work(ids.clinic, ids.biller) as uow:
+        referrals.change_physician(uow, other, first_name="Samuel", last_name="Ng",
+                                   npi_number=make_npi(501), fax="512-555-0199")  # fmt: skip
+        with pytest.raises(RecordError, match="already on file"):
+            referrals.change_physician(uow, other, first_name="S", last_name="N",
+                                       npi_number=make_npi(500))  # fmt: skip
+    with db.unit_of_work(ids.clinic, ids.biller) as uow:
+        written, detail = uow.plans.get(plan)
+        assert uow.plans.physician(other).fax == "512-555-0199"
+        plans.record_signature(uow, plan, received_on=START)
+    assert (written.diagnoses, written.goals, written.frequency_per_week) == (
+        ("R26.89",), "Bathe independently", 3)  # fmt: skip
+    assert (written.certifying_npi, detail.physician_id) == (make_npi(501), other)
+    with db.unit_of_work(ids.clinic, ids.therapist) as uow, pytest.raises(RecordError) as signed:
+        plans.change_plan(uow, plan, fixed)
+    assert "recertify it" in str(signed.value)

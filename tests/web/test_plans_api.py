@@ -29,6 +29,11 @@ def test_physician_referral_plan_signature_and_queue(app, client):
     written = client.post("/api/plans", json=plan, headers=headers)
     assert written.status_code == 201, written.text
     plan_id = written.json()["plan_id"]
+    fixed = client.put(f"/api/plans/{plan_id}", json=plan | {"goals": "Bathe"}, headers=headers)
+    assert fixed.status_code == 200 and fixed.json()["goals"] == "Bathe"
+    moved = client.put(f"/api/physicians/{physician}", json=doctor | {"fax": "5125550199"},
+                       headers=headers)  # fmt: skip
+    assert moved.status_code == 200 and moved.json()["fax"] == "5125550199"
     assert written.json()["state"] == "signature late"  # 2025-01-10 + 30 days < 2025-04-01
     headers = _session(client, "biller")
     queue = client.get("/api/plans/queue", headers=headers).json()

@@ -10,6 +10,7 @@ the frequency and duration written in its text, are carried over.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -28,6 +29,7 @@ from otbill.storage import UnitOfWork
 __all__ = [
     "MAX_GOALS",
     "PlanInput",
+    "change_plan",
     "plan_from_evaluation",
     "recertify",
     "record_signature",
@@ -97,6 +99,34 @@ def write_plan(uow: UnitOfWork, given: PlanInput) -> int:
     """A new plan of care, awaiting the physician's signature; returns its id."""
     detail = PlanDetail(0, given.physician_id, given.referral_id)
     return _add(uow, given, detail)
+
+
+def change_plan(uow: UnitOfWork, plan_id: int, given: PlanInput) -> None:
+    """Correct a plan before the physician signs it (diagnoses, goals, frequency, duration,
+    physician); a signed plan changes only by recertification."""
+    plan, _ = uow.plans.get(plan_id)
+    if plan.certified_on is not None:
+        raise RecordError(f"plan of care {plan_id}: signed on {plan.certified_on}; recertify it")
+    if given.patient_id != plan.patient_id or given.start != plan.start:
+        raise RecordError(f"plan of care {plan_id}: its patient and start date stay as written")
+    physician = uow.plans.physician(given.physician_id)
+    after = dataclasses.replace(
+        plan, certifying_npi=physician.npi, certifying_first_name=physician.first_name,
+        certifying_last_name=physician.last_name,
+        diagnoses=check_diagnoses(given.diagnoses, plan.start), goals=_goals(given.goals),
+        frequency_per_week=_bounded("frequency per week", given.frequency_per_week, 1,
+                                    MAX_PER_WEEK),
+        duration_weeks=_bounded("duration in weeks", given.duration_weeks, 1, MAX_WEEKS),
+    )  # fmt: skip
+    uow.plans.change(after, physician_id=physician.id)
+    uow.audit.record(uow.actor_id, "plan_of_care.update", "plan_of_care", plan_id,
+                     _audited(plan), _audited(after))  # fmt: skip
+
+
+def _audited(plan: PlanOfCare) -> dict[str, object]:
+    return {"diagnoses": list(plan.diagnoses), "goals": plan.goals,
+            "frequency_per_week": plan.frequency_per_week, "duration_weeks": plan.duration_weeks,
+            "certifying_npi": plan.certifying_npi}  # fmt: skip
 
 
 def record_signature(

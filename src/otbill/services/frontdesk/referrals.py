@@ -7,6 +7,7 @@ record goes through the audit trail.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections.abc import Sequence
 
@@ -20,6 +21,7 @@ __all__ = [
     "MAX_DIAGNOSES",
     "PAGE_SIZE",
     "add_physician",
+    "change_physician",
     "check_diagnoses",
     "find_physicians",
     "get_physician",
@@ -99,6 +101,29 @@ def add_physician(
     uow.audit.record(uow.actor_id, "physician.create", "physician", physician_id, None,
                      {"name": physician.name, "npi": physician.npi})  # fmt: skip
     return physician_id
+
+
+def change_physician(
+    uow: UnitOfWork,
+    physician_id: int,
+    *,
+    first_name: str,
+    last_name: str,
+    npi_number: str,
+    fax: str = "",
+    phone: str = "",
+) -> None:
+    """Correct a physician's name, NPI, fax or phone (checked as a new one)."""
+    before = uow.plans.physician(physician_id)
+    after = Physician(physician_id, _text("first name", first_name, _MAX_NAME),
+                      _text("last name", last_name, _MAX_NAME), _npi(npi_number),
+                      _phone("fax", fax), _phone("phone", phone))  # fmt: skip
+    other = uow.plans.physician_by_npi(after.npi)
+    if other is not None and other.id != physician_id:
+        raise RecordError(f"physician NPI {after.npi}: already on file")
+    uow.plans.change_physician(after)
+    uow.audit.record(uow.actor_id, "physician.update", "physician", physician_id,
+                     dataclasses.asdict(before), dataclasses.asdict(after))  # fmt: skip
 
 
 def record_referral(

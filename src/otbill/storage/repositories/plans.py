@@ -14,7 +14,7 @@ from sqlalchemy import func, or_, select
 from otbill.domain.care import PlanOfCare
 from otbill.domain.plans import Physician, PlanDetail, Referral
 from otbill.storage.repositories.base import ClinicScoped
-from otbill.storage.repositories.rows import as_plan, fetch, flush, scoped, values_of
+from otbill.storage.repositories.rows import as_plan, fetch, flush, scoped, set_given, values_of
 from otbill.storage.tables import PhysicianRow, PlanOfCareRow, ReferralRow
 from otbill.storage.tables.base import ClinicOwned
 
@@ -52,6 +52,12 @@ class PlanRepository(ClinicScoped):
     def physician(self, physician_id: int) -> Physician:
         """The physician (:class:`NotFound` when not this clinic's); primary key."""
         return _as_physician(fetch(self.session, PhysicianRow, self.clinic_id, physician_id))
+
+    def change_physician(self, physician: Physician) -> None:
+        """Write the physician's name, NPI, fax and phone as given."""
+        row = fetch(self.session, PhysicianRow, self.clinic_id, physician.id, for_update=True)
+        set_given(row, values_of(physician))
+        flush(self.session)
 
     def physician_by_npi(self, npi: str) -> Physician | None:
         """The clinic's physician with this NPI; ``uq_physician_clinic_id_npi``."""
@@ -102,6 +108,13 @@ class PlanRepository(ClinicScoped):
         """The plan and its detail (:class:`NotFound` when not this clinic's); primary key."""
         row = fetch(self.session, PlanOfCareRow, self.clinic_id, plan_id)
         return as_plan(row), _as_detail(row)
+
+    def change(self, plan: PlanOfCare, *, physician_id: int) -> None:
+        """Write the plan's diagnoses, goals, frequency, duration and physician as given."""
+        row = fetch(self.session, PlanOfCareRow, self.clinic_id, plan.id, for_update=True)
+        given = values_of(plan, "patient_id", "start", "certified_on", "recert_due")
+        set_given(row, given | {"physician_id": physician_id})
+        flush(self.session)
 
     def certify(self, plan_id: int, signed_on: dt.date, delay_reason: str | None) -> None:
         """Record the date the signed plan came back, with a delayed certification's reason."""

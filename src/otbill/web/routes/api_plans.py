@@ -66,6 +66,16 @@ def add_physician(request: Request, user: Desk, body: PhysicianIn) -> Any:
         return dataclasses.asdict(referrals.get_physician(uow, new))
 
 
+@router.put("/physicians/{physician_id}", response_model=PhysicianOut,
+            summary="Correct a physician")  # fmt: skip
+def change_physician(request: Request, user: Desk, physician_id: int, body: PhysicianIn) -> Any:
+    with domain_errors(), unit_of_work(request, user) as uow:
+        referrals.change_physician(uow, physician_id, first_name=body.first_name,
+                                   last_name=body.last_name, npi_number=body.npi, fax=body.fax,
+                                   phone=body.phone)  # fmt: skip
+        return dataclasses.asdict(referrals.get_physician(uow, physician_id))
+
+
 @router.get("/patients/{patient_id}/referrals", response_model=list[ReferralOut],
             summary="A patient's referrals")  # fmt: skip
 def list_referrals(request: Request, user: Reader, patient_id: int) -> Any:
@@ -116,6 +126,14 @@ def write(request: Request, user: Therapist, body: PlanIn) -> Any:
     with domain_errors(), unit_of_work(request, user) as uow:
         new = plans.write_plan(uow, plans.PlanInput(**body.model_dump()))
         return _one(request, uow, new)
+
+
+@router.put("/plans/{plan_id}", response_model=PlanOut,
+            summary="Correct a plan of care before it is signed")  # fmt: skip
+def change(request: Request, user: Therapist, plan_id: int, body: PlanIn) -> Any:
+    with domain_errors(), unit_of_work(request, user) as uow:
+        plans.change_plan(uow, plan_id, plans.PlanInput(**body.model_dump()))
+        return _one(request, uow, plan_id)
 
 
 @router.post("/plans/{plan_id}/signature", response_model=PlanOut,
