@@ -149,3 +149,19 @@ def test_a_balance_posts_once_even_from_another_file_naming_the_same_old_id(db: 
     with db.unit_of_work(ids.clinic) as uow:
         ben = uow.imports.mapped("legacy", "patients")["P-1002"]
         assert balances(uow, patient_id=ben).by_patient[ben].patient_balance == Decimal("10.00")
+
+
+def test_provider_rows_are_checked_by_the_setup_service(db: Database) -> None:
+    ids = seed_clinic(db)
+    text = (
+        "old_id,npi,first_name,last_name,credential,taxonomy,supervisor_old_id\n"
+        "T1,1234567890,Ana,Bad,OTR/L,225X00000X,\n"
+        "T2,1234567893,Bo,Nocred,XYZ,225X00000X,\n"
+        "T3,1245319599,Cy,Alone,COTA,224Z00000X,\n"
+        "T4,1245319599,Di,Sup,COTA,224Z00000X,T9\n"
+    )
+    report = _import(db, ids, "providers", text)
+    assert [(p.row, p.column) for p in report.refused] == [
+        (2, "npi"), (3, "credential"), (4, "supervisor_old_id"), (5, "supervisor_old_id"),
+    ]  # fmt: skip
+    assert "check digit" in report.refused[0].message.lower()

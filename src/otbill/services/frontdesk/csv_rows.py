@@ -18,6 +18,7 @@ from otbill.domain.ledger import Kind
 from otbill.domain.money import to_cents
 from otbill.domain.record_errors import ConstraintViolation, RecordError
 from otbill.domain.registration import Registration
+from otbill.errors import CodeError
 from otbill.payers import PayerProfile
 from otbill.services.clinic.providers import add_provider_details
 from otbill.services.frontdesk.coverage import CoverageDetails, Subscriber, enrol
@@ -257,9 +258,12 @@ _HANDLERS: dict[str, Callable[[ImportContext, Row, int], int]] = {
 
 def _blamed(kind: str, message: str) -> str | None:
     lowered = message.lower()
-    table = _PROVIDER_BLAME + _BLAME if kind == "providers" else _BLAME
-    for start, column in table:
-        if lowered.startswith(start) or (kind == "providers" and start in lowered):
+    if kind == "providers":  # "provider Rita Cole: credential 'XX' must be ..." names it inside
+        for word, column in _PROVIDER_BLAME:
+            if word in lowered:
+                return column
+    for start, column in _BLAME:
+        if lowered.startswith(start):
             return column
     return None
 
@@ -272,5 +276,5 @@ def import_row(ctx: ImportContext, kind: str, row: Row, number: int) -> int | Ro
         return RowProblem(number, exc.column, str(exc))
     except ConstraintViolation:
         raise  # the database refused a write: the transaction is gone, the import stops
-    except RecordError as exc:
+    except (RecordError, CodeError) as exc:  # a refused record, or a malformed code (NPI)
         return RowProblem(number, _blamed(kind, str(exc)), str(exc))
