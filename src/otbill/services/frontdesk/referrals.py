@@ -77,6 +77,18 @@ def _npi(value: str) -> str:
         raise RecordError(f"physician {error}") from None
 
 
+def _checked(uow: UnitOfWork, physician_id: int, names: tuple[str, str], npi_number: str,
+             fax: str, phone: str) -> Physician:  # fmt: skip
+    """The physician as typed, checked; its NPI no other physician of the clinic's."""
+    physician = Physician(physician_id, _text("first name", names[0], _MAX_NAME),
+                          _text("last name", names[1], _MAX_NAME), _npi(npi_number),
+                          _phone("fax", fax), _phone("phone", phone))  # fmt: skip
+    other = uow.plans.physician_by_npi(physician.npi)
+    if other is not None and other.id != physician_id:
+        raise RecordError(f"physician NPI {physician.npi}: already on file")
+    return physician
+
+
 def add_physician(
     uow: UnitOfWork,
     *,
@@ -87,16 +99,7 @@ def add_physician(
     phone: str = "",
 ) -> int:
     """A referring/certifying physician; the NPI must be valid and new to the clinic."""
-    physician = Physician(
-        0,
-        _text("first name", first_name, _MAX_NAME),
-        _text("last name", last_name, _MAX_NAME),
-        _npi(npi_number),
-        _phone("fax", fax),
-        _phone("phone", phone),
-    )
-    if uow.plans.physician_by_npi(physician.npi) is not None:
-        raise RecordError(f"physician NPI {physician.npi}: already on file")
+    physician = _checked(uow, 0, (first_name, last_name), npi_number, fax, phone)
     physician_id = uow.plans.add_physician(physician)
     uow.audit.record(uow.actor_id, "physician.create", "physician", physician_id, None,
                      {"name": physician.name, "npi": physician.npi})  # fmt: skip
@@ -115,12 +118,7 @@ def change_physician(
 ) -> None:
     """Correct a physician's name, NPI, fax or phone (checked as a new one)."""
     before = uow.plans.physician(physician_id)
-    after = Physician(physician_id, _text("first name", first_name, _MAX_NAME),
-                      _text("last name", last_name, _MAX_NAME), _npi(npi_number),
-                      _phone("fax", fax), _phone("phone", phone))  # fmt: skip
-    other = uow.plans.physician_by_npi(after.npi)
-    if other is not None and other.id != physician_id:
-        raise RecordError(f"physician NPI {after.npi}: already on file")
+    after = _checked(uow, physician_id, (first_name, last_name), npi_number, fax, phone)
     uow.plans.change_physician(after)
     uow.audit.record(uow.actor_id, "physician.update", "physician", physician_id,
                      dataclasses.asdict(before), dataclasses.asdict(after))  # fmt: skip
