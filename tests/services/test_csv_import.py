@@ -143,9 +143,13 @@ def test_a_balance_posts_once_even_from_another_file_naming_the_same_old_id(db: 
     )
     assert first.imported == 1 and second.unchanged == 1 and second.imported == 0
     bad = _import(
-        db, ids, "balances", "old_id,old_patient_id,amount,as_of\nB8,P-1002,-3,2024-12-31\n"
-    )
-    assert [(p.row, p.column) for p in bad.refused] == [(2, "amount")]
+        db, ids, "balances",
+        "old_id,old_patient_id,amount,as_of\nB8,P-1002,-3,2024-12-31\nB7,P-1002,NaN,2024-12-31\n"
+        "B6,P-1002,10.005,2024-12-31\nB5,P-1002,1e40,2024-12-31\nB4,P-1002,5,31/12/2024\n",
+    )  # fmt: skip
+    assert [(p.row, p.column) for p in bad.refused] == [
+        (2, "amount"), (3, "amount"), (4, "amount"), (5, "amount"), (6, "as_of"),
+    ]  # fmt: skip
     with db.unit_of_work(ids.clinic) as uow:
         ben = uow.imports.mapped("legacy", "patients")["P-1002"]
         assert balances(uow, patient_id=ben).by_patient[ben].patient_balance == Decimal("10.00")

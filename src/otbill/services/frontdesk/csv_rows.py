@@ -134,9 +134,13 @@ def _decimal(row: Row, column: str) -> Decimal | None:
     if not value:
         return None
     try:
-        return Decimal(value)
-    except InvalidOperation:
-        raise _Refused(column, f"{value!r} is not an amount, such as 25.00") from None
+        amount = Decimal(value)
+        whole_cents = amount.is_finite() and amount == amount.quantize(Decimal("0.01"))
+    except InvalidOperation:  # not a number, or too large to hold in cents
+        whole_cents = False
+    if not whole_cents:
+        raise _Refused(column, f"{value!r} is not an amount in dollars and cents, such as 25.00")
+    return amount
 
 
 def _int(row: Row, column: str, default: int | None = None) -> int | None:
