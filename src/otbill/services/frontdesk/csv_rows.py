@@ -53,7 +53,8 @@ COLUMNS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
 
 #: Which column a service's message is about, by the message's first words.
 _BLAME = (
-    ("legal name", "first_name"), ("date of birth", "dob"), ("sex", "sex"),
+    ("legal name", "first_name"), ("first name", "first_name"), ("last name", "last_name"),
+    ("date of birth", "dob"), ("sex", "sex"),
     ("address", "address_line1"), ("email", "email"), ("phone", "phone"),
     ("preferred name", "preferred_name"), ("preferred language", "preferred_language"),
     ("consent on", "consent_on"), ("benefits assigned on", "benefits_assigned_on"),
