@@ -51,6 +51,13 @@ def test_referral_plan_queue_pdf_and_signature(app, client):
     assert written.status_code == 303
     plan_id = int(re.fullmatch(r"/plans/(\d+)\?done=written", written.headers["location"])[1])
     assert "M62.81, R26.89" in client.get(f"/plans/patient/{patient}").text
+    change = plan | {"goals": "Dress and bathe independently", "duration_weeks": "10"}
+    changed = client.post(f"/plans/{plan_id}/change", data=change, follow_redirects=False)
+    assert changed.status_code == 303
+    page = client.get(f"/plans/{plan_id}").text
+    assert "Dress and bathe independently" in page and "for 10 weeks" in page
+    bad = client.post(f"/plans/{plan_id}/change", data=change | {"diagnoses": "M62"})
+    assert bad.status_code == 422 and "header code" in bad.text
     assert (
         f'href="/plans/patient/{patient}"'
         in client.get(f"/plans?q={_last_name(app, patient)}").text
@@ -62,7 +69,8 @@ def test_referral_plan_queue_pdf_and_signature(app, client):
     pdf = client.get(f"/plans/{plan_id}/request.pdf")
     assert pdf.headers["content-type"] == "application/pdf"
     text = PdfReader(io.BytesIO(pdf.content)).pages[0].extract_text()
-    assert "Dress independently" in text and "2 visits per week" in text and "9 weeks" in text
+    assert "Dress and bathe independently" in text and "2 visits per week" in text
+    assert "10 weeks" in text
     sign = {"csrf_token": token(client), "received_on": "2025-03-28"}
     future = client.post(f"/plans/{plan_id}/signature", data=sign | {"received_on": "2025-05-01"})
     assert future.status_code == 422 and "is in the future" in future.text

@@ -45,6 +45,7 @@ _NOTICES = {
     "recertified": "Recertification plan written; it waits for the physician's signature.",
     "referral": "Referral recorded.",
     "physician": "Physician added.",
+    "changed": "Plan of care corrected.",
 }
 
 
@@ -155,7 +156,10 @@ def _plan_page(
             page = plan_page(uow, plan_id, today(request))
     except NotFound as exc:
         raise HTTPException(404, "no such plan of care in this clinic") from exc
-    context = {"p": page, "form": {}, "error": None, "notice": _notice(request)}
+    with _uow(request, user) as uow:
+        doctors = referrals.find_physicians(uow, "", 1)
+    context = {"p": page, "form": {}, "error": None, "notice": _notice(request),
+               "physician_list": doctors}  # fmt: skip
     return render(request, "plans/plan.html", context | extra, status_code=status)
 
 
@@ -189,6 +193,21 @@ def signature(request: Request, user: Desk, plan_id: int, form: FormData) -> Res
     except OtbillError as exc:
         return _plan_page(request, user, plan_id, 422, error=str(exc), form=form)
     return RedirectResponse(f"/plans/{plan_id}?done=signed", status_code=303)
+
+
+@router.post("/plans/{plan_id}/change", include_in_schema=False)
+def change(request: Request, user: Therapist, plan_id: int, form: FormData) -> Response:
+    """Correct the plan before the physician signs it; its patient and start stay."""
+    try:
+        with _uow(request, user) as uow:
+            plan = plan_page(uow, plan_id, today(request)).plan
+            written = form | {"start": plan.start.isoformat()}
+            plans.change_plan(uow, plan_id, plan_input(written, plan.patient_id))
+    except NotFound as exc:
+        raise HTTPException(404, "no such plan of care in this clinic") from exc
+    except OtbillError as exc:
+        return _plan_page(request, user, plan_id, 422, error=str(exc), form=form)
+    return RedirectResponse(f"/plans/{plan_id}?done=changed", status_code=303)
 
 
 @router.post("/plans/{plan_id}/recertify", include_in_schema=False)
