@@ -46,6 +46,9 @@ def test_physician_referral_plan_queue_pdf_and_signature(tmp_path: Path) -> None
         ids.plan
     ]
     assert "signature received" in run("show", plan, "--database-url", url)
+    assert make_npi(600) in run("physicians", "--search", "ng", "--database-url", url)
+    listed = json.loads(run("list", "--patient", str(ids.patient), "--json", "--database-url", url))
+    assert [p["plan_id"] for p in listed] == [int(plan), ids.plan]
 
 
 def test_bad_input_is_one_line_and_exit_2(tmp_path: Path) -> None:

@@ -271,3 +271,45 @@ def pdf_command(
     except OSError as exc:
         fail(f"--out {out}: {exc.strerror}")
     print(f"wrote {out} ({len(data)} bytes)")
+
+
+@app.command("physicians")
+def physicians_command(
+    ctx: typer.Context,
+    search: Annotated[str, typer.Option("--search", help="Part of a name or NPI.")] = "",
+    page: Annotated[int, typer.Option("--page", min=1, max=10_000)] = 1,
+    database_url: DatabaseUrl = None,
+    clinic: Clinic = None,
+    as_json: AsJson = False,
+) -> None:
+    """List physicians (25 a page), by last name."""
+    from otbill.services.frontdesk.referrals import find_physicians
+
+    found = _read(ctx, (database_url, clinic, None),
+                  lambda uow, on: find_physicians(uow, search, page))  # fmt: skip
+    if as_json:
+        _dump([dataclasses.asdict(p) for p in found])
+        return
+    for p in found:
+        print(f"{p.id:>6}  {p.last_name}, {p.first_name}  NPI {p.npi}  fax {p.fax or '-'}")
+
+
+@app.command("list")
+def list_command(
+    ctx: typer.Context,
+    patient: Annotated[int, typer.Option("--patient", help="The patient's id.")],
+    today: Today = None,
+    database_url: DatabaseUrl = None,
+    clinic: Clinic = None,
+    as_json: AsJson = False,
+) -> None:
+    """A patient's plans of care, newest first."""
+    from otbill.services.frontdesk.plan_queue import patient_plans
+
+    lines = _read(ctx, (database_url, clinic, today),
+                  lambda uow, on: patient_plans(uow, patient, on))  # fmt: skip
+    if as_json:
+        _dump([dataclasses.asdict(line) for line in lines])
+        return
+    for line in lines:
+        print(_line(line))
