@@ -205,6 +205,15 @@ def _dump(data: Any) -> None:
     print(json.dumps(data, indent=2, default=str))
 
 
+def _print_all(items: list[Any], as_json: bool, line: Callable[[Any], str]) -> None:
+    """Records as a JSON list, or one line each."""
+    if as_json:
+        _dump([dataclasses.asdict(item) for item in items])
+        return
+    for item in items:
+        print(line(item))
+
+
 @app.command("queue")
 def queue_command(
     ctx: typer.Context,
@@ -287,11 +296,8 @@ def physicians_command(
 
     found = _read(ctx, (database_url, clinic, None),
                   lambda uow, on: find_physicians(uow, search, page))  # fmt: skip
-    if as_json:
-        _dump([dataclasses.asdict(p) for p in found])
-        return
-    for p in found:
-        print(f"{p.id:>6}  {p.last_name}, {p.first_name}  NPI {p.npi}  fax {p.fax or '-'}")
+    _print_all(found, as_json, lambda p: f"{p.id:>6}  {p.last_name}, {p.first_name}  "
+               f"NPI {p.npi}  fax {p.fax or '-'}")  # fmt: skip
 
 
 @app.command("list")
@@ -308,8 +314,4 @@ def list_command(
 
     lines = _read(ctx, (database_url, clinic, today),
                   lambda uow, on: patient_plans(uow, patient, on))  # fmt: skip
-    if as_json:
-        _dump([dataclasses.asdict(line) for line in lines])
-        return
-    for line in lines:
-        print(_line(line))
+    _print_all(lines, as_json, _line)
