@@ -11,7 +11,7 @@ import pytest
 from otbill.domain.clinic_setup import Address, Location
 from otbill.domain.record_errors import RecordError
 from otbill.domain.schedule import Appointment
-from otbill.services.frontdesk import schedule
+from otbill.services.frontdesk import coverage, schedule
 from otbill.services.frontdesk.authorization_queue import authorization_page
 from otbill.services.frontdesk.booking_warnings import booking_warnings
 from otbill.services.frontdesk.checkin import check_in
@@ -173,3 +173,16 @@ def test_locations_views_and_the_audit_trail(db: Database) -> None:
         actions = [e.action for e in uow.audit_reads.events(entity="appointment")]
     assert actions == ["appointment.book", "appointment.book", "appointment.check-in",
                        "appointment.no-show"]  # fmt: skip
+
+
+def test_check_in_after_the_booked_coverage_ended_bills_the_primary_in_force(db: Database) -> None:
+    ids = seed_clinic(db)
+    booked = _book(db, ids, _slot(ids, MONDAY, coverage_id=ids.commercial_coverage))
+    with db.unit_of_work(ids.clinic, ids.biller) as uow:
+        coverage.end_coverage(uow, ids.commercial_coverage, dt.date(2025, 3, 1))
+    with db.unit_of_work(ids.clinic, ids.biller) as uow:
+        done = check_in(uow, booked.appointment_ids[0], profiles=PROFILES)
+        assert uow.visits.get(done.visit_id).coverage_id == ids.coverage
+    assert "The coverage chosen at booking is not in force on 2025-03-03" in " ".join(
+        w.message for w in done.warnings
+    )

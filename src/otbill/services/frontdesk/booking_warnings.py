@@ -20,7 +20,7 @@ from otbill.services.views.therapist_day import coverage_on
 from otbill.services.visits.warnings import VisitWarning, visit_warnings
 from otbill.storage import UnitOfWork
 
-__all__ = ["booking_warnings", "coverage_in_force"]
+__all__ = ["booking_warnings", "coverage_in_force", "coverage_of"]
 
 coverage_in_force = coverage_on  # the primary coverage in force on a day, as the therapist sees it
 
@@ -28,6 +28,16 @@ coverage_in_force = coverage_on  # the primary coverage in force on a day, as th
 def _in_force(coverage: Coverage, on: dt.date) -> bool:
     started = coverage.effective_from is not None and coverage.effective_from <= on
     return started and (coverage.effective_to is None or coverage.effective_to >= on)
+
+
+def coverage_of(uow: UnitOfWork, appointment: Appointment) -> Coverage | None:
+    """The coverage the appointment's visit is billed to: the one chosen at booking while it is
+    in force that day, else the patient's primary coverage in force (None: no coverage)."""
+    if appointment.coverage_id is not None:
+        chosen = uow.patients.coverage(appointment.coverage_id)
+        if _in_force(chosen, appointment.date):
+            return chosen
+    return coverage_in_force(uow, appointment.patient_id, appointment.date)
 
 
 def _eligibility(
@@ -93,15 +103,20 @@ def booking_warnings(
     uow: UnitOfWork, appointment: Appointment, profiles: Mapping[str, PayerProfile]
 ) -> list[VisitWarning]:
     """Every warning for the appointment, most serious first (an empty list: nothing to say)."""
-    coverage = uow.patients.coverage(appointment.coverage_id) if appointment.coverage_id else None
-    if coverage is None or not _in_force(coverage, appointment.date):
+    coverage = coverage_of(uow, appointment)
+    if coverage is None:
         text = (f"No active coverage on {appointment.date}: add or renew the patient's insurance, "
                 "or record the visit as self-pay.")  # fmt: skip
         return [VisitWarning("error", "coverage", text)]
+    found: list[VisitWarning] = []
+    if appointment.coverage_id not in (None, coverage.id):
+        text = (f"The coverage chosen at booking is not in force on {appointment.date}; the "
+                "visit goes to the patient's primary coverage that day.")  # fmt: skip
+        found.append(VisitWarning("warning", "coverage", text))
     payer = uow.payers.get(coverage.payer_id)
     profile = profiles[payer.profile]
     visit, pending = _as_visit(uow, appointment, coverage)
-    found = _patient_elsewhere(uow, appointment)
+    found += _patient_elsewhere(uow, appointment)
     found += _eligibility(coverage, payer.name, profile, appointment.date)
     found += visit_warnings(
         uow, visit, note_type=appointment.visit_type, profile=profile, pending=pending

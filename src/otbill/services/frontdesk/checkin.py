@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from otbill.domain.record_errors import RecordError
 from otbill.domain.schedule import AppointmentStatus
 from otbill.payers import PayerProfile
-from otbill.services.frontdesk.booking_warnings import booking_warnings, coverage_in_force
+from otbill.services.frontdesk.booking_warnings import booking_warnings, coverage_of
 from otbill.services.visits.record import record_visit
 from otbill.services.visits.warnings import VisitWarning
 from otbill.storage import UnitOfWork
@@ -48,10 +48,8 @@ def check_in(
             f"appointment {appointment_id}: {appointment.status}; only a booked appointment "
             "can be checked in"
         )
-    coverage_id = appointment.coverage_id
-    if coverage_id is None:  # booked before the insurance was on file: take today's primary
-        found = coverage_in_force(uow, appointment.patient_id, appointment.date)
-        coverage_id = found.id if found else None
+    coverage = coverage_of(uow, appointment)  # coverage may have changed since booking
+    coverage_id = coverage.id if coverage else None
     if coverage_id is None:
         raise RecordError(
             f"appointment {appointment_id}: no coverage on {appointment.date}; add the patient's "
