@@ -11,7 +11,7 @@ core (pure: no database, web, file-format or network imports)
     payers/         payer profiles (YAML data, with inheritance)
     refdata/        CMS tables (NCCI, MUE, PFS) read in CMS's layouts, by date of service
 services (use cases, one unit of work each, grouped by pipeline stage)
-    services/frontdesk/    patients, coverage, plans of care, authorizations
+    services/frontdesk/    patients, coverage, plans of care, authorizations, the schedule
     services/visits/       record a visit and its note, edit a draft, therapist warnings
     services/claims/       build from visits, assemble, scrub, fix, lifecycle, submit
     services/exchange/     files sent and applied, 999/277CA acknowledgements, receive
