@@ -1,1 +1,1 @@
-"""The front desk: patients, coverage, plans of care, authorizations."""
+"""The front desk: patients, coverage, plans of care, authorizations, the schedule."""
