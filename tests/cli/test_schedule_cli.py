@@ -41,3 +41,10 @@ def test_schedule_from_the_command_line(tmp_path) -> None:  # type: ignore[no-un
     assert cancelled.exit_code == 0 and "cancelled 3 appointment(s)" in cancelled.output
     therapist = runner.invoke(app, ["schedule", "cancel", "1", "--user", "therapist", *where])
     assert therapist.exit_code == 2
+    missed = runner.invoke(app, ["schedule", "no-show", "2", "--user", "biller", *where])
+    assert missed.exit_code == 2 and "only a booked one can be a no-show" in missed.output
+    shown = runner.invoke(app, ["schedule", "show", "1", *where])
+    assert (
+        shown.exit_code == 0
+        and "Lee, Ann  with Rita Cole, OTR/L  daily  checked-in" in shown.output
+    )

@@ -12,7 +12,7 @@ import datetime as dt
 import json
 import sys
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -27,7 +27,7 @@ if TYPE_CHECKING:
 __all__ = ["app"]
 
 app = typer.Typer(
-    help="The schedule: book (once or weekly), list a day or week, cancel, check in.",
+    help="The schedule: book (once or weekly), list a day or week, show, cancel, check in, no-show.",
     no_args_is_help=True,
 )
 
@@ -154,3 +154,44 @@ def check_in_command(
     word = "already checked in" if done.already else "checked in"
     print(f"appointment {appointment} {word}: visit {done.visit_id}")
     _print_warnings(done.warnings)
+
+
+@app.command("no-show")
+def no_show_command(
+    ctx: typer.Context,
+    appointment: Annotated[int, typer.Argument(help="The appointment's id.")],
+    user: User,
+    database_url: DatabaseUrl = None,
+    clinic: Clinic = None,
+) -> None:
+    """The patient did not come: the appointment stays on the record as a no-show."""
+    from otbill.services.frontdesk.schedule import mark_no_show
+
+    _as_clerk(ctx, database_url, clinic, user, lambda uow: mark_no_show(uow, appointment))
+    print(f"appointment {appointment}: no-show")
+
+
+@app.command("show")
+def show_command(
+    ctx: typer.Context,
+    appointment: Annotated[int, typer.Argument(help="The appointment's id.")],
+    database_url: DatabaseUrl = None,
+    clinic: Clinic = None,
+) -> None:
+    """One appointment and its warnings (coverage, eligibility, authorization, plan of care,
+    progress report, KX)."""
+    from otbill.services.frontdesk.booking_warnings import booking_warnings
+    from otbill.services.frontdesk.schedule_views import appointment_view
+
+    profiles = setup_of(ctx).profiles()
+
+    def read(uow: UnitOfWork) -> tuple[Any, list[VisitWarning]]:
+        found = uow.schedule.get(appointment)
+        return appointment_view(uow, appointment), booking_warnings(uow, found, profiles)
+
+    view, warnings = _as_clerk(ctx, database_url, clinic, None, read)
+    print(f"{view.id}  {view.date} {view.starts}-{view.ends}  {view.patient}  with "
+          f"{view.therapist}  {view.visit_type}  {view.status}")  # fmt: skip
+    _print_warnings(warnings)
+    if not warnings:
+        print("  nothing to warn about")
