@@ -10,16 +10,13 @@ Mount::
 from __future__ import annotations
 
 import dataclasses
-import datetime as dt
 import json
-from collections.abc import Callable
-from typing import TYPE_CHECKING, Annotated, Any, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
+from otbill.cli.acting import Today, User, acting_in, read_as_of
 from otbill.cli.common import AsJson, Clinic, DatabaseUrl, fail, parse_date
-from otbill.cli.edi import User, _context
-from otbill.cli.setup import setup_of
 
 if TYPE_CHECKING:
     from otbill.services.frontdesk.authorization_queue import AuthorizationSummary
@@ -27,7 +24,6 @@ if TYPE_CHECKING:
 
 __all__ = ["app"]
 
-T = TypeVar("T")
 
 app = typer.Typer(
     help="Prior authorizations: request, log calls and replies, approve, the work queue.",
@@ -36,7 +32,6 @@ app = typer.Typer(
 
 Owner = Annotated[str | None, typer.Option("--owner", help="Who owns the next step (username).")]
 Due = Annotated[str | None, typer.Option("--due", help="Follow-up date (YYYY-MM-DD).")]
-Today = Annotated[str | None, typer.Option("--today", help="As of this date (default: today).")]
 Codes = Annotated[
     str | None, typer.Option("--codes", help="CPT codes it is limited to, comma-separated.")
 ]
@@ -69,26 +64,6 @@ def _line(s: AuthorizationSummary) -> str:
     )
 
 
-def _read(
-    ctx: typer.Context,
-    where: tuple[str | None, str | None, str | None],
-    read: Callable[[UnitOfWork, dt.date], T],
-) -> T:
-    """``read`` in one unit of work as of ``--today``; ``where`` is (database URL, clinic code,
-    today). A refused read (no such authorization) is one line, exit 2."""
-    from otbill.errors import OtbillError
-
-    url, clinic, today = where
-    on = parse_date(today, "--today") or dt.date.today()
-    setup = setup_of(ctx)
-    db = setup.database(url)
-    try:
-        with db.unit_of_work(setup.clinic_id(db, clinic)) as uow:
-            return read(uow, on)
-    except OtbillError as exc:
-        fail(str(exc))
-
-
 def _dump(data: Any) -> None:
     print(json.dumps(data, indent=2, default=str))
 
@@ -116,7 +91,7 @@ def add_command(
     from otbill.services.frontdesk.authorizations import open_authorization
 
     first, last = parse_date(start, "--start"), parse_date(end, "--end")
-    db, clinic_id, actor = _context(ctx, database_url, clinic, user)
+    db, clinic_id, actor = acting_in(ctx, database_url, clinic, user)
     try:
         with db.unit_of_work(clinic_id, actor) as uow:
             auth_id = open_authorization(
@@ -150,7 +125,7 @@ def log_command(
     from otbill.services.frontdesk.authorizations import log_entry
 
     due_on = parse_date(due, "--due")
-    db, clinic_id, actor = _context(ctx, database_url, clinic, user)
+    db, clinic_id, actor = acting_in(ctx, database_url, clinic, user)
     try:
         with db.unit_of_work(clinic_id, actor) as uow:
             log_entry(uow, authorization, kind=kind, text=text, reference=reference,
@@ -181,7 +156,7 @@ def status_command(
     from otbill.services.frontdesk.authorizations import change_status
 
     last = parse_date(end, "--end")
-    db, clinic_id, actor = _context(ctx, database_url, clinic, user)
+    db, clinic_id, actor = acting_in(ctx, database_url, clinic, user)
     try:
         with db.unit_of_work(clinic_id, actor) as uow:
             change_status(uow, authorization, status=status, number=number,
@@ -204,7 +179,7 @@ def show_command(
     """One authorization: its running balance and its log in order."""
     from otbill.services.frontdesk.authorization_queue import authorization_page
 
-    page = _read(ctx, (database_url, clinic, today),
+    page = read_as_of(ctx, (database_url, clinic, today),
                  lambda uow, on: authorization_page(uow, authorization, on))  # fmt: skip
     if as_json:
         _dump(dataclasses.asdict(page))
@@ -228,7 +203,7 @@ def queue_command(
     """What needs the front desk: pending, running out (14 days or 3 visits), denied."""
     from otbill.services.frontdesk.authorization_queue import authorization_queue
 
-    queue = _read(ctx, (database_url, clinic, today),
+    queue = read_as_of(ctx, (database_url, clinic, today),
                   lambda uow, on: authorization_queue(uow, on, _owner(uow, owner)))  # fmt: skip
     buckets = {"pending": queue.pending, "running out": queue.running_out, "denied": queue.denied}
     if as_json:

@@ -20,12 +20,13 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
+from otbill.cli.acting import User, acting_in
 from otbill.cli.common import AsJson, Clinic, DatabaseUrl, fail, parse_date
 from otbill.cli.setup import setup_of
 from otbill.errors import OtbillError
 
 if TYPE_CHECKING:
-    from otbill.storage import Database
+    pass
 
 __all__ = [
     "ack_command",
@@ -35,27 +36,7 @@ __all__ = [
     "submit_command",
 ]
 
-User = Annotated[str, typer.Option("--user", help="Who does it (username; recorded in the audit).")]
 clearinghouse_app = typer.Typer(help="The offline clearinghouse simulator.", no_args_is_help=True)
-
-
-def _user(db: Database, clinic_id: int, username: str) -> int:
-    from otbill.services.clinic.accounts import user_by_username
-
-    with db.unit_of_work(clinic_id) as uow:
-        user_id = user_by_username(uow, username)
-    if user_id is None:
-        fail(f"no user {username!r} in this clinic (--user)")
-    return user_id
-
-
-def _context(
-    ctx: typer.Context, url: str | None, clinic: str | None, user: str
-) -> tuple[Database, int, int]:
-    setup = setup_of(ctx)
-    db = setup.database(url)
-    clinic_id = setup.clinic_id(db, clinic)
-    return db, clinic_id, _user(db, clinic_id, user)
 
 
 def _print(data: dict[str, Any], text: str, as_json: bool) -> None:
@@ -72,7 +53,7 @@ def _apply_file(
     """Run a file-applying service (post an 835, apply a 999/277CA) and print its report;
     ``where`` is (database URL, clinic code, user). An unreadable or refused file is one line on
     stderr and exit status 2."""
-    db, clinic_id, actor = _context(ctx, *where)
+    db, clinic_id, actor = acting_in(ctx, *where)
     try:
         report = service(db, clinic_id, actor, file.read_bytes(), name=file.name)
     except OSError as exc:
@@ -148,7 +129,7 @@ def submit_command(
 
     transport = _transport(folder, sftp, key, known_hosts)
     on = parse_date(today, "--today") or dt.date.today()
-    db, clinic_id, actor = _context(ctx, database_url, clinic, user)
+    db, clinic_id, actor = acting_in(ctx, database_url, clinic, user)
     setup = setup_of(ctx)
     run = setup.scrub_context(on)
     try:

@@ -13,62 +13,30 @@ import datetime as dt
 import json
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
+from otbill.cli.acting import Today, User, read_as_of, write_as
 from otbill.cli.common import AsJson, Clinic, DatabaseUrl, fail, parse_date
-from otbill.cli.edi import User, _context
-from otbill.cli.setup import setup_of
 
 if TYPE_CHECKING:
     from otbill.services.frontdesk.plan_queue import PlanLine
-    from otbill.storage import UnitOfWork
 
 __all__ = ["app"]
 
-T = TypeVar("T")
 
 app = typer.Typer(
     help="Referrals and plans of care: physicians, certification, recertification, the queue.",
     no_args_is_help=True,
 )
 
-Today = Annotated[str | None, typer.Option("--today", help="As of this date (default: today).")]
 Diagnoses = Annotated[str, typer.Option("--diagnoses", help="ICD-10-CM codes, comma-separated.")]
 PlanId = Annotated[int, typer.Argument(help="The plan of care's id.")]
 
 
 def _codes(text: str) -> list[str]:
     return [c for c in text.replace(",", " ").split() if c]
-
-
-def _write(ctx: typer.Context, where: tuple[str | None, str | None, str],
-           write: Callable[[UnitOfWork], T]) -> T:  # fmt: skip
-    """``write`` in one unit of work as the user; ``where`` is (database URL, clinic, user)."""
-    from otbill.errors import OtbillError
-
-    db, clinic_id, actor = _context(ctx, *where)
-    try:
-        with db.unit_of_work(clinic_id, actor) as uow:
-            return write(uow)
-    except OtbillError as exc:
-        fail(str(exc))
-
-
-def _read(ctx: typer.Context, where: tuple[str | None, str | None, str | None],
-          read: Callable[[UnitOfWork, dt.date], T]) -> T:  # fmt: skip
-    from otbill.errors import OtbillError
-
-    url, clinic, today = where
-    on = parse_date(today, "--today") or dt.date.today()
-    setup = setup_of(ctx)
-    db = setup.database(url)
-    try:
-        with db.unit_of_work(setup.clinic_id(db, clinic)) as uow:
-            return read(uow, on)
-    except OtbillError as exc:
-        fail(str(exc))
 
 
 def _line(p: PlanLine) -> str:
@@ -92,7 +60,7 @@ def physician_command(
     """Add a referring/certifying physician."""
     from otbill.services.frontdesk.referrals import add_physician
 
-    new = _write(ctx, (database_url, clinic, user),
+    new = write_as(ctx, (database_url, clinic, user),
                  lambda uow: add_physician(uow, first_name=first_name, last_name=last_name,
                                            npi_number=npi, fax=fax, phone=phone))  # fmt: skip
     print(f"physician {new} added ({first_name} {last_name})")
@@ -114,7 +82,7 @@ def referral_command(
     from otbill.services.frontdesk.referrals import record_referral
 
     on = parse_date(date, "--date") or dt.date.min
-    new = _write(ctx, (database_url, clinic, user),
+    new = write_as(ctx, (database_url, clinic, user),
                  lambda uow: record_referral(uow, patient_id=patient, physician_id=physician,
                                              referred_on=on, diagnoses=_codes(diagnoses),
                                              note=note))  # fmt: skip
@@ -142,7 +110,7 @@ def add_command(
     first = parse_date(start, "--start") or dt.date.min
     given = PlanInput(patient, physician, first, _codes(diagnoses), goals, per_week, weeks,
                       referral)  # fmt: skip
-    new = _write(ctx, (database_url, clinic, user), lambda uow: write_plan(uow, given))
+    new = write_as(ctx, (database_url, clinic, user), lambda uow: write_plan(uow, given))
     print(f"plan of care {new} written; sign by {first + dt.timedelta(days=30)}")
 
 
@@ -159,7 +127,7 @@ def from_evaluation_command(
     """Start the plan of care from a signed evaluation (its goals and frequency carried over)."""
     from otbill.services.frontdesk.plans_of_care import plan_from_evaluation
 
-    new = _write(ctx, (database_url, clinic, user),
+    new = write_as(ctx, (database_url, clinic, user),
                  lambda uow: plan_from_evaluation(uow, visit, physician_id=physician,
                                                   diagnoses=_codes(diagnoses)))  # fmt: skip
     print(f"plan of care {new} started from visit {visit}")
@@ -179,7 +147,7 @@ def sign_command(
     from otbill.services.frontdesk.plans_of_care import record_signature
 
     on = parse_date(received, "--received") or dt.date.min
-    _write(ctx, (database_url, clinic, user),
+    write_as(ctx, (database_url, clinic, user),
            lambda uow: record_signature(uow, plan, received_on=on, delay_reason=reason,
                                         today=dt.date.today()))  # fmt: skip
     print(f"plan of care {plan}: signature received {on}")
@@ -197,7 +165,7 @@ def recertify_command(
     """Write the next 90-day plan continuing a certified one."""
     from otbill.services.frontdesk.plans_of_care import recertify
 
-    new = _write(ctx, (database_url, clinic, user), lambda uow: recertify(uow, plan, goals=goals))
+    new = write_as(ctx, (database_url, clinic, user), lambda uow: recertify(uow, plan, goals=goals))
     print(f"plan of care {new} written to recertify plan {plan}")
 
 
@@ -225,7 +193,7 @@ def queue_command(
     """Plans awaiting the physician's signature, and those due for recertification."""
     from otbill.services.frontdesk.plan_queue import plan_queue
 
-    lines = _read(ctx, (database_url, clinic, today), plan_queue)
+    lines = read_as_of(ctx, (database_url, clinic, today), plan_queue)
     if as_json:
         _dump([dataclasses.asdict(line) for line in lines])
         return
@@ -249,7 +217,7 @@ def show_command(
     """One plan of care."""
     from otbill.services.frontdesk.plan_queue import plan_page
 
-    page = _read(ctx, (database_url, clinic, today), lambda uow, on: plan_page(uow, plan, on))
+    page = read_as_of(ctx, (database_url, clinic, today), lambda uow, on: plan_page(uow, plan, on))
     if as_json:
         _dump(dataclasses.asdict(page))
         return
@@ -273,7 +241,7 @@ def pdf_command(
     """Write the plan-of-care certification request for the physician as a PDF."""
     from otbill.services.frontdesk.plan_queue import certification_request_pdf
 
-    data = _read(ctx, (database_url, clinic, None),
+    data = read_as_of(ctx, (database_url, clinic, None),
                  lambda uow, on: certification_request_pdf(uow, plan, on))  # fmt: skip
     try:
         out.write_bytes(data)
@@ -294,7 +262,7 @@ def physicians_command(
     """List physicians (25 a page), by last name."""
     from otbill.services.frontdesk.referrals import find_physicians
 
-    found = _read(ctx, (database_url, clinic, None),
+    found = read_as_of(ctx, (database_url, clinic, None),
                   lambda uow, on: find_physicians(uow, search, page))  # fmt: skip
     _print_all(found, as_json, lambda p: f"{p.id:>6}  {p.last_name}, {p.first_name}  "
                f"NPI {p.npi}  fax {p.fax or '-'}")  # fmt: skip
@@ -312,6 +280,6 @@ def list_command(
     """A patient's plans of care, newest first."""
     from otbill.services.frontdesk.plan_queue import patient_plans
 
-    lines = _read(ctx, (database_url, clinic, today),
+    lines = read_as_of(ctx, (database_url, clinic, today),
                   lambda uow, on: patient_plans(uow, patient, on))  # fmt: skip
     _print_all(lines, as_json, _line)
