@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from otbill.cli.acting import acting_in
 from otbill.cli.common import Clinic, DatabaseUrl, fail
 from otbill.cli.setup import setup_of
 
@@ -86,7 +87,6 @@ def import_command(
 ) -> None:
     """Import a CSV export of the old system; nothing is written if any row is refused."""
     from otbill.errors import OtbillError
-    from otbill.services.clinic.accounts import user_by_username
     from otbill.services.frontdesk.csv_import import KINDS, import_rows
 
     if kind == "appointments":
@@ -97,12 +97,7 @@ def import_command(
         fail(f"--old-system {old_system!r}: 1 to 40 characters")
     rows, digest = _read(file, kind)
     setup = setup_of(ctx)
-    db = setup.database(database_url)
-    clinic_id = setup.clinic_id(db, clinic)
-    with db.unit_of_work(clinic_id) as uow:
-        actor = user_by_username(uow, user)
-    if actor is None:
-        fail(f"--user {user!r}: no such user in this clinic")
+    db, clinic_id, actor = acting_in(ctx, database_url, clinic, user)
     try:
         with _progress(len(rows)) as advance:
             report = import_rows(

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
 import typer
 
+from otbill.cli.acting import acting_in
 from otbill.cli.common import AsJson, Clinic, DatabaseUrl, fail, parse_date
 from otbill.cli.setup import setup_of
 
@@ -49,18 +50,15 @@ def _as_clerk(
 ) -> T:
     """Run ``work`` in one unit of work, as ``user`` (checked to hold a front-desk role)."""
     from otbill.domain.lifecycle import Role
-    from otbill.services.clinic.accounts import user_by_username
     from otbill.services.clinic.setup import require_role
 
-    setup = setup_of(ctx)
-    db = setup.database(url)
-    clinic_id = setup.clinic_id(db, clinic)
-    actor = None
-    if user is not None:
-        with db.unit_of_work(clinic_id) as uow:
-            actor = user_by_username(uow, user)
-        if actor is None:
-            fail(f"no user {user!r} in this clinic (--user)")
+    actor: int | None = None
+    if user is None:
+        setup = setup_of(ctx)
+        db = setup.database(url)
+        clinic_id = setup.clinic_id(db, clinic)
+    else:
+        db, clinic_id, actor = acting_in(ctx, url, clinic, user)
     with _errors_as_one_line(), db.unit_of_work(clinic_id, actor) as uow:
         if actor is not None:
             require_role(uow, actor, Role.FRONT_DESK, Role.BILLER)
