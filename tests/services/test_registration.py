@@ -157,6 +157,20 @@ def test_medicare_member_id_must_be_an_mbi(db: Database) -> None:
         assert uow.patients.coverage(other).member_id == "ACME-55"
 
 
+def test_an_eligibility_check_made_before_entry_is_kept_on_the_coverage(db: Database) -> None:
+    ids = seed_clinic(db)
+    patient = _register(db, ids)
+    checked = _enrol(db, ids, patient, eligibility_verified_on=dt.date(2025, 2, 27),
+                     eligibility_active=True)  # fmt: skip
+    unchecked = _enrol(db, ids, patient, payer_id=ids.commercial, member_id="A-1", priority=2)
+    with db.unit_of_work(ids.clinic, ids.biller) as uow:
+        kept = uow.patients.coverage(checked)
+        assert (kept.eligibility_verified_on, kept.eligibility_active) == (
+            dt.date(2025, 2, 27), True,
+        )  # fmt: skip
+        assert uow.patients.coverage(unchecked).eligibility_verified_on is None
+
+
 def test_overlapping_coverages_of_one_priority_are_refused(db: Database) -> None:
     ids = seed_clinic(db)
     patient = _register(db, ids)

@@ -112,6 +112,22 @@ def test_coverage_mbi_overlap_and_end(client):
     assert "ended</span>" in client.get(f"/patients/{patient}").text
 
 
+def test_coverage_with_an_eligibility_check_made_by_phone(client):
+    log_in(client, "biller")
+    patient = _registered(client)
+    card = {"csrf_token": token(client, f"/patients/{patient}"), "payer_id": _medicare_id(client, patient),
+            "priority": "1", "effective_from": "2025-01-01", "relationship": "self",
+            "member_id": "1EG4-TE5-MK72"}  # fmt: skip
+    url = f"/patients/{patient}/coverages"
+    bad = client.post(url, data={**card, "eligibility_verified_on": "2025-02-30"})
+    assert bad.status_code == 422 and 'id="eligibility_verified_on-error"' in bad.text
+    assert "eligibility check date '2025-02-30': not a date" in bad.text.replace("&#39;", "'")
+    checked = {**card, "eligibility_verified_on": "2025-03-28", "eligibility_active": "no"}
+    good = client.post(url, data=checked, follow_redirects=False)
+    assert good.status_code == 303
+    assert "eligibility checked 2025-03-28: not active" in client.get(good.headers["location"]).text
+
+
 def test_documents_upload_type_checked_and_download_for_authorized_users(client):
     log_in(client, "biller")
     patient = _registered(client)

@@ -68,6 +68,9 @@ class CoverageDetails:
     copay: Decimal | None = None
     coinsurance_percent: int | None = None
     deductible: Decimal | None = None
+    # an eligibility check made by phone or portal before the coverage is entered
+    eligibility_verified_on: dt.date | None = None
+    eligibility_active: bool | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -199,6 +202,8 @@ def enrol(
         details.effective_from,
         details.effective_to,
         group,
+        details.eligibility_verified_on,
+        details.eligibility_active,
     )
     coverage_id = uow.patients.add_coverage_with_terms(coverage, terms)
     after = {
@@ -206,6 +211,8 @@ def enrol(
         "payer_id": payer.id,
         "priority": details.priority,
         "effective_from": details.effective_from,
+        "eligibility_verified_on": details.eligibility_verified_on,
+        "eligibility_active": details.eligibility_active,
     }
     uow.audit.record(uow.actor_id, "coverage.add", "coverage", coverage_id, None, after)
     return coverage_id

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping
 from decimal import Decimal, InvalidOperation
+from typing import Any
 
 from otbill.domain.record_errors import RecordError
 from otbill.domain.registration import EmergencyContact, Guarantor, Registration
@@ -56,6 +57,7 @@ _FIELDS = {
     "subscriber address": "s_address_line1",
     "subscriber relationship": "relationship",
     "last day of coverage": "last_day",
+    "eligibility check date": "eligibility_verified_on",
 }
 
 
@@ -189,4 +191,15 @@ def coverage_details(form: Form) -> CoverageDetails:
         copay=_money(form, "copay", "copay"),
         coinsurance_percent=_whole(form, "coinsurance_percent", "coinsurance"),
         deductible=_money(form, "deductible", "deductible"),
+        **_eligibility(form),
     )
+
+
+def _eligibility(form: Form) -> dict[str, Any]:
+    """An eligibility check already made (phone, portal): its date and whether it showed the
+    coverage active; no date, no check."""
+    checked = form_date(form, "eligibility_verified_on", "eligibility check date")
+    if checked is None:
+        return {}
+    active = _get(form, "eligibility_active") != "no"
+    return {"eligibility_verified_on": checked, "eligibility_active": active}
