@@ -97,6 +97,8 @@ def _set_up_the_clinic(page: Page, base: str) -> None:
                          "license_state": "MA", "license_number": "OTA-77"},
                   "COTA", "cy (Cy Ko)")  # fmt: skip
     expect(page.locator("#providers tbody tr")).to_have_count(2)
+    cota = page.locator("#providers tbody tr", has_text=COTA_NPI)
+    expect(cota).to_contain_text("Ada Ng")  # her supervisor
 
 
 def _add_payers_and_fees(page: Page, base: str) -> None:
@@ -238,6 +240,8 @@ def _document_and_sign(page: Page, base: str, visit: str) -> None:
     for row, (code, minutes) in enumerate([("97530", "38"), ("97535", "9")]):
         page.fill(f"[data-testid=code-{row}]", code)
         page.fill(f"[data-testid=minutes-{row}]", minutes)
+    expect(page.locator("[data-testid=units-97530]")).to_have_text("2")  # 47 timed minutes:
+    expect(page.locator("[data-testid=units-97535]")).to_have_text("1")  # 3 units by CMS's rule
     for field, value in NOTE.items():
         page.fill(f"[data-testid=field-{field}]", value)
     page.click("[data-testid=sign-button]")
