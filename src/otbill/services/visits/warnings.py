@@ -100,7 +100,7 @@ def _plan_of_care(uow: UnitOfWork, visit: Visit, profile: PayerProfile) -> list[
         found.append(VisitWarning("error", "plan-of-care", text))
     elif due is not None and (due - visit.date).days <= _SOON_DAYS:
         days = (due - visit.date).days
-        text = f"Plan of care recertification due on {due} ({days} days after this visit)."
+        text = f"Plan of care recertification due on {due} ({_days(days)} after this visit)."
         found.append(VisitWarning("warning", "plan-of-care", text))
     return found
 
@@ -128,7 +128,7 @@ def _authorization(
     days = (auth.end_date - visit.date).days
     if days <= _SOON_DAYS:
         text = (
-            f"Authorization {auth.number} ends on {auth.end_date} ({days} days after this visit)."
+            f"Authorization {auth.number} ends on {auth.end_date} ({_days(days)} after this visit)."
         )
         found.append(VisitWarning("warning", "authorization", text))
     return found
@@ -200,3 +200,12 @@ def visit_warnings(
     ]
     order = {"error": 0, "warning": 1, "info": 2}
     return sorted(found, key=lambda w: order[w.severity])
+
+
+def _days(n: int) -> str:
+    """A count of days in words people read.
+
+    >>> _days(1), _days(3)
+    ('1 day', '3 days')
+    """
+    return f"{n} day" if n == 1 else f"{n} days"
