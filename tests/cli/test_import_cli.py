@@ -8,6 +8,7 @@ from pathlib import Path
 from typer.testing import CliRunner
 
 from otbill.cli import app
+from otbill.domain.clinic_setup import Address, Location
 from otbill.storage import Database
 from support.clinickit import seed_clinic
 from support.passwords import fast_password_hashing  # noqa: F401
@@ -17,7 +18,11 @@ TEMPLATES = Path(__file__).resolve().parents[2] / "docs" / "import"
 
 def test_import_from_the_command_line(tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path}/clinic.db"
-    seed_clinic(Database(url))
+    ids = seed_clinic(Database(url))
+    with Database(url).unit_of_work(ids.clinic, ids.admin) as uow:  # the template's location
+        uow.clinics.add_location(
+            Location(0, "Main", Address(*uow.clinics.identity().address), "11")
+        )
     runner = CliRunner()
     where = ["--database-url", url]
 
@@ -27,11 +32,19 @@ def test_import_from_the_command_line(tmp_path: Path) -> None:
 
     code, out = run("patients", str(TEMPLATES / "patients.csv"), "--dry-run")
     assert code == 0 and "2 rows read, 2 imported" not in out and "dry run" in out
-    for kind in ("providers", "patients", "coverages", "balances"):
+    for kind in ("providers", "patients", "coverages", "balances", "appointments"):
         code, out = run(kind, str(TEMPLATES / f"{kind}.csv"))
         assert code == 0 and f"{kind}: 2 rows read, 2 imported, 0 imported before" in out, out
-    code, out = run("patients", str(TEMPLATES / "patients.csv"))
-    assert code == 0 and "0 imported, 2 imported before, 0 refused" in out
+    for kind in ("patients", "appointments"):
+        code, out = run(kind, str(TEMPLATES / f"{kind}.csv"))
+        assert code == 0 and "0 imported, 2 imported before, 0 refused" in out
+    double = tmp_path / "double.csv"
+    double.write_text(
+        "old_id,old_patient_id,date,start,minutes,old_provider_id\n"
+        "D1,P-1002,2025-03-03,09:30,30,T-1\n"
+    )
+    code, out = run("appointments", str(double), user="biller")
+    assert code == 1 and "double.csv: row 2, column start: Rita Cole is already booked" in out
 
     bad = tmp_path / "bad.csv"
     bad.write_text(
@@ -46,7 +59,7 @@ def test_import_from_the_command_line(tmp_path: Path) -> None:
     code, out = run("providers", str(TEMPLATES / "providers.csv"), user="biller")
     assert code == 2 and "needs the admin role" in out
     code, out = run("appointments", str(bad))
-    assert code == 2 and "appointments import: not available yet" in out
+    assert code == 2 and "lacks column(s) old_patient_id, date, start, minutes" in out
     code, out = run("visits", str(bad))
     assert code == 2 and "KIND 'visits'" in out
     code, out = run("coverages", str(bad))

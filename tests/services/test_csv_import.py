@@ -1,6 +1,6 @@
 """Import from the old system (both backends): the template files import, bad rows are named by
 row and column and stop the import, --skip-bad-rows keeps the good ones, re-runs change nothing,
-opening balances post once."""
+opening balances post once, appointments are booked by the schedule's service."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ import io
 from decimal import Decimal
 from pathlib import Path
 
+from otbill.domain.clinic_setup import Address, Location
 from otbill.payers import load_profiles
 from otbill.services.frontdesk.csv_import import ImportReport, digest_of, import_rows
 from otbill.services.ledger import balances
@@ -169,3 +170,74 @@ def test_provider_rows_are_checked_by_the_setup_service(db: Database) -> None:
         (2, "npi"), (3, "credential"), (4, "supervisor_old_id"), (5, "supervisor_old_id"),
     ]  # fmt: skip
     assert "check digit" in report.refused[0].message.lower()
+
+
+def _clinic_with_appointment_references(db: Database) -> Ids:
+    """A clinic with the template providers, patients and coverages, and a location "Main"."""
+    ids = seed_clinic(db)
+    with db.unit_of_work(ids.clinic, ids.admin) as uow:
+        address = Address(*uow.clinics.identity().address)
+        uow.clinics.add_location(Location(0, "Main", address, "11"))
+    for kind in ("providers", "patients", "coverages"):
+        assert _import(db, ids, kind, _template(kind)).written, kind
+    return ids
+
+
+def test_appointments_are_booked_and_a_rerun_books_nothing_twice(db: Database) -> None:
+    ids = _clinic_with_appointment_references(db)
+    report = _import(db, ids, "appointments", _template("appointments"))
+    assert report.refused == [] and report.imported == 2 and report.written
+    with db.unit_of_work(ids.clinic) as uow:
+        old = {kind: uow.imports.mapped("legacy", kind) for kind in ("patients", "providers",
+               "coverages", "appointments")}  # fmt: skip
+        first = uow.schedule.get(old["appointments"]["A-1"])
+        second = uow.schedule.get(old["appointments"]["A-2"])
+        main = [loc.id for loc in uow.clinics.locations() if loc.name == "Main"]
+    assert (first.patient_id, first.provider_id) == (
+        old["patients"]["P-1001"],
+        old["providers"]["T-1"],
+    )
+    assert (first.date, first.starts, first.ends) == (dt.date(2025, 3, 3), "09:00", "09:45")
+    assert first.visit_type == "evaluation" and [first.location_id] == main
+    # no coverage column: the patient's primary coverage in force on the day
+    assert first.coverage_id == old["coverages"]["C-5001"] and first.status == "booked"
+    assert second.provider_id == old["providers"]["T-2"]  # found by NPI
+    assert second.coverage_id == old["coverages"]["C-5002"] and second.location_id is None
+    again = _import(db, ids, "appointments", _template("appointments"))
+    assert again.imported == 0 and again.unchanged == 2 and again.refused == [] and again.written
+    with db.unit_of_work(ids.clinic) as uow:
+        held = uow.schedule.holding_time(first.provider_id, {first.date})
+    assert [a.id for a in held] == [first.id]
+
+
+APPOINTMENTS = "old_id,old_patient_id,date,start,minutes,old_provider_id,provider_npi,location\n"
+
+
+def test_a_double_booking_row_is_refused_naming_its_row_and_nothing_is_booked(
+    db: Database,
+) -> None:
+    ids = _clinic_with_appointment_references(db)
+    text = APPOINTMENTS + (
+        "N1,P-1001,2025-03-04,10:00,60,T-1,,\n"
+        "N2,P-1002,2025-03-04,10:30,30,,1234567893,\n"  # Rita Cole again, by her NPI
+        "N3,P-1002,2025-03-04,8:75,30,T-2,,\n"
+        "N4,P-9999,2025-03-04,12:00,30,T-2,,\n"
+        "N5,P-1002,2025-03-04,13:00,30,,,\n"
+        "N6,P-1002,2025-03-04,14:00,30,T-2,,Annex\n"
+        "N7,P-1002,2025-03-04,23:45,30,T-2,,\n"
+        "N8,P-1002,2021-01-04,09:00,30,T-2,,\n"  # before Cal Ota was hired
+    )
+    report = _import(db, ids, "appointments", text)
+    assert not report.written and report.imported == 0
+    assert [(p.row, p.column) for p in report.refused] == [
+        (3, "start"), (4, "start"), (5, "old_patient_id"), (6, "old_provider_id"),
+        (7, "location"), (8, "minutes"), (9, "old_provider_id"),
+    ]  # fmt: skip
+    assert str(report.refused[0]).startswith("row 3, column start: Rita Cole is already booked "
+                                             "10:00–11:00 on 2025-03-04")  # fmt: skip
+    with db.unit_of_work(ids.clinic) as uow:
+        assert uow.imports.mapped("legacy", "appointments") == {}
+        rita = uow.imports.mapped("legacy", "providers")["T-1"]
+        assert uow.schedule.holding_time(rita, {dt.date(2025, 3, 4)}) == []
+    kept = _import(db, ids, "appointments", text, skip_bad_rows=True)
+    assert kept.written and kept.imported == 1 and len(kept.refused) == 7

@@ -1,5 +1,5 @@
-"""``otbill import KIND FILE.csv``: bring patients, coverages, providers and opening balances over
-from the old system (columns in docs/import.md, templates in docs/import/).
+"""``otbill import KIND FILE.csv``: bring patients, coverages, providers, opening balances and
+appointments over from the old system (columns in docs/import.md, templates in docs/import/).
 
 Exit status: 0 when every row imported (or was imported before), 1 when rows were refused (each
 named by row and column), 2 for bad usage (unknown kind, unreadable file, missing columns).
@@ -70,7 +70,9 @@ def _print_report(report: ImportReport, path: Path) -> None:
 
 def import_command(
     ctx: typer.Context,
-    kind: Annotated[str, typer.Argument(help="patients, coverages, providers or balances.")],
+    kind: Annotated[
+        str, typer.Argument(help="patients, coverages, providers, balances or appointments.")
+    ],
     file: Annotated[Path, typer.Argument(help="The CSV file (UTF-8, a header row).")],
     user: Annotated[str, typer.Option("--user", help="Who imports (username; audited).")],
     dry_run: Annotated[
@@ -89,8 +91,6 @@ def import_command(
     from otbill.errors import OtbillError
     from otbill.services.frontdesk.csv_import import KINDS, import_rows
 
-    if kind == "appointments":
-        fail("appointments import: not available yet (it comes with the schedule)")
     if kind not in KINDS:
         fail(f"KIND {kind!r}: one of {', '.join(KINDS)}")
     if not old_system.strip() or len(old_system) > 40:

@@ -1,4 +1,5 @@
-"""Import from the old system: patients, coverages, providers and opening balances from CSV.
+"""Import from the old system: patients, coverages, providers, opening balances and
+appointments from CSV.
 
 Why all-or-nothing: a clinic's first day should not start with half its patients imported and no
 list of which; every row is checked by the service the desk uses (:mod:`csv_rows`), and when any
@@ -34,10 +35,12 @@ __all__ = [
 KINDS = tuple(COLUMNS)
 #: What each kind's rows refer to (their old IDs are looked up in these kinds' mappings).
 _REFERS_TO = {"coverages": ("patients",), "balances": ("patients", "providers"),
-              "providers": ("providers",), "patients": ()}  # fmt: skip
+              "providers": ("providers",), "patients": (),
+              "appointments": ("patients", "providers", "coverages")}  # fmt: skip
 #: Who may import each kind (admins always may): the roles that add such records by hand.
 _ROLES = {"patients": (Role.FRONT_DESK, Role.BILLER), "coverages": (Role.FRONT_DESK, Role.BILLER),
-          "providers": (Role.ADMIN,), "balances": (Role.BILLER,)}  # fmt: skip
+          "providers": (Role.ADMIN,), "balances": (Role.BILLER,),
+          "appointments": (Role.FRONT_DESK, Role.BILLER)}  # fmt: skip
 _MAX_ROWS = 1_000_000
 
 
@@ -132,7 +135,10 @@ def import_rows(
         with db.unit_of_work(clinic_id, actor_id) as uow:
             require_role(uow, actor_id, *_ROLES[kind])
             # the services' reads answered from memory, their new rows inserted in bulk below
-            buffered = uow.patients = uow.imports.buffered_patients()
+            # (appointments write no patients: the booking reads the stored ones as the desk does)
+            buffered = uow.imports.buffered_patients()
+            if kind != "appointments":
+                uow.patients = buffered
             uow.payers = uow.imports.cached_payers()
             ctx = ImportContext(uow, digest, today or dt.date.today(), profiles)
             for other in (kind, *_REFERS_TO[kind]):
