@@ -11,6 +11,8 @@ Field notes (beyond the names):
   visit number of the last progress report.
 - ``history`` lists lines already billed for the patient (for duplicates, visit limits, fees).
 - ``source`` says whether the claim comes with the clinic's records or was read from an 837P.
+- ``other_coverages`` are the patient's other active coverages on the date of service (the
+  secondary, the tertiary) when the claim is billed to the primary: the 837P's loops 2320/2330.
 - ``lines[].distinct_service`` is the note's statement that the service was distinct (a separate
   15-minute interval or encounter): the fact that lets an NCCI edit be bypassed with 59/X{EPSU}.
 """
@@ -21,7 +23,7 @@ import datetime as dt
 from decimal import Decimal
 from typing import Annotated, Literal
 
-from pydantic import ConfigDict, Field
+from pydantic import ConfigDict, Field, field_validator
 from pydantic.dataclasses import dataclass
 
 __all__ = [
@@ -31,6 +33,7 @@ __all__ = [
     "Documentation",
     "Eligibility",
     "HistoryLine",
+    "OtherCoverage",
     "Patient",
     "PayerRef",
     "PlanOfCare",
@@ -89,6 +92,24 @@ class Subscriber:
     dob: dt.date | None = None  # the 837P carries it only when the subscriber is the patient
     sex: Literal["F", "M", "U"] = "U"
     relationship: Literal["spouse", "child", "other"] = "other"
+    address: Address | None = None
+
+
+@dataclass(frozen=True, slots=True, config=_CONFIG)
+class OtherCoverage:
+    """Another coverage of the patient's, after this claim's payer (837P loops 2320/2330A/2330B).
+
+    ``responsibility`` is the payer's place in line: S (secondary) or T (tertiary). The insured
+    is the patient when ``relationship`` is "self"; otherwise the named subscriber.
+    """
+
+    responsibility: Literal["S", "T"]
+    payer: PayerRef
+    member_id: Text
+    first_name: Text
+    last_name: Text
+    relationship: Literal["self", "spouse", "child", "other"] = "self"
+    group_number: Annotated[str, Field(min_length=1, max_length=50)] | None = None
     address: Address | None = None
 
 
@@ -204,6 +225,7 @@ class Claim:
     ytd_therapy_allowed: Money = Decimal("0")
     documentation: Documentation | None = None
     history: tuple[HistoryLine, ...] = ()
+    other_coverages: Annotated[tuple[OtherCoverage, ...], Field(max_length=2)] = ()
     discipline: Literal["OT", "PT", "SLP"] = "OT"
     telehealth: bool = False
     frequency_code: Literal["1", "7", "8"] = "1"
@@ -213,3 +235,12 @@ class Claim:
     # "x12": read from an 837P, which carries no note, eligibility, plan of care, visit counts,
     # minutes or billing history — rules that need those facts are not run (see rules.engine).
     source: Literal["records", "x12"] = "records"
+
+    @field_validator("other_coverages")
+    @classmethod
+    def _one_payer_per_place(cls, others: tuple[OtherCoverage, ...]) -> tuple[OtherCoverage, ...]:
+        """At most one secondary and one tertiary, in that order (the 837P's 2320 loops)."""
+        places = [o.responsibility for o in others]
+        if places != sorted(set(places)):
+            raise ValueError(f"one secondary (S) then one tertiary (T) at most, not {places}")
+        return others

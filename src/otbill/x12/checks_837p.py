@@ -78,6 +78,20 @@ def _parties(claim: Claim) -> Iterator[str]:
             yield from _address(sub.address, "subscriber.address")
     yield from _provider(claim.rendering_provider, "rendering_provider")
     yield from _provider(claim.referring_provider, "referring_provider")
+    yield from _other_coverages(claim)
+
+
+def _other_coverages(claim: Claim) -> Iterator[str]:
+    for n, other in enumerate(claim.other_coverages, start=1):
+        name = f"other_coverages[{n}]"
+        yield from _text(other.last_name, f"{name}.last_name", 60)
+        yield from _text(other.first_name, f"{name}.first_name", 35)
+        yield from _text(other.member_id, f"{name}.member_id", 80)
+        yield from _text(other.group_number, f"{name}.group_number", 50)
+        yield from _text(other.payer.name, f"{name}.payer.name", 60)
+        yield from _text(other.payer.payer_id, f"{name}.payer.payer_id", 80)
+        if other.address is not None:
+            yield from _address(other.address, f"{name}.address")
 
 
 def _claim(claim: Claim) -> Iterator[str]:

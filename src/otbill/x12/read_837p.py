@@ -2,8 +2,9 @@
 
 The reader walks the segments once, in flat memory (:func:`iter_837p` yields each claim as soon as
 its last line is read), keeping the billing provider (2000A), subscriber and payer (2000B), patient
-(2000C) and claim (2300/2400) it is in. Coordination-of-benefits loops (2320/2330, 2430) and
-segments the claim model has no field for are skipped.
+(2000C) and claim (2300/2400) it is in. The other coverages of a claim billed to the primary
+(2320 with SBR01 S or T, its 2330A insured and 2330B payer) are read as ``other_coverages``; their
+amounts, other 2320 loops, 2430 and segments the claim model has no field for are skipped.
 
 What the 837 cannot carry is left at the model's defaults: minutes, documentation, history, plan of
 care, eligibility. A few fields are derived, and documented here so nobody mistakes them for data:
@@ -24,6 +25,7 @@ from typing import Any
 from otbill.domain.claim import Claim
 from otbill.x12.envelope import ENVELOPE_IDS, EnvelopeTracker
 from otbill.x12.findings import X12Error, X12Finding
+from otbill.x12.others_837p import OtherDraft
 from otbill.x12.parties_837p import LineDraft, Party, dotted_icd
 from otbill.x12.read_837p_claim import ClaimDraft, build_claim
 from otbill.x12.tokens import Segment, X12Source, gc_paused, read_segments
@@ -117,6 +119,7 @@ class _Walker:
         draft = self.draft
         assert draft is not None
         if self.in_cob:
+            self.other_nm1(code, party)
             return
         if code == "82" and draft.lines:
             draft.lines[-1].rendering_npi = party.ident or None
@@ -126,6 +129,16 @@ class _Walker:
             draft.referring = party
         elif code == "77" and not draft.lines:
             draft.facility = self.entity = party  # 2310C; its N3/N4 follow
+
+    def other_nm1(self, code: str, party: Party) -> None:
+        """2330A (the other insured, with its N3/N4) or 2330B (the other payer)."""
+        other = self.draft.others[-1] if self.draft and self.draft.others else None
+        if other is None:
+            return
+        if code == "IL":
+            other.insured = self.entity = party
+        elif code == "PR":
+            other.payer = party
 
     def on_address(self, seg: Segment) -> None:
         party = self.entity
@@ -168,6 +181,11 @@ class _Walker:
     def on_sbr(self, seg: Segment) -> None:
         if self.draft is not None:
             self.in_cob = True  # 2320: other subscriber information
+            self.entity = None
+            if seg.el(1) in ("S", "T") and not self.draft.lines:
+                self.draft.others.append(OtherDraft(seg.el(1), seg.el(2), seg.el(3), seg.el(9)))
+            else:
+                self.draft.others.append(OtherDraft("", "", "", ""))  # a loop otbill does not read
             return
         self.filing = seg.el(9)
         self.relationship = seg.el(2)

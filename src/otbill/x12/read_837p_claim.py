@@ -29,6 +29,7 @@ from otbill.domain.claim import (
     Subscriber,
 )
 from otbill.x12.findings import X12Finding
+from otbill.x12.others_837p import OtherDraft, incomplete_others, other_coverages
 from otbill.x12.parties_837p import LineDraft, Party, read_address
 
 __all__ = ["ClaimContext", "ClaimDraft", "build_claim"]
@@ -70,6 +71,7 @@ class ClaimDraft:
     referring: Party | None = None
     facility: Party | None = None
     lines: list[LineDraft] = field(default_factory=list)
+    others: list[OtherDraft] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
 
 
@@ -246,6 +248,9 @@ def _claim(draft: ClaimDraft, ctx: ClaimContext) -> Claim:
         referring_provider=_cached_provider(cache, draft.referring),
         service_facility=_facility(draft.facility),
         prior_authorization=auth,
+        other_coverages=other_coverages(
+            draft.others, ctx.profile_for, partial(_address, ctx.cache)
+        ),
         telehealth=draft.place_of_service in _TELEHEALTH_POS,
         frequency_code=draft.frequency,  # type: ignore[arg-type]
         original_claim_number=draft.refs.get("F8"),
@@ -263,6 +268,7 @@ def _explain(exc: ValidationError) -> str:
 
 def build_claim(draft: ClaimDraft, ctx: ClaimContext, findings: list[X12Finding]) -> Claim | None:
     """The claim, or None with an error finding at its CLM saying why it cannot be built."""
+    findings.extend(incomplete_others(draft.others, draft.position, draft.claim_id))
     try:
         return _claim(draft, ctx)
     except _Unbuildable as exc:

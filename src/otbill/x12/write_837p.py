@@ -2,7 +2,9 @@
 
 Layout per file: one transaction set (ST) per payer; inside it one billing-provider loop (2000A) per
 billing provider, and under that one subscriber loop (2000B, plus 2000C when the patient is not the
-subscriber) per claim, with the claim (2300) and its service lines (2400). Grouping this way keeps
+subscriber) per claim, with the claim (2300), the patient's other coverages (2320 with 2330A/2330B:
+the secondary and tertiary, each with an OI and no amounts, since the primary has not paid yet) and
+its service lines (2400). Grouping this way keeps
 each payer's claims together for the clearinghouse's routing and sends each provider's NPI, address
 and tax ID once.
 
@@ -20,7 +22,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from otbill.domain.claim import Address, BillingProvider, Claim, Provider, ServiceLine
+from otbill.domain.claim import (
+    Address,
+    BillingProvider,
+    Claim,
+    OtherCoverage,
+    Provider,
+    ServiceLine,
+)
 from otbill.x12.checks_837p import check_claim
 from otbill.x12.envelope import InterchangeSettings, write_interchange
 from otbill.x12.findings import X12Error
@@ -29,6 +38,7 @@ __all__ = ["VERSION_837P", "Submission", "check_claim", "filing_indicator", "wri
 
 VERSION_837P = "005010X222A1"
 _RELATIONSHIP = {"spouse": "01", "child": "19", "other": "G8"}
+_INSURED = {"self": "18", **_RELATIONSHIP}  # SBR02 in 2320: the patient's tie to the insured
 Elements = list[str]
 
 
@@ -146,8 +156,40 @@ def _claim_loop(claim: Claim) -> list[Elements]:
     if facility is not None and facility.address != claim.billing_provider.address:
         out.append(["NM1", "77", "2", facility.name])  # 2310C: where the service was furnished
         out += _address(facility.address)
+    for other in claim.other_coverages:
+        out += _other_coverage_loops(other)
     for number, line in enumerate(claim.lines, start=1):
         out += _line_loop(number, line)
+    return out
+
+
+def _other_coverage_loops(other: OtherCoverage) -> list[Elements]:
+    """2320 (SBR, OI), 2330A (the other insured) and 2330B (the other payer).
+
+    The claim goes to the primary first, so no payer in 2320 has adjudicated it: CAS, AMT*D and
+    2330B's DTP*573 are left out, as X222A1 writes them only after that payer's payment.
+    """
+    sbr09 = filing_indicator(other.payer.profile)
+    group = other.group_number or ""
+    out: list[Elements] = [
+        [
+            "SBR",
+            other.responsibility,
+            _INSURED[other.relationship],
+            group,
+            "",
+            "",
+            "",
+            "",
+            "",
+            sbr09,
+        ],
+        ["OI", "", "", "Y", "", "", "Y"],  # benefits assigned; release of information on file
+        ["NM1", "IL", "1", other.last_name, other.first_name, "", "", "", "MI", other.member_id],
+    ]
+    if other.address is not None:
+        out += _address(other.address)
+    out.append(["NM1", "PR", "2", other.payer.name, "", "", "", "", "PI", other.payer.payer_id])
     return out
 
 
