@@ -9,7 +9,7 @@ one checked in, documented (minutes per code) and signed by the therapist → cl
 scrubbed by the biller, approved by the approver, submitted → the 837P read back.
 
 The day is walked once per module (a fixture); one test reads what the 837P carries, another
-marks, as an expected failure, what it does not carry yet (the secondary coverage).
+that the primary's claim names the secondary coverage (loops 2320/2330A/2330B).
 """
 
 from __future__ import annotations
@@ -278,12 +278,6 @@ def test_a_new_clinics_first_day(first_day_837p: list[str]) -> None:
     _assert_the_837p_carries_the_day(first_day_837p)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="the 837P writer has no coordination-of-benefits loops: 2320 (other subscriber, "
-    "SBR*S) and 2330A/2330B (the secondary's member ID and payer) are never written, so the "
-    "secondary coverage entered at registration does not reach the primary's claim",
-)
 def test_the_837p_names_the_secondary_coverage(first_day_837p: list[str]) -> None:
     assert any(segment.startswith("SBR*S*18*") for segment in first_day_837p)  # 2320
     assert "NM1*IL*1*Finch*Nora****MI*ACM-55012" in first_day_837p  # 2330A

@@ -12,7 +12,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any, Literal, cast
 
 from otbill.domain import parties
-from otbill.domain.care import Visit
+from otbill.domain.care import Coverage, Visit
 from otbill.domain.charges import BilledLine
 from otbill.domain.claim import (
     Address,
@@ -21,6 +21,7 @@ from otbill.domain.claim import (
     Documentation,
     Eligibility,
     HistoryLine,
+    OtherCoverage,
     Patient,
     PayerRef,
     PlanOfCare,
@@ -41,6 +42,8 @@ Sex = Literal["F", "M", "U"]
 Network = Literal["in", "out"]
 FrequencyCode = Literal["1", "7", "8"]
 Relationship = Literal["spouse", "child", "other"]
+Insured = Literal["self", "spouse", "child", "other"]
+_PLACE: dict[int, Literal["S", "T"]] = {2: "S", 3: "T"}  # coverage priority → 2320 SBR01
 
 
 def _patient(row: parties.Patient, member_id: str) -> Patient:
@@ -174,6 +177,7 @@ def assemble_claim(
     documentation = _documentation([snap.notes[v.id] for v in visits if v.id in snap.notes])
     diagnoses = tuple(plan.diagnoses) if plan else ()
     billing = _billing(snap)
+    patient = _patient(snap.patients[claim.patient_id], coverage.member_id)
     return Claim(
         claim_id=claim.number,
         payer=PayerRef(
@@ -182,7 +186,8 @@ def assemble_claim(
             name=payer.name,
             network=cast(Network, coverage.network),
         ),
-        patient=_patient(snap.patients[claim.patient_id], coverage.member_id),
+        patient=patient,
+        other_coverages=_other_coverages(snap, coverage, patient, on),
         subscriber=_subscriber(coverage.subscriber, coverage.member_id, coverage.relationship),
         billing_provider=billing,
         service_facility=_facility(snap, first, billing),
@@ -226,6 +231,35 @@ def assemble_claim(
         original_claim_number=original_number,
         total_charge=from_cents(claim.total_charge_cents),
     )
+
+
+def _other_coverages(
+    snap: Snapshot, coverage: Coverage, patient: Patient, on: dt.date
+) -> tuple[OtherCoverage, ...]:
+    """The secondary and tertiary in force on the date of service, when billing the primary."""
+    others: dict[str, OtherCoverage] = {}
+    for other in snap.other_coverages(coverage, on):
+        place = _PLACE.get(other.priority)
+        if place is None or place in others:
+            continue  # a fourth payer, or a second coverage in one place: the first one goes
+        payer = snap.payers[other.payer_id]
+        insured = other.subscriber if other.relationship != "self" else None
+        others[place] = OtherCoverage(
+            responsibility=place,
+            payer=PayerRef(
+                profile=payer.profile,
+                payer_id=payer.payer_code,
+                name=payer.name,
+                network=cast(Network, other.network),
+            ),
+            member_id=other.member_id,
+            first_name=insured["first_name"] if insured else patient.first_name,
+            last_name=insured["last_name"] if insured else patient.last_name,
+            relationship=cast(Insured, other.relationship if insured else "self"),
+            group_number=other.group_number or None,
+            address=None if insured else patient.address,
+        )
+    return tuple(others.values())
 
 
 def _documentation(notes: Sequence[VisitNote]) -> Documentation | None:

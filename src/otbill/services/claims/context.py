@@ -51,6 +51,22 @@ class Snapshot:
     _report_dates: dict[int, list[dt.date]] = field(default_factory=dict)
     _auth_dates: dict[int, list[dt.date]] = field(default_factory=dict)
     _auth_of_visit: dict[int, Authorization | None] = field(default_factory=dict)
+    _coverages_of: dict[int, list[Coverage]] | None = None  # by patient id, by priority
+
+    def other_coverages(self, coverage: Coverage, on: dt.date) -> list[Coverage]:
+        """The patient's coverages after ``coverage`` in force on ``on``, by priority: what a
+        claim to the primary names as other insurance. Empty for a claim to a later payer."""
+        if coverage.priority != 1:
+            return []
+        if self._coverages_of is None:
+            self._coverages_of = defaultdict(list)
+            for c in sorted(self.coverages.values(), key=lambda c: (c.priority, c.id)):
+                self._coverages_of[c.patient_id].append(c)
+        return [
+            c
+            for c in self._coverages_of.get(coverage.patient_id, [])
+            if c.priority > coverage.priority and _in_force(c, on)
+        ]
 
     def index_visits(self) -> None:
         plan, report = defaultdict(list), defaultdict(list)
@@ -105,6 +121,13 @@ class Snapshot:
             if rows:
                 return rows[-1]
         return None
+
+
+def _in_force(coverage: Coverage, on: dt.date) -> bool:
+    """In its dates on ``on``, and not found inactive by the last eligibility check."""
+    starts, ends = coverage.effective_from, coverage.effective_to
+    in_dates = (starts is None or starts <= on) and (ends is None or on <= ends)
+    return in_dates and coverage.eligibility_active is not False
 
 
 def load_snapshot(uow: UnitOfWork, patient_ids: Iterable[int] | None = None) -> Snapshot:
