@@ -8,6 +8,8 @@ from otbill.domain.care import Coverage
 from otbill.domain.claim import Address, Claim
 from otbill.services.claims.context import Snapshot
 from otbill.services.claims.fixes import assembled_claim
+from otbill.services.clinic import setup as clinic
+from otbill.services.frontdesk import patients
 from otbill.services.visits import record as visits
 from otbill.storage import Database
 from support.claimflow import build_all, record_visit
@@ -39,6 +41,31 @@ def test_the_primary_claim_names_the_active_secondary(db: Database) -> None:
         "self",
     )
     assert other.address == Address(line1="1 Main St", city="Austin", state="TX", zip="78701")
+
+
+def test_a_tertiary_held_by_the_spouse_names_the_spouse(db: Database) -> None:
+    ids = seed_clinic(db)
+    with db.unit_of_work(ids.clinic, ids.admin) as uow:
+        gap = clinic.add_payer(
+            uow, payer_code="GAP22", name="Gap Mutual", profile="commercial-in-network"
+        )
+        patients.add_coverage(
+            uow, patient_id=ids.patient, payer_id=gap, member_id="GM-1", priority=3,
+            effective_from=dt.date(2024, 1, 1), relationship="spouse", group_number="G-9",
+            subscriber={"first_name": "Ray", "last_name": "Lee", "dob": "1947-01-02", "sex": "M"},
+        )  # fmt: skip
+    _, tertiary = _claim_on(db, ids, ids.coverage).other_coverages
+    assert (tertiary.responsibility, tertiary.payer.payer_id, tertiary.member_id) == (
+        "T",
+        "GAP22",
+        "GM-1",
+    )
+    assert (tertiary.first_name, tertiary.last_name, tertiary.relationship) == (
+        "Ray",
+        "Lee",
+        "spouse",
+    )
+    assert (tertiary.group_number, tertiary.address) == ("G-9", None)
 
 
 def test_a_claim_to_the_secondary_names_no_other_coverage(db: Database) -> None:
