@@ -10,7 +10,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from otbill.codes import pos
-from otbill.domain.notes import TEXT_FIELDS, VisitNote
+from otbill.domain.notes import ELEMENTS, TEXT_FIELDS, VisitNote
 from otbill.payers import PayerProfile
 from otbill.services.views import therapist_day as schedule
 from otbill.services.visits.warnings import expected_allowed_cents, visit_warnings
@@ -59,6 +59,18 @@ def _elements(note: VisitNote) -> list[dict[str, Any]]:
         }
         for e in note.required()
     ]
+
+
+def _written(note: VisitNote) -> list[dict[str, Any]]:
+    """Every element the note holds for its reader: the required ones (blank shown as such) and
+    any other element the therapist wrote (a daily note's status, goals or necessity)."""
+    required = set(note.required())
+    rows = [
+        {"key": e, "label": forms.ELEMENT_LABELS[e], "value": _element_value(note, e)}
+        for e in ELEMENTS
+        if e != "signature"
+    ]
+    return [r for r in rows if r["key"] in required or r["value"]]
 
 
 def _hints(note: VisitNote) -> dict[str, str]:
@@ -128,6 +140,7 @@ def page_context(
         "amend_reason": typed.get("amend_reason", ""),
         "labels": forms.ELEMENT_LABELS,
         "elements": _elements(view.note),
+        "written": _written(view.note),
         "missing": missing
         if missing is not None
         else [m for m in view.note.missing() if m != "signature"],
