@@ -29,7 +29,7 @@ from otbill.x12.others_837p import OtherDraft
 from otbill.x12.parties_837p import LineDraft, Party, dotted_icd
 from otbill.x12.read_837p_claim import ClaimDraft, build_claim
 from otbill.x12.tokens import Segment, X12Source, gc_paused, read_segments
-from otbill.x12.values import parse_amount, parse_d8
+from otbill.x12.values import n0_of, parse_amount, parse_d8
 
 __all__ = ["Read837p", "default_profile", "iter_837p", "read_837p"]
 
@@ -222,7 +222,7 @@ class _Walker:
                 f"segment {seg.position} SV1 SV101: {seg.el(1)!r} has no procedure code after the "
                 f"qualifier (the component separator is {seg.delimiters.component!r})"
             )
-        pointers = tuple(int(p) for p in seg.components(7) if p.isdigit())
+        pointers = _pointers(seg)
         self.draft.lines.append(
             LineDraft(
                 seg.position,
@@ -246,6 +246,11 @@ class _Walker:
                 f"segment {seg.position} {seg.id}: not a professional "
                 "service line (837I/837D); the 837P reader reads SV1"
             )
+
+
+def _pointers(seg: Segment) -> tuple[int, ...]:
+    """SV107's diagnosis pointers (N0 components); a value that is not one names SV107."""
+    return tuple(n0_of(text, seg, 7) for text in seg.components(7) if text)
 
 
 def _handlers(w: _Walker) -> dict[str, Callable[[Segment], None]]:

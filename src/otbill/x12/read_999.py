@@ -20,6 +20,7 @@ from otbill.x12.ack_codes import (
 from otbill.x12.envelope import ENVELOPE_IDS, EnvelopeTracker
 from otbill.x12.findings import X12Error, X12Finding
 from otbill.x12.tokens import Segment, X12Source, read_segments
+from otbill.x12.values import optional_n0
 
 __all__ = ["ElementError", "GroupAck", "Read999", "SegmentError", "SetAck", "read_999"]
 
@@ -115,15 +116,11 @@ class _SetDraft:
         )
 
 
-def _count(seg: Segment, n: int) -> int | None:
-    return int(seg.el(n)) if seg.el(n).isdigit() else None
-
-
 def _group(ak1: Segment | None, ak9: Segment, sets: list[SetAck]) -> GroupAck:
     if ak1 is None:
         raise X12Error("AK9 without AK1", position=ak9.position, segment_id="AK9")
     status = ak9.el(1)
-    counts = (_count(ak9, 2), _count(ak9, 3), _count(ak9, 4))
+    counts = (optional_n0(ak9, 2), optional_n0(ak9, 3), optional_n0(ak9, 4))
     return GroupAck(ak1.position, ak1.el(1), ak1.el(2), ak1.el(3), status,
                     describe(ACK_STATUS, status, "status"), *counts, tuple(sets))  # fmt: skip
 

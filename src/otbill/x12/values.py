@@ -1,4 +1,12 @@
-"""Element values as typed data: money as Decimal, CCYYMMDD dates as ``datetime.date``.
+"""Element values as typed data: money as Decimal, counts as int, CCYYMMDD dates as ``datetime.date``.
+
+Every number an X12 reader takes from a file passes through here, and only here, so its size and
+format are bounded in one place (X12 5010 TR3 appendix A.1.3.1.3, data element types): an R
+(decimal) element is ASCII digits with an optional leading minus and decimal point, in common
+notation (no exponent), and an N0 element is ASCII digits only; otbill caps both at
+:data:`R_MAX_DIGITS` digits. ``9e999999`` (a million-digit number), ``²`` or ``１２`` (digits
+that ``str.isdigit`` accepts and ``int`` does not) are refused here with the element named, before
+any arithmetic can overflow or hang.
 
 A value that is not what its element must hold raises :class:`X12Error` naming the segment
 position, ID and element, and quoting the value: the caller decides whether that refuses the file
@@ -8,20 +16,32 @@ position, ID and element, and quoting the value: the caller decides whether that
 from __future__ import annotations
 
 import datetime as dt
-from decimal import Decimal, InvalidOperation
+import re
+from decimal import Decimal
 
 from otbill.x12.findings import X12Error
 from otbill.x12.tokens import Delimiters, Segment
 
 __all__ = [
     "AMOUNTS",
+    "R_MAX_DIGITS",
     "amount_at",
+    "decimal_or_none",
+    "n0_of",
     "optional_amount",
     "optional_d8",
+    "optional_n0",
     "parse_amount",
     "parse_d8",
+    "parse_n0",
     "read_amount",
 ]
+
+R_MAX_DIGITS = 18
+"""The most digits an R or N0 element may hold (the TR3's longest numeric element, R 1/18)."""
+
+_R = re.compile(r"-?(?:[0-9]+\.?[0-9]*|\.[0-9]+)", re.ASCII)
+_N0 = re.compile(r"[0-9]+", re.ASCII)
 
 _ZERO = Decimal(0)
 _DELIMITERS = Delimiters()
@@ -32,19 +52,30 @@ AMOUNTS: dict[str, Decimal] = {}
 repeats the same few amounts (``5``, ``45.00``) many thousand times. Bounded by clearing."""
 
 
+def decimal_or_none(text: str) -> Decimal | None:
+    """``text`` as a Decimal when it is an R value of at most :data:`R_MAX_DIGITS` digits."""
+    if _R.fullmatch(text) is None or len(text) - text.count("-") - text.count(".") > R_MAX_DIGITS:
+        return None
+    return Decimal(text)
+
+
+def _not_a_number(text: str, kind: str) -> str:
+    shown = repr(text) if len(text) <= 40 else f"{text[:20]!r}… ({len(text)} characters)"
+    if (_R if kind == "a number" else _N0).fullmatch(text):
+        return f"{shown} has more than {R_MAX_DIGITS} digits"
+    return f"{shown} is not {kind}"
+
+
 def parse_amount(seg: Segment, n: int, *, required: bool = True) -> Decimal:
-    """Element ``n`` as Decimal money; a value that is not a number makes the file unreadable."""
+    """Element ``n`` as a Decimal R value; a value that is not one makes the element unreadable."""
     elements = seg.elements
     text = elements[n] if n < len(elements) else ""
     if text:
-        try:
-            value = Decimal(text)
-            if value.is_finite() and "_" not in text:
-                return value
-        except InvalidOperation:
-            pass
+        value = decimal_or_none(text)
+        if value is not None:
+            return value
         raise X12Error(
-            f"{text!r} is not a number",
+            _not_a_number(text, "a number"),
             position=seg.position,
             segment_id=seg.id,
             element=f"{seg.id}{n:02d}",
@@ -69,27 +100,45 @@ def amount_at(elements: list[str], n: int, position: int, *, required: bool = Tr
 def read_amount(elements: list[str], n: int, position: int, *, required: bool = True) -> Decimal:
     """The uncached path of :func:`amount_at`: parse, remember, or raise what parse_amount raises."""
     text = elements[n] if n < len(elements) else ""
-    if text:
-        try:
-            value = Decimal(text)
-            if value.is_finite() and "_" not in text:
-                if len(AMOUNTS) >= _CACHE_SIZE:
-                    AMOUNTS.clear()
-                AMOUNTS[text] = value
-                return value
-        except InvalidOperation:
-            pass
+    value = decimal_or_none(text) if text else None
+    if value is not None:
+        if len(AMOUNTS) >= _CACHE_SIZE:
+            AMOUNTS.clear()
+        AMOUNTS[text] = value
+        return value
     return parse_amount(Segment(position, elements, _DELIMITERS), n, required=required)
+
+
+def parse_n0(seg: Segment, n: int) -> int:
+    """Element ``n`` as an N0 count: ASCII digits only, at most :data:`R_MAX_DIGITS` of them."""
+    return n0_of(seg.el(n), seg, n)
+
+
+def n0_of(text: str, seg: Segment, n: int) -> int:
+    """``text``, element ``n`` of ``seg`` or one of its components, as an N0 count."""
+    if _N0.fullmatch(text) is None or len(text) > R_MAX_DIGITS:
+        raise X12Error(
+            _not_a_number(text, "a whole number"),
+            position=seg.position,
+            segment_id=seg.id,
+            element=f"{seg.id}{n:02d}",
+        )
+    return int(text)
+
+
+def optional_n0(seg: Segment, n: int) -> int | None:
+    """Element ``n`` as an N0 count, or None when the element is absent."""
+    return parse_n0(seg, n) if seg.el(n) else None
 
 
 def parse_d8(seg: Segment, n: int) -> dt.date:
     """Element ``n`` as a CCYYMMDD date (the first date of an RD8 range)."""
     text = seg.el(n)[:8]
     try:
-        return dt.date.fromisoformat(text) if len(text) == 8 and text.isdigit() else _bad(text)
+        return dt.date.fromisoformat(text) if _N0.fullmatch(text) and len(text) == 8 else _bad(text)
     except ValueError:
         raise X12Error(
-            f"{seg.el(n)!r} is not a CCYYMMDD date",
+            f"{seg.el(n)[:40]!r} is not a CCYYMMDD date",
             position=seg.position,
             segment_id=seg.id,
             element=f"{seg.id}{n:02d}",

@@ -1,0 +1,93 @@
+"""Numbers in X12 elements: one parser bounds their size and format (issue 11, item 17).
+
+X12 5010 TR3 appendix A.1.3.1.3 (data element types): R is a decimal number in common notation
+(ASCII digits, an optional leading minus and decimal point, no exponent) and N0 a whole number of
+ASCII digits. otbill caps both at 18 digits, so no element can make a reader build a huge number
+or overflow Decimal arithmetic.
+"""
+
+from __future__ import annotations
+
+import time
+from decimal import Decimal
+
+import pytest
+
+from otbill.x12.findings import X12Error
+from otbill.x12.read_835 import read_835
+from otbill.x12.read_837p import read_837p
+from otbill.x12.read_999 import read_999
+from otbill.x12.tokens import Delimiters, Segment
+from otbill.x12.values import R_MAX_DIGITS, optional_n0, parse_amount, parse_d8, parse_n0
+from support.x12samples import one_claim_837p, tiny_835, tiny_999
+
+
+def _seg(*elements: str) -> Segment:
+    return Segment(7, list(elements), Delimiters())
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [("45", "45"), ("45.00", "45.00"), ("-12.5", "-12.5"), (".5", "0.5"), ("5.", "5"),
+     ("9" * 18, "9" * 18)],
+)  # fmt: skip
+def test_r_values_in_common_notation_are_read(text, value):
+    assert parse_amount(_seg("AMT", "B6", text), 2) == Decimal(value)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["9e999999", "1E2", "²", "１２", "٣", "1_0", "+5", " 5", "5 ", "1.2.3", "-", ".", "NaN",
+     "Infinity", "9" * (R_MAX_DIGITS + 1), "0." + "0" * 18],
+)  # fmt: skip
+def test_other_r_values_name_the_element(text):
+    with pytest.raises(X12Error) as err:
+        parse_amount(_seg("AMT", "B6", text), 2)
+    assert (err.value.position, err.value.segment_id, err.value.element) == (7, "AMT", "AMT02")
+
+
+@pytest.mark.parametrize("text", ["²", "１", "1e3", "-1", "1.0", "9" * 19])
+def test_n0_values_are_plain_ascii_digits(text):
+    with pytest.raises(X12Error, match="AK902"):
+        parse_n0(_seg("AK9", "A", text), 2)
+
+
+def test_n0_reads_digits_and_absent_is_none():
+    assert parse_n0(_seg("AK9", "A", "0012"), 2) == 12
+    assert optional_n0(_seg("AK9", "A"), 2) is None
+
+
+def test_dates_take_ascii_digits_only():
+    with pytest.raises(X12Error, match="CCYYMMDD"):
+        parse_d8(_seg("DTP", "472", "D8", "２０２５０２１４"), 3)
+
+
+def test_an_835_amount_of_9e999999_refuses_the_file_by_name():
+    with pytest.raises(X12Error, match=r"CLP04.*'9e999999' is not"):
+        read_835(tiny_835(clp_paid="9e999999"))
+
+
+def test_an_837p_units_value_of_9e999999_skips_the_claim_at_once():
+    started = time.monotonic()
+    result = read_837p(one_claim_837p(units="9e999999"))
+    assert time.monotonic() - started < 1
+    assert result.claims == []
+    assert any("SV104" in f.message and "9e999999" in f.message for f in result.findings)
+
+
+@pytest.mark.parametrize("units", ["１２", "²"])
+def test_an_837p_units_value_in_other_digits_skips_the_claim(units):
+    result = read_837p(one_claim_837p(units=units))
+    assert result.claims == []
+    assert any("SV104" in f.message for f in result.findings)
+
+
+def test_an_837p_diagnosis_pointer_of_superscript_two_skips_the_claim():
+    result = read_837p(one_claim_837p(pointers="1:²"))
+    assert result.claims == []
+    assert any("SV107" in f.message and "'²'" in f.message for f in result.findings)
+
+
+def test_a_999_count_of_superscript_two_is_a_named_error():
+    with pytest.raises(X12Error, match="AK904"):
+        read_999(tiny_999(accepted_sets="²"))
