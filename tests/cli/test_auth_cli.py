@@ -48,8 +48,8 @@ def test_bad_input_is_one_line_and_exit_2(tmp_path: Path) -> None:
     result = runner.invoke(app, ["auth", "status", str(ids.auth), "denied", *where])
     assert result.exit_code == 2
     assert result.stderr == (
-        "otbill: error: authorization AUTH-1: cannot go from approved to denied; allowed: none "
-        "(final state)\n"
+        "otbill: error: authorization AUTH-1: cannot go from approved to denied; allowed: "
+        "approved, partially-approved\n"
     )
     result = runner.invoke(app, ["auth", "log", str(ids.auth), "--kind", "call", *where])
     assert result.exit_code == 2 and "reference" in result.stderr

@@ -32,7 +32,7 @@ def test_request_two_calls_approve_and_the_queue(page, live):  # type: ignore[no
     _submit(page, "form[action='/authorizations/new']")
     page.locator("ul li a").first.click()
     page.wait_for_load_state("networkidle")
-    for name, value in {"number": "REQ-E2E", "start": "2025-05-01", "end": "2025-07-31",
+    for name, value in {"number": "REQ-E2E", "start": "2025-09-01", "end": "2025-11-30",
                         "note": "Asked for 12 visits by fax"}.items():  # fmt: skip
         page.fill(f"#request-form [name={name}]", value)
     _submit(page, "#request-form")

@@ -91,6 +91,41 @@ def test_status_moves_and_refusals(db: Database) -> None:
     assert page.entries[-1].text == "pending -> approved (12 visits)"
 
 
+def test_a_second_approval_for_the_same_visits_is_refused(db: Database) -> None:
+    ids = seed_clinic(db)  # AUTH-1: every code, approved 2025-02-01 to 04-30
+    with pytest.raises(RecordError, match="overlaps authorization AUTH-1, approved from 01 Feb"):
+        _request(db, ids, "DUP-1", dt.date(2025, 4, 1), dt.date(2025, 5, 31), status="approved")
+    asked = _request(db, ids, "DUP-2", dt.date(2025, 4, 15), dt.date(2025, 6, 30))
+    with pytest.raises(RecordError, match="DUP-2 .* overlaps authorization AUTH-1"):
+        _move(db, ids, asked, "approved", visits_authorized=10)
+    # The payer's answer with dates that start after AUTH-1 ends is recorded.
+    _move(db, ids, asked, "approved", start=dt.date(2025, 5, 1), visits_authorized=10)
+    # A per-code approval (the evaluation) beside one for every code is not an overlap.
+    _request(db, ids, "EVAL-1", dt.date(2025, 3, 1), dt.date(2025, 3, 31), status="approved",
+             codes=["97165"], visits_authorized=1)  # fmt: skip
+    with pytest.raises(RecordError, match="overlaps authorization EVAL-1"):
+        _request(db, ids, "EVAL-2", dt.date(2025, 3, 15), dt.date(2025, 4, 15),
+                 status="approved", codes=["97165", "97166"])  # fmt: skip
+
+
+def test_an_approval_is_extended_but_never_below_its_use(db: Database) -> None:
+    ids = seed_clinic(db)
+    auth = _request(db, ids, "EXT-1", dt.date(2025, 5, 1), dt.date(2025, 5, 31),
+                    status="approved", visits_authorized=2)  # fmt: skip
+    for day in (5, 12):
+        record_visit(db, ids, dt.date(2025, 5, day), [visits.Service("97110", 30)],
+                     coverage=ids.commercial_coverage)  # fmt: skip
+    with pytest.raises(RecordError, match="visits authorized 1: authorization EXT-1 has already"
+                                          " been used for 2; give at least 2"):  # fmt: skip
+        _move(db, ids, auth, "approved", visits_authorized=1)
+    _move(db, ids, auth, "approved", end=dt.date(2025, 6, 30), visits_authorized=8,
+          note="extension by phone")  # fmt: skip
+    with db.unit_of_work(ids.clinic, ids.biller) as uow:
+        page = authorization_page(uow, auth, dt.date(2025, 6, 1))
+    assert (page.summary.visits_authorized, page.summary.status) == (8, "approved")
+    assert page.entries[-1].text == "approved, extended or changed (8 visits): extension by phone"
+
+
 def test_the_channel_logs_calls_in_order_with_owner(db: Database) -> None:
     ids = seed_clinic(db)
     auth = _request(db, ids, "REF-1", dt.date(2025, 5, 1), dt.date(2025, 6, 30))
@@ -125,7 +160,7 @@ def test_queue_buckets_and_owner_filter(db: Database) -> None:
                        owner_id=ids.biller, due_on=dt.date(2025, 4, 22))  # fmt: skip
     denied = _request(db, ids, "D-1", dt.date(2025, 5, 1), dt.date(2025, 6, 30))
     _move(db, ids, denied, "denied", owner_id=ids.approver2)
-    plenty = _request(db, ids, "OK-1", dt.date(2025, 4, 1), dt.date(2025, 9, 30))
+    plenty = _request(db, ids, "OK-1", dt.date(2025, 5, 1), dt.date(2025, 9, 30))
     _move(db, ids, plenty, "approved", visits_authorized=20)
     with db.unit_of_work(ids.clinic, ids.biller) as uow:
         queue = authorization_queue(uow, dt.date(2025, 4, 20))

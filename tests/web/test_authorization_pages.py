@@ -12,8 +12,8 @@ def _opened(client, patient: int) -> int:
     coverage = re.search(r'<select name="coverage_id" required>\s*<option value="(\d+)"', form)
     assert coverage, "no coverage on the request form"
     data = {"csrf_token": token(client), "patient_id": str(patient),
-            "coverage_id": coverage.group(1), "number": "REQ-W1", "start": "2025-05-01",
-            "end": "2025-07-31", "note": "Asked for 12 visits by fax"}  # fmt: skip
+            "coverage_id": coverage.group(1), "number": "REQ-W1", "start": "2025-09-01",
+            "end": "2025-11-30", "note": "Asked for 12 visits by fax"}  # fmt: skip
     response = client.post("/authorizations", data=data, follow_redirects=False)
     assert response.status_code == 303, response.text
     match = re.fullmatch(r"/authorizations/(\d+)\?done=opened", response.headers["location"])

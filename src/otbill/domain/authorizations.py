@@ -41,6 +41,7 @@ __all__ = [
     "check_move",
     "counts_toward",
     "covering",
+    "overlapping_approval",
     "shown_status",
     "usage",
 ]
@@ -70,8 +71,10 @@ MOVES: dict[AuthStatus, tuple[AuthStatus, ...]] = {
         AuthStatus.DENIED,
     ),
     AuthStatus.PENDING: (AuthStatus.APPROVED, AuthStatus.PARTIALLY_APPROVED, AuthStatus.DENIED),
-    AuthStatus.PARTIALLY_APPROVED: (AuthStatus.APPROVED,),
-    AuthStatus.APPROVED: (),
+    # An approval can be extended or changed by the payer (more visits, a later end date): the
+    # clinic records it as a move to the same or the other approved status.
+    AuthStatus.PARTIALLY_APPROVED: (AuthStatus.APPROVED, AuthStatus.PARTIALLY_APPROVED),
+    AuthStatus.APPROVED: (AuthStatus.APPROVED, AuthStatus.PARTIALLY_APPROVED),
     AuthStatus.DENIED: (AuthStatus.PENDING,),
 }
 
@@ -117,6 +120,41 @@ def covering(
     found = [a for a in auths if a.status in COVERING and counts_toward(a, coverage_id, on, codes)]
     found.sort(key=lambda a: (not a.codes, a.start_date, a.id))
     return found[0] if found else None
+
+
+def overlapping_approval(
+    auth: Authorization, others: Iterable[Authorization]
+) -> Authorization | None:
+    """Another approval on the same coverage that would cover the same visits as ``auth``.
+
+    Two approvals overlap when their date ranges meet and they authorize the same codes: both
+    for every code, or both per code with a code in common. A per-code approval beside one for
+    every code does not overlap (payers authorize an evaluation apart from treatment, and
+    :func:`covering` bills per-code approvals first); two that overlap would let a visit count
+    against either, so the second is refused.
+
+    >>> a = Authorization(1, 7, "A1", dt.date(2025, 1, 1), dt.date(2025, 3, 31), 12)
+    >>> b = Authorization(2, 7, "A2", dt.date(2025, 3, 1), dt.date(2025, 6, 30), 10)
+    >>> overlapping_approval(b, [a]).number
+    'A1'
+    >>> evaluation = Authorization(3, 7, "E1", dt.date(2025, 3, 1), dt.date(2025, 3, 31), 1,
+    ...                            codes=("97165",))
+    >>> overlapping_approval(evaluation, [a]) is None
+    True
+    """
+    for other in others:
+        if other.id == auth.id or other.coverage_id != auth.coverage_id:
+            continue
+        if other.status not in COVERING:
+            continue
+        if other.end_date < auth.start_date or auth.end_date < other.start_date:
+            continue
+        if bool(other.codes) != bool(auth.codes):
+            continue
+        if auth.codes and not set(auth.codes) & set(other.codes):
+            continue
+        return other
+    return None
 
 
 class EntryKind(enum.StrEnum):

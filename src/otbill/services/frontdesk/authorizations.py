@@ -13,7 +13,16 @@ import datetime as dt
 from collections.abc import Sequence
 
 from otbill.codes import cpt
-from otbill.domain.authorizations import AuthStatus, Entry, EntryKind, Usage, check_move, usage
+from otbill.domain.authorizations import (
+    COVERING,
+    AuthStatus,
+    Entry,
+    EntryKind,
+    Usage,
+    check_move,
+    overlapping_approval,
+    usage,
+)
 from otbill.domain.care import Authorization, Visit
 from otbill.domain.record_errors import RecordError
 from otbill.errors import OtbillError
@@ -74,6 +83,35 @@ def _number(number: str) -> str:
     return number
 
 
+def _no_overlap(uow: UnitOfWork, auth: Authorization) -> None:
+    """Refuse a second approval for the same visits (see :func:`overlapping_approval`)."""
+    if auth.status not in COVERING:
+        return
+    other = overlapping_approval(auth, uow.authorizations.of(coverage_ids=[auth.coverage_id]))
+    if other is not None:
+        codes = f" for {', '.join(other.codes)}" if other.codes else ""
+        raise RecordError(
+            f"authorization {auth.number} ({auth.start_date:%d %b %Y} to {auth.end_date:%d %b %Y})"
+            f" overlaps authorization {other.number}, {other.status} from"
+            f" {other.start_date:%d %b %Y} to {other.end_date:%d %b %Y}{codes}, on the same"
+            " coverage: extend that one instead, or change the dates so they do not meet"
+        )
+
+
+def _not_below_use(uow: UnitOfWork, auth: Authorization) -> None:
+    """An approval cannot grant fewer visits or units than were already used under it."""
+    used = usage_of(uow, [auth])[auth.id]
+    for name, granted, count in (
+        ("visits authorized", auth.visits_authorized, used.visits_used),
+        ("units authorized", auth.units_authorized, used.units_used),
+    ):
+        if granted is not None and granted < count:
+            raise RecordError(
+                f"{name} {granted}: authorization {auth.number} has already been used for"
+                f" {count}; give at least {count}"
+            )
+
+
 def open_authorization(
     uow: UnitOfWork,
     *,
@@ -107,6 +145,7 @@ def open_authorization(
         str(status),
         _codes(codes, start),
     )
+    _no_overlap(uow, auth)
     auth_id = uow.authorizations.add(auth)
     uow.audit.record(uow.actor_id, "authorization.create", "authorization", auth_id, None,
                      {"coverage_id": coverage_id, "number": number, "status": str(status),
@@ -190,14 +229,30 @@ def change_status(
     start, end = start or auth.start_date, end or auth.end_date
     _dates(number, start, end)
     checked = _codes(codes, start) if codes is not None else None
+    visits = _count("visits authorized", visits_authorized, MAX_VISITS)
+    units = _count("units authorized", units_authorized, MAX_UNITS)
+    moved = Authorization(
+        auth.id,
+        auth.coverage_id,
+        number,
+        start,
+        end,
+        visits if visits is not None else auth.visits_authorized,
+        units if units is not None else auth.units_authorized,
+        target.value,
+        checked if checked is not None else auth.codes,
+    )
+    _no_overlap(uow, moved)
+    if target in COVERING:
+        _not_below_use(uow, moved)
     uow.authorizations.change(
         auth.id,
         status=target.value,
         number=number,
         start_date=start,
         end_date=end,
-        visits_authorized=_count("visits authorized", visits_authorized, MAX_VISITS),
-        units_authorized=_count("units authorized", units_authorized, MAX_UNITS),
+        visits_authorized=visits,
+        units_authorized=units,
         codes=checked,
     )
     after = {"status": target.value, "number": number, "start": start.isoformat(),
@@ -205,7 +260,12 @@ def change_status(
     uow.audit.record(uow.actor_id, "authorization.status", "authorization", auth.id,
                      {"status": auth.status, "number": auth.number}, after)  # fmt: skip
     granted = f" ({visits_authorized} visits)" if visits_authorized is not None else ""
-    text = f"{auth.status} -> {target.value}{granted}" + (f": {note}" if note else "")
+    moved_text = (
+        f"{target.value}, extended or changed"
+        if auth.status == target.value
+        else f"{auth.status} -> {target.value}"
+    )
+    text = f"{moved_text}{granted}" + (f": {note}" if note else "")
     entry = Entry(0, auth.id, EntryKind.STATUS.value, text, _now(), uow.actor_id,
                   owner_id=owner_id, due_on=due_on)  # fmt: skip
     uow.authorizations.add_entry(entry)
