@@ -83,7 +83,7 @@ def make_835(rows: list[tuple[ClaimRow, bool]], trace: str = "EFT777") -> bytes:
         f"TRN*1*{trace}*1512345678",
         "N1*PR*MEDICARE",
         "REF*2U*00435",
-        "N1*PE*RIVERSIDE*XX*1234567893",
+        "N1*PE*RIVERSIDE*XX*1500000090",  # the demo clinic's NPI
         "LX*1",
         *segments,
     ]

@@ -8,7 +8,7 @@ from decimal import Decimal
 from otbill.domain.ledger import Kind
 from otbill.services.ledger import LedgerEntry, post
 from otbill.storage import Database
-from support.clinickit import Ids, insert_claim
+from support.clinickit import Ids, insert_claim, make_npi
 
 __all__ = ["make_835", "submitted_claim"]
 
@@ -18,14 +18,20 @@ ISA = (
 )
 
 
-def make_835(body: str, total: str, trace: str = "EFT123", payer: str = "00435") -> bytes:
-    """An 835 from its claim loops (one segment a line); the BPR total is given."""
+PAYEE = f"N1*PE*HANDS ON OT*XX*{make_npi(900)}"  # seed_clinic's first clinic
+
+
+def make_835(
+    body: str, total: str, trace: str = "EFT123", payer: str = "00435", payee: str = PAYEE
+) -> bytes:
+    """An 835 from its claim loops (one segment a line); the BPR total is given; ``payee`` is the
+    1000B loop (N1*PE and any REF), by default addressed to seed_clinic's first clinic."""
     segs = [
         f"BPR*I*{total}*C*ACH*CCP*01*1*DA*2*3**01*4*DA*5*20250305",
         f"TRN*1*{trace}*1512345678",
         "N1*PR*MEDICARE",
         f"REF*2U*{payer}",
-        "N1*PE*HANDS ON OT*XX*1234567893",
+        *payee.split("\n"),
         "LX*1",
         *[s.strip() for s in body.strip().split("\n")],
     ]

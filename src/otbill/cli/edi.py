@@ -70,11 +70,23 @@ def post_command(
     clinic: Clinic = None,
     user: User = "biller",
     as_json: AsJson = False,
+    any_payee: Annotated[
+        bool,
+        typer.Option(
+            "--any-payee",
+            help="Post even when the 835 pays another payee (N1*PE/REF*TJ): test corpora only.",
+        ),
+    ] = False,
 ) -> None:
-    """Post an 835: match claims, post payments and adjustments, open denials (once)."""
+    """Post an 835: match claims, post payments and adjustments, open denials (once).
+
+    An 835 whose payee (N1*PE NPI or tax ID, REF*TJ) is not the clinic is refused, exit 2."""
+    from functools import partial
+
     from otbill.services.remittances.post import post_remittance
 
-    _apply_file(ctx, post_remittance, file, (database_url, clinic, user), as_json)
+    service = partial(post_remittance, any_payee=any_payee)
+    _apply_file(ctx, service, file, (database_url, clinic, user), as_json)
 
 
 def _located(file: Path, exc: Exception) -> str:

@@ -126,6 +126,8 @@ class PaymentHeader(NamedTuple):
     payer_id: str  # REF*2U, else TRN03
     payee_name: str  # N1*PE N102
     payee_id: str  # N1*PE N104 (NPI when N103 = XX)
+    payee_id_qualifier: str = ""  # N1*PE N103: XX NPI, FI federal tax ID, XV CMS plan ID
+    payee_tax_id: str = ""  # 1000B REF*TJ: the payee's federal tax ID
 
 
 class Remittance(NamedTuple):

@@ -128,6 +128,8 @@ class _Walker:
                 self.claim.services[-1].control = value
         elif self.header is not None and qualifier == "2U" and self.header.n1 == "PR":
             self.header.payer_id = value
+        elif self.header is not None and qualifier == "TJ" and self.header.n1 == "PE":
+            self.header.payee_tax_id = value
 
     def on_lx(self, seg: Segment) -> None:
         self.close_claim()

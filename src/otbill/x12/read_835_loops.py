@@ -263,6 +263,8 @@ class HeaderDraft:
     payer_id: str = ""
     payee_name: str = ""
     payee_id: str = ""
+    payee_qualifier: str = ""
+    payee_tax_id: str = ""
     claims_paid: Decimal = _ZERO
     plb_total: Decimal = _ZERO
     emitted: PaymentHeader | None = None
@@ -280,6 +282,7 @@ class HeaderDraft:
             self.payer_name = seg.el(2)
         elif self.n1 == "PE":
             self.payee_name, self.payee_id = seg.el(2), seg.el(4)
+            self.payee_qualifier = seg.el(3)
 
     def freeze(self) -> PaymentHeader:
         return PaymentHeader(
@@ -294,6 +297,8 @@ class HeaderDraft:
             self.payer_id or self.trn_payer,
             self.payee_name,
             self.payee_id,
+            self.payee_qualifier,
+            self.payee_tax_id,
         )
 
     @staticmethod
