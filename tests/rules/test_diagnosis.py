@@ -101,3 +101,30 @@ def test_pointer_rule_matches_its_definition(pointers):
     fired = bool(scrub(make_claim(data), select=["DGN004"]))
     ok = max(pointers) <= 2 and len(set(pointers)) == len(pointers) and len(pointers) <= 4
     assert fired == (not ok)
+
+
+# DGN007 (issue 11 item 31) --------------------------------------------------------------------
+
+
+def test_external_cause_code_listed_first(clean):
+    clean["diagnoses"] = ["W19.XXXD", "M62.81"]
+    findings = scrub(make_claim(clean), select=["DGN007"])
+    assert [(f.rule, f.line, f.severity.value) for f in findings] == [("DGN007", None, "error")]
+    assert "W19.XXXD is an external-cause code" in findings[0].message
+    assert "list M62.81 first" in findings[0].fix.description
+    assert "I.C.20" in findings[0].source
+
+
+def test_external_cause_code_after_the_condition_passes(clean):
+    clean["diagnoses"] = ["M62.81", "W19.XXXD", "Y93.01"]
+    assert not scrub(make_claim(clean), select=["DGN007"])
+
+
+@given(st.sampled_from(["V00.01XD", "W01.0XXA", "X50.0XXA", "Y92.009", "Y99.8"]))
+@settings(max_examples=10, deadline=None)
+def test_every_chapter_20_letter_is_an_external_cause(code):
+    from support.claimkit import clean_claim_data
+
+    data = clean_claim_data()
+    data["diagnoses"] = [code]
+    assert [f.rule for f in scrub(make_claim(data), select=["DGN007"])] == ["DGN007"]

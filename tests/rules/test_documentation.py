@@ -38,13 +38,16 @@ def test_daily_note_missing_elements(clean):
     clean["documentation"].update(interventions=False, total_timed_minutes=None)
     findings = scrub(make_claim(clean), select=["DOC002"])
     assert [(f.rule, f.line, f.severity) for f in findings] == [("DOC002", None, Severity.ERROR)]
-    assert "lacks interventions, total_timed_minutes" in findings[0].message
+    assert findings[0].message == (
+        "the daily note for 14 Feb 2025 does not record the interventions given and the total "
+        "minutes of timed codes"
+    )
 
 
 def test_daily_note_needs_total_treatment_time(clean):
     clean["documentation"]["total_treatment_minutes"] = None
     findings = scrub(make_claim(clean), select=["DOC002"])
-    assert "lacks total_treatment_minutes" in findings[0].message
+    assert "does not record the total treatment time" in findings[0].message
 
 
 def test_timed_minutes_needed_only_when_timed_codes_billed(clean):
@@ -60,8 +63,8 @@ def test_evaluation_note(clean):
         "medical_necessity": False,
     }  # fmt: skip
     findings = scrub(make_claim(clean), select=["DOC002"])
-    assert "evaluation note" in findings[0].message
-    assert "lacks goals, medical_necessity" in findings[0].message
+    assert "the evaluation for 14 Feb 2025" in findings[0].message
+    assert "the goals and why skilled therapy is needed (medical necessity)" in findings[0].message
     clean["documentation"].update(goals=True, medical_necessity=True)
     assert not scrub(make_claim(clean), select=["DOC002"])
 
@@ -75,15 +78,35 @@ def test_evaluation_with_treatment_needs_the_treatment_elements(clean):
     }  # fmt: skip
     findings = scrub(make_claim(clean), select=["DOC002"])
     assert (
-        "lacks interventions, total_treatment_minutes, total_timed_minutes" in findings[0].message
+        "the interventions given, the total treatment time and the total minutes of timed codes"
+        in findings[0].message
     )
 
 
 def test_progress_and_discharge_notes(clean):
     clean["documentation"].update(note_type="progress", goals=False)
-    assert "lacks goals" in scrub(make_claim(clean), select=["DOC002"])[0].message
+    assert "does not record the goals" in scrub(make_claim(clean), select=["DOC002"])[0].message
     clean["documentation"].update(note_type="discharge", goals=True, medical_necessity=False)
     assert not scrub(make_claim(clean), select=["DOC002"])
+
+
+def test_daily_note_without_medical_necessity_is_a_warning(clean):
+    """Issue 11 item 34: a daily note that never says why skilled care is needed is reviewed."""
+    clean["documentation"]["medical_necessity"] = False
+    findings = scrub(make_claim(clean), select=["DOC002"])
+    assert [(f.rule, f.severity) for f in findings] == [("DOC002", Severity.WARNING)]
+    assert "does not say why skilled therapy is still needed" in findings[0].message
+    assert "14 Feb 2025" in findings[0].message
+
+
+def test_medical_necessity_stays_an_error_on_evaluations_and_progress_reports(clean):
+    clean["documentation"].update(note_type="progress", medical_necessity=False)
+    findings = scrub(make_claim(clean), select=["DOC002"])
+    assert [(f.rule, f.severity) for f in findings] == [("DOC002", Severity.ERROR)]
+    clean["lines"][0].update(code="97168", minutes=30, units=1)
+    clean["documentation"].update(note_type="re-evaluation")
+    findings = scrub(make_claim(clean), select=["DOC002"])
+    assert [(f.rule, f.severity) for f in findings] == [("DOC002", Severity.ERROR)]
 
 
 # DOC003 ---------------------------------------------------------------------------------------

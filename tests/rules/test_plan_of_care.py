@@ -90,3 +90,30 @@ def test_ninety_days_from_start_without_recert_date(clean):
     assert "90-day" in findings[0].message and "2025-04-09" in findings[0].message
     clean["payer"]["profile"] = "commercial-in-network"
     assert not scrub(make_claim(clean), select=["POC002"], today=dt.date(2025, 4, 20))
+
+
+# POC003 (issue 11 item 29) --------------------------------------------------------------------
+
+
+def test_treatment_before_the_plan_starts(clean):
+    line = clean["lines"][0]
+    clean["lines"] = [dict(line, date="2025-01-08"), line]
+    findings = scrub(make_claim(clean), select=["POC003"])
+    assert [(f.rule, f.line, f.severity) for f in findings] == [("POC003", 1, Severity.ERROR)]
+    assert findings[0].message.startswith(
+        "line 1 (97530 on 8 Jan 2025) is dated before the plan of care starts (10 Jan 2025)"
+    )
+    assert "§220.1.3" in findings[0].source
+
+
+def test_the_evaluation_that_writes_the_plan_may_come_first(clean):
+    line = clean["lines"][0]
+    clean["lines"] = [dict(line, date="2025-01-09", code="97165", minutes=45, units=1), line]
+    assert not scrub(make_claim(clean), select=["POC003"])
+
+
+def test_treatment_before_the_plan_is_a_warning_where_no_plan_is_required(clean):
+    clean["lines"][0]["date"] = "2025-01-08"
+    clean["payer"]["profile"] = "commercial-in-network"
+    findings = scrub(make_claim(clean), select=["POC003"])
+    assert [(f.rule, f.severity) for f in findings] == [("POC003", Severity.WARNING)]

@@ -77,3 +77,31 @@ def test_therapist_credentials_are_fine(clean):
     for credential in ("OTR/L", "OT", "OTD, OTR/L", "MOT", None):
         clean["rendering_provider"]["credential"] = credential
         assert not scrub(make_claim(clean), select=["PRV004"]), credential
+
+
+# PRV005 (issue 11 item 12) --------------------------------------------------------------------
+
+
+def test_rendering_therapist_with_the_clinics_billing_npi(clean):
+    clean["rendering_provider"]["npi"] = clean["billing_provider"]["npi"]
+    clean["lines"][0]["rendering_npi"] = clean["billing_provider"]["npi"]
+    findings = scrub(make_claim(clean), select=["PRV"])
+    assert [(f.rule, f.line, f.severity.value) for f in findings] == [("PRV005", None, "error")]
+    assert findings[0].message == (
+        "the rendering therapist Rita Cole has the clinic's billing NPI 1234567893: a therapist "
+        "who treats needs her own individual NPI, not the clinic's"
+    )
+
+
+def test_a_line_rendered_under_the_clinics_npi_is_named_by_code_and_date(clean):
+    clean["lines"][0]["rendering_npi"] = "1234 567893"
+    findings = scrub(make_claim(clean), select=["PRV005"])
+    assert [(f.line, f.message.split(" names")[0]) for f in findings] == [
+        (1, "line 1 (97530 on 14 Feb 2025)")
+    ]
+
+
+def test_a_solo_practitioner_billing_under_her_own_npi_passes(clean):
+    clean["rendering_provider"] = None
+    clean["lines"][0]["rendering_npi"] = clean["billing_provider"]["npi"]
+    assert not scrub(make_claim(clean), select=["PRV005"])

@@ -57,3 +57,40 @@ def test_scope_matches_the_catalog(code):
     data["lines"][0].update(code=code, minutes=30, units=1)
     fired = bool(scrub(make_claim(data), select=["SCP001"]))
     assert fired == ("OT" not in cpt.lookup(code, DOS).disciplines)
+
+
+# SCP002 (issue 11 item 30) --------------------------------------------------------------------
+
+
+def _evaluation(clean, **changes):
+    clean["lines"][0].update(code="97165", minutes=45, units=1, **changes)
+    clean["documentation"].update(note_type="evaluation", evaluation_complexity="low")
+    return make_claim(clean)
+
+
+def test_evaluation_furnished_by_an_assistant_with_co_is_not_payable(clean):
+    findings = scrub(_evaluation(clean, modifiers=["GO", "CO"], furnished_by_assistant=True),
+                     select=["SCP"])  # fmt: skip
+    assert [(f.rule, f.line, f.severity.value) for f in findings] == [("SCP002", 1, "error")]
+    assert findings[0].message.startswith("line 1 (97165 on 14 Feb 2025) is an evaluation")
+    assert "§230.2" in findings[0].source
+
+
+def test_co_alone_or_an_assistant_rendering_marks_the_evaluation(clean):
+    assert [f.rule for f in scrub(_evaluation(clean, modifiers=["GO", "CO"]), select=["SCP002"])]
+    clean["rendering_provider"]["credential"] = "COTA"
+    findings = scrub(_evaluation(clean, modifiers=["GO"]), select=["SCP002"])
+    assert [f.rule for f in findings] == ["SCP002"] and "(COTA)" in findings[0].message
+
+
+def test_reevaluation_by_an_assistant_and_evaluation_by_the_therapist(clean):
+    clean["lines"][0].update(code="97168", minutes=30, units=1, modifiers=["GO", "CO"])
+    findings = scrub(make_claim(clean), select=["SCP002"])
+    assert [f.rule for f in findings] == ["SCP002"] and "a re-evaluation" in findings[0].message
+    clean["lines"][0]["modifiers"] = ["GO"]
+    assert not scrub(make_claim(clean), select=["SCP002"])
+
+
+def test_an_assistants_treatment_is_not_this_rules_business(clean):
+    clean["lines"][0].update(modifiers=["GO", "CO"], furnished_by_assistant=True)
+    assert not scrub(make_claim(clean), select=["SCP002"])
