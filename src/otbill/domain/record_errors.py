@@ -51,10 +51,18 @@ class ConstraintViolation(RecordError):
 
 
 class IllegalTransition(RecordError):
-    def __init__(self, record: str, current: str, target: str, allowed: tuple[str, ...]) -> None:
+    def __init__(
+        self,
+        record: str,
+        current: str,
+        target: str,
+        allowed: tuple[str, ...],
+        why: str | None = None,  # plain words instead of the list of moves, e.g. "already ..."
+    ) -> None:
         self.record, self.current, self.target = record, current, target
         choices = ", ".join(allowed) or "none (final state)"
-        super().__init__(f"{record}: cannot go from {current} to {target}; allowed: {choices}")
+        reason = why or f"cannot go from {current} to {target}; allowed: {choices}"
+        super().__init__(f"{record}: {reason}")
 
 
 class PermissionDenied(RecordError):

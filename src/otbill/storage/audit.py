@@ -16,6 +16,7 @@ from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from otbill.domain.audit import GENESIS, event_hash, jsonable
+from otbill.storage.repositories.rows import flush
 from otbill.storage.tables import AuditEventRow, AuditHeadRow
 
 __all__ = ["AuditLog", "AuditProblem", "utcnow", "verify_chain"]
@@ -54,12 +55,17 @@ class AuditLog:
 
     def _locked_head(self) -> AuditHeadRow:
         if self._head is None:
+            # The changes this event describes are written first, through the unit of work's
+            # error translation: an autoflush inside the query below would raise a raw
+            # StaleDataError or IntegrityError (a 500) for a lost race (issue 11, item 22).
+            flush(self._session)
             query = (
                 select(AuditHeadRow)
                 .where(AuditHeadRow.clinic_id == self._clinic_id)
                 .with_for_update()
             )
-            head = self._session.scalars(query).one_or_none()
+            with self._session.no_autoflush:
+                head = self._session.scalars(query).one_or_none()
             if head is None:
                 head = AuditHeadRow(clinic_id=self._clinic_id, seq=0, hash=GENESIS)
                 self._session.add(head)

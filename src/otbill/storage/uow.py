@@ -13,7 +13,9 @@ from types import TracebackType
 from sqlalchemy import Engine
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm.exc import StaleDataError
 
+from otbill.domain.record_errors import StaleRecord
 from otbill.storage.audit import AuditLog
 from otbill.storage.engine import make_engine
 from otbill.storage.errors import translate_integrity_error
@@ -116,6 +118,12 @@ class UnitOfWork:
                 self.session.rollback()
         finally:
             self.session.close()
+        # A query's autoflush may have raised the database's own error past ``flush``: the
+        # caller still gets the domain error (StaleRecord, ConstraintViolation), never a 500.
+        if isinstance(exc, IntegrityError):
+            raise translate_integrity_error(exc) from exc
+        if isinstance(exc, StaleDataError):
+            raise StaleRecord(f"another user changed the record first: {exc}") from exc
 
     def flush(self) -> None:
         """Write pending changes now (inside the transaction), as domain errors if refused."""

@@ -125,6 +125,11 @@ def approve(uow: UnitOfWork, claim_id: int, on: dt.date) -> None:
     """Approve a ready claim and post its charges; not by its creator or last editor."""
     roles = user_roles(uow, uow.actor_id or 0)
     claim = uow.claims.for_update(claim_id)
+    if claim.status == ClaimStatus.APPROVED and claim.approved_by is not None:
+        # the loser of two approvers (the lock above made it wait for the winner): say who won
+        who = uow.users.get(claim.approved_by).full_name
+        why = f"already approved by {who}"
+        raise IllegalTransition(_label(claim), claim.status, "approved", (), why)
     check_approver(_label(claim), uow.actor_id or 0, roles, claim.created_by, claim.last_edited_by)
     transition(uow, claim_id, ClaimStatus.APPROVED, "approved")
     uow.claims.change(claim_id, approved_by=uow.actor_id)
