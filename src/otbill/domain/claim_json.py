@@ -3,12 +3,18 @@
 Bad input never stops a batch: each item that fails validation becomes a :class:`ClaimInputError`
 naming the claim (its ``claim_id`` when it has one, else its position) and the field, with the
 message pydantic gives; the other items are still returned. Only text that is not JSON at all is
-refused as a whole (:class:`ClaimFileError`, naming the line and column).
+refused as a whole (:class:`ClaimFileError`, naming the line and column), and so is text that is
+not sound: bytes that are not UTF-8 (RFC 8259 §8.1), arrays or objects nested deeper than
+:data:`MAX_DEPTH` (a claim nests four levels), a number too long for Python to convert (over 4,300
+digits), or a ``\\uD800``-style escape that is half of a UTF-16 surrogate pair (RFC 8259 §8.2: such
+a string cannot be stored, printed or sent as UTF-8).
 """
 
 from __future__ import annotations
 
 import json
+import re
+import sys
 from dataclasses import dataclass
 from typing import Any
 
@@ -19,6 +25,7 @@ from otbill.errors import OtbillError
 
 __all__ = [
     "CLAIM_ADAPTER",
+    "MAX_DEPTH",
     "ClaimFileError",
     "ClaimInputError",
     "claim_schema",
@@ -27,6 +34,12 @@ __all__ = [
 ]
 
 CLAIM_ADAPTER: TypeAdapter[Claim] = TypeAdapter(Claim)
+
+MAX_DEPTH = 32
+"""The deepest nesting of arrays and objects read; a claim list nests five levels (list, claim,
+lines, line, modifiers)."""
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 class ClaimFileError(OtbillError):
@@ -71,13 +84,63 @@ def _parse_one(item: Any, position: int) -> Claim | ClaimInputError:
         return ClaimInputError(position, claim_id, problems)
 
 
-def parse_claims(text: str | bytes) -> list[Claim | ClaimInputError]:
+def _load(text: str | bytes) -> Any:
+    """``json.loads`` with every way it can fail as one :class:`ClaimFileError`."""
     try:
-        data = json.loads(text)
+        return json.loads(text)
     except json.JSONDecodeError as exc:
         raise ClaimFileError(
             f"not valid JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}"
         ) from exc
+    except UnicodeDecodeError as exc:
+        raise ClaimFileError(
+            f"not UTF-8 text: byte 0x{exc.object[exc.start]:02x} at offset {exc.start}"
+        ) from exc
+    except RecursionError as exc:
+        raise ClaimFileError(f"not a claim file: nested deeper than {MAX_DEPTH} levels") from exc
+    except ValueError as exc:  # int() refuses over sys.get_int_max_str_digits() digits
+        raise ClaimFileError(
+            f"not a claim file: a number with more than {sys.get_int_max_str_digits()} digits"
+        ) from exc
+
+
+def _check_sound(data: Any) -> None:
+    """Refuse nesting deeper than MAX_DEPTH and strings holding a lone surrogate, naming where
+    (iteratively: the check itself must not recurse as deep as the input)."""
+    stack: list[tuple[Any, int, tuple[int | str, ...]]] = [(data, 1, ())]
+    while stack:
+        value, depth, loc = stack.pop()
+        if isinstance(value, str):
+            if not value.isascii() and _SURROGATE.search(value):
+                raise ClaimFileError(
+                    f"{_where(data, loc)}: {_shown(value)} holds half of a UTF-16 surrogate pair"
+                )
+        elif isinstance(value, dict | list):
+            if depth > MAX_DEPTH:
+                raise ClaimFileError(f"not a claim file: nested deeper than {MAX_DEPTH} levels")
+            if isinstance(value, list):
+                stack.extend((item, depth + 1, (*loc, n)) for n, item in enumerate(value))
+            else:
+                stack.extend((key, depth + 1, (*loc, "(a field name)")) for key in value)
+                stack.extend((item, depth + 1, (*loc, key)) for key, item in value.items())
+
+
+def _where(data: Any, loc: tuple[int | str, ...]) -> str:
+    """``claim #2 patient.last_name``: the claim by position, then the field as _field_path."""
+    if isinstance(data, list) and loc and isinstance(loc[0], int):
+        return f"claim #{loc[0] + 1} {_field_path(loc[1:])}"
+    return f"claim #1 {_field_path(loc)}"
+
+
+def _shown(value: str) -> str:
+    """The string quoted with its surrogate escaped, so the message itself prints as UTF-8."""
+    text = value if len(value) <= 40 else value[:40] + "…"
+    return ascii(text) if _SURROGATE.search(text) else repr(text)
+
+
+def parse_claims(text: str | bytes) -> list[Claim | ClaimInputError]:
+    data = _load(text)
+    _check_sound(data)
     items = data if isinstance(data, list) else [data]
     if not all(isinstance(item, dict) for item in items):
         raise ClaimFileError("expected a claim object or a list of claim objects")

@@ -12,12 +12,11 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import json
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Body, Depends, HTTPException, Query, Request, status
+from fastapi import APIRouter, Depends, HTTPException, Query, Request, status
 from fastapi.security import HTTPBearer
 
 from otbill.domain.claim import Claim
@@ -126,20 +125,45 @@ def _input_errors(errors: list[ClaimInputError]) -> HTTPException:
     return HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, detail)
 
 
-@router.post("/scrub", response_model=ScrubOut, tags=["scrub"], summary="Scrub claims")
+async def _raw_body(request: Request) -> bytes:
+    """The body as sent: claim JSON is read by ``parse_claims``, not by FastAPI, so that text that
+    is not UTF-8, nested too deep or with a huge number is a 422 saying so (FastAPI's own parser
+    answers 400 "There was an error parsing the body", or fails later with a 500)."""
+    return await request.body()
+
+
+_CLAIMS_BODY = {
+    "requestBody": {
+        "required": True,
+        "description": "otbill claim JSON (version 1): one claim or a list; see `otbill schema`",
+        "content": {
+            "application/json": {
+                "schema": {
+                    "anyOf": [{"type": "object"}, {"type": "array", "items": {"type": "object"}}]
+                }
+            }
+        },
+    }
+}
+
+
+@router.post(
+    "/scrub",
+    response_model=ScrubOut,
+    tags=["scrub"],
+    summary="Scrub claims",
+    openapi_extra=_CLAIMS_BODY,
+)
 def scrub(
     request: Request,
     _user: Annotated[SessionUser, Depends(api_user("biller", "approver", "auditor"))],
-    claims: Annotated[
-        dict[str, Any] | list[dict[str, Any]],
-        Body(description="otbill claim JSON (version 1): one claim or a list; see `otbill schema`"),
-    ],
+    body: Annotated[bytes, Depends(_raw_body)],
     select: Annotated[str, Query(description="rule code prefixes to run, e.g. MOD,UNT001")] = "",
     ignore: Annotated[str, Query(description="rule code prefixes to skip")] = "",
 ) -> Any:
     """Check claims against every rule, like ``otbill scrub --format json``; nothing is stored."""
     try:
-        items = parse_claims(json.dumps(claims))
+        items = parse_claims(body)
         run, rules = _scrub_setup(request, select, ignore)
     except (ClaimFileError, ConfigError) as exc:
         raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, str(exc)) from exc
