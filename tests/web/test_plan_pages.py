@@ -111,3 +111,32 @@ def test_a_signed_evaluation_offers_to_start_the_plan(app, client):
     response = client.post(f"/plans/from-visit/{visit}", data=data)
     assert response.status_code == 422  # the demo's evaluation states no visits per week
     assert "does not state a frequency and duration" in response.text
+
+
+def test_a_physician_is_corrected_on_their_page(client):
+    log_in(client, "rcole")  # a therapist adds, a biller corrects
+    _physician(client)
+    client.cookies.clear()
+    log_in(client, "biller")
+    link = re.search(
+        r'href="/plans/physicians/(\d+)">Ng, Sam<', client.get("/plans/physicians").text
+    )
+    assert link
+    physician = link.group(1)
+    page = client.get(f"/plans/physicians/{physician}").text
+    assert 'value="512-555-0100"' in page and "Correct this physician" in page
+    data = {"csrf_token": token(client), "first_name": "Samantha", "last_name": "Ng",
+            "npi": make_npi(777), "fax": "512-555-0199"}  # fmt: skip
+    bad = client.post(f"/plans/physicians/{physician}", data=data | {"npi": "12345"})
+    assert bad.status_code == 422 and "physician NPI" in bad.text and 'value="Samantha"' in bad.text
+    done = client.post(f"/plans/physicians/{physician}", data=data, follow_redirects=False)
+    assert (done.status_code, done.headers["location"]) == (
+        303, "/plans/physicians?done=physician-changed")  # fmt: skip
+    listed = client.get("/plans/physicians?q=ng&done=physician-changed").text
+    assert "Physician corrected." in listed and "512-555-0199" in listed and "Samantha" in listed
+    assert client.get("/plans/physicians/999999").status_code == 404
+    assert client.post("/plans/physicians/999999", data=data).status_code == 404
+    client.cookies.clear()
+    log_in(client, "approver")  # an auditor reads, and cannot change
+    assert "Correct this physician" not in client.get(f"/plans/physicians/{physician}").text
+    assert client.post(f"/plans/physicians/{physician}", data=data).status_code == 403

@@ -45,6 +45,7 @@ _NOTICES = {
     "recertified": "Recertification plan written; it waits for the physician's signature.",
     "referral": "Referral recorded.",
     "physician": "Physician added.",
+    "physician-changed": "Physician corrected.",
     "changed": "Plan of care corrected.",
 }
 
@@ -94,6 +95,44 @@ def add_physician(request: Request, user: Desk, form: FormData) -> Response:
     except OtbillError as exc:
         return _physicians_page(request, user, form, str(exc))
     return RedirectResponse("/plans/physicians?done=physician", status_code=303)
+
+
+def _physician_form(
+    request: Request, user: SessionUser, physician_id: int,
+    form: dict[str, str] | None = None, error: str | None = None,
+) -> HTMLResponse:  # fmt: skip
+    try:
+        with _uow(request, user) as uow:
+            physician = referrals.get_physician(uow, physician_id)
+    except NotFound as exc:
+        raise HTTPException(404, "no such physician in this clinic") from exc
+    typed = form if form is not None else {
+        "first_name": physician.first_name, "last_name": physician.last_name,
+        "npi": physician.npi, "fax": physician.fax, "phone": physician.phone,
+    }  # fmt: skip
+    context = {"physician": physician, "form": typed, "error": error}
+    return render(request, "plans/physician.html", context, status_code=422 if error else 200)
+
+
+@router.get("/plans/physicians/{physician_id}", include_in_schema=False)
+def physician_page(request: Request, user: Reader, physician_id: int) -> HTMLResponse:
+    """One physician, with the form to correct a name, NPI, fax or phone."""
+    return _physician_form(request, user, physician_id)
+
+
+@router.post("/plans/physicians/{physician_id}", include_in_schema=False)
+def change_physician(request: Request, user: Desk, physician_id: int, form: FormData) -> Response:
+    try:
+        with _uow(request, user) as uow:
+            referrals.change_physician(uow, physician_id, first_name=form.get("first_name", ""),
+                                       last_name=form.get("last_name", ""),
+                                       npi_number=form.get("npi", ""), fax=form.get("fax", ""),
+                                       phone=form.get("phone", ""))  # fmt: skip
+    except NotFound as exc:
+        raise HTTPException(404, "no such physician in this clinic") from exc
+    except OtbillError as exc:
+        return _physician_form(request, user, physician_id, form, str(exc))
+    return RedirectResponse("/plans/physicians?done=physician-changed", status_code=303)
 
 
 def _patient_page(
