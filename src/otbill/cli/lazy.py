@@ -6,6 +6,9 @@ CPU before any work). The root group lists each command by name and by where it 
 (``"module:attribute"``); the module is imported, and its Typer command or sub-app turned into a
 click command, the first time the name is looked up. ``otbill --help`` looks every name up, so
 help stays complete.
+
+The group is also where an internal error is caught (:mod:`otbill.cli.crash`): any exception that
+is not click's or Typer's own way to end a command becomes exit status 3, one line and a log.
 """
 
 from __future__ import annotations
@@ -17,7 +20,10 @@ from typing import Any
 
 import typer
 import typer.core
+import typer.exceptions
 import typer.main
+
+from otbill.cli.crash import command_path, report_crash
 
 __all__ = ["LazyCommand", "lazy_group"]
 
@@ -78,6 +84,11 @@ class _LazyCommands(MutableMapping[str, Any]):
         return len(set(self._lazy) | set(self._built))
 
 
+# How a command ends on purpose: Typer's exits and aborts, and click's usage errors (Typer carries
+# its own copy of click, whose exceptions derive from TyperException).
+_ENDINGS = (typer.Exit, typer.Abort, typer.exceptions.TyperException)
+
+
 def lazy_group(commands: dict[str, LazyCommand]) -> type[typer.core.TyperGroup]:
     """A TyperGroup class (for ``typer.Typer(cls=...)``) whose subcommands are ``commands``."""
 
@@ -85,5 +96,13 @@ def lazy_group(commands: dict[str, LazyCommand]) -> type[typer.core.TyperGroup]:
         def __init__(self, **attrs: Any) -> None:
             super().__init__(**attrs)
             self.commands = _LazyCommands(self.commands, dict(commands))
+
+        def invoke(self, ctx: Any) -> Any:
+            try:
+                return super().invoke(ctx)
+            except _ENDINGS:
+                raise
+            except Exception as exc:
+                report_crash(exc, command_path(exc.__traceback__, ctx.command_path))
 
     return LazyGroup
