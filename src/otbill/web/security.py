@@ -5,16 +5,16 @@
 - Every state-changing request (POST, PUT, PATCH, DELETE) must carry the session's CSRF token, in
   the form field ``csrf_token`` or the ``X-CSRF-Token`` header (HTMX sends the header); API calls
   authenticated by a bearer token are exempt, since no browser sends them on its own.
-- Failed logins are throttled per username and per client address: after ``MAX_FAILURES`` within
-  ``WINDOW`` the next attempts are refused until the window passes.
+- Failed logins are throttled per username and per client address, apart, with a delay that
+  doubles with each failure (:class:`LoginThrottle`) instead of a lockout.
 """
 
 from __future__ import annotations
 
+import math
 import secrets
 import threading
 import time
-from collections import defaultdict, deque
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
@@ -31,6 +31,7 @@ __all__ = [
     "allowed",
     "csrf_token",
     "require_roles",
+    "wait_in_words",
 ]
 
 CSRF_FIELD = "csrf_token"
@@ -84,31 +85,80 @@ def allowed(user: SessionUser | None, roles: tuple[str, ...], what: str) -> Sess
 
 
 @dataclass
+class _Failures:
+    count: int
+    last: float
+
+
+@dataclass
 class LoginThrottle:
-    max_failures: int = 5
+    """Failed logins, counted per key (``user:<clinic>:<name>`` and ``ip:<address>``) apart.
+
+    Why a growing delay and not a lockout: a lockout lets anyone who knows a user name keep that
+    user out; a delay that doubles makes guessing slow while the real user waits seconds. The
+    first ``free`` failures cost nothing (typos); each later one doubles the wait, up to
+    ``user_cap`` for a user and ``address_cap`` for an address, and a key is forgotten ``window``
+    seconds after its last failure. A successful login clears only the user's count: the
+    address keeps its count, so one good account does not buy an attacker more guesses.
+    """
+
+    free: int = 3
+    user_cap: float = 60.0
+    address_cap: float = 15 * 60.0
     window: float = 15 * 60.0
     clock: Callable[[], float] = time.monotonic
-    _failures: dict[str, deque[float]] = field(default_factory=lambda: defaultdict(deque))
+    _failures: dict[str, _Failures] = field(default_factory=dict)
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
-    def _recent(self, key: str, now: float) -> deque[float]:
-        stamps = self._failures[key]
-        while stamps and now - stamps[0] > self.window:
-            stamps.popleft()
-        return stamps
+    def _delay(self, key: str, failures: _Failures) -> float:
+        over = failures.count - self.free
+        if over <= 0:
+            return 0.0
+        cap = self.address_cap if key.startswith("ip:") else self.user_cap
+        return float(min(cap, 2 ** min(over - 1, 30)))
+
+    def _current(self, key: str, now: float) -> _Failures | None:
+        failures = self._failures.get(key)
+        if failures is not None and now - failures.last > self.window + self._delay(key, failures):
+            del self._failures[key]
+            return None
+        return failures
+
+    def wait(self, keys: Iterable[str]) -> int:
+        """Whole seconds to wait before the next attempt with any of ``keys`` (0: go ahead)."""
+        now = self.clock()
+        longest = 0.0
+        with self._lock:
+            for key in keys:
+                failures = self._current(key, now)
+                if failures is not None:
+                    longest = max(longest, failures.last + self._delay(key, failures) - now)
+        return math.ceil(longest) if longest > 0 else 0
 
     def blocked(self, keys: Iterable[str]) -> bool:
-        now = self.clock()
-        with self._lock:
-            return any(len(self._recent(k, now)) >= self.max_failures for k in keys)
+        return self.wait(keys) > 0
 
     def failed(self, keys: Iterable[str]) -> None:
         now = self.clock()
         with self._lock:
             for key in keys:
-                self._recent(key, now).append(now)
+                failures = self._current(key, now)
+                if failures is None:
+                    self._failures[key] = _Failures(1, now)
+                else:
+                    failures.count, failures.last = failures.count + 1, now
 
     def succeeded(self, keys: Iterable[str]) -> None:
+        """Clear the users' counts (never an address's)."""
         with self._lock:
             for key in keys:
-                self._failures.pop(key, None)
+                if not key.startswith("ip:"):
+                    self._failures.pop(key, None)
+
+
+def wait_in_words(seconds: int) -> str:
+    """``"8 seconds"``, ``"1 minute"``, ``"3 minutes"``: how long to wait, for people."""
+    if seconds < 60:
+        return f"{seconds} second{'' if seconds == 1 else 's'}"
+    minutes = math.ceil(seconds / 60)
+    return f"{minutes} minute{'' if minutes == 1 else 's'}"

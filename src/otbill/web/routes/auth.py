@@ -10,7 +10,7 @@ from fastapi.responses import RedirectResponse, Response
 from otbill.services.clinic.clinics import clinic_by_code
 from otbill.services.clinic.setup import verify_password
 from otbill.web.app import render
-from otbill.web.security import SessionUser, require_roles
+from otbill.web.security import SessionUser, require_roles, wait_in_words
 
 router = APIRouter()
 _DEFAULT_CLINIC = "DEMO"
@@ -42,9 +42,12 @@ def login(
     address = request.client.host if request.client else "?"
     keys = [f"user:{clinic.strip().upper()}:{username.strip().lower()}", f"ip:{address}"]
     context = {"next": _safe_next(next), "clinic": clinic}
-    if throttle.blocked(keys):
-        error = "Too many failed attempts. Wait 15 minutes and try again."
-        return render(request, "login.html", {**context, "error": error}, status_code=429)
+    wait = throttle.wait(keys)
+    if wait:
+        error = f"Too many failed attempts. Try again in {wait_in_words(wait)}."
+        response = render(request, "login.html", {**context, "error": error}, status_code=429)
+        response.headers["Retry-After"] = str(wait)
+        return response
     clinic_id = clinic_by_code(request.app.state.db, clinic.strip().upper())
     user_id = None
     if clinic_id is not None:
