@@ -10,7 +10,9 @@ Definitions (shown on the page with each figure):
 - clean-claim rate: claims whose first scrub found no error (draft → ready), of all claims scrubbed;
 - denial rate: claims with a denial, of claims the payer has decided (a remittance posted to them);
 - payer mix: share of claims and of billed charges per payer (voids excluded);
-- cost per visit: the month's overhead (the clinic's overhead table) / visits that month.
+- cost per visit: the month's overhead (the clinic's overhead table) / visits that month;
+- unbilled work and appeals: visits and claims not yet billed, and denied amounts under appeal
+  (:mod:`.dashboard_work`).
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ import datetime as dt
 
 from otbill.services.views.choices import payer_names
 from otbill.services.views.dashboard_payments import ar_aging, denials, payment_per_visit
+from otbill.services.views.dashboard_work import work_in_progress
 from otbill.services.views.figures import (
     Figure,
     Window,
@@ -107,6 +110,7 @@ def dashboard(uow: UnitOfWork, today: dt.date, months: int = 12) -> list[Figure]
         by_cause,
         by_payer,
         ar_aging(uow, today),
+        work_in_progress(uow),
         payer_mix(uow, window),
         payment_per_visit(uow, window),
         cost_per_visit(uow, window),

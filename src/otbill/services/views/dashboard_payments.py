@@ -103,29 +103,40 @@ def _bucket(days: int) -> int:
 
 
 def ar_aging(uow: UnitOfWork, today: dt.date) -> Figure:
-    """Unpaid balances (insurance and patient) by days since the date of service."""
-    totals = [[0, 0, 0] for _ in AGING_BUCKETS]
+    """Unpaid balances (insurance and patient) by days since the date of service, and the denied
+    amounts under appeal: the denial's write-off is an adjustment in the ledger, but while the
+    appeal is pending the payer may still pay it, so it is shown as owed, not written off."""
+    totals = [[0, 0, 0, 0] for _ in AGING_BUCKETS]
     for day, payer_cents, patient_cents, n in uow.reports.open_balances():
         row = totals[_bucket((today - day).days)]
         row[0] += payer_cents or 0
         row[1] += patient_cents or 0
         row[2] += n
+    for day, appealed_cents, n in uow.reports.under_appeal():
+        row = totals[_bucket((today - day).days)]
+        row[3] += appealed_cents
+        row[2] += n
     has_charges = uow.reports.has_charges()
     empty = None
     if not has_charges:
-        empty = "No charges posted yet: claims enter accounts receivable when they are approved."
+        empty = (
+            "No charges posted yet: claims enter accounts receivable when they are approved "
+            "(see unbilled work for the claims waiting)."
+        )
     elif not any(r[2] for r in totals):
         empty = "Nothing outstanding: every posted charge is paid or adjusted."
     return Figure(
         "ar_aging",
         "Accounts receivable aging",
         "Unpaid balances of claims, by days since the date of service, owed by insurance and "
-        "by patients (from the ledger).",
+        "by patients (from the ledger), and denied amounts under appeal (owed until the payer "
+        "decides the appeal).",
         "$",
         [label for label, _ in AGING_BUCKETS],
         [
             ("Insurance", [max(r[0], 0) / 100 for r in totals]),
             ("Patient", [max(r[1], 0) / 100 for r in totals]),
+            ("Under appeal", [r[3] / 100 for r in totals]),
         ],
         [("Claims", [f"{r[2]:,}" for r in totals])],
         empty,

@@ -23,6 +23,7 @@ _CHARTS: dict[str, Chart] = {
     "denials_by_cause": lambda f: stacked_bar_chart(f.title, f.caption, f.labels, f.series, f.unit),
     "denials_by_payer": lambda f: line_chart(f.title, f.caption, f.labels, f.series, f.unit),
     "ar_aging": lambda f: stacked_bar_chart(f.title, f.caption, f.labels, f.series, f.unit),
+    "work_in_progress": lambda f: bar_chart(f.title, f.caption, f.labels, f.series[0][1], f.unit),
     "payer_mix": lambda f: stacked_bar_chart(f.title, f.caption, f.labels, f.series, f.unit),
     "payment_per_visit": lambda f: stacked_bar_chart(
         f.title, f.caption, f.labels, f.series, f.unit

@@ -1,0 +1,107 @@
+"""Money not yet in the ledger's receivables: unbilled visits, claims not yet sent, appeals.
+
+Charges post to the ledger only when a claim is approved, and a denial's write-off posts as an
+adjustment, so the A/R aging alone shows nothing for a clinic whose claims wait in the queues, and
+nothing for a denied claim being appealed. These aggregates (one clinic, summed in the database)
+are what the dashboard adds to it. Void claims (frequency 8) are never counted.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from sqlalchemy import and_, exists, func, select
+from sqlalchemy.orm import aliased
+
+from otbill.storage.repositories.base import ClinicScoped
+from otbill.storage.tables import (
+    AppealRow,
+    ClaimRow,
+    ClaimVisitRow,
+    CoverageRow,
+    DenialRow,
+    NoteRow,
+    ServiceLineRow,
+    VisitRow,
+)
+
+__all__ = ["WorkReports"]
+
+
+class WorkReports(ClinicScoped):
+    """Unbilled visits by signature, claims by status, denied amounts under appeal."""
+
+    def _unbilled_visit(self) -> Any:
+        """Visits with service lines that no claim (other than a void) bills yet, as
+        ``VisitRepository.unbilled`` selects them for the claim builder."""
+        billed = (
+            select(ClaimVisitRow.id)
+            .join(ClaimRow, ClaimRow.id == ClaimVisitRow.claim_id)
+            .where(ClaimVisitRow.visit_id == VisitRow.id, ClaimRow.frequency_code != "8")
+        )
+        line = aliased(ServiceLineRow)  # apart from the lines an outer query may sum
+        has_lines = select(line.id).where(line.visit_id == VisitRow.id)
+        return and_(VisitRow.clinic_id == self.clinic_id, ~exists(billed), exists(has_lines))
+
+    def unbilled_visits(self) -> list[tuple[bool, int]]:
+        """(note signed, visits) of the visits no claim bills yet."""
+        signed = NoteRow.signed_at.is_not(None)
+        query = (
+            select(signed, func.count())
+            .select_from(VisitRow)
+            .outerjoin(NoteRow, NoteRow.visit_id == VisitRow.id)
+            .where(self._unbilled_visit())
+            .group_by(signed)
+        )
+        return [(bool(s), n) for s, n in self.session.execute(query)]
+
+    def unbilled_units(self) -> list[tuple[Any, ...]]:
+        """(note signed, day, payer id, code, units) summed over the unbilled visits' lines."""
+        signed = NoteRow.signed_at.is_not(None)
+        query = (
+            select(
+                signed,
+                VisitRow.date,
+                CoverageRow.payer_id,
+                ServiceLineRow.code,
+                func.sum(ServiceLineRow.units),
+            )
+            .select_from(ServiceLineRow)
+            .join(VisitRow, VisitRow.id == ServiceLineRow.visit_id)
+            .join(CoverageRow, CoverageRow.id == VisitRow.coverage_id)
+            .outerjoin(NoteRow, NoteRow.visit_id == VisitRow.id)
+            .where(self._unbilled_visit())
+            .group_by(signed, VisitRow.date, CoverageRow.payer_id, ServiceLineRow.code)
+        )
+        return [tuple(row) for row in self.session.execute(query)]
+
+    def claims_by_status(self) -> list[tuple[str, int, int]]:
+        """(status, claims, billed cents) of every claim but voids."""
+        query = (
+            select(ClaimRow.status, func.count(), func.sum(ClaimRow.total_charge_cents))
+            .where(ClaimRow.clinic_id == self.clinic_id, ClaimRow.frequency_code != "8")
+            .group_by(ClaimRow.status)
+        )
+        return [(s, n, cents or 0) for s, n, cents in self.session.execute(query)]
+
+    def under_appeal(self) -> list[tuple[dt.date, int, int]]:
+        """(day of service, denied cents, claims) of claims in ``appealed`` whose appeal is
+        pending: the amount the denial wrote off and the appeal asks the payer to pay."""
+        query = (
+            select(
+                ClaimRow.date_of_service,
+                func.sum(DenialRow.amount_cents),
+                func.count(func.distinct(ClaimRow.id)),
+            )
+            .select_from(AppealRow)
+            .join(DenialRow, DenialRow.id == AppealRow.denial_id)
+            .join(ClaimRow, ClaimRow.id == AppealRow.claim_id)
+            .where(
+                AppealRow.clinic_id == self.clinic_id,
+                AppealRow.outcome == "pending",
+                ClaimRow.status == "appealed",
+            )
+            .group_by(ClaimRow.date_of_service)
+        )
+        return [(day, cents or 0, n) for day, cents, n in self.session.execute(query)]
