@@ -11,12 +11,13 @@ from __future__ import annotations
 from types import TracebackType
 
 from sqlalchemy import Engine
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
 
 from otbill.domain.record_errors import StaleRecord
 from otbill.storage.audit import AuditLog
+from otbill.storage.busy import DatabaseBusy, is_busy
 from otbill.storage.engine import make_engine
 from otbill.storage.errors import translate_integrity_error
 from otbill.storage.migrate import upgrade
@@ -118,6 +119,8 @@ class UnitOfWork:
                 self.session.rollback()
         finally:
             self.session.close()
+        if exc is not None and is_busy(exc):  # a second writer timed out: say so, plainly
+            raise DatabaseBusy(str(exc)) from exc
         # A query's autoflush may have raised the database's own error past ``flush``: the
         # caller still gets the domain error (StaleRecord, ConstraintViolation), never a 500.
         if isinstance(exc, IntegrityError):
@@ -130,12 +133,17 @@ class UnitOfWork:
         flush(self.session)
 
     def commit(self) -> None:
-        self.flush()
         try:
+            self.flush()
             self.session.commit()
         except IntegrityError as error:
             self.session.rollback()
             raise translate_integrity_error(error) from error
+        except OperationalError as error:
+            self.session.rollback()
+            if is_busy(error):
+                raise DatabaseBusy(str(error)) from error
+            raise
 
 
 class Database:

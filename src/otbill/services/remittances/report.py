@@ -62,6 +62,13 @@ class PostingReport:
         if outcome == "already_posted":
             self.already_posted_claims += 1
 
+    def merge(self, step: PostingReport) -> None:
+        """Add what one committed step posted (see :mod:`otbill.services.remittances.turns`)."""
+        for name in _COUNTS:
+            setattr(self, name, getattr(self, name) + getattr(step, name))
+        self.payments_total += step.payments_total
+        self.outcomes += step.outcomes
+
     def counts(self) -> dict[str, Any]:
         names = _COUNTS
         return {n: getattr(self, n) for n in names} | {"payments_total": str(self.payments_total)}

@@ -1,0 +1,268 @@
+"""Posting one remittance (one ST…SE of an 835) in steps that each fit a short transaction.
+
+:mod:`otbill.services.remittances.post` drives the file; this module is one remittance's steps:
+:meth:`RemittancePosting.open` (the remittance record), :meth:`RemittancePosting.post_claims` (a
+few claim payments) and :meth:`RemittancePosting.queue_provider_adjustments` (PLB). Each step
+takes the unit of work it runs in and returns what it did as a :class:`PostingReport`, merged
+into the file's report only once its transaction committed. Every step may run again: what was
+posted or queued under a claim payment's source key is skipped.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from otbill.domain.claim_records import StoredClaim
+from otbill.domain.ledger import Kind
+from otbill.domain.lifecycle import ClaimStatus
+from otbill.domain.money import to_cents
+from otbill.domain.remittance import ClaimPayment, Remittance
+from otbill.services.claims import lifecycle as claims
+from otbill.services.denials.open import open_denial
+from otbill.services.exchange.files import add_work_item, remittance_id, source_seen
+from otbill.services.ledger import LedgerEntry, post, reverse
+from otbill.services.remittances.plan import LineRef, denied_amounts, outcome, plan_claim
+from otbill.services.remittances.report import PostingReport
+from otbill.storage import UnitOfWork
+
+__all__ = ["KeyedPayment", "RemittancePosting"]
+
+_CENT = Decimal("0.01")
+_OPEN = {ClaimStatus.SUBMITTED, ClaimStatus.ACCEPTED, ClaimStatus.APPEALED}
+_ADJUDICATED = {ClaimStatus.PAID, ClaimStatus.PARTIALLY_PAID, ClaimStatus.DENIED}
+
+#: A claim payment with its source key prefix.
+KeyedPayment = tuple[str, ClaimPayment]
+
+
+def _key(*parts: str) -> str:
+    key = ":".join(parts)
+    if len(key) <= 180:
+        return key
+    return "835:" + hashlib.sha256(key.encode()).hexdigest()[:40]
+
+
+@dataclass
+class RemittancePosting:
+    """One remittance of the file, posted step by step (see the module docstring)."""
+
+    remittance: Remittance
+    sha: str
+    today: dt.date
+    file: str
+    remittance_id: int = 0
+    reversed_here: set[int] = field(default_factory=set)
+    uow: UnitOfWork = field(init=False)
+    report: PostingReport = field(init=False)
+
+    @property
+    def on(self) -> dt.date:
+        return self.remittance.header.payment_date or self.today
+
+    def _begin(self, uow: UnitOfWork) -> PostingReport:
+        self.uow, self.report = uow, PostingReport(self.file)
+        return self.report
+
+    def keyed_payments(self) -> list[KeyedPayment]:
+        """Each claim payment with its source key (n: its occurrence under the same CLP01)."""
+        header = self.remittance.header
+        seen: Counter[str] = Counter()
+        out = []
+        for payment in self.remittance.claims:
+            seen[payment.patient_control_number] += 1
+            n = seen[payment.patient_control_number]
+            number = f"{payment.patient_control_number}#{n}"
+            out.append((_key("835", header.payer_id, header.trace_number, number), payment))
+        return out
+
+    def open(self, uow: UnitOfWork) -> PostingReport:
+        """The remittance record (made once per payer and trace number)."""
+        report = self._begin(uow)
+        report.remittances += 1
+        self.remittance_id = remittance_id(uow, self.remittance.header, self.on, self.sha)
+        return report
+
+    def post_claims(self, uow: UnitOfWork, payments: Sequence[KeyedPayment]) -> PostingReport:
+        """Post these claim payments; one posted before (any run) is reported, not posted."""
+        report = self._begin(uow)
+        for prefix, payment in payments:
+            report.claims += 1
+            if source_seen(uow, prefix):
+                report.add(payment.patient_control_number, "already_posted", payment.paid)
+                if payment.status == "22":  # resuming: its correction follows this reversal
+                    claim = uow.claims.by_number(payment.patient_control_number)
+                    self.reversed_here.update([claim.id] if claim else [])
+            else:
+                self._claim(prefix, payment)
+        return report
+
+    def queue_provider_adjustments(self, uow: UnitOfWork) -> PostingReport:
+        """PLB provider adjustments go to the work queue (the ledger is per claim line)."""
+        report = self._begin(uow)
+        header = self.remittance.header
+        for n, plb in enumerate(self.remittance.provider_adjustments, start=1):
+            prefix = _key("835", header.payer_id, header.trace_number, f"PLB{n}")
+            self._queue(
+                prefix,
+                f"PLB {plb.reason} {plb.reference}".strip(),
+                None,
+                f"provider-level adjustment {plb.reason} of {plb.amount}: post by hand",
+            )
+        return report
+
+    def _queue(
+        self,
+        prefix: str,
+        reference: str,
+        claim: StoredClaim | None,
+        reason: str,
+        payment: ClaimPayment | None = None,
+    ) -> None:
+        new = add_work_item(
+            self.uow,
+            f"{prefix}:queue",
+            kind="835",
+            reference=reference,
+            reason=reason,
+            payer_claim_number=payment.payer_claim_number if payment else None,
+            claim_id=claim.id if claim else None,
+            remittance_id=self.remittance_id,
+            paid_cents=to_cents(payment.paid.quantize(_CENT)) if payment else 0,
+            charge_cents=to_cents(payment.charge.quantize(_CENT)) if payment else 0,
+        )
+        self.report.work_items += int(new)
+
+    def _claim(self, prefix: str, payment: ClaimPayment) -> None:
+        number = payment.patient_control_number
+        claim = self.uow.claims.by_number(number)
+        if claim is None:
+            self._queue(prefix, number, None, f"no claim numbered {number!r}", payment)
+            self.report.add(number, "unmatched", payment.paid, "no such claim")
+            return
+        if payment.status == "22":
+            self._reverse(prefix, claim, payment)
+            return
+        status = ClaimStatus(claim.status)
+        again = status in _ADJUDICATED and claim.id in self.reversed_here
+        if status not in _OPEN and not again:
+            reason = f"claim is {claim.status}; a payment is not expected in that state"
+            self._queue(prefix, number, claim, reason, payment)
+            self.report.add(number, "unmatched", payment.paid, reason)
+            return
+        self._adjudicate(prefix, claim, payment, again)
+
+    def _adjudicate(
+        self, prefix: str, claim: StoredClaim, payment: ClaimPayment, again: bool
+    ) -> None:
+        lines = self.uow.claims.lines(claim.id)
+        refs = [
+            LineRef(
+                x.position,
+                x.code,
+                tuple(m for m in x.modifiers.split(",") if m),
+                x.date,
+                Decimal(x.charge_cents) / 100,
+            )
+            for x in lines
+        ]
+        planned = plan_claim(prefix, payment, refs) if refs else []
+        bad = [p for p in planned if p.amount < 0 or p.amount != p.amount.quantize(_CENT)]
+        if not refs or bad:
+            why = "claim has no lines" if not refs else f"amount {bad[0].amount} cannot post as is"
+            self._queue(prefix, claim.number, claim, why + ": post by hand", payment)
+            self.report.add(claim.number, "unmatched", payment.paid, why)
+            return
+        ids = {x.position: x.id for x in lines}
+        for p in planned:
+            entry = LedgerEntry(
+                p.key,
+                p.kind,
+                ids[p.position],
+                p.amount,
+                True,
+                p.group,
+                p.carc,
+                p.rarc and p.rarc[:8],
+                self.remittance_id,
+            )
+            self.report.postings += int(post(self.uow, entry, self.on)[1])
+            if p.kind is Kind.PAYMENT:
+                self.report.payments_total += p.amount
+        self._payer_claim_number(claim, payment)
+        denied = denied_amounts(payment, refs)
+        result = ClaimStatus(outcome(payment, denied))
+        self._move(prefix, claim, payment, result, again)
+        if result is not ClaimStatus.PAID:
+            payer = self.uow.payers.get(claim.payer_id)
+            self.report.denials_opened += int(
+                open_denial(
+                    self.uow,
+                    claim.id,
+                    payment,
+                    denied,
+                    ids,
+                    remittance_id=self.remittance_id,
+                    decided_on=self.on,
+                    profile=payer.profile,
+                )
+            )
+        self.report.matched += 1
+        self.report.add(claim.number, result.value, payment.paid, payment.status_text)
+
+    def _move(
+        self,
+        prefix: str,
+        claim: StoredClaim,
+        payment: ClaimPayment,
+        target: ClaimStatus,
+        again: bool,
+    ) -> None:
+        reason = f"835 {self.remittance.header.trace_number}: {payment.status_text}"
+        if again:
+            if claim.status != target.value:
+                self._queue(
+                    prefix,
+                    claim.number,
+                    claim,
+                    f"re-adjudicated after a reversal as "
+                    f"{target.value}; status left {claim.status}: review",
+                    payment,
+                )
+            return
+        if claim.status == ClaimStatus.SUBMITTED:
+            claims.transition(self.uow, claim.id, ClaimStatus.ACCEPTED, "adjudicated (835)")
+        claims.transition(self.uow, claim.id, target, reason)
+
+    def _payer_claim_number(self, claim: StoredClaim, payment: ClaimPayment) -> None:
+        number = payment.payer_claim_number.strip()[:50]
+        if number and number != claim.payer_claim_number:
+            before = {"payer_claim_number": claim.payer_claim_number}
+            self.uow.claims.change(claim.id, payer_claim_number=number)
+            self.uow.audit.record(
+                self.uow.actor_id,
+                "claim.payer_claim_number",
+                "claim",
+                claim.id,
+                before,
+                {"payer_claim_number": number},
+            )
+
+    def _reverse(self, prefix: str, claim: StoredClaim, payment: ClaimPayment) -> None:
+        earlier = self.uow.ledger.unreversed_835(claim.id, self.remittance_id)
+        for p in earlier:
+            self.report.postings += int(reverse(self.uow, p.id, f"{prefix}:rev{p.id}", self.on)[1])
+            if p.kind is Kind.PAYMENT:
+                self.report.payments_total -= p.amount
+        self.reversed_here.add(claim.id)
+        why = (
+            "payer reversed its payment (CLP02 22)"
+            if earlier
+            else "reversal of a payment otbill never posted"
+        )
+        self._queue(prefix, claim.number, claim, f"{why}; status left {claim.status}", payment)
+        self.report.add(claim.number, "reversed", payment.paid, why)
