@@ -56,6 +56,14 @@ def test_clinic_create_list_and_setup(tmp_path, monkeypatch):
              "Salem", "--state", "MA", "--zip", "01970", "--place-of-service", "99x", *where]  # fmt: skip
     bad_place = runner.invoke(app, place)
     assert bad_place.exit_code == 2 and "place of service" in bad_place.output
+    good = [*place[: place.index("99x")], "11", *where]
+    assert runner.invoke(app, good).exit_code == 0, runner.invoke(app, good).output
+    off = runner.invoke(app, ["clinic", "location-use", "1", "off", *where])
+    assert off.exit_code == 0 and "location Main taken out of use" in off.output
+    bad_use = runner.invoke(app, ["clinic", "location-use", "1", "maybe", *where])
+    assert bad_use.exit_code == 2 and "on or off" in bad_use.output
+    missing = runner.invoke(app, ["clinic", "location-use", "99", "on", *where])
+    assert missing.exit_code == 2 and "99" in missing.output
     overhead = ["clinic", "add-overhead", "--month", "2025-01", "--category", "rent",
                 "--amount", "4200", *where]  # fmt: skip
     assert runner.invoke(app, overhead).exit_code == 0

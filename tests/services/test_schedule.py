@@ -11,6 +11,7 @@ import pytest
 from otbill.domain.clinic_setup import Address, Location
 from otbill.domain.record_errors import RecordError
 from otbill.domain.schedule import Appointment
+from otbill.services.clinic.locations import set_location_active
 from otbill.services.frontdesk import coverage, schedule
 from otbill.services.frontdesk.authorization_queue import authorization_page
 from otbill.services.frontdesk.booking_warnings import booking_warnings
@@ -173,6 +174,12 @@ def test_locations_views_and_the_audit_trail(db: Database) -> None:
         actions = [e.action for e in uow.audit_reads.events(entity="appointment")]
     assert actions == ["appointment.book", "appointment.book", "appointment.check-in",
                        "appointment.no-show"]  # fmt: skip
+    with db.unit_of_work(ids.clinic, ids.admin) as uow:
+        assert set_location_active(uow, north, False) == "North"
+        assert uow.visits.get(visit).place_of_service == "11"  # what was done there stays
+        assert [e.after for e in uow.audit_reads.events(entity="location")] == [{"active": False}]
+    with pytest.raises(RecordError, match="location North: no longer in use"):
+        _book(db, ids, _slot(ids, MONDAY, "15:00", location_id=north))
 
 
 def test_check_in_after_the_booked_coverage_ended_bills_the_primary_in_force(db: Database) -> None:

@@ -31,6 +31,18 @@ def test_admin_adds_locations_providers_and_overhead(app, client):
     assert bad.status_code == 422 and 'id="locations-error"' in bad.text
     assert "place of service" in bad.text and 'value="Home"' in bad.text
     assert _count(app, LocationRow) == 1
+    with app.state.db.session() as session:
+        main = session.scalars(select(LocationRow).where(LocationRow.name == "Main")).one().id
+    off = client.post(f"/admin/locations/{main}/active", data={"csrf_token": csrf, "active": "no"},
+                      follow_redirects=False)  # fmt: skip
+    assert (off.status_code, off.headers["location"]) == (
+        303, "/admin/setup?done=location-off#locations")  # fmt: skip
+    page = client.get("/admin/setup?done=location-off").text
+    assert "Location taken out of use" in page and "Use again" in page
+    assert client.post("/admin/locations/999999/active",
+                       data={"csrf_token": csrf, "active": "yes"}).status_code == 404  # fmt: skip
+    on = client.post(f"/admin/locations/{main}/active", data={"csrf_token": csrf, "active": "yes"})
+    assert "Location back in use." in on.text and "Stop using" in on.text
 
     added = client.post("/admin/providers", data={"csrf_token": csrf, **_provider()})
     assert added.status_code == 200 and "Provider added" in added.text and "OT-1" in added.text

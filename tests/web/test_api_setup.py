@@ -51,7 +51,13 @@ def test_payers_fees_locations_and_overhead_through_the_api(client):
     assert rows and rows[0]["contracted_rate"] in ("30.10", "30.1", 30.1)
     place = {"name": "Pool", "address": {"line1": "1 A", "city": "Austin", "state": "TX",
              "zip": "78701"}, "place_of_service": "11"}  # fmt: skip
-    assert client.post("/api/clinic/locations", json=place, headers=headers).status_code == 201
+    pool = client.post("/api/clinic/locations", json=place, headers=headers)
+    assert pool.status_code == 201
+    off = client.patch(f"/api/clinic/locations/{pool.json()['id']}", json={"active": False},
+                       headers=headers)  # fmt: skip
+    assert off.status_code == 200 and off.json()["active"] is False
+    assert client.patch("/api/clinic/locations/999999", json={"active": False},
+                        headers=headers).status_code == 404  # fmt: skip
     entry = {"month": "2025-02", "category": "software", "amount": "300"}
     assert client.post("/api/clinic/overhead", json=entry, headers=headers).status_code == 201
 

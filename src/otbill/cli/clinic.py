@@ -138,6 +138,25 @@ def add_location_command(
     print(f"location {name} added (id {new_id})")
 
 
+@app.command("location-use")
+def location_use_command(
+    ctx: typer.Context,
+    location_id: Annotated[int, typer.Argument(min=1, max=2**31 - 1)],
+    use: Annotated[str, typer.Argument(help="'off' stops offering it for appointments; 'on'.")],
+    clinic: Clinic = None,
+    database_url: DatabaseUrl = None,
+) -> None:
+    """Take a location out of use (or back into it); visits furnished there keep it."""
+    from otbill.services.clinic.locations import set_location_active
+
+    if use not in ("on", "off"):
+        fail(f"use {use!r}: on or off")
+    name = _in_clinic(
+        ctx, database_url, clinic, lambda uow: set_location_active(uow, location_id, use == "on")
+    )
+    print(f"location {name} {'in use' if use == 'on' else 'taken out of use'}")
+
+
 @app.command("add-provider")
 def add_provider_command(
     ctx: typer.Context,

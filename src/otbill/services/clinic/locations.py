@@ -16,7 +16,7 @@ from otbill.errors import CodeError
 from otbill.services.clinic.fields import address_of, required
 from otbill.storage import UnitOfWork
 
-__all__ = ["add_location", "list_locations"]
+__all__ = ["add_location", "list_locations", "set_location_active"]
 
 
 def add_location(uow: UnitOfWork, location: Location, *, on: dt.date) -> int:
@@ -33,6 +33,19 @@ def add_location(uow: UnitOfWork, location: Location, *, on: dt.date) -> int:
     after = asdict(checked) | {"id": location_id, "address": checked.address.one_line()}
     uow.audit.record(uow.actor_id, "location.create", "location", location_id, None, after)
     return location_id
+
+
+def set_location_active(uow: UnitOfWork, location_id: int, active: bool) -> str:
+    """Stop booking at a location (a move, a closed satellite) or use it again; returns its name.
+
+    Why never deleted: appointments and visits furnished there keep their service facility
+    (837P loop 2310C); an inactive location is only left out of the schedule's choices and
+    refused for new appointments."""
+    before = uow.clinics.set_location_active(location_id, active)
+    if before.active != active:
+        uow.audit.record(uow.actor_id, "location.update", "location", location_id,
+                         {"active": before.active}, {"active": active})  # fmt: skip
+    return before.name
 
 
 def list_locations(uow: UnitOfWork) -> list[Location]:

@@ -72,10 +72,13 @@ def _checked(uow: UnitOfWork, slot: Appointment) -> Appointment:
         raise RecordError(f"visit type {slot.visit_type!r}: choose one of " + ", ".join(VisitType))
     uow.patients.get(slot.patient_id)
     uow.providers.get(slot.provider_id)
-    if slot.location_id is not None and slot.location_id not in {
-        loc.id for loc in uow.clinics.locations()
-    }:
-        raise RecordError(f"location {slot.location_id}: not one of this clinic's locations")
+    if slot.location_id is not None:
+        places = {loc.id: loc for loc in uow.clinics.locations()}
+        if slot.location_id not in places:
+            raise RecordError(f"location {slot.location_id}: not one of this clinic's locations")
+        if not places[slot.location_id].active:
+            raise RecordError(f"location {places[slot.location_id].name}: no longer in use; "
+                              "choose another or put it back in use on the setup page")  # fmt: skip
     if slot.note and len(slot.note) > 500:
         raise RecordError("note: at most 500 characters")
     return slot

@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 from otbill.domain.clinic_setup import Address, Location, OverheadEntry
 from otbill.domain.record_errors import NotFound
 from otbill.storage.repositories.base import ClinicScoped
-from otbill.storage.repositories.rows import flush
+from otbill.storage.repositories.rows import fetch, flush
 from otbill.storage.tables import (
     AuditHeadRow,
     ClinicRow,
@@ -224,6 +224,14 @@ class ClinicRepository(ClinicScoped):
                 active=location.active,
             )
         )
+
+    def set_location_active(self, location_id: int, active: bool) -> Location:
+        """Take a location out of use or back into it; returns it as it was before."""
+        row = fetch(self.session, LocationRow, self.clinic_id, location_id)
+        before = _location(row)
+        row.active = active
+        flush(self.session)
+        return before
 
     def locations(self) -> list[Location]:
         """The clinic's service locations, by name (a handful: unique (clinic_id, name))."""

@@ -23,7 +23,7 @@ from otbill.errors import OtbillError
 from otbill.services.clinic import accounts
 from otbill.services.clinic.fields import required
 from otbill.services.clinic.identity import change_clinic, checked_clinic
-from otbill.services.clinic.locations import add_location, list_locations
+from otbill.services.clinic.locations import add_location, list_locations, set_location_active
 from otbill.services.clinic.payers import add_overhead, fee_comparison, list_payer_terms
 from otbill.services.clinic.providers import (
     CREDENTIALS,
@@ -41,6 +41,8 @@ PAGE_SIZE = 25
 _NOTICES = {
     "clinic": "Clinic details saved.",
     "location": "Location added.",
+    "location-off": "Location taken out of use: it is no longer offered for new appointments.",
+    "location-on": "Location back in use.",
     "provider": "Provider added.",
     "provider_changed": "Provider changed.",
     "overhead": "Overhead entry saved.",
@@ -128,6 +130,21 @@ async def post_location(request: Request, user: Admin) -> Response:
         place = Location(0, v.get("name", ""), address, v.get("place_of_service", ""))
         add_location(uow, place, on=today(request))
         return "location"
+
+    return await _act(request, user, "locations", action)
+
+
+@router.post("/admin/locations/{location_id}/active", include_in_schema=False)
+async def post_location_active(request: Request, user: Admin, location_id: int) -> Response:
+    def action(uow: UnitOfWork, v: dict[str, str]) -> str:
+        wanted = v.get("active", "")
+        if wanted not in ("yes", "no"):
+            raise RecordError(f"active {wanted!r}: yes or no")
+        try:
+            set_location_active(uow, location_id, wanted == "yes")
+        except NotFound as exc:
+            raise HTTPException(404, "no such location in this clinic") from exc
+        return "location-on" if wanted == "yes" else "location-off"
 
     return await _act(request, user, "locations", action)
 

@@ -13,7 +13,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Request
 
 from otbill.domain.clinic_setup import Address, Location, PayerTerms, ProviderDetails
-from otbill.services.clinic.locations import add_location, list_locations
+from otbill.services.clinic.locations import add_location, list_locations, set_location_active
 from otbill.services.clinic.payers import (
     add_overhead,
     add_payer_terms,
@@ -34,6 +34,7 @@ from otbill.web.routes.api_setup_models import (
     FeeIn,
     FeeOut,
     LocationIO,
+    LocationUseIO,
     OverheadIn,
     PayerIO,
     ProviderIO,
@@ -72,6 +73,18 @@ def post_location(request: Request, user: Admin, location: LocationIO) -> Any:
     with domain_errors(), unit_of_work(request, user) as uow:
         new_id = add_location(uow, place, on=today(request))
     return location.model_copy(update={"id": new_id})
+
+
+@router.patch(
+    "/locations/{location_id}", response_model=LocationIO, summary="Take a location out of use"
+)
+def patch_location(request: Request, user: Admin, location_id: int, change: LocationUseIO) -> Any:
+    """``{"active": false}`` stops offering the location for new appointments; visits and
+    appointments already there keep it."""
+    with domain_errors(), unit_of_work(request, user) as uow:
+        set_location_active(uow, location_id, change.active)
+        found = {x.id: x for x in list_locations(uow)}[location_id]
+    return dataclasses.asdict(found)
 
 
 @router.get("/providers", response_model=list[ProviderIO], summary="List providers")

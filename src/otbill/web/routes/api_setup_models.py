@@ -16,6 +16,7 @@ __all__ = [
     "FeeIn",
     "FeeOut",
     "LocationIO",
+    "LocationUseIO",
     "OverheadIn",
     "PayerIO",
     "ProviderIO",
@@ -37,6 +38,10 @@ class LocationIO(BaseModel):
     address: AddressIO
     place_of_service: str = Field("11", min_length=2, max_length=2)
     active: bool = True
+
+
+class LocationUseIO(BaseModel):
+    active: bool = Field(description="false: no longer offered for new appointments")
 
 
 class ProviderIO(BaseModel):
