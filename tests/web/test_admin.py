@@ -105,7 +105,7 @@ def test_token_is_shown_once_and_stored_as_a_hash(app, client):
     with app.state.db.session() as session:
         biller = session.scalar(select(UserRow.id).where(UserRow.username == "biller"))
     made = client.post("/admin/tokens", data={"csrf_token": csrf, "user_id": biller, "name": "EHR"})
-    assert made.status_code == 200 and made.headers["cache-control"] == "no-store"
+    assert made.status_code == 200 and made.headers["cache-control"] == "no-store"  # redirected
     secret = re.search(r'<code class="token">(otb_[^<]+)</code>', made.text).group(1)
     assert secret not in client.get("/admin").text  # never again
     with app.state.db.session() as session:

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import secrets
 from pathlib import Path
 from typing import Any
 
-from fastapi import Depends, FastAPI, HTTPException, Request
+from fastapi import Depends, FastAPI, Request
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
+from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.sessions import SessionMiddleware
 
 from otbill.rules.context import ScrubContext
@@ -20,6 +22,7 @@ from otbill.settings import Settings
 from otbill.storage import Database
 from otbill.web.bearer import BearerTokenMiddleware
 from otbill.web.first_run import FirstRunGate
+from otbill.web.params import bounded_params
 from otbill.web.security import (
     CSRF_FIELD,
     CSRF_HEADER,
@@ -78,18 +81,27 @@ def _install_handlers(app: FastAPI, templates: Jinja2Templates) -> None:
             return Response(status_code=401, headers={"HX-Redirect": "/login"})
         return RedirectResponse(f"/login?next={request.url.path}", status_code=303)
 
-    @app.exception_handler(HTTPException)
-    async def http_error(request: Request, exc: HTTPException) -> Response:
+    # Starlette's own class: an unknown path (404) or method (405) is raised before any route
+    # runs, so a FastAPI-only handler would leave the browser with raw JSON.
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
         if _wants_json(request):
             return JSONResponse(
                 {"detail": exc.detail}, status_code=exc.status_code, headers=exc.headers
             )
-        return templates.TemplateResponse(
-            request,
-            "error.html",
-            {"status": exc.status_code, "detail": exc.detail},
-            status_code=exc.status_code,
-        )
+        await _error_page_user(request)
+        context = {"status": exc.status_code, "detail": exc.detail}
+        return render(request, "error.html", context, status_code=exc.status_code)
+
+
+async def _error_page_user(request: Request) -> None:
+    """Who the error page is for (its navigation): no route ran when the path is unknown."""
+    if getattr(request.state, "user", None) is not None:
+        return
+    request.state.user = None
+    if request.method in ("GET", "HEAD") and "session" in request.scope:
+        with contextlib.suppress(Exception):  # an error page never fails for want of a user
+            await _load_user(request)
 
 
 def make_templates() -> Jinja2Templates:
@@ -118,7 +130,7 @@ def create_app(
     app = FastAPI(
         title="otbill",
         version="0.1.0",
-        dependencies=[Depends(_load_user)],
+        dependencies=[Depends(_load_user), Depends(bounded_params)],
         docs_url=None,  # served by routes/api_docs.py, behind a login like every other route
         openapi_url=None,
         redoc_url=None,

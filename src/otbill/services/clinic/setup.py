@@ -70,6 +70,8 @@ def add_user(
 ) -> int:
     """A user with roles; the password is stored only as an Argon2id hash."""
     wanted = _check_roles(roles)
+    if uow.users.id_by_username(username) is not None:  # without case, like clinic codes
+        raise RecordError(f"The user name {username} is taken in this clinic: choose another.")
     user_id = uow.users.add(username, full_name, hash_password(password))
     uow.users.grant(user_id, wanted)
     uow.audit.record(

@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from otbill.storage.repositories.base import ClinicScoped
 from otbill.storage.repositories.clinics import SessionSource
@@ -135,8 +135,9 @@ class UserRepository(ClinicScoped):
         return {user_id: name for user_id, name in self.session.execute(query)}
 
     def id_by_username(self, username: str) -> int | None:
+        """Compared without case, like clinic codes ("RCole" is "rcole"; index of migration 0013)."""
         query = select(UserRow.id).where(
-            UserRow.clinic_id == self.clinic_id, UserRow.username == username
+            UserRow.clinic_id == self.clinic_id, func.lower(UserRow.username) == username.lower()
         )
         return self.session.scalar(query)
 
@@ -144,7 +145,7 @@ class UserRepository(ClinicScoped):
         """(id, stored password hash) of the active user with this username, else None."""
         query = select(UserRow.id, UserRow.password_hash).where(
             UserRow.clinic_id == self.clinic_id,
-            UserRow.username == username,
+            func.lower(UserRow.username) == username.lower(),
             UserRow.active.is_(True),
         )
         found = self.session.execute(query.limit(1)).first()

@@ -20,6 +20,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
     false,
+    text,
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -67,7 +68,13 @@ class ClinicRow(Base):
 
 class UserRow(ClinicOwned, Base):
     __tablename__ = "app_user"
-    __table_args__ = (UniqueConstraint("clinic_id", "username"),)
+    __table_args__ = (
+        UniqueConstraint("clinic_id", "username"),
+        # usernames are compared without case, like clinic codes (migration 0013)
+        Index(
+            "ux_app_user_clinic_lower_username", "clinic_id", text("lower(username)"), unique=True
+        ),
+    )
     username: Mapped[str] = mapped_column(String(80))
     full_name: Mapped[str] = mapped_column(_S)
     password_hash: Mapped[str] = mapped_column(String(200))

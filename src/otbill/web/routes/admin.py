@@ -38,6 +38,7 @@ _NOTICES = {
     "fee": "Fee saved.",
     "revoked": "API token revoked: calls with it are refused from now on.",
 }
+_NEW_TOKEN = "admin.new_token"  # the session key of a token made by the last post, shown once
 
 
 def payer_profiles(request: Request) -> Mapping[str, PayerProfile]:
@@ -58,7 +59,8 @@ def _page(request: Request, user: SessionUser, status: int = 200, **extra: Any) 
     except OtbillError as exc:
         context["profiles"], extra["error"] = [], f"Payer profiles: {exc}"
     notice = _NOTICES.get(request.query_params.get("done", ""))
-    context |= {"roles": ROLES, "notice": notice, "error": None, "new_token": None}
+    new_token = request.session.pop(_NEW_TOKEN, None)
+    context |= {"roles": ROLES, "notice": notice, "error": None, "new_token": new_token}
     response = render(request, "admin/index.html", {**context, **extra}, status_code=status)
     response.headers["Cache-Control"] = "no-store"  # a new token is on the page once
     return response
@@ -262,7 +264,9 @@ def create_token(
             token_id, token = api_tokens.create_token(uow, user_id, name)
     except OtbillError as exc:
         return _page(request, user, status=422, error=str(exc))
-    return _page(request, user, new_token={"id": token_id, "token": token, "name": name})
+    # Shown by the next GET and dropped from the session there: a reload makes no second token.
+    request.session[_NEW_TOKEN] = {"id": token_id, "token": token, "name": name}
+    return RedirectResponse("/admin?done=token#tokens", status_code=303)
 
 
 @router.post("/admin/tokens/{token_id}/revoke", include_in_schema=False)
