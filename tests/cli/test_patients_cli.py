@@ -77,6 +77,17 @@ def test_front_desk_from_the_command_line(tmp_path) -> None:  # type: ignore[no-
     good = runner.invoke(app, [*card, "--member-id", "1EG4TE5MK72"])
     assert good.exit_code == 0, good.output
     coverage_id = good.output.split()[1]
+    check = ["coverage", "check", coverage_id, "--user", "biller", *where]
+    checked = runner.invoke(app, [*check, "--on", "2025-03-30", "--inactive"])
+    assert checked.exit_code == 0, checked.output
+    assert (
+        f"coverage {coverage_id}: eligibility checked on 2025-03-30, not active" in checked.output
+    )
+    later = runner.invoke(app, [*check, "--on", "2099-01-01"])
+    assert later.exit_code == 2 and "after today" in later.output
+    lone = runner.invoke(app, [*card, "--member-id", "2EG4TE5MK72", "--priority", "secondary",
+                               "--inactive"])  # fmt: skip
+    assert lone.exit_code == 2 and "--eligibility-checked" in lone.output
     ended = runner.invoke(
         app,
         ["coverage", "end", coverage_id, "--last-day", "2025-06-30", "--user", "biller", *where],

@@ -225,6 +225,12 @@ def coverage_add_command(
     copay: Annotated[str | None, typer.Option(help="Copay in dollars.")] = None,
     coinsurance: Annotated[int | None, typer.Option(help="Coinsurance percent.")] = None,
     deductible: Annotated[str | None, typer.Option(help="Deductible in dollars.")] = None,
+    eligibility_checked: Annotated[
+        str | None, typer.Option(help="An eligibility check already made: its date, YYYY-MM-DD.")
+    ] = None,
+    inactive: Annotated[
+        bool, typer.Option("--inactive", help="That check found the coverage not active.")
+    ] = False,
     database_url: DatabaseUrl = None,
     clinic: Clinic = None,
 ) -> None:
@@ -235,6 +241,9 @@ def coverage_add_command(
         fail(f"--priority {priority!r}: primary, secondary or tertiary")
     start = parse_date(effective_from, "--from")
     assert start is not None
+    checked = parse_date(eligibility_checked, "--eligibility-checked")
+    if inactive and checked is None:
+        fail("--inactive: give the check's date with --eligibility-checked")
     profiles = setup_of(ctx).profiles()
 
     def work(uow: UnitOfWork) -> int:
@@ -252,6 +261,8 @@ def coverage_add_command(
             copay=_money(copay, "--copay"),
             coinsurance_percent=coinsurance,
             deductible=_money(deductible, "--deductible"),
+            eligibility_verified_on=checked,
+            eligibility_active=(not inactive) if checked else None,
         )
         return enrol(uow, patient_id, details, profiles)
 
@@ -278,3 +289,32 @@ def coverage_end_command(
 
     _as_clerk(ctx, database_url, clinic, user, work)
     print(f"coverage {coverage_id} ends on {day}")
+
+
+@coverage_app.command("check")
+def coverage_check_command(
+    ctx: typer.Context,
+    coverage_id: Annotated[int, typer.Argument(help="The coverage's id.", min=1, max=2**31 - 1)],
+    checked_on: Annotated[str, typer.Option("--on", help="The day the payer was asked.")],
+    user: User,
+    inactive: Annotated[
+        bool, typer.Option("--inactive", help="The payer said the coverage is not active.")
+    ] = False,
+    database_url: DatabaseUrl = None,
+    clinic: Clinic = None,
+) -> None:
+    """Record an eligibility check made by phone or the payer's portal."""
+    import datetime as dt
+
+    from otbill.services.frontdesk.coverage import record_eligibility_check
+
+    day = parse_date(checked_on, "--on")
+    assert day is not None
+    today = dt.date.today()
+
+    def work(uow: UnitOfWork) -> Any:
+        record_eligibility_check(uow, coverage_id, on=day, active=not inactive, today=today)
+
+    _as_clerk(ctx, database_url, clinic, user, work)
+    print(f"coverage {coverage_id}: eligibility checked on {day}, "
+          f"{'not active' if inactive else 'active'}")  # fmt: skip

@@ -33,6 +33,7 @@ __all__ = [
     "coverage_history",
     "end_coverage",
     "enrol",
+    "record_eligibility_check",
 ]
 
 PRIORITIES = {1: "primary", 2: "secondary", 3: "tertiary"}
@@ -241,6 +242,34 @@ def end_coverage(uow: UnitOfWork, coverage_id: int, last_day: dt.date) -> None:
         {"effective_to": coverage.effective_to},
         {"effective_to": last_day},
     )
+
+
+def record_eligibility_check(
+    uow: UnitOfWork, coverage_id: int, *, on: dt.date, active: bool, today: dt.date
+) -> None:
+    """An eligibility check made by phone or the payer's portal: its date and whether it found
+    the coverage active (what ELG001/ELG002 and the booking warnings read).
+
+    Why it may change a billed coverage in place: the check is not part of what was billed; the
+    earlier check stays in the audit trail."""
+    coverage = uow.patients.coverage(coverage_id)
+    if on > today:
+        raise RecordError(f"eligibility check date {on}: after today ({today})")
+    if coverage.eligibility_verified_on is not None and on < coverage.eligibility_verified_on:
+        raise RecordError(
+            f"eligibility check date {on}: a later check ({coverage.eligibility_verified_on}) is "
+            "already recorded"
+        )
+    uow.patients.record_eligibility(coverage_id, on, active)
+    uow.audit.record(
+        uow.actor_id,
+        "coverage.eligibility",
+        "coverage",
+        coverage_id,
+        {"eligibility_verified_on": coverage.eligibility_verified_on,
+         "eligibility_active": coverage.eligibility_active},
+        {"eligibility_verified_on": on, "eligibility_active": active},
+    )  # fmt: skip
 
 
 def change_coverage(

@@ -145,6 +145,12 @@ class PatientRepository(ClinicScoped):
         row.effective_to = last_day
         flush(self.session)
 
+    def record_eligibility(self, coverage_id: int, on: dt.date, active: bool) -> None:
+        """The latest eligibility check of the coverage: its date and whether it was active."""
+        row = fetch(self.session, CoverageRow, self.clinic_id, coverage_id, for_update=True)
+        row.eligibility_verified_on, row.eligibility_active = on, active
+        flush(self.session)
+
     def last_billed_service(self, coverage_id: int) -> dt.date | None:
         """The latest date of service of a claim billed to the coverage; the claim coverage column."""
         query = select(func.max(ClaimRow.date_of_service)).where(

@@ -22,6 +22,7 @@ __all__ = [
     "CoverageIn",
     "CoverageOut",
     "DocumentOut",
+    "EligibilityCheckIn",
     "PatientIn",
     "PatientOut",
     "PatientSearchOut",
@@ -140,6 +141,10 @@ class CoverageIn(BaseModel):
     copay: Decimal | None = Field(None, ge=0, le=100000)
     coinsurance_percent: int | None = Field(None, ge=0, le=100)
     deductible: Decimal | None = Field(None, ge=0, le=100000)
+    eligibility_verified_on: dt.date | None = Field(
+        None, description="an eligibility check already made by phone or portal: its date"
+    )
+    eligibility_active: bool | None = Field(None, description="what that check found")
 
     def details(self) -> CoverageDetails:
         s = self.subscriber
@@ -160,7 +165,16 @@ class CoverageIn(BaseModel):
             self.copay,
             self.coinsurance_percent,
             self.deductible,
+            self.eligibility_verified_on,
+            (True if self.eligibility_active is None else self.eligibility_active)
+            if self.eligibility_verified_on
+            else None,
         )
+
+
+class EligibilityCheckIn(BaseModel):
+    checked_on: dt.date = Field(description="the day the payer was asked (phone or portal)")
+    active: bool = Field(description="whether the payer said the coverage is active")
 
 
 class CoverageEndIn(BaseModel):
@@ -177,6 +191,8 @@ class CoverageOut(BaseModel):
     effective_from: dt.date | None
     effective_to: dt.date | None
     plan_name: str | None
+    eligibility_verified_on: dt.date | None = Field(None, description="the latest check's date")
+    eligibility_active: bool | None = Field(None, description="what the latest check found")
     active: bool = Field(description="in force today")
     billed: bool = Field(description="a claim was billed to it (it never changes in place)")
 
@@ -193,6 +209,8 @@ class CoverageOut(BaseModel):
             effective_from=c.effective_from,
             effective_to=c.effective_to,
             plan_name=line.terms.plan_name,
+            eligibility_verified_on=c.eligibility_verified_on,
+            eligibility_active=c.eligibility_active,
             active=line.active,
             billed=line.billed,
         )

@@ -25,6 +25,7 @@ from otbill.web.routes.api_patient_models import (
     CoverageIn,
     CoverageOut,
     DocumentOut,
+    EligibilityCheckIn,
     PatientIn,
     PatientOut,
     PatientSearchOut,
@@ -139,6 +140,24 @@ def end_coverage(request: Request, user: Clerk, coverage_id: int, body: Coverage
     """The coverage ends on ``last_day``; claims billed to it keep it."""
     with domain_errors(), unit_of_work(request, user) as uow:
         coverage.end_coverage(uow, coverage_id, body.last_day)
+        patient_id = uow.patients.coverage(coverage_id).patient_id
+        lines = coverage.coverage_history(uow, patient_id, today(request))
+    return CoverageOut.of(next(line for line in lines if line.coverage.id == coverage_id))
+
+
+@router.post(
+    "/coverages/{coverage_id}/eligibility-check",
+    response_model=CoverageOut,
+    summary="Record an eligibility check",
+)
+def eligibility_check(
+    request: Request, user: Clerk, coverage_id: int, body: EligibilityCheckIn
+) -> Any:
+    """An eligibility check made by phone or the payer's portal (ELG001 reads its date)."""
+    with domain_errors(), unit_of_work(request, user) as uow:
+        coverage.record_eligibility_check(
+            uow, coverage_id, on=body.checked_on, active=body.active, today=today(request)
+        )
         patient_id = uow.patients.coverage(coverage_id).patient_id
         lines = coverage.coverage_history(uow, patient_id, today(request))
     return CoverageOut.of(next(line for line in lines if line.coverage.id == coverage_id))

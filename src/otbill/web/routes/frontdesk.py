@@ -14,7 +14,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, File, Form, HTTPException, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from otbill.domain.record_errors import NotFound
+from otbill.domain.record_errors import NotFound, RecordError
 from otbill.errors import OtbillError
 from otbill.services.frontdesk import coverage, documents, registration
 from otbill.services.frontdesk.patient_file import PatientFile, patient_file
@@ -40,6 +40,7 @@ _NOTICES = {
     "coverage": "Coverage added.",
     "ended": "Coverage ended; claims billed to it keep it.",
     "changed": "New coverage added; the old one ends the day before it starts.",
+    "eligibility": "Eligibility check recorded.",
     "document": "Document attached.",
 }
 
@@ -193,6 +194,29 @@ def end_coverage(request: Request, user: Clerk, coverage_id: int, form: FormData
         assert last_day is not None
         coverage.end_coverage(uow, coverage_id, last_day)
         return "ended"
+
+    return _on_patient(request, user, patient_id, form, action)
+
+
+@router.post("/coverages/{coverage_id}/eligibility", include_in_schema=False)
+def eligibility_check(request: Request, user: Clerk, coverage_id: int, form: FormData) -> Response:
+    """An eligibility check made by phone or portal: its date and what it found."""
+    with _uow(request, user) as uow:
+        try:
+            patient_id = uow.patients.coverage(coverage_id).patient_id
+        except NotFound as exc:
+            raise HTTPException(404, "no such coverage in this clinic") from exc
+
+    def action(uow: UnitOfWork) -> str:
+        checked = form_date(form, "checked_on", "eligibility check date", required=True)
+        assert checked is not None
+        found = form.get("active", "yes")
+        if found not in ("yes", "no"):
+            raise RecordError(f"what the check showed {found!r}: active or not active")
+        coverage.record_eligibility_check(
+            uow, coverage_id, on=checked, active=found == "yes", today=today(request)
+        )
+        return "eligibility"
 
     return _on_patient(request, user, patient_id, form, action)
 
