@@ -86,7 +86,7 @@ def test_separation_of_duties(db: Database) -> None:
     ids = seed_clinic(db)
     claim_id = _ready_claim(db, ids)
     with (
-        pytest.raises(PermissionDenied, match="lacks the approver role"),
+        pytest.raises(PermissionDenied, match="approval needs the approver role"),
         db.unit_of_work(ids.clinic, ids.biller) as uow,
     ):
         claims.approve(uow, claim_id, TODAY)

@@ -1,4 +1,4 @@
-"""The claim lifecycle: which status may follow which, and who may approve.
+"""The claim lifecycle: which status may follow which (who may approve: ``domain.approval``).
 
 Why a table and not scattered ``if``s: every service that moves a claim asks the same function, so
 an illegal move (approving a held claim, paying a draft) is refused in one place with one message.
@@ -17,9 +17,8 @@ Corrected (frequency 7) and void (8) claims are new claims that link to the orig
 from __future__ import annotations
 
 import enum
-from collections.abc import Iterable
 
-from otbill.domain.record_errors import IllegalTransition, PermissionDenied
+from otbill.domain.record_errors import IllegalTransition
 
 __all__ = [
     "EDITABLE",
@@ -27,7 +26,6 @@ __all__ = [
     "ClaimStatus",
     "Frequency",
     "Role",
-    "check_approver",
     "check_transition",
 ]
 
@@ -94,20 +92,3 @@ def check_transition(record: str, current: str, target: str) -> ClaimStatus:
     if wanted is None or wanted not in allowed:
         raise IllegalTransition(record, current, target, tuple(s.value for s in allowed))
     return wanted
-
-
-def check_approver(
-    record: str, user_id: int, roles: Iterable[str], created_by: int | None, edited_by: int | None
-) -> None:
-    """Separation of duties: an approver, and not the person who created or last edited the claim.
-
-    Why: one person who can both build and approve a claim can bill for services never given;
-    the second pair of eyes only works if it is a different person.
-    """
-    if Role.APPROVER not in set(roles):
-        raise PermissionDenied(f"{record}: user {user_id} lacks the approver role")
-    if user_id in (created_by, edited_by):
-        raise PermissionDenied(
-            f"{record}: user {user_id} created or last edited this claim and cannot approve it "
-            "(separation of duties)"
-        )

@@ -16,7 +16,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from otbill.domain.claim import Claim
-from otbill.domain.claim_records import ClaimFacts, StoredClaim
+from otbill.domain.claim_records import ClaimFacts, ClaimLine, StoredClaim
 from otbill.domain.lifecycle import EDITABLE, ClaimStatus, Role
 from otbill.domain.money import from_cents, to_cents
 from otbill.domain.record_errors import IllegalTransition, NotFound, RecordError
@@ -27,6 +27,7 @@ from otbill.rules.registry import Finding, Rule
 from otbill.services.claims import lifecycle as claims
 from otbill.services.claims.assemble import assemble_claim
 from otbill.services.claims.context import load_snapshot
+from otbill.services.claims.duties import record_editor
 from otbill.services.claims.scrub import fixes_allowed
 from otbill.services.clinic.setup import require_role
 from otbill.storage import UnitOfWork
@@ -118,7 +119,7 @@ def apply_safe_fixes(
         raise RecordError(f"claim {row.number}: no safe fix applies for {what}")
     descriptions = tuple(f"{f.rule}: {f.fix.description}" for f in applied if f.fix)
     changes = _write_back(uow, row, before, after)
-    uow.claims.change(row.id, last_edited_by=uow.actor_id or row.last_edited_by)
+    record_editor(uow, row.id, "applied a safe fix (" + ", ".join(f.rule for f in applied) + ")")
     uow.audit.record(uow.actor_id, "claim.fix", "claim", row.id, None,
                      {"fixes": list(descriptions), "changes": changes})  # fmt: skip
     claims.transition(
@@ -149,6 +150,16 @@ def parse_charge(text: str) -> Decimal:
     return amount
 
 
+def _no_change(
+    line: ClaimLine, modifiers: Sequence[str] | None, units: int | None, charge: Decimal | None
+) -> bool:
+    return (
+        (modifiers is None or ",".join(modifiers) == line.modifiers)
+        and (units is None or units == line.units)
+        and (charge is None or to_cents(charge) == line.charge_cents)
+    )
+
+
 def edit_claim_line(
     uow: UnitOfWork,
     claim_id: int,
@@ -167,6 +178,8 @@ def edit_claim_line(
         raise NotFound(f"claim {claim.number} line", line_id)
     if units is not None and not 0 <= units <= 999:
         raise RecordError(f"claim {claim.number} line {line.position}: units {units} not 0-999")
+    if _no_change(line, modifiers, units, charge):
+        return claim.status  # a no-change save records nothing: no audit row, no editor
     if charge is not None and to_cents(charge) != line.charge_cents:
         before = from_cents(line.charge_cents)
         uow.claims.change_line(line.id, charge_cents=to_cents(charge))

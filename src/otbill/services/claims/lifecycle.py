@@ -19,7 +19,6 @@ from otbill.domain.lifecycle import (
     ClaimStatus,
     Frequency,
     Role,
-    check_approver,
     check_transition,
 )
 from otbill.domain.money import from_cents
@@ -30,7 +29,8 @@ from otbill.rules.registry import Rule
 from otbill.services.claims.assemble import assemble_claim
 from otbill.services.claims.build import scrubbed_status
 from otbill.services.claims.context import load_snapshot
-from otbill.services.clinic.setup import require_role, user_roles
+from otbill.services.claims.duties import check_may_approve, record_editor
+from otbill.services.clinic.setup import require_role
 from otbill.services.ledger import LedgerEntry, post
 from otbill.storage import UnitOfWork
 
@@ -107,30 +107,28 @@ def edit_line(
     before = {"modifiers": line.modifiers, "units": line.units}
     joined = None if modifiers is None else ",".join(modifiers)
     line = uow.claims.change_line(line.id, modifiers=joined, units=units)
-    uow.claims.change(claim_id, last_edited_by=uow.actor_id or claim.last_edited_by)
-    uow.audit.record(
-        uow.actor_id,
-        "claim.edit",
-        "claim",
-        claim.id,
-        {"line": position, **before},
-        {"line": position, "modifiers": line.modifiers, "units": line.units},
-    )
+    after = {"modifiers": line.modifiers, "units": line.units}
+    if after != before:  # the caller may have changed only the charge (audited there)
+        uow.audit.record(
+            uow.actor_id, "claim.edit", "claim", claim.id, {"line": position, **before},
+            {"line": position, **after},
+        )  # fmt: skip
+    record_editor(uow, claim_id, f"edited line {position}")
     transition(uow, claim_id, ClaimStatus.DRAFT, "edited")
     uow.flush()
     return rescrub(uow, claim_id, run, rules)
 
 
 def approve(uow: UnitOfWork, claim_id: int, on: dt.date) -> None:
-    """Approve a ready claim and post its charges; not by its creator or last editor."""
-    roles = user_roles(uow, uow.actor_id or 0)
+    """Approve a ready claim and post its charges; not by its creator nor by anyone who changed
+    its content (:mod:`otbill.services.claims.duties`)."""
     claim = uow.claims.for_update(claim_id)
     if claim.status == ClaimStatus.APPROVED and claim.approved_by is not None:
         # the loser of two approvers (the lock above made it wait for the winner): say who won
         who = uow.users.get(claim.approved_by).full_name
         why = f"already approved by {who}"
         raise IllegalTransition(_label(claim), claim.status, "approved", (), why)
-    check_approver(_label(claim), uow.actor_id or 0, roles, claim.created_by, claim.last_edited_by)
+    check_may_approve(uow, claim)  # not its creator nor anyone who changed it
     transition(uow, claim_id, ClaimStatus.APPROVED, "approved")
     uow.claims.change(claim_id, approved_by=uow.actor_id)
     uow.flush()

@@ -22,6 +22,7 @@ from otbill.domain.lifecycle import ClaimStatus
 from otbill.domain.record_errors import NotFound
 from otbill.storage.audit import utcnow
 from otbill.storage.repositories.base import ClinicScoped
+from otbill.storage.repositories.claim_editors import ClaimEditorRepository
 from otbill.storage.repositories.rows import (
     as_visit,
     fetch,
@@ -78,6 +79,11 @@ def _as_line(r: ClaimLineRow) -> ClaimLine:
 
 class ClaimRepository(ClinicScoped):
     """Claims, their lines, the visits they bill and their status history."""
+
+    @property
+    def editors(self) -> ClaimEditorRepository:
+        """Who created or changed each claim's content (separation of duties)."""
+        return ClaimEditorRepository(self.session, self.clinic_id)
 
     def _row(self, claim_id: int) -> ClaimRow:
         """The claim's row, from the session's identity map when already loaded (no query)."""

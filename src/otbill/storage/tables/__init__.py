@@ -15,6 +15,7 @@ from otbill.storage.tables.billing import (
     PostingRow,
     RemittanceRow,
 )
+from otbill.storage.tables.claim_editors import ClaimEditorRow as ClaimEditorRow
 from otbill.storage.tables.documents import PatientDocumentRow as PatientDocumentRow
 from otbill.storage.tables.edi import EdiFileRow, SubmittedClaimRow, WorkItemRow
 from otbill.storage.tables.imports import LegacyImportRow as LegacyImportRow
