@@ -130,11 +130,63 @@ def test_untimed_codes_are_one_unit_and_never_timed_minutes():
     assert line.timed is False
 
 
-def test_other_time_units_are_counted_per_code():
+def test_other_time_units_are_counted_per_family():
     assert units_of([("97545", 120), ("97546", 90)]) == {"97545": 1, "97546": 1}
-    assert units_of([("97545", 60), ("97546", 91)]) == {"97545": 0, "97546": 2}
+    # 151 minutes of work hardening: the first 2 hours (97545) and 31 minutes of a further hour.
+    assert units_of([("97545", 60), ("97546", 91)]) == {"97545": 1, "97546": 1}
+    assert units_of([("97545", 180)]) == {"97545": 1, "97546": 1}
     assert units_of([("98980", 19)]) == {"98980": 0}
     assert units_of([("98980", 25), ("98981", 40)]) == {"98980": 1, "98981": 2}
+    assert units_of([("97550", 60)]) == {"97550": 1, "97551": 2}
+
+
+# --- Code families: the first unit is the primary code, every later one its add-on (issue 11) ---
+
+
+@pytest.mark.parametrize("method", list(Method))
+@pytest.mark.parametrize(
+    "segments",
+    [[("97129", 45)], [("97129", 29), ("97130", 16)], [("97129", 15), ("97130", 30)],
+     [("97130", 45)], [("97129", 20), ("97130", 10), ("97129", 15)]],
+)  # fmt: skip
+def test_45_minutes_of_cognitive_intervention_are_97129_once_and_97130_twice(segments, method):
+    result = compute_units(segments, method)
+    assert [(ln.code, ln.minutes, ln.units) for ln in result.lines] == [
+        ("97129", 15, 1), ("97130", 30, 2),
+    ]  # fmt: skip
+    assert result.total_units == 3
+
+
+def test_a_family_is_pooled_with_the_other_timed_codes():
+    # 20 + 20 minutes = 40 timed minutes → 3 units; the families' left-over minutes tie (5 and 5).
+    result = compute_units([("97129", 20), ("97110", 20)])
+    assert units_of([("97129", 20), ("97110", 20)]) == {"97129": 1, "97110": 2}
+    assert result.ties and "97129" in result.ties[0].codes
+    assert units_of([("97129", 24), ("97110", 20)]) == {"97129": 1, "97130": 1, "97110": 1}
+    assert units_of([("97129", 7)]) == {"97129": 0}
+
+
+@given(
+    st.integers(min_value=0, max_value=300),
+    st.integers(min_value=0, max_value=300),
+    st.sampled_from([("97129", "97130"), ("97545", "97546"), ("97550", "97551"),
+                     ("98980", "98981")]),
+    st.sampled_from(list(Method)),
+)  # fmt: skip
+@settings(max_examples=300)
+def test_a_primary_is_billed_once_a_day_and_splitting_minutes_never_changes_units(
+    a, b, family, method
+):
+    primary, add_on = family
+    split = units_of([(primary, a), (add_on, b)], method)
+    alone = units_of([(primary, a + b)], method)
+    assert split.get(primary, 0) <= 1
+    assert split.get(primary, 0) + split.get(add_on, 0) == alone.get(primary, 0) + alone.get(
+        add_on, 0
+    )
+    assert split.get(add_on, 0) == alone.get(add_on, 0)
+    if split.get(add_on, 0):
+        assert split[primary] == 1  # no add-on without its primary
 
 
 # --- Bad input ------------------------------------------------------------------------------

@@ -19,6 +19,19 @@ date of service whatever their minutes, and their minutes never count toward tim
 other time units (work hardening hours, caregiver training, remote monitoring) are counted per code by
 their own unit. Minutes of the same code in several segments of the day are added together.
 
+Code families. Some services are billed as a primary code for the day's first unit and an add-on
+code for every later one: 97129 (cognitive function intervention, first 15 minutes) and 97130
+(each further 15 minutes); 97545/97546 (work hardening, first 2 hours / each further hour);
+97550/97551 (caregiver training, first 30 minutes / each further 15); 98980/98981 (remote
+monitoring management, first 20 minutes / each further 20). The catalog's ``add_on_to`` column
+names them. The minutes of both codes are one service: they are added together and counted as
+one code (pooled with the other timed codes under ``cms``), and the units go one to the primary
+and the rest to the add-on, whichever of the two codes the minutes were recorded under: 45
+minutes of 97129 are 97129 × 1 + 97130 × 2, never 97129 × 3 (CPT: the primary is reported once a
+day; its MUE is 1). The result lists the add-on's units even when only the primary was recorded,
+with the family's minutes attributed in order: the primary's first unit (15 minutes, 2 hours ...),
+then the add-on.
+
 Ties. When codes tie for a left-over unit (CMS Example 2: 20 and 20 minutes), the manual lets the
 provider choose. otbill decides deterministically: the code with more total minutes first, then the
 lower code number, and the result records that the choice was free (``tie``), so a biller may swap it.
@@ -26,6 +39,8 @@ lower code number, and the result records that the choice was free (``tie``), so
 >>> r = compute_units([("97112", 24), ("97110", 23)])
 >>> [(line.code, line.units) for line in r.lines], r.total_units
 ([('97112', 2), ('97110', 1)], 3)
+>>> [(line.code, line.minutes, line.units) for line in compute_units([("97129", 45)]).lines]
+[('97129', 15, 1), ('97130', 30, 2)]
 """
 
 from __future__ import annotations
@@ -46,6 +61,7 @@ __all__ = [
     "UnitsResult",
     "compute_units",
     "per_code_units",
+    "recorded_code",
     "timed_units_for_minutes",
 ]
 
@@ -97,6 +113,19 @@ class UnitsResult(NamedTuple):
         return sum(line.units for line in self.lines if line.code == code)
 
 
+def recorded_code(code: str, recorded: Iterable[str]) -> str:
+    """Which of the ``recorded`` codes a result line's minutes were recorded under: the code
+    itself, else the other code of its family (97130's units from minutes recorded as 97129)."""
+    codes = set(recorded)
+    if code in codes:
+        return code
+    info = cpt.lookup(code)
+    for other in (info.add_on_to, cpt.add_on_of(code)):
+        if other in codes:
+            return other
+    raise UnitsError(f"{code}: no recorded service to bill it from")
+
+
 def timed_units_for_minutes(total_minutes: int) -> int:
     """The CMS table: total timed minutes → total timed units (8–22 → 1, 23–37 → 2, ...)."""
     return (total_minutes + 7) // 15 if total_minutes >= 8 else 0
@@ -135,6 +164,75 @@ def _merge(
     if total > MINUTES_PER_DAY:
         raise UnitsError(f"{total} minutes in one day is impossible (a day has {MINUTES_PER_DAY})")
     return merged, infos
+
+
+class _Family(NamedTuple):
+    """A primary code and its add-on, with the minutes recorded under either."""
+
+    primary: cpt.CodeInfo
+    add_on: cpt.CodeInfo
+    minutes: int
+    recorded_add_on: bool  # the add-on was among the recorded codes
+
+
+def _fold_families(
+    merged: dict[str, int], infos: dict[str, cpt.CodeInfo], on: dt.date | None
+) -> tuple[dict[str, int], dict[str, _Family]]:
+    """Merged minutes with each time-based family's minutes under its primary code."""
+    folded: dict[str, int] = {}
+    families: dict[str, _Family] = {}
+    for code, minutes in merged.items():
+        info = infos[code]
+        primary_code = info.add_on_to or (code if cpt.add_on_of(code) else None)
+        if primary_code is None or info.basis not in (_TIMED, cpt.Basis.PER_TIME):
+            folded[code] = minutes
+            continue
+        family = families.get(primary_code)
+        if family is None:
+            primary = info if primary_code == code else _lookup(primary_code, on)
+            add_on = _lookup(cpt.add_on_of(primary_code) or code, on)
+            family = _Family(primary, add_on, 0, False)
+        families[primary_code] = family._replace(
+            minutes=family.minutes + minutes,
+            recorded_add_on=family.recorded_add_on or code != primary_code,
+        )
+        folded[primary_code] = folded.get(primary_code, 0) + minutes
+    return folded, families
+
+
+def _lookup(code: str, on: dt.date | None) -> cpt.CodeInfo:
+    try:
+        return cpt.lookup(code, on)
+    except CodeError as exc:
+        raise UnitsError(str(exc)) from exc
+
+
+def _family_lines(family: _Family, units: int | None) -> list[LineUnits]:
+    """The primary's line and the add-on's: one unit to the primary, the rest to the add-on.
+
+    ``units`` is the family's timed units from the day's allocation (15-minute families), or
+    None for a family in other time units, counted here on its own.
+    """
+    primary, add_on, minutes = family.primary, family.add_on, family.minutes
+    first = primary.unit_minutes or 15
+    if units is None:
+        assert primary.first_unit_minutes is not None and add_on.unit_minutes is not None
+        assert add_on.first_unit_minutes is not None
+        head = min(1, per_code_units(minutes, first, primary.first_unit_minutes))
+        rest = (
+            per_code_units(minutes - first, add_on.unit_minutes, add_on.first_unit_minutes)
+            if head and minutes > first
+            else 0
+        )
+    else:
+        head, rest = min(units, 1), max(units - 1, 0)
+    if not rest and not family.recorded_add_on:  # the primary alone: it keeps every minute
+        return [LineUnits(primary.code, minutes, head, primary.basis)]
+    head_minutes = min(minutes, first)
+    return [
+        LineUnits(primary.code, head_minutes, head, primary.basis),
+        LineUnits(add_on.code, minutes - head_minutes, rest, add_on.basis),
+    ]
 
 
 def _check_one_evaluation(infos: dict[str, cpt.CodeInfo]) -> None:
@@ -185,17 +283,24 @@ def compute_units(
     method = method if method.__class__ is Method else Method(method)
     merged, infos = _merge(segments, on)
     _check_one_evaluation(infos)
-    timed = {code: m for code, m in merged.items() if infos[code].basis is _TIMED}
+    folded, families = _fold_families(merged, infos, on)
+    for each in families.values():
+        infos.setdefault(each.primary.code, each.primary)
+    timed = {code: m for code, m in folded.items() if infos[code].basis is _TIMED}
     if method is Method.CMS:
         units, total, ties = _allocate_cms(timed)
     else:
         units = {code: per_code_units(m) for code, m in timed.items()}
         total, ties = sum(units.values()), ()
-    lines = tuple(
-        LineUnits(code, minutes, _line_units(infos[code], minutes, units), infos[code].basis)
-        for code, minutes in merged.items()
-    )
-    return UnitsResult(method, sum(timed.values()), total, lines, ties)
+    lines: list[LineUnits] = []
+    for code, minutes in folded.items():
+        family = families.get(code)
+        if family is not None:
+            lines += _family_lines(family, units[code] if code in timed else None)
+        else:
+            info = infos[code]
+            lines.append(LineUnits(code, minutes, _line_units(info, minutes, units), info.basis))
+    return UnitsResult(method, sum(timed.values()), total, tuple(lines), ties)
 
 
 def _line_units(info: cpt.CodeInfo, minutes: int, timed_units: dict[str, int]) -> int:

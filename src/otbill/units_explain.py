@@ -38,6 +38,7 @@ def explain(result: UnitsResult) -> list[str]:
     for line in result.lines:
         if line.basis is not cpt.Basis.TIMED:
             steps.append(_explain_other(line))
+    steps += _explain_families(result)
     if not result.lines:
         steps.append("No services were recorded for this day.")
     return steps
@@ -73,6 +74,23 @@ def _explain_cms(result: UnitsResult, timed: list[LineUnits]) -> list[str]:
             f"Tie: {', '.join(tie.codes)} each had {tie.remaining_minutes} minutes left over; "
             f"otbill gave the unit to {', '.join(tie.winners)} (more total minutes, then lower code "
             "number). The manual leaves this choice to the provider."
+        )
+    return steps
+
+
+def _explain_families(result: UnitsResult) -> list[str]:
+    """One step per primary/add-on family on the day (97129 then 97130)."""
+    codes = {line.code: line for line in result.lines}
+    steps = []
+    for line in result.lines:
+        add_on = cpt.add_on_of(line.code)
+        if add_on is None or add_on not in codes:
+            continue
+        total = line.minutes + codes[add_on].minutes
+        steps.append(
+            f"{line.code} and {add_on} are one service, counted together ({total} minutes): "
+            f"the first unit is {line.code}, billed once a day, and every later unit is "
+            f"{add_on} — here {line.code} × {line.units} and {add_on} × {codes[add_on].units}."
         )
     return steps
 

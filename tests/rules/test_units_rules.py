@@ -6,6 +6,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from otbill.payers import load_profiles
+from otbill.refdata.store import load_mue, load_ncci_ptp
 from otbill.rules.context import ScrubContext
 from otbill.rules.engine import fix_claim
 from otbill.rules.registry import Applicability, load_rules
@@ -88,7 +89,9 @@ def test_lines_of_one_code_are_added_and_split_by_minutes(clean):
     clean["lines"] = [dict(line, minutes=15, units=1), dict(line, minutes=15, units=2)]
     claim = make_claim(clean)
     findings = scrub(claim, select=["UNT001"])
-    assert [f.line for f in findings] == [1] and "lines[1, 2]" in findings[0].message
+    assert [f.line for f in findings] == [1] and findings[0].message.startswith(
+        "lines 1 and 2 (97530 on 14 Feb 2025): 3 units"
+    )
     new, _, result = fixed(claim, ["UNT001"])
     assert [x.units for x in new.lines] == [1, 1] and not result.findings
     clean["lines"][1]["modifiers"] = ["GO", "CO"]  # not interchangeable: a person splits them
@@ -201,3 +204,73 @@ def test_97129_is_billed_once_a_day(clean):
     findings = scrub(make_claim(clean), select=["UNT005"])
     assert [f.line for f in findings] == [1]
     assert "3 units" in findings[0].message and "97130 × 2" in findings[0].fix.description
+
+
+# Code families: 97129 then 97130 (issue 11 item 27) ---------------------------------------
+
+
+def _cognitive(clean, *lines):
+    """The claim's line as cognitive intervention: (code, minutes, units) for each line."""
+    line = clean["lines"][0]
+    clean["lines"] = [dict(line, code=c, minutes=m, units=u) for c, m, u in lines]
+    clean["documentation"]["total_timed_minutes"] = sum(m or 0 for _, m, _ in lines)
+    clean["documentation"]["total_treatment_minutes"] = sum(m or 0 for _, m, _ in lines)
+    return make_claim(clean)
+
+
+def _fix_everything(claim, *, unsafe):
+    run = ScrubContext(profiles=load_profiles(), today=TODAY, ncci=load_ncci_ptp(TODAY, []),
+                       mue=load_mue(TODAY, []))  # fmt: skip
+    return fix_claim(claim, run, load_rules(), fixes_allowed(unsafe=unsafe))
+
+
+def test_a_correctly_billed_family_passes_and_the_fixes_leave_it_alone(clean):
+    """45 minutes recorded 29 + 16 are billed 97129 × 1 + 97130 × 2: nothing to say or fix."""
+    claim = _cognitive(clean, ("97129", 29, 1), ("97130", 16, 2))
+    assert not [f for f in scrub(claim) if f.severity.value != "info"]
+    for unsafe in (False, True):
+        same, applied, result = _fix_everything(claim, unsafe=unsafe)
+        assert same == claim and not applied and result.status == "clean"
+
+
+def test_the_whole_time_recorded_on_the_primary_still_bills_one_primary(clean):
+    claim = _cognitive(clean, ("97129", 45, 1), ("97130", 0, 2))
+    assert not scrub(claim, select=["UNT", "MUE"])
+
+
+def test_a_missing_add_on_is_named_with_the_units_it_needs(clean):
+    claim = _cognitive(clean, ("97129", 45, 1))
+    findings = scrub(claim, select=["UNT001", "UNT005"])
+    assert [(f.rule, f.line) for f in findings] == [("UNT001", 1)]
+    assert findings[0].message.startswith(
+        "line 1 (97129 on 14 Feb 2025) with 97129 and 97130 together: 1 unit billed for 45 "
+        "minutes; the cms method gives 97129 × 1 and 97130 × 2"
+    )
+    assert findings[0].fix.description == "bill 97129 × 1 and 97130 × 2 on 14 Feb 2025"
+
+
+def test_a_second_primary_unit_moves_to_the_add_on_without_losing_a_unit(clean):
+    claim = _cognitive(clean, ("97129", 29, 2), ("97130", 16, 1))
+    findings = scrub(claim, select=["UNT001", "UNT005"])
+    assert [(f.rule, f.line) for f in findings] == [("UNT005", 1)]
+    assert "(with 97130 × 1, 3 units in all)" in findings[0].message
+    assert findings[0].fix.description.startswith("bill 97129 × 1 and 97130 × 2")
+    new, applied, result = _fix_everything(claim, unsafe=True)
+    assert [f.rule for f in applied] == ["UNT005"]
+    assert [(ln.code, ln.units) for ln in new.lines] == [("97129", 1), ("97130", 2)]
+    assert result.status == "clean"
+    safe, _, _ = _fix_everything(claim, unsafe=False)
+    assert safe.lines == claim.lines  # units are a billed amount: never a safe fix
+
+
+@given(st.integers(min_value=8, max_value=45), st.integers(min_value=0, max_value=60))
+@settings(max_examples=60, deadline=None)
+def test_whatever_the_split_the_engines_units_pass_every_units_rule(first, rest):
+    """Up to 105 minutes: within 97130's MUE of 7, so only the units rules could object."""
+    from otbill.units import compute_units
+    from support.claimkit import clean_claim_data
+
+    result = compute_units([("97129", first), ("97130", rest)])
+    lines = [(ln.code, ln.minutes, ln.units) for ln in result.lines if ln.units]
+    claim = _cognitive(clean_claim_data(), *lines)
+    assert not scrub(claim, select=["UNT", "MUE"])

@@ -30,6 +30,7 @@ from otbill.errors import CodeNotEffective, MalformedCode, UnknownCode
 __all__ = [
     "Basis",
     "CodeInfo",
+    "add_on_of",
     "all_codes",
     "compact",
     "describe",
@@ -69,6 +70,9 @@ class CodeInfo:
     effective_to: dt.date | None
     description: str
     source: str
+    # For an add-on code ("each further 15 minutes"), the family's primary code ("first 15
+    # minutes"): the primary takes the day's first unit, the add-on every later one.
+    add_on_to: str | None = None
 
     @property
     def timed(self) -> bool:
@@ -114,6 +118,7 @@ def _parse(row: dict[str, str]) -> CodeInfo:
         effective_to=parse_date(row["effective_to"]),
         description=row["description"],
         source=row["source"],
+        add_on_to=row["add_on_to"] or None,
     )
 
 
@@ -187,6 +192,26 @@ def is_valid(value: str, on: dt.date | None = None) -> bool:
 def describe(value: str) -> str:
     """A short description in otbill's own words."""
     return lookup(value).description
+
+
+@functools.cache
+def _add_ons() -> dict[str, str]:
+    """Each family's primary code → its add-on code (97129 → 97130)."""
+    return {
+        info.add_on_to: code
+        for code, versions in _catalog().items()
+        for info in versions
+        if info.add_on_to is not None
+    }
+
+
+def add_on_of(value: str) -> str | None:
+    """The add-on code that bills the later units of a family's primary (97129 → 97130), or None.
+
+    The primary ("first 15 minutes", "first 2 hours") is billed once a day; every further unit
+    of the same service is its add-on ("each further 15 minutes"), never a second primary.
+    """
+    return _add_ons().get(compact(value))
 
 
 def all_codes() -> list[CodeInfo]:

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
+from otbill.codes import cpt
 from otbill.rules.registry import Edit
 
-__all__ = ["distribute", "plural", "unit_edits"]
+__all__ = ["distribute", "family_of", "plural", "unit_edits"]
 
 
 def plural(n: int, word: str = "unit") -> str:
@@ -28,3 +29,9 @@ def distribute(total: int, minutes: Sequence[int]) -> list[int] | None:
         best = max(range(len(minutes)), key=lambda j: (minutes[j] - 15 * units[j], -j))
         units[best] += 1
     return None if 0 in units else units
+
+
+def family_of(code: str) -> str:
+    """The code that names a code's family: an add-on's primary (97130 → 97129), else itself."""
+    info = cpt.lookup(code)
+    return info.add_on_to or info.code

@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from otbill import units
+from otbill.codes import cpt
 from otbill.domain.care import Visit, VisitLine
 from otbill.domain.charges import BilledLine
 from otbill.domain.claim_building import claim_number, crosses_kx_threshold, line_modifiers
@@ -72,13 +73,18 @@ def _draft(
     number = claim_number(first.patient_id, coverage.id, on, snap.numbers)
     snap.numbers.add(number)
     lines = []
-    billable = [d for d in day if result.units_for(d[0].code) > 0]  # 0 units: not billed
-    for position, (service, minutes, provider_id) in enumerate(billable, start=1):
+    # Billed as the engine says (0 units: not billed), which for a code family may be a code
+    # the visit did not record: 45 minutes of 97129 bill 97129 × 1 and 97130 × 2.
+    recorded = {cpt.compact(d[0].code): d for d in day}
+    billable = [
+        (recorded[units.recorded_code(x.code, recorded)], x) for x in result.lines if x.units
+    ]
+    for position, ((service, _, provider_id), billed) in enumerate(billable, start=1):
+        code, minutes, n = billed.code, billed.minutes, billed.units
         provider = snap.providers[provider_id]
         assistant = is_assistant(provider.credential)
         rendering = provider.supervisor_id if assistant and provider.supervisor_id else provider.id
-        fee = snap.fee(payer.id, service.code, on)
-        n = result.units_for(service.code)
+        fee = snap.fee(payer.id, code, on)
         allowed = fee.allowed_cents * n if fee else 0
         if assistant and profile.assistant_payment_percent:
             allowed = allowed * profile.assistant_payment_percent // 100
@@ -92,7 +98,7 @@ def _draft(
                 position=position,
                 service_line_id=service.id,
                 date=on,
-                code=service.code,
+                code=code,
                 minutes=minutes,
                 units=n,
                 charge_cents=fee.charge_cents * n if fee else 0,
