@@ -10,7 +10,6 @@ refused with 401 at once.
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -27,7 +26,7 @@ from otbill.rules.context import ScrubContext
 from otbill.rules.registry import Rule
 from otbill.rules.selection import select_rules
 from otbill.services.claims.scrub import scrub_claims, summarize
-from otbill.services.views.api import claims_page
+from otbill.services.views import claim_search
 from otbill.services.views.claims import claim_detail
 from otbill.storage import UnitOfWork
 from otbill.web.app import scrub_run, wiring
@@ -78,24 +77,31 @@ def unit_of_work(request: Request, user: SessionUser) -> UnitOfWork:
 ClaimReader = Annotated[SessionUser, Depends(api_user("biller", "approver", "auditor"))]
 
 
-@router.get("/claims", response_model=ClaimPage, summary="List claims")
+@router.get("/claims", response_model=ClaimPage, summary="Find claims")
 def list_claims(
     request: Request,
     user: ClaimReader,
-    status_: Annotated[str | None, Query(alias="status", description="e.g. held, ready")] = None,
+    status_: Annotated[str | None, Query(alias="status", description="e.g. held, paid")] = None,
     payer_id: Annotated[int | None, Query(description="the payer's id")] = None,
     date_from: Annotated[dt.date | None, Query(description="first date of service")] = None,
     date_to: Annotated[dt.date | None, Query(description="last date of service")] = None,
+    patient: Annotated[str | None, Query(description="the patient's name or MRN")] = None,
+    number: Annotated[str | None, Query(description="part of the claim number")] = None,
+    payer_claim_number: Annotated[str | None, Query(description="part of the payer's number")] = None,
+    amount_min: Annotated[str | None, Query(description="lowest total charge, dollars")] = None,
+    amount_max: Annotated[str | None, Query(description="highest total charge, dollars")] = None,
     limit: Annotated[int, Query(ge=1, le=MAX_PAGE)] = 50,
     offset: Annotated[int, Query(ge=0)] = 0,
 ) -> Any:
-    """Claims, oldest date of service first; page with ``limit`` and ``offset``."""
-    with unit_of_work(request, user) as uow:
-        page = claims_page(
-            uow, status=status_, payer_id=payer_id, date_from=date_from, date_to=date_to,
-            limit=limit, offset=offset,
-        )  # fmt: skip
-    return dataclasses.asdict(page)
+    """Claims of any status matching every filter given, oldest date of service first; page
+    with ``limit`` and ``offset`` (the search of the web's Find a claim page)."""
+    typed = {"status": status_, "payer": payer_id, "date_from": date_from, "date_to": date_to,
+             "patient": patient, "number": number, "payer_claim_number": payer_claim_number,
+             "amount_min": amount_min, "amount_max": amount_max}  # fmt: skip
+    params = {k: str(v) for k, v in typed.items() if v is not None}
+    with domain_errors(), unit_of_work(request, user) as uow:
+        filters, _ = claim_search.parse_search(params)
+        return claim_search.api_page(uow, filters, limit=limit, offset=offset)
 
 
 @router.get("/claims/{claim}", response_model=ClaimDetailOut, summary="One claim")

@@ -40,6 +40,9 @@ class ClaimOut(BaseModel):
     payer: str
     total_charge: Decimal
     errors: int = Field(description="error findings of the last scrub")
+    patient_id: int | None = None
+    patient: str | None = Field(None, description="the patient's first and last name")
+    payer_claim_number: str | None = Field(None, description="the payer's number for it (CLP07)")
 
 
 class ClaimPage(_Paged):
