@@ -28,11 +28,23 @@ class Settings:
     data_dir: Path
     database_url: str
     secret_key: str | None = None  # OTBILL_SECRET_KEY; otherwise one is made once in data_dir
-    secure_cookies: bool = False  # OTBILL_SECURE_COOKIES=1 behind HTTPS
+    secure_cookies: bool = False  # OTBILL_SECURE_COOKIES=1: Secure even on plain HTTP requests
+    # Sessions end after this many minutes unused, and this many hours after login in any case.
+    session_idle_minutes: int = 30  # OTBILL_SESSION_IDLE_MINUTES
+    session_hours: int = 12  # OTBILL_SESSION_HOURS
+    # Addresses of reverse proxies whose X-Forwarded-Proto/-For are believed (comma-separated).
+    trusted_proxies: tuple[str, ...] = ()  # OTBILL_TRUSTED_PROXIES
+    # The HMAC key signing the daily audit checkpoints, and where they are kept.
+    audit_key: str | None = None  # OTBILL_AUDIT_KEY
+    audit_checkpoints: Path | None = None  # OTBILL_AUDIT_CHECKPOINTS, default data_dir/...
 
     @property
     def refdata_dir(self) -> Path:
         return self.data_dir / "refdata"
+
+    @property
+    def checkpoint_dir(self) -> Path:
+        return self.audit_checkpoints or self.data_dir / "audit-checkpoints"
 
 
 def cache_dir(environ: dict[str, str] | None = None) -> Path:
@@ -50,4 +62,13 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
         database_url=database_url,
         secret_key=env.get("OTBILL_SECRET_KEY") or None,
         secure_cookies=env.get("OTBILL_SECURE_COOKIES", "") in ("1", "true", "yes"),
+        session_idle_minutes=int(env.get("OTBILL_SESSION_IDLE_MINUTES") or 30),
+        session_hours=int(env.get("OTBILL_SESSION_HOURS") or 12),
+        trusted_proxies=tuple(
+            a.strip() for a in env.get("OTBILL_TRUSTED_PROXIES", "").split(",") if a.strip()
+        ),
+        audit_key=env.get("OTBILL_AUDIT_KEY") or None,
+        audit_checkpoints=Path(env["OTBILL_AUDIT_CHECKPOINTS"])
+        if env.get("OTBILL_AUDIT_CHECKPOINTS")
+        else None,
     )

@@ -1,4 +1,4 @@
-"""``otbill demo``, ``otbill claims list|show`` and ``otbill audit verify``.
+"""``otbill demo``, ``otbill claims list|show`` and ``otbill audit verify|checkpoint``.
 
 Thin: parse options, open the database (migrating an empty one), call a service, print. Mount::
 
@@ -123,12 +123,18 @@ def _print_detail(d: dict[str, Any]) -> None:
 
 @audit_app.command("verify")
 def verify_command(ctx: typer.Context, database_url: DatabaseUrl = None) -> None:
-    """Recompute the audit chain of every clinic; exit 1 naming any edited or deleted row."""
+    """Recompute the audit chain of every clinic and compare it with its anchor and the signed
+    daily checkpoints (OTBILL_AUDIT_KEY); exit 1 naming any edited or deleted row."""
     from otbill.services.clinic.audit import verify_audit
 
-    db = setup_of(ctx).database(database_url)
+    setup = setup_of(ctx)
+    settings = setup.settings
+    db = setup.database(database_url)
+    if not settings.audit_key:
+        print("no OTBILL_AUDIT_KEY: the signed checkpoints were not checked", file=sys.stderr)
+    found = verify_audit(db, checkpoints=settings.checkpoint_dir, key=settings.audit_key)
     bad = False
-    for code, problems in verify_audit(db).items():
+    for code, problems in found.items():
         if not problems:
             print(f"clinic {code}: audit trail intact")
         for problem in problems:
@@ -136,3 +142,26 @@ def verify_command(ctx: typer.Context, database_url: DatabaseUrl = None) -> None
             print(f"clinic {code}: {problem}")
     if bad:
         raise typer.Exit(1)
+
+
+@audit_app.command("checkpoint")
+def checkpoint_command(
+    ctx: typer.Context,
+    database_url: DatabaseUrl = None,
+    today: Annotated[str | None, typer.Option(help="The day to sign for (default: today).")] = None,
+) -> None:
+    """Sign today's checkpoint of every clinic's audit chain (run daily, e.g. from cron)."""
+
+    from otbill.services.clinic.audit import write_checkpoint
+
+    setup = setup_of(ctx)
+    settings = setup.settings
+    if not settings.audit_key:
+        fail(
+            "OTBILL_AUDIT_KEY is not set: checkpoints are signed with it (keep it off the database)"
+        )
+    day = parse_date(today, "--today") or clock.today()
+    path = write_checkpoint(
+        setup.database(database_url), settings.checkpoint_dir, settings.audit_key, day
+    )
+    print(f"audit checkpoint written: {path}")

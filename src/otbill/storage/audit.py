@@ -15,19 +15,21 @@ from typing import Any
 from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
+from otbill import clock
 from otbill.domain.audit import GENESIS, event_hash, jsonable
 from otbill.storage.repositories.rows import flush
-from otbill.storage.tables import AuditEventRow, AuditHeadRow
+from otbill.storage.tables import AuditAnchorRow, AuditEventRow, AuditHeadRow
 
-__all__ = ["AuditLog", "AuditProblem", "utcnow", "verify_chain"]
+__all__ = ["AuditLog", "AuditProblem", "chain_state", "hash_at", "utcnow", "verify_chain"]
 
 
 _AUDIT_COLUMNS = [c.key for c in AuditEventRow.__table__.columns if c.key != "id"]
 
 
 def utcnow() -> dt.datetime:
-    """Naive UTC with microseconds: what both SQLite and PostgreSQL store and give back unchanged."""
-    return dt.datetime.now(dt.UTC).replace(tzinfo=None)
+    """Naive UTC with microseconds: what both SQLite and PostgreSQL store and give back unchanged;
+    on the run's "as of" day when it has one (:mod:`otbill.clock`)."""
+    return clock.utcnow()
 
 
 def _content(row: AuditEventRow) -> dict[str, Any]:
@@ -52,6 +54,7 @@ class AuditLog:
         self._clinic_id = clinic_id
         self._actor = actor_id
         self._head: AuditHeadRow | None = None
+        self._anchor: AuditAnchorRow | None = None
 
     def _locked_head(self) -> AuditHeadRow:
         if self._head is None:
@@ -66,11 +69,23 @@ class AuditLog:
             )
             with self._session.no_autoflush:
                 head = self._session.scalars(query).one_or_none()
+                anchor = self._session.get(AuditAnchorRow, self._clinic_id)
             if head is None:
                 head = AuditHeadRow(clinic_id=self._clinic_id, seq=0, hash=GENESIS)
                 self._session.add(head)
-            self._head = head
+            if anchor is None:
+                anchor = AuditAnchorRow(
+                    clinic_id=self._clinic_id, row_count=head.seq, hash=head.hash, at=utcnow()
+                )
+                self._session.add(anchor)
+            self._head, self._anchor = head, anchor
         return self._head
+
+    def _moved(self, at: dt.datetime) -> None:
+        """The anchor follows the head, in the same transaction (see ``AuditAnchorRow``)."""
+        assert self._head is not None and self._anchor is not None
+        self._anchor.row_count, self._anchor.hash = self._head.seq, self._head.hash
+        self._anchor.at = at
 
     def record_many(self, events: Sequence[tuple[str, str, object, Mapping[str, Any]]]) -> None:
         """Append many creation events (action, entity, id, after) with one bulk INSERT."""
@@ -94,6 +109,7 @@ class AuditLog:
             rows.append({c: getattr(row, c) for c in _AUDIT_COLUMNS})
         if rows:
             self._session.execute(insert(AuditEventRow), rows)
+            self._moved(rows[-1]["at"])
 
     def record(
         self,
@@ -120,6 +136,7 @@ class AuditLog:
         )
         row.hash = event_hash(head.hash, _content(row), plain=True)
         head.seq, head.hash = row.seq, row.hash
+        self._moved(row.at)
         self._session.add(row)
         return row
 
@@ -129,9 +146,12 @@ class AuditProblem:
     seq: int
     row_id: int | None
     message: str
+    where: str = ""  # what the problem is about when not one row ("audit trail", "checkpoint …")
 
     def __str__(self) -> str:
-        where = f"audit row seq {self.seq}" + (f" (id {self.row_id})" if self.row_id else "")
+        where = self.where or (
+            f"audit row seq {self.seq}" + (f" (id {self.row_id})" if self.row_id else "")
+        )
         return f"{where}: {self.message}"
 
 
@@ -148,7 +168,7 @@ def _rows(session: Session, clinic_id: int) -> Iterator[AuditEventRow]:
 def verify_chain(session: Session, clinic_id: int) -> list[AuditProblem]:
     """Every problem in the clinic's chain: edited rows, deleted rows, a head that disagrees."""
     problems: list[AuditProblem] = []
-    prev_seq, prev_hash = 0, GENESIS
+    prev_seq, prev_hash, count = 0, GENESIS, 0
     for row in _rows(session, clinic_id):
         if row.seq != prev_seq + 1:
             missing = f"{prev_seq + 1}" + (f"–{row.seq - 1}" if row.seq - 1 > prev_seq + 1 else "")
@@ -158,6 +178,7 @@ def verify_chain(session: Session, clinic_id: int) -> list[AuditProblem]:
         if event_hash(row.prev_hash, _content(row), plain=True) != row.hash:
             problems.append(AuditProblem(row.seq, row.id, "content edited (hash mismatch)"))
         prev_seq, prev_hash = row.seq, row.hash
+        count += 1
     head = session.get(AuditHeadRow, clinic_id)
     if head is not None and (head.seq, head.hash) != (prev_seq, prev_hash):
         problems.append(
@@ -165,4 +186,45 @@ def verify_chain(session: Session, clinic_id: int) -> list[AuditProblem]:
                 prev_seq + 1, None, f"rows after seq {prev_seq} deleted (head at seq {head.seq})"
             )
         )
+    else:  # the head agrees (or is gone): it may have been moved back with the rows
+        anchor = session.get(AuditAnchorRow, clinic_id)
+        problems.extend(_against_anchor(anchor, count, prev_seq, prev_hash, head is not None))
     return problems
+
+
+def _against_anchor(
+    anchor: AuditAnchorRow | None, count: int, last_seq: int, last_hash: str, has_head: bool
+) -> list[AuditProblem]:
+    """The chain against its anchor: a count or last hash that moved means deleted events."""
+    trail = "audit trail"
+    if anchor is None:
+        if count or has_head:
+            return [AuditProblem(last_seq, None, "the anchor row is missing (deleted)", trail)]
+        return []
+    if anchor.row_count > last_seq:
+        gone = anchor.row_count - last_seq
+        said = f"the anchor counts {anchor.row_count}, the chain holds {count}"
+        events = "event" if gone == 1 else "events"
+        return [AuditProblem(last_seq + 1, None, f"{gone} {events} deleted ({said})", trail)]
+    if (anchor.row_count, anchor.hash) != (last_seq, last_hash):
+        said = f"the anchor counts {anchor.row_count} ending in {anchor.hash[:12]}…"
+        held = f"the chain holds {count} ending in {last_hash[:12]}…"
+        return [AuditProblem(last_seq, None, f"does not match its anchor ({said}; {held})", trail)]
+    return []
+
+
+def chain_state(session: Session, clinic_id: int) -> tuple[int, str]:
+    """(events in the chain, the last one's hash) as the anchor records them, for a checkpoint."""
+    anchor = session.get(AuditAnchorRow, clinic_id)
+    if anchor is not None:
+        return anchor.row_count, anchor.hash
+    head = session.get(AuditHeadRow, clinic_id)
+    return (head.seq, head.hash) if head is not None else (0, GENESIS)
+
+
+def hash_at(session: Session, clinic_id: int, seq: int) -> str | None:
+    """The stored hash of the clinic's event ``seq`` (None: no such event)."""
+    query = select(AuditEventRow.hash).where(
+        AuditEventRow.clinic_id == clinic_id, AuditEventRow.seq == seq
+    )
+    return session.scalar(query)

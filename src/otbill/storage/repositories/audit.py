@@ -11,9 +11,9 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
-from otbill.storage.audit import AuditProblem, verify_chain
+from otbill.storage.audit import AuditProblem, chain_state, hash_at, verify_chain
 from otbill.storage.repositories.base import ClinicScoped
 from otbill.storage.tables import AuditEventRow, AuditHeadRow
 
@@ -76,6 +76,19 @@ class AuditRepository(ClinicScoped):
         """The sequence number of the clinic's latest event: it moves with every audited change."""
         query = select(AuditHeadRow.seq).where(AuditHeadRow.clinic_id == self.clinic_id)
         return int(self.session.scalar(query) or 0)
+
+    def last_seq(self) -> int:
+        """The highest sequence number among the clinic's stored events (0: none)."""
+        query = select(func.max(AuditEventRow.seq)).where(AuditEventRow.clinic_id == self.clinic_id)
+        return int(self.session.scalar(query) or 0)
+
+    def state(self) -> tuple[int, str]:
+        """(events in the chain, the last one's hash) as the anchor records them."""
+        return chain_state(self.session, self.clinic_id)
+
+    def hash_at(self, seq: int) -> str | None:
+        """The stored hash of event ``seq`` (None: there is no such event)."""
+        return hash_at(self.session, self.clinic_id, seq)
 
     def verify(self) -> list[AuditProblem]:
         """Every problem in the clinic's chain (an empty list: intact)."""

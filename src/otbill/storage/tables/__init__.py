@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from otbill.storage.tables.audit import AuditEventRow, AuditHeadRow
+from otbill.storage.tables.audit_anchor import AuditAnchorRow
 from otbill.storage.tables.authorization_log import AuthorizationEntryRow
 from otbill.storage.tables.base import Base
 from otbill.storage.tables.billing import (
@@ -39,12 +40,14 @@ from otbill.storage.tables.records import (
 from otbill.storage.tables.referrals import PhysicianRow as PhysicianRow
 from otbill.storage.tables.referrals import ReferralRow as ReferralRow
 from otbill.storage.tables.schedule import AppointmentRow as AppointmentRow
+from otbill.storage.tables.sessions import LoginSessionRow as LoginSessionRow
 from otbill.storage.tables.setup import LocationRow
 from otbill.storage.tables.tokens import ApiTokenRow
 
 __all__ = [
     "ApiTokenRow",
     "AppealRow",
+    "AuditAnchorRow",
     "AuditEventRow",
     "AuditHeadRow",
     "AuthorizationEntryRow",
