@@ -7,7 +7,7 @@ import datetime as dt
 
 import pytest
 
-from otbill.domain.record_errors import IllegalTransition, RecordError
+from otbill.domain.record_errors import IllegalTransition, PermissionDenied, RecordError
 from otbill.services.clinic import audit
 from otbill.services.frontdesk import authorizations as auths
 from otbill.services.frontdesk.authorization_queue import (
@@ -219,3 +219,17 @@ def test_an_approval_covers_the_claim_and_counts_the_same_visits(db: Database) -
     with db.unit_of_work(ids.clinic, ids.biller) as uow:
         (row,) = [s for s in authorization_list(uow, dt.date(2025, 1, 20)) if s.id == auth]
     assert (row.usage.visits_used, row.usage.visits_left) == (2, -1)
+
+
+def test_only_the_front_office_works_authorizations(db: Database) -> None:
+    ids = seed_clinic(db)
+    with (
+        db.unit_of_work(ids.clinic, ids.therapist) as uow,
+        pytest.raises(PermissionDenied, match="front-desk or biller"),
+    ):
+        auths.open_authorization(uow, coverage_id=ids.commercial_coverage, number="T-1",
+                                 start=dt.date(2025, 9, 1), end=dt.date(2025, 9, 30))  # fmt: skip
+    with db.unit_of_work(ids.clinic, ids.approver) as uow, pytest.raises(PermissionDenied):
+        auths.log_entry(uow, ids.auth, kind="note", text="looked at it")
+    with db.unit_of_work(ids.clinic, ids.therapist) as uow, pytest.raises(PermissionDenied):
+        auths.change_status(uow, ids.auth, status="approved", visits_authorized=4)

@@ -10,7 +10,7 @@ import pytest
 from pypdf import PdfReader
 
 from otbill.domain.plans import PlanState
-from otbill.domain.record_errors import RecordError
+from otbill.domain.record_errors import PermissionDenied, RecordError
 from otbill.services.claims.lifecycle import rescrub
 from otbill.services.frontdesk import plans_of_care as plans
 from otbill.services.frontdesk import referrals
@@ -213,3 +213,19 @@ def test_an_unsigned_plan_and_a_physician_can_be_corrected(db: Database) -> None
     with db.unit_of_work(ids.clinic, ids.therapist) as uow, pytest.raises(RecordError) as signed:
         plans.change_plan(uow, plan, fixed)
     assert "recertify it" in str(signed.value)
+
+
+def test_only_therapists_write_plans_whoever_calls_the_service(db: Database) -> None:
+    ids = seed_clinic(db)
+    physician = _physician(db, ids)
+    given = plans.PlanInput(ids.patient, physician, START, ["M62.81"], "Dress independently", 2, 8)
+    with (
+        db.unit_of_work(ids.clinic, ids.biller) as uow,
+        pytest.raises(PermissionDenied, match="needs the therapist role"),
+    ):
+        plans.write_plan(uow, given)
+    plan = _plan(db, ids, physician)
+    with db.unit_of_work(ids.clinic, ids.approver) as uow, pytest.raises(PermissionDenied):
+        plans.record_signature(uow, plan, received_on=START)
+    with db.unit_of_work(ids.clinic, ids.biller) as uow:  # the front office records the date
+        plans.record_signature(uow, plan, received_on=START)

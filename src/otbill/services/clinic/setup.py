@@ -31,6 +31,7 @@ __all__ = [
     "create_clinic",
     "hash_password",
     "list_clinics",
+    "require_actor_role",
     "require_role",
     "set_fee",
     "set_user_roles",
@@ -126,6 +127,17 @@ def require_role(uow: UnitOfWork, user_id: int, *roles: Role) -> set[str]:
         names = " or ".join(r.value for r in roles)
         raise PermissionDenied(f"user {user_id}: needs the {names} role")
     return held
+
+
+def require_actor_role(uow: UnitOfWork, *roles: Role) -> None:
+    """The unit of work's user must hold one of ``roles`` (or admin).
+
+    Why services check, not only routes: the CLI, the API, the import and the web all reach the
+    same use case, and a role rule that lives in one route is missing from the others. A unit of
+    work without a user is the system's own work (the demo loader, a migration) and is let through.
+    """
+    if uow.actor_id is not None:
+        require_role(uow, uow.actor_id, *roles)
 
 
 def add_provider(

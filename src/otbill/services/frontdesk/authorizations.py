@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 
+from otbill import clock
 from otbill.codes import cpt
 from otbill.domain.authorizations import (
     COVERING,
@@ -24,8 +25,10 @@ from otbill.domain.authorizations import (
     usage,
 )
 from otbill.domain.care import Authorization, Visit
+from otbill.domain.lifecycle import Role
 from otbill.domain.record_errors import RecordError
 from otbill.errors import OtbillError
+from otbill.services.clinic.setup import require_actor_role
 from otbill.storage import UnitOfWork
 
 __all__ = [
@@ -46,11 +49,12 @@ MAX_UNITS = 9999
 MAX_TEXT = 2000
 MAX_CODES = 50
 _NEEDS_REFERENCE = {EntryKind.CALL, EntryKind.FAX, EntryKind.PORTAL}
+_CLERKS = (Role.FRONT_DESK, Role.BILLER)  # who works authorizations (admins too)
 
 
 def _now() -> dt.datetime:
     """Naive UTC, as the records store times."""
-    return dt.datetime.now(dt.UTC).replace(tzinfo=None)
+    return clock.utcnow()
 
 
 def _count(name: str, value: int | None, most: int) -> int | None:
@@ -129,6 +133,7 @@ def open_authorization(
 ) -> int:
     """A new authorization on a coverage, requested (the default) or already approved, with its
     first entry in the channel; returns its id."""
+    require_actor_role(uow, *_CLERKS)
     uow.patients.coverage(coverage_id)
     number = _number(number)
     _dates(number, start, end)
@@ -172,6 +177,7 @@ def log_entry(
 ) -> int:
     """One step in the authorization's channel; a call names its reference number and the
     person spoken to, a fax or portal entry its reference, a document its reference."""
+    require_actor_role(uow, *_CLERKS)
     auth = uow.authorizations.get(authorization_id)
     try:
         what = EntryKind(kind)
@@ -223,6 +229,7 @@ def change_status(
 ) -> None:
     """Move the authorization (requested -> pending -> approved, partially approved or denied),
     setting what the payer granted; an illegal move is refused in plain words."""
+    require_actor_role(uow, *_CLERKS)
     auth = uow.authorizations.get(authorization_id, for_update=True)
     target = check_move(auth.number, auth.status, status)
     number = _number(number) if number else auth.number

@@ -16,6 +16,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from otbill.domain.care import PlanOfCare
+from otbill.domain.lifecycle import Role
 from otbill.domain.plans import (
     PlanDetail,
     certification_deadline,
@@ -23,6 +24,7 @@ from otbill.domain.plans import (
     recert_due_from,
 )
 from otbill.domain.record_errors import RecordError
+from otbill.services.clinic.setup import require_actor_role
 from otbill.services.frontdesk.referrals import check_diagnoses
 from otbill.storage import UnitOfWork
 
@@ -73,6 +75,9 @@ def _goals(goals: str) -> str:
 
 
 def _add(uow: UnitOfWork, given: PlanInput, detail: PlanDetail) -> int:
+    # the plan is the therapist's clinical work (Pub 100-02 ch.15 §220.1.2: the plan is
+    # established by the therapist); the front desk only records the physician's signature
+    require_actor_role(uow, Role.THERAPIST)
     uow.patients.get(given.patient_id)
     physician = uow.plans.physician(given.physician_id)
     if given.referral_id is not None:
@@ -104,6 +109,7 @@ def write_plan(uow: UnitOfWork, given: PlanInput) -> int:
 def change_plan(uow: UnitOfWork, plan_id: int, given: PlanInput) -> None:
     """Correct a plan before the physician signs it (diagnoses, goals, frequency, duration,
     physician); a signed plan changes only by recertification."""
+    require_actor_role(uow, Role.THERAPIST)
     plan, _ = uow.plans.get(plan_id)
     if plan.certified_on is not None:
         raise RecordError(f"plan of care {plan_id}: signed on {plan.certified_on}; recertify it")
@@ -139,6 +145,7 @@ def record_signature(
 ) -> None:
     """Record the date the physician's signed plan came back; after the 30-day deadline a
     delayed certification needs its reason."""
+    require_actor_role(uow, Role.FRONT_DESK, Role.BILLER, Role.THERAPIST)
     plan, _ = uow.plans.get(plan_id)
     if plan.certified_on is not None:
         raise RecordError(f"plan of care {plan_id}: signature received on {plan.certified_on}")
