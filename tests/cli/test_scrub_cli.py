@@ -89,7 +89,7 @@ def test_rules_list_and_explain():
     listing = runner.invoke(app, ["rules", "--json"])
     codes = [r["code"] for r in json.loads(listing.stdout)]
     assert "COD001" in codes and codes == sorted(codes)
-    page = runner.invoke(app, ["rules", "explain", "COD002"])
+    page = runner.invoke(app, ["rules", "explain", "COD002", "--markdown"])
     for heading in ("What it checks", "Why payers deny it", "Example", "Fix", "Source"):
         assert f"## {heading}" in page.stdout
     missing = runner.invoke(app, ["rules", "explain", "ZZZ999"])

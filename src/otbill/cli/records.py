@@ -15,6 +15,7 @@ from typing import Annotated, Any
 
 import typer
 
+from otbill import clock
 from otbill.cli.common import AsJson, Clinic, DatabaseUrl, fail, parse_date
 from otbill.cli.setup import setup_of
 
@@ -55,27 +56,48 @@ def list_command(
     status: Annotated[str | None, typer.Option(help="Only claims in this status.")] = None,
     clinic: Clinic = None,
     as_json: AsJson = False,
+    limit: Annotated[
+        int, typer.Option(min=1, max=10_000, help="Claims per page (1 to 10,000).")
+    ] = 50,
+    offset: Annotated[int, typer.Option(min=0, help="Claims to skip: where the page starts.")] = 0,
 ) -> None:
-    """Claims, oldest date of service first."""
+    """Claims, oldest date of service first, a page at a time (--limit, --offset)."""
     from otbill.domain.lifecycle import ClaimStatus
-    from otbill.services.views.claims import list_claims
+    from otbill.services.views.claim_list import claims_page
 
     if status is not None and status not in {s.value for s in ClaimStatus}:
         fail(f"--status {status!r}: one of {', '.join(s.value for s in ClaimStatus)}")
     setup = setup_of(ctx)
     db = setup.database(database_url)
     with db.unit_of_work(setup.clinic_id(db, clinic)) as uow:
-        rows = list_claims(uow, status)
+        page = claims_page(uow, status, limit, offset)
     if as_json:
-        json.dump([r.as_json() for r in rows], sys.stdout, indent=2)
+        json.dump([r.as_json() for r in page.rows], sys.stdout, indent=2)
         print()
         return
-    for r in rows:
+    _print_page(page)
+
+
+_ROW = "{:>7}  {:<24} {:<14} {:<12} {:>10}  {:>6}  {}"
+
+
+def _print_page(page: Any) -> None:
+    """A header, one row per claim, then which claims these are and where the next page starts."""
+    if page.rows:
+        print(_ROW.format("ID", "Number", "Status", "Service date", "Charge", "Errors", "Payer"))
+    for r in page.rows:
         print(
-            f"{r.id:>7}  {r.number:<24} {r.status:<14} {r.date_of_service}  "
-            f"{r.total_charge:>9}  {r.errors} error(s)  {r.payer}"
+            _ROW.format(
+                r.id, r.number, r.status, str(r.date_of_service), r.total_charge, r.errors, r.payer
+            )
         )
-    print(f"{len(rows)} claim(s)")
+    first, last = page.offset + 1, page.offset + len(page.rows)
+    noun = "claim" if page.total == 1 else "claims"
+    if not page.rows:
+        print(f"no claims here ({page.total} {noun} in all)")
+        return
+    more = f"; next: --offset {page.next_offset}" if page.next_offset is not None else ""
+    print(f"{noun} {first}–{last} of {page.total}{more}")
 
 
 @claims_app.command("show")

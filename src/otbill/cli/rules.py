@@ -1,4 +1,9 @@
-"""``otbill rules``: list the scrubber's rules and print each rule's page."""
+"""``otbill rules``: list the scrubber's rules and print each rule's page.
+
+Rule texts are written for the generated Markdown pages (docs/rules/) with RST-style ``literals``;
+on a terminal both are rendered with Rich (literals styled, headings and links laid out), never
+printed raw. ``rules explain --markdown`` prints the page's Markdown source, for piping.
+"""
 
 from __future__ import annotations
 
@@ -8,7 +13,9 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
+from rich.markdown import Markdown
 from rich.table import Table
+from rich.text import Text
 
 from otbill.cli.common import fail
 from otbill.cli.setup import setup_of
@@ -17,6 +24,14 @@ from otbill.rules.docs import render_index, render_rule
 __all__ = ["app"]
 
 app = typer.Typer(help="The scrubber's rules.", invoke_without_command=True, rich_markup_mode=None)
+
+
+def literal_text(text: str) -> Text:
+    """A rule text with its ``literals`` styled and their backticks gone."""
+    out = Text()
+    for n, part in enumerate(text.split("``")):
+        out.append(part, style="bold cyan" if n % 2 else "")
+    return out
 
 
 @app.callback()
@@ -40,20 +55,28 @@ def list_rules(
     for column in ("Code", "Name", "Category", "Severity", "Since", "Status", "What it checks"):
         table.add_column(column, overflow="fold")
     for r in rules:
-        row = (r.code, r.name, r.category, r.severity.value, r.since, r.status.value, r.doc.what)
-        table.add_row(*row)
+        row = (r.code, r.name, r.category, r.severity.value, r.since, r.status.value)
+        table.add_row(*row, literal_text(r.doc.what))
     Console().print(table)
 
 
 @app.command("explain")
 def explain(
-    ctx: typer.Context, code: Annotated[str, typer.Argument(help="a rule code, e.g. MOD001")]
+    ctx: typer.Context,
+    code: Annotated[str, typer.Argument(help="a rule code, e.g. MOD001")],
+    markdown: Annotated[
+        bool, typer.Option("--markdown", help="print the page's Markdown source")
+    ] = False,
 ) -> None:
     """Print a rule's page: what it checks, why payers deny, an example, the fix, the source."""
     wanted = code.strip().upper()
     for r in setup_of(ctx).rules(preview=True):
         if r.code == wanted or r.name == code.strip():
-            typer.echo(render_rule(r))
+            page = render_rule(r)
+            if markdown:
+                typer.echo(page)
+            else:  # Markdown reads ``x`` as a code span too: one renderer for both syntaxes
+                Console().print(Markdown(page, hyperlinks=False))
             return
     fail(f"rule {code!r}: no such rule (see `otbill rules`)")
 

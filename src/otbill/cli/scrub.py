@@ -1,8 +1,12 @@
-"""``otbill scrub`` and ``otbill schema``: check claims before they leave, fix what is safe."""
+"""``otbill scrub`` and ``otbill schema``: check claims before they leave, fix what is safe.
+
+``scrub --fix`` never writes next to the input on its own: the corrected claims go to ``--output``
+when given, else to standard output, and then the report (and what was fixed) goes to standard
+error, so ``otbill scrub claims.json --fix > fixed.json`` keeps standard output pure JSON.
+"""
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 from collections.abc import Sequence
 from pathlib import Path
@@ -12,6 +16,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from otbill import clock
 from otbill.cli.common import fail, parse_date
 from otbill.cli.setup import setup_of
 from otbill.domain.claim import Claim
@@ -30,6 +35,10 @@ from otbill.services.claims.scrub import scrub_claims, summarize
 __all__ = ["schema_command", "scrub_command"]
 
 _SEVERITY_STYLE = {"error": "bold red", "warning": "yellow", "info": "cyan"}
+
+
+def _count(n: int, word: str) -> str:
+    return f"{n} {word}" if n == 1 else f"{n} {word}s"
 
 
 def _split(values: list[str] | None) -> list[str]:
@@ -73,9 +82,10 @@ def _render_table(
                 "" if f.fix is None else f"{f.fix.description} [{f.fix.applicability.value}]",
             )
         console.print(table)
+    claims, findings = int(str(summary["claims"])), int(str(summary["findings"]))
     console.print(
-        f"{summary['claims']} claims: {summary['clean']} clean, {summary['review']} to review, "
-        f"{summary['held']} held, {summary['invalid']} unreadable; {summary['findings']} findings",
+        f"{_count(claims, 'claim')}: {summary['clean']} clean, {summary['review']} to review, "
+        f"{summary['held']} held, {summary['invalid']} unreadable; {_count(findings, 'finding')}",
         highlight=False,
     )
 
@@ -103,7 +113,8 @@ def scrub_command(
     ] = False,
     preview: Annotated[bool, typer.Option("--preview", help="also run preview rules")] = False,
     output: Annotated[
-        Path | None, typer.Option(help="where --fix writes (default FILE.fixed.json)")
+        Path | None,
+        typer.Option(help="where --fix writes the corrected claims (default: standard output)"),
     ] = None,
     today: Annotated[
         str | None, typer.Option(help="the date to check filing limits against")
@@ -115,7 +126,7 @@ def scrub_command(
     """Scrub claims: exit 0 when no claim has an error, 1 when some claim does, 2 on bad input."""
     if output_format not in ("table", "json"):
         fail(f"--format {output_format!r}: expected table or json")
-    on = parse_date(today, "--today") or dt.date.today()
+    on = parse_date(today, "--today") or clock.today()
     try:
         setup = setup_of(ctx)
         rules = select_rules(setup.rules(preview=preview), _split(select), _split(ignore))
@@ -129,6 +140,7 @@ def scrub_command(
     outcome = scrub_claims(claims, run, rules, fix=fix, unsafe_fixes=unsafe_fixes)
     results, fixed, changes = outcome.results, outcome.claims, outcome.changes
     summary = summarize(results, invalid=len(errors))
+    to_stdout = fix and output is None  # the fixed claims own stdout; the report goes to stderr
     if output_format == "json":
         document = {"claims": [r.as_json() for r in results], "summary": summary}
         document["errors"] = [
@@ -136,16 +148,20 @@ def scrub_command(
         ]
         if fix:
             document["changes"] = changes
-        typer.echo(json.dumps(document, indent=2, ensure_ascii=False))
+        typer.echo(json.dumps(document, indent=2, ensure_ascii=False), err=to_stdout)
     else:
-        console = Console()
+        console = Console(stderr=to_stdout)
         for change in changes:
             console.print(f"fixed {change}", highlight=False)
         _render_table(results, summary, console)
     if fix:
-        target = output or file.with_name(f"{file.stem}.fixed.json")
-        target.write_text(dump_claims(fixed), encoding="utf-8")
-        typer.echo(f"wrote {len(fixed)} claims with {len(changes)} changes to {target}", err=True)
+        wrote = f"{_count(len(fixed), 'claim')} with {_count(len(changes), 'change')}"
+        if output is None:
+            typer.echo(dump_claims(fixed))
+            typer.echo(f"wrote {wrote} to standard output", err=True)
+        else:
+            output.write_text(dump_claims(fixed), encoding="utf-8")
+            typer.echo(f"wrote {wrote} to {output}", err=True)
     for error in errors:
         typer.echo(f"otbill: error: {file}: {error}", err=True)
     if errors:

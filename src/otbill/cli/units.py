@@ -51,7 +51,11 @@ def render_units(result: units_engine.UnitsResult, console: Console) -> None:
         table.add_column(column, justify="left" if column == "Code" else "right")
     for ln in result.lines:
         table.add_row(ln.code, str(ln.minutes), "yes" if ln.timed else "no", str(ln.units))
-    table.caption = f"{result.total_timed_minutes} timed minutes → {result.total_units} timed units"
+    minutes, units = result.total_timed_minutes, result.total_units
+    table.caption = (
+        f"{minutes} timed minute{'' if minutes == 1 else 's'} → "
+        f"{units} timed unit{'' if units == 1 else 's'}"
+    )
     console.print(table)
     for step in explain(result):
         console.print(f"• {step}", highlight=False)

@@ -33,45 +33,18 @@ def _fail(message: str) -> NoReturn:
     raise typer.Exit(2)
 
 
-def _head(document: dict[str, Any]) -> str:
-    """The first line(s) of the summary of a 999, a 277CA or an 837P read as JSON-ready data."""
-    kind = document["transaction"]
-    if kind == "999":
-        sets = [s for g in document["groups"] for s in g["sets"]]
-        accepted = sum(s["status"] in ("A", "E") for s in sets)
-        return f"999: {len(sets)} transaction set(s), {accepted} accepted"
-    if kind == "277CA":
-        claims = document["claims"]
-        rejected = [c for c in claims if c["outcome"] == "rejected"]
-        return f"277CA: {len(claims)} claim(s), {len(rejected)} rejected" + "".join(
-            f"\n  {c['patient_control_number']}: {c['reason']}" for c in rejected
-        )
-    return f"837P: {len(document['claims'])} claim(s)"
-
-
-def _read_summary(file: Path) -> tuple[str, list[dict[str, Any]]]:
-    """The summary's head and the findings. An 835 is counted from the reader's own records:
-    turning 10,000 claims into JSON-ready data only to count them took twice the read itself."""
+def _read_summary(file: Path) -> tuple[list[str], list[dict[str, Any]]]:
+    """The summary's lines and the findings (see :mod:`otbill.cli.x12_summary`)."""
+    from otbill.cli.x12_summary import summary_835, summary_document
     from otbill.x12.dispatch import read_any, transaction_kind
 
     if transaction_kind(file) == "835":
         from otbill.x12.read_835 import read_835
 
         result = read_835(file)
-        claims = sum(len(r.claims) for r in result.remittances)
-        head = f"835: {len(result.remittances)} payment(s), {claims} claim(s)"
-        return head, [f.as_json() for f in result.findings]
+        return summary_835(result), [f.as_json() for f in result.findings]
     document = read_any(file)
-    return _head(document), document["findings"]
-
-
-def _summary(head: str, findings: list[dict[str, Any]]) -> str:
-    lines = [head] + [
-        f"  {f['severity']}: segment {f['position']} {f['segment']} "
-        f"{f['element'] or ''}: {f['message']}"
-        for f in findings
-    ]
-    return "\n".join(lines)
+    return summary_document(document), document["findings"]
 
 
 @app.command("read")
@@ -79,7 +52,8 @@ def read_command(
     file: Annotated[Path, typer.Argument(help="an 837P, 835, 999 or 277CA file")],
     as_json: Annotated[bool, typer.Option("--json", help="print the transaction as JSON")] = False,
 ) -> None:
-    """Read an X12 file: exit 0 when clean, 1 with error findings, 2 when unreadable."""
+    """Read an X12 file: what it pays or claims, and its findings; exit 0 when clean, 1 with
+    error findings, 2 when unreadable."""
     from otbill.x12.dispatch import read_any
 
     try:
@@ -88,8 +62,10 @@ def read_command(
             findings = document["findings"]
             text = json.dumps(document, indent=2, ensure_ascii=False)
         else:
-            head, findings = _read_summary(file)
-            text = _summary(head, findings)
+            from otbill.cli.x12_summary import findings_text
+
+            lines, findings = _read_summary(file)
+            text = "\n".join([*lines, *findings_text(findings)])
     except OSError as exc:
         _fail(f"{file}: cannot read: {exc.strerror}")
     except X12Error as exc:

@@ -1,0 +1,111 @@
+"""The plain-text summary ``otbill x12 read`` prints: payments, claims and findings, in words.
+
+An 835 is summarised from the reader's own records (a 10,000-claim remittance is not turned into
+JSON-ready data only to be printed); the other transactions from their JSON-ready documents. Long
+files list the first :data:`CLAIMS_SHOWN` claims of each payment or file and say how many more
+there are (``--json`` prints every one). Patients are not named: a claim is its control number.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from otbill.domain.remittance import Remittance
+from otbill.x12.read_835 import Read835
+
+__all__ = ["CLAIMS_SHOWN", "count", "findings_text", "summary_835", "summary_document"]
+
+CLAIMS_SHOWN = 50
+
+
+def count(n: int, word: str, many: str | None = None) -> str:
+    """'1 claim', '2 claims' (``many`` for irregular plurals)."""
+    return f"{n:,} {word}" if n == 1 else f"{n:,} {many or word + 's'}"
+
+
+def _more(total: int, word: str) -> list[str]:
+    hidden = total - CLAIMS_SHOWN
+    return [f"    … and {count(hidden, word)} more (--json prints every one)"] if hidden > 0 else []
+
+
+def _payment(r: Remittance) -> list[str]:
+    h = r.header
+    kind = " (a debit)" if h.credit_debit == "D" else ""
+    method = f" by {h.method}" if h.method else ""
+    when = f" on {h.payment_date.isoformat()}" if h.payment_date else ""
+    payee = h.payee_name.strip() or "an unnamed payee"
+    payer = h.payer_name.strip() or h.payer_id or "an unnamed payer"
+    lines = [
+        f"payment {h.trace_number or '(no trace number)'} of {h.total_paid} {kind}{method}{when}"
+        f": from {payer} to {payee}, {count(len(r.claims), 'claim')}"
+    ]
+    for c in r.claims[:CLAIMS_SHOWN]:
+        owes = f", patient owes {c.patient_responsibility}" if c.patient_responsibility else ""
+        icn = f" (payer's number {c.payer_claim_number})" if c.payer_claim_number else ""
+        lines.append(
+            f"  claim {c.patient_control_number}: {c.status_text}, charged {c.charge}, "
+            f"paid {c.paid}{owes}{icn}"
+        )
+    lines += _more(len(r.claims), "claim")
+    for plb in r.provider_adjustments:
+        sign = "taken back" if plb.amount > 0 else "added"
+        lines.append(
+            f"  provider adjustment {plb.reason} {plb.reference}".rstrip()
+            + f": {abs(plb.amount)} {sign}"
+        )
+    return lines
+
+
+def summary_835(result: Read835) -> list[str]:
+    claims = sum(len(r.claims) for r in result.remittances)
+    head = f"835: {count(len(result.remittances), 'payment')}, {count(claims, 'claim')}"
+    return [head] + [line for r in result.remittances for line in _payment(r)]
+
+
+def _money(value: Any) -> Decimal:
+    try:
+        return Decimal(str(value))
+    except ArithmeticError:
+        return Decimal(0)
+
+
+def _claim_837(c: dict[str, Any]) -> str:
+    lines = c.get("lines") or []
+    dates = sorted({str(x.get("date")) for x in lines if x.get("date")})
+    when = dates[0] if len(dates) == 1 else f"{dates[0]} to {dates[-1]}" if dates else "no date"
+    codes = ", ".join(f"{x.get('code')} × {x.get('units')}" for x in lines)
+    total = sum((_money(x.get("charge")) for x in lines), Decimal(0))
+    payer = (c.get("payer") or {}).get("name") or "no payer"
+    return (
+        f"  claim {c.get('claim_id')}: {when}, {payer}, charged {total}, "
+        f"{count(len(lines), 'line')} ({codes})"
+    )
+
+
+def summary_document(document: dict[str, Any]) -> list[str]:
+    """A 999, a 277CA or an 837P read as JSON-ready data."""
+    kind = document["transaction"]
+    if kind == "999":
+        sets = [s for g in document["groups"] for s in g["sets"]]
+        accepted = sum(s["status"] in ("A", "E") for s in sets)
+        return [f"999: {count(len(sets), 'transaction set')}, {accepted:,} accepted"]
+    if kind == "277CA":
+        claims = document["claims"]
+        rejected = [c for c in claims if c["outcome"] == "rejected"]
+        head = f"277CA: {count(len(claims), 'claim')}, {len(rejected):,} rejected"
+        shown = [f"  {c['patient_control_number']}: {c['reason']}" for c in rejected]
+        return [head, *shown[:CLAIMS_SHOWN], *_more(len(rejected), "rejected claim")]
+    claims = document["claims"]
+    head = f"837P: {count(len(claims), 'claim')}"
+    return [head, *(_claim_837(c) for c in claims[:CLAIMS_SHOWN]), *_more(len(claims), "claim")]
+
+
+def findings_text(findings: list[dict[str, Any]]) -> list[str]:
+    if not findings:
+        return ["no findings"]
+    lines = [count(len(findings), "finding") + ":"]
+    for f in findings:
+        where = f"segment {f['position']} {f['segment']} {f['element'] or ''}".rstrip()
+        lines.append(f"  {f['severity']}: {where}: {f['message']}")
+    return lines
