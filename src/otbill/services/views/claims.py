@@ -57,7 +57,7 @@ def list_claims(
 def claim_header(uow: UnitOfWork, key: str) -> ClaimHeader:
     """One claim by number, else by id (:class:`NotFound` when neither is this clinic's)."""
     claim_id = uow.reports.claim_id_by_number(key)
-    if claim_id is None and key.isdigit():
+    if claim_id is None and key.isascii() and key.isdigit() and len(key) < 19:  # a 64-bit id
         claim_id = int(key)
     header = uow.reports.claim_header(claim_id) if claim_id is not None else None
     if header is None:

@@ -12,15 +12,12 @@ from otbill.services.clinic.accounts import list_users
 from otbill.services.clinic.audit import verify_audit
 from otbill.services.views.audit_trail import KNOWN_ENTITIES, audit_page
 from otbill.web.app import render
+from otbill.web.params import whole_number
 from otbill.web.security import SessionUser, require_roles
 
 router = APIRouter()
 _PAGE = 50
 Auditor = Annotated[SessionUser, Depends(require_roles("auditor"))]
-
-
-def _number(value: str | None) -> int | None:
-    return int(value) if value and value.strip().isdigit() else None
 
 
 def _changes(data: dict[str, Any] | None) -> str:
@@ -31,12 +28,12 @@ def _context(request: Request, user: SessionUser) -> dict[str, Any]:
     params = request.query_params
     entity = (params.get("entity") or "").strip() or None
     entity_id = (params.get("entity_id") or "").strip() or None
-    user_id = _number(params.get("user"))
+    user_id = whole_number(params.get("user"), "user")
     filters = {"entity": entity, "entity_id": entity_id, "user_id": user_id}
     with request.app.state.db.unit_of_work(user.clinic_id, user.id) as uow:
         page = audit_page(
             uow, entity=entity, entity_id=entity_id, user_id=user_id,
-            before=_number(params.get("before")), size=_PAGE,
+            before=whole_number(params.get("before"), "before"), size=_PAGE,
         )  # fmt: skip
         users = list_users(uow)
     query = {k: v for k, v in (("entity", filters["entity"]), ("entity_id", filters["entity_id"]),

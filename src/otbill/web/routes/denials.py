@@ -16,6 +16,7 @@ from otbill.errors import OtbillError
 from otbill.services.denials.appeal import AppealLate, record_appeal
 from otbill.services.views.denials import open_denials
 from otbill.web.app import render, today
+from otbill.web.params import MAX_PAGE, whole_number
 from otbill.web.security import SessionUser, require_roles
 
 router = APIRouter()
@@ -24,17 +25,17 @@ Reader = Annotated[SessionUser, Depends(require_roles("biller", "auditor"))]
 Biller = Annotated[SessionUser, Depends(require_roles("biller"))]
 
 
-def _int(value: str | None) -> int | None:
-    return int(value) if value and value.strip().isdigit() else None
-
-
 def _page(request: Request, user: SessionUser, *, status_code: int = 200, **extra: Any) -> Response:
     q = request.query_params
-    payer_id = _int(q.get("payer"))
+    payer_id = whole_number(q.get("payer"), "payer")
     code = (q.get("carc") or "").strip().upper()[:5] or None
     with request.app.state.db.unit_of_work(user.clinic_id, user.id) as uow:
         listing = open_denials(
-            uow, today(request), payer_id=payer_id, code=code, page=_int(q.get("page")) or 1
+            uow,
+            today(request),
+            payer_id=payer_id,
+            code=code,
+            page=whole_number(q.get("page"), "page", highest=MAX_PAGE) or 1,
         )
     base = "&".join(f"{k}={v}" for k, v in (("payer", payer_id), ("carc", code)) if v)
     context = {

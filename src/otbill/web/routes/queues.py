@@ -18,6 +18,7 @@ from otbill.errors import OtbillError
 from otbill.services.claims.submit import submit_batch
 from otbill.services.views import work_queues as wq
 from otbill.web.app import render, scrub_run, wiring
+from otbill.web.params import whole_number
 from otbill.web.security import SessionUser, require_roles
 
 router = APIRouter()
@@ -45,10 +46,6 @@ _ALIASES = {"awaiting-approval": "ready"}
 Reader = Annotated[SessionUser, Depends(require_roles(*READERS))]
 
 
-def _int(value: str | None) -> int | None:
-    return int(value) if value and value.strip().isdigit() else None
-
-
 def _date(value: str | None) -> dt.date | None:
     try:
         return dt.date.fromisoformat(value) if value else None
@@ -60,8 +57,8 @@ def _filters(request: Request, tab: str) -> wq.QueueFilter:
     q = request.query_params
     rule = (q.get("rule") or "").strip().upper() or None
     return wq.QueueFilter(
-        payer_id=_int(q.get("payer")),
-        provider_id=_int(q.get("therapist")),
+        payer_id=whole_number(q.get("payer"), "payer"),
+        provider_id=whole_number(q.get("therapist"), "therapist"),
         date_from=_date(q.get("date_from") or q.get("from")),
         date_to=_date(q.get("date_to") or q.get("to")),
         rule=rule if tab == "held" else None,

@@ -1,0 +1,101 @@
+"""Numbers in paths, query strings and forms, bounded in one place (issue 11, item 18).
+
+A row id is a signed 64-bit integer in both databases (SQLite INTEGER, PostgreSQL BIGINT); a
+larger number given to a query fails inside the driver ("Python int too large to convert to
+SQLite INTEGER", psycopg's NumericValueOutOfRange), which surfaced as a 500. Two guards:
+
+* :func:`bounded_params`, a dependency of every route (``create_app`` adds it), refuses before the
+  route runs any path parameter the route reads as an ``int`` that is beyond :data:`MAX_ID` (404:
+  no such row can exist) and any such query parameter (422, naming it). Routes keep declaring
+  plain ``int``.
+* :func:`whole_number` reads a number typed into a form or a filter: plain ASCII digits only
+  (``"²"`` and ``"１２"`` pass ``str.isdigit`` but are no number ``int`` reads), at most
+  :data:`MAX_ID`.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import HTTPException, Request, status
+
+__all__ = ["MAX_ID", "MAX_PAGE", "bounded_params", "whole_number"]
+
+MAX_ID = 2**63 - 1
+"""The largest signed 64-bit integer: the largest row id either database can hold."""
+
+MAX_PAGE = 1_000_000
+"""The highest page number a list accepts: its offset (page × size) stays far inside MAX_ID."""
+
+_DIGITS = 19  # len(str(MAX_ID))
+_INT_PARAMS: dict[int, tuple[tuple[str, ...], tuple[str, ...]]] = {}
+
+
+def _too_big(value: Any) -> bool:
+    """A number (int, or text of digits) beyond :data:`MAX_ID`, or digits ``int`` cannot read."""
+    if isinstance(value, int):
+        return not -MAX_ID <= value <= MAX_ID
+    if not isinstance(value, str):
+        return False
+    text = value.strip().lstrip("+-")
+    if not text.isdigit():
+        return False
+    return not text.isascii() or len(text) > _DIGITS or int(text) > MAX_ID
+
+
+def _int_params(route: Any) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The path and the query parameters ``route`` reads as ``int`` (or ``int | None``); cached."""
+    key = id(route)
+    if key not in _INT_PARAMS:
+        dependant = getattr(route, "dependant", None)
+        found: tuple[tuple[str, ...], tuple[str, ...]] = ((), ())
+        if dependant is not None:
+            found = (_names(dependant, "path_params"), _names(dependant, "query_params"))
+        _INT_PARAMS[key] = found
+    return _INT_PARAMS[key]
+
+
+def _names(dependant: Any, kind: str) -> tuple[str, ...]:
+    """The int parameters of ``kind`` of a route's dependant and all its sub-dependencies."""
+    names: list[str] = []
+    pending = [dependant]
+    while pending:
+        item = pending.pop()
+        names += [f.alias for f in getattr(item, kind) if _is_int(f.field_info.annotation)]
+        pending += item.dependencies
+    return tuple(dict.fromkeys(names))
+
+
+def _is_int(annotation: Any) -> bool:
+    if annotation is int:
+        return True
+    return int in getattr(annotation, "__args__", ()) and bool not in annotation.__args__
+
+
+def bounded_params(request: Request) -> None:
+    """Refuse int path parameters beyond any row id (404) and int query parameters (422)."""
+    path_names, query_names = _int_params(request.scope.get("route"))
+    for name in path_names:
+        if _too_big(request.path_params.get(name)):
+            raise HTTPException(status.HTTP_404_NOT_FOUND, "Not Found")
+    for name in query_names:
+        for value in request.query_params.getlist(name):
+            if _too_big(value):
+                raise HTTPException(
+                    status.HTTP_422_UNPROCESSABLE_CONTENT,
+                    f"{name}: {value[:30]!r} is not a whole number up to {MAX_ID}",
+                )
+
+
+def whole_number(value: str | None, name: str, *, highest: int = MAX_ID) -> int | None:
+    """A form or filter field as a whole number: None when blank or not plain digits (the field is
+    then left out, as before); a number beyond ``highest`` is a 422 naming the field."""
+    text = (value or "").strip()
+    if not (text.isascii() and text.isdigit()):
+        return None
+    if len(text) > _DIGITS or int(text) > highest:
+        raise HTTPException(
+            status.HTTP_422_UNPROCESSABLE_CONTENT,
+            f"{name}: {text[:30]!r} is not a whole number up to {highest}",
+        )
+    return int(text)
