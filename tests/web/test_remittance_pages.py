@@ -11,14 +11,23 @@ from otbill.clearinghouse.simulator.transport import SimulatedClearinghouse
 from otbill.services.claims.scrub import build_scrub_context
 from otbill.services.visits import record as visits
 from otbill.storage.tables import ProviderRow, RemittanceRow
+from otbill.web.posting_jobs import posting_jobs
 from support.demoflow import clinic_and_users as _ids
 from support.demoflow import simulated_835, statuses, submit_demo_claims
 from support.webkit import DEMO_TODAY, log_in, token
 
 
 def _upload(client: TestClient, name: str, data: bytes, csrf: str | None = "page"):
+    """Upload; a file that may post is posted in a worker thread: wait for it, show its page."""
     fields = {} if csrf is None else {"csrf_token": token(client, "/remittances")}
-    return client.post("/remittances/upload", data=fields, files={"file": (name, data)})
+    sent = client.post(
+        "/remittances/upload", data=fields, files={"file": (name, data)}, follow_redirects=False
+    )
+    if sent.status_code != 303:
+        return sent
+    assert sent.headers["location"].startswith("/remittances/jobs/")
+    posting_jobs(client.app.state).wait(60)
+    return client.get(sent.headers["location"])
 
 
 def test_upload_posts_the_835_and_the_page_shows_it(app, client, tmp_path):
@@ -36,7 +45,7 @@ def test_upload_posts_the_835_and_the_page_shows_it(app, client, tmp_path):
     assert int(re.search(r'data-testid="count-paid">(\d+)', page.text)[1]) == len(paid)
     with app.state.db.session() as session:
         (remit,) = session.scalars(select(RemittanceRow))
-    assert f'data-testid="remittance-{remit.id}"' in page.text
+    assert f'data-testid="remittance-{remit.id}"' in client.get("/remittances").text
     detail = client.get(f"/remittances/{remit.id}").text
     assert f'data-testid="matched-{paid[0]}"' in detail
     assert f'data-testid="denied-{hit[0]}"' in detail

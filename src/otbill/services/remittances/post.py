@@ -34,9 +34,11 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
+from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
 
+from otbill import clock
 from otbill.services.exchange.files import file_digest, find_file, record_file
 from otbill.services.remittances.payee import PayeeRefused, check_payee
 from otbill.services.remittances.remittance_posting import RemittancePosting
@@ -47,9 +49,12 @@ from otbill.storage.busy import DatabaseBusy
 from otbill.x12.read_835 import Read835, read_835
 
 __all__ = [
+    "CheckedFile",
     "PayeeRefused",
     "PostingReport",
     "RemittanceRefused",
+    "check_remittance",
+    "post_checked",
     "post_remittance",
     "post_remittance_in",
 ]
@@ -81,21 +86,62 @@ def post_remittance(
     kept, and posting the same file again finishes it."""
     data = source.read_bytes() if isinstance(source, Path) else source
     label = name or (source.name if isinstance(source, Path) else "835")
-    on = today or dt.date.today()
-    tell = progress or (lambda _done, _total, _note: None)
+    checked = check_remittance(db, clinic_id, actor_id, data, label, any_payee=any_payee)
+    return post_checked(db, clinic_id, actor_id, checked, today=today, progress=progress)
+
+
+@dataclass(frozen=True, slots=True)
+class CheckedFile:
+    """An 835 that may post (safety checks 1, 2 and 4 passed), or one posted before."""
+
+    name: str
+    sha: str
+    read: Read835 | None  # None: this file was posted before
+
+    @property
+    def already_posted(self) -> bool:
+        return self.read is None
+
+    @property
+    def claims(self) -> int:
+        return sum(len(r.claims) for r in self.read.remittances) if self.read else 0
+
+
+def check_remittance(
+    db: Database, clinic_id: int, actor_id: int, data: bytes, name: str, *, any_payee: bool = False
+) -> CheckedFile:
+    """Whether the file may post, before anything is written: :class:`RemittanceRefused`,
+    :class:`PayeeRefused` or ``X12Error`` when it must not (reads only)."""
     sha = file_digest(data)
     turns = Turns(db, clinic_id, actor_id)
-    report = PostingReport(label)
     if turns.run(lambda uow: find_file(uow, "in", sha)) is not None:
+        return CheckedFile(name, sha, None)
+    read = _readable(data, name)
+    if not any_payee:
+        turns.run(lambda uow: check_payee(uow, name, (r.header for r in read.remittances)))
+    return CheckedFile(name, sha, read)
+
+
+def post_checked(
+    db: Database,
+    clinic_id: int,
+    actor_id: int,
+    checked: CheckedFile,
+    *,
+    today: dt.date | None = None,
+    progress: Progress | None = None,
+) -> PostingReport:
+    """Post a file :func:`check_remittance` passed (see :func:`post_remittance`)."""
+    label, sha, total = checked.name, checked.sha, checked.claims
+    report = PostingReport(label)
+    if checked.read is None:
         report.already_posted = True
         return report
-    read = _readable(data, label)
-    if not any_payee:
-        turns.run(lambda uow: check_payee(uow, label, (r.header for r in read.remittances)))
-    total = sum(len(r.claims) for r in read.remittances)
-    turns.waiting = lambda note: tell(report.claims, total, note)
+    on = today or clock.today()
+    tell = progress or (lambda _done, _total, _note: None)
+    turns = Turns(db, clinic_id, actor_id, waiting=lambda note: tell(report.claims, total, note))
     try:
-        for remittance in read.remittances:
+        for remittance in checked.read.remittances:
             posting = RemittancePosting(remittance, sha, on, label)
             report.merge(turns.run(posting.open))
             keyed = posting.keyed_payments()

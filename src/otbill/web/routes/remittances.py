@@ -1,8 +1,11 @@
 """Remittances: the 835s posted, uploading one, fetching from the clearinghouse, one in detail.
 
-Posting and fetching go through the services (``post_remittance``, ``receive``), each file in its
-own transaction for the logged-in user's clinic. A file that must not post (unreadable, a
-balancing break) re-renders the page with the error naming the segment; nothing is posted.
+Posting and fetching go through the services (``check_remittance`` and ``post_checked``,
+``receive``) for the logged-in user's clinic. A file that must not post (unreadable, a balancing
+break, another payee) re-renders the page with the error naming the segment; nothing is posted.
+An upload that may post is posted in a worker thread (:mod:`otbill.web.posting_jobs`), never on
+the event loop: the upload answers at once with a redirect to the job's page, which shows the
+progress (polled by htmx, or refreshed without it) and then what was posted.
 """
 
 from __future__ import annotations
@@ -10,14 +13,16 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, File, HTTPException, Request, UploadFile
-from fastapi.responses import Response
+from fastapi.responses import RedirectResponse, Response
+from starlette.concurrency import run_in_threadpool
 
 from otbill.domain.record_errors import NotFound
 from otbill.errors import OtbillError
 from otbill.services.exchange.receive import receive
-from otbill.services.remittances.post import post_remittance
+from otbill.services.remittances.post import PostingReport, check_remittance
 from otbill.services.views.remittances import list_remittances, remittance_detail
 from otbill.web.app import render, today
+from otbill.web.posting_jobs import posting_jobs
 from otbill.web.routes.queues import clearinghouse
 from otbill.web.security import SessionUser, require_roles
 
@@ -63,15 +68,30 @@ async def _read(upload: UploadFile | None) -> tuple[str, bytes]:
 async def upload(
     request: Request, user: Biller, file: Annotated[UploadFile | None, File()] = None
 ) -> Response:
-    """Post an uploaded 835 and show what happened (or why nothing was posted)."""
+    """Check an uploaded 835, then post it in a worker thread and show its progress page."""
+    db = request.app.state.db
     try:
         name, data = await _read(file)
-        report = post_remittance(
-            request.app.state.db, user.clinic_id, user.id, data, name=name, today=today(request)
-        )
+        checked = await run_in_threadpool(check_remittance, db, user.clinic_id, user.id, data, name)
     except OtbillError as error:
-        return _list_page(request, user, status_code=422, error=str(error))
-    return _list_page(request, user, posting=report)
+        return await run_in_threadpool(_list_page, request, user, status_code=422, error=str(error))
+    if checked.already_posted:
+        report = PostingReport(name, already_posted=True)
+        return await run_in_threadpool(_list_page, request, user, posting=report)
+    job = posting_jobs(request.app.state).start(
+        db, user.clinic_id, user.id, checked, today(request)
+    )
+    return RedirectResponse(f"/remittances/jobs/{job.id}", status_code=303)
+
+
+@router.get("/remittances/jobs/{job_id}")
+def posting_job(request: Request, user: Biller, job_id: str, part: str = "") -> Response:
+    """The upload's progress page (``part=progress``: the part htmx polls)."""
+    job = posting_jobs(request.app.state).get(job_id, user.clinic_id)
+    if job is None:
+        raise HTTPException(404, "no such posting in this clinic (finished long ago?)")
+    template = "remittances/_job.html" if part == "progress" else "remittances/job.html"
+    return render(request, template, {"job": job})
 
 
 @router.post("/remittances/fetch")
