@@ -47,3 +47,13 @@ def test_rule_pages_show_since_and_status():
     for r in load_rules():
         page = (DOCS / f"{r.code}.md").read_text()
         assert f"since otbill {r.since}" in page and f"status: {r.status.value}" in page
+
+
+def test_every_rule_says_in_short_what_is_wrong_in_plain_words():
+    """The held queue's "What it means" (issue 11 item 8): a sentence, not the rule's name."""
+    for r in load_rules(preview=True):
+        summary = r.doc.summary
+        assert summary[:1].isupper() and summary.endswith("."), r.code
+        assert len(summary.split()) >= len(r.name.split("-")) + 4, r.code  # explains, not names
+        assert summary.lower().rstrip(".") != r.name.replace("-", " "), r.code
+        assert not re.search(r"``|\[\d*\]|\b[a-z]+_[a-z_]+\b", summary), (r.code, summary)

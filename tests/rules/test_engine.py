@@ -89,7 +89,8 @@ def _exploding_rule() -> Rule:
         raise ZeroDivisionError
 
     doc = parse_doc(
-        "COD999", "What it checks: a\nWhy payers deny it: b\nExample: c\nFix: d\nSource: e"
+        "COD999",
+        "In short: z\nWhat it checks: a\nWhy payers deny it: b\nExample: c\nFix: d\nSource: e",
     )
     return Rule("COD999", "explodes", "code", Severity.INFO, explode, doc, "0.1.0", Status.STABLE)
 

@@ -29,7 +29,7 @@ from otbill.rules.selection import check_profile_severities, select_rules
 from support.claimkit import TODAY, clean_claim_data, make_claim
 
 RULES_DIR = Path(__file__).resolve().parents[2] / "src" / "otbill" / "rules"
-_DOC = "What it checks: a\nWhy payers deny it: b\nExample: c\nFix: d\nSource: e"
+_DOC = "In short: z\nWhat it checks: a\nWhy payers deny it: b\nExample: c\nFix: d\nSource: e"
 
 
 def _check(claim, ctx):

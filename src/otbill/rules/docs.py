@@ -28,6 +28,7 @@ def render_rule(rule: Rule) -> str:
         f"# {rule.code} {rule.name}\n\n"
         f"Category: {rule.category} · since otbill {rule.since} · status: {rule.status.value}\n\n"
         f"{_severity(rule)}\n\n"
+        f"## In short\n{_sentence(doc.summary)}\n\n"
         f"## What it checks\n{_sentence(doc.what)}\n\n"
         f"## Why payers deny it\n{_sentence(doc.why)}\n\n"
         f"## Example\n{_sentence(doc.example)}\n\n"

@@ -4,6 +4,7 @@ A rule is a function ``check(claim, ctx) -> Iterable[Finding]`` decorated with :
 docstring follows a fixed template, from which ``otbill rules explain`` and ``docs/rules/`` are
 generated; a rule without every section, or without a source, is refused at load time::
 
+    In short: ...            (one plain sentence: what is wrong, for the held queue's "What it means")
     What it checks: ...
     Why payers deny it: ...
     Example: ...
@@ -73,7 +74,7 @@ FAMILIES = {
     "timely-filing": "TFL", "threshold": "THR", "telehealth": "TEL", "compliance": "CMP",
     "charge": "CHG",
 }  # fmt: skip
-_SECTIONS = ("What it checks", "Why payers deny it", "Example", "Fix", "Source")
+_SECTIONS = ("In short", "What it checks", "Why payers deny it", "Example", "Fix", "Source")
 _CODE = re.compile(r"^[A-Z]{3}\d{3}$")
 _NAME = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 _VERSION = re.compile(r"^\d+\.\d+\.\d+$")
@@ -99,6 +100,7 @@ class RuleDoc:
     example: str
     fix: str
     source: str
+    summary: str  # "In short": what is wrong, in one plain sentence a biller reads on the queue
 
 
 CheckFn = Callable[["Claim", "ClaimContext"], Iterable[Finding]]
@@ -158,7 +160,14 @@ def parse_doc(code: str, doc: str | None) -> RuleDoc:
     missing = [s for s in _SECTIONS if not found.get(s)]
     if missing:
         raise ConfigError(f"rule {code}: docstring lacks section(s) {', '.join(missing)}")
-    return RuleDoc(*(found[s] for s in _SECTIONS))
+    return RuleDoc(
+        what=found["What it checks"],
+        why=found["Why payers deny it"],
+        example=found["Example"],
+        fix=found["Fix"],
+        source=found["Source"],
+        summary=found["In short"],
+    )
 
 
 def _version(text: str) -> tuple[int, ...]:

@@ -15,6 +15,8 @@ _SOURCE = "payer prior-authorization policy in the payer profile; CARC 197"
 @rule("AUT001", "authorization-missing", "authorization", Severity.ERROR, since="0.1.0")
 def authorization_missing(claim: Claim, ctx: ClaimContext) -> Iterator[Finding]:
     """
+    In short: The payer needs a prior authorization for this visit and the claim has none, so it
+    will be denied.
     What it checks: when the payer profile requires a prior authorization for this visit
     (``prior_authorization``: ``always``, or ``after_visits: N`` for visits after the first N),
     the claim carries one (``prior_authorization``, sent as REF*G1). Visit 1 is the evaluation;

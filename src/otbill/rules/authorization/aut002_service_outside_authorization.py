@@ -26,6 +26,7 @@ _SOURCE = "payer prior-authorization policy in the payer profile; CARC 198/284"
 )
 def service_outside_authorization(claim: Claim, ctx: ClaimContext) -> Iterator[Finding]:
     """
+    In short: A service is dated outside the dates the authorization covers.
     What it checks: every line's date of service lies within the claim's prior authorization
     (``prior_authorization.from`` to ``to``, both days included). It is an error when the
     payer requires the authorization for this visit; when the payer does not (Medicare, or a

@@ -32,6 +32,7 @@ _LOW = 1
 )
 def authorization_visits_exhausted(claim: Claim, ctx: ClaimContext) -> Iterator[Finding]:
     """
+    In short: This visit goes past the number of visits the authorization allows.
     What it checks: when the authorization limits visits (``visits_authorized``), the visits
     already used (``visits_used``, counted before this claim) plus this claim's visits (one per
     distinct date of service) do not exceed it. Each date beyond the limit is an error (only

@@ -26,6 +26,7 @@ _SOURCE = "plan benefit: therapy visits per calendar year (payer profile); CARC 
 )
 def visit_limit_reached(claim: Claim, ctx: ClaimContext) -> Iterator[Finding]:
     """
+    In short: The patient has used every therapy visit the plan pays for this year.
     What it checks: when the payer profile caps therapy visits per calendar year
     (``visit_limit_per_year``), the visits already billed that year plus this claim's visits
     stay within the cap. A visit is a distinct date of service. Earlier visits are the

@@ -12,6 +12,7 @@ from otbill.rules.registry import Finding, Fix, Severity, rule
 @rule("CHG001", "zero-or-negative-charge", "charge", Severity.ERROR, since="0.1.0")
 def zero_or_negative_charge(claim: Claim, ctx: ClaimContext) -> Iterator[Finding]:
     """
+    In short: A line is billed at no charge (or less): the payer would pay nothing for it.
     What it checks: every line's charge is above zero. A zero charge is accepted for a code
     Medicare bundles (PFS status B, e.g. 97010), which practices may list at no charge for the
     record.

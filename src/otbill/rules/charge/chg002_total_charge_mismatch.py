@@ -13,6 +13,7 @@ from otbill.rules.registry import Applicability, Edit, Finding, Fix, Severity, r
 @rule("CHG002", "total-charge-mismatch", "charge", Severity.ERROR, since="0.1.0")
 def total_charge_mismatch(claim: Claim, ctx: ClaimContext) -> Iterator[Finding]:
     """
+    In short: The claim's total charge is not the sum of its lines' charges.
     What it checks: when the claim states total_charge, it equals the sum of the line charges.
     Why payers deny it: the 837P requires CLM02 (total claim charge) to equal the sum of the
     SV102 line charges; a claim that does not balance is rejected by the clearinghouse or the

@@ -14,6 +14,7 @@ from otbill.rules.registry import Finding, Severity, rule
 @rule("COD001", "unknown-code", "code", Severity.ERROR, since="0.1.0")
 def unknown_code(claim: Claim, ctx: ClaimContext) -> Iterator[Finding]:
     """
+    In short: A procedure code is not a therapy code otbill knows (often a typo).
     What it checks: every line's procedure code is a CPT or HCPCS code in otbill's therapy
     catalog, written as one (five characters: 97530, G0283).
     Why payers deny it: a code that does not exist, or one mistyped, cannot be priced; the

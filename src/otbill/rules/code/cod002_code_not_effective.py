@@ -14,6 +14,8 @@ from otbill.rules.registry import Finding, Severity, rule
 @rule("COD002", "code-not-effective", "code", Severity.ERROR, since="0.1.0")
 def code_not_effective(claim: Claim, ctx: ClaimContext) -> Iterator[Finding]:
     """
+    In short: A procedure code was not in force on the date of service (deleted, or not yet
+    created).
     What it checks: each line's code is in force on that line's date of service — not deleted
     before it, and not introduced after it.
     Why payers deny it: payers edit codes against the code set of the date of service; a

@@ -12,6 +12,7 @@ from otbill.rules.registry import Finding, Severity, rule
 @rule("COD003", "evaluation-twice-in-a-day", "code", Severity.ERROR, since="0.1.0")
 def evaluation_twice_in_a_day(claim: Claim, ctx: ClaimContext) -> Iterator[Finding]:
     """
+    In short: Two evaluations or re-evaluations are billed on one day; only one is paid.
     What it checks: at most one evaluation or re-evaluation (97165–97168, and the PT, SLP and
     athletic-training evaluations) is billed for the patient on one date of service, on this
     claim or on lines already billed.

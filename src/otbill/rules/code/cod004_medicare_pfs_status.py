@@ -27,6 +27,8 @@ _MEDICARE_REPLACEMENT = {"97014": "G0283"}
 )
 def code_not_payable_by_medicare(claim: Claim, ctx: ClaimContext) -> Iterator[Finding]:
     """
+    In short: Medicare does not pay this code: it uses another code for the service, or bundles
+    it into others.
     What it checks: for payers that follow the Medicare Physician Fee Schedule status
     indicators, a line's code is not status I (not valid for Medicare: 97014, 98000–98015) and
     not status B (bundled, never paid separately: 97010, 97602).

@@ -24,6 +24,7 @@ _RANK = {"low": 1, "moderate": 2, "high": 3}
 )
 def high_complexity_evaluation_undocumented(claim: Claim, ctx: ClaimContext) -> Iterator[Finding]:
     """
+    In short: The evaluation is billed at a higher complexity than its note documents.
     What it checks: an OT evaluation billed at a higher complexity than the visit's note
     documents (documentation.evaluation_complexity): 97167 (high) when the note does not say
     high (including when it records no complexity), or 97166 (moderate) when it says low.

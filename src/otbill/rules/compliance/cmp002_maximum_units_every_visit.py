@@ -17,6 +17,8 @@ _FALLBACK_UNITS = 4  # when the code has no MUE (or an MUE below 2): four units,
 @rule("CMP002", "maximum-units-every-visit", "compliance", Severity.WARNING, since="0.1.0")
 def maximum_units_every_visit(claim: Claim, ctx: ClaimContext) -> Iterator[Finding]:
     """
+    In short: The same code is billed at its most units on every visit, a pattern auditors look
+    for.
     What it checks: a timed code billed on this claim at its maximum on every date the patient
     has it — this claim and the lines already billed (history) — over at least 3 dates. The
     maximum is the code's MUE on that date when the MUE is 2 or more, otherwise 4 units (53

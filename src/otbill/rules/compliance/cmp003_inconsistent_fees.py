@@ -16,6 +16,7 @@ _TOLERANCE = Decimal("0.01")  # per unit: rounding of a per-unit fee to whole ce
 @rule("CMP003", "inconsistent-fees", "compliance", Severity.WARNING, since="0.1.0")
 def inconsistent_fees(claim: Claim, ctx: ClaimContext) -> Iterator[Finding]:
     """
+    In short: The same service is charged at different prices to different payers.
     What it checks: the charge per unit of a code on this claim against the charge per unit the
     patient's history shows for the same code billed to a different payer in the same calendar
     year. Only history lines with a known payer, a known charge and at least one unit are

@@ -12,6 +12,7 @@ from otbill.rules.registry import Finding, Fix, Severity, rule
 @rule("DGN001", "no-diagnosis", "diagnosis", Severity.ERROR, since="0.1.0")
 def no_diagnosis(claim: Claim, ctx: ClaimContext) -> Iterator[Finding]:
     """
+    In short: The claim lists no diagnosis; every claim needs at least one.
     What it checks: the claim lists at least one ICD-10-CM diagnosis.
     Why payers deny it: the 837P requires the principal diagnosis (HI01, qualifier ABK) and every
     line must point to one (SV107); a claim without a diagnosis is rejected at the front end

@@ -13,6 +13,7 @@ from otbill.rules.registry import Finding, Fix, Severity, rule
 @rule("DGN002", "invalid-diagnosis", "diagnosis", Severity.ERROR, since="0.1.0")
 def invalid_diagnosis(claim: Claim, ctx: ClaimContext) -> Iterator[Finding]:
     """
+    In short: A diagnosis is not a valid ICD-10-CM code for the date of service.
     What it checks: every diagnosis is shaped like an ICD-10-CM code and is a code of the
     ICD-10-CM release (for dates of service from 2015-10-01, when ICD-10-CM began). Header
     codes are reported by DGN003.

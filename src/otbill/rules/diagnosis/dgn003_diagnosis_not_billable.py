@@ -13,6 +13,8 @@ from otbill.rules.registry import Finding, Fix, Severity, rule
 @rule("DGN003", "diagnosis-not-billable", "diagnosis", Severity.ERROR, since="0.1.0")
 def diagnosis_not_billable(claim: Claim, ctx: ClaimContext) -> Iterator[Finding]:
     """
+    In short: A diagnosis is a category heading, not a code that can be billed; a more specific
+    code is needed.
     What it checks: no diagnosis is an ICD-10-CM header (category or subcategory) code, i.e. a
     code that has more specific codes below it.
     Why payers deny it: ICD-10-CM requires coding to the highest specificity; a header code is

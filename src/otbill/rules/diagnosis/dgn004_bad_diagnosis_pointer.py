@@ -14,6 +14,7 @@ _MAX_POINTERS = 4  # SV107-1 .. SV107-4
 @rule("DGN004", "bad-diagnosis-pointer", "diagnosis", Severity.ERROR, since="0.1.0")
 def bad_diagnosis_pointer(claim: Claim, ctx: ClaimContext) -> Iterator[Finding]:
     """
+    In short: A line points to a diagnosis the claim does not list, or points to one twice.
     What it checks: each line's diagnosis pointers (dx_pointers) point to diagnoses the claim
     lists (1 to the number of diagnoses), none is repeated, there is at least one and at most
     four. Claims without diagnoses are left to DGN001.

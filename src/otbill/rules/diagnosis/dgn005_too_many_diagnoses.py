@@ -14,6 +14,7 @@ _MAX_DIAGNOSES = 12  # HI01 .. HI12
 @rule("DGN005", "too-many-diagnoses", "diagnosis", Severity.ERROR, since="0.1.0")
 def too_many_diagnoses(claim: Claim, ctx: ClaimContext) -> Iterator[Finding]:
     """
+    In short: The claim lists more than the 12 diagnoses a claim can carry.
     What it checks: the claim lists at most 12 diagnoses.
     Why payers deny it: the 837P HI segment holds 12 diagnosis codes (CMS-1500 item 21 A–L);
     the 13th cannot be sent, and a writer that drops it silently changes the claim.

@@ -13,6 +13,7 @@ from otbill.rules.registry import Finding, Fix, Severity, rule
 @rule("DGN006", "duplicate-diagnosis", "diagnosis", Severity.WARNING, since="0.1.0")
 def duplicate_diagnosis(claim: Claim, ctx: ClaimContext) -> Iterator[Finding]:
     """
+    In short: The same diagnosis is listed twice.
     What it checks: no diagnosis is listed twice (compared without dots, spaces or case:
     "M62.81" and "m6281" are the same code).
     Why payers deny it: a repeated HI code wastes one of the 12 positions and some payers and

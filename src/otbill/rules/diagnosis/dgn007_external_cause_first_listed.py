@@ -21,6 +21,8 @@ def is_external_cause(code: str) -> bool:
 @rule("DGN007", "external-cause-first-listed", "diagnosis", Severity.ERROR, since="0.1.0")
 def external_cause_first_listed(claim: Claim, ctx: ClaimContext) -> Iterator[Finding]:
     """
+    In short: The first diagnosis says how an injury happened; the condition being treated must
+    come first.
     What it checks: the first-listed diagnosis is not an external-cause code (ICD-10-CM chapter
     20, V00–Y99: how, where and by what an injury happened, such as W19 a fall). External-cause
     codes may follow the condition treated, never lead.

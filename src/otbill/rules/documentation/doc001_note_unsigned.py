@@ -12,6 +12,7 @@ from otbill.rules.registry import Finding, Fix, Severity, rule
 @rule("DOC001", "note-unsigned", "documentation", Severity.ERROR, since="0.1.0")
 def note_unsigned(claim: Claim, ctx: ClaimContext) -> Iterator[Finding]:
     """
+    In short: The visit's note is missing or not signed, so the service is not yet documented.
     What it checks: the visit has a note (``documentation``) and the note is signed
     (``documentation.signed``) by the therapist who furnished the services.
     Why payers deny it: Medicare pays only for services the record supports; a treatment note

@@ -52,6 +52,8 @@ _KIND = {
 )
 def note_missing_element(claim: Claim, ctx: ClaimContext) -> Iterator[Finding]:
     """
+    In short: The visit's note lacks something it must record (status, goals, interventions,
+    minutes or medical necessity).
     What it checks: the visit's note records the elements its type requires. A daily
     treatment note: the interventions provided (``interventions``) and the total treatment
     time (``total_treatment_minutes``). An evaluation or re-evaluation: the patient's current

@@ -23,6 +23,7 @@ from otbill.rules.registry import Case, Finding, Fix, Severity, rule
 )
 def timed_minutes_disagree(claim: Claim, ctx: ClaimContext) -> Iterator[Finding]:
     """
+    In short: The minutes billed do not match the minutes written in the note.
     What it checks: the note's total timed minutes (``documentation.total_timed_minutes``)
     agree with the minutes of the timed (15-minute) lines billed, and the note's total
     treatment time (``total_treatment_minutes``) is not less than its timed minutes

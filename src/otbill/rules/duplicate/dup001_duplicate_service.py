@@ -32,6 +32,7 @@ _FIX = (
 )
 def duplicate_service(claim: Claim, ctx: ClaimContext) -> Iterator[Finding]:
     """
+    In short: This service was already billed for the same patient, day and therapist.
     What it checks: no line bills a service — same patient, date of service, code and
     rendering provider — that was already billed, either in the patient's ``history`` or on an
     earlier claim of this batch. History lines are left out when they belong to this same claim

@@ -17,6 +17,8 @@ _DISTINCT = NCCI_BYPASS | REPEAT
 @rule("DUP002", "same-code-on-two-lines", "duplicate", Severity.WARNING, since="0.1.0")
 def same_code_on_two_lines(claim: Claim, ctx: ClaimContext) -> Iterator[Finding]:
     """
+    In short: One code is billed on two lines for the same day and therapist; the units belong
+    on one line.
     What it checks: a code appears on at most one line per date of service and rendering
     provider on this claim. Lines that legitimately repeat a code are left alone: the
     therapist's and the assistant's parts of a service (one line with CO/CQ or

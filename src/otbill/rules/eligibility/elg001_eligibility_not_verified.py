@@ -26,6 +26,7 @@ _SOURCE = "X12 270/271 eligibility inquiry (005010X279A1), service type AD; CARC
 )
 def eligibility_not_verified(claim: Claim, ctx: ClaimContext) -> Iterator[Finding]:
     """
+    In short: Nobody has checked the patient's coverage recently enough before billing.
     What it checks: the claim records an eligibility check (``eligibility``) — an error when
     there is none — and, when the payer profile sets ``eligibility_valid_days``, that the check
     was made no more than that many days before the first date of service (a warning when it is

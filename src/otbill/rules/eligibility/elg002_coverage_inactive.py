@@ -12,6 +12,7 @@ from otbill.rules.registry import Finding, Fix, Severity, rule
 @rule("ELG002", "coverage-inactive", "eligibility", Severity.ERROR, since="0.1.0")
 def coverage_inactive(claim: Claim, ctx: ClaimContext) -> Iterator[Finding]:
     """
+    In short: The last coverage check found the patient's coverage inactive.
     What it checks: the recorded eligibility check found the coverage active
     (``eligibility.active``).
     Why payers deny it: the payer denies services for a member whose coverage was not active

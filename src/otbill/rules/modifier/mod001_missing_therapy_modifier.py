@@ -16,6 +16,7 @@ _DISCIPLINE = modifiers.DISCIPLINE
 @rule("MOD001", "missing-therapy-modifier", "modifier", Severity.ERROR, since="0.1.0")
 def missing_therapy_modifier(claim: Claim, ctx: ClaimContext) -> Iterator[Finding]:
     """
+    In short: A therapy line lacks the modifier (GO) that says it was occupational therapy.
     What it checks: on an OT claim, for payers that require a therapy modifier (Medicare: GO),
     every therapy line — each code the catalog lists for OT, which excludes the E/M codes —
     carries it. Lines with another discipline's modifier (GP, GN) are left to MOD002.

@@ -16,6 +16,7 @@ _NAMES = {"GP": "physical therapy", "GN": "speech-language pathology"}
 @rule("MOD002", "wrong-discipline-modifier", "modifier", Severity.ERROR, since="0.1.0")
 def wrong_discipline_modifier(claim: Claim, ctx: ClaimContext) -> Iterator[Finding]:
     """
+    In short: An OT line carries the physical therapy (GP) or speech therapy (GN) modifier.
     What it checks: no line of an OT claim carries GP (physical therapy plan of care) or GN
     (speech-language pathology plan of care) on a code the catalog lists for OT. An error; a
     payer that accepts it may lower it in its profile (``severity: {MOD002: warning}``).

@@ -28,6 +28,8 @@ _OTHER = {"OT": "CQ", "PT": "CO"}
 )
 def missing_assistant_modifier(claim: Claim, ctx: ClaimContext) -> Iterator[Finding]:
     """
+    In short: A service an assistant helped furnish lacks the CO modifier (or CO is on the
+    therapist's own service).
     What it checks: a line the record says an assistant furnished (furnished_by_assistant,
     in whole or in part) carries the discipline's assistant modifier — CO on an OT claim —
     when the payer requires it on the date of service (assistant_modifier_required_from:

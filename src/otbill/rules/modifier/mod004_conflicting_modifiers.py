@@ -18,6 +18,8 @@ _MODALITY = frozenset({"95", "GT", "93"})  # audio-video (95, GT) and audio-only
 @rule("MOD004", "conflicting-modifiers", "modifier", Severity.ERROR, since="0.1.0")
 def conflicting_modifiers(claim: Claim, ctx: ClaimContext) -> Iterator[Finding]:
     """
+    In short: A line's modifiers contradict each other (one twice, or two that cannot go
+    together).
     What it checks: a line's modifiers do not contradict each other: no modifier twice; not 59
     together with an X{EPSU} modifier; at most one discipline modifier (GO, GP, GN); at most one
     of the telehealth modality modifiers 95, GT and 93; and no more than 4 modifiers.

@@ -16,6 +16,7 @@ from otbill.rules.registry import Finding, Fix, Severity, rule
 @rule("MOD005", "unknown-modifier", "modifier", Severity.ERROR, since="0.1.0")
 def unknown_modifier(claim: Claim, ctx: ClaimContext) -> Iterator[Finding]:
     """
+    In short: A modifier is not a known modifier, or was not in force on the date of service.
     What it checks: every modifier on a line is a modifier otbill knows (codes/data/modifiers.csv)
     and in force on the line's date of service (CO/CQ from 2020-01-01, X{EPSU} from 2015-01-01,
     93 from 2022-01-01).

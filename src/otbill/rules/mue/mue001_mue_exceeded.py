@@ -32,6 +32,7 @@ def _medicare_only(code: str, on: dt.date) -> bool:
 @rule("MUE001", "mue-exceeded", "mue", Severity.ERROR, since="0.1.0")
 def mue_exceeded(claim: Claim, ctx: ClaimContext) -> Iterator[Finding]:
     """
+    In short: More units of a code are billed in a day than payers accept for any patient.
     What it checks: the units of a code against its Medically Unlikely Edit (MUE) for the date
     of service — per line for MUE adjudication indicator (MAI) 1, and summed over every line of
     the claim with that code and date for MAI 2 and 3. An MUE of 0 means any unit exceeds it.

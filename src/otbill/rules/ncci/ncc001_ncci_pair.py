@@ -26,6 +26,8 @@ from otbill.rules.registry import Applicability, Case, Edit, Finding, Fix, Sever
 )
 def ncci_pair(claim: Claim, ctx: ClaimContext) -> Iterator[Finding]:
     """
+    In short: Two codes billed the same day are a pair payers pay only one of, unless the
+    services were distinct.
     What it checks: for each date of service and rendering provider, the pairs of codes billed
     (on this claim, and on the patient's earlier claims for the same date and rendering NPI)
     that an active NCCI procedure-to-procedure (PTP) edit forbids together. Modifier indicator 0:

@@ -16,6 +16,8 @@ from otbill.rules.registry import Applicability, Edit, Finding, Fix, Severity, r
 @rule("NCC002", "bypass-modifier-without-edit", "ncci", Severity.WARNING, since="0.1.0")
 def bypass_modifier_without_edit(claim: Claim, ctx: ClaimContext) -> Iterator[Finding]:
     """
+    In short: A 'distinct service' modifier (59, XE, XS, XP, XU) is used where no code pair
+    needs it.
     What it checks: a line carrying 59 or XE/XS/XP/XU when no active NCCI PTP edit pairs its
     code with any other code billed for the patient that day (on this claim or on the earlier
     claims in its history). Days with a code outside otbill's catalog are skipped (the edit

@@ -29,6 +29,7 @@ _SOURCE = "Medicare Benefit Policy Manual, Pub 100-02, ch. 15, §220.1.3 (certif
 )
 def plan_of_care_not_certified(claim: Claim, ctx: ClaimContext) -> Iterator[Finding]:
     """
+    In short: The plan of care is missing, or the physician did not sign it in time.
     What it checks: for payers whose profile sets ``plan_of_care.certification_days``
     (Medicare: 30), the claim has a plan of care — except a claim that bills only an initial
     evaluation, the visit that writes the plan — and the plan is certified (signed and dated by

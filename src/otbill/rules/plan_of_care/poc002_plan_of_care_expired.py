@@ -15,6 +15,8 @@ _SOURCE = "Medicare Benefit Policy Manual, Pub 100-02, ch. 15, §220.1.3 (recert
 @rule("POC002", "plan-of-care-expired", "plan-of-care", Severity.ERROR, since="0.1.0")
 def plan_of_care_expired(claim: Claim, ctx: ClaimContext) -> Iterator[Finding]:
     """
+    In short: The service is dated after the plan of care ran out; the plan needs
+    recertification.
     What it checks: no line's date of service falls after the plan of care's recertification
     date (``plan_of_care.recert_due``, the last day it covers). When the plan records no
     recertification date and the payer profile sets ``plan_of_care.recertification_days``

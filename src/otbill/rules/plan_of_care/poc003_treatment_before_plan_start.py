@@ -27,6 +27,7 @@ _SOURCE = "Medicare Benefit Policy Manual, Pub 100-02, ch. 15, §220.1.3 (certif
 )
 def treatment_before_plan_start(claim: Claim, ctx: ClaimContext) -> Iterator[Finding]:
     """
+    In short: A treatment is dated before the plan of care started, so no plan covers it.
     What it checks: no treatment on the claim is dated before the start of the plan of care it
     is billed under. The initial evaluation, which writes the plan, may come first; every other
     service (treatment, re-evaluation) must fall on or after the plan's start date. An error for

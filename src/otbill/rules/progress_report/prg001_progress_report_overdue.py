@@ -28,6 +28,7 @@ _REPORTS = frozenset({"progress", "re-evaluation", "evaluation", "discharge"})
 )
 def progress_report_overdue(claim: Claim, ctx: ClaimContext) -> Iterator[Finding]:
     """
+    In short: A progress report is overdue: one is needed at least every 10 treatment visits.
     What it checks: for payers whose profile sets ``progress_report_every_visits`` (Medicare:
     10), a progress report is written at least once every that many treatment days (visits).
     A reporting period is N visits long. The first begins on visit 1, the evaluation (so with

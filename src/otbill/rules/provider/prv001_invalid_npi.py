@@ -13,6 +13,7 @@ from otbill.rules.registry import Finding, Fix, Severity, rule
 @rule("PRV001", "invalid-npi", "provider", Severity.ERROR, since="0.1.0")
 def invalid_npi(claim: Claim, ctx: ClaimContext) -> Iterator[Finding]:
     """
+    In short: An NPI is mistyped: it is not a valid National Provider Identifier.
     What it checks: the NPI of the billing, rendering and referring providers and every line's
     rendering_npi is 10 digits, starts with 1 or 2, and has the right Luhn check digit.
     Why payers deny it: a malformed NPI is rejected at the clearinghouse front end; payers deny

@@ -12,6 +12,7 @@ from otbill.rules.registry import Finding, Fix, Severity, rule
 @rule("PRV002", "missing-rendering-provider", "provider", Severity.ERROR, since="0.1.0")
 def missing_rendering_provider(claim: Claim, ctx: ClaimContext) -> Iterator[Finding]:
     """
+    In short: The claim does not name the therapist who treated the patient.
     What it checks: for payers whose profile sets requires_rendering_provider, the claim names
     the treating therapist — a claim-level rendering_provider, or a rendering_npi on every line.
     Why payers deny it: when a group or clinic bills (loop 2010AA), the payer pays the enrolled

@@ -12,6 +12,7 @@ from otbill.rules.registry import Finding, Fix, Severity, rule
 @rule("PRV003", "missing-referring-provider", "provider", Severity.ERROR, since="0.1.0")
 def missing_referring_provider(claim: Claim, ctx: ClaimContext) -> Iterator[Finding]:
     """
+    In short: The claim does not name the referring physician.
     What it checks: for payers whose profile sets requires_referring_provider (Medicare), the
     claim names the referring provider: the physician or non-physician practitioner (NPP) who
     certifies the therapy plan of care.

@@ -13,6 +13,7 @@ from otbill.rules.registry import Finding, Fix, Severity, rule
 @rule("PRV004", "assistant-as-rendering", "provider", Severity.ERROR, since="0.1.0")
 def assistant_as_rendering(claim: Claim, ctx: ClaimContext) -> Iterator[Finding]:
     """
+    In short: An assistant is named as the treating provider; the supervising therapist must be.
     What it checks: the rendering provider is not a therapy assistant (credential COTA, OTA,
     COTA/L, or PTA). An error; the packaged commercial and Medicaid profiles, whose payers'
     credentialing rules vary, lower it to a warning (``severity: {PRV004: warning}``).

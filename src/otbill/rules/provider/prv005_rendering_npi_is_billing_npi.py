@@ -18,6 +18,7 @@ def _same(a: str, b: str) -> bool:
 @rule("PRV005", "rendering-npi-is-billing-npi", "provider", Severity.ERROR, since="0.1.0")
 def rendering_npi_is_billing_npi(claim: Claim, ctx: ClaimContext) -> Iterator[Finding]:
     """
+    In short: The treating therapist carries the clinic's own NPI instead of her individual NPI.
     What it checks: the therapist named as rendering provider (a person), and every line's own
     rendering NPI, is not the billing provider's NPI. A clinic bills under its organisation
     (Type 2) NPI; each therapist who treats has an individual (Type 1) NPI of her own.

@@ -23,6 +23,8 @@ _OT_EVALUATION = {"97161": "97165", "97162": "97166", "97163": "97167", "97164":
 @rule("SCP001", "code-outside-ot-scope", "scope", Severity.ERROR, since="0.1.0")
 def code_outside_ot_scope(claim: Claim, ctx: ClaimContext) -> Iterator[Finding]:
     """
+    In short: A code belongs to another discipline (such as physical therapy), not occupational
+    therapy.
     What it checks: each line's code belongs to the claim's discipline (claim.discipline, OT
     by default) in otbill's catalog: PT evaluations (97161–97164), speech-language codes
     (92507, 92508, 92521–92524), athletic-training evaluations (97169–97172) and the 2025

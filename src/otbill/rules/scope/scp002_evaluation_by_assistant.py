@@ -17,6 +17,8 @@ _KIND = {"eval": "an evaluation", "reeval": "a re-evaluation"}
 @rule("SCP002", "evaluation-by-assistant", "scope", Severity.ERROR, since="0.1.0")
 def evaluation_by_assistant(claim: Claim, ctx: ClaimContext) -> Iterator[Finding]:
     """
+    In short: An evaluation was done by an OT assistant; only the occupational therapist may
+    evaluate.
     What it checks: no evaluation or re-evaluation (97165–97168, and the other disciplines'
     evaluation codes) was furnished by a therapy assistant: the line is not marked as furnished
     by an assistant, carries no assistant modifier (CO, or CQ), and the rendering provider's

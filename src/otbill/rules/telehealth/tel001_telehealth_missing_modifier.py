@@ -22,6 +22,7 @@ _HOME_POS_FROM = dt.date(2022, 1, 1)  # POS 10 exists from 2022-01-01
 @rule("TEL001", "telehealth-missing-modifier", "telehealth", Severity.ERROR, since="0.1.0")
 def telehealth_missing_modifier(claim: Claim, ctx: ClaimContext) -> Iterator[Finding]:
     """
+    In short: A telehealth service lacks the telehealth modifier the payer requires.
     What it checks: on a telehealth claim (claim.telehealth, or a telehealth place of service
     02/10), every therapy line carries the payer's telehealth modifier (Medicare: 95; some
     payers: GT; the telemedicine E/M codes 98000–98016 are telehealth by definition);

@@ -14,6 +14,7 @@ from otbill.rules.telehealth._policy import is_telehealth, window
 @rule("TEL002", "telehealth-code-not-allowed", "telehealth", Severity.ERROR, since="0.1.0")
 def telehealth_code_not_allowed(claim: Claim, ctx: ClaimContext) -> Iterator[Finding]:
     """
+    In short: The payer does not pay this service by telehealth on that date.
     What it checks: on a telehealth claim (claim.telehealth, or POS 02/10), the payer pays
     therapy by telehealth on each line's date of service (the profile's telehealth window) and
     the line's code is one it pays by telehealth: the Medicare List of Telehealth Services for

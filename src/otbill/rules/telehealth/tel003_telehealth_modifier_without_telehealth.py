@@ -22,6 +22,7 @@ _TELEHEALTH = frozenset({"95", "GT", "93"})
 )
 def telehealth_modifier_without_telehealth(claim: Claim, ctx: ClaimContext) -> Iterator[Finding]:
     """
+    In short: A line says telehealth but the visit was in person.
     What it checks: a line carries a telehealth modifier (95, GT, 93) only on a telehealth
     claim: claim.telehealth true or a telehealth place of service (02, 10).
     Why payers deny it: the modifier says the service was furnished by telehealth while the

@@ -26,6 +26,7 @@ from otbill.rules.threshold._running import money, running
 )
 def kx_missing_over_threshold(claim: Claim, ctx: ClaimContext) -> Iterator[Finding]:
     """
+    In short: The patient is over this year's therapy threshold and the KX modifier is missing.
     What it checks: for a payer with a KX threshold for the year of service (Medicare OT:
     $2,410 in 2025), once the year-to-date allowed amount (claim.ytd_therapy_allowed) plus this
     claim's lines, taken in date order, goes over the threshold, the line that goes over and

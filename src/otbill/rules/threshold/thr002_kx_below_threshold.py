@@ -14,6 +14,7 @@ from otbill.rules.threshold._running import money, running
 @rule("THR002", "kx-below-threshold", "threshold", Severity.WARNING, since="0.1.0")
 def kx_below_threshold(claim: Claim, ctx: ClaimContext) -> Iterator[Finding]:
     """
+    In short: KX is on a line while the patient is still under this year's therapy threshold.
     What it checks: KX is not on a line while the year-to-date allowed amount plus this claim's
     lines up to the end of that line's date of service is still at or below the payer's KX
     threshold for the year (lines of the date that goes over the threshold may all carry KX).

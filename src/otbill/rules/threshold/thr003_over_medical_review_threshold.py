@@ -13,6 +13,7 @@ from otbill.rules.threshold._running import money, running
 @rule("THR003", "over-medical-review-threshold", "threshold", Severity.INFO, since="0.1.0")
 def over_medical_review_threshold(claim: Claim, ctx: ClaimContext) -> Iterator[Finding]:
     """
+    In short: The patient passes the amount above which Medicare may review the claims.
     What it checks: this claim takes the year-to-date allowed amount over the payer's targeted
     medical review threshold (Medicare: $3,000 per year for OT, CY2018 through CY2028): the
     amount before the claim is at or below it and the amount with the claim is above it.

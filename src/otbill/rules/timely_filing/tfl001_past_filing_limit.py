@@ -15,6 +15,7 @@ _SOURCE = "payer timely-filing limit (payer profile); CARC 29"
 @rule("TFL001", "past-filing-limit", "timely-filing", Severity.ERROR, since="0.1.0")
 def past_filing_limit(claim: Claim, ctx: ClaimContext) -> Iterator[Finding]:
     """
+    In short: The deadline for sending this claim to the payer has passed.
     What it checks: today is not later than the filing deadline of any line's date of service:
     the date of service plus the payer profile's ``timely_filing_days``. A 365-day limit is read
     as 12 months (one calendar year): a service on 2024-01-10 may be filed through 2025-01-10,

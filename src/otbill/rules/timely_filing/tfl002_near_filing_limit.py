@@ -15,6 +15,7 @@ _SOURCE = "payer timely-filing limit (payer profile); CARC 29"
 @rule("TFL002", "near-filing-limit", "timely-filing", Severity.WARNING, since="0.1.0")
 def near_filing_limit(claim: Claim, ctx: ClaimContext) -> Iterator[Finding]:
     """
+    In short: The deadline for sending this claim is close: send it now.
     What it checks: a line whose filing deadline (see TFL001) has not passed but at least 80%
     of the filing period has: the claim must go out, and any rejection be corrected, in the
     days left. Voids (frequency 8) are not checked.

@@ -12,6 +12,7 @@ from otbill.rules.registry import Finding, Fix, Severity, rule
 @rule("TFL003", "future-date-of-service", "timely-filing", Severity.ERROR, since="0.1.0")
 def future_date_of_service(claim: Claim, ctx: ClaimContext) -> Iterator[Finding]:
     """
+    In short: A service is dated in the future; bill it only once it has been given.
     What it checks: no line is dated after today: a service is billed only once it has been
     furnished.
     Why payers deny it: a claim for a service not yet furnished is rejected at the front end

@@ -31,6 +31,7 @@ _TIME_BASED = (cpt.Basis.TIMED, cpt.Basis.PER_TIME)
 )
 def units_mismatch(claim: Claim, ctx: ClaimContext) -> Iterator[Finding]:
     """
+    In short: The units billed do not match the minutes recorded (the 8-minute rule).
     What it checks: for each date of service and each time-based code (15-minute codes and
     codes with other time units), the units billed — added over every line of that code that
     date — equal what the 8-minute-rule engine gives for the recorded minutes under the

@@ -16,6 +16,7 @@ _UNTIMED = cpt.Basis.UNTIMED
 @rule("UNT002", "untimed-code-multiple-units", "units", Severity.ERROR, since="0.1.0")
 def untimed_code_multiple_units(claim: Claim, ctx: ClaimContext) -> Iterator[Finding]:
     """
+    In short: A code paid once a day whatever its length is billed for more than one unit.
     What it checks: an untimed (service-based) code — evaluations and re-evaluations, group
     therapy 97150, supervised modalities such as 97012 or G0283, swallowing treatment 92526 —
     is billed for one unit per date of service: the units of all lines of that code on a date

@@ -15,6 +15,7 @@ _TIME_BASED = (cpt.Basis.TIMED, cpt.Basis.PER_TIME)
 @rule("UNT003", "timed-code-without-minutes", "units", Severity.ERROR, since="0.1.0")
 def timed_code_without_minutes(claim: Claim, ctx: ClaimContext) -> Iterator[Finding]:
     """
+    In short: A timed code has no minutes recorded, so its units cannot be checked.
     What it checks: every line of a time-based code (15-minute codes such as 97530, and codes
     in other time units such as 97550 or 98980) records its minutes.
     Why payers deny it: the units of a timed code follow from its minutes; without them the

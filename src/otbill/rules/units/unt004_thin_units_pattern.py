@@ -18,6 +18,7 @@ _MIN_DATES = 2
 @rule("UNT004", "thin-units-pattern", "units", Severity.WARNING, since="0.1.0")
 def thin_units_pattern(claim: Claim, ctx: ClaimContext) -> Iterator[Finding]:
     """
+    In short: Every visit bills the most units the minutes allow, a pattern auditors review.
     What it checks: a review signal, not an error. The claim has at least two dates of service
     and on every one of them the day's timed minutes sit right at a unit threshold of the
     8-minute rule — 8 to 10 minutes past a multiple of 15 (8–10, 23–25, 38–40, 53–55 ...) — with

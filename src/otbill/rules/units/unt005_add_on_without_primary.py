@@ -16,6 +16,8 @@ from otbill.rules.wording import day, line, plural
 @rule("UNT005", "add-on-without-primary", "units", Severity.ERROR, since="0.1.0")
 def add_on_without_primary(claim: Claim, ctx: ClaimContext) -> Iterator[Finding]:
     """
+    In short: An add-on code is billed without its main code, or the main code is billed more
+    than once a day.
     What it checks: an add-on code is billed on a date with its primary code (97130 with 97129,
     97546 with 97545, 97551 with 97550, 98981 with 98980, 97598 with 97597: the catalog's
     ``add_on_to``), on this claim or on a line already billed for that date; and a time-based

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from otbill.rules.registry import load_rules
 from otbill.services.views.queue_cache import QueueCache
 from otbill.storage import UnitOfWork
 from otbill.storage.repositories.queues import QueueFilter
@@ -22,6 +23,14 @@ class RuleGroup:
     code: str
     name: str
     claims: int
+    meaning: str = ""  # the rule's "In short": what is wrong, in plain words
+
+
+def _meaning(code: str) -> str:
+    """The rule's one-sentence explanation (its docstring's "In short"); empty for the engine's
+    own notices (COD000), which the page then shows by name."""
+    found = next((r for r in load_rules(preview=True) if r.code == code), None)
+    return found.doc.summary if found else ""
 
 
 def held_rule_groups(
@@ -40,7 +49,10 @@ def held_rule_groups(
     others = QueueFilter(f.payer_id, f.provider_id, f.date_from, f.date_to)
 
     def group() -> list[RuleGroup]:
-        return [RuleGroup(*counts) for counts in uow.queues.error_rule_counts(_HELD, others)]
+        return [
+            RuleGroup(*counts, meaning=_meaning(counts[0]))
+            for counts in uow.queues.error_rule_counts(_HELD, others)
+        ]
 
     if cache is None:
         return group()
