@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Annotated, TypeVar
 
 import typer
 
+from otbill import clock
 from otbill.cli.common import fail, parse_date
 from otbill.cli.setup import setup_of
 
@@ -72,7 +73,7 @@ def read_as_of(
     from otbill.errors import OtbillError
 
     url, clinic, today = where
-    on = parse_date(today, "--today") or dt.date.today()
+    on = parse_date(today, "--today") or clock.today()
     setup = setup_of(ctx)
     db = setup.database(url)
     try:

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Annotated, TypeVar
 
 import typer
 
+from otbill import clock
 from otbill.cli.common import Clinic, DatabaseUrl, fail, parse_date
 from otbill.cli.setup import setup_of
 
@@ -133,7 +134,7 @@ def add_location_command(
 
     place = Location(0, name, Address(street, city, state, zip_code), place_of_service)
     new_id = _in_clinic(
-        ctx, database_url, clinic, lambda uow: add_location(uow, place, on=dt.date.today())
+        ctx, database_url, clinic, lambda uow: add_location(uow, place, on=clock.today())
     )
     print(f"location {name} added (id {new_id})")
 

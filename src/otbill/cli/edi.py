@@ -13,13 +13,13 @@ segment, exit status 2. Mount::
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
+from otbill import clock
 from otbill.cli.acting import User, acting_in
 from otbill.cli.common import AsJson, Clinic, DatabaseUrl, fail, parse_date
 from otbill.cli.setup import setup_of
@@ -130,7 +130,9 @@ def submit_command(
     sftp: Annotated[str | None, typer.Option(help="SFTP server, USER@HOST[:PORT].")] = None,
     key: Annotated[Path | None, typer.Option(help="SFTP private key file.")] = None,
     known_hosts: Annotated[Path | None, typer.Option(help="Trusted host keys.")] = None,
-    today: Annotated[str | None, typer.Option(help="Scrub as of this date.")] = None,
+    today: Annotated[
+        str | None, typer.Option(help="Scrub and date the 837P as of this date.")
+    ] = None,
     database_url: DatabaseUrl = None,
     clinic: Clinic = None,
     user: User = "biller",
@@ -140,12 +142,12 @@ def submit_command(
     from otbill.services.claims.submit import submit_batch
 
     transport = _transport(folder, sftp, key, known_hosts)
-    on = parse_date(today, "--today") or dt.date.today()
+    on = parse_date(today, "--today") or clock.today()
     db, clinic_id, actor = acting_in(ctx, database_url, clinic, user)
     setup = setup_of(ctx)
     run = setup.scrub_context(on)
     try:
-        with db.unit_of_work(clinic_id, actor) as uow:
+        with clock.as_of(on), db.unit_of_work(clinic_id, actor) as uow:  # the 837 dated ``on``
             report = submit_batch(uow, transport, run, setup.rules())
     except OtbillError as exc:
         fail(f"submit: {exc}")

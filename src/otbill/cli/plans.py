@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
+from otbill import clock
 from otbill.cli.acting import Today, User, read_as_of, write_as
 from otbill.cli.common import AsJson, Clinic, DatabaseUrl, fail, parse_date
 
@@ -149,7 +150,7 @@ def sign_command(
     on = parse_date(received, "--received") or dt.date.min
     write_as(ctx, (database_url, clinic, user),
            lambda uow: record_signature(uow, plan, received_on=on, delay_reason=reason,
-                                        today=dt.date.today()))  # fmt: skip
+                                        today=clock.today()))  # fmt: skip
     print(f"plan of care {plan}: signature received {on}")
 
 

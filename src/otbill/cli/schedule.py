@@ -8,7 +8,6 @@ in the audit trail). Bad input is one line on stderr naming the option, exit 2.
 from __future__ import annotations
 
 import dataclasses
-import datetime as dt
 import json
 import sys
 from collections.abc import Sequence
@@ -16,6 +15,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
+from otbill import clock
 from otbill.cli.common import AsJson, Clinic, DatabaseUrl, fail, parse_date
 from otbill.cli.patients import User, _as_clerk
 from otbill.cli.setup import setup_of
@@ -103,7 +103,7 @@ def list_command(
     """A day's (or week's) appointments, by time."""
     from otbill.services.frontdesk.schedule_views import schedule_view, week_of
 
-    shown = parse_date(day, "--day") or dt.date.today()
+    shown = parse_date(day, "--day") or clock.today()
     first, last = week_of(shown) if week else (shown, shown)
     found = _as_clerk(ctx, database_url, clinic, None, lambda uow: schedule_view(
         uow, first, last, provider_id=therapist, location_id=location))  # fmt: skip

@@ -13,6 +13,7 @@ import datetime as dt
 import random
 from dataclasses import dataclass
 
+from otbill import clock
 from otbill.codes import npi
 from otbill.demo.data import (
     CLINIC,
@@ -293,7 +294,15 @@ def _completed(db: Database, clinic_id: int) -> bool:
 
 
 def load_demo(db: Database, run: ScrubContext, rules: list[Rule], seed: int = 2025) -> DemoReport:
-    """Load the demo clinic once (seeded, deterministic); a second call only reports it."""
+    """Load the demo clinic once (seeded, deterministic); a second call only reports it.
+
+    The load runs as of the run's day (``run.today``): its signatures, history and audit trail
+    are dated that day, not on the machine's clock."""
+    with clock.as_of(run.today):
+        return _load(db, run, rules, seed)
+
+
+def _load(db: Database, run: ScrubContext, rules: list[Rule], seed: int) -> DemoReport:
     existing = clinic.clinic_by_code(db, CLINIC["code"])
     if existing is None:
         rng = random.Random(seed)

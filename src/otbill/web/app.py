@@ -13,14 +13,17 @@ from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Resp
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from starlette.exceptions import HTTPException as StarletteHTTPException
-from starlette.middleware.sessions import SessionMiddleware
 
+from otbill import clock
 from otbill.rules.context import ScrubContext
+from otbill.services.clinic.sessions import SessionPolicy
 from otbill.services.clinic.wiring import Wiring
 from otbill.services.views.queue_cache import QueueCache
 from otbill.settings import Settings
 from otbill.storage import Database
 from otbill.web.bearer import BearerTokenMiddleware
+from otbill.web.busy import install_busy_page
+from otbill.web.clock import RunDay
 from otbill.web.first_run import FirstRunGate
 from otbill.web.params import bounded_params
 from otbill.web.security import (
@@ -31,6 +34,7 @@ from otbill.web.security import (
     check_csrf,
     csrf_token,
 )
+from otbill.web.sessions import ServerSessions
 from otbill.web.users import UserCache
 
 __all__ = ["create_app", "render", "scrub_run", "secret_key", "today", "wiring"]
@@ -145,17 +149,22 @@ def create_app(
     app.state.templates = templates
     app.state.today = today
     app.add_middleware(FirstRunGate)  # innermost: an empty database leads to /setup
+    app.add_middleware(RunDay)  # the request runs as of app.state.today (otbill.clock)
     app.add_middleware(BearerTokenMiddleware)  # inner: runs after the session is read
     app.add_middleware(
-        SessionMiddleware,
-        secret_key=secret_key(settings),
-        session_cookie="otbill_session",
-        same_site="lax",
-        https_only=settings.secure_cookies,
-        max_age=12 * 3600,
+        ServerSessions,  # the cookie holds a random id; the session is a row (revocable)
+        db=lambda: app.state.db,
+        secret=secret_key(settings),
+        policy=SessionPolicy(
+            idle=dt.timedelta(minutes=settings.session_idle_minutes),
+            absolute=dt.timedelta(hours=settings.session_hours),
+        ),
+        always_secure=settings.secure_cookies,
+        trusted_proxies=settings.trusted_proxies,
     )
     app.mount("/static", StaticFiles(directory=str(_HERE / "static")), name="static")
     _install_handlers(app, templates)
+    install_busy_page(app)  # a busy database: 503, try again (never a 500)
     register_routes(app)
     return app
 
@@ -173,7 +182,7 @@ def render(
 
 def today(request: Request) -> dt.date:
     fixed: dt.date | None = request.app.state.today
-    return fixed or dt.date.today()
+    return fixed or clock.today()
 
 
 def wiring(request: Request) -> Wiring:

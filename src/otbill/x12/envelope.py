@@ -15,6 +15,7 @@ import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
+from otbill import clock
 from otbill.x12.findings import X12Error, X12Finding
 from otbill.x12.tokens import Delimiters, Segment, format_segment
 
@@ -160,7 +161,7 @@ class InterchangeSettings:
     version: str  # GS08 and ST03
     control_number: int = 1  # ISA13, GS06
     usage: str = "P"  # ISA15: P production, T test
-    created: dt.datetime = field(default_factory=lambda: dt.datetime.now().replace(microsecond=0))
+    created: dt.datetime = field(default_factory=clock.now)  # the run's day (otbill.clock)
     sender_qualifier: str = "ZZ"
     receiver_qualifier: str = "ZZ"
     delimiters: Delimiters = field(default_factory=Delimiters)

@@ -22,6 +22,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from otbill import clock
 from otbill.domain.claim import (
     Address,
     BillingProvider,
@@ -55,7 +56,7 @@ class Submission:
     control_number: int = 1
     usage: str = "P"
     line_breaks: bool = True  # a newline after each terminator; False for one-line files
-    created: dt.datetime = field(default_factory=lambda: dt.datetime.now().replace(microsecond=0))
+    created: dt.datetime = field(default_factory=clock.now)  # the run's day (otbill.clock)
 
 
 def filing_indicator(profile: str) -> str:

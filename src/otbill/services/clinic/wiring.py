@@ -16,6 +16,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+from otbill import clock
 from otbill.payers import PayerProfile
 from otbill.rules.context import BatchIndex, ScrubContext
 from otbill.rules.registry import Rule, load_rules
@@ -37,7 +38,7 @@ class Wiring:
     @classmethod
     def load(cls, settings: Settings, extra_profile_dirs: list[Path] | None = None) -> Wiring:
         profiles = load_payer_profiles(settings, extra_profile_dirs)
-        template = build_scrub_context(settings, dt.date.today(), profiles=profiles)
+        template = build_scrub_context(settings, clock.today(), profiles=profiles)
         return cls(settings, profiles, tuple(load_rules()), template)
 
     @property

@@ -17,6 +17,7 @@ import datetime as dt
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from otbill import clock
 from otbill.clearinghouse.transport import EdiFile, Transport
 from otbill.errors import OtbillError
 from otbill.services.exchange.acknowledgements import apply_acknowledgement
@@ -135,7 +136,7 @@ def receive(
     except (OtbillError, OSError) as exc:
         report.transport_error = str(exc)
         return report
-    on = today or dt.date.today()
+    on = today or clock.today()
     for f, kind in _sorted(files):
         if isinstance(kind, X12Error):
             report.files.append(FileResult(f.name, "?", "unknown", f"{f.name}: {kind}"))

@@ -14,6 +14,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
+from otbill import clock
 from otbill.codes import mbi
 from otbill.domain.care import Coverage
 from otbill.domain.money import to_cents
@@ -135,7 +136,7 @@ def _subscriber(details: CoverageDetails) -> dict[str, str] | None:
     who = details.subscriber
     if who is None or not who.first_name.strip() or not who.last_name.strip():
         raise RecordError(f"subscriber: a {details.relationship} needs their name and birth date")
-    if not EARLIEST_BIRTH <= who.dob <= dt.date.today():
+    if not EARLIEST_BIRTH <= who.dob <= clock.today():
         raise RecordError(f"subscriber date of birth {who.dob}: not a possible birth date")
     data = {
         "first_name": who.first_name.strip(),

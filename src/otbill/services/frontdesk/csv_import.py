@@ -15,6 +15,7 @@ import hashlib
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 
+from otbill import clock
 from otbill.domain.lifecycle import Role
 from otbill.domain.record_errors import RecordError
 from otbill.payers import PayerProfile
@@ -140,7 +141,7 @@ def import_rows(
             if kind != "appointments":
                 uow.patients = buffered
             uow.payers = uow.imports.cached_payers()
-            ctx = ImportContext(uow, digest, today or dt.date.today(), profiles)
+            ctx = ImportContext(uow, digest, today or clock.today(), profiles)
             for other in (kind, *_REFERS_TO[kind]):
                 ctx.mapped[other] = uow.imports.mapped(old_system, other)
             made = _run(ctx, kind, rows, old_system, report, progress)

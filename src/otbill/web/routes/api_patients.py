@@ -14,6 +14,7 @@ from fastapi import APIRouter, Depends, HTTPException, Query, Request, status
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import Response
 
+from otbill import clock
 from otbill.services.frontdesk import coverage, documents, registration
 from otbill.services.frontdesk.patient_file import PatientFile, patient_file
 from otbill.services.frontdesk.registration import PossibleDuplicate
@@ -183,7 +184,7 @@ async def attach(
         content += chunk
         if len(content) > documents.MAX_BYTES:
             raise HTTPException(status.HTTP_413_CONTENT_TOO_LARGE, "document larger than 10 MB")
-    now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
+    now = clock.utcnow()
 
     def store() -> Any:
         with domain_errors(), unit_of_work(request, user) as uow:

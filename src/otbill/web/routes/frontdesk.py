@@ -7,13 +7,13 @@ bad input shows the form again, as typed, with a message naming the field.
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Callable
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, File, Form, HTTPException, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
+from otbill import clock
 from otbill.domain.record_errors import NotFound, RecordError
 from otbill.errors import OtbillError
 from otbill.services.frontdesk import coverage, documents, registration
@@ -238,7 +238,7 @@ def upload(
             kind=kind,
             filename=file.filename or "",
             content=content,
-            now=dt.datetime.now(dt.UTC).replace(tzinfo=None),
+            now=clock.utcnow(),
         )
         return "document"
 

@@ -1,0 +1,69 @@
+"""Issue 11 item 7: a run "as of" a day uses that day everywhere — signatures, history, the 837,
+the 835's payment date and the appeal deadlines — never the machine's clock."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import select
+
+from otbill.clearinghouse.simulator.transport import SimulatedClearinghouse
+from otbill.services.claims import lifecycle as claims
+from otbill.storage.tables import ClaimStatusRow, DenialRow, NoteRow, VisitRow
+from otbill.x12.tokens import read_segments
+from support.demoflow import clinic_and_users
+from support.webkit import DEMO_TODAY, log_in, provider_of, token
+
+PAID_ON = DEMO_TODAY + dt.timedelta(days=14)  # the simulator pays 14 days after the 837
+
+
+def test_the_demo_load_signs_notes_as_of_its_day(app):
+    with app.state.db.session() as session:
+        signed = [n.signed_at for n in session.scalars(select(NoteRow)) if n.signed_at]
+    assert signed and max(signed).date() <= DEMO_TODAY
+
+
+def test_a_signature_made_in_the_app_is_dated_as_of_its_day(app, client):
+    rita = provider_of(app, "rcole")
+    with app.state.db.session() as session:
+        query = (select(NoteRow).join(VisitRow, VisitRow.id == NoteRow.visit_id)
+                 .where(VisitRow.provider_id == rita.id, NoteRow.signed_at.is_(None)))  # fmt: skip
+        note = session.scalars(query).first()
+    log_in(client, "rcole")
+    csrf = token(client, f"/visits/{note.visit_id}")
+    client.post(f"/visits/{note.visit_id}/sign", data={"csrf_token": csrf})
+    with app.state.db.session() as session:
+        assert session.get_one(NoteRow, note.id).signed_at.date() == DEMO_TODAY
+
+
+def test_the_837_the_835_history_and_appeal_deadlines_follow_the_run_day(app, client, tmp_path):
+    transport = SimulatedClearinghouse(tmp_path / "clearinghouse")
+    app.state.transport = transport
+    clinic, users = clinic_and_users(app)
+    with app.state.db.unit_of_work(clinic, users["approver"]) as uow:
+        for claim in uow.claims.by_status("ready", limit=40):
+            claims.approve(uow, claim.id, DEMO_TODAY)
+    log_in(client, "biller")
+    sent = client.post("/queues/submit", data={"csrf_token": token(client, "/queues")})
+    assert sent.status_code == 200
+    sent_files = sorted((tmp_path / "clearinghouse" / "outbox" / "processed").glob("*.837"))
+    assert sent_files
+    bht = next(s for s in read_segments(sent_files[0].read_bytes()) if s.id == "BHT")
+    assert bht.el(4) == DEMO_TODAY.strftime("%Y%m%d")
+    answers = sorted((tmp_path / "clearinghouse" / "inbox").glob("*.835"))
+    bpr = next(s for s in read_segments(answers[0].read_bytes()) if s.id == "BPR")
+    assert bpr.el(16) == PAID_ON.strftime("%Y%m%d")
+
+    client.post("/remittances/fetch", data={"csrf_token": token(client, "/remittances")})
+    with app.state.db.session() as session:
+        moves = list(
+            session.scalars(select(ClaimStatusRow).where(ClaimStatusRow.to_status == "submitted"))
+        )
+        denials = list(session.scalars(select(DenialRow)))
+    assert moves and {m.at.date() for m in moves} == {DEMO_TODAY}
+    assert denials, "the simulator denies some claims"
+    for denial in denials:
+        assert denial.denied_on == PAID_ON
+        assert PAID_ON < denial.appeal_deadline <= PAID_ON + dt.timedelta(days=180)
+    page = client.get("/denials").text
+    assert "days left" not in page or "746 days" not in page
