@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import threading
 from decimal import Decimal
 
 import pytest
@@ -14,6 +16,7 @@ from otbill.services.frontdesk import coverage, documents, registration
 from otbill.services.frontdesk.coverage import CoverageDetails, Subscriber
 from otbill.services.frontdesk.registration import PatientDetails, PossibleDuplicate
 from otbill.storage import Database
+from otbill.storage.repositories.patients import PatientRepository
 from support.clinickit import Ids, insert_claim, seed_clinic
 
 TODAY = dt.date(2025, 3, 1)
@@ -254,3 +257,37 @@ def test_documents_are_type_checked_by_content_and_size_limited(db: Database) ->
         assert documents.document_download(uow, doc).content == PNG
     with db.unit_of_work(other.clinic, other.biller) as uow, pytest.raises(NotFound):
         documents.document_download(uow, doc)
+
+
+def test_two_clerks_registering_at_once_get_two_account_numbers(
+    db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Both read the highest account number before either writes, unless the read is locked."""
+    ids = seed_clinic(db)
+    both_read = threading.Barrier(2, timeout=2)
+    named = PatientRepository.named
+
+    def named_after_both_read(self, *args):  # type: ignore[no-untyped-def]
+        with contextlib.suppress(threading.BrokenBarrierError):
+            both_read.wait()  # with the lock, the other clerk waits for this one to commit
+        return named(self, *args)
+
+    monkeypatch.setattr(PatientRepository, "named", named_after_both_read)
+    made: list[int] = []
+    failed: list[Exception] = []
+
+    def register(last: str) -> None:
+        try:
+            made.append(_register(db, ids, _details("Ann", last)))
+        except Exception as exc:  # the test reports what the loser saw
+            failed.append(exc)
+
+    threads = [threading.Thread(target=register, args=(n,)) for n in ("Lee", "Ray")]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert not failed and len(made) == 2, failed
+    with db.unit_of_work(ids.clinic, ids.biller) as uow:
+        numbers = {uow.patients.registration(p).account_number for p in made}
+    assert numbers == {"00000001", "00000002"}

@@ -157,7 +157,7 @@ def _checked_patient(details: PatientDetails, today: dt.date, mrn: str, pid: int
 
 
 def _next_account_number(uow: UnitOfWork) -> str:
-    last = uow.patients.last_account_number()
+    last = uow.patients.last_account_number(to_add_one=True)
     number = int(last) + 1 if last and last.isdigit() else 1
     return f"{number:08d}"
 

@@ -86,9 +86,10 @@ class BufferedPatients(PatientRepository):
         found = self._loaded().get(patient_id)
         return found if found is not None else super().get(patient_id)
 
-    def last_account_number(self) -> str | None:
-        if not self._account_known:
-            self._last_account, self._account_known = super().last_account_number(), True
+    def last_account_number(self, *, to_add_one: bool = False) -> str | None:
+        if not self._account_known:  # locked once: the import is one transaction
+            found = super().last_account_number(to_add_one=to_add_one)
+            self._last_account, self._account_known = found, True
         return self._last_account
 
     def named(self, first_name: str, last_name: str, dob: dt.date) -> list[Patient]:

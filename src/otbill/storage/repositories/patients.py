@@ -31,11 +31,13 @@ from otbill.storage.repositories.rows import (
     as_plan,
     fetch,
     flush,
+    hold_sqlite_write_lock,
     scoped,
     values_of,
 )
 from otbill.storage.tables import (
     ClaimRow,
+    ClinicRow,
     CoverageRow,
     PatientRow,
     PlanOfCareRow,
@@ -96,8 +98,16 @@ class PatientRepository(ClinicScoped):
             setattr(row, name, value)
         flush(self.session)
 
-    def last_account_number(self) -> str | None:
-        """The clinic's highest account number (they are zero-padded, so text order works)."""
+    def last_account_number(self, *, to_add_one: bool = False) -> str | None:
+        """The clinic's highest account number (they are zero-padded, so text order works).
+
+        ``to_add_one``: the caller will register the next number in this transaction, so two
+        clerks registering at once are serialised (the clinic's row locked on PostgreSQL, the
+        write lock taken on SQLite): the second reads the first one's number, never the same."""
+        if to_add_one:
+            lock = select(ClinicRow.id).where(ClinicRow.id == self.clinic_id).with_for_update()
+            self.session.execute(lock)
+            hold_sqlite_write_lock(self.session, "patient")
         query = select(func.max(PatientRow.account_number)).where(
             PatientRow.clinic_id == self.clinic_id
         )
