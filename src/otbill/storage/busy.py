@@ -14,7 +14,10 @@ from sqlalchemy.exc import DBAPIError, OperationalError
 
 from otbill.errors import OtbillError
 
-__all__ = ["RETRY_AFTER_SECONDS", "DatabaseBusy", "is_busy"]
+__all__ = ["DRIVER_ERRORS", "RETRY_AFTER_SECONDS", "DatabaseBusy", "is_busy"]
+
+#: The driver errors a busy database raises outside a unit of work (for the web's handler).
+DRIVER_ERRORS: tuple[type[Exception], ...] = (OperationalError,)
 
 #: What the web tells a client to wait before trying again.
 RETRY_AFTER_SECONDS = 5
