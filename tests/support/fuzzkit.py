@@ -60,7 +60,7 @@ def x12_seeds() -> list[tuple[str, bytes]]:
 def claim_json_seeds() -> list[tuple[str, bytes]]:
     examples = sorted((REPO_ROOT / "examples").glob("*.json"))
     seeds = [(p.name, p.read_bytes()) for p in examples]
-    return seeds + [("clean claim", json.dumps(clean_claim_data()).encode())]
+    return [*seeds, ("clean claim", json.dumps(clean_claim_data()).encode())]
 
 
 def _edit_strategy() -> st.SearchStrategy[tuple[str, int, int, int]]:
