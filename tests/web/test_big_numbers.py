@@ -12,6 +12,7 @@ from fastapi.testclient import TestClient
 
 from otbill.web.params import MAX_ID, bounded_params, whole_number
 from support.webkit import log_in, token
+from support.x12samples import tiny_835
 
 HUGE = "1" + "0" * 29  # 10^29, beyond any signed 64-bit id
 EDGE = str(MAX_ID + 1)
@@ -95,3 +96,13 @@ def test_whole_number_reads_plain_digits_only():
     with pytest.raises(Exception, match="page"):
         whole_number(EDGE, "page")
     assert bounded_params.__doc__
+
+
+def test_uploading_an_835_amount_of_9e999999_names_it_and_posts_nothing(app):
+    with TestClient(app, raise_server_exceptions=False) as client:
+        log_in(client, "biller")
+        fields = {"csrf_token": token(client, "/remittances")}
+        upload = {"file": ("huge.835", tiny_835(clp_paid="9e999999"))}
+        sent = client.post("/remittances/upload", data=fields, files=upload)
+        assert sent.status_code == 422
+        assert "CLP04: &#39;9e999999&#39; is not a number" in sent.text

@@ -9,6 +9,9 @@ import pytest
 from typer.testing import CliRunner
 
 from otbill.cli import app
+from otbill.storage import Database
+from support.clinickit import seed_clinic
+from support.remitkit import make_835
 from support.x12samples import one_claim_837p, tiny_835
 
 runner = CliRunner()
@@ -58,3 +61,16 @@ def test_scrub_of_an_837p_with_units_9e999999_names_the_line(tmp_path):
     assert time.monotonic() - started < 10
     assert "SV104" in result.output and "9e999999" in result.output
     assert "Traceback" not in result.output
+
+
+def test_post_refuses_an_835_amount_of_9e999999_and_posts_nothing(tmp_path):
+    url = f"sqlite:///{tmp_path}/post.db"
+    db = Database(url)
+    seed_clinic(db)
+    db.dispose()
+    era = tmp_path / "huge.835"
+    era.write_bytes(make_835("CLP*NOPE-1*1*100*80*0*MB*ICN9*11*1\nCAS*CO*45*9e999999", "80"))
+    base = ["--database-url", url, "--clinic", "HOT"]
+    _one_line_exit_2(["post", str(era), *base], "CAS03: '9e999999' is not a number")
+    again = runner.invoke(app, ["post", str(era), "--any-payee", *base])
+    assert again.exit_code == 2 and "already" not in again.output  # nothing was recorded
