@@ -132,7 +132,7 @@ def test_the_editor_cannot_approve_another_approver_can(app, client):
     log_in(client, "dual", "dual-pass-1")
     assert _post(client, f"/claims/{held.id}/fix/MOD001").status_code == 303
     page = client.get(f"/claims/{held.id}").text
-    assert 'data-testid="approve-button"' in page and "another approver must approve" in page
+    assert 'data-testid="approve-button"' in page and "someone else must approve" in page
     refused = _post(client, f"/claims/{held.id}/approve")
     assert refused.status_code == 403 and "separation of duties" in refused.text
     assert _claim(app, held.id).status == "ready"

@@ -31,7 +31,7 @@ class BatchApproval:
     def summary(self, named: int = 5) -> str:
         """``3 claims approved. 2 refused: claim 12: you (Bea Biller) edited line 2 …``; the first
         ``named`` refusals in full, the rest counted (a session cookie is small)."""
-        text = f"{_count(len(self.approved))} approved."
+        text = f"{_count(len(self.approved))} approved." if self.approved else "No claim approved."
         if self.refused:
             shown = "; ".join(why for _, why in self.refused[:named])
             more = len(self.refused) - named

@@ -24,6 +24,7 @@ from otbill.services.claims.fixes import (
     parse_charge,
     parse_modifiers,
 )
+from otbill.services.views import approval as approval_view
 from otbill.services.views import claim_page as claim_view
 from otbill.storage import UnitOfWork
 from otbill.web.app import render, scrub_run, today, wiring
@@ -46,6 +47,7 @@ def _page(
     try:
         with request.app.state.db.unit_of_work(user.clinic_id, user.id) as uow:
             data = claim_view.claim_page(uow, claim_id)
+            data["approval"] = approval_view.claim_approval(uow, claim_id)
     except NotFound:
         raise HTTPException(404, f"claim {claim_id} is not in this clinic") from None
     known = wiring(request).rule_codes

@@ -10,14 +10,16 @@ import dataclasses
 import datetime as dt
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, HTTPException, Request
+from fastapi import APIRouter, Depends, Form, HTTPException, Request
 from fastapi.responses import RedirectResponse, Response
 
 from otbill.clearinghouse.transport import FolderTransport, Transport
 from otbill.errors import OtbillError
+from otbill.services.claims.bulk_approval import approve_batch
 from otbill.services.claims.submit import submit_batch
+from otbill.services.views import approval as approval_view
 from otbill.services.views import work_queues as wq
-from otbill.web.app import render, scrub_run, wiring
+from otbill.web.app import render, scrub_run, today, wiring
 from otbill.web.params import whole_number
 from otbill.web.security import SessionUser, require_roles
 
@@ -87,6 +89,8 @@ def _queue_context(request: Request, user: SessionUser, tab: str, page: int) -> 
         held = tab == "held"
         groups = wq.held_rule_groups(uow, f, counts["held"], cache) if held else []
         listing = wq.list_queue(uow, tab, f, page, counts, groups if held else None)
+        if tab == "ready":  # findings, and who may approve each claim (the bulk approval form)
+            approval_view.queue_approvals(uow, listing.rows)
         options = wq.filter_options(uow)
     return {
         "tab": tab,
@@ -145,3 +149,32 @@ def submit(
     kind = "warn" if report.refused else "ok"
     request.session["flash"] = {"kind": kind, "text": text}
     return RedirectResponse("/queues/approved", status_code=303)
+
+
+def _claim_ids(values: list[str]) -> list[int]:
+    """The ticked claims' ids; anything that is no row id (not plain digits, or too long for a
+    64-bit id) cannot be a claim of this clinic and is left out, to be counted as not found."""
+    return [int(v) if v.isascii() and v.isdigit() and len(v) <= 18 else 0 for v in values]
+
+
+@router.post("/queues/ready/approve")
+@router.post("/queues/awaiting-approval/approve")
+def approve_selected(
+    request: Request,
+    user: Annotated[SessionUser, Depends(require_roles("approver"))],
+    claim: Annotated[list[str] | None, Form()] = None,
+    page_claim: Annotated[list[str] | None, Form()] = None,
+    scope: Annotated[str, Form()] = "selected",
+) -> Response:
+    """Approve the ticked claims (or every claim on the page the user may approve), each on its
+    own: those the user may not approve are refused with the reason in names, the rest approved."""
+    chosen = _claim_ids((page_claim if scope == "page" else claim) or [])
+    back = RedirectResponse("/queues/awaiting-approval", status_code=303)
+    if not chosen:
+        request.session["flash"] = {"kind": "error", "text": "Tick at least one claim to approve."}
+        return back
+    db = request.app.state.db
+    done = approve_batch(lambda: db.unit_of_work(user.clinic_id, user.id), chosen, today(request))
+    kind = "ok" if not done.refused else ("warn" if done.approved else "error")
+    request.session["flash"] = {"kind": kind, "text": done.summary()}
+    return back
