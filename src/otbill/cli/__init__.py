@@ -36,6 +36,7 @@ COMMANDS: dict[str, LazyCommand] = {
     "coverage": LazyCommand("otbill.cli.patients:coverage_app"),
     "schedule": LazyCommand("otbill.cli.schedule:app"),
     "clinic": LazyCommand("otbill.cli.clinic:app"),
+    "sessions": LazyCommand("otbill.cli.sessions:app"),
     "clearinghouse": LazyCommand("otbill.cli.edi:clearinghouse_app"),
     "x12": LazyCommand(
         "otbill.cli.x12:app", help="Read and write X12 5010: 837P, 835, 999, 277CA."

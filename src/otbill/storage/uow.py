@@ -39,6 +39,7 @@ from otbill.storage.repositories.remittances import RemittanceRepository
 from otbill.storage.repositories.reports import ReportRepository
 from otbill.storage.repositories.rows import flush
 from otbill.storage.repositories.schedule import ScheduleRepository
+from otbill.storage.repositories.sessions import LoginSessionRepository
 from otbill.storage.repositories.users import UserRepository
 from otbill.storage.repositories.visits import VisitRepository
 
@@ -75,6 +76,7 @@ class UnitOfWork:
     audit_reads: AuditRepository
     imports: ImportRepository
     schedule: ScheduleRepository
+    login_sessions: LoginSessionRepository
 
     def __init__(self, factory: sessionmaker[Session], clinic_id: int, actor_id: int | None):
         self._factory = factory
@@ -104,6 +106,7 @@ class UnitOfWork:
         self.audit_reads = AuditRepository(self.session, self.clinic_id)
         self.schedule = ScheduleRepository(self.session, self.clinic_id)
         self.imports = ImportRepository(self.session, self.clinic_id)
+        self.login_sessions = LoginSessionRepository(self.session, self.clinic_id)
         return self
 
     def __exit__(

@@ -1,7 +1,8 @@
 """Who is asking, and may they: sessions, roles, CSRF tokens and login throttling.
 
-- Sessions live in a signed cookie (Starlette's SessionMiddleware: itsdangerous, HttpOnly,
-  SameSite=Lax); it holds only the user id, clinic id and CSRF token — never health information.
+- Sessions live on the server (``otbill.web.sessions``): the cookie (HttpOnly, SameSite=Lax,
+  Secure over HTTPS) holds only a random id; logout, a password change or an admin ends the
+  session, and so do the idle and absolute timeouts. The CSRF token is derived from the id.
 - Every state-changing request (POST, PUT, PATCH, DELETE) must carry the session's CSRF token, in
   the form field ``csrf_token`` or the ``X-CSRF-Token`` header (HTMX sends the header); API calls
   authenticated by a bearer token are exempt, since no browser sends them on its own.

@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import DateTime, ForeignKey, Index, String
+from typing import Any
+
+from sqlalchemy import JSON, DateTime, ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from otbill.storage.tables.base import Base, ClinicOwned
@@ -28,3 +30,4 @@ class LoginSessionRow(ClinicOwned, Base):
     address: Mapped[str | None] = mapped_column(String(64))  # where it logged in from
     ended_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
     ended_why: Mapped[str | None] = mapped_column(String(40))  # logout, password, admin
+    data: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)  # flash messages and such

@@ -33,6 +33,7 @@ def upgrade() -> None:
         sa.Column("address", sa.String(length=64), nullable=True),
         sa.Column("ended_at", sa.DateTime(), nullable=True),
         sa.Column("ended_why", sa.String(length=40), nullable=True),
+        sa.Column("data", sa.JSON(), nullable=False),
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("clinic_id", sa.Integer(), nullable=False),
         sa.ForeignKeyConstraint(
