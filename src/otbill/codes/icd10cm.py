@@ -8,10 +8,16 @@ per code, read through an index) that is built from the library the first time a
 up and kept in the cache directory (``OTBILL_CACHE_DIR``); the untyped library itself is imported
 only to build it, because parsing its tree takes over a second and about 190 MB.
 
-Releases: we ship exactly one release. For a date of service outside its window the code is
-still checked against that release (the nearest one we have); :func:`release_for` tells callers
-so, and they should say so to the user. :class:`~otbill.errors.CodeNotEffective` is raised only
-when we can prove the code was not in force: before 1 October 2015 no ICD-10-CM code was.
+Releases by date of service (:data:`RELEASES`): the current release in full, and for older
+releases how they differ from it (:mod:`otbill.codes._icd10cm_history`), so a code is checked
+against the release in force on the date of service: M54.5 is billable on 2021-06-15 (FY2021) and
+M54.50, added in FY2022, is not yet valid then. otbill ships the releases whose CDC files it could
+reach (see :data:`RELEASES`); a date of service between or before them is checked against the
+neighbouring releases: where they agree that is the answer, where they differ the code is given
+the benefit of the doubt, and :func:`release_for` says the check was not exact so callers can say
+so. :class:`~otbill.errors.CodeNotEffective` is raised when we can show the code was not in force
+on the date: before 1 October 2015 no ICD-10-CM code was; a code missing from the date's release
+but present in another one was not in force then either.
 
 ``is_valid`` answers "is this an ICD-10-CM code" (header codes included); ``is_billable`` answers
 "may this go on a claim", i.e. ``validate`` succeeds.
@@ -33,7 +39,16 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from otbill.codes._icd10cm_history import State, changes
 from otbill.codes._icd10cm_store import IcdStore, open_store
+from otbill.codes.icd10cm_releases import (
+    RELEASE,
+    RELEASES,
+    Release,
+    ReleaseMatch,
+    neighbours,
+    release_for,
+)
 from otbill.errors import (
     CodeError,
     CodeNotEffective,
@@ -47,6 +62,7 @@ __all__ = [
     "CODE_SET",
     "ICD10CM_START",
     "RELEASE",
+    "RELEASES",
     "Release",
     "ReleaseMatch",
     "compact",
@@ -60,6 +76,9 @@ __all__ = [
 
 CODE_SET = "ICD-10-CM"
 
+#: The simple-icd-10-cm version whose code list :data:`RELEASE` describes.
+_PINNED_VERSION = "1.5.0"
+
 #: HIPAA compliance date for ICD-10-CM (45 CFR 162.1002(c)); before it ICD-9-CM applied.
 ICD10CM_START = dt.date(2015, 10, 1)
 
@@ -67,47 +86,6 @@ ICD10CM_START = dt.date(2015, 10, 1)
 # character is usually a digit, but the FY2026 release added category QA0 ("QA0.0101"), so
 # the shape accepts a letter there too; existence is decided by the code list, not the regex.
 _SHAPE = re.compile(r"[A-Z][0-9A-Z]{2}(?:\.?[0-9A-Z]{1,4})?")
-
-
-@dataclass(frozen=True)
-class Release:
-    """One ICD-10-CM release: what it is, when it applies, where it came from."""
-
-    name: str
-    fiscal_year: int
-    effective_from: dt.date
-    effective_to: dt.date
-    source: str
-    package: str
-
-
-@dataclass(frozen=True)
-class ReleaseMatch:
-    """Which release a check used for a date of service, and whether it is the right one.
-
-    ``exact`` is False when the date falls outside the shipped release's window: the result
-    is then a best effort against the nearest release and should be shown as such.
-    """
-
-    release: Release
-    on: dt.date | None
-    exact: bool
-    note: str
-
-
-RELEASE = Release(
-    name="ICD-10-CM FY2026, April 1, 2026 update",
-    fiscal_year=2026,
-    effective_from=dt.date(2026, 4, 1),
-    effective_to=dt.date(2026, 9, 30),
-    source=(
-        "CDC/NCHS ICD-10-CM files (https://www.cdc.gov/nchs/icd/icd-10-cm/files.html): "
-        "icd10cm-tabular-April-1-2026.xml and code list, as shipped in simple-icd-10-cm 1.5.0 "
-        "(code-list-April-2026.txt)"
-    ),
-    package="simple-icd-10-cm==1.5.0",
-)
-_PINNED_VERSION = "1.5.0"
 
 
 @dataclass(frozen=True)
@@ -127,17 +105,47 @@ def format(code: str) -> str:
     return key if len(key) <= 3 else f"{key[:3]}.{key[3:]}"
 
 
-def release_for(on: dt.date | None) -> ReleaseMatch:
-    """Say which release a check for ``on`` used, so a UI can warn about a nearest-release check."""
-    if on is None or RELEASE.effective_from <= on <= RELEASE.effective_to:
-        return ReleaseMatch(RELEASE, on, True, f"checked against {RELEASE.name}")
-    side = "before" if on < RELEASE.effective_from else "after"
-    note = (
-        f"date of service {on.isoformat()} is {side} the window of {RELEASE.name} "
-        f"({RELEASE.effective_from.isoformat()} to {RELEASE.effective_to.isoformat()}); "
-        "checked against that release as the nearest one available"
+def _now(key: str) -> State:
+    row = _store().row(key)
+    return State.ABSENT if row is None else State.BILLABLE if row[1] else State.HEADER
+
+
+def _state(key: str, release: Release, now: State) -> State:
+    """The code's state in ``release``, given its state in the current one."""
+    return now if release is RELEASE else changes()[release.id].state(key, now)
+
+
+def _state_on(key: str, on: dt.date | None, now: State) -> tuple[State, Release]:
+    """The code's state on the date of service and the release that says so. Between shipped
+    releases that disagree, the more permissive state (the change's date is not known)."""
+    match = release_for(on)
+    if match.exact or on is None:
+        return _state(key, match.release, now), match.release
+    states = [(_state(key, r, now), r) for r in neighbours(on) if r is not None]
+    for wanted in (State.BILLABLE, State.HEADER):
+        for state, release in states:
+            if state is wanted:
+                return state, release
+    return State.ABSENT, match.release
+
+
+def _known_in(key: str, now: State) -> Release | None:
+    """The latest shipped release in which the code exists (for 'not in force then' messages)."""
+    for release in reversed(RELEASES):
+        if _state(key, release, now) is not State.ABSENT:
+            return release
+    return None
+
+
+def _not_in_force(key: str, on: dt.date, release: Release, known: Release) -> CodeNotEffective:
+    window = f"{release.effective_from.isoformat()} to {release.effective_to.isoformat()}"
+    change = (
+        f"it was added later ({known.name} has it)"
+        if RELEASES.index(known) > RELEASES.index(release)
+        else f"it had been deleted ({known.name} has it)"
     )
-    return ReleaseMatch(RELEASE, on, False, note)
+    reason = f"not in force on {on.isoformat()}: {release.name} ({window}) does not have it; "
+    return CodeNotEffective(CODE_SET, format(key), reason + change, on)
 
 
 def validate(value: str, on: dt.date | None = None) -> str:
@@ -190,18 +198,25 @@ def _lookup(value: str, on: dt.date | None) -> _Entry:
             "optional dot, up to 4 more letters/digits)",
         )
     key = cleaned.replace(".", "")
-    entry = _index().get(key)
-    if entry is None:
-        raise UnknownCode(CODE_SET, format(key), f"not a code in {RELEASE.name}")
+    now = _now(key)
+    known = _known_in(key, now)
+    if known is None:
+        nearest = release_for(on).release if on is not None and on >= ICD10CM_START else RELEASE
+        raise UnknownCode(CODE_SET, format(key), f"not a code in {nearest.name}")
     if on is not None and on < ICD10CM_START:
         raise CodeNotEffective(
             CODE_SET,
-            entry.dotted,
+            format(key),
             f"ICD-10-CM applies to dates of service from {ICD10CM_START.isoformat()}; "
             f"{on.isoformat()} needs ICD-9-CM",
             on,
         )
-    return entry
+    state, release = _state_on(key, on, now)
+    if state is State.ABSENT:
+        if on is None or release is known:
+            raise UnknownCode(CODE_SET, format(key), f"not a code in {release.name}")
+        raise _not_in_force(key, on, release, known)
+    return _Entry(format(key), state is State.BILLABLE)
 
 
 def _example_leaf(dotted: str) -> str:

@@ -30,8 +30,8 @@ class Verdict(NamedTuple):
 
 def verdict(code: str, on: dt.date) -> Verdict | None:
     """None when ``code`` may be billed on ``on``; else why not (ICD-10-CM list loads once)."""
-    # The date only matters before ICD-10-CM began; fold it so the cache holds one entry per code.
-    return _verdict(code, on if on < icd10cm.ICD10CM_START else None)
+    # The release in force on the date decides (M54.5 is billable in FY2021, a header from FY2022).
+    return _verdict(code, on)
 
 
 @functools.lru_cache(maxsize=16384)

@@ -1,0 +1,72 @@
+"""Build ``src/otbill/codes/data/icd10cm_history.csv``: how older ICD-10-CM releases differ.
+
+Usage::
+
+    python scripts/build_icd10cm_history.py RELEASE=FILE [RELEASE=FILE ...] --current FILE
+
+where each FILE is a CDC/NCHS ICD-10-CM code file and RELEASE its id as listed in
+``otbill.codes.icd10cm.RELEASES`` (for example ``2021-01``). Two layouts are read:
+
+* the *order* file (``icd10cm-order-*.txt``: order number, code, ``1`` when the code is valid for
+  HIPAA transactions, descriptions), and
+* the *code list* (``code-list-*.txt``: one code a line, chapters and blocks included), whose
+  billable codes are its leaves (no longer code below them).
+
+Where the files came from (all CDC/NCHS public-domain releases, as shipped inside the PyPI
+distributions of ``simple-icd-10-cm``, MIT-licensed code around public data):
+
+* ``2021-01``: ``icd10cm-order-Jan-2021.txt`` in simple-icd-10-cm 1.0.5;
+* ``2025-04``: ``code-list-April-2025.txt`` in simple-icd-10-cm 1.3.0;
+* current (``--current``): ``code-list-April-2026.txt`` in simple-icd-10-cm 1.5.0 (installed).
+
+The output has one row per code whose billability differs between an older release and the
+current one: ``release,change,code`` with ``change`` = ``added_later`` (billable now, not then) or
+``billable_then`` (billable then, not now: deleted since, or split into more specific codes).
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import sys
+from pathlib import Path
+
+OUT = Path(__file__).resolve().parents[1] / "src/otbill/codes/data/icd10cm_history.csv"
+
+
+def billable_codes(path: Path) -> set[str]:
+    """The codes valid on a claim in one CDC file (order file or code list)."""
+    lines = path.read_text(encoding="latin-1").splitlines()
+    if lines and len(lines[0]) > 14 and lines[0][:5].isdigit():  # the fixed-width order file
+        return {line[6:13].strip() for line in lines if line[14:15] == "1"}
+    codes = sorted(
+        c for c in (line.strip() for line in lines) if c and "-" not in c and not c.isdigit()
+    )
+    return {c for c, after in zip(codes, [*codes[1:], ""], strict=True) if not after.startswith(c)}
+
+
+def main(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("releases", nargs="+", help="RELEASE=FILE, oldest first")
+    parser.add_argument("--current", type=Path, required=True)
+    parser.add_argument("--out", type=Path, default=OUT)
+    args = parser.parse_args(argv)
+    current = billable_codes(args.current)
+    rows: list[tuple[str, str, str]] = []
+    for spec in args.releases:
+        release, _, file = spec.partition("=")
+        then = billable_codes(Path(file))
+        rows += [(release, "added_later", c) for c in sorted(current - then)]
+        rows += [(release, "billable_then", c) for c in sorted(then - current)]
+        print(f"{release}: {len(then)} billable; {len(current - then)} added since, "
+              f"{len(then - current)} no longer billable", file=sys.stderr)  # fmt: skip
+    with args.out.open("w", newline="", encoding="ascii") as f:
+        writer = csv.writer(f, lineterminator="\n")
+        writer.writerow(["release", "change", "code"])
+        writer.writerows(rows)
+    print(f"wrote {len(rows)} rows to {args.out}", file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main(sys.argv[1:]))

@@ -1,0 +1,113 @@
+"""The ICD-10-CM releases otbill checks against, and which one applies to a date of service.
+
+ICD-10-CM releases take effect on 1 October (the fiscal year), some with 1 January or 1 April
+updates. :data:`RELEASES` lists those otbill ships, oldest first; the last is :data:`RELEASE`, the
+full list (see :mod:`otbill.codes.icd10cm`); the older ones are shipped as their differences from
+it (:mod:`otbill.codes._icd10cm_history`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+__all__ = ["RELEASE", "RELEASES", "Release", "ReleaseMatch", "neighbours", "release_for"]
+
+
+@dataclass(frozen=True)
+class Release:
+    """One ICD-10-CM release: what it is, when it applies, where it came from."""
+
+    name: str
+    fiscal_year: int
+    effective_from: dt.date
+    effective_to: dt.date
+    source: str
+    package: str
+    id: str = "current"  # the release column of data/icd10cm_history.csv for older releases
+
+
+@dataclass(frozen=True)
+class ReleaseMatch:
+    """Which release a check used for a date of service, and whether it is the right one.
+
+    ``exact`` is False when the date falls outside the shipped release's window: the result
+    is then a best effort against the nearest release and should be shown as such.
+    """
+
+    release: Release
+    on: dt.date | None
+    exact: bool
+    note: str
+
+
+RELEASE = Release(
+    name="ICD-10-CM FY2026, April 1, 2026 update",
+    fiscal_year=2026,
+    effective_from=dt.date(2026, 4, 1),
+    effective_to=dt.date(2026, 9, 30),
+    source=(
+        "CDC/NCHS ICD-10-CM files (https://www.cdc.gov/nchs/icd/icd-10-cm/files.html): "
+        "icd10cm-tabular-April-1-2026.xml and code list, as shipped in simple-icd-10-cm 1.5.0 "
+        "(code-list-April-2026.txt)"
+    ),
+    package="simple-icd-10-cm==1.5.0",
+)
+_CDC = "CDC/NCHS ICD-10-CM files (https://www.cdc.gov/nchs/icd/icd-10-cm/files.html): "
+
+#: Every release otbill checks against, oldest first; the last one is :data:`RELEASE`. The older
+#: ones are shipped as their differences from it (data/icd10cm_history.csv, built by
+#: scripts/build_icd10cm_history.py). Releases FY2016-FY2020 and FY2022-FY2024 were not reachable
+#: as files here; dates in them are checked against the neighbouring releases (see the module).
+RELEASES = (
+    Release(
+        name="ICD-10-CM FY2021, January 1, 2021 update",
+        fiscal_year=2021,
+        effective_from=dt.date(2021, 1, 1),
+        effective_to=dt.date(2021, 9, 30),
+        source=_CDC + "icd10cm-order-Jan-2021.txt, as shipped in simple-icd-10-cm 1.0.5",
+        package="simple-icd-10-cm==1.0.5 (its code file only)",
+        id="2021-01",
+    ),
+    Release(
+        name="ICD-10-CM FY2025, April 1, 2025 update",
+        fiscal_year=2025,
+        effective_from=dt.date(2025, 4, 1),
+        effective_to=dt.date(2025, 9, 30),
+        source=_CDC + "code-list-April-2025.txt, as shipped in simple-icd-10-cm 1.3.0",
+        package="simple-icd-10-cm==1.3.0 (its code file only)",
+        id="2025-04",
+    ),
+    RELEASE,
+)
+
+
+def neighbours(on: dt.date) -> tuple[Release | None, Release | None]:
+    """The latest release ending before ``on`` and the earliest starting after it."""
+    before = [r for r in RELEASES if r.effective_to < on]
+    after = [r for r in RELEASES if r.effective_from > on]
+    return (before[-1] if before else None), (after[0] if after else None)
+
+
+def release_for(on: dt.date | None) -> ReleaseMatch:
+    """Say which release a check for ``on`` used, so a UI can warn about a nearest-release check."""
+    if on is None:
+        return ReleaseMatch(RELEASE, on, True, f"checked against {RELEASE.name}")
+    for release in RELEASES:
+        if release.effective_from <= on <= release.effective_to:
+            return ReleaseMatch(release, on, True, f"checked against {release.name}")
+    before, after = neighbours(on)
+    nearest = after if before is None else before if after is None else None
+    if nearest is None:
+        assert before is not None and after is not None
+        nearest = before if on - before.effective_to <= after.effective_from - on else after
+        between = f"between {before.name} and {after.name}, which otbill ships"
+    else:
+        side = "before" if on < nearest.effective_from else "after"
+        between = f"{side} the window of {nearest.name}"
+    note = (
+        f"date of service {on.isoformat()} is {between} "
+        f"({nearest.effective_from.isoformat()} to {nearest.effective_to.isoformat()}); "
+        "checked against the nearest release available"
+    )
+    return ReleaseMatch(nearest, on, False, note)

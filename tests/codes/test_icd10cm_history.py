@@ -1,0 +1,70 @@
+"""ICD-10-CM by date of service: the release in force decides (M54.5 in FY2021, M54.50 from FY2022)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from otbill.codes import icd10cm
+from otbill.codes._icd10cm_history import changes
+from otbill.errors import CodeNotEffective, NotBillable
+
+FY2021 = dt.date(2021, 6, 15)
+FY2026 = dt.date(2026, 5, 1)
+
+
+def test_m54_5_is_billable_in_fy2021_and_m54_50_is_not_yet_valid():
+    assert icd10cm.validate("M54.5", FY2021) == "M54.5"
+    assert icd10cm.is_billable("M54.5", FY2021)
+    with pytest.raises(CodeNotEffective) as refused:
+        icd10cm.validate("M54.50", FY2021)
+    text = str(refused.value)
+    assert "2021-06-15" in text and "ICD-10-CM FY2021" in text and "added later" in text
+    assert refused.value.on == FY2021
+    assert not icd10cm.is_valid("M54.50", FY2021)
+
+
+def test_from_fy2022_m54_5_is_a_header_and_m54_50_is_billable():
+    with pytest.raises(NotBillable):
+        icd10cm.validate("M54.5", FY2026)
+    assert icd10cm.validate("M54.50", FY2026) == "M54.50"
+    assert icd10cm.is_billable("M54.50", dt.date(2025, 6, 1))  # FY2025 April release
+
+
+def test_a_code_deleted_since_is_billable_on_a_date_when_it_was_in_force():
+    deleted = sorted(
+        c for c in changes()["2021-01"].billable_then if icd10cm._now(c).value == "absent"
+    )
+    assert deleted, "the FY2021 release has codes deleted since"
+    code = icd10cm.format(deleted[0])
+    assert icd10cm.is_billable(code, FY2021)
+    with pytest.raises(CodeNotEffective) as refused:
+        icd10cm.validate(code, FY2026)
+    assert "deleted" in str(refused.value)
+
+
+def test_release_for_names_the_release_of_the_date():
+    match = icd10cm.release_for(FY2021)
+    assert match.exact and match.release.fiscal_year == 2021
+    assert icd10cm.release_for(FY2026).release is icd10cm.RELEASE
+    between = icd10cm.release_for(dt.date(2023, 6, 1))
+    assert not between.exact and "between" in between.note
+
+
+def test_between_shipped_releases_a_change_of_unknown_date_is_not_held_against_the_claim():
+    # FY2023 is not shipped: M54.50 is absent in FY2021 and billable in FY2025, so it passes
+    assert icd10cm.is_billable("M54.50", dt.date(2023, 6, 1))
+    assert icd10cm.is_billable("M54.5", dt.date(2023, 6, 1))
+    assert icd10cm.is_billable("M62.81", dt.date(2019, 1, 1))  # unchanged in every release
+
+
+def test_history_file_agrees_with_the_current_release():
+    for release in icd10cm.RELEASES[:-1]:
+        diff = changes()[release.id]
+        assert diff.added_later and not diff.added_later & diff.billable_then
+        assert all(icd10cm.is_billable(icd10cm.format(c)) for c in sorted(diff.added_later)[:200])
+        assert not any(icd10cm.is_billable(icd10cm.format(c)) for c in diff.billable_then)
+    assert icd10cm.RELEASES[-1] is icd10cm.RELEASE
+    windows = [(r.effective_from, r.effective_to) for r in icd10cm.RELEASES]
+    assert windows == sorted(windows)
