@@ -196,7 +196,7 @@ def test_signed_note_is_read_only_and_takes_amendments(app, client):
     amended = client.post(f"/visits/{visit_id}/amend", data=no_reason | {"reason": "Typo"})
     assert amended.status_code == 200 and "Amendment added" in amended.text
     assert 'data-testid="amendment"' in amended.text and "Dress alone in 4 weeks" in amended.text
-    assert f"{dt.datetime.now(dt.UTC):%Y-%m-%d}" in amended.text and "Rita Cole" in amended.text
+    assert f"{app.state.today:%Y-%m-%d}" in amended.text and "Rita Cole" in amended.text  # run day
     assert 'data-testid="note-form"' not in amended.text
 
 

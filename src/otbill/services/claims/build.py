@@ -39,6 +39,7 @@ _BATCH = 1000
 class BuildReport:
     claims: list[int] = field(default_factory=list)
     skipped: int = 0
+    later: list[dt.date] = field(default_factory=list)  # unbilled visits after ``through``
     by_status: dict[str, int] = field(default_factory=lambda: defaultdict(int))
 
 
@@ -168,7 +169,10 @@ def build_claims(
 ) -> BuildReport:
     """Build, scrub and store claims for every unbilled visit (up to ``through``)."""
     report = BuildReport()
-    visits = uow.visits.unbilled(through)
+    visits = uow.visits.unbilled()
+    if through is not None:  # visits after it wait, and the report says so (never silently)
+        report.later = [v.date for v in visits if v.date > through]
+        visits = [v for v in visits if v.date <= through]
     if not visits:
         return report
     snap = load_snapshot(uow)

@@ -12,7 +12,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from otbill import units
+from otbill import clock, units
 from otbill.codes import cpt, pos
 from otbill.domain.care import Coverage, Visit, VisitLine
 from otbill.domain.credentials import is_assistant
@@ -90,7 +90,15 @@ def record_visit(
     telehealth: bool = False,
     profiles: Mapping[str, PayerProfile],
 ) -> int:
-    """A visit with its service lines (units from the payer's method) and its draft note."""
+    """A visit with its service lines (units from the payer's method) and its draft note.
+
+    A visit dated after the run's today (:mod:`otbill.clock`) is refused, from every door (the
+    form, the API, check-in, an import): care is recorded once given, and a claim cannot bill it.
+    """
+    if date > clock.today():
+        raise RecordError(
+            f"date: {date} is after today ({clock.today()}); record a visit on or after its day"
+        )
     uow.patients.get(patient_id)
     provider = uow.providers.get(provider_id)
     coverage = uow.patients.coverage(coverage_id)

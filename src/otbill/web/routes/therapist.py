@@ -20,6 +20,7 @@ from otbill.domain.credentials import is_assistant
 from otbill.domain.record_errors import NotFound, RecordError
 from otbill.errors import CodeError, UnitsError
 from otbill.services.views import therapist_day as schedule
+from otbill.services.visits.plausibility import merged_rows
 from otbill.services.visits.record import record_visit
 from otbill.storage import UnitOfWork
 from otbill.web.app import render, today
@@ -127,20 +128,16 @@ def _read_new(request: Request, uow: UnitOfWork, form: FormData) -> dict[str, An
     return values
 
 
-def _method(uow: UnitOfWork, request: Request, values: dict[str, Any]) -> tuple[str, str] | None:
+def _preview(uow: UnitOfWork, request: Request, values: dict[str, Any]) -> dict[str, Any] | None:
+    """The units panel under the payer's method, with what to check in the rows typed."""
     coverage = values.get("coverage")
     if coverage is None:
         return None
     payer = schedule.payer(uow, coverage.payer_id)
     profile = forms.profiles(request)[payer.profile]
-    return profile.units_method, f"{payer.name} ({profile.name})"
-
-
-def _preview(uow: UnitOfWork, request: Request, values: dict[str, Any]) -> dict[str, Any] | None:
-    method = _method(uow, request, values)
-    if method is None:
-        return None
-    return forms.units_panel(values["services"], method[0], values["day"], method[1])
+    label = f"{payer.name} ({profile.name})"
+    return forms.units_panel(values["services"], profile.units_method, values["day"], label,
+                             forms.mue_for(request, profile))  # fmt: skip
 
 
 @router.post("/visits/new/units-preview")
@@ -171,7 +168,8 @@ def create_visit(request: Request, user: Therapist, form: Form) -> Response:
                 visit_id = _record(request, uow, values, provider_id)
         except (RecordError, CodeError, UnitsError, ValueError) as exc:
             errors["form"] = f"The visit was not saved: {exc}"
-        else:
+        else:  # what was merged is said once, on the visit page the browser goes to
+            request.session[forms.MERGED] = merged_rows(values["services"])
             return RedirectResponse(f"/visits/{visit_id}?saved=recorded", status_code=303)
     with db.unit_of_work(user.clinic_id, user.id) as uow:
         values["panel"] = _preview(uow, request, values)

@@ -19,17 +19,20 @@ from otbill.codes import cpt, pos
 from otbill.domain.notes import TEXT_FIELDS, NoteType
 from otbill.errors import CodeError, UnitsError
 from otbill.payers import PayerProfile
+from otbill.services.visits.plausibility import MueLookup, entry_warnings
 from otbill.services.visits.record import Service
 from otbill.units_explain import explain
-from otbill.web.app import wiring
+from otbill.web.app import scrub_run, wiring
 
 __all__ = [
     "ELEMENT_LABELS",
+    "MERGED",
     "MIN_ROWS",
     "NOTE_TYPES",
     "PLACES",
     "Rows",
     "form_data",
+    "mue_for",
     "note_changes",
     "pad",
     "parse_date",
@@ -40,6 +43,7 @@ __all__ = [
 ]
 
 MIN_ROWS = 6
+MERGED = "visit.merged"  # the session key of the merges to say on the next visit page
 NOTE_TYPES = [(t.value, t.value.replace("-", " ").capitalize()) for t in NoteType]
 _PLACE_CODES = ("11", "12", "13", "31", "32", "22", "19", "03", "02", "10", "99")
 PLACES = [(code, f"{code} · {pos.describe(code)}") for code in _PLACE_CODES]
@@ -149,11 +153,22 @@ def note_changes(form: Mapping[str, Any], errors: dict[str, str]) -> dict[str, A
     return changes
 
 
+def mue_for(request: Request, profile: PayerProfile) -> MueLookup | None:
+    """The MUE table when this payer applies MUEs (its profile's ``mue``), else None."""
+    return scrub_run(request).mue if profile.mue else None
+
+
 def units_panel(
-    services: list[Service], method: str, on: dt.date | None, label: str
+    services: list[Service],
+    method: str,
+    on: dt.date | None,
+    label: str,
+    mue: MueLookup | None = None,
 ) -> dict[str, Any]:
-    """The units of the typed minutes under ``method``, explained; per-code for comparison."""
+    """The units of the typed minutes under ``method``, explained; per-code for comparison;
+    ``entry``: rows merged, units over the MUE, implausible minutes (said at entry)."""
     panel: dict[str, Any] = {"method": method, "label": label, "lines": [], "error": None}
+    panel["entry"] = entry_warnings(services, {}, on)  # the merges, whatever else fails
     if not services:
         return panel
     pairs = [(s.code, s.minutes) for s in services]
@@ -162,12 +177,14 @@ def units_panel(
     except (UnitsError, CodeError) as exc:
         panel["error"] = f"Minutes: {exc}"
         return panel
+    counted = {line.code: line.units for line in result.lines}
     panel.update(
         lines=[(line, cpt.lookup(line.code).description) for line in result.lines],
         total_units=sum(line.units for line in result.lines),
         timed_minutes=result.total_timed_minutes,
         explanation=explain(result),
-        units={line.code: line.units for line in result.lines},
+        units=counted,
+        entry=entry_warnings(services, counted, on, mue),
     )
     if method == units.Method.CMS:
         other = units.compute_units(pairs, units.Method.PER_CODE, on=on)

@@ -13,6 +13,7 @@ from otbill.codes import pos
 from otbill.domain.notes import ELEMENTS, TEXT_FIELDS, VisitNote
 from otbill.payers import PayerProfile
 from otbill.services.views import therapist_day as schedule
+from otbill.services.visits.plausibility import MueLookup
 from otbill.services.visits.warnings import expected_allowed_cents, visit_warnings
 from otbill.storage import UnitOfWork
 from otbill.web.routes import therapist_forms as forms
@@ -106,6 +107,7 @@ def page_context(
     message: str | None = None,
     missing: list[str] | None = None,
     refused: bool = False,
+    mue: MueLookup | None = None,
 ) -> dict[str, Any]:
     """Everything ``therapist/visit.html`` and ``therapist/_units.html`` render."""
     typed = dict(typed or {})
@@ -113,7 +115,8 @@ def page_context(
     has_rows = any(k.startswith("code_") for k in typed)
     rows = forms.parse_rows(typed if has_rows else _stored_rows(view), view.visit.date)
     label = f"{view.payer.name} ({profile.name})"
-    panel = forms.units_panel(rows.services, profile.units_method, view.visit.date, label)
+    applies = mue if profile.mue else None  # the payer's profile says whether MUEs apply
+    panel = forms.units_panel(rows.services, profile.units_method, view.visit.date, label, applies)
     cents = expected_allowed_cents(uow, view.visit, profile, panel.get("units", {}))
     note_type = typed.get("note_type") or view.note.note_type.value
     text = view.note.effective_text.as_dict()

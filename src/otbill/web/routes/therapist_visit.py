@@ -32,7 +32,7 @@ from otbill.services.views import therapist_day as schedule
 from otbill.services.visits import edit as schedule_edits
 from otbill.services.visits import record as visits
 from otbill.storage import UnitOfWork
-from otbill.web.app import render
+from otbill.web.app import render, scrub_run
 from otbill.web.routes import therapist_forms as forms
 from otbill.web.routes.therapist_page import page_context
 from otbill.web.security import SessionUser, require_roles
@@ -92,13 +92,16 @@ def _show(
 ) -> Response:
     with request.app.state.db.unit_of_work(user.clinic_id, user.id) as uow:
         view, perms = _open(uow, user, visit_id, write=False)
-        context = page_context(uow, forms.profiles(request), view, perms, **extra)
+        context = page_context(
+            uow, forms.profiles(request), view, perms, mue=scrub_run(request).mue, **extra
+        )
     return render(request, "therapist/visit.html", context, status_code=status)
 
 
 @router.get("/visits/{visit_id:int}")
 def visit_page(request: Request, visit_id: int, user: Viewer, saved: str = "") -> Response:
-    return _show(request, user, visit_id, message=_SAVED.get(saved))
+    message = " ".join([_SAVED.get(saved, ""), *request.session.pop(forms.MERGED, [])])
+    return _show(request, user, visit_id, message=message.strip() or None)
 
 
 @router.post("/visits/{visit_id:int}/units-preview")
@@ -109,7 +112,9 @@ def units_preview(request: Request, visit_id: int, user: Viewer, form: Form) -> 
         return _show(request, user, visit_id, typed=typed)
     with request.app.state.db.unit_of_work(user.clinic_id, user.id) as uow:
         view, perms = _open(uow, user, visit_id, write=False)
-        context = page_context(uow, forms.profiles(request), view, perms, typed=typed)
+        context = page_context(
+            uow, forms.profiles(request), view, perms, typed=typed, mue=scrub_run(request).mue
+        )
     return render(request, "therapist/_units.html", context)
 
 

@@ -37,6 +37,12 @@ def build(request: Request, user: Biller) -> Response:
     text = f"{built} claim{'' if built == 1 else 's'} built: {ready} ready, {held} held."
     if report.skipped:
         text += f" {report.skipped} visit(s) had nothing billable."
-    kind = "warn" if held else "ok"
+    if report.later:
+        first = min(report.later)
+        text += (
+            f" {len(report.later)} visit(s) dated after today (the first on {first:%d %b %Y})"
+            " were not billed: correct their dates."
+        )
+    kind = "warn" if held or report.later else "ok"
     request.session["flash"] = {"kind": kind, "text": text}
     return RedirectResponse("/queues", status_code=303)
