@@ -87,7 +87,7 @@ def list_claims(
     date_to: Annotated[dt.date | None, Query(description="last date of service")] = None,
     patient: Annotated[str | None, Query(description="the patient's name or MRN")] = None,
     number: Annotated[str | None, Query(description="part of the claim number")] = None,
-    payer_claim_number: Annotated[str | None, Query(description="part of the payer's number")] = None,
+    payer_claim_number: Annotated[str | None, Query(description="the payer's, in part")] = None,
     amount_min: Annotated[str | None, Query(description="lowest total charge, dollars")] = None,
     amount_max: Annotated[str | None, Query(description="highest total charge, dollars")] = None,
     limit: Annotated[int, Query(ge=1, le=MAX_PAGE)] = 50,
