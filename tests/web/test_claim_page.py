@@ -104,9 +104,9 @@ def test_edit_line_units_modifiers_and_charge(app, client):
     assert claim.total_charge_cents == sum(x.charge_cents for x in _lines(app, held.id))
     assert "edited a line" in client.get(f"/claims/{held.id}").text
     bad = _post(client, f"/claims/{held.id}/lines/{line.id}", units="two", modifiers="", charge="")
-    assert bad.status_code == 409 and "whole number of units" in bad.text
+    assert bad.status_code == 422 and "whole number of units" in bad.text
     bad = _post(client, f"/claims/{held.id}/lines/{line.id}", modifiers="GOO")
-    assert bad.status_code == 409 and "two letters or digits" in bad.text
+    assert bad.status_code == 422 and "two letters or digits" in bad.text
 
 
 def test_rescrub(app, client):

@@ -170,8 +170,9 @@ def edit_claim_line(
     charge: Decimal | None,
     run: ScrubContext,
     rules: Sequence[Rule],
-) -> str:
-    """A biller's edit of one line (through :func:`claims.edit_line`); returns the new status."""
+) -> tuple[str, Decimal | None]:
+    """A biller's edit of one line (through :func:`claims.edit_line`): the claim's new status, and
+    the line's new charge when new units repriced it (a charge typed in the same edit wins)."""
     claim = _editable(uow, claim_id)
     line = uow.claims.line(line_id)
     if line.claim_id != claim.id:
@@ -179,7 +180,7 @@ def edit_claim_line(
     if units is not None and not 0 <= units <= 999:
         raise RecordError(f"claim {claim.number} line {line.position}: units {units} not 0-999")
     if _no_change(line, modifiers, units, charge):
-        return claim.status  # a no-change save records nothing: no audit row, no editor
+        return claim.status, None  # a no-change save records nothing: no audit row, no editor
     if charge is not None and to_cents(charge) != line.charge_cents:
         before = from_cents(line.charge_cents)
         uow.claims.change_line(line.id, charge_cents=to_cents(charge))
@@ -188,6 +189,8 @@ def edit_claim_line(
         uow.audit.record(uow.actor_id, "claim.edit", "claim", claim.id,
                          {"line": line.position, "charge": str(before)},
                          {"line": line.position, "charge": str(charge)})  # fmt: skip
-    return claims.edit_line(
-        uow, claim_id, line.position, modifiers=modifiers, units=units, run=run, rules=rules
-    )
+    typed = charge is not None and to_cents(charge) != line.charge_cents
+    status = claims.edit_line(uow, claim_id, line.position, modifiers=modifiers, units=units,
+                              run=run, rules=rules, reprice=not typed)  # fmt: skip
+    now = uow.claims.line(line_id).charge_cents
+    return status, (from_cents(now) if not typed and now != line.charge_cents else None)

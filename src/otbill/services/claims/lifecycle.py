@@ -12,7 +12,7 @@ import dataclasses
 import datetime as dt
 from collections.abc import Sequence
 
-from otbill.domain.claim_records import StoredClaim
+from otbill.domain.claim_records import ClaimLine, StoredClaim
 from otbill.domain.ledger import Kind
 from otbill.domain.lifecycle import (
     EDITABLE,
@@ -93,8 +93,13 @@ def edit_line(
     units: int | None = None,
     run: ScrubContext,
     rules: Sequence[Rule],
+    reprice: bool = True,
 ) -> str:
-    """A biller's edit: the claim goes back to draft, is re-scrubbed, and remembers the editor."""
+    """A biller's edit: the claim goes back to draft, is re-scrubbed, and remembers the editor.
+
+    New units reprice the line from the fee schedule (``reprice``; off when the biller typed the
+    charge in the same edit), so 2 → 4 units of a $90 code charges $360, not the old $180.
+    """
     require_role(uow, uow.actor_id or 0, Role.BILLER)
     claim = uow.claims.for_update(claim_id)
     if claim.status not in EDITABLE:
@@ -104,19 +109,55 @@ def edit_line(
     line = next((x for x in uow.claims.lines(claim_id) if x.position == position), None)
     if line is None:
         raise NotFound(f"{_label(claim)} line", position)
-    before = {"modifiers": line.modifiers, "units": line.units}
+    before = {
+        "modifiers": line.modifiers,
+        "units": line.units,
+        "charge": str(from_cents(line.charge_cents)),
+    }
     joined = None if modifiers is None else ",".join(modifiers)
-    line = uow.claims.change_line(line.id, modifiers=joined, units=units)
-    after = {"modifiers": line.modifiers, "units": line.units}
+    priced = None
+    if reprice and units is not None and units != line.units:
+        priced = _charge_for(uow, claim, line, units)
+    line = uow.claims.change_line(line.id, modifiers=joined, units=units, charge_cents=priced)
+    total = None if priced is None else sum(x.charge_cents for x in uow.claims.lines(claim_id))
+    uow.claims.change(
+        claim_id, last_edited_by=uow.actor_id or claim.last_edited_by, total_charge_cents=total
+    )
+    after = {
+        "modifiers": line.modifiers,
+        "units": line.units,
+        "charge": str(from_cents(line.charge_cents)),
+    }
     if after != before:  # the caller may have changed only the charge (audited there)
         uow.audit.record(
-            uow.actor_id, "claim.edit", "claim", claim.id, {"line": position, **before},
-            {"line": position, **after},
-        )  # fmt: skip
+            uow.actor_id,
+            "claim.edit",
+            "claim",
+            claim.id,
+            {"line": position, **before},
+            {"line": position, **after, **({"repriced": True} if priced is not None else {})},
+        )
     record_editor(uow, claim_id, f"edited line {position}")
     transition(uow, claim_id, ClaimStatus.DRAFT, "edited")
     uow.flush()
     return rescrub(uow, claim_id, run, rules)
+
+
+def _charge_for(uow: UnitOfWork, claim: StoredClaim, line: ClaimLine, units: int) -> int:
+    """The line's charge for ``units``: the fee schedule's charge per unit on the date of service
+    (the payer's own fee, else the clinic's), else the line's own charge per unit; with neither,
+    the biller is asked for the charge."""
+    fees = uow.payers.fees_on(claim.payer_id, [line.code], line.date)
+    fee = next((f for f in reversed(fees) if f.payer_id == claim.payer_id), None)
+    fee = fee or next(reversed(fees), None)
+    if fee is not None:
+        return fee.charge_cents * units
+    if line.units > 0 and line.charge_cents > 0:
+        return line.charge_cents * units // line.units
+    raise RecordError(
+        f"charge: no fee on file for {line.code} on {line.date:%d %b %Y}; "
+        f"type the charge for {units} unit{'' if units == 1 else 's'}"
+    )
 
 
 def approve(uow: UnitOfWork, claim_id: int, on: dt.date) -> None:

@@ -129,21 +129,24 @@ def edit_line(
     modifiers: Annotated[str | None, Form()] = None,
     charge: Annotated[str, Form()] = "",
 ) -> Response:
+    try:  # a field the form got wrong is the biller's to correct: 422 naming it, not 409
+        count = units.strip()
+        if count and not (count.isascii() and count.isdigit() and int(count) <= 999):
+            raise OtbillError(f"units {units!r}: a whole number of units (0-999)")
+        mods = parse_modifiers(modifiers) if modifiers is not None else None
+        amount = parse_charge(charge) if charge.strip() else None
+    except OtbillError as error:
+        return _page(request, user, claim_id, str(error), status_code=422)
+
     def action(uow: UnitOfWork) -> str:
         run, rules = _run(request)
-        if units.strip() and not units.strip().isdigit():
-            raise OtbillError(f"units {units!r}: a whole number of units (0-999)")
-        status = edit_claim_line(
-            uow,
-            claim_id,
-            line_id,
-            modifiers=parse_modifiers(modifiers) if modifiers is not None else None,
-            units=int(units) if units.strip() else None,
-            charge=parse_charge(charge) if charge.strip() else None,
-            run=run,
-            rules=rules,
+        status, repriced = edit_claim_line(uow, claim_id, line_id, modifiers=mods,
+                                           units=int(count) if count else None, charge=amount,
+                                           run=run, rules=rules)  # fmt: skip
+        priced = (
+            f" The charge was repriced for the new units: ${repriced:,.2f}." if repriced else ""
         )
-        return f"Line saved and the claim re-scrubbed. {_status_text(status)}"
+        return f"Line saved and the claim re-scrubbed.{priced} {_status_text(status)}"
 
     return _change(request, user, claim_id, action)
 
