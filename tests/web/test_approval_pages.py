@@ -45,6 +45,13 @@ def _approve_form(page: str) -> bool:
     return re.search(r'<form method="post" action="/claims/\d+/approve"', page) is not None
 
 
+def _units(client: TestClient, claim_id: int) -> str:
+    """Line 1's units as the claim page's form shows them."""
+    found = re.search(r'name="units" value="(\d+)"', client.get(f"/claims/{claim_id}").text)
+    assert found
+    return found[1]
+
+
 def _edit_line_one(client: TestClient, claim_id: int, units: str) -> None:
     page = client.get(f"/claims/{claim_id}").text
     line_id = re.search(r'<form id="line-(\d+)"', page)[1]  # type: ignore[index]
@@ -72,7 +79,7 @@ def test_an_editor_is_refused_by_name_even_after_a_later_save(app, client):
     log_in(client, "dual", "dual-pass-1")
     page = client.get(f"/claims/{ready.id}").text
     assert _approve_form(page)  # Dana changed nothing yet: she may approve
-    units = re.search(r'name="units" value="(\d+)"', page)[1]  # type: ignore[index]
+    units = _units(client, ready.id)
     _edit_line_one(client, ready.id, str(int(units) + 1))
     _edit_line_one(client, ready.id, units)  # back as it was...
     with TestClient(app) as biller:  # ...and the biller saves a change after her
@@ -83,8 +90,8 @@ def test_an_editor_is_refused_by_name_even_after_a_later_save(app, client):
     page = client.get(f"/claims/{ready.id}").text
     assert not _approve_form(page)
     assert "You (Dana Dual) edited line 1 on" in page and "someone else must approve" in page
-    who = re.search(r'data-testid="who-may-approve">(.*?)</p>', page, re.S)[1]  # type: ignore[index]
-    assert "Al Approver" in who and "Dana Dual" not in who
+    who = re.search(r'data-testid="who-may-approve">(.*?)</p>', page, re.S)
+    assert who and "Al Approver" in who[1] and "Dana Dual" not in who[1]
     refused = _post(client, f"/claims/{ready.id}/approve")
     assert refused.status_code == 403 and "Dana Dual" in refused.text
     assert not _ID_LEAK.search(refused.text) and _status(app, ready.id) == "ready"
@@ -95,7 +102,7 @@ def test_a_no_change_save_leaves_the_saver_free_to_approve(app, client):
     (ready,) = _ready(app)
     log_in(client, "dual", "dual-pass-1")
     history = client.get(f"/claims/{ready.id}").text.count('data-testid="history-row"')
-    units = re.search(r'name="units" value="(\d+)"', client.get(f"/claims/{ready.id}").text)[1]  # type: ignore[index]
+    units = _units(client, ready.id)
     _edit_line_one(client, ready.id, units)  # Save with nothing changed
     page = client.get(f"/claims/{ready.id}").text
     assert page.count('data-testid="history-row"') == history and _approve_form(page)
@@ -107,7 +114,7 @@ def test_the_queue_approves_the_ticked_claims_and_refuses_the_editors_own(app, c
     _dual_user(app)
     first, edited, third = _ready(app, 3)
     log_in(client, "dual", "dual-pass-1")
-    units = re.search(r'name="units" value="(\d+)"', client.get(f"/claims/{edited.id}").text)[1]  # type: ignore[index]
+    units = _units(client, edited.id)
     _edit_line_one(client, edited.id, str(int(units) + 1))
     _edit_line_one(client, edited.id, units)
     page = client.get("/queues/awaiting-approval").text

@@ -37,7 +37,10 @@ LABELS = {
 }
 HELP = {
     "held": "The scrubber found errors on these claims. Fix them, then re-scrub.",
-    "ready": "Scrubbed clean and waiting for an approver (not the person who built or edited them).",
+    "ready": (
+        "Scrubbed clean and waiting for an approver: not the person who built a claim nor anyone "
+        "who changed it. An approver ticks the claims they may approve, or approves a page at once."
+    ),
     "approved": "Approved and waiting to be sent to the clearinghouse.",
     "submitted": "Sent; waiting for the payer's acknowledgement or payment.",
     "rejected": "Returned by the clearinghouse or payer (999/277CA); correct and send again.",
