@@ -1,4 +1,5 @@
-"""Read models for the JSON API: claims, visits and remittances, filtered and a page at a time.
+"""Read models for the JSON API: visits and remittances, filtered and a page at a time (claims:
+:mod:`.claim_search`, the search the web page uses too).
 
 Every list reads one page plus one row (to know whether another page follows), ordered on indexed
 columns (``ix_claim_queue``, ``ix_visit_clinic_patient_date``), never the whole table; the queries
@@ -11,10 +12,9 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from otbill.domain.money import from_cents
-from otbill.services.views.choices import payer_names
 from otbill.storage import UnitOfWork
 
-__all__ = ["Page", "claims_page", "remittances_page", "visits_page"]
+__all__ = ["Page", "remittances_page", "visits_page"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,34 +29,6 @@ class Page:
 def _page(rows: list[dict[str, object]], limit: int, offset: int) -> Page:
     more = len(rows) > limit
     return Page(rows[:limit], limit, offset, offset + limit if more else None)
-
-
-def claims_page(
-    uow: UnitOfWork,
-    *,
-    status: str | None = None,
-    payer_id: int | None = None,
-    date_from: dt.date | None = None,
-    date_to: dt.date | None = None,
-    limit: int = 50,
-    offset: int = 0,
-) -> Page:
-    """Claims oldest date of service first (the work-queue order), without their findings."""
-    claims = uow.reports.claim_briefs(
-        status=status, payer_id=payer_id, served=(date_from, date_to),
-        limit=limit + 1, offset=offset,
-    )  # fmt: skip
-    names = payer_names(uow)
-    rows: list[dict[str, object]] = [
-        {
-            "id": c.id, "number": c.number, "status": c.status,
-            "date_of_service": c.date_of_service, "payer_id": c.payer_id,
-            "payer": names.get(c.payer_id, "?"), "total_charge": from_cents(c.total_charge_cents),
-            "errors": c.errors,
-        }
-        for c in claims
-    ]  # fmt: skip
-    return _page(rows, limit, offset)
 
 
 def visits_page(
