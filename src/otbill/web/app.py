@@ -25,6 +25,7 @@ from otbill.web.bearer import BearerTokenMiddleware
 from otbill.web.busy import install_busy_page
 from otbill.web.clock import RunDay
 from otbill.web.first_run import FirstRunGate
+from otbill.web.headers import SecurityHeaders
 from otbill.web.params import bounded_params
 from otbill.web.security import (
     CSRF_FIELD,
@@ -162,6 +163,8 @@ def create_app(
         always_secure=settings.secure_cookies,
         trusted_proxies=settings.trusted_proxies,
     )
+    # outermost: every response, errors and static files too
+    app.add_middleware(SecurityHeaders, trusted_proxies=settings.trusted_proxies)
     app.mount("/static", StaticFiles(directory=str(_HERE / "static")), name="static")
     _install_handlers(app, templates)
     install_busy_page(app)  # a busy database: 503, try again (never a 500)
