@@ -104,7 +104,7 @@ def test_held_claim_shows_its_finding_and_one_click_fixes_it(browser, live):
     page.goto(f"{live.url}/queues/held?rule=MOD001")
     page.locator("[data-testid^=claim-] a").first.click()
     finding = page.locator("[data-testid=finding-MOD001]")
-    assert "lack GO" in finding.inner_text()
+    assert "has no GO modifier" in finding.inner_text()
     page.click("[data-testid=fix-MOD001]")
     assert page.locator("[data-testid=finding-MOD001]").count() == 0
     assert page.inner_text("[data-testid=claim-status]").strip() in ("ready", "held")

@@ -72,7 +72,7 @@ def test_line_outside_authorization_dates(clean):
     clean["prior_authorization"]["to"] = "2025-02-10"
     findings = scrub(make_claim(clean), select=["AUT002"])
     assert [(f.rule, f.line, f.severity) for f in findings] == [("AUT002", 1, Severity.ERROR)]
-    assert "2025-02-14" in findings[0].message and "2025-02-10" in findings[0].message
+    assert "14 Feb 2025" in findings[0].message and "10 Feb 2025" in findings[0].message
     assert "A123" in findings[0].message
 
 
@@ -104,7 +104,7 @@ def test_authorized_visits_exhausted(clean):
     clean["prior_authorization"]["visits_used"] = 12
     findings = scrub(make_claim(clean), select=["AUT003"])
     assert [(f.rule, f.line, f.severity) for f in findings] == [("AUT003", 1, Severity.ERROR)]
-    assert "visit 13" in findings[0].message and "authorizes 12" in findings[0].message
+    assert "visit 13" in findings[0].message and "allows 12" in findings[0].message
 
 
 def test_each_claim_date_counts_as_a_visit(clean):
@@ -119,7 +119,7 @@ def test_each_claim_date_counts_as_a_visit(clean):
     ]
     findings = scrub(make_claim(clean), select=["AUT003"])
     assert [(f.line, f.severity) for f in findings] == [(4, Severity.ERROR)]
-    assert "2025-02-14" in findings[0].message
+    assert "14 Feb 2025" in findings[0].message
 
 
 def test_last_authorized_visits_are_info(clean):

@@ -22,7 +22,7 @@ def test_deleted_code_on_its_date_of_service(clean):
     clean["lines"][0]["code"] = "97127"
     findings = scrub(make_claim(clean), select=["COD"])
     assert [f.rule for f in findings] == ["COD002"]
-    assert "2019-12-31" in findings[0].message
+    assert "31 Dec 2019" in findings[0].message
     clean["lines"][0]["date"] = "2019-06-03"
     assert not scrub(make_claim(clean), select=["COD002"], today=make_claim(clean).lines[0].date)
 

@@ -26,8 +26,13 @@ def test_service_already_billed_in_history(clean):
     findings = scrub(make_claim(clean), select=["DUP"])
     assert [(f.rule, f.line, f.severity) for f in findings] == [("DUP001", 1, Severity.ERROR)]
     msg = findings[0].message
-    assert "97530" in msg and "2025-02-14" in msg and "CLM-0000" in msg and "1245319599" in msg
-    assert "frequency_code 7" in findings[0].fix.description
+    assert (
+        "97530" in msg
+        and "line 1 (97530 on 14 Feb 2025)" in msg
+        and "CLM-0000" in msg
+        and "1245319599" in msg
+    )
+    assert "replacement claim (frequency 7)" in findings[0].fix.description
     assert findings[0].fix.applicability is Applicability.DISPLAY_ONLY
 
 
@@ -84,7 +89,7 @@ def test_same_code_twice_on_one_date(clean):
     clean["lines"] = [dict(line, minutes=12, units=1), dict(line, minutes=12, units=1)]
     findings = scrub(make_claim(clean), select=["DUP"])
     assert [(f.rule, f.line, f.severity) for f in findings] == [("DUP002", 2, Severity.WARNING)]
-    assert "97530" in findings[0].message and "lines[1]" in findings[0].message
+    assert findings[0].message.startswith("line 2 (97530 on 14 Feb 2025) repeats line 1")
     assert findings[0].fix.applicability is Applicability.DISPLAY_ONLY
     fixed, applied, _ = fix_claim(make_claim(clean), *_run(), frozenset({Applicability.SAFE}))
     assert not applied and fixed == make_claim(clean)

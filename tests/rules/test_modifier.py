@@ -41,7 +41,7 @@ def test_missing_go_is_added(clean):
     claim = make_claim(clean)
     findings = scrub(claim, ["MOD001"])
     assert [(f.rule, f.line, f.severity.value) for f in findings] == [("MOD001", 1, "error")]
-    assert "['KX'] lack GO" in findings[0].message
+    assert findings[0].message.startswith("line 1 (97530 on 14 Feb 2025) has no GO modifier")
     new, _, result = fixed(claim, ["MOD001"])
     assert new.lines[0].modifiers == ("KX", "GO") and not result.findings
 
@@ -87,7 +87,7 @@ def test_assistant_line_without_co(clean):
     claim = make_claim(clean)
     findings = scrub(claim, ["MOD003"])
     assert [(f.rule, f.line, f.severity.value) for f in findings] == [("MOD003", 1, "error")]
-    assert "lack CO" in findings[0].message and "2020-01-01" in findings[0].message
+    assert "has no CO modifier" in findings[0].message and "1 Jan 2020" in findings[0].message
     new, _, result = fixed(claim, ["MOD003"])
     assert new.lines[0].modifiers == ("GO", "CO") and not result.findings
     assert not scrub(claim, ["MOD003"], assistant_modifier_required_from=None)
@@ -114,7 +114,7 @@ def test_duplicate_modifier_is_removed(clean):
     claim = make_claim(clean)
     findings = scrub(claim, ["MOD004"])
     assert [(f.rule, f.line, f.severity.value) for f in findings] == [("MOD004", 1, "error")]
-    assert "repeat GO" in findings[0].message
+    assert "repeats GO" in findings[0].message
     new, _, result = fixed(claim, ["MOD004"])
     assert new.lines[0].modifiers == ("GO", "KX") and not result.findings
 
@@ -146,7 +146,7 @@ def test_unknown_and_out_of_date_modifiers(clean):
     clean["lines"][0].update(modifiers=["GO", "CO"], date="2019-06-03")
     findings = scrub(make_claim(clean), ["MOD005"])
     assert len(findings) == 1 and "'CO'" in findings[0].message
-    assert "2019-06-03" in findings[0].message
+    assert "3 Jun 2019" in findings[0].message
 
 
 @settings(max_examples=60, deadline=None)

@@ -18,7 +18,10 @@ def test_report_due_on_the_tenth_treatment_day(clean):
     clean["visit_number"] = 10  # the evaluation (visit 1) opened the period: days 1-10
     findings = scrub(make_claim(clean), select=["PRG001"])
     assert [(f.rule, f.line, f.severity) for f in findings] == [("PRG001", None, Severity.WARNING)]
-    assert "visit_number 10" in findings[0].message and "due on this visit" in findings[0].message
+    assert (
+        "visit 10 is treatment day 10" in findings[0].message
+        and "due on this visit" in findings[0].message
+    )
 
 
 def test_report_overdue(clean):

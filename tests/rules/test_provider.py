@@ -21,16 +21,18 @@ def test_invalid_npis_are_named(clean):
     assert [(f.rule, f.line, f.severity.value) for f in findings] == [
         ("PRV001", None, "error"), ("PRV001", None, "error"), ("PRV001", 1, "error"),
     ]  # fmt: skip
-    assert "billing_provider.npi '123456789'" in findings[0].message
-    assert "rendering_provider.npi '1245319590'" in findings[1].message
+    assert "the billing provider's NPI 123456789 is not a valid NPI" in findings[0].message
+    assert "the rendering therapist Rita Cole's NPI 1245319590" in findings[1].message
     assert "check digit" in findings[1].message
-    assert "lines[1].rendering_npi '3245319599'" in findings[2].message
+    assert findings[2].message.startswith(
+        "line 1 (97530 on 14 Feb 2025): its rendering NPI 3245319599 is not a valid NPI"
+    )
 
 
 def test_referring_npi(clean):
     clean["referring_provider"]["npi"] = "1003000127"
     findings = scrub(make_claim(clean), select=["PRV001"])
-    assert len(findings) == 1 and "referring_provider.npi" in findings[0].message
+    assert len(findings) == 1 and "the referring provider Sam Ng's NPI" in findings[0].message
 
 
 @settings(max_examples=50, deadline=None)
@@ -47,7 +49,8 @@ def test_missing_rendering_provider(clean):
     clean["rendering_provider"] = None
     findings = scrub(make_claim(clean), select=["PRV002"])
     assert [(f.rule, f.severity.value) for f in findings] == [("PRV002", "error")]
-    assert "rendering_provider" in findings[0].message and "medicare" in findings[0].message
+    assert "names no rendering therapist" in findings[0].message
+    assert "medicare" in findings[0].message
     clean["lines"][0]["rendering_npi"] = "1245319599"  # named on every line instead
     assert not scrub(make_claim(clean), select=["PRV002"])
 
@@ -57,7 +60,7 @@ def test_missing_referring_provider(clean):
     findings = scrub(make_claim(clean), select=["PRV003"])
     assert [(f.rule, f.severity.value) for f in findings] == [("PRV003", "error")]
     assert (
-        "referring_provider" in findings[0].message
+        "names no referring provider" in findings[0].message
         and "payer profile medicare" in findings[0].source
     )
     clean["payer"]["profile"] = "commercial-in-network"
@@ -68,7 +71,10 @@ def test_assistant_as_rendering_provider(clean):
     clean["rendering_provider"]["credential"] = "COTA/L"
     findings = scrub(make_claim(clean), select=["PRV004"])
     assert [(f.rule, f.severity.value) for f in findings] == [("PRV004", "error")]
-    assert "'COTA/L'" in findings[0].message and "1245319599" in findings[0].message
+    assert (
+        "a therapy assistant (COTA/L)" in findings[0].message
+        and "1245319599" in findings[0].message
+    )
     clean["payer"]["profile"] = "commercial-in-network"
     assert [f.severity.value for f in scrub(make_claim(clean), select=["PRV004"])] == ["warning"]
 

@@ -28,7 +28,7 @@ def test_past_the_medicare_limit(clean):
     clean["lines"][0]["date"] = "2024-01-10"
     findings = scrub(make_claim(clean), select=["TFL"])
     assert [(f.rule, f.line, f.severity) for f in findings] == [("TFL001", 1, Severity.ERROR)]
-    assert "2024-01-10" in findings[0].message and "2025-01-10" in findings[0].message
+    assert "10 Jan 2024" in findings[0].message and "10 Jan 2025" in findings[0].message
     assert "42 CFR 424.44" in findings[0].source
 
 
@@ -44,7 +44,7 @@ def test_past_the_commercial_limit(clean):
     clean["lines"][0]["date"] = "2024-11-01"
     findings = scrub(make_claim(clean), select=["TFL"])
     assert [f.rule for f in findings] == ["TFL001"]
-    assert "2025-01-30" in findings[0].message and "90-day" in findings[0].message
+    assert "30 Jan 2025" in findings[0].message and "90-day" in findings[0].message
     clean["payer"]["profile"] = "commercial-out-of-network"  # 180 days: in time
     assert not scrub(make_claim(clean), select=["TFL"])
     clean["lines"][0]["date"] = "2024-09-15"  # day 158 of 180: close
@@ -59,7 +59,7 @@ def test_near_the_limit(clean):
     clean["lines"][0]["date"] = "2024-12-01"
     findings = scrub(make_claim(clean), select=["TFL"])
     assert [(f.rule, f.line, f.severity) for f in findings] == [("TFL002", 1, Severity.WARNING)]
-    assert "2025-03-01" in findings[0].message and "9 days left" in findings[0].message
+    assert "1 Mar 2025" in findings[0].message and "9 days left" in findings[0].message
 
 
 def test_near_limit_boundary(clean):
@@ -95,7 +95,7 @@ def test_future_date_of_service(clean):
     clean["lines"] = [line, dict(line, date="2025-12-14")]
     findings = scrub(make_claim(clean), select=["TFL"])
     assert [(f.rule, f.line, f.severity) for f in findings] == [("TFL003", 2, Severity.ERROR)]
-    assert "2025-12-14" in findings[0].message and "2025-02-20" in findings[0].message
+    assert "14 Dec 2025" in findings[0].message and "20 Feb 2025" in findings[0].message
     assert not scrub(make_claim(clean), select=["TFL003"], today=dt.date(2025, 12, 14))
 
 

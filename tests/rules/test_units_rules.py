@@ -174,7 +174,7 @@ def _visits(clean, minutes_and_units):
 def test_units_maximised_on_every_visit(clean):
     findings = scrub(_visits(clean, [(38, 3), (39, 3), (53, 4)]), select=["UNT004"])
     assert [(f.rule, f.line, f.severity.value) for f in findings] == [("UNT004", None, "warning")]
-    assert "2025-02-03: 38 min → 3" in findings[0].message
+    assert "3 Feb 2025: 38 min → 3" in findings[0].message
 
 
 def test_no_thin_units_pattern_without_a_pattern(clean):

@@ -79,8 +79,8 @@ def _profile_finding(claim: Claim) -> Finding:
         category="code",
         severity=Severity.ERROR,
         line=None,
-        message=f"payer.profile {claim.payer.profile!r} names no payer profile; "
-        "the claim cannot be checked against its payer's rules",
+        message=f"the claim's payer profile {claim.payer.profile!r} does not exist: the claim "
+        "cannot be checked against its payer's rules",
         fix=None,
         source="otbill payer profiles (payers/*.yaml and the clinic's own)",
     )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from otbill.domain.claim import Claim
 from otbill.payers.profile import AfterVisits
+from otbill.rules import wording
 from otbill.rules.context import ClaimContext
 
 __all__ = ["authorization_needed", "visit_dates"]
@@ -27,5 +28,5 @@ def authorization_needed(claim: Claim, ctx: ClaimContext) -> bool:
 
 
 def visit_dates(ctx: ClaimContext) -> list[str]:
-    """The claim's distinct dates of service (one visit each), sorted, as ISO text."""
-    return [d.isoformat() for d in sorted(ctx.lines_by_date)]
+    """The claim's distinct dates of service (one visit each), sorted, as people write them."""
+    return [wording.day(d) for d in sorted(ctx.lines_by_date)]

@@ -39,8 +39,8 @@ def authorization_missing(claim: Claim, ctx: ClaimContext) -> Iterator[Finding]:
         return
     visit = f"visit {claim.visit_number}" if claim.visit_number else "this visit"
     yield authorization_missing.finding(
-        f"prior_authorization is missing: payer profile {ctx.profile.name} requires an "
-        f"authorization for {visit} ({', '.join(visit_dates(ctx))})",
+        f"the claim has no prior authorization, and the payer (profile {ctx.profile.name}) "
+        f"requires one for {visit} ({', '.join(visit_dates(ctx))})",
         fix=Fix("enter the payer's authorization number, dates and authorized visits"),
         source=ctx.profile.source("prior_authorization", _SOURCE),
     )

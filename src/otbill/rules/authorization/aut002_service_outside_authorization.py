@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from otbill.domain.claim import Claim
+from otbill.rules import wording
 from otbill.rules.authorization._facts import authorization_needed
 from otbill.rules.context import ClaimContext
 from otbill.rules.registry import Case, Finding, Fix, Severity, rule
@@ -57,12 +58,12 @@ def service_outside_authorization(claim: Claim, ctx: ClaimContext) -> Iterator[F
         if auth.from_ <= line.date <= auth.to:
             continue
         yield service_outside_authorization.finding(
-            f"lines[{i + 1}].date {line.date.isoformat()} is outside prior_authorization "
-            f"{auth.number} ({auth.from_.isoformat()} to {auth.to.isoformat()}): {why}",
+            f"{wording.line(claim, i)} is outside the dates of authorization "
+            f"{auth.number} ({wording.day(auth.from_)} to {wording.day(auth.to)}): {why}",
             line=i,
             case=None if required else "not-required",
             fix=Fix(
-                f"get authorization {auth.number} extended to {line.date.isoformat()}, or "
+                f"get authorization {auth.number} extended to {wording.day(line.date)}, or "
                 "enter the authorization that covers that date"
             ),
             source=source,

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from otbill.domain.claim import Claim
+from otbill.rules import wording
 from otbill.rules.authorization._facts import authorization_needed
 from otbill.rules.context import ClaimContext
 from otbill.rules.registry import Case, Finding, Fix, Severity, rule
@@ -61,8 +62,8 @@ def authorization_visits_exhausted(claim: Claim, ctx: ClaimContext) -> Iterator[
     if left >= 0:
         if required:
             yield authorization_visits_exhausted.finding(
-                f"prior_authorization {auth.number}: this claim brings visits used to {total} "
-                f"of {limit} authorized; {left} left after it — request more visits now",
+                f"authorization {auth.number}: this claim brings the visits used to {total} "
+                f"of the {limit} authorized; {left} left after it — request more visits now",
                 case="few-visits-left",
                 fix=Fix(f"ask the payer to extend authorization {auth.number}"),
                 source=source,
@@ -74,9 +75,8 @@ def authorization_visits_exhausted(claim: Claim, ctx: ClaimContext) -> Iterator[
             continue
         i = dates[date][0]
         yield authorization_visits_exhausted.finding(
-            f"the visit on {date.isoformat()} is visit {visit} under prior_authorization "
-            f"{auth.number}, which authorizes {limit} (visits_used {auth.visits_used} before "
-            "this claim)",
+            f"the visit on {wording.day(date)} is visit {visit} under authorization "
+            f"{auth.number}, which allows {limit} ({auth.visits_used} used before this claim)",
             line=i,
             case=None if required else "not-required",
             fix=Fix(f"get more visits authorized under {auth.number} (or a new authorization)"),

@@ -6,6 +6,7 @@ import datetime as dt
 from collections.abc import Iterator
 
 from otbill.domain.claim import Claim
+from otbill.rules import wording
 from otbill.rules.context import ClaimContext
 from otbill.rules.registry import Case, Finding, Fix, Severity, rule
 
@@ -65,7 +66,7 @@ def visit_limit_reached(claim: Claim, ctx: ClaimContext) -> Iterator[Finding]:
             continue
         if before + len(mine) == limit:
             yield visit_limit_reached.finding(
-                f"the visit on {mine[-1].isoformat()} is the last of the {limit} visits the "
+                f"the visit on {wording.day(mine[-1])} is the last of the {limit} visits the "
                 f"plan pays in {year}; further visits that year will be denied",
                 case="last-visit",
                 source=source,
@@ -75,7 +76,7 @@ def visit_limit_reached(claim: Claim, ctx: ClaimContext) -> Iterator[Finding]:
             if before + k <= limit:
                 continue
             yield visit_limit_reached.finding(
-                f"the visit on {date.isoformat()} would be visit {before + k} in {year}, over "
+                f"the visit on {wording.day(date)} would be visit {before + k} in {year}, over "
                 f"the plan's limit of {limit} visits per year ({before} already billed in "
                 f"history)",
                 line=dates[date][0],

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from otbill.domain.claim import Claim
+from otbill.rules import wording
 from otbill.rules.context import ClaimContext
 from otbill.rules.registry import Finding, Fix, Severity, rule
 
@@ -32,8 +33,8 @@ def zero_or_negative_charge(claim: Claim, ctx: ClaimContext) -> Iterator[Finding
                 continue
         kind = "zero" if line.charge == 0 else "negative"
         yield zero_or_negative_charge.finding(
-            f"lines[{i + 1}].charge {line.charge} for {line.code} is {kind}: every billed line "
-            "needs the practice's fee",
+            f"{wording.line(claim, i)} is charged ${line.charge}, a {kind} charge: every "
+            "billed line needs the practice's fee",
             line=i,
             fix=Fix(f"enter the fee for {line.code} × {line.units} unit(s) on line {i + 1}"),
         )

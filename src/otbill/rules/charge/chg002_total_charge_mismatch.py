@@ -29,11 +29,11 @@ def total_charge_mismatch(claim: Claim, ctx: ClaimContext) -> Iterator[Finding]:
     if total == claim.total_charge:
         return
     yield total_charge_mismatch.finding(
-        f"total_charge {claim.total_charge} differs from the sum of the line charges {total} "
-        f"(by {claim.total_charge - total})",
+        f"the claim's total charge ${claim.total_charge} is not the sum of its line charges "
+        f"${total} (off by ${claim.total_charge - total})",
         fix=Fix(
-            f"set total_charge to {total} if the line charges are right; otherwise correct the "
-            "line charges",
+            f"set the total charge to ${total} if the line charges are right; otherwise "
+            "correct the line charges",
             (Edit("total_charge", total),),
             Applicability.UNSAFE,
         ),

@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from otbill.codes import cpt
 from otbill.domain.claim import Claim
 from otbill.errors import MalformedCode, UnknownCode
+from otbill.rules import wording
 from otbill.rules.context import ClaimContext
 from otbill.rules.registry import Finding, Severity, rule
 
@@ -30,9 +31,9 @@ def unknown_code(claim: Claim, ctx: ClaimContext) -> Iterator[Finding]:
             cpt.lookup(line.code)
         except MalformedCode:
             yield unknown_code.finding(
-                f"lines[{i + 1}].code {line.code!r} is not shaped like a CPT or HCPCS code", line=i
+                f"{wording.line(claim, i)} is not shaped like a CPT or HCPCS code", line=i
             )
         except UnknownCode:
             yield unknown_code.finding(
-                f"lines[{i + 1}].code {line.code!r} is not a therapy code otbill knows", line=i
+                f"{wording.line(claim, i)} is not a therapy code otbill knows", line=i
             )

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterator
 
 from otbill.codes import cpt
 from otbill.domain.claim import Claim
 from otbill.errors import CodeError, CodeNotEffective
+from otbill.rules import wording
 from otbill.rules.context import ClaimContext
 from otbill.rules.registry import Finding, Severity, rule
 
@@ -36,7 +38,15 @@ def code_not_effective(claim: Claim, ctx: ClaimContext) -> Iterator[Finding]:
             if not isinstance(exc, CodeNotEffective):
                 continue  # COD001 reports unknown and malformed codes
             yield code_not_effective.finding(
-                f"lines[{i + 1}].code {info.code} on {line.date.isoformat()}: {exc.reason} "
-                f"({info.description})",
+                f"{wording.line(claim, i)}: {info.code} ({info.description}) "
+                f"{_when(info, line.date)}",
                 line=i,
             )
+
+
+def _when(info: cpt.CodeInfo, on: dt.date) -> str:
+    """Why the code is not in force on ``on``, in words."""
+    if info.effective_to is not None and on > info.effective_to:
+        return f"was deleted: its last day in force was {wording.day(info.effective_to)}"
+    start = wording.day(info.effective_from) if info.effective_from else "a later date"
+    return f"did not exist yet on that day: it is in force from {start}"

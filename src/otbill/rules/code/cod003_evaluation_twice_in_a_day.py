@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from otbill.domain.claim import Claim
+from otbill.rules import wording
 from otbill.rules.context import ClaimContext
 from otbill.rules.registry import Finding, Severity, rule
 
@@ -35,8 +36,8 @@ def evaluation_twice_in_a_day(claim: Claim, ctx: ClaimContext) -> Iterator[Findi
             others = [claim.lines[j].code for j in evaluations if j != i]
             others += [f"{h.code} (claim {h.claim_id})" for h in earlier]
             yield evaluation_twice_in_a_day.finding(
-                f"lines[{i + 1}].code {claim.lines[i].code} is a second evaluation on "
-                f"{date.isoformat()} (also billed: {', '.join(others)})",
+                f"{wording.line(claim, i)} is a second evaluation on "
+                f"{wording.day(date)} (also billed: {', '.join(others)})",
                 line=i,
             )
 

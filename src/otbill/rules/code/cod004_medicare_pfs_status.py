@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from otbill.domain.claim import Claim
+from otbill.rules import wording
 from otbill.rules.context import ClaimContext
 from otbill.rules.registry import Case, Finding, Fix, Severity, rule
 
@@ -50,15 +51,15 @@ def code_not_payable_by_medicare(claim: Claim, ctx: ClaimContext) -> Iterator[Fi
             if replacement:
                 fix = Fix(f"bill {replacement} instead of {info.code} on line {i + 1}")
             yield code_not_payable_by_medicare.finding(
-                f"lines[{i + 1}].code {info.code} is not valid for Medicare (PFS status I)"
+                f"{wording.line(claim, i)}: Medicare does not accept this code (fee schedule status I)"
                 + (f"; Medicare pays {replacement} for this service" if replacement else ""),
                 line=i,
                 fix=fix,
             )
         else:
             yield code_not_payable_by_medicare.finding(
-                f"lines[{i + 1}].code {info.code} is bundled by Medicare (PFS status B) and is "
-                "never paid separately",
+                f"{wording.line(claim, i)}: Medicare bundles this code into other services "
+                "(fee schedule status B) and never pays it on its own",
                 line=i,
                 case="bundled",
                 fix=Fix(f"remove line {i + 1} or bill it at no charge"),

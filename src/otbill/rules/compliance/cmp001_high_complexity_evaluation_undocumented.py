@@ -6,6 +6,7 @@ from collections.abc import Iterator
 
 from otbill.codes import cpt
 from otbill.domain.claim import Claim
+from otbill.rules import wording
 from otbill.rules.context import ClaimContext
 from otbill.rules.registry import Finding, Fix, Severity, rule
 
@@ -56,13 +57,12 @@ def high_complexity_evaluation_undocumented(claim: Claim, ctx: ClaimContext) -> 
                 "97165 (low) or 97166 (moderate)"
             )
         elif _RANK[documented] < rank:
-            message = f"documentation.evaluation_complexity is {documented!r}"
+            message = f"the note documents {documented} complexity"
             fix = Fix(f"bill line {i + 1} as {_CODE[documented]} ({documented} complexity)")
         else:
             continue
         yield high_complexity_evaluation_undocumented.finding(
-            f"lines[{i + 1}].code {line.code} bills a {billed}-complexity OT evaluation but "
-            f"{message}",
+            f"{wording.line(claim, i)} bills a {billed}-complexity OT evaluation but {message}",
             line=i,
             fix=fix,
         )

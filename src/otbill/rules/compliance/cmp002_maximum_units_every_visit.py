@@ -7,6 +7,7 @@ from collections.abc import Iterator
 
 from otbill.codes import cpt
 from otbill.domain.claim import Claim
+from otbill.rules import wording
 from otbill.rules.context import ClaimContext
 from otbill.rules.registry import Finding, Fix, Severity, rule
 
@@ -63,7 +64,7 @@ def maximum_units_every_visit(claim: Claim, ctx: ClaimContext) -> Iterator[Findi
             continue
         if all(units >= _maximum(ctx, code, day) for day, units in before.items()):
             everyday = {**before, **days}
-            yield _finding(code, first_line[code], everyday, _maximum(ctx, code, max(days)))
+            yield _finding(claim, code, first_line[code], everyday, _maximum(ctx, code, max(days)))
 
 
 def _maximum(ctx: ClaimContext, code: str, day: dt.date) -> int:
@@ -73,10 +74,10 @@ def _maximum(ctx: ClaimContext, code: str, day: dt.date) -> int:
     return _FALLBACK_UNITS
 
 
-def _finding(code: str, i: int, days: dict[dt.date, int], maximum: int) -> Finding:
-    listed = ", ".join(f"{day.isoformat()} × {days[day]}" for day in sorted(days))
+def _finding(claim: Claim, code: str, i: int, days: dict[dt.date, int], maximum: int) -> Finding:
+    listed = ", ".join(f"{wording.day(day)} × {days[day]}" for day in sorted(days))
     return maximum_units_every_visit.finding(
-        f"lines[{i + 1}].code {code} is billed at its maximum ({maximum} units) on every one "
+        f"{wording.line(claim, i)} is billed at its maximum ({maximum} units) on every one "
         f"of its {len(days)} dates ({listed}): a pattern auditors look for",
         line=i,
         fix=Fix(f"check each date's units of {code} against the minutes its note records"),

@@ -7,6 +7,7 @@ from decimal import Decimal
 
 from otbill.codes import cpt
 from otbill.domain.claim import Claim, HistoryLine
+from otbill.rules import wording
 from otbill.rules.context import ClaimContext
 from otbill.rules.registry import Finding, Fix, Severity, rule
 
@@ -66,12 +67,12 @@ def _finding(
     i: int, code: str, per_unit: Decimal, payer: str, differing: list[HistoryLine]
 ) -> Finding:
     shown = "; ".join(
-        f"{_money(_per_unit(h))} to payer {h.payer_id} on {h.date.isoformat()} (claim {h.claim_id})"
+        f"{_money(_per_unit(h))} to payer {h.payer_id} on {wording.day(h.date)} (claim {h.claim_id})"
         for h in differing[:3]
     )
     more = f" and {len(differing) - 3} more" if len(differing) > 3 else ""
     return inconsistent_fees.finding(
-        f"lines[{i + 1}] charges {_money(per_unit)} per unit of {code} to payer {payer}, but "
+        f"line {i + 1} charges {_money(per_unit)} per unit of {code} to payer {payer}, but "
         f"the same code was charged {shown}{more}: fees should not differ by payer",
         line=i,
         fix=Fix(f"charge the practice's one fee for {code} to every payer"),

@@ -9,6 +9,7 @@ from typing import NamedTuple
 
 from otbill.codes import icd10cm
 from otbill.errors import CodeError, NotBillable, UnknownCode
+from otbill.rules import wording
 
 __all__ = ["Verdict", "release_note", "verdict"]
 
@@ -54,5 +55,5 @@ def release_note(problem: Verdict, on: dt.date) -> str:
     if match.exact or not problem.by_release:
         return ""
     if match.release.name in problem.reason:
-        return f" (the nearest release to the date of service {on.isoformat()})"
-    return f" (checked against {match.release.name}, the nearest release to {on.isoformat()})"
+        return f" (the nearest release to the date of service {wording.day(on)})"
+    return f" (checked against {match.release.name}, the nearest release to {wording.day(on)})"

@@ -32,6 +32,6 @@ def invalid_diagnosis(claim: Claim, ctx: ClaimContext) -> Iterator[Finding]:
         if problem is None or problem.header:
             continue
         yield invalid_diagnosis.finding(
-            f"diagnoses[{n}] {code!r}: {problem.reason}{release_note(problem, on)}",
+            f"diagnosis {n} ({code}): {problem.reason}{release_note(problem, on)}",
             fix=Fix(f"correct diagnosis {n} ({code}) from the plan of care"),
         )

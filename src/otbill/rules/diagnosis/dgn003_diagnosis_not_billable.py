@@ -34,8 +34,8 @@ def diagnosis_not_billable(claim: Claim, ctx: ClaimContext) -> Iterator[Finding]
             continue
         example = f" (for example {problem.example})" if problem.example else ""
         yield diagnosis_not_billable.finding(
-            f"diagnoses[{n}] {code!r} is an ICD-10-CM header code with more specific codes "
-            f"below it{example}; it cannot be billed{release_note(problem, on)}",
+            f"diagnosis {n} ({code}) is a category heading with more specific codes below "
+            f"it{example}; only the specific codes can be billed{release_note(problem, on)}",
             fix=Fix(
                 f"replace diagnosis {n} ({code}) with the more specific code below it that the "
                 f"plan of care supports{example}"

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from otbill.domain.claim import Claim
+from otbill.rules import wording
 from otbill.rules.context import ClaimContext
 from otbill.rules.registry import Finding, Fix, Severity, rule
 
@@ -40,17 +41,22 @@ def bad_diagnosis_pointer(claim: Claim, ctx: ClaimContext) -> Iterator[Finding]:
             continue
         problems = []
         if not pointers:
-            problems.append("there are none (at least one is required)")
+            problems.append("it points to no diagnosis (at least one is required)")
         beyond = sorted({p for p in pointers if p > count})
         if beyond:
-            problems.append(f"{beyond} point past the {count} diagnoses listed")
+            listed = wording.listed([str(p) for p in beyond])
+            problems.append(f"it points to diagnosis {listed}, but the claim lists only {count}")
         repeated = sorted({p for p in pointers if pointers.count(p) > 1})
         if repeated:
-            problems.append(f"{repeated} are repeated")
+            problems.append(
+                f"it points to diagnosis {wording.listed([str(p) for p in repeated])} twice"
+            )
         if len(pointers) > _MAX_POINTERS:
-            problems.append(f"{len(pointers)} pointers exceed the {_MAX_POINTERS} SV107 holds")
+            problems.append(
+                f"it points to {len(pointers)} diagnoses; a line can point to {_MAX_POINTERS} at most"
+            )
         yield bad_diagnosis_pointer.finding(
-            f"lines[{i + 1}].dx_pointers {list(pointers)}: " + "; ".join(problems),
+            f"{wording.line(claim, i)}: " + "; ".join(problems),
             line=i,
             fix=Fix(
                 f"point line {i + 1} to the diagnoses (1–{count}) it treats, each once, at most "

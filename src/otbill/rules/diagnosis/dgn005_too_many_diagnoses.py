@@ -26,7 +26,7 @@ def too_many_diagnoses(claim: Claim, ctx: ClaimContext) -> Iterator[Finding]:
     if len(claim.diagnoses) <= _MAX_DIAGNOSES:
         return
     yield too_many_diagnoses.finding(
-        f"diagnoses lists {len(claim.diagnoses)} codes; the 837P HI segment holds "
+        f"the claim lists {len(claim.diagnoses)} diagnoses; a claim carries at most "
         f"{_MAX_DIAGNOSES} (the extra ones: {', '.join(claim.diagnoses[_MAX_DIAGNOSES:])})",
         fix=Fix(
             f"keep at most {_MAX_DIAGNOSES} diagnoses (those the lines point to), or split "

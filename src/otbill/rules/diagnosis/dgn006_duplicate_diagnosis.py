@@ -32,8 +32,7 @@ def duplicate_diagnosis(claim: Claim, ctx: ClaimContext) -> Iterator[Finding]:
         first = seen.setdefault(key, n)
         if first != n:
             yield duplicate_diagnosis.finding(
-                f"diagnoses[{n}] {code!r} repeats diagnoses[{first}] "
-                f"{claim.diagnoses[first - 1]!r}",
+                f"diagnosis {n} ({code}) repeats diagnosis {first} ({claim.diagnoses[first - 1]})",
                 fix=Fix(
                     f"remove diagnosis {n} and point lines that use pointer {n} to {first} "
                     "(later pointers shift down by one)"

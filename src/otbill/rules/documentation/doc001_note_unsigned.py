@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from otbill.domain.claim import Claim
+from otbill.rules import wording
 from otbill.rules.context import ClaimContext
 from otbill.rules.registry import Finding, Fix, Severity, rule
 
@@ -28,13 +29,13 @@ def note_unsigned(claim: Claim, ctx: ClaimContext) -> Iterator[Finding]:
     note = claim.documentation
     if note is None:
         yield note_unsigned.finding(
-            "documentation is missing: there is no note for this visit "
-            f"({ctx.first_date.isoformat()}); a claim must not be sent before its note exists",
+            "there is no note for this visit "
+            f"({wording.day(ctx.first_date)}); a claim must not be sent before its note exists",
             fix=Fix("complete and sign the visit's note, then bill"),
         )
     elif not note.signed:
         yield note_unsigned.finding(
-            f"documentation.signed is false: the {note.note_type} note for "
-            f"{ctx.first_date.isoformat()} is not signed by the therapist",
+            f"the {note.note_type} note for "
+            f"{wording.day(ctx.first_date)} is not signed by the therapist",
             fix=Fix("have the treating therapist sign the note, then bill"),
         )

@@ -49,8 +49,8 @@ def timed_minutes_disagree(claim: Claim, ctx: ClaimContext) -> Iterator[Finding]
     total = note.total_treatment_minutes
     if total is not None and total < noted:
         yield timed_minutes_disagree.finding(
-            f"documentation.total_treatment_minutes {total} is less than "
-            f"documentation.total_timed_minutes {noted}; treatment time includes timed time",
+            f"the note's total treatment time ({total} minutes) is less than its timed minutes "
+            f"({noted}); the treatment time includes the timed minutes",
             fix=Fix("correct the note's total treatment time or total timed minutes"),
         )
     if len(ctx.lines_by_date) != 1:
@@ -69,8 +69,7 @@ def timed_minutes_disagree(claim: Claim, ctx: ClaimContext) -> Iterator[Finding]
         return
     over = billed > noted
     yield timed_minutes_disagree.finding(
-        f"the timed lines bill {billed} minutes but documentation.total_timed_minutes is "
-        f"{noted}"
+        f"the timed lines bill {billed} minutes but the note records {noted} timed minutes"
         + (
             ": the note does not support the billed time"
             if over

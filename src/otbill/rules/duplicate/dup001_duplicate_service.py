@@ -8,12 +8,13 @@ from collections.abc import Iterator
 from otbill.codes import cpt
 from otbill.codes.modifiers import REPEAT
 from otbill.domain.claim import Claim, HistoryLine
+from otbill.rules import wording
 from otbill.rules.context import ClaimContext
 from otbill.rules.registry import Case, Finding, Fix, Severity, rule
 
 _FIX = (
-    "if this corrects the earlier claim, send it as a replacement (frequency_code 7) with "
-    "the payer's claim number in original_claim_number; otherwise remove the line"
+    "if this corrects the earlier claim, send it as a replacement claim (frequency 7) with "
+    "the payer's claim number as the original claim; otherwise remove the line"
 )
 
 
@@ -100,4 +101,4 @@ def duplicate_service(claim: Claim, ctx: ClaimContext) -> Iterator[Finding]:
 
 
 def _where(i: int, code: str, date: dt.date, npi: str) -> str:
-    return f"lines[{i + 1}] {code} on {date.isoformat()} by NPI {npi}"
+    return f"line {i + 1} ({code} on {wording.day(date)}) by NPI {npi}"

@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from otbill.codes import cpt
 from otbill.codes.modifiers import ASSISTANT, NCCI_BYPASS, REPEAT
 from otbill.domain.claim import Claim
+from otbill.rules import wording
 from otbill.rules.context import ClaimContext
 from otbill.rules.registry import Finding, Fix, Severity, rule
 
@@ -47,7 +48,7 @@ def same_code_on_two_lines(claim: Claim, ctx: ClaimContext) -> Iterator[Finding]
         if first == i:
             continue
         yield same_code_on_two_lines.finding(
-            f"lines[{i + 1}].code {key[1]} on {line.date.isoformat()} repeats lines[{first + 1}]: "
+            f"{wording.line(claim, i)} repeats line {first + 1}: "
             "bill a code once per date of service, with the day's units on one line",
             line=i,
             fix=Fix(f"merge lines {first + 1} and {i + 1} into one line with the day's units"),

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from otbill.domain.claim import Claim
+from otbill.rules import wording
 from otbill.rules.context import ClaimContext
 from otbill.rules.registry import Case, Finding, Fix, Severity, rule
 
@@ -46,8 +47,9 @@ def eligibility_not_verified(claim: Claim, ctx: ClaimContext) -> Iterator[Findin
     elig = claim.eligibility
     if elig is None:
         yield eligibility_not_verified.finding(
-            f"eligibility is missing: coverage with {claim.payer.name} was never verified for "
-            f"the visit on {ctx.first_date.isoformat()}",
+            f"no eligibility check is recorded: coverage with {claim.payer.name} was never "
+            "verified for "
+            f"the visit on {wording.day(ctx.first_date)}",
             fix=Fix("run an eligibility check (270/271) for the date of service and record it"),
             source=ctx.profile.source("eligibility", _SOURCE),
         )
@@ -59,8 +61,8 @@ def eligibility_not_verified(claim: Claim, ctx: ClaimContext) -> Iterator[Findin
     if age <= valid:
         return
     yield eligibility_not_verified.finding(
-        f"eligibility.verified_on {elig.verified_on.isoformat()} is {age} days before the "
-        f"first date of service {ctx.first_date.isoformat()}; payer profile "
+        f"coverage was last checked on {wording.day(elig.verified_on)}, {age} days before the "
+        f"first date of service {wording.day(ctx.first_date)}; payer profile "
         f"{ctx.profile.name} accepts a check at most {valid} days old",
         case="check-too-old",
         fix=Fix("verify eligibility again for the date of service and record the new date"),

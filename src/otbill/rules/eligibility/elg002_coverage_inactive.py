@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from otbill.domain.claim import Claim
+from otbill.rules import wording
 from otbill.rules.context import ClaimContext
 from otbill.rules.registry import Finding, Fix, Severity, rule
 
@@ -29,7 +30,7 @@ def coverage_inactive(claim: Claim, ctx: ClaimContext) -> Iterator[Finding]:
     if elig is None or elig.active:
         return
     yield coverage_inactive.finding(
-        f"eligibility.active is false: the check on {elig.verified_on.isoformat()} found "
-        f"{claim.payer.name} coverage inactive for the visit on {ctx.first_date.isoformat()}",
+        f"the eligibility check on {wording.day(elig.verified_on)} found "
+        f"{claim.payer.name} coverage inactive for the visit on {wording.day(ctx.first_date)}",
         fix=Fix("bill the patient's active coverage, or verify eligibility again"),
     )

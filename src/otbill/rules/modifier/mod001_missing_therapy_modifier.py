@@ -6,6 +6,7 @@ from collections.abc import Iterator
 
 from otbill.codes import modifiers
 from otbill.domain.claim import Claim
+from otbill.rules import wording
 from otbill.rules.context import ClaimContext
 from otbill.rules.modifier._lines import appended, modifiers_of
 from otbill.rules.registry import Applicability, Edit, Finding, Fix, Severity, rule
@@ -42,15 +43,15 @@ def missing_therapy_modifier(claim: Claim, ctx: ClaimContext) -> Iterator[Findin
             continue
         new = appended(mods, required)
         if new is None:
-            fix = Fix(f"add {required} to lines[{i + 1}] in place of a less needed modifier")
+            fix = Fix(f"add {required} to line {i + 1} in place of a less needed modifier")
         else:
             fix = Fix(
-                f"add {required} to lines[{i + 1}].modifiers",
+                f"add {required} to line {i + 1}",
                 (Edit("modifiers", new, line=i),),
                 Applicability.SAFE,
             )
         yield missing_therapy_modifier.finding(
-            f"lines[{i + 1}].modifiers {list(line.modifiers)} lack {required}: the payer requires "
+            f"{wording.line(claim, i)} has no {required} modifier: the payer requires "
             f"{required} on every line of therapy under an OT plan of care ({info.code})",
             line=i,
             fix=fix,

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from otbill.domain.claim import Claim
+from otbill.rules import wording
 from otbill.rules.context import ClaimContext
 from otbill.rules.modifier._lines import modifiers_of, replaced
 from otbill.rules.registry import Applicability, Edit, Finding, Fix, Severity, rule
@@ -41,11 +42,11 @@ def wrong_discipline_modifier(claim: Claim, ctx: ClaimContext) -> Iterator[Findi
             continue  # an out-of-scope code is SCP001's finding; GP/GN may be right for it
         named = ", ".join(f"{m} ({_NAMES[m]})" for m in wrong)
         yield wrong_discipline_modifier.finding(
-            f"lines[{i + 1}].modifiers {list(line.modifiers)} carry {named} on an OT claim: "
+            f"{wording.line(claim, i)} carries {named} on an OT claim: "
             f"{info.code} was furnished under the OT plan of care, whose modifier is GO",
             line=i,
             fix=Fix(
-                f"replace {'/'.join(wrong)} by GO on lines[{i + 1}]",
+                f"replace {'/'.join(wrong)} by GO on line {i + 1}",
                 (Edit("modifiers", replaced(mods, _WRONG, "GO"), line=i),),
                 Applicability.SAFE,
             ),

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from otbill.domain.claim import Claim, ServiceLine
+from otbill.rules import wording
 from otbill.rules.context import ClaimContext
 from otbill.rules.modifier._lines import appended, modifiers_of, replaced
 from otbill.rules.registry import Applicability, Case, Edit, Finding, Fix, Severity, rule
@@ -59,35 +60,35 @@ def missing_assistant_modifier(claim: Claim, ctx: ClaimContext) -> Iterator[Find
             continue
         mods = modifiers_of(line)
         if other in mods:
-            yield _other_finding(i, line, mods, own, other, claim.discipline, source)
+            yield _other_finding(claim, i, line, mods, own, other, source)
         elif line.furnished_by_assistant and own not in mods:
             if required_from is None or line.date < required_from:
                 continue
             new = appended(mods, own)
-            fix = Fix(f"add {own} to lines[{i + 1}] in place of a less needed modifier")
+            fix = Fix(f"add {own} to line {i + 1} in place of a less needed modifier")
             if new is not None:
                 fix = Fix(
-                    f"add {own} to lines[{i + 1}].modifiers",
+                    f"add {own} to line {i + 1}",
                     (Edit("modifiers", new, line=i),),
                     Applicability.SAFE,
                 )
             yield missing_assistant_modifier.finding(
-                f"lines[{i + 1}].modifiers {list(line.modifiers)} lack {own}: the record says an "
-                f"assistant furnished {info.code} on {line.date.isoformat()}, and the payer "
-                f"requires {own} from {required_from.isoformat()}",
+                f"{wording.line(claim, i)} has no {own} modifier: the record says an "
+                f"assistant furnished {info.code} on {wording.day(line.date)}, and the payer "
+                f"requires {own} from {wording.day(required_from)}",
                 line=i,
                 fix=fix,
                 source=source,
             )
         elif own in mods and not line.furnished_by_assistant:
             yield missing_assistant_modifier.finding(
-                f"lines[{i + 1}].modifiers {list(line.modifiers)} carry {own} but the record says "
+                f"{wording.line(claim, i)} carries {own} but the record says "
                 f"the therapist furnished {info.code} (furnished_by_assistant false): {own} cuts "
                 "payment to 85%",
                 line=i,
                 case="modifier-without-assistant",
                 fix=Fix(
-                    f"remove {own} from lines[{i + 1}] if no assistant took part",
+                    f"remove {own} from line {i + 1} if no assistant took part",
                     (Edit("modifiers", tuple(m for m in mods if m != own), line=i),),
                     Applicability.UNSAFE,
                 ),
@@ -96,28 +97,29 @@ def missing_assistant_modifier(claim: Claim, ctx: ClaimContext) -> Iterator[Find
 
 
 def _other_finding(
+    claim: Claim,
     i: int,
     line: ServiceLine,
     mods: tuple[str, ...],
     own: str,
     other: str,
-    discipline: str,
     source: str,
 ) -> Finding:
+    discipline = claim.discipline
     if line.furnished_by_assistant:
         fix = Fix(
-            f"replace {other} by {own} on lines[{i + 1}]",
+            f"replace {other} by {own} on line {i + 1}",
             (Edit("modifiers", replaced(mods, frozenset({other}), own), line=i),),
             Applicability.SAFE,
         )
     else:
         fix = Fix(
-            f"remove {other} from lines[{i + 1}]",
+            f"remove {other} from line {i + 1}",
             (Edit("modifiers", tuple(m for m in mods if m != other), line=i),),
             Applicability.UNSAFE,
         )
     return missing_assistant_modifier.finding(
-        f"lines[{i + 1}].modifiers {list(line.modifiers)} carry {other}, the assistant modifier "
+        f"{wording.line(claim, i)} carries {other}, the assistant modifier "
         f"of another discipline, on a {discipline} claim: use {own}",
         line=i,
         fix=fix,

@@ -6,6 +6,7 @@ from collections.abc import Iterator
 
 from otbill.codes import modifiers
 from otbill.domain.claim import Claim
+from otbill.rules import wording
 from otbill.rules.context import ClaimContext
 from otbill.rules.modifier._lines import MAX_MODIFIERS, modifiers_of
 from otbill.rules.registry import Applicability, Edit, Finding, Fix, Severity, rule
@@ -38,15 +39,15 @@ def conflicting_modifiers(claim: Claim, ctx: ClaimContext) -> Iterator[Finding]:
             continue
         mods = modifiers_of(line)
         shown = list(raw)
-        where = f"lines[{i + 1}].modifiers {shown}"
+        where = f"{wording.line(claim, i)}, with modifiers {', '.join(shown)},"
         if len(set(mods)) < len(mods):
             unique = tuple(dict.fromkeys(mods))
             twice = sorted({m for m in mods if mods.count(m) > 1})
             yield conflicting_modifiers.finding(
-                f"{where} repeat {', '.join(twice)}",
+                f"{where} repeats {', '.join(twice)}",
                 line=i,
                 fix=Fix(
-                    f"remove the repeated {', '.join(twice)} from lines[{i + 1}]",
+                    f"remove the repeated {', '.join(twice)} from line {i + 1}",
                     (Edit("modifiers", unique, line=i),),
                     Applicability.SAFE,
                 ),
@@ -55,26 +56,24 @@ def conflicting_modifiers(claim: Claim, ctx: ClaimContext) -> Iterator[Finding]:
         if "59" in mods and not _X.isdisjoint(mods):
             xs = ", ".join(m for m in mods if m in _X)
             yield conflicting_modifiers.finding(
-                f"{where} carry both 59 and {xs}: CMS allows one NCCI bypass modifier, the more "
+                f"{where} carries both 59 and {xs}: CMS allows one NCCI bypass modifier, the more "
                 "specific X modifier when it describes the service",
                 line=i,
-                fix=Fix(f"remove 59 from lines[{i + 1}] (keep {xs}) if it describes the service"),
+                fix=Fix(f"remove 59 from line {i + 1} (keep {xs}) if it describes the service"),
             )
         for group, what in ((_DISCIPLINE, "discipline"), (_MODALITY, "telehealth modality")):
             found = [m for m in mods if m in group]
             if len(found) > 1:
                 yield conflicting_modifiers.finding(
-                    f"{where} carry {len(found)} {what} modifiers ({', '.join(found)}): a line "
+                    f"{where} carries {len(found)} {what} modifiers ({', '.join(found)}): a line "
                     f"takes one",
                     line=i,
-                    fix=Fix(f"keep the {what} modifier the note supports on lines[{i + 1}]"),
+                    fix=Fix(f"keep the {what} modifier the note supports on line {i + 1}"),
                 )
         if len(mods) > MAX_MODIFIERS:
             yield conflicting_modifiers.finding(
-                f"{where} hold {len(mods)} modifiers; the 837P service line carries at most "
+                f"{where} holds {len(mods)} modifiers; a claim line carries at most "
                 f"{MAX_MODIFIERS}",
                 line=i,
-                fix=Fix(
-                    f"keep the {MAX_MODIFIERS} modifiers that affect payment on lines[{i + 1}]"
-                ),
+                fix=Fix(f"keep the {MAX_MODIFIERS} modifiers that affect payment on line {i + 1}"),
             )

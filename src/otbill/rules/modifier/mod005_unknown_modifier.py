@@ -9,6 +9,7 @@ from collections.abc import Iterator
 from otbill.codes import modifiers
 from otbill.domain.claim import Claim
 from otbill.errors import CodeError, CodeNotEffective, MalformedCode
+from otbill.rules import wording
 from otbill.rules.context import ClaimContext
 from otbill.rules.registry import Finding, Fix, Severity, rule
 
@@ -33,9 +34,9 @@ def unknown_modifier(claim: Claim, ctx: ClaimContext) -> Iterator[Finding]:
             if problem is None:
                 continue
             yield unknown_modifier.finding(
-                f"lines[{i + 1}].modifiers: {mod!r} {problem}",
+                f"line {i + 1}: {mod!r} {problem}",
                 line=i,
-                fix=Fix(f"correct or remove {mod!r} on lines[{i + 1}] from the record"),
+                fix=Fix(f"correct or remove {mod!r} on line {i + 1} from the record"),
             )
 
 
@@ -45,7 +46,7 @@ def _problem(mod: str, on: dt.date) -> str | None:
     try:
         modifiers.validate(mod, on)
     except CodeNotEffective as exc:
-        return f"is not in force on {on.isoformat()} ({exc.reason})"
+        return f"is not in force on {wording.day(on)} ({exc.reason})"
     except MalformedCode:
         return "is not a modifier: a modifier is exactly 2 letters or digits"
     except CodeError:

@@ -6,6 +6,7 @@ from collections.abc import Iterator
 
 from otbill.codes.modifiers import NCCI_BYPASS
 from otbill.domain.claim import Claim, HistoryLine
+from otbill.rules import wording
 from otbill.rules.context import ClaimContext, PtpEditLike
 from otbill.rules.ncci._facts import BYPASS_TO_ADD, DayGroup, day_groups, ptp_source
 from otbill.rules.registry import Applicability, Case, Edit, Finding, Fix, Severity, rule
@@ -65,15 +66,17 @@ def _findings(claim: Claim, group: DayGroup, edit: PtpEditLike, source: str) -> 
     lines1, lines2 = group.lines.get(col1, []), group.lines.get(col2, [])
     if not lines2:
         if lines1 and edit.modifier_indicator == 0:
-            yield _already_billed(group, edit, lines1[0], group.history.get(col2, []), source)
+            yield _already_billed(
+                claim, group, edit, lines1[0], group.history.get(col2, []), source
+            )
         return  # indicator 1 with column 2 on an earlier claim: its modifiers are not recorded
     col1_bypassed = any(not NCCI_BYPASS.isdisjoint(claim.lines[j].modifiers) for j in lines1)
     where = _where(lines1, group.history.get(col1, []))
-    day = f"on {group.date.isoformat()} (rendering NPI {group.npi})"
+    day = f"on {wording.day(group.date)} (rendering NPI {group.npi})"
     for i in lines2:
         modifiers = claim.lines[i].modifiers
         head = (
-            f"lines[{i + 1}].code {col2} is column 2 of an NCCI PTP edit with {col1} "
+            f"{wording.line(claim, i)} is column 2 of an NCCI PTP edit with {col1} "
             f"(column 1, {where}) {day}, modifier indicator {edit.modifier_indicator}"
         )
         if edit.modifier_indicator == 0:
@@ -89,7 +92,7 @@ def _findings(claim: Claim, group: DayGroup, edit: PtpEditLike, source: str) -> 
         elif not col1_bypassed and NCCI_BYPASS.isdisjoint(modifiers):
             yield ncci_pair.finding(
                 f"{head}: {col2} is denied unless modifier 59 or XE/XS/XP/XU shows a distinct "
-                f"service; lines[{i + 1}].modifiers {list(modifiers)} carry none",
+                f"service, and line {i + 1} carries neither",
                 line=i,
                 fix=_bypass_fix(i, col1, col2, modifiers, claim.lines[i].distinct_service),
                 source=source,
@@ -112,7 +115,7 @@ def _bypass_fix(i: int, col1: str, col2: str, modifiers: tuple[str, ...], distin
         )
     return Fix(
         f"add modifier {BYPASS_TO_ADD} to line {i + 1} only if the note shows {col2} and {col1} "
-        "were done in distinct, separate intervals (lines[].distinct_service is not set); "
+        "were done in distinct, separate intervals (the record does not say so); "
         f"otherwise remove line {i + 1}",
         edits,
         Applicability.UNSAFE,
@@ -130,12 +133,17 @@ def _where(lines: list[int], history: list[HistoryLine]) -> str:
 
 
 def _already_billed(
-    group: DayGroup, edit: PtpEditLike, i: int, history: list[HistoryLine], source: str
+    claim: Claim,
+    group: DayGroup,
+    edit: PtpEditLike,
+    i: int,
+    history: list[HistoryLine],
+    source: str,
 ) -> Finding:
     claims = ", ".join(sorted({h.claim_id for h in history}))
     return ncci_pair.finding(
-        f"lines[{i + 1}].code {edit.column1} is column 1 of an NCCI PTP edit with {edit.column2} "
-        f"(column 2, already billed on claim {claims}) on {group.date.isoformat()} (rendering NPI "
+        f"{wording.line(claim, i)} is column 1 of an NCCI PTP edit with {edit.column2} "
+        f"(column 2, already billed on claim {claims}) on {wording.day(group.date)} (rendering NPI "
         f"{group.npi}), modifier indicator 0: the two are never paid together for the same "
         f"patient, provider and day; the payer will deny or recoup {edit.column2}",
         line=i,

@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from otbill.codes import cpt
 from otbill.codes.modifiers import NCCI_BYPASS
 from otbill.domain.claim import Claim
+from otbill.rules import wording
 from otbill.rules.context import ClaimContext
 from otbill.rules.ncci._facts import ptp_source
 from otbill.rules.registry import Applicability, Edit, Finding, Fix, Severity, rule
@@ -53,9 +54,9 @@ def bypass_modifier_without_edit(claim: Claim, ctx: ClaimContext) -> Iterator[Fi
         kept = tuple(m for m in line.modifiers if m not in NCCI_BYPASS)
         billed = ", ".join(sorted(others)) if others else "no other code"
         yield bypass_modifier_without_edit.finding(
-            f"lines[{i + 1}].modifiers {list(line.modifiers)} carry {', '.join(bypass)} but no "
+            f"{wording.line(claim, i)} carries {', '.join(bypass)} but no "
             f"active NCCI PTP edit pairs {code} with another code billed on "
-            f"{line.date.isoformat()} ({billed}): a bypass modifier must not be used without "
+            f"{wording.day(line.date)} ({billed}): a bypass modifier must not be used without "
             "an edit to bypass",
             line=i,
             fix=Fix(

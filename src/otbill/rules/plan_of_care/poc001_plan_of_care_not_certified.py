@@ -6,6 +6,7 @@ import datetime as dt
 from collections.abc import Iterator
 
 from otbill.domain.claim import Claim
+from otbill.rules import wording
 from otbill.rules.context import ClaimContext
 from otbill.rules.registry import Case, Finding, Fix, Severity, rule
 
@@ -58,8 +59,8 @@ def plan_of_care_not_certified(claim: Claim, ctx: ClaimContext) -> Iterator[Find
         if all(info is not None and info.evaluation == "eval" for info in ctx.infos):
             return
         yield plan_of_care_not_certified.finding(
-            f"plan_of_care is missing: payer profile {ctx.profile.name} pays therapy only under "
-            f"a certified plan of care (visit on {ctx.first_date.isoformat()})",
+            f"the claim has no plan of care: the payer (profile {ctx.profile.name}) pays "
+            f"therapy only under a certified plan (visit on {wording.day(ctx.first_date)})",
             fix=Fix("record the plan of care and its certification (physician/NPP signature)"),
             source=source,
         )
@@ -69,11 +70,12 @@ def plan_of_care_not_certified(claim: Claim, ctx: ClaimContext) -> Iterator[Find
         later = max(ctx.last_date, ctx.today)
         overdue = later > due
         yield plan_of_care_not_certified.finding(
-            f"plan_of_care.certified_on is empty: the plan starting {plan.start.isoformat()} "
+            f"the plan of care starting {wording.day(plan.start)} is not signed by the physician "
+            "and "
             + (
-                f"had to be certified by {due.isoformat()}"
+                f"had to be by {wording.day(due)}"
                 if overdue
-                else f"is not yet certified (due by {due.isoformat()})"
+                else f"is due to be by {wording.day(due)}"
             ),
             case=None if overdue else "certification-pending",
             fix=Fix("get the physician/NPP to sign and date the plan of care, and record it"),
@@ -81,9 +83,9 @@ def plan_of_care_not_certified(claim: Claim, ctx: ClaimContext) -> Iterator[Find
         )
     elif plan.certified_on > due:
         yield plan_of_care_not_certified.finding(
-            f"plan_of_care.certified_on {plan.certified_on.isoformat()} is after the "
-            f"certification deadline {due.isoformat()} ({days} days from the plan start "
-            f"{plan.start.isoformat()}): a delayed certification needs the reason on record",
+            f"the physician signed the plan of care on {wording.day(plan.certified_on)}, after the "
+            f"certification deadline {wording.day(due)} ({days} days from the plan start "
+            f"{wording.day(plan.start)}): a delayed certification needs the reason on record",
             case="certified-late",
             fix=Fix("keep the physician/NPP's reason for the delayed certification on record"),
             source=source,

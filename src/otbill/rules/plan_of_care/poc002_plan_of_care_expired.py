@@ -6,6 +6,7 @@ import datetime as dt
 from collections.abc import Iterator
 
 from otbill.domain.claim import Claim
+from otbill.rules import wording
 from otbill.rules.context import ClaimContext
 from otbill.rules.registry import Finding, Fix, Severity, rule
 
@@ -36,7 +37,7 @@ def plan_of_care_expired(claim: Claim, ctx: ClaimContext) -> Iterator[Finding]:
         return
     if plan.recert_due is not None:
         last_day = plan.recert_due
-        basis = f"plan_of_care.recert_due {last_day.isoformat()}"
+        basis = f"the plan of care's recertification date, {wording.day(last_day)}"
     else:
         days = ctx.profile.plan_of_care.recertification_days
         if days is None:
@@ -44,7 +45,7 @@ def plan_of_care_expired(claim: Claim, ctx: ClaimContext) -> Iterator[Finding]:
         last_day = plan.start + dt.timedelta(days=days - 1)
         basis = (
             f"the {days}-day certification period of the plan starting "
-            f"{plan.start.isoformat()} (last day {last_day.isoformat()})"
+            f"{wording.day(plan.start)} (last day {wording.day(last_day)})"
         )
     if ctx.last_date <= last_day:
         return
@@ -52,7 +53,7 @@ def plan_of_care_expired(claim: Claim, ctx: ClaimContext) -> Iterator[Finding]:
     for i, line in enumerate(claim.lines):
         if line.date > last_day:
             yield plan_of_care_expired.finding(
-                f"lines[{i + 1}].date {line.date.isoformat()} is after {basis}: the plan of "
+                f"{wording.line(claim, i)} is after {basis}: the plan of "
                 "care needs recertification",
                 line=i,
                 fix=Fix("have the physician/NPP recertify the plan of care and record it"),

@@ -64,16 +64,16 @@ def progress_report_overdue(claim: Claim, ctx: ClaimContext) -> Iterator[Finding
     source = ctx.profile.source("progress_report", _SOURCE)
     if visit == due:
         yield progress_report_overdue.finding(
-            f"visit_number {visit} is treatment day {every} since {since}: a progress report is "
-            f"due on this visit, and documentation has {kind}",
+            f"visit {visit} is treatment day {every} since {since}: a progress report is "
+            f"due on this visit, and the visit has {kind}",
             case="due-this-visit",
             fix=Fix("write the progress report for this visit and record it"),
             source=source,
         )
         return
     yield progress_report_overdue.finding(
-        f"progress report overdue: visit_number {visit}, last_progress_report_visit {last}; "
-        f"a report was due by visit {due} (every {every} treatment days) and documentation "
+        f"a progress report is overdue: this is visit {visit}, the last report was on visit "
+        f"{last}, so one was due by visit {due} (every {every} treatment days), and this visit "
         f"has {kind}",
         fix=Fix("write the overdue progress report and record its visit before billing"),
         source=source,

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from otbill.domain.claim import Claim
+from otbill.rules import wording
 from otbill.rules.context import ClaimContext
 from otbill.rules.provider._facts import npi_problem
 from otbill.rules.registry import Finding, Fix, Severity, rule
@@ -23,16 +24,18 @@ def invalid_npi(claim: Claim, ctx: ClaimContext) -> Iterator[Finding]:
     Fix: copy the NPI from NPPES or the provider's enrolment record.
     Source: 45 CFR 162.406 (NPI standard); CMS "Requirements for NPI Check Digit" (Luhn over 80840 + the first nine digits); ASC X12 837P NM109 (loops 2010AA, 2310A, 2310B, 2420A).
     """
-    named = [("billing_provider.npi", claim.billing_provider.npi)]
-    if claim.rendering_provider is not None:
-        named.append(("rendering_provider.npi", claim.rendering_provider.npi))
-    if claim.referring_provider is not None:
-        named.append(("referring_provider.npi", claim.referring_provider.npi))
+    named = [("the billing provider's NPI", claim.billing_provider.npi)]
+    if (rendering := claim.rendering_provider) is not None:
+        who = f"{rendering.first_name} {rendering.last_name}"
+        named.append((f"the rendering therapist {who}'s NPI", rendering.npi))
+    if (referring := claim.referring_provider) is not None:
+        who = f"{referring.first_name} {referring.last_name}"
+        named.append((f"the referring provider {who}'s NPI", referring.npi))
     for field, value in named:
         problem = npi_problem(value)
         if problem is not None:
             yield invalid_npi.finding(
-                f"{field} {value!r} is not a valid NPI: {problem}",
+                f"{field} {value} is not a valid NPI: {problem}",
                 fix=Fix(f"correct {field} from NPPES"),
             )
     for i, line in enumerate(claim.lines):
@@ -41,7 +44,8 @@ def invalid_npi(claim: Claim, ctx: ClaimContext) -> Iterator[Finding]:
         problem = npi_problem(line.rendering_npi)
         if problem is not None:
             yield invalid_npi.finding(
-                f"lines[{i + 1}].rendering_npi {line.rendering_npi!r} is not a valid NPI: {problem}",
+                f"{wording.line(claim, i)}: its rendering NPI {line.rendering_npi} is not a "
+                f"valid NPI: {problem}",
                 line=i,
                 fix=Fix(f"correct line {i + 1}'s rendering NPI from NPPES"),
             )

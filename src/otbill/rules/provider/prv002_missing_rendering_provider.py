@@ -36,8 +36,8 @@ def missing_rendering_provider(claim: Claim, ctx: ClaimContext) -> Iterator[Find
         else ("lines " + ", ".join(str(i + 1) for i in missing))
     )
     yield missing_rendering_provider.finding(
-        f"rendering_provider is missing and there is no rendering_npi on {which}: payer profile "
-        f"{ctx.profile.name} requires the treating therapist's NPI",
+        f"the claim names no rendering therapist, and no therapist's NPI is on {which}: the "
+        f"payer (profile {ctx.profile.name}) requires the treating therapist's NPI",
         fix=Fix("add the rendering provider (the OT who furnished or supervised the services)"),
         source=ctx.profile.source("rendering_provider", missing_rendering_provider.doc.source),
     )

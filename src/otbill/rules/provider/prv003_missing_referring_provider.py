@@ -27,8 +27,8 @@ def missing_referring_provider(claim: Claim, ctx: ClaimContext) -> Iterator[Find
     if not ctx.profile.requires_referring_provider or claim.referring_provider is not None:
         return
     yield missing_referring_provider.finding(
-        f"referring_provider is missing: payer profile {ctx.profile.name} requires the "
-        "physician/NPP who certified the plan of care as the referring provider (837P 2310A)",
+        f"the claim names no referring provider: the payer (profile {ctx.profile.name}) "
+        "requires the physician or NPP who certified the plan of care",
         fix=Fix("add the certifying physician/NPP (name and NPI) as the referring provider"),
         source=ctx.profile.source("referring_provider", missing_referring_provider.doc.source),
     )

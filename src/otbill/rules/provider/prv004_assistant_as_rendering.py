@@ -32,13 +32,13 @@ def assistant_as_rendering(claim: Claim, ctx: ClaimContext) -> Iterator[Finding]
         return
     strict = ctx.profile.assistant_modifier_required_from is not None
     yield assistant_as_rendering.finding(
-        f"rendering_provider {provider.first_name} {provider.last_name} (NPI {provider.npi}) "
-        f"has credential {provider.credential!r}, a therapy assistant: the supervising "
+        f"the rendering provider {provider.first_name} {provider.last_name} (NPI "
+        f"{provider.npi}) is a therapy assistant ({provider.credential}): the supervising "
         "therapist must be the rendering provider, with CO/CQ on the lines the assistant "
         "furnished",
         fix=Fix(
             "make the supervising OT the rendering provider and add CO to the lines the "
-            "assistant furnished (set furnished_by_assistant)"
+            "assistant furnished (mark them as furnished by the assistant)"
         ),
         source=ctx.profile.source("assistant", assistant_as_rendering.doc.source)
         if strict

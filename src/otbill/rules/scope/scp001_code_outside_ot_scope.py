@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from otbill.domain.claim import Claim
+from otbill.rules import wording
 from otbill.rules.context import ClaimContext
 from otbill.rules.registry import Finding, Fix, Severity, rule
 
@@ -51,7 +52,7 @@ def code_outside_ot_scope(claim: Claim, ctx: ClaimContext) -> Iterator[Finding]:
                 f"(e.g. {_OT_EVALUATION[info.code]}) instead of {info.code} on line {i + 1}"
             )
         yield code_outside_ot_scope.finding(
-            f"lines[{i + 1}].code {info.code} ({info.description}) belongs to {owners}, outside "
+            f"{wording.line(claim, i)} ({info.description}) belongs to {owners}, outside "
             f"the scope of this {discipline} claim ({_WHO.get(discipline, discipline)})",
             line=i,
             fix=fix,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from otbill.codes import pos
 from otbill.domain.claim import Claim
+from otbill.rules import wording
 from otbill.rules.context import ClaimContext
 
 __all__ = ["is_telehealth", "window"]
@@ -25,5 +26,5 @@ def window(ctx: ClaimContext) -> str:
     policy = ctx.profile.telehealth
     if policy.allowed_from is None:
         return "the payer does not pay therapy by telehealth"
-    end = policy.allowed_to.isoformat() if policy.allowed_to else "no end date"
-    return f"the payer pays therapy by telehealth from {policy.allowed_from.isoformat()} to {end}"
+    end = wording.day(policy.allowed_to) if policy.allowed_to else "no end date"
+    return f"the payer pays therapy by telehealth from {wording.day(policy.allowed_from)} to {end}"

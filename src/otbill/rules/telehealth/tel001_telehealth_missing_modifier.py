@@ -6,6 +6,7 @@ import datetime as dt
 from collections.abc import Iterator
 
 from otbill.domain.claim import Claim
+from otbill.rules import wording
 from otbill.rules.context import ClaimContext
 from otbill.rules.modifier._lines import appended, modifiers_of, replaced
 from otbill.rules.registry import Applicability, Edit, Finding, Fix, Severity, rule
@@ -54,7 +55,7 @@ def telehealth_missing_modifier(claim: Claim, ctx: ClaimContext) -> Iterator[Fin
             mods = modifiers_of(line)
             if wanted in mods:
                 continue
-            yield _modifier_finding(i, list(line.modifiers), mods, wanted, source)
+            yield _modifier_finding(claim, i, list(line.modifiers), mods, wanted, source)
     place = claim.place_of_service
     required = ctx.last_date >= _POS_REQUIRED_FROM
     if claim.telehealth and required and place not in policy.places_of_service:
@@ -62,20 +63,18 @@ def telehealth_missing_modifier(claim: Claim, ctx: ClaimContext) -> Iterator[Fin
 
 
 def _modifier_finding(
-    i: int, shown: list[str], mods: tuple[str, ...], wanted: str, source: str
+    claim: Claim, i: int, shown: list[str], mods: tuple[str, ...], wanted: str, source: str
 ) -> Finding:
     others = _AUDIO_VIDEO - {wanted}
     new: tuple[str, ...] | None
     if not others.isdisjoint(mods):
         new = replaced(mods, others, wanted)
-        description = (
-            f"replace {'/'.join(sorted(others & set(mods)))} by {wanted} on lines[{i + 1}]"
-        )
+        description = f"replace {'/'.join(sorted(others & set(mods)))} by {wanted} on line {i + 1}"
     else:
         new = appended(mods, wanted)
-        description = f"add {wanted} to lines[{i + 1}].modifiers"
+        description = f"add {wanted} to line {i + 1}"
     if new is None:
-        fix = Fix(f"add {wanted} to lines[{i + 1}] in place of a less needed modifier")
+        fix = Fix(f"add {wanted} to line {i + 1} in place of a less needed modifier")
     else:
         audio_only = not _AUDIO_ONLY.isdisjoint(mods)
         fix = Fix(
@@ -84,7 +83,7 @@ def _modifier_finding(
             Applicability.UNSAFE if audio_only else Applicability.SAFE,
         )
     return telehealth_missing_modifier.finding(
-        f"lines[{i + 1}].modifiers {shown} lack {wanted}: the claim is a telehealth claim and "
+        f"{wording.line(claim, i)} has no {wanted} modifier: the claim is a telehealth claim and "
         f"the payer requires {wanted} on each telehealth line",
         line=i,
         fix=fix,
@@ -97,20 +96,20 @@ def _place_finding(claim: Claim, ctx: ClaimContext, place: str, source: str) -> 
     home = "10" in places and ctx.first_date >= _HOME_POS_FROM
     if home and place == "12":
         fix = Fix(
-            "set place_of_service to 10 (telehealth in the patient's home)",
+            "set the place of service to 10 (telehealth in the patient's home)",
             (Edit("place_of_service", "10"),),
             Applicability.SAFE,
         )
     elif home and place == "11":
         fix = Fix(
-            "set place_of_service to 10 if the patient was at home (02 if elsewhere)",
+            "set the place of service to 10 if the patient was at home (02 if elsewhere)",
             (Edit("place_of_service", "10"),),
             Applicability.UNSAFE,
         )
     else:
-        fix = Fix(f"set place_of_service to one of {', '.join(places)} where the patient was")
+        fix = Fix(f"set the place of service to one of {', '.join(places)}, where the patient was")
     return telehealth_missing_modifier.finding(
-        f"place_of_service {place} on a claim marked telehealth: the payer requires a "
+        f"the claim is marked telehealth but its place of service is {place}: the payer requires a "
         f"telehealth place of service ({', '.join(places)})",
         fix=fix,
         source=source,

@@ -6,6 +6,7 @@ from collections.abc import Iterator
 
 from otbill.codes import cpt
 from otbill.domain.claim import Claim
+from otbill.rules import wording
 from otbill.rules.context import ClaimContext
 from otbill.rules.registry import Finding, Fix, Severity, rule
 from otbill.rules.telehealth._policy import is_telehealth, window
@@ -39,10 +40,9 @@ def telehealth_code_not_allowed(claim: Claim, ctx: ClaimContext) -> Iterator[Fin
             continue
         if not policy.allowed_on(line.date):
             yield telehealth_code_not_allowed.finding(
-                f"lines[{i + 1}] {info.code} on {line.date.isoformat()} is billed by telehealth, "
-                f"but {window(ctx)}",
+                f"{wording.line(claim, i)} is billed by telehealth, but {window(ctx)}",
                 line=i,
-                fix=Fix(f"bill lines[{i + 1}] only if the visit was in person, as in person"),
+                fix=Fix(f"bill line {i + 1} only if the visit was in person, as in person"),
                 source=source,
             )
             continue
@@ -56,9 +56,9 @@ def telehealth_code_not_allowed(claim: Claim, ctx: ClaimContext) -> Iterator[Fin
             which = "the payer's telehealth code list"
         if not allowed:
             yield telehealth_code_not_allowed.finding(
-                f"lines[{i + 1}] {info.code} ({info.description}) is not on {which} for "
-                f"{line.date.isoformat()}: the payer does not pay it by telehealth",
+                f"line {i + 1} {info.code} ({info.description}) is not on {which} for "
+                f"{wording.day(line.date)}: the payer does not pay it by telehealth",
                 line=i,
-                fix=Fix(f"remove lines[{i + 1}] or bill it only for an in-person visit"),
+                fix=Fix(f"remove line {i + 1} or bill it only for an in-person visit"),
                 source=source,
             )

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from otbill.domain.claim import Claim
+from otbill.rules import wording
 from otbill.rules.context import ClaimContext
 from otbill.rules.modifier._lines import modifiers_of
 from otbill.rules.registry import Applicability, Edit, Finding, Fix, Severity, rule
@@ -43,12 +44,12 @@ def telehealth_modifier_without_telehealth(claim: Claim, ctx: ClaimContext) -> I
         if not found:
             continue
         yield telehealth_modifier_without_telehealth.finding(
-            f"lines[{i + 1}].modifiers {list(line.modifiers)} carry {', '.join(found)} "
-            f"(telehealth), but the claim is not telehealth (telehealth false, "
-            f"place_of_service {claim.place_of_service})",
+            f"{wording.line(claim, i)} carries {', '.join(found)} "
+            f"(telehealth), but the visit was not by telehealth (place of service "
+            f"{claim.place_of_service})",
             line=i,
             fix=Fix(
-                f"remove {', '.join(found)} from lines[{i + 1}] if the visit was in person",
+                f"remove {', '.join(found)} from line {i + 1} if the visit was in person",
                 (Edit("modifiers", tuple(m for m in mods if m not in _TELEHEALTH), line=i),),
                 Applicability.UNSAFE,
             ),

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from otbill.domain.claim import Claim
+from otbill.rules import wording
 from otbill.rules.context import ClaimContext
 from otbill.rules.modifier._lines import appended, modifiers_of
 from otbill.rules.registry import Applicability, Case, Edit, Finding, Fix, Severity, rule
@@ -66,22 +67,22 @@ def kx_missing_over_threshold(claim: Claim, ctx: ClaimContext) -> Iterator[Findi
         new = appended(mods, "KX")
         if documented and new is not None:
             fix = Fix(
-                f"add KX to lines[{i + 1}].modifiers (the note documents medical necessity)",
+                f"add KX to line {i + 1} (the note documents medical necessity)",
                 (Edit("modifiers", new, line=i),),
                 Applicability.UNSAFE if run.from_charges else Applicability.SAFE,
             )
         elif new is not None:
             fix = Fix(
-                f"document medical necessity in the note, then add KX to lines[{i + 1}]: KX "
+                f"document medical necessity in the note, then add KX to line {i + 1}: KX "
                 "attests that the services over the threshold are medically necessary and "
                 "documented as such",
                 (Edit("modifiers", new, line=i),),
                 Applicability.UNSAFE,
             )
         else:
-            fix = Fix(f"add KX to lines[{i + 1}] in place of a less needed modifier")
+            fix = Fix(f"add KX to line {i + 1} in place of a less needed modifier")
         yield kx_missing_over_threshold.finding(
-            f"lines[{i + 1}].modifiers {list(line.modifiers)} lack KX: year-to-date "
+            f"{wording.line(claim, i)} has no KX modifier: year-to-date "
             f"{claim.discipline} allowed {money(run.ytd)} plus this claim's lines through this "
             f"one ({money(step.after - run.ytd)}) make {money(step.after)}, over the "
             f"{run.year} KX threshold of {money(threshold)}{estimated}",

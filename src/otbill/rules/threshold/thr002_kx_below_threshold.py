@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from otbill.domain.claim import Claim
+from otbill.rules import wording
 from otbill.rules.context import ClaimContext
 from otbill.rules.modifier._lines import modifiers_of
 from otbill.rules.registry import Applicability, Edit, Finding, Fix, Severity, rule
@@ -42,13 +43,13 @@ def kx_below_threshold(claim: Claim, ctx: ClaimContext) -> Iterator[Finding]:
             continue
         i = step.at
         yield kx_below_threshold.finding(
-            f"lines[{i + 1}].modifiers {list(line.modifiers)} carry KX, but year-to-date "
+            f"{wording.line(claim, i)} carries KX, but year-to-date "
             f"{claim.discipline} allowed {money(run.ytd)} plus this claim's lines through "
-            f"{line.date.isoformat()} make {money(step.day_end)}, not over the {run.year} KX "
+            f"{wording.day(line.date)} make {money(step.day_end)}, not over the {run.year} KX "
             f"threshold of {money(threshold)}",
             line=i,
             fix=Fix(
-                f"remove KX from lines[{i + 1}]",
+                f"remove KX from line {i + 1}",
                 (Edit("modifiers", tuple(m for m in mods if m != "KX"), line=i),),
                 Applicability.UNSAFE,
             ),

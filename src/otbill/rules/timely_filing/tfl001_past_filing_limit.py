@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from otbill.domain.claim import Claim
+from otbill.rules import wording
 from otbill.rules.context import ClaimContext
 from otbill.rules.registry import Finding, Fix, Severity, rule
 from otbill.rules.timely_filing._facts import filing_deadline
@@ -42,9 +43,9 @@ def past_filing_limit(claim: Claim, ctx: ClaimContext) -> Iterator[Finding]:
         if today <= deadline:
             continue
         yield past_filing_limit.finding(
-            f"lines[{i + 1}].date {line.date.isoformat()} was due for filing by "
-            f"{deadline.isoformat()} ({days}-day limit of payer profile {ctx.profile.name}); "
-            f"today is {today.isoformat()}, {(today - deadline).days} days late",
+            f"{wording.line(claim, i)} was due for filing by "
+            f"{wording.day(deadline)} ({days}-day limit of payer profile {ctx.profile.name}); "
+            f"today is {wording.day(today)}, {(today - deadline).days} days late",
             line=i,
             fix=Fix(
                 "send it with proof if a timely-filing exception applies; otherwise write the "

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from otbill.domain.claim import Claim
+from otbill.rules import wording
 from otbill.rules.context import ClaimContext
 from otbill.rules.registry import Finding, Fix, Severity, rule
 from otbill.rules.timely_filing._facts import filing_deadline
@@ -42,8 +43,8 @@ def near_filing_limit(claim: Claim, ctx: ClaimContext) -> Iterator[Finding]:
             continue
         left = (deadline - today).days
         yield near_filing_limit.finding(
-            f"lines[{i + 1}].date {line.date.isoformat()} must be filed by "
-            f"{deadline.isoformat()} ({days}-day limit of payer profile {ctx.profile.name}): "
+            f"{wording.line(claim, i)} must be filed by "
+            f"{wording.day(deadline)} ({days}-day limit of payer profile {ctx.profile.name}): "
             f"{left} days left",
             line=i,
             fix=Fix("send the claim now and keep the acceptance report as proof"),

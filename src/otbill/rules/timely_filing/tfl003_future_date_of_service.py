@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from otbill.domain.claim import Claim
+from otbill.rules import wording
 from otbill.rules.context import ClaimContext
 from otbill.rules.registry import Finding, Fix, Severity, rule
 
@@ -30,8 +31,8 @@ def future_date_of_service(claim: Claim, ctx: ClaimContext) -> Iterator[Finding]
     for i, line in enumerate(claim.lines):
         if line.date > today:
             yield future_date_of_service.finding(
-                f"lines[{i + 1}].date {line.date.isoformat()} is after today "
-                f"({today.isoformat()}): a service is billed after it is furnished",
+                f"{wording.line(claim, i)} is after today "
+                f"({wording.day(today)}): a service is billed after it is furnished",
                 line=i,
                 fix=Fix("correct the date of service from the visit's note"),
             )

@@ -6,6 +6,7 @@ from collections.abc import Iterator
 
 from otbill.codes import cpt
 from otbill.domain.claim import Claim
+from otbill.rules import wording
 from otbill.rules.context import ClaimContext
 from otbill.rules.registry import Applicability, Edit, Finding, Fix, Severity, rule
 from otbill.rules.units._facts import plural
@@ -41,17 +42,17 @@ def untimed_code_multiple_units(claim: Claim, ctx: ClaimContext) -> Iterator[Fin
                 continue
             first = group[0]
             if len(group) == 1:
-                where = f"lines[{first + 1}]"
+                where = wording.line(claim, first)
                 fix = Fix(
-                    f"set {where}.units to 1",
+                    f"set the units of line {first + 1} to 1",
                     (Edit("units", 1, line=first),),
                     Applicability.UNSAFE,  # units are a billed amount
                 )
             else:
-                where = f"lines[{', '.join(str(i + 1) for i in group)}]"
-                fix = Fix(f"keep one line of {code} on {date.isoformat()} with 1 unit")
+                where = wording.lines(claim, group)
+                fix = Fix(f"keep one line of {code} on {wording.day(date)} with 1 unit")
             yield untimed_code_multiple_units.finding(
-                f"{where} {code} on {date.isoformat()}: {plural(total)} billed; {code} is an "
+                f"{where}: {plural(total)} billed; {code} is an "
                 "untimed code, paid as 1 unit per date of service whatever its minutes",
                 line=first,
                 fix=fix,

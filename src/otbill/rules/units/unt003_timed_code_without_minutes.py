@@ -6,8 +6,10 @@ from collections.abc import Iterator
 
 from otbill.codes import cpt
 from otbill.domain.claim import Claim
+from otbill.rules import wording
 from otbill.rules.context import ClaimContext
 from otbill.rules.registry import Finding, Fix, Severity, rule
+from otbill.rules.wording import plural
 
 _TIME_BASED = (cpt.Basis.TIMED, cpt.Basis.PER_TIME)
 
@@ -33,8 +35,8 @@ def timed_code_without_minutes(claim: Claim, ctx: ClaimContext) -> Iterator[Find
         if info is None or info.basis not in _TIME_BASED:
             continue
         yield timed_code_without_minutes.finding(
-            f"lines[{i + 1}] {info.code} on {line.date.isoformat()} has no minutes: the "
-            f"{line.units} units billed for this time-based code cannot be verified",
+            f"{wording.line(claim, i)} has no minutes: the "
+            f"{plural(line.units)} billed for this time-based code cannot be verified",
             line=i,
-            fix=Fix(f"record lines[{i + 1}].minutes from the treatment note"),
+            fix=Fix(f"record the minutes of line {i + 1} from the treatment note"),
         )

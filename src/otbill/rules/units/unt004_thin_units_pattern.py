@@ -6,6 +6,7 @@ from collections.abc import Iterator
 
 from otbill.codes import cpt
 from otbill.domain.claim import Claim
+from otbill.rules import wording
 from otbill.rules.context import ClaimContext
 from otbill.rules.registry import Finding, Fix, Severity, rule
 from otbill.units import timed_units_for_minutes
@@ -52,7 +53,7 @@ def thin_units_pattern(claim: Claim, ctx: ClaimContext) -> Iterator[Finding]:
             units += line.units
         if minutes < 8 or minutes % 15 not in _EDGE or units != timed_units_for_minutes(minutes):
             return
-        pattern.append(f"{date.isoformat()}: {minutes} min → {units}")
+        pattern.append(f"{wording.day(date)}: {minutes} min → {units}")
     yield thin_units_pattern.finding(
         f"every date of service bills the most units the 8-minute rule allows, with timed "
         f"minutes 8–10 past a multiple of 15 ({'; '.join(pattern)}): a pattern auditors review "
