@@ -22,6 +22,7 @@ from otbill.services.clinic.fields import address_of
 from otbill.services.clinic.payers import add_payer_terms, change_payer
 from otbill.storage import UnitOfWork
 from otbill.web.app import render, today, wiring
+from otbill.web.params import is_whole
 from otbill.web.security import ROLES, SessionUser, require_roles
 
 router = APIRouter()
@@ -142,7 +143,7 @@ def set_active(
 def _days(value: str, field: str) -> int | None:
     if not value.strip():
         return None
-    if not value.strip().isdigit() or len(value.strip()) > 5:
+    if not is_whole(value.strip(), 5):
         raise RecordError(f"{field} {value!r}: a whole number of days, such as 365")
     return int(value)
 
@@ -244,7 +245,7 @@ def set_fee(
             charge=_money(charge, "charge"),
             allowed=_money(allowed, "expected allowed amount"),
             effective_from=start,
-            payer_id=int(payer_id) if payer_id.isdigit() else None,
+            payer_id=int(payer_id) if is_whole(payer_id) else None,
         )
         return "fee"
 

@@ -33,6 +33,7 @@ from otbill.services.clinic.providers import (
 )
 from otbill.storage import UnitOfWork
 from otbill.web.app import render, today
+from otbill.web.params import is_whole
 from otbill.web.security import SessionUser, require_roles
 
 router = APIRouter()
@@ -77,7 +78,7 @@ def _page(request: Request, user: SessionUser, status: int = 200, **extra: Any) 
             "comparison": fee_comparison(uow),
             "overhead": uow.clinics.overhead(240),
         }
-    context |= _providers_page(providers, q, int(page) if page.isdigit() else 1)
+    context |= _providers_page(providers, q, int(page) if is_whole(page, 6) else 1)
     context |= {"credentials": CREDENTIALS, "values": {}, "error": None, "error_in": None}
     context["notice"] = _NOTICES.get(request.query_params.get("done", ""))
     return render(request, "admin/setup.html", {**context, **extra}, status_code=status)
@@ -112,7 +113,7 @@ def _date(value: str, field: str) -> dt.date | None:
 def _id(value: str, field: str) -> int | None:
     if not value:
         return None
-    if not value.isdigit() or len(value) > 12:
+    if not is_whole(value, 12):
         raise RecordError(f"{field} {value!r}: choose one from the list")
     return int(value)
 

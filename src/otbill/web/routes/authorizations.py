@@ -27,6 +27,7 @@ from otbill.services.frontdesk.authorization_queue import (
 )
 from otbill.storage import UnitOfWork
 from otbill.web.app import render, today
+from otbill.web.params import is_whole
 from otbill.web.routes.frontdesk import Clerk, FormData, Reader, _uow
 from otbill.web.routes.frontdesk_forms import form_date
 from otbill.web.security import SessionUser
@@ -46,7 +47,7 @@ def _number(form: dict[str, str], name: str, label: str) -> int | None:
     text = form.get(name, "").strip()
     if not text:
         return None
-    if not text.isdigit():
+    if not is_whole(text, 9):
         raise RecordError(f"{label} {text!r}: expected a whole number")
     return int(text)
 
@@ -98,7 +99,7 @@ def _new_page(
 
 @router.post("/authorizations", include_in_schema=False)
 def open_request(request: Request, user: Clerk, form: FormData) -> Response:
-    patient_id = int(form["patient_id"]) if form.get("patient_id", "").isdigit() else None
+    patient_id = int(form["patient_id"]) if is_whole(form.get("patient_id", "")) else None
     try:
         with _uow(request, user) as uow:
             auth_id = auths.open_authorization(

@@ -15,6 +15,7 @@ from otbill.domain.record_errors import RecordError
 from otbill.domain.registration import EmergencyContact, Guarantor, Registration
 from otbill.services.frontdesk.coverage import CoverageDetails, Subscriber
 from otbill.services.frontdesk.registration import PatientDetails
+from otbill.web.params import is_whole
 
 __all__ = ["coverage_details", "field_of", "form_date", "patient_details"]
 
@@ -151,7 +152,7 @@ def _whole(form: Form, name: str, label: str) -> int | None:
     value = _get(form, name).rstrip("%")
     if not value:
         return None
-    if not value.isdigit() or len(value) > 6:
+    if not is_whole(value, 6):
         raise RecordError(f"{label} {value!r}: a whole number")
     return int(value)
 

@@ -6,6 +6,7 @@ from collections.abc import Mapping
 
 from otbill.domain.record_errors import RecordError
 from otbill.services.frontdesk.plans_of_care import PlanInput
+from otbill.web.params import is_whole
 from otbill.web.routes.frontdesk_forms import form_date
 
 __all__ = ["diagnoses_of", "physician_of", "plan_input", "whole_number"]
@@ -16,7 +17,7 @@ def whole_number(form: Mapping[str, str], name: str, label: str) -> int | None:
     text = (form.get(name) or "").strip()
     if not text:
         return None
-    if not text.isdigit() or len(text) > 9:
+    if not is_whole(text, 9):
         raise RecordError(f"{label} {text!r}: expected a whole number")
     return int(text)
 

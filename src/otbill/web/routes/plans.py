@@ -26,6 +26,7 @@ from otbill.services.frontdesk.plan_queue import (
     plan_queue,
 )
 from otbill.web.app import render, today
+from otbill.web.params import is_whole
 from otbill.web.routes.frontdesk import FormData, _uow
 from otbill.web.routes.frontdesk_forms import form_date
 from otbill.web.routes.plan_forms import diagnoses_of, physician_of, plan_input
@@ -71,7 +72,7 @@ def _physicians_page(
 ) -> HTMLResponse:
     q = request.query_params.get("q", "")
     page_text = request.query_params.get("page", "1")
-    page = int(page_text) if page_text.isdigit() and len(page_text) < 6 else 1
+    page = int(page_text) if is_whole(page_text, 5) else 1
     with _uow(request, user) as uow:
         found = referrals.find_physicians(uow, q, page)
     context = {"physicians": found, "q": q, "page": page, "form": form, "error": error,

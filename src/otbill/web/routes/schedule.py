@@ -24,6 +24,7 @@ from otbill.services.frontdesk.schedule_input import WEEKDAY_NAMES, slot_from_te
 from otbill.services.views.therapist_day import patient_choices
 from otbill.storage import UnitOfWork
 from otbill.web.app import render, today, wiring
+from otbill.web.params import is_whole
 from otbill.web.security import SessionUser, require_roles
 
 __all__ = ["router"]
@@ -60,7 +61,7 @@ def _day(value: str, fallback: dt.date) -> dt.date:
 
 
 def _number(value: str) -> int | None:
-    return int(value) if value.isdigit() and len(value) < 12 else None
+    return int(value) if is_whole(value, 11) else None
 
 
 @router.get("/schedule", include_in_schema=False)

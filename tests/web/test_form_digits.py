@@ -1,0 +1,50 @@
+"""Digits that ``str.isdigit`` accepts but ``int`` cannot read ("²"), and numbers too long for
+``int`` to convert, in web forms and page numbers: a message naming the field, or the field left
+out, never a 500 (issue 11, item 17)."""
+
+from __future__ import annotations
+
+import pytest
+from fastapi.testclient import TestClient
+
+from otbill.domain.record_errors import RecordError
+from otbill.web.params import is_whole
+from otbill.web.routes import admin, admin_setup, authorizations, frontdesk_forms, plan_forms
+from otbill.web.routes import schedule as schedule_page
+from support.webkit import log_in
+
+ODD = ["²", "１２", "٣", "9" * 5_000]
+
+
+@pytest.mark.parametrize("text", ODD)
+def test_form_numbers_that_are_not_plain_digits_are_named(text):
+    for parse in (
+        lambda: admin_setup._id(text, "supervisor"),
+        lambda: frontdesk_forms._whole({"copay": text}, "copay", "Copay"),
+        lambda: admin._days(text, "timely filing"),
+        lambda: authorizations._number({"visits": text}, "visits", "Visits"),
+        lambda: plan_forms.whole_number({"visits": text}, "visits", "Visits per week"),
+    ):
+        with pytest.raises(RecordError):
+            parse()
+
+
+@pytest.mark.parametrize("text", ODD)
+def test_filter_numbers_that_are_not_plain_digits_are_left_out(text):
+    assert schedule_page._number(text) is None
+
+
+def test_is_whole_takes_plain_ascii_digits_of_bounded_length():
+    assert is_whole("42") and is_whole("0" * 18) and not is_whole("0" * 19, 18)
+    assert not any(is_whole(t) for t in ["", "²", "１２", "-1", "1.0", " 1", "1e3"])
+
+
+@pytest.mark.parametrize(
+    ("user", "url"),
+    [("admin", "/admin/setup?page={n}"), ("biller", "/plans/physicians?page={n}")],
+)
+def test_page_numbers_that_are_not_plain_digits_show_the_first_page(app, user, url):
+    with TestClient(app, raise_server_exceptions=False) as client:
+        log_in(client, user)
+        for text in ["²", "9" * 5_000]:
+            assert client.get(url.format(n=text)).status_code == 200
