@@ -6,7 +6,7 @@ import json
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Request
-from fastapi.responses import HTMLResponse
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from otbill.services.clinic.accounts import list_users
 from otbill.services.clinic.audit import verify_audit
@@ -18,6 +18,7 @@ from otbill.web.security import SessionUser, require_roles
 router = APIRouter()
 _PAGE = 50
 Auditor = Annotated[SessionUser, Depends(require_roles("auditor"))]
+_VERIFIED = "audit.verified"  # the session key of the last check's result
 
 
 def _changes(data: dict[str, Any] | None) -> str:
@@ -52,16 +53,18 @@ def _context(request: Request, user: SessionUser) -> dict[str, Any]:
 
 @router.get("/audit", include_in_schema=False)
 def audit_trail(request: Request, user: Auditor) -> HTMLResponse:
-    return render(request, "audit/index.html", _context(request, user))
+    context = _context(request, user)
+    context["verify"] = request.session.pop(_VERIFIED, None)  # a check's result, shown once
+    return render(request, "audit/index.html", context)
 
 
 @router.post("/audit/verify", include_in_schema=False)
-def verify_chain(request: Request, user: Auditor) -> HTMLResponse:
+def verify_chain(request: Request, user: Auditor) -> Response:
     """Recompute every hash of this clinic's chain; name the rows that changed, if any."""
     problems = verify_audit(request.app.state.db, user.clinic_id).get(user.clinic_code, [])
-    context = _context(request, user)
-    context["verify"] = {"ok": not problems, "problems": [str(p) for p in problems[:100]],
-                         "count": len(problems)}  # fmt: skip
+    verify = {"ok": not problems, "problems": [str(p) for p in problems[:100]],
+              "count": len(problems)}  # fmt: skip
     if request.headers.get("hx-request"):
-        return render(request, "audit/_verify.html", context)
-    return render(request, "audit/index.html", context)
+        return render(request, "audit/_verify.html", {**_context(request, user), "verify": verify})
+    request.session[_VERIFIED] = verify  # shown by the page the browser is sent back to
+    return RedirectResponse("/audit#verify-result", status_code=303)

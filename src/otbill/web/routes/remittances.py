@@ -10,6 +10,7 @@ progress (polled by htmx, or refreshed without it) and then what was posted.
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, File, HTTPException, Request, UploadFile
@@ -18,7 +19,7 @@ from starlette.concurrency import run_in_threadpool
 
 from otbill.domain.record_errors import NotFound
 from otbill.errors import OtbillError
-from otbill.services.exchange.receive import receive
+from otbill.services.exchange.receive import FileResult, ReceiveReport, receive
 from otbill.services.remittances.post import PostingReport, check_remittance
 from otbill.services.views.remittances import list_remittances, remittance_detail
 from otbill.web.app import render, today
@@ -26,6 +27,7 @@ from otbill.web.posting_jobs import posting_jobs
 from otbill.web.routes.queues import clearinghouse
 from otbill.web.security import SessionUser, require_roles
 
+_RECEIVED = "remittances.received"  # the session key of the last fetch's report
 router = APIRouter()
 
 Reader = Annotated[SessionUser, Depends(require_roles("biller", "auditor"))]
@@ -43,7 +45,8 @@ def _list_page(
 ) -> Response:
     with request.app.state.db.unit_of_work(user.clinic_id, user.id) as uow:
         listing = list_remittances(uow, page)
-    context = {"listing": listing, "flash": request.session.pop("flash", None), **extra}
+    context = {"listing": listing, "flash": request.session.pop("flash", None)}
+    context |= {"received": _received(request), **extra}
     return render(request, "remittances/index.html", context, status_code=status_code)
 
 
@@ -100,8 +103,21 @@ def fetch(request: Request, user: Biller) -> Response:
     report = receive(
         request.app.state.db, user.clinic_id, user.id, clearinghouse(request), today=today(request)
     )
-    code = 502 if report.transport_error else 200
-    return _list_page(request, user, status_code=code, received=report)
+    if report.transport_error:
+        return _list_page(request, user, status_code=502, received=report)
+    # What was applied is shown after the redirect: a reload asks the clearinghouse nothing again.
+    files = [{**asdict(f), "details": {}} for f in report.files]
+    request.session[_RECEIVED] = {"files": files, "archived": report.archived}
+    return RedirectResponse("/remittances", status_code=303)
+
+
+def _received(request: Request) -> ReceiveReport | None:
+    """The last fetch's report, once (it was put in the session before the redirect)."""
+    kept = request.session.pop(_RECEIVED, None)
+    if not isinstance(kept, dict):
+        return None
+    files = [FileResult(**f) for f in kept.get("files", [])]
+    return ReceiveReport(files=files, archived=list(kept.get("archived", [])))
 
 
 @router.get("/remittances/{remittance_id:int}")
