@@ -54,12 +54,12 @@ def evaluation_by_assistant(claim: Claim, ctx: ClaimContext) -> Iterator[Finding
         else:
             continue
         yield evaluation_by_assistant.finding(
-            f"{line(claim, i)} is {_KIND[info.evaluation]} and {who}: only the occupational "
-            "therapist may evaluate, so an assistant's evaluation is not payable",
+            f"{line(claim, i)} is {_KIND[info.evaluation]} and {who}: only the therapist, "
+            "never an assistant, may evaluate, so an assistant's evaluation is not payable",
             line=i,
             fix=Fix(
-                f"have the occupational therapist perform and document the "
+                f"have the therapist perform and document the "
                 f"{'re-evaluation' if info.evaluation == 'reeval' else 'evaluation'} and bill "
-                "it without CO; bill the assistant's part of the visit as treatment"
+                "it without CO or CQ; bill the assistant's part of the visit as treatment"
             ),
         )
