@@ -13,7 +13,7 @@ from pathlib import Path
 from otbill.domain.clinic_setup import Address, Location
 from otbill.payers import load_profiles
 from otbill.services.frontdesk.csv_import import ImportReport, digest_of, import_rows
-from otbill.services.ledger import balances
+from otbill.services.patient_account import account_of
 from otbill.storage import Database
 from support.clinickit import Ids, seed_clinic
 
@@ -65,15 +65,21 @@ def test_the_templates_import_in_order_and_a_rerun_changes_nothing(db: Database)
             uow.providers.details_of(cota).supervisor_id
             == uow.imports.mapped("legacy", "providers")["T-1"]
         )
-        owed = balances(uow, patient_id=maya).by_patient[maya]
-        assert owed.patient_balance == Decimal("45.00") and owed.balance == Decimal("45.00")
-        postings = len(uow.ledger.postings())
+        account = account_of(uow, maya)
+        (entry,) = account.entries
+        assert (entry.amount, entry.on, account.total) == (
+            Decimal("45.00"), dt.date(2024, 12, 31), Decimal("45.00"))  # fmt: skip
+        assert entry.source.startswith("opening balance from legacy: import file ")
+        assert entry.source.endswith(", row 2, old ID B-1")
+        assert entry.provider_id == uow.imports.mapped("legacy", "providers")["T-1"]
+        assert uow.ledger.postings() == []  # no made-up claim carries it
+        entries = len(uow.patient_account.of_patients())
     for kind in ("providers", "patients", "coverages", "balances"):
         again = _import(db, ids, kind, _template(kind))
         assert again.imported == 0 and again.unchanged == 2 and again.refused == [], kind
     assert _count_patients(db, ids) == before + 2
     with db.unit_of_work(ids.clinic) as uow:
-        assert len(uow.ledger.postings()) == postings
+        assert len(uow.patient_account.of_patients()) == entries
 
 
 BAD_PATIENTS = """old_id,first_name,last_name,dob,sex,address_line1,city,state,zip
@@ -145,15 +151,21 @@ def test_a_balance_posts_once_even_from_another_file_naming_the_same_old_id(db: 
     assert first.imported == 1 and second.unchanged == 1 and second.imported == 0
     bad = _import(
         db, ids, "balances",
-        "old_id,old_patient_id,amount,as_of\nB8,P-1002,-3,2024-12-31\nB7,P-1002,NaN,2024-12-31\n"
-        "B6,P-1002,10.005,2024-12-31\nB5,P-1002,1e40,2024-12-31\nB4,P-1002,5,31/12/2024\n",
+        "old_id,old_patient_id,amount,as_of\nB8,P-1002,0,2024-12-31\nB7,P-1002,NaN,2024-12-31\n"
+        "B6,P-1002,10.005,2024-12-31\nB5,P-1002,1e40,2024-12-31\nB4,P-1002,5,31/12/2024\n"
+        "B3,P-1002,5,2099-01-01\nB2,P-1002,-1000000.01,2024-12-31\n",
     )  # fmt: skip
     assert [(p.row, p.column) for p in bad.refused] == [
-        (2, "amount"), (3, "amount"), (4, "amount"), (5, "amount"), (6, "as_of"),
+        (2, "amount"), (3, "amount"), (4, "amount"), (5, "amount"), (6, "as_of"), (7, "as_of"),
+        (8, "amount"),
     ]  # fmt: skip
+    credit = _import(
+        db, ids, "balances", "old_id,old_patient_id,amount,as_of\nC1,P-1002,-4.50,2024-12-31\n"
+    )
+    assert credit.imported == 1
     with db.unit_of_work(ids.clinic) as uow:
         ben = uow.imports.mapped("legacy", "patients")["P-1002"]
-        assert balances(uow, patient_id=ben).by_patient[ben].patient_balance == Decimal("10.00")
+        assert account_of(uow, ben).total == Decimal("5.50")  # 10.00 owed, 4.50 credit
 
 
 def test_provider_rows_are_checked_by_the_setup_service(db: Database) -> None:

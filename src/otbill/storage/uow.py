@@ -30,6 +30,7 @@ from otbill.storage.repositories.denials import DenialRepository
 from otbill.storage.repositories.exchange import ExchangeRepository
 from otbill.storage.repositories.imports import ImportRepository
 from otbill.storage.repositories.ledger import LedgerRepository
+from otbill.storage.repositories.patient_account import PatientAccountRepository
 from otbill.storage.repositories.patients import PatientRepository
 from otbill.storage.repositories.payers import PayerRepository
 from otbill.storage.repositories.plans import PlanRepository
@@ -75,6 +76,7 @@ class UnitOfWork:
     reports: ReportRepository
     audit_reads: AuditRepository
     imports: ImportRepository
+    patient_account: PatientAccountRepository
     schedule: ScheduleRepository
     login_sessions: LoginSessionRepository
 
@@ -106,6 +108,7 @@ class UnitOfWork:
         self.audit_reads = AuditRepository(self.session, self.clinic_id)
         self.schedule = ScheduleRepository(self.session, self.clinic_id)
         self.imports = ImportRepository(self.session, self.clinic_id)
+        self.patient_account = PatientAccountRepository(self.session, self.clinic_id)
         self.login_sessions = LoginSessionRepository(self.session, self.clinic_id)
         return self
 

@@ -141,7 +141,7 @@ def import_rows(
             if kind != "appointments":
                 uow.patients = buffered
             uow.payers = uow.imports.cached_payers()
-            ctx = ImportContext(uow, digest, today or clock.today(), profiles)
+            ctx = ImportContext(uow, digest, today or clock.today(), profiles, old_system)
             for other in (kind, *_REFERS_TO[kind]):
                 ctx.mapped[other] = uow.imports.mapped(old_system, other)
             made = _run(ctx, kind, rows, old_system, report, progress)

@@ -14,8 +14,6 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
 from otbill.domain.clinic_setup import ProviderDetails
-from otbill.domain.ledger import Kind
-from otbill.domain.money import to_cents
 from otbill.domain.record_errors import ConstraintViolation, RecordError
 from otbill.domain.registration import Registration
 from otbill.errors import CodeError
@@ -23,7 +21,7 @@ from otbill.payers import PayerProfile
 from otbill.services.clinic.providers import add_provider_details
 from otbill.services.frontdesk.coverage import CoverageDetails, Subscriber, enrol
 from otbill.services.frontdesk.registration import PatientDetails, register_patient
-from otbill.services.ledger import LedgerEntry, post
+from otbill.services.patient_account import MAX_OPENING_BALANCE, post_opening_balance
 from otbill.storage import UnitOfWork
 
 __all__ = ["COLUMNS", "ImportContext", "RowProblem", "import_row"]
@@ -103,6 +101,7 @@ class ImportContext:
     digest: str
     today: dt.date
     profiles: Mapping[str, PayerProfile]
+    old_system: str = "the old system"
     mapped: dict[str, dict[str, int]] = field(default_factory=dict)
 
 
@@ -231,33 +230,22 @@ def _provider(ctx: ImportContext, row: Row, number: int) -> int:
 
 
 def _balance(ctx: ImportContext, row: Row, number: int) -> int:
-    uow, key = ctx.uow, f"import:{ctx.digest}:{number}"
+    """An opening balance: an entry on the patient's account with its source, no claim."""
     patient_id = _old(ctx, "patients", row, "old_patient_id")
     amount, as_of = _decimal(row, "amount"), _needed_date(row, "as_of")
-    if amount is None or not Decimal("0") < amount <= Decimal("1000000"):
-        raise _Refused("amount", "needs an amount owed, more than 0 and at most 1000000")
-    found = uow.ledger.by_source_key(key)
-    if found is not None:
-        return found.line_id
-    coverages = sorted(uow.patients.coverages([patient_id]), key=lambda c: c.priority)
-    if not coverages:
-        raise _Refused("old_patient_id", "the patient has no coverage to carry the balance; "
-                       "import their coverage (or a self-pay payer) first")  # fmt: skip
-    provider_id = _old_if_given(ctx, "providers", row, "old_provider_id")
-    if provider_id is None:
-        providers = uow.providers.details()
-        if not providers:
-            raise _Refused("old_provider_id", "the clinic has no provider yet; add one first")
-        provider_id = providers[0].id
-    cov = coverages[0]
-    line_id = uow.imports.opening_balance_line(
-        number=f"OB-{ctx.digest[:12]}-{number}", coverage=(cov.patient_id, cov.id, cov.payer_id),
-        provider_id=provider_id, on=as_of, cents=to_cents(amount), by_user=uow.actor_id or 0,
+    if amount is None or amount == 0 or not -MAX_OPENING_BALANCE <= amount <= MAX_OPENING_BALANCE:
+        raise _Refused("amount", "needs the amount owed (negative for a credit), not 0, "
+                       f"at most {MAX_OPENING_BALANCE} either way")  # fmt: skip
+    if as_of > ctx.today:
+        raise _Refused("as_of", f"{as_of} is after today ({ctx.today})")
+    source = (f"opening balance from {ctx.old_system}: import file {ctx.digest[:12]}, row "
+              f"{number}, old ID {_text(row, 'old_id')}")  # fmt: skip
+    entry_id, _ = post_opening_balance(
+        ctx.uow, patient_id=patient_id, amount=amount, on=as_of, source=source,
+        source_key=f"import:{ctx.digest}:{number}",
+        provider_id=_old_if_given(ctx, "providers", row, "old_provider_id"),
     )  # fmt: skip
-    post(uow, LedgerEntry(key, Kind.CHARGE, line_id, amount), as_of)
-    # the patient owes it: the whole balance is the patient's share, as the old system held it
-    post(uow, LedgerEntry(f"{key}:patient", Kind.TRANSFER, line_id, amount), as_of)
-    return line_id
+    return entry_id
 
 
 _HANDLERS: dict[str, Callable[[ImportContext, Row, int], int]] = {

@@ -1,5 +1,6 @@
 """What the front desk's patient page shows: who the patient is, their coverage (with history),
-their documents, and the payers a new coverage can name. Reads only."""
+their documents, their account (what they owe), and the payers a new coverage can name. Reads
+only."""
 
 from __future__ import annotations
 
@@ -7,8 +8,10 @@ import datetime as dt
 from dataclasses import dataclass
 
 from otbill.domain.parties import Patient, Payer
+from otbill.domain.patient_account import PatientAccount
 from otbill.domain.registration import PatientDocument, Registration
 from otbill.services.frontdesk.coverage import CoverageLine, coverage_history
+from otbill.services.patient_account import account_of
 from otbill.storage import UnitOfWork
 
 __all__ = ["PatientFile", "patient_file"]
@@ -21,6 +24,7 @@ class PatientFile:
     coverages: list[CoverageLine]
     documents: list[PatientDocument]
     payers: list[Payer]
+    account: PatientAccount
 
     @property
     def has_active_coverage(self) -> bool:
@@ -36,4 +40,5 @@ def patient_file(uow: UnitOfWork, patient_id: int, today: dt.date) -> PatientFil
         coverage_history(uow, patient_id, today),
         uow.patients.documents.of_patient(patient_id),
         sorted(uow.payers.all(), key=lambda p: p.name),
+        account_of(uow, patient_id),
     )

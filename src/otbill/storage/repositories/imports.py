@@ -1,13 +1,9 @@
-"""The import mapping (old system's ID -> new record) and the carrier of an opening balance.
+"""The import mapping (old system's ID -> new record), and the repositories a large import uses.
 
-Why a claim carries an opening balance: every ledger posting belongs to a claim line, so a balance
-brought over from the old system is posted on one closed claim of one line (code ``OPBAL``) made
-for it; the claim never enters a work queue and is never sent to a payer.
+(Opening balances are entries on the patient's account: :mod:`.patient_account`.)
 """
 
 from __future__ import annotations
-
-import datetime as dt
 
 from sqlalchemy import insert, select
 
@@ -15,12 +11,9 @@ from otbill.storage.audit import utcnow
 from otbill.storage.repositories.base import ClinicScoped
 from otbill.storage.repositories.import_buffer import BufferedPatients, CachedPayers
 from otbill.storage.repositories.rows import flush
-from otbill.storage.tables import ClaimLineRow, ClaimRow, ClaimStatusRow, LegacyImportRow
+from otbill.storage.tables import LegacyImportRow
 
-__all__ = ["OPENING_BALANCE_CODE", "ImportRepository"]
-
-#: The claim line code of an opening balance brought over from the old system.
-OPENING_BALANCE_CODE = "OPBAL"
+__all__ = ["ImportRepository"]
 
 
 class ImportRepository(ClinicScoped):
@@ -57,40 +50,3 @@ class ImportRepository(ClinicScoped):
         ]  # fmt: skip
         self.session.execute(insert(LegacyImportRow), rows)
         flush(self.session)
-
-    def opening_balance_line(
-        self,
-        *,
-        number: str,
-        coverage: tuple[int, int, int],
-        provider_id: int,
-        on: dt.date,
-        cents: int,
-        by_user: int,
-    ) -> int:
-        """A closed one-line claim (``number``) that carries an opening balance of ``cents``
-        for ``coverage`` = (patient id, coverage id, payer id); returns its line's id."""
-        patient_id, coverage_id, payer_id = coverage
-        claim = ClaimRow(
-            clinic_id=self.clinic_id, number=number, patient_id=patient_id,
-            coverage_id=coverage_id, payer_id=payer_id, date_of_service=on, status="closed",
-            frequency_code="1", place_of_service="11", telehealth=False,
-            total_charge_cents=cents, findings=[], error_count=0, created_by=by_user,
-            last_edited_by=by_user, created_at=utcnow(),
-        )  # fmt: skip
-        self.session.add(claim)
-        flush(self.session)
-        line = ClaimLineRow(
-            clinic_id=self.clinic_id, claim_id=claim.id, position=1, date=on,
-            code=OPENING_BALANCE_CODE, units=1, charge_cents=cents,
-            rendering_provider_id=provider_id,
-        )  # fmt: skip
-        self.session.add(line)
-        self.session.execute(
-            insert(ClaimStatusRow),
-            [{"clinic_id": self.clinic_id, "claim_id": claim.id, "from_status": "draft",
-              "to_status": "closed", "at": utcnow(), "by_user": by_user,
-              "reason": "opening balance from the old system"}],
-        )  # fmt: skip
-        flush(self.session)
-        return line.id
