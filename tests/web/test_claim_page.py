@@ -48,8 +48,8 @@ def test_claim_page_shows_findings_context_and_history(app, client):
     page = client.get(f"/claims/{held.id}").text
     assert f"Claim {held.number}" in page and 'class="badge held"' in page
     row = re.search(r'<tr data-testid="finding-MOD001">.*?</tr>', page, re.S)
-    assert row and 'href="/rules/MOD001"' in row[0] and "lack GO" in row[0]
-    assert "add GO to lines[1].modifiers" in row[0] and 'data-testid="fix-MOD001"' in row[0]
+    assert row and 'href="/rules/MOD001"' in row[0] and "has no GO modifier" in row[0]
+    assert "add GO to line 1" in row[0] and 'data-testid="fix-MOD001"' in row[0]
     for heading in ("Service lines", "What the scrubber checked against", "Plan of care",
                     "Eligibility", "Visit number", "Documentation", "History"):  # fmt: skip
         assert heading in page
@@ -65,7 +65,7 @@ def test_one_click_fix_adds_go_and_the_claim_becomes_ready(app, client):
     response = _post(client, f"/claims/{held.id}/fix/MOD001")
     assert response.status_code == 303 and response.headers["location"] == f"/claims/{held.id}"
     page = client.get(f"/claims/{held.id}").text
-    assert "add GO to lines[1].modifiers" in page and "ready for approval" in page
+    assert "add GO to line 1" in page and "ready for approval" in page
     assert _claim(app, held.id).status == "ready"
     assert "GO" in _lines(app, held.id)[0].modifiers.split(",")
     assert "applied safe fixes" in page
