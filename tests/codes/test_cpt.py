@@ -142,3 +142,18 @@ def test_catalog_descriptions_are_ours_and_every_row_names_a_source():
         # CPT descriptors open with these words; ours never quote them.
         assert not re.match(r"(?i)^therapeutic procedure, 1 or more areas", info.description)
     assert len(cpt.all_codes()) >= 90
+
+
+def test_code_families_name_their_primary_and_add_on():
+    """Every "first N minutes / each additional" pair of the catalog (issue 11 item 27)."""
+    families = {c.add_on_to: c.code for c in cpt.all_codes() if c.add_on_to}
+    assert families == {
+        "97129": "97130", "97545": "97546", "97550": "97551", "98980": "98981", "97597": "97598",
+    }  # fmt: skip
+    for primary, add_on in families.items():
+        assert cpt.add_on_of(primary) == add_on and cpt.add_on_of(add_on) is None
+        first, rest = cpt.lookup(primary), cpt.lookup(add_on)
+        assert first.basis == rest.basis and first.disciplines == rest.disciplines
+        if first.basis is not cpt.Basis.OTHER:  # time-based primaries are billed once a day
+            assert first.max_units_day == 1
+    assert cpt.add_on_of("97110") is None
