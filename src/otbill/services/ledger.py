@@ -69,8 +69,16 @@ def post(uow: UnitOfWork, entry: LedgerEntry, on: dt.date) -> tuple[int, bool]:
     return made.id, True
 
 
-def reverse(uow: UnitOfWork, posting_id: int, source_key: str, on: dt.date) -> tuple[int, bool]:
-    """Undo one posting with a reversal posting (the original stays, as in any ledger)."""
+def reverse(
+    uow: UnitOfWork,
+    posting_id: int,
+    source_key: str,
+    on: dt.date,
+    *,
+    remittance_id: int | None = None,
+) -> tuple[int, bool]:
+    """Undo one posting with a reversal posting (the original stays, as in any ledger);
+    ``remittance_id``: the remittance that reversed it (a payer's CLP02 22), for its deposit."""
     found = uow.ledger.by_source_key(source_key)
     if found is not None:
         return found.id, False
@@ -81,7 +89,7 @@ def reverse(uow: UnitOfWork, posting_id: int, source_key: str, on: dt.date) -> t
         raise RecordError(f"posting {posting_id}: already reversed")
     reversal = dataclasses.replace(original, id=0, source_key=source_key, kind=Kind.REVERSAL,
                                    group_code=None, carc=None, reverses=original.id)  # fmt: skip
-    made = uow.ledger.add(reversal, on=on, by_user=uow.actor_id)
+    made = uow.ledger.add(reversal, on=on, by_user=uow.actor_id, remittance_id=remittance_id)
     _audit(uow, made, None)
     _check_claim(uow, original.claim_id)
     return made.id, True

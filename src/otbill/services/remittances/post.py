@@ -18,7 +18,8 @@ why. Otherwise its postings (see :mod:`otbill.services.remittances.plan`) are ma
 claim number (CLP07) is kept for corrections (REF*F8), the claim moves to paid / partially_paid /
 denied (a submitted claim passes through accepted), and a denial is opened when money was denied.
 CLP02 22 (reversal) reverses our earlier 835 postings for the claim; the corrected payment that
-usually follows posts normally. PLB provider adjustments are queued (the ledger is per claim line).
+usually follows posts normally. PLB provider adjustments are queued with their amounts, for the
+biller to post to the ledger (:mod:`otbill.services.remittances.provider_adjustments`).
 
 Bounded transactions: the file is checked first (1, 2, 4), then posted in short steps (the
 remittance, then :data:`CLAIMS_PER_TRANSACTION` claim payments at a time, then its PLBs; see

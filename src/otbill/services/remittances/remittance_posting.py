@@ -27,6 +27,7 @@ from otbill.services.denials.open import open_denial
 from otbill.services.exchange.files import add_work_item, remittance_id, source_seen
 from otbill.services.ledger import LedgerEntry, post, reverse
 from otbill.services.remittances.plan import LineRef, denied_amounts, outcome, plan_claim
+from otbill.services.remittances.provider_adjustments import queue_provider_adjustment
 from otbill.services.remittances.report import PostingReport
 from otbill.storage import UnitOfWork
 
@@ -102,17 +103,14 @@ class RemittancePosting:
         return report
 
     def queue_provider_adjustments(self, uow: UnitOfWork) -> PostingReport:
-        """PLB provider adjustments go to the work queue (the ledger is per claim line)."""
+        """PLB provider adjustments go to the work queue with their amounts, to be posted to the
+        ledger when the biller has checked them (:mod:`.provider_adjustments`)."""
         report = self._begin(uow)
         header = self.remittance.header
         for n, plb in enumerate(self.remittance.provider_adjustments, start=1):
             prefix = _key("835", header.payer_id, header.trace_number, f"PLB{n}")
-            self._queue(
-                prefix,
-                f"PLB {plb.reason} {plb.reference}".strip(),
-                None,
-                f"provider-level adjustment {plb.reason} of {plb.amount}: post by hand",
-            )
+            new = queue_provider_adjustment(uow, f"{prefix}:queue", plb, self.remittance_id)
+            report.work_items += int(new)
         return report
 
     def _queue(
@@ -255,7 +253,9 @@ class RemittancePosting:
     def _reverse(self, prefix: str, claim: StoredClaim, payment: ClaimPayment) -> None:
         earlier = self.uow.ledger.unreversed_835(claim.id, self.remittance_id)
         for p in earlier:
-            self.report.postings += int(reverse(self.uow, p.id, f"{prefix}:rev{p.id}", self.on)[1])
+            key = f"{prefix}:rev{p.id}"
+            made = reverse(self.uow, p.id, key, self.on, remittance_id=self.remittance_id)[1]
+            self.report.postings += int(made)
             if p.kind is Kind.PAYMENT:
                 self.report.payments_total -= p.amount
         self.reversed_here.add(claim.id)

@@ -12,7 +12,7 @@ from sqlalchemy import exists, func, or_, select
 from otbill.domain.exchange import ExchangedFile, QueuedItem
 from otbill.storage.audit import utcnow
 from otbill.storage.repositories.base import ClinicScoped
-from otbill.storage.repositories.rows import flush, scoped, values_of
+from otbill.storage.repositories.rows import fetch, flush, scoped, values_of
 from otbill.storage.tables import EdiFileRow, PostingRow, SubmittedClaimRow, WorkItemRow
 
 __all__ = ["ExchangeRepository"]
@@ -99,6 +99,17 @@ class ExchangeRepository(ClinicScoped):
         query = scoped(WorkItemRow, self.clinic_id).where(WorkItemRow.resolved_at.is_(None))
         rows = self.session.scalars(query.order_by(WorkItemRow.id))
         return [_as_item(r) for r in rows]
+
+    def open_work_item(self, item_id: int) -> QueuedItem | None:
+        """The item when it is this clinic's and not resolved yet (:class:`NotFound` when not
+        this clinic's); primary key."""
+        row = fetch(self.session, WorkItemRow, self.clinic_id, item_id)
+        return _as_item(row) if row.resolved_at is None else None
+
+    def resolve_work_item(self, item_id: int) -> None:
+        """Mark the item resolved, now."""
+        fetch(self.session, WorkItemRow, self.clinic_id, item_id).resolved_at = utcnow()
+        flush(self.session)
 
     def source_seen(self, prefix: str) -> bool:
         """Whether a posting or a queued item was made under ``prefix``; both tables' unique

@@ -7,6 +7,7 @@ returns it as a record (nothing here updates or deletes a posting).
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 
 from sqlalchemy import select
 
@@ -15,9 +16,22 @@ from otbill.domain.money import from_cents, to_cents
 from otbill.storage.audit import utcnow
 from otbill.storage.repositories.base import ClinicScoped
 from otbill.storage.repositories.rows import fetch, flush, scoped
-from otbill.storage.tables import PostingRow
+from otbill.storage.tables import PostingRow, ProviderPostingRow
 
-__all__ = ["LedgerRepository"]
+__all__ = ["LedgerRepository", "ProviderPosting"]
+
+
+@dataclass(frozen=True, slots=True)
+class ProviderPosting:
+    """A provider-level adjustment posted (PLB): its signed effect on the payment, in cents."""
+
+    id: int
+    source_key: str
+    remittance_id: int | None
+    work_item_id: int | None
+    reference: str
+    amount_cents: int
+    posted_on: dt.date
 
 
 def _as_posting(row: PostingRow) -> Posting:
@@ -123,3 +137,39 @@ class LedgerRepository(ClinicScoped):
         self.session.add(row)
         flush(self.session)
         return _as_posting(row)
+
+    # --- provider-level postings (PLB: money of no claim) ----------------------------------------
+
+    def provider_posting(self, source_key: str) -> ProviderPosting | None:
+        """The provider-level posting made under this key, else None; unique (clinic_id,
+        source_key)."""
+        query = scoped(ProviderPostingRow, self.clinic_id).where(
+            ProviderPostingRow.source_key == source_key
+        )
+        row = self.session.scalars(query.limit(1)).first()
+        return _as_provider(row) if row else None
+
+    def add_provider_posting(
+        self,
+        *,
+        source_key: str,
+        remittance_id: int | None,
+        work_item_id: int | None,
+        reference: str,
+        amount_cents: int,
+        on: dt.date,
+        by_user: int | None,
+    ) -> ProviderPosting:
+        """Append a provider-level posting dated ``on``; returns it with its id."""
+        row = ProviderPostingRow(clinic_id=self.clinic_id, source_key=source_key,
+                                 remittance_id=remittance_id, work_item_id=work_item_id,
+                                 reference=reference, amount_cents=amount_cents, posted_on=on,
+                                 posted_at=utcnow(), posted_by=by_user)  # fmt: skip
+        self.session.add(row)
+        flush(self.session)
+        return _as_provider(row)
+
+
+def _as_provider(row: ProviderPostingRow) -> ProviderPosting:
+    return ProviderPosting(row.id, row.source_key, row.remittance_id, row.work_item_id,
+                           row.reference, row.amount_cents, row.posted_on)  # fmt: skip

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import ColumnElement, Select, and_, case, func, select
+from sqlalchemy.orm import aliased
 
 from otbill.domain.ledger import Kind
 from otbill.storage.repositories.base import ClinicScoped
@@ -24,7 +25,17 @@ from otbill.storage.tables import (
     WorkItemRow,
 )
 
-__all__ = ["ClaimPostings", "RemittanceLine", "RemittanceReports", "WorkItemLine"]
+__all__ = [
+    "ClaimPostings",
+    "DepositFigures",
+    "PlbLine",
+    "RemittanceLine",
+    "RemittanceReports",
+    "WorkItemLine",
+]
+
+#: The work-queue kind of an 835's provider-level adjustment.
+PLB_KIND = "PLB"
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,6 +73,26 @@ class WorkItemLine:
     paid_cents: int
     charge_cents: int
     resolved: bool
+
+
+@dataclass(frozen=True, slots=True)
+class PlbLine:
+    """A provider-level adjustment of the remittance: its effect on the payment, and whether the
+    biller has posted it to the ledger."""
+
+    id: int
+    reference: str
+    reason: str
+    amount_cents: int
+    posted: bool
+
+
+@dataclass(frozen=True, slots=True)
+class DepositFigures:
+    """What the ledger holds of one remittance: claim payments net of reversals, and its PLBs."""
+
+    claim_payments_cents: int
+    plbs: list[PlbLine]
 
 
 class RemittanceReports(ClinicScoped):
@@ -155,3 +186,38 @@ class RemittanceReports(ClinicScoped):
             )
             for w in self.session.scalars(query)
         ]
+
+    def deposit_figures(self, remittance_id: int) -> DepositFigures:
+        """Payments posted to claims under this remittance, less the reversals of payments it
+        made, and its PLB work items; ``ix_posting_remittance``."""
+        reversed_posting = aliased(PostingRow)
+        payments = select(func.coalesce(func.sum(PostingRow.amount_cents), 0)).where(
+            PostingRow.clinic_id == self.clinic_id,
+            PostingRow.remittance_id == remittance_id,
+            PostingRow.kind == Kind.PAYMENT.value,
+        )
+        reversals = (
+            select(func.coalesce(func.sum(PostingRow.amount_cents), 0))
+            .join(reversed_posting, reversed_posting.id == PostingRow.reverses_id)
+            .where(
+                PostingRow.clinic_id == self.clinic_id,
+                PostingRow.remittance_id == remittance_id,
+                PostingRow.kind == Kind.REVERSAL.value,
+                reversed_posting.kind == Kind.PAYMENT.value,
+            )
+        )
+        net = int(self.session.scalar(payments) or 0) - int(self.session.scalar(reversals) or 0)
+        query = (
+            select(WorkItemRow)
+            .where(
+                WorkItemRow.clinic_id == self.clinic_id,
+                WorkItemRow.remittance_id == remittance_id,
+                WorkItemRow.kind == PLB_KIND,
+            )
+            .order_by(WorkItemRow.id)
+        )
+        plbs = [
+            PlbLine(w.id, w.reference, w.reason, w.paid_cents, w.resolved_at is not None)
+            for w in self.session.scalars(query)
+        ]
+        return DepositFigures(net, plbs)

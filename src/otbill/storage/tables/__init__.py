@@ -21,6 +21,7 @@ from otbill.storage.tables.documents import PatientDocumentRow as PatientDocumen
 from otbill.storage.tables.edi import EdiFileRow, SubmittedClaimRow, WorkItemRow
 from otbill.storage.tables.imports import LegacyImportRow as LegacyImportRow
 from otbill.storage.tables.patient_account import PatientPostingRow as PatientPostingRow
+from otbill.storage.tables.provider_ledger import ProviderPostingRow as ProviderPostingRow
 from otbill.storage.tables.records import (
     AuthorizationRow,
     ClinicRow,
