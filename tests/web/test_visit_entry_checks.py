@@ -86,3 +86,14 @@ def test_building_claims_names_visits_dated_after_today(app, client):
     log_in(client, "biller")
     built = client.post("/queues/build-claims", data={"csrf_token": token(client, "/queues")})
     assert "1 visit(s) dated after today (the first on 20 Apr 2025) were not billed" in built.text
+
+
+def test_saving_the_draft_with_two_rows_of_one_code_says_they_merged(app, client):
+    log_in(client, "rcole")
+    visit_id = int(re.search(r"/visits/(\d+)", str(
+        client.post("/visits/new", data=_form(client, [("97110", 30)], patient=patient_of(app))).url
+    ))[1])  # fmt: skip
+    form = _form(client, [("97110", 20), ("97110", 18)], patient=patient_of(app))
+    saved = client.post(f"/visits/{visit_id}/note", data=form)
+    assert saved.status_code == 200, saved.text
+    assert "Note saved. Two rows of 97110 were merged into one: 38 minutes." in saved.text

@@ -31,6 +31,7 @@ from otbill.errors import CodeError, UnitsError
 from otbill.services.views import therapist_day as schedule
 from otbill.services.visits import edit as schedule_edits
 from otbill.services.visits import record as visits
+from otbill.services.visits.plausibility import merged_rows
 from otbill.storage import UnitOfWork
 from otbill.web.app import render, scrub_run
 from otbill.web.routes import therapist_forms as forms
@@ -123,7 +124,8 @@ def _typed(form: FormData) -> dict[str, Any]:
     return {k: v for k, v in form.items() if isinstance(v, str) and k != "csrf_token"}
 
 
-def _save(uow: UnitOfWork, request: Request, view: schedule.VisitView, form: FormData) -> None:
+def _save(uow: UnitOfWork, request: Request, view: schedule.VisitView, form: FormData) -> list[str]:
+    """Save the note and minutes; returns what was merged (two rows of one code)."""
     if view.note.signed:
         raise NoteLocked(f"This note was signed on {view.note.signature.signed_at:%Y-%m-%d}")  # type: ignore[union-attr]
     errors: dict[str, str] = {}
@@ -140,6 +142,7 @@ def _save(uow: UnitOfWork, request: Request, view: schedule.VisitView, form: For
         schedule_edits.set_services(uow, view.visit.id, rows.services, forms.profiles(request))
     schedule_edits.set_note_type(uow, view.visit.id, note_type)
     visits.update_note(uow, view.note_id, changes)
+    return merged_rows(rows.services)
 
 
 def _save_or_page(
@@ -149,7 +152,7 @@ def _save_or_page(
     try:
         with request.app.state.db.unit_of_work(user.clinic_id, user.id) as uow:
             view, _ = _open(uow, user, visit_id, write=True)
-            _save(uow, request, view, form)
+            merged = _save(uow, request, view, form)
     except Invalid as bad:
         return _show(request, user, visit_id, 422, typed=bad.typed, errors=bad.errors)
     except NoteLocked as exc:
@@ -158,6 +161,7 @@ def _save_or_page(
     except _DOMAIN_ERRORS as exc:
         errors = {"form": f"Not saved: {exc}"}
         return _show(request, user, visit_id, 422, typed=_typed(form), errors=errors)
+    request.session[forms.MERGED] = merged  # said once, on the page the browser goes to next
     return None
 
 
