@@ -233,3 +233,16 @@ def test_only_the_front_office_works_authorizations(db: Database) -> None:
         auths.log_entry(uow, ids.auth, kind="note", text="looked at it")
     with db.unit_of_work(ids.clinic, ids.therapist) as uow, pytest.raises(PermissionDenied):
         auths.change_status(uow, ids.auth, status="approved", visits_authorized=4)
+
+
+def test_the_queue_reads_current_authorizations_not_the_history(db: Database) -> None:
+    ids = seed_clinic(db)  # AUTH-1: approved 2025-02-01 to 04-30
+    old_ask = _request(db, ids, "ASKED-2024", dt.date(2024, 1, 1), dt.date(2024, 3, 31))
+    done = _request(db, ids, "DONE-2024", dt.date(2024, 4, 1), dt.date(2024, 6, 30),
+                    status="approved", visits_authorized=6)  # fmt: skip
+    with db.unit_of_work(ids.clinic, ids.biller) as uow:
+        current = {a.number for a in uow.authorizations.of(current_on=dt.date(2025, 3, 1))}
+        queue = authorization_queue(uow, dt.date(2025, 3, 1))
+    assert current == {"AUTH-1", "ASKED-2024"}  # a request never answered stays in view
+    assert [s.id for s in queue.pending] == [old_ask]
+    assert done not in {s.id for s in queue.running_out + queue.denied}

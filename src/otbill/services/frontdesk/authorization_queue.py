@@ -173,7 +173,7 @@ def authorization_queue(
     uow: UnitOfWork, today: dt.date, owner_id: int | None = None
 ) -> AuthorizationQueue:
     """What needs the front desk: pending, running out, denied; only one owner's when given."""
-    every = _summaries(uow, uow.authorizations.of(), today)
+    every = _summaries(uow, uow.authorizations.of(current_on=today), today)
     owners = {s.owner_id: s.owner or "" for s in every if s.owner_id is not None}
     mine = [s for s in every if owner_id is None or s.owner_id == owner_id]
     by_follow_up = sorted(

@@ -11,9 +11,9 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 
-from otbill.domain.authorizations import COVERING, Entry, VisitUse, covering
+from otbill.domain.authorizations import COVERING, AuthStatus, Entry, VisitUse, covering
 from otbill.domain.care import Authorization
 from otbill.storage.repositories.base import ClinicScoped
 from otbill.storage.repositories.rows import (
@@ -87,11 +87,23 @@ class AuthorizationRepository(ClinicScoped):
         flush(self.session)
 
     def of(
-        self, *, coverage_ids: Iterable[int] | None = None, patient_id: int | None = None
+        self,
+        *,
+        coverage_ids: Iterable[int] | None = None,
+        patient_id: int | None = None,
+        current_on: dt.date | None = None,
     ) -> list[Authorization]:
         """Authorizations of these coverages, or of one patient, or all, by end date; the
-        authorizations' coverage index."""
+        authorizations' coverage index. ``current_on``: only those still asked for (requested,
+        pending) or not ended by that day — what a work queue needs, not years of history."""
         query = scoped(AuthorizationRow, self.clinic_id)
+        if current_on is not None:
+            query = query.where(
+                or_(
+                    AuthorizationRow.end_date >= current_on,
+                    AuthorizationRow.status.in_([AuthStatus.REQUESTED, AuthStatus.PENDING]),
+                )
+            )
         if coverage_ids is not None:
             query = query.where(AuthorizationRow.coverage_id.in_(list(coverage_ids)))
         if patient_id is not None:
