@@ -62,7 +62,15 @@ def clock(minute: int) -> str:
 def parse_time(text: str) -> int:
     """``'09:30'`` -> 570 (minutes since midnight), refusing anything else in plain words."""
     hours, _, minutes = text.strip().partition(":")
-    if hours.isdigit() and minutes.isdigit() and int(hours) < 24 and int(minutes) < 60:
+    digits = f"{hours}{minutes}"  # ASCII only: "²" passes isdigit but not int
+    if (
+        digits.isascii()
+        and hours.isdigit()
+        and minutes.isdigit()
+        and len(digits) <= 4
+        and int(hours) < 24
+        and int(minutes) < 60
+    ):
         return int(hours) * 60 + int(minutes)
     raise RecordError(f"start time {text!r}: use HH:MM, e.g. 09:30")
 

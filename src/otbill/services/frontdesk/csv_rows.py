@@ -151,7 +151,7 @@ def _int(row: Row, column: str, default: int | None = None) -> int | None:
     value = _text(row, column)
     if not value:
         return default
-    if not value.isdigit() or len(value) > 6:
+    if not (value.isascii() and value.isdigit()) or len(value) > 6:  # "²" passes isdigit alone
         raise _Refused(column, f"{value!r} is not a whole number")
     return int(value)
 

@@ -32,7 +32,7 @@ def _id(values: Mapping[str, str], name: str, label: str, *, required: bool = Tr
     text = (values.get(name) or "").strip()
     if not text and not required:
         return None
-    if not text.isdigit() or len(text) > 12:
+    if not (text.isascii() and text.isdigit()) or len(text) > 12:  # "²" passes isdigit alone
         raise RecordError(f"{label}: choose one from the list")
     return int(text)
 
@@ -46,7 +46,9 @@ def _date(text: str) -> dt.date:
 
 def _whole(text: str, label: str, lowest: int, highest: int) -> int:
     text = text.strip()
-    if not text.isdigit() or not lowest <= int(text) <= highest:
+    if not (
+        text.isascii() and text.isdigit() and len(text) < 10 and lowest <= int(text) <= highest
+    ):
         raise RecordError(f"{label} {text!r}: a whole number from {lowest} to {highest}")
     return int(text)
 
