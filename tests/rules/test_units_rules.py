@@ -34,7 +34,10 @@ def test_units_above_the_minutes_are_an_error_and_fixed(clean):
     findings = scrub(claim, select=["UNT001"])
     assert [(f.rule, f.line, f.severity.value) for f in findings] == [("UNT001", 1, "error")]
     message = findings[0].message
-    assert "3 units billed for 24 minutes" in message and "cms method gives 2" in message
+    assert (
+        "3 units billed for 24 minutes" in message
+        and "Medicare's 8-minute rule (the payer's method) gives 2" in message
+    )
     assert findings[0].fix.applicability is Applicability.UNSAFE  # units are a billed amount
     same, applied, _ = fixed(claim, ["UNT001"], unsafe=False)
     assert same == claim and not applied
@@ -244,7 +247,7 @@ def test_a_missing_add_on_is_named_with_the_units_it_needs(clean):
     assert [(f.rule, f.line) for f in findings] == [("UNT001", 1)]
     assert findings[0].message.startswith(
         "line 1 (97129 on 14 Feb 2025) with 97129 and 97130 together: 1 unit billed for 45 "
-        "minutes; the cms method gives 97129 × 1 and 97130 × 2"
+        "minutes; Medicare's 8-minute rule (the payer's method) gives 97129 × 1 and 97130 × 2"
     )
     assert findings[0].fix.description == "bill 97129 × 1 and 97130 × 2 on 14 Feb 2025"
 

@@ -13,6 +13,11 @@ from otbill.rules.registry import Applicability, Case, Finding, Fix, Severity, r
 from otbill.rules.units._facts import distribute, family_of, plural, unit_edits
 
 _TIMED = cpt.Basis.TIMED
+# The payer's units method, as a biller names it.
+_METHOD = {
+    units.Method.CMS: "Medicare's 8-minute rule (the payer's method)",
+    units.Method.PER_CODE: "counting each code on its own (the payer's method)",
+}
 _TIME_BASED = (cpt.Basis.TIMED, cpt.Basis.PER_TIME)
 
 
@@ -136,8 +141,8 @@ def _finding(
     expected_text = _expected(result, key, add_on, expected)
     together = f" with {family} together" if add_on else ""
     message = (
-        f"{where}{together}: {plural(billed)} billed for {plural(minutes, 'minute')}; the "
-        f"{result.method.value} method gives {expected_text} "
+        f"{where}{together}: {plural(billed)} billed for {plural(minutes, 'minute')}; "
+        f"{_METHOD[result.method]} gives {expected_text} "
         f"({_why(result, key, minutes, expected)})"
     )
     if tie:
