@@ -7,11 +7,14 @@ ICD-10-CM release (:mod:`otbill.codes.icd10cm`); deleting it is always safe.
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 from dataclasses import dataclass
 from pathlib import Path
 
 import platformdirs
+
+from otbill.errors import ConfigError
 
 __all__ = ["Settings", "cache_dir", "load_settings"]
 
@@ -37,6 +40,9 @@ class Settings:
     # The HMAC key signing the daily audit checkpoints, and where they are kept.
     audit_key: str | None = None  # OTBILL_AUDIT_KEY
     audit_checkpoints: Path | None = None  # OTBILL_AUDIT_CHECKPOINTS, default data_dir/...
+    # The run's "as of" day (OTBILL_TODAY, YYYY-MM-DD): every date and timestamp a command or the
+    # server writes falls on it (otbill.clock); unset, the machine's clock.
+    today: dt.date | None = None
 
     @property
     def refdata_dir(self) -> Path:
@@ -71,4 +77,14 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
         audit_checkpoints=Path(env["OTBILL_AUDIT_CHECKPOINTS"])
         if env.get("OTBILL_AUDIT_CHECKPOINTS")
         else None,
+        today=_day(env.get("OTBILL_TODAY")),
     )
+
+
+def _day(value: str | None) -> dt.date | None:
+    if not value:
+        return None
+    try:
+        return dt.date.fromisoformat(value.strip())
+    except ValueError:
+        raise ConfigError(f"OTBILL_TODAY {value!r}: a date as YYYY-MM-DD") from None

@@ -61,7 +61,7 @@ app = typer.Typer(
 @app.callback()
 def root(ctx: typer.Context) -> None:
     """otbill: billing engine for occupational-therapy practices."""
-    ctx.ensure_object(CliSetup)
+    ctx.ensure_object(CliSetup).run_as_of_settings(ctx)
 
 
 def main() -> None:

@@ -44,6 +44,19 @@ class CliSetup:
 
         return load_settings(self._environ)
 
+    def run_as_of_settings(self, ctx: typer.Context) -> None:
+        """The command runs as of ``OTBILL_TODAY`` when set (:mod:`otbill.clock`), until the
+        command's context closes; a bad value is one line and exit status 2."""
+        from otbill import clock
+        from otbill.errors import ConfigError
+
+        try:
+            day = self.settings.today
+        except ConfigError as exc:
+            fail(str(exc))
+        if day is not None:
+            ctx.with_resource(clock.as_of(day))
+
     def rules(self, *, preview: bool = False) -> list[Rule]:
         """Every rule (with ``preview``, the preview rules too), sorted by code."""
         if preview not in self._rules:
