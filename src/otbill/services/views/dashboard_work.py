@@ -17,7 +17,7 @@ from otbill.domain.charges import Fee
 from otbill.services.views.figures import Figure
 from otbill.storage import UnitOfWork
 
-__all__ = ["STAGES", "work_in_progress"]
+__all__ = ["CHART_LABELS", "STAGES", "work_in_progress"]
 
 #: (row label, claim statuses counted in it), in the order the work moves.
 STAGES: tuple[tuple[str, tuple[str, ...]], ...] = (
@@ -28,6 +28,14 @@ STAGES: tuple[tuple[str, tuple[str, ...]], ...] = (
 )
 _SIGNED = "Visits signed, not yet on a claim"
 _UNSIGNED = "Visits not yet signed (no claim yet)"
+#: Each row in a word, for the chart's axis (the table under it names the rows in full).
+CHART_LABELS = dict(
+    zip(
+        (_SIGNED, _UNSIGNED, *(label for label, _ in STAGES)),
+        ("Signed", "Unsigned", "Preparing", "Approved", "Rejected", "Appealed"),
+        strict=True,
+    )
+)
 
 
 class _FeeBook:

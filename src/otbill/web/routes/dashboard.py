@@ -10,6 +10,7 @@ from fastapi.responses import HTMLResponse
 from markupsafe import Markup
 
 from otbill.services.views.dashboard import dashboard
+from otbill.services.views.dashboard_work import CHART_LABELS
 from otbill.services.views.figures import Figure
 from otbill.web.app import render, today
 from otbill.web.charts import bar_chart, format_value, line_chart, stacked_bar_chart
@@ -23,7 +24,9 @@ _CHARTS: dict[str, Chart] = {
     "denials_by_cause": lambda f: stacked_bar_chart(f.title, f.caption, f.labels, f.series, f.unit),
     "denials_by_payer": lambda f: line_chart(f.title, f.caption, f.labels, f.series, f.unit),
     "ar_aging": lambda f: stacked_bar_chart(f.title, f.caption, f.labels, f.series, f.unit),
-    "work_in_progress": lambda f: bar_chart(f.title, f.caption, f.labels, f.series[0][1], f.unit),
+    "work_in_progress": lambda f: bar_chart(
+        f.title, f.caption, [CHART_LABELS.get(x, x) for x in f.labels], f.series[0][1], f.unit
+    ),
     "payer_mix": lambda f: stacked_bar_chart(f.title, f.caption, f.labels, f.series, f.unit),
     "payment_per_visit": lambda f: stacked_bar_chart(
         f.title, f.caption, f.labels, f.series, f.unit
