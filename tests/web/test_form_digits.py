@@ -11,7 +11,7 @@ from otbill.domain.record_errors import RecordError
 from otbill.web.params import is_whole
 from otbill.web.routes import admin, admin_setup, authorizations, frontdesk_forms, plan_forms
 from otbill.web.routes import schedule as schedule_page
-from support.webkit import log_in
+from support.webkit import log_in, token
 
 ODD = ["²", "１２", "٣", "9" * 5_000]
 
@@ -48,3 +48,11 @@ def test_page_numbers_that_are_not_plain_digits_show_the_first_page(app, user, u
         log_in(client, user)
         for text in ["²", "9" * 5_000]:
             assert client.get(url.format(n=text)).status_code == 200
+
+
+def test_a_provider_form_linked_to_user_superscript_two_is_no_500(app):
+    with TestClient(app, raise_server_exceptions=False) as client:
+        log_in(client, "admin")
+        form = {"csrf_token": token(client, "/admin/setup"), "user_id": "²"}
+        assert client.post("/admin/providers", data=form).status_code == 422
+        assert client.post("/admin/providers/1", data=form).status_code in (200, 303, 422)

@@ -158,7 +158,7 @@ async def post_provider(request: Request, user: Admin) -> Response:
 
     response = await _act(request, user, "providers", action)
     linked = str((await request.form()).get("user_id", ""))
-    if linked.isdigit():  # the login's provider record changes at its next request
+    if is_whole(linked):  # the login's provider record changes at its next request
         request.app.state.users.forget(int(linked))
     return response
 
@@ -227,7 +227,7 @@ async def post_provider_change(request: Request, user: Admin, provider_id: int) 
         raise HTTPException(status.HTTP_404_NOT_FOUND, str(exc)) from exc
     except OtbillError as exc:
         return _edit_page(request, user, provider_id, 422, error=str(exc), values=values)
-    if values.get("user_id", "").isdigit():
+    if is_whole(values.get("user_id", "")):
         request.app.state.users.forget(int(values["user_id"]))
     return RedirectResponse("/admin/setup?done=provider_changed#providers", status_code=303)
 
