@@ -15,6 +15,7 @@ from otbill.web.app import create_app
 def empty(live_server, tmp_path):
     url = f"sqlite:///{tmp_path / 'new.db'}"
     app = create_app(Settings(data_dir=tmp_path, database_url=url, secret_key="e2e"))
+    app.state.first_run_code = "e2e-setup-code"
     yield live_server.serve(app)
     live_server.serve(None)
     app.state.db.dispose()
@@ -29,6 +30,7 @@ def _first_run(page: Page, base: str) -> None:
     page.goto(base + "/")
     expect(page).to_have_url(base + "/setup")
     _fill(page, 'form[action="/setup"]', {
+        "setup_code": "e2e-setup-code",
         "code": "NORTH", "name": "Northside Therapy LLC", "tax_id": "04-2103594",
         "npi": "1234567893", "line1": "1 Main St", "city": "Boston", "state": "MA",
         "zip": "02110", "username": "owner", "full_name": "Olive Owner",

@@ -25,7 +25,7 @@ from playwright.sync_api import Browser, Page, expect
 from otbill.settings import Settings
 from otbill.web.app import create_app
 from support.browserkit import LiveServer
-from support.firstday import fill, first_run, log_in_to, submit
+from support.firstday import SETUP_CODE, fill, first_run, log_in_to, submit
 from support.firstday_clinic import (
     CLINIC,
     LOCATION,
@@ -262,6 +262,7 @@ def first_day_837p(
     folder = tmp_path_factory.mktemp("first-day")
     url = f"sqlite:///{folder / 'first-day.db'}"
     app = create_app(Settings(data_dir=folder, database_url=url, secret_key="e2e"), today=TODAY)
+    app.state.first_run_code = SETUP_CODE
     live_server.serve(app)
     context = browser.new_context()
     context.set_default_timeout(15_000)

@@ -30,12 +30,17 @@ def log_in_to(page: Page, base: str, clinic: str, username: str, password: str) 
     page.wait_for_load_state("networkidle")
 
 
+#: The first-run code the tests' apps are given (``otbill serve`` prints a random one).
+SETUP_CODE = "e2e-setup-code"
+
+
 def first_run(page: Page, base: str, clinic: dict[str, str]) -> None:
     """An empty database sends ``/`` to the first-run page, which creates ``clinic`` (its fields
-    by name: code, name, tax ID, NPI, address, pay-to, and the admin's login) and its admin."""
+    by name: code, name, tax ID, NPI, address, pay-to, and the admin's login) and its admin; the
+    app's first-run code is :data:`SETUP_CODE`."""
     page.goto(base + "/")
     expect(page).to_have_url(base + "/setup")
-    fill(page, 'form[action="/setup"]', clinic)
+    fill(page, 'form[action="/setup"]', {"setup_code": SETUP_CODE, **clinic})
     page.click("text=Create the clinic")
     expect(page.locator('input[name="username"]')).to_be_visible()  # the login form
     log_in_to(page, base, clinic["code"], clinic["username"], clinic["password"])

@@ -22,13 +22,15 @@ CLINIC = {
 def empty_client(tmp_path):
     url = f"sqlite:///{tmp_path / 'empty.db'}"
     app = create_app(Settings(data_dir=tmp_path, database_url=url, secret_key="t"))
+    app.state.first_run_code = "code-from-the-console"
     with TestClient(app) as client:
         yield client
 
 
 def _post(client: TestClient, **changes: str):
     csrf = csrf_of(client.get("/setup").text)
-    return client.post("/setup", data={**CLINIC, **changes, "csrf_token": csrf},
+    data = {**CLINIC, "setup_code": "code-from-the-console", **changes, "csrf_token": csrf}
+    return client.post("/setup", data=data,
                        follow_redirects=False)  # fmt: skip
 
 
@@ -73,3 +75,13 @@ def test_first_run_creates_the_clinic_and_admin_once(empty_client):
     assert login.status_code == 303
     admin = empty_client.get("/admin")
     assert admin.status_code == 200 and "owner" in admin.text
+
+
+def test_the_first_run_needs_the_code_printed_in_the_console(empty_client):
+    linked = empty_client.get("/setup?code=code-from-the-console").text
+    assert 'value="code-from-the-console"' in linked  # the printed link fills it in
+    wrong = _post(empty_client, setup_code="guess")
+    assert wrong.status_code == 422 and "setup code: not the code otbill printed" in wrong.text
+    assert 'value="guess"' not in wrong.text and 'value="Northside Therapy LLC"' in wrong.text
+    assert empty_client.get("/", follow_redirects=False).headers["location"] == "/setup"
+    assert _post(empty_client).status_code == 303

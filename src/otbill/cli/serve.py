@@ -44,13 +44,14 @@ def serve_command(
     from otbill.demo.data import CLINIC, DEMO_AS_OF, demo_logins
     from otbill.demo.load import load_demo
     from otbill.web.app import create_app
+    from otbill.web.first_run import new_first_run_code
 
     setup = setup_of(ctx)
     settings = setup.settings
     if database_url:
         settings = dataclasses.replace(settings, database_url=database_url)
     settings.data_dir.mkdir(parents=True, exist_ok=True)
-    fixed = parse_date(today, "--today")
+    fixed = parse_date(today, "--today") or settings.today  # OTBILL_TODAY: the run's day
     db = setup.database(settings.database_url)
     wiring = setup.wiring
     codes = _clinic_codes(db)
@@ -63,13 +64,16 @@ def serve_command(
         fixed = DEMO_AS_OF
         typer.echo(f"The demo runs as of {DEMO_AS_OF.isoformat()} (--today changes it).")
     typer.echo(f"otbill is serving at http://{host}:{port}/  (database: {db.backend})")
+    setup_code = new_first_run_code()
     if not codes:
-        typer.echo(f"No clinic yet: open http://{host}:{port}/setup to create it and its admin.")
+        typer.echo(f"No clinic yet: open http://{host}:{port}/setup?code={setup_code} to create it "
+                   "and its admin (the code keeps others on the network from doing it first).")  # fmt: skip
     if only_demo:
         typer.echo(f"Demo users (clinic {CLINIC['code']}):")
         for username, password, roles in demo_logins():
             typer.echo(f"  {username:<10} password {password:<16} roles: {', '.join(roles)}")
     app = create_app(settings, database=db, today=fixed, wiring=wiring)
+    app.state.first_run_code = setup_code
     if only_demo:  # the demo's clearinghouse answers at once, so the whole cycle runs offline
         app.state.transport = SimulatedClearinghouse(settings.data_dir / "clearinghouse")
         typer.echo("Clearinghouse: the offline simulator (answers 999, 277CA and 835 at once).")

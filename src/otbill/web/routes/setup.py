@@ -1,7 +1,8 @@
 """The first-run page: on an empty database, create the clinic and its first admin.
 
-Open to anyone while no clinic exists (nobody could log in yet); once a clinic exists it only
-sends visitors to the login page, and a second first run is refused.
+Open while no clinic exists (nobody could log in yet), but the form needs the first-run code that
+``otbill serve`` printed in its console (:func:`otbill.web.first_run.first_run_code`); once a
+clinic exists it only sends visitors to the login page, and a second first run is refused.
 """
 
 from __future__ import annotations
@@ -18,7 +19,12 @@ from otbill.services.clinic.identity import (
     first_run,
 )
 from otbill.web.app import render
-from otbill.web.first_run import FIRST_RUN_PATH, clinic_exists
+from otbill.web.first_run import (
+    FIRST_RUN_PATH,
+    clinic_exists,
+    first_run_code,
+    is_first_run_code,
+)
 
 router = APIRouter()
 _FIELDS = (
@@ -37,7 +43,9 @@ def _form(request: Request, values: dict[str, str], error: str | None, status: i
 def first_run_page(request: Request) -> Response:
     if clinic_exists(request.app):
         return RedirectResponse("/login", status_code=303)
-    return _form(request, {"taxonomy": "225X00000X"}, None, 200)
+    first_run_code(request.app)  # made (and logged) now if the app was not given one
+    typed = request.query_params.get("code", "")[:100]
+    return _form(request, {"taxonomy": "225X00000X", "setup_code": typed}, None, 200)
 
 
 @router.post(FIRST_RUN_PATH, include_in_schema=False)
@@ -47,6 +55,12 @@ async def create_first_clinic(request: Request) -> Response:
     form = await request.form()
     values = {name: str(form.get(name, "")).strip() for name in _FIELDS}
     password, again = str(form.get("password", "")), str(form.get("password_again", ""))
+    values["setup_code"] = str(form.get("setup_code", ""))[:100]
+    if not is_first_run_code(request.app, values["setup_code"]):
+        values["setup_code"] = ""
+        why = ("setup code: not the code otbill printed when it started; look for the /setup "
+               "link in the console where otbill serve runs")  # fmt: skip
+        return _form(request, values, why, 422)
     if password != again:
         return _form(request, values, "admin password: the two passwords differ", 422)
     try:
