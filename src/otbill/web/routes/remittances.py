@@ -21,6 +21,8 @@ from otbill.domain.record_errors import NotFound
 from otbill.errors import OtbillError
 from otbill.services.exchange.receive import FileResult, ReceiveReport, receive
 from otbill.services.remittances.post import PostingReport, check_remittance
+from otbill.services.remittances.provider_adjustments import post_provider_adjustment
+from otbill.services.views.remittance_deposit import deposit_check
 from otbill.services.views.remittances import list_remittances, remittance_detail
 from otbill.web.app import render, today
 from otbill.web.posting_jobs import posting_jobs
@@ -125,6 +127,24 @@ def remittance(request: Request, user: Reader, remittance_id: int) -> Response:
     try:
         with request.app.state.db.unit_of_work(user.clinic_id, user.id) as uow:
             detail = remittance_detail(uow, remittance_id, today(request))
+            deposit = deposit_check(uow, remittance_id)
     except NotFound:
         raise HTTPException(404, f"remittance {remittance_id} is not in this clinic") from None
-    return render(request, "remittances/detail.html", {"detail": detail})
+    context = {"detail": detail, "deposit": deposit, "flash": request.session.pop("flash", None)}
+    return render(request, "remittances/detail.html", context)
+
+
+@router.post("/remittances/{remittance_id:int}/adjustments/{item_id:int}/post")
+def post_adjustment(request: Request, user: Biller, remittance_id: int, item_id: int) -> Response:
+    """Post a provider-level adjustment (PLB) the biller has checked to the ledger."""
+    try:
+        with request.app.state.db.unit_of_work(user.clinic_id, user.id) as uow:
+            amount = post_provider_adjustment(uow, item_id, today(request))
+    except NotFound:
+        raise HTTPException(404, f"work item {item_id} is not in this clinic") from None
+    except OtbillError as error:
+        request.session["flash"] = {"kind": "error", "text": f"Nothing posted: {error}"}
+    else:
+        text = f"Provider-level adjustment of {amount:,.2f} posted to the ledger."
+        request.session["flash"] = {"kind": "ok", "text": text}
+    return RedirectResponse(f"/remittances/{remittance_id}#deposit", status_code=303)
