@@ -68,6 +68,7 @@ def test_separation_of_duties_and_bulk_approval_in_the_browser(browser, live):
     rows = biller.locator("[data-testid=history-row]").count()
     biller.click("[data-testid=save-line-1]")  # a save that changes nothing...
     biller.wait_for_load_state("networkidle")
+    assert "Nothing changed" in biller.inner_text("[data-testid=flash]")
     biller.goto(url)
     assert biller.locator("[data-testid=history-row]").count() == rows  # ...records nothing
 

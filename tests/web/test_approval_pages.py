@@ -105,6 +105,7 @@ def test_a_no_change_save_leaves_the_saver_free_to_approve(app, client):
     units = _units(client, ready.id)
     _edit_line_one(client, ready.id, units)  # Save with nothing changed
     page = client.get(f"/claims/{ready.id}").text
+    assert "Nothing changed, so nothing was saved" in page
     assert page.count('data-testid="history-row"') == history and _approve_form(page)
     assert _post(client, f"/claims/{ready.id}/approve").status_code == 303
     assert _status(app, ready.id) == "approved"

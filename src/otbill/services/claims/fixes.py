@@ -37,6 +37,7 @@ __all__ = [
     "apply_safe_fixes",
     "assembled_claim",
     "edit_claim_line",
+    "line_unchanged",
     "parse_charge",
     "parse_modifiers",
 ]
@@ -158,6 +159,20 @@ def _no_change(
         and (units is None or units == line.units)
         and (charge is None or to_cents(charge) == line.charge_cents)
     )
+
+
+def line_unchanged(
+    uow: UnitOfWork,
+    claim_id: int,
+    line_id: int,
+    *,
+    modifiers: Sequence[str] | None,
+    units: int | None,
+    charge: Decimal | None,
+) -> bool:
+    """Would this edit leave the claim's line as it is (Save pressed on an untouched line)?"""
+    line = uow.claims.line(line_id)
+    return line.claim_id == claim_id and _no_change(line, modifiers, units, charge)
 
 
 def edit_claim_line(

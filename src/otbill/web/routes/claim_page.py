@@ -21,6 +21,7 @@ from otbill.services.claims import lifecycle as claims
 from otbill.services.claims.fixes import (
     apply_safe_fixes,
     edit_claim_line,
+    line_unchanged,
     parse_charge,
     parse_modifiers,
 )
@@ -139,6 +140,9 @@ def edit_line(
         return _page(request, user, claim_id, str(error), status_code=422)
 
     def action(uow: UnitOfWork) -> str:
+        n = int(count) if count else None
+        if line_unchanged(uow, claim_id, line_id, modifiers=mods, units=n, charge=amount):
+            return "Nothing changed, so nothing was saved: the claim and its history are as before."
         run, rules = _run(request)
         status, repriced = edit_claim_line(uow, claim_id, line_id, modifiers=mods,
                                            units=int(count) if count else None, charge=amount,
