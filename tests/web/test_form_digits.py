@@ -9,7 +9,14 @@ from fastapi.testclient import TestClient
 
 from otbill.domain.record_errors import RecordError
 from otbill.web.params import is_whole
-from otbill.web.routes import admin, admin_setup, authorizations, frontdesk_forms, plan_forms
+from otbill.web.routes import (
+    admin,
+    admin_setup,
+    authorizations,
+    frontdesk_forms,
+    plan_forms,
+    therapist_forms,
+)
 from otbill.web.routes import schedule as schedule_page
 from support.webkit import log_in, token
 
@@ -56,3 +63,15 @@ def test_a_provider_form_linked_to_user_superscript_two_is_no_500(app):
         form = {"csrf_token": token(client, "/admin/setup"), "user_id": "²"}
         assert client.post("/admin/providers", data=form).status_code == 422
         assert client.post("/admin/providers/1", data=form).status_code in (200, 303, 422)
+
+
+@pytest.mark.parametrize("text", ODD)
+def test_visit_minutes_that_are_not_plain_digits_are_named(text):
+    rows = therapist_forms.parse_rows({"code_0": "97110", "minutes_0": text}, None)
+    assert "minutes_0" in rows.errors and not rows.services
+    odd_key = therapist_forms.parse_rows({f"code_{text[:3]}": "97110", "code_0": "97530",
+                                          "minutes_0": "30"}, None)  # fmt: skip
+    assert [s.code for s in odd_key.services] == ["97530"]
+    errors: dict[str, str] = {}
+    therapist_forms.note_changes({"total_treatment_minutes": text}, errors)
+    assert errors

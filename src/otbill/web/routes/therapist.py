@@ -24,6 +24,7 @@ from otbill.services.visits.plausibility import merged_rows
 from otbill.services.visits.record import record_visit
 from otbill.storage import UnitOfWork
 from otbill.web.app import render, today
+from otbill.web.params import is_whole
 from otbill.web.routes import therapist_forms as forms
 from otbill.web.security import SessionUser, require_roles
 
@@ -36,7 +37,7 @@ def _provider_for(uow: UnitOfWork, user: SessionUser, chosen: str | None) -> int
     """The user's own provider; an admin without one may choose any of the clinic's."""
     if user.provider_id is not None:
         return user.provider_id
-    if chosen and chosen.isdigit():
+    if chosen and is_whole(chosen):
         try:
             return schedule.provider(uow, int(chosen)).id
         except NotFound:
@@ -115,7 +116,7 @@ def _read_new(request: Request, uow: UnitOfWork, form: FormData) -> dict[str, An
     values["note"] = forms.note_changes(form, errors)
     values["coverage"] = None
     patient = values.get("patient", "")
-    if not patient.isdigit():
+    if not is_whole(patient):
         errors["patient"] = "Patient: choose the patient seen."
     elif day is not None:
         try:

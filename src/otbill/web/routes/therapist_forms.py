@@ -23,6 +23,7 @@ from otbill.services.visits.plausibility import MueLookup, entry_warnings
 from otbill.services.visits.record import Service
 from otbill.units_explain import explain
 from otbill.web.app import scrub_run, wiring
+from otbill.web.params import is_whole
 
 __all__ = [
     "ELEMENT_LABELS",
@@ -106,7 +107,7 @@ def _row(i: int, code: str, minutes: str, on: dt.date | None, rows: Rows) -> Non
     except CodeError as exc:
         rows.errors[f"code_{i}"] = f"Service row {n}, code: {exc}."
         return
-    if not minutes.isdigit() or not 0 <= int(minutes) <= units.MINUTES_PER_DAY:
+    if not is_whole(minutes, 4) or not 0 <= int(minutes) <= units.MINUTES_PER_DAY:
         text = f"Service row {n}, minutes: enter whole minutes from 0 to 1440 for {info.code}"
         rows.errors[f"minutes_{i}"] = f"{text}, not {minutes!r}." if minutes else f"{text}."
         return
@@ -129,7 +130,7 @@ def parse_rows(form: Mapping[str, Any], on: dt.date | None) -> Rows:
 
 
 def _is_row_key(key: str) -> bool:
-    return key.startswith("code_") and key[5:].isdigit() and int(key[5:]) < 100
+    return key.startswith("code_") and is_whole(key[5:], 2)
 
 
 def pad(typed: list[tuple[str, str]], extra: int = 2) -> list[tuple[str, str]]:
@@ -143,7 +144,7 @@ def note_changes(form: Mapping[str, Any], errors: dict[str, str]) -> dict[str, A
     changes: dict[str, Any] = {name: _text(form, name) or None for name in TEXT_FIELDS}
     total = changes["total_treatment_minutes"]
     if total is not None:
-        if total.isdigit() and int(total) <= units.MINUTES_PER_DAY:
+        if is_whole(total, 4) and int(total) <= units.MINUTES_PER_DAY:
             changes["total_treatment_minutes"] = int(total)
         else:
             errors["total_treatment_minutes"] = (
