@@ -3,8 +3,10 @@
 Why here and not in the web: a fix is decided by the rules engine on the claim as the records
 build it (the same claim a re-scrub judges), then written back to the stored lines in the caller's
 unit of work with an audit row, the claim reopened as a draft and re-scrubbed — all or nothing.
-The person who fixes or edits becomes the claim's last editor, so separation of duties
-(:func:`otbill.services.claims.lifecycle.approve`) keeps them from approving it.
+The person who fixes or edits is recorded as one of the claim's editors
+(:func:`otbill.services.claims.duties.record_editor`), so separation of duties
+(:func:`otbill.services.claims.lifecycle.approve`) keeps them from approving it, whoever saves
+after them; a save that changes nothing records nothing.
 """
 
 from __future__ import annotations
