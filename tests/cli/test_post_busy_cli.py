@@ -39,6 +39,7 @@ def test_post_on_a_busy_database_is_one_line_and_exit_2(
         holder.rollback()
         holder.close()
     assert out.exit_code == 2, out.output
-    assert out.output.count("\n") == 1
-    assert "era.835: the database stayed busy; 0 of 1 claim payment(s) posted" in out.output
+    waiting, error = out.output.splitlines()  # said once while waiting, then one line
+    assert waiting == "era.835: the database is busy with another change; waiting our turn..."
+    assert "era.835: the database stayed busy; 0 of 1 claim payment(s) posted" in error
     assert "Traceback" not in out.output

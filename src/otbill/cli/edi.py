@@ -14,6 +14,7 @@ segment, exit status 2. Mount::
 from __future__ import annotations
 
 import json
+import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -85,8 +86,20 @@ def post_command(
 
     from otbill.services.remittances.post import post_remittance
 
-    service = partial(post_remittance, any_payee=any_payee)
+    service = partial(post_remittance, any_payee=any_payee, progress=_waiting_note(file.name))
     _apply_file(ctx, service, file, (database_url, clinic, user), as_json)
+
+
+def _waiting_note(name: str) -> Any:
+    """A progress callback that says once, on stderr, that the posting waits for the database."""
+    said: list[str] = []
+
+    def note(_done: int, _total: int, text: str) -> None:
+        if text and not said:
+            said.append(text)
+            print(f"{name}: {text}...", file=sys.stderr)
+
+    return note
 
 
 def _located(file: Path, exc: Exception) -> str:
