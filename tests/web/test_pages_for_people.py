@@ -32,7 +32,8 @@ def test_an_unknown_page_before_login_is_html_too(client):
 def test_unknown_api_paths_keep_json(client):
     log_in(client, "biller")
     answer = client.get("/api/no-such-thing")
-    assert answer.status_code == 404 and answer.json() == {"detail": "Not Found"}
+    assert answer.status_code == 404 and answer.json()["detail"] == "Not Found"
+    assert answer.json()["error"] == {"code": "not_found", "message": "Not Found", "field": None}
 
 
 def test_the_403_page_has_navigation(client):

@@ -21,6 +21,7 @@ from otbill.services.clinic.wiring import Wiring
 from otbill.services.views.queue_cache import QueueCache
 from otbill.settings import Settings
 from otbill.storage import Database
+from otbill.web.api_errors import install_api_errors
 from otbill.web.bearer import BearerTokenMiddleware
 from otbill.web.busy import install_busy_page
 from otbill.web.clock import RunDay
@@ -168,6 +169,7 @@ def create_app(
     app.mount("/static", StaticFiles(directory=str(_HERE / "static")), name="static")
     _install_handlers(app, templates)
     install_busy_page(app)  # a busy database: 503, try again (never a 500)
+    install_api_errors(app)  # /api errors in one shape; pages keep the handlers above
     register_routes(app)
     return app
 

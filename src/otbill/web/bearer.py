@@ -13,6 +13,7 @@ from fastapi.responses import JSONResponse
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from otbill.services.clinic.tokens import resolve_token
+from otbill.web.api_errors import error_body
 
 __all__ = ["BearerTokenMiddleware"]
 
@@ -39,7 +40,7 @@ class BearerTokenMiddleware:
         found = await run_in_threadpool(resolve_token, scope["app"].state.db, token)
         if found is None:
             refusal = JSONResponse(
-                {"detail": "invalid or revoked API token"},
+                error_body(401, "invalid or revoked API token"),
                 status_code=401,
                 headers={"WWW-Authenticate": 'Bearer error="invalid_token"'},
             )

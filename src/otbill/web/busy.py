@@ -25,7 +25,9 @@ def _busy_page(request: Request, exc: Exception) -> Response:
         "accept", ""
     )
     if wants_json:
-        return JSONResponse({"detail": BUSY_TEXT}, status_code=503, headers=headers)
+        from otbill.web.api_errors import error_body
+
+        return JSONResponse(error_body(503, BUSY_TEXT), status_code=503, headers=headers)
     request.state.user = getattr(request.state, "user", None)
     page = render(request, "error.html", {"status": 503, "detail": BUSY_TEXT}, status_code=503)
     page.headers.update(headers)

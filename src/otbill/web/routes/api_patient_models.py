@@ -225,6 +225,12 @@ class DocumentOut(BaseModel):
     uploaded_at: dt.datetime
 
 
+class CoverageListOut(BaseModel):
+    """A patient's coverages, primary first: the ``coverage_id`` to record a visit against."""
+
+    items: list[CoverageOut]
+
+
 class PatientOut(PatientSummary):
     sex: str
     preferred_name: str | None

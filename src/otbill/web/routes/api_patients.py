@@ -1,7 +1,8 @@
 """The JSON API's front desk: find, register and edit patients; their coverage and documents.
 
-Reads are open to the front desk, billers and auditors; changes to the front desk and billers
-(admins always). A possible duplicate (same name and birth date) answers 409 until the request
+Reads are open to the front desk, billers and auditors; finding a patient and listing their
+coverages also to therapists (to record a visit through ``POST /api/visits``); changes to the
+front desk and billers (admins always). A possible duplicate (same name and birth date) answers 409 until the request
 says ``duplicate_ok``.
 """
 
@@ -24,6 +25,7 @@ from otbill.web.routes.api import api_user, domain_errors, unit_of_work
 from otbill.web.routes.api_patient_models import (
     CoverageEndIn,
     CoverageIn,
+    CoverageListOut,
     CoverageOut,
     DocumentOut,
     EligibilityCheckIn,
@@ -39,6 +41,7 @@ __all__ = ["router"]
 router = APIRouter(prefix="/api", tags=["patients"])
 Reader = Annotated[SessionUser, Depends(api_user("front-desk", "biller", "auditor"))]
 Clerk = Annotated[SessionUser, Depends(api_user("front-desk", "biller"))]
+Finder = Annotated[SessionUser, Depends(api_user("front-desk", "biller", "auditor", "therapist"))]
 _BINARY = {"application/octet-stream": {"schema": {"type": "string", "format": "binary"}}}
 _DOCUMENT_BODY = {
     "requestBody": {
@@ -79,7 +82,7 @@ def _file(request: Request, uow: UnitOfWork, patient_id: int) -> PatientOut:
 @router.get("/patients", response_model=PatientSearchOut, summary="Search patients")
 def search(
     request: Request,
-    user: Reader,
+    user: Finder,
     q: Annotated[str, Query(max_length=200, description="name, member ID or account")] = "",
     dob: dt.date | None = None,
     page: Annotated[int, Query(ge=1, le=10_000)] = 1,
@@ -111,6 +114,18 @@ def register(request: Request, user: Clerk, patient: PatientIn) -> Any:
 def get_patient(request: Request, user: Reader, patient_id: int) -> Any:
     with domain_errors(), unit_of_work(request, user) as uow:
         return _file(request, uow, patient_id)
+
+
+@router.get(
+    "/patients/{patient_id}/coverages",
+    response_model=CoverageListOut,
+    summary="A patient's coverages",
+)
+def list_coverages(request: Request, user: Finder, patient_id: int) -> Any:
+    """Every coverage of the patient, primary first, with whether it is in force today."""
+    with domain_errors(), unit_of_work(request, user) as uow:
+        file = patient_file(uow, patient_id, today(request))
+    return CoverageListOut(items=[CoverageOut.of(line) for line in file.coverages])
 
 
 @router.put("/patients/{patient_id}", response_model=PatientOut, summary="Edit a patient")

@@ -59,12 +59,22 @@ def record_visit(
     user: Annotated[SessionUser, Depends(api_user("therapist"))],
     visit: VisitIn,
 ) -> Any:
-    """Record a visit with its minutes per code and a draft note; units are computed."""
+    """Record a visit with its minutes per code and a draft note; units are computed.
+
+    The visit is the caller's own: the provider is the therapist linked to the account (as on the
+    web's visit form); ``provider_id``, when given, must be that therapist. No role, admin
+    included, records a visit as another provider through the API."""
+    if user.provider_id is None:
+        raise HTTPException(
+            status.HTTP_403_FORBIDDEN,
+            "you record only your own visits, and your account is not linked to a therapist",
+        )
     provider_id = visit.provider_id or user.provider_id
-    if provider_id is None:
-        raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, "provider_id: required")
-    if "admin" not in user.roles and provider_id != user.provider_id:
-        raise HTTPException(status.HTTP_403_FORBIDDEN, "a therapist records their own visits")
+    if provider_id != user.provider_id:
+        raise HTTPException(
+            status.HTTP_403_FORBIDDEN,
+            f"provider_id: you record only your own visits (provider {user.provider_id})",
+        )
     services = [
         visits.Service(s.code, s.minutes, s.distinct_service, tuple(s.modifiers))
         for s in visit.services
