@@ -7,15 +7,50 @@ are never deleted) and the check costs nothing; the API answers 503 with a plain
 
 from __future__ import annotations
 
+import hmac
+import logging
+import secrets
+
 from starlette.responses import JSONResponse, RedirectResponse, Response
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from otbill.services.clinic.identity import needs_first_run
 
-__all__ = ["FIRST_RUN_PATH", "FirstRunGate", "clinic_exists"]
+__all__ = [
+    "FIRST_RUN_PATH",
+    "FirstRunGate",
+    "clinic_exists",
+    "first_run_code",
+    "is_first_run_code",
+    "new_first_run_code",
+]
 
 FIRST_RUN_PATH = "/setup"
 _OPEN = (FIRST_RUN_PATH, "/static/")
+
+
+def new_first_run_code() -> str:
+    """A code for the first run, shown only where otbill was started (its console)."""
+    return secrets.token_urlsafe(9)
+
+
+def first_run_code(app: object) -> str:
+    """The code the first-run form asks for.
+
+    Why a code: until a clinic exists the first-run page is open, and whoever fills it in first
+    becomes the clinic's administrator. ``otbill serve`` prints the code (in the /setup link it
+    shows); an app started another way logs it once at warning level. Nobody who cannot read the
+    server's console can take the empty instance over from the network."""
+    state = app.state  # type: ignore[attr-defined]
+    code = getattr(state, "first_run_code", None)
+    if not code:
+        code = state.first_run_code = new_first_run_code()
+        logging.getLogger("otbill").warning("No clinic yet: the first-run code is %s", code)
+    return str(code)
+
+
+def is_first_run_code(app: object, typed: str) -> bool:
+    return hmac.compare_digest(typed.strip().encode(), first_run_code(app).encode())
 
 
 def clinic_exists(app: object) -> bool:
