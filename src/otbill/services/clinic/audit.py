@@ -33,7 +33,10 @@ def verify_audit(
         if clinic_id is None or clinic.id == clinic_id:
             ids[clinic.code] = clinic.id
             with db.unit_of_work(clinic.id) as uow:
-                problems[clinic.code] = uow.audit_reads.verify()
+                problems[clinic.code] = [
+                    *uow.audit_reads.verify(),
+                    *uow.audit_reads.records_against_audit(),
+                ]
     if checkpoints is not None and key:
         for point in audit_checkpoints.checkpoints_in(checkpoints, key):
             _check(db, point, ids, problems, everyone=clinic_id is None)

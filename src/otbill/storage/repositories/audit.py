@@ -14,6 +14,7 @@ from typing import Any
 from sqlalchemy import func, select
 
 from otbill.storage.audit import AuditProblem, chain_state, hash_at, verify_chain
+from otbill.storage.audit_records import records_against_audit
 from otbill.storage.repositories.base import ClinicScoped
 from otbill.storage.tables import AuditEventRow, AuditHeadRow
 
@@ -93,3 +94,7 @@ class AuditRepository(ClinicScoped):
     def verify(self) -> list[AuditProblem]:
         """Every problem in the clinic's chain (an empty list: intact)."""
         return verify_chain(self.session, self.clinic_id)
+
+    def records_against_audit(self) -> list[AuditProblem]:
+        """Claims, postings and notes that differ from the after-state their audit recorded."""
+        return records_against_audit(self.session, self.clinic_id)
