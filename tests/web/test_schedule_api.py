@@ -3,6 +3,8 @@ list, read with warnings, check in twice (one visit), cancel the rest, bounds, t
 
 from __future__ import annotations
 
+import datetime as dt
+
 from support.webkit import log_in, patient_of, provider_of, token
 
 
@@ -29,6 +31,9 @@ def test_book_list_check_in_cancel(app, client):
     assert [a["id"] for a in listed.json()] == ids[:2]
     shown = client.get(f"/api/appointments/{ids[0]}", headers=headers).json()
     assert shown["status"] == "booked" and isinstance(shown["warnings"], list)
+    early = client.post(f"/api/appointments/{ids[0]}/check-in", headers=headers)
+    assert early.status_code == 422 and early.json()["detail"].startswith("date: 2025-04-07")
+    app.state.today = dt.date(2025, 4, 7)  # the patient arrives on the appointment's day
     first = client.post(f"/api/appointments/{ids[0]}/check-in", headers=headers).json()
     again = client.post(f"/api/appointments/{ids[0]}/check-in", headers=headers).json()
     assert (again["visit_id"], again["already"]) == (first["visit_id"], True)

@@ -4,6 +4,7 @@ cancelling the rest of a series, and who may do what."""
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 
 from otbill.services.clinic import setup as clinic
@@ -49,6 +50,10 @@ def test_book_check_in_and_see_the_visit_on_the_therapists_day(client, app):
     assert 'value="10:30"' in refused.text  # the form comes back as typed
     day = client.get("/schedule?day=2025-04-02").text
     assert f"/schedule/appointments/{appointment}" in day and "10:00–10:45" in day
+    tomorrow = client.post(f"/schedule/appointments/{appointment}/check-in",
+                           data={"csrf_token": token(client)}, follow_redirects=False)  # fmt: skip
+    assert "after today" in tomorrow.text  # no visit before its day (issue 11 item 9)
+    app.state.today = dt.date(2025, 4, 2)  # the patient arrives on the appointment's day
     done = client.post(f"/schedule/appointments/{appointment}/check-in",
                        data={"csrf_token": token(client)}, follow_redirects=False)  # fmt: skip
     assert done.headers["location"].endswith("?done=checked-in")
