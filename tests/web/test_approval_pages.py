@@ -71,6 +71,8 @@ def test_admin_without_the_role_sees_why_not_and_who_may(app, client):
     refused = _post(client, f"/claims/{ready.id}/approve")
     assert refused.status_code == 403 and "Clinic Admin does not hold" in refused.text
     assert not _ID_LEAK.search(refused.text) and _status(app, ready.id) == "ready"
+    queue = client.get("/queues/awaiting-approval").text  # said once, and nothing to tick
+    assert queue.count("which Clinic Admin does not hold") == 1 and 'name="claim"' not in queue
 
 
 def test_an_editor_is_refused_by_name_even_after_a_later_save(app, client):
