@@ -14,6 +14,7 @@ from stdnum.exceptions import ValidationError
 from stdnum.us import ein
 
 from otbill.codes import npi
+from otbill.domain import addresses
 from otbill.domain.clinic_setup import Address
 from otbill.domain.record_errors import RecordError
 from otbill.errors import InvalidCheckDigit, MalformedCode
@@ -28,8 +29,6 @@ __all__ = [
     "taxonomy_of",
 ]
 
-_STATE = re.compile(r"[A-Z]{2}")
-_ZIP = re.compile(r"\d{5}(\d{4})?")
 _TAXONOMY = re.compile(r"\d{3}[0-9A-Z]{6}X")  # NUCC: ten characters ending in X
 
 
@@ -69,12 +68,8 @@ def taxonomy_of(value: str, field: str = "taxonomy code") -> str:
 
 def address_of(line1: str, city: str, state: str, zip_code: str, field: str) -> Address:
     """An address: street, city, two-letter state and a five- or nine-digit ZIP code."""
-    st = required(state, f"{field} state", longest=2).upper()
-    if not _STATE.fullmatch(st):
-        raise RecordError(f"{field} state {state!r}: two letters, such as MA")
-    digits = required(zip_code, f"{field} ZIP code", longest=10).replace("-", "")
-    if not _ZIP.fullmatch(digits):
-        raise RecordError(f"{field} ZIP code {zip_code!r}: five or nine digits")
+    st = addresses.state_code(required(state, f"{field} state", longest=2), field)
+    digits = addresses.zip_code(required(zip_code, f"{field} ZIP code", longest=10), field)
     return Address(required(line1, f"{field} street"), required(city, f"{field} city"), st, digits)
 
 

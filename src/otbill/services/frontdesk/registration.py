@@ -12,6 +12,7 @@ import datetime as dt
 import re
 from dataclasses import asdict, dataclass, field, replace
 
+from otbill.domain import addresses
 from otbill.domain.parties import Patient
 from otbill.domain.record_errors import RecordError
 from otbill.domain.registration import EmergencyContact, Guarantor, Registration
@@ -31,8 +32,6 @@ __all__ = [
 EARLIEST_BIRTH = dt.date(1900, 1, 1)
 PAGE_SIZE = 25
 _EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
-_STATE = re.compile(r"[A-Z]{2}")
-_ZIP = re.compile(r"\d{5}(\d{4})?")
 _PHONE_DIGITS = 10
 
 
@@ -91,11 +90,7 @@ def _address(name: str, address: tuple[str, str, str, str] | None) -> tuple[str,
     line1, city, state, zip_code = (part.strip() for part in address)
     if not line1 or not city:
         raise RecordError(f"{name}: needs the street and the city")
-    if not _STATE.fullmatch(state.upper()):
-        raise RecordError(f"{name} state {state!r}: use the two-letter code, e.g. TX")
-    if not _ZIP.fullmatch(zip_code.replace("-", "")):
-        raise RecordError(f"{name} ZIP {zip_code!r}: 5 or 9 digits")
-    return (line1, city, state.upper(), zip_code.replace("-", ""))
+    return (line1, city, addresses.state_code(state, name), addresses.zip_code(zip_code, name))
 
 
 def _check_dob(dob: dt.date, today: dt.date) -> dt.date:
