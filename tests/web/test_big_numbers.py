@@ -106,3 +106,17 @@ def test_uploading_an_835_amount_of_9e999999_names_it_and_posts_nothing(app):
         sent = client.post("/remittances/upload", data=fields, files=upload)
         assert sent.status_code == 422
         assert "CLP04: &#39;9e999999&#39; is not a number" in sent.text
+
+
+def test_json_bodies_with_ids_beyond_64_bits_are_a_422(app):
+    visit = {"patient_id": int(HUGE), "coverage_id": int(HUGE), "date": "2025-03-03",
+             "services": [{"code": "97110", "minutes": 38}], "note_type": "daily"}  # fmt: skip
+    with TestClient(app, raise_server_exceptions=False) as client:
+        log_in(client, "rcole")
+        headers = {"X-CSRF-Token": token(client, "/")}
+        sent = client.post("/api/visits", json=visit, headers=headers)
+        assert sent.status_code == 422, sent.text[:300]
+        assert "patient_id" in sent.text
+        appointment = {"patient_id": 1, "provider_id": int(EDGE), "start": "2025-04-02T10:00"}
+        booked = client.post("/api/appointments", json=appointment, headers=headers)
+        assert booked.status_code in (403, 422), booked.text[:300]

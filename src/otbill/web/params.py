@@ -6,8 +6,8 @@ SQLite INTEGER", psycopg's NumericValueOutOfRange), which surfaced as a 500. Two
 
 * :func:`bounded_params`, a dependency of every route (``create_app`` adds it), refuses before the
   route runs any path parameter the route reads as an ``int`` that is beyond :data:`MAX_ID` (404:
-  no such row can exist) and any such query parameter (422, naming it). Routes keep declaring
-  plain ``int``.
+  no such row can exist), any such query parameter, and any integer beyond it in a JSON body
+  (422, naming the parameter or field). Routes and body models keep declaring plain ``int``.
 * :func:`whole_number` reads a number typed into a form or a filter: plain ASCII digits only
   (``"²"`` and ``"１２"`` pass ``str.isdigit`` but are no number ``int`` reads), at most
   :data:`MAX_ID`; :func:`is_whole` is the test forms use before ``int`` (in place of
@@ -16,6 +16,9 @@ SQLite INTEGER", psycopg's NumericValueOutOfRange), which surfaced as a 500. Two
 
 from __future__ import annotations
 
+import json
+import re
+from collections import deque
 from typing import Any
 
 from fastapi import HTTPException, Request, status
@@ -29,6 +32,7 @@ MAX_PAGE = 1_000_000
 """The highest page number a list accepts: its offset (page × size) stays far inside MAX_ID."""
 
 _DIGITS = 19  # len(str(MAX_ID))
+_LONG_RUN = re.compile(rb"[0-9]{19}")  # a body without one holds no integer beyond MAX_ID
 _INT_PARAMS: dict[int, tuple[tuple[str, ...], tuple[str, ...]]] = {}
 
 
@@ -73,8 +77,9 @@ def _is_int(annotation: Any) -> bool:
     return int in getattr(annotation, "__args__", ()) and bool not in annotation.__args__
 
 
-def bounded_params(request: Request) -> None:
-    """Refuse int path parameters beyond any row id (404) and int query parameters (422)."""
+async def bounded_params(request: Request) -> None:
+    """Refuse int path parameters beyond any row id (404), and int query parameters and JSON
+    body integers beyond it (422)."""
     path_names, query_names = _int_params(request.scope.get("route"))
     for name in path_names:
         if _too_big(request.path_params.get(name)):
@@ -86,6 +91,34 @@ def bounded_params(request: Request) -> None:
                     status.HTTP_422_UNPROCESSABLE_CONTENT,
                     f"{name}: {value[:30]!r} is not a whole number up to {MAX_ID}",
                 )
+    if "json" in request.headers.get("content-type", "") and request.method != "GET":
+        where = _big_int_in(await request.body())
+        if where is not None:
+            raise HTTPException(
+                status.HTTP_422_UNPROCESSABLE_CONTENT,
+                f"{where}: not a whole number up to {MAX_ID}",
+            )
+
+
+def _big_int_in(body: bytes) -> str | None:
+    """The field (``services[1].minutes``) of the first integer beyond MAX_ID in a JSON body;
+    None when there is none, or the body is not JSON (the route says what is wrong with it)."""
+    if not _LONG_RUN.search(body):
+        return None
+    try:
+        data = json.loads(body)
+    except (ValueError, RecursionError):
+        return None
+    pending: deque[tuple[Any, str]] = deque([(data, "")])
+    while pending:  # breadth first, in document order: the first such field is named
+        value, where = pending.popleft()
+        if isinstance(value, int) and not isinstance(value, bool) and _too_big(value):
+            return where or "body"
+        if isinstance(value, dict):
+            pending += [(v, f"{where}.{k}" if where else str(k)) for k, v in value.items()]
+        elif isinstance(value, list):
+            pending += [(v, f"{where}[{n}]") for n, v in enumerate(value, start=1)]
+    return None
 
 
 def is_whole(text: str, digits: int = _DIGITS - 1) -> bool:
