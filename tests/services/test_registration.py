@@ -121,6 +121,8 @@ def test_duplicate_name_and_birth_date_warns_until_acknowledged(db: Database) ->
         ({"sex": "X"}, "sex 'X'"),
         ({"first_name": " "}, "legal name"),
         ({"address": ("1 A St", "Austin", "Texas", "78701")}, "address state 'Texas'"),
+        ({"address": ("1 A St", "Austin", "XX", "78701")}, "state 'XX': not a US state"),
+        ({"address": ("1 A St", "Austin", "TX", "7870")}, "ZIP code '7870': five or nine"),
     ],
 )
 def test_bad_patient_details_are_refused_naming_the_field(
