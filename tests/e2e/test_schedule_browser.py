@@ -24,7 +24,7 @@ def _book(page, live, patient: int, therapist: int, day: str) -> str:  # type: i
 def test_book_three_check_in_one_and_the_therapist_sees_it(page, live):  # type: ignore[no-untyped-def]
     patient, therapist = patient_of(live.app), provider_of(live.app, "rcole").id
     log_in(page, live, "biller", PASSWORDS["biller"])
-    first = _book(page, live, patient, therapist, "2025-04-02")
+    first = _book(page, live, patient, therapist, "2025-04-01")  # today: it can be checked in
     _book(page, live, patient, therapist, "2025-04-03")
     _book(page, live, patient, therapist, "1999-01-05")  # before any coverage of the patient
     warnings = page.locator("[data-testid=warnings]").inner_text()
@@ -42,7 +42,7 @@ def test_book_three_check_in_one_and_the_therapist_sees_it(page, live):  # type:
 
     page.context.clear_cookies()
     log_in(page, live, "rcole", PASSWORDS["rcole"])
-    page.goto(f"{live.url}/therapist?day=2025-04-02")
+    page.goto(f"{live.url}/therapist?day=2025-04-01")
     assert page.locator(f"a[href='{visit}']").count() >= 1
     page.goto(f"{live.url}{visit}")
     assert page.locator("main").is_visible()
