@@ -68,6 +68,18 @@ def test_the_creator_may_not_approve_and_the_role_is_named(db: Database) -> None
     assert not _ID_LEAK.search(admin_why)
 
 
+def test_a_role_refusal_names_the_person_not_their_id(db: Database) -> None:
+    ids = seed_clinic(db)
+    claim_id = ready_claim(db, ids)
+    with (
+        pytest.raises(PermissionDenied) as refused,
+        db.unit_of_work(ids.clinic, ids.approver) as uow,  # an approver who is no biller edits
+    ):
+        claims.edit_line(uow, claim_id, 1, modifiers=["GO", "59"], run=scrub_run(), rules=RULES)
+    assert "Approver needs the biller role" in str(refused.value)
+    assert not _ID_LEAK.search(str(refused.value))
+
+
 def _audit_rows(db: Database, ids: Ids) -> int:
     with db.unit_of_work(ids.clinic) as uow:
         return uow.records.count(AuditEventRow)

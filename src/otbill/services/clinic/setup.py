@@ -125,7 +125,8 @@ def require_role(uow: UnitOfWork, user_id: int, *roles: Role) -> set[str]:
     held = user_roles(uow, user_id)
     if not held & {r.value for r in (*roles, Role.ADMIN)}:
         names = " or ".join(r.value for r in roles)
-        raise PermissionDenied(f"user {user_id}: needs the {names} role")
+        who = uow.users.get(user_id).full_name  # a name, never an internal id (issue 11, item 2)
+        raise PermissionDenied(f"{who} needs the {names} role")
     return held
 
 
