@@ -8,7 +8,10 @@ click command, the first time the name is looked up. ``otbill --help`` looks eve
 help stays complete.
 
 The group is also where an internal error is caught (:mod:`otbill.cli.crash`): any exception that
-is not click's or Typer's own way to end a command becomes exit status 3, one line and a log.
+is not click's or Typer's own way to end a command becomes exit status 3, one line and a log. And
+every whole-number option or argument of every command is bounded here, once, to a signed 64-bit
+integer (the largest row id): ``--offset 10^29`` is a usage error (exit 2), not an overflow inside
+the database driver.
 """
 
 from __future__ import annotations
@@ -48,7 +51,45 @@ class LazyCommand:
             holder.add_typer(found, name=name)
         else:
             holder.command(name)(found)
-        return typer.main.get_command(holder).commands[name]  # type: ignore[attr-defined]
+        command = typer.main.get_command(holder).commands[name]  # type: ignore[attr-defined]
+        _bound_whole_numbers(command)
+        return command
+
+
+MAX_WHOLE = 2**63 - 1
+
+
+def _bound_whole_numbers(command: Any) -> None:
+    """Give every int parameter of ``command`` (and its subcommands) the 64-bit bound."""
+    for param in getattr(command, "params", ()):
+        kind = param.type
+        is_int = any(c.__name__ == "IntParamType" for c in type(kind).__mro__)  # or IntRange
+        if is_int and getattr(kind, "max", None) is None:
+            bounded = object.__new__(_bounded_class(type(kind)))
+            bounded.__dict__.update(kind.__dict__)
+            param.type = bounded
+    for sub in getattr(command, "commands", {}).values():
+        _bound_whole_numbers(sub)
+
+
+_BOUNDED: dict[type, type] = {}
+
+
+def _bounded_class(base: type) -> type:
+    """``base`` (click's int type or int range) refusing numbers beyond :data:`MAX_WHOLE`; the
+    help text stays the base's own."""
+    if base not in _BOUNDED:
+
+        def convert(self: Any, value: Any, param: Any, ctx: Any) -> Any:
+            number = base.convert(self, value, param, ctx)  # type: ignore[attr-defined]
+            if isinstance(number, int) and not -MAX_WHOLE <= number <= MAX_WHOLE:
+                self.fail(
+                    f"{str(value)[:30]!r} is not a whole number up to {MAX_WHOLE}", param, ctx
+                )
+            return number
+
+        _BOUNDED[base] = type(f"Bounded{base.__name__}", (base,), {"convert": convert})
+    return _BOUNDED[base]
 
 
 def _no_options() -> None:
