@@ -65,7 +65,7 @@ def _bound_whole_numbers(command: Any) -> None:
         kind = param.type
         is_int = any(c.__name__ == "IntParamType" for c in type(kind).__mro__)  # or IntRange
         if is_int and getattr(kind, "max", None) is None:
-            bounded = object.__new__(_bounded_class(type(kind)))
+            bounded: Any = object.__new__(_bounded_class(type(kind)))
             bounded.__dict__.update(kind.__dict__)
             param.type = bounded
     for sub in getattr(command, "commands", {}).values():
