@@ -30,6 +30,11 @@ def _plural(n: int, word: str = "unit") -> str:
     return f"{n} {word}" if n == 1 else f"{n} {word}s"
 
 
+def _minutes_count(n: int) -> str:
+    """'1 minute counts', '9 minutes count'."""
+    return "1 minute counts" if n == 1 else f"{n} minutes count"
+
+
 def explain(result: UnitsResult) -> list[str]:
     timed = [line for line in result.lines if line.basis is cpt.Basis.TIMED]
     steps: list[str] = []
@@ -48,8 +53,10 @@ def _explain_cms(result: UnitsResult, timed: list[LineUnits]) -> list[str]:
     parts = " + ".join(f"{line.minutes} ({line.code})" for line in timed)
     total, units = result.total_timed_minutes, result.total_units
     steps = [
-        f"Method cms ({_MANUAL}): the day's timed minutes are pooled: {parts} = {total} minutes.",
-        f"{total} minutes falls in the {_band(units)} band, so the day is worth "
+        f"Method cms ({_MANUAL}): the day's timed minutes are pooled: {parts} = "
+        f"{_plural(total, 'minute')}.",
+        f"{_plural(total, 'minute')} falls in the {_band(units)} "
+        "band, so the day is worth "
         f"{_plural(units)} of timed codes in all.",
     ]
     full = [(line.code, line.minutes // 15) for line in timed if line.minutes >= 15]
@@ -66,12 +73,14 @@ def _explain_cms(result: UnitsResult, timed: list[LineUnits]) -> list[str]:
     for line in timed:
         if line.units == 0 and line.minutes > 0:
             steps.append(
-                f"{line.code}: its {line.minutes} minutes count toward the total but earn no unit "
-                "of their own; the left-over units went to codes with as many or more minutes left."
+                f"{line.code}: its {_minutes_count(line.minutes)} toward the total but "
+                f"{'earns' if line.minutes == 1 else 'earn'} no unit of "
+                f"{'its' if line.minutes == 1 else 'their'} own; the left-over units went to codes with as many or more minutes left."
             )
     for tie in result.ties:
         steps.append(
-            f"Tie: {', '.join(tie.codes)} each had {tie.remaining_minutes} minutes left over; "
+            f"Tie: {', '.join(tie.codes)} each had {_plural(tie.remaining_minutes, 'minute')} left "
+            "over; "
             f"otbill gave the unit to {', '.join(tie.winners)} (more total minutes, then lower code "
             "number). The manual leaves this choice to the provider."
         )
@@ -88,7 +97,8 @@ def _explain_families(result: UnitsResult) -> list[str]:
             continue
         total = line.minutes + codes[add_on].minutes
         steps.append(
-            f"{line.code} and {add_on} are one service, counted together ({total} minutes): "
+            f"{line.code} and {add_on} are one service, counted together "
+            f"({_plural(total, 'minute')}): "
             f"the first unit is {line.code}, billed once a day, and every later unit is "
             f"{add_on} — here {line.code} × {line.units} and {add_on} × {codes[add_on].units}."
         )
@@ -101,7 +111,7 @@ def _explain_per_code(timed: list[LineUnits]) -> list[str]:
         "a unit needs 8 or more minutes of that code (8–22 → 1, 23–37 → 2, ...)."
     ]
     for line in timed:
-        steps.append(f"{line.code}: {line.minutes} minutes → {_plural(line.units)}.")
+        steps.append(f"{line.code}: {_plural(line.minutes, 'minute')} → {_plural(line.units)}.")
     return steps
 
 
@@ -110,14 +120,14 @@ def _explain_other(line: LineUnits) -> str:
     if line.basis is cpt.Basis.PER_TIME:
         return (
             f"{line.code} is counted in its own time units ({info.unit_minutes}-minute units, "
-            f"the first from {info.first_unit_minutes} minutes): {line.minutes} minutes → "
+            f"the first from {info.first_unit_minutes} minutes): {_plural(line.minutes, 'minute')} → "
             f"{_plural(line.units)}; not pooled with 15-minute codes."
         )
     kind = (
         "an untimed (service-based) code" if line.basis is cpt.Basis.UNTIMED else "not time-based"
     )
     tail = (
-        f"; its {line.minutes} minutes count toward total treatment time, not timed minutes"
+        f"; its {_minutes_count(line.minutes)} toward total treatment time, not timed minutes"
         if line.minutes
         else ""
     )

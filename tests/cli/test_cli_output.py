@@ -120,3 +120,12 @@ def test_claims_list_has_a_header_and_pages(tmp_path):
     assert not {r["id"] for r in rows} & set(ids)
     bad = runner.invoke(app, [*base, "--limit", "-1"])
     assert bad.exit_code == 2
+
+
+@pytest.mark.parametrize("method", ["cms", "per-code"])
+def test_units_explanations_say_one_minute(method):
+    out = runner.invoke(app, ["units", "97110=1", "97140=8", "97150=1", "--method", method])
+    assert out.exit_code == 0, out.output
+    text = " ".join(out.stdout.split())
+    assert not re.search(r"\b1 (minutes|units)\b", text), text
+    assert re.search(r"\b1 minute\b", text), text
