@@ -141,8 +141,9 @@ def test_the_queue_approves_the_ticked_claims_and_refuses_the_editors_own(app, c
 def test_bulk_approval_needs_a_tick_and_the_role(app, client):
     (ready,) = _ready(app)
     log_in(client, "approver")
-    empty = _post(client, "/queues/ready/approve")
-    assert empty.status_code == 303
+    empty = _post(client, "/queues/ready/approve", {"back": "page=2&payer=//evil.example"})
+    assert empty.status_code == 303  # back to the same page of this queue, and nowhere else
+    assert empty.headers["location"] == "/queues/awaiting-approval?page=2&payer=%2F%2Fevil.example"
     assert "Tick at least one claim" in client.get("/queues/awaiting-approval").text
     bogus = _post(client, "/queues/ready/approve", {"claim": ["²", "9" * 30]})
     assert bogus.status_code == 303

@@ -9,6 +9,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 from typing import Annotated, Any
+from urllib.parse import parse_qsl, urlencode
 
 from fastapi import APIRouter, Depends, Form, HTTPException, Request
 from fastapi.responses import RedirectResponse, Response
@@ -168,16 +169,19 @@ def approve_selected(
     claim: Annotated[list[str] | None, Form()] = None,
     page_claim: Annotated[list[str] | None, Form()] = None,
     scope: Annotated[str, Form()] = "selected",
+    back: Annotated[str, Form()] = "",
 ) -> Response:
     """Approve the ticked claims (or every claim on the page the user may approve), each on its
     own: those the user may not approve are refused with the reason in names, the rest approved."""
     chosen = _claim_ids((page_claim if scope == "page" else claim) or [])
-    back = RedirectResponse("/queues/awaiting-approval", status_code=303)
+    # back to the same filters and page; rebuilt from its pairs, so it only ever names this queue
+    query = urlencode(parse_qsl(back))
+    to = RedirectResponse("/queues/awaiting-approval" + (f"?{query}" if query else ""), 303)
     if not chosen:
         request.session["flash"] = {"kind": "error", "text": "Tick at least one claim to approve."}
-        return back
+        return to
     db = request.app.state.db
     done = approve_batch(lambda: db.unit_of_work(user.clinic_id, user.id), chosen, today(request))
     kind = "ok" if not done.refused else ("warn" if done.approved else "error")
     request.session["flash"] = {"kind": kind, "text": done.summary()}
-    return back
+    return to
