@@ -92,7 +92,8 @@ def test_x12_read_of_an_837p_lists_its_claims(tmp_path):
     claims = tmp_path / "claims.json"
     claims.write_text(json.dumps([clean_claim_data()]))
     edi = tmp_path / "out.837"
-    assert runner.invoke(app, ["x12", "837", str(claims), "-o", str(edi)]).exit_code == 0
+    written = runner.invoke(app, ["x12", "837", str(claims), "-o", str(edi)])
+    assert written.exit_code == 0 and f"wrote 1 claim to {edi}" in written.stdout
     out = runner.invoke(app, ["x12", "read", str(edi)])
     assert out.exit_code == 0, out.output
     assert "837P: 1 claim" in out.stdout and "1 claim(s)" not in out.stdout

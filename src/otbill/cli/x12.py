@@ -112,4 +112,6 @@ def write_command(
     except X12Error as exc:
         _fail(f"{claims_file}: {exc}")
     output.write_text(text, encoding="ascii")
-    typer.echo(f"wrote {len(claims)} claim(s) to {output}")
+    from otbill.cli.x12_summary import count
+
+    typer.echo(f"wrote {count(len(claims), 'claim')} to {output}")
