@@ -21,6 +21,7 @@ def test_m54_5_is_billable_in_fy2021_and_m54_50_is_not_yet_valid():
         icd10cm.validate("M54.50", FY2021)
     text = str(refused.value)
     assert "2021-06-15" in text and "ICD-10-CM FY2021" in text and "added later" in text
+    assert "FY2025, April 1, 2025 update has it" in text  # the first shipped release with it
     assert refused.value.on == FY2021
     assert not icd10cm.is_valid("M54.50", FY2021)
 

@@ -137,13 +137,16 @@ def _known_in(key: str, now: State) -> Release | None:
     return None
 
 
-def _not_in_force(key: str, on: dt.date, release: Release, known: Release) -> CodeNotEffective:
+def _not_in_force(
+    key: str, on: dt.date, release: Release, known: Release, now: State
+) -> CodeNotEffective:
     window = f"{release.effective_from.isoformat()} to {release.effective_to.isoformat()}"
-    change = (
-        f"it was added later ({known.name} has it)"
-        if RELEASES.index(known) > RELEASES.index(release)
-        else f"it had been deleted ({known.name} has it)"
-    )
+    at = RELEASES.index(release)
+    if RELEASES.index(known) > at:  # name the first shipped release that has it
+        first = next(r for r in RELEASES[at + 1 :] if _state(key, r, now) is not State.ABSENT)
+        change = f"it was added later ({first.name} has it)"
+    else:
+        change = f"it had been deleted ({known.name} has it)"
     reason = f"not in force on {on.isoformat()}: {release.name} ({window}) does not have it; "
     return CodeNotEffective(CODE_SET, format(key), reason + change, on)
 
@@ -215,7 +218,7 @@ def _lookup(value: str, on: dt.date | None) -> _Entry:
     if state is State.ABSENT:
         if on is None or release is known:
             raise UnknownCode(CODE_SET, format(key), f"not a code in {release.name}")
-        raise _not_in_force(key, on, release, known)
+        raise _not_in_force(key, on, release, known, now)
     return _Entry(format(key), state is State.BILLABLE)
 
 
