@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
 import typer
 
+from otbill import clock
 from otbill.cli.acting import acting_in
 from otbill.cli.common import AsJson, Clinic, DatabaseUrl, fail, parse_date
 from otbill.cli.setup import setup_of
@@ -97,7 +98,6 @@ def add_command(
     clinic: Clinic = None,
 ) -> None:
     """Register a patient; prints the new patient's id and account number."""
-    import datetime as dt
 
     from otbill.domain.registration import Registration
     from otbill.services.frontdesk.registration import PatientDetails, register_patient
@@ -119,7 +119,7 @@ def add_command(
 
     def work(uow: UnitOfWork) -> tuple[int, str | None]:
         pid = register_patient(
-            uow, details, today=dt.date.today(), duplicate_acknowledged=duplicate_ok
+            uow, details, today=clock.today(), duplicate_acknowledged=duplicate_ok
         )
         return pid, uow.patients.registration(pid).account_number
 
@@ -179,12 +179,11 @@ def show_command(
     clinic: Clinic = None,
 ) -> None:
     """A patient's registration, coverage (with history) and documents."""
-    import datetime as dt
 
     from otbill.services.frontdesk.patient_file import patient_file
 
     file = _as_clerk(
-        ctx, database_url, clinic, None, lambda uow: patient_file(uow, patient_id, dt.date.today())
+        ctx, database_url, clinic, None, lambda uow: patient_file(uow, patient_id, clock.today())
     )
     p, reg = file.patient, file.registration
     print(
@@ -304,13 +303,12 @@ def coverage_check_command(
     clinic: Clinic = None,
 ) -> None:
     """Record an eligibility check made by phone or the payer's portal."""
-    import datetime as dt
 
     from otbill.services.frontdesk.coverage import record_eligibility_check
 
     day = parse_date(checked_on, "--on")
     assert day is not None
-    today = dt.date.today()
+    today = clock.today()
 
     def work(uow: UnitOfWork) -> Any:
         record_eligibility_check(uow, coverage_id, on=day, active=not inactive, today=today)
