@@ -76,6 +76,8 @@ class PayerProfile(_Model):
     ncci: bool = True
     mue: bool = True
     eligibility_valid_days: int | None = 30
+    # Ask the 270 about each procedure code too (EQ02 HC:code): payers that answer per code.
+    eligibility_procedure_codes: bool = False
     requires_rendering_provider: bool = True
     requires_referring_provider: bool = False
     plan_of_care: PlanOfCarePolicy = PlanOfCarePolicy()
