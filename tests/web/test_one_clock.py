@@ -9,9 +9,10 @@ from sqlalchemy import select
 
 from otbill.clearinghouse.simulator.transport import SimulatedClearinghouse
 from otbill.services.claims import lifecycle as claims
-from otbill.storage.tables import ClaimStatusRow, DenialRow, NoteRow, VisitRow
+from otbill.storage.tables import ClaimStatusRow, DenialRow, NoteRow, PostingRow, VisitRow
+from otbill.web.posting_jobs import posting_jobs
 from otbill.x12.tokens import read_segments
-from support.demoflow import clinic_and_users
+from support.demoflow import clinic_and_users, simulated_835
 from support.webkit import DEMO_TODAY, log_in, provider_of, token
 
 PAID_ON = DEMO_TODAY + dt.timedelta(days=14)  # the simulator pays 14 days after the 837
@@ -67,3 +68,20 @@ def test_the_837_the_835_history_and_appeal_deadlines_follow_the_run_day(app, cl
         assert PAID_ON < denial.appeal_deadline <= PAID_ON + dt.timedelta(days=180)
     page = client.get("/denials").text
     assert "days left" not in page or "746 days" not in page
+
+
+def test_an_uploaded_835_posts_as_of_the_run_day_in_its_worker_thread(app, client, tmp_path):
+    name, data = simulated_835(app, tmp_path)
+    log_in(client, "biller")
+    form = {"csrf_token": token(client, "/remittances")}
+    sent = client.post("/remittances/upload", data=form, files={"file": (name, data)},
+                       follow_redirects=False)  # fmt: skip
+    assert sent.status_code == 303
+    posting_jobs(app.state).wait(60)
+    with app.state.db.session() as session:
+        paid = list(session.scalars(select(PostingRow).where(PostingRow.kind == "payment")))
+        moves = list(
+            session.scalars(select(ClaimStatusRow).where(ClaimStatusRow.to_status == "paid"))
+        )
+    assert paid and {p.posted_at.date() for p in paid} == {DEMO_TODAY}
+    assert moves and {m.at.date() for m in moves} == {DEMO_TODAY}

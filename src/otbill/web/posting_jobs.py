@@ -12,6 +12,7 @@ restart forgets the page, not the postings (posting the same file again finishes
 
 from __future__ import annotations
 
+import contextvars
 import datetime as dt
 import logging
 import secrets
@@ -79,7 +80,9 @@ class PostingJobs:
         with self._lock:
             self._forget_old()
             self._jobs[job.id] = job
-        self._pool.submit(self._run, job, db, checked, today)
+        # a worker thread does not inherit the request's context: it gets the run's day here
+        run = contextvars.copy_context()
+        self._pool.submit(run.run, self._run, job, db, checked, today)
         return job
 
     def get(self, job_id: str, clinic_id: int) -> PostingJob | None:
