@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
@@ -55,6 +56,7 @@ class AuditLog:
         self._actor = actor_id
         self._head: AuditHeadRow | None = None
         self._anchor: AuditAnchorRow | None = None
+        self._batch: list[dict[str, Any]] | None = None
 
     def _locked_head(self) -> AuditHeadRow:
         if self._head is None:
@@ -108,7 +110,10 @@ class AuditLog:
             head.seq, head.hash = row.seq, row.hash
             rows.append({c: getattr(row, c) for c in _AUDIT_COLUMNS})
         if rows:
-            self._session.execute(insert(AuditEventRow), rows)
+            if self._batch is not None:
+                self._batch.extend(rows)
+            else:
+                self._session.execute(insert(AuditEventRow), rows)
             self._moved(rows[-1]["at"])
 
     def record(
@@ -137,8 +142,51 @@ class AuditLog:
         row.hash = event_hash(head.hash, _content(row), plain=True)
         head.seq, head.hash = row.seq, row.hash
         self._moved(row.at)
-        self._session.add(row)
+        if self._batch is not None:
+            self._batch.append({c: getattr(row, c) for c in _AUDIT_COLUMNS})
+        else:
+            self._session.add(row)
         return row
+
+    @contextmanager
+    def batched(self) -> Iterator[None]:
+        """Hold the events recorded inside the block and append them at its end in one statement
+        (an import records thousands: on PostgreSQL the ORM wrote each as its own round trip). Each event is still chained as it is recorded, so seq and hashes are those
+        of one-at-a-time appends; events not yet written are not seen by reads of the trail."""
+        if self._batch is not None:  # already batching: the outer block writes
+            yield
+            return
+        self._batch = []
+        try:
+            yield
+            pending, self._batch = self._batch, None
+            if pending:
+                self._append(pending)
+        finally:
+            self._batch = None
+
+    def _append(self, rows: list[dict[str, Any]]) -> None:
+        """Many events at once: PostgreSQL's COPY (one statement, one stream of rows), else one
+        executemany (SQLite runs it in process, without round trips)."""
+        if self._session.get_bind().dialect.name != "postgresql":
+            self._session.execute(insert(AuditEventRow), rows)
+            return
+        from psycopg.types.json import Json
+
+        names = ", ".join(f'"{c}"' for c in _AUDIT_COLUMNS)  # column names from the model
+        driver = self._session.connection().connection.driver_connection
+        assert driver is not None
+        with (
+            driver.cursor() as cursor,
+            cursor.copy(f"COPY audit_event ({names}) FROM STDIN") as copy,
+        ):
+            for row in rows:
+                copy.write_row(
+                    [
+                        Json(v) if isinstance(v, dict | list) else v
+                        for v in map(row.get, _AUDIT_COLUMNS)
+                    ]
+                )
 
 
 @dataclass(frozen=True, slots=True)

@@ -144,15 +144,16 @@ def import_rows(
             ctx = ImportContext(uow, digest, today or clock.today(), profiles, old_system)
             for other in (kind, *_REFERS_TO[kind]):
                 ctx.mapped[other] = uow.imports.mapped(old_system, other)
-            made = _run(ctx, kind, rows, old_system, report, progress)
-            if dry_run or (report.refused and not skip_bad_rows):
-                raise _RollBack
-            buffered.write_buffered()
-            uow.imports.remember(old_system, kind, made)
-            after = {"kind": kind, "old_system": old_system, "file_sha256": digest,
-                     "imported": len(made), "unchanged": report.unchanged,
-                     "refused_rows": [p.row for p in report.refused]}  # fmt: skip
-            uow.audit.record(actor_id, "import.csv", "import", digest[:16], None, after)
+            with uow.audit.batched():  # the rows' audit events in one statement, not one a row
+                made = _run(ctx, kind, rows, old_system, report, progress)
+                if dry_run or (report.refused and not skip_bad_rows):
+                    raise _RollBack
+                buffered.write_buffered()
+                uow.imports.remember(old_system, kind, made)
+                after = {"kind": kind, "old_system": old_system, "file_sha256": digest,
+                         "imported": len(made), "unchanged": report.unchanged,
+                         "refused_rows": [p.row for p in report.refused]}  # fmt: skip
+                uow.audit.record(actor_id, "import.csv", "import", digest[:16], None, after)
             report.imported = len(made)
             report.written = True
     except _RollBack:
