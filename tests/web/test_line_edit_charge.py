@@ -78,3 +78,17 @@ def test_bad_fields_answer_422_naming_the_field(app, client):
         assert response.status_code == 422, (fields, response.status_code)
         assert named in response.text
     assert _lines(app, claim.id)[0].units == line.units
+
+
+def test_with_no_fee_and_no_charge_to_scale_the_biller_is_asked_for_the_charge(app, client):
+    claim = _ready(app)
+    line = _lines(app, claim.id)[0]
+    with app.state.db.session() as session, session.begin():
+        for fee in session.scalars(select(FeeScheduleRow).where(FeeScheduleRow.code == line.code)):
+            session.delete(fee)
+        session.get_one(ClaimLineRow, line.id).charge_cents = 0
+    log_in(client, "biller")
+    asked = _edit(client, claim.id, _lines(app, claim.id)[0], units=str(line.units + 2))
+    assert asked.status_code == 422
+    assert "charge: no fee on file for 97110" in asked.text and "type the charge" in asked.text
+    assert _lines(app, claim.id)[0].units == line.units  # nothing saved

@@ -13,7 +13,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Form, HTTPException, Request
 from fastapi.responses import RedirectResponse, Response
 
-from otbill.domain.record_errors import NotFound, PermissionDenied
+from otbill.domain.record_errors import IllegalTransition, NotFound, PermissionDenied, StaleRecord
 from otbill.errors import OtbillError
 from otbill.rules.context import ScrubContext
 from otbill.rules.registry import Rule
@@ -78,8 +78,12 @@ def _change(
     user: SessionUser,
     claim_id: int,
     action: Callable[[UnitOfWork], str],
+    refused: int = 409,
 ) -> Response:
-    """Run ``action`` in one unit of work; its result is the message shown on the claim page."""
+    """Run ``action`` in one unit of work; its result is the message shown on the claim page.
+
+    ``refused``: the status of a refusal other than the claim's state (409 always), e.g. 422
+    when the refusal is about a field the user typed."""
     try:
         with request.app.state.db.unit_of_work(user.clinic_id, user.id) as uow:
             message = action(uow)
@@ -87,8 +91,10 @@ def _change(
         raise HTTPException(404, str(error)) from None
     except PermissionDenied as error:
         return _page(request, user, claim_id, str(error), status_code=403)
-    except OtbillError as error:
+    except (IllegalTransition, StaleRecord) as error:
         return _page(request, user, claim_id, str(error), status_code=409)
+    except OtbillError as error:
+        return _page(request, user, claim_id, str(error), status_code=refused)
     request.session["flash"] = {"kind": "ok", "text": message}
     return RedirectResponse(f"/claims/{claim_id}", status_code=303)
 
@@ -152,7 +158,7 @@ def edit_line(
         )
         return f"Line saved and the claim re-scrubbed.{priced} {_status_text(status)}"
 
-    return _change(request, user, claim_id, action)
+    return _change(request, user, claim_id, action, refused=422)  # e.g. "charge: ... type it"
 
 
 @router.post("/claims/{claim_id:int}/rescrub")
