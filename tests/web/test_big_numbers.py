@@ -120,3 +120,9 @@ def test_json_bodies_with_ids_beyond_64_bits_are_a_422(app):
         appointment = {"patient_id": 1, "provider_id": int(EDGE), "start": "2025-04-02T10:00"}
         booked = client.post("/api/appointments", json=appointment, headers=headers)
         assert booked.status_code in (403, 422), booked.text[:300]
+
+
+def test_int_form_fields_beyond_64_bits_are_a_422(admin):
+    form = {"user_id": HUGE, "name": "integration"}
+    sent = admin.post("/admin/tokens", data=form, follow_redirects=False)
+    assert sent.status_code == 422 and "user_id" in sent.text

@@ -6,8 +6,8 @@ SQLite INTEGER", psycopg's NumericValueOutOfRange), which surfaced as a 500. Two
 
 * :func:`bounded_params`, a dependency of every route (``create_app`` adds it), refuses before the
   route runs any path parameter the route reads as an ``int`` that is beyond :data:`MAX_ID` (404:
-  no such row can exist), any such query parameter, and any integer beyond it in a JSON body
-  (422, naming the parameter or field). Routes and body models keep declaring plain ``int``.
+  no such row can exist), any such query parameter or form field, and any integer beyond it in a
+  JSON body (422, naming the parameter or field). Routes and body models keep declaring plain ``int``.
 * :func:`whole_number` reads a number typed into a form or a filter: plain ASCII digits only
   (``"²"`` and ``"１２"`` pass ``str.isdigit`` but are no number ``int`` reads), at most
   :data:`MAX_ID`; :func:`is_whole` is the test forms use before ``int`` (in place of
@@ -33,7 +33,7 @@ MAX_PAGE = 1_000_000
 
 _DIGITS = 19  # len(str(MAX_ID))
 _LONG_RUN = re.compile(rb"[0-9]{19}")  # a body without one holds no integer beyond MAX_ID
-_INT_PARAMS: dict[int, tuple[tuple[str, ...], tuple[str, ...]]] = {}
+_INT_PARAMS: dict[int, tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]] = {}
 
 
 def _too_big(value: Any) -> bool:
@@ -48,14 +48,18 @@ def _too_big(value: Any) -> bool:
     return not text.isascii() or len(text) > _DIGITS or int(text) > MAX_ID
 
 
-def _int_params(route: Any) -> tuple[tuple[str, ...], tuple[str, ...]]:
-    """The path and the query parameters ``route`` reads as ``int`` (or ``int | None``); cached."""
+def _int_params(route: Any) -> tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]:
+    """The path, query and form parameters ``route`` reads as ``int`` (or ``int | None``)."""
     key = id(route)
     if key not in _INT_PARAMS:
         dependant = getattr(route, "dependant", None)
-        found: tuple[tuple[str, ...], tuple[str, ...]] = ((), ())
+        found: tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]] = ((), (), ())
         if dependant is not None:
-            found = (_names(dependant, "path_params"), _names(dependant, "query_params"))
+            found = (
+                _names(dependant, "path_params"),
+                _names(dependant, "query_params"),
+                _names(dependant, "body_params"),  # form fields (a JSON body is checked whole)
+            )
         _INT_PARAMS[key] = found
     return _INT_PARAMS[key]
 
@@ -80,7 +84,7 @@ def _is_int(annotation: Any) -> bool:
 async def bounded_params(request: Request) -> None:
     """Refuse int path parameters beyond any row id (404), and int query parameters and JSON
     body integers beyond it (422)."""
-    path_names, query_names = _int_params(request.scope.get("route"))
+    path_names, query_names, form_names = _int_params(request.scope.get("route"))
     for name in path_names:
         if _too_big(request.path_params.get(name)):
             raise HTTPException(status.HTTP_404_NOT_FOUND, "Not Found")
@@ -90,6 +94,15 @@ async def bounded_params(request: Request) -> None:
                 raise HTTPException(
                     status.HTTP_422_UNPROCESSABLE_CONTENT,
                     f"{name}: {value[:30]!r} is not a whole number up to {MAX_ID}",
+                )
+    if form_names and "form" in request.headers.get("content-type", ""):
+        form = await request.form()  # parsed already for the route: Starlette keeps it
+        for name in form_names:
+            field = form.get(name)
+            if isinstance(field, str) and _too_big(field):
+                raise HTTPException(
+                    status.HTTP_422_UNPROCESSABLE_CONTENT,
+                    f"{name}: {field[:30]!r} is not a whole number up to {MAX_ID}",
                 )
     if "json" in request.headers.get("content-type", "") and request.method != "GET":
         where = _big_int_in(await request.body())
