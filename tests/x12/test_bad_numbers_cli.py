@@ -74,3 +74,15 @@ def test_post_refuses_an_835_amount_of_9e999999_and_posts_nothing(tmp_path):
     _one_line_exit_2(["post", str(era), *base], "CAS03: '9e999999' is not a number")
     again = runner.invoke(app, ["post", str(era), "--any-payee", *base])
     assert again.exit_code == 2 and "already" not in again.output  # nothing was recorded
+
+
+def test_post_refuses_an_amount_that_would_overflow_the_cents_column(tmp_path):
+    url = f"sqlite:///{tmp_path}/post.db"
+    db = Database(url)
+    seed_clinic(db)
+    db.dispose()
+    era = tmp_path / "huge.835"
+    amount = "999999999999999999"  # 18 digits: 10^20 cents, beyond a 64-bit column
+    era.write_bytes(make_835(f"CLP*NOPE-1*1*{amount}*{amount}*0*MB*ICN9*11*1", amount))
+    base = ["--database-url", url, "--clinic", "HOT", "--any-payee"]
+    _one_line_exit_2(["post", str(era), *base], "more than 10 digits before the decimal point")

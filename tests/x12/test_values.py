@@ -18,7 +18,14 @@ from otbill.x12.read_835 import read_835
 from otbill.x12.read_837p import read_837p
 from otbill.x12.read_999 import read_999
 from otbill.x12.tokens import Delimiters, Segment
-from otbill.x12.values import R_MAX_DIGITS, optional_n0, parse_amount, parse_d8, parse_n0
+from otbill.x12.values import (
+    R_MAX_DIGITS,
+    R_MAX_WHOLE_DIGITS,
+    optional_n0,
+    parse_amount,
+    parse_d8,
+    parse_n0,
+)
 from support.x12samples import one_claim_837p, tiny_835, tiny_999
 
 
@@ -29,7 +36,7 @@ def _seg(*elements: str) -> Segment:
 @pytest.mark.parametrize(
     ("text", "value"),
     [("45", "45"), ("45.00", "45.00"), ("-12.5", "-12.5"), (".5", "0.5"), ("5.", "5"),
-     ("9" * 18, "9" * 18)],
+     ("9" * 10, "9" * 10)],
 )  # fmt: skip
 def test_r_values_in_common_notation_are_read(text, value):
     assert parse_amount(_seg("AMT", "B6", text), 2) == Decimal(value)
@@ -91,3 +98,18 @@ def test_an_837p_diagnosis_pointer_of_superscript_two_skips_the_claim():
 def test_a_999_count_of_superscript_two_is_a_named_error():
     with pytest.raises(X12Error, match="AK904"):
         read_999(tiny_999(accepted_sets="²"))
+
+
+@pytest.mark.parametrize("text", ["99999999999", "999999999999999999", "-12345678901.5"])
+def test_r_values_of_more_than_ten_whole_digits_are_refused(text):
+    """No amount can overflow the 64-bit cents columns, alone or summed (TR3 A.1.3.1.3 caps
+    money at 10 digits with its cents; otbill allows 10 before the decimal point)."""
+    with pytest.raises(X12Error, match=f"more than {R_MAX_WHOLE_DIGITS} digits before"):
+        parse_amount(_seg("AMT", "B6", text), 2)
+
+
+def test_ten_whole_digits_and_eight_decimals_are_read():
+    assert parse_amount(_seg("CAS", "CO", "45", "000000000000"), 3) == 0  # padded, as in a corpus
+    assert parse_amount(_seg("AMT", "B6", "9999999999.12345678"), 2) == Decimal(
+        "9999999999.12345678"
+    )

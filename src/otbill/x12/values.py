@@ -25,6 +25,7 @@ from otbill.x12.tokens import Delimiters, Segment
 __all__ = [
     "AMOUNTS",
     "R_MAX_DIGITS",
+    "R_MAX_WHOLE_DIGITS",
     "amount_at",
     "decimal_or_none",
     "n0_of",
@@ -40,6 +41,11 @@ __all__ = [
 R_MAX_DIGITS = 18
 """The most digits an R or N0 element may hold (the TR3's longest numeric element, R 1/18)."""
 
+R_MAX_WHOLE_DIGITS = 10
+"""The most digits an R element may hold before its decimal point. The TR3 (A.1.3.1.3) caps a
+monetary amount (element 782) at 10 digits counting its cents; otbill allows 10 before the point,
+so that no amount, nor a file's sum of them, overflows the 64-bit cents columns it is posted to."""
+
 _R = re.compile(r"-?(?:[0-9]+\.?[0-9]*|\.[0-9]+)", re.ASCII)
 _N0 = re.compile(r"[0-9]+", re.ASCII)
 
@@ -53,17 +59,22 @@ repeats the same few amounts (``5``, ``45.00``) many thousand times. Bounded by 
 
 
 def decimal_or_none(text: str) -> Decimal | None:
-    """``text`` as a Decimal when it is an R value of at most :data:`R_MAX_DIGITS` digits."""
+    """``text`` as a Decimal when it is an R value of at most :data:`R_MAX_DIGITS` digits, at most
+    :data:`R_MAX_WHOLE_DIGITS` of them (leading zeros aside) before the decimal point."""
     if _R.fullmatch(text) is None or len(text) - text.count("-") - text.count(".") > R_MAX_DIGITS:
+        return None
+    if len(text.partition(".")[0].lstrip("-0")) > R_MAX_WHOLE_DIGITS:  # leading zeros pad
         return None
     return Decimal(text)
 
 
 def _not_a_number(text: str, kind: str) -> str:
     shown = repr(text) if len(text) <= 40 else f"{text[:20]!r}… ({len(text)} characters)"
-    if (_R if kind == "a number" else _N0).fullmatch(text):
+    if not (_R if kind == "a number" else _N0).fullmatch(text):
+        return f"{shown} is not {kind}"
+    if len(text) - text.count("-") - text.count(".") > R_MAX_DIGITS:
         return f"{shown} has more than {R_MAX_DIGITS} digits"
-    return f"{shown} is not {kind}"
+    return f"{shown} has more than {R_MAX_WHOLE_DIGITS} digits before the decimal point"
 
 
 def parse_amount(seg: Segment, n: int, *, required: bool = True) -> Decimal:
