@@ -24,10 +24,10 @@ def _safe_next(target: str | None) -> str:
 
 
 @router.get("/login")
-def login_page(request: Request, next: str = "/") -> Response:
-    return render(
-        request, "login.html", {"next": _safe_next(next), "error": None, "clinic": _DEFAULT_CLINIC}
-    )
+def login_page(request: Request, next: str = "/", changed: bool = False) -> Response:
+    notice = "Password changed: every session ended; log in with the new one." if changed else None
+    context = {"next": _safe_next(next), "error": None, "clinic": _DEFAULT_CLINIC}
+    return render(request, "login.html", {**context, "notice": notice})
 
 
 @router.post("/login")
