@@ -16,6 +16,7 @@ SQLite INTEGER", psycopg's NumericValueOutOfRange), which surfaced as a 500. Two
 
 from __future__ import annotations
 
+import contextlib
 import json
 import re
 from collections import deque
@@ -33,7 +34,8 @@ MAX_PAGE = 1_000_000
 
 _DIGITS = 19  # len(str(MAX_ID))
 _LONG_RUN = re.compile(rb"[0-9]{19}")  # a body without one holds no integer beyond MAX_ID
-_INT_PARAMS: dict[int, tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]] = {}
+_Names = tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]
+_KEPT = "_otbill_int_params"  # the route's int parameter names, kept on the route itself
 
 
 def _too_big(value: Any) -> bool:
@@ -48,20 +50,23 @@ def _too_big(value: Any) -> bool:
     return not text.isascii() or len(text) > _DIGITS or int(text) > MAX_ID
 
 
-def _int_params(route: Any) -> tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]:
-    """The path, query and form parameters ``route`` reads as ``int`` (or ``int | None``)."""
-    key = id(route)
-    if key not in _INT_PARAMS:
-        dependant = getattr(route, "dependant", None)
-        found: tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]] = ((), (), ())
-        if dependant is not None:
-            found = (
-                _names(dependant, "path_params"),
-                _names(dependant, "query_params"),
-                _names(dependant, "body_params"),  # form fields (a JSON body is checked whole)
-            )
-        _INT_PARAMS[key] = found
-    return _INT_PARAMS[key]
+def _int_params(route: Any) -> _Names:
+    """The path, query and form parameters ``route`` reads as ``int`` (or ``int | None``), worked
+    out once per route object (routes are unhashable; the names live as long as the route)."""
+    kept: _Names | None = getattr(route, _KEPT, None)
+    if kept is not None:
+        return kept
+    dependant = getattr(route, "dependant", None)
+    found: _Names = ((), (), ())
+    if dependant is not None:
+        found = (
+            _names(dependant, "path_params"),
+            _names(dependant, "query_params"),
+            _names(dependant, "body_params"),  # form fields (a JSON body is checked whole)
+        )
+    with contextlib.suppress(AttributeError, TypeError):  # no route, or one that takes no field
+        setattr(route, _KEPT, found)
+    return found
 
 
 def _names(dependant: Any, kind: str) -> tuple[str, ...]:
