@@ -41,10 +41,12 @@ def _one_line_exit_2(args: list[str], said: str) -> None:
         (b'{"claim_id": "CLM-\\udc00"}', "surrogate"),
     ],
 )
-def test_scrub_refuses_unsound_claim_json(tmp_path, body, said):
+def test_scrub_and_x12_837_refuse_unsound_claim_json(tmp_path, body, said):
     path = tmp_path / "claims.json"
     path.write_bytes(body)
     _one_line_exit_2(["scrub", str(path), "--today", "2025-02-20"], said)
+    _one_line_exit_2(["x12", "837", str(path), "-o", str(tmp_path / "out.837")], said)
+    assert not (tmp_path / "out.837").exists()
 
 
 def test_x12_read_refuses_an_835_amount_of_9e999999(tmp_path):
