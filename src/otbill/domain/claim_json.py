@@ -5,7 +5,7 @@ naming the claim (its ``claim_id`` when it has one, else its position) and the f
 message pydantic gives; the other items are still returned. Only text that is not JSON at all is
 refused as a whole (:class:`ClaimFileError`, naming the line and column), and so is text that is
 not sound: bytes that are not UTF-8 (RFC 8259 §8.1), arrays or objects nested deeper than
-:data:`MAX_DEPTH` (a claim nests four levels), a number too long for Python to convert (over 4,300
+:data:`MAX_DEPTH` (a claim list nests five levels), a number too long for Python to convert (over 4,300
 digits), or a ``\\uD800``-style escape that is half of a UTF-16 surrogate pair (RFC 8259 §8.2: such
 a string cannot be stored, printed or sent as UTF-8).
 """
