@@ -9,7 +9,9 @@ from sqlalchemy import select
 
 from otbill.clearinghouse.simulator.transport import SimulatedClearinghouse
 from otbill.services.claims import lifecycle as claims
+from otbill.settings import Settings
 from otbill.storage.tables import ClaimStatusRow, DenialRow, NoteRow, PostingRow, VisitRow
+from otbill.web.app import create_app
 from otbill.web.posting_jobs import posting_jobs
 from otbill.x12.tokens import read_segments
 from support.demoflow import clinic_and_users, simulated_835
@@ -85,3 +87,9 @@ def test_an_uploaded_835_posts_as_of_the_run_day_in_its_worker_thread(app, clien
         )
     assert paid and {p.posted_at.date() for p in paid} == {DEMO_TODAY}
     assert moves and {m.at.date() for m in moves} == {DEMO_TODAY}
+
+
+def test_the_settings_day_is_the_apps_day_when_none_is_given(tmp_path):
+    settings = Settings(data_dir=tmp_path, database_url=f"sqlite:///{tmp_path}/x.db",
+                        secret_key="t", today=DEMO_TODAY)  # fmt: skip
+    assert create_app(settings).state.today == DEMO_TODAY

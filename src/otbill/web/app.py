@@ -149,7 +149,7 @@ def create_app(
     app.state.queue_cache = QueueCache()
     app.state.throttle = LoginThrottle()
     app.state.templates = templates
-    app.state.today = today
+    app.state.today = today or settings.today  # OTBILL_TODAY when the caller fixes none
     app.add_middleware(FirstRunGate)  # innermost: an empty database leads to /setup
     app.add_middleware(RunDay)  # the request runs as of app.state.today (otbill.clock)
     app.add_middleware(BearerTokenMiddleware)  # inner: runs after the session is read
