@@ -9,7 +9,6 @@ an admin, and it ends by itself after ``idle`` minutes unused or ``absolute`` ho
 from __future__ import annotations
 
 import datetime as dt
-
 from typing import Any
 
 from sqlalchemy import JSON, DateTime, ForeignKey, Index, String
