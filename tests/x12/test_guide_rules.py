@@ -135,6 +135,11 @@ body:
     assert validate(DEMO_271.encode()) == []  # the shipped table allows 'F'
 
 
+def test_a_270_checked_as_a_271_is_refused_at_st01():
+    text = DEMO_271.replace("ST*271*", "ST*270*").encode()
+    assert "segment 3 ST ST01: is '270', expected '271'" in [str(f) for f in validate(text, "271")]
+
+
 def test_the_270_and_271_tables_load_with_their_versions():
     assert (guide("270").functional_code, guide("271").functional_code) == ("HS", "HB")
     assert guide("270").version == guide("271").version == "005010X279A1"

@@ -35,6 +35,7 @@ COMMANDS: dict[str, LazyCommand] = {
     "patients": LazyCommand("otbill.cli.patients:patients_app"),
     "coverage": LazyCommand("otbill.cli.patients:coverage_app"),
     "schedule": LazyCommand("otbill.cli.schedule:app"),
+    "eligibility": LazyCommand("otbill.cli.eligibility:app"),
     "clinic": LazyCommand("otbill.cli.clinic:app"),
     "sessions": LazyCommand("otbill.cli.sessions:app"),
     "clearinghouse": LazyCommand("otbill.cli.edi:clearinghouse_app"),

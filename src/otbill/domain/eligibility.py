@@ -25,6 +25,7 @@ __all__ = [
     "OtherPayer",
     "Person",
     "Rejection",
+    "StoredCheck",
     "TherapyLimit",
     "service_types_for",
 ]
@@ -165,3 +166,18 @@ class EligibilityAnswer:
     rejections: tuple[Rejection, ...] = ()
     other_payers: tuple[OtherPayer, ...] = ()
     limits: tuple[TherapyLimit, ...] = field(default=())
+
+
+@dataclass(frozen=True, slots=True)
+class StoredCheck:
+    """An eligibility answer as kept on the coverage: the figures, the words and the raw 271."""
+
+    coverage_id: int
+    checked_on: dt.date  # the day the payer answered
+    date_of_service: dt.date  # the day asked about
+    trace: str
+    active: bool | None  # None: not verified (the payer did not find the person, or could not say)
+    status: str
+    benefits: dict[str, object]  # the figures as JSON-ready data, with the plain-words lines
+    raw_response: str
+    id: int = 0

@@ -27,6 +27,7 @@ from otbill.storage.repositories.authorizations import AuthorizationRepository
 from otbill.storage.repositories.claims import ClaimRepository
 from otbill.storage.repositories.clinics import ClinicRepository
 from otbill.storage.repositories.denials import DenialRepository
+from otbill.storage.repositories.eligibility import EligibilityRepository
 from otbill.storage.repositories.exchange import ExchangeRepository
 from otbill.storage.repositories.imports import ImportRepository
 from otbill.storage.repositories.ledger import LedgerRepository
@@ -79,6 +80,7 @@ class UnitOfWork:
     patient_account: PatientAccountRepository
     schedule: ScheduleRepository
     login_sessions: LoginSessionRepository
+    eligibility: EligibilityRepository
 
     def __init__(self, factory: sessionmaker[Session], clinic_id: int, actor_id: int | None):
         self._factory = factory
@@ -110,6 +112,7 @@ class UnitOfWork:
         self.imports = ImportRepository(self.session, self.clinic_id)
         self.patient_account = PatientAccountRepository(self.session, self.clinic_id)
         self.login_sessions = LoginSessionRepository(self.session, self.clinic_id)
+        self.eligibility = EligibilityRepository(self.session, self.clinic_id)
         return self
 
     def __exit__(

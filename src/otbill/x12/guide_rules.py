@@ -268,6 +268,11 @@ def _envelope(
 ) -> _Walk | None:
     if seg.id == "ST":
         rules = expected or _guide_for(seg)
+        if seg.el(1) != rules.set_id:
+            tracker.findings.append(
+                X12Finding("error", seg.position, "ST", "ST01",
+                           f"is {seg.el(1)!r}, expected {rules.set_id!r}")
+            )  # fmt: skip
         if gs is not None and gs.el(1) != rules.functional_code:
             tracker.findings.append(
                 X12Finding(

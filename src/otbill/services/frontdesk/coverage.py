@@ -17,6 +17,7 @@ from decimal import Decimal, InvalidOperation
 from otbill import clock
 from otbill.codes import mbi
 from otbill.domain.care import Coverage
+from otbill.domain.eligibility import StoredCheck
 from otbill.domain.money import to_cents
 from otbill.domain.record_errors import RecordError
 from otbill.domain.registration import CoverageTerms
@@ -246,10 +247,17 @@ def end_coverage(uow: UnitOfWork, coverage_id: int, last_day: dt.date) -> None:
 
 
 def record_eligibility_check(
-    uow: UnitOfWork, coverage_id: int, *, on: dt.date, active: bool, today: dt.date
+    uow: UnitOfWork,
+    coverage_id: int,
+    *,
+    on: dt.date,
+    active: bool,
+    today: dt.date,
+    response: StoredCheck | None = None,
 ) -> None:
-    """An eligibility check made by phone or the payer's portal: its date and whether it found
-    the coverage active (what ELG001/ELG002 and the booking warnings read).
+    """An eligibility check made by phone, the payer's portal or a 271 (``response``: its
+    benefits and raw text, kept with the coverage): its date and whether it found the coverage
+    active (what ELG001/ELG002 and the booking warnings read).
 
     Why it may change a billed coverage in place: the check is not part of what was billed; the
     earlier check stays in the audit trail."""
@@ -262,6 +270,9 @@ def record_eligibility_check(
             "already recorded"
         )
     uow.patients.record_eligibility(coverage_id, on, active)
+    after: dict[str, object] = {"eligibility_verified_on": on, "eligibility_active": active}
+    if response is not None:
+        after["eligibility_check_id"] = uow.eligibility.add(response, by_user=uow.actor_id)
     uow.audit.record(
         uow.actor_id,
         "coverage.eligibility",
@@ -269,7 +280,7 @@ def record_eligibility_check(
         coverage_id,
         {"eligibility_verified_on": coverage.eligibility_verified_on,
          "eligibility_active": coverage.eligibility_active},
-        {"eligibility_verified_on": on, "eligibility_active": active},
+        after,
     )  # fmt: skip
 
 

@@ -1,0 +1,189 @@
+"""Check one coverage for a date of service over 270/271, and keep the answer on the coverage.
+
+Steps, in one unit of work: build the inquiry from the coverage, its patient (and subscriber when
+the patient is a dependent), the payer and the clinic; write the 270 and check it against the
+guide's table (a 270 otbill wrote that breaks the guide is otbill's bug, refused before sending);
+send it over the real-time transport; check the 271 against the guide and read it; then store it.
+
+An answer that says active or inactive goes through the front desk's
+:func:`~otbill.services.frontdesk.coverage.record_eligibility_check` (the coverage's verified date
+and result, what ELG001 and the booking warnings read), with the benefits and the raw 271 kept
+beside it. An answer that verifies nothing (an AAA: member ID wrong, payer unavailable) is kept and
+audited, and the coverage's last verified date is left as it was: nothing was verified.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from otbill.clearinghouse.realtime import RealTimeTransport
+from otbill.clearinghouse.transport import TransportError
+from otbill.domain.care import Coverage
+from otbill.domain.eligibility import (
+    EligibilityAnswer,
+    Inquiry,
+    Person,
+    StoredCheck,
+    service_types_for,
+)
+from otbill.domain.eligibility_codes import reject
+from otbill.domain.eligibility_summary import Coverage271, summarize
+from otbill.domain.eligibility_words import describe
+from otbill.domain.record_errors import RecordError
+from otbill.errors import OtbillError
+from otbill.payers import PayerProfile
+from otbill.services.frontdesk.coverage import record_eligibility_check
+from otbill.storage import UnitOfWork
+from otbill.x12.findings import X12Error
+from otbill.x12.guide_rules import validate
+from otbill.x12.read_271 import read_271
+from otbill.x12.write_270 import InquiryEnvelope, write_270
+
+__all__ = ["EligibilityCheckError", "EligibilityResult", "check_coverage"]
+
+
+class EligibilityCheckError(OtbillError):
+    """The check could not be made or its answer could not be read (nothing was stored)."""
+
+
+@dataclass(frozen=True, slots=True)
+class EligibilityResult:
+    coverage_id: int
+    check_id: int
+    summary: Coverage271
+    lines: list[str]  # the summary in plain words
+
+
+def _person(first: str, last: str, dob: dt.date, sex: str) -> Person:
+    return Person(first, last, dob, sex if sex in ("F", "M", "U") else "U")
+
+
+def _subscriber(coverage: Coverage) -> Person:
+    who = coverage.subscriber or {}
+    try:
+        dob = dt.date.fromisoformat(str(who.get("dob")))
+    except ValueError:
+        raise RecordError(f"coverage {coverage.id}: the subscriber has no date of birth") from None
+    return Person(str(who.get("first_name", "")), str(who.get("last_name", "")), dob,
+                  str(who.get("sex", "U")))  # fmt: skip
+
+
+def build_inquiry(
+    uow: UnitOfWork,
+    coverage: Coverage,
+    on: dt.date,
+    profile: PayerProfile | None,
+    disciplines: tuple[str, ...],
+    procedure_codes: tuple[str, ...],
+) -> Inquiry:
+    """The 270's question for ``coverage`` on ``on``, from the records (RecordError naming a gap)."""
+    patient = uow.patients.get(coverage.patient_id)
+    payer = uow.payers.get(coverage.payer_id)
+    clinic = uow.providers.billing()
+    ein = "".join(ch for ch in clinic.tax_id if ch.isdigit())
+    if len(ein) != 9:
+        raise RecordError(f"clinic tax ID {clinic.tax_id!r}: a 9-digit EIN is needed for a 270")
+    me = _person(patient.first_name, patient.last_name, patient.dob, patient.sex)
+    dependent = coverage.relationship != "self"
+    asks_codes = profile is not None and profile.eligibility_procedure_codes
+    done = len(uow.eligibility.of_coverage(coverage.id))
+    return Inquiry(
+        trace=f"OTB{coverage.id}-{on:%Y%m%d}-{done + 1}",
+        payer_name=payer.name,
+        payer_id=payer.payer_code,
+        provider_name=clinic.name,
+        provider_npi=clinic.npi,
+        subscriber=_subscriber(coverage) if dependent else me,
+        member_id=coverage.member_id,
+        date_of_service=on,
+        service_types=service_types_for(disciplines),
+        procedure_codes=procedure_codes if asks_codes else (),
+        dependent=me if dependent else None,
+        relationship=coverage.relationship,
+        originator="1" + ein,
+    )
+
+
+def _plain(value: Any) -> Any:
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {f.name: _plain(getattr(value, f.name)) for f in dataclasses.fields(value)}
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, list | tuple):
+        return [_plain(v) for v in value]
+    return value
+
+
+def _exchange(transport: RealTimeTransport, request: str) -> bytes:
+    problems = validate(request.encode(), "270")
+    if problems:  # otbill's own 270 must follow the guide; never send a broken one
+        raise EligibilityCheckError(f"the 270 otbill wrote breaks the guide: {problems[0]}")
+    try:
+        return transport.exchange(request.encode())
+    except TransportError as exc:
+        raise EligibilityCheckError(f"the payer could not be asked: {exc}") from exc
+
+
+def _answer(response: bytes, trace: str) -> tuple[EligibilityAnswer | None, list[tuple[str, str]]]:
+    try:
+        problems = validate(response, "271")
+        if problems:
+            message = f"the payer's 271 does not follow the guide: {problems[0]}"
+            raise EligibilityCheckError(message)
+        read = read_271(response)
+    except X12Error as exc:
+        raise EligibilityCheckError(f"the payer's 271 cannot be read: {exc}") from exc
+    return read.answer_for(trace), [reject(r.code, r.follow_up) for r in read.rejections]
+
+
+def check_coverage(
+    uow: UnitOfWork,
+    coverage_id: int,
+    *,
+    on: dt.date,
+    today: dt.date,
+    transport: RealTimeTransport,
+    profiles: Mapping[str, PayerProfile],
+    disciplines: tuple[str, ...] = ("OT",),
+    procedure_codes: tuple[str, ...] = (),
+) -> EligibilityResult:
+    """Ask the payer about ``coverage_id`` on ``on``; keep the answer; return it in plain words."""
+    coverage = uow.patients.coverage(coverage_id)
+    profile = profiles.get(uow.payers.get(coverage.payer_id).profile)
+    inquiry = build_inquiry(uow, coverage, on, profile, disciplines, procedure_codes)
+    try:
+        request = write_270(inquiry, InquiryEnvelope(control_number=1 + coverage_id % 999_999_999))
+    except X12Error as exc:
+        raise EligibilityCheckError(f"coverage {coverage_id}: {exc}") from exc
+    response = _exchange(transport, request)
+    answer, top = _answer(response, inquiry.trace)
+    if answer is None and not top:
+        raise EligibilityCheckError(f"the payer's 271 does not answer our inquiry {inquiry.trace}")
+    empty = EligibilityAnswer(inquiry.trace, "", inquiry.member_id, "", "", None, False)
+    summary = summarize(answer or empty, on, inquiry.service_types)
+    if top:
+        summary = dataclasses.replace(summary, problems=tuple(top) + summary.problems)
+        summary = dataclasses.replace(summary, active=None, status="not verified: " + top[0][0])
+    lines = describe(summary)
+    benefits = json.loads(json.dumps({"summary": _plain(summary), "lines": lines}))
+    stored = StoredCheck(coverage_id, today, on, inquiry.trace, summary.active, summary.status,
+                         benefits, response.decode("utf-8", "replace"))  # fmt: skip
+    if summary.active is None:
+        check_id = uow.eligibility.add(stored, by_user=uow.actor_id)
+        uow.audit.record(uow.actor_id, "coverage.eligibility-unverified", "coverage", coverage_id,
+                         None, {"eligibility_check_id": check_id, "status": summary.status})  # fmt: skip
+    else:
+        record_eligibility_check(
+            uow, coverage_id, on=today, active=summary.active, today=today, response=stored
+        )
+        latest = uow.eligibility.latest(coverage_id)
+        check_id = latest.id if latest is not None else 0
+    return EligibilityResult(coverage_id, check_id, summary, lines)

@@ -1,0 +1,80 @@
+"""``otbill eligibility check``: the payer simulator's answer in plain words, kept and audited."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+from otbill.cli import app
+from otbill.services.frontdesk import patients
+from otbill.storage import Database
+from support.clinickit import seed_clinic
+from support.passwords import fast_password_hashing  # noqa: F401
+
+runner = CliRunner()
+
+
+def _setup(tmp_path: Path, member_id: str) -> tuple[str, int]:
+    url = f"sqlite:///{tmp_path / 'elig.db'}"
+    db = Database(url)
+    ids = seed_clinic(db)
+    with db.unit_of_work(ids.clinic, ids.admin) as uow:
+        coverage = patients.add_coverage(
+            uow, patient_id=ids.patient, payer_id=ids.commercial, member_id=member_id,
+            priority=3, effective_from=dt.date(2024, 1, 1),
+        )  # fmt: skip
+    return url, coverage
+
+
+def _run(url: str, *args: str):  # type: ignore[no-untyped-def]
+    return runner.invoke(app, ["eligibility", "check", *args, "--database-url", url])
+
+
+def test_check_prints_the_benefits_in_plain_words(tmp_path: Path) -> None:
+    url, coverage = _setup(tmp_path, "ACM900")
+    visit = dt.date.today().isoformat()
+    result = _run(url, str(coverage), "--date", visit, "--user", "biller")
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.splitlines()
+    assert lines[0].startswith(f"coverage {coverage}, eligibility check ")
+    assert f"Coverage on {visit}: active (OTBILL GOLD PPO)" in lines
+    assert "Benefits for: occupational therapy (AD)" in lines
+    assert "Copay: $25 in network, $50 out of network" in lines
+    assert "Authorization: required" in lines
+    assert any(line.startswith("Visits: limit 20 per calendar year") for line in lines)
+    again = _run(url, str(coverage), "--date", visit, "--user", "biller", "--json",
+                 "--discipline", "pt")  # fmt: skip
+    data = json.loads(again.stdout)
+    assert data["active"] is True and "Benefits for: physical therapy (PT)" in data["lines"]
+
+
+def test_a_rejection_reads_as_what_to_fix(tmp_path: Path) -> None:
+    url, coverage = _setup(tmp_path, "ACM908")
+    result = _run(url, str(coverage), "--date", dt.date.today().isoformat(), "--user", "biller")
+    assert result.exit_code == 0, result.output
+    assert (
+        "Payer says: the date of birth does not match the payer's - fix: check the patient's "
+        "date of birth against the card or the patient; correct and send again" in result.stdout
+    )
+
+
+def test_bad_input_is_one_line_and_exit_2(tmp_path: Path) -> None:
+    url, coverage = _setup(tmp_path, "ACM900")
+    today = dt.date.today().isoformat()
+    cases = [
+        (["999", "--date", today, "--user", "biller"], "coverage 999"),
+        ([str(coverage), "--date", "3/3/2025", "--user", "biller"], "--date '3/3/2025'"),
+        ([str(coverage), "--date", today, "--user", "biller", "--discipline", "SLP"],
+         "--discipline 'SLP': OT or PT"),
+        ([str(coverage), "--date", today, "--user", "biller", "--code", "97*30"],
+         "--code '97*30': a 5-character procedure code"),
+        ([str(coverage), "--date", today, "--user", "nobody"], "no user 'nobody'"),
+    ]  # fmt: skip
+    for args, message in cases:
+        result = _run(url, *args)
+        assert result.exit_code == 2, (args, result.output)
+        [line] = result.stderr.strip().splitlines()
+        assert line.startswith("otbill: error: ") and message in line, line
