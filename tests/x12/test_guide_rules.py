@@ -81,8 +81,9 @@ def _mutated(old: str, new: str) -> list[str]:
         (
             "NM1*IL*1*DOE*JANE****MI*ABC123",
             "NM1*IL*1*DOE*JANE****MI*" + "X" * 81,
-            "not 2 to 80 long",
+            "is not 2 to 80 characters long",
         ),
+        ("HL*1**20*1", "HL*1*1*20*1", "segment 5 HL HL02: must be empty here, is '1'"),
         ("HL*3*2*22*0", "HL*4*2*22*0", "segment 9 HL HL01: is '4', expected 3"),
         ("HL*3*2*22*0", "HL*3*7*22*0", "segment 9 HL HL02: names parent HL '7'"),
         (

@@ -10,9 +10,10 @@ import pytest
 from otbill.domain.eligibility_summary import Pair, summarize
 from otbill.domain.eligibility_words import describe
 from otbill.x12.findings import X12Error
+from otbill.x12.read_270 import read_270
 from otbill.x12.read_271 import read_271
 from support.x12eligibility import THERAPY_271, replace_271
-from support.x12kit import corpus_dir
+from support.x12kit import corpus_dir, corpus_files
 
 VISIT = dt.date(2025, 3, 3)
 
@@ -123,3 +124,27 @@ def test_the_corpus_answers_are_read():
     not_found = read_271(root / "271" / "oop--ValidationForSubscriberName.txt")
     c = summarize(not_found.answers[0], dt.date(2006, 5, 1), ("AD",))
     assert c.active is None and c.status == "not verified: the member ID is wrong or missing"
+
+
+@pytest.mark.shared("corpus/x12")
+@pytest.mark.parametrize("path", corpus_files("271"), ids=lambda p: p.name)
+def test_every_corpus_271_is_read_with_a_person_or_a_rejection(path):
+    read = read_271(path)
+    assert read.payer_name
+    assert read.answers or read.rejections
+    for answer in read.answers:
+        assert answer.last_name or answer.rejections or answer.member_id
+
+
+@pytest.mark.shared("corpus/x12")
+@pytest.mark.parametrize("path", corpus_files("270"), ids=lambda p: p.name)
+def test_every_corpus_270_reads_as_an_inquiry(path):
+    [inquiry] = read_270(path).inquiries
+    assert (inquiry.payer_id, inquiry.member_id, inquiry.service_types) == (
+        "842610001", "11122333301", ("30",))  # fmt: skip
+    assert inquiry.date_of_service == dt.date(2006, 5, 1)
+    if inquiry.dependent is not None:
+        assert (inquiry.dependent.first_name, inquiry.dependent.dob) == (
+            "MARY",
+            dt.date(1978, 10, 14),
+        )

@@ -9,7 +9,7 @@ A table (``x12/guides/<set>.yaml``) holds:
 
 - ``set``, ``version`` (GS08/ST03) and ``functional_code`` (GS01);
 - ``segments``: element rules shared by every use of a segment ID — ``{n: rule}`` where a rule
-  has ``req`` (required), ``min``/``max`` (length), ``codes`` (allowed values, or the name of a
+  has ``req`` (required), ``empty`` (must not be sent here), ``min``/``max`` (length), ``codes`` (allowed values, or the name of a
   list under ``codes:``), ``type`` (``D8``, ``TM``, ``N0``, ``R``) and ``repeats`` (split on the
   repetition separator before checking codes);
 - ``body``: the loops, in guide order. An item is ``{seg: ID, min, max, when, elements}`` or
@@ -219,11 +219,16 @@ def _element(walk: _Walk, seg: Segment, n: int, rule: Mapping[str, Any]) -> None
         if rule.get("req"):
             walk.error(seg, name, "is required and is empty")
         return
+    if rule.get("empty"):
+        walk.error(seg, name, f"must be empty here, is {value[:40]!r}")
+        return
     values = seg.repeats(n) if rule.get("repeats") else [value]
+    low, high = rule.get("min", 1), rule.get("max")
     for one in values:
         shown = one if len(one) <= 40 else f"{one[:20]}… ({len(one)} characters)"
-        if len(one) < rule.get("min", 1) or ("max" in rule and len(one) > rule["max"]):
-            walk.error(seg, name, f"{shown!r} is not {rule.get('min', 1)} to {rule['max']} long")
+        if len(one) < low or (high is not None and len(one) > high):
+            span = f"{low} to {high}" if high is not None else f"at least {low}"
+            walk.error(seg, name, f"{shown!r} is not {span} characters long")
         pattern = _TYPES.get(rule.get("type", ""))
         if pattern is not None and pattern.fullmatch(one) is None:
             walk.error(seg, name, f"{shown!r} is not of type {rule['type']}")
