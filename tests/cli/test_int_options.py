@@ -39,3 +39,9 @@ def test_huge_whole_numbers_are_usage_errors(args, tmp_path):
 def test_ordinary_numbers_still_pass_the_bound():
     result = runner.invoke(app, ["claims", "list", "--offset", "-1"])
     assert result.exit_code == 2 and "-1" in result.output  # the option's own minimum still holds
+
+
+@pytest.mark.parametrize("minutes", ["²", "１２", "9" * 5_000])
+def test_units_minutes_that_are_not_plain_digits_are_bad_input(minutes):
+    result = runner.invoke(app, ["units", f"97110={minutes}"])
+    assert result.exit_code == 2 and "minutes must be a whole number" in result.output

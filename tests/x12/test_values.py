@@ -113,3 +113,8 @@ def test_ten_whole_digits_and_eight_decimals_are_read():
     assert parse_amount(_seg("AMT", "B6", "9999999999.12345678"), 2) == Decimal(
         "9999999999.12345678"
     )
+
+
+def test_a_999_group_control_number_of_superscript_two_is_a_named_error():
+    with pytest.raises(X12Error, match="AK102"):
+        read_999(tiny_999().replace(b"AK1*HC*17456*", "AK1*HC*1²*".encode()))

@@ -134,7 +134,13 @@ def _transport(folder: Path | None, sftp: str | None, key: Path | None, known: P
         fail("--sftp USER@HOST[:PORT] needs --key FILE and --known-hosts FILE")
     user, _, host = sftp.partition("@")
     host, _, port = host.partition(":")
-    return SftpTransport(host, user, key, known, port=int(port) if port.isdigit() else 22)
+    return SftpTransport(
+        host,
+        user,
+        key,
+        known,
+        port=int(port) if port.isascii() and port.isdigit() and len(port) <= 5 else 22,
+    )
 
 
 def submit_command(

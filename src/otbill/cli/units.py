@@ -24,7 +24,8 @@ def parse_segment(argument: str) -> tuple[str, int]:
     if not sep or not code.strip():
         fail(f"argument {argument!r}: expected CODE=MINUTES, e.g. 97110=38")
     text = minutes.strip()
-    if not text.lstrip("-").isdigit():
+    digits = text.removeprefix("-")
+    if not (digits.isascii() and digits.isdigit() and len(digits) <= 9):  # "²" passes isdigit
         fail(f"argument {argument!r}: minutes must be a whole number, got {minutes!r}")
     if int(text) < 0:
         fail(f"argument {argument!r}: minutes cannot be negative")

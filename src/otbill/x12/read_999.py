@@ -119,6 +119,7 @@ class _SetDraft:
 def _group(ak1: Segment | None, ak9: Segment, sets: list[SetAck]) -> GroupAck:
     if ak1 is None:
         raise X12Error("AK9 without AK1", position=ak9.position, segment_id="AK9")
+    optional_n0(ak1, 2)  # AK102, the group control number (N0): its sender's 837 is found by it
     status = ak9.el(1)
     counts = (optional_n0(ak9, 2), optional_n0(ak9, 3), optional_n0(ak9, 4))
     return GroupAck(ak1.position, ak1.el(1), ak1.el(2), ak1.el(3), status,

@@ -104,7 +104,7 @@ def _answer(name: str, data: bytes, inbox: Path, fees: DatedFees, report: Simula
     errors = [(f.segment_id, f.position or 0) for f in read.findings if f.severity == "error"]
     verdicts = _verdicts(layout, errors)
     bad = {v.control for v in verdicts if v.errors}
-    control = int(layout.group) if layout.group.isdigit() else 1
+    control = int(layout.group) if layout.group.isascii() and layout.group.isdigit() else 1
     on = layout.created + dt.timedelta(days=1)
     me, them = layout.receiver, layout.sender
     _write(inbox / f"{stem}.999", write_999(me, them, layout.group, verdicts, control, on), report)

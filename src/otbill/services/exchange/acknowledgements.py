@@ -139,7 +139,7 @@ def _set_reason(ack: SetAck) -> str:
 
 def _apply_group(uow: UnitOfWork, report: AckReport, group: GroupAck, sha: str) -> None:
     sent = None
-    if group.control_number.isdigit():
+    if group.control_number.isascii() and group.control_number.isdigit():  # "²" passes isdigit
         sent = uow.exchange.sent_837_id(int(group.control_number))
     if sent is None:
         reason = f"999 for group {group.control_number!r}, which otbill did not send"
