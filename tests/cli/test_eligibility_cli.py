@@ -6,8 +6,10 @@ import datetime as dt
 import json
 from pathlib import Path
 
+import pytest
 from typer.testing import CliRunner
 
+from otbill.clearinghouse.simulator.core_server import serve_core
 from otbill.cli import app
 from otbill.services.frontdesk import patients
 from otbill.storage import Database
@@ -72,9 +74,35 @@ def test_bad_input_is_one_line_and_exit_2(tmp_path: Path) -> None:
         ([str(coverage), "--date", today, "--user", "biller", "--code", "97*30"],
          "--code '97*30': a 5-character procedure code"),
         ([str(coverage), "--date", today, "--user", "nobody"], "no user 'nobody'"),
+        ([str(coverage), "--date", today, "--user", "biller", "--transport", "fax"],
+         "--transport 'fax': simulator or core"),
+        ([str(coverage), "--date", today, "--user", "biller", "--transport", "core", "--url",
+          "http://example.com/core", "--receiver", "CH"], "--url 'http://example.com/core'"),
+        ([str(coverage), "--date", today, "--user", "biller", "--transport", "core", "--url",
+          "https://example.com/core"], "--receiver: the clearinghouse's CORE ReceiverID"),
     ]  # fmt: skip
     for args, message in cases:
         result = _run(url, *args)
         assert result.exit_code == 2, (args, result.output)
         [line] = result.stderr.strip().splitlines()
         assert line.startswith("otbill: error: ") and message in line, line
+
+
+def test_check_over_core_http_with_credentials_from_the_environment(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    url, coverage = _setup(tmp_path, "ACM906")
+    monkeypatch.setenv("OTBILL_CORE_USER", "clinic")
+    monkeypatch.setenv("OTBILL_CORE_PASSWORD", "s3cret")
+    with serve_core(user="clinic", password="s3cret") as endpoint:
+        result = _run(url, str(coverage), "--date", dt.date.today().isoformat(), "--user",
+                      "biller", "--transport", "core", "--url", endpoint, "--receiver", "SIM")  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert f"({endpoint})" in result.stdout.splitlines()[0]
+    assert f"Coverage on {dt.date.today()}: inactive" in result.stdout
+    monkeypatch.setenv("OTBILL_CORE_PASSWORD", "wrong")
+    with serve_core(user="clinic", password="s3cret") as endpoint:
+        refused = _run(url, str(coverage), "--date", dt.date.today().isoformat(), "--user",
+                       "biller", "--transport", "core", "--url", endpoint, "--receiver", "SIM")  # fmt: skip
+    assert refused.exit_code == 2
+    assert "the payer could not be asked:" in refused.stderr and "HTTP 401" in refused.stderr

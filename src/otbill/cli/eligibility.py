@@ -2,15 +2,17 @@
 
 Thin: parse options, call :func:`otbill.services.exchange.eligibility.check_coverage` in one unit
 of work as ``--user``, print the answer in plain words (or ``--json``). The answer is kept with the
-coverage and audited. Today the one real-time transport is the payer simulator, in-process (the
-clearinghouse connections come later); a failed exchange, an unreadable 271 or a missing record is
-one line on stderr and exit status 2, and nothing is stored.
+coverage and audited. The payer is reached by the payer simulator in-process (the default) or by
+CAQH CORE HTTP (``--transport core --url https://... --receiver ID``; the credentials come from the
+environment, never the command line, where other users could read them). A failed exchange, an
+unreadable 271 or a missing record is one line on stderr and exit status 2; nothing is stored.
 """
 
 from __future__ import annotations
 
 import json
-from typing import Annotated
+import os
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -19,12 +21,34 @@ from otbill.cli.acting import User, write_as
 from otbill.cli.common import AsJson, Clinic, DatabaseUrl, fail, parse_date
 from otbill.cli.setup import setup_of
 
+if TYPE_CHECKING:
+    from otbill.clearinghouse.realtime import RealTimeTransport
+
 __all__ = ["app"]
 
 app = typer.Typer(help="Eligibility over X12 270/271: ask the payer, keep the answer.",
                   no_args_is_help=True)  # fmt: skip
 
 _DISCIPLINES = ("OT", "PT")
+
+
+def _channel(transport: str, url: str, receiver: str) -> RealTimeTransport:
+    """The transport the options name (exit 2 naming the option when it cannot be used)."""
+    if transport == "simulator":
+        from otbill.clearinghouse.simulator.eligibility import SimulatedEligibilityPayer
+
+        return SimulatedEligibilityPayer()
+    if transport != "core":
+        fail(f"--transport {transport!r}: simulator or core")
+    if not url.startswith(("https://", "http://127.0.0.1", "http://localhost")):
+        fail(f"--url {url!r}: an https:// address (plain http only on this machine)")
+    if not receiver:
+        fail("--receiver: the clearinghouse's CORE ReceiverID is needed with --transport core")
+    from otbill.clearinghouse.core_http import CoreHttpTransport
+
+    user = os.environ.get("OTBILL_CORE_USER", "")
+    password = os.environ.get("OTBILL_CORE_PASSWORD", "")
+    return CoreHttpTransport(url, "OTBILL", receiver, username=user, password=password)
 
 
 @app.command("check")
@@ -42,14 +66,22 @@ def check_command(
         typer.Option("--code", help="A procedure code to ask about (payers whose profile asks)."),
     ] = None,
     transport: Annotated[
-        str, typer.Option("--transport", help="How to reach the payer: simulator (in-process).")
+        str,
+        typer.Option(
+            "--transport",
+            help="simulator (the payer simulator, in-process) or core (CAQH CORE HTTP at --url; "
+            "user and password from OTBILL_CORE_USER and OTBILL_CORE_PASSWORD).",
+        ),
     ] = "simulator",
+    url: Annotated[str, typer.Option("--url", help="The clearinghouse's CORE endpoint.")] = "",
+    receiver: Annotated[
+        str, typer.Option("--receiver", help="The clearinghouse's CORE ReceiverID.")
+    ] = "",
     as_json: AsJson = False,
     database_url: DatabaseUrl = None,
     clinic: Clinic = None,
 ) -> None:
     """Check one coverage for a date of service and print what the payer answered."""
-    from otbill.clearinghouse.simulator.eligibility import SimulatedEligibilityPayer
     from otbill.services.exchange.eligibility import check_coverage
 
     on = parse_date(date, "--date")
@@ -58,8 +90,7 @@ def check_command(
     bad = [d for d in disciplines if d not in _DISCIPLINES]
     if bad:
         fail(f"--discipline {bad[0]!r}: OT or PT")
-    if transport != "simulator":
-        fail(f"--transport {transport!r}: only 'simulator' is available")
+    channel = _channel(transport, url, receiver)
     codes = tuple(c.strip().upper() for c in (code or []))
     for one in codes:
         if not (len(one) == 5 and one.isascii() and one.isalnum()):
@@ -69,7 +100,7 @@ def check_command(
         ctx,
         (database_url, clinic, user),
         lambda uow: check_coverage(
-            uow, coverage_id, on=on, today=clock.today(), transport=SimulatedEligibilityPayer(),
+            uow, coverage_id, on=on, today=clock.today(), transport=channel,
             profiles=profiles, disciplines=disciplines, procedure_codes=codes,
         ),
     )  # fmt: skip
@@ -77,6 +108,7 @@ def check_command(
         print(json.dumps({"coverage_id": coverage_id, "check_id": result.check_id,
                           "active": result.summary.active, "lines": result.lines}, indent=2))  # fmt: skip
         return
-    print(f"coverage {coverage_id}, eligibility check {result.check_id} (payer simulator)")
+    how = "payer simulator" if transport == "simulator" else url
+    print(f"coverage {coverage_id}, eligibility check {result.check_id} ({how})")
     for line in result.lines:
         print(line)
