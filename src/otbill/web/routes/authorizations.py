@@ -21,6 +21,7 @@ from otbill.services.clinic.accounts import list_users
 from otbill.services.frontdesk import authorizations as auths
 from otbill.services.frontdesk import registration
 from otbill.services.frontdesk.authorization_queue import (
+    CoverageChoice,
     authorization_page,
     authorization_queue,
     coverage_choices,
@@ -82,7 +83,8 @@ def _new_page(
     form: dict[str, str],
     error: str | None = None,
 ) -> HTMLResponse:
-    found, coverages, patient = None, [], None
+    found, patient = None, None
+    coverages: list[CoverageChoice] = []
     with _uow(request, user) as uow:
         if patient_id is not None:
             try:
