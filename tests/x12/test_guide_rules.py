@@ -6,6 +6,7 @@ import pytest
 
 from otbill.x12.guide_rules import check_segments, guide, load_guide, validate
 from otbill.x12.tokens import tokenize
+from support.x12eligibility import THERAPY_271, replace_271
 from support.x12kit import corpus_files
 
 # Findings that are true of the corpus file (other than its GS01/ST03 labels): the oop-- files
@@ -144,3 +145,11 @@ def test_a_270_checked_as_a_271_is_refused_at_st01():
 def test_the_270_and_271_tables_load_with_their_versions():
     assert (guide("270").functional_code, guide("271").functional_code) == ("HS", "HB")
     assert guide("270").version == guide("271").version == "005010X279A1"
+
+
+def test_a_benefit_related_entity_needs_a_guide_entity_code():
+    assert validate(THERAPY_271.encode(), "271") == []
+    text = replace_271("NM1*PRP*2*SUNNY", "NM1*ZZ*2*SUNNY").encode()
+    assert [str(f) for f in validate(text, "271")] == [
+        "segment 33 NM1 NM101: 'ZZ' is not one of the guide's codes for NM101"
+    ]
