@@ -10,15 +10,12 @@ Existing clinics get their anchor from their chain as it stands (the head row's 
 from __future__ import annotations
 
 import datetime as dt
-from pathlib import Path
 
 import sqlalchemy as sa
 from alembic import op
 
 revision = "0015"
-# 0014 is reserved for a change made at the same time; until it exists this follows 0013 (the
-# chain must load meanwhile). Once 0014 is in, this is simply "0014".
-down_revision = "0014" if any(Path(__file__).parent.glob("0014_*.py")) else "0013"
+down_revision = "0014"
 branch_labels = None
 depends_on = None
 
