@@ -61,7 +61,10 @@ def audit_trail(request: Request, user: Auditor) -> HTMLResponse:
 @router.post("/audit/verify", include_in_schema=False)
 def verify_chain(request: Request, user: Auditor) -> Response:
     """Recompute every hash of this clinic's chain; name the rows that changed, if any."""
-    problems = verify_audit(request.app.state.db, user.clinic_id).get(user.clinic_code, [])
+    settings = request.app.state.settings  # the signed checkpoints too, when a key is set
+    found = verify_audit(request.app.state.db, user.clinic_id,
+                         checkpoints=settings.checkpoint_dir, key=settings.audit_key)  # fmt: skip
+    problems = found.get(user.clinic_code, [])
     verify = {"ok": not problems, "problems": [str(p) for p in problems[:100]],
               "count": len(problems)}  # fmt: skip
     if request.headers.get("hx-request"):
