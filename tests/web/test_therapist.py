@@ -290,3 +290,16 @@ def test_kx_threshold_near_and_reached(app):
         spent = Decimal(re.search(r"\$([\d,.]+) allowed", ytd).group(1).replace(",", ""))
         assert "near" in kx(str(spent + Decimal("5.00")), 0)[0]
         assert kx(str(spent * 2 + 1000), 0) == []
+
+
+def test_an_admin_records_no_visit_on_a_therapists_behalf(app, client):
+    log_in(client, "admin")
+    provider = provider_of(app, "rcole")
+    assert "not linked to a provider" in client.get("/visits/new").text
+    with app.state.db.unit_of_work(provider.clinic_id) as uow:
+        before = uow.records.count(VisitRow)
+    data = _form(client, [("97110", 38)], patient=patient_of(app), provider=str(provider.id))
+    refused = client.post("/visits/new", data=data)
+    assert refused.status_code == 422 and "Only a therapist records a visit" in refused.text
+    with app.state.db.unit_of_work(provider.clinic_id) as uow:
+        assert uow.records.count(VisitRow) == before

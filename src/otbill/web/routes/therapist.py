@@ -81,7 +81,7 @@ def _new_context(
 ) -> dict[str, Any]:
     return {
         "patients": schedule.patient_choices(uow),
-        "providers": schedule.provider_choices(uow) if user.provider_id is None else [],
+        "unlinked": user.provider_id is None,
         "assistant": _is_assistant(uow, user.provider_id),
         "note_types": forms.NOTE_TYPES,
         "places": forms.PLACES,
@@ -159,10 +159,15 @@ def create_visit(request: Request, user: Therapist, form: Form) -> Response:
     db = request.app.state.db
     with db.unit_of_work(user.clinic_id, user.id) as uow:
         values = _read_new(request, uow, form)
-        provider_id = _provider_for(uow, user, values.get("provider"))
+    # a visit is recorded by the therapist who treated the patient, never on someone's behalf
+    # (an admin choosing any provider could bill under another's NPI): issue 11, item 14
+    provider_id = user.provider_id
     errors = values["errors"]
     if provider_id is None:
-        errors["provider"] = "Therapist: choose who treated the patient."
+        errors["provider"] = (
+            "Only a therapist records a visit: your account is not linked to a provider "
+            "(an admin links it under Admin → Users)."
+        )
     if not errors:
         try:
             with db.unit_of_work(user.clinic_id, user.id) as uow:  # all or nothing
