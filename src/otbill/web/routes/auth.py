@@ -56,6 +56,9 @@ def login(
     if user_id is None:
         throttle.failed(keys)
         error = "Clinic, user name or password is wrong."
+        wait = throttle.wait(keys)
+        if wait:  # say so now, not only when the next try is refused
+            error += f" Wait {wait_in_words(wait)} before trying again."
         return render(request, "login.html", {**context, "error": error}, status_code=401)
     throttle.succeeded(keys)
     request.session.clear()  # a fresh session (and CSRF token) at every login
