@@ -81,10 +81,11 @@ def test_cli_on_a_fresh_database(tmp_path) -> None:  # type: ignore[no-untyped-d
     ok = runner.invoke(app, ["audit", "verify", "--database-url", url])
     assert ok.exit_code == 0 and "intact" in ok.output
     db = Database(url)
-    with db.engine.begin() as conn:
-        conn.execute(text("UPDATE audit_event SET after = '{}' WHERE seq = 40"))
+    with db.engine.begin() as conn:  # a note's signature, which verify compares
+        seq = conn.scalar(text("SELECT min(seq) FROM audit_event WHERE action = 'note.sign'"))
+        conn.execute(text("UPDATE audit_event SET after = '{}' WHERE seq = :seq"), {"seq": seq})
     tampered = runner.invoke(app, ["audit", "verify", "--database-url", url])
-    assert tampered.exit_code == 1 and "audit row seq 40" in tampered.output
+    assert tampered.exit_code == 1 and f"audit row seq {seq}" in tampered.output
 
 
 def test_a_demo_load_that_stopped_part_way_is_reported_not_taken_as_loaded(db: Database) -> None:

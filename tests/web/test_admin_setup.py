@@ -23,6 +23,7 @@ def _provider(**changes: str) -> dict[str, str]:
 def test_admin_adds_locations_providers_and_overhead(app, client):
     log_in(client, "admin")
     csrf = token(client, "/admin/setup")
+    demo_locations = _count(app, LocationRow)
     place = {"csrf_token": csrf, "name": "Main", "street": "1 A St", "city": "Austin",
              "state": "TX", "zip": "78701", "place_of_service": "11"}  # fmt: skip
     done = client.post("/admin/locations", data=place, follow_redirects=False)
@@ -30,7 +31,7 @@ def test_admin_adds_locations_providers_and_overhead(app, client):
     bad = client.post("/admin/locations", data={**place, "name": "Home", "place_of_service": "77"})
     assert bad.status_code == 422 and 'id="locations-error"' in bad.text
     assert "place of service" in bad.text and 'value="Home"' in bad.text
-    assert _count(app, LocationRow) == 1
+    assert _count(app, LocationRow) == demo_locations + 1
     with app.state.db.session() as session:
         main = session.scalars(select(LocationRow).where(LocationRow.name == "Main")).one().id
     off = client.post(f"/admin/locations/{main}/active", data={"csrf_token": csrf, "active": "no"},

@@ -15,8 +15,11 @@ __all__ = [
     "DIAGNOSES",
     "FEES",
     "FIRST_NAMES",
+    "LANGUAGES",
     "LAST_NAMES",
+    "LOCATIONS",
     "PAYERS",
+    "PHYSICIANS",
     "THERAPISTS",
     "TIMED",
 ]
@@ -29,6 +32,23 @@ CLINIC = {
     "tax_id": "741234567",
 }
 CLINIC_ADDRESS = ("200 Congress Ave", "Austin", "TX", "787011234")
+# (name, address, place of service): the clinic itself (office, POS 11) and the home visits the
+# therapists make (home, POS 12); both are CMS place-of-service codes in force in 2025.
+LOCATIONS = [
+    ("Riverside clinic, Congress Ave", CLINIC_ADDRESS, "11"),
+    ("Home visits, Austin area", ("1500 S Lamar Blvd", "Austin", "TX", "78704"), "12"),
+]
+# The referring and certifying physicians (first, last, fax); their NPIs are drawn by the loader.
+PHYSICIANS = [
+    ("Laura", "Whitfield", "512-555-0141"),
+    ("Omar", "Haddad", "512-555-0142"),
+    ("Priya", "Raman", "512-555-0143"),
+    ("Gregory", "Stone", "512-555-0144"),
+    ("Helen", "Okafor", "512-555-0145"),
+    ("Victor", "Salazar", "737-555-0146"),
+    ("Nadia", "Petrov", "737-555-0147"),
+]
+LANGUAGES = ["English", "English", "English", "Spanish", "Vietnamese"]
 # (username, first, last, credential, npi serial); the COTA is supervised by the first OTR/L.
 THERAPISTS = [
     ("rcole", "Rita", "Cole", "OTR/L", 1),

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 from otbill import clock
 from otbill.codes import npi
+from otbill.demo import frontoffice
 from otbill.demo.data import (
     CLINIC,
     CLINIC_ADDRESS,
@@ -142,8 +143,15 @@ class _Plan:
 
 
 def _patient(
-    db: Database, cid: int, admin: int, rng: random.Random, i: int, payers: list[tuple[int, float]]
-) -> tuple[int, int, dt.date]:
+    db: Database,
+    cid: int,
+    admin: int,
+    rngs: tuple[random.Random, random.Random],
+    i: int,
+    payers: list[tuple[int, float]],
+    physicians: list[int],
+) -> frontoffice.DemoPatient:
+    rng, front = rngs  # ``front``: the front office's own draws, apart from the counted records
     payer_id = rng.choices([p for p, _ in payers], [w for _, w in payers])[0]
     profile = PAYERS[[p for p, _ in payers].index(payer_id)][2]
     old = profile == "medicare"
@@ -173,29 +181,25 @@ def _patient(
             eligibility_verified_on=START - dt.timedelta(days=3),
             eligibility_active=True,
         )
-        patients.add_plan_of_care(
+        frontoffice.register(uow, front, pid, start)
+        diagnoses = rng.sample(DIAGNOSES, 2)
+        frontoffice.write_certified_plan(
             uow,
+            front,
             patient_id=pid,
-            certifying_npi=_npi(100 + i % 7),
-            certifying_name=("Dana", f"Doctor{i % 7}"),
+            physician_id=physicians[i % len(physicians)],
             start=start,
-            diagnoses=rng.sample(DIAGNOSES, 2),
+            diagnoses=diagnoses,
             goals=NOTE["goals"],
-            frequency_per_week=2,
-            duration_weeks=12,
             certified_on=start + dt.timedelta(days=rng.randint(1, 10)),
         )
+        auth = None
         if profile != "medicare":
             visits_allowed = 6 if i % 12 == 5 else 30
-            patients.add_authorization(
-                uow,
-                coverage_id=coverage,
-                number=f"PA{i:05d}",
-                start=start,
-                end=start + dt.timedelta(days=120),
-                visits_authorized=visits_allowed,
+            auth = frontoffice.open_authorization(
+                uow, coverage_id=coverage, number=f"PA{i:05d}", start=start, visits=visits_allowed
             )
-    return pid, coverage, start
+    return frontoffice.DemoPatient(i, pid, coverage, profile, start, auth)
 
 
 def _plan_visits(rng: random.Random, i: int, pid: int, coverage: int, day: dt.date) -> list[_Plan]:
@@ -314,16 +318,25 @@ def _load(db: Database, run: ScrubContext, rules: list[Rule], seed: int) -> Demo
             tax_id=CLINIC["tax_id"],
             address=CLINIC_ADDRESS,
         )
+        front = random.Random(seed + 1)
         admin, biller, _, therapists = _staff(db, cid)
         payers = _payers_and_fees(db, cid, admin, dict(run.profiles))
+        with db.unit_of_work(cid, admin) as uow:
+            locations = frontoffice.add_locations(uow)
+            taken = {p.npi for p in uow.providers.all()} | {uow.providers.billing().npi}
+            physicians = frontoffice.add_physicians(uow, front, taken)
         plans: list[_Plan] = []
+        people: list[frontoffice.DemoPatient] = []
         for i in range(60):
-            pid, coverage, start = _patient(db, cid, admin, rng, i, payers)
-            plans.extend(_plan_visits(rng, i, pid, coverage, start))
+            person = _patient(db, cid, admin, (rng, front), i, payers, physicians)
+            people.append(person)
+            plans.extend(_plan_visits(rng, i, person.patient_id, person.coverage_id, person.start))
         _record(db, cid, therapists, plans, dict(run.profiles))
         with db.unit_of_work(cid, biller) as uow:
             build_claims(uow, run, rules, through=plans[0].date + dt.timedelta(weeks=WEEKS))
         _plant_defects(db, cid, biller, therapists, plans, run, rules)
+        with db.unit_of_work(cid, biller) as uow:  # the front desk's day, as of the demo's
+            frontoffice.front_desk_today(uow, front, therapists, people, locations, run.profiles)
         with db.unit_of_work(cid, admin) as uow:  # the last step: the load is complete
             uow.audit.record(admin, _LOADED, "clinic", cid, None, {"seed": seed})
     elif not _completed(db, existing):
