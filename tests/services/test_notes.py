@@ -95,9 +95,10 @@ def test_sign_locks_and_amendments_append(db: Database) -> None:
     with pytest.raises(IncompleteNote) as info, db.unit_of_work(ids.clinic, ids.therapist) as uow:
         visits.sign_note(uow, note_id)
     assert info.value.missing == ("response_to_treatment",)
-    with pytest.raises(PermissionDenied), db.unit_of_work(ids.clinic, ids.biller) as uow:
+    with pytest.raises(PermissionDenied) as refused, db.unit_of_work(ids.clinic, ids.biller) as uow:
         visits.update_note(uow, note_id, {"response_to_treatment": "ok"})
         visits.sign_note(uow, note_id)
+    assert "Biller is not linked to a provider" in str(refused.value)  # a name, never "user 4"
     with db.unit_of_work(ids.clinic, ids.therapist) as uow:
         visits.update_note(uow, note_id, {"response_to_treatment": "Improved reach"})
         visits.sign_note(uow, note_id)

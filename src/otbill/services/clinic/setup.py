@@ -89,9 +89,9 @@ def add_user(
 def set_user_roles(uow: UnitOfWork, user_id: int, roles: Iterable[str]) -> list[str]:
     """Replace a user's roles; the clinic keeps at least one active admin. Returns the roles."""
     wanted = _check_roles(roles)
-    if not wanted:
-        raise RecordError(f"user {user_id}: choose at least one role")
     before = uow.users.get(user_id, for_update=True)
+    if not wanted:
+        raise RecordError(f"user {before.username}: choose at least one role")
     if "admin" not in wanted and uow.users.active_admins() == {user_id}:
         raise RecordError(f"user {before.username}: the clinic's last active admin keeps admin")
     uow.users.set_roles(user_id, wanted)

@@ -154,7 +154,11 @@ def sign_note(uow: UnitOfWork, note_id: int) -> None:
         raise NoteLocked(f"note {note_id}: already signed")
     provider = uow.providers.of_user(uow.actor_id)
     if provider is None:
-        raise PermissionDenied(f"note {note_id}: user {uow.actor_id} is not a therapist")
+        who = uow.users.full_names({uow.actor_id}).get(uow.actor_id) if uow.actor_id else None
+        raise PermissionDenied(
+            f"note {note_id}: {who or 'this user'} is not linked to a provider, so cannot sign; "
+            "the treating therapist signs"
+        )
     if is_assistant(provider.credential) and row.note_type in ("evaluation", "re-evaluation"):
         raise PermissionDenied(f"note {note_id}: a COTA cannot sign an {row.note_type}")
     missing = tuple(m for m in load_note(uow, note_id).missing() if m != "signature")

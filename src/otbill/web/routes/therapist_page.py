@@ -88,7 +88,7 @@ def _amendments(view: schedule.VisitView) -> list[dict[str, Any]]:
     return [
         {
             "at": a.at,
-            "by": view.amendment_authors.get(a.by, f"user {a.by}"),
+            "by": view.amendment_authors.get(a.by, "a former user"),
             "reason": a.reason,
             "changes": [(forms.ELEMENT_LABELS.get(k, k), v) for k, v in a.changes.items()],
         }
