@@ -67,3 +67,14 @@ def test_wrong_file_is_refused(ptp_file: Path, tmp_path: Path) -> None:
     with pytest.raises(RefdataFormatError) as info:
         list(iter_mue_file(path))
     assert (info.value.line, info.value.column) == (3, 2)
+
+
+@pytest.mark.parametrize("units", ["²", "１２", "9" * 5000, "6.0"])
+def test_a_units_cell_that_is_no_plain_number_is_refused_by_line(
+    tmp_path: Path, units: str
+) -> None:
+    path = tmp_path / "mue.csv"
+    path.write_text(f"{HEADER}\n97530,{units},3,x\n", encoding="utf-8")
+    with pytest.raises(RefdataFormatError) as info:
+        list(iter_mue_file(path))
+    assert (info.value.line, info.value.column) == (2, 2)

@@ -67,7 +67,9 @@ def _parse_row(path: Path, number: int, row: list[str], cols: dict[str, int]) ->
     if len(code) != 5 or not code.isalnum():
         raise RefdataFormatError(path, number, cols["code"] + 1, f"not a HCPCS/CPT code: {code!r}")
     units_text = row[cols["units"]].strip()
-    if not units_text.isdigit():
+    # plain ASCII digits of a bounded length ("²" passes isdigit() and then crashes int());
+    # CMS's largest MUE values (drug units) have five digits
+    if not (units_text.isascii() and units_text.isdigit() and len(units_text) <= 6):
         raise RefdataFormatError(path, number, cols["units"] + 1, f"MUE value {units_text!r}")
     mai = _parse_mai(path, number, cols["mai"] + 1, row[cols["mai"]])
     rationale = row[cols["rationale"]].strip() if len(row) > cols["rationale"] else ""
