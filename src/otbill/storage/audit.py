@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 
 from otbill import clock
 from otbill.domain.audit import GENESIS, event_hash, jsonable
-from otbill.storage.repositories.rows import flush
+from otbill.storage.repositories.rows import flush, hold_sqlite_write_lock
 from otbill.storage.tables import AuditAnchorRow, AuditEventRow, AuditHeadRow
 
 __all__ = ["AuditLog", "AuditProblem", "chain_state", "hash_at", "utcnow", "verify_chain"]
@@ -64,6 +64,10 @@ class AuditLog:
             # error translation: an autoflush inside the query below would raise a raw
             # StaleDataError or IntegrityError (a 500) for a lost race (issue 11, item 22).
             flush(self._session)
+            # SQLite ignores FOR UPDATE: take its write lock before reading the head, or two
+            # transactions whose first write is an event read the same head and one breaks the
+            # (clinic, seq) index instead of waiting its turn
+            hold_sqlite_write_lock(self._session, AuditEventRow.__tablename__)
             query = (
                 select(AuditHeadRow)
                 .where(AuditHeadRow.clinic_id == self._clinic_id)
