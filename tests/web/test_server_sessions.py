@@ -11,7 +11,7 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import text
 
-from otbill.services.clinic import sessions
+from otbill.services.clinic import accounts, sessions
 from otbill.services.clinic.clinics import clinic_by_code
 from support.webkit import csrf_of, log_in
 
@@ -98,3 +98,18 @@ def test_a_password_change_ends_every_session(app, client) -> None:
     assert not _logged_in(client)
     log_in(client, "biller", "a-new-long-password")
     assert _logged_in(client)
+
+
+def test_deactivating_a_user_ends_their_sessions_at_once(app, client) -> None:
+    log_in(client, "biller")
+    db = app.state.db
+    clinic = clinic_by_code(db, "DEMO")
+    assert clinic is not None
+    with db.unit_of_work(clinic) as uow:
+        biller = next(u.id for u in uow.users.accounts() if u.username == "biller")
+        admin = next(u.id for u in uow.users.accounts() if u.username == "admin")
+    with db.unit_of_work(clinic, admin) as uow:
+        accounts.set_user_active(uow, biller, False)
+    assert not _logged_in(client)  # not after the user cache's 30 s: now
+    with db.unit_of_work(clinic) as uow:
+        assert sessions.live_sessions(uow, biller) == []

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from otbill.domain.money import from_cents
 from otbill.domain.record_errors import RecordError
+from otbill.services.clinic.sessions import session_clock
 from otbill.storage import Database, UnitOfWork
 from otbill.storage.repositories.users import AccountDirectory, SignedIn
 from otbill.storage.repositories.users import UserAccount as UserView
@@ -75,13 +76,16 @@ def set_user_active(uow: UnitOfWork, user_id: int, active: bool) -> None:
         if uow.users.active_admins() == {user_id}:
             raise RecordError(f"user {user.username}: the clinic's last active admin")
     uow.users.set_active(user_id, active)
+    ended = (
+        0 if active else uow.login_sessions.end_for_user(user_id, session_clock(), "deactivated")
+    )
     uow.audit.record(
         uow.actor_id,
         "user.activate" if active else "user.deactivate",
         "user",
         user_id,
         {"active": not active},
-        {"active": active},
+        {"active": active} | ({"sessions_ended": ended} if ended else {}),
     )
 
 
