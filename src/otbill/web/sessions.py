@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import logging
 from collections.abc import Callable
 from http.cookies import SimpleCookie
 from typing import Any
@@ -22,10 +23,14 @@ from typing import Any
 from fastapi.concurrency import run_in_threadpool
 from starlette.datastructures import MutableHeaders
 from starlette.requests import HTTPConnection
+from starlette.responses import PlainTextResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from otbill.services.clinic import sessions
 from otbill.storage import Database
+from otbill.storage.busy import RETRY_AFTER_SECONDS, DatabaseBusy
+
+_log = logging.getLogger("otbill.web")
 
 __all__ = ["COOKIE", "ServerSessions", "is_https"]
 
@@ -74,9 +79,18 @@ class ServerSessions:
         now = sessions.session_clock()
         live = None
         if given:
-            live = await run_in_threadpool(
-                sessions.resolve_session, self._db(), given, self.policy, now
-            )
+            try:
+                live = await run_in_threadpool(
+                    sessions.resolve_session, self._db(), given, self.policy, now
+                )
+            except DatabaseBusy:  # before the app runs: its busy page cannot answer for us
+                busy = PlainTextResponse(
+                    "The database is busy, try again in a moment. Nothing was saved.",
+                    status_code=503,
+                    headers={"Retry-After": str(RETRY_AFTER_SECONDS)},
+                )
+                await busy(scope, receive, send)
+                return
         session_id = given if given and len(given) <= 100 else sessions.new_session_id()
         data: dict[str, Any] = dict(live.data) if live else {}
         if live:
@@ -87,7 +101,15 @@ class ServerSessions:
 
         async def send_wrapper(message: Message) -> None:
             if message["type"] == "http.response.start":
-                cookie = await self._after(scope, live, session_id, before, given)
+                try:
+                    cookie = await self._after(scope, live, session_id, before, given)
+                except DatabaseBusy:
+                    # the page is already answered: a busy session store must not turn it into
+                    # a 500. A login not recorded leaves the visitor logged out (they log in
+                    # again); a logout not recorded still drops the cookie, and the session ends
+                    # at its idle timeout.
+                    _log.warning("session store busy; the session was not saved")
+                    cookie = self._cookie(scope, sessions.new_session_id()) if live else None
                 if cookie is not None:
                     MutableHeaders(scope=message).append("set-cookie", cookie)
             await send(message)
