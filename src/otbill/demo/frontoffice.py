@@ -167,13 +167,16 @@ def authorization_channel(
     for), and a renewal for another patient sent by fax and now pending at the payer."""
     today = clock.today()
     commercial = [p for p in patients if p.profile.startswith("commercial") and p.authorization_id]
-    short = next(p for p in commercial if p.index % 12 == 5)  # the demo's 6-visit authorization
+    if len(commercial) < 2:  # another seed may draw too few commercial patients
+        return
+    # the demo's 6-visit authorization, used up, when a commercial payer holds it
+    short = next((p for p in commercial if p.index % 12 == 5), commercial[0])
     assert short.authorization_id is not None
     authorizations.log_entry(
         uow, short.authorization_id, kind="call", reference=f"CR-{short.index:03d}-0328",
         contact="Tamara (utilization review)", owner_id=owner_id,
         due_on=today + dt.timedelta(days=3),
-        text="All 6 visits used; asked for 12 more. Payer wants the latest progress note.",
+        text="Asked for 12 more visits; the payer wants the latest progress note.",
     )  # fmt: skip
     authorizations.log_entry(
         uow, short.authorization_id, kind="fax", reference=f"FX-{short.index:03d}-0331",

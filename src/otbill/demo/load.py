@@ -5,6 +5,9 @@ of visits with signed notes, plans of care and authorizations; then claims are b
 Planted defects: unsigned notes, exhausted authorizations, overdue progress reports, an NCCI pair
 (97150 with 97530 the same day), a duplicate (a late charge for a day already billed) and a
 removed GO modifier. Loading twice does nothing the second time (the clinic code is the key).
+The front office (:mod:`otbill.demo.frontoffice`: locations, physicians and referrals, plans of
+care, registrations, authorizations and their channel, the week after the demo's day on the
+schedule) is made through the same services a clerk uses, dated as of the demo's day.
 """
 
 from __future__ import annotations
