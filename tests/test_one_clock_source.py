@@ -1,6 +1,7 @@
 """Issue 11 item 7: one clock. Only ``otbill.clock`` reads the machine's date or time; a run "as of"
 a day would otherwise write "746 days left" somewhere. The exceptions are real-time by nature:
-session timeouts, the crash log's time and a migration's own timestamp."""
+session timeouts, the crash log's time, a real-time envelope's send time and a migration's own
+timestamp."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ REAL_TIME = {
     "clock.py",  # the one place
     "services/clinic/sessions.py",  # idle and absolute session timeouts are wall-clock time
     "cli/crash.py",  # when the crash happened, for the log
+    "clearinghouse/core_http.py",  # a CORE envelope's TimeStamp is when it is sent: transport time
 }
 
 
