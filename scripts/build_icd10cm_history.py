@@ -5,16 +5,24 @@ Usage::
     python scripts/build_icd10cm_history.py RELEASE=FILE [RELEASE=FILE ...] --current FILE
 
 where each FILE is a CDC/NCHS ICD-10-CM code file and RELEASE its id as listed in
-``otbill.codes.icd10cm.RELEASES`` (for example ``2021-01``). Two layouts are read:
+``otbill.codes.icd10cm.RELEASES`` (for example ``2021-01``). Three layouts are read:
 
 * the *order* file (``icd10cm-order-*.txt``: order number, code, ``1`` when the code is valid for
   HIPAA transactions, descriptions), and
 * the *code list* (``code-list-*.txt``: one code a line, chapters and blocks included), whose
-  billable codes are its leaves (no longer code below them).
+  billable codes are its leaves (no longer code below them);
+* an R data file of the ``icd.data`` package (``icd10cmYYYY.RData``: one row per code of the CDC
+  order file with its ``billable`` column, i.e. the order file's "valid for HIPAA" flag), read
+  with the PyPI package ``rdata`` (install it for the build only; otbill does not depend on it).
 
-Where the files came from (all CDC/NCHS public-domain releases, as shipped inside the PyPI
-distributions of ``simple-icd-10-cm``, MIT-licensed code around public data):
+Where the files came from (all CDC/NCHS public-domain releases; the code around them is
+MIT-licensed (``simple-icd-10-cm``) or GPL-3 (``icd.data``), and only the public data are read):
 
+* ``2015-10``, ``2016-10``, ``2017-10``, ``2018-10`` (FY2016-FY2019):
+  ``data/icd10cm2016.RData`` ... ``data/icd10cm2019.RData`` of the GitHub repository
+  ``jackwasey/icd.data`` (R package icd.data 1.1.2) at commit
+  ``290910688facd5ce03afcbdbb57ebb8705ff9a88``, parsed by that package from CMS's
+  ``icd10cm_order_2016.txt`` ... ``icd10cm_order_2019.txt``;
 * ``2021-01``: ``icd10cm-order-Jan-2021.txt`` in simple-icd-10-cm 1.0.5;
 * ``2025-04``: ``code-list-April-2025.txt`` in simple-icd-10-cm 1.3.0;
 * current (``--current``): ``code-list-April-2026.txt`` in simple-icd-10-cm 1.5.0 (installed).
@@ -35,7 +43,9 @@ OUT = Path(__file__).resolve().parents[1] / "src/otbill/codes/data/icd10cm_histo
 
 
 def billable_codes(path: Path) -> set[str]:
-    """The codes valid on a claim in one CDC file (order file or code list)."""
+    """The codes valid on a claim in one CDC file (order file, code list, icd.data R file)."""
+    if path.suffix.lower() in {".rdata", ".rda"}:
+        return _r_billable(path)
     lines = path.read_text(encoding="latin-1").splitlines()
     if lines and len(lines[0]) > 14 and lines[0][:5].isdigit():  # the fixed-width order file
         return {line[6:13].strip() for line in lines if line[14:15] == "1"}
@@ -43,6 +53,18 @@ def billable_codes(path: Path) -> set[str]:
         c for c in (line.strip() for line in lines) if c and "-" not in c and not c.isdigit()
     )
     return {c for c, after in zip(codes, [*codes[1:], ""], strict=True) if not after.startswith(c)}
+
+
+def _r_billable(path: Path) -> set[str]:
+    """The billable codes of an icd.data ``icd10cmYYYY`` data frame (columns code, billable)."""
+    import warnings
+
+    import rdata  # type: ignore[import-not-found]  # build-time only
+
+    with warnings.catch_warnings():  # its R classes (icd10cm, icd10) have no Python constructor
+        warnings.simplefilter("ignore")
+        (frame,) = rdata.read_rda(path, default_encoding="latin1").values()
+    return {str(c) for c, b in zip(frame["code"], frame["billable"], strict=True) if bool(b)}
 
 
 def main(argv: list[str]) -> int:

@@ -69,3 +69,49 @@ def test_history_file_agrees_with_the_current_release():
     assert icd10cm.RELEASES[-1] is icd10cm.RELEASE
     windows = [(r.effective_from, r.effective_to) for r in icd10cm.RELEASES]
     assert windows == sorted(windows)
+
+
+# FY2016-FY2019 (icd.data's copies of CMS's order files): for each release a code it added and a
+# code it deleted, as the CDC addenda list them; the day before and after the 1 October change.
+@pytest.mark.parametrize(
+    ("added", "deleted", "first_day"),
+    [
+        ("A92.5", "H40.11X0", dt.date(2016, 10, 1)),  # FY2017: Zika; glaucoma split by eye
+        ("A04.71", "S06.1X7D", dt.date(2017, 10, 1)),  # FY2018: recurrent C. difficile
+        ("C43.111", "T81.4XXA", dt.date(2018, 10, 1)),  # FY2019: eyelid melanoma by lid
+    ],
+)
+def test_each_fiscal_year_release_adds_and_deletes_codes_on_1_october(added, deleted, first_day):
+    last_day = first_day - dt.timedelta(days=1)
+    assert icd10cm.is_billable(deleted, last_day)
+    assert icd10cm.is_billable(added, first_day)
+    with pytest.raises(CodeNotEffective) as refused:
+        icd10cm.validate(added, last_day)
+    assert f"ICD-10-CM FY{last_day.year + (last_day.month >= 10)}" in str(refused.value)
+    with pytest.raises(CodeNotEffective) as gone:
+        icd10cm.validate(deleted, first_day)
+    assert "deleted" in str(gone.value)
+
+
+def test_fy2016_the_first_icd10cm_release_is_checked_exactly():
+    first = dt.date(2015, 10, 1)
+    match = icd10cm.release_for(first)
+    assert match.exact and match.release.fiscal_year == 2016
+    assert icd10cm.is_billable("M54.5", first) and icd10cm.is_billable("O34.21", first)
+    assert not icd10cm.is_billable("O34.21", dt.date(2016, 10, 1))  # FY2017: split by scar type
+    with pytest.raises(CodeNotEffective):
+        icd10cm.validate("I16.0", dt.date(2016, 9, 30))  # hypertensive urgency: FY2017
+
+
+def test_shipped_releases_have_the_cdc_counts_of_billable_codes():
+    # FY2016 69,823; FY2017 71,486; FY2018 71,704; FY2019 71,932 (CDC/CMS release notes)
+    now = sum(1 for key in icd10cm._index() if icd10cm._index()[key].billable)
+    expected = {"2015-10": 69823, "2016-10": 71486, "2017-10": 71704, "2018-10": 71932}
+    for release, count in expected.items():
+        diff = changes()[release]
+        assert now - len(diff.added_later) + len(diff.billable_then) == count, release
+
+
+def test_fy2020_is_not_shipped_so_its_dates_are_a_best_effort():
+    match = icd10cm.release_for(dt.date(2020, 6, 1))
+    assert not match.exact and "FY2019" in match.note and "FY2021" in match.note

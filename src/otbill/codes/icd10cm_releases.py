@@ -57,9 +57,22 @@ _CDC = "CDC/NCHS ICD-10-CM files (https://www.cdc.gov/nchs/icd/icd-10-cm/files.h
 
 #: Every release otbill checks against, oldest first; the last one is :data:`RELEASE`. The older
 #: ones are shipped as their differences from it (data/icd10cm_history.csv, built by
-#: scripts/build_icd10cm_history.py). Releases FY2016-FY2020 and FY2022-FY2024 were not reachable
-#: as files here; dates in them are checked against the neighbouring releases (see the module).
+#: scripts/build_icd10cm_history.py). Releases FY2020 and FY2022-FY2024 were not reachable as
+#: files here; dates in them are checked against the neighbouring releases (see the module).
 RELEASES = (
+    *(
+        Release(
+            name=f"ICD-10-CM FY{fy}",
+            fiscal_year=fy,
+            effective_from=dt.date(fy - 1, 10, 1),
+            effective_to=dt.date(fy, 9, 30),
+            source=_CDC + f"icd10cm_order_{fy}.txt (CMS), as parsed into icd10cm{fy}.RData "
+            "by the R package icd.data 1.1.2 (GitHub jackwasey/icd.data, commit 2909106)",
+            package=f"icd.data 1.1.2 data/icd10cm{fy}.RData (its code table only)",
+            id=f"{fy - 1}-10",
+        )
+        for fy in (2016, 2017, 2018, 2019)
+    ),
     Release(
         name="ICD-10-CM FY2021, January 1, 2021 update",
         fiscal_year=2021,
