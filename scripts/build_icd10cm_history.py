@@ -11,9 +11,11 @@ where each FILE is a CDC/NCHS ICD-10-CM code file and RELEASE its id as listed i
   HIPAA transactions, descriptions), and
 * the *code list* (``code-list-*.txt``: one code a line, chapters and blocks included), whose
   billable codes are its leaves (no longer code below them);
-* an R data file of the ``icd.data`` package (``icd10cmYYYY.RData``: one row per code of the CDC
-  order file with its ``billable`` column, i.e. the order file's "valid for HIPAA" flag), read
-  with the PyPI package ``rdata`` (install it for the build only; otbill does not depend on it).
+* an R data file holding one CDC order file as a data frame, one row per code with its "valid
+  for HIPAA" flag: ``icd10cmYYYY.RData`` of the ``icd.data`` package (columns ``code`` and
+  ``billable``) or ``icd10cm.rda`` of the ``icd10us`` package (``icd10cm_code`` and
+  ``valid_billing_code``); read with the PyPI package ``rdata`` (install it for the build only;
+  otbill does not depend on it).
 
 Where the files came from (all CDC/NCHS public-domain releases; the code around them is
 MIT-licensed (``simple-icd-10-cm``) or GPL-3 (``icd.data``), and only the public data are read):
@@ -23,6 +25,10 @@ MIT-licensed (``simple-icd-10-cm``) or GPL-3 (``icd.data``), and only the public
   ``jackwasey/icd.data`` (R package icd.data 1.1.2) at commit
   ``290910688facd5ce03afcbdbb57ebb8705ff9a88``, parsed by that package from CMS's
   ``icd10cm_order_2016.txt`` ... ``icd10cm_order_2019.txt``;
+* ``2021-10`` (FY2022): ``data/icd10cm.rda`` of the GitHub repository ``vcastro/icd10us`` (R
+  package icd10us 2022.1) at commit ``646fbf6c8d0fada47dffd1cab5b0d7abf738f7f8`` (the file is
+  unchanged since its first commit ``60febd0``), parsed by that package from CDC's
+  ``icd10cm-order-2022.txt`` (``2022/Code Descriptions zip.zip``);
 * ``2021-01``: ``icd10cm-order-Jan-2021.txt`` in simple-icd-10-cm 1.0.5;
 * ``2025-04``: ``code-list-April-2025.txt`` in simple-icd-10-cm 1.3.0;
 * current (``--current``): ``code-list-April-2026.txt`` in simple-icd-10-cm 1.5.0 (installed).
@@ -55,8 +61,12 @@ def billable_codes(path: Path) -> set[str]:
     return {c for c, after in zip(codes, [*codes[1:], ""], strict=True) if not after.startswith(c)}
 
 
+#: (code column, flag column) of the R data frames read: icd.data's, then icd10us's.
+_R_COLUMNS = (("code", "billable"), ("icd10cm_code", "valid_billing_code"))
+
+
 def _r_billable(path: Path) -> set[str]:
-    """The billable codes of an icd.data ``icd10cmYYYY`` data frame (columns code, billable)."""
+    """The billable codes of an R data frame made from one CDC order file."""
     import warnings
 
     import rdata  # type: ignore[import-not-found]  # build-time only
@@ -64,7 +74,8 @@ def _r_billable(path: Path) -> set[str]:
     with warnings.catch_warnings():  # its R classes (icd10cm, icd10) have no Python constructor
         warnings.simplefilter("ignore")
         (frame,) = rdata.read_rda(path, default_encoding="latin1").values()
-    return {str(c) for c, b in zip(frame["code"], frame["billable"], strict=True) if bool(b)}
+    code, flag = next(pair for pair in _R_COLUMNS if set(pair) <= set(frame.columns))
+    return {str(c) for c, b in zip(frame[code], frame[flag], strict=True) if b == 1}
 
 
 def main(argv: list[str]) -> int:

@@ -21,7 +21,7 @@ def test_m54_5_is_billable_in_fy2021_and_m54_50_is_not_yet_valid():
         icd10cm.validate("M54.50", FY2021)
     text = str(refused.value)
     assert "2021-06-15" in text and "ICD-10-CM FY2021" in text and "added later" in text
-    assert "FY2025, April 1, 2025 update has it" in text  # the first shipped release with it
+    assert "ICD-10-CM FY2022 has it" in text  # the first shipped release with it
     assert refused.value.on == FY2021
     assert not icd10cm.is_valid("M54.50", FY2021)
 
@@ -54,9 +54,12 @@ def test_release_for_names_the_release_of_the_date():
 
 
 def test_between_shipped_releases_a_change_of_unknown_date_is_not_held_against_the_claim():
-    # FY2023 is not shipped: M54.50 is absent in FY2021 and billable in FY2025, so it passes
-    assert icd10cm.is_billable("M54.50", dt.date(2023, 6, 1))
-    assert icd10cm.is_billable("M54.5", dt.date(2023, 6, 1))
+    # FY2023 and FY2024 are not shipped: A41.54 (added FY2024) is absent in FY2022 and billable
+    # in FY2025, and O35.0XX0 (deleted FY2024) the other way round, so both pass in 2023
+    assert icd10cm.is_billable("A41.54", dt.date(2023, 6, 1))
+    assert icd10cm.is_billable("O35.0XX0", dt.date(2023, 6, 1))
+    assert not icd10cm.is_billable("A41.54", dt.date(2022, 6, 1))  # FY2022 is shipped
+    assert not icd10cm.is_billable("M54.5", dt.date(2023, 6, 1))  # a header in both
     assert icd10cm.is_billable("M62.81", dt.date(2019, 1, 1))  # unchanged in every release
 
 
@@ -79,6 +82,7 @@ def test_history_file_agrees_with_the_current_release():
         ("A92.5", "H40.11X0", dt.date(2016, 10, 1)),  # FY2017: Zika; glaucoma split by eye
         ("A04.71", "S06.1X7D", dt.date(2017, 10, 1)),  # FY2018: recurrent C. difficile
         ("C43.111", "T81.4XXA", dt.date(2018, 10, 1)),  # FY2019: eyelid melanoma by lid
+        ("M54.50", "T40.7X1A", dt.date(2021, 10, 1)),  # FY2022: back pain, cannabis split
     ],
 )
 def test_each_fiscal_year_release_adds_and_deletes_codes_on_1_october(added, deleted, first_day):
@@ -107,6 +111,7 @@ def test_shipped_releases_have_the_cdc_counts_of_billable_codes():
     # FY2016 69,823; FY2017 71,486; FY2018 71,704; FY2019 71,932 (CDC/CMS release notes)
     now = sum(1 for key in icd10cm._index() if icd10cm._index()[key].billable)
     expected = {"2015-10": 69823, "2016-10": 71486, "2017-10": 71704, "2018-10": 71932}
+    expected |= {"2021-01": 72621, "2021-10": 72748, "2025-04": 74260}  # FY2022: +159 -32
     for release, count in expected.items():
         diff = changes()[release]
         assert now - len(diff.added_later) + len(diff.billable_then) == count, release

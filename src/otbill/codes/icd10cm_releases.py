@@ -57,7 +57,7 @@ _CDC = "CDC/NCHS ICD-10-CM files (https://www.cdc.gov/nchs/icd/icd-10-cm/files.h
 
 #: Every release otbill checks against, oldest first; the last one is :data:`RELEASE`. The older
 #: ones are shipped as their differences from it (data/icd10cm_history.csv, built by
-#: scripts/build_icd10cm_history.py). Releases FY2020 and FY2022-FY2024 were not reachable as
+#: scripts/build_icd10cm_history.py). Releases FY2020, FY2023 and FY2024 were not reachable as
 #: files here; dates in them are checked against the neighbouring releases (see the module).
 RELEASES = (
     *(
@@ -81,6 +81,16 @@ RELEASES = (
         source=_CDC + "icd10cm-order-Jan-2021.txt, as shipped in simple-icd-10-cm 1.0.5",
         package="simple-icd-10-cm==1.0.5 (its code file only)",
         id="2021-01",
+    ),
+    Release(
+        name="ICD-10-CM FY2022",
+        fiscal_year=2022,
+        effective_from=dt.date(2021, 10, 1),
+        effective_to=dt.date(2022, 9, 30),
+        source=_CDC + "icd10cm-order-2022.txt, as parsed into data/icd10cm.rda by the R package "
+        "icd10us 2022.1 (GitHub vcastro/icd10us, commit 646fbf6)",
+        package="icd10us 2022.1 data/icd10cm.rda (its code table only)",
+        id="2021-10",
     ),
     Release(
         name="ICD-10-CM FY2025, April 1, 2025 update",
