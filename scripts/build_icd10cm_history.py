@@ -8,7 +8,7 @@ where each FILE is a CDC/NCHS ICD-10-CM code file and RELEASE its id as listed i
 ``otbill.codes.icd10cm.RELEASES`` (for example ``2021-01``). Three layouts are read:
 
 * the *order* file (``icd10cm-order-*.txt``: order number, code, ``1`` when the code is valid for
-  HIPAA transactions, descriptions), and
+  HIPAA transactions, descriptions);
 * the *code list* (``code-list-*.txt``: one code a line, chapters and blocks included), whose
   billable codes are its leaves (no longer code below them);
 * an R data file holding one CDC order file as a data frame, one row per code with its "valid
@@ -25,13 +25,23 @@ MIT-licensed (``simple-icd-10-cm``) or GPL-3 (``icd.data``), and only the public
   ``jackwasey/icd.data`` (R package icd.data 1.1.2) at commit
   ``290910688facd5ce03afcbdbb57ebb8705ff9a88``, parsed by that package from CMS's
   ``icd10cm_order_2016.txt`` ... ``icd10cm_order_2019.txt``;
-* ``2021-10`` (FY2022): ``data/icd10cm.rda`` of the GitHub repository ``vcastro/icd10us`` (R
-  package icd10us 2022.1) at commit ``646fbf6c8d0fada47dffd1cab5b0d7abf738f7f8`` (the file is
-  unchanged since its first commit ``60febd0``), parsed by that package from CDC's
-  ``icd10cm-order-2022.txt`` (``2022/Code Descriptions zip.zip``);
 * ``2021-01``: ``icd10cm-order-Jan-2021.txt`` in simple-icd-10-cm 1.0.5;
-* ``2025-04``: ``code-list-April-2025.txt`` in simple-icd-10-cm 1.3.0;
+* ``2021-10``, ``2022-10``, ``2023-10``, ``2024-10`` (FY2022-FY2025): CDC's order files
+  ``icd10cm-order-2022.txt`` ... ``icd10cm-order-2025.txt``, from the zips CDC published
+  (``2022/Code Descriptions zip.zip``, ``2023/icd10-Order-CodeFiles2023.zip``,
+  ``2024/icd10cm-CodesDescriptions-2024.zip``, ``2025/ICD10-CM Code Descriptions 2025.zip``)
+  as kept in the GitHub repository ``dewittpe/medicalcoder`` (commit
+  ``4e48bdcbf113b7116ed0278fa3f3a15fb682c4a1``) under
+  ``data-raw/icd/icd10/ftp.cdc.gov/pub/Health_Statistics/NCHS/Publications/ICD10CM/``;
 * current (``--current``): ``code-list-April-2026.txt`` in simple-icd-10-cm 1.5.0 (installed).
+
+The shipped CSV was built with (FILEs as named above, oldest first)::
+
+    python scripts/build_icd10cm_history.py 2015-10=icd10cm2016.RData \
+        2016-10=icd10cm2017.RData 2017-10=icd10cm2018.RData 2018-10=icd10cm2019.RData \
+        2021-01=icd10cm-order-Jan-2021.txt 2021-10=icd10cm-order-2022.txt \
+        2022-10=icd10cm-order-2023.txt 2023-10=icd10cm-order-2024.txt \
+        2024-10=icd10cm-order-2025.txt --current code-list-April-2026.txt
 
 The output has one row per code whose billability differs between an older release and the
 current one: ``release,change,code`` with ``change`` = ``added_later`` (billable now, not then) or

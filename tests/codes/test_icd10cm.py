@@ -22,7 +22,8 @@ def test_package_ships_the_release_we_record() -> None:
     shipped = {path.name for path in importlib.metadata.files("simple-icd-10-cm") or []}
     assert {"code-list-April-2026.txt", "icd10c-tabular-April-1-2026.xml"} <= shipped
     assert icd10cm.RELEASE.fiscal_year == 2026
-    assert icd10cm.RELEASE.effective_from == dt.date(2026, 4, 1)
+    # from 1 Oct 2025: the October 2025 order file has the same billable codes (SOURCES.md)
+    assert icd10cm.RELEASE.effective_from == dt.date(2025, 10, 1)
     assert icd10cm.RELEASE.effective_to == dt.date(2026, 9, 30)
 
 
@@ -127,7 +128,7 @@ def test_release_for_in_window_is_exact() -> None:
     assert icd10cm.release_for(None).exact
 
 
-@pytest.mark.parametrize("on", [dt.date(2025, 12, 1), dt.date(2026, 10, 1), dt.date(2020, 6, 1)])
+@pytest.mark.parametrize("on", [dt.date(2023, 6, 1), dt.date(2026, 10, 1), dt.date(2020, 6, 1)])
 def test_release_for_outside_window_flags_nearest(on: dt.date) -> None:
     match = icd10cm.release_for(on)
     assert not match.exact

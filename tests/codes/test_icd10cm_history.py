@@ -54,11 +54,11 @@ def test_release_for_names_the_release_of_the_date():
 
 
 def test_between_shipped_releases_a_change_of_unknown_date_is_not_held_against_the_claim():
-    # FY2023 and FY2024 are not shipped: A41.54 (added FY2024) is absent in FY2022 and billable
-    # in FY2025, and O35.0XX0 (deleted FY2024) the other way round, so both pass in 2023
+    # The April 2023 update is not shipped: A41.54 is absent in FY2023 (October 2022) and
+    # billable in FY2024 (it came in April 2023 or October 2023), so it passes in June 2023
     assert icd10cm.is_billable("A41.54", dt.date(2023, 6, 1))
-    assert icd10cm.is_billable("O35.0XX0", dt.date(2023, 6, 1))
-    assert not icd10cm.is_billable("A41.54", dt.date(2022, 6, 1))  # FY2022 is shipped
+    assert not icd10cm.is_billable("A41.54", dt.date(2023, 1, 15))  # FY2023 is shipped
+    assert not icd10cm.is_billable("O35.0XX0", dt.date(2023, 6, 1))  # gone in both
     assert not icd10cm.is_billable("M54.5", dt.date(2023, 6, 1))  # a header in both
     assert icd10cm.is_billable("M62.81", dt.date(2019, 1, 1))  # unchanged in every release
 
@@ -83,6 +83,8 @@ def test_history_file_agrees_with_the_current_release():
         ("A04.71", "S06.1X7D", dt.date(2017, 10, 1)),  # FY2018: recurrent C. difficile
         ("C43.111", "T81.4XXA", dt.date(2018, 10, 1)),  # FY2019: eyelid melanoma by lid
         ("M54.50", "T40.7X1A", dt.date(2021, 10, 1)),  # FY2022: back pain, cannabis split
+        ("C81.0A", "T81.32XA", dt.date(2024, 10, 1)),  # FY2025: lymphoma in remission
+        ("B88.01", "S30.1XXA", dt.date(2025, 10, 1)),  # FY2026 (the current list)
     ],
 )
 def test_each_fiscal_year_release_adds_and_deletes_codes_on_1_october(added, deleted, first_day):
@@ -111,7 +113,9 @@ def test_shipped_releases_have_the_cdc_counts_of_billable_codes():
     # FY2016 69,823; FY2017 71,486; FY2018 71,704; FY2019 71,932 (CDC/CMS release notes)
     now = sum(1 for key in icd10cm._index() if icd10cm._index()[key].billable)
     expected = {"2015-10": 69823, "2016-10": 71486, "2017-10": 71704, "2018-10": 71932}
-    expected |= {"2021-01": 72621, "2021-10": 72748, "2025-04": 74260}  # FY2022: +159 -32
+    # FY2021 January 72,621; FY2022 72,748; FY2023 73,639; FY2024 74,044; FY2025 74,260
+    expected |= {"2021-01": 72621, "2021-10": 72748, "2022-10": 73639, "2023-10": 74044}
+    expected |= {"2024-10": 74260}
     for release, count in expected.items():
         diff = changes()[release]
         assert now - len(diff.added_later) + len(diff.billable_then) == count, release
@@ -120,3 +124,17 @@ def test_shipped_releases_have_the_cdc_counts_of_billable_codes():
 def test_fy2020_is_not_shipped_so_its_dates_are_a_best_effort():
     match = icd10cm.release_for(dt.date(2020, 6, 1))
     assert not match.exact and "FY2019" in match.note and "FY2021" in match.note
+
+
+def test_fy2023_and_fy2024_releases_are_checked_where_their_april_updates_do_not_blur_them():
+    # FY2023 (October 2022) added B37.31 and deleted O35.0XX0; FY2022's April 2022 update is
+    # not shipped, so those dates are checked within the October windows only
+    assert not icd10cm.is_billable("B37.31", dt.date(2022, 1, 15))
+    assert icd10cm.is_billable("B37.31", dt.date(2022, 11, 15))
+    assert icd10cm.is_billable("O35.0XX0", dt.date(2022, 1, 15))
+    with pytest.raises(CodeNotEffective):
+        icd10cm.validate("O35.0XX0", dt.date(2022, 11, 15))
+    # FY2024 (October 2023, unchanged in April 2024) added D13.91; FY2023 did not have it
+    assert not icd10cm.is_billable("D13.91", dt.date(2022, 11, 15))
+    assert icd10cm.is_billable("D13.91", dt.date(2024, 6, 1))
+    assert icd10cm.release_for(dt.date(2024, 6, 1)).exact

@@ -42,9 +42,11 @@ class ReleaseMatch:
 
 
 RELEASE = Release(
-    name="ICD-10-CM FY2026, April 1, 2026 update",
+    name="ICD-10-CM FY2026 (and its April 1, 2026 update)",
     fiscal_year=2026,
-    effective_from=dt.date(2026, 4, 1),
+    # the October 1, 2025 release has the same billable codes (CDC's icd10cm-order-2026.txt,
+    # compared code by code), so this list also answers for 2025-10-01 to 2026-03-31
+    effective_from=dt.date(2025, 10, 1),
     effective_to=dt.date(2026, 9, 30),
     source=(
         "CDC/NCHS ICD-10-CM files (https://www.cdc.gov/nchs/icd/icd-10-cm/files.html): "
@@ -57,8 +59,9 @@ _CDC = "CDC/NCHS ICD-10-CM files (https://www.cdc.gov/nchs/icd/icd-10-cm/files.h
 
 #: Every release otbill checks against, oldest first; the last one is :data:`RELEASE`. The older
 #: ones are shipped as their differences from it (data/icd10cm_history.csv, built by
-#: scripts/build_icd10cm_history.py). Releases FY2020, FY2023 and FY2024 were not reachable as
-#: files here; dates in them are checked against the neighbouring releases (see the module).
+#: scripts/build_icd10cm_history.py). FY2020, FY2021's October 2020 release and the April 2022
+#: and April 2023 updates were not reachable as files here; dates in them are checked against
+#: the neighbouring releases (see the module).
 RELEASES = (
     *(
         Release(
@@ -82,24 +85,50 @@ RELEASES = (
         package="simple-icd-10-cm==1.0.5 (its code file only)",
         id="2021-01",
     ),
-    Release(
-        name="ICD-10-CM FY2022",
-        fiscal_year=2022,
-        effective_from=dt.date(2021, 10, 1),
-        effective_to=dt.date(2022, 9, 30),
-        source=_CDC + "icd10cm-order-2022.txt, as parsed into data/icd10cm.rda by the R package "
-        "icd10us 2022.1 (GitHub vcastro/icd10us, commit 646fbf6)",
-        package="icd10us 2022.1 data/icd10cm.rda (its code table only)",
-        id="2021-10",
-    ),
-    Release(
-        name="ICD-10-CM FY2025, April 1, 2025 update",
-        fiscal_year=2025,
-        effective_from=dt.date(2025, 4, 1),
-        effective_to=dt.date(2025, 9, 30),
-        source=_CDC + "code-list-April-2025.txt, as shipped in simple-icd-10-cm 1.3.0",
-        package="simple-icd-10-cm==1.3.0 (its code file only)",
-        id="2025-04",
+    *(
+        Release(
+            name=name,
+            fiscal_year=fy,
+            effective_from=dt.date(fy - 1, 10, 1),
+            effective_to=to,
+            source=_CDC + f"{file} (CDC's {zip_name}), as kept in GitHub dewittpe/medicalcoder "
+            "(commit 4e48bdc) under data-raw/icd/icd10/ftp.cdc.gov",
+            package="none (CDC file read at build time only)",
+            id=f"{fy - 1}-10",
+        )
+        for name, fy, to, file, zip_name in (
+            # FY2022 and FY2023 had April updates that are not shipped (dates after them are
+            # checked against the neighbouring releases); FY2024 and FY2025's April order
+            # files are byte for byte the October ones, so those releases cover the whole year
+            (
+                "ICD-10-CM FY2022",
+                2022,
+                dt.date(2022, 3, 31),
+                "icd10cm-order-2022.txt",
+                "2022/Code Descriptions zip.zip",
+            ),
+            (
+                "ICD-10-CM FY2023",
+                2023,
+                dt.date(2023, 3, 31),
+                "icd10cm-order-2023.txt",
+                "2023/icd10-Order-CodeFiles2023.zip",
+            ),
+            (
+                "ICD-10-CM FY2024 (and its April 1, 2024 update)",
+                2024,
+                dt.date(2024, 9, 30),
+                "icd10cm-order-2024.txt",
+                "2024/icd10cm-CodesDescriptions-2024.zip",
+            ),
+            (
+                "ICD-10-CM FY2025 (and its April 1, 2025 update)",
+                2025,
+                dt.date(2025, 9, 30),
+                "icd10cm-order-2025.txt",
+                "2025/ICD10-CM Code Descriptions 2025.zip",
+            ),
+        )
     ),
     RELEASE,
 )
