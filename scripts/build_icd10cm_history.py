@@ -5,7 +5,11 @@ Usage::
     python scripts/build_icd10cm_history.py RELEASE=FILE [RELEASE=FILE ...] --current FILE
 
 where each FILE is a CDC/NCHS ICD-10-CM code file and RELEASE its id as listed in
-``otbill.codes.icd10cm.RELEASES`` (for example ``2021-01``). Three layouts are read:
+``otbill.codes.icd10cm.RELEASES`` (for example ``2021-01``). ``FILE,+ADDENDA`` applies CDC's
+order-file addenda (``icd10cm_order_addenda_*.txt``: ``Add:``/``Delete:`` lines with the valid
+flag) to the file's codes and ``FILE,-ADDENDA`` undoes them, for a release whose own file is
+missing but whose neighbour and addenda are at hand (several steps may follow, in order).
+Three layouts of code file are read:
 
 * the *order* file (``icd10cm-order-*.txt``: order number, code, ``1`` when the code is valid for
   HIPAA transactions, descriptions);
@@ -33,15 +37,25 @@ MIT-licensed (``simple-icd-10-cm``) or GPL-3 (``icd.data``), and only the public
   as kept in the GitHub repository ``dewittpe/medicalcoder`` (commit
   ``4e48bdcbf113b7116ed0278fa3f3a15fb682c4a1``) under
   ``data-raw/icd/icd10/ftp.cdc.gov/pub/Health_Statistics/NCHS/Publications/ICD10CM/``;
+* addenda (CDC's, from the same medicalcoder folder): ``2020/icd10cm_order_addenda_2020.txt``
+  (FY2019 to FY2020), ``2021/icd10cm_order_addenda_2021.txt`` (FY2020 to FY2021, October
+  2020), ``2022/icd10cm_order_addenda_2022.txt`` (October 2021 to April 2022) and
+  ``icd10cm-order-addenda-2024.txt`` in ``2024/icd10cm-CodesDescriptions-2024.zip`` (April
+  2023 to FY2024, undone to get April 2023);
 * current (``--current``): ``code-list-April-2026.txt`` in simple-icd-10-cm 1.5.0 (installed).
 
 The shipped CSV was built with (FILEs as named above, oldest first)::
 
+    A=icd10cm2019.RData,+icd10cm_order_addenda_2020.txt
     python scripts/build_icd10cm_history.py 2015-10=icd10cm2016.RData \
         2016-10=icd10cm2017.RData 2017-10=icd10cm2018.RData 2018-10=icd10cm2019.RData \
+        2019-10=$A 2020-10=$A,+icd10cm_order_addenda_2021.txt \
         2021-01=icd10cm-order-Jan-2021.txt 2021-10=icd10cm-order-2022.txt \
-        2022-10=icd10cm-order-2023.txt 2023-10=icd10cm-order-2024.txt \
-        2024-10=icd10cm-order-2025.txt --current code-list-April-2026.txt
+        2022-04=icd10cm-order-2022.txt,+icd10cm_order_addenda_2022.txt \
+        2022-10=icd10cm-order-2023.txt \
+        2023-04=icd10cm-order-2024.txt,-icd10cm-order-addenda-2024.txt \
+        2023-10=icd10cm-order-2024.txt 2024-10=icd10cm-order-2025.txt \
+        --current code-list-April-2026.txt
 
 The output has one row per code whose billability differs between an older release and the
 current one: ``release,change,code`` with ``change`` = ``added_later`` (billable now, not then) or
@@ -88,17 +102,48 @@ def _r_billable(path: Path) -> set[str]:
     return {str(c) for c, b in zip(frame[code], frame[flag], strict=True) if b == 1}
 
 
+def apply_addenda(codes: set[str], path: Path, *, backwards: bool = False) -> set[str]:
+    """The billable codes after (or, ``backwards``, before) a CDC order-file addenda.
+
+    Its lines ``Add:    1 CODE ...`` and ``Delete: 1 CODE ...`` carry the order file's "valid
+    for HIPAA" flag; a code turned into a header is deleted with 1 and added with 0.
+    """
+    added: set[str] = set()
+    deleted: set[str] = set()
+    for line in path.read_text(encoding="latin-1").splitlines():
+        kind, _, rest = line.partition(":")
+        fields = rest.split()
+        if kind in {"Add", "Delete"} and len(fields) >= 2 and fields[0] == "1":
+            (added if kind == "Add" else deleted).add(fields[1])
+    if backwards:
+        added, deleted = deleted, added
+    missing = deleted - codes
+    if missing or added & codes:
+        raise SystemExit(f"{path}: does not apply to this list ({len(missing)} deletions absent)")
+    return (codes - deleted) | added
+
+
+def release_codes(spec: str) -> set[str]:
+    """``FILE`` or ``FILE,+ADDENDA,-ADDENDA...``: a code file, then addenda applied forward
+    (``+``) or undone (``-``), in order."""
+    file, *steps = spec.split(",")
+    codes = billable_codes(Path(file))
+    for step in steps:
+        codes = apply_addenda(codes, Path(step[1:]), backwards=step.startswith("-"))
+    return codes
+
+
 def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("releases", nargs="+", help="RELEASE=FILE, oldest first")
+    parser.add_argument("releases", nargs="+", help="RELEASE=FILE[,+ADDENDA|,-ADDENDA...]")
     parser.add_argument("--current", type=Path, required=True)
     parser.add_argument("--out", type=Path, default=OUT)
     args = parser.parse_args(argv)
     current = billable_codes(args.current)
     rows: list[tuple[str, str, str]] = []
     for spec in args.releases:
-        release, _, file = spec.partition("=")
-        then = billable_codes(Path(file))
+        release, _, files = spec.partition("=")
+        then = release_codes(files)
         rows += [(release, "added_later", c) for c in sorted(current - then)]
         rows += [(release, "billable_then", c) for c in sorted(then - current)]
         print(f"{release}: {len(then)} billable; {len(current - then)} added since, "

@@ -49,17 +49,17 @@ def test_release_for_names_the_release_of_the_date():
     match = icd10cm.release_for(FY2021)
     assert match.exact and match.release.fiscal_year == 2021
     assert icd10cm.release_for(FY2026).release is icd10cm.RELEASE
-    between = icd10cm.release_for(dt.date(2023, 6, 1))
+    between = icd10cm.release_for(dt.date(2020, 6, 1))  # the April 2020 update is not shipped
     assert not between.exact and "between" in between.note
 
 
 def test_between_shipped_releases_a_change_of_unknown_date_is_not_held_against_the_claim():
-    # The April 2023 update is not shipped: A41.54 is absent in FY2023 (October 2022) and
-    # billable in FY2024 (it came in April 2023 or October 2023), so it passes in June 2023
-    assert icd10cm.is_billable("A41.54", dt.date(2023, 6, 1))
-    assert not icd10cm.is_billable("A41.54", dt.date(2023, 1, 15))  # FY2023 is shipped
-    assert not icd10cm.is_billable("O35.0XX0", dt.date(2023, 6, 1))  # gone in both
-    assert not icd10cm.is_billable("M54.5", dt.date(2023, 6, 1))  # a header in both
+    # U07.1 (COVID-19) came with the April 2020 update, which is not shipped: it is absent in
+    # FY2020 (October 2019) and billable in FY2021 (October 2020), so it passes in June 2020
+    assert icd10cm.is_billable("U07.1", dt.date(2020, 6, 1))
+    assert not icd10cm.is_billable("U07.1", dt.date(2020, 3, 31))  # FY2020 is shipped
+    assert icd10cm.is_billable("U07.1", dt.date(2020, 10, 1))
+    assert not icd10cm.is_billable("M54.50", dt.date(2020, 6, 1))  # absent in both
     assert icd10cm.is_billable("M62.81", dt.date(2019, 1, 1))  # unchanged in every release
 
 
@@ -82,6 +82,7 @@ def test_history_file_agrees_with_the_current_release():
         ("A92.5", "H40.11X0", dt.date(2016, 10, 1)),  # FY2017: Zika; glaucoma split by eye
         ("A04.71", "S06.1X7D", dt.date(2017, 10, 1)),  # FY2018: recurrent C. difficile
         ("C43.111", "T81.4XXA", dt.date(2018, 10, 1)),  # FY2019: eyelid melanoma by lid
+        ("D75.A", "T67.0XXA", dt.date(2019, 10, 1)),  # FY2020: heatstroke split
         ("M54.50", "T40.7X1A", dt.date(2021, 10, 1)),  # FY2022: back pain, cannabis split
         ("C81.0A", "T81.32XA", dt.date(2024, 10, 1)),  # FY2025: lymphoma in remission
         ("B88.01", "S30.1XXA", dt.date(2025, 10, 1)),  # FY2026 (the current list)
@@ -115,26 +116,45 @@ def test_shipped_releases_have_the_cdc_counts_of_billable_codes():
     expected = {"2015-10": 69823, "2016-10": 71486, "2017-10": 71704, "2018-10": 71932}
     # FY2021 January 72,621; FY2022 72,748; FY2023 73,639; FY2024 74,044; FY2025 74,260
     expected |= {"2021-01": 72621, "2021-10": 72748, "2022-10": 73639, "2023-10": 74044}
-    expected |= {"2024-10": 74260}
+    expected |= {"2024-10": 74260, "2019-10": 72184, "2020-10": 72616, "2022-04": 72750}
+    expected |= {"2023-04": 73674}  # the counts in CDC's addenda summaries
     for release, count in expected.items():
         diff = changes()[release]
         assert now - len(diff.added_later) + len(diff.billable_then) == count, release
 
 
-def test_fy2020_is_not_shipped_so_its_dates_are_a_best_effort():
-    match = icd10cm.release_for(dt.date(2020, 6, 1))
-    assert not match.exact and "FY2019" in match.note and "FY2021" in match.note
-
-
-def test_fy2023_and_fy2024_releases_are_checked_where_their_april_updates_do_not_blur_them():
-    # FY2023 (October 2022) added B37.31 and deleted O35.0XX0; FY2022's April 2022 update is
-    # not shipped, so those dates are checked within the October windows only
-    assert not icd10cm.is_billable("B37.31", dt.date(2022, 1, 15))
-    assert icd10cm.is_billable("B37.31", dt.date(2022, 11, 15))
-    assert icd10cm.is_billable("O35.0XX0", dt.date(2022, 1, 15))
+def test_mid_year_updates_take_effect_on_their_first_day():
+    # FY2021 October 2020 (A84.81, Powassan) and January 2021 (Z20.822) releases
+    assert not icd10cm.is_billable("A84.81", dt.date(2020, 3, 31))
+    assert icd10cm.is_billable("A84.81", dt.date(2020, 10, 1))
+    assert icd10cm.is_billable("T40.4X1A", dt.date(2020, 3, 31))  # split in October 2020
+    assert not icd10cm.is_billable("T40.4X1A", dt.date(2020, 10, 1))
+    assert not icd10cm.is_billable("Z20.822", dt.date(2020, 12, 31))
+    assert icd10cm.is_billable("Z20.822", dt.date(2021, 1, 1))
+    # April 2022: Z28.3 (underimmunization) split, Z28.310 (unvaccinated for COVID-19) added
+    assert icd10cm.is_billable("Z28.3", dt.date(2022, 3, 31))
+    with pytest.raises(NotBillable):
+        icd10cm.validate("Z28.3", dt.date(2022, 4, 1))
     with pytest.raises(CodeNotEffective):
-        icd10cm.validate("O35.0XX0", dt.date(2022, 11, 15))
-    # FY2024 (October 2023, unchanged in April 2024) added D13.91; FY2023 did not have it
-    assert not icd10cm.is_billable("D13.91", dt.date(2022, 11, 15))
-    assert icd10cm.is_billable("D13.91", dt.date(2024, 6, 1))
+        icd10cm.validate("Z28.310", dt.date(2022, 3, 31))
+    assert icd10cm.is_billable("Z28.310", dt.date(2022, 4, 1))
+    # April 2023: T74.A1XA (child financial abuse) added, Z59.1 (housing) split
+    assert not icd10cm.is_billable("T74.A1XA", dt.date(2023, 3, 31))
+    assert icd10cm.is_billable("T74.A1XA", dt.date(2023, 4, 1))
+    assert icd10cm.is_billable("Z59.1", dt.date(2023, 3, 31))
+    assert not icd10cm.is_billable("Z59.1", dt.date(2023, 4, 1))
+    for on in (dt.date(2020, 12, 31), dt.date(2022, 4, 1), dt.date(2023, 9, 30)):
+        assert icd10cm.release_for(on).exact, on
+
+
+def test_fy2023_and_fy2024_releases_are_checked_on_the_right_side_of_1_october():
+    # FY2023 (October 2022) added B37.31 and deleted O35.0XX0
+    assert not icd10cm.is_billable("B37.31", dt.date(2022, 9, 30))
+    assert icd10cm.is_billable("B37.31", dt.date(2022, 10, 1))
+    assert icd10cm.is_billable("O35.0XX0", dt.date(2022, 9, 30))
+    with pytest.raises(CodeNotEffective):
+        icd10cm.validate("O35.0XX0", dt.date(2022, 10, 1))
+    # FY2024 (October 2023, unchanged in April 2024) added D13.91; April 2023 did not have it
+    assert not icd10cm.is_billable("D13.91", dt.date(2023, 9, 30))
+    assert icd10cm.is_billable("D13.91", dt.date(2023, 10, 1))
     assert icd10cm.release_for(dt.date(2024, 6, 1)).exact

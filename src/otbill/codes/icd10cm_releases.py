@@ -56,79 +56,100 @@ RELEASE = Release(
     package="simple-icd-10-cm==1.5.0",
 )
 _CDC = "CDC/NCHS ICD-10-CM files (https://www.cdc.gov/nchs/icd/icd-10-cm/files.html): "
+_ICD_DATA = "as parsed by the R package icd.data 1.1.2 (GitHub jackwasey/icd.data, commit 2909106)"
+_MEDICALCODER = "as kept in GitHub dewittpe/medicalcoder (commit 4e48bdc), data-raw/icd/icd10"
+
+
+def _release(rid: str, name: str, to: dt.date, source: str, package: str) -> Release:
+    """An older release: ``rid`` is the year and month it took effect (``2021-10``)."""
+    start = dt.date(int(rid[:4]), int(rid[5:]), 1)
+    fiscal_year = start.year + (start.month >= 10)
+    return Release(name, fiscal_year, start, to, _CDC + source, package, rid)
+
+
+_CDC_FILE = "none (CDC file read at build time only)"
+_DERIVED = "none (DERIVED at build time from a CDC order file and CDC addenda)"
 
 #: Every release otbill checks against, oldest first; the last one is :data:`RELEASE`. The older
 #: ones are shipped as their differences from it (data/icd10cm_history.csv, built by
-#: scripts/build_icd10cm_history.py). FY2020, FY2021's October 2020 release and the April 2022
-#: and April 2023 updates were not reachable as files here; dates in them are checked against
-#: the neighbouring releases (see the module).
+#: scripts/build_icd10cm_history.py, which names each file; data/SOURCES.md says how each was
+#: checked). Only the April 1, 2020 update (U07.0, U07.1) is missing: dates of service from
+#: 2020-04-01 to 2020-09-30 are checked against the neighbouring releases (see the module).
 RELEASES = (
     *(
-        Release(
-            name=f"ICD-10-CM FY{fy}",
-            fiscal_year=fy,
-            effective_from=dt.date(fy - 1, 10, 1),
-            effective_to=dt.date(fy, 9, 30),
-            source=_CDC + f"icd10cm_order_{fy}.txt (CMS), as parsed into icd10cm{fy}.RData "
-            "by the R package icd.data 1.1.2 (GitHub jackwasey/icd.data, commit 2909106)",
-            package=f"icd.data 1.1.2 data/icd10cm{fy}.RData (its code table only)",
-            id=f"{fy - 1}-10",
+        _release(
+            f"{fy - 1}-10",
+            f"ICD-10-CM FY{fy}",
+            dt.date(fy, 9, 30),
+            f"icd10cm_order_{fy}.txt (CMS) {_ICD_DATA}",
+            f"icd.data 1.1.2 data/icd10cm{fy}.RData (its code table only)",
         )
         for fy in (2016, 2017, 2018, 2019)
     ),
-    Release(
-        name="ICD-10-CM FY2021, January 1, 2021 update",
-        fiscal_year=2021,
-        effective_from=dt.date(2021, 1, 1),
-        effective_to=dt.date(2021, 9, 30),
-        source=_CDC + "icd10cm-order-Jan-2021.txt, as shipped in simple-icd-10-cm 1.0.5",
-        package="simple-icd-10-cm==1.0.5 (its code file only)",
-        id="2021-01",
+    _release(
+        "2019-10",
+        "ICD-10-CM FY2020",
+        dt.date(2020, 3, 31),
+        f"FY2019 order file plus CDC's icd10cm_order_addenda_2020.txt {_MEDICALCODER}",
+        _DERIVED,
     ),
-    *(
-        Release(
-            name=name,
-            fiscal_year=fy,
-            effective_from=dt.date(fy - 1, 10, 1),
-            effective_to=to,
-            source=_CDC + f"{file} (CDC's {zip_name}), as kept in GitHub dewittpe/medicalcoder "
-            "(commit 4e48bdc) under data-raw/icd/icd10/ftp.cdc.gov",
-            package="none (CDC file read at build time only)",
-            id=f"{fy - 1}-10",
-        )
-        for name, fy, to, file, zip_name in (
-            # FY2022 and FY2023 had April updates that are not shipped (dates after them are
-            # checked against the neighbouring releases); FY2024 and FY2025's April order
-            # files are byte for byte the October ones, so those releases cover the whole year
-            (
-                "ICD-10-CM FY2022",
-                2022,
-                dt.date(2022, 3, 31),
-                "icd10cm-order-2022.txt",
-                "2022/Code Descriptions zip.zip",
-            ),
-            (
-                "ICD-10-CM FY2023",
-                2023,
-                dt.date(2023, 3, 31),
-                "icd10cm-order-2023.txt",
-                "2023/icd10-Order-CodeFiles2023.zip",
-            ),
-            (
-                "ICD-10-CM FY2024 (and its April 1, 2024 update)",
-                2024,
-                dt.date(2024, 9, 30),
-                "icd10cm-order-2024.txt",
-                "2024/icd10cm-CodesDescriptions-2024.zip",
-            ),
-            (
-                "ICD-10-CM FY2025 (and its April 1, 2025 update)",
-                2025,
-                dt.date(2025, 9, 30),
-                "icd10cm-order-2025.txt",
-                "2025/ICD10-CM Code Descriptions 2025.zip",
-            ),
-        )
+    _release(
+        "2020-10",
+        "ICD-10-CM FY2021",
+        dt.date(2020, 12, 31),
+        f"FY2020 plus CDC's icd10cm_order_addenda_2021.txt {_MEDICALCODER}",
+        _DERIVED,
+    ),
+    _release(
+        "2021-01",
+        "ICD-10-CM FY2021, January 1, 2021 update",
+        dt.date(2021, 9, 30),
+        "icd10cm-order-Jan-2021.txt, as shipped in simple-icd-10-cm 1.0.5",
+        "simple-icd-10-cm==1.0.5 (its code file only)",
+    ),
+    _release(
+        "2021-10",
+        "ICD-10-CM FY2022",
+        dt.date(2022, 3, 31),
+        f"icd10cm-order-2022.txt (2022/Code Descriptions zip.zip) {_MEDICALCODER}",
+        _CDC_FILE,
+    ),
+    _release(
+        "2022-04",
+        "ICD-10-CM FY2022, April 1, 2022 update",
+        dt.date(2022, 9, 30),
+        f"icd10cm-order-2022.txt plus CDC's April 2022 order addenda {_MEDICALCODER}",
+        _DERIVED,
+    ),
+    _release(
+        "2022-10",
+        "ICD-10-CM FY2023",
+        dt.date(2023, 3, 31),
+        f"icd10cm-order-2023.txt (2023/icd10-Order-CodeFiles2023.zip) {_MEDICALCODER}",
+        _CDC_FILE,
+    ),
+    _release(
+        "2023-04",
+        "ICD-10-CM FY2023, April 1, 2023 update",
+        dt.date(2023, 9, 30),
+        f"icd10cm-order-2024.txt less CDC's icd10cm-order-addenda-2024.txt {_MEDICALCODER}",
+        _DERIVED,
+    ),
+    # The April 2024 and April 2025 order files are byte for byte the October ones, so these
+    # two releases cover their whole fiscal year.
+    _release(
+        "2023-10",
+        "ICD-10-CM FY2024 (and its April 1, 2024 update)",
+        dt.date(2024, 9, 30),
+        f"icd10cm-order-2024.txt (2024/icd10cm-CodesDescriptions-2024.zip) {_MEDICALCODER}",
+        _CDC_FILE,
+    ),
+    _release(
+        "2024-10",
+        "ICD-10-CM FY2025 (and its April 1, 2025 update)",
+        dt.date(2025, 9, 30),
+        f"icd10cm-order-2025.txt (2025/ICD10-CM Code Descriptions 2025.zip) {_MEDICALCODER}",
+        _CDC_FILE,
     ),
     RELEASE,
 )
