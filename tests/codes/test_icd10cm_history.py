@@ -31,6 +31,9 @@ def test_from_fy2022_m54_5_is_a_header_and_m54_50_is_billable():
         icd10cm.validate("M54.5", FY2026)
     assert icd10cm.validate("M54.50", FY2026) == "M54.50"
     assert icd10cm.is_billable("M54.50", dt.date(2025, 6, 1))  # FY2025 April release
+    first_day = dt.date(2021, 10, 1)  # FY2022 split M54.5 into M54.50, M54.51 and M54.59
+    assert icd10cm.is_billable("M54.50", first_day)
+    assert not icd10cm.is_billable("M54.5", first_day)
 
 
 def test_a_code_deleted_since_is_billable_on_a_date_when_it_was_in_force():
