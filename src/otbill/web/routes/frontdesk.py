@@ -14,8 +14,11 @@ from fastapi import APIRouter, Depends, File, Form, HTTPException, Request, Uplo
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from otbill import clock
+from otbill.clearinghouse.realtime import RealTimeTransport
+from otbill.clearinghouse.simulator.eligibility import SimulatedEligibilityPayer
 from otbill.domain.record_errors import NotFound, RecordError
 from otbill.errors import OtbillError
+from otbill.services.exchange.eligibility import check_coverage
 from otbill.services.frontdesk import coverage, documents, registration
 from otbill.services.frontdesk.patient_file import PatientFile, patient_file
 from otbill.services.frontdesk.registration import PossibleDuplicate
@@ -41,6 +44,7 @@ _NOTICES = {
     "ended": "Coverage ended; claims billed to it keep it.",
     "changed": "New coverage added; the old one ends the day before it starts.",
     "eligibility": "Eligibility check recorded.",
+    "asked": "The payer answered; its benefits are shown below.",
     "document": "Document attached.",
 }
 
@@ -181,13 +185,18 @@ def add_coverage(request: Request, user: Clerk, patient_id: int, form: FormData)
     return _on_patient(request, user, patient_id, form, action)
 
 
-@router.post("/coverages/{coverage_id}/end", include_in_schema=False)
-def end_coverage(request: Request, user: Clerk, coverage_id: int, form: FormData) -> Response:
+def _patient_of_coverage(request: Request, user: SessionUser, coverage_id: int) -> int:
+    """The patient whose page a coverage form returns to (404 for another clinic's coverage)."""
     with _uow(request, user) as uow:
         try:
-            patient_id = uow.patients.coverage(coverage_id).patient_id
+            return uow.patients.coverage(coverage_id).patient_id
         except NotFound as exc:
             raise HTTPException(404, "no such coverage in this clinic") from exc
+
+
+@router.post("/coverages/{coverage_id}/end", include_in_schema=False)
+def end_coverage(request: Request, user: Clerk, coverage_id: int, form: FormData) -> Response:
+    patient_id = _patient_of_coverage(request, user, coverage_id)
 
     def action(uow: UnitOfWork) -> str:
         last_day = form_date(form, "last_day", "last day of coverage", required=True)
@@ -201,11 +210,7 @@ def end_coverage(request: Request, user: Clerk, coverage_id: int, form: FormData
 @router.post("/coverages/{coverage_id}/eligibility", include_in_schema=False)
 def eligibility_check(request: Request, user: Clerk, coverage_id: int, form: FormData) -> Response:
     """An eligibility check made by phone or portal: its date and what it found."""
-    with _uow(request, user) as uow:
-        try:
-            patient_id = uow.patients.coverage(coverage_id).patient_id
-        except NotFound as exc:
-            raise HTTPException(404, "no such coverage in this clinic") from exc
+    patient_id = _patient_of_coverage(request, user, coverage_id)
 
     def action(uow: UnitOfWork) -> str:
         checked = form_date(form, "checked_on", "eligibility check date", required=True)
@@ -219,6 +224,30 @@ def eligibility_check(request: Request, user: Clerk, coverage_id: int, form: For
         return "eligibility"
 
     return _on_patient(request, user, patient_id, form, action)
+
+
+@router.post("/coverages/{coverage_id}/eligibility/run", include_in_schema=False)
+def eligibility_now(request: Request, user: Clerk, coverage_id: int, form: FormData) -> Response:
+    """Ask the payer now (270/271, for today) and keep its answer on the coverage."""
+    with _uow(request, user) as uow:
+        try:
+            patient_id = uow.patients.coverage(coverage_id).patient_id
+        except NotFound as exc:
+            raise HTTPException(404, "no such coverage in this clinic") from exc
+
+    def action(uow: UnitOfWork) -> str:
+        day = today(request)
+        check_coverage(uow, coverage_id, on=day, today=day, transport=_payer_line(request),
+                       profiles=wiring(request).profiles)  # fmt: skip
+        return "asked"
+
+    return _on_patient(request, user, patient_id, form, action)
+
+
+def _payer_line(request: Request) -> RealTimeTransport:
+    """The app's eligibility transport (``app.state.eligibility_transport``), else the simulator."""
+    line: RealTimeTransport | None = getattr(request.app.state, "eligibility_transport", None)
+    return line if line is not None else SimulatedEligibilityPayer()
 
 
 @router.post("/patients/{patient_id}/documents", include_in_schema=False)
