@@ -26,6 +26,14 @@ def _copy(app, client: TestClient) -> TestClient:
     return thief
 
 
+def _demo_user_ids(app) -> tuple[int, dict[str, int]]:
+    """The demo clinic's id and its users' ids by username."""
+    clinic = clinic_by_code(app.state.db, "DEMO")
+    assert clinic is not None
+    with app.state.db.unit_of_work(clinic) as uow:
+        return clinic, {u.username: u.id for u in uow.users.accounts()}
+
+
 def test_the_cookie_holds_only_a_random_id_stored_as_a_hash(app, client) -> None:
     log_in(client, "biller")
     value = client.cookies["otbill_session"]
@@ -74,12 +82,8 @@ def test_a_busy_session_still_ends_after_twelve_hours(app, client, monkeypatch) 
 
 def test_an_admin_ends_a_users_sessions(app, client) -> None:
     log_in(client, "biller")
-    db = app.state.db
-    clinic = clinic_by_code(db, "DEMO")
-    assert clinic is not None
-    with db.unit_of_work(clinic) as uow:
-        biller = next(u.id for u in uow.users.accounts() if u.username == "biller")
-        admin = next(u.id for u in uow.users.accounts() if u.username == "admin")
+    db, (clinic, users) = app.state.db, _demo_user_ids(app)
+    biller, admin = users["biller"], users["admin"]
     with db.unit_of_work(clinic, admin) as uow:
         assert len(sessions.live_sessions(uow, biller)) == 1
         assert sessions.end_user_sessions(uow, biller) == 1
@@ -88,11 +92,8 @@ def test_an_admin_ends_a_users_sessions(app, client) -> None:
 
 def test_a_password_change_ends_every_session(app, client) -> None:
     log_in(client, "biller")
-    db = app.state.db
-    clinic = clinic_by_code(db, "DEMO")
-    assert clinic is not None
-    with db.unit_of_work(clinic) as uow:
-        biller = next(u.id for u in uow.users.accounts() if u.username == "biller")
+    db, (clinic, users) = app.state.db, _demo_user_ids(app)
+    biller = users["biller"]
     with db.unit_of_work(clinic, biller) as uow:
         assert sessions.change_password(uow, biller, "demo-biller", "a-new-long-password") == 1
     assert not _logged_in(client)
@@ -102,12 +103,8 @@ def test_a_password_change_ends_every_session(app, client) -> None:
 
 def test_deactivating_a_user_ends_their_sessions_at_once(app, client) -> None:
     log_in(client, "biller")
-    db = app.state.db
-    clinic = clinic_by_code(db, "DEMO")
-    assert clinic is not None
-    with db.unit_of_work(clinic) as uow:
-        biller = next(u.id for u in uow.users.accounts() if u.username == "biller")
-        admin = next(u.id for u in uow.users.accounts() if u.username == "admin")
+    db, (clinic, users) = app.state.db, _demo_user_ids(app)
+    biller, admin = users["biller"], users["admin"]
     with db.unit_of_work(clinic, admin) as uow:
         accounts.set_user_active(uow, biller, False)
     assert not _logged_in(client)  # not after the user cache's 30 s: now
