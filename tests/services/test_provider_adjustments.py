@@ -16,21 +16,14 @@ from otbill.services.views.remittance_deposit import deposit_check
 from otbill.storage import Database
 from otbill.storage.tables import AuditEventRow, ProviderPostingRow, RemittanceRow
 from support.clinickit import seed_clinic
-from support.remitkit import make_835, submitted_claim
+from support.remitkit import make_835, paid_claim, submitted_claim
 
 D = Decimal
 TODAY = dt.date(2025, 3, 10)
 
-PAID = """CLP*C1*1*150*96*24*MB*ICN001*11*1
-SVC*HC:97530:GO*90*56**2
-DTM*472*20250214
-CAS*CO*45*20
-CAS*PR*2*14
-SVC*HC:97530:GO*60*40**2
-DTM*472*20250214
-CAS*CO*45*10
-CAS*PR*2*10
-PLB*1512345678*20251231*L6:INT77*-3.50*WO:ICN0042*20"""  # interest adds 3.50; a recovery takes 20
+PAID = (
+    paid_claim("C1", "ICN001") + "\nPLB*1512345678*20251231*L6:INT77*-3.50*WO:ICN0042*20"
+)  # interest adds 3.50; a recovery takes 20
 
 
 def test_plb_amounts_are_queued_then_posted_so_the_deposit_reconciles(db: Database) -> None:

@@ -21,28 +21,16 @@ from otbill.storage.busy import DatabaseBusy
 from otbill.storage.tables import ClaimRow, EdiFileRow, PostingRow
 from support.busykit import hold_write_lock, sqlite_file_database
 from support.clinickit import Ids, seed_clinic
-from support.remitkit import make_835, submitted_claim
+from support.remitkit import make_835, paid_claim, submitted_claim
 
 TODAY = dt.date(2025, 3, 10)
-
-
-def _paid(number: str) -> str:
-    return f"""CLP*{number}*1*150*96*24*MB*ICN{number}*11*1
-SVC*HC:97530:GO*90*56**2
-DTM*472*20250214
-CAS*CO*45*20
-CAS*PR*2*14
-SVC*HC:97530:GO*60*40**2
-DTM*472*20250214
-CAS*CO*45*10
-CAS*PR*2*10"""
 
 
 def _file(db: Database, ids: Ids, count: int) -> bytes:
     numbers = [f"T{n}" for n in range(1, count + 1)]
     for number in numbers:
         submitted_claim(db, ids, number)
-    return make_835("\n".join(_paid(n) for n in numbers), str(96 * count))
+    return make_835("\n".join(paid_claim(n) for n in numbers), str(96 * count))
 
 
 def _post(db: Database, ids: Ids, data: bytes, **kw: Any) -> Any:

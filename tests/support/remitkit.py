@@ -10,7 +10,7 @@ from otbill.services.ledger import LedgerEntry, post
 from otbill.storage import Database
 from support.clinickit import Ids, insert_claim, make_npi
 
-__all__ = ["make_835", "submitted_claim"]
+__all__ = ["make_835", "paid_claim", "submitted_claim"]
 
 ISA = (
     "ISA*00*          *00*          *ZZ*PAYER          *ZZ*OTBILL         "
@@ -50,3 +50,17 @@ def submitted_claim(
             entry = LedgerEntry(f"charge:{number}:{n}", Kind.CHARGE, line, Decimal(cents) / 100)
             post(uow, entry, dt.date(2025, 2, 20))
     return claim, lines
+
+
+def paid_claim(number: str, icn: str | None = None) -> str:
+    """An 835 claim payment of two 97530 lines (150.00 charged, 96.00 paid, 24.00 the patient's
+    share) for the claim ``number``; its payer claim number ``icn`` (default ICN + number)."""
+    return f"""CLP*{number}*1*150*96*24*MB*{icn or "ICN" + number}*11*1
+SVC*HC:97530:GO*90*56**2
+DTM*472*20250214
+CAS*CO*45*20
+CAS*PR*2*14
+SVC*HC:97530:GO*60*40**2
+DTM*472*20250214
+CAS*CO*45*10
+CAS*PR*2*10"""
