@@ -11,7 +11,8 @@ A table (``x12/guides/<set>.yaml``) holds:
 - ``segments``: element rules shared by every use of a segment ID — ``{n: rule}`` where a rule
   has ``req`` (required), ``empty`` (must not be sent here), ``min``/``max`` (length), ``codes`` (allowed values, or the name of a
   list under ``codes:``), ``type`` (``D8``, ``TM``, ``N0``, ``R``) and ``repeats`` (split on the
-  repetition separator before checking codes);
+  repetition separator before checking codes) and ``parts`` (rules for a composite's
+  components, numbered from 1: STC01-1 the claim status category);
 - ``body``: the loops, in guide order. An item is ``{seg: ID, min, max, when, elements}`` or
   ``{loop: NAME, min, max, body: [...]}``; ``when`` is ``{n: [codes]}``, matched against the
   segment to tell two uses of one ID apart (NM1*PR from NM1*IL), and a loop begins with its first
@@ -98,6 +99,8 @@ def _rules(raw: Mapping[Any, Any] | None, lists: Mapping[str, frozenset[str]]) -
         rule = dict(rule)
         if "codes" in rule:
             rule["codes"] = _codes(rule["codes"], lists)
+        if "parts" in rule:  # a composite's components (STC01-1), numbered from 1 like the guide
+            rule["parts"] = _rules(rule["parts"], lists)
         rules[int(n)] = rule
     return rules
 
@@ -235,6 +238,13 @@ def _element(walk: _Walk, seg: Segment, n: int, rule: Mapping[str, Any]) -> None
         codes = rule.get("codes")
         if codes is not None and one not in codes:
             walk.error(seg, name, f"{shown!r} is not one of the guide's codes for {name}")
+    for k, part in sorted(rule.get("parts", {}).items()):
+        parts = seg.components(n)
+        piece = parts[k - 1] if k <= len(parts) else ""
+        if part.get("req") and not piece:
+            walk.error(seg, f"{name}-{k}", "is required and is empty")
+        elif piece and "codes" in part and piece not in part["codes"]:
+            walk.error(seg, f"{name}-{k}", f"{piece[:40]!r} is not one of the guide's codes")
 
 
 def check_segments(segments: Iterable[Segment], expected: Guide | None = None) -> list[X12Finding]:
@@ -306,9 +316,9 @@ def _envelope(
 
 
 def _guide_for(seg: Segment) -> Guide:
-    if seg.el(1) not in ("270", "271"):
+    if seg.el(1) not in ("270", "271", "276", "277"):
         raise X12Error(
-            f"is {seg.el(1)!r}, expected '270' or '271'",
+            f"is {seg.el(1)!r}, expected '270', '271', '276' or '277'",
             position=seg.position,
             segment_id="ST",
             element="ST01",
