@@ -153,6 +153,11 @@ class PriorAuthorization:
 class Eligibility:
     verified_on: dt.date
     active: bool
+    # From the latest 271 kept for the coverage (None: no 271, or the payer did not say).
+    plan_begin: dt.date | None = None
+    plan_end: dt.date | None = None
+    visit_limit: Annotated[int, Field(ge=0)] | None = None
+    visits_used: Annotated[int, Field(ge=0)] | None = None  # as the payer counted on verified_on
 
 
 @dataclass(frozen=True, slots=True, config=_CONFIG)

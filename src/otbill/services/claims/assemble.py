@@ -19,7 +19,6 @@ from otbill.domain.claim import (
     BillingProvider,
     Claim,
     Documentation,
-    Eligibility,
     HistoryLine,
     OtherCoverage,
     Patient,
@@ -35,6 +34,7 @@ from otbill.domain.claim_records import ClaimFacts, ClaimLine
 from otbill.domain.money import from_cents
 from otbill.domain.notes import VisitNote
 from otbill.services.claims.context import Snapshot
+from otbill.services.claims.eligibility_facts import eligibility_of
 
 __all__ = ["assemble_claim", "ytd_allowed"]
 
@@ -211,11 +211,7 @@ def assemble_claim(
         )
         if auth
         else None,
-        eligibility=Eligibility(
-            verified_on=coverage.eligibility_verified_on, active=bool(coverage.eligibility_active)
-        )
-        if coverage.eligibility_verified_on
-        else None,
+        eligibility=eligibility_of(coverage, snap.checks.get(coverage.id)),
         plan_of_care=PlanOfCare(
             start=plan.start, certified_on=plan.certified_on, recert_due=plan.recert_due
         )

@@ -19,6 +19,7 @@ from otbill.domain.care import Authorization, Coverage, PlanOfCare, Visit, Visit
 from otbill.domain.charges import BilledLine, Fee
 from otbill.domain.claim import HistoryLine
 from otbill.domain.clinic_setup import Location
+from otbill.domain.eligibility import StoredCheck
 from otbill.domain.notes import VisitNote
 from otbill.domain.parties import Clinic, Patient, Payer, Provider
 from otbill.storage import UnitOfWork
@@ -47,6 +48,7 @@ class Snapshot:
     ytd_cache: dict[tuple[int, int, str, dt.date], int] = field(default_factory=dict)
     pay_to: tuple[str, str, str, str] | None = None  # the clinic's, when payments go elsewhere
     visit_locations: dict[int, Location] = field(default_factory=dict)  # by visit id
+    checks: dict[int, StoredCheck] = field(default_factory=dict)  # latest 271 by coverage id
     _plan_dates: dict[int, list[dt.date]] = field(default_factory=dict)
     _report_dates: dict[int, list[dt.date]] = field(default_factory=dict)
     _auth_dates: dict[int, list[dt.date]] = field(default_factory=dict)
@@ -155,6 +157,7 @@ def load_snapshot(uow: UnitOfWork, patient_ids: Iterable[int] | None = None) -> 
     )
     snap.pay_to = uow.clinics.identity().pay_to
     snap.visit_locations = uow.clinics.visit_locations(of_visits)
+    snap.checks = uow.eligibility.latest_of(coverages)
     snap.index_visits()
     for patient_id, line in uow.claims.billed_lines(pids):
         snap.billed[patient_id].append(line)

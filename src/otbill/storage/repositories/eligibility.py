@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from collections.abc import Iterable
+
+from sqlalchemy import func, select
 
 from otbill.domain.eligibility import StoredCheck
 from otbill.storage.audit import utcnow
@@ -51,3 +53,21 @@ class EligibilityRepository(ClinicScoped):
         """The newest answer for the coverage, or None."""
         found = self.of_coverage(coverage_id)
         return found[0] if found else None
+
+    def latest_of(self, coverage_ids: Iterable[int]) -> dict[int, StoredCheck]:
+        """The newest answer of each coverage that has one, in one query (for claim snapshots)."""
+        wanted = set(coverage_ids)
+        if not wanted:
+            return {}
+        newest = (
+            select(func.max(EligibilityCheckRow.id))
+            .where(
+                EligibilityCheckRow.clinic_id == self.clinic_id,
+                EligibilityCheckRow.coverage_id.in_(wanted),
+            )
+            .group_by(EligibilityCheckRow.coverage_id)
+        )
+        rows = self.session.scalars(
+            select(EligibilityCheckRow).where(EligibilityCheckRow.id.in_(newest))
+        )
+        return {r.coverage_id: _check(r) for r in rows}
