@@ -111,3 +111,10 @@ def test_visits_before_the_check_or_to_another_payer_do_not_count(clean):
 
 def test_no_figures_from_a_271_no_finding(clean):
     assert not scrub(_reported(clean, visit_limit=20), select=["ELG003"])  # used not given
+
+
+def test_a_stale_check_is_named_as_outside_the_payers_window(clean):
+    clean["eligibility"]["verified_on"] = "2024-12-01"
+    (finding,) = scrub(make_claim(clean), select=["ELG001"])
+    assert finding.message.startswith("no eligibility check within the 30 days before the visit "
+                                      "that payer profile")  # fmt: skip

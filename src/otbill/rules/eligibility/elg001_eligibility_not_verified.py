@@ -27,11 +27,11 @@ _SOURCE = "X12 270/271 eligibility inquiry (005010X279A1), service type AD; CARC
 )
 def eligibility_not_verified(claim: Claim, ctx: ClaimContext) -> Iterator[Finding]:
     """
-    In short: Nobody has checked the patient's coverage recently enough before billing.
-    What it checks: the claim records an eligibility check (``eligibility``) — an error when
-    there is none — and, when the payer profile sets ``eligibility_valid_days``, that the check
-    was made no more than that many days before the first date of service (a warning when it is
-    older). A check made after the date of service is fine: it confirms the coverage. A check
+    In short: Nobody checked the patient's coverage within the payer's window before the visit.
+    What it checks: the claim records an eligibility check (``eligibility``: the latest 271 kept
+    for the coverage, or a check made by phone or portal) — an error when there is none — and,
+    when the payer profile sets its window (``eligibility_valid_days``), that the check was made
+    no more than that many days before the first date of service (a warning when it is older). A check made after the date of service is fine: it confirms the coverage. A check
     showing inactive coverage is reported by ELG002 instead.
     Why payers deny it: a patient who is not covered on the date of service, or is covered by
     another plan, is denied (CARC 27, expenses incurred after coverage terminated; CARC 31,
@@ -61,9 +61,10 @@ def eligibility_not_verified(claim: Claim, ctx: ClaimContext) -> Iterator[Findin
     if age <= valid:
         return
     yield eligibility_not_verified.finding(
-        f"coverage was last checked on {wording.day(elig.verified_on)}, {age} days before the "
-        f"first date of service {wording.day(ctx.first_date)}; payer profile "
-        f"{ctx.profile.name} accepts a check at most {valid} days old",
+        f"no eligibility check within the {valid} days before the visit that payer profile "
+        f"{ctx.profile.name} allows: coverage was last checked on "
+        f"{wording.day(elig.verified_on)}, {age} days before the first date of service "
+        f"{wording.day(ctx.first_date)}",
         case="check-too-old",
         fix=Fix("verify eligibility again for the date of service and record the new date"),
         source=ctx.profile.source("eligibility", _SOURCE),
