@@ -1,0 +1,156 @@
+"""Claim status questions → 276 (005010X212): one claim, or a batch of claims in one file.
+
+Layout (TR3 section 2): the payer (2000A/2100A, NM1*PR with its payer id as PI); the information
+receiver, the clinic's submitter account (2000B/2100B, NM1*41 with its ETIN as 46); the billing
+provider (2000C/2100C, NM1*1P with its NPI as XX); the subscriber (2000D/2100D, NM1*IL with the
+member ID as MI) and, when the patient is the subscriber, the claim (2200D: TRN*1 our claim number,
+REF*1K the payer's claim number when known, REF*EJ the patient account, AMT*T3 the total charge,
+DTP*472 the dates of service). When the patient is a dependent, a 2000E loop (HL 23, DMG, NM1*QC)
+carries the claim instead (TR3 1.4.2). Claims to one payer from one provider share their HL 20,
+21 and 19 levels. Values that would break the file are refused before anything is written.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from otbill.domain.claim_status import StatusRequest
+from otbill.domain.eligibility import Person
+from otbill.x12.envelope import InterchangeSettings, write_interchange
+from otbill.x12.findings import X12Error
+from otbill.x12.tokens import Delimiters
+from otbill.x12.write_270 import InquiryEnvelope
+
+__all__ = ["VERSION_276", "write_276"]
+
+VERSION_276 = "005010X212"
+Elements = list[str]
+_CENT = Decimal("0.01")
+_LIMITS = {"name": 60, "first name": 35, "member ID": 80, "claim number": 50, "payer id": 80}
+
+
+@dataclass(slots=True)
+class _Hl:
+    count: int = 0
+    segments: list[Elements] = field(default_factory=list)
+
+    def open(self, parent: str, level: str, children: bool) -> str:
+        self.count += 1
+        self.segments.append(["HL", str(self.count), parent, level, *(["1" if children else "0"])])
+        return str(self.count)
+
+
+def _text(what: str, value: str, d: Delimiters, *, required: bool = True) -> str:
+    value = " ".join(value.split()).upper()
+    if required and not value:
+        raise X12Error(f"276: the {what} is empty")
+    limit = _LIMITS.get(what, 60)
+    if len(value) > limit:
+        raise X12Error(f"276: the {what} {value[:20]!r}… is over {limit} characters")
+    bad = {d.element, d.component, d.segment, d.repetition or ""} & set(value)
+    if bad:
+        raise X12Error(f"276: the {what} {value!r} contains the X12 separator {''.join(bad)!r}")
+    return value
+
+
+def _person(who: Person, code: str, ids: list[str], d: Delimiters) -> Elements:
+    last = _text("name", who.last_name, d)
+    first = _text("first name", who.first_name, d, required=False)
+    return ["NM1", code, "1", last, first, "", "", "", *ids]
+
+
+def _dmg(who: Person) -> list[Elements]:
+    if who.dob is None:
+        return []
+    return [
+        ["DMG", "D8", who.dob.strftime("%Y%m%d")]
+        + ([who.sex] if who.sex in ("F", "M", "U") else [])
+    ]
+
+
+def _claim(req: StatusRequest, d: Delimiters) -> list[Elements]:
+    if req.total_charge < 0 or req.total_charge != req.total_charge.quantize(_CENT):
+        raise X12Error(f"276: claim {req.trace}: the total charge {req.total_charge} is not money")
+    if req.service_to < req.service_from:
+        raise X12Error(f"276: claim {req.trace}: the service dates end before they begin")
+    out: list[Elements] = [["TRN", "1", _text("claim number", req.trace, d)]]
+    if req.payer_claim_number:
+        out.append(["REF", "1K", _text("claim number", req.payer_claim_number, d)])
+    if req.patient_account:
+        out.append(["REF", "EJ", _text("claim number", req.patient_account, d)])
+    out.append(["AMT", "T3", f"{req.total_charge:.2f}"])
+    begin, end = req.service_from.strftime("%Y%m%d"), req.service_to.strftime("%Y%m%d")
+    if begin == end:
+        out.append(["DTP", "472", "D8", begin])
+    else:
+        out.append(["DTP", "472", "RD8", f"{begin}-{end}"])
+    return out
+
+
+def _body(
+    requests: Sequence[StatusRequest], d: Delimiters, trace: str, env: InquiryEnvelope
+) -> list[Elements]:
+    created = env.created
+    hl = _Hl()
+    hl.segments.append(["BHT", "0010", "13", trace, created.strftime("%Y%m%d"),
+                        created.strftime("%H%M")])  # fmt: skip
+    payers: dict[tuple[str, str], tuple[str, dict[str, str]]] = {}
+    for req in requests:
+        if not (len(req.provider_npi) == 10 and req.provider_npi.isdigit()):
+            raise X12Error(
+                f"276: claim {req.trace}: the provider NPI {req.provider_npi!r} is not 10 digits"
+            )
+        key = (req.payer_id, req.receiver_id)
+        if key not in payers:
+            payer_hl = hl.open("", "20", True)
+            hl.segments.append(["NM1", "PR", "2", _text("name", req.payer_name, d), "", "", "", "",
+                                "PI", _text("payer id", req.payer_id, d)])  # fmt: skip
+            receiver_hl = hl.open(payer_hl, "21", True)
+            hl.segments.append(["NM1", "41", "2", _text("name", req.receiver_name, d), "", "", "",
+                                "", "46", _text("payer id", req.receiver_id, d)])  # fmt: skip
+            payers[key] = (receiver_hl, {})
+        receiver_hl, providers = payers[key]
+        if req.provider_npi not in providers:
+            providers[req.provider_npi] = hl.open(receiver_hl, "19", True)
+            hl.segments.append(["NM1", "1P", "2", _text("name", req.provider_name, d), "", "", "",
+                                "", "XX", req.provider_npi])  # fmt: skip
+        member = ["MI", _text("member ID", req.member_id, d)]
+        subscriber_hl = hl.open(providers[req.provider_npi], "22", req.patient is not None)
+        if req.patient is None:
+            hl.segments += _dmg(req.subscriber)
+            hl.segments.append(_person(req.subscriber, "IL", member, d))
+        else:
+            hl.segments.append(_person(req.subscriber, "IL", member, d))
+            hl.segments.append(["HL", str(hl.count + 1), subscriber_hl, "23"])
+            hl.count += 1
+            if req.patient.dob is None:
+                raise X12Error(f"276: claim {req.trace}: the patient's birth date is needed (DMG)")
+            hl.segments += _dmg(req.patient)
+            hl.segments.append(_person(req.patient, "QC", [], d))
+        hl.segments += _claim(req, d)
+    return hl.segments
+
+
+def write_276(
+    requests: Sequence[StatusRequest], envelope: InquiryEnvelope | None = None, trace: str = ""
+) -> str:
+    """The 276 asking about ``requests`` (one or many); raises :class:`X12Error` naming the claim
+    and the value it cannot send."""
+    if not requests:
+        raise X12Error("276: no claim to ask about")
+    env = envelope or InquiryEnvelope()
+    d = env.delimiters
+    settings = InterchangeSettings(
+        sender_id=env.sender_id,
+        receiver_id=env.receiver_id,
+        functional_code="HR",
+        version=VERSION_276,
+        control_number=env.control_number,
+        usage=env.usage,
+        created=env.created,
+        delimiters=d,
+    )
+    bht = _text("claim number", trace or requests[0].trace, d)
+    return write_interchange(settings, "276", [_body(requests, d, bht, env)])
