@@ -5,7 +5,8 @@ appointment's date: is a coverage in force; was eligibility verified within the 
 (the ELG001 rule's ``eligibility_valid_days``); then the therapist's own warnings
 (:func:`otbill.services.visits.warnings.visit_warnings`: authorization missing, exhausted or
 expiring, plan of care not certified or due, progress report due, KX threshold near), asked of the
-appointment as if it were the visit, with the visits booked before it counted as used.
+appointment as if it were the visit, with the visits booked before it counted as used. Last, for
+the desk to say aloud, the copay due and the visits left from the payer's latest 271 on record.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from collections.abc import Mapping
 from otbill.domain.care import Coverage, Visit
 from otbill.domain.schedule import ACTIVE, Appointment
 from otbill.payers import PayerProfile
+from otbill.services.frontdesk.checkin_benefits import benefit_notes
 from otbill.services.views.therapist_day import coverage_on
 from otbill.services.visits.warnings import VisitWarning, visit_warnings
 from otbill.storage import UnitOfWork
@@ -118,6 +120,7 @@ def booking_warnings(
     visit, pending = _as_visit(uow, appointment, coverage)
     found += _patient_elsewhere(uow, appointment)
     found += _eligibility(coverage, payer.name, profile, appointment.date)
+    found += benefit_notes(uow, coverage, payer.name)  # copay due, visits left (latest 271)
     found += visit_warnings(
         uow, visit, note_type=appointment.visit_type, profile=profile, pending=pending
     )
