@@ -111,6 +111,20 @@ class ClaimRepository(ClinicScoped):
         """The work queue, oldest date of service first (served by ``ix_claim_queue``)."""
         return [_as_claim(r) for r in self.session.scalars(queue(self.clinic_id, status, limit))]
 
+    def submitted_waiting(self) -> list[tuple[StoredClaim, dt.datetime]]:
+        """Claims still ``submitted`` (no 277CA acceptance, no 835) with when they were sent
+        (their last move to submitted), oldest first; ``ix_claim_queue``, ``ix_claim_status_claim``."""
+        sent = func.max(ClaimStatusRow.at)
+        query = (
+            select(ClaimRow, sent)
+            .join(ClaimStatusRow, ClaimStatusRow.claim_id == ClaimRow.id)
+            .where(ClaimRow.clinic_id == self.clinic_id, ClaimRow.status == "submitted",
+                   ClaimStatusRow.to_status == "submitted")
+            .group_by(ClaimRow.id)
+            .order_by(sent, ClaimRow.id)
+        )  # fmt: skip
+        return [(_as_claim(row), at) for row, at in self.session.execute(query)]
+
     def change(
         self,
         claim_id: int,
