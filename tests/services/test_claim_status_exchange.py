@@ -96,6 +96,9 @@ def test_not_found_goes_to_the_work_queue_once_a_day(db: Database) -> None:
         [item] = uow.exchange.open_work_items()
         assert (item.kind, item.reference, item.claim_id) == ("276", "C-108", claim)
         assert item.reason.startswith("resubmit the claim or call the payer")
+        uow.exchange.resolve_work_item(item.id)
+    after_call = _check(db, ids, claim, sent)  # resolved today (the call made): not queued again
+    assert after_call.outcome == "not found" and after_call.work_item_id is None
 
 
 class _Silent:

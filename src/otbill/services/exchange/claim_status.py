@@ -136,10 +136,15 @@ def _answer(response: bytes, trace: str) -> StatusAnswer | None:
         raise ClaimStatusError(f"the payer's 277 cannot be read: {exc}") from exc
 
 
-def _queue(uow: UnitOfWork, claim: StoredClaim, outcome: str, words: str, today: dt.date) -> int:
+def _queue(
+    uow: UnitOfWork, claim: StoredClaim, outcome: str, words: str, today: dt.date
+) -> int | None:
+    """The work item for a person (one a claim, outcome and day: asking twice queues it once;
+    None when today's item was already resolved)."""
     key = f"276:{claim.id}:{today.isoformat()}:{outcome}"
-    if uow.exchange.has_work_item(key):  # asked twice the same day: one item is enough
-        return next(i.id for i in uow.exchange.open_work_items() if i.source_key == key)
+    if uow.exchange.has_work_item(key):
+        same = [i.id for i in uow.exchange.open_work_items() if i.source_key == key]
+        return same[0] if same else None
     item = QueuedItem(0, key, "276", claim.number, f"{_TO_WORK_QUEUE[outcome]} ({words})",
                       claim.payer_claim_number, claim.id, None, 0, claim.total_charge_cents)  # fmt: skip
     return uow.exchange.add_work_item(item)
