@@ -5,43 +5,16 @@ from __future__ import annotations
 
 import pytest
 
-from otbill.x12.findings import X12Error
-from otbill.x12.guide_rules import validate
 from otbill.x12.read_270 import read_270
 from otbill.x12.read_271 import read_271
 from otbill.x12.write_270 import write_270
 from support.x12eligibility import THERAPY_271
-
-LINES_271 = THERAPY_271.splitlines(keepends=True)
-
-
-def _mutations(lines: list[str]) -> list[tuple[str, str]]:
-    found = []
-    for i in range(len(lines)):
-        found.append((f"drop {i + 1}", "".join(lines[:i] + lines[i + 1 :])))
-        found.append((f"twice {i + 1}", "".join(lines[: i + 1] + lines[i:])))
-        found.append((f"cut {i + 1}", "".join(lines[:i]) + lines[i][: len(lines[i]) // 2]))
-    return found
+from support.x12mutations import refused_naming_a_segment, segment_mutations
 
 
-def _check(text: str, reader, set_id: str) -> None:  # type: ignore[no-untyped-def]
-    """Refused (X12Error naming where) or findings naming segments; the reader reads or refuses."""
-    try:
-        findings = validate(text.encode(), set_id)
-    except X12Error as exc:
-        assert exc.position == 1, str(exc)
-        return
-    assert findings, "a dropped, doubled or cut segment goes unnoticed"
-    assert all(f.position and f.segment_id for f in findings), findings
-    try:
-        reader(text.encode())
-    except X12Error as exc:
-        assert str(exc)
-
-
-@pytest.mark.parametrize(("name", "text"), _mutations(LINES_271), ids=lambda v: v[:12])
+@pytest.mark.parametrize(("name", "text"), segment_mutations(THERAPY_271), ids=lambda v: v[:12])
 def test_a_mutated_271_is_refused_naming_a_segment_or_read(name, text):
-    _check(text, read_271, "271")
+    refused_naming_a_segment(text, "271", read_271)
 
 
 def _inquiry_270() -> str:
@@ -59,8 +32,6 @@ def _inquiry_270() -> str:
     return write_270(inquiry)
 
 
-@pytest.mark.parametrize(
-    ("name", "text"), _mutations(_inquiry_270().splitlines(keepends=True)), ids=lambda v: v[:12]
-)
+@pytest.mark.parametrize(("name", "text"), segment_mutations(_inquiry_270()), ids=lambda v: v[:12])
 def test_a_mutated_270_is_refused_naming_a_segment_or_read(name, text):
-    _check(text, read_270, "270")
+    refused_naming_a_segment(text, "270", read_270)
