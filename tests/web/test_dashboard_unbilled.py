@@ -3,8 +3,6 @@ under appeal is shown, not hidden behind an A/R of $0."""
 
 from __future__ import annotations
 
-import re
-
 from sqlalchemy import func, select
 
 from otbill.services.claims import lifecycle
@@ -14,7 +12,7 @@ from otbill.services.views.dashboard_payments import ar_aging
 from otbill.services.views.dashboard_work import work_in_progress
 from otbill.storage.tables import ClaimRow, DenialRow
 from support.demoflow import make_835, send_claims, user_id
-from support.webkit import DEMO_TODAY, log_in, patient_of, token
+from support.webkit import DEMO_TODAY, log_in, patient_of, record_daily_visit, token
 
 
 def _row(figure, label_start: str) -> tuple[float, str]:
@@ -57,19 +55,8 @@ def test_approved_claims_not_yet_sent_are_counted_apart(app):
 
 def test_a_signed_visit_not_yet_on_a_claim_is_priced_from_the_fee_schedule(app, client):
     log_in(client, "rcole")
-    data = {
-        "csrf_token": token(client, "/therapist"),
-        "patient": str(patient_of(app)),
-        "date": "2025-03-31",
-        "place_of_service": "11",
-        "note_type": "daily",
-        "code_0": "97110",
-        "minutes_0": "38",
-        "response_to_treatment": "Tolerated well",
-        "total_treatment_minutes": "40",
-    }
-    made = client.post("/visits/new", data=data, follow_redirects=False)
-    visit_id = int(re.search(r"/visits/(\d+)", made.headers["location"]).group(1))
+    visit_id = record_daily_visit(client, patient_of(app), response_to_treatment="Tolerated well",
+                                  total_treatment_minutes="40")  # fmt: skip
     with app.state.db.unit_of_work(1) as uow:
         unsigned = work_in_progress(uow)
         visit = uow.visits.get(visit_id)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from support.webkit import log_in, patient_of, token
+from support.webkit import log_in, patient_of, record_daily_visit, token
 
 NOTE = {
     "current_status": "Min assist for upper-body dressing",
@@ -17,19 +17,7 @@ NOTE = {
 
 def _signed_daily_note(app, client) -> int:
     log_in(client, "rcole")
-    data = {
-        "csrf_token": token(client, "/therapist"),
-        "patient": str(patient_of(app)),
-        "date": "2025-03-31",
-        "place_of_service": "11",
-        "note_type": "daily",
-        "code_0": "97110",
-        "minutes_0": "38",
-        **NOTE,
-    }
-    made = client.post("/visits/new", data=data, follow_redirects=False)
-    assert made.status_code == 303, made.text
-    visit_id = int(re.search(r"/visits/(\d+)", made.headers["location"]).group(1))
+    visit_id = record_daily_visit(client, patient_of(app), **NOTE)
     signed = client.post(f"/visits/{visit_id}/sign", data={"csrf_token": token(client)})
     assert "Note signed" in signed.text
     return visit_id
