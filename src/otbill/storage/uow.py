@@ -28,6 +28,7 @@ from otbill.storage.repositories.claims import ClaimRepository
 from otbill.storage.repositories.clinics import ClinicRepository
 from otbill.storage.repositories.denials import DenialRepository
 from otbill.storage.repositories.eligibility import EligibilityRepository
+from otbill.storage.repositories.eligibility_runs import EligibilityRunRepository
 from otbill.storage.repositories.exchange import ExchangeRepository
 from otbill.storage.repositories.imports import ImportRepository
 from otbill.storage.repositories.ledger import LedgerRepository
@@ -81,6 +82,7 @@ class UnitOfWork:
     schedule: ScheduleRepository
     login_sessions: LoginSessionRepository
     eligibility: EligibilityRepository
+    eligibility_runs: EligibilityRunRepository
 
     def __init__(self, factory: sessionmaker[Session], clinic_id: int, actor_id: int | None):
         self._factory = factory
@@ -113,6 +115,7 @@ class UnitOfWork:
         self.patient_account = PatientAccountRepository(self.session, self.clinic_id)
         self.login_sessions = LoginSessionRepository(self.session, self.clinic_id)
         self.eligibility = EligibilityRepository(self.session, self.clinic_id)
+        self.eligibility_runs = EligibilityRunRepository(self.session, self.clinic_id)
         return self
 
     def __exit__(

@@ -20,6 +20,8 @@ from otbill.storage.tables.claim_editors import ClaimEditorRow as ClaimEditorRow
 from otbill.storage.tables.documents import PatientDocumentRow as PatientDocumentRow
 from otbill.storage.tables.edi import EdiFileRow, SubmittedClaimRow, WorkItemRow
 from otbill.storage.tables.eligibility import EligibilityCheckRow as EligibilityCheckRow
+from otbill.storage.tables.eligibility_runs import EligibilityRunItemRow as EligibilityRunItemRow
+from otbill.storage.tables.eligibility_runs import EligibilityRunRow as EligibilityRunRow
 from otbill.storage.tables.imports import LegacyImportRow as LegacyImportRow
 from otbill.storage.tables.patient_account import PatientPostingRow as PatientPostingRow
 from otbill.storage.tables.provider_ledger import ProviderPostingRow as ProviderPostingRow
