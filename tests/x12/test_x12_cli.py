@@ -54,7 +54,7 @@ def test_bad_file_exits_2_with_one_line_naming_the_segment():
 
 
 def test_unsupported_transaction_exits_2():
-    result = runner.invoke(app, ["read", str(corpus_dir() / "270" / "lfh--demo.270")])
+    result = runner.invoke(app, ["read", str(corpus_dir() / "837i" / "lfh--demo.837i")])
     assert result.exit_code == 2 and "not supported" in result.stderr
 
 

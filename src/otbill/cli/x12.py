@@ -1,4 +1,8 @@
-"""``otbill x12``: read any supported X12 file as JSON, write claims as an 837P.
+"""``otbill x12``: read any supported X12 file as JSON, check it, write claims as an 837P.
+
+``check`` prints only the findings: for 270/271/276/277 the guide's tables (loops, required
+segments, code lists, envelopes), for 837P/835/999/277CA what their readers find, and for any
+other kind (837I, 4010 files) the envelopes alone, said so.
 
 Exit status: 0 when the file was read without error findings, 1 when it was read but has error
 findings (a broken count, a claim that could not be built, an unbalanced remittance), 2 when it
@@ -20,7 +24,7 @@ __all__ = ["app"]
 
 app = typer.Typer(
     name="x12",
-    help="Read and write X12 EDI (837P, 835, 999, 277CA).",
+    help="Read, check and write X12 EDI (837P, 835, 999, 277CA, 270/271, 276/277).",
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
@@ -49,7 +53,9 @@ def _read_summary(file: Path) -> tuple[list[str], list[dict[str, Any]]]:
 
 @app.command("read")
 def read_command(
-    file: Annotated[Path, typer.Argument(help="an 837P, 835, 999 or 277CA file")],
+    file: Annotated[
+        Path, typer.Argument(help="an 837P, 835, 999, 277CA, 270, 271, 276 or 277 file")
+    ],
     as_json: Annotated[bool, typer.Option("--json", help="print the transaction as JSON")] = False,
 ) -> None:
     """Read an X12 file: what it pays or claims, and its findings; exit 0 when clean, 1 with
@@ -71,6 +77,45 @@ def read_command(
     except X12Error as exc:
         _fail(f"{file}: {exc}")
     typer.echo(text)
+    if any(f["severity"] == "error" for f in findings):
+        raise typer.Exit(1)
+
+
+def _check(file: Path) -> tuple[str, list[dict[str, Any]]]:
+    """What was checked, and the findings."""
+    from otbill.x12.dispatch import GUIDED, SUPPORTED, check_envelope, read_any, transaction_kind
+
+    kind = transaction_kind(file)
+    if kind in GUIDED:
+        from otbill.x12.guide_rules import validate
+
+        findings = validate(file, kind)
+        return f"{kind}: checked against the guide's tables", [f.as_json() for f in findings]
+    if kind in SUPPORTED:
+        return f"{kind}: read in full", read_any(file)["findings"]
+    envelope = [f.as_json() for f in check_envelope(file)]
+    return f"{kind}: only the envelopes checked (otbill does not read this kind)", envelope
+
+
+@app.command("check")
+def check_command(
+    file: Annotated[Path, typer.Argument(help="an X12 file of any kind")],
+    as_json: Annotated[bool, typer.Option("--json", help="print the findings as JSON")] = False,
+) -> None:
+    """Check an X12 file and print only its findings; exit 0 when clean, 1 with error findings,
+    2 when unreadable."""
+    try:
+        what, findings = _check(file)
+    except OSError as exc:
+        _fail(f"{file}: cannot read: {exc.strerror}")
+    except X12Error as exc:
+        _fail(f"{file}: {exc}")
+    if as_json:
+        typer.echo(json.dumps({"checked": what, "findings": findings}, indent=2))
+    else:
+        from otbill.cli.x12_summary import findings_text
+
+        typer.echo("\n".join([what, *findings_text(findings)]))
     if any(f["severity"] == "error" for f in findings):
         raise typer.Exit(1)
 

@@ -8,6 +8,7 @@ there are (``--json`` prints every one). Patients are not named: a claim is its 
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from decimal import Decimal
 from typing import Any
 
@@ -83,9 +84,82 @@ def _claim_837(c: dict[str, Any]) -> str:
     )
 
 
-def summary_document(document: dict[str, Any]) -> list[str]:
-    """A 999, a 277CA or an 837P read as JSON-ready data."""
+def _who(person: dict[str, Any] | None) -> str:
+    if not person:
+        return "no name"
+    return ", ".join(p for p in (person.get("last_name"), person.get("first_name")) if p)
+
+
+def _rejected(rejections: list[dict[str, Any]]) -> str:
+    from otbill.domain.eligibility_codes import reject
+
+    return "; ".join(dict.fromkeys(reject(r["code"], r["follow_up"])[0] for r in rejections))
+
+
+def _inquiry(q: dict[str, Any]) -> str:
+    patient = q.get("dependent") or q.get("subscriber")
+    return (
+        f"  inquiry {q['trace'] or '(no trace)'}: {_who(patient)}, member {q['member_id']}, "
+        f"on {q['date_of_service']}, service types {', '.join(q['service_types'])}, "
+        f"payer {q['payer_name'] or q['payer_id']}"
+    )
+
+
+def _eligibility(a: dict[str, Any]) -> str:
+    plan = f", plan {a['plan_begin'] or '…'} to {a['plan_end'] or '…'}"
+    rejected = f", rejected: {_rejected(a['rejections'])}" if a["rejections"] else ""
+    return (
+        f"  answer {a['trace'] or '(no trace)'}: {_who(a)}, member {a['member_id']}"
+        f"{plan if a['plan_begin'] or a['plan_end'] else ''}, "
+        f"{count(len(a['benefits']), 'benefit')}{rejected}"
+    )
+
+
+def _question(c: dict[str, Any]) -> str:
+    charged = f", charged {c['total_charge']}" if c["total_charge"] is not None else ""
+    dates = ""
+    if c["service_from"]:
+        to = f" to {c['service_to']}" if c["service_to"] != c["service_from"] else ""
+        dates = f", service {c['service_from']}{to}"
+    lines = f", {count(c['service_lines'], 'service line')}" if c["service_lines"] else ""
+    return (
+        f"  claim {c['trace']}: {_who(c['patient'] or c['subscriber'])}, member {c['member_id']}"
+        f"{charged}{dates}{lines}, payer {c['payer_name'] or c['payer_id']}"
+    )
+
+
+def _exchange_summary(document: dict[str, Any]) -> list[str]:
+    """A 270, 271, 276 or 277 (X212)."""
     kind = document["transaction"]
+    shown: Iterable[str]
+    if kind == "270":
+        items = document["inquiries"]
+        head, shown = f"270: {count(len(items), 'inquiry', 'inquiries')}", map(_inquiry, items)
+    elif kind == "271":
+        items = document["answers"]
+        head = f"271 from {document['payer_name'] or 'an unnamed payer'}: " + count(
+            len(items), "answer"
+        )
+        if document["rejections"]:
+            head += f"; the payer rejected the inquiry: {_rejected(document['rejections'])}"
+        shown = map(_eligibility, items)
+    elif kind == "276":
+        items = document["claims"]
+        head, shown = f"276: {count(len(items), 'claim')} asked about", map(_question, items)
+    else:
+        items = document["answers"]
+        head = f"277 from {document['payer_name'] or 'an unnamed payer'}: " + count(
+            len(items), "answer"
+        )
+        shown = (f"  {a['level']} {a['trace']}: {a['outcome']}: {a['words']}" for a in items)
+    return [head, *list(shown)[:CLAIMS_SHOWN], *_more(len(items), "more item")]
+
+
+def summary_document(document: dict[str, Any]) -> list[str]:
+    """A 999, a 277CA, an 837P, a 270, 271, 276 or 277 read as JSON-ready data."""
+    kind = document["transaction"]
+    if kind in ("270", "271", "276", "277"):
+        return _exchange_summary(document)
     if kind == "999":
         sets = [s for g in document["groups"] for s in g["sets"]]
         accepted = sum(s["status"] in ("A", "E") for s in sets)

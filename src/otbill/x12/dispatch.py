@@ -1,8 +1,13 @@
 """Which transaction a file holds, and reading any supported one into JSON-ready data.
 
 The kind comes from the first ST (ST01) and the version it travels under (ST03, else GS08): 837
-with X222 (or an unlabelled 837) → 837P; 835; 999; 277 with X214 → 277CA. Other kinds (270/271,
-276/277 X212, 837I, TA1) are tokenized and enveloped by :func:`check_envelope` only.
+with X222 (or an unlabelled 837) → 837P; 835; 999; 277 with X214 → 277CA; 270, 271, 276 and 277
+(X212) under a 5010 version (or none) → themselves. Other kinds (837I, TA1, 4010 files) are
+tokenized and enveloped by :func:`check_envelope` only.
+
+The 270/271 and 276/277 findings are the guide validator's (:func:`otbill.x12.guide_rules.validate`:
+envelopes, loops, required segments, code lists), found before the reader runs; a value the reader
+cannot take (a date that is not a date) refuses the file naming the element.
 """
 
 from __future__ import annotations
@@ -19,7 +24,9 @@ from otbill.x12.tokens import Segment, read_segments
 
 __all__ = ["SUPPORTED", "check_envelope", "plain", "read_any", "transaction_kind"]
 
-SUPPORTED = ("837P", "835", "999", "277CA")
+SUPPORTED = ("837P", "835", "999", "277CA", "270", "271", "276", "277")
+# Read with their guide tables when they travel under 5010 (ST03/GS08 00501…) or say no version.
+GUIDED = ("270", "271", "276", "277")
 
 
 def plain(value: Any) -> Any:
@@ -38,7 +45,8 @@ def plain(value: Any) -> Any:
 
 
 def transaction_kind(path: Path) -> str:
-    """837P, 835, 999, 277CA, or what else the first ST says (e.g. 270, 277/005010X212)."""
+    """837P, 835, 999, 277CA, 270, 271, 276, 277, or what else the first ST says (e.g. 837/005010X223A2,
+    270/004010X092A1)."""
     version = ""
     for seg in read_segments(path):
         if seg.id == "GS":
@@ -50,6 +58,8 @@ def transaction_kind(path: Path) -> str:
             if set_id == "277" and "X214" in version:
                 return "277CA"
             if set_id in ("835", "999"):
+                return set_id
+            if set_id in GUIDED and (not version or version.startswith("00501")):
                 return set_id
             return f"{set_id}/{version}" if version else set_id
         elif seg.position > 3:
@@ -83,6 +93,33 @@ def _claims_json(path: Path) -> tuple[dict[str, Any], list[X12Finding]]:
     return {"claims": claims}, result.findings
 
 
+def _guided_json(path: Path, kind: str) -> tuple[dict[str, Any], list[X12Finding]]:
+    """A 270, 271, 276 or 277: the guide's findings (envelopes included), then what it says."""
+    from otbill.x12.guide_rules import validate
+
+    findings = validate(path, kind)
+    if kind == "270":
+        from otbill.x12.read_270 import read_270
+
+        return {"inquiries": plain(read_270(path).inquiries)}, findings
+    if kind == "271":
+        from otbill.x12.read_271 import read_271
+
+        r271 = read_271(path)
+        data = {"payer_name": r271.payer_name, "answers": plain(r271.answers),
+                "rejections": plain(r271.rejections)}  # fmt: skip
+        return data, findings
+    if kind == "276":
+        from otbill.x12.read_276 import read_276
+
+        return {"claims": plain(read_276(path).questions)}, findings
+    from otbill.x12.read_277 import read_277
+
+    r277 = read_277(path)
+    answers = [plain(a) | {"outcome": a.outcome, "words": a.words} for a in r277.answers]
+    return {"payer_name": r277.payer_name, "answers": answers}, findings
+
+
 def read_any(path: Path) -> dict[str, Any]:
     """The file's transaction as JSON-ready data: {"transaction", ..., "findings"}."""
     kind = transaction_kind(path)
@@ -108,6 +145,8 @@ def read_any(path: Path) -> dict[str, Any]:
         claims = [plain(c) | {"outcome": c.outcome, "reason": c.reason} for c in r277.claims]
         data = {"claims": claims, "batch_statuses": plain(r277.batch_statuses)}
         findings = r277.findings
+    elif kind in GUIDED:
+        data, findings = _guided_json(path, kind)
     else:
         raise X12Error(
             f"transaction {kind} is not supported (otbill reads {', '.join(SUPPORTED)})",
