@@ -4,6 +4,10 @@ Steps, in one unit of work: build the inquiry from the coverage, its patient (an
 the patient is a dependent), the payer and the clinic; write the 270 and check it against the
 guide's table (a 270 otbill wrote that breaks the guide is otbill's bug, refused before sending);
 send it over the real-time transport; check the 271 against the guide and read it; then store it.
+The three steps are functions of their own (:func:`prepare_check`, :func:`exchange_check`,
+:func:`store_check`) so a batch (:mod:`otbill.services.exchange.eligibility_batch`) can read the
+records and store the answers on one thread while the exchanges, the slow part, run on many;
+:func:`check_coverage` is the three in a row in one unit of work.
 
 An answer that says active or inactive goes through the front desk's
 :func:`~otbill.services.frontdesk.coverage.record_eligibility_check` (the coverage's verified date
@@ -16,13 +20,14 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import inspect
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 
-from otbill.clearinghouse.realtime import RealTimeTransport
+from otbill.clearinghouse.realtime import RealTimeTransport, ResendableTransport
 from otbill.clearinghouse.transport import TransportError
 from otbill.domain.care import Coverage
 from otbill.domain.eligibility import (
@@ -45,7 +50,16 @@ from otbill.x12.guide_rules import validate
 from otbill.x12.read_271 import read_271
 from otbill.x12.write_270 import InquiryEnvelope, write_270
 
-__all__ = ["EligibilityCheckError", "EligibilityResult", "check_coverage"]
+__all__ = [
+    "AnsweredCheck",
+    "EligibilityCheckError",
+    "EligibilityResult",
+    "PreparedCheck",
+    "check_coverage",
+    "exchange_check",
+    "prepare_check",
+    "store_check",
+]
 
 
 class EligibilityCheckError(OtbillError):
@@ -81,8 +95,12 @@ def build_inquiry(
     profile: PayerProfile | None,
     disciplines: tuple[str, ...],
     procedure_codes: tuple[str, ...],
+    *,
+    trace: str | None = None,
 ) -> Inquiry:
-    """The 270's question for ``coverage`` on ``on``, from the records (RecordError naming a gap)."""
+    """The 270's question for ``coverage`` on ``on``, from the records (RecordError naming a gap).
+
+    ``trace`` is the TRN02 to send; by default the coverage's next check number for the date."""
     patient = uow.patients.get(coverage.patient_id)
     payer = uow.payers.get(coverage.payer_id)
     clinic = uow.providers.billing()
@@ -92,9 +110,11 @@ def build_inquiry(
     me = _person(patient.first_name, patient.last_name, patient.dob, patient.sex)
     dependent = coverage.relationship != "self"
     asks_codes = profile is not None and profile.eligibility_procedure_codes
-    done = len(uow.eligibility.of_coverage(coverage.id))
+    if trace is None:
+        done = len(uow.eligibility.of_coverage(coverage.id))
+        trace = f"OTB{coverage.id}-{on:%Y%m%d}-{done + 1}"
     return Inquiry(
-        trace=f"OTB{coverage.id}-{on:%Y%m%d}-{done + 1}",
+        trace=trace,
         payer_name=payer.name,
         payer_id=payer.payer_code,
         provider_name=clinic.name,
@@ -122,12 +142,18 @@ def _plain(value: Any) -> Any:
     return value
 
 
-def _exchange(transport: RealTimeTransport, request: str) -> bytes:
-    problems = validate(request.encode(), "270")
-    if problems:  # otbill's own 270 must follow the guide; never send a broken one
-        raise EligibilityCheckError(f"the 270 otbill wrote breaks the guide: {problems[0]}")
+def _takes_payload_id(transport: RealTimeTransport) -> bool:
     try:
-        return transport.exchange(request.encode())
+        return "payload_id" in inspect.signature(transport.exchange).parameters
+    except (TypeError, ValueError):
+        return False
+
+
+def _exchange(transport: RealTimeTransport, request: bytes, payload_id: str | None) -> bytes:
+    try:
+        if payload_id is not None and _takes_payload_id(transport):
+            return cast("ResendableTransport", transport).exchange(request, payload_id=payload_id)
+        return transport.exchange(request)
     except TransportError as exc:
         raise EligibilityCheckError(f"the payer could not be asked: {exc}") from exc
 
@@ -144,6 +170,91 @@ def _answer(response: bytes, trace: str) -> tuple[EligibilityAnswer | None, list
     return read.answer_for(trace), [reject(r.code, r.follow_up) for r in read.rejections]
 
 
+@dataclass(frozen=True, slots=True)
+class PreparedCheck:
+    """A 270 written from the records and checked against the guide, ready to send."""
+
+    coverage_id: int
+    on: dt.date
+    inquiry: Inquiry
+    request: bytes
+
+
+@dataclass(frozen=True, slots=True)
+class AnsweredCheck:
+    """The payer's 271 to a prepared check, read into a summary (nothing stored yet)."""
+
+    prepared: PreparedCheck
+    response: bytes
+    summary: Coverage271
+    lines: list[str]
+
+
+def prepare_check(
+    uow: UnitOfWork,
+    coverage_id: int,
+    *,
+    on: dt.date,
+    profiles: Mapping[str, PayerProfile],
+    disciplines: tuple[str, ...] = ("OT",),
+    procedure_codes: tuple[str, ...] = (),
+    trace: str | None = None,
+) -> PreparedCheck:
+    """Read the records and write the 270 for ``coverage_id`` on ``on`` (RecordError naming a
+    gap in the records, EligibilityCheckError when otbill's own 270 would break the guide)."""
+    coverage = uow.patients.coverage(coverage_id)
+    profile = profiles.get(uow.payers.get(coverage.payer_id).profile)
+    inquiry = build_inquiry(uow, coverage, on, profile, disciplines, procedure_codes, trace=trace)
+    try:
+        request = write_270(inquiry, InquiryEnvelope(control_number=1 + coverage_id % 999_999_999))
+    except X12Error as exc:
+        raise EligibilityCheckError(f"coverage {coverage_id}: {exc}") from exc
+    problems = validate(request.encode(), "270")
+    if problems:  # otbill's own 270 must follow the guide; never send a broken one
+        raise EligibilityCheckError(f"the 270 otbill wrote breaks the guide: {problems[0]}")
+    return PreparedCheck(coverage_id, on, inquiry, request.encode())
+
+
+def exchange_check(
+    prepared: PreparedCheck, transport: RealTimeTransport, *, payload_id: str | None = None
+) -> AnsweredCheck:
+    """Send the 270 and read the 271 (no database: safe on any thread). ``payload_id`` is passed
+    to a transport that takes one, so a resend carries the same id. EligibilityCheckError when
+    the payer could not be asked or its answer cannot be read."""
+    response = _exchange(transport, prepared.request, payload_id)
+    inquiry = prepared.inquiry
+    answer, top = _answer(response, inquiry.trace)
+    if answer is None and not top:
+        raise EligibilityCheckError(f"the payer's 271 does not answer our inquiry {inquiry.trace}")
+    empty = EligibilityAnswer(inquiry.trace, "", inquiry.member_id, "", "", None, False)
+    summary = summarize(answer or empty, prepared.on, inquiry.service_types)
+    if top:
+        summary = dataclasses.replace(summary, problems=tuple(top) + summary.problems)
+        summary = dataclasses.replace(summary, active=None, status="not verified: " + top[0][0])
+    return AnsweredCheck(prepared, response, summary, describe(summary))
+
+
+def store_check(uow: UnitOfWork, answered: AnsweredCheck, *, today: dt.date) -> EligibilityResult:
+    """Keep the answer: on the coverage when it says active or inactive, audited either way."""
+    summary, lines = answered.summary, answered.lines
+    coverage_id, inquiry = answered.prepared.coverage_id, answered.prepared.inquiry
+    benefits = json.loads(json.dumps({"summary": _plain(summary), "lines": lines}))
+    stored = StoredCheck(coverage_id, today, answered.prepared.on, inquiry.trace, summary.active,
+                         summary.status, benefits,
+                         answered.response.decode("utf-8", "replace"))  # fmt: skip
+    if summary.active is None:
+        check_id = uow.eligibility.add(stored, by_user=uow.actor_id)
+        uow.audit.record(uow.actor_id, "coverage.eligibility-unverified", "coverage", coverage_id,
+                         None, {"eligibility_check_id": check_id, "status": summary.status})  # fmt: skip
+    else:
+        record_eligibility_check(
+            uow, coverage_id, on=today, active=summary.active, today=today, response=stored
+        )
+        latest = uow.eligibility.latest(coverage_id)
+        check_id = latest.id if latest is not None else 0
+    return EligibilityResult(coverage_id, check_id, summary, lines)
+
+
 def check_coverage(
     uow: UnitOfWork,
     coverage_id: int,
@@ -156,34 +267,6 @@ def check_coverage(
     procedure_codes: tuple[str, ...] = (),
 ) -> EligibilityResult:
     """Ask the payer about ``coverage_id`` on ``on``; keep the answer; return it in plain words."""
-    coverage = uow.patients.coverage(coverage_id)
-    profile = profiles.get(uow.payers.get(coverage.payer_id).profile)
-    inquiry = build_inquiry(uow, coverage, on, profile, disciplines, procedure_codes)
-    try:
-        request = write_270(inquiry, InquiryEnvelope(control_number=1 + coverage_id % 999_999_999))
-    except X12Error as exc:
-        raise EligibilityCheckError(f"coverage {coverage_id}: {exc}") from exc
-    response = _exchange(transport, request)
-    answer, top = _answer(response, inquiry.trace)
-    if answer is None and not top:
-        raise EligibilityCheckError(f"the payer's 271 does not answer our inquiry {inquiry.trace}")
-    empty = EligibilityAnswer(inquiry.trace, "", inquiry.member_id, "", "", None, False)
-    summary = summarize(answer or empty, on, inquiry.service_types)
-    if top:
-        summary = dataclasses.replace(summary, problems=tuple(top) + summary.problems)
-        summary = dataclasses.replace(summary, active=None, status="not verified: " + top[0][0])
-    lines = describe(summary)
-    benefits = json.loads(json.dumps({"summary": _plain(summary), "lines": lines}))
-    stored = StoredCheck(coverage_id, today, on, inquiry.trace, summary.active, summary.status,
-                         benefits, response.decode("utf-8", "replace"))  # fmt: skip
-    if summary.active is None:
-        check_id = uow.eligibility.add(stored, by_user=uow.actor_id)
-        uow.audit.record(uow.actor_id, "coverage.eligibility-unverified", "coverage", coverage_id,
-                         None, {"eligibility_check_id": check_id, "status": summary.status})  # fmt: skip
-    else:
-        record_eligibility_check(
-            uow, coverage_id, on=today, active=summary.active, today=today, response=stored
-        )
-        latest = uow.eligibility.latest(coverage_id)
-        check_id = latest.id if latest is not None else 0
-    return EligibilityResult(coverage_id, check_id, summary, lines)
+    prepared = prepare_check(uow, coverage_id, on=on, profiles=profiles, disciplines=disciplines,
+                             procedure_codes=procedure_codes)  # fmt: skip
+    return store_check(uow, exchange_check(prepared, transport), today=today)
