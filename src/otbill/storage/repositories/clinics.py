@@ -301,3 +301,18 @@ class ClinicRepository(ClinicScoped):
             FeeEntry(f.id, f.payer_id, f.code, f.effective_from, f.charge_cents, f.allowed_cents)
             for f in self.session.scalars(query)
         ]
+
+    def publishes_prices(self) -> bool:
+        """Whether the clinic's price list is public at /prices (migration 0019)."""
+        query = select(ClinicRow.publish_prices).where(ClinicRow.id == self.clinic_id)
+        return bool(self.session.scalar(query))
+
+    def set_publishes_prices(self, publish: bool) -> bool:
+        """Publish or hide the price list; returns the setting as it was before."""
+        row = self.session.get(ClinicRow, self.clinic_id, with_for_update=True)
+        if row is None:
+            raise NotFound("clinic", self.clinic_id)
+        before = bool(row.publish_prices)
+        row.publish_prices = publish
+        flush(self.session)
+        return before

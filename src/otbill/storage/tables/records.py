@@ -21,6 +21,7 @@ from sqlalchemy import (
     UniqueConstraint,
     false,
     text,
+    true,
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -64,6 +65,8 @@ class ClinicRow(Base):
     pay_to_city: Mapped[str | None] = mapped_column(_S)
     pay_to_state: Mapped[str | None] = mapped_column(String(2))
     pay_to_zip: Mapped[str | None] = mapped_column(String(9))
+    # the price list at /prices is public unless the clinic hides it; migration 0019
+    publish_prices: Mapped[bool] = mapped_column(default=True, server_default=true())
 
 
 class UserRow(ClinicOwned, Base):
