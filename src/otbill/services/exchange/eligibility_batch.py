@@ -1,0 +1,270 @@
+"""Re-verify eligibility in a batch: the night before a date's visits, or at a plan year's start.
+
+:func:`start_run` chooses who to ask and keeps it as a run with one item per coverage and date of
+service: with kind ``scheduled``, the primary coverage active on the date of every patient with a
+booked (not cancelled) appointment that day; with ``plan-year``, every patient with a coverage
+active on the date and a visit or booked appointment in the 90 days before it, or a plan of care
+still open. A second start for the same date and kind resumes the run that has not finished
+(adding only patients booked since); a coverage someone already checked for that date today is
+not asked again (its item is answered by that check).
+
+:func:`run_batch` asks the payer for every item not answered yet. The exchanges (the slow part)
+run on a pool of ``concurrency`` threads; the database is read and written on the calling thread
+only, in short transactions of about ``batch`` items (:class:`~otbill.services.remittances.turns.
+Turns`: other writers get in between; a busy database is waited for). An item is marked sent, with
+one more attempt, before its 270 leaves, and marked answered in the same transaction that keeps
+the answer (as :func:`~otbill.services.exchange.eligibility.store_check` keeps any check), so a
+batch killed at any point and run again asks only what it has no answer for. A resent item
+carries the same trace number (TRN02) and, to a transport that takes one, the same PayloadID, so a
+payer or clearinghouse that saw the first try can tell it is a resend. A failed exchange (the
+transport's own timeout and retries with backoff spent) or a record that cannot make a 270 marks
+the item failed with the reason in plain words; the run ends with its counts either way.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+import uuid
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+from dataclasses import dataclass
+from functools import partial
+
+from otbill.clearinghouse.realtime import RealTimeTransport
+from otbill.domain.eligibility_runs import RUN_KINDS, EligibilityRun, NewRunItem, RunItem
+from otbill.domain.record_errors import RecordError
+from otbill.errors import OtbillError
+from otbill.payers import PayerProfile
+from otbill.services.exchange.eligibility import (
+    AnsweredCheck,
+    PreparedCheck,
+    exchange_check,
+    prepare_check,
+    store_check,
+)
+from otbill.services.remittances.turns import Turns
+from otbill.storage import Database, UnitOfWork
+
+__all__ = [
+    "ALREADY_CHECKED",
+    "PLAN_YEAR_LOOKBACK_DAYS",
+    "BatchOptions",
+    "Progress",
+    "payload_id_of",
+    "run_batch",
+    "start_run",
+]
+
+PLAN_YEAR_LOOKBACK_DAYS = 90
+ALREADY_CHECKED = "already checked for this date today; not asked again"
+
+Progress = Callable[[int, int], None]  # (items done, items in the run)
+
+
+@dataclass(frozen=True, slots=True)
+class BatchOptions:
+    """How a run asks: threads for the exchanges, items per transaction, what to ask about."""
+
+    concurrency: int = 8
+    batch: int = 50
+    disciplines: tuple[str, ...] = ("OT",)
+
+    def __post_init__(self) -> None:
+        if not 1 <= self.concurrency <= 64:
+            raise RecordError(f"concurrency {self.concurrency}: between 1 and 64 at once")
+        if not 1 <= self.batch <= 1000:
+            raise RecordError(f"batch {self.batch}: between 1 and 1000 items per transaction")
+
+
+def payload_id_of(item: RunItem) -> str:
+    """The PayloadID of a run item's request: a UUID (as CAQH CORE asks), the same on a resend."""
+    return str(uuid.uuid5(uuid.NAMESPACE_URL, f"otbill:eligibility-run-item:{item.trace}"))
+
+
+def _chosen(uow: UnitOfWork, for_date: dt.date, kind: str) -> list[NewRunItem]:
+    if kind == "scheduled":
+        return uow.eligibility_runs.booked_on(for_date)
+    return uow.eligibility_runs.active_around(for_date, days=PLAN_YEAR_LOOKBACK_DAYS)
+
+
+def start_run(uow: UnitOfWork, for_date: dt.date, kind: str, *, today: dt.date) -> int:
+    """The run for ``for_date`` and ``kind``: the unfinished one resumed (patients booked since
+    added), else a new one; returns its id. Coverages checked for the date today are answered."""
+    if kind not in RUN_KINDS:
+        raise RecordError(f"eligibility run kind {kind!r}: scheduled or plan-year")
+    open_run = uow.eligibility_runs.unfinished(for_date, kind)
+    run_id = open_run.id if open_run is not None else None
+    if run_id is None:
+        run_id = uow.eligibility_runs.start(for_date, kind, by_user=uow.actor_id)
+        uow.audit.record(uow.actor_id, "eligibility-run.start", "eligibility_run", run_id, None,
+                         {"for_date": for_date.isoformat(), "kind": kind})  # fmt: skip
+    chosen = _chosen(uow, for_date, kind)
+    checked = uow.eligibility_runs.checked_today([c.coverage_id for c in chosen], for_date, today)
+    items = [
+        NewRunItem(c.coverage_id, c.patient_id, c.date_of_service, c.appointment_id, "answered",
+                   checked[c.coverage_id], ALREADY_CHECKED)
+        if c.coverage_id in checked else c
+        for c in chosen
+    ]  # fmt: skip
+    uow.eligibility_runs.add_items(run_id, items)
+    uow.eligibility_runs.recount(run_id)
+    return run_id
+
+
+@dataclass(frozen=True, slots=True)
+class _Outcome:
+    item: RunItem
+    answered: AnsweredCheck | None
+    failure: str
+
+
+class _Batch:
+    """One run_batch call: the pending items, the pool, and the transactions (see module doc)."""
+
+    def __init__(
+        self,
+        db: Database,
+        clinic_id: int,
+        actor_id: int,
+        run: EligibilityRun,
+        transport: RealTimeTransport,
+        profiles: Mapping[str, PayerProfile],
+        today: dt.date,
+        options: BatchOptions,
+    ) -> None:
+        self.turns = Turns(db, clinic_id, actor_id)
+        self.run = run
+        self.transport = transport
+        self.profiles = profiles
+        self.today = today
+        self.options = options
+
+    def _prepare(self, uow: UnitOfWork, chunk: Sequence[RunItem]) -> list[_Outcome | PreparedCheck]:
+        """Mark the chunk sent and write its 270s; answered already or failed: an outcome."""
+        runs = uow.eligibility_runs
+        checked = runs.checked_today([i.coverage_id for i in chunk], self.run.for_date, self.today)
+        ready: list[_Outcome | PreparedCheck] = []
+        asking: list[RunItem] = []
+        for item in chunk:
+            if item.coverage_id in checked:
+                runs.end_item(item.id, "answered", checked[item.coverage_id], ALREADY_CHECKED)
+                continue
+            try:
+                ready.append(prepare_check(
+                    uow, item.coverage_id, on=item.date_of_service, profiles=self.profiles,
+                    disciplines=self.options.disciplines, trace=item.trace))  # fmt: skip
+                asking.append(item)
+            except OtbillError as exc:  # a gap in the records: nothing to send
+                runs.end_item(item.id, "failed", None, f"not asked: {exc}")
+        runs.mark_sent([i.id for i in asking])
+        return ready
+
+    def _ask(self, item: RunItem, prepared: PreparedCheck) -> _Outcome:
+        """On a pool thread: no database here."""
+        try:
+            answered = exchange_check(prepared, self.transport, payload_id=payload_id_of(item))
+        except OtbillError as exc:
+            return _Outcome(item, None, str(exc))
+        return _Outcome(item, answered, "")
+
+    def _store_one(self, uow: UnitOfWork, outcome: _Outcome) -> None:
+        runs = uow.eligibility_runs
+        if outcome.answered is None:
+            runs.end_item(outcome.item.id, "failed", None, outcome.failure)
+            return
+        result = store_check(uow, outcome.answered, today=self.today)
+        runs.end_item(outcome.item.id, "answered", result.check_id, "")
+
+    def _store(self, outcomes: Sequence[_Outcome]) -> EligibilityRun:
+        """Keep a batch of answers in one transaction; when one cannot be kept, each in its own
+        so only that item fails (its reason on the item)."""
+        run_id = self.run.id
+
+        def all_of(uow: UnitOfWork) -> EligibilityRun:
+            for outcome in outcomes:
+                self._store_one(uow, outcome)
+            return uow.eligibility_runs.recount(run_id)
+
+        try:
+            return self.turns.run(all_of)
+        except OtbillError:
+            pass
+        for outcome in outcomes:
+            try:
+                self.turns.run(partial(self._store_one, outcome=outcome))
+            except OtbillError as exc:
+                failed = _Outcome(outcome.item, None, f"the answer could not be kept: {exc}")
+                self.turns.run(partial(self._store_one, outcome=failed))
+        return self.turns.run(lambda uow: uow.eligibility_runs.recount(run_id))
+
+    def _chunks(self, pending: Sequence[RunItem]) -> Iterator[Sequence[RunItem]]:
+        size = self.options.batch
+        for start in range(0, len(pending), size):
+            yield pending[start : start + size]
+
+    def go(self, pending: Sequence[RunItem], progress: Progress) -> None:
+        options = self.options
+        window = options.concurrency + options.batch  # 270s prepared ahead of the pool
+        chunks = self._chunks(pending)
+        flying: set[Future[_Outcome]] = set()
+        ready: list[_Outcome] = []
+        last_store = time.monotonic()
+        more = True
+        with ThreadPoolExecutor(options.concurrency, thread_name_prefix="otbill-270") as pool:
+            while more or flying or ready:
+                while more and len(flying) < window:
+                    chunk = next(chunks, None)
+                    if chunk is None:
+                        more = False
+                        break
+                    prepared = self.turns.run(partial(self._prepare, chunk=chunk))
+                    by_trace = {i.trace: i for i in chunk}
+                    for one in prepared:
+                        if isinstance(one, PreparedCheck):
+                            item = by_trace[one.inquiry.trace]
+                            flying.add(pool.submit(self._ask, item, one))
+                if flying:
+                    done, flying = wait(flying, timeout=0.25, return_when=FIRST_COMPLETED)
+                    ready.extend(f.result() for f in done)
+                quiet = time.monotonic() - last_store > 0.5
+                if ready and (len(ready) >= options.batch or not flying or quiet):
+                    self.run = self._store(ready)
+                    ready = []
+                    last_store = time.monotonic()
+                    progress(self.run.done, self.run.total)
+
+
+def run_batch(
+    db: Database,
+    clinic_id: int,
+    actor_id: int,
+    run_id: int,
+    *,
+    transport: RealTimeTransport,
+    profiles: Mapping[str, PayerProfile],
+    today: dt.date,
+    options: BatchOptions | None = None,
+    progress: Progress | None = None,
+) -> EligibilityRun:
+    """Ask the payer for every item of the run not answered yet; the run, finished, with its
+    counts. ``progress(done, total)`` is called as answers are kept."""
+    options = options or BatchOptions()
+    tell = progress or (lambda _done, _total: None)
+    turns = Turns(db, clinic_id, actor_id)
+    run = turns.run(lambda uow: uow.eligibility_runs.recount(run_id))
+    pending = turns.run(lambda uow: uow.eligibility_runs.items(run_id, ("waiting", "sent")))
+    tell(run.done, run.total)
+    _Batch(db, clinic_id, actor_id, run, transport, profiles, today, options).go(pending, tell)
+
+    def finish(uow: UnitOfWork) -> EligibilityRun:
+        ended = uow.eligibility_runs.recount(run_id, finished=True)
+        uow.audit.record(uow.actor_id, "eligibility-run.finish", "eligibility_run", run_id, None,
+                         {"total": ended.total, "active": ended.active,
+                          "inactive": ended.inactive, "not_verified": ended.not_verified,
+                          "failed": ended.failed})  # fmt: skip
+        return ended
+
+    run = turns.run(finish)
+    tell(run.done, run.total)
+    return run
