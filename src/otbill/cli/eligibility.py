@@ -1,4 +1,5 @@
-"""``otbill eligibility check COVERAGE_ID --date D``: ask the payer (270/271), print the benefits.
+"""``otbill eligibility check COVERAGE_ID --date D``: ask the payer (270/271), print the benefits;
+``otbill eligibility run --for-date D``: ask for every patient booked on D (the night before).
 
 Thin: parse options, call :func:`otbill.services.exchange.eligibility.check_coverage` in one unit
 of work as ``--user``, print the answer in plain words (or ``--json``). The answer is kept with the
@@ -6,18 +7,25 @@ coverage and audited. The payer is reached by the payer simulator in-process (th
 CAQH CORE HTTP (``--transport core --url https://... --receiver ID``; the credentials come from the
 environment, never the command line, where other users could read them). A failed exchange, an
 unreadable 271 or a missing record is one line on stderr and exit status 2; nothing is stored.
+
+``run`` is the batch (:mod:`otbill.services.exchange.eligibility_batch`): it starts the run for the
+date (or resumes the one a kill or a crash left unfinished, asking only what has no answer yet),
+shows a progress bar on stderr and prints the counts and the run's id. Inactive, not verified and
+failed checks are findings for the front desk, not a crash: the exit status is 0 when it ran.
 """
 
 from __future__ import annotations
 
 import json
 import os
-from typing import TYPE_CHECKING, Annotated
+import sys
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
 from otbill import clock
-from otbill.cli.acting import User, write_as
+from otbill.cli.acting import User, acting_in, write_as
 from otbill.cli.common import AsJson, Clinic, DatabaseUrl, fail, parse_date
 from otbill.cli.setup import setup_of
 
@@ -112,3 +120,89 @@ def check_command(
     print(f"coverage {coverage_id}, eligibility check {result.check_id} ({how})")
     for line in result.lines:
         print(line)
+
+
+def _bar() -> tuple[Any, Callable[[int, int], None]]:
+    """A Rich progress bar on stderr (drawn only on a terminal) and its (done, total) callback."""
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    err = Console(stderr=True)
+    columns = (TextColumn("asking payers"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
+    bar = Progress(*columns, console=err, transient=True, disable=not err.is_terminal)
+    task = bar.add_task("asking payers", total=None)
+    return bar, lambda done, total: bar.update(task, completed=done, total=total)
+
+
+@app.command("run")
+def run_command(
+    ctx: typer.Context,
+    for_date: Annotated[
+        str, typer.Option("--for-date", help="The date of the visits to verify (YYYY-MM-DD).")
+    ],
+    user: User,
+    plan_year: Annotated[
+        bool,
+        typer.Option(
+            "--plan-year",
+            help="Every patient with an active coverage seen in the 90 days before the date or "
+            "with an open plan of care (the start of a plan year), not only those booked on it.",
+        ),
+    ] = False,
+    concurrency: Annotated[
+        int, typer.Option("--concurrency", help="Payer requests in flight at once (1-64).")
+    ] = 8,
+    transport: Annotated[
+        str,
+        typer.Option(
+            "--transport",
+            help="simulator (the payer simulator, in-process) or core (CAQH CORE HTTP at --url; "
+            "user and password from OTBILL_CORE_USER and OTBILL_CORE_PASSWORD).",
+        ),
+    ] = "simulator",
+    url: Annotated[str, typer.Option("--url", help="The clearinghouse's CORE endpoint.")] = "",
+    receiver: Annotated[
+        str, typer.Option("--receiver", help="The clearinghouse's CORE ReceiverID.")
+    ] = "",
+    as_json: AsJson = False,
+    database_url: DatabaseUrl = None,
+    clinic: Clinic = None,
+) -> None:
+    """Check eligibility for every patient booked on a date (or, with --plan-year, every active
+    patient); a second run for the same date finishes the first without asking again."""
+    from otbill.errors import OtbillError
+    from otbill.services.exchange.eligibility_batch import BatchOptions, run_batch, start_run
+
+    on = parse_date(for_date, "--for-date")
+    assert on is not None
+    if not 1 <= concurrency <= 64:
+        fail(f"--concurrency {concurrency}: between 1 and 64")
+    channel = _channel(transport, url, receiver)
+    profiles = setup_of(ctx).profiles()
+    db, clinic_id, actor = acting_in(ctx, database_url, clinic, user)
+    today = clock.today()
+    kind = "plan-year" if plan_year else "scheduled"
+    bar, progress = _bar()
+    try:
+        with db.unit_of_work(clinic_id, actor) as uow:
+            run_id = start_run(uow, on, kind, today=today)
+        with bar:
+            run = run_batch(db, clinic_id, actor, run_id, transport=channel, profiles=profiles,
+                            today=today, options=BatchOptions(concurrency=concurrency),
+                            progress=progress)  # fmt: skip
+    except OtbillError as exc:
+        fail(str(exc))
+    counts = {"active": run.active, "inactive": run.inactive, "not verified": run.not_verified,
+              "failed": run.failed}  # fmt: skip
+    if as_json:
+        print(json.dumps({"run_id": run.id, "for_date": on.isoformat(), "kind": kind,
+                          "total": run.total, **{k.replace(" ", "_"): v for k, v in counts.items()}},
+                         indent=2))  # fmt: skip
+        return
+    how = "payer simulator" if transport == "simulator" else url
+    print(f"eligibility run {run.id} for {on} ({kind}, {how}): {run.total} coverage(s)")
+    for name, n in counts.items():
+        print(f"  {name}: {n}")
+    if run.inactive or run.not_verified or run.failed:
+        sys.stderr.write(f"otbill: {run.inactive + run.not_verified + run.failed} to look at: "
+                         f"see the run's page /eligibility/runs/{run.id}\n")  # fmt: skip
