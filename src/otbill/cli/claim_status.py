@@ -2,8 +2,10 @@
 
 ``otbill claims status --follow-up`` lists the claims sent with no 277CA acceptance and no 835
 after their payer's ``status_follow_up_days``; ``otbill claims status CLAIM --user U`` asks the
-payer about one claim (by id or number) over 276/277 — today the payer simulator in-process — and
-prints the status in plain words, which is also written on the claim's history and audited. A
+payer about one claim (by id or number) over 276/277 — the payer simulator in-process, or a
+clearinghouse with ``--transport core|soap|json --url ... --receiver ...`` (see
+:mod:`otbill.cli.transports`) — and prints the status in plain words, which is also written on
+the claim's history and audited. A
 missing claim, a claim never sent or an unreadable 277 is one line on stderr and exit status 2.
 """
 
@@ -19,6 +21,7 @@ from otbill import clock
 from otbill.cli.acting import Today, read_as_of, write_as
 from otbill.cli.common import AsJson, Clinic, DatabaseUrl, fail, parse_date
 from otbill.cli.setup import setup_of
+from otbill.cli.transports import ReceiverOption, TransportOption, UrlOption, realtime_transport
 
 if TYPE_CHECKING:
     from otbill.storage import UnitOfWork
@@ -69,6 +72,9 @@ def status_command(
         str | None, typer.Option("--user", help="Who asks (username; recorded in the audit).")
     ] = None,
     today: Today = None,
+    transport: TransportOption = "simulator",
+    url: UrlOption = "",
+    receiver: ReceiverOption = "",
     as_json: AsJson = False,
     database_url: DatabaseUrl = None,
     clinic: Clinic = None,
@@ -82,11 +88,10 @@ def status_command(
     assert claim is not None
     if not user:
         fail("--user: who asks the payer is recorded on the claim's history")
-    from otbill.clearinghouse.simulator.claim_status import SimulatedClaimStatusPayer
     from otbill.services.exchange.claim_status import check_status
 
     on: dt.date = parse_date(today, "--today") or clock.today()
-    payer = SimulatedClaimStatusPayer()
+    payer = realtime_transport("276", transport, url, receiver)
     result = write_as(
         ctx,
         (database_url, clinic, user),
