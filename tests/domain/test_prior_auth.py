@@ -78,7 +78,7 @@ def test_a_partial_approval_in_words_names_the_number_dates_counts_and_reason():
     assert "Authorization number: CERT77" in text
     assert "Approved dates: from 01/05/2026 to 02/05/2026" in text
     assert "Reason: more was asked than the plan authorizes" in text
-    assert any(t.startswith("97530: approved in part") and "6 visits" in t for t in text)
+    assert any(t.startswith("97530: approved in part") and "6 visits approved" in t for t in text)
     assert response.approved_visits == 14
 
 

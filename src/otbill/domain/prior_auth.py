@@ -181,7 +181,7 @@ class LineDecision:
     procedure_code: str
     decision: AuthDecision
     action: str  # HCR01
-    quantity: int | None = None  # approved visits or units
+    quantity: int | None = None  # visits or units approved (as asked, when not approved)
     measure: str = "visits"
     certification_number: str = ""
     start: dt.date | None = None
@@ -205,6 +205,7 @@ class AuthResponse:
     member_id: str = ""
     payer_name: str = ""
     payer_trace: str = ""  # the payer's own TRN*1, when it sends one
+    reference: str = ""  # REF*NT: the payer's administrative reference (quote it when pended)
     lines: tuple[LineDecision, ...] = ()
     rejections: tuple[Rejection, ...] = ()
     messages: tuple[str, ...] = ()  # MSG01 texts: what the payer asks for, in its words
@@ -255,10 +256,13 @@ def words(response: AuthResponse) -> list[str]:
         lines.append(f"Expires on {response.expires:%m/%d/%Y}")
     if response.reason:
         lines.append(f"Reason: {_reason(response.reason)}")
+    if response.reference:
+        lines.append(f"Payer's reference: {response.reference} (quote it when calling the payer)")
     for line in response.lines:
         text = f"{line.procedure_code}: {_action(line.action)}"
         if line.quantity is not None:
-            text += f", {line.quantity} {line.measure}"
+            granted = line.decision in (AuthDecision.APPROVED, AuthDecision.PARTIALLY_APPROVED)
+            text += f", {line.quantity} {line.measure} {'approved' if granted else 'asked'}"
         if line.start or line.end:
             text += f" {_dates(line.start, line.end)}"
         if line.reason:

@@ -7,7 +7,9 @@ oracle otbill uses for 837P, ships no 5010 maps for these transactions.
 
 A table (``x12/guides/<set>.yaml``) holds:
 
-- ``set``, ``version`` (GS08/ST03) and ``functional_code`` (GS01);
+- ``set``, ``version`` (GS08/ST03) and ``functional_code`` (GS01); a 278 request and its response
+  share all three, so they have two tables (``278`` and ``278_response``) and, unless the caller
+  names one, the set's BHT02 picks (11 response, else request);
 - ``segments``: element rules shared by every use of a segment ID — ``{n: rule}`` where a rule
   has ``req`` (required), ``empty`` (must not be sent here), ``min``/``max`` (length), ``codes`` (allowed values, or the name of a
   list under ``codes:``), ``type`` (``D8``, ``TM``, ``N0``, ``R``) and ``repeats`` (split on the
@@ -260,6 +262,8 @@ def check_segments(segments: Iterable[Segment], expected: Guide | None = None) -
             gs = seg if seg.id == "GS" else gs
             walk = _envelope(seg, walk, expected, tracker, gs)
             continue
+        if walk is not None and expected is None and walk.last is None and seg.id == "BHT":
+            _pick_278(walk, seg)
         if walk is None:
             tracker.findings.append(
                 X12Finding("error", seg.position, seg.id, None, f"{seg.id} outside an ST…SE set")
@@ -316,14 +320,24 @@ def _envelope(
 
 
 def _guide_for(seg: Segment) -> Guide:
-    if seg.el(1) not in ("270", "271", "276", "277"):
+    if seg.el(1) not in ("270", "271", "276", "277", "278"):
         raise X12Error(
-            f"is {seg.el(1)!r}, expected '270', '271', '276' or '277'",
+            f"is {seg.el(1)!r}, expected '270', '271', '276', '277' or '278'",
             position=seg.position,
             segment_id="ST",
             element="ST01",
         )
     return guide(seg.el(1))
+
+
+def _pick_278(walk: _Walk, bht: Segment) -> None:
+    """A 278 request and its response share ST01 and the version: BHT02 tells them apart (11 a
+    response, the ``278_response`` table; anything else is checked as a request, ``278``)."""
+    if walk.guide.set_id != "278":
+        return
+    chosen = guide("278_response" if bht.el(2) == "11" else "278")
+    walk.guide = chosen
+    walk.stack[:] = [_Frame(chosen.body)]
 
 
 def _finish(walk: _Walk, at: Segment | None) -> None:
