@@ -85,6 +85,8 @@ def test_every_route_refuses_an_anonymous_user(app, client):
     open_routes = {("/login", "GET"), ("/login", "POST")}
     # the API's description holds no data: integrators read it before they have an account
     open_routes |= {("/api/openapi.json", "GET"), ("/api/docs", "GET")}
+    # the clinic's price list is public on purpose (issue 13): name, address and prices only
+    open_routes |= {("/prices", "GET"), ("/prices.pdf", "GET")}
     checked = 0
     for route in all_routes(app.routes):
         for method in route.methods:

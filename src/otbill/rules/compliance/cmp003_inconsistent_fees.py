@@ -75,5 +75,5 @@ def _finding(
         f"line {i + 1} charges {_money(per_unit)} per unit of {code} to payer {payer}, but "
         f"the same code was charged {shown}{more}: fees should not differ by payer",
         line=i,
-        fix=Fix(f"charge the practice's one fee for {code} to every payer"),
+        fix=Fix(f"charge every payer the charge master's one fee for {code}"),
     )

@@ -47,6 +47,7 @@ _NOTICES = {
     "provider": "Provider added.",
     "provider_changed": "Provider changed.",
     "overhead": "Overhead entry saved.",
+    "prices": "Price list setting saved.",
 }
 
 
@@ -77,6 +78,7 @@ def _page(request: Request, user: SessionUser, status: int = 200, **extra: Any) 
             "payers": list_payer_terms(uow),
             "comparison": fee_comparison(uow),
             "overhead": uow.clinics.overhead(240),
+            "publish_prices": uow.clinics.publishes_prices(),
         }
     context |= _providers_page(providers, q, int(page) if is_whole(page, 6) else 1)
     context |= {"credentials": CREDENTIALS, "values": {}, "error": None, "error_in": None}
