@@ -149,7 +149,7 @@ def _shared(seg: Segment, f: _File) -> None:
     elif sid == "INS" and f.level == "dependent":
         s["relationship"] = _RELATIONSHIP.get(seg.el(2), "other")
     elif sid == "AAA":
-        rejection = Rejection(_LEVELS.get(f.level, "payer"), seg.el(3), seg.el(4), seg.position)
+        rejection = Rejection(f.level or "payer", seg.el(3), seg.el(4), seg.position)
         (f.person if f.level in ("subscriber", "dependent") else f.top).append(rejection)
 
 

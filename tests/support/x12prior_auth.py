@@ -1,0 +1,134 @@
+"""278 (005010X217) texts for the prior authorization tests, and the request they ask.
+
+The corpus holds no 278, so these are laid out as the implementation guide's examples are (TR3
+section 3: a request for outpatient services and its response, one segment a line): the UMO
+(NM1*X3), the requester (NM1*1P), the subscriber, a dependent patient, the patient event (TRN, UM,
+the dates, HI, PWK, the servicing provider NM1*SJ) and one service loop per procedure; the response
+repeats that hierarchy with the decisions (HCR) and certified dates. Names and numbers are made up.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from otbill.domain.prior_auth import Attachment, AuthLine, AuthRequest, Person, Provider
+
+__all__ = [
+    "REQUEST_278",
+    "RESPONSE_278",
+    "SUBSCRIBER_NOT_FOUND_278",
+    "replace_in",
+    "sample_request",
+]
+
+REQUEST_278 = """ISA*00*          *00*          *ZZ*RIVEROT        *ZZ*ACMEUMO        *260105*0900*^*00501*000000021*0*T*:~
+GS*HI*RIVEROT*ACMEUMO*20260105*0900*21*X*005010X217~
+ST*278*0001*005010X217~
+BHT*0007*13*PA-2001*20260105*0900~
+HL*1**20*1~
+NM1*X3*2*ACME HEALTH*****PI*12345~
+HL*2*1*21*1~
+NM1*1P*2*RIVER OT*****XX*1234567893~
+PRV*PE*PXC*225X00000X~
+HL*3*2*22*1~
+NM1*IL*1*DOE*JANE****MI*ABC1230~
+DMG*D8*19700101*F~
+HL*4*3*23*1~
+NM1*QC*1*DOE*TIM~
+DMG*D8*20150601*M~
+INS*N*19~
+HL*5*4*EV*1~
+TRN*1*PA-2001*1123456789~
+UM*HS*I*AD*11:B~
+DTP*AAH*RD8*20260112-20260312~
+HI*ABK:M6281*ABF:R2689~
+PWK*08*FX***AC*POC-2001~
+NM1*SJ*1*SMITH*ANNA****XX*1245319599~
+PRV*PE*PXC*225X00000X~
+HL*6*5*SS*0~
+DTP*472*RD8*20260112-20260312~
+SV1*HC:97530:GO~
+HSD*VS*12~
+HL*7*5*SS*0~
+DTP*472*RD8*20260112-20260312~
+SV1*HC:97535:GO**UN*16~
+SE*30*0001~
+GE*1*21~
+IEA*1*000000021~
+"""
+
+RESPONSE_278 = """ISA*00*          *00*          *ZZ*ACMEUMO        *ZZ*RIVEROT        *260107*1400*^*00501*000000931*0*T*:~
+GS*HI*ACMEUMO*RIVEROT*20260107*1400*931*X*005010X217~
+ST*278*0001*005010X217~
+BHT*0007*11*PA-2001*20260107*1400~
+HL*1**20*1~
+NM1*X3*2*ACME HEALTH*****PI*12345~
+HL*2*1*21*1~
+NM1*1P*2*RIVER OT*****XX*1234567893~
+HL*3*2*22*1~
+NM1*IL*1*DOE*JANE****MI*ABC1230~
+HL*4*3*23*1~
+NM1*QC*1*DOE*TIM~
+HL*5*4*EV*1~
+TRN*2*PA-2001*1123456789~
+TRN*1*UM778899*9ACMEUMO01~
+UM*HS*I*AD*11:B~
+HCR*A2*CERT55501*04~
+REF*NT*ADM4411~
+DTP*007*RD8*20260112-20260228~
+DTP*036*D8*20260228~
+DTP*102*D8*20260107~
+MSG*RECERTIFY WITH A PROGRESS NOTE FOR MORE VISITS~
+HL*6*5*SS*0~
+HCR*A2*CERT55501*04~
+DTP*007*RD8*20260112-20260228~
+SV1*HC:97530:GO~
+HSD*VS*8~
+HL*7*5*SS*0~
+HCR*A1*CERT55501~
+DTP*007*RD8*20260112-20260228~
+SV1*HC:97535:GO**UN*16~
+SE*30*0001~
+GE*1*931~
+IEA*1*000000931~
+"""
+
+SUBSCRIBER_NOT_FOUND_278 = """ISA*00*          *00*          *ZZ*ACMEUMO        *ZZ*RIVEROT        *260107*1400*^*00501*000000932*0*T*:~
+GS*HI*ACMEUMO*RIVEROT*20260107*1400*932*X*005010X217~
+ST*278*0001*005010X217~
+BHT*0007*11*PA-2001*20260107*1400~
+HL*1**20*1~
+NM1*X3*2*ACME HEALTH*****PI*12345~
+HL*2*1*21*1~
+NM1*1P*2*RIVER OT*****XX*1234567893~
+HL*3*2*22*0~
+NM1*IL*1*DOE*JANE****MI*ABC1230~
+AAA*N**75*C~
+SE*10*0001~
+GE*1*932~
+IEA*1*000000932~
+"""
+
+
+def replace_in(text: str, old: str, new: str) -> str:
+    """``text`` with the first ``old`` replaced (which must be there, so a mutation cannot miss)."""
+    assert old in text, old
+    return text.replace(old, new, 1)
+
+
+def sample_request(**changes: object) -> AuthRequest:
+    """The request of :data:`REQUEST_278`, as a record (diagnoses as the clinic types them)."""
+    values: dict[str, object] = dict(
+        trace="PA-2001", payer_name="ACME HEALTH", payer_id="12345",
+        requester=Provider("RIVER OT", "1234567893", taxonomy="225X00000X"),
+        subscriber=Person("JANE", "DOE", dt.date(1970, 1, 1), "F"), member_id="ABC1230",
+        start=dt.date(2026, 1, 12), end=dt.date(2026, 3, 12),
+        lines=(AuthLine("97530", 12, "visits", ("GO",)), AuthLine("97535", 16, "units", ("GO",))),
+        diagnoses=("M62.81", "R26.89"), service_type="AD",
+        servicing=Provider("SMITH", "1245319599", "ANNA", "225X00000X"),
+        attachments=(Attachment("08", "POC-2001", "FX"),),
+        patient=Person("TIM", "DOE", dt.date(2015, 6, 1), "M"), relationship="child",
+        originator="1123456789",
+    )  # fmt: skip
+    values.update(changes)
+    return AuthRequest(**values)  # type: ignore[arg-type]
