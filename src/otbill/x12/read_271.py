@@ -12,6 +12,13 @@ Every number passes through :mod:`otbill.x12.values` (EB07 money, EB08 percent, 
 a value that is not an R number of at most 18 digits refuses the file with the element named, as a
 wrong copay must not reach the front desk. Structure problems are the guide validator's findings
 (:func:`otbill.x12.guide_rules.validate`), which the service runs before reading.
+
+Speed (issue 12, ``bench/x12_271_read.py``): segments are read as bare element lists
+(:func:`otbill.x12.tokens.read_segment_lists`); a :class:`~otbill.x12.tokens.Segment` is built
+only for the envelope and for a value that must be refused with its element named. Amounts come
+from the shared cache of parsed amounts (:data:`otbill.x12.values.AMOUNTS`) and dates from a
+bounded cache here, so a batch of 10,000 answers repeating the same copays and plan years parses
+each text once; the results and every message are those of the plain reading.
 """
 
 from __future__ import annotations
@@ -19,7 +26,8 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
 from otbill.domain.eligibility import (
@@ -33,14 +41,21 @@ from otbill.domain.eligibility_codes import MEDICARE_ADVANTAGE
 from otbill.domain.eligibility_limits import mine
 from otbill.x12.envelope import ENVELOPE_IDS, EnvelopeTracker
 from otbill.x12.findings import X12Finding
-from otbill.x12.tokens import Segment, X12Source, read_segments
-from otbill.x12.values import optional_amount, parse_d8
+from otbill.x12.tokens import Delimiters, Segment, X12Source, gc_paused, read_segment_lists
+from otbill.x12.values import amount_at, parse_d8
 
 __all__ = ["Read271", "read_271"]
 
-_BEGIN = {"346", "356", "292", "348", "291", "307", "341", "343"}
-_END = {"347", "357", "349", "340", "342"}
+_BEGIN = frozenset({"346", "356", "292", "348", "291", "307", "341", "343"})
+_END = frozenset({"347", "357", "349", "340", "342"})
+_PLAN_DATES = _BEGIN | _END
 _LEVELS = {"20": "payer", "21": "provider", "22": "subscriber", "23": "dependent"}
+_SPLIT = ENVELOPE_IDS | {"HL"}  # segments that end the person loop being read
+_EB_ELEMENTS = 14  # EB01..EB13
+_CACHE_SIZE = 4096
+_DAYS: dict[str, dt.date] = {}
+"""D8 element text → its date, for the dates already read (bounded by clearing)."""
+_MINED: dict[tuple[str, tuple[str, ...]], tuple[TherapyLimit, ...]] = {}
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,57 +73,96 @@ class Read271:
         return chosen[-1] if chosen else None
 
 
-@dataclass(slots=True)
 class _Person:
-    level: str
-    fields: dict[str, Any] = field(default_factory=dict)
-    benefits: list[dict[str, Any]] = field(default_factory=list)
-    rejections: list[Rejection] = field(default_factory=list)
+    """A 2000C/D loop being read: its name loop's fields, its EB loops, its AAAs."""
+
+    __slots__ = (
+        "benefits",
+        "dob",
+        "first_name",
+        "last_name",
+        "level",
+        "member_id",
+        "plan_begin",
+        "plan_end",
+        "rejections",
+        "trace",
+    )
+
+    def __init__(self, level: str) -> None:
+        self.level = level
+        self.trace: str | None = None
+        self.member_id = self.first_name = self.last_name = ""
+        self.dob: dt.date | None = None
+        self.plan_begin: dt.date | None = None
+        self.plan_end: dt.date | None = None
+        self.benefits: list[list[Any]] = []  # each a Benefit's fields, in order
+        self.rejections: list[Rejection] = []
 
 
-def _dates(seg: Segment) -> tuple[dt.date | None, dt.date | None]:
+def _d8(elements: list[str], n: int, position: int, delimiters: Delimiters) -> dt.date:
+    """Element ``n`` (present) as a CCYYMMDD date, as :func:`parse_d8` reads it."""
+    text = elements[n]
+    day = _DAYS.get(text)
+    if day is None:
+        day = parse_d8(Segment(position, elements, delimiters), n)
+        if len(_DAYS) >= _CACHE_SIZE:
+            _DAYS.clear()
+        _DAYS[text] = day
+    return day
+
+
+def _dates(
+    elements: list[str], position: int, delimiters: Delimiters
+) -> tuple[dt.date | None, dt.date | None]:
     """DTP03 as (begin, end): a D8 is one day, an RD8 a range; which end a D8 is depends on DTP01."""
-    first = parse_d8(seg, 3)
-    if seg.el(2) == "RD8":
-        end_text = seg.el(3)[9:]
-        end = parse_d8(Segment(seg.position, [seg.id, "", "", end_text], seg.delimiters), 3)
+    first = _d8(elements, 3, position, delimiters)
+    if len(elements) > 2 and elements[2] == "RD8":
+        end_text = elements[3][9:]
+        end = parse_d8(Segment(position, [elements[0], "", "", end_text], delimiters), 3)
         return first, end
-    qualifier = seg.el(1)
-    return (None, first) if qualifier in _END else (first, None)
+    return (None, first) if elements[1] in _END else (first, None)
 
 
-def _benefit(seg: Segment) -> dict[str, Any]:
-    procedure = seg.components(13)
-    return {
-        "position": seg.position,
-        "code": seg.el(1),
-        "coverage_level": seg.el(2),
-        "service_types": tuple(s for s in seg.repeats(3) if s),
-        "insurance_type": seg.el(4),
-        "plan": seg.el(5),
-        "period": seg.el(6),
-        "amount": optional_amount(seg, 7),
-        "percent": optional_amount(seg, 8),
-        "quantity_qualifier": seg.el(9),
-        "quantity": optional_amount(seg, 10),
-        "authorization": seg.el(11),
-        "network": seg.el(12),
-        "procedure": procedure[1] if len(procedure) > 1 else "",
-        "messages": [],
-        "entities": [],
-    }
+def _eb_fields(e: list[str], position: int, delimiters: Delimiters) -> tuple[Any, ...]:
+    """A :class:`Benefit`'s fields read from its EB, from ``code`` to ``procedure``."""
+    if len(e) < _EB_ELEMENTS:
+        e = e + [""] * (_EB_ELEMENTS - len(e))
+    rep = delimiters.repetition
+    types = e[3].split(rep) if rep else [e[3]]
+    procedure = e[13].split(delimiters.component) if e[13] else ()
+    return (
+        e[1],
+        tuple(s for s in types if s),
+        e[2],
+        e[4],
+        e[5],
+        e[6],
+        amount_at(e, 7, position) if e[7] else None,
+        amount_at(e, 8, position) if e[8] else None,
+        e[9],
+        amount_at(e, 10, position) if e[10] else None,
+        e[11],
+        e[12],
+        procedure[1] if len(procedure) > 1 else "",
+    )
 
 
-def _eb_limits(benefit: Benefit) -> list[TherapyLimit]:
-    if benefit.code != "F" or benefit.quantity is None or benefit.quantity_qualifier not in (
-        "VS", "99"
-    ):  # fmt: skip
-        return []
-    kind = "used" if benefit.quantity_qualifier == "99" else "limit"
-    kind = "remaining" if benefit.period in ("29", "33") and kind == "limit" else kind
-    where = f"EB at segment {benefit.position}"
-    visits = int(benefit.quantity) if benefit.quantity == int(benefit.quantity) else 0
-    return [TherapyLimit(visits, kind, benefit.period, benefit.service_types, "EB", where)]
+_CODE, _TYPES, _PERIOD = 1, 2, 6  # indices in the list of a Benefit's fields
+_QUALIFIER, _QUANTITY, _BEGIN_AT, _END_AT, _MESSAGES, _ENTITIES = 9, 10, 14, 15, 16, 17
+
+
+def _eb_limit(raw: list[Any]) -> TherapyLimit | None:
+    quantity: Decimal | None = raw[_QUANTITY]
+    qualifier = raw[_QUALIFIER]
+    if raw[_CODE] != "F" or quantity is None or qualifier not in ("VS", "99"):
+        return None
+    period = raw[_PERIOD]
+    kind = "used" if qualifier == "99" else "limit"
+    kind = "remaining" if period in ("29", "33") and kind == "limit" else kind
+    where = f"EB at segment {raw[0]}"
+    visits = int(quantity) if quantity == int(quantity) else 0
+    return TherapyLimit(visits, kind, period, raw[_TYPES], "EB", where)
 
 
 def _other_payers(benefits: Iterable[Benefit]) -> list[OtherPayer]:
@@ -123,63 +177,94 @@ def _other_payers(benefits: Iterable[Benefit]) -> list[OtherPayer]:
     return found
 
 
+def _mined(text: str, service_types: tuple[str, ...]) -> tuple[TherapyLimit, ...]:
+    """:func:`mine` of an MSG text, once per text and service types (a batch repeats them)."""
+    key = (text, service_types)
+    found = _MINED.get(key)
+    if found is None:
+        found = tuple(mine(text, service_types))
+        if len(_MINED) >= _CACHE_SIZE:
+            _MINED.clear()
+        _MINED[key] = found
+    return found
+
+
 def _freeze(person: _Person, payer: str) -> EligibilityAnswer:
-    benefits = []
-    for raw in person.benefits:
-        raw = {**raw, "messages": tuple(raw["messages"]), "entities": tuple(raw["entities"])}
-        benefits.append(Benefit(**raw))
-    limits = [limit for b in benefits for limit in _eb_limits(b)]
-    limits += [m for b in benefits for text in b.messages for m in mine(text, b.service_types)]
-    f = person.fields
+    raws = person.benefits
+    benefits = [Benefit(*raw) for raw in raws]
+    limits = [limit for raw in raws if raw[_CODE] == "F" and (limit := _eb_limit(raw)) is not None]
+    limits += [m for raw in raws for text in raw[_MESSAGES] for m in _mined(text, raw[_TYPES])]
+    others = any(raw[_CODE] == "R" for raw in raws)
     return EligibilityAnswer(
-        trace=f.get("trace", ""),
+        trace=person.trace or "",
         payer_name=payer,
-        member_id=f.get("member_id", ""),
-        first_name=f.get("first_name", ""),
-        last_name=f.get("last_name", ""),
-        dob=f.get("dob"),
+        member_id=person.member_id,
+        first_name=person.first_name,
+        last_name=person.last_name,
+        dob=person.dob,
         dependent=person.level == "dependent",
-        plan_begin=f.get("plan_begin"),
-        plan_end=f.get("plan_end"),
+        plan_begin=person.plan_begin,
+        plan_end=person.plan_end,
         benefits=tuple(benefits),
         rejections=tuple(person.rejections),
-        other_payers=tuple(_other_payers(benefits)),
+        other_payers=tuple(_other_payers(benefits)) if others else (),
         limits=tuple(limits),
     )
 
 
-def _person_segment(seg: Segment, person: _Person) -> None:
-    f, sid = person.fields, seg.id
-    if sid == "TRN" and (seg.el(1) == "2" or "trace" not in f):
-        f["trace"] = seg.el(2)
-    elif sid == "NM1" and seg.el(1) in ("IL", "03"):
-        f.update(last_name=seg.el(3), first_name=seg.el(4), member_id=seg.el(9) or "")
-    elif sid == "DMG" and seg.el(2):
-        f["dob"] = parse_d8(seg, 2)
-    elif sid == "DTP" and seg.el(1) in _BEGIN | _END and seg.el(3):
-        begin, end = _dates(seg)
-        if begin is not None:
-            f.setdefault("plan_begin", begin)
-        if end is not None:
-            f.setdefault("plan_end", end)
+def _person_segment(e: list[str], position: int, person: _Person, delimiters: Delimiters) -> None:
+    sid, size = e[0], len(e)
+    if sid == "TRN":
+        if (size > 1 and e[1] == "2") or person.trace is None:
+            person.trace = e[2] if size > 2 else ""
+    elif sid == "NM1":
+        if size > 1 and e[1] in ("IL", "03"):
+            person.last_name = e[3] if size > 3 else ""
+            person.first_name = e[4] if size > 4 else ""
+            person.member_id = e[9] if size > 9 else ""
+    elif sid == "DMG":
+        if size > 2 and e[2]:
+            person.dob = _d8(e, 2, position, delimiters)
+    elif sid == "DTP":
+        if size > 3 and e[3] and e[1] in _PLAN_DATES:
+            begin, end = _dates(e, position, delimiters)
+            if begin is not None and person.plan_begin is None:
+                person.plan_begin = begin
+            if end is not None and person.plan_end is None:
+                person.plan_end = end
     elif sid == "AAA":
-        person.rejections.append(Rejection(person.level, seg.el(3), seg.el(4), seg.position))
+        person.rejections.append(_rejection(person.level, e, position))
 
 
-def _benefit_segment(seg: Segment, person: _Person, in_2120: bool) -> None:
-    current = person.benefits[-1]
-    sid = seg.id
-    if sid == "MSG" and seg.el(1):
-        current["messages"].append(seg.el(1))
-    elif sid == "NM1" and in_2120:
-        name = " ".join(p for p in (seg.el(4), seg.el(3)) if p)
-        current["entities"].append((seg.el(1), name, seg.el(9)))
-    elif sid == "DTP" and seg.el(3):
-        begin, end = _dates(seg)
-        current["begin"] = begin or current.get("begin")
-        current["end"] = end or current.get("end")
+def _rejection(level: str, e: list[str], position: int) -> Rejection:
+    size = len(e)
+    return Rejection(level, e[3] if size > 3 else "", e[4] if size > 4 else "", position)
+
+
+def _benefit_segment(
+    e: list[str],
+    position: int,
+    current: list[Any],
+    person: _Person,
+    in_2120: bool,
+    delimiters: Delimiters,
+) -> None:
+    sid, size = e[0], len(e)
+    if sid == "MSG":
+        if size > 1 and e[1]:
+            current[_MESSAGES] += (e[1],)
+    elif sid == "NM1":
+        if in_2120:
+            el = e + [""] * (10 - size) if size < 10 else e
+            name = " ".join(p for p in (el[4], el[3]) if p)
+            current[_ENTITIES] += ((el[1], name, el[9]),)
+    elif sid == "DTP":
+        if size > 3 and e[3]:
+            begin, end = _dates(e, position, delimiters)
+            current[_BEGIN_AT] = begin or current[_BEGIN_AT]
+            current[_END_AT] = end or current[_END_AT]
     elif sid == "AAA":
-        person.rejections.append(Rejection("benefit", seg.el(3), seg.el(4), seg.position))
+        person.rejections.append(_rejection("benefit", e, position))
 
 
 def read_271(source: X12Source) -> Read271:
@@ -191,33 +276,54 @@ def read_271(source: X12Source) -> Read271:
     top: list[Rejection] = []
     payer = ""
     level, person, in_2120 = "", None, False
-    last: Segment | None = None
-    for seg in read_segments(source):
-        last, sid = seg, seg.id
-        if sid in ENVELOPE_IDS or sid == "HL":
-            if person is not None:
-                answers.append(_freeze(person, payer))
-            person, in_2120 = None, False
-            if sid == "HL":
-                level = _LEVELS.get(seg.el(3), "")
-                if level in ("subscriber", "dependent"):
-                    person = _Person(level)
-            else:
-                tracker.feed(seg)
-        elif person is None:
-            if sid == "NM1" and level == "payer":
-                payer = seg.el(3)
-            elif sid == "AAA":
-                top.append(Rejection(level or "payer", seg.el(3), seg.el(4), seg.position))
-        elif sid == "EB":
-            person.benefits.append(_benefit(seg))
-            in_2120 = False
-        elif sid in ("LS", "LE"):
-            in_2120 = sid == "LS"
-        elif person.benefits:
-            _benefit_segment(seg, person, in_2120)
-        else:
-            _person_segment(seg, person)
-    tracker.finish(last)
-    answers = [dataclasses.replace(a, payer_name=payer) for a in answers]
+    raws: list[list[Any]] = []  # the benefits of the person being read
+    position = 0
+    last: list[str] | None = None
+    delimiters = Delimiters()
+    ebs: dict[tuple[str, ...], tuple[Any, ...]] = {}  # an EB's text → its fields (a batch repeats)
+    with gc_paused():
+        for delimiters, batch in read_segment_lists(source):
+            first = position + 1  # positions run on across the chunks read
+            for position, e in enumerate(batch, first):
+                sid = e[0]
+                if sid == "EB" and person is not None:
+                    key = tuple(e)
+                    fields = ebs.get(key)
+                    if fields is None:
+                        fields = _eb_fields(e, position, delimiters)
+                        if len(ebs) >= _CACHE_SIZE:
+                            ebs.clear()
+                        ebs[key] = fields
+                    raws.append([position, *fields, None, None, (), ()])
+                    in_2120 = False
+                elif sid in _SPLIT:
+                    if person is not None:
+                        answers.append(_freeze(person, payer))
+                    person, in_2120 = None, False
+                    if sid == "HL":
+                        level = _LEVELS.get(e[3] if len(e) > 3 else "", "")
+                        if level in ("subscriber", "dependent"):
+                            person = _Person(level)
+                            raws = person.benefits
+                    else:
+                        tracker.feed(Segment(position, e, delimiters))
+                elif person is None:
+                    if sid == "NM1" and level == "payer":
+                        payer = e[3] if len(e) > 3 else ""
+                    elif sid == "AAA":
+                        top.append(_rejection(level or "payer", e, position))
+                elif sid == "LS" or sid == "LE":
+                    in_2120 = sid == "LS"
+                elif raws:
+                    _benefit_segment(e, position, raws[-1], person, in_2120, delimiters)
+                else:
+                    _person_segment(e, position, person, delimiters)
+            last = batch[-1] if batch else last
+    tracker.finish(Segment(position, last, delimiters) if last is not None else None)
+    answers = [a if a.payer_name == payer else _with_payer(a, payer) for a in answers]
     return Read271(answers, top, payer, findings)
+
+
+def _with_payer(answer: EligibilityAnswer, payer: str) -> EligibilityAnswer:
+    """The answer under the file's payer (the last 2100A name read, as for every answer)."""
+    return dataclasses.replace(answer, payer_name=payer)
