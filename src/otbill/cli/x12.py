@@ -1,6 +1,6 @@
 """``otbill x12``: read any supported X12 file as JSON, check it, write claims as an 837P.
 
-``check`` prints only the findings: for 270/271/276/277 the guide's tables (loops, required
+``check`` prints only the findings: for 270/271/276/277/278 the guide's tables (loops, required
 segments, code lists, envelopes), for 837P/835/999/277CA what their readers find, and for any
 other kind (837I, 4010 files) the envelopes alone, said so.
 
@@ -24,7 +24,7 @@ __all__ = ["app"]
 
 app = typer.Typer(
     name="x12",
-    help="Read, check and write X12 EDI (837P, 835, 999, 277CA, 270/271, 276/277).",
+    help="Read, check and write X12 EDI (837P, 835, 999, 277CA, 270/271, 276/277, 278).",
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
@@ -54,7 +54,7 @@ def _read_summary(file: Path) -> tuple[list[str], list[dict[str, Any]]]:
 @app.command("read")
 def read_command(
     file: Annotated[
-        Path, typer.Argument(help="an 837P, 835, 999, 277CA, 270, 271, 276 or 277 file")
+        Path, typer.Argument(help="an 837P, 835, 999, 277CA, 270, 271, 276, 277 or 278 file")
     ],
     as_json: Annotated[bool, typer.Option("--json", help="print the transaction as JSON")] = False,
 ) -> None:
@@ -89,7 +89,7 @@ def _check(file: Path) -> tuple[str, list[dict[str, Any]]]:
     if kind in GUIDED:
         from otbill.x12.guide_rules import validate
 
-        findings = validate(file, kind)
+        findings = validate(file, kind if kind != "278" else None)  # 278: BHT02 picks the table
         return f"{kind}: checked against the guide's tables", [f.as_json() for f in findings]
     if kind in SUPPORTED:
         return f"{kind}: read in full", read_any(file)["findings"]

@@ -128,9 +128,34 @@ def _question(c: dict[str, Any]) -> str:
     )
 
 
+def _asked_278(r: dict[str, Any]) -> str:
+    lines = ", ".join(f"{x['procedure_code']} × {x['quantity']} {x['measure']}" for x in r["lines"])
+    return (
+        f"  request {r['trace']}: {_who(r['patient'] or r['subscriber'])}, member "
+        f"{r['member_id']}, {r['start']} to {r['end']}, {lines or 'no procedure'}, diagnoses "
+        f"{', '.join(r['diagnoses']) or 'none'}, payer {r['payer_name'] or r['payer_id']}"
+    )
+
+
+def _summary_278(document: dict[str, Any]) -> list[str]:
+    if document["kind"] == "request":
+        items = document["requests"]
+        head = f"278 request: {count(len(items), 'authorization')} asked for"
+        return [head, *map(_asked_278, items[:CLAIMS_SHOWN]), *_more(len(items), "item")]
+    items = document["responses"]
+    head = f"278 response: {count(len(items), 'answer')}"
+    shown = [
+        f"  answer {r['trace'] or '(no trace)'}: {r['decision']}: {'; '.join(r['words'])}"
+        for r in items[:CLAIMS_SHOWN]
+    ]
+    return [head, *shown, *_more(len(items), "item")]
+
+
 def _exchange_summary(document: dict[str, Any]) -> list[str]:
-    """A 270, 271, 276 or 277 (X212)."""
+    """A 270, 271, 276, 277 (X212) or 278."""
     kind = document["transaction"]
+    if kind == "278":
+        return _summary_278(document)
     shown: Iterable[str]
     if kind == "270":
         items = document["inquiries"]
@@ -152,13 +177,13 @@ def _exchange_summary(document: dict[str, Any]) -> list[str]:
             len(items), "answer"
         )
         shown = (f"  {a['level']} {a['trace']}: {a['outcome']}: {a['words']}" for a in items)
-    return [head, *list(shown)[:CLAIMS_SHOWN], *_more(len(items), "more item")]
+    return [head, *list(shown)[:CLAIMS_SHOWN], *_more(len(items), "item")]
 
 
 def summary_document(document: dict[str, Any]) -> list[str]:
-    """A 999, a 277CA, an 837P, a 270, 271, 276 or 277 read as JSON-ready data."""
+    """A 999, a 277CA, an 837P, a 270, 271, 276, 277 or 278 read as JSON-ready data."""
     kind = document["transaction"]
-    if kind in ("270", "271", "276", "277"):
+    if kind in ("270", "271", "276", "277", "278"):
         return _exchange_summary(document)
     if kind == "999":
         sets = [s for g in document["groups"] for s in g["sets"]]

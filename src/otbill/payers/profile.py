@@ -71,6 +71,7 @@ class PayerProfile(_Model):
     visit_limit_per_year: int | None = None
     timely_filing_days: int = Field(default=365, gt=0)
     status_follow_up_days: int = Field(default=30, gt=0)  # ask a 276 when no 277CA/835 by then
+    prior_auth_follow_up_days: int = Field(default=5, gt=0)  # look again at a pended 278 after
     pfs_status_edits: bool = (
         False  # Medicare PFS status: B (bundled) and I (not valid for Medicare) codes
     )

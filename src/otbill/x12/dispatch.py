@@ -1,13 +1,14 @@
 """Which transaction a file holds, and reading any supported one into JSON-ready data.
 
 The kind comes from the first ST (ST01) and the version it travels under (ST03, else GS08): 837
-with X222 (or an unlabelled 837) → 837P; 835; 999; 277 with X214 → 277CA; 270, 271, 276 and 277
-(X212) under a 5010 version (or none) → themselves. Other kinds (837I, TA1, 4010 files) are
-tokenized and enveloped by :func:`check_envelope` only.
+with X222 (or an unlabelled 837) → 837P; 835; 999; 277 with X214 → 277CA; 270, 271, 276, 277
+(X212) and 278 (X217, a request or a response) under a 5010 version (or none) → themselves. Other
+kinds (837I, TA1, 4010 files) are tokenized and enveloped by :func:`check_envelope` only.
 
-The 270/271 and 276/277 findings are the guide validator's (:func:`otbill.x12.guide_rules.validate`:
-envelopes, loops, required segments, code lists), found before the reader runs; a value the reader
-cannot take (a date that is not a date) refuses the file naming the element.
+The 270/271, 276/277 and 278 findings are the guide validator's
+(:func:`otbill.x12.guide_rules.validate`: envelopes, loops, required segments, code lists), found
+before the reader runs; a value the reader cannot take (a date that is not a date) refuses the
+file naming the element.
 """
 
 from __future__ import annotations
@@ -24,9 +25,9 @@ from otbill.x12.tokens import Segment, read_segments
 
 __all__ = ["SUPPORTED", "check_envelope", "plain", "read_any", "transaction_kind"]
 
-SUPPORTED = ("837P", "835", "999", "277CA", "270", "271", "276", "277")
+SUPPORTED = ("837P", "835", "999", "277CA", "270", "271", "276", "277", "278")
 # Read with their guide tables when they travel under 5010 (ST03/GS08 00501…) or say no version.
-GUIDED = ("270", "271", "276", "277")
+GUIDED = ("270", "271", "276", "277", "278")
 
 
 def plain(value: Any) -> Any:
@@ -45,8 +46,8 @@ def plain(value: Any) -> Any:
 
 
 def transaction_kind(path: Path) -> str:
-    """837P, 835, 999, 277CA, 270, 271, 276, 277, or what else the first ST says (e.g. 837/005010X223A2,
-    270/004010X092A1)."""
+    """837P, 835, 999, 277CA, 270, 271, 276, 277, 278, or what else the first ST says (e.g.
+    837/005010X223A2, 270/004010X092A1)."""
     version = ""
     for seg in read_segments(path):
         if seg.id == "GS":
@@ -94,10 +95,11 @@ def _claims_json(path: Path) -> tuple[dict[str, Any], list[X12Finding]]:
 
 
 def _guided_json(path: Path, kind: str) -> tuple[dict[str, Any], list[X12Finding]]:
-    """A 270, 271, 276 or 277: the guide's findings (envelopes included), then what it says."""
+    """A 270, 271, 276, 277 or 278: the guide's findings (envelopes included), then what it
+    says."""
     from otbill.x12.guide_rules import validate
 
-    findings = validate(path, kind)
+    findings = validate(path, kind if kind != "278" else None)  # 278: BHT02 picks the table
     if kind == "270":
         from otbill.x12.read_270 import read_270
 
@@ -113,6 +115,14 @@ def _guided_json(path: Path, kind: str) -> tuple[dict[str, Any], list[X12Finding
         from otbill.x12.read_276 import read_276
 
         return {"claims": plain(read_276(path).questions)}, findings
+    if kind == "278":
+        from otbill.domain.prior_auth import words
+        from otbill.x12.read_278 import read_278
+
+        r278 = read_278(path)
+        responses = [plain(r) | {"words": words(r)} for r in r278.responses]
+        data = {"kind": r278.kind, "requests": plain(r278.requests), "responses": responses}
+        return data, findings
     from otbill.x12.read_277 import read_277
 
     r277 = read_277(path)
