@@ -107,8 +107,30 @@ def test_a_lost_answer_is_fetched_again_without_asking_the_payer_twice(kind: str
 def test_always_busy_is_a_transport_error_after_the_retries(kind: str) -> None:
     with _serve(Faults(fail_first=10)) as sim, pytest.raises(TransportError) as exc:
         _maker(kind, sim)().exchange(REQUEST_270)
-    assert "HTTP 503" in str(exc.value) and "after 3 tries" in str(exc.value)
+    assert "HTTP 503 Service Unavailable after 3 tries" in str(exc.value)
+    busy = {"core": "CORE error Receiver: the simulator is busy",
+            "soap": "SOAP fault Receiver: the simulator is busy",
+            "json": "clearinghouse error unavailable: the simulator is busy"}  # fmt: skip
+    assert busy[kind] in str(exc.value)
     assert sim.log.refused_503 == 3
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_a_slow_answer_times_out_and_the_retry_is_not_a_second_question(kind: str) -> None:
+    payer = SimulatedEligibilityPayer()
+    with (
+        _serve(Faults(latency=0.4), Payers(eligibility=payer)) as sim,
+        pytest.raises(TransportError, match=r"no answer after 2 tries \(.*timed out"),
+    ):
+        _maker(kind, sim)(timeout=0.15, retries=1).exchange(REQUEST_270)
+    assert len(payer.requests) == 1 and sim.log.replayed == 1
+
+
+def test_an_answer_that_is_not_a_core_form_is_named() -> None:
+    with _serve() as sim:
+        url = sim.core_url.replace("/core", "/nowhere")
+        with pytest.raises(TransportError, match="HTTP 404 Not Found"):
+            CoreHttpTransport(url, "OTBILL", "SIM", **FAST).exchange(REQUEST_270)  # type: ignore[arg-type]
 
 
 @pytest.mark.parametrize(

@@ -189,7 +189,11 @@ class CoreHttpTransport:
         answer = post(
             self.url, body, headers, policy, ssl_context=self.ssl_context, explain=_explain
         )
-        return _payload(read_form_data(answer.content_type, answer.body), self.url, response_type)
+        try:
+            answered = read_form_data(answer.content_type, answer.body)
+        except TransportError as exc:
+            raise TransportError(f"{self.url}: {exc}") from None
+        return _payload(answered, self.url, response_type)
 
 
 def _payload(fields: dict[str, bytes], url: str, response_type: str = RESPONSE_TYPE) -> bytes:

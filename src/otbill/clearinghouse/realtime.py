@@ -144,7 +144,7 @@ def post(
             http.client.HTTPException,
         ) as exc:
             if attempt == tries:
-                reason = getattr(exc, "reason", None) or exc.__class__.__name__
+                reason = getattr(exc, "reason", None) or str(exc) or exc.__class__.__name__
                 raise TransportError(f"{url}: no answer after {attempt} tries ({reason})") from exc
         else:
             if len(answer.body) > policy.max_answer:
