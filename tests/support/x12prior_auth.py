@@ -4,7 +4,8 @@ The corpus holds no 278, so these are laid out as the implementation guide's exa
 section 3: a request for outpatient services and its response, one segment a line): the UMO
 (NM1*X3), the requester (NM1*1P), the subscriber, a dependent patient, the patient event (TRN, UM,
 the dates, HI, PWK, the servicing provider NM1*SJ) and one service loop per procedure; the response
-repeats that hierarchy with the decisions (HCR) and certified dates. Names and numbers are made up.
+repeats that hierarchy with the decisions (HCR) and certified dates. Names and numbers are made up,
+except in ``EXAMPLE_*`` (see there).
 """
 
 from __future__ import annotations
@@ -14,6 +15,9 @@ import datetime as dt
 from otbill.domain.prior_auth import Attachment, AuthLine, AuthRequest, Person, Provider
 
 __all__ = [
+    "EXAMPLE_1A_278",
+    "EXAMPLE_1B_278",
+    "EXAMPLE_6A_278",
     "REQUEST_278",
     "RESPONSE_278",
     "SUBSCRIBER_NOT_FOUND_278",
@@ -108,6 +112,86 @@ SE*10*0001~
 GE*1*932~
 IEA*1*000000932~
 """
+
+
+# The guide's own examples (x12.org/examples/005010x217): 1a, a referral request for review; 1b,
+# its response (certified, AUTH0001); 6a, a request for a medical services reservation (BHT06 RU).
+# Their first segments, through the subscriber, are as published; the patient event and service
+# loops are ours (the published text of those loops was not at hand), as are the envelopes.
+_EXAMPLE_EVENT = """HL*4*3*EV*1~
+TRN*1*111099*9012345678~
+UM*SC*I*3*11:B~
+DTP*AAH*RD8*20050515-20050615~
+HI*ABK:M5416~
+HL*5*4*SS*0~
+DTP*472*RD8*20050515-20050615~
+SV1*HC:99243~
+HSD*VS*1~
+"""
+
+EXAMPLE_1A_278 = (
+    """ISA*00*          *00*          *ZZ*8189991234     *ZZ*789312         *050502*1101*^*00501*000000101*0*T*:~
+GS*HI*8189991234*789312*20050502*1101*101*X*005010X217~
+ST*278*0001*005010X217~
+BHT*0007*13*A12345*20050502*1101~
+HL*1**20*1~
+NM1*X3*2*MARYLAND CAPITAL INSURANCE COMPANY*****46*789312~
+HL*2*1*21*1~
+NM1*1P*1*GARDENER*JAMES****46*8189991234~
+HL*3*2*22*1~
+NM1*IL*1*SMITH*JOE****MI*12345678901~
+"""
+    + _EXAMPLE_EVENT
+    + """SE*18*0001~
+GE*1*101~
+IEA*1*000000101~
+"""
+)
+
+EXAMPLE_1B_278 = """ISA*00*          *00*          *ZZ*789312         *ZZ*8189991234     *050502*1102*^*00501*000000102*0*T*:~
+GS*HI*789312*8189991234*20050502*1102*102*X*005010X217~
+ST*278*0001*005010X217~
+BHT*0007*11*A12345*20050502*1102*18~
+HL*1**20*1~
+NM1*X3*2*MARYLAND CAPITAL INSURANCE COMPANY*****46*789312~
+HL*2*1*21*1~
+NM1*1P*1*GARDENER*JAMES****46*8189991234~
+HL*3*2*22*1~
+NM1*IL*1*SMITH*JOE****MI*12345678901~
+HL*4*3*EV*1~
+TRN*2*111099*9012345678~
+UM*SC*I*3*11:B~
+HCR*A1*AUTH0001~
+DTP*007*RD8*20050515-20050615~
+HI*ABK:M5416~
+HL*5*4*SS*0~
+HCR*A1*AUTH0001~
+DTP*472*RD8*20050515-20050615~
+SV1*HC:99243~
+HSD*VS*1~
+SE*20*0001~
+GE*1*102~
+IEA*1*000000102~
+"""
+
+EXAMPLE_6A_278 = (
+    """ISA*00*          *00*          *ZZ*0010102364     *ZZ*1234560010     *050502*2243*^*00501*000000106*0*T*:~
+GS*HI*0010102364*1234560010*20050502*2243*106*X*005010X217~
+ST*278*0001*005010X217~
+BHT*0007*13*5269367*20050502*2243*RU~
+HL*1**20*1~
+NM1*X3*2*ABC PAYER*****PI*1234560010~
+HL*2*1*21*1~
+NM1*1P*1*GARDNER*JAMES****24*0010102364~
+HL*3*2*22*1~
+NM1*IL*1*SMITH*JOE****MI*12345689001~
+"""
+    + _EXAMPLE_EVENT
+    + """SE*18*0001~
+GE*1*106~
+IEA*1*000000106~
+"""
+)
 
 
 def replace_in(text: str, old: str, new: str) -> str:

@@ -6,13 +6,19 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from otbill.domain.prior_auth import AuthDecision, words
 from otbill.x12.findings import X12Error
 from otbill.x12.guide_rules import guide, validate
 from otbill.x12.read_278 import read_278
+from support.fuzzkit import mutate_x12, x12_mutations
 from support.x12mutations import refused_naming_a_segment, segment_mutations
 from support.x12prior_auth import (
+    EXAMPLE_1A_278,
+    EXAMPLE_1B_278,
+    EXAMPLE_6A_278,
     REQUEST_278,
     RESPONSE_278,
     SUBSCRIBER_NOT_FOUND_278,
@@ -139,7 +145,7 @@ def test_the_guide_example_request_reads_into_what_it_asks():
         (REQUEST_278, "HL*6*5*SS*0", "HL*6*5*SS*1", "segment 25 HL HL04: '1' is not one"),
         (REQUEST_278, "*MI*ABC1230", "*ZZ*ABC1230", "segment 11 NM1 NM108: 'ZZ' is not one"),
         (REQUEST_278, "BHT*0007*13*PA-2001*20260105*0900", "BHT*0007*13*PA-2001*20260105*0900*18",
-         "segment 4 BHT BHT06: must be empty here"),
+         "segment 4 BHT BHT06: '18' is not one of the guide's codes"),
         (REQUEST_278, "GS*HI*", "GS*HS*", "segment 2 GS GS01: is 'HS', expected 'HI' for a 278"),
         (REQUEST_278, "*X*005010X217~", "*X*005010X279A1~", "segment 3 ST GS08: version"),
     ],
@@ -195,3 +201,45 @@ def test_a_mutated_rejection_is_refused_naming_a_segment_or_read(name, text):
 @pytest.mark.parametrize(("name", "text"), segment_mutations(REQUEST_278), ids=lambda v: v[:12])
 def test_a_mutated_guide_request_is_refused_naming_a_segment_or_read(name, text):
     refused_naming_a_segment(text, "278", read_278)
+
+
+@settings(
+    max_examples=150, derandomize=True, deadline=None, database=None,
+    suppress_health_check=[HealthCheck.too_slow],
+)  # fmt: skip
+@given(
+    seed=st.sampled_from([REQUEST_278, RESPONSE_278, SUBSCRIBER_NOT_FOUND_278]),
+    edits=x12_mutations(),
+)
+def test_fuzzed_278s_are_read_or_refused_with_an_x12_error(seed, edits):
+    data = mutate_x12(seed.encode(), edits)
+    for reader in (read_278, validate):
+        try:
+            reader(data)
+        except X12Error as exc:
+            assert str(exc).encode("utf-8")
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [(EXAMPLE_1A_278, "request"), (EXAMPLE_1B_278, "response"), (EXAMPLE_6A_278, "request")],
+    ids=["1a referral request", "1b its response", "6a services reservation"],
+)
+def test_the_guides_published_examples_follow_the_tables_and_read(text, kind):
+    assert validate(text.encode()) == []
+    read = read_278(text.encode())
+    assert read.kind == kind
+    if kind == "response":
+        answer = read.response_for("111099")
+        assert answer is not None
+        assert (answer.decision, answer.certification_number) == (AuthDecision.APPROVED, "AUTH0001")
+        assert (answer.start, answer.end) == (dt.date(2005, 5, 15), dt.date(2005, 6, 15))
+    else:
+        (request,) = read.requests
+        assert request.subscriber.last_name == "SMITH" and request.lines[0].quantity == 1
+        assert request.requester.name in ("GARDENER", "GARDNER")
+
+
+@pytest.mark.parametrize(("name", "text"), segment_mutations(EXAMPLE_1B_278), ids=lambda v: v[:12])
+def test_a_mutated_guide_example_response_is_refused_naming_a_segment_or_read(name, text):
+    refused_naming_a_segment(text, "278_response", read_278)

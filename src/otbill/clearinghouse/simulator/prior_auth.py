@@ -113,7 +113,7 @@ def _people(request: AuthRequest, rejected: bool) -> tuple[Body, int]:
 
 def _body(request: AuthRequest, now: dt.datetime, component: str) -> Body:
     scenario = scenario_of(request.member_id, request.visits_asked)
-    head = [["BHT", "0007", "11", request.trace, _d8(now.date()), now.strftime("%H%M")]]
+    head = [["BHT", "0007", "11", request.trace, _d8(now.date()), now.strftime("%H%M"), "18"]]
     people, parent = _people(request, scenario == "member not found")
     if scenario == "member not found":
         return head + people
