@@ -22,7 +22,7 @@ import dataclasses
 import datetime as dt
 import inspect
 import json
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, cast
@@ -40,7 +40,8 @@ from otbill.domain.eligibility import (
 from otbill.domain.eligibility_codes import reject
 from otbill.domain.eligibility_summary import Coverage271, summarize
 from otbill.domain.eligibility_words import describe
-from otbill.domain.record_errors import RecordError
+from otbill.domain.parties import Clinic, Patient, Payer
+from otbill.domain.record_errors import NotFound, RecordError
 from otbill.errors import OtbillError
 from otbill.payers import PayerProfile
 from otbill.services.frontdesk.coverage import record_eligibility_check
@@ -55,10 +56,13 @@ __all__ = [
     "EligibilityCheckError",
     "EligibilityResult",
     "PreparedCheck",
+    "Wanted",
     "check_coverage",
     "exchange_check",
     "prepare_check",
+    "prepare_checks",
     "store_check",
+    "store_checks",
 ]
 
 
@@ -88,31 +92,31 @@ def _subscriber(coverage: Coverage) -> Person:
                   str(who.get("sex", "U")))  # fmt: skip
 
 
-def build_inquiry(
-    uow: UnitOfWork,
+@dataclass(frozen=True, slots=True)
+class _Records:
+    """What a 270 is written from besides the coverage: its patient, payer and the clinic."""
+
+    patient: Patient
+    payer: Payer
+    clinic: Clinic
+
+
+def _inquiry(
     coverage: Coverage,
+    records: _Records,
     on: dt.date,
     profile: PayerProfile | None,
     disciplines: tuple[str, ...],
     procedure_codes: tuple[str, ...],
-    *,
-    trace: str | None = None,
+    trace: str,
 ) -> Inquiry:
-    """The 270's question for ``coverage`` on ``on``, from the records (RecordError naming a gap).
-
-    ``trace`` is the TRN02 to send; by default the coverage's next check number for the date."""
-    patient = uow.patients.get(coverage.patient_id)
-    payer = uow.payers.get(coverage.payer_id)
-    clinic = uow.providers.billing()
+    patient, payer, clinic = records.patient, records.payer, records.clinic
     ein = "".join(ch for ch in clinic.tax_id if ch.isdigit())
     if len(ein) != 9:
         raise RecordError(f"clinic tax ID {clinic.tax_id!r}: a 9-digit EIN is needed for a 270")
     me = _person(patient.first_name, patient.last_name, patient.dob, patient.sex)
     dependent = coverage.relationship != "self"
     asks_codes = profile is not None and profile.eligibility_procedure_codes
-    if trace is None:
-        done = len(uow.eligibility.of_coverage(coverage.id))
-        trace = f"OTB{coverage.id}-{on:%Y%m%d}-{done + 1}"
     return Inquiry(
         trace=trace,
         payer_name=payer.name,
@@ -128,6 +132,28 @@ def build_inquiry(
         relationship=coverage.relationship,
         originator="1" + ein,
     )
+
+
+def build_inquiry(
+    uow: UnitOfWork,
+    coverage: Coverage,
+    on: dt.date,
+    profile: PayerProfile | None,
+    disciplines: tuple[str, ...],
+    procedure_codes: tuple[str, ...],
+    *,
+    trace: str | None = None,
+) -> Inquiry:
+    """The 270's question for ``coverage`` on ``on``, from the records (RecordError naming a gap).
+
+    ``trace`` is the TRN02 to send; by default the coverage's next check number for the date."""
+    patient = uow.patients.get(coverage.patient_id)
+    payer = uow.payers.get(coverage.payer_id)
+    records = _Records(patient, payer, uow.providers.billing())
+    if trace is None:
+        done = len(uow.eligibility.of_coverage(coverage.id))
+        trace = f"OTB{coverage.id}-{on:%Y%m%d}-{done + 1}"
+    return _inquiry(coverage, records, on, profile, disciplines, procedure_codes, trace)
 
 
 def _plain(value: Any) -> Any:
@@ -178,6 +204,7 @@ class PreparedCheck:
     on: dt.date
     inquiry: Inquiry
     request: bytes
+    patient_id: int
 
 
 @dataclass(frozen=True, slots=True)
@@ -188,6 +215,17 @@ class AnsweredCheck:
     response: bytes
     summary: Coverage271
     lines: list[str]
+
+
+def _written(coverage: Coverage, on: dt.date, inquiry: Inquiry) -> PreparedCheck:
+    try:
+        request = write_270(inquiry, InquiryEnvelope(control_number=1 + coverage.id % 999_999_999))
+    except X12Error as exc:
+        raise EligibilityCheckError(f"coverage {coverage.id}: {exc}") from exc
+    problems = validate(request.encode(), "270")
+    if problems:  # otbill's own 270 must follow the guide; never send a broken one
+        raise EligibilityCheckError(f"the 270 otbill wrote breaks the guide: {problems[0]}")
+    return PreparedCheck(coverage.id, on, inquiry, request.encode(), coverage.patient_id)
 
 
 def prepare_check(
@@ -205,14 +243,48 @@ def prepare_check(
     coverage = uow.patients.coverage(coverage_id)
     profile = profiles.get(uow.payers.get(coverage.payer_id).profile)
     inquiry = build_inquiry(uow, coverage, on, profile, disciplines, procedure_codes, trace=trace)
-    try:
-        request = write_270(inquiry, InquiryEnvelope(control_number=1 + coverage_id % 999_999_999))
-    except X12Error as exc:
-        raise EligibilityCheckError(f"coverage {coverage_id}: {exc}") from exc
-    problems = validate(request.encode(), "270")
-    if problems:  # otbill's own 270 must follow the guide; never send a broken one
-        raise EligibilityCheckError(f"the 270 otbill wrote breaks the guide: {problems[0]}")
-    return PreparedCheck(coverage_id, on, inquiry, request.encode())
+    return _written(coverage, on, inquiry)
+
+
+@dataclass(frozen=True, slots=True)
+class Wanted:
+    """One check a batch wants prepared: the coverage (and its patient), the date, the trace."""
+
+    coverage_id: int
+    patient_id: int
+    on: dt.date
+    trace: str
+
+
+def prepare_checks(
+    uow: UnitOfWork,
+    wanted: Sequence[Wanted],
+    *,
+    profiles: Mapping[str, PayerProfile],
+    disciplines: tuple[str, ...] = ("OT",),
+) -> list[PreparedCheck | OtbillError]:
+    """:func:`prepare_check` for many, reading the records in a few queries; in order, each a
+    prepared check or the error that one could not be prepared for (the others go on)."""
+    patient_ids = {w.patient_id for w in wanted}
+    coverages = {c.id: c for c in uow.patients.coverages(patient_ids)}
+    patients = {p.id: p for p in uow.patients.by_ids(patient_ids)}
+    payers = {p.id: p for p in uow.payers.all()}
+    clinic = uow.providers.billing()
+    found: list[PreparedCheck | OtbillError] = []
+    for one in wanted:
+        coverage = coverages.get(one.coverage_id)
+        if coverage is None or coverage.patient_id != one.patient_id:
+            found.append(NotFound("coverage", one.coverage_id))
+            continue
+        payer = payers[coverage.payer_id]
+        records = _Records(patients[coverage.patient_id], payer, clinic)
+        try:
+            inquiry = _inquiry(coverage, records, one.on, profiles.get(payer.profile),
+                               disciplines, (), one.trace)  # fmt: skip
+            found.append(_written(coverage, one.on, inquiry))
+        except OtbillError as exc:
+            found.append(exc)
+    return found
 
 
 def exchange_check(
@@ -234,14 +306,19 @@ def exchange_check(
     return AnsweredCheck(prepared, response, summary, describe(summary))
 
 
+def _stored(answered: AnsweredCheck, today: dt.date) -> StoredCheck:
+    summary, lines = answered.summary, answered.lines
+    benefits = json.loads(json.dumps({"summary": _plain(summary), "lines": lines}))
+    return StoredCheck(answered.prepared.coverage_id, today, answered.prepared.on,
+                       answered.prepared.inquiry.trace, summary.active, summary.status, benefits,
+                       answered.response.decode("utf-8", "replace"))  # fmt: skip
+
+
 def store_check(uow: UnitOfWork, answered: AnsweredCheck, *, today: dt.date) -> EligibilityResult:
     """Keep the answer: on the coverage when it says active or inactive, audited either way."""
     summary, lines = answered.summary, answered.lines
-    coverage_id, inquiry = answered.prepared.coverage_id, answered.prepared.inquiry
-    benefits = json.loads(json.dumps({"summary": _plain(summary), "lines": lines}))
-    stored = StoredCheck(coverage_id, today, answered.prepared.on, inquiry.trace, summary.active,
-                         summary.status, benefits,
-                         answered.response.decode("utf-8", "replace"))  # fmt: skip
+    coverage_id = answered.prepared.coverage_id
+    stored = _stored(answered, today)
     if summary.active is None:
         check_id = uow.eligibility.add(stored, by_user=uow.actor_id)
         uow.audit.record(uow.actor_id, "coverage.eligibility-unverified", "coverage", coverage_id,
@@ -253,6 +330,46 @@ def store_check(uow: UnitOfWork, answered: AnsweredCheck, *, today: dt.date) -> 
         latest = uow.eligibility.latest(coverage_id)
         check_id = latest.id if latest is not None else 0
     return EligibilityResult(coverage_id, check_id, summary, lines)
+
+
+def store_checks(
+    uow: UnitOfWork, answered: Sequence[AnsweredCheck], *, today: dt.date
+) -> list[EligibilityResult]:
+    """:func:`store_check` for many in a few statements, with the same records and audit events:
+    each answer kept as a check; active or inactive also on the coverage (its verified date and
+    result, as :func:`~otbill.services.frontdesk.coverage.record_eligibility_check` writes them).
+    A coverage with a check recorded after ``today`` refuses the whole batch (RecordError naming
+    it): store those one by one to keep the rest."""
+    stored = [_stored(a, today) for a in answered]
+    check_ids = uow.eligibility_runs.keep_checks(stored, by_user=uow.actor_id)  # the write lock
+    coverages = {c.id: c for c in uow.patients.coverages({a.prepared.patient_id for a in answered})}
+    changes: list[tuple[int, dt.date, bool]] = []
+    results = []
+    with uow.audit.batched():
+        for one, check_id in zip(answered, check_ids, strict=True):
+            coverage_id, summary = one.prepared.coverage_id, one.summary
+            results.append(EligibilityResult(coverage_id, check_id, summary, one.lines))
+            if summary.active is None:
+                uow.audit.record(uow.actor_id, "coverage.eligibility-unverified", "coverage",
+                                 coverage_id, None, {"eligibility_check_id": check_id,
+                                                     "status": summary.status})  # fmt: skip
+                continue
+            coverage = coverages[coverage_id]
+            verified = coverage.eligibility_verified_on
+            if verified is not None and today < verified:
+                raise RecordError(f"eligibility check date {today}: a later check ({verified}) is "
+                                  "already recorded")  # fmt: skip
+            uow.audit.record(uow.actor_id, "coverage.eligibility", "coverage", coverage_id,
+                             {"eligibility_verified_on": verified,
+                              "eligibility_active": coverage.eligibility_active},
+                             {"eligibility_verified_on": today, "eligibility_active": summary.active,
+                              "eligibility_check_id": check_id})  # fmt: skip
+            coverages[coverage_id] = dataclasses.replace(
+                coverage, eligibility_verified_on=today, eligibility_active=summary.active
+            )
+            changes.append((coverage_id, today, summary.active))
+    uow.eligibility_runs.set_eligibility(changes)
+    return results
 
 
 def check_coverage(

@@ -39,9 +39,11 @@ from otbill.payers import PayerProfile
 from otbill.services.exchange.eligibility import (
     AnsweredCheck,
     PreparedCheck,
+    Wanted,
     exchange_check,
-    prepare_check,
+    prepare_checks,
     store_check,
+    store_checks,
 )
 from otbill.services.remittances.turns import Turns
 from otbill.storage import Database, UnitOfWork
@@ -140,24 +142,29 @@ class _Batch:
         self.today = today
         self.options = options
 
-    def _prepare(self, uow: UnitOfWork, chunk: Sequence[RunItem]) -> list[_Outcome | PreparedCheck]:
-        """Mark the chunk sent and write its 270s; answered already or failed: an outcome."""
+    def _prepare(self, uow: UnitOfWork, chunk: Sequence[RunItem]) -> list[PreparedCheck]:
+        """Mark the chunk sent and write its 270s; answered already or not askable: ended."""
         runs = uow.eligibility_runs
         checked = runs.checked_today([i.coverage_id for i in chunk], self.run.for_date, self.today)
-        ready: list[_Outcome | PreparedCheck] = []
-        asking: list[RunItem] = []
-        for item in chunk:
-            if item.coverage_id in checked:
-                runs.end_item(item.id, "answered", checked[item.coverage_id], ALREADY_CHECKED)
-                continue
-            try:
-                ready.append(prepare_check(
-                    uow, item.coverage_id, on=item.date_of_service, profiles=self.profiles,
-                    disciplines=self.options.disciplines, trace=item.trace))  # fmt: skip
-                asking.append(item)
-            except OtbillError as exc:  # a gap in the records: nothing to send
-                runs.end_item(item.id, "failed", None, f"not asked: {exc}")
-        runs.mark_sent([i.id for i in asking])
+        ends: list[tuple[int, str, int | None, str]] = [
+            (i.id, "answered", checked[i.coverage_id], ALREADY_CHECKED)
+            for i in chunk
+            if i.coverage_id in checked
+        ]
+        rest = [i for i in chunk if i.coverage_id not in checked]
+        wanted = [Wanted(i.coverage_id, i.patient_id, i.date_of_service, i.trace) for i in rest]
+        made = prepare_checks(uow, wanted, profiles=self.profiles,
+                              disciplines=self.options.disciplines)  # fmt: skip
+        ready: list[PreparedCheck] = []
+        sending: list[int] = []
+        for item, one in zip(rest, made, strict=True):
+            if isinstance(one, PreparedCheck):
+                ready.append(one)
+                sending.append(item.id)
+            else:  # a gap in the records: nothing to send
+                ends.append((item.id, "failed", None, f"not asked: {one}"))
+        runs.end_items(ends)
+        runs.mark_sent(sending)
         return ready
 
     def _ask(self, item: RunItem, prepared: PreparedCheck) -> _Outcome:
@@ -182,8 +189,13 @@ class _Batch:
         run_id = self.run.id
 
         def all_of(uow: UnitOfWork) -> EligibilityRun:
-            for outcome in outcomes:
-                self._store_one(uow, outcome)
+            answered = [o for o in outcomes if o.answered is not None]
+            kept = store_checks(uow, [o.answered for o in answered if o.answered], today=self.today)
+            ends: list[tuple[int, str, int | None, str]] = [
+                (o.item.id, "answered", r.check_id, "") for o, r in zip(answered, kept, strict=True)
+            ]
+            ends += [(o.item.id, "failed", None, o.failure) for o in outcomes if o.answered is None]
+            uow.eligibility_runs.end_items(ends)
             return uow.eligibility_runs.recount(run_id)
 
         try:
@@ -221,9 +233,8 @@ class _Batch:
                     prepared = self.turns.run(partial(self._prepare, chunk=chunk))
                     by_trace = {i.trace: i for i in chunk}
                     for one in prepared:
-                        if isinstance(one, PreparedCheck):
-                            item = by_trace[one.inquiry.trace]
-                            flying.add(pool.submit(self._ask, item, one))
+                        item = by_trace[one.inquiry.trace]
+                        flying.add(pool.submit(self._ask, item, one))
                 if flying:
                     done, flying = wait(flying, timeout=0.25, return_when=FIRST_COMPLETED)
                     ready.extend(f.result() for f in done)

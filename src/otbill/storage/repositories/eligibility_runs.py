@@ -13,7 +13,9 @@ from typing import Any
 
 from sqlalchemy import and_, func, insert, or_, select, update
 
+from otbill.domain.eligibility import StoredCheck
 from otbill.domain.eligibility_runs import EligibilityRun, NewRunItem, RunItem, RunResult
+from otbill.domain.record_errors import NotFound
 from otbill.storage.audit import utcnow
 from otbill.storage.repositories.base import ClinicScoped
 from otbill.storage.repositories.rows import fetch, flush
@@ -301,3 +303,55 @@ class EligibilityRunRepository(ClinicScoped):
             found.append(RunResult(_item(row), f"{last}, {first}", payer, minute, active,
                                    status or row.message, dict(benefits or {}), at))  # fmt: skip
         return found
+
+    # -- the batch's own writes of answers ---------------------------------------------------
+
+    def keep_checks(self, checks: Sequence[StoredCheck], *, by_user: int | None) -> list[int]:
+        """Add many eligibility answers in one statement (their ``id`` ignored); their ids, in
+        order. The coverages must be this clinic's (NotFound naming the first that is not)."""
+        if not checks:
+            return []
+        wanted = {c.coverage_id for c in checks}
+        ours: set[int] = set()
+        for part in _chunks(sorted(wanted)):
+            query = select(CoverageRow.id).where(
+                CoverageRow.clinic_id == self.clinic_id, CoverageRow.id.in_(part)
+            )
+            ours.update(self.session.scalars(query))
+        for check in checks:
+            if check.coverage_id not in ours:
+                raise NotFound("coverage", check.coverage_id)
+        now = utcnow()
+        rows = [
+            {"clinic_id": self.clinic_id, "coverage_id": c.coverage_id, "checked_on": c.checked_on,
+             "date_of_service": c.date_of_service, "trace": c.trace, "active": c.active,
+             "status": c.status[:300], "benefits": c.benefits, "raw_response": c.raw_response,
+             "checked_at": now, "checked_by": by_user}
+            for c in checks
+        ]  # fmt: skip
+        statement = insert(EligibilityCheckRow).returning(
+            EligibilityCheckRow.id, sort_by_parameter_order=True
+        )
+        return list(self.session.scalars(statement, rows))
+
+    def set_eligibility(self, changes: Sequence[tuple[int, dt.date, bool]]) -> None:
+        """Many coverages' latest check (coverage id, date, active) in one statement; the ids
+        come from :meth:`keep_checks`' coverages, already known to be this clinic's."""
+        if changes:
+            self.session.execute(
+                update(CoverageRow),
+                [{"id": coverage_id, "eligibility_verified_on": on, "eligibility_active": active}
+                 for coverage_id, on, active in changes],
+            )  # fmt: skip
+
+    def end_items(self, ends: Sequence[tuple[int, str, int | None, str]]) -> None:
+        """Many items answered or failed at once: (item id, state, check id, message); the ids
+        come from :meth:`items` of this clinic."""
+        if ends:
+            now = utcnow()
+            self.session.execute(
+                update(EligibilityRunItemRow),
+                [{"id": item_id, "state": state, "eligibility_check_id": check_id,
+                  "message": message[:500], "updated_at": now}
+                 for item_id, state, check_id, message in ends],
+            )  # fmt: skip
