@@ -16,6 +16,7 @@ from typing import Annotated, Any
 import typer
 
 from otbill import clock
+from otbill.cli.claim_paper import paper_command
 from otbill.cli.claim_status import status_command
 from otbill.cli.common import AsJson, Clinic, DatabaseUrl, fail, parse_date
 from otbill.cli.setup import setup_of
@@ -24,6 +25,7 @@ __all__ = ["audit_app", "claims_app", "demo_command"]
 
 claims_app = typer.Typer(help="List and show claims.", no_args_is_help=True)
 claims_app.command("status")(status_command)  # otbill claims status: 276/277 follow-up
+claims_app.command("paper")(paper_command)  # otbill claims paper: the CMS-1500 form as PDF
 audit_app = typer.Typer(help="Check the tamper-evident audit trail.", no_args_is_help=True)
 
 

@@ -1,8 +1,8 @@
 """A stored claim on the 1500 paper claim form (02/12), as PDF, for payers that take paper.
 
-The claim is assembled from the records exactly as the 837P writer gets it
-(:func:`otbill.services.claims.submit.load_claims`), so paper and electronic claims carry the
-same facts. Two forms (:data:`FORMS`): ``data`` prints only the values, aligned to the red
+The claim is assembled from the records by the same code that builds it for the 837P writer and
+the scrubber (:func:`otbill.services.claims.assemble.assemble_claim`), so paper and electronic
+claims carry the same facts. Two forms (:data:`FORMS`): ``data`` prints only the values, aligned to the red
 pre-printed form; ``full`` draws the complete form in black and white around them. A claim of
 more than six service lines prints on continuation forms, each complete with its own total.
 Printing changes nothing in the records.
@@ -18,7 +18,7 @@ from otbill.domain.claim_records import StoredClaim
 from otbill.domain.record_errors import NotFound
 from otbill.pdf.cms1500 import FORMS, FormKind, PaperClaimError, render_forms
 from otbill.pdf.cms1500_fields import paper_forms
-from otbill.services.claims.submit import load_claims
+from otbill.services.claims.fixes import assembled_claim
 from otbill.storage import UnitOfWork
 
 __all__ = ["FORMS", "FormKind", "PaperClaim", "PaperClaimError", "find_claim", "paper_claim"]
@@ -57,7 +57,8 @@ def find_claim(uow: UnitOfWork, key: str | int) -> StoredClaim:
 def paper_claim(uow: UnitOfWork, key: str | int, *, kind: str, printed_on: dt.date) -> PaperClaim:
     """The claim ``key`` (number or id) as a 1500 form PDF of ``kind`` (``data`` or ``full``).
 
-    Raises :class:`NotFound` for a claim not in the clinic, :class:`PaperClaimError` (every
+    Raises :class:`NotFound` for a claim not in the clinic, ``RecordError`` for one whose records
+    cannot make a claim (it bills no visit), :class:`PaperClaimError` (every
     reason, naming the claim and the item) for one the form cannot carry, and ``ValueError``
     for an unknown kind.
     """
@@ -65,7 +66,7 @@ def paper_claim(uow: UnitOfWork, key: str | int, *, kind: str, printed_on: dt.da
         raise ValueError(f"form {kind!r}: one of {', '.join(FORMS)}")
     form: FormKind = "full" if kind == "full" else "data"
     row = find_claim(uow, key)
-    (claim,) = load_claims(uow, [row])
+    claim = assembled_claim(uow, row)  # RecordError for a claim that bills no visit
     forms = paper_forms(claim, printed_on=printed_on)
     pdf = render_forms(forms, kind=form, printed_on=printed_on)
     return PaperClaim(row.number, form, len(forms), pdf)
