@@ -15,7 +15,7 @@ stable id, ``exchange(request, payload_id="...")``: every transport here accepts
 
 :func:`post` is the HTTP exchange the three HTTP transports share: a timeout per try, retries
 with doubling backoff on a timeout, a dropped connection or a 5xx only (a 4xx is an answer, not
-a hiccup), and a cap on the answer's size.
+a hiccup, and a refused TLS certificate is not tried again), and a cap on the answer's size.
 """
 
 from __future__ import annotations
@@ -96,6 +96,8 @@ class HttpAnswer:
 
 
 Explain = Callable[[HttpAnswer], str]
+# a TLS connection cut short is a dropped connection (tried again); any other TLS error is not
+_TLS_DROPS = (ssl.SSLEOFError, ssl.SSLZeroReturnError)
 
 
 def _no_detail(answer: HttpAnswer) -> str:
@@ -142,10 +144,14 @@ def post(
             TimeoutError,
             ConnectionError,
             http.client.HTTPException,
+            ssl.SSLError,
         ) as exc:
+            reason = exc if isinstance(exc, ssl.SSLError) else getattr(exc, "reason", None)
+            if isinstance(reason, ssl.SSLError) and not isinstance(reason, _TLS_DROPS):
+                raise _tls_refused(url, reason) from exc
             if attempt == tries:
-                reason = getattr(exc, "reason", None) or str(exc) or exc.__class__.__name__
-                raise TransportError(f"{url}: no answer after {attempt} tries ({reason})") from exc
+                why = reason or str(exc) or exc.__class__.__name__
+                raise TransportError(f"{url}: no answer after {attempt} tries ({why})") from exc
         else:
             if len(answer.body) > policy.max_answer:
                 raise TransportError(
@@ -155,6 +161,15 @@ def post(
         time.sleep(wait)
         wait *= 2
     raise AssertionError("unreachable: the last try returns or raises")
+
+
+def _tls_refused(url: str, exc: ssl.SSLError) -> TransportError:
+    """A TLS failure is not a hiccup: a certificate refused (ours or theirs) fails at once."""
+    reason = getattr(exc, "verify_message", None) or exc.reason or str(exc)
+    return TransportError(
+        f"{url}: the TLS connection failed ({reason}); check the client certificate and the "
+        "clearinghouse's certificate"
+    )
 
 
 def _body_of(exc: urllib.error.HTTPError) -> bytes:

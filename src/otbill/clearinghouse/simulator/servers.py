@@ -28,6 +28,7 @@ import hashlib
 import importlib
 import json
 import random
+import ssl
 import threading
 import time
 from collections import Counter
@@ -424,19 +425,25 @@ def serve_payers(
     user: str = "",
     password: str = "",
     token: str = "",
+    tls: ssl.SSLContext | None = None,
 ) -> Iterator[Simulator]:
     """Serve the payers on a free loopback port while the block runs.
 
     ``user``/``password`` are checked as HTTP basic (CORE MIME) and as the WS-Security
     UsernameToken (SOAP) when ``user`` is given; ``token`` as the JSON API's bearer token.
+    With ``tls`` (a server-side context) the addresses are https://; a context that requires
+    client certificates (``verify_mode = CERT_REQUIRED``) plays the CORE X.509 option.
     """
     chosen = payers or Payers()
     log = RequestLog()
     engine = _Engine(chosen, faults or Faults(), log)
     server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(engine, user, password, token))
+    if tls is not None:
+        server.socket = tls.wrap_socket(server.socket, server_side=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
-    base = f"http://127.0.0.1:{server.server_address[1]}"
+    scheme = "https" if tls is not None else "http"
+    base = f"{scheme}://127.0.0.1:{server.server_address[1]}"
     try:
         yield Simulator(f"{base}/core", f"{base}/soap", f"{base}/json", log, chosen)
     finally:
