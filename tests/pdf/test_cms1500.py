@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 
@@ -260,3 +261,16 @@ def test_a_corrected_claim_prints_its_resubmission_code_and_original_number() ->
     assert text_at(page, SPOTS["22.original"]) == "PAYER-ICN-55"
     with pytest.raises(PaperClaimError, match="original claim number is not known"):
         _render(1, frequency_code="8")
+
+
+def test_the_sample_in_docs_is_the_seven_line_claim_on_todays_layout() -> None:
+    sample = Path(__file__).resolve().parents[2] / "docs" / "cms1500-sample.pdf"
+    doc = pages(sample.read_bytes())
+    assert len(doc) == 2, "regenerate docs/cms1500-sample.pdf (see docs/cms1500.md)"
+    for n, page in enumerate(doc, start=1):
+        assert text_at(page, SPOTS["26"]) == "CLM-0001"
+        assert text_at(page, SPOTS["page"]) == f"PAGE {n} OF 2"
+    assert _line_text(doc[1], 1, "24D.code") == "97760"
+    assert (text_at(doc[0], SPOTS["28.dollars"]), text_at(doc[0], SPOTS["28.cents"])) == _money(
+        charges(0, 6)
+    )
