@@ -274,3 +274,32 @@ def test_the_sample_in_docs_is_the_seven_line_claim_on_todays_layout() -> None:
     assert (text_at(doc[0], SPOTS["28.dollars"]), text_at(doc[0], SPOTS["28.cents"])) == _money(
         charges(0, 6)
     )
+
+
+def test_a_dependants_claim_names_the_insured_and_the_facility() -> None:
+    subscriber = {"first_name": "Jo", "last_name": "Lee", "member_id": "W123456789",
+                  "dob": "1975-01-31", "sex": "M", "relationship": "child",
+                  "address": {"line1": "5 Elm St., Apt #2", "city": "Round Rock", "state": "TX",
+                              "zip": "78664"}}  # fmt: skip
+    payer = {"profile": "commercial-bcbstx", "payer_id": "84980", "name": "BCBS of Texas"}
+    facility = {"name": "Hands On OT North",
+                "address": {"line1": "77 Mill Rd", "city": "Pflugerville", "state": "TX",
+                            "zip": "78660"}}  # fmt: skip
+    claim = paper_claim(1, subscriber=subscriber, payer=payer, service_facility=facility,
+                        other_coverages=[])  # fmt: skip
+    (form,) = paper_forms(claim, printed_on=PRINTED_ON)
+    items = form.items
+    assert items["1a"] == "W123456789" and items["4"] == "LEE, JO" and items["2"] == "LEE, ANN"
+    assert items["6.child"] == "X" and "6.self" not in items
+    assert items["7.street"] == "5 ELM ST APT 2"  # no punctuation in addresses
+    assert (items["7.city"], items["11a.dob"], items["11a.sex.M"]) == (
+        "ROUND ROCK",
+        "01 31 1975",
+        "X",
+    )
+    assert items["1.group"] == "X" and "1.medicare" not in items and "11" not in items
+    assert items["11d.no"] == "X" and "9" not in items
+    assert items["32.name"] == "HANDS ON OT NORTH" and items["32.city"] == "PFLUGERVILLE TX 78660"
+    assert "32a" not in items and items["33a"] == "1234567893"
+    medicare = paper_forms(paper_claim(1), printed_on=PRINTED_ON)[0].items
+    assert medicare["11"] == "NONE" and medicare["1.medicare"] == "X"

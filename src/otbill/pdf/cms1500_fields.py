@@ -159,7 +159,7 @@ def _insured(claim: Claim, items: dict[str, str]) -> None:
         else _person(patient.last_name, patient.first_name)
     )
     items[f"6.{sub.relationship if sub else 'self'}"] = CHECK
-    address = (sub.address if sub else None) or (patient.address if sub is None else None)
+    address = sub.address if sub else patient.address
     if address is not None:
         items.update({"7.street": _street(address), "7.city": _text(address.city),
                       "7.state": address.state, "7.zip": address.zip})  # fmt: skip
@@ -168,8 +168,8 @@ def _insured(claim: Claim, items: dict[str, str]) -> None:
         items["11a.dob"] = _long_date(dob)
     if sex in ("M", "F"):
         items[f"11a.sex.{sex}"] = CHECK
-    if claim.payer.profile.lower().startswith("medicare") and not claim.other_coverages:
-        items["11"] = "NONE"  # no insurance primary to Medicare
+    if _program(claim.payer.profile) == "1.medicare":
+        items["11"] = "NONE"  # billed to Medicare first: no insurance is primary to Medicare
     items["11c"] = _text(claim.payer.name)
 
 
