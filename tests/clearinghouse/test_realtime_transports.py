@@ -23,11 +23,15 @@ from otbill.clearinghouse.simulator.servers import (
 )
 from otbill.clearinghouse.transport import TransportError
 from otbill.domain.eligibility import Inquiry, Person
+from otbill.domain.prior_auth import AuthDecision
 from otbill.x12.guide_rules import validate
 from otbill.x12.read_271 import read_271
 from otbill.x12.read_277 import read_277
+from otbill.x12.read_278 import read_278
 from otbill.x12.write_270 import write_270
+from otbill.x12.write_278 import write_278
 from support.x12claimstatus import DEMO_276
+from support.x12prior_auth import sample_request
 
 INQUIRY = Inquiry(
     trace="RT-1", payer_name="ACME", payer_id="12345", provider_name="RIVER OT",
@@ -262,3 +266,16 @@ def test_traces_are_the_trn02_of_each_request_once() -> None:
     assert traces_of(REQUEST_270) == ["RT-1"]
     assert traces_of(REQUEST_276) == ["C-46"]
     assert traces_of(b"not x12") == []
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_a_278_comes_back_as_the_prior_auth_payers_278(kind: str) -> None:
+    request = sample_request(member_id="ABC1231")  # 1: approved in full
+    text = write_278(request).encode()
+    with _serve() as sim:
+        assert sim.payers.prior_auth is not None  # the build's 278 payer is found
+        answer = _maker(kind, sim)("278").exchange(text)
+    assert validate(answer, "278_response") == []
+    found = read_278(answer).response_for(request.trace)
+    assert found is not None and found.decision is AuthDecision.APPROVED
+    assert list(sim.log.by_trace) == [request.trace] == traces_of(text)

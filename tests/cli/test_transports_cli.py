@@ -13,7 +13,7 @@ from otbill.clearinghouse.core_http import CoreHttpTransport
 from otbill.clearinghouse.core_soap import CoreSoapTransport
 from otbill.clearinghouse.json_api import JsonApiTransport
 from otbill.clearinghouse.realtime import InProcessTransport
-from otbill.clearinghouse.simulator.servers import Payers, serve_payers
+from otbill.clearinghouse.simulator.servers import serve_payers
 from otbill.cli import app
 from otbill.cli.transports import realtime_transport
 from otbill.services.claims.lifecycle import submit
@@ -109,15 +109,13 @@ def test_each_choice_gives_its_transport_for_the_transaction() -> None:
     assert api.endpoint() == "https://ch.example/api/270"
 
 
-def test_the_simulator_for_278_needs_the_prior_auth_payer(
-    capsys: pytest.CaptureFixture[str],
-) -> None:
-    if Payers().prior_auth is not None:
-        assert isinstance(realtime_transport("278"), InProcessTransport)
-        return
-    with pytest.raises(typer.Exit):
-        realtime_transport("278")
-    assert "no payer simulator for 278s" in capsys.readouterr().err
+def test_the_simulator_choice_wraps_the_payer_of_each_transaction() -> None:
+    payers = {t: realtime_transport(t) for t in ("270", "276", "278")}
+    kinds = {
+        t: type(p.payer).__name__ for t, p in payers.items() if isinstance(p, InProcessTransport)
+    }
+    assert kinds == {"270": "SimulatedEligibilityPayer", "276": "SimulatedClaimStatusPayer",
+                     "278": "SimulatedPriorAuthPayer"}  # fmt: skip
 
 
 def test_claims_status_defaults_to_the_simulator(tmp_path: Path) -> None:
