@@ -61,7 +61,7 @@ def test_a_claim_that_cannot_be_asked_is_named_and_the_others_are_asked(db: Data
 
 def test_the_page_rows_name_the_patient_payer_and_last_status(db: Database) -> None:
     ids = seed_clinic(db)
-    (first, second), sent = _sent(db, ids, "C-320", "C-326")
+    (_, second), sent = _sent(db, ids, "C-320", "C-326")
     later = sent + dt.timedelta(days=40)
     with db.unit_of_work(ids.clinic) as uow:
         assert follow_up_rows(uow, today=sent + dt.timedelta(days=29), profiles=PROFILES) == []
