@@ -71,8 +71,10 @@ def _draw_box(pdf: FPDF, box: Box) -> None:
     width = (box.right - box.left + 1) * COL_MM
     pdf.rect(x_of(box.left), y_of(box.top), width, (box.bottom - box.top + 1) * ROW_MM)
     if box.caption:
-        pdf.set_xy(x_of(box.left) + 0.4, y_of(box.top) + 0.3)
-        pdf.multi_cell(width - 0.8, 1.9, box.caption)
+        narrow = box.right - box.left < 3  # the thin columns of item 24 (B, C, H, I)
+        pdf.set_font_size(4.0 if narrow else _CAPTION_FONT[2])
+        pdf.set_xy(x_of(box.left) + 0.3, y_of(box.top) + 0.3)
+        pdf.multi_cell(width - 0.6, 1.6 if narrow else 1.9, box.caption)
 
 
 def _draw_form(pdf: FPDF) -> None:

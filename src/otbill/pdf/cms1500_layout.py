@@ -176,7 +176,7 @@ SPOTS: dict[str, Spot] = {
     "32a": _s("32a", 65, 27, 10),
     "32b": _s("32b", 65, 39, 13),
     "33a": _s("33a", 65, 54, 10),
-    "33b": _s("33b", 65, 66, 17),
+    "33b": _s("33b", 65, 67, 16),
 }
 
 #: One service line's fields: key -> spot whose ``row`` is 0 (shaded) or 1 (the line itself).
@@ -283,7 +283,7 @@ BOXES: tuple[Box, ...] = (
     _b("23", "23. PRIOR AUTHORIZATION NUMBER", 39, 52, 42, 83),
     _b("24", "", 43, 3, _LAST_LINE_ROW, 83),  # captioned by its columns
     _b("24A", "24. A. DATE(S) OF SERVICE From / To (MM DD YY)", 43, 3, _LAST_LINE_ROW, 20),
-    _b("24B", "B. PLACE OF SERVICE", 43, 21, _LAST_LINE_ROW, 23),
+    _b("24B", "B. PLACE OF SERV.", 43, 21, _LAST_LINE_ROW, 23),
     _b("24C", "C. EMG", 43, 24, _LAST_LINE_ROW, 26),
     _b(
         "24D",
