@@ -84,12 +84,9 @@ def _simulated(transaction: str) -> ResendableTransport:
 
         payer = SimulatedClaimStatusPayer()
     else:
-        from otbill.clearinghouse.simulator.servers import Payers
+        from otbill.clearinghouse.simulator.prior_auth import SimulatedPriorAuthPayer
 
-        found = Payers().payer_for(transaction)
-        if found is None:
-            fail(f"--transport simulator: this build has no payer simulator for {transaction}s")
-        payer = found
+        payer = SimulatedPriorAuthPayer()
     return InProcessTransport(payer)
 
 

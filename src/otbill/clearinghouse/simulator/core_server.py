@@ -2,7 +2,7 @@
 
 ``serve_core(payer)`` starts the simulators of :mod:`otbill.clearinghouse.simulator.servers` on
 127.0.0.1 (a free port) and yields the CORE MIME address; ``payer`` answers the 270s (the claim
-status payer answers 276s, and the prior authorization payer 278s when the build has one). Basic
+status payer answers 276s, and the prior authorization payer 278s). Basic
 auth is checked when a user is given. A request that is not a CORE real-time request gets the
 CORE error answer a clearinghouse would give (``ErrorCode`` and ``ErrorMessage``), not an X12
 answer. For the SOAP and JSON endpoints, faults and the request log use

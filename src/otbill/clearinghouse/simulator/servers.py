@@ -5,8 +5,8 @@ yields a :class:`Simulator` with three addresses: ``core_url`` (CAQH CORE MIME m
 ``soap_url`` (the CORE SOAP 1.2 envelope) and ``json_url`` (the JSON-API adapter shape of
 :mod:`otbill.clearinghouse.json_api`: POST ``{json_url}/{transaction}``). Every request is routed
 by its payload type (or its path, for JSON) to the payer that answers it: the eligibility payer
-(270 → 271), the claim status payer (276 → 277) and, when the build has
-``otbill.clearinghouse.simulator.prior_auth``, the prior authorization payer (278 → 278).
+(270 → 271), the claim status payer (276 → 277) and the prior authorization payer (278 → 278);
+a payer set to ``None`` is answered with a CORE ``Receiver`` error.
 
 Like a clearinghouse it keeps the answer of every PayloadID: a request sent again with the same
 PayloadID (a retry) is answered again without asking the payer twice. :class:`Faults` makes it
@@ -25,7 +25,6 @@ from __future__ import annotations
 import base64
 import contextlib
 import hashlib
-import importlib
 import json
 import random
 import ssl
@@ -50,6 +49,7 @@ from otbill.clearinghouse.core_soap import envelope, fault, read_envelope
 from otbill.clearinghouse.realtime import RealTimeTransport
 from otbill.clearinghouse.simulator.claim_status import SimulatedClaimStatusPayer
 from otbill.clearinghouse.simulator.eligibility import SimulatedEligibilityPayer
+from otbill.clearinghouse.simulator.prior_auth import SimulatedPriorAuthPayer
 from otbill.clearinghouse.transport import TransportError
 from otbill.x12.findings import X12Error
 from otbill.x12.tokens import read_segments
@@ -59,23 +59,13 @@ __all__ = ["Faults", "Payers", "RequestLog", "Simulator", "serve_payers", "trace
 MAX_REQUEST = 1024 * 1024
 
 
-def _prior_auth_payer() -> RealTimeTransport | None:
-    """The 278 payer when the build has one (otbill.clearinghouse.simulator.prior_auth)."""
-    try:
-        module = importlib.import_module("otbill.clearinghouse.simulator.prior_auth")
-    except ImportError:
-        return None
-    payer: RealTimeTransport = module.SimulatedPriorAuthPayer()
-    return payer
-
-
 @dataclass
 class Payers:
     """Which simulated payer answers each transaction."""
 
     eligibility: RealTimeTransport = field(default_factory=SimulatedEligibilityPayer)
     claim_status: RealTimeTransport = field(default_factory=SimulatedClaimStatusPayer)
-    prior_auth: RealTimeTransport | None = field(default_factory=_prior_auth_payer)
+    prior_auth: RealTimeTransport | None = field(default_factory=SimulatedPriorAuthPayer)
 
     def payer_for(self, transaction: str) -> RealTimeTransport | None:
         return {"270": self.eligibility, "276": self.claim_status, "278": self.prior_auth}.get(
