@@ -20,6 +20,7 @@ from otbill.domain.record_errors import NotFound, RecordError
 from otbill.errors import OtbillError
 from otbill.services.exchange.eligibility import check_coverage
 from otbill.services.frontdesk import coverage, documents, registration
+from otbill.services.frontdesk.patient_documents import offers_good_faith_estimate
 from otbill.services.frontdesk.patient_file import PatientFile, patient_file
 from otbill.services.frontdesk.registration import PossibleDuplicate
 from otbill.storage import UnitOfWork
@@ -68,10 +69,12 @@ def _patient_page(
     try:
         with _uow(request, user) as uow:
             file = patient_file(uow, patient_id, today(request))
+            offers_gfe = offers_good_faith_estimate(uow, patient_id)
     except NotFound as exc:
         raise HTTPException(404, "no such patient in this clinic") from exc
     context: dict[str, Any] = {
         "file": file,
+        "offers_gfe": offers_gfe,
         "form": {},
         "error": None,
         "priorities": coverage.PRIORITIES,
