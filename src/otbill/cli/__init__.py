@@ -34,6 +34,7 @@ COMMANDS: dict[str, LazyCommand] = {
     "plans": LazyCommand("otbill.cli.plans:app"),
     "patients": LazyCommand("otbill.cli.patients:patients_app"),
     "coverage": LazyCommand("otbill.cli.patients:coverage_app"),
+    "prices": LazyCommand("otbill.cli.prices:app"),
     "schedule": LazyCommand("otbill.cli.schedule:app"),
     "eligibility": LazyCommand("otbill.cli.eligibility:app"),
     "clinic": LazyCommand("otbill.cli.clinic:app"),

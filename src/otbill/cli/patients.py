@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 import typer
 
 from otbill import clock
+from otbill.cli import patient_documents
 from otbill.cli.acting import acting_in
 from otbill.cli.common import AsJson, Clinic, DatabaseUrl, fail, parse_date
 from otbill.cli.setup import setup_of
@@ -316,3 +317,8 @@ def coverage_check_command(
     _as_clerk(ctx, database_url, clinic, user, work)
     print(f"coverage {coverage_id}: eligibility checked on {day}, "
           f"{'not active' if inactive else 'active'}")  # fmt: skip
+
+
+# a patient's superbill and Good Faith Estimate as PDFs (otbill.cli.patient_documents)
+patients_app.command("superbill")(patient_documents.superbill_command)
+patients_app.command("estimate")(patient_documents.estimate_command)
