@@ -279,3 +279,33 @@ def test_a_278_comes_back_as_the_prior_auth_payers_278(kind: str) -> None:
     found = read_278(answer).response_for(request.trace)
     assert found is not None and found.decision is AuthDecision.APPROVED
     assert list(sim.log.by_trace) == [request.trace] == traces_of(text)
+
+
+def test_a_redirect_is_not_followed_with_the_credentials() -> None:
+    import threading
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    hits: list[str] = []
+
+    class Redirect(BaseHTTPRequestHandler):
+        def log_message(self, format: str, *args: object) -> None:
+            return
+
+        def do_POST(self) -> None:
+            hits.append(self.path)
+            self.send_response(307)
+            self.send_header("Location", "/elsewhere")
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Redirect)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        url = f"http://127.0.0.1:{server.server_address[1]}/core"
+        transport = CoreHttpTransport(url, "OTBILL", "SIM", username="u", password="p", **FAST)  # type: ignore[arg-type]
+        with pytest.raises(TransportError, match=r"HTTP 307 .*redirects are not followed"):
+            transport.exchange(REQUEST_270)
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert hits == ["/core"]

@@ -15,7 +15,8 @@ stable id, ``exchange(request, payload_id="...")``: every transport here accepts
 
 :func:`post` is the HTTP exchange the three HTTP transports share: a timeout per try, retries
 with doubling backoff on a timeout, a dropped connection or a 5xx only (a 4xx is an answer, not
-a hiccup, and a refused TLS certificate is not tried again), and a cap on the answer's size.
+a hiccup, and a refused TLS certificate is not tried again), a cap on the answer's size, and
+no redirects followed (they would carry the credentials elsewhere).
 """
 
 from __future__ import annotations
@@ -80,9 +81,9 @@ def check_payload_id(payload_id: str | None) -> str:
 
 @dataclass(frozen=True, slots=True)
 class RetryPolicy:
-    """How long to wait for one try, how often to try again and how long to pause in between."""
+    """How long to wait for the server, how often to try again and how long to pause in between."""
 
-    timeout: float = 20.0
+    timeout: float = 20.0  # seconds for connecting and for each read
     retries: int = 2
     backoff: float = 1.0  # seconds before the first retry, doubled for each next one
     max_answer: int = MAX_ANSWER
@@ -104,6 +105,13 @@ def _no_detail(answer: HttpAnswer) -> str:
     return ""
 
 
+class _RefuseRedirects(urllib.request.HTTPRedirectHandler):
+    """A redirected POST is an error: following it would resend credentials somewhere else."""
+
+    def redirect_request(self, *args: object, **kwargs: object) -> None:
+        return None
+
+
 def post(
     url: str,
     body: bytes,
@@ -122,12 +130,11 @@ def post(
     tries = policy.retries + 1
     for attempt in range(1, tries + 1):
         request = urllib.request.Request(url, data=body, method="POST", headers=dict(headers))
+        opener = urllib.request.build_opener(
+            _RefuseRedirects, urllib.request.HTTPSHandler(context=ssl_context)
+        )
         try:
-            with urllib.request.urlopen(
-                request,
-                timeout=policy.timeout,
-                context=ssl_context,
-            ) as r:
+            with opener.open(request, timeout=policy.timeout) as r:
                 data = r.read(policy.max_answer + 1)
                 answer = HttpAnswer(r.status, r.headers.get("Content-Type", ""), data)
         except urllib.error.HTTPError as exc:
@@ -138,6 +145,9 @@ def post(
                 detail = explain(failed)
                 more = f" after {attempt} tries" if attempt > 1 else ""
                 text = f"{url}: HTTP {exc.code} {exc.reason}{more}"
+                if 300 <= exc.code < 400:
+                    where = exc.headers.get("Location", "") if exc.headers else ""
+                    detail = f"redirects are not followed (it points to {where[:200]!r})"
                 raise TransportError(f"{text}: {detail}" if detail else text) from exc
         except (
             urllib.error.URLError,
