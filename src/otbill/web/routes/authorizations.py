@@ -2,7 +2,9 @@
 
 Front-desk work: open to the front desk, billers and admins; auditors read the queue and the
 pages. Every successful post redirects (POST-redirect-GET); bad input shows the page again with
-the message naming the field and the form as typed.
+the message naming the field and the form as typed. "Request from the payer (278)" asks the payer
+through ``app.state.prior_auth_transport`` (the payer simulator, in-process, unless the app was
+given one) and says its decision in a flash on the page it redirects to.
 """
 
 from __future__ import annotations
@@ -14,10 +16,12 @@ from typing import Any
 from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
+from otbill.clearinghouse.realtime import RealTimeTransport
 from otbill.domain.authorizations import EntryKind
 from otbill.domain.record_errors import NotFound, RecordError
 from otbill.errors import OtbillError
 from otbill.services.clinic.accounts import list_users
+from otbill.services.exchange.prior_auth import RAW_MARK, request_authorization
 from otbill.services.frontdesk import authorizations as auths
 from otbill.services.frontdesk import registration
 from otbill.services.frontdesk.authorization_queue import (
@@ -27,13 +31,13 @@ from otbill.services.frontdesk.authorization_queue import (
     coverage_choices,
 )
 from otbill.storage import UnitOfWork
-from otbill.web.app import render, today
+from otbill.web.app import render, today, wiring
 from otbill.web.params import is_whole
 from otbill.web.routes.frontdesk import Clerk, FormData, Reader, _uow
 from otbill.web.routes.frontdesk_forms import form_date
 from otbill.web.security import SessionUser
 
-__all__ = ["router"]
+__all__ = ["payer_line_278", "router"]
 
 router = APIRouter()
 _NOTICES = {
@@ -126,7 +130,9 @@ def _page(
     except NotFound as exc:
         raise HTTPException(404, "no such authorization in this clinic") from exc
     context = {"page": page, "s": page.summary, "users": users, "kinds": _KINDS, "form": {},
-               "error": None, "notice": _NOTICES.get(request.query_params.get("done", ""))}  # fmt: skip
+               "error": None, "notice": _NOTICES.get(request.query_params.get("done", "")),
+               "flash": request.session.pop("flash", None), "raw_mark": RAW_MARK,
+               "askable": page.summary.status in ("requested", "pending")}  # fmt: skip
     return render(request, "authorizations/page.html", context | extra, status_code=status)
 
 
@@ -154,6 +160,36 @@ def _status_step(uow: UnitOfWork, auth_id: int, form: dict[str, str]) -> None:
         owner_id=_number(form, "owner_id", "owner"),
         due_on=form_date(form, "due_on", "follow-up date"),
     )  # fmt: skip
+
+
+def payer_line_278(request: Request) -> RealTimeTransport:
+    """The app's 278 transport (``app.state.prior_auth_transport``), else the payer simulator."""
+    line: RealTimeTransport | None = getattr(request.app.state, "prior_auth_transport", None)
+    if line is not None:
+        return line
+    from otbill.clearinghouse.simulator.prior_auth import SimulatedPriorAuthPayer
+
+    payer: RealTimeTransport = SimulatedPriorAuthPayer()
+    return payer
+
+
+@router.post("/authorizations/{auth_id}/request-278", include_in_schema=False)
+def request_278(request: Request, user: Clerk, auth_id: int, form: FormData) -> Response:
+    """Ask the payer now (278) and apply its answer; back to the page with the decision in words,
+    or the page with what went wrong (nothing kept)."""
+    try:
+        with _uow(request, user) as uow:
+            done = request_authorization(
+                uow, auth_id, transport=payer_line_278(request), today=today(request),
+                profiles=wiring(request).profiles,
+            )  # fmt: skip
+    except NotFound as exc:
+        raise HTTPException(404, "no such authorization in this clinic") from exc
+    except OtbillError as exc:
+        error = f"Nothing was kept on the authorization: {exc}"
+        return _page(request, user, auth_id, 422, error=error)
+    request.session["flash"] = {"kind": "ok", "text": done.message}
+    return RedirectResponse(f"/authorizations/{auth_id}", status_code=303)
 
 
 # The page's two forms: log a step in the channel, change the status.
