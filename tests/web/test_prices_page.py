@@ -85,3 +85,22 @@ def test_only_an_admin_changes_the_setting(client):
     refused = client.post("/admin/prices", data={"csrf_token": token(client, "/patients")},
                           follow_redirects=False)  # fmt: skip
     assert refused.status_code == 403
+
+
+def test_the_fees_differ_warning_links_to_the_price_list(app, client):
+    from otbill.storage.tables import ClaimRow
+    from support.claimkit import clean_claim_data, make_claim, scrub
+
+    data = clean_claim_data()
+    data["history"] = [{"claim_id": "CLM-H0", "date": "2025-01-10", "code": "97530", "units": 2,
+                        "rendering_npi": "1245319599", "payer_id": "87726",
+                        "charge": "70.00"}]  # fmt: skip
+    (finding,) = scrub(make_claim(data), select=["CMP003"])
+    assert "charge master" in finding.fix.description
+    with app.state.db.unit_of_work(1) as uow:
+        claim = uow.records.first(ClaimRow, ClaimRow.id > 0)
+        claim.findings = [finding.as_json()]
+        claim_id = claim.id
+    log_in(client, "biller")
+    row = client.get(f"/claims/{claim_id}").text.split('data-testid="finding-CMP003"')[1]
+    assert 'href="/prices"' in row.split("</tr>")[0]
