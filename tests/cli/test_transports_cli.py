@@ -15,7 +15,7 @@ from otbill.clearinghouse.json_api import JsonApiTransport
 from otbill.clearinghouse.realtime import InProcessTransport
 from otbill.clearinghouse.simulator.servers import serve_payers
 from otbill.cli import app
-from otbill.cli.transports import realtime_transport
+from otbill.cli.transports import describe, realtime_transport
 from otbill.services.claims.lifecycle import submit
 from otbill.storage import Database
 from support.clinickit import insert_claim, seed_clinic
@@ -107,6 +107,8 @@ def test_each_choice_gives_its_transport_for_the_transaction() -> None:
     api = realtime_transport("270", "json", "https://ch.example/api", "CH", env=ENV)
     assert isinstance(api, JsonApiTransport) and api.token == "tok-1"
     assert api.endpoint() == "https://ch.example/api/270"
+    assert describe("simulator", "") == "payer simulator"
+    assert describe("soap", "https://ch.example/soap") == "https://ch.example/soap"
 
 
 def test_the_simulator_choice_wraps_the_payer_of_each_transaction() -> None:
