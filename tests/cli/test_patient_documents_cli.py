@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
-import io
 from pathlib import Path
 
-from pypdf import PdfReader
 from typer.testing import CliRunner
 
 from otbill.cli import app
@@ -15,11 +13,7 @@ from otbill.storage import Database
 from support.claimflow import record_visit
 from support.clinickit import seed_clinic
 from support.passwords import fast_password_hashing  # noqa: F401
-
-
-def _text(path: Path) -> str:
-    reader = PdfReader(io.BytesIO(path.read_bytes()))
-    return " ".join(" ".join(p.extract_text().split()) for p in reader.pages)
+from support.pdftext import pdf_text
 
 
 def test_superbill_estimate_and_price_list_from_the_command_line(tmp_path: Path) -> None:
@@ -34,18 +28,18 @@ def test_superbill_estimate_and_price_list_from_the_command_line(tmp_path: Path)
                                "--to", "2025-02-28", "-o", str(bill), *where])  # fmt: skip
     assert done.exit_code == 0, done.output
     assert "1 services, charges 110.00, paid 0.00" in done.output
-    assert "97110" in _text(bill) and "Balance due $110.00" in _text(bill)
+    assert "97110" in pdf_text(bill) and "Balance due $110.00" in pdf_text(bill)
     estimate = tmp_path / "gfe.pdf"
     done = runner.invoke(app, ["patients", "estimate", str(ids.patient), "-o", str(estimate),
                                *where], env={"OTBILL_TODAY": "2025-02-14"})  # fmt: skip
     assert done.exit_code == 0, done.output
     assert "16 visits, expected charges 1760.00" in done.output  # 2 a week, 8 weeks, 2 x $55
-    assert "Good Faith Estimate" in _text(estimate) and "$1,760.00" in _text(estimate)
+    assert "Good Faith Estimate" in pdf_text(estimate) and "$1,760.00" in pdf_text(estimate)
     prices = tmp_path / "prices.pdf"
     done = runner.invoke(app, ["prices", "pdf", "-o", str(prices), *where])
     assert done.exit_code == 0, done.output
     assert "published at /prices" in done.output
-    assert "97530" in _text(prices) and "$60.00" in _text(prices)
+    assert "97530" in pdf_text(prices) and "$60.00" in pdf_text(prices)
 
 
 def test_bad_input_is_one_line_naming_the_field(tmp_path: Path) -> None:

@@ -4,10 +4,7 @@ text pypdf reads back."""
 from __future__ import annotations
 
 import datetime as dt
-import io
 from decimal import Decimal
-
-from pypdf import PdfReader
 
 from otbill.domain.parties import Patient
 from otbill.pdf.good_faith_estimate import (
@@ -18,17 +15,11 @@ from otbill.pdf.good_faith_estimate import (
 )
 from otbill.pdf.price_list import PriceLine, PriceList, render_price_list
 from otbill.pdf.superbill import Superbill, SuperbillLine, render_superbill
+from support.pdftext import pdf_text
 
 PATIENT = Patient(7, "MRN7", "Zoë", "Ortiz", dt.date(1950, 6, 1), "F", "4 Elm St", "Austin",
                   "TX", "78702")  # fmt: skip
 DAY = dt.date(2025, 4, 1)
-
-
-def _text(content: bytes) -> str:
-    assert content.startswith(b"%PDF-")
-    return " ".join(
-        " ".join(page.extract_text().split()) for page in PdfReader(io.BytesIO(content)).pages
-    )
 
 
 def test_price_list_pdf_shows_each_code_price_and_dates() -> None:
@@ -38,7 +29,7 @@ def test_price_list_pdf_shows_each_code_price_and_dates() -> None:
         PriceLine("97165", "OT evaluation, low complexity", "per session", Decimal("180.00"),
                   dt.date(2025, 1, 1), Decimal("190.00"), dt.date(2025, 7, 1)),
     ), True)  # fmt: skip
-    text = _text(render_price_list(prices))
+    text = pdf_text(render_price_list(prices))
     for value in ("Hands On OT", "9 Oak Ave, Austin, TX 78701", "Prices in force on 2025-04-01",
                   "97110", "$60.00", "97165", "$180.00", "from 2025-07-01: $190.00",
                   "each 15 minutes", "per session", "2025-01-01"):  # fmt: skip
@@ -57,7 +48,7 @@ def test_superbill_pdf_carries_provider_ids_diagnoses_codes_and_totals() -> None
                      (("Rita Cole, OTR/L", "1000000108"),),
                      (("M62.81", "Muscle weakness (generalized)"),), lines)  # fmt: skip
     assert bill.total_charges == Decimal("290.00") and bill.balance == Decimal("220.00")
-    text = _text(render_superbill(bill, issued_on=DAY))
+    text = pdf_text(render_superbill(bill, issued_on=DAY))
     for value in ("Superbill", "NPI", "1000009008", "74-1234567", "Rita Cole, OTR/L, NPI 1000000108",
                   "Zoë Ortiz", "1950-06-01", "M62.81", "Muscle weakness (generalized)",
                   "2025-02-10", "97530", "GO, 59", "$180.00", "$70.00", "97110", "$110.00",
@@ -76,7 +67,7 @@ def test_good_faith_estimate_pdf_has_the_content_45_cfr_149_610_requires() -> No
         DAY,
     )  # fmt: skip
     assert gfe.total == Decimal("1920.00")
-    text = _text(render_good_faith_estimate(gfe))
+    text = pdf_text(render_good_faith_estimate(gfe))
     required = (
         "Good Faith Estimate", "Date issued: 2025-04-01",  # date issued
         "Zoë Ortiz", "1950-06-01",  # (c)(1)(i) name and date of birth

@@ -3,19 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
-import io
-
-from pypdf import PdfReader
 
 from otbill.services.frontdesk import patients
 from otbill.services.frontdesk.patient_documents import superbill
+from support.pdftext import pdf_text
 from support.webkit import log_in, patient_of
-
-
-def _text(content: bytes) -> str:
-    return " ".join(
-        " ".join(p.extract_text().split()) for p in PdfReader(io.BytesIO(content)).pages
-    )
 
 
 def test_superbill_pdf_from_the_patient_page(app, client):
@@ -30,7 +22,7 @@ def test_superbill_pdf_from_the_patient_page(app, client):
         bill = superbill(uow, patient, dt.date(2025, 1, 1), dt.date(2025, 3, 31))
         clinic = uow.clinics.identity()
     assert bill.lines, "the demo patient has visits in the first quarter"
-    text = _text(response.content)
+    text = pdf_text(response.content)
     assert clinic.npi in text and f"{clinic.tax_id[:2]}-{clinic.tax_id[2:]}" in text
     assert f"Total charges ${bill.total_charges:,}" in text
     assert f"Paid ${bill.total_paid:,}" in text
@@ -48,12 +40,12 @@ def test_good_faith_estimate_offered_for_a_plan_or_self_pay_only(app, client):
     assert 'data-testid="gfe-form"' not in client.get(f"/patients/{newcomer}").text
     response = client.get(f"/patients/{patient}/good-faith-estimate.pdf")
     assert response.status_code == 200, response.text
-    text = _text(response.content)
+    text = pdf_text(response.content)
     assert "Good Faith Estimate" in text and "Date issued: 2025-04-01" in text
     assert "at least $400 more" in text and "Total expected charges" in text
     given = client.get(f"/patients/{newcomer}/good-faith-estimate.pdf?services=97530x2&visits=6")
     assert given.status_code == 200
-    assert "$840.00" in _text(given.content)  # the demo's 97530 at $70.00, 2 units, 6 visits
+    assert "$840.00" in pdf_text(given.content)  # the demo's 97530 at $70.00, 2 units, 6 visits
 
 
 def test_bad_input_is_a_page_in_words_and_other_roles_are_refused(app, client):

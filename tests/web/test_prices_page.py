@@ -4,19 +4,14 @@ prices and nothing else, and answer 404 in words when the clinic hides them."""
 from __future__ import annotations
 
 import datetime as dt
-import io
 from decimal import Decimal
 
 from fastapi.testclient import TestClient
-from pypdf import PdfReader
 
 from otbill.services.clinic import setup as clinic
 from otbill.services.frontdesk.price_list import price_list
+from support.pdftext import pdf_text
 from support.webkit import log_in, token
-
-
-def _pdf_text(content: bytes) -> str:
-    return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(content)).pages)
 
 
 def test_prices_open_without_login_with_the_charge_masters_prices(client):
@@ -34,7 +29,7 @@ def test_price_list_pdf_has_the_same_prices(client):
     response = client.get("/prices.pdf")
     assert response.status_code == 200
     assert response.headers["content-type"] == "application/pdf"
-    text = _pdf_text(response.content)
+    text = pdf_text(response.content)
     assert "Price list" in text and "Prices in force on 2025-04-01" in text
     assert "97530" in text and "$70.00" in text and "97168" in text and "$120.00" in text
 
