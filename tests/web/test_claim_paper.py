@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from otbill.pdf.cms1500_layout import LINE_SPOTS, SPOTS, line_row
-from otbill.storage.tables import ClaimRow, PatientRow
+from otbill.storage.tables import ClaimRow, ClaimVisitRow, PatientRow, PlanOfCareRow, VisitRow
 from support.paperkit import pages, text_at
 from support.webkit import log_in
 
@@ -48,3 +48,17 @@ def test_an_unknown_form_or_claim_is_refused_in_plain_words(app, client) -> None
 def test_the_pdf_needs_a_login(client) -> None:
     got = client.get("/claims/1/cms1500.pdf", follow_redirects=False)
     assert got.status_code in (303, 401)
+
+
+def test_a_claim_with_no_diagnosis_is_refused_in_words(app, client) -> None:
+    claim, _ = _claim(app)
+    with app.state.db.session() as session, session.begin():
+        visit_id = session.scalars(
+            select(ClaimVisitRow.visit_id).where(ClaimVisitRow.claim_id == claim.id)
+        ).first()
+        plan_id = session.get_one(VisitRow, visit_id).plan_of_care_id
+        session.get_one(PlanOfCareRow, plan_id).diagnoses = []
+    log_in(client, "biller")
+    got = client.get(f"/claims/{claim.id}/cms1500.pdf")
+    assert got.status_code == 422
+    assert f"claim {claim.number} has no diagnosis for item 21" in got.text
