@@ -1,7 +1,10 @@
-"""``otbill auth add|log|status|show|queue``: prior authorizations and their one channel.
+"""``otbill auth add|log|status|request-278|show|queue``: prior authorizations and their channel.
 
 Thin: parse options, call :mod:`otbill.services.frontdesk.authorizations` or the queue, print.
 Bad input (an unknown user, a bad date, an illegal status move) is one line on stderr, exit 2.
+``request-278`` asks the payer over 278 (:mod:`otbill.services.exchange.prior_auth`) through the
+transport the options name (:mod:`otbill.cli.transports`; the payer simulator by default); a payer
+that cannot be asked, or whose answer cannot be read, is one line on stderr, exit 2, nothing kept.
 Mount::
 
     app.add_typer(authorizations.app, name="auth")
@@ -15,8 +18,9 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from otbill.cli.acting import Today, User, acting_in, read_as_of
+from otbill.cli.acting import Today, User, acting_in, read_as_of, write_as
 from otbill.cli.common import AsJson, Clinic, DatabaseUrl, fail, parse_date
+from otbill.cli.transports import ReceiverOption, TransportOption, UrlOption
 
 if TYPE_CHECKING:
     from otbill.services.frontdesk.authorization_queue import AuthorizationSummary
@@ -165,6 +169,47 @@ def status_command(
     except OtbillError as exc:
         fail(str(exc))
     print(f"authorization {authorization}: {status}")
+
+
+@app.command("request-278")
+def request_278_command(
+    ctx: typer.Context,
+    authorization: Annotated[int, typer.Argument(help="The authorization's id.")],
+    user: User,
+    owner: Annotated[
+        str | None, typer.Option("--owner", help="Who follows up when pended (default: --user).")
+    ] = None,
+    transport: TransportOption = "simulator",
+    url: UrlOption = "",
+    receiver: ReceiverOption = "",
+    database_url: DatabaseUrl = None,
+    clinic: Clinic = None,
+    as_json: AsJson = False,
+) -> None:
+    """Ask the payer for a requested or pending authorization (278) and record its answer."""
+    from otbill import clock
+    from otbill.cli.setup import setup_of
+    from otbill.cli.transports import describe, realtime_transport
+    from otbill.services.exchange.prior_auth import request_authorization
+
+    channel = realtime_transport("278", transport, url, receiver)
+    profiles = setup_of(ctx).profiles()
+    done = write_as(
+        ctx,
+        (database_url, clinic, user),
+        lambda uow: request_authorization(
+            uow, authorization, transport=channel, today=clock.today(), profiles=profiles,
+            owner_id=_owner(uow, owner),
+        ),
+    )  # fmt: skip
+    if as_json:
+        _dump({"authorization_id": authorization, **dataclasses.asdict(done),
+               "message": done.message})  # fmt: skip
+        return
+    print(f"authorization {authorization}, 278 request {done.trace} ({describe(transport, url)})")
+    print(done.message)
+    for line in done.lines:
+        print(f"  {line}")
 
 
 @app.command("show")
