@@ -82,7 +82,9 @@ def _parties(pdf: FPDF, bill: Superbill) -> None:
     row(pdf, "Name", f"{patient.first_name} {patient.last_name}")
     row(pdf, "Date of birth", patient.dob.isoformat())
     if patient.address_line1:
-        where = f"{patient.address_line1}, {patient.city}, {patient.state} {patient.zip}"
+        zip_code = patient.zip or ""
+        shown = f"{zip_code[:5]}-{zip_code[5:]}" if len(zip_code) == 9 else zip_code
+        where = f"{patient.address_line1}, {patient.city}, {patient.state} {shown}"
         row(pdf, "Address", where)
     row(pdf, "Account", patient.mrn)
 
@@ -115,7 +117,7 @@ def render_superbill(bill: Superbill, *, issued_on: dt.date) -> bytes:
                  money(bill.total_charges), money(bill.total_paid)))  # fmt: skip
     header = ("Date", "POS", "Code", "Modifiers", "Service", "Diagnoses", "Units", "Charge",
               "Paid")  # fmt: skip
-    table(pdf, header, rows, (19, 9, 13, 16, 52, 21, 10, 20, 20), right=(6, 7, 8),
+    table(pdf, header, rows, (19, 9, 12, 18, 51, 21, 10, 20, 20), right=(6, 7, 8),
           bold_last=True)  # fmt: skip
     pdf.ln(2)
     row(pdf, "Total charges", money(bill.total_charges))

@@ -35,7 +35,7 @@ from otbill.domain.record_errors import RecordError
 from otbill.errors import CodeError
 from otbill.pdf.good_faith_estimate import EstimateLine, GoodFaithEstimate
 from otbill.pdf.superbill import Superbill, SuperbillLine
-from otbill.services.frontdesk.price_list import charge_master_on
+from otbill.services.frontdesk.price_list import address_line, charge_master_on
 from otbill.services.ledger import balances
 from otbill.storage import UnitOfWork
 
@@ -140,10 +140,9 @@ def superbill(uow: UnitOfWork, patient_id: int, start: dt.date, end: dt.date) ->
             if rendering not in therapists:
                 therapists.append(rendering)
             lines.append(line)
-    line1, city, state, zip_code = clinic.address
     return Superbill(
         clinic.name,
-        f"{line1}, {city}, {state} {zip_code}",
+        address_line(*clinic.address),
         clinic.npi,
         clinic.tax_id,
         patient,
@@ -313,14 +312,13 @@ def good_faith_estimate(
                      from_cents(prices[code].charge_cents), dx)
         for code, units in per_visit
     )  # fmt: skip
-    line1, city, state, zip_code = clinic.address
     weeks = f" over {plan.duration_weeks} weeks" if plan and basis.startswith("the plan") else ""
     return GoodFaithEstimate(
         clinic.name,
         clinic.npi,
         clinic.tax_id,
-        f"{clinic.name}, {line1}, {city}, {state} {zip_code}",
-        state,
+        f"{clinic.name}, {address_line(*clinic.address)}",
+        clinic.address[2],
         patient,
         f"Outpatient occupational therapy: {visits} treatment visits{weeks}, each with "
         + ", ".join(f"{_description(code).lower()} ({units} x {_unit_words(code)})"

@@ -27,11 +27,18 @@ from otbill.storage import Database, UnitOfWork
 __all__ = [
     "PriceLine",
     "PriceList",
+    "address_line",
     "charge_master_on",
     "price_list",
     "public_price_list",
     "set_publish_prices",
 ]
+
+
+def address_line(line1: str, city: str, state: str, zip_code: str) -> str:
+    """One printed line, a nine-digit ZIP with its dash: '9 Oak Ave, Austin, TX 78701-1234'."""
+    shown = f"{zip_code[:5]}-{zip_code[5:]}" if len(zip_code) == 9 else zip_code
+    return f"{line1}, {city}, {state} {shown}"
 
 
 def _unit(code: str) -> str:
@@ -84,10 +91,9 @@ def _lines(fees: list[Fee], on: dt.date) -> tuple[PriceLine, ...]:
 def price_list(uow: UnitOfWork, on: dt.date) -> PriceList:
     """The clinic's prices in force on ``on`` (shown whether or not the clinic publishes them)."""
     clinic = uow.clinics.identity()
-    line1, city, state, zip_code = clinic.address
     return PriceList(
         clinic.name,
-        f"{line1}, {city}, {state} {zip_code}",
+        address_line(*clinic.address),
         on,
         _lines(uow.payers.fee_schedule(), on),
         uow.clinics.publishes_prices(),
