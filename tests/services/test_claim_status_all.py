@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from otbill import clock
 from otbill.clearinghouse.simulator.claim_status import SimulatedClaimStatusPayer
 from otbill.payers import load_profiles
 from otbill.services.claims.lifecycle import submit
@@ -74,10 +75,11 @@ def test_the_page_rows_name_the_patient_payer_and_last_status(db: Database) -> N
     assert (row.sent_on, row.days_waiting, row.due_after_days) == (sent, 40, 30)
     assert (row.last_status, row.asked_on) == (NEVER_ASKED, None)
     assert str(row.charge) == "150.00"
-    [denied] = ask_each(db, ids.clinic, ids.biller, [second], today=later,
-                        transport=SimulatedClaimStatusPayer())  # fmt: skip
+    with clock.as_of(later):  # asked 40 days after sending: still sent on its first day
+        [denied] = ask_each(db, ids.clinic, ids.biller, [second], today=later,
+                            transport=SimulatedClaimStatusPayer())  # fmt: skip
     with db.unit_of_work(ids.clinic) as uow:
         rows = follow_up_rows(uow, today=later, profiles=PROFILES)
     assert rows[0].last_status == NEVER_ASKED
     assert rows[1].last_status == denied.words and denied.words.startswith("finalized: denied")
-    assert rows[1].asked_on is not None and rows[1].asked_on >= sent  # the day it was asked
+    assert (rows[1].sent_on, rows[1].days_waiting, rows[1].asked_on) == (sent, 40, later)

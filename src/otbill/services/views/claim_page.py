@@ -78,6 +78,10 @@ def _event(e: AuditEvent, names: dict[int, str]) -> dict[str, Any]:
         after = e.after or {}
         item.update(what="status", to=after.get("status"), detail=after.get("reason", ""))
         item["from"] = (e.before or {}).get("status")
+    elif e.action == "claim.status-checked":  # the payer's 277 status, in its plain words
+        after = e.after or {}
+        queued = " (queued for a person)" if after.get("work_item_id") else ""
+        item.update(what="asked the payer (276)", detail=f"{after.get('words', '')}{queued}")
     return item
 
 

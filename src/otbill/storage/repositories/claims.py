@@ -119,7 +119,8 @@ class ClaimRepository(ClinicScoped):
             select(ClaimRow, sent)
             .join(ClaimStatusRow, ClaimStatusRow.claim_id == ClaimRow.id)
             .where(ClaimRow.clinic_id == self.clinic_id, ClaimRow.status == "submitted",
-                   ClaimStatusRow.to_status == "submitted")
+                   ClaimStatusRow.to_status == "submitted",
+                   ClaimStatusRow.from_status.is_distinct_from("submitted"))  # not a 276 asked
             .group_by(ClaimRow.id)
             .order_by(sent, ClaimRow.id)
         )  # fmt: skip
