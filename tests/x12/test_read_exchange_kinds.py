@@ -1,5 +1,6 @@
-"""``otbill x12 read`` and ``x12 check`` on 270, 271, 276 and 277 (X212): every corpus file read
-with the guide's findings, or refused naming the segment; the 276 reader on otbill's own 276."""
+"""``otbill x12 read`` and ``x12 check`` on 270, 271, 276, 277 (X212) and 278: every corpus file
+read with the guide's findings, or refused naming the segment; the 276 reader on otbill's own 276;
+a 278 request and the simulated payer's response read with the table BHT02 picks."""
 
 from __future__ import annotations
 
@@ -10,12 +11,15 @@ from decimal import Decimal
 import pytest
 from typer.testing import CliRunner
 
+from otbill.clearinghouse.simulator.prior_auth import answer_278
 from otbill.cli.x12 import app
 from otbill.x12.dispatch import read_any, transaction_kind
 from otbill.x12.findings import X12Error
 from otbill.x12.read_276 import read_276
+from support import x12prior_auth
 from support.x12claimstatus import DEMO_276, DEMO_277, replace_in
 from support.x12kit import corpus_dir, corpus_files
+from support.x12prior_auth import REQUEST_278
 
 runner = CliRunner()
 
@@ -134,3 +138,50 @@ def test_check_of_a_kind_otbill_does_not_read_checks_the_envelopes_and_says_so()
     result = runner.invoke(app, ["check", str(corpus_dir() / "837i" / "lfh--demo.837i")])
     assert result.exit_code == 0
     assert "only the envelopes checked" in result.stdout
+
+
+def test_read_and_check_a_278_request_and_its_response(tmp_path):
+    request, response = tmp_path / "q.278", tmp_path / "a.278"
+    request.write_text(REQUEST_278)
+    response.write_bytes(answer_278(REQUEST_278.encode()))
+    assert transaction_kind(request) == transaction_kind(response) == "278"
+    asked = runner.invoke(app, ["read", str(request)])
+    assert asked.exit_code == 0, asked.output
+    assert asked.stdout.startswith("278 request: 1 authorization asked for\n  request ")
+    assert "no findings" in asked.stdout
+    answered = runner.invoke(app, ["read", str(response), "--json"])
+    assert answered.exit_code == 0, answered.output
+    document = json.loads(answered.stdout)
+    assert (document["transaction"], document["kind"], document["findings"]) == (
+        "278", "response", [],
+    )  # fmt: skip
+    (answer,) = document["responses"]
+    assert answer["decision"] and answer["words"][0].startswith("Authorization")
+    # the response is checked against the response table (BHT02 11), not the request's
+    checked = runner.invoke(app, ["check", str(response)])
+    assert checked.exit_code == 0 and "278: checked against the guide's tables" in checked.stdout
+    broken = tmp_path / "broken.278"
+    broken.write_text(REQUEST_278.replace("UM*HS*", "UM*ZZ*"))
+    refused = runner.invoke(app, ["check", str(broken), "--json"])
+    assert refused.exit_code == 1
+    assert [f["segment"] for f in json.loads(refused.stdout)["findings"]] == ["UM"]
+
+
+@pytest.mark.parametrize(
+    ("name", "kind", "decisions"),
+    [
+        ("REQUEST_278", "request", []),
+        ("EXAMPLE_1A_278", "request", []),
+        ("EXAMPLE_6A_278", "request", []),
+        ("EXAMPLE_1B_278", "response", ["approved"]),
+        ("RESPONSE_278", "response", ["partially-approved"]),
+        ("SUBSCRIBER_NOT_FOUND_278", "response", ["not-answered"]),
+    ],
+)
+def test_the_guides_278_examples_read_clean(tmp_path, name, kind, decisions):
+    path = tmp_path / f"{name}.278"
+    path.write_text(getattr(x12prior_auth, name))
+    document = read_any(path)
+    assert (document["kind"], document["findings"]) == (kind, [])
+    assert [r["decision"] for r in document["responses"]] == decisions
+    assert len(document["requests"]) == (kind == "request")

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import enum
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -36,6 +37,8 @@ def plain(value: Any) -> Any:
         return {f.name: plain(getattr(value, f.name)) for f in dataclasses.fields(value)}
     if hasattr(value, "_asdict"):  # the 835 records are named tuples
         return {k: plain(v) for k, v in value._asdict().items()}
+    if isinstance(value, enum.Enum):  # the 278's decisions: their value, not the enum
+        return value.value
     if isinstance(value, Decimal):
         return str(value)
     if isinstance(value, dt.date):
