@@ -298,3 +298,16 @@ def test_a_dependent_an_every_code_request_and_the_treating_therapist(db: Databa
     assert request.servicing is not None and request.servicing.name == "COLE"
     auth, _ = _auth_and_entries(db, ids, auth_id)
     assert (done.status, auth.units_authorized, auth.codes) == ("approved", 16, ())
+
+
+def test_dates_an_approval_already_covers_are_refused_before_sending(db: Database) -> None:
+    ids = seed_clinic(db)  # AUTH-1: approved, every code, 2025-02-01 to 04-30 on this coverage
+    with db.unit_of_work(ids.clinic, ids.biller) as uow:
+        auth_id = auths.open_authorization(
+            uow, coverage_id=ids.commercial_coverage, number="REQ-9", start=dt.date(2025, 4, 1),
+            end=dt.date(2025, 5, 31), visits_authorized=6,
+        )  # fmt: skip
+    payer = Recording()
+    with pytest.raises(RecordError, match="dates that authorization AUTH-1 .* already covers"):
+        _ask(db, ids, auth_id, payer)
+    assert payer.sent == []

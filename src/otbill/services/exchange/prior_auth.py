@@ -28,6 +28,7 @@ caller's unit of work rolls back, so nothing is half-written.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import hashlib
 from collections.abc import Mapping
@@ -35,7 +36,7 @@ from dataclasses import dataclass
 
 from otbill.clearinghouse.realtime import RealTimeTransport
 from otbill.clearinghouse.transport import TransportError
-from otbill.domain.authorizations import AuthStatus, Entry, EntryKind
+from otbill.domain.authorizations import AuthStatus, Entry, EntryKind, overlapping_approval
 from otbill.domain.care import Authorization, Coverage
 from otbill.domain.lifecycle import Role
 from otbill.domain.prior_auth import (
@@ -254,6 +255,20 @@ def build_request(
     )
 
 
+def _no_overlap_if_approved(uow: UnitOfWork, auth: Authorization) -> None:
+    """Refuse before sending when an approval of what is asked could not be recorded: another
+    approval on the coverage already covers these dates and codes."""
+    approved = dataclasses.replace(auth, status=AuthStatus.APPROVED.value)
+    other = overlapping_approval(approved, uow.authorizations.of(coverage_ids=[auth.coverage_id]))
+    if other is not None:
+        raise RecordError(
+            f"authorization {auth.number} asks for dates that authorization {other.number}"
+            f" ({other.status}, {other.start_date:%d %b %Y} to {other.end_date:%d %b %Y}) already"
+            " covers on the same coverage: an approval could not be kept; extend that one or"
+            " change the dates before asking the payer"
+        )
+
+
 def _send(transport: RealTimeTransport, request: str) -> bytes:
     problems = validate(request.encode(), "278")
     if problems:  # otbill's own 278 must follow the guide; never send a broken one
@@ -401,6 +416,7 @@ def request_authorization(
             f"authorization {auth.number} is {auth.status.replace('-', ' ')}: only a requested"
             " or pending authorization is sent to the payer"
         )
+    _no_overlap_if_approved(uow, auth)
     if owner_id is not None:
         uow.users.get(owner_id)
     asked_before = sum(1 for e in uow.authorizations.entries([auth.id])
