@@ -52,6 +52,9 @@ def test_an_approval_is_printed_in_words_and_kept(tmp_path: Path) -> None:
     assert "  Authorization: approved in full (certified in total)" in lines
     shown = runner.invoke(app, ["auth", "show", str(auth), "--database-url", url])
     assert "approved" in shown.stdout and "10 left" in shown.stdout
+    (reply,) = [line for line in shown.stdout.splitlines() if " reply " in line]
+    assert "Authorization: approved in full (certified in total); Authorization number" in reply
+    assert "(the payer's 278 kept: --json)" in reply and "ISA*" not in shown.stdout
 
 
 def test_pended_as_json_names_the_owner_and_follow_up(tmp_path: Path) -> None:

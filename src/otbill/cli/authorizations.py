@@ -229,11 +229,15 @@ def show_command(
     if as_json:
         _dump(dataclasses.asdict(page))
         return
+    from otbill.services.exchange.prior_auth import RAW_MARK
+
     print(_line(page.summary))
     for e in page.entries:
         extra = ", ".join(f"{k} {v}" for k, v in (("ref", e.reference), ("with", e.contact),
                           ("doc", e.document), ("owner", e.owner), ("due", e.due_on)) if v)  # fmt: skip
-        print(f"  {e.at:%Y-%m-%d %H:%M}  {e.kind:<8} {e.author:<16} {e.text}  {extra}".rstrip())
+        said, raw, _ = e.text.partition(RAW_MARK)  # a 278 reply: its words; the raw 278 in --json
+        text = "; ".join(said.splitlines()) + (" (the payer's 278 kept: --json)" if raw else "")
+        print(f"  {e.at:%Y-%m-%d %H:%M}  {e.kind:<8} {e.author:<16} {text}  {extra}".rstrip())
 
 
 @app.command("queue")
