@@ -296,8 +296,9 @@ def test_a_dependent_an_every_code_request_and_the_treating_therapist(db: Databa
         ("97535", 16, "units"), ("97530", 16, "units"),
     ]  # fmt: skip
     assert request.servicing is not None and request.servicing.name == "COLE"
-    auth, _ = _auth_and_entries(db, ids, auth_id)
+    auth, entries = _auth_and_entries(db, ids, auth_id)
     assert (done.status, auth.units_authorized, auth.codes) == ("approved", 16, ())
+    assert entries[1].text.endswith("diagnoses M6281, treating Rita Cole")
 
 
 def test_dates_an_approval_already_covers_are_refused_before_sending(db: Database) -> None:

@@ -34,6 +34,7 @@ import hashlib
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from otbill import clock
 from otbill.clearinghouse.realtime import RealTimeTransport
 from otbill.clearinghouse.transport import TransportError
 from otbill.domain.authorizations import AuthStatus, Entry, EntryKind, overlapping_approval
@@ -298,9 +299,9 @@ def _answer(response: bytes, trace: str) -> AuthResponse:
 def _asked_words(request: AuthRequest) -> str:
     what = ", ".join(f"{line.procedure_code} × {line.quantity} {line.measure}"
                      for line in request.lines) or "no procedure named"  # fmt: skip
-    who = f", treating {request.servicing.first_name or ''} {request.servicing.name}".replace(
-        "  ", " "
-    ) if request.servicing else ""  # fmt: skip
+    treating = request.servicing
+    who = (", treating " + " ".join(n for n in (treating.first_name, treating.name) if n)
+           if treating is not None else "")  # fmt: skip
     return (
         f"278 request sent to {request.payer_name}: {what}, from {request.start.isoformat()} to"
         f" {request.end.isoformat()}, diagnoses {', '.join(request.diagnoses)}{who}"
@@ -354,8 +355,7 @@ def _apply(
         )  # fmt: skip
         return target.value, None
     if decision == AuthDecision.DENIED:
-        change_status(uow, auth.id, status=AuthStatus.DENIED,
-                      note=said)  # fmt: skip
+        change_status(uow, auth.id, status=AuthStatus.DENIED, note=said)
         return AuthStatus.DENIED.value, None
     if decision == AuthDecision.PENDED and auth.status == AuthStatus.REQUESTED:
         change_status(uow, auth.id, status=AuthStatus.PENDING, owner_id=owner_id, due_on=due_on,
@@ -379,7 +379,7 @@ def _reply_entry(
     text += RAW_MARK + raw.decode("utf-8", "replace")
     reference = (answer.certification_number or answer.reference or trace)[:80]
     owner_id, due_on = follow_up if follow_up is not None else (None, None)
-    entry = Entry(0, auth.id, EntryKind.REPLY.value, text, _now(), uow.actor_id, reference,
+    entry = Entry(0, auth.id, EntryKind.REPLY.value, text, clock.utcnow(), uow.actor_id, reference,
                   owner_id=owner_id, due_on=due_on)  # fmt: skip
     entry_id = uow.authorizations.add_entry(entry)
     uow.audit.record(uow.actor_id, "authorization.log", "authorization", auth.id, None,
@@ -387,12 +387,6 @@ def _reply_entry(
                       "owner_id": owner_id,
                       "due_on": due_on.isoformat() if due_on else None})  # fmt: skip
     return entry_id
-
-
-def _now() -> dt.datetime:
-    from otbill import clock
-
-    return clock.utcnow()
 
 
 def request_authorization(
