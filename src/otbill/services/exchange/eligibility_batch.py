@@ -29,10 +29,17 @@ import uuid
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
 from functools import partial
 
 from otbill.clearinghouse.realtime import RealTimeTransport
-from otbill.domain.eligibility_runs import RUN_KINDS, EligibilityRun, NewRunItem, RunItem
+from otbill.domain.eligibility_runs import (
+    RUN_KINDS,
+    EligibilityRun,
+    NewRunItem,
+    RunItem,
+    RunResult,
+)
 from otbill.domain.record_errors import RecordError
 from otbill.errors import OtbillError
 from otbill.payers import PayerProfile
@@ -53,7 +60,9 @@ __all__ = [
     "PLAN_YEAR_LOOKBACK_DAYS",
     "BatchOptions",
     "Progress",
+    "ResultRow",
     "payload_id_of",
+    "result_rows",
     "run_batch",
     "start_run",
 ]
@@ -264,9 +273,13 @@ def run_batch(
     tell = progress or (lambda _done, _total: None)
     turns = Turns(db, clinic_id, actor_id)
     run = turns.run(lambda uow: uow.eligibility_runs.recount(run_id))
-    pending = turns.run(lambda uow: uow.eligibility_runs.items(run_id, ("waiting", "sent")))
     tell(run.done, run.total)
-    _Batch(db, clinic_id, actor_id, run, transport, profiles, today, options).go(pending, tell)
+    batch = _Batch(db, clinic_id, actor_id, run, transport, profiles, today, options)
+    while True:  # again when items were added meanwhile (the same date started again)
+        pending = turns.run(lambda uow: uow.eligibility_runs.items(run_id, ("waiting", "sent")))
+        if not pending:
+            break
+        batch.go(pending, tell)
 
     def finish(uow: UnitOfWork) -> EligibilityRun:
         ended = uow.eligibility_runs.recount(run_id, finished=True)
@@ -279,3 +292,86 @@ def run_batch(
     run = turns.run(finish)
     tell(run.done, run.total)
     return run
+
+
+@dataclass(frozen=True, slots=True)
+class ResultRow:
+    """One line of a run's results page, in plain words."""
+
+    item_id: int
+    time: str  # the appointment's start (HH:MM), or ""
+    patient: str
+    patient_id: int
+    payer: str
+    result: str  # active / inactive / not verified / no answer, with the payer's words
+    copay: str
+    visits_left: str
+    problems: str
+    flagged: bool  # inactive, not verified or no answer: the front desk should look
+
+
+def _money(value: object) -> str:
+    try:
+        amount = Decimal(str(value))
+    except (InvalidOperation, ValueError):
+        return ""
+    return f"${amount:,.2f}".replace(".00", "")
+
+
+def _figures(summary: Mapping[str, object]) -> tuple[str, str]:
+    copay = summary.get("copay")
+    said = ""
+    if isinstance(copay, Mapping):
+        inside, outside = copay.get("in_network"), copay.get("out_of_network")
+        parts = [f"{_money(inside)} in network" if inside is not None else "",
+                 f"{_money(outside)} out of network" if outside is not None else ""]  # fmt: skip
+        said = ", ".join(p for p in parts if p)
+    left, limit = summary.get("visits_remaining"), summary.get("visit_limit")
+    visits = ""
+    if isinstance(left, int) and not isinstance(left, bool):
+        visits = f"{left} of {limit}" if isinstance(limit, int) else str(left)
+        if left <= 0:
+            visits = "none left" + (f" of {limit}" if isinstance(limit, int) else "")
+    return said, visits
+
+
+def _problems(summary: Mapping[str, object]) -> str:
+    found = summary.get("problems")
+    if not isinstance(found, list):
+        return ""
+    words = []
+    for one in found:
+        if isinstance(one, list) and len(one) == 2:
+            words.append(f"{one[0]} - fix: {one[1]}")
+    return "; ".join(words)
+
+
+def _row(result: RunResult) -> ResultRow:
+    item = result.item
+    minute = result.start_minute
+    time_of = f"{minute // 60:02d}:{minute % 60:02d}" if minute is not None else ""
+    summary = result.benefits.get("summary")
+    summary = summary if isinstance(summary, Mapping) else {}
+    copay, visits = _figures(summary) if result.active else ("", "")
+    if item.state == "failed":
+        words, flagged = f"No answer: {item.message}", True
+    elif item.state != "answered":
+        words, flagged = "Waiting to be asked", False
+    elif result.active is True:
+        plan = summary.get("plan_name")
+        words, flagged = "Active" + (f" ({plan})" if plan else ""), False
+    elif result.active is False:
+        words, flagged = f"Inactive: {result.status}", True
+    else:
+        words, flagged = f"Not verified: {result.status.removeprefix('not verified: ')}", True
+    if item.message == ALREADY_CHECKED:
+        words += " (checked earlier today)"
+    return ResultRow(item.id, time_of, result.patient_name, item.patient_id, result.payer_name,
+                     words, copay, visits, _problems(summary), flagged)  # fmt: skip
+
+
+def result_rows(uow: UnitOfWork, run_id: int) -> list[ResultRow]:
+    """The run's results for its page: inactive, not verified and unanswered first (flagged),
+    then the rest; each group by appointment time, then patient."""
+    rows = [_row(r) for r in uow.eligibility_runs.results(run_id)]
+    return sorted(rows, key=lambda r: (not r.flagged, r.time or "99:99", r.patient))
