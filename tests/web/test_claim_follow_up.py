@@ -70,6 +70,7 @@ def test_the_page_lists_the_claims_waiting_past_their_payers_days(app, client):
     with app.state.db.session() as session:
         claim = session.get_one(ClaimRow, old)
     assert f"{claim.total_charge_cents / 100:,.2f}" in row
+    assert f'<a href="{PAGE}">Follow up claims</a>' in client.get("/queues").text  # the nav
 
 
 def test_asking_one_claim_flashes_its_status_and_keeps_it_on_the_claim(app, client):
@@ -185,5 +186,6 @@ def test_only_billers_and_administrators_follow_up(app, client):
         client.cookies.clear()
         log_in(client, username)
         assert client.get(PAGE).status_code == 403
+        assert f'href="{PAGE}"' not in client.get("/").text  # no link to a page they cannot open
         assert _ask(client, claim).status_code == 403
         assert client.post(f"{PAGE}/ask-all", data={"csrf_token": token(client)}).status_code == 403
