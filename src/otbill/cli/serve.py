@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
+from collections.abc import Iterator
 from typing import Annotated
 
 import typer
@@ -74,7 +76,31 @@ def serve_command(
             typer.echo(f"  {username:<10} password {password:<16} roles: {', '.join(roles)}")
     app = create_app(settings, database=db, today=fixed, wiring=wiring)
     app.state.first_run_code = setup_code
-    if only_demo:  # the demo's clearinghouse answers at once, so the whole cycle runs offline
-        app.state.transport = SimulatedClearinghouse(settings.data_dir / "clearinghouse")
-        typer.echo("Clearinghouse: the offline simulator (answers 999, 277CA and 835 at once).")
-    uvicorn.run(app, host=host, port=port, log_level="warning")
+    with contextlib.ExitStack() as running:
+        if only_demo:  # the demo's clearinghouse answers at once, so the whole cycle runs offline
+            app.state.transport = SimulatedClearinghouse(settings.data_dir / "clearinghouse")
+            typer.echo("Clearinghouse: the offline simulator (answers 999, 277CA and 835 at once).")
+            url = running.enter_context(_real_time_payers(app))
+            typer.echo(f"Payers (270/271, 276/277, 278): the simulator over CAQH CORE at {url}")
+        uvicorn.run(app, host=host, port=port, log_level="warning")
+
+
+@contextlib.contextmanager
+def _real_time_payers(app: object) -> Iterator[str]:
+    """Serve the payer simulator on loopback and point the app's real-time exchanges at it.
+
+    Why over HTTP and not in-process: the demo then sends what a clinic's clearinghouse would get
+    (CORE MIME multipart, retries, PayloadIDs), so trying the demo tries the real transport.
+    """
+    from otbill.clearinghouse.core_http import CoreHttpTransport
+    from otbill.clearinghouse.simulator.servers import serve_payers
+
+    with serve_payers() as simulator:
+        state = app.state  # type: ignore[attr-defined]
+        for name, transaction in (("eligibility_transport", "270"),
+                                  ("claim_status_transport", "276"),
+                                  ("prior_auth_transport", "278")):  # fmt: skip
+            line = CoreHttpTransport(simulator.core_url, "OTBILL", "SIMULATOR",
+                                     transaction=transaction)  # fmt: skip
+            setattr(state, name, line)
+        yield simulator.core_url
