@@ -15,10 +15,11 @@ wrong copay must not reach the front desk. Structure problems are the guide vali
 
 Speed (issue 12, ``bench/x12_271_read.py``): segments are read as bare element lists
 (:func:`otbill.x12.tokens.read_segment_lists`); a :class:`~otbill.x12.tokens.Segment` is built
-only for the envelope and for a value that must be refused with its element named. Amounts come
-from the shared cache of parsed amounts (:data:`otbill.x12.values.AMOUNTS`) and dates from a
-bounded cache here, so a batch of 10,000 answers repeating the same copays and plan years parses
-each text once; the results and every message are those of the plain reading.
+only for the envelope and for a value that must be refused with its element named. Each distinct
+EB text is read once per file, amounts come from the shared cache of parsed amounts
+(:data:`otbill.x12.values.AMOUNTS`), dates and the limits mined from MSG texts from bounded caches
+here, so a batch of 10,000 answers repeating the same copays and plan years parses each text once;
+the results and every message are those of the plain reading.
 """
 
 from __future__ import annotations
@@ -56,6 +57,7 @@ _CACHE_SIZE = 4096
 _DAYS: dict[str, dt.date] = {}
 """D8 element text → its date, for the dates already read (bounded by clearing)."""
 _MINED: dict[tuple[str, tuple[str, ...]], tuple[TherapyLimit, ...]] = {}
+"""(MSG text, its EB's service types) → the limits mined from it (bounded by clearing)."""
 
 
 @dataclass(frozen=True, slots=True)
