@@ -72,12 +72,19 @@ def test_a_partial_approval_gives_fewer_visits_than_asked_with_the_reason():
 
 
 def test_more_visits_than_the_plan_allows_are_cut_even_on_an_approving_id():
-    lines = (AuthLine("97530", 20), AuthLine("97110", 20))
+    lines = (AuthLine("97530", 40), AuthLine("97110", 40))
     assert scenario_of("ABC1230", 40) == "partial"
     answer = _answer(member_id="ABC1230", lines=lines)
     assert answer.decision is AuthDecision.PARTIALLY_APPROVED
-    assert [x.quantity for x in answer.lines] == [13, MAX_VISITS - 13]
-    assert answer.approved_visits == MAX_VISITS
+    assert [x.quantity for x in answer.lines] == [MAX_VISITS, MAX_VISITS]
+    assert answer.approved_visits == MAX_VISITS  # the same 24 visits under each code
+
+
+def test_visits_asked_on_each_code_are_the_same_visits_not_a_sum():
+    lines = (AuthLine("97530", 20), AuthLine("97110", 20))
+    answer = _answer(member_id="ABC1230", lines=lines)
+    assert answer.decision is AuthDecision.APPROVED
+    assert answer.approved_visits == 20
 
 
 def test_a_pend_gives_no_number_but_the_payers_reference_and_what_it_needs():

@@ -61,7 +61,7 @@ def test_a_request_counts_the_visits_asked_not_the_units():
         lines=(AuthLine("97530", 12), AuthLine("97110", 8), AuthLine("97535", 24, "units")),
         diagnoses=("M62.81",),
     )  # fmt: skip
-    assert request.visits_asked == 20
+    assert request.visits_asked == 12  # one visit counts under each code
     assert service_words(request.service_type) == "occupational therapy"
 
 
@@ -79,7 +79,7 @@ def test_a_partial_approval_in_words_names_the_number_dates_counts_and_reason():
     assert "Approved dates: from 01/05/2026 to 02/05/2026" in text
     assert "Reason: more was asked than the plan authorizes" in text
     assert any(t.startswith("97530: approved in part") and "6 visits approved" in t for t in text)
-    assert response.approved_visits == 14
+    assert response.approved_visits == 8  # the largest approved line, not 6 + 8
 
 
 def test_a_rejection_in_words_says_what_to_do():

@@ -171,7 +171,9 @@ class AuthRequest:
 
     @property
     def visits_asked(self) -> int:
-        return sum(line.quantity for line in self.lines if line.measure == "visits")
+        """The visits asked for: one visit counts under each code's line (a visit of 97110 and
+        97530 is one visit), so the largest line, not their sum."""
+        return max((line.quantity for line in self.lines if line.measure == "visits"), default=0)
 
 
 @dataclass(frozen=True, slots=True)
@@ -212,7 +214,8 @@ class AuthResponse:
 
     @property
     def approved_visits(self) -> int | None:
-        """Visits approved across the lines that give a count; None when no line does."""
+        """Visits approved: the largest approved line that counts visits (each line counts the
+        same visits, see :attr:`AuthRequest.visits_asked`); None when no line does."""
         counts = [
             line.quantity
             for line in self.lines
@@ -220,7 +223,7 @@ class AuthResponse:
             and line.measure == "visits"
             and line.decision in (AuthDecision.APPROVED, AuthDecision.PARTIALLY_APPROVED)
         ]
-        return sum(counts) if counts else None
+        return max(counts) if counts else None
 
 
 def _dates(start: dt.date | None, end: dt.date | None) -> str:

@@ -7,11 +7,11 @@ it types (an ID without a final digit is mapped by its SHA-256):
 last digit  answer (HCR01 of the patient event; each service gets its own HCR)
 ==========  =======================================================================================
 0, 1, 2     approved in full (A1): a certification number, the dates asked as the certified dates
-            (DTP*007), every visit and unit asked. More than 24 visits asked in all is answered as
-            on 3 and 4: the plan authorizes at most 24 at a time
+            (DTP*007), every visit and unit asked. More than 24 visits asked is answered as on 3
+            and 4: the plan authorizes at most 24 at a time
 3, 4        approved in part (A2, reason 04 "authorized quantity exceeded"): each service asking
             for more than one visit or unit gets two thirds of it (rounded down), at most 24
-            visits in all
+            visits
 5, 6        pended (A4): no number yet; the payer's reference (REF*NT) and a message asking for
             the signed plan of care and the latest progress note (MSG)
 7, 8        denied (A3, reason 09 "out of network"): every service not certified
@@ -74,14 +74,11 @@ def _d8(day: dt.date) -> str:
 
 
 def _approved(lines: tuple[AuthLine, ...]) -> list[int]:
-    """Two thirds of each count above one, then visits cut so that the total is at most 24."""
+    """Two thirds of each count above one, and no line over 24 visits (each line counts the
+    same visits: a visit of two codes is one visit)."""
     counts = [q * 2 // 3 if q > 1 else q for q in (line.quantity for line in lines)]
-    room = MAX_VISITS
-    for i, line in enumerate(lines):
-        if line.measure == "visits":
-            counts[i] = min(counts[i], room)
-            room -= counts[i]
-    return counts
+    return [min(n, MAX_VISITS) if line.measure == "visits" else n
+            for n, line in zip(counts, lines, strict=True)]  # fmt: skip
 
 
 def _name(code: str, who: Person, ids: list[str]) -> list[str]:
