@@ -115,6 +115,7 @@ def main() -> None:
     parser.add_argument("--patients", type=int, default=5000)
     parser.add_argument("--kill-after", type=float, default=10.0, help="seconds (0: no kill)")
     parser.add_argument("--concurrency", type=int, default=8)
+    parser.add_argument("--processes", type=int, default=1, help="otbill's --processes")
     parser.add_argument("--latency", type=float, default=0.05, help="seconds per request")
     parser.add_argument("--built", type=Path, help="a database this bench built before (copied; "
                         "its setup is skipped, --patients must match)")  # fmt: skip
@@ -146,7 +147,8 @@ def main() -> None:
         with serve_core(payer) as endpoint:
             args = [sys.executable, "-c", CLI, "eligibility", "run", "--for-date", DAY.isoformat(),
                     "--transport", "core", "--url", endpoint, "--receiver", "SIM", "--user",
-                    "admin", "--concurrency", str(options.concurrency), "--json",
+                    "admin", "--concurrency", str(options.concurrency), "--processes",
+                    str(options.processes), "--json",
                     "--database-url", url]  # fmt: skip
             wall = 0.0
             at_kill = 0
@@ -154,12 +156,12 @@ def main() -> None:
             if options.kill_after > 0:
                 start = time.perf_counter()
                 first = subprocess.Popen(args, env=_env(), cwd=ROOT, stdout=subprocess.PIPE,
-                                         stderr=subprocess.PIPE)  # fmt: skip
+                                         stderr=subprocess.PIPE, start_new_session=True)  # fmt: skip
                 try:
                     first.wait(options.kill_after)
                     raise SystemExit("the first run finished before the kill: raise --patients")
                 except subprocess.TimeoutExpired:
-                    first.send_signal(signal.SIGKILL)
+                    os.killpg(first.pid, signal.SIGKILL)  # the command and its worker processes
                     first.wait()
                 wall += time.perf_counter() - start
                 time.sleep(0.5)  # let requests the dead process left in flight reach the payer

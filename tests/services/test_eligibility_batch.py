@@ -117,12 +117,12 @@ class DyingPayer:
 
     answers: int
     payer: SimulatedEligibilityPayer = field(default_factory=SimulatedEligibilityPayer)
-    asked: list[str] = field(default_factory=list)
+    asked: dict[str, tuple[str | None, bytes]] = field(default_factory=dict)  # by trace
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
     def exchange(self, request: bytes, payload_id: str | None = None) -> bytes:
         with self._lock:
-            self.asked.append(payload_id or "")
+            self.asked[read_270(request).inquiries[0].trace] = (payload_id, request)
             if len(self.asked) > self.answers:
                 raise Killed
         return self.payer.exchange(request)
@@ -144,10 +144,16 @@ def test_a_killed_run_resumed_asks_only_what_it_has_no_answer_for(db: Database) 
     asked_first = set(_traces(dying.payer))
     assert answered_first and answered_first <= asked_first
     assert _start(db, ids) == run  # the same date again resumes the unfinished run
-    payer = SimulatedEligibilityPayer()
-    ended, _ = _run(db, ids, run, payer, concurrency=2, batch=3)
+    resending = DyingPayer(answers=100)
+    ended, _ = _run(db, ids, run, resending, concurrency=2, batch=3)
+    payer = resending.payer
     assert (ended.state, ended.total, ended.answered) == ("finished", 12, 12)
     again = _traces(payer)
+    resent = set(again) & set(dying.asked)
+    assert resent  # requests in flight at the kill, sent again...
+    for trace in resent:  # ...with the same PayloadID and the same 270, byte for byte
+        assert resending.asked[trace] == dying.asked[trace]
+        assert dying.asked[trace][0] is not None
     assert len(again) == len(set(again)) == 12 - len(answered_first)
     assert not set(again) & answered_first  # nothing already answered is asked again
     with db.unit_of_work(ids.clinic) as uow:
@@ -255,3 +261,21 @@ def test_plan_year_asks_patients_seen_lately_or_with_an_open_plan(db: Database) 
     assert {i.coverage_id for i in items} == {seen_cov, booked_cov, planned_cov}
     assert {i.date_of_service for i in items} == {year}
     assert _start(db, ids, "scheduled", on=year) != run  # another kind, another run
+
+
+def test_worker_processes_share_the_requests_over_core_http(db: Database) -> None:
+    from otbill.clearinghouse.core_http import CoreHttpTransport
+    from otbill.clearinghouse.simulator.servers import Payers, serve_payers
+
+    ids = seed_clinic(db)
+    for n in range(9):
+        patient, _ = _patient(db, ids, n, f"ACM7{n:02d}1")
+        _book(db, ids, patient)
+    run = _start(db, ids)
+    with serve_payers(Payers(eligibility=SimulatedEligibilityPayer())) as simulator:
+        line = CoreHttpTransport(simulator.core_url, "OTBILL", "SIM", retries=0)
+        ended, _ = _run(db, ids, run, line, concurrency=4, processes=2, batch=4)
+    assert (ended.state, ended.answered, ended.active) == ("finished", 9, 9)
+    seen = simulator.log.snapshot()
+    assert (seen["requests"], seen["payload_ids"], seen["traces"]) == (9, 9, 9)
+    assert seen["duplicate_traces"] == {}

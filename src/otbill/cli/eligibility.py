@@ -152,6 +152,14 @@ def run_command(
     concurrency: Annotated[
         int, typer.Option("--concurrency", help="Payer requests in flight at once (1-64).")
     ] = 8,
+    processes: Annotated[
+        int,
+        typer.Option(
+            "--processes",
+            help="Worker processes sharing the requests in flight (1: threads in this process; "
+            "more use more CPU cores for reading the answers).",
+        ),
+    ] = 1,
     transport: Annotated[
         str,
         typer.Option(
@@ -177,6 +185,8 @@ def run_command(
     assert on is not None
     if not 1 <= concurrency <= 64:
         fail(f"--concurrency {concurrency}: between 1 and 64")
+    if not 1 <= processes <= min(16, concurrency):
+        fail(f"--processes {processes}: between 1 and 16, and no more than --concurrency")
     channel = _channel(transport, url, receiver)
     profiles = setup_of(ctx).profiles()
     db, clinic_id, actor = acting_in(ctx, database_url, clinic, user)
@@ -186,10 +196,10 @@ def run_command(
     try:
         with db.unit_of_work(clinic_id, actor) as uow:
             run_id = start_run(uow, on, kind, today=today)
+        options = BatchOptions(concurrency=concurrency, processes=processes)
         with bar:
             run = run_batch(db, clinic_id, actor, run_id, transport=channel, profiles=profiles,
-                            today=today, options=BatchOptions(concurrency=concurrency),
-                            progress=progress)  # fmt: skip
+                            today=today, options=options, progress=progress)  # fmt: skip
     except OtbillError as exc:
         fail(str(exc))
     counts = {"active": run.active, "inactive": run.inactive, "not verified": run.not_verified,

@@ -217,9 +217,12 @@ class AnsweredCheck:
     lines: list[str]
 
 
-def _written(coverage: Coverage, on: dt.date, inquiry: Inquiry) -> PreparedCheck:
+def _written(
+    coverage: Coverage, on: dt.date, inquiry: Inquiry, envelope: InquiryEnvelope | None = None
+) -> PreparedCheck:
+    envelope = envelope or InquiryEnvelope(control_number=1 + coverage.id % 999_999_999)
     try:
-        request = write_270(inquiry, InquiryEnvelope(control_number=1 + coverage.id % 999_999_999))
+        request = write_270(inquiry, envelope)
     except X12Error as exc:
         raise EligibilityCheckError(f"coverage {coverage.id}: {exc}") from exc
     problems = validate(request.encode(), "270")
@@ -248,12 +251,16 @@ def prepare_check(
 
 @dataclass(frozen=True, slots=True)
 class Wanted:
-    """One check a batch wants prepared: the coverage (and its patient), the date, the trace."""
+    """One check a batch wants prepared: the coverage (and its patient), the date, the trace,
+    and the interchange's control number and time, so the same 270 is written byte for byte
+    when it is sent again."""
 
     coverage_id: int
     patient_id: int
     on: dt.date
     trace: str
+    control_number: int
+    created: dt.datetime
 
 
 def prepare_checks(
@@ -281,7 +288,8 @@ def prepare_checks(
         try:
             inquiry = _inquiry(coverage, records, one.on, profiles.get(payer.profile),
                                disciplines, (), one.trace)  # fmt: skip
-            found.append(_written(coverage, one.on, inquiry))
+            envelope = InquiryEnvelope(control_number=one.control_number, created=one.created)
+            found.append(_written(coverage, one.on, inquiry, envelope))
         except OtbillError as exc:
             found.append(exc)
     return found

@@ -27,10 +27,19 @@ import datetime as dt
 import time
 import uuid
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+from concurrent.futures import (
+    FIRST_COMPLETED,
+    Executor,
+    Future,
+    ProcessPoolExecutor,
+    ThreadPoolExecutor,
+    wait,
+)
+from contextlib import ExitStack
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from functools import partial
+from typing import Any
 
 from otbill.clearinghouse.realtime import RealTimeTransport
 from otbill.domain.eligibility_runs import (
@@ -80,17 +89,27 @@ class BatchOptions:
     concurrency: int = 8
     batch: int = 50
     disciplines: tuple[str, ...] = ("OT",)
+    processes: int = 1  # more: the exchanges spread over that many worker processes
 
     def __post_init__(self) -> None:
         if not 1 <= self.concurrency <= 64:
             raise RecordError(f"concurrency {self.concurrency}: between 1 and 64 at once")
+        if not 1 <= self.processes <= min(16, self.concurrency):
+            raise RecordError(f"processes {self.processes}: between 1 and 16, and no more than "
+                              f"the requests at once ({self.concurrency})")  # fmt: skip
         if not 1 <= self.batch <= 1000:
             raise RecordError(f"batch {self.batch}: between 1 and 1000 items per transaction")
 
 
-def payload_id_of(item: RunItem) -> str:
-    """The PayloadID of a run item's request: a UUID (as CAQH CORE asks), the same on a resend."""
-    return str(uuid.uuid5(uuid.NAMESPACE_URL, f"otbill:eligibility-run-item:{item.trace}"))
+def payload_id_of(run: EligibilityRun, item: RunItem) -> str:
+    """The PayloadID of a run item's request: a UUID (as CAQH CORE asks), the same on a resend,
+    another for every run (the run's start time is in it, so two databases do not collide)."""
+    key = f"otbill:eligibility-run:{run.id}:{run.started_at.isoformat()}:{item.trace}"
+    return str(uuid.uuid5(uuid.NAMESPACE_URL, key))
+
+
+def _control_number(item: RunItem) -> int:
+    return 1 + item.id % 999_999_999
 
 
 def _chosen(uow: UnitOfWork, for_date: dt.date, kind: str) -> list[NewRunItem]:
@@ -161,7 +180,11 @@ class _Batch:
             if i.coverage_id in checked
         ]
         rest = [i for i in chunk if i.coverage_id not in checked]
-        wanted = [Wanted(i.coverage_id, i.patient_id, i.date_of_service, i.trace) for i in rest]
+        wanted = [
+            Wanted(i.coverage_id, i.patient_id, i.date_of_service, i.trace, _control_number(i),
+                   self.run.started_at)
+            for i in rest
+        ]  # fmt: skip
         made = prepare_checks(uow, wanted, profiles=self.profiles,
                               disciplines=self.options.disciplines)  # fmt: skip
         ready: list[PreparedCheck] = []
@@ -176,13 +199,10 @@ class _Batch:
         runs.mark_sent(sending)
         return ready
 
-    def _ask(self, item: RunItem, prepared: PreparedCheck) -> _Outcome:
+    def _ask(self, item: RunItem, prepared: PreparedCheck) -> list[_Outcome]:
         """On a pool thread: no database here."""
-        try:
-            answered = exchange_check(prepared, self.transport, payload_id=payload_id_of(item))
-        except OtbillError as exc:
-            return _Outcome(item, None, str(exc))
-        return _Outcome(item, answered, "")
+        _, answered, failure = _ask_one(self.transport, payload_id_of(self.run, item), prepared)
+        return [_Outcome(item, answered, failure)]
 
     def _store_one(self, uow: UnitOfWork, outcome: _Outcome) -> None:
         runs = uow.eligibility_runs
@@ -224,35 +244,98 @@ class _Batch:
         for start in range(0, len(pending), size):
             yield pending[start : start + size]
 
+    def _pool(self, stack: ExitStack) -> Executor:
+        options = self.options
+        if options.processes == 1:
+            return stack.enter_context(
+                ThreadPoolExecutor(options.concurrency, thread_name_prefix="otbill-270")
+            )
+        threads = options.concurrency // options.processes
+        return stack.enter_context(
+            ProcessPoolExecutor(
+                options.processes, initializer=_start_worker, initargs=(self.transport, threads)
+            )
+        )
+
+    def _submit(
+        self, pool: Executor, items: Sequence[RunItem], prepared: Sequence[PreparedCheck]
+    ) -> list[tuple[Future[list[_Outcome]] | Future[list[_Answer]], list[RunItem]]]:
+        """Hand the prepared checks to the pool: one a task on threads, a group of a worker
+        process's threads' worth on processes."""
+        by_trace = {i.trace: i for i in items}
+        pairs = [(by_trace[p.inquiry.trace], p) for p in prepared]
+        if self.options.processes == 1:
+            return [(pool.submit(self._ask, item, one), [item]) for item, one in pairs]
+        size = self.options.concurrency // self.options.processes
+        groups = [pairs[n : n + size] for n in range(0, len(pairs), size)]
+        return [
+            (
+                pool.submit(_ask_group, [(payload_id_of(self.run, i), p) for i, p in group]),
+                [i for i, _ in group],
+            )
+            for group in groups
+        ]
+
     def go(self, pending: Sequence[RunItem], progress: Progress) -> None:
         options = self.options
         window = options.concurrency + options.batch  # 270s prepared ahead of the pool
         chunks = self._chunks(pending)
-        flying: set[Future[_Outcome]] = set()
+        flying: dict[Future[Any], list[RunItem]] = {}
         ready: list[_Outcome] = []
         last_store = time.monotonic()
         more = True
-        with ThreadPoolExecutor(options.concurrency, thread_name_prefix="otbill-270") as pool:
+        with ExitStack() as stack:
+            pool = self._pool(stack)
             while more or flying or ready:
-                while more and len(flying) < window:
+                while more and sum(len(v) for v in flying.values()) < window:
                     chunk = next(chunks, None)
                     if chunk is None:
                         more = False
                         break
                     prepared = self.turns.run(partial(self._prepare, chunk=chunk))
-                    by_trace = {i.trace: i for i in chunk}
-                    for one in prepared:
-                        item = by_trace[one.inquiry.trace]
-                        flying.add(pool.submit(self._ask, item, one))
+                    flying.update(self._submit(pool, chunk, prepared))
                 if flying:
-                    done, flying = wait(flying, timeout=0.25, return_when=FIRST_COMPLETED)
-                    ready.extend(f.result() for f in done)
+                    done, _ = wait(set(flying), timeout=0.25, return_when=FIRST_COMPLETED)
+                    for future in done:
+                        ready.extend(_outcomes(future.result(), flying.pop(future)))
                 quiet = time.monotonic() - last_store > 0.5
                 if ready and (len(ready) >= options.batch or not flying or quiet):
                     self.run = self._store(ready)
                     ready = []
                     last_store = time.monotonic()
                     progress(self.run.done, self.run.total)
+
+
+_Answer = tuple[str, AnsweredCheck | None, str]  # (payload id, the answer or None, the failure)
+
+
+def _ask_one(transport: RealTimeTransport, payload_id: str, prepared: PreparedCheck) -> _Answer:
+    try:
+        return payload_id, exchange_check(prepared, transport, payload_id=payload_id), ""
+    except OtbillError as exc:
+        return payload_id, None, str(exc)
+
+
+def _outcomes(results: list[Any], items: list[RunItem]) -> list[_Outcome]:
+    if results and isinstance(results[0], _Outcome):
+        return results
+    return [_Outcome(item, answered, failure)
+            for item, (_, answered, failure) in zip(items, results, strict=True)]  # fmt: skip
+
+
+_WORKER: dict[str, Any] = {}  # in a worker process: its transport and its threads
+
+
+def _start_worker(transport: RealTimeTransport, threads: int) -> None:
+    _WORKER["transport"] = transport
+    _WORKER["threads"] = ThreadPoolExecutor(threads, thread_name_prefix="otbill-270")
+
+
+def _ask_group(group: list[tuple[str, PreparedCheck]]) -> list[_Answer]:
+    """In a worker process: ask a group at once on its threads (no database here)."""
+    transport, threads = _WORKER["transport"], _WORKER["threads"]
+    futures = [threads.submit(_ask_one, transport, pid, prepared) for pid, prepared in group]
+    return [f.result() for f in futures]
 
 
 def run_batch(
