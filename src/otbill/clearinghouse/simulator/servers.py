@@ -407,6 +407,10 @@ class Simulator:
     payers: Payers
 
 
+class _Server(ThreadingHTTPServer):
+    request_queue_size = 128  # many callers at once (a batch of checks), not socketserver's 5
+
+
 @contextlib.contextmanager
 def serve_payers(
     payers: Payers | None = None,
@@ -427,7 +431,7 @@ def serve_payers(
     chosen = payers or Payers()
     log = RequestLog()
     engine = _Engine(chosen, faults or Faults(), log)
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(engine, user, password, token))
+    server = _Server(("127.0.0.1", 0), _handler(engine, user, password, token))
     if tls is not None:
         server.socket = tls.wrap_socket(server.socket, server_side=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
