@@ -17,6 +17,8 @@ from otbill.storage.tables.billing import (
     RemittanceRow,
 )
 from otbill.storage.tables.claim_editors import ClaimEditorRow as ClaimEditorRow
+from otbill.storage.tables.coordination import ClaimCoordinationRow as ClaimCoordinationRow
+from otbill.storage.tables.coordination import ClaimCrossoverRow as ClaimCrossoverRow
 from otbill.storage.tables.documents import PatientDocumentRow as PatientDocumentRow
 from otbill.storage.tables.edi import EdiFileRow, SubmittedClaimRow, WorkItemRow
 from otbill.storage.tables.eligibility import EligibilityCheckRow as EligibilityCheckRow
