@@ -150,6 +150,7 @@ def _eb_fields(e: list[str], position: int, delimiters: Delimiters) -> tuple[Any
     )
 
 
+_BENEFIT = Benefit._make  # a Benefit from its fields in order, in one call
 _CODE, _TYPES, _PERIOD = 1, 2, 6  # indices in the list of a Benefit's fields
 _QUALIFIER, _QUANTITY, _BEGIN_AT, _END_AT, _MESSAGES, _ENTITIES = 9, 10, 14, 15, 16, 17
 
@@ -193,7 +194,7 @@ def _mined(text: str, service_types: tuple[str, ...]) -> tuple[TherapyLimit, ...
 
 def _freeze(person: _Person, payer: str) -> EligibilityAnswer:
     raws = person.benefits
-    benefits = [Benefit(*raw) for raw in raws]
+    benefits = tuple(map(_BENEFIT, raws))
     limits = [limit for raw in raws if raw[_CODE] == "F" and (limit := _eb_limit(raw)) is not None]
     limits += [m for raw in raws for text in raw[_MESSAGES] for m in _mined(text, raw[_TYPES])]
     others = any(raw[_CODE] == "R" for raw in raws)
@@ -207,7 +208,7 @@ def _freeze(person: _Person, payer: str) -> EligibilityAnswer:
         dependent=person.level == "dependent",
         plan_begin=person.plan_begin,
         plan_end=person.plan_end,
-        benefits=tuple(benefits),
+        benefits=benefits,
         rejections=tuple(person.rejections),
         other_payers=tuple(_other_payers(benefits)) if others else (),
         limits=tuple(limits),
