@@ -75,11 +75,11 @@ def test_bad_input_is_one_line_and_exit_2(tmp_path: Path) -> None:
          "--code '97*30': a 5-character procedure code"),
         ([str(coverage), "--date", today, "--user", "nobody"], "no user 'nobody'"),
         ([str(coverage), "--date", today, "--user", "biller", "--transport", "fax"],
-         "--transport 'fax': simulator or core"),
+         "--transport 'fax': one of simulator, core, soap, json"),
         ([str(coverage), "--date", today, "--user", "biller", "--transport", "core", "--url",
           "http://example.com/core", "--receiver", "CH"], "--url 'http://example.com/core'"),
         ([str(coverage), "--date", today, "--user", "biller", "--transport", "core", "--url",
-          "https://example.com/core"], "--receiver: the clearinghouse's CORE ReceiverID"),
+          "https://example.com/core"], "--receiver: the clearinghouse's receiver ID is needed"),
     ]  # fmt: skip
     for args, message in cases:
         result = _run(url, *args)

@@ -3,9 +3,10 @@
 
 Thin: parse options, call :func:`otbill.services.exchange.eligibility.check_coverage` in one unit
 of work as ``--user``, print the answer in plain words (or ``--json``). The answer is kept with the
-coverage and audited. The payer is reached by the payer simulator in-process (the default) or by
-CAQH CORE HTTP (``--transport core --url https://... --receiver ID``; the credentials come from the
-environment, never the command line, where other users could read them). A failed exchange, an
+coverage and audited. The payer is reached as :mod:`otbill.cli.transports` says: the payer simulator
+in-process (the default), CAQH CORE MIME or SOAP, or a JSON-API clearinghouse (``--transport core
+--url https://... --receiver ID``; the credentials come from the environment, never the command
+line, where other users could read them). A failed exchange, an
 unreadable 271 or a missing record is one line on stderr and exit status 2; nothing is stored.
 
 ``run`` is the batch (:mod:`otbill.services.exchange.eligibility_batch`): it starts the run for the
@@ -17,10 +18,9 @@ failed checks are findings for the front desk, not a crash: the exit status is 0
 from __future__ import annotations
 
 import json
-import os
 import sys
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import Annotated, Any
 
 import typer
 
@@ -28,9 +28,13 @@ from otbill import clock
 from otbill.cli.acting import User, acting_in, write_as
 from otbill.cli.common import AsJson, Clinic, DatabaseUrl, fail, parse_date
 from otbill.cli.setup import setup_of
-
-if TYPE_CHECKING:
-    from otbill.clearinghouse.realtime import RealTimeTransport
+from otbill.cli.transports import (
+    ReceiverOption,
+    TransportOption,
+    UrlOption,
+    describe,
+    realtime_transport,
+)
 
 __all__ = ["app"]
 
@@ -38,25 +42,6 @@ app = typer.Typer(help="Eligibility over X12 270/271: ask the payer, keep the an
                   no_args_is_help=True)  # fmt: skip
 
 _DISCIPLINES = ("OT", "PT")
-
-
-def _channel(transport: str, url: str, receiver: str) -> RealTimeTransport:
-    """The transport the options name (exit 2 naming the option when it cannot be used)."""
-    if transport == "simulator":
-        from otbill.clearinghouse.simulator.eligibility import SimulatedEligibilityPayer
-
-        return SimulatedEligibilityPayer()
-    if transport != "core":
-        fail(f"--transport {transport!r}: simulator or core")
-    if not url.startswith(("https://", "http://127.0.0.1", "http://localhost")):
-        fail(f"--url {url!r}: an https:// address (plain http only on this machine)")
-    if not receiver:
-        fail("--receiver: the clearinghouse's CORE ReceiverID is needed with --transport core")
-    from otbill.clearinghouse.core_http import CoreHttpTransport
-
-    user = os.environ.get("OTBILL_CORE_USER", "")
-    password = os.environ.get("OTBILL_CORE_PASSWORD", "")
-    return CoreHttpTransport(url, "OTBILL", receiver, username=user, password=password)
 
 
 @app.command("check")
@@ -73,18 +58,9 @@ def check_command(
         list[str] | None,
         typer.Option("--code", help="A procedure code to ask about (payers whose profile asks)."),
     ] = None,
-    transport: Annotated[
-        str,
-        typer.Option(
-            "--transport",
-            help="simulator (the payer simulator, in-process) or core (CAQH CORE HTTP at --url; "
-            "user and password from OTBILL_CORE_USER and OTBILL_CORE_PASSWORD).",
-        ),
-    ] = "simulator",
-    url: Annotated[str, typer.Option("--url", help="The clearinghouse's CORE endpoint.")] = "",
-    receiver: Annotated[
-        str, typer.Option("--receiver", help="The clearinghouse's CORE ReceiverID.")
-    ] = "",
+    transport: TransportOption = "simulator",
+    url: UrlOption = "",
+    receiver: ReceiverOption = "",
     as_json: AsJson = False,
     database_url: DatabaseUrl = None,
     clinic: Clinic = None,
@@ -98,7 +74,7 @@ def check_command(
     bad = [d for d in disciplines if d not in _DISCIPLINES]
     if bad:
         fail(f"--discipline {bad[0]!r}: OT or PT")
-    channel = _channel(transport, url, receiver)
+    channel = realtime_transport("270", transport, url, receiver)
     codes = tuple(c.strip().upper() for c in (code or []))
     for one in codes:
         if not (len(one) == 5 and one.isascii() and one.isalnum()):
@@ -116,7 +92,7 @@ def check_command(
         print(json.dumps({"coverage_id": coverage_id, "check_id": result.check_id,
                           "active": result.summary.active, "lines": result.lines}, indent=2))  # fmt: skip
         return
-    how = "payer simulator" if transport == "simulator" else url
+    how = describe(transport, url)
     print(f"coverage {coverage_id}, eligibility check {result.check_id} ({how})")
     for line in result.lines:
         print(line)
@@ -160,18 +136,9 @@ def run_command(
             "more use more CPU cores for reading the answers).",
         ),
     ] = 1,
-    transport: Annotated[
-        str,
-        typer.Option(
-            "--transport",
-            help="simulator (the payer simulator, in-process) or core (CAQH CORE HTTP at --url; "
-            "user and password from OTBILL_CORE_USER and OTBILL_CORE_PASSWORD).",
-        ),
-    ] = "simulator",
-    url: Annotated[str, typer.Option("--url", help="The clearinghouse's CORE endpoint.")] = "",
-    receiver: Annotated[
-        str, typer.Option("--receiver", help="The clearinghouse's CORE ReceiverID.")
-    ] = "",
+    transport: TransportOption = "simulator",
+    url: UrlOption = "",
+    receiver: ReceiverOption = "",
     as_json: AsJson = False,
     database_url: DatabaseUrl = None,
     clinic: Clinic = None,
@@ -187,7 +154,7 @@ def run_command(
         fail(f"--concurrency {concurrency}: between 1 and 64")
     if not 1 <= processes <= min(16, concurrency):
         fail(f"--processes {processes}: between 1 and 16, and no more than --concurrency")
-    channel = _channel(transport, url, receiver)
+    channel = realtime_transport("270", transport, url, receiver)
     profiles = setup_of(ctx).profiles()
     db, clinic_id, actor = acting_in(ctx, database_url, clinic, user)
     today = clock.today()
@@ -209,7 +176,7 @@ def run_command(
                           "total": run.total, **{k.replace(" ", "_"): v for k, v in counts.items()}},
                          indent=2))  # fmt: skip
         return
-    how = "payer simulator" if transport == "simulator" else url
+    how = describe(transport, url)
     print(f"eligibility run {run.id} for {on} ({kind}, {how}): {run.total} coverage(s)")
     for name, n in counts.items():
         print(f"  {name}: {n}")

@@ -24,6 +24,7 @@ the item failed with the reason in plain words; the run ends with its counts eit
 from __future__ import annotations
 
 import datetime as dt
+import pickle
 import time
 import uuid
 from collections.abc import Callable, Iterator, Mapping, Sequence
@@ -251,6 +252,13 @@ class _Batch:
                 ThreadPoolExecutor(options.concurrency, thread_name_prefix="otbill-270")
             )
         threads = options.concurrency // options.processes
+        try:
+            pickle.dumps(self.transport)
+        except (pickle.PicklingError, TypeError, AttributeError) as exc:
+            raise RecordError(
+                f"processes {options.processes}: this transport cannot be handed to worker "
+                f"processes ({exc}); ask with one process"
+            ) from exc
         return stack.enter_context(
             ProcessPoolExecutor(
                 options.processes, initializer=_start_worker, initargs=(self.transport, threads)
