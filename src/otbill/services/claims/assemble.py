@@ -132,12 +132,13 @@ def _history_line(snap: Snapshot, b: BilledLine) -> HistoryLine:
 
 
 def _history(snap: Snapshot, claim: ClaimFacts) -> tuple[HistoryLine, ...]:
-    """The patient's billed lines on other claims (each built once per snapshot)."""
-    number = claim.number
+    """The patient's billed lines on other claims (each built once per snapshot); a correction's
+    history leaves out the claim it replaces."""
+    number, replaced = claim.number, claim.original_claim_id
     return tuple(
         _history_line(snap, b)
         for b in snap.billed.get(claim.patient_id, ())
-        if b.claim_number != number
+        if b.claim_number != number and (replaced is None or b.claim_id != replaced)
     )
 
 

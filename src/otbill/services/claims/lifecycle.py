@@ -35,6 +35,7 @@ from otbill.services.ledger import LedgerEntry, post
 from otbill.storage import UnitOfWork
 
 __all__ = [
+    "PAYER_NUMBER_NEEDED",
     "approve",
     "create_correction",
     "edit_line",
@@ -203,15 +204,29 @@ def respond(
     transition(uow, claim_id, target, "acknowledgement")
 
 
+#: What a correction or void must cite (REF*F8), and where it comes from.
+PAYER_NUMBER_NEEDED = (
+    "the payer's claim number is needed for REF*F8: it arrives with the 277CA or the 835"
+)
+
+
 def create_correction(
-    uow: UnitOfWork, claim_id: int, frequency: Frequency, run: ScrubContext, rules: Sequence[Rule]
+    uow: UnitOfWork,
+    claim_id: int,
+    frequency: Frequency,
+    run: ScrubContext,
+    rules: Sequence[Rule],
+    reason: str = "",
 ) -> int:
-    """A corrected (7) or void (8) claim linked to the original, built from its lines."""
+    """A corrected (7) or void (8) claim linked to the original, built from its lines; it cites
+    the payer's claim number of the original (REF*F8), so one must have arrived (277CA or 835)."""
     original = uow.claims.get(claim_id)
     if frequency is Frequency.ORIGINAL:
         raise RecordError(f"{_label(original)}: a correction is frequency 7 or 8")
     if original.status in (s.value for s in EDITABLE) or original.status == "approved":
         raise RecordError(f"{_label(original)}: not sent yet ({original.status}); edit it instead")
+    if not (original.payer_claim_number or "").strip():
+        raise RecordError(f"{_label(original)}: {PAYER_NUMBER_NEEDED}; none has come for it yet")
     count = uow.claims.corrections_count(claim_id)
     number = f"{original.number}-{frequency.value}{count + 1}"
     copy_id = uow.claims.add_correction(claim_id, number, frequency.value, uow.actor_id)
@@ -221,8 +236,9 @@ def create_correction(
         "claim",
         copy_id,
         None,
-        {"number": number, "frequency": frequency.value, "original": original.number},
-    )
+        {"number": number, "frequency": frequency.value, "original": original.number,
+         **({"reason": reason} if reason else {})},
+    )  # fmt: skip
     uow.flush()
     rescrub(uow, copy_id, run, rules)
     return copy_id
