@@ -122,11 +122,8 @@ def main() -> None:
     parser.add_argument("--keep", type=Path, help="copy the built database here (for --built)")
     options = parser.parse_args()
 
-    from otbill.clearinghouse.simulator.core_server import serve_core
     from otbill.clearinghouse.simulator.eligibility import SimulatedEligibilityPayer
-    from otbill.storage import Database
-    from otbill.storage.tables import EligibilityCheckRow, EligibilityRunItemRow
-    from otbill.x12.read_270 import read_270
+    from otbill.clearinghouse.simulator.servers import Payers, serve_payers
 
     with tempfile.TemporaryDirectory() as folder:
         url = f"sqlite:///{folder}/bench.db"
@@ -144,14 +141,14 @@ def main() -> None:
         setup = resource.getrusage(resource.RUSAGE_CHILDREN)
         setup_cpu = setup.ru_utime + setup.ru_stime
         payer = SimulatedEligibilityPayer(latency=options.latency)
-        with serve_core(payer) as endpoint:
+        # serve_core's own server, kept at hand for its request log (serve_core yields the URL only)
+        with serve_payers(Payers(eligibility=payer)) as simulator:
             args = [sys.executable, "-c", CLI, "eligibility", "run", "--for-date", DAY.isoformat(),
-                    "--transport", "core", "--url", endpoint, "--receiver", "SIM", "--user",
-                    "admin", "--concurrency", str(options.concurrency), "--processes",
-                    str(options.processes), "--json",
-                    "--database-url", url]  # fmt: skip
+                    "--transport", "core", "--url", simulator.core_url, "--receiver", "SIM",
+                    "--user", "admin", "--concurrency", str(options.concurrency), "--processes",
+                    str(options.processes), "--json", "--database-url", url]  # fmt: skip
             wall = 0.0
-            at_kill = 0
+            before_kill: dict[str, int] = {}
             server_cpu = time.process_time()
             if options.kill_after > 0:
                 start = time.perf_counter()
@@ -164,10 +161,10 @@ def main() -> None:
                     os.killpg(first.pid, signal.SIGKILL)  # the command and its worker processes
                     first.wait()
                 wall += time.perf_counter() - start
-                time.sleep(0.5)  # let requests the dead process left in flight reach the payer
-                at_kill = len(payer.requests)
-                print(f"first run  killed after {wall:.1f} s; the simulator had {at_kill} "
-                      "requests")  # fmt: skip
+                time.sleep(0.5)  # requests the dead process left in flight reach the payer
+                before_kill = dict(simulator.log.by_payload_id)
+                print(f"first run  killed after {wall:.1f} s; the simulator had received "
+                      f"{sum(before_kill.values())} requests")  # fmt: skip
             start = time.perf_counter()
             second = subprocess.run(args, env=_env(), cwd=ROOT, capture_output=True, text=True)
             wall += time.perf_counter() - start
@@ -176,54 +173,59 @@ def main() -> None:
             client_cpu = children.ru_utime + children.ru_stime - setup_cpu
             if second.returncode != 0:
                 raise SystemExit(f"the restarted run failed:\n{second.stdout}\n{second.stderr}")
-            print(f"second run {time.perf_counter() - start:.1f} s: {second.stdout.strip()!r}"
-                  .replace("\\n", " "))  # fmt: skip
-        requests = list(payer.requests)
+            print(f"second run {time.perf_counter() - start:.1f} s: "
+                  + " ".join(second.stdout.split()))  # fmt: skip
+        seen = simulator.log.snapshot()
+        by_id = dict(simulator.log.by_payload_id)
+        report(options, url, wall, (client_cpu, server_cpu), seen, by_id, before_kill, payer)
 
-        # the requests the simulator received, read back: who, which date, which trace
-        asked = collections.Counter()
-        traces = collections.Counter()
-        for request in requests:
-            inquiry = read_270(request).inquiries[0]
-            asked[(inquiry.member_id, inquiry.date_of_service)] += 1
-            traces[inquiry.trace] += 1
-        duplicates = sum(n - 1 for n in asked.values())
-        same_trace = sum(n - 1 for n in traces.values())
-        other = duplicates - same_trace
-        first_traces = {read_270(r).inquiries[0].trace for r in requests[:at_kill]}
-        resent = [t for t, n in traces.items() if n > 1]
-        from sqlalchemy import func, select
 
-        db = Database(url)
-        with db.engine.connect() as conn:
-            states = dict(conn.execute(
-                select(EligibilityRunItemRow.state, func.count()).group_by(
-                    EligibilityRunItemRow.state)).all())  # fmt: skip
-            runs = conn.execute(select(func.count(func.distinct(EligibilityRunItemRow.run_id))))
-            run_count = runs.scalar_one()
-            per_coverage = collections.Counter(
-                n for (n,) in conn.execute(
-                    select(func.count()).select_from(EligibilityCheckRow)
-                    .group_by(EligibilityCheckRow.coverage_id))
-            )  # fmt: skip
-            twice_sent = conn.execute(
-                select(func.count()).where(EligibilityRunItemRow.attempts > 1)
-            ).scalar_one()
-        db.dispose()
-        print(f"wall time  {wall:.1f} s for {options.patients} checks, concurrency "
-              f"{options.concurrency}, {options.latency * 1000:.0f} ms per request "
-              f"({'meets' if wall <= 60 else 'MISSES'} <= 60 s)")  # fmt: skip
-        print(f"cpu        otbill processes {client_cpu:.1f} s, simulator (HTTP server) "
-              f"{server_cpu:.1f} s; load average at the end {os.getloadavg()[0]:.1f} on "
-              f"{os.cpu_count()} cores")  # fmt: skip
-        print(f"requests   {len(requests)} received; {len(asked)} distinct (member, date) asked")
-        print(f"duplicates {duplicates}: {same_trace} resent with the same trace after the kill "
-              f"(in flight: sent by the first process, answer not kept), {other} other "
-              f"({'ok' if other == 0 else 'FAILS'}); all resent traces were sent before the kill: "
-              f"{set(resent) <= first_traces}; items sent twice (attempts > 1): {twice_sent}")  # fmt: skip
-        print(f"items      {states} in {run_count} run(s); coverages with exactly one kept "
-              f"check: {per_coverage.get(1, 0)}, with more: "
-              f"{sum(v for k, v in per_coverage.items() if k > 1)}")  # fmt: skip
+def report(  # type: ignore[no-untyped-def]
+    options, url, wall, cpu, seen, by_id, before_kill, payer
+) -> None:
+    """What the simulator saw and what the database kept, in the figures docs/performance.md has."""
+    from sqlalchemy import func, select
+
+    from otbill.storage import Database
+    from otbill.storage.tables import EligibilityCheckRow, EligibilityRunItemRow
+    from otbill.x12.read_270 import read_270
+
+    asked = collections.Counter()  # what the payer itself was asked: (member, date of service)
+    for request in payer.requests:
+        inquiry = read_270(request).inquiries[0]
+        asked[(inquiry.member_id, inquiry.date_of_service)] += 1
+    resent = {pid: n for pid, n in by_id.items() if n > 1}
+    resent_in_flight = all(pid in before_kill for pid in resent)
+    db = Database(url)
+    with db.engine.connect() as conn:
+        states = dict(conn.execute(select(EligibilityRunItemRow.state, func.count())
+                                   .group_by(EligibilityRunItemRow.state)).all())  # fmt: skip
+        runs = conn.execute(select(func.count(func.distinct(EligibilityRunItemRow.run_id))))
+        run_count = runs.scalar_one()
+        per_coverage = collections.Counter(
+            n for (n,) in conn.execute(select(func.count()).select_from(EligibilityCheckRow)
+                                       .group_by(EligibilityCheckRow.coverage_id))
+        )  # fmt: skip
+        twice = conn.execute(select(func.count()).where(EligibilityRunItemRow.attempts > 1))
+        twice_sent = twice.scalar_one()
+    db.dispose()
+    duplicates = sum(n - 1 for n in asked.values())
+    print(f"wall time  {wall:.1f} s for {options.patients} checks, concurrency "
+          f"{options.concurrency} over {options.processes} process(es), "
+          f"{options.latency * 1000:.0f} ms per request "
+          f"({'meets' if wall <= 60 else 'MISSES'} <= 60 s)")  # fmt: skip
+    print(f"cpu        otbill {cpu[0]:.1f} s, simulator (HTTP server) {cpu[1]:.1f} s; load "
+          f"average at the end {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")  # fmt: skip
+    print(f"requests   {seen['requests']} received with {seen['payload_ids']} PayloadIDs; the "
+          f"payer asked {sum(asked.values())} times about {len(asked)} distinct (member, date)")  # fmt: skip
+    print(f"resends    {sum(n - 1 for n in resent.values())} requests sent again with the same "
+          f"PayloadID and 270 (in flight at the kill: {resent_in_flight}), answered from the kept "
+          f"answer ({seen['replayed']} replayed); items sent twice (attempts > 1): {twice_sent}")  # fmt: skip
+    print(f"duplicates {duplicates} questions to the payer about a (member, date) already asked "
+          f"({'ok' if duplicates == 0 else 'FAILS'}); duplicate traces {seen['duplicate_traces']}")  # fmt: skip
+    print(f"items      {states} in {run_count} run(s); coverages with exactly one kept check: "
+          f"{per_coverage.get(1, 0)}, with more: "
+          f"{sum(v for k, v in per_coverage.items() if k > 1)}")  # fmt: skip
 
 
 if __name__ == "__main__":
