@@ -26,6 +26,8 @@ from typing import Annotated, Literal
 from pydantic import ConfigDict, Field, field_validator
 from pydantic.dataclasses import dataclass
 
+from otbill.domain.coordination import PriorAdjudication
+
 __all__ = [
     "Address",
     "BillingProvider",
@@ -97,13 +99,15 @@ class Subscriber:
 
 @dataclass(frozen=True, slots=True, config=_CONFIG)
 class OtherCoverage:
-    """Another coverage of the patient's, after this claim's payer (837P loops 2320/2330A/2330B).
+    """Another coverage of the patient's (837P loops 2320/2330A/2330B).
 
-    ``responsibility`` is the payer's place in line: S (secondary) or T (tertiary). The insured
-    is the patient when ``relationship`` is "self"; otherwise the named subscriber.
+    ``responsibility`` is the payer's place in line: P (primary), S (secondary) or T (tertiary).
+    The insured is the patient when ``relationship`` is "self"; otherwise the named subscriber.
+    ``adjudication`` is what a payer before this claim's payer decided (a secondary or tertiary
+    claim's prior payers; see :mod:`otbill.domain.coordination`).
     """
 
-    responsibility: Literal["S", "T"]
+    responsibility: Literal["P", "S", "T"]
     payer: PayerRef
     member_id: Text
     first_name: Text
@@ -111,6 +115,7 @@ class OtherCoverage:
     relationship: Literal["self", "spouse", "child", "other"] = "self"
     group_number: Annotated[str, Field(min_length=1, max_length=50)] | None = None
     address: Address | None = None
+    adjudication: PriorAdjudication | None = None
 
 
 @dataclass(frozen=True, slots=True, config=_CONFIG)
@@ -240,12 +245,15 @@ class Claim:
     # "x12": read from an 837P, which carries no note, eligibility, plan of care, visit counts,
     # minutes or billing history — rules that need those facts are not run (see rules.engine).
     source: Literal["records", "x12"] = "records"
+    # This claim's payer's place in line (SBR01): P, or S/T for a claim after the prior payers'
+    # adjudication, which ``other_coverages`` then carries (a secondary or tertiary claim).
+    responsibility: Literal["P", "S", "T"] = "P"
 
     @field_validator("other_coverages")
     @classmethod
     def _one_payer_per_place(cls, others: tuple[OtherCoverage, ...]) -> tuple[OtherCoverage, ...]:
-        """At most one secondary and one tertiary, in that order (the 837P's 2320 loops)."""
+        """At most one payer per place, in order (the 837P's 2320 loops)."""
         places = [o.responsibility for o in others]
         if places != sorted(set(places)):
-            raise ValueError(f"one secondary (S) then one tertiary (T) at most, not {places}")
+            raise ValueError(f"one payer per place (P, S, T) in that order at most, not {places}")
         return others

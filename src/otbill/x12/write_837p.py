@@ -3,8 +3,10 @@
 Layout per file: one transaction set (ST) per payer; inside it one billing-provider loop (2000A) per
 billing provider, and under that one subscriber loop (2000B, plus 2000C when the patient is not the
 subscriber) per claim, with the claim (2300), the patient's other coverages (2320 with 2330A/2330B:
-the secondary and tertiary, each with an OI and no amounts, since the primary has not paid yet) and
-its service lines (2400). Grouping this way keeps
+on a claim to the primary the secondary and tertiary, each with an OI and no amounts, since no payer
+has paid yet; on a secondary or tertiary claim, SBR01 S or T, the prior payers with what they
+decided: 2320 CAS, AMT*D and AMT*EAF, and per line 2430 SVD/CAS/DTP*573) and its service lines
+(2400). Grouping this way keeps
 each payer's claims together for the clearinghouse's routing and sends each provider's NPI, address
 and tax ID once.
 
@@ -31,6 +33,7 @@ from otbill.domain.claim import (
     Provider,
     ServiceLine,
 )
+from otbill.domain.coordination import LineAdjudication, PriorAdjustment
 from otbill.x12.checks_837p import check_claim
 from otbill.x12.envelope import InterchangeSettings, write_interchange
 from otbill.x12.findings import X12Error
@@ -117,7 +120,8 @@ def _subscriber_loops(hl: int, parent: int, claim: Claim) -> tuple[list[Elements
     patient, sub = claim.patient, claim.subscriber
     sbr09 = filing_indicator(claim.payer.profile)
     out: list[Elements] = [["HL", str(hl), str(parent), "22", "0" if sub is None else "1"]]
-    out.append(["SBR", "P", "18" if sub is None else "", "", "", "", "", "", "", sbr09])
+    sbr01 = claim.responsibility
+    out.append(["SBR", sbr01, "18" if sub is None else "", "", "", "", "", "", "", sbr09])
     who = sub if sub is not None else patient
     out.append(["NM1", "IL", "1", who.last_name, who.first_name, "", "", "", "MI", who.member_id])
     if who.address is not None:
@@ -161,14 +165,52 @@ def _claim_loop(claim: Claim) -> list[Elements]:
         out += _other_coverage_loops(other)
     for number, line in enumerate(claim.lines, start=1):
         out += _line_loop(number, line)
+        out += _line_adjudications(number, claim.other_coverages)
+    return out
+
+
+def _cas(adjustments: Sequence[PriorAdjustment]) -> list[Elements]:
+    """CAS segments: one per group code, up to six (CARC, amount, quantity) triplets each."""
+    groups: dict[str, list[PriorAdjustment]] = {}
+    for adj in adjustments:
+        groups.setdefault(adj.group, []).append(adj)
+    out: list[Elements] = []
+    for group, adjs in groups.items():
+        for start in range(0, len(adjs), 6):
+            segment = ["CAS", group]
+            for adj in adjs[start : start + 6]:
+                segment += [adj.reason, money(adj.amount), ""]
+            out.append(segment[:-1])
+    return out
+
+
+def _line_adjudications(number: int, others: Sequence[OtherCoverage]) -> list[Elements]:
+    """2430 per prior payer that adjudicated line ``number``: SVD, CAS and DTP*573."""
+    out: list[Elements] = []
+    for other in others:
+        if other.adjudication is None:
+            continue
+        for line in other.adjudication.lines:
+            if line.line == number:
+                out += _svd(other.payer.payer_id, line)
+    return out
+
+
+def _svd(payer_id: str, line: LineAdjudication) -> list[Elements]:
+    sv = ":".join(["HC", line.code.strip().upper(), *line.modifiers])
+    out: list[Elements] = [["SVD", payer_id, money(line.paid), sv, "", str(line.units)]]
+    out += _cas(line.adjustments)
+    out.append(["DTP", "573", "D8", _d8(line.adjudicated_on)])
     return out
 
 
 def _other_coverage_loops(other: OtherCoverage) -> list[Elements]:
     """2320 (SBR, OI), 2330A (the other insured) and 2330B (the other payer).
 
-    The claim goes to the primary first, so no payer in 2320 has adjudicated it: CAS, AMT*D and
-    2330B's DTP*573 are left out, as X222A1 writes them only after that payer's payment.
+    A payer after this claim's has not adjudicated it: CAS, AMT*D and 2330B's DTP*573 are left
+    out, as X222A1 writes them only after that payer's payment. A prior payer's adjudication adds
+    its claim-level CAS, AMT*D (paid) and AMT*EAF (what the patient still owes) in 2320, and its
+    adjudication date in 2330B when no line is reported in 2430 (which then carries the dates).
     """
     sbr09 = filing_indicator(other.payer.profile)
     group = other.group_number or ""
@@ -185,12 +227,22 @@ def _other_coverage_loops(other: OtherCoverage) -> list[Elements]:
             "",
             sbr09,
         ],
+    ]
+    decided = other.adjudication
+    if decided is not None:
+        out += _cas(decided.adjustments)
+        out.append(["AMT", "D", money(decided.paid)])
+        if decided.patient_responsibility > 0:
+            out.append(["AMT", "EAF", money(decided.patient_responsibility)])
+    out += [
         ["OI", "", "", "Y", "", "", "Y"],  # benefits assigned; release of information on file
         ["NM1", "IL", "1", other.last_name, other.first_name, "", "", "", "MI", other.member_id],
     ]
     if other.address is not None:
         out += _address(other.address)
     out.append(["NM1", "PR", "2", other.payer.name, "", "", "", "", "PI", other.payer.payer_id])
+    if decided is not None and not decided.lines:
+        out.append(["DTP", "573", "D8", _d8(decided.adjudicated_on)])
     return out
 
 
