@@ -84,7 +84,10 @@ class _Person:
         "first_name",
         "last_name",
         "level",
+        "limited",
         "member_id",
+        "messages",
+        "others",
         "plan_begin",
         "plan_end",
         "rejections",
@@ -100,6 +103,11 @@ class _Person:
         self.plan_end: dt.date | None = None
         self.benefits: list[list[Any]] = []  # each a Benefit's fields, in order
         self.rejections: list[Rejection] = []
+        # What the answer's limits and other payers come from, noted as the EB loops are read so
+        # that an answer without any (most of them) is not searched for them again:
+        self.limited: list[list[Any]] = []  # the benefits giving a visit limit (_eb_limit)
+        self.messages = False  # an EB loop has an MSG text (mined for visit limits)
+        self.others = False  # an EB01 is R: another payer (_other_payers)
 
 
 def _d8(elements: list[str], n: int, position: int, delimiters: Delimiters) -> dt.date:
@@ -155,11 +163,15 @@ _CODE, _TYPES, _PERIOD = 1, 2, 6  # indices in the list of a Benefit's fields
 _QUALIFIER, _QUANTITY, _BEGIN_AT, _END_AT, _MESSAGES, _ENTITIES = 9, 10, 14, 15, 16, 17
 
 
-def _eb_limit(raw: list[Any]) -> TherapyLimit | None:
-    quantity: Decimal | None = raw[_QUANTITY]
+def _gives_limit(fields: tuple[Any, ...]) -> bool:
+    """True when an EB (its :func:`_eb_fields`) states visits: EB01 F, EB09 VS or 99, an EB10."""
+    return fields[0] == "F" and fields[9] is not None and fields[8] in ("VS", "99")
+
+
+def _eb_limit(raw: list[Any]) -> TherapyLimit:
+    """The visit limit of a benefit whose EB :func:`_gives_limit`."""
+    quantity: Decimal = raw[_QUANTITY]
     qualifier = raw[_QUALIFIER]
-    if raw[_CODE] != "F" or quantity is None or qualifier not in ("VS", "99"):
-        return None
     period = raw[_PERIOD]
     kind = "used" if qualifier == "99" else "limit"
     kind = "remaining" if period in ("29", "33") and kind == "limit" else kind
@@ -195,9 +207,9 @@ def _mined(text: str, service_types: tuple[str, ...]) -> tuple[TherapyLimit, ...
 def _freeze(person: _Person, payer: str) -> EligibilityAnswer:
     raws = person.benefits
     benefits = tuple(map(_BENEFIT, raws))
-    limits = [limit for raw in raws if raw[_CODE] == "F" and (limit := _eb_limit(raw)) is not None]
-    limits += [m for raw in raws for text in raw[_MESSAGES] for m in _mined(text, raw[_TYPES])]
-    others = any(raw[_CODE] == "R" for raw in raws)
+    limits = [_eb_limit(raw) for raw in person.limited]
+    if person.messages:
+        limits += [m for raw in raws for text in raw[_MESSAGES] for m in _mined(text, raw[_TYPES])]
     return EligibilityAnswer(
         trace=person.trace or "",
         payer_name=payer,
@@ -210,7 +222,7 @@ def _freeze(person: _Person, payer: str) -> EligibilityAnswer:
         plan_end=person.plan_end,
         benefits=benefits,
         rejections=tuple(person.rejections),
-        other_payers=tuple(_other_payers(benefits)) if others else (),
+        other_payers=tuple(_other_payers(benefits)) if person.others else (),
         limits=tuple(limits),
     )
 
@@ -256,6 +268,7 @@ def _benefit_segment(
     if sid == "MSG":
         if size > 1 and e[1]:
             current[_MESSAGES] += (e[1],)
+            person.messages = True
     elif sid == "NM1":
         if in_2120:
             el = e + [""] * (10 - size) if size < 10 else e
@@ -283,7 +296,8 @@ def read_271(source: X12Source) -> Read271:
     position = 0
     last: list[str] | None = None
     delimiters = Delimiters()
-    ebs: dict[tuple[str, ...], tuple[Any, ...]] = {}  # an EB's text → its fields (a batch repeats)
+    # an EB's text → its fields, whether it gives a visit limit, whether EB01 is R (a batch repeats)
+    ebs: dict[tuple[str, ...], tuple[tuple[Any, ...], bool, bool]] = {}
     with gc_paused():
         for delimiters, batch in read_segment_lists(source):
             first = position + 1  # positions run on across the chunks read
@@ -291,13 +305,20 @@ def read_271(source: X12Source) -> Read271:
                 sid = e[0]
                 if sid == "EB" and person is not None:
                     key = tuple(e)
-                    fields = ebs.get(key)
-                    if fields is None:
+                    known = ebs.get(key)
+                    if known is None:
                         fields = _eb_fields(e, position, delimiters)
+                        known = fields, _gives_limit(fields), fields[0] == "R"
                         if len(ebs) >= _CACHE_SIZE:
                             ebs.clear()
-                        ebs[key] = fields
-                    raws.append([position, *fields, None, None, (), ()])
+                        ebs[key] = known
+                    fields, limited, other = known
+                    raw = [position, *fields, None, None, (), ()]
+                    raws.append(raw)
+                    if limited:
+                        person.limited.append(raw)
+                    if other:
+                        person.others = True
                     in_2120 = False
                 elif sid in _SPLIT:
                     if person is not None:
