@@ -26,6 +26,7 @@ from otbill.storage.repositories.audit import AuditRepository
 from otbill.storage.repositories.authorizations import AuthorizationRepository
 from otbill.storage.repositories.claims import ClaimRepository
 from otbill.storage.repositories.clinics import ClinicRepository
+from otbill.storage.repositories.coordination import CoordinationRepository
 from otbill.storage.repositories.denials import DenialRepository
 from otbill.storage.repositories.eligibility import EligibilityRepository
 from otbill.storage.repositories.eligibility_runs import EligibilityRunRepository
@@ -71,6 +72,7 @@ class UnitOfWork:
     visits: VisitRepository
     claims: ClaimRepository
     ledger: LedgerRepository
+    coordination: CoordinationRepository
     exchange: ExchangeRepository
     remittances: RemittanceRepository
     denials: DenialRepository
@@ -104,6 +106,7 @@ class UnitOfWork:
         self.visits = VisitRepository(self.session, self.clinic_id)
         self.claims = ClaimRepository(self.session, self.clinic_id)
         self.ledger = LedgerRepository(self.session, self.clinic_id)
+        self.coordination = CoordinationRepository(self.session, self.clinic_id)
         self.exchange = ExchangeRepository(self.session, self.clinic_id)
         self.remittances = RemittanceRepository(self.session, self.clinic_id)
         self.denials = DenialRepository(self.session, self.clinic_id)
