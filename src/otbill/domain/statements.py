@@ -30,10 +30,12 @@ import enum
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
 from otbill.codes import carc, cpt
 from otbill.domain.ledger import Kind, Posting
 from otbill.domain.patient_account import OPENING_BALANCE, PatientEntry
+from otbill.domain.registration import Guarantor
 from otbill.errors import CodeNotEffective, MalformedCode, UnknownCode
 
 __all__ = [
@@ -41,6 +43,7 @@ __all__ = [
     "DEFAULT_MINIMUM",
     "DEFAULT_TERMS_DAYS",
     "AccountLine",
+    "Addressee",
     "Aging",
     "Cycle",
     "Guarantee",
@@ -52,8 +55,12 @@ __all__ = [
     "aging_buckets",
     "build_statement",
     "entry_words",
+    "group_by_guarantor",
+    "guarantor_key",
     "next_cycle",
     "patient_reason",
+    "statement_from_json",
+    "statement_json",
 ]
 
 ZERO = Decimal("0.00")
@@ -386,3 +393,131 @@ def _describe(code: str) -> str:
         return cpt.describe(code)
     except (MalformedCode, UnknownCode, CodeNotEffective):  # still printed, by its code
         return f"Service {code}"
+
+
+@dataclass(frozen=True, slots=True)
+class Addressee:
+    """A patient with a balance: where their statement goes and who pays for them."""
+
+    patient_id: int
+    name: str
+    address_line1: str
+    city: str
+    state: str
+    zip: str
+    account_number: str
+    guarantor: Guarantor | None  # None: the patient is their own guarantor
+
+
+def guarantor_key(who: Addressee) -> str:
+    """One key per person who pays: siblings with the same parent share one statement."""
+    g = who.guarantor
+    if g is None:
+        return f"patient:{who.patient_id}"
+    parts = (g.first_name, g.last_name, g.address_line1 or who.address_line1, g.zip or who.zip)
+    return "guarantor:" + "|".join(" ".join(p.lower().split()) for p in parts)[:180]
+
+
+def group_by_guarantor(patients: Iterable[Addressee]) -> list[Guarantee]:
+    """The guarantors of ``patients``, each with their patients, in a stable order."""
+    groups: dict[str, list[Addressee]] = {}
+    for who in sorted(patients, key=lambda p: p.patient_id):
+        groups.setdefault(guarantor_key(who), []).append(who)
+    out = []
+    for key, members in groups.items():
+        first = members[0]
+        g = first.guarantor
+        if g is None:
+            name, line1, city, state, zip_ = (first.name, first.address_line1, first.city,
+                                              first.state, first.zip)  # fmt: skip
+        else:
+            name = f"{g.first_name} {g.last_name}"
+            has_own = bool(g.address_line1)
+            line1 = g.address_line1 if has_own else first.address_line1
+            city = g.city if has_own else first.city
+            state = g.state if has_own else first.state
+            zip_ = g.zip if has_own else first.zip
+        out.append(Guarantee(key, name, line1, city, state, zip_, first.account_number,
+                             tuple((m.patient_id, m.name) for m in members)))  # fmt: skip
+    return out
+
+
+def statement_json(s: Statement) -> dict[str, Any]:
+    """The statement as sent, kept with its record so that its PDF prints the same later."""
+    g = s.guarantee
+    return {
+        "guarantee": [
+            g.key,
+            g.name,
+            g.address_line1,
+            g.city,
+            g.state,
+            g.zip,
+            g.account_number,
+            [list(p) for p in g.patients],
+        ],
+        "on": s.on.isoformat(),
+        "due_on": s.due_on.isoformat(),
+        "cycle": s.cycle.value if s.cycle is not None else None,
+        "lines": [
+            [
+                li.patient_id,
+                li.claim_id,
+                li.line_id,
+                li.service_date.isoformat(),
+                li.code,
+                li.description,
+                str(li.charge),
+                str(li.insurance_paid),
+                str(li.insurance_adjusted),
+                str(li.your_share),
+                str(li.you_paid),
+                [[w, str(a)] for w, a in li.reasons],
+            ]
+            for li in s.lines
+        ],
+        "entries": [
+            [e.patient_id, e.on.isoformat(), e.description, str(e.amount)] for e in s.entries
+        ],
+        "aging": [
+            str(s.aging.current),
+            str(s.aging.days_31_60),
+            str(s.aging.days_61_90),
+            str(s.aging.over_90),
+        ],
+        "oldest_open": s.oldest_open.isoformat() if s.oldest_open else None,
+    }
+
+
+def statement_from_json(d: dict[str, Any]) -> Statement:
+    """The statement kept by :func:`statement_json`."""
+    key, name, line1, city, state, zip_, account, patients = d["guarantee"]
+    day = dt.date.fromisoformat
+    lines = tuple(
+        StatementLine(
+            p,
+            c,
+            li,
+            day(sd),
+            code,
+            desc,
+            D(ch),
+            D(ip),
+            D(ia),
+            D(ys),
+            D(yp),
+            tuple((w, D(a)) for w, a in reasons),
+        )
+        for p, c, li, sd, code, desc, ch, ip, ia, ys, yp, reasons in d["lines"]
+    )
+    entries = tuple(AccountLine(p, day(on), desc, D(a)) for p, on, desc, a in d["entries"])
+    return Statement(
+        Guarantee(key, name, line1, city, state, zip_, account,
+                  tuple((int(i), str(n)) for i, n in patients)),
+        day(d["on"]), day(d["due_on"]), Cycle(d["cycle"]) if d["cycle"] else None, lines,
+        entries, Aging(*(D(a) for a in d["aging"])),
+        day(d["oldest_open"]) if d["oldest_open"] else None,
+    )  # fmt: skip
+
+
+D = Decimal
