@@ -47,6 +47,10 @@ from otbill.storage.tables.records import (
 from otbill.storage.tables.referrals import PhysicianRow as PhysicianRow
 from otbill.storage.tables.referrals import ReferralRow as ReferralRow
 from otbill.storage.tables.schedule import AppointmentRow as AppointmentRow
+from otbill.storage.tables.self_pay import HouseholdRow as HouseholdRow
+from otbill.storage.tables.self_pay import PackageOfferRow as PackageOfferRow
+from otbill.storage.tables.self_pay import PatientPackageRow as PatientPackageRow
+from otbill.storage.tables.self_pay import SelfPayRuleRow as SelfPayRuleRow
 from otbill.storage.tables.sessions import LoginSessionRow as LoginSessionRow
 from otbill.storage.tables.setup import LocationRow
 from otbill.storage.tables.tokens import ApiTokenRow

@@ -19,6 +19,10 @@ from otbill.storage.tables.base import Base, ClinicOwned
 
 __all__ = ["PatientPostingRow"]
 
+#: Every kind of entry (``otbill.domain.patient_account`` says what each means).
+KINDS = ("opening-balance", "self-pay-charge", "discount", "package-sale", "package-use")
+KINDS_SQL = ",".join(f"'{k}'" for k in KINDS)
+
 
 class PatientPostingRow(ClinicOwned, Base):
     """One entry on a patient's account: + the patient owes more, − a credit (never updated)."""
@@ -27,7 +31,7 @@ class PatientPostingRow(ClinicOwned, Base):
     __table_args__ = (
         Unique("clinic_id", "source_key"),
         Index("ix_patient_posting_patient", "clinic_id", "patient_id"),
-        CheckConstraint("kind IN ('opening-balance')", name="kind"),
+        CheckConstraint(f"kind IN ({KINDS_SQL})", name="kind"),
     )
     source_key: Mapped[str] = mapped_column(String(200))
     patient_id: Mapped[int] = mapped_column(ForeignKey("patient.id"))
@@ -38,3 +42,5 @@ class PatientPostingRow(ClinicOwned, Base):
     posted_on: Mapped[dt.date] = mapped_column(Date)
     posted_at: Mapped[dt.datetime] = mapped_column(DateTime)
     posted_by: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
+    visit_id: Mapped[int | None] = mapped_column(ForeignKey("visit.id"))  # the visit it bills
+    package_id: Mapped[int | None] = mapped_column(ForeignKey("patient_package.id"))
