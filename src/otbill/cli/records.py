@@ -1,4 +1,4 @@
-"""``otbill demo``, ``otbill claims list|show`` and ``otbill audit verify|checkpoint``.
+"""``otbill demo``, ``otbill claims list|show|correct|void`` and ``otbill audit verify|checkpoint``.
 
 Thin: parse options, open the database (migrating an empty one), call a service, print. Mount::
 
@@ -16,6 +16,7 @@ from typing import Annotated, Any
 import typer
 
 from otbill import clock
+from otbill.cli.claim_corrections import correct_command, void_command
 from otbill.cli.claim_paper import paper_command
 from otbill.cli.claim_status import status_command
 from otbill.cli.common import AsJson, Clinic, DatabaseUrl, fail, parse_date
@@ -26,6 +27,8 @@ __all__ = ["audit_app", "claims_app", "demo_command"]
 claims_app = typer.Typer(help="List and show claims.", no_args_is_help=True)
 claims_app.command("status")(status_command)  # otbill claims status: 276/277 follow-up
 claims_app.command("paper")(paper_command)  # otbill claims paper: the CMS-1500 form as PDF
+claims_app.command("correct")(correct_command)  # otbill claims correct: frequency 7
+claims_app.command("void")(void_command)  # otbill claims void: frequency 8
 audit_app = typer.Typer(help="Check the tamper-evident audit trail.", no_args_is_help=True)
 
 
