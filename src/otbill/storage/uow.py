@@ -43,6 +43,7 @@ from otbill.storage.repositories.remittances import RemittanceRepository
 from otbill.storage.repositories.reports import ReportRepository
 from otbill.storage.repositories.rows import flush
 from otbill.storage.repositories.schedule import ScheduleRepository
+from otbill.storage.repositories.self_pay import SelfPayRepository
 from otbill.storage.repositories.sessions import LoginSessionRepository
 from otbill.storage.repositories.users import UserRepository
 from otbill.storage.repositories.visits import VisitRepository
@@ -81,6 +82,7 @@ class UnitOfWork:
     audit_reads: AuditRepository
     imports: ImportRepository
     patient_account: PatientAccountRepository
+    self_pay: SelfPayRepository
     schedule: ScheduleRepository
     login_sessions: LoginSessionRepository
     eligibility: EligibilityRepository
@@ -116,6 +118,7 @@ class UnitOfWork:
         self.schedule = ScheduleRepository(self.session, self.clinic_id)
         self.imports = ImportRepository(self.session, self.clinic_id)
         self.patient_account = PatientAccountRepository(self.session, self.clinic_id)
+        self.self_pay = SelfPayRepository(self.session, self.clinic_id)
         self.login_sessions = LoginSessionRepository(self.session, self.clinic_id)
         self.eligibility = EligibilityRepository(self.session, self.clinic_id)
         self.eligibility_runs = EligibilityRunRepository(self.session, self.clinic_id)

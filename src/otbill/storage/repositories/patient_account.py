@@ -18,7 +18,7 @@ __all__ = ["PatientAccountRepository"]
 
 def _entry(r: PatientPostingRow) -> PatientEntry:
     return PatientEntry(r.id, r.patient_id, r.kind, from_cents(r.amount_cents), r.posted_on,
-                        r.source, r.source_key, r.provider_id)  # fmt: skip
+                        r.source, r.source_key, r.provider_id, r.visit_id, r.package_id)  # fmt: skip
 
 
 class PatientAccountRepository(ClinicScoped):
@@ -30,7 +30,7 @@ class PatientAccountRepository(ClinicScoped):
             clinic_id=self.clinic_id, source_key=entry.source_key, patient_id=entry.patient_id,
             kind=entry.kind, amount_cents=to_cents(entry.amount), source=entry.source,
             provider_id=entry.provider_id, posted_on=entry.on, posted_at=utcnow(),
-            posted_by=by_user,
+            posted_by=by_user, visit_id=entry.visit_id, package_id=entry.package_id,
         )  # fmt: skip
         self.session.add(row)
         flush(self.session)
