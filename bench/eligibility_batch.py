@@ -1,7 +1,8 @@
 """Figures for issue 12 (eligibility batch): 5,000 checks, killed and restarted, no duplicates.
 
     .venv/bin/python bench/eligibility_batch.py                  # 5,000 patients, kill at 10 s
-    .venv/bin/python bench/eligibility_batch.py --patients 500 --kill-after 3 --concurrency 8
+    .venv/bin/python bench/eligibility_batch.py --concurrency 16 --processes 2
+    .venv/bin/python bench/eligibility_batch.py --patients 500 --kill-after 3
 
 Builds a fresh SQLite database with a clinic (an admin, a commercial payer, 50 therapists) and
 imports, with ``otbill import`` as a clinic would, 5,000 patients with one coverage each and one
@@ -32,6 +33,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import warnings
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -185,6 +187,9 @@ def report(  # type: ignore[no-untyped-def]
 ) -> None:
     """What the simulator saw and what the database kept, in the figures docs/performance.md has."""
     from sqlalchemy import func, select
+    from sqlalchemy.exc import SAWarning
+
+    warnings.filterwarnings("ignore", category=SAWarning)  # SQLite cannot reflect an index
 
     from otbill.storage import Database
     from otbill.storage.tables import EligibilityCheckRow, EligibilityRunItemRow
