@@ -105,6 +105,15 @@ def test_the_patients_booked_on_the_date_are_asked_once_on_their_primary_coverag
         assert results[b_cov].active is False and results[b_cov].payer_name == "Acme Health"
         assert results[c_cov].status.startswith("not verified")
         assert uow.audit_reads.events(entity="eligibility_run", entity_id=str(run))
+        # the same audit events as a single check keeps (check_coverage's store_check)
+        [kept] = uow.audit_reads.events(entity="coverage", entity_id=str(a_cov))[-1:]
+        assert kept.action == "coverage.eligibility" and kept.before is not None
+        assert kept.after is not None and kept.after["eligibility_active"] is True
+        assert kept.after["eligibility_check_id"] == results[a_cov].item.eligibility_check_id
+        [unverified] = uow.audit_reads.events(entity="coverage", entity_id=str(c_cov))[-1:]
+        assert unverified.action == "coverage.eligibility-unverified"
+        assert unverified.after is not None
+        assert unverified.after["eligibility_check_id"] == results[c_cov].item.eligibility_check_id
 
 
 class Killed(BaseException):
