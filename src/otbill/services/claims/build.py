@@ -1,5 +1,8 @@
 """Visits become claims: grouped by patient, coverage and date; units, modifiers, charges; scrubbed.
 
+A self-pay patient's visits make no claim: they go to :mod:`otbill.services.self_pay.charges`
+(charges on the patient's account at the price list, less the clinic's discount rules).
+
 Why one pass in date order: each claim adds its lines to the patient's billing history before the
 next is built, so the year-to-date allowed amount (KX threshold), visit counts and duplicate checks
 see earlier claims of the same run exactly as they will see them once stored (which is why the
@@ -28,6 +31,7 @@ from otbill.rules.engine import scrub_claim
 from otbill.rules.registry import Rule
 from otbill.services.claims.assemble import assemble_claim, ytd_allowed
 from otbill.services.claims.context import Snapshot, load_snapshot
+from otbill.services.self_pay.charges import SelfPayReport, charge_visits
 from otbill.storage import UnitOfWork
 
 __all__ = ["BuildReport", "build_claims", "scrubbed_status"]
@@ -41,6 +45,7 @@ class BuildReport:
     skipped: int = 0
     later: list[dt.date] = field(default_factory=list)  # unbilled visits after ``through``
     by_status: dict[str, int] = field(default_factory=lambda: defaultdict(int))
+    self_pay: SelfPayReport = field(default_factory=SelfPayReport)  # no claim: the account
 
 
 def scrubbed_status(result_status: str) -> ClaimStatus:
@@ -173,6 +178,10 @@ def build_claims(
     if through is not None:  # visits after it wait, and the report says so (never silently)
         report.later = [v.date for v in visits if v.date > through]
         visits = [v for v in visits if v.date <= through]
+    self_pay = uow.self_pay.self_pay_patients({v.patient_id for v in visits})
+    if self_pay:  # a self-pay patient's visits make no claim: charges on their account
+        report.self_pay = charge_visits(uow, [v for v in visits if v.patient_id in self_pay])
+        visits = [v for v in visits if v.patient_id not in self_pay]
     if not visits:
         return report
     snap = load_snapshot(uow)
