@@ -14,7 +14,7 @@ front desk needs (copay, visits left, deductible remaining...) are derived from 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import NamedTuple
 
@@ -164,9 +164,12 @@ class TherapyLimit:
     evidence: str  # the MSG text, or the EB segment's position in words
 
 
-@dataclass(frozen=True, slots=True)
-class EligibilityAnswer:
-    """A 271 for one person: who was found, the plan's dates, benefits, rejections."""
+class EligibilityAnswer(NamedTuple):
+    """A 271 for one person: who was found, the plan's dates, benefits, rejections.
+
+    A named tuple, as :class:`Benefit` is and for the same reason (a batch of 271s holds one per
+    person answered; issue 12): immutable, hashable, built in one call, read by field name.
+    """
 
     trace: str  # TRN02 of the 2000C/D loop (our 270's trace)
     payer_name: str
@@ -180,7 +183,7 @@ class EligibilityAnswer:
     benefits: tuple[Benefit, ...] = ()
     rejections: tuple[Rejection, ...] = ()
     other_payers: tuple[OtherPayer, ...] = ()
-    limits: tuple[TherapyLimit, ...] = field(default=())
+    limits: tuple[TherapyLimit, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

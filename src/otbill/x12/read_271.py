@@ -19,12 +19,14 @@ only for the envelope and for a value that must be refused with its element name
 EB text is read once per file, amounts come from the shared cache of parsed amounts
 (:data:`otbill.x12.values.AMOUNTS`), dates and the limits mined from MSG texts from bounded caches
 here, so a batch of 10,000 answers repeating the same copays and plan years parses each text once;
-the results and every message are those of the plain reading.
+the results and every message are those of the plain reading. A :class:`Benefit` (and an
+:class:`EligibilityAnswer`) is a named tuple built in one call from its fields, at its EB (rebuilt,
+rarely, when its loop adds a date, an MSG or a 2120 name); an EB stating visits gives its limit
+there, and an answer is searched for MSG limits and other payers only when its EBs have some.
 """
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -84,7 +86,7 @@ class _Person:
         "first_name",
         "last_name",
         "level",
-        "limited",
+        "limits",
         "member_id",
         "messages",
         "others",
@@ -101,11 +103,10 @@ class _Person:
         self.dob: dt.date | None = None
         self.plan_begin: dt.date | None = None
         self.plan_end: dt.date | None = None
-        self.benefits: list[list[Any]] = []  # each a Benefit's fields, in order
+        self.benefits: list[Benefit] = []  # the last one rebuilt as its loop's segments come
         self.rejections: list[Rejection] = []
-        # What the answer's limits and other payers come from, noted as the EB loops are read so
-        # that an answer without any (most of them) is not searched for them again:
-        self.limited: list[list[Any]] = []  # the benefits giving a visit limit (_eb_limit)
+        self.limits: list[TherapyLimit] = []  # of the EBs stating visits (_eb_limit), in order
+        # noted as the EB loops are read, so that an answer without any is not searched for them:
         self.messages = False  # an EB loop has an MSG text (mined for visit limits)
         self.others = False  # an EB01 is R: another payer (_other_payers)
 
@@ -158,9 +159,9 @@ def _eb_fields(e: list[str], position: int, delimiters: Delimiters) -> tuple[Any
     )
 
 
-_BENEFIT = Benefit._make  # a Benefit from its fields in order, in one call
-_CODE, _TYPES, _PERIOD = 1, 2, 6  # indices in the list of a Benefit's fields
-_QUALIFIER, _QUANTITY, _BEGIN_AT, _END_AT, _MESSAGES, _ENTITIES = 9, 10, 14, 15, 16, 17
+_NO_LOOP = (None, None, (), ())  # a Benefit's begin, end, messages, entities before its loop's
+_NEW = tuple.__new__  # _NEW(Benefit, fields): a Benefit from its fields in order, in one C call
+_BEGIN_AT, _END_AT, _MESSAGES, _ENTITIES = 14, 15, 16, 17  # indices of a Benefit's fields
 
 
 def _gives_limit(fields: tuple[Any, ...]) -> bool:
@@ -168,16 +169,15 @@ def _gives_limit(fields: tuple[Any, ...]) -> bool:
     return fields[0] == "F" and fields[9] is not None and fields[8] in ("VS", "99")
 
 
-def _eb_limit(raw: list[Any]) -> TherapyLimit:
+def _eb_limit(benefit: Benefit) -> TherapyLimit:
     """The visit limit of a benefit whose EB :func:`_gives_limit`."""
-    quantity: Decimal = raw[_QUANTITY]
-    qualifier = raw[_QUALIFIER]
-    period = raw[_PERIOD]
+    quantity = benefit.quantity or Decimal(0)
+    qualifier, period = benefit.quantity_qualifier, benefit.period
     kind = "used" if qualifier == "99" else "limit"
     kind = "remaining" if period in ("29", "33") and kind == "limit" else kind
-    where = f"EB at segment {raw[0]}"
+    where = f"EB at segment {benefit.position}"
     visits = int(quantity) if quantity == int(quantity) else 0
-    return TherapyLimit(visits, kind, period, raw[_TYPES], "EB", where)
+    return TherapyLimit(visits, kind, period, benefit.service_types, "EB", where)
 
 
 def _other_payers(benefits: Iterable[Benefit]) -> list[OtherPayer]:
@@ -205,11 +205,13 @@ def _mined(text: str, service_types: tuple[str, ...]) -> tuple[TherapyLimit, ...
 
 
 def _freeze(person: _Person, payer: str) -> EligibilityAnswer:
-    raws = person.benefits
-    benefits = tuple(map(_BENEFIT, raws))
-    limits = [_eb_limit(raw) for raw in person.limited]
+    benefits = tuple(person.benefits)
+    limits = person.limits
     if person.messages:
-        limits += [m for raw in raws for text in raw[_MESSAGES] for m in _mined(text, raw[_TYPES])]
+        limits += [
+            m for b in benefits for text in b.messages for m in _mined(text, b.service_types)
+        ]
+    others = tuple(_other_payers(benefits)) if person.others else ()
     return EligibilityAnswer(
         trace=person.trace or "",
         payer_name=payer,
@@ -222,7 +224,7 @@ def _freeze(person: _Person, payer: str) -> EligibilityAnswer:
         plan_end=person.plan_end,
         benefits=benefits,
         rejections=tuple(person.rejections),
-        other_payers=tuple(_other_payers(benefits)) if person.others else (),
+        other_payers=others,
         limits=tuple(limits),
     )
 
@@ -257,30 +259,34 @@ def _rejection(level: str, e: list[str], position: int) -> Rejection:
 
 
 def _benefit_segment(
-    e: list[str],
-    position: int,
-    current: list[Any],
-    person: _Person,
-    in_2120: bool,
-    delimiters: Delimiters,
+    e: list[str], position: int, person: _Person, in_2120: bool, delimiters: Delimiters
 ) -> None:
+    """A segment of the EB loop being read: its benefit (the last) rebuilt with what it adds."""
     sid, size = e[0], len(e)
+    benefits = person.benefits
+    fields: list[Any] = list(benefits[-1])
     if sid == "MSG":
-        if size > 1 and e[1]:
-            current[_MESSAGES] += (e[1],)
-            person.messages = True
+        if not (size > 1 and e[1]):
+            return
+        fields[_MESSAGES] += (e[1],)
+        person.messages = True
     elif sid == "NM1":
-        if in_2120:
-            el = e + [""] * (10 - size) if size < 10 else e
-            name = " ".join(p for p in (el[4], el[3]) if p)
-            current[_ENTITIES] += ((el[1], name, el[9]),)
+        if not in_2120:
+            return
+        el = e + [""] * (10 - size) if size < 10 else e
+        name = " ".join(p for p in (el[4], el[3]) if p)
+        fields[_ENTITIES] += ((el[1], name, el[9]),)
     elif sid == "DTP":
-        if size > 3 and e[3]:
-            begin, end = _dates(e, position, delimiters)
-            current[_BEGIN_AT] = begin or current[_BEGIN_AT]
-            current[_END_AT] = end or current[_END_AT]
-    elif sid == "AAA":
-        person.rejections.append(_rejection("benefit", e, position))
+        if not (size > 3 and e[3]):
+            return
+        begin, end = _dates(e, position, delimiters)
+        fields[_BEGIN_AT] = begin or fields[_BEGIN_AT]
+        fields[_END_AT] = end or fields[_END_AT]
+    else:
+        if sid == "AAA":
+            person.rejections.append(_rejection("benefit", e, position))
+        return
+    benefits[-1] = _NEW(Benefit, fields)
 
 
 def read_271(source: X12Source) -> Read271:
@@ -292,11 +298,12 @@ def read_271(source: X12Source) -> Read271:
     top: list[Rejection] = []
     payer = ""
     level, person, in_2120 = "", None, False
-    raws: list[list[Any]] = []  # the benefits of the person being read
+    benefits: list[Benefit] = []  # of the person being read
     position = 0
     last: list[str] | None = None
     delimiters = Delimiters()
-    # an EB's text → its fields, whether it gives a visit limit, whether EB01 is R (a batch repeats)
+    # an EB's text → its Benefit's fields after the position (with _NO_LOOP), whether it states
+    # visits, whether EB01 is R: read once per file (a batch repeats the same EBs)
     ebs: dict[tuple[str, ...], tuple[tuple[Any, ...], bool, bool]] = {}
     with gc_paused():
         for delimiters, batch in read_segment_lists(source):
@@ -308,16 +315,15 @@ def read_271(source: X12Source) -> Read271:
                     known = ebs.get(key)
                     if known is None:
                         fields = _eb_fields(e, position, delimiters)
-                        known = fields, _gives_limit(fields), fields[0] == "R"
+                        known = fields + _NO_LOOP, _gives_limit(fields), fields[0] == "R"
                         if len(ebs) >= _CACHE_SIZE:
                             ebs.clear()
                         ebs[key] = known
-                    fields, limited, other = known
-                    raw = [position, *fields, None, None, (), ()]
-                    raws.append(raw)
-                    if limited:
-                        person.limited.append(raw)
-                    if other:
+                    benefit: Benefit = _NEW(Benefit, (position, *known[0]))
+                    benefits.append(benefit)
+                    if known[1]:
+                        person.limits.append(_eb_limit(benefit))
+                    if known[2]:
                         person.others = True
                     in_2120 = False
                 elif sid in _SPLIT:
@@ -328,7 +334,7 @@ def read_271(source: X12Source) -> Read271:
                         level = _LEVELS.get(e[3] if len(e) > 3 else "", "")
                         if level in ("subscriber", "dependent"):
                             person = _Person(level)
-                            raws = person.benefits
+                            benefits = person.benefits
                     else:
                         tracker.feed(Segment(position, e, delimiters))
                 elif person is None:
@@ -338,8 +344,8 @@ def read_271(source: X12Source) -> Read271:
                         top.append(_rejection(level or "payer", e, position))
                 elif sid == "LS" or sid == "LE":
                     in_2120 = sid == "LS"
-                elif raws:
-                    _benefit_segment(e, position, raws[-1], person, in_2120, delimiters)
+                elif benefits:
+                    _benefit_segment(e, position, person, in_2120, delimiters)
                 else:
                     _person_segment(e, position, person, delimiters)
             last = batch[-1] if batch else last
@@ -350,4 +356,4 @@ def read_271(source: X12Source) -> Read271:
 
 def _with_payer(answer: EligibilityAnswer, payer: str) -> EligibilityAnswer:
     """The answer under the file's payer (the last 2100A name read, as for every answer)."""
-    return dataclasses.replace(answer, payer_name=payer)
+    return answer._replace(payer_name=payer)
