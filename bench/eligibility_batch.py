@@ -123,6 +123,7 @@ def main() -> None:
                         "its setup is skipped, --patients must match)")  # fmt: skip
     parser.add_argument("--keep", type=Path, help="copy the built database here (for --built)")
     options = parser.parse_args()
+    warnings.filterwarnings("ignore", message="Skipped unsupported reflection")  # SQLite's index
 
     from otbill.clearinghouse.simulator.eligibility import SimulatedEligibilityPayer
     from otbill.clearinghouse.simulator.servers import Payers, serve_payers
@@ -187,9 +188,6 @@ def report(  # type: ignore[no-untyped-def]
 ) -> None:
     """What the simulator saw and what the database kept, in the figures docs/performance.md has."""
     from sqlalchemy import func, select
-    from sqlalchemy.exc import SAWarning
-
-    warnings.filterwarnings("ignore", category=SAWarning)  # SQLite cannot reflect an index
 
     from otbill.storage import Database
     from otbill.storage.tables import EligibilityCheckRow, EligibilityRunItemRow
