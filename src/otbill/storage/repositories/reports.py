@@ -16,6 +16,7 @@ from otbill.storage.repositories.report_claim_search import ClaimSearchReports
 from otbill.storage.repositories.report_claims import ClaimReports
 from otbill.storage.repositories.report_dashboard import DashboardReports
 from otbill.storage.repositories.report_denials import DenialReports
+from otbill.storage.repositories.report_pricing import PricingReports
 from otbill.storage.repositories.report_remittances import RemittanceReports
 from otbill.storage.repositories.report_therapist import TherapistReports
 from otbill.storage.repositories.report_work import WorkReports
@@ -28,6 +29,7 @@ class ReportRepository(
     ClaimSearchReports,
     DashboardReports,
     DenialReports,
+    PricingReports,
     RemittanceReports,
     TherapistReports,
     WorkReports,

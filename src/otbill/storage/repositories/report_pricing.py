@@ -1,0 +1,160 @@
+"""Expected vs paid: the billed claim lines of a period and what the payers' 835s posted on them.
+
+Two named queries for :mod:`otbill.services.money`: ``billed_lines`` (every line of the claims
+sent or ready to send with a date of service in ``[first, end)``, as plain tuples, for the
+what-if re-pricing of a year of visits: no ORM objects, one query) and ``remitted_lines`` (lines
+an 835 posted on, with the payer's payment, the patient's share and each adjustment, a reversal
+counted against the posting it undoes, as :mod:`otbill.domain.ledger` does).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from sqlalchemy import select
+from sqlalchemy.orm import aliased
+
+from otbill.storage.repositories.base import ClinicScoped
+from otbill.storage.tables import ClaimLineRow, ClaimRow, PostingRow
+
+__all__ = ["BilledLineRow", "PricingReports", "RemittedLine"]
+
+# claims that are, or are about to be, in front of a payer; drafts and held claims are not
+_BILLED = (
+    "ready",
+    "approved",
+    "submitted",
+    "accepted",
+    "paid",
+    "partially_paid",
+    "denied",
+    "appealed",
+    "closed",
+)
+
+# (claim id, payer id, date of service, place of service, code, modifiers, units, assistant)
+BilledLineRow = tuple[int, int, dt.date, str, str, str, int, bool]
+
+
+@dataclass(slots=True)
+class RemittedLine:
+    """One claim line with the 835 postings on it (amounts in cents)."""
+
+    line_id: int
+    claim_id: int
+    claim_number: str
+    payer_id: int
+    date: dt.date
+    place_of_service: str
+    code: str
+    modifiers: str
+    units: int
+    assistant: bool
+    charge_cents: int
+    paid_cents: int = 0  # the payer's payments
+    patient_cents: int = 0  # group PR: deductible, coinsurance, copay
+    adjustments: dict[tuple[str, str], int] = field(default_factory=dict)  # (group, CARC)
+
+
+class PricingReports(ClinicScoped):
+    """The claim lines to price and the 835 postings to compare them with."""
+
+    def billed_lines(self, first: dt.date, end: dt.date) -> list[BilledLineRow]:
+        """Lines of original and corrected claims (not voids) served in ``[first, end)``."""
+        query = (
+            select(
+                ClaimRow.id,
+                ClaimRow.payer_id,
+                ClaimLineRow.date,
+                ClaimRow.place_of_service,
+                ClaimLineRow.code,
+                ClaimLineRow.modifiers,
+                ClaimLineRow.units,
+                ClaimLineRow.furnished_by_assistant,
+            )
+            .join(ClaimLineRow, ClaimLineRow.claim_id == ClaimRow.id)
+            .where(
+                ClaimRow.clinic_id == self.clinic_id,
+                ClaimRow.date_of_service >= first,
+                ClaimRow.date_of_service < end,
+                ClaimRow.frequency_code != "8",
+                ClaimRow.status.in_(_BILLED),
+            )
+            .order_by(ClaimRow.id, ClaimLineRow.position)
+        )
+        return [tuple(row) for row in self.session.execute(query)]
+
+    def remitted_lines(self, first: dt.date, end: dt.date) -> list[RemittedLine]:
+        """Lines of claims served in ``[first, end)`` with at least one 835 posting on them,
+        their claim's other lines too (a day is priced whole), by claim then position."""
+        original = aliased(PostingRow)
+        postings = (
+            select(
+                PostingRow.claim_line_id,
+                PostingRow.kind,
+                PostingRow.amount_cents,
+                PostingRow.payer_side,
+                PostingRow.group_code,
+                PostingRow.carc,
+                original.kind,
+                original.payer_side,
+                original.group_code,
+                original.carc,
+            )
+            .join(ClaimRow, ClaimRow.id == PostingRow.claim_id)
+            .outerjoin(original, original.id == PostingRow.reverses_id)
+            .where(
+                PostingRow.clinic_id == self.clinic_id,
+                PostingRow.remittance_id.is_not(None),
+                ClaimRow.date_of_service >= first,
+                ClaimRow.date_of_service < end,
+            )
+        )
+        money: dict[int, RemittedLine] = {}
+        found = list(self.session.execute(postings))
+        claim_lines: set[int] = {row[0] for row in found}
+        if not claim_lines:
+            return []
+        claims = select(ClaimLineRow.claim_id).where(
+            ClaimLineRow.clinic_id == self.clinic_id, ClaimLineRow.id.in_(claim_lines)
+        )
+        lines = (
+            select(
+                ClaimLineRow.id,
+                ClaimRow.id,
+                ClaimRow.number,
+                ClaimRow.payer_id,
+                ClaimLineRow.date,
+                ClaimRow.place_of_service,
+                ClaimLineRow.code,
+                ClaimLineRow.modifiers,
+                ClaimLineRow.units,
+                ClaimLineRow.furnished_by_assistant,
+                ClaimLineRow.charge_cents,
+            )
+            .join(ClaimRow, ClaimRow.id == ClaimLineRow.claim_id)
+            .where(ClaimRow.id.in_(claims.distinct()))
+            .order_by(ClaimRow.id, ClaimLineRow.position)
+        )
+        for row in self.session.execute(lines):
+            money[row[0]] = RemittedLine(*row)
+        adjustments: defaultdict[int, defaultdict[tuple[str, str], int]] = defaultdict(
+            lambda: defaultdict(int)
+        )
+        for line_id, kind, cents, side, group, carc, o_kind, o_side, o_group, o_carc in found:
+            line = money.get(line_id)
+            if line is None:
+                continue
+            if kind == "reversal":
+                kind, side, group, carc, cents = o_kind, o_side, o_group, o_carc, -cents
+            if kind == "payment" and side:
+                line.paid_cents += cents
+            elif kind == "transfer":
+                line.patient_cents += cents
+            elif kind == "adjustment":
+                adjustments[line_id][(group or "", carc or "")] += cents
+        for line_id, by_reason in adjustments.items():
+            money[line_id].adjustments = {k: v for k, v in by_reason.items() if v}
+        return list(money.values())
