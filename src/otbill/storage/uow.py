@@ -36,6 +36,7 @@ from otbill.storage.repositories.ledger import LedgerRepository
 from otbill.storage.repositories.patient_account import PatientAccountRepository
 from otbill.storage.repositories.patients import PatientRepository
 from otbill.storage.repositories.payers import PayerRepository
+from otbill.storage.repositories.payments import PaymentRepository
 from otbill.storage.repositories.plans import PlanRepository
 from otbill.storage.repositories.providers import ProviderRepository
 from otbill.storage.repositories.queues import QueueRepository
@@ -82,6 +83,7 @@ class UnitOfWork:
     audit_reads: AuditRepository
     imports: ImportRepository
     patient_account: PatientAccountRepository
+    payments: PaymentRepository
     self_pay: SelfPayRepository
     schedule: ScheduleRepository
     login_sessions: LoginSessionRepository
@@ -118,6 +120,7 @@ class UnitOfWork:
         self.schedule = ScheduleRepository(self.session, self.clinic_id)
         self.imports = ImportRepository(self.session, self.clinic_id)
         self.patient_account = PatientAccountRepository(self.session, self.clinic_id)
+        self.payments = PaymentRepository(self.session, self.clinic_id)
         self.self_pay = SelfPayRepository(self.session, self.clinic_id)
         self.login_sessions = LoginSessionRepository(self.session, self.clinic_id)
         self.eligibility = EligibilityRepository(self.session, self.clinic_id)

@@ -26,6 +26,7 @@ from otbill.storage.tables.eligibility_runs import EligibilityRunItemRow as Elig
 from otbill.storage.tables.eligibility_runs import EligibilityRunRow as EligibilityRunRow
 from otbill.storage.tables.imports import LegacyImportRow as LegacyImportRow
 from otbill.storage.tables.patient_account import PatientPostingRow as PatientPostingRow
+from otbill.storage.tables.payments import PatientPaymentRow as PatientPaymentRow
 from otbill.storage.tables.provider_ledger import ProviderPostingRow as ProviderPostingRow
 from otbill.storage.tables.records import (
     AuthorizationRow,

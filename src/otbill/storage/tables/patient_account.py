@@ -20,7 +20,8 @@ from otbill.storage.tables.base import Base, ClinicOwned
 __all__ = ["PatientPostingRow"]
 
 #: Every kind of entry (``otbill.domain.patient_account`` says what each means).
-KINDS = ("opening-balance", "self-pay-charge", "discount", "package-sale", "package-use")
+KINDS = ("opening-balance", "self-pay-charge", "discount", "package-sale", "package-use",
+         "payment", "refund", "credit-applied", "write-off")  # fmt: skip
 KINDS_SQL = ",".join(f"'{k}'" for k in KINDS)
 
 
