@@ -61,7 +61,8 @@ def test_run_over_core_http_and_for_a_plan_year(tmp_path: Path, monkeypatch) -> 
     payer = SimulatedEligibilityPayer()
     with serve_core(payer) as endpoint:
         result = _run(url, "--for-date", DAY.isoformat(), "--user", "biller", "--json",
-                      "--transport", "core", "--url", endpoint, "--receiver", "SIM")  # fmt: skip
+                      "--transport", "core", "--url", endpoint, "--receiver", "SIM",
+                      "--concurrency", "4", "--processes", "2")  # fmt: skip
     assert result.exit_code == 0, result.output
     assert json.loads(result.stdout)["active"] == 3 and len(payer.requests) == 3
     year = _run(url, "--for-date", DAY.isoformat(), "--plan-year", "--user", "biller", "--json")
@@ -76,6 +77,10 @@ def test_bad_input_is_one_line_and_exit_2(tmp_path: Path) -> None:
         (["--for-date", DAY.isoformat(), "--user", "biller", "--concurrency", "0"],
          "--concurrency 0: between 1 and 64"),
         (["--for-date", DAY.isoformat(), "--user", "nobody"], "no user 'nobody'"),
+        (["--for-date", DAY.isoformat(), "--user", "biller", "--processes", "2"],
+         "--processes 2: worker processes need a clearinghouse"),
+        (["--for-date", DAY.isoformat(), "--user", "biller", "--transport", "fax"],
+         "--transport 'fax': one of simulator, core, soap, json"),
     ]  # fmt: skip
     for args, message in cases:
         result = _run(url, *args)

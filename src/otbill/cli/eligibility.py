@@ -154,6 +154,9 @@ def run_command(
         fail(f"--concurrency {concurrency}: between 1 and 64")
     if not 1 <= processes <= min(16, concurrency):
         fail(f"--processes {processes}: between 1 and 16, and no more than --concurrency")
+    if processes > 1 and transport == "simulator":
+        fail(f"--processes {processes}: worker processes need a clearinghouse (--transport core, "
+             "soap or json); the in-process simulator stays in one process")  # fmt: skip
     channel = realtime_transport("270", transport, url, receiver)
     profiles = setup_of(ctx).profiles()
     db, clinic_id, actor = acting_in(ctx, database_url, clinic, user)
