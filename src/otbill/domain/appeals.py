@@ -21,9 +21,11 @@ __all__ = [
     "OUTCOMES",
     "Appeal",
     "AppealLevel",
+    "AppealPacket",
     "Denial",
     "DenialEvent",
     "Pattern",
+    "PreventionCheck",
     "amount_in_controversy",
     "appeal_level",
     "fill_letter",
@@ -255,3 +257,48 @@ def recurring(
         pair = min(common) if common else None
         out.append(Pattern(payer, code, reason, len(items), min(days), max(days), pair))
     return out
+
+
+# --- Records kept: appeal packets and prevention checks ---------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class AppealPacket:
+    """A denial's appeal packet: the letter as edited, draft until final, then sent."""
+
+    id: int
+    denial_id: int
+    cause: str
+    template: str
+    level: int
+    deadline: dt.date
+    body: str
+    status: str  # draft, final, sent
+    edited_by: int
+    edited_at: dt.datetime
+    finalised_by: int | None = None
+    finalised_at: dt.datetime | None = None
+    pdf_sha256: str | None = None
+    sent_on: dt.date | None = None
+    appeal_id: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class PreventionCheck:
+    """A recurring denial proposed as a pre-submission check; accepted ones hold claims."""
+
+    id: int
+    payer_id: int
+    code: str
+    carc: str
+    with_code: str | None
+    cause: str
+    denials: int
+    first_on: dt.date
+    last_on: dt.date
+    status: str  # proposed, accepted, dismissed
+    proposed_at: dt.datetime
+    decided_by: int | None = None
+    decided_at: dt.datetime | None = None
+    payer_name: str = ""
+    payer_code: str = ""

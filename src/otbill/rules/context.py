@@ -19,6 +19,7 @@ from typing import Protocol, TypeVar, cast
 
 from otbill import units
 from otbill.codes import cpt
+from otbill.domain.appeals import PreventionCheck
 from otbill.domain.claim import Claim, ServiceLine
 from otbill.errors import CodeError, UnitsError
 from otbill.payers import PayerProfile
@@ -143,6 +144,7 @@ class ScrubContext:
     mue: MueLookup | None = None
     fee_schedule: FeeLookup | None = None  # for estimating allowed amounts (KX threshold)
     batch: BatchIndex = field(default_factory=BatchIndex)
+    clinic_rules: tuple[PreventionCheck, ...] = ()  # accepted prevention checks (CLN001)
 
 
 class ClaimContext:

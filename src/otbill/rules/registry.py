@@ -64,7 +64,7 @@ __all__ = [
 CATEGORIES = (
     "code", "scope", "units", "modifier", "ncci", "mue", "diagnosis", "provider",
     "authorization", "eligibility", "documentation", "plan-of-care", "progress-report",
-    "duplicate", "timely-filing", "threshold", "telehealth", "compliance", "charge",
+    "duplicate", "timely-filing", "threshold", "telehealth", "compliance", "charge", "clinic-rule",
 )  # fmt: skip
 # Family prefix of each category's rule codes.
 FAMILIES = {
@@ -72,7 +72,7 @@ FAMILIES = {
     "diagnosis": "DGN", "provider": "PRV", "authorization": "AUT", "eligibility": "ELG",
     "documentation": "DOC", "plan-of-care": "POC", "progress-report": "PRG", "duplicate": "DUP",
     "timely-filing": "TFL", "threshold": "THR", "telehealth": "TEL", "compliance": "CMP",
-    "charge": "CHG",
+    "charge": "CHG", "clinic-rule": "CLN",
 }  # fmt: skip
 _SECTIONS = ("In short", "What it checks", "Why payers deny it", "Example", "Fix", "Source")
 _CODE = re.compile(r"^[A-Z]{3}\d{3}$")

@@ -1,0 +1,1 @@
+"""Clinic rules: the clinic's own pre-submission checks, from denials that recurred."""
