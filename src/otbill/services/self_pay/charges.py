@@ -30,7 +30,7 @@ from otbill.domain.patient_account import (
     SELF_PAY_CHARGE,
     PatientEntry,
 )
-from otbill.domain.record_errors import RecordError
+from otbill.domain.record_errors import NotFound, RecordError
 from otbill.domain.self_pay import (
     PROMPT_PAY,
     Household,
@@ -189,12 +189,16 @@ def set_household(
     return household
 
 
-def prompt_pay(uow: UnitOfWork, visit_id: int, paid_on: dt.date) -> int | None:
+def prompt_pay(
+    uow: UnitOfWork, visit_id: int, paid_on: dt.date, *, patient_id: int | None = None
+) -> int | None:
     """The patient paid at the visit: the prompt-pay discount of the rule in force on the visit
     date, on what the visit's charges come to after any sliding scale; returns the entry's id
     (None when no prompt-pay rule is in force). Refused when not paid on the visit's day."""
     require_actor_role(uow, Role.FRONT_DESK, Role.BILLER)
     visit = uow.visits.get(visit_id)
+    if patient_id is not None and visit.patient_id != patient_id:
+        raise NotFound("visit", visit_id)
     if paid_on != visit.date:
         raise RecordError(
             f"visit {visit.date}: prompt pay is for paying at the visit, not on {paid_on}"
@@ -223,9 +227,21 @@ def self_pay_account(uow: UnitOfWork, patient_id: int, on: dt.date) -> dict[str,
     """What the patient page shows: self-pay entries (charges, discounts, packages) newest first,
     their total, the packages with visits left, the household on file."""
     kinds = (SELF_PAY_CHARGE, DISCOUNT, PACKAGE_SALE, PACKAGE_USE)
+    patient = uow.patients.get(patient_id)
     entries = [e for e in uow.patient_account.of_patients([patient_id]) if e.kind in kinds]
     packages = uow.self_pay.sold([patient_id])
+    discounted = {e.visit_id for e in entries if e.source_key.startswith("prompt-pay:")}
+    charged: dict[int, dt.date] = {}
+    for e in entries:
+        if e.kind == SELF_PAY_CHARGE and e.visit_id is not None:
+            charged[e.visit_id] = e.on
     return {
+        "patient": {
+            "id": patient.id,
+            "mrn": patient.mrn,
+            "name": f"{patient.first_name} {patient.last_name}",
+        },
+        "prompt_pay_visits": [(v, on) for v, on in charged.items() if v not in discounted],
         "self_pay": patient_id in uow.self_pay.self_pay_patients([patient_id]),
         "entries": list(reversed(entries)),
         "total": sum((e.amount for e in entries), Decimal("0.00")),
