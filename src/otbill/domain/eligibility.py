@@ -122,6 +122,11 @@ class Benefit(NamedTuple):
     (True, False, True)
     >>> b.amount, b.quantity, b.messages
     (Decimal('25'), None, ())
+    >>> b.amount = Decimal("30")  # doctest: +IGNORE_EXCEPTION_DETAIL
+    Traceback (most recent call last):
+    AttributeError: can't set attribute
+    >>> len({b, Benefit(7, "B", ("AD",), amount=Decimal("25.00"), network="Y")})
+    1
     """
 
     position: int  # of the EB segment
