@@ -30,6 +30,8 @@ from otbill.services.claims.assemble import assemble_claim
 from otbill.services.claims.build import scrubbed_status
 from otbill.services.claims.context import load_snapshot
 from otbill.services.claims.duties import check_may_approve, record_editor
+from otbill.services.claims.handoff import hand_off
+from otbill.services.claims.prior_payers import coordinated
 from otbill.services.clinic.setup import require_role
 from otbill.services.ledger import LedgerEntry, post
 from otbill.storage import UnitOfWork
@@ -78,7 +80,8 @@ def rescrub(uow: UnitOfWork, claim_id: int, run: ScrubContext, rules: Sequence[R
     original = uow.claims.original_number(claim.original_claim_id)
     lines, visits = uow.claims.lines(claim_id), uow.claims.visits(claim_id)
     alone = dataclasses.replace(run, batch=BatchIndex())  # not a duplicate of itself
-    result = scrub_claim(assemble_claim(snap, claim, lines, visits, original), alone, rules)
+    built = coordinated(uow, claim, assemble_claim(snap, claim, lines, visits, original))
+    result = scrub_claim(built, alone, rules)
     findings = tuple(f.as_json() for f in result.findings)
     errors = sum(1 for f in result.findings if f.severity == "error")
     uow.claims.change(claim_id, findings=findings, error_count=errors)
@@ -174,6 +177,7 @@ def approve(uow: UnitOfWork, claim_id: int, on: dt.date) -> None:
     transition(uow, claim_id, ClaimStatus.APPROVED, "approved")
     uow.claims.change(claim_id, approved_by=uow.actor_id)
     uow.flush()
+    hand_off(uow, claim_id, on)  # a secondary's charges: the prior claim's PR
     for line in uow.claims.lines(claim_id):
         post(
             uow,

@@ -26,6 +26,7 @@ from otbill.rules.registry import Rule
 from otbill.services.claims import lifecycle as claims
 from otbill.services.claims.assemble import assemble_claim
 from otbill.services.claims.context import Snapshot, load_snapshot
+from otbill.services.claims.prior_payers import coordinated
 from otbill.services.exchange.files import file_digest, record_file
 from otbill.storage import UnitOfWork
 from otbill.x12.write_837p import Submission, check_claim, write_837p
@@ -52,7 +53,7 @@ class SubmissionReport:
 def _claim(uow: UnitOfWork, snap: Snapshot, row: ClaimFacts) -> Claim:
     lines, visits = uow.claims.lines(row.id), uow.claims.visits(row.id)
     original = uow.claims.original_number(row.original_claim_id)
-    return assemble_claim(snap, row, lines, visits, original)
+    return coordinated(uow, row, assemble_claim(snap, row, lines, visits, original))
 
 
 def load_claims(uow: UnitOfWork, rows: Sequence[ClaimFacts]) -> list[Claim]:

@@ -34,8 +34,9 @@ __all__ = [
     "plan_claim",
 ]
 
-#: CARCs that are the contract working, not a denial: 45 fee schedule, 253 sequestration.
-CONTRACTUAL = frozenset({"45", "253"})
+#: CARCs that are the contract working, not a denial: 45 fee schedule, 253 sequestration, 23
+#: the prior payers' part on a secondary's 835 (services.claims.coordination).
+CONTRACTUAL = frozenset({"45", "253", "23"})
 ZERO = Decimal("0.00")
 _CENT = Decimal("0.01")
 

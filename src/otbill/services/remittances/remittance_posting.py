@@ -22,6 +22,7 @@ from otbill.domain.ledger import Kind
 from otbill.domain.lifecycle import ClaimStatus
 from otbill.domain.money import to_cents
 from otbill.domain.remittance import ClaimPayment, Remittance
+from otbill.services.claims import coordination
 from otbill.services.claims import lifecycle as claims
 from otbill.services.denials.open import open_denial
 from otbill.services.exchange.files import add_work_item, remittance_id, source_seen
@@ -142,6 +143,7 @@ class RemittancePosting:
             self._queue(prefix, number, None, f"no claim numbered {number!r}", payment)
             self.report.add(number, "unmatched", payment.paid, "no such claim")
             return
+        claim = coordination.payment_target(self.uow, claim, self.remittance.header.payer_id)
         if payment.status == "22":
             self._reverse(prefix, claim, payment)
             return
@@ -169,6 +171,7 @@ class RemittancePosting:
             for x in lines
         ]
         planned = plan_claim(prefix, payment, refs) if refs else []
+        planned = coordination.drop_prior_payers_part(self.uow, claim.id, planned)
         bad = [p for p in planned if p.amount < 0 or p.amount != p.amount.quantize(_CENT)]
         if not refs or bad:
             why = "claim has no lines" if not refs else f"amount {bad[0].amount} cannot post as is"
@@ -208,6 +211,10 @@ class RemittancePosting:
                     decided_on=self.on,
                     profile=payer.profile,
                 )
+            )
+        if not again:  # the next payer's claim, or the wait on a crossover
+            coordination.after_adjudication(
+                self.uow, claim.id, payment, self.remittance_id, self.on
             )
         self.report.matched += 1
         self.report.add(claim.number, result.value, payment.paid, payment.status_text)

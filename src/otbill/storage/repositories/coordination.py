@@ -130,10 +130,14 @@ class CoordinationRepository(ClinicScoped):
         return row.id
 
     def adjudication_facts(self, claim_id: int) -> list[AdjudicationFact]:
-        """The claim's 835 postings that are not reversals and not reversed, with their line's
-        position and the remittance's payment date; ``ix_posting_claim``."""
+        """The claim's 835 postings that are not reversals and not reversed by a payer, with
+        their line's position and the remittance's payment date; ``ix_posting_claim``. The
+        patient's share handed on to the next claim (reversed under a ``cob:`` key) stays: it is
+        what the payer decided."""
         reversed_ids = select(PostingRow.reverses_id).where(
-            PostingRow.clinic_id == self.clinic_id, PostingRow.reverses_id.is_not(None)
+            PostingRow.clinic_id == self.clinic_id,
+            PostingRow.reverses_id.is_not(None),
+            PostingRow.source_key.not_like("cob:%"),
         )
         query = (
             select(PostingRow, ClaimLineRow.position, RemittanceRow.paid_on)
