@@ -38,6 +38,7 @@ COMMANDS: dict[str, LazyCommand] = {
     "payments": LazyCommand("otbill.cli.payments:app"),
     "schedule": LazyCommand("otbill.cli.schedule:app"),
     "eligibility": LazyCommand("otbill.cli.eligibility:app"),
+    "statements": LazyCommand("otbill.cli.statements:app"),
     "clinic": LazyCommand("otbill.cli.clinic:app"),
     "sessions": LazyCommand("otbill.cli.sessions:app"),
     "clearinghouse": LazyCommand("otbill.cli.edi:clearinghouse_app"),

@@ -54,6 +54,8 @@ from otbill.storage.tables.self_pay import PatientPackageRow as PatientPackageRo
 from otbill.storage.tables.self_pay import SelfPayRuleRow as SelfPayRuleRow
 from otbill.storage.tables.sessions import LoginSessionRow as LoginSessionRow
 from otbill.storage.tables.setup import LocationRow
+from otbill.storage.tables.statements import StatementHoldRow as StatementHoldRow
+from otbill.storage.tables.statements import StatementRow as StatementRow
 from otbill.storage.tables.tokens import ApiTokenRow
 
 __all__ = [

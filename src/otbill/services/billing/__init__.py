@@ -1,0 +1,1 @@
+"""Patient billing: what patients owe after insurance, told to them (statements)."""
