@@ -277,8 +277,9 @@ def test_by_hand_the_next_claim_is_scrubbed_and_refused_when_nothing_is_left(
                               eligibility_verified_on=dt.date(2025, 2, 1),
                               eligibility_active=True)  # fmt: skip
     with db.unit_of_work(ids.clinic, ids.biller) as uow:
-        made = coordination.build_next_claim(uow, primary, TODAY, run=scrub_run(), rules=RULES)
-        assert uow.claims.get(made).status == "ready"
+        made = coordination.build_secondary(uow, number, TODAY, scrub_run(), RULES)
+    assert (made.number, made.place, made.payer) == (f"{number}-S", "secondary", "Gap Mutual")
+    assert (made.charge_basis, made.status, made.prior_number) == (Decimal("18"), "ready", number)
     with (
         db.unit_of_work(ids.clinic, ids.biller) as uow,
         pytest.raises(RecordError, match="exists already"),

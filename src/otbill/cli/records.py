@@ -18,6 +18,7 @@ import typer
 from otbill import clock
 from otbill.cli.claim_corrections import correct_command, void_command
 from otbill.cli.claim_paper import paper_command
+from otbill.cli.claim_secondary import secondary_command
 from otbill.cli.claim_status import status_command
 from otbill.cli.common import AsJson, Clinic, DatabaseUrl, fail, parse_date
 from otbill.cli.setup import setup_of
@@ -29,6 +30,7 @@ claims_app.command("status")(status_command)  # otbill claims status: 276/277 fo
 claims_app.command("paper")(paper_command)  # otbill claims paper: the CMS-1500 form as PDF
 claims_app.command("correct")(correct_command)  # otbill claims correct: frequency 7
 claims_app.command("void")(void_command)  # otbill claims void: frequency 8
+claims_app.command("secondary")(secondary_command)  # otbill claims secondary: the next payer's
 audit_app = typer.Typer(help="Check the tamper-evident audit trail.", no_args_is_help=True)
 
 

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Protocol, TypeVar
 
@@ -36,19 +37,23 @@ from otbill.domain.coordination import (
     next_sequence,
     patient_shares,
 )
-from otbill.domain.lifecycle import ClaimStatus
+from otbill.domain.lifecycle import ClaimStatus, Role
 from otbill.domain.record_errors import RecordError
 from otbill.domain.remittance import ClaimPayment
 from otbill.rules.context import ScrubContext
 from otbill.rules.registry import Rule
 from otbill.services.claims import lifecycle
+from otbill.services.claims.corrections import find_claim
 from otbill.services.claims.handoff import hand_off
+from otbill.services.clinic.setup import require_actor_role
 from otbill.storage import UnitOfWork
 from otbill.storage.repositories.coordination import Crossover
 
 __all__ = [
+    "NextClaim",
     "after_adjudication",
     "build_next_claim",
+    "build_secondary",
     "drop_prior_payers_part",
     "hand_off",
     "next_coverage",
@@ -268,3 +273,42 @@ def drop_prior_payers_part(uow: UnitOfWork, claim_id: int, planned: Iterable[T])
     if uow.coordination.follows(claim_id) is None:
         return planned
     return [p for p in planned if not is_prior_payer_adjustment(p.group, p.carc)]
+
+
+@dataclass(frozen=True, slots=True)
+class NextClaim:
+    """The claim built by hand (``otbill claims secondary``), as the CLI prints it."""
+
+    id: int
+    number: str
+    place: str  # secondary, tertiary
+    payer: str
+    prior_number: str
+    charge_basis: Decimal
+    status: str
+
+    def as_json(self) -> dict[str, object]:
+        return {"id": self.id, "number": self.number, "place": self.place, "payer": self.payer,
+                "follows": self.prior_number, "charge_basis": str(self.charge_basis),
+                "status": self.status}  # fmt: skip
+
+
+def build_secondary(
+    uow: UnitOfWork, key: str, on: dt.date, run: ScrubContext, rules: Sequence[Rule]
+) -> NextClaim:
+    """:func:`build_next_claim` for the claim numbered (or with the id) ``key``, scrubbed."""
+    require_actor_role(uow, Role.BILLER)
+    prior = find_claim(uow, key)
+    share = _share(uow, prior.id)
+    made = build_next_claim(uow, prior.id, on, run=run, rules=rules, why="built by hand")
+    link = uow.coordination.follows(made)
+    claim = uow.claims.get(made)
+    return NextClaim(
+        made,
+        claim.number,
+        _PLACE_WORD[link.sequence if link else "S"],
+        uow.payers.get(claim.payer_id).name,
+        prior.number,
+        share,
+        claim.status,
+    )
