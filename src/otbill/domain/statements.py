@@ -129,6 +129,14 @@ def patient_reason(code: str | None) -> str:
 
 _ENTRY_WORDS = {
     OPENING_BALANCE: "Balance brought forward from the clinic's earlier billing system",
+    "payment": "Your payment, thank you",
+    "refund": "Refund to you",
+    "credit-applied": "Credit on your account applied to your visits",
+    "write-off": "Taken off your balance by the clinic",
+    "self-pay-charge": "Visit charge (paying yourself)",
+    "discount": "Discount",
+    "package-sale": "Package of visits",
+    "package-use": "Visit paid from your package",
 }
 
 
