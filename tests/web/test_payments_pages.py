@@ -9,11 +9,14 @@ import datetime as dt
 import re
 from decimal import Decimal
 
+from otbill.domain.ledger import Kind
+from otbill.services.ledger import LedgerEntry, balances, post
 from otbill.services.patient_account import post_opening_balance
+from otbill.services.payments.deposit import deposit_report
 from otbill.services.payments.standing import standing
-from otbill.storage.tables import VisitRow
+from otbill.storage.tables import UserRow, VisitRow
 from support.pdftext import pdf_text
-from support.webkit import log_in, patient_of, token
+from support.webkit import log_in, patient_of, provider_of, token
 
 
 def _owed(app, patient: int) -> Decimal:
@@ -113,3 +116,43 @@ def test_collect_copay_from_the_check_in_screen(app, client):
     assert taken.status_code == 303, taken.text
     assert "Left as credit on the account" in client.get(taken.headers["location"]).text
     assert client.get(f"/patients/{patient}/payments?visit=999999").status_code == 404
+
+
+def test_at_the_next_check_in_the_patient_pays_by_card_and_owes_nothing(app, client):
+    """Done when: the patient pays by card reference at the next check-in; the ledger's patient
+    share is 0 and the copay waits, as credit, for the new visit."""
+    patient = patient_of(app)
+    with app.state.db.unit_of_work(1) as uow:
+        biller = uow.records.first(UserRow, UserRow.username == "biller").id
+    with app.state.db.unit_of_work(1, biller) as uow:
+        line = uow.payments.patient_lines(patient)[0]
+        post(uow, LedgerEntry("test:pr:1", Kind.TRANSFER, line.line_id, Decimal("35.00"),
+                              group_code="PR", carc="2"), dt.date(2025, 3, 20))  # fmt: skip
+    owed = _owed(app, patient)
+    assert owed >= Decimal("35.00")
+    log_in(client, "biller")
+    booked = client.post("/schedule/book", follow_redirects=False, data={
+        "csrf_token": token(client, "/schedule/book"), "patient": str(patient),
+        "provider": str(provider_of(app, "rcole").id), "date": "2025-04-01", "start": "15:00",
+        "minutes": "45", "visit_type": "daily"})  # fmt: skip
+    appointment = re.search(r"/schedule/appointments/(\d+)", booked.headers["location"])
+    assert appointment, booked.text
+    checked = client.post(f"/schedule/appointments/{appointment.group(1)}/check-in",
+                          data={"csrf_token": token(client)}, follow_redirects=False)  # fmt: skip
+    page = client.get(checked.headers["location"]).text
+    link = re.search(r'href="(/patients/\d+/payments\?visit=\d+)">Collect copay', page)
+    assert link, page
+    form = client.get(link.group(1)).text
+    keys = re.findall(r'name="apply" value="([^"]+)"', form)
+    visit = re.search(r'name="visit" value="(\d+)"', form)
+    assert keys and visit
+    paid = client.post(f"/patients/{patient}/payments", follow_redirects=False, data={
+        "csrf_token": token(client), "amount": f"{owed + 20}", "method": "card",
+        "reference": "AUTH-9001", "last4": "4242", "visit": visit.group(1),
+        "apply": keys})  # fmt: skip
+    assert paid.status_code == 303, paid.text
+    with app.state.db.unit_of_work(1) as uow:
+        state = standing(uow, patient)
+        assert state.owed == () and state.credit == Decimal("20.00")
+        assert balances(uow, patient_id=patient).by_patient[patient].patient_balance == 0
+        assert deposit_report(uow, dt.date(2025, 4, 1)).balances
