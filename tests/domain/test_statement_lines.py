@@ -199,3 +199,20 @@ def test_statement_amounts_add_up(
         assert s.cycle is Cycle.FIRST
     else:
         assert s.aging.total == 0 and s.cycle is None
+
+
+def test_siblings_with_the_same_parent_get_one_statement() -> None:
+    from otbill.domain.registration import Guarantor
+    from otbill.domain.statements import Addressee, group_by_guarantor
+
+    mom = Guarantor("Maria", "Diaz", "parent", "5 Elm St", "Austin", "TX", "78701")
+    same = Guarantor("MARIA", " Diaz ", "parent", "5 Elm  St", "Austin", "TX", "78701")
+    kids = [
+        Addressee(2, "Mia Diaz", "5 Elm St", "Austin", "TX", "78701", "A-2", same),
+        Addressee(1, "Leo Diaz", "5 Elm St", "Austin", "TX", "78701", "A-1", mom),
+        Addressee(3, "Ann Lee", "1 Main St", "Austin", "TX", "78702", "A-3", None),
+    ]
+    family, alone = group_by_guarantor(kids)
+    assert (family.name, family.patients) == ("Maria Diaz", ((1, "Leo Diaz"), (2, "Mia Diaz")))
+    assert family.key.startswith("guarantor:") and family.account_number == "A-1"
+    assert (alone.key, alone.name, alone.zip) == ("patient:3", "Ann Lee", "78702")

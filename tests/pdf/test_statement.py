@@ -73,3 +73,22 @@ def test_many_statements_one_file_each_on_its_own_page_and_as_kept() -> None:
     assert all("Amount due $40.00" in p.extract_text() for p in reader.pages)
     empty = PdfReader(io.BytesIO(render_statements([], CLINIC, StatementTerms(), ON)))
     assert "No statements in this run." in empty.pages[0].extract_text()
+
+
+def test_a_payment_prints_as_a_credit_and_long_services_are_cut_at_a_word() -> None:
+    s = _statement()
+    paid = PatientEntry(2, 1, "payment", Decimal("-10.00"), dt.date(2025, 6, 1), "front desk")
+    s = build_statement(s.guarantee, [], [paid, *[PatientEntry(3, 1, "opening-balance",
+                        Decimal("50.00"), dt.date(2025, 1, 5), "old")]], on=ON,
+                        terms=StatementTerms(), last=None)  # fmt: skip
+    text = (
+        PdfReader(io.BytesIO(render_statement(s, CLINIC, StatementTerms()))).pages[0].extract_text()
+    )
+    assert "Your payment, thank you -$10.00" in text and "Amount due $40.00" in text
+    line = _statement().lines[0]
+    text = (
+        PdfReader(io.BytesIO(render_statement(_statement(), CLINIC, StatementTerms())))
+        .pages[0]
+        .extract_text()
+    )
+    assert f"Leo Diaz: 97530 {line.description}"[:30] in text and "..." in text

@@ -87,3 +87,19 @@ def test_a_hold_keeps_the_statement_back_and_is_audited(db: Database, tmp_path: 
             e.action for e in uow.audit_reads.events(entity="patient", entity_id=str(ids.patient))
         ]
     assert {"statement_hold.set", "statement_hold.lift"} <= set(actions)
+
+
+def test_a_run_stopped_before_its_files_writes_them_when_run_again(
+    db: Database, tmp_path: Path
+) -> None:
+    ids = seed_clinic(db)
+    owing(db, ids)
+    statements.run_statements(db, ids.clinic, ids.biller, ON, out_dir=tmp_path)
+    for path in tmp_path.iterdir():  # as if the process had stopped after recording
+        path.unlink()
+    again = statements.run_statements(db, ids.clinic, ids.biller, ON, out_dir=tmp_path)
+    assert again.sent == 0 and again.batches == ["2025-03-20-1"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == [
+        "mailing-2025-03-20-1.csv",
+        "statements-2025-03-20-1.pdf",
+    ]

@@ -16,6 +16,7 @@ import datetime as dt
 import textwrap
 from collections.abc import Iterable
 from dataclasses import dataclass
+from decimal import Decimal
 
 from fpdf import FPDF
 
@@ -134,7 +135,7 @@ def _page(pdf: FPDF, s: Statement, clinic: ClinicHeader, terms: StatementTerms) 
     for label, value in (
         ("Statement date", s.on.isoformat()),
         ("Account", g.account_number),
-        ("Amount due", money(s.amount_due)),
+        ("Amount due", _money(s.amount_due)),
         ("Please pay by", s.due_on.isoformat()),
     ):
         pen.down(5)
@@ -158,14 +159,14 @@ def _page(pdf: FPDF, s: Statement, clinic: ClinicHeader, terms: StatementTerms) 
         if len(g.patients) > 1:
             service = f"{names.get(li.patient_id, '')}: {service}"
         pen.at(15, li.service_date.isoformat(), size=8)
-        pen.at(35, service[:34], size=8)
+        pen.at(35, _fit(pdf, service, 60), size=8)
         amounts = (li.charge, li.insurance_paid, li.insurance_adjusted, li.your_share,
                    li.you_paid, li.left)  # fmt: skip
         for right, amount in zip(_RIGHTS, amounts, strict=True):
-            pen.right(right, money(amount), size=8)
+            pen.right(right, _money(amount), size=8)
         for words, amount in li.reasons:
             pen.down(4)
-            pen.at(38, f"{words}: {money(amount)}", style="I", size=8)
+            pen.at(38, f"{words}: {_money(amount)}", style="I", size=8)
         pen.down(5)
     if not s.lines:
         pen.at(15, "No visits with an amount left for you to pay.", size=8)
@@ -177,18 +178,18 @@ def _page(pdf: FPDF, s: Statement, clinic: ClinicHeader, terms: StatementTerms) 
         for e in s.entries:
             pen.at(15, e.on.isoformat(), size=8)
             pen.at(35, e.description[:80], size=8)
-            pen.right(195, money(e.amount), size=8)
+            pen.right(195, _money(e.amount), size=8)
             pen.down(5)
     pen.down(2)
     pen.right(165, "Amount due", style="B", size=10)
-    pen.right(195, money(s.amount_due), style="B", size=10)
+    pen.right(195, _money(s.amount_due), style="B", size=10)
     pen.down(8)
     pen.at(15, "How long it has been owed", style="B", size=10)
     pen.down(5)
     a = s.aging
     for x, label, amount in ((15, "0-30 days", a.current), (60, "31-60 days", a.days_31_60),
                              (105, "61-90 days", a.days_61_90), (150, "Over 90 days", a.over_90)):  # fmt: skip
-        pen.at(x, f"{label}: {money(amount)}", size=9)
+        pen.at(x, f"{label}: {_money(amount)}", size=9)
     pen.down(8)
     pen.at(15, "How to pay", style="B", size=10)
     for text in _wrapped(terms.how_to_pay):
@@ -215,6 +216,25 @@ def _wrapped(text: str) -> tuple[str, ...]:
     if found is None:
         found = _WRAPPED[text] = tuple(textwrap.wrap(text, 110))
     return found
+
+
+def _money(amount: Decimal) -> str:
+    """$1,234.50, and a credit as -$10.00."""
+    return f"-{money(-amount)}" if amount < 0 else money(amount)
+
+
+def _fit(pdf: FPDF, text: str, mm: float) -> str:
+    """``text`` cut at a word to fit ``mm`` at 8 points ('...' when cut)."""
+    text = latin1(text)
+    if _width(pdf, "", 8, text) <= mm:
+        return text
+    words = text.split()
+    while len(words) > 1:
+        words.pop()
+        cut = " ".join(words) + "..."
+        if _width(pdf, "", 8, cut) <= mm:
+            return cut
+    return text[: int(mm / 2)]
 
 
 def _zip(value: str) -> str:
