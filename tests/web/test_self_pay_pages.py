@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from otbill.services.self_pay import charges
 from otbill.storage.tables import PatientRow, UserRow, VisitRow
-from support.webkit import DEMO_TODAY, log_in, patient_of, token
+from support.webkit import DEMO_TODAY, log_in, patient_of, record_daily_visit, token
 
 
 def _post(client: TestClient, path: str, **data: str):
@@ -100,3 +100,21 @@ def test_the_patients_self_pay_account_shows_charges_discounts_and_visits_left(a
 def test_an_auditor_reads_but_an_unknown_patient_is_404(app, client):
     log_in(client, "biller")
     assert client.get("/patients/999999/self-pay").status_code == 404
+
+
+def test_building_claims_charges_a_self_pay_visit_and_says_so(app, client):
+    patient = patient_of(app)
+    with app.state.db.session() as session, session.begin():
+        session.get_one(PatientRow, patient).self_pay = True
+    log_in(client, "rcole")
+    visit = record_daily_visit(client, patient)
+    client.cookies.clear()
+    log_in(client, "biller")
+    built = client.post("/queues/build-claims", data={"csrf_token": token(client, "/queues")})
+    assert "1 self-pay visit(s) charged to the patient&#39;s account, 0 paid by a package." in (
+        built.text
+    )
+    with app.state.db.unit_of_work(1) as uow:
+        mine = [e for e in uow.patient_account.of_patients([patient]) if e.visit_id == visit]
+        assert [e.kind for e in mine] == ["self-pay-charge"]
+        assert uow.self_pay.charged_visits([visit]) == {visit}

@@ -43,6 +43,12 @@ def build(request: Request, user: Biller) -> Response:
             f" {len(report.later)} visit(s) dated after today (the first on {first:%d %b %Y})"
             " were not billed: correct their dates."
         )
-    kind = "warn" if held or report.later else "ok"
+    paid = report.self_pay  # self-pay patients' visits: no claim, charges on their accounts
+    if paid.charged or paid.by_package:
+        text += (f" {len(paid.charged)} self-pay visit(s) charged to the patient's account,"
+                 f" {len(paid.by_package)} paid by a package.")  # fmt: skip
+    if paid.unpriced:
+        text += " Not charged: " + "; ".join(paid.unpriced.values()) + "."
+    kind = "warn" if held or report.later or paid.unpriced else "ok"
     request.session["flash"] = {"kind": kind, "text": text}
     return RedirectResponse("/queues", status_code=303)
