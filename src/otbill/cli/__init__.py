@@ -35,6 +35,7 @@ COMMANDS: dict[str, LazyCommand] = {
     "patients": LazyCommand("otbill.cli.patients:patients_app"),
     "coverage": LazyCommand("otbill.cli.patients:coverage_app"),
     "prices": LazyCommand("otbill.cli.prices:app"),
+    "selfpay": LazyCommand("otbill.cli.self_pay:app"),
     "payments": LazyCommand("otbill.cli.payments:app"),
     "schedule": LazyCommand("otbill.cli.schedule:app"),
     "eligibility": LazyCommand("otbill.cli.eligibility:app"),
