@@ -6,6 +6,7 @@ PostgreSQL)."""
 from __future__ import annotations
 
 import datetime as dt
+import threading
 from decimal import Decimal
 
 import pytest
@@ -203,3 +204,29 @@ def test_the_days_deposit_balances_with_the_ledger_and_the_accounts(db: Database
     assert deposit.by_person == {"Biller": D("75.00")}
     assert sum(x.amount for x in deposit.lines if x.kind == "payment") == report.books_payments
     assert report.books_payments == D("75.00") and report.books_refunds == D("5.00")
+
+
+@pytest.mark.postgres
+@pytest.mark.parametrize("db", ["postgres"], indirect=True)
+def test_two_payments_at_once_are_applied_one_after_the_other(db: Database) -> None:
+    ids = seed_clinic(db)
+    _owes(db, ids, "C1", "30.00")
+    barrier = threading.Barrier(2)
+    taken: list[Decimal] = []
+
+    def pay() -> None:
+        barrier.wait()
+        with db.unit_of_work(ids.clinic, ids.biller) as uow:
+            done = take_payment(uow, patient_id=ids.patient, amount="30", method="cash",
+                                received_on=DAY)  # fmt: skip
+            taken.append(done.credit)
+
+    threads = [threading.Thread(target=pay) for _ in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert sorted(taken) == [D("0.00"), D("30.00")]  # the second found the line paid
+    with db.unit_of_work(ids.clinic, ids.biller) as uow:
+        assert balances(uow, patient_id=ids.patient).by_patient[ids.patient].patient_balance == 0
+        assert standing(uow, ids.patient).credit == D("30.00")

@@ -129,7 +129,7 @@ def take_payment(
     how = _method(method)
     ref, last = check_card_reference(how, reference, last4)
     on = received_on or clock.today()
-    uow.patients.get(patient_id)
+    uow.payments.lock_patient(patient_id)
     _check_place(uow, patient_id, location_id, visit_id)
     before = standing(uow, patient_id)
     chosen = list(apply_to) if apply_to is not None else None
@@ -183,6 +183,7 @@ def apply_credit(
     """
     require_actor_role(uow, Role.FRONT_DESK, Role.BILLER)
     on = on or clock.today()
+    uow.payments.lock_patient(patient_id)
     state = standing(uow, patient_id)
     if state.credit <= 0 or not state.owed:
         return []
@@ -255,6 +256,7 @@ def refund(
     if not reason.strip():
         raise RecordError("reason: a refund needs a reason in words")
     on = on or clock.today()
+    uow.payments.lock_patient(patient_id)
     patient = uow.patients.get(patient_id)
     _check_place(uow, patient_id, location_id, None)
     state = standing(uow, patient_id)

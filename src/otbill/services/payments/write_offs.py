@@ -78,6 +78,7 @@ def decide_write_off(
         )
     on = on or clock.today()
     if approve:
+        uow.payments.lock_patient(asked.patient_id)
         state = standing(uow, asked.patient_id)
         if asked.amount > state.owed_total:
             raise RecordError(

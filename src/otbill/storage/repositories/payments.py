@@ -76,6 +76,12 @@ class PaymentRepository(ClinicScoped):
         flush(self.session)
         return row.id
 
+    def lock_patient(self, patient_id: int) -> None:
+        """Hold the patient's row to the end of the unit of work (``SELECT ... FOR UPDATE`` on
+        PostgreSQL), so two payments for one patient are applied one after the other, each to
+        what the other left owed; :class:`NotFound` for another clinic's patient."""
+        fetch(self.session, PatientRow, self.clinic_id, patient_id, for_update=True)
+
     def get(self, payment_id: int) -> Payment:
         """One payment or refund (:class:`NotFound` when not this clinic's); primary key."""
         return _payment(fetch(self.session, PatientPaymentRow, self.clinic_id, payment_id))
