@@ -200,6 +200,7 @@ def _cross_over(
     status = uow.claims.get(claim.id).status
     note = f"crossed over to {payer}: waiting for its 835 ({reason})"
     uow.claims.add_status_change(claim.id, status, status, note, uow.actor_id)
+    uow.audit.record(uow.actor_id, "claim.crossover", "claim", claim.id, None, {"note": note})
     if found is None or uow.coordination.followed_by(claim.id) is not None:
         return
     if _share(uow, claim.id) <= 0:

@@ -13,6 +13,7 @@ from otbill.domain.money import from_cents
 from otbill.domain.record_errors import NotFound, RecordError
 from otbill.services.claims.fixes import assembled_claim
 from otbill.services.ledger import balances
+from otbill.services.views.claim_chain import claim_chain
 from otbill.storage import UnitOfWork
 from otbill.storage.repositories.audit import AuditEvent
 
@@ -143,4 +144,5 @@ def claim_page(uow: UnitOfWork, claim_id: int) -> dict[str, Any]:
         "history": _history(uow, row.id),
         "balance": ledger.by_claim.get(row.id),
         "line_balances": dict(ledger.by_line),
+        "chain": claim_chain(uow, row.id),  # primary → secondary → tertiary → patient
     }
