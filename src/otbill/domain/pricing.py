@@ -147,6 +147,7 @@ def price_day(
     gpcis: Gpcis = NATIONAL,
     *,
     mppr: bool = True,
+    cache: dict[str, tuple[Decimal, Decimal]] | None = None,
 ) -> tuple[PricedLine | None, ...]:
     """Expected allowed amount of each line of one patient's day (None: no RVUs for the code).
 
@@ -167,6 +168,9 @@ def price_day(
 
     >>> price_day([DayLine("97110", 1, True), DayLine("97530", 2)], rates, cf)[0].allowed
     Decimal('18.56')
+
+    ``cache`` (code -> full and reduced unit amounts) may be kept by a caller pricing many
+    days under the same RVUs, factor and GPCIs.
     """
     first = _first_line(lines, rates) if mppr else None
     out: list[PricedLine | None] = []
@@ -176,8 +180,15 @@ def price_day(
             out.append(None)
             continue
         units = max(line.units, 0)
-        full_unit = unit_amount(rvus, cf, gpcis)
-        reduced_unit = unit_amount(rvus, cf, gpcis, pe_share=MPPR_PE_SHARE)
+        amounts = cache.get(line.code) if cache is not None else None
+        if amounts is None:
+            amounts = (
+                unit_amount(rvus, cf, gpcis),
+                unit_amount(rvus, cf, gpcis, pe_share=MPPR_PE_SHARE),
+            )
+            if cache is not None:
+                cache[line.code] = amounts
+        full_unit, reduced_unit = amounts
         if not mppr or not rvus.therapy_mppr:
             full, reduced = units, 0
         elif index == first:

@@ -16,11 +16,10 @@ from support.clinickit import insert_claim, seed_clinic
 FIRST, END = dt.date(2024, 4, 1), dt.date(2025, 4, 1)
 PAYERS = {1: ("Medicare Part B", "medicare"), 2: ("Acme Health", "commercial-in-network")}
 DAY = dt.date(2025, 2, 14)
-ROWS = [
-    (10, 1, DAY, "11", "97530", "GO", 2, False),
-    (10, 1, DAY, "11", "97530", "GO", 2, False),
-    (11, 2, DAY, "11", "97530", "GO", 2, False),
-    (12, 2, dt.date(2025, 3, 3), "11", "97110", "GO", 1, False),
+ROWS = [  # payer, date, place, the day's lines (code, units, assistant), claims
+    (1, DAY, "11", (("97530", 2, False), ("97530", 2, False)), 1),
+    (2, DAY, "11", (("97530", 2, False),), 1),
+    (2, dt.date(2025, 3, 3), "11", (("97110", 1, False),), 1),
 ]
 CONTRACTS = ContractRates(
     [

@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 
@@ -46,7 +46,8 @@ def is_medicare(profile: str) -> bool:
 
 def is_assistant_line(modifiers: str, furnished_by_assistant: bool) -> bool:
     """CQ (PT assistant) or CO (OT assistant) on the line, or recorded as an assistant's."""
-    return furnished_by_assistant or bool({"CQ", "CO"} & set(modifiers.split(",")))
+    # modifiers are two characters joined by commas, so a substring is a whole modifier
+    return furnished_by_assistant or "CQ" in modifiers or "CO" in modifiers
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,9 +60,14 @@ class Tariff:
     facility: Mapping[str, Rvus]
     gpcis: Gpcis
     label: str  # e.g. "PFS 2025: RVUs from 2025, CF 32.3465, national GPCIs"
+    _amounts: tuple[dict[str, tuple[Decimal, Decimal]], dict[str, tuple[Decimal, Decimal]]] = field(
+        default_factory=lambda: ({}, {}), compare=False, repr=False
+    )
 
     def price(self, lines: Sequence[DayLine], *, facility: bool) -> tuple[PricedLine | None, ...]:
-        return price_day(lines, self.facility if facility else self.office, self.cf, self.gpcis)
+        rates = self.facility if facility else self.office
+        cache = self._amounts[1 if facility else 0]
+        return price_day(lines, rates, self.cf, self.gpcis, cache=cache)
 
 
 def _rates(rows: Iterable[RvuRow]) -> tuple[dict[str, Rvus], dict[str, Rvus]]:
@@ -123,13 +129,21 @@ class ContractRates:
         self._rows: defaultdict[tuple[int | None, str], list[Fee]] = defaultdict(list)
         for fee in sorted(fees, key=lambda f: f.effective_from):
             self._rows[(fee.payer_id, fee.code)].append(fee)
+        self._memo: dict[tuple[int, str, dt.date], Decimal | None] = {}
 
     def per_unit(self, payer_id: int, code: str, on: dt.date) -> Decimal | None:
+        """The payer's own rate in force on ``on``, else the clinic default's, else None."""
+        memo = (payer_id, code, on)
+        if memo in self._memo:
+            return self._memo[memo]
+        found = None
         for key in ((payer_id, code), (None, code)):
             rows = [f for f in self._rows.get(key, ()) if f.effective_from <= on]
             if rows:
-                return from_cents(rows[-1].allowed_cents)
-        return None
+                found = from_cents(rows[-1].allowed_cents)
+                break
+        self._memo[memo] = found
+        return found
 
     def with_rates(self, payer_id: int, rates: Mapping[str, Decimal]) -> ContractRates:
         """A copy where ``payer_id``'s rates for these codes replace its own on every date."""

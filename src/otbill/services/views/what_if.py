@@ -12,8 +12,8 @@ in force on each date of service; the contracted rates for other payers):
   (a Medicare day, grouped by month, at the receiving payer's rates in force on the 15th).
 
 Speed: lines are grouped first (a Medicare day by its payer, month, tables, place and the
-sorted (code, units, assistant) of its lines, since MPPR prices a day whole; a contracted day
-by payer, date and the same sorted lines), and each distinct group is priced once per side and multiplied
+sorted (code, units, assistant) of its lines, since MPPR prices a day whole; a contracted line
+by payer, date, code and units, or its whole day when the day moves to another payer), and each distinct group is priced once per side and multiplied
 by its count. Twelve months of a 20-therapist clinic (about 60,000 visits) is a few thousand
 groups (bench/what_if.py).
 """
@@ -35,7 +35,6 @@ from otbill.services.money.tariffs import (
     ContractRates,
     PfsTables,
     Tariff,
-    is_assistant_line,
     is_medicare,
 )
 from otbill.storage import UnitOfWork
@@ -153,12 +152,12 @@ def what_if(
     """Re-price the billed lines served in ``[first, end)`` under ``scenario``."""
     payers = {p.id: (p.name, p.profile) for p in uow.payers.all()}
     contracts = ContractRates(uow.payers.fee_schedule())
-    rows = uow.reports.billed_lines(first, end)
-    return reprice(rows, payers, contracts, PfsTables(dirs), scenario, first, end)
+    days = uow.reports.billed_days(first, end)
+    return reprice(days, payers, contracts, PfsTables(dirs), scenario, first, end)
 
 
 def reprice(
-    rows: Iterable[tuple[int, int, dt.date, str, str, str, int, bool]],
+    days: Iterable[tuple[int, dt.date, str, Day, int]],
     payers: Mapping[int, tuple[str, str]],
     contracts: ContractRates,
     pfs: PfsTables,
@@ -166,31 +165,29 @@ def reprice(
     first: dt.date,
     end: dt.date,
 ) -> WhatIf:
+    """Re-price ``days`` (payer, date, place, sorted lines, how many such claims)."""
     notes: list[str] = []
-    # group: a claim's lines (one day, one payer) -> one Medicare day, or contracted lines
-    claims: dict[int, tuple[int, dt.date, str, list[tuple[str, int, bool]]]] = {}
-    lines = 0
-    for claim_id, payer_id, day, pos, code, modifiers, units, assistant in rows:
-        lines += 1
-        entry = claims.get(claim_id)
-        if entry is None:
-            entry = claims[claim_id] = (payer_id, day, pos, [])
-        entry[3].append((code, units, is_assistant_line(modifiers, assistant)))
     medicare_days: Counter[tuple[int, str, int, bool, Day]] = Counter()
     contracted: Counter[tuple[int, dt.date, bool, Day]] = Counter()
     tariffs: dict[int, Tariff] = {}
-    unpriced = 0
-    for payer_id, day, pos, day_lines in claims.values():
+    unpriced = visits = lines = 0
+    moving_payer = scenario.payer_id if scenario.kind == "mix" else None
+    for payer_id, day, pos, day_lines, count in days:
+        visits += count
+        lines += count * len(day_lines)
         if is_medicare(payers.get(payer_id, ("", ""))[1]):
             tariff = pfs.on(day)
             if tariff is None:
-                unpriced += len(day_lines)
+                unpriced += count * len(day_lines)
                 continue
             tariffs[id(tariff)] = tariff
             key = (payer_id, f"{day:%Y-%m}", id(tariff), pos in FACILITY_PLACES)
-            medicare_days[(*key, tuple(sorted(day_lines)))] += 1
+            medicare_days[(*key, day_lines)] += count
+        elif moving_payer == payer_id:  # a day moves whole to the other payer
+            contracted[(payer_id, day, pos in FACILITY_PLACES, day_lines)] += count
         else:
-            contracted[(payer_id, day, pos in FACILITY_PLACES, tuple(sorted(day_lines)))] += 1
+            for line in day_lines:
+                contracted[(payer_id, day, False, (line,))] += count
 
     before_year = after_year = None
     if scenario.kind == "year":
@@ -295,7 +292,7 @@ def reprice(
         title=_title(scenario, payers),
         first=first,
         end=end,
-        visits=len(claims),
+        visits=visits,
         lines=lines,
         groups=groups,
         total=total,

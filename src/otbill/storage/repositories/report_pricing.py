@@ -13,13 +13,13 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from sqlalchemy import select
+from sqlalchemy import String, case, cast, func, or_, select
 from sqlalchemy.orm import aliased
 
 from otbill.storage.repositories.base import ClinicScoped
 from otbill.storage.tables import ClaimLineRow, ClaimRow, PostingRow
 
-__all__ = ["BilledLineRow", "PricingReports", "RemittedLine"]
+__all__ = ["BilledDayRow", "BilledLineRow", "PricingReports", "RemittedLine"]
 
 # claims that are, or are about to be, in front of a payer; drafts and held claims are not
 _BILLED = (
@@ -36,6 +36,8 @@ _BILLED = (
 
 # (claim id, payer id, date of service, place of service, code, modifiers, units, assistant)
 BilledLineRow = tuple[int, int, dt.date, str, str, str, int, bool]
+# (payer id, date of service, place of service, the day's lines, how many such claims)
+BilledDayRow = tuple[int, dt.date, str, tuple[tuple[str, int, bool], ...], int]
 
 
 @dataclass(slots=True)
@@ -85,6 +87,53 @@ class PricingReports(ClinicScoped):
             .order_by(ClaimRow.id, ClaimLineRow.position)
         )
         return [tuple(row) for row in self.session.execute(query)]
+
+    def billed_days(self, first: dt.date, end: dt.date) -> list[BilledDayRow]:
+        """The claims of ``billed_lines`` counted by payer, date, place and their lines
+        ((code, units, by an assistant: CQ/CO or recorded so), sorted): the database does the
+        grouping, so a year of visits comes back as one row per distinct day."""
+        assistant = or_(
+            ClaimLineRow.furnished_by_assistant.is_(True),
+            ClaimLineRow.modifiers.contains("CQ"),
+            ClaimLineRow.modifiers.contains("CO"),
+        )
+        part = (
+            ClaimLineRow.code
+            + ":"
+            + cast(ClaimLineRow.units, String)
+            + ":"
+            + case((assistant, "A"), else_="T")
+        )
+        per_claim = (
+            select(
+                ClaimRow.payer_id.label("payer_id"),
+                ClaimRow.date_of_service.label("day"),
+                ClaimRow.place_of_service.label("pos"),
+                func.aggregate_strings(part, ";").label("lines"),
+            )
+            .join(ClaimLineRow, ClaimLineRow.claim_id == ClaimRow.id)
+            .where(
+                ClaimRow.clinic_id == self.clinic_id,
+                ClaimRow.date_of_service >= first,
+                ClaimRow.date_of_service < end,
+                ClaimRow.frequency_code != "8",
+                ClaimRow.status.in_(_BILLED),
+            )
+            .group_by(ClaimRow.id)
+            .subquery()
+        )
+        query = select(
+            per_claim.c.payer_id, per_claim.c.day, per_claim.c.pos, per_claim.c.lines, func.count()
+        ).group_by(per_claim.c.payer_id, per_claim.c.day, per_claim.c.pos, per_claim.c.lines)
+        merged: dict[tuple[int, dt.date, str, tuple[tuple[str, int, bool], ...]], int] = {}
+        for payer_id, day, pos, text, count in self.session.execute(query):
+            lines = []
+            for part_text in text.split(";"):
+                code, units, who = part_text.split(":")
+                lines.append((code, int(units), who == "A"))
+            key = (payer_id, day, pos, tuple(sorted(lines)))
+            merged[key] = merged.get(key, 0) + count
+        return [(*key, count) for key, count in merged.items()]
 
     def remitted_lines(self, first: dt.date, end: dt.date) -> list[RemittedLine]:
         """Lines of claims served in ``[first, end)`` with at least one 835 posting on them,
