@@ -8,6 +8,7 @@ from pathlib import Path
 from sqlalchemy import select
 from typer.testing import CliRunner
 
+from otbill.cli import app as root
 from otbill.cli.self_pay import app
 from otbill.storage import Database
 from otbill.storage.tables import PatientRow
@@ -44,7 +45,7 @@ def test_a_clinic_sets_rules_and_sells_a_package(demo_template: Path, tmp_path: 
                "180", "--user", "admin")  # fmt: skip
     assert out.exit_code == 0, out.output
     package = out.output.split()[1].rstrip(":")
-    shown = _run(url, "show", "--today", "2025-04-01")
+    shown = runner.invoke(root, ["selfpay", "show", "--today", "2025-04-01", "--database-url", url])
     assert "prompt pay: 10% off when paid at the visit (from 2025-01-01)" in shown.output
     assert "up to 150%: 50% off; up to 200%: 25% off" in shown.output
     assert f"package {package}: Ten visits: 10 visits for $900.00, good 180 days" in shown.output

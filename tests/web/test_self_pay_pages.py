@@ -75,6 +75,7 @@ def test_the_patients_self_pay_account_shows_charges_discounts_and_visits_left(a
         report = charges.charge_visits(uow, [uow.visits.get(visit_id)])
         assert report.charged == [visit_id]
     log_in(client, "biller")
+    assert f'href="/patients/{patient}/self-pay"' in client.get(f"/patients/{patient}").text
     ok = _post(client, f"/patients/{patient}/self-pay/household", size="2", income="30000")
     assert ok.status_code == 303
     page = unescape(client.get(f"/patients/{patient}/self-pay").text)
