@@ -285,3 +285,44 @@ def test_by_hand_the_next_claim_is_scrubbed_and_refused_when_nothing_is_left(
         pytest.raises(RecordError, match="exists already"),
     ):
         coordination.build_next_claim(uow, primary, TODAY)
+
+
+def test_commercial_then_medicaid_the_secondary_names_the_commercial_payer(db: Database) -> None:
+    ids = seed_clinic(db)
+    with db.unit_of_work(ids.clinic, ids.admin) as uow:
+        uow.patients.end_coverage(ids.coverage, dt.date(2024, 12, 31))
+        uow.patients.end_coverage(ids.commercial_coverage, dt.date(2024, 12, 31))
+        medicaid = clinic.add_payer(
+            uow, payer_code="MCD01", name="State Medicaid", profile="medicaid-example"
+        )
+        acme = patients.add_coverage(uow, patient_id=ids.patient, payer_id=ids.commercial,
+                                     member_id="ACM123", priority=1,
+                                     effective_from=dt.date(2025, 1, 1),
+                                     eligibility_verified_on=dt.date(2025, 2, 1),
+                                     eligibility_active=True)  # fmt: skip
+        patients.add_coverage(uow, patient_id=ids.patient, payer_id=medicaid, member_id="M77",
+                              priority=2, effective_from=dt.date(2025, 1, 1))  # fmt: skip
+        patients.add_authorization(uow, coverage_id=acme, number="AUTH-9",
+                                   start=dt.date(2025, 2, 1), end=dt.date(2025, 4, 30),
+                                   visits_authorized=3)  # fmt: skip
+    record_visit(db, ids, DAY, [visits.Service("97530", 30)], coverage=acme)
+    (primary,) = build_all(db, ids)
+    _approve_and_send(db, ids, primary)
+    with db.unit_of_work(ids.clinic) as uow:
+        number = uow.claims.get(primary).number
+    body = f"""CLP*{number}*1*120*70*25*CI*ICN-{number}*11*1
+SVC*HC:97530:GO*120*70**2
+DTM*472*20250214
+CAS*CO*45*25
+CAS*PR*3*25"""
+    _post(db, ids, body, "70", "87726", "EFT9")
+    link, secondary = _next(db, ids, primary)
+    assert (link.sequence, secondary.payer_id) == ("S", medicaid)
+    with db.unit_of_work(ids.clinic) as uow:
+        (claim,) = load_claims(uow, [uow.claims.get(secondary.id)])
+    text = write_837p([_writable(claim)], SUBMISSION)
+    assert pyx12_errors(text) == []
+    segments = text.replace("\n", "").split("~")
+    assert "SBR*S*18*******MC" in segments  # Medicaid, secondary
+    assert "SBR*P*18*******CI" in segments  # the commercial plan's adjudication in 2320
+    assert "AMT*D*70" in segments and "CAS*PR*3*25" in segments
