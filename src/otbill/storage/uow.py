@@ -22,6 +22,7 @@ from otbill.storage.engine import make_engine
 from otbill.storage.errors import translate_integrity_error
 from otbill.storage.migrate import upgrade
 from otbill.storage.repositories import Repository
+from otbill.storage.repositories.appeals import AppealRepository
 from otbill.storage.repositories.audit import AuditRepository
 from otbill.storage.repositories.authorizations import AuthorizationRepository
 from otbill.storage.repositories.claims import ClaimRepository
@@ -78,6 +79,7 @@ class UnitOfWork:
     exchange: ExchangeRepository
     remittances: RemittanceRepository
     denials: DenialRepository
+    appeals: AppealRepository
     queues: QueueRepository
     reports: ReportRepository
     audit_reads: AuditRepository
@@ -114,6 +116,7 @@ class UnitOfWork:
         self.exchange = ExchangeRepository(self.session, self.clinic_id)
         self.remittances = RemittanceRepository(self.session, self.clinic_id)
         self.denials = DenialRepository(self.session, self.clinic_id)
+        self.appeals = AppealRepository(self.session, self.clinic_id)
         self.queues = QueueRepository(self.session, self.clinic_id)
         self.reports = ReportRepository(self.session, self.clinic_id)
         self.audit_reads = AuditRepository(self.session, self.clinic_id)

@@ -5,6 +5,9 @@ receiving the initial determination (42 CFR 405.942(a)); we count from the remit
 (BPR16), the day the 835 says the decision was issued. Other payers' limits are contract-specific
 and the payer profile has no field for them yet, so otbill uses **180 days**, a common commercial
 limit, and the denial shows the date so a biller can correct it for a stricter contract.
+
+Each new denial looks again at the payer's recent denials: one that recurred is proposed as a
+prevention check (:mod:`otbill.services.denials.prevention`).
 """
 
 from __future__ import annotations
@@ -15,6 +18,7 @@ from collections.abc import Mapping, Sequence
 from otbill.domain.appeals import Denial
 from otbill.domain.money import from_cents, to_cents
 from otbill.domain.remittance import ClaimPayment
+from otbill.services.denials.prevention import propose_checks
 from otbill.services.remittances.plan import DeniedAmount
 from otbill.storage import UnitOfWork
 
@@ -80,4 +84,5 @@ def open_denial(
     after = {"claim_id": claim_id, "amount": amount, "codes": codes, "remarks": remarks,
              "appeal_deadline": deadline}  # fmt: skip
     uow.audit.record(uow.actor_id, "denial.open", "denial", denial_id, None, after)
+    propose_checks(uow, decided_on, uow.claims.get(claim_id).payer_id)
     return True

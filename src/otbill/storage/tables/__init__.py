@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from otbill.storage.tables.appeals import AppealPacketRow as AppealPacketRow
+from otbill.storage.tables.appeals import PreventionCheckRow as PreventionCheckRow
 from otbill.storage.tables.audit import AuditEventRow, AuditHeadRow
 from otbill.storage.tables.audit_anchor import AuditAnchorRow
 from otbill.storage.tables.authorization_log import AuthorizationEntryRow
