@@ -40,6 +40,7 @@ COMMANDS: dict[str, LazyCommand] = {
     "schedule": LazyCommand("otbill.cli.schedule:app"),
     "eligibility": LazyCommand("otbill.cli.eligibility:app"),
     "statements": LazyCommand("otbill.cli.statements:app"),
+    "money": LazyCommand("otbill.cli.money:app"),
     "clinic": LazyCommand("otbill.cli.clinic:app"),
     "sessions": LazyCommand("otbill.cli.sessions:app"),
     "clearinghouse": LazyCommand("otbill.cli.edi:clearinghouse_app"),

@@ -12,36 +12,17 @@ from otbill.services.money.expected import (
     underpayment_queue,
     variance_by_payer,
 )
-from otbill.services.remittances.post import post_remittance
 from otbill.storage import Database
-from support.clinickit import Ids, seed_clinic
-from support.remitkit import make_835, submitted_claim
+from support.clinickit import seed_clinic
+from support.pricingkit import post_underpaid
+from support.remitkit import submitted_claim
 
-TODAY = dt.date(2025, 3, 10)
 FIRST, END = dt.date(2025, 1, 1), dt.date(2025, 4, 1)
-
-# Two lines of 97530 x 2 on 2025-02-14 (150.00 charged): paid 30 + 20, patient 10 + 10.
-UNDERPAID = """CLP*U1*1*150*50*20*MB*ICNU1*11*1
-SVC*HC:97530:GO*90*30**2
-DTM*472*20250214
-CAS*CO*45*50
-CAS*PR*2*10
-SVC*HC:97530:GO*60*20**2
-DTM*472*20250214
-CAS*CO*45*30
-CAS*PR*2*10"""
-
-
-def _post(db: Database, ids: Ids) -> None:
-    submitted_claim(db, ids, "U1")
-    post_remittance(
-        db, ids.clinic, ids.biller, make_835(UNDERPAID, "50"), name="u.835", today=TODAY
-    )
 
 
 def test_underpaid_medicare_lines_with_pfs_evidence(db: Database, tmp_path: Path) -> None:
     ids = seed_clinic(db)
-    _post(db, ids)
+    post_underpaid(db, ids)
     with db.unit_of_work(ids.clinic) as uow:
         checks = load_checks(uow, [tmp_path], FIRST, END)
     assert len(checks) == 2

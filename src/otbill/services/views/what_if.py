@@ -28,6 +28,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from otbill.domain.pricing import DayLine
+from otbill.domain.record_errors import RecordError
 from otbill.refdata.fee_schedule import conversion_factor
 from otbill.refdata.store import load_rvu
 from otbill.services.money.tariffs import (
@@ -195,7 +196,7 @@ def reprice(
         before_year, why = _year_tariff(pfs, scenario.from_year, scenario.to_year, notes)
         after_year, why2 = _year_tariff(pfs, scenario.to_year, scenario.from_year, notes)
         if before_year is None or after_year is None:
-            raise ValueError(f"cannot price the years asked: {why or why2}")
+            raise RecordError(f"cannot price the years asked: {why or why2}")
         notes.insert(0, f"Before: {before_year.label}. After: {after_year.label}.")
     after_contracts = contracts
     if scenario.kind == "rates":
