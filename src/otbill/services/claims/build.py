@@ -31,6 +31,7 @@ from otbill.rules.engine import scrub_claim
 from otbill.rules.registry import Rule
 from otbill.services.claims.assemble import assemble_claim, ytd_allowed
 from otbill.services.claims.context import Snapshot, load_snapshot
+from otbill.services.denials.prevention import with_clinic_rules
 from otbill.services.self_pay.charges import SelfPayReport, charge_visits
 from otbill.storage import UnitOfWork
 
@@ -185,6 +186,7 @@ def build_claims(
     if not visits:
         return report
     snap = load_snapshot(uow)
+    run = with_clinic_rules(uow, run)  # the clinic's accepted prevention checks (CLN001)
     pending: list[tuple[StoredClaim, list[ClaimLine], list[Visit]]] = []
     for group in _groups(visits):
         claim, lines = _draft(uow, snap, run, group)
