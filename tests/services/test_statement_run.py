@@ -12,7 +12,7 @@ import pytest
 from pypdf import PdfReader
 
 from otbill.domain.record_errors import RecordError
-from otbill.domain.statements import Cycle
+from otbill.domain.statements import Cycle, StatementTerms
 from otbill.services.billing import statements
 from otbill.storage import Database
 from support.clinickit import seed_clinic
@@ -103,3 +103,22 @@ def test_a_run_stopped_before_its_files_writes_them_when_run_again(
         "mailing-2025-03-20-1.csv",
         "statements-2025-03-20-1.pdf",
     ]
+
+
+def test_a_payment_at_the_desk_shows_on_the_next_statement(db: Database) -> None:
+    from otbill.services.payments.take import take_payment
+
+    ids = seed_clinic(db)
+    owing(db, ids)
+    with db.unit_of_work(ids.clinic, ids.biller) as uow:
+        take_payment(uow, patient_id=ids.patient, amount="55.00", method="cash",
+                     received_on=ON)  # fmt: skip
+    with db.unit_of_work(ids.clinic, ids.biller) as uow:
+        from otbill.services.patient_account import account_of
+
+        owed = account_of(uow, ids.patient).total
+        listed = statements.due_list(uow, ON, StatementTerms(minimum=Decimal("-100")))
+    (item,) = listed.items
+    s = item.statement
+    assert s.amount_due == owed == Decimal("-15.00")  # $40 owed, $55 paid: a $15 credit
+    assert s.lines == () and s.entries[0].description == "Your payment, thank you"
