@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from decimal import Decimal
 
 import pytest
 
 from otbill.domain.lifecycle import ClaimStatus, Frequency
 from otbill.domain.record_errors import PermissionDenied, RecordError
+from otbill.services import ledger
 from otbill.services.claims import lifecycle as claims
 from otbill.services.claims.corrections import correct_claim, frequency_of
 from otbill.services.claims.submit import load_claims
@@ -125,3 +127,23 @@ def test_the_837p_carries_the_frequency_and_ref_f8_and_is_pyx12_clean(db, freq) 
     assert clm.split("*")[1] == made.number and clm.split("*")[5].endswith(f":B:{freq.value}")
     assert "REF*F8*PCN-77" in segments
     assert pyx12_errors(text) == []
+
+
+def test_approving_a_correction_replaces_the_originals_charges_and_a_void_cancels_them(db):
+    ids = seed_clinic(db)
+    claim_id = _sent(db, ids)
+    fixed = _correct(db, ids, claim_id, Frequency.CORRECTED)
+    with db.unit_of_work(ids.clinic, ids.approver) as uow:
+        claims.approve(uow, fixed.id, TODAY)
+        claims.submit(uow, [fixed.id])
+        claims.respond(uow, fixed.id, True, "PCN-78")
+        by_claim = ledger.balances(uow, patient_id=ids.patient).by_claim
+        assert by_claim[claim_id].charges == Decimal("0.00")  # replaced
+        assert by_claim[fixed.id].charges == Decimal("150.00")
+    void = _correct(db, ids, fixed.id, Frequency.VOID, "patient was not seen")
+    with db.unit_of_work(ids.clinic, ids.approver) as uow:
+        claims.approve(uow, void.id, TODAY)
+        owed = ledger.balances(uow, patient_id=ids.patient)
+        assert owed.by_claim[fixed.id].charges == Decimal("0.00")
+        assert void.id not in owed.by_claim or owed.by_claim[void.id].charges == 0
+        assert owed.by_patient[ids.patient].charges == Decimal("0.00")

@@ -133,12 +133,17 @@ def _history_line(snap: Snapshot, b: BilledLine) -> HistoryLine:
 
 def _history(snap: Snapshot, claim: ClaimFacts) -> tuple[HistoryLine, ...]:
     """The patient's billed lines on other claims (each built once per snapshot); a correction's
-    history leaves out the claim it replaces."""
+    history leaves out the claims it replaces (its original, and that one's originals: their
+    numbers begin its own, ``C``, ``C-71``, ``C-71-81``)."""
     number, replaced = claim.number, claim.original_claim_id
     return tuple(
         _history_line(snap, b)
         for b in snap.billed.get(claim.patient_id, ())
-        if b.claim_number != number and (replaced is None or b.claim_id != replaced)
+        if b.claim_number != number
+        and (
+            replaced is None
+            or (b.claim_id != replaced and not number.startswith(f"{b.claim_number}-"))
+        )
     )
 
 

@@ -33,7 +33,7 @@ from otbill.services.claims.duties import check_may_approve, record_editor
 from otbill.services.claims.handoff import hand_off
 from otbill.services.claims.prior_payers import coordinated
 from otbill.services.clinic.setup import require_role
-from otbill.services.ledger import LedgerEntry, post
+from otbill.services.ledger import LedgerEntry, post, reverse
 from otbill.storage import UnitOfWork
 
 __all__ = [
@@ -166,7 +166,8 @@ def _charge_for(uow: UnitOfWork, claim: StoredClaim, line: ClaimLine, units: int
 
 def approve(uow: UnitOfWork, claim_id: int, on: dt.date) -> None:
     """Approve a ready claim and post its charges; not by its creator nor by anyone who changed
-    its content (:mod:`otbill.services.claims.duties`)."""
+    its content (:mod:`otbill.services.claims.duties`). A correction's approval reverses the
+    original's charges (a void posts none of its own)."""
     claim = uow.claims.for_update(claim_id)
     if claim.status == ClaimStatus.APPROVED and claim.approved_by is not None:
         # the loser of two approvers (the lock above made it wait for the winner): say who won
@@ -178,6 +179,10 @@ def approve(uow: UnitOfWork, claim_id: int, on: dt.date) -> None:
     uow.claims.change(claim_id, approved_by=uow.actor_id)
     uow.flush()
     hand_off(uow, claim_id, on)  # a secondary's charges: the prior claim's PR
+    if claim.original_claim_id is not None:
+        _replace_charges(uow, claim, on)
+    if claim.frequency_code == Frequency.VOID.value:
+        return  # a void bills nothing: it cancels the original's charges (above)
     for line in uow.claims.lines(claim_id):
         post(
             uow,
@@ -189,6 +194,18 @@ def approve(uow: UnitOfWork, claim_id: int, on: dt.date) -> None:
             ),
             on,
         )
+
+
+def _replace_charges(uow: UnitOfWork, claim: StoredClaim, on: dt.date) -> None:
+    """A correction (7) or void (8) approved: the original's charges are reversed, so the
+    patient's and payer's balances count the replacement's charges only (a void's: none). The
+    payer's reversal of what it paid on the original (835 CLP02 22) evens the original out."""
+    original = uow.claims.get(claim.original_claim_id or 0)
+    for line in uow.claims.lines(original.id):
+        charge = uow.ledger.by_source_key(f"charge:{original.number}:{line.position}")
+        if charge is None or uow.ledger.reversal_of(charge.id) is not None:
+            continue
+        reverse(uow, charge.id, f"replaced:{claim.number}:{original.number}:{line.position}", on)
 
 
 def submit(uow: UnitOfWork, claim_ids: Sequence[int]) -> None:
