@@ -92,3 +92,43 @@ def test_a_payment_prints_as_a_credit_and_long_services_are_cut_at_a_word() -> N
         .extract_text()
     )
     assert f"Leo Diaz: 97530 {line.description}"[:30] in text and "..." in text
+
+
+def test_a_long_statement_goes_on_to_pages_that_say_whose_they_are() -> None:
+    who = _statement().guarantee
+    activity = []
+    for i in range(60):
+        day = dt.date(2025, 1, 1) + dt.timedelta(days=2 * i)
+        activity += [
+            LineActivity(
+                Posting(10 * i + 1, "", Kind.CHARGE, Decimal("120.00"), 9, i, 1, 3),
+                day,
+                day,
+                "97530",
+            ),
+            LineActivity(
+                Posting(
+                    10 * i + 2,
+                    "",
+                    Kind.TRANSFER,
+                    Decimal("30.00"),
+                    9,
+                    i,
+                    1,
+                    3,
+                    group_code="PR",
+                    carc="2",
+                ),
+                day,
+                day,
+                "97530",
+            ),
+        ]
+    s = build_statement(who, activity, [], on=ON, terms=StatementTerms(), last=None)
+    pages = PdfReader(io.BytesIO(render_statement(s, CLINIC, StatementTerms()))).pages
+    assert len(pages) > 1
+    for page in pages[1:]:
+        assert page.extract_text().startswith(
+            "Maria Diaz, account ACC-7: statement of 2025-06-30 (continued)"
+        )
+    assert "Amount due $1,800.00" in pages[-1].extract_text()

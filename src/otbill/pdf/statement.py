@@ -69,10 +69,11 @@ def render_statements(
 class _Pen:
     """Writes text at positions on the current page (``FPDF.text``: no line breaking)."""
 
-    def __init__(self, pdf: FPDF) -> None:
+    def __init__(self, pdf: FPDF, continued: str = "") -> None:
         self.pdf = pdf
         self.y = 15.0
         self.style = ("", 0.0)
+        self.continued = continued  # the first line of each further page of the statement
 
     def font(self, style: str, size: float) -> None:
         if self.style != (style, size):
@@ -90,9 +91,11 @@ class _Pen:
 
     def down(self, mm: float) -> None:
         self.y += mm
-        if self.y > 262:  # the page is full: go on on the next one
+        if self.y > 262:  # the page is full: go on on the next one, saying whose it is
             self.pdf.add_page()
             self.y = 20.0
+            self.at(15, self.continued, style="B", size=9)
+            self.y = 28.0
 
 
 _WIDTHS: dict[tuple[str, float, str], float] = {}
@@ -115,7 +118,8 @@ _HEADS = ("Charge", "Ins. paid", "Ins. adjusted", "Your share", "You paid", "Lef
 
 def _page(pdf: FPDF, s: Statement, clinic: ClinicHeader, terms: StatementTerms) -> None:
     pdf.add_page()
-    pen = _Pen(pdf)
+    pen = _Pen(pdf, f"{s.guarantee.name}, account {s.guarantee.account_number}: statement of "
+                    f"{s.on.isoformat()} (continued)")  # fmt: skip
     g = s.guarantee
     pen.down(5)
     pen.at(15, clinic.name, style="B", size=14)
