@@ -75,7 +75,9 @@ def test_the_patients_self_pay_account_shows_charges_discounts_and_visits_left(a
         report = charges.charge_visits(uow, [uow.visits.get(visit_id)])
         assert report.charged == [visit_id]
     log_in(client, "biller")
-    assert f'href="/patients/{patient}/self-pay"' in client.get(f"/patients/{patient}").text
+    patient_page = client.get(f"/patients/{patient}").text
+    assert f'href="/patients/{patient}/self-pay"' in patient_page
+    assert f'hx-get="/patients/{patient}/self-pay?part=account"' in patient_page  # visits left
     ok = _post(client, f"/patients/{patient}/self-pay/household", size="2", income="30000")
     assert ok.status_code == 303
     page = unescape(client.get(f"/patients/{patient}/self-pay").text)
