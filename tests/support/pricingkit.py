@@ -31,3 +31,49 @@ def post_underpaid(db: Database, ids: Ids, number: str = "U1") -> None:
     post_remittance(
         db, ids.clinic, ids.biller, data, name=f"{number}.835", today=dt.date(2025, 3, 10)
     )
+
+
+def underpaid_demo_claim(app) -> tuple[str, list[int], bytes]:
+    """Send demo claims until one billed to Medicare is accepted, and an 835 paying each of its
+    lines 10% of its charge (the rest CO-45): (claim number, line ids, the 835)."""
+    from sqlalchemy import select
+
+    from otbill.storage.tables import ClaimLineRow, PayerRow
+    from support.demoflow import ISA, send_claims
+
+    sent = send_claims(app, 12)
+    with app.state.db.session() as session:
+        medicare = session.scalars(select(PayerRow.id).where(PayerRow.profile == "medicare")).all()
+        claim = next(c for c in sent if c.payer_id in medicare)
+        lines = list(
+            session.scalars(
+                select(ClaimLineRow)
+                .where(ClaimLineRow.claim_id == claim.id)
+                .order_by(ClaimLineRow.position)
+            )
+        )
+    segments, total = [], 0
+    for line in lines:
+        paid = line.charge_cents // 10
+        total += paid
+        mods = ":".join(m for m in line.modifiers.split(",") if m)
+        segments += [
+            f"SVC*HC:{line.code}{':' + mods if mods else ''}*{line.charge_cents / 100:.2f}"
+            f"*{paid / 100:.2f}**{line.units}",
+            f"DTM*472*{line.date:%Y%m%d}",
+            f"CAS*CO*45*{(line.charge_cents - paid) / 100:.2f}",
+        ]
+    charge = sum(li.charge_cents for li in lines)
+    body = [
+        f"BPR*I*{total / 100:.2f}*C*ACH*CCP*01*1*DA*2*3**01*4*DA*5*20250325",
+        "TRN*1*EFTUNDER*1512345678",
+        "N1*PR*MEDICARE",
+        "REF*2U*00435",
+        "N1*PE*RIVERSIDE*XX*1500000090",
+        "LX*1",
+        f"CLP*{claim.number}*1*{charge / 100:.2f}*{total / 100:.2f}*0*MB*ICNUNDER*11*1",
+        *segments,
+    ]
+    text = ISA + "GS*HP*PAYER*OTBILL*20250401*1200*7*X*005010X221A1~ST*835*0001~"
+    text += "~".join(body) + f"~SE*{len(body) + 2}*0001~GE*1*7~IEA*1*000000007~"
+    return claim.number, [li.id for li in lines], text.encode()

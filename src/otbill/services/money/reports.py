@@ -55,6 +55,11 @@ class ExpectedReport:
     variance: tuple[PayerVariance, ...]
 
     @property
+    def last(self) -> dt.date:
+        """The last date of service included."""
+        return self.end - dt.timedelta(days=1)
+
+    @property
     def unpriced(self) -> int:
         return sum(1 for c in self.checks if c.expected_paid is None and not c.denied)
 
