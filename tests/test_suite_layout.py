@@ -36,3 +36,13 @@ def test_only_support_shared_locates_the_shared_folder() -> None:
 
 def test_helper_modules_are_not_collected_as_tests() -> None:
     assert not list((TESTS / "support").glob("test_*.py"))
+
+
+def test_test_module_names_are_unique() -> None:
+    """Test folders are not packages, so two test_x.py in different folders collide at collection
+    ("import file mismatch"): name the second by what it tests (test_x_pages.py, ...)."""
+    seen: dict[str, list[str]] = {}
+    for p in TEST_MODULES:
+        seen.setdefault(p.name, []).append(str(p.relative_to(TESTS)))
+    clashes = {name: paths for name, paths in seen.items() if len(paths) > 1}
+    assert not clashes, f"test modules sharing a name: {clashes}"
