@@ -27,6 +27,7 @@ from otbill.storage.repositories.audit import AuditRepository
 from otbill.storage.repositories.authorizations import AuthorizationRepository
 from otbill.storage.repositories.claims import ClaimRepository
 from otbill.storage.repositories.clinics import ClinicRepository
+from otbill.storage.repositories.coding_audit import CodingAuditReads
 from otbill.storage.repositories.coordination import CoordinationRepository
 from otbill.storage.repositories.denials import DenialRepository
 from otbill.storage.repositories.eligibility import EligibilityRepository
@@ -34,6 +35,7 @@ from otbill.storage.repositories.eligibility_runs import EligibilityRunRepositor
 from otbill.storage.repositories.exchange import ExchangeRepository
 from otbill.storage.repositories.imports import ImportRepository
 from otbill.storage.repositories.ledger import LedgerRepository
+from otbill.storage.repositories.owner_reports import OwnerReports
 from otbill.storage.repositories.patient_account import PatientAccountRepository
 from otbill.storage.repositories.patients import PatientRepository
 from otbill.storage.repositories.payers import PayerRepository
@@ -82,6 +84,8 @@ class UnitOfWork:
     appeals: AppealRepository
     queues: QueueRepository
     reports: ReportRepository
+    coding_audit: CodingAuditReads
+    owner_reports: OwnerReports
     audit_reads: AuditRepository
     imports: ImportRepository
     patient_account: PatientAccountRepository
@@ -119,6 +123,8 @@ class UnitOfWork:
         self.appeals = AppealRepository(self.session, self.clinic_id)
         self.queues = QueueRepository(self.session, self.clinic_id)
         self.reports = ReportRepository(self.session, self.clinic_id)
+        self.coding_audit = CodingAuditReads(self.session, self.clinic_id)
+        self.owner_reports = OwnerReports(self.session, self.clinic_id)
         self.audit_reads = AuditRepository(self.session, self.clinic_id)
         self.schedule = ScheduleRepository(self.session, self.clinic_id)
         self.imports = ImportRepository(self.session, self.clinic_id)

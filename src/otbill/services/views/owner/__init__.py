@@ -1,0 +1,103 @@
+"""The owner's numbers (issue 14): one module per report family, each a list of tables, each
+table summed in the database (``uow.owner_reports``) and exported as it is (CSV, PDF).
+
+- :mod:`.receivables`: days in A/R, A/R aging by payer, patient and therapist (unbilled, appealed);
+- :mod:`.claims_quality`: clean-claim, first-pass resolution and denial rates;
+- :mod:`.collections`: net collection rate, payment speed by payer;
+- :mod:`.mix`: payer mix by visits and by money, self-pay included;
+- :mod:`.margin`: revenue, cost (overhead entries) and margin per visit by month;
+- :mod:`.write_offs`: write-offs by reason.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from otbill.pdf.owner_reports import Section, render_owner_reports
+from otbill.services.views.figures import Window
+from otbill.services.views.owner.claims_quality import claims_quality
+from otbill.services.views.owner.collections import collections
+from otbill.services.views.owner.margin import margin
+from otbill.services.views.owner.mix import payer_mix
+from otbill.services.views.owner.receivables import aging, receivables
+from otbill.services.views.owner.report import SMALL_SAMPLE, Table, format_cell, plain_cell
+from otbill.services.views.owner.write_offs import write_offs
+from otbill.storage import UnitOfWork
+
+__all__ = ["FAMILIES", "Family", "all_tables", "family_tables", "owner_pdf", "table_csv"]
+
+
+@dataclass(frozen=True, slots=True)
+class Family:
+    key: str
+    title: str
+    build: Callable[[UnitOfWork, dt.date, Window], list[Table]]
+
+
+FAMILIES: tuple[Family, ...] = (
+    Family("receivables", "Receivables", lambda uow, today, _: receivables(uow, today)),
+    Family("quality", "Claim quality", lambda uow, _, w: claims_quality(uow, w)),
+    Family("collections", "Collections", lambda uow, _, w: collections(uow, w)),
+    Family("mix", "Payer mix", lambda uow, _, w: payer_mix(uow, w)),
+    Family("margin", "Revenue and margin", lambda uow, _, w: margin(uow, w)),
+    Family("write-offs", "Write-offs", lambda uow, _, w: write_offs(uow, w)),
+)
+_BY_KEY = {f.key: f for f in FAMILIES}
+
+
+def family_tables(uow: UnitOfWork, key: str, today: dt.date, months: int = 12) -> list[Table]:
+    """One family's tables for the ``months`` up to ``today``'s month (KeyError if unknown)."""
+    return _BY_KEY[key].build(uow, today, Window.ending(today, months))
+
+
+def all_tables(
+    uow: UnitOfWork, today: dt.date, months: int = 12
+) -> list[tuple[Family, list[Table]]]:
+    window = Window.ending(today, months)
+    return [(f, f.build(uow, today, window)) for f in FAMILIES]
+
+
+def table_csv(uow: UnitOfWork, key: str, table_key: str, today: dt.date, months: int = 12) -> str:
+    """One table as CSV: every row (aging tables are not cut to the largest), plain numbers."""
+    tables = family_tables(uow, key, today, months)
+    table = next(t for t in tables if t.key == table_key)  # StopIteration: no such table
+    if table.key.startswith("aging_by_"):
+        by = {"payer": "payer", "patient": "patient", "therapist": "provider"}[table.key[9:]]
+        table = aging(uow, today, by, every_row=True)  # type: ignore[arg-type]
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow([table.label, *table.head])
+    for label, cells in table.rows:
+        writer.writerow(
+            [label, *(plain_cell(c, u) for c, u in zip(cells, table.units, strict=True))]
+        )
+    return out.getvalue()
+
+
+def _section(family: Family, table: Table) -> Section:
+    rows = [
+        [label, *(format_cell(c, u) for c, u in zip(cells, table.units, strict=True))]
+        for label, cells in table.rows
+    ]
+    note = table.empty or ""
+    marked = (
+        [table.chart.labels[i] for i, s in enumerate(table.small()) if s] if table.chart else []
+    )
+    if marked:
+        note = (
+            f"Small samples (fewer than {SMALL_SAMPLE} records), not to be read like the "
+            f"others: {', '.join(marked)}."
+        )
+    return Section(
+        f"{family.title}: {table.title}", table.caption, [table.label, *table.head], rows, note
+    )
+
+
+def owner_pdf(uow: UnitOfWork, clinic_name: str, today: dt.date, months: int = 12) -> bytes:
+    """Every table of every family in one PDF."""
+    sections = [_section(f, t) for f, tables in all_tables(uow, today, months) for t in tables]
+    return render_owner_reports(f"Owner's numbers — {clinic_name}", today, months, sections)

@@ -1,0 +1,153 @@
+"""Receivables: days in A/R, and A/R aging by payer, patient and therapist with the unbilled work
+(work in progress) and the denied amounts under appeal in columns of their own.
+
+- owed: the ledger's open balances (insurance and patient), by days since the date of service;
+- unbilled: claims built but not yet approved (their charges) and visits no claim bills yet (the
+  fee schedule's charge), :mod:`.unbilled`;
+- under appeal: a denial's write-off is an adjustment in the ledger, but while the appeal is
+  pending the payer may still pay it, so it is owed, not written off;
+- days in A/R: what is owed (insurance and patients) / the average charges posted per day over
+  the last 90 days.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+
+from otbill.services.views.choices import payer_names, therapist_choices
+from otbill.services.views.figures import Figure
+from otbill.services.views.owner.report import Cell, Table
+from otbill.services.views.owner.unbilled import age_limits, unbilled
+from otbill.storage import UnitOfWork
+from otbill.storage.repositories.owner_reports import Dimension
+
+__all__ = ["BUCKETS", "aging", "days_in_ar", "receivables"]
+
+BUCKETS = ("0–30 days", "31–60 days", "61–90 days", "91–120 days", "Over 120 days")
+_LIMITS = (30, 60, 90, 120)
+_ROW_LIMIT = 200  # the page and PDF show the largest; the CSV has every row
+_TITLES = {"payer": "payer", "patient": "patient", "provider": "therapist"}
+
+
+def _names(uow: UnitOfWork, by: Dimension, keys: list[int | None]) -> dict[int | None, str]:
+    if by == "payer":
+        names: dict[int | None, str] = {k: v for k, v in payer_names(uow).items()}
+    elif by == "provider":
+        names = {k: v for k, v in therapist_choices(uow)}
+    else:
+        wanted = [k for k in keys if k is not None]
+        names = {p.id: f"{p.last_name}, {p.first_name}" for p in uow.patients.by_ids(wanted)}
+    return {k: names.get(k, f"{_TITLES[by]} {k}") for k in keys}
+
+
+def aging(uow: UnitOfWork, today: dt.date, by: Dimension, *, every_row: bool = False) -> Table:
+    """Owed by age bucket, then unbilled, under appeal and the total, one row per key."""
+    limits = age_limits(today, _LIMITS)
+    owed: dict[int | None, list[int]] = defaultdict(lambda: [0] * (len(BUCKETS) + 2))
+    buckets = [[0, 0, 0, 0, 0] for _ in BUCKETS]  # insurance, patient, unbilled, appealed, n
+    for key, bucket, payer, patient, n in uow.owner_reports.open_balances(by, limits):
+        amount = max(int(payer or 0), 0) + max(int(patient or 0), 0)
+        owed[key][int(bucket)] += amount
+        buckets[int(bucket)][0] += max(int(payer or 0), 0)
+        buckets[int(bucket)][1] += max(int(patient or 0), 0)
+        buckets[int(bucket)][4] += int(n)
+    for (key, bucket), (cents, n) in unbilled(uow, by, limits).items():
+        owed[key][len(BUCKETS)] += cents
+        buckets[bucket][2] += cents
+        buckets[bucket][4] += n
+    for key, bucket, cents, n in uow.owner_reports.appealed(by, limits):
+        owed[key][len(BUCKETS) + 1] += int(cents or 0)
+        buckets[int(bucket)][3] += int(cents or 0)
+        buckets[int(bucket)][4] += int(n)
+    ranked = sorted(owed, key=lambda k: -sum(owed[k]))
+    shown = ranked if every_row else ranked[:_ROW_LIMIT]
+    names = _names(uow, by, shown)
+    rows: list[tuple[str, list[Cell]]] = [
+        (names[k], [*(c / 100 for c in owed[k]), sum(owed[k]) / 100]) for k in shown
+    ]
+    if rows:
+        totals = [sum(owed[k][i] for k in owed) / 100 for i in range(len(BUCKETS) + 2)]
+        rows.append(("Total", [*totals, sum(totals)]))
+    word = _TITLES[by]
+    more = len(ranked) - len(shown)
+    chart = None
+    if by == "payer" and rows:
+        chart = Figure(
+            "ar_buckets",
+            "Accounts receivable by age, with unbilled work and appeals",
+            "Owed by insurance and by patients (ledger), unbilled work and denied amounts under "
+            "appeal, by days since the date of service.",
+            "$",
+            list(BUCKETS),
+            [
+                ("Insurance", [b[0] / 100 for b in buckets]),
+                ("Patients", [b[1] / 100 for b in buckets]),
+                ("Unbilled", [b[2] / 100 for b in buckets]),
+                ("Under appeal", [b[3] / 100 for b in buckets]),
+            ],
+        )
+    return Table(
+        f"aging_by_{word}",
+        f"A/R aging by {word}",
+        f"What each {word} owes (insurance and patient balances from the ledger) by days since "
+        "the date of service, with the unbilled work and the denied amounts under appeal."
+        + (
+            f" The {_ROW_LIMIT} largest are shown; the CSV has all {len(ranked):,}." if more else ""
+        ),
+        word.capitalize(),
+        [*BUCKETS, "Unbilled", "Under appeal", "Total"],
+        ["$"] * (len(BUCKETS) + 3),
+        rows,
+        chart,
+        [b[4] for b in buckets] if chart else [],
+        None if rows else "Nothing owed, unbilled or under appeal.",
+    )
+
+
+def days_in_ar(uow: UnitOfWork, today: dt.date) -> Table:
+    """What is owed now, against the average charges per day of the last 90 days."""
+    limits = age_limits(today, _LIMITS)
+    insurance = patient = 0
+    for _, _, payer_cents, patient_cents, _ in uow.owner_reports.open_balances("payer", limits):
+        insurance += max(int(payer_cents or 0), 0)
+        patient += max(int(patient_cents or 0), 0)
+    work = sum(c for c, _ in unbilled(uow, "payer", limits).values())
+    appealed = sum(int(c or 0) for _, _, c, _ in uow.owner_reports.appealed("payer", limits))
+    charged = uow.owner_reports.charges_posted(
+        today - dt.timedelta(days=90), today + dt.timedelta(days=1)
+    )
+    per_day = charged / 90
+    days = round((insurance + patient) / per_day, 1) if per_day else None
+    return Table(
+        "days_in_ar",
+        "Days in A/R",
+        "What insurance and patients owe (the ledger) divided by the average charges posted per "
+        "day over the last 90 days; unbilled work and appeals are shown beside it, not in it.",
+        "As of",
+        [
+            "Owed by insurance",
+            "Owed by patients",
+            "Unbilled",
+            "Under appeal",
+            "Charges posted, last 90 days",
+            "Days in A/R",
+        ],
+        ["$", "$", "$", "$", "$", "n"],
+        [
+            (
+                today.isoformat(),
+                [insurance / 100, patient / 100, work / 100, appealed / 100, charged / 100, days],
+            )
+        ],
+        empty=None,
+    )
+
+
+def receivables(uow: UnitOfWork, today: dt.date) -> list[Table]:
+    return [
+        days_in_ar(uow, today),
+        aging(uow, today, "payer"),
+        aging(uow, today, "patient"),
+        aging(uow, today, "provider"),
+    ]

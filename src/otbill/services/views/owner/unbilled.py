@@ -1,0 +1,47 @@
+"""Unbilled work (work in progress) by age bucket and by payer, patient or therapist.
+
+Charges enter the ledger only when a claim is approved, so an A/R read from the ledger alone
+shows "$0 owed" while services sit in the queues (issue 14). Unbilled work is counted from the
+claims' own charges (claims built but not approved) and, for visits no claim bills yet, from the
+fee schedule's charge for the units recorded on the visit (self-pay visits make no claim and are
+left out: they are on the patient's account).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Sequence
+
+from otbill.services.views.dashboard_work import _FeeBook
+from otbill.storage import UnitOfWork
+from otbill.storage.repositories.owner_reports import Dimension
+
+__all__ = ["Unbilled", "age_limits", "bucket_of", "unbilled"]
+
+#: (key, age bucket) -> [charge cents, claims or visits]
+Unbilled = dict[tuple[int | None, int], list[int]]
+
+
+def age_limits(today: dt.date, days: Sequence[int]) -> list[dt.date]:
+    """The oldest date of service of each bucket but the last (``days`` e.g. 30, 60, 90, 120)."""
+    return [today - dt.timedelta(days=n) for n in days]
+
+
+def bucket_of(day: dt.date, limits: Sequence[dt.date]) -> int:
+    return next((i for i, limit in enumerate(limits) if day >= limit), len(limits))
+
+
+def unbilled(uow: UnitOfWork, by: Dimension, limits: Sequence[dt.date]) -> Unbilled:
+    """Charge cents and count of unbilled claims and visits, by key and age bucket."""
+    out: Unbilled = defaultdict(lambda: [0, 0])
+    for key, bucket, cents, n in uow.owner_reports.unbilled_claims(by, limits):
+        out[(key, int(bucket))][0] += int(cents or 0)
+        out[(key, int(bucket))][1] += int(n)
+    book = _FeeBook(uow.payers.fee_schedule())
+    for key, day, payer_id, code, units in uow.owner_reports.unbilled_visit_units(by):
+        cell = out[(key, bucket_of(day, limits))]
+        cell[0] += book.charge_cents(payer_id, code, day) * int(units or 0)
+    for key, bucket, n in uow.owner_reports.unbilled_visit_counts(by, limits):
+        out[(key, int(bucket))][1] += int(n)
+    return dict(out)

@@ -1,0 +1,506 @@
+"""The owner's numbers (issue 14): receivables with unbilled work and appeals, claim quality,
+collections and payment speed, payer mix, revenue and cost, write-offs.
+
+Every query aggregates in the database (GROUP BY a payer, patient, therapist, day or age bucket)
+for one clinic, so a clinic with a million claim lines never sends them to Python one by one.
+Ledger amounts follow :mod:`otbill.domain.ledger` as :mod:`.report_dashboard` sums them (a reversal
+negates the posting it reverses; a transfer moves the payer's share to the patient). Age buckets
+are computed in SQL from the date of service against dates given by the caller, so the SQL is the
+same on SQLite and PostgreSQL. Void claims (frequency 8) are never counted.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from typing import Any, Literal
+
+from sqlalchemy import ColumnElement, Integer, and_, case, exists, func, literal, select
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.orm import aliased
+from sqlalchemy.sql.compiler import SQLCompiler
+from sqlalchemy.sql.functions import FunctionElement
+
+from otbill.storage.repositories.base import ClinicScoped
+from otbill.storage.repositories.report_dashboard import (
+    _AMOUNT,
+    _KIND,
+    _ORIGINAL,
+    _PATIENT_EFFECT,
+    _PAYER_EFFECT,
+    _PAYER_SIDE,
+)
+from otbill.storage.tables import (
+    AppealRow,
+    ClaimLineRow,
+    ClaimRow,
+    ClaimStatusRow,
+    ClaimVisitRow,
+    CoverageRow,
+    DenialRow,
+    OverheadCostRow,
+    PatientPaymentRow,
+    PatientRow,
+    PostingRow,
+    ServiceLineRow,
+    VisitRow,
+)
+from otbill.storage.tables.payments import WriteOffRow
+
+__all__ = ["Dimension", "OwnerReports"]
+
+Dimension = Literal["payer", "patient", "provider"]
+Rows = list[tuple[Any, ...]]
+
+#: Claim statuses whose charges are not in the ledger yet (charges post on approval).
+UNBILLED_STATUSES = ("draft", "held", "ready")
+
+
+class _days_between(FunctionElement[int]):
+    """Whole days from the second date to the first (both SQL dates)."""
+
+    type = Integer()
+    inherit_cache = True
+
+
+@compiles(_days_between)
+def _days_default(element: _days_between, compiler: SQLCompiler, **kw: Any) -> str:
+    later, earlier = list(element.clauses)
+    return f"({compiler.process(later, **kw)} - {compiler.process(earlier, **kw)})"
+
+
+@compiles(_days_between, "sqlite")
+def _days_sqlite(element: _days_between, compiler: SQLCompiler, **kw: Any) -> str:
+    later, earlier = list(element.clauses)
+    return (
+        f"CAST(julianday({compiler.process(later, **kw)}) - "
+        f"julianday({compiler.process(earlier, **kw)}) AS INTEGER)"
+    )
+
+
+def age_bucket(day: Any, limits: Sequence[dt.date]) -> ColumnElement[int]:
+    """The index of the first limit the day is on or after (newest first), else len(limits)."""
+    return case(*((day >= limit, i) for i, limit in enumerate(limits)), else_=len(limits))
+
+
+class OwnerReports(ClinicScoped):
+    """Named aggregates for :mod:`otbill.services.views.owner`."""
+
+    def _rows(self, query: Any) -> Rows:
+        return [tuple(row) for row in self.session.execute(query)]
+
+    def _claim_provider(self) -> Any:
+        """The claim's therapist: the rendering provider of its first line."""
+        line = aliased(ClaimLineRow)
+        return (
+            select(func.min(line.rendering_provider_id))
+            .where(line.claim_id == ClaimRow.id)
+            .correlate(ClaimRow)
+            .scalar_subquery()
+        )
+
+    # -- receivables ---------------------------------------------------------------------------
+
+    def open_balances(self, by: Dimension, limits: Sequence[dt.date]) -> Rows:
+        """(key, age bucket, insurance cents, patient cents, claims) of balances still owed, by
+        payer, patient or therapist (the line's rendering provider)."""
+        payer, patient = func.sum(_PAYER_EFFECT), func.sum(_PATIENT_EFFECT)
+        grain = PostingRow.claim_line_id if by == "provider" else PostingRow.claim_id
+        per = (
+            select(
+                grain.label("grain"),
+                func.min(PostingRow.claim_id).label("claim_id"),
+                payer.label("payer"),
+                patient.label("patient"),
+            )
+            .outerjoin(_ORIGINAL, _ORIGINAL.id == PostingRow.reverses_id)
+            .where(PostingRow.clinic_id == self.clinic_id)
+            .group_by(grain)
+            .having(payer + patient > 0)
+            .subquery()
+        )
+        bucket = age_bucket(ClaimRow.date_of_service, limits)
+        totals = (
+            func.sum(per.c.payer),
+            func.sum(per.c.patient),
+            func.count(func.distinct(ClaimRow.id)),
+        )
+        if by == "provider":
+            key: Any = ClaimLineRow.rendering_provider_id
+            query = (
+                select(key, bucket, *totals)
+                .select_from(per)
+                .join(ClaimLineRow, ClaimLineRow.id == per.c.grain)
+                .join(ClaimRow, ClaimRow.id == ClaimLineRow.claim_id)
+            )
+        else:
+            key = ClaimRow.payer_id if by == "payer" else ClaimRow.patient_id
+            query = (
+                select(key, bucket, *totals)
+                .select_from(per)
+                .join(ClaimRow, ClaimRow.id == per.c.claim_id)
+            )
+        return self._rows(query.group_by(key, bucket))
+
+    def unbilled_claims(self, by: Dimension, limits: Sequence[dt.date]) -> Rows:
+        """(key, age bucket, charge cents, claims) of claims built but not yet approved (their
+        charges are not in the ledger yet)."""
+        bucket = age_bucket(ClaimRow.date_of_service, limits)
+        where = (
+            ClaimRow.clinic_id == self.clinic_id,
+            ClaimRow.frequency_code != "8",
+            ClaimRow.status.in_(UNBILLED_STATUSES),
+        )
+        if by == "provider":
+            key: Any = ClaimLineRow.rendering_provider_id
+            query = select(
+                key,
+                bucket,
+                func.sum(ClaimLineRow.charge_cents),
+                func.count(func.distinct(ClaimRow.id)),
+            ).join(ClaimRow, ClaimRow.id == ClaimLineRow.claim_id)
+        else:
+            key = ClaimRow.payer_id if by == "payer" else ClaimRow.patient_id
+            query = select(key, bucket, func.sum(ClaimRow.total_charge_cents), func.count())
+        return self._rows(query.where(*where).group_by(key, bucket))
+
+    def _unbilled_visit(self) -> Any:
+        billed = (
+            select(ClaimVisitRow.id)
+            .join(ClaimRow, ClaimRow.id == ClaimVisitRow.claim_id)
+            .where(ClaimVisitRow.visit_id == VisitRow.id, ClaimRow.frequency_code != "8")
+        )
+        line = aliased(ServiceLineRow)
+        has_lines = select(line.id).where(line.visit_id == VisitRow.id)
+        not_self_pay = select(PatientRow.id).where(
+            PatientRow.id == VisitRow.patient_id, PatientRow.self_pay.is_(False)
+        )
+        return and_(
+            VisitRow.clinic_id == self.clinic_id,
+            ~exists(billed),
+            exists(has_lines),
+            exists(not_self_pay),
+        )
+
+    def unbilled_visit_counts(self, by: Dimension, limits: Sequence[dt.date]) -> Rows:
+        """(key, age bucket, visits) of the visits no claim bills yet."""
+        key = {
+            "payer": CoverageRow.payer_id,
+            "patient": VisitRow.patient_id,
+            "provider": VisitRow.provider_id,
+        }[by]
+        bucket = age_bucket(VisitRow.date, limits)
+        query = (
+            select(key, bucket, func.count())
+            .select_from(VisitRow)
+            .join(CoverageRow, CoverageRow.id == VisitRow.coverage_id)
+            .where(self._unbilled_visit())
+            .group_by(key, bucket)
+        )
+        return self._rows(query)
+
+    def unbilled_visit_units(self, by: Dimension) -> Rows:
+        """(key, day, payer id, code, units) of the visits no claim bills yet (priced by the
+        caller from the fee schedule, as the claim builder would)."""
+        key = {
+            "payer": CoverageRow.payer_id,
+            "patient": VisitRow.patient_id,
+            "provider": VisitRow.provider_id,
+        }[by]
+        query = (
+            select(
+                key,
+                VisitRow.date,
+                CoverageRow.payer_id,
+                ServiceLineRow.code,
+                func.sum(ServiceLineRow.units),
+            )
+            .select_from(ServiceLineRow)
+            .join(VisitRow, VisitRow.id == ServiceLineRow.visit_id)
+            .join(CoverageRow, CoverageRow.id == VisitRow.coverage_id)
+            .where(self._unbilled_visit())
+            .group_by(key, VisitRow.date, CoverageRow.payer_id, ServiceLineRow.code)
+        )
+        return self._rows(query)
+
+    def appealed(self, by: Dimension, limits: Sequence[dt.date]) -> Rows:
+        """(key, age bucket, denied cents, claims) of denials whose appeal is pending."""
+        key = {
+            "payer": ClaimRow.payer_id,
+            "patient": ClaimRow.patient_id,
+            "provider": self._claim_provider(),
+        }[by]
+        bucket = age_bucket(ClaimRow.date_of_service, limits)
+        query = (
+            select(
+                key,
+                bucket,
+                func.sum(DenialRow.amount_cents),
+                func.count(func.distinct(ClaimRow.id)),
+            )
+            .select_from(AppealRow)
+            .join(DenialRow, DenialRow.id == AppealRow.denial_id)
+            .join(ClaimRow, ClaimRow.id == AppealRow.claim_id)
+            .where(AppealRow.clinic_id == self.clinic_id, AppealRow.outcome == "pending")
+            .where(ClaimRow.status == "appealed")
+            .group_by(key, bucket)
+        )
+        return self._rows(query)
+
+    def charges_posted(self, first: dt.date, end: dt.date) -> int:
+        """Cents charged (net of reversed charges) posted in ``[first, end)``."""
+        query = (
+            select(func.sum(case((_KIND == "charge", _AMOUNT), else_=0)))
+            .select_from(PostingRow)
+            .outerjoin(_ORIGINAL, _ORIGINAL.id == PostingRow.reverses_id)
+            .where(PostingRow.clinic_id == self.clinic_id)
+            .where(PostingRow.kind.in_(("charge", "reversal")))
+            .where(PostingRow.posted_on >= first, PostingRow.posted_on < end)
+        )
+        return int(self.session.scalar(query) or 0)
+
+    # -- claim quality -------------------------------------------------------------------------
+
+    def submission_outcomes(self, first: dt.date, end: dt.date) -> Rows:
+        """(day of service, claims submitted, clean, resolved on the first pass) of original
+        claims (frequency 1) served in ``[first, end)``.
+
+        Clean: submitted and never rejected nor replaced by a corrected claim; resolved on the
+        first pass: and paid without a denial or an appeal."""
+        flag = ClaimStatusRow.to_status
+
+        def ever(*statuses: str) -> Any:
+            return func.max(case((flag.in_(statuses), 1), else_=0))
+
+        history = (
+            select(
+                ClaimStatusRow.claim_id.label("claim_id"),
+                ever("submitted").label("submitted"),
+                ever("rejected").label("rejected"),
+                ever("paid").label("paid"),
+                ever("denied", "appealed", "partially_paid").label("troubled"),
+            )
+            .where(ClaimStatusRow.clinic_id == self.clinic_id)
+            .group_by(ClaimStatusRow.claim_id)
+            .subquery()
+        )
+        replacement = aliased(ClaimRow)
+        replaced = exists(
+            select(replacement.id).where(replacement.original_claim_id == ClaimRow.id)
+        )
+        clean = and_(history.c.rejected == 0, ~replaced)
+        first_pass = and_(clean, history.c.paid == 1, history.c.troubled == 0)
+        query = (
+            select(
+                ClaimRow.date_of_service,
+                func.count(),
+                func.sum(case((clean, 1), else_=0)),
+                func.sum(case((first_pass, 1), else_=0)),
+            )
+            .join(history, history.c.claim_id == ClaimRow.id)
+            .where(ClaimRow.clinic_id == self.clinic_id, ClaimRow.frequency_code == "1")
+            .where(history.c.submitted == 1)
+            .where(ClaimRow.date_of_service >= first, ClaimRow.date_of_service < end)
+            .group_by(ClaimRow.date_of_service)
+        )
+        return self._rows(query)
+
+    def decided_by_provider(self, first: dt.date, end: dt.date) -> Rows:
+        """(day of service, therapist, decided claims, of them denied)."""
+        provider = self._claim_provider()
+        denied = exists(select(DenialRow.id).where(DenialRow.claim_id == ClaimRow.id))
+        decided = exists(
+            select(PostingRow.id).where(
+                PostingRow.clinic_id == self.clinic_id,
+                PostingRow.claim_id == ClaimRow.id,
+                PostingRow.remittance_id.is_not(None),
+            )
+        )
+        query = (
+            select(
+                ClaimRow.date_of_service,
+                provider,
+                func.count(),
+                func.sum(case((denied, 1), else_=0)),
+            )
+            .where(ClaimRow.clinic_id == self.clinic_id, decided)
+            .where(ClaimRow.date_of_service >= first, ClaimRow.date_of_service < end)
+            .group_by(ClaimRow.date_of_service, provider)
+        )
+        return self._rows(query)
+
+    def denial_codes(self, first: dt.date, end: dt.date) -> Rows:
+        """(day of service, group code, CARC, RARC, denied claims)."""
+        query = (
+            select(
+                ClaimRow.date_of_service,
+                DenialRow.group_code,
+                DenialRow.carc,
+                DenialRow.rarc,
+                func.count(func.distinct(DenialRow.claim_id)),
+            )
+            .join(ClaimRow, ClaimRow.id == DenialRow.claim_id)
+            .where(DenialRow.clinic_id == self.clinic_id)
+            .where(ClaimRow.date_of_service >= first, ClaimRow.date_of_service < end)
+            .group_by(
+                ClaimRow.date_of_service, DenialRow.group_code, DenialRow.carc, DenialRow.rarc
+            )
+        )
+        return self._rows(query)
+
+    # -- collections ---------------------------------------------------------------------------
+
+    def collections(self, first: dt.date, end: dt.date) -> Rows:
+        """(day of service, charge cents, contractual adjustment cents (group CO), payment
+        cents from payers, payment cents from patients), reversals netted."""
+        group = case(
+            (PostingRow.kind == "reversal", _ORIGINAL.group_code), else_=PostingRow.group_code
+        )
+
+        def total(condition: Any) -> Any:
+            return func.sum(case((condition, _AMOUNT), else_=0))
+
+        query = (
+            select(
+                ClaimRow.date_of_service,
+                total(_KIND == "charge"),
+                total(and_(_KIND == "adjustment", group == "CO")),
+                total(and_(_KIND == "payment", _PAYER_SIDE.is_(True))),
+                total(and_(_KIND == "payment", _PAYER_SIDE.is_(False))),
+            )
+            .select_from(PostingRow)
+            .outerjoin(_ORIGINAL, _ORIGINAL.id == PostingRow.reverses_id)
+            .join(ClaimRow, ClaimRow.id == PostingRow.claim_id)
+            .where(PostingRow.clinic_id == self.clinic_id)
+            .where(ClaimRow.date_of_service >= first, ClaimRow.date_of_service < end)
+            .group_by(ClaimRow.date_of_service)
+        )
+        return self._rows(query)
+
+    def payment_days(self, first: dt.date, end: dt.date) -> Rows:
+        """(payer id, days from the date of service to the payer's first payment, claims)."""
+        paid = (
+            select(
+                PostingRow.claim_id.label("claim_id"), func.min(PostingRow.posted_on).label("on")
+            )
+            .where(PostingRow.clinic_id == self.clinic_id, PostingRow.kind == "payment")
+            .where(PostingRow.payer_side.is_(True), PostingRow.amount_cents > 0)
+            .group_by(PostingRow.claim_id)
+            .subquery()
+        )
+        days = _days_between(paid.c.on, ClaimRow.date_of_service)
+        query = (
+            select(ClaimRow.payer_id, days, func.count())
+            .join(paid, paid.c.claim_id == ClaimRow.id)
+            .where(ClaimRow.clinic_id == self.clinic_id)
+            .where(ClaimRow.date_of_service >= first, ClaimRow.date_of_service < end)
+            .group_by(ClaimRow.payer_id, days)
+        )
+        return self._rows(query)
+
+    # -- mix, revenue, write-offs --------------------------------------------------------------
+
+    def visits_by_payer(self, first: dt.date, end: dt.date) -> Rows:
+        """(payer id or None for self-pay, visits) of the visits served in ``[first, end)``."""
+        payer = case((PatientRow.self_pay.is_(True), literal(None)), else_=CoverageRow.payer_id)
+        query = (
+            select(payer, func.count())
+            .select_from(VisitRow)
+            .join(CoverageRow, CoverageRow.id == VisitRow.coverage_id)
+            .join(PatientRow, PatientRow.id == VisitRow.patient_id)
+            .where(VisitRow.clinic_id == self.clinic_id)
+            .where(VisitRow.date >= first, VisitRow.date < end)
+            .group_by(payer)
+        )
+        return self._rows(query)
+
+    def payer_payments_by_payer(self, first: dt.date, end: dt.date) -> Rows:
+        """(payer id, cents the payer paid) posted in ``[first, end)``, reversals netted."""
+        query = (
+            select(PostingRow.payer_id, func.sum(_AMOUNT))
+            .select_from(PostingRow)
+            .outerjoin(_ORIGINAL, _ORIGINAL.id == PostingRow.reverses_id)
+            .where(PostingRow.clinic_id == self.clinic_id)
+            .where(PostingRow.kind.in_(("payment", "reversal")))
+            .where(_KIND == "payment", _PAYER_SIDE.is_(True))
+            .where(PostingRow.posted_on >= first, PostingRow.posted_on < end)
+            .group_by(PostingRow.payer_id)
+        )
+        return self._rows(query)
+
+    def patient_money(self, first: dt.date, end: dt.date) -> Rows:
+        """(self-pay patient?, day received, cents taken less refunds) in ``[first, end)``."""
+        signed = case((PatientPaymentRow.kind == "refund", -1), else_=1)
+        query = (
+            select(
+                PatientRow.self_pay,
+                PatientPaymentRow.received_on,
+                func.sum(PatientPaymentRow.amount_cents * signed),
+            )
+            .join(PatientRow, PatientRow.id == PatientPaymentRow.patient_id)
+            .where(PatientPaymentRow.clinic_id == self.clinic_id)
+            .where(PatientPaymentRow.received_on >= first, PatientPaymentRow.received_on < end)
+            .group_by(PatientRow.self_pay, PatientPaymentRow.received_on)
+        )
+        return self._rows(query)
+
+    def payer_cash_by_day(self, first: dt.date, end: dt.date) -> Rows:
+        """(day posted, cents paid by payers), reversals netted."""
+        query = (
+            select(PostingRow.posted_on, func.sum(_AMOUNT))
+            .select_from(PostingRow)
+            .outerjoin(_ORIGINAL, _ORIGINAL.id == PostingRow.reverses_id)
+            .where(PostingRow.clinic_id == self.clinic_id)
+            .where(PostingRow.kind.in_(("payment", "reversal")))
+            .where(_KIND == "payment", _PAYER_SIDE.is_(True))
+            .where(PostingRow.posted_on >= first, PostingRow.posted_on < end)
+            .group_by(PostingRow.posted_on)
+        )
+        return self._rows(query)
+
+    def overhead_by_month(self, first: dt.date, end: dt.date) -> Rows:
+        """(month, overhead cents)."""
+        query = (
+            select(OverheadCostRow.month, func.sum(OverheadCostRow.amount_cents))
+            .where(OverheadCostRow.clinic_id == self.clinic_id)
+            .where(OverheadCostRow.month >= first, OverheadCostRow.month < end)
+            .group_by(OverheadCostRow.month)
+        )
+        return self._rows(query)
+
+    def visits_by_day(self, first: dt.date, end: dt.date) -> Rows:
+        """(day, visits)."""
+        query = (
+            select(VisitRow.date, func.count())
+            .where(VisitRow.clinic_id == self.clinic_id)
+            .where(VisitRow.date >= first, VisitRow.date < end)
+            .group_by(VisitRow.date)
+        )
+        return self._rows(query)
+
+    def adjustments_by_code(self, first: dt.date, end: dt.date) -> Rows:
+        """(group code, CARC, cents, lines) of ledger adjustments posted in ``[first, end)``."""
+        group = case(
+            (PostingRow.kind == "reversal", _ORIGINAL.group_code), else_=PostingRow.group_code
+        )
+        carc = case((PostingRow.kind == "reversal", _ORIGINAL.carc), else_=PostingRow.carc)
+        query = (
+            select(group, carc, func.sum(_AMOUNT), func.count())
+            .select_from(PostingRow)
+            .outerjoin(_ORIGINAL, _ORIGINAL.id == PostingRow.reverses_id)
+            .where(PostingRow.clinic_id == self.clinic_id)
+            .where(PostingRow.kind.in_(("adjustment", "reversal")), _KIND == "adjustment")
+            .where(PostingRow.posted_on >= first, PostingRow.posted_on < end)
+            .group_by(group, carc)
+        )
+        return self._rows(query)
+
+    def patient_write_offs(self, first: dt.date, end: dt.date) -> Rows:
+        """(kind, cents, write-offs) of approved patient write-offs decided in ``[first, end)``."""
+        query = (
+            select(WriteOffRow.kind, func.sum(WriteOffRow.amount_cents), func.count())
+            .where(WriteOffRow.clinic_id == self.clinic_id, WriteOffRow.status == "approved")
+            .where(WriteOffRow.decided_on >= first, WriteOffRow.decided_on < end)
+            .group_by(WriteOffRow.kind)
+        )
+        return self._rows(query)
