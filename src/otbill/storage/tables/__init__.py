@@ -18,6 +18,7 @@ from otbill.storage.tables.billing import (
     PostingRow,
     RemittanceRow,
 )
+from otbill.storage.tables.chart_audits import ChartAuditRow as ChartAuditRow
 from otbill.storage.tables.claim_editors import ClaimEditorRow as ClaimEditorRow
 from otbill.storage.tables.coordination import ClaimCoordinationRow as ClaimCoordinationRow
 from otbill.storage.tables.coordination import ClaimCrossoverRow as ClaimCrossoverRow
