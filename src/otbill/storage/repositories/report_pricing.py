@@ -1,10 +1,11 @@
 """Expected vs paid: the billed claim lines of a period and what the payers' 835s posted on them.
 
-Two named queries for :mod:`otbill.services.money`: ``billed_lines`` (every line of the claims
-sent or ready to send with a date of service in ``[first, end)``, as plain tuples, for the
-what-if re-pricing of a year of visits: no ORM objects, one query) and ``remitted_lines`` (lines
-an 835 posted on, with the payer's payment, the patient's share and each adjustment, a reversal
-counted against the posting it undoes, as :mod:`otbill.domain.ledger` does).
+Two named queries for :mod:`otbill.services.money`: ``billed_days`` (the claims sent or ready to
+send with a date of service in ``[first, end)``, counted by payer, date, place and their lines,
+for the what-if re-pricing of a year of visits: one grouped query, no ORM objects) and
+``remitted_lines`` (lines an 835 posted on, with the payer's payment, the patient's share and
+each adjustment, a reversal counted against the posting it undoes, as
+:mod:`otbill.domain.ledger` does).
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from sqlalchemy.orm import aliased
 from otbill.storage.repositories.base import ClinicScoped
 from otbill.storage.tables import ClaimLineRow, ClaimRow, PostingRow
 
-__all__ = ["BilledDayRow", "BilledLineRow", "PricingReports", "RemittedLine"]
+__all__ = ["BilledDayRow", "PricingReports", "RemittedLine"]
 
 # claims that are, or are about to be, in front of a payer; drafts and held claims are not
 _BILLED = (
@@ -34,8 +35,6 @@ _BILLED = (
     "closed",
 )
 
-# (claim id, payer id, date of service, place of service, code, modifiers, units, assistant)
-BilledLineRow = tuple[int, int, dt.date, str, str, str, int, bool]
 # (payer id, date of service, place of service, the day's lines, how many such claims)
 BilledDayRow = tuple[int, dt.date, str, tuple[tuple[str, int, bool], ...], int]
 
@@ -63,33 +62,8 @@ class RemittedLine:
 class PricingReports(ClinicScoped):
     """The claim lines to price and the 835 postings to compare them with."""
 
-    def billed_lines(self, first: dt.date, end: dt.date) -> list[BilledLineRow]:
-        """Lines of original and corrected claims (not voids) served in ``[first, end)``."""
-        query = (
-            select(
-                ClaimRow.id,
-                ClaimRow.payer_id,
-                ClaimLineRow.date,
-                ClaimRow.place_of_service,
-                ClaimLineRow.code,
-                ClaimLineRow.modifiers,
-                ClaimLineRow.units,
-                ClaimLineRow.furnished_by_assistant,
-            )
-            .join(ClaimLineRow, ClaimLineRow.claim_id == ClaimRow.id)
-            .where(
-                ClaimRow.clinic_id == self.clinic_id,
-                ClaimRow.date_of_service >= first,
-                ClaimRow.date_of_service < end,
-                ClaimRow.frequency_code != "8",
-                ClaimRow.status.in_(_BILLED),
-            )
-            .order_by(ClaimRow.id, ClaimLineRow.position)
-        )
-        return [tuple(row) for row in self.session.execute(query)]
-
     def billed_days(self, first: dt.date, end: dt.date) -> list[BilledDayRow]:
-        """The claims of ``billed_lines`` counted by payer, date, place and their lines
+        """Original and corrected claims (not voids) counted by payer, date, place and their lines
         ((code, units, by an assistant: CQ/CO or recorded so), sorted): the database does the
         grouping, so a year of visits comes back as one row per distinct day."""
         assistant = or_(
