@@ -242,10 +242,13 @@ def after_adjudication(
 
 
 def payment_target(uow: UnitOfWork, claim: StoredClaim, payer_code: str) -> StoredClaim:
-    """The claim an 835 claim payment posts to: ``claim`` (found by CLP01), or, when another
-    payer sends it (a crossover), the claim after it for that payer, else the open one."""
+    """The claim an 835 claim payment posts to: ``claim`` (found by CLP01), or, when the claim
+    crossed over and another payer sends it, the claim after it for that payer, else the open
+    one."""
     if uow.payers.get(claim.payer_id).payer_code == payer_code or claim.status in _OPEN:
         return claim
+    if not uow.coordination.crossovers(claim.id):
+        return claim  # a claim the clinic sent on quotes its own number: nothing to route
     later: list[StoredClaim] = []
     link = uow.coordination.followed_by(claim.id)
     while link is not None:
