@@ -41,6 +41,7 @@ COMMANDS: dict[str, LazyCommand] = {
     "eligibility": LazyCommand("otbill.cli.eligibility:app"),
     "statements": LazyCommand("otbill.cli.statements:app"),
     "money": LazyCommand("otbill.cli.money:app"),
+    "reports": LazyCommand("otbill.cli.reports:app"),
     "clinic": LazyCommand("otbill.cli.clinic:app"),
     "sessions": LazyCommand("otbill.cli.sessions:app"),
     "clearinghouse": LazyCommand("otbill.cli.edi:clearinghouse_app"),

@@ -12,6 +12,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
@@ -31,7 +32,7 @@ from otbill.domain.code_changes import (
     touching,
 )
 from otbill.errors import OtbillError
-from otbill.payers.profile import load_profiles
+from otbill.payers.profile import PayerProfile, load_profiles
 from otbill.refdata.dated import DatedMue, DatedPtp
 from otbill.refdata.fee_schedule import conversion_factor
 from otbill.refdata.store import load_rvu
@@ -117,16 +118,22 @@ def _telehealth(on: dt.date, codes: set[str]) -> set[str]:
     return {c for c in codes if cpt.on_medicare_telehealth_list(c, on)}
 
 
-def _kx(year: int, profile_dirs: list[Path]) -> Decimal | None:
-    medicare = load_profiles(profile_dirs).get("medicare")
+def _kx(year: int, profiles: Mapping[str, PayerProfile]) -> Decimal | None:
+    medicare = profiles.get("medicare")
     return None if medicare is None else medicare.kx_threshold(year)
 
 
 def code_changes(
-    uow: UnitOfWork, year: int, dirs: list[Path], *, profile_dirs: list[Path] | None = None
+    uow: UnitOfWork,
+    year: int,
+    dirs: list[Path],
+    *,
+    profiles: Mapping[str, PayerProfile] | None = None,
 ) -> CodeChanges:
     """What changed going into ``year`` and which of the clinic's visits of ``year - 1`` each
-    change touches."""
+    change touches. ``profiles``: the payer profiles (the Medicare one's KX thresholds);
+    default, the packaged ones."""
+    profiles = load_profiles() if profiles is None else profiles
     year = parse_year(year)
     before, after = dt.date(year - 1, 12, 31), dt.date(year, 1, 1)
     every = {info.code for info in cpt.all_codes()}
@@ -145,7 +152,7 @@ def code_changes(
         *compare_prices(prices_before, prices_after),
         *compare_mue(_mue(before, dirs, every), _mue(after, dirs, every)),
         *compare_pairs(_pairs(before, dirs, every), _pairs(after, dirs, every)),
-        *compare_kx(_kx(year - 1, profile_dirs or []), _kx(year, profile_dirs or []), year),
+        *compare_kx(_kx(year - 1, profiles), _kx(year, profiles), year),
         *compare_telehealth(_telehealth(before, every), _telehealth(after, every)),
     ]
     visits = uow.coding_audit.visits_between(dt.date(year - 1, 1, 1), after)
