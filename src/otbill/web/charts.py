@@ -14,7 +14,7 @@ from collections.abc import Sequence
 
 from markupsafe import Markup, escape
 
-__all__ = ["PALETTE", "bar_chart", "format_value", "line_chart", "stacked_bar_chart"]
+__all__ = ["PALETTE", "SMALL_NOTE", "bar_chart", "format_value", "line_chart", "stacked_bar_chart"]
 
 PALETTE = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#999999", "#000000")
 Series = Sequence[tuple[str, Sequence[float | None]]]
@@ -63,6 +63,7 @@ class _Canvas:
         self.top, self.unit = 4 * self.step, unit
         self.plot_w = _W - _LEFT - _RIGHT
         self.plot_h = _H - _TOP - _BOTTOM
+        self.hatches: set[str] = set()
         self.parts: list[str] = [
             f'<title id="{self.uid}-t">{escape(title)}</title>',
             f'<desc id="{self.uid}-d">{escape(desc)}</desc>',
@@ -97,7 +98,7 @@ class _Canvas:
     def add(self, svg: str) -> None:
         self.parts.append(svg)
 
-    def render(self, names: Sequence[str]) -> Markup:
+    def render(self, names: Sequence[str], note: str = "") -> Markup:
         legend = []
         if len(names) > 1:
             for i, name in enumerate(names):
@@ -106,6 +107,11 @@ class _Canvas:
                     f'<rect x="{_LEFT}" y="{y}" width="12" height="12" fill="{_colour(i)}"/>'
                     f'<text x="{_LEFT + 18}" y="{y + 10}">{escape(name)}</text>'
                 )
+        if note:  # e.g. how small samples are drawn
+            legend.append(
+                f'<text class="chart-note" x="{_LEFT}" y="{_H + 14 + len(legend) * _LEGEND_ROW}">'
+                f"{escape(note)}</text>"
+            )
         height = _H + (len(legend) * _LEGEND_ROW + 8 if legend else 0)
         return Markup(
             f'<svg class="chart" role="img" aria-labelledby="{self.uid}-t {self.uid}-d" '
@@ -129,10 +135,33 @@ def bar_chart(title: str, desc: str, labels: Sequence[str], values: Sequence[flo
     return stacked_bar_chart(title, desc, labels, [("", values)], unit)
 
 
+SMALL_NOTE = "Hatched bars and hollow points: small samples, not to be read like the others."
+
+
+def _hatch(canvas: _Canvas, s: int) -> str:
+    """The id of series ``s``'s hatched fill (defined once per chart), for a small sample."""
+    pid = f"{canvas.uid}-hatch{s}"
+    if pid not in canvas.hatches:
+        canvas.hatches.add(pid)
+        canvas.add(
+            f'<defs><pattern id="{pid}" patternUnits="userSpaceOnUse" width="6" height="6" '
+            f'patternTransform="rotate(45)"><rect width="6" height="6" fill="#ffffff"/>'
+            f'<line x1="0" y1="0" x2="0" y2="6" stroke="{_colour(s)}" stroke-width="3"/>'
+            f"</pattern></defs>"
+        )
+    return f"url(#{pid})"
+
+
 def stacked_bar_chart(
-    title: str, desc: str, labels: Sequence[str], series: Series, unit: str = "n"
+    title: str,
+    desc: str,
+    labels: Sequence[str],
+    series: Series,
+    unit: str = "n",
+    small: Sequence[bool] = (),
 ) -> Markup:
-    """One bar per label, its segments the series (in order, bottom up), with a legend."""
+    """One bar per label, its segments the series (in order, bottom up), with a legend. A label
+    whose ``small`` is true (a small sample) is drawn hatched and labelled "small sample"."""
     totals = [
         sum((values[i] or 0) if i < len(values) else 0 for _, values in series)
         for i in range(len(labels))
@@ -142,24 +171,38 @@ def stacked_bar_chart(
         x, width = canvas.slot(i)
         bar_w = min(width * 0.6, 64)
         base = 0.0
+        few = i < len(small) and small[i]
         for s, (name, values) in enumerate(series):
             value = values[i] if i < len(values) else None
             if not value:
                 continue
             y_top, y_base = canvas.y(base + value), canvas.y(base)
+            fill = _hatch(canvas, s) if few else _colour(s)
+            tip = _tip(label, name, value, unit) + (" (small sample)" if few else "")
             canvas.add(
                 f'<rect x="{x + (width - bar_w) / 2:.1f}" y="{y_top:.1f}" width="{bar_w:.1f}" '
-                f'height="{max(y_base - y_top, 0.5):.1f}" fill="{_colour(s)}">'
-                f"<title>{_tip(label, name, value, unit)}</title></rect>"
+                f'height="{max(y_base - y_top, 0.5):.1f}" fill="{fill}" stroke="{_colour(s)}">'
+                f"<title>{tip}</title></rect>"
             )
             base += value
-    return canvas.render([name for name, _ in series])
+        if few:
+            canvas.add(
+                f'<text class="small-sample" x="{x + width / 2:.1f}" '
+                f'y="{max(canvas.y(base) - 4, _TOP + 8):.1f}" text-anchor="middle">small sample</text>'
+            )
+    return canvas.render([name for name, _ in series], SMALL_NOTE if any(small) else "")
 
 
 def line_chart(
-    title: str, desc: str, labels: Sequence[str], series: Series, unit: str = "n"
+    title: str,
+    desc: str,
+    labels: Sequence[str],
+    series: Series,
+    unit: str = "n",
+    small: Sequence[bool] = (),
 ) -> Markup:
-    """One line per series across the labels; a None value breaks the line."""
+    """One line per series across the labels; a None value breaks the line. A label whose
+    ``small`` is true (a small sample) is a hollow point the line does not run through."""
     values = [v for _, vs in series for v in vs if v is not None]
     canvas = _Canvas(title, desc, labels, max(values, default=0), unit)
     for s, (name, points) in enumerate(series):
@@ -170,6 +213,15 @@ def line_chart(
                 continue
             x, width = canvas.slot(i)
             cx, cy = x + width / 2, canvas.y(value)
+            if i < len(small) and small[i]:
+                runs.append([])
+                canvas.add(
+                    f'<circle class="small-sample" cx="{cx:.1f}" cy="{cy:.1f}" r="3.5" '
+                    f'fill="#ffffff" stroke="{_colour(s)}" stroke-width="1.5" '
+                    f'stroke-dasharray="2 1"><title>{_tip(labels[i], name, value, unit)} '
+                    f"(small sample)</title></circle>"
+                )
+                continue
             runs[-1].append(f"{cx:.1f},{cy:.1f}")
             canvas.add(
                 f'<circle cx="{cx:.1f}" cy="{cy:.1f}" r="3.5" fill="{_colour(s)}">'
@@ -181,4 +233,4 @@ def line_chart(
                     f'<polyline points="{" ".join(run)}" fill="none" '
                     f'stroke="{_colour(s)}" stroke-width="2"/>'
                 )
-    return canvas.render([name for name, _ in series])
+    return canvas.render([name for name, _ in series], SMALL_NOTE if any(small) else "")

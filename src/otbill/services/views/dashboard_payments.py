@@ -20,6 +20,7 @@ from otbill.services.views.figures import (
     percent,
     trim_months,
 )
+from otbill.services.views.owner.unbilled import age_limits, unbilled
 from otbill.storage import UnitOfWork
 
 __all__ = ["AGING_BUCKETS", "ar_aging", "denials", "payment_per_visit"]
@@ -103,10 +104,13 @@ def _bucket(days: int) -> int:
 
 
 def ar_aging(uow: UnitOfWork, today: dt.date) -> Figure:
-    """Unpaid balances (insurance and patient) by days since the date of service, and the denied
-    amounts under appeal: the denial's write-off is an adjustment in the ledger, but while the
-    appeal is pending the payer may still pay it, so it is shown as owed, not written off."""
-    totals = [[0, 0, 0, 0] for _ in AGING_BUCKETS]
+    """Unpaid balances (insurance and patient) by days since the date of service, the unbilled
+    work (claims not yet approved, visits no claim bills yet: their charges are not in the
+    ledger yet) and the denied amounts under appeal: the denial's write-off is an adjustment in
+    the ledger, but while the appeal is pending the payer may still pay it, so it is shown as
+    owed, not written off. Without the unbilled work, a clinic whose claims wait for approval
+    read "$0 owed" with thousands of dollars of services in the queues (issue 14)."""
+    totals = [[0, 0, 0, 0, 0] for _ in AGING_BUCKETS]  # insurance, patient, claims, appeal, WIP
     for day, payer_cents, patient_cents, n in uow.reports.open_balances():
         row = totals[_bucket((today - day).days)]
         row[0] += payer_cents or 0
@@ -116,29 +120,34 @@ def ar_aging(uow: UnitOfWork, today: dt.date) -> Figure:
         row = totals[_bucket((today - day).days)]
         row[3] += appealed_cents
         row[2] += n
-    has_charges = uow.reports.has_charges()
+    limits = age_limits(today, [limit for _, limit in AGING_BUCKETS if limit is not None])
+    for (_, bucket), (cents, n) in unbilled(uow, "payer", limits).items():
+        totals[bucket][4] += cents
+        totals[bucket][2] += n
     empty = None
-    if not has_charges:
+    if not any(r[2] for r in totals):
         empty = (
-            "No charges posted yet: claims enter accounts receivable when they are approved "
-            "(see unbilled work for the claims waiting)."
+            "Nothing outstanding: every posted charge is paid or adjusted, and nothing waits to be "
+            "billed."
+            if uow.reports.has_charges()
+            else "No charges posted and nothing waiting to be billed yet."
         )
-    elif not any(r[2] for r in totals):
-        empty = "Nothing outstanding: every posted charge is paid or adjusted."
     return Figure(
         "ar_aging",
         "Accounts receivable aging",
         "Unpaid balances of claims, by days since the date of service, owed by insurance and "
-        "by patients (from the ledger), and denied amounts under appeal (owed until the payer "
-        "decides the appeal).",
+        "by patients (from the ledger), the unbilled work (claims not yet approved and visits "
+        "not yet on a claim, at their charges) and denied amounts under appeal (owed until the "
+        "payer decides the appeal).",
         "$",
         [label for label, _ in AGING_BUCKETS],
         [
             ("Insurance", [max(r[0], 0) / 100 for r in totals]),
             ("Patient", [max(r[1], 0) / 100 for r in totals]),
+            ("Unbilled", [r[4] / 100 for r in totals]),
             ("Under appeal", [r[3] / 100 for r in totals]),
         ],
-        [("Claims", [f"{r[2]:,}" for r in totals])],
+        [("Claims and visits", [f"{r[2]:,}" for r in totals])],
         empty,
     )
 

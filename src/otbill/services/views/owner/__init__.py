@@ -97,7 +97,8 @@ def _section(family: Family, table: Table) -> Section:
     )
 
 
-def owner_pdf(uow: UnitOfWork, clinic_name: str, today: dt.date, months: int = 12) -> bytes:
+def owner_pdf(uow: UnitOfWork, today: dt.date, months: int = 12) -> bytes:
     """Every table of every family in one PDF."""
+    clinic_name = uow.clinics.identity().name
     sections = [_section(f, t) for f, tables in all_tables(uow, today, months) for t in tables]
     return render_owner_reports(f"Owner's numbers — {clinic_name}", today, months, sections)

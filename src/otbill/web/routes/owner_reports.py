@@ -1,0 +1,100 @@
+"""The owner's numbers (issue 14): one page per report family (tabs), each table with its chart
+(small samples marked) and its numbers, a CSV per table and one PDF of the whole set.
+
+Who sees them: the roles the dashboard allows (auditor, and admin as ever).
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, HTTPException, Request
+from fastapi.responses import HTMLResponse, Response
+from markupsafe import Markup
+
+from otbill.services.views.owner import FAMILIES, family_tables, owner_pdf, table_csv
+from otbill.services.views.owner.report import SMALL_SAMPLE, Table, format_cell
+from otbill.web.app import render, today
+from otbill.web.charts import line_chart, stacked_bar_chart
+from otbill.web.security import SessionUser, require_roles
+
+router = APIRouter()
+_Auditor = Annotated[SessionUser, Depends(require_roles("auditor"))]
+_LINES = {"first_pass", "net_collection", "margin"}  # over months: lines; the rest: bars
+
+
+def _chart(table: Table) -> Markup | None:
+    figure = table.chart
+    if figure is None or table.empty or not figure.labels:
+        return None
+    draw = line_chart if figure.key in _LINES else stacked_bar_chart
+    return draw(figure.title, figure.caption, figure.labels, figure.series, figure.unit,
+                table.small())  # fmt: skip
+
+
+def _view(table: Table) -> dict[str, Any]:
+    small = set()
+    if table.chart is not None:
+        small = {table.chart.labels[i] for i, s in enumerate(table.small()) if s}
+    rows = [
+        (label, [format_cell(c, u) for c, u in zip(cells, table.units, strict=True)],
+         label in small)
+        for label, cells in table.rows
+    ]  # fmt: skip
+    return {"table": table, "chart": _chart(table), "rows": rows, "small": sorted(small)}
+
+
+def _family(key: str) -> str:
+    if key not in {f.key for f in FAMILIES}:
+        raise HTTPException(404, f"No report family named {key!r}.")
+    return key
+
+
+@router.get("/reports/owner", include_in_schema=False)
+def owner_index(request: Request, user: _Auditor) -> HTMLResponse:
+    return owner_family(request, user, FAMILIES[0].key)
+
+
+@router.get("/reports/owner/{key}", include_in_schema=False)
+def owner_family(request: Request, user: _Auditor, key: str) -> HTMLResponse:
+    on = today(request)
+    with request.app.state.db.unit_of_work(user.clinic_id, user.id) as uow:
+        tables = family_tables(uow, _family(key), on)
+    return render(
+        request,
+        "reports/owner.html",
+        {
+            "families": FAMILIES,
+            "current": key,
+            "views": [_view(t) for t in tables],
+            "as_of": on,
+            "small_sample": SMALL_SAMPLE,
+        },
+    )
+
+
+@router.get("/reports/owner/{key}/{table}.csv", include_in_schema=False)
+def owner_csv(request: Request, user: _Auditor, key: str, table: str) -> Response:
+    on = today(request)
+    with request.app.state.db.unit_of_work(user.clinic_id, user.id) as uow:
+        try:
+            text = table_csv(uow, _family(key), table, on)
+        except StopIteration:
+            raise HTTPException(404, f"No table named {table!r} in {key}.") from None
+    headers = {
+        "Content-Disposition": f'attachment; filename="{table}-{on.isoformat()}.csv"',
+        "Cache-Control": "no-store",
+    }
+    return Response(text, media_type="text/csv; charset=utf-8", headers=headers)
+
+
+@router.get("/reports/owner.pdf", include_in_schema=False)
+def owner_reports_pdf(request: Request, user: _Auditor) -> Response:
+    on = today(request)
+    with request.app.state.db.unit_of_work(user.clinic_id, user.id) as uow:
+        content = owner_pdf(uow, on)
+    headers = {
+        "Content-Disposition": f'inline; filename="owner-numbers-{on.isoformat()}.pdf"',
+        "Cache-Control": "no-store",
+    }
+    return Response(content, media_type="application/pdf", headers=headers)
