@@ -326,3 +326,22 @@ CAS*PR*3*25"""
     assert "SBR*S*18*******MC" in segments  # Medicaid, secondary
     assert "SBR*P*18*******CI" in segments  # the commercial plan's adjudication in 2320
     assert "AMT*D*70" in segments and "CAS*PR*3*25" in segments
+
+
+def test_a_correction_of_a_secondary_is_still_sent_as_secondary(db: Database) -> None:
+    from otbill.domain.lifecycle import Frequency
+
+    ids = _seed(db)
+    primary, number = _sent_claim(db, ids)
+    _post(db, ids, _medicare_80(number), "72", "00435", "EFT1")
+    _, secondary = _next(db, ids, primary)
+    with db.unit_of_work(ids.clinic, ids.biller) as uow:
+        claims.rescrub(uow, secondary.id, scrub_run(), RULES)
+    _approve_and_send(db, ids, secondary.id)
+    _post(db, ids, _secondary_pays(secondary.number, "18"), "18", "GAP22", "EFT2")
+    with db.unit_of_work(ids.clinic, ids.biller) as uow:
+        fixed = claims.create_correction(uow, secondary.id, Frequency.CORRECTED, scrub_run(), RULES)
+        (claim,) = load_claims(uow, [uow.claims.get(fixed)])
+    assert claim.responsibility == "S" and claim.frequency_code == "7"
+    assert [o.responsibility for o in claim.other_coverages] == ["P"]
+    assert pyx12_errors(write_837p([_writable(claim)], SUBMISSION)) == []

@@ -66,11 +66,16 @@ def _prior(uow: UnitOfWork, claim: Claim, prior_id: int, place: Place) -> OtherC
 
 def coordinated(uow: UnitOfWork, row: ClaimFacts, claim: Claim) -> Claim:
     """``claim`` as its payer's place in line sees it: unchanged for a primary claim; for a
-    later payer's claim, SBR01 S or T and the prior payers with their adjudication."""
-    link = uow.coordination.follows(row.id)
+    later payer's claim (or a correction of one), SBR01 S or T and the prior payers with their
+    adjudication."""
+    own = row.id
+    link = uow.coordination.follows(own)
+    if link is None and row.original_claim_id is not None:  # a correction of a later claim
+        own = row.original_claim_id
+        link = uow.coordination.follows(own)
     if link is None:
         return claim
-    priors = tuple(_prior(uow, claim, i, place) for i, place in chain_before(uow, row.id))
+    priors = tuple(_prior(uow, claim, i, place) for i, place in chain_before(uow, own))
     return dataclasses.replace(
         claim,
         responsibility=cast(Place, link.sequence),
