@@ -19,7 +19,7 @@ from otbill.web.security import SessionUser, require_roles
 
 router = APIRouter()
 
-Reader = Annotated[SessionUser, Depends(require_roles("biller", "auditor", "admin"))]
+Reader = Annotated[SessionUser, Depends(require_roles("biller", "auditor"))]
 _FIELDS = ("scenario", "from_year", "to_year", "payer", "rates", "to_payer", "share")
 
 
