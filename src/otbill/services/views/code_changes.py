@@ -125,7 +125,7 @@ def _kx(year: int, profiles: Mapping[str, PayerProfile]) -> Decimal | None:
 
 def code_changes(
     uow: UnitOfWork,
-    year: int,
+    year: int | str,
     dirs: list[Path],
     *,
     profiles: Mapping[str, PayerProfile] | None = None,
