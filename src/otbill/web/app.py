@@ -31,12 +31,12 @@ from otbill.web.params import bounded_params
 from otbill.web.security import (
     CSRF_FIELD,
     CSRF_HEADER,
-    LoginThrottle,
     NotLoggedIn,
     check_csrf,
     csrf_token,
 )
 from otbill.web.sessions import ServerSessions
+from otbill.web.throttle_store import THROTTLE_FILE, SharedLoginThrottle
 from otbill.web.users import UserCache
 
 __all__ = ["create_app", "render", "scrub_run", "secret_key", "today", "wiring"]
@@ -147,7 +147,7 @@ def create_app(
     app.state.wiring = wiring or Wiring.load(settings)
     app.state.users = UserCache(app.state.db)
     app.state.queue_cache = QueueCache()
-    app.state.throttle = LoginThrottle()
+    app.state.throttle = SharedLoginThrottle(path=settings.data_dir / THROTTLE_FILE)  # all workers
     app.state.templates = templates
     app.state.today = today or settings.today  # OTBILL_TODAY when the caller fixes none
     app.add_middleware(FirstRunGate)  # innermost: an empty database leads to /setup
