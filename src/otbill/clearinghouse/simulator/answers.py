@@ -103,7 +103,7 @@ def _service(r: ClaimResult, n: int) -> Body:
     x = line.line
     out = [["SVC", ":".join(["HC", x.code, *x.modifiers]), money(x.charge), money(line.paid), "",
             str(x.units)], ["DTM", "472", _d8(x.date)]]  # fmt: skip
-    for group in ("CO", "PR"):
+    for group in ("CO", "OA", "PR"):
         trips = [t for t in line.adjustments if t[0] == group]
         if trips:
             out.append(["CAS", group, *(v for _, c, a in trips for v in (c, money(a), ""))][:-1])

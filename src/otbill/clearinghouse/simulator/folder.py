@@ -9,7 +9,8 @@ writes into ``inbox/``, named after the 837:
 - ``<name>.277``: every claim of an accepted set, accepted or rejected by the front-door rules of
   :mod:`otbill.clearinghouse.simulator.payer` (reason codes a 277CA reader turns into words).
 - ``<name>.835``: the accepted claims adjudicated by that module's rules (fee schedule, CO-45,
-  PR-1/PR-2, CO-197 and CO-50 denials), dated 14 days after the 837's creation date (BHT04), so
+  PR-1/PR-2, CO-197 and CO-50 denials; a secondary or tertiary claim — SBR01 S or T — paid as a
+  Medigap supplement pays what the prior payer left to the patient), dated 14 days after the 837's creation date (BHT04), so
   answers are the same whenever the simulator runs.
 
 No network: ``otbill clearinghouse simulate --folder DIR`` serves the demo clinic's whole cycle.
@@ -21,15 +22,16 @@ import contextlib
 import datetime as dt
 import os
 from dataclasses import dataclass, field
+from decimal import Decimal
 from pathlib import Path
 
 from otbill.clearinghouse.simulator.answers import SetVerdict, write_277ca, write_835, write_999
-from otbill.clearinghouse.simulator.payer import Rejection, adjudicate, front_door
+from otbill.clearinghouse.simulator.payer import Prior, Rejection, adjudicate, front_door
 from otbill.domain.claim import Claim
 from otbill.refdata.dated import DatedFees
 from otbill.x12.findings import X12Error
 from otbill.x12.read_837p import read_837p
-from otbill.x12.tokens import read_segments
+from otbill.x12.tokens import Segment, read_segments
 
 __all__ = ["SimulationReport", "simulate"]
 
@@ -61,11 +63,64 @@ class _Layout:
     created: dt.datetime = dt.datetime(2000, 1, 1)
     sets: dict[str, tuple[int, int]] = field(default_factory=dict)  # ST02 → (first, last pos)
     claims: dict[str, str] = field(default_factory=dict)  # CLM01 → ST02
+    priors: dict[str, Prior] = field(default_factory=dict)  # CLM01 of a secondary/tertiary claim
+
+
+@dataclass(slots=True)
+class _Cob:
+    """The 837P loops a secondary claim's prior adjudication is read from (2000B SBR01, 2320
+    AMT*EAF, 2400 LX and 2430 SVD/CAS); the last prior payer's amounts win."""
+
+    sbr01: str = "P"
+    claim: str | None = None
+    line: int = 0
+    in_2430: bool = False
+    eaf: Decimal | None = None
+    lines: dict[int, Decimal] = field(default_factory=dict)
+
+    def read(self, seg: Segment, out: _Layout) -> None:
+        if seg.id == "SBR" and self.claim is None:
+            self.sbr01 = seg.el(1)
+        elif seg.id == "CLM":
+            self.claim, self.line, self.in_2430, self.eaf, self.lines = (
+                seg.el(1),
+                0,
+                False,
+                None,
+                {},
+            )
+            if self.sbr01 in ("S", "T"):
+                out.priors[self.claim] = Prior(self.sbr01, self.lines)
+        elif seg.id in ("HL", "SE"):
+            self.claim = None
+        elif self.claim is None:
+            return
+        elif seg.id == "AMT" and seg.el(1) == "EAF" and not self.line:
+            self.eaf = _amount(seg.el(2))
+            if self.claim in out.priors:
+                out.priors[self.claim] = Prior(self.sbr01, self.lines, self.eaf)
+        elif seg.id == "LX":
+            self.line, self.in_2430 = int(seg.el(1)) if seg.el(1).isdigit() else 0, False
+        elif seg.id == "SVD":
+            self.in_2430, self.lines[self.line] = True, Decimal(0)
+        elif seg.id == "CAS" and self.in_2430 and seg.el(1) == "PR":
+            for n in range(3, 19, 3):
+                self.lines[self.line] += _amount(seg.el(n))
+        elif seg.id not in ("CAS", "DTP"):
+            self.in_2430 = False
+
+
+def _amount(text: str) -> Decimal:
+    try:
+        return Decimal(text) if text else Decimal(0)
+    except ArithmeticError:
+        return Decimal(0)
 
 
 def _layout(data: bytes) -> _Layout:
-    out, current, start = _Layout(), "", 0
+    out, current, start, cob = _Layout(), "", 0, _Cob()
     for seg in read_segments(data):
+        cob.read(seg, out)
         if seg.id == "ISA":
             out.sender, out.receiver = seg.el(6).strip(), seg.el(8).strip()
         elif seg.id == "GS":
@@ -114,7 +169,7 @@ def _answer(name: str, data: bytes, inbox: Path, fees: DatedFees, report: Simula
     acks: list[tuple[Claim, Rejection | None]] = [(c, front_door(c)) for c in claims]
     _write(inbox / f"{stem}.277", write_277ca(me, them, acks, control, on), report)
     report.rejected += sum(r is not None for _, r in acks)
-    results = [adjudicate(c, fees) for c, r in acks if r is None]
+    results = [adjudicate(c, fees, layout.priors.get(c.claim_id)) for c, r in acks if r is None]
     report.accepted += len(results)
     if results:
         pay_on = layout.created + dt.timedelta(days=14)

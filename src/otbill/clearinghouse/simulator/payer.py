@@ -19,6 +19,17 @@ Adjudication (835) of accepted claims, per line:
   its claim number ≡ 0 mod 8: deterministic, about one claim in eight) has its last line denied
   **CO-50** with RARC N115 — the claim is partially paid, or denied when that was its only line.
 
+Secondary and tertiary claims (SBR01 S or T in the 837P's 2000B; :class:`Prior` carries what the
+payer before this one decided, read from the claim's 2320 and 2430 loops) are adjudicated as a
+Medigap **Plan N** supplement would: it follows the prior payer's decisions and pays what that payer
+left to the patient, never more — per line, the 2430 CAS PR amounts of the line, or, when no line
+was reported, the 2320 AMT*EAF spread over the lines in order (each capped at its charge) — except
+a **PR-3** copayment of up to 20.00 per claim, which stays with the patient (Plan N "pays 100% of
+the Part B coinsurance, except for a copayment of up to $20 for some office visits": CMS, *Choosing
+a Medigap Policy*, publication 02110, chart of Medigap plans). The rest of each line's charge is
+**OA-23** (the impact of prior payers' adjudication); CLP02 is 2 (secondary) or 3 (tertiary). No
+authorization is asked and no claim is picked for review: the supplement follows Medicare.
+
 Every amount balances as the 835 guide requires (line: charge − paid = adjustments; claim: the
 lines' sums; payment: the claims' paid amounts), so otbill's reader reports no findings.
 """
@@ -33,11 +44,35 @@ from decimal import Decimal
 from otbill.domain.claim import Claim, ServiceLine
 from otbill.refdata.dated import DatedFees
 
-__all__ = ["ClaimResult", "LineResult", "Rejection", "adjudicate", "front_door", "icn"]
+__all__ = ["ClaimResult", "LineResult", "Prior", "Rejection", "adjudicate", "front_door", "icn"]
 
 _CENT = Decimal("0.01")
 _MEMBER = re.compile(r"[A-Za-z0-9]{2,20}")
 _FACTOR = {"medicare": Decimal("1.0"), "medicaid": Decimal("0.8")}
+_COPAY = Decimal("20.00")  # Plan N's office-visit copayment, at most, per claim
+
+
+@dataclass(frozen=True, slots=True)
+class Prior:
+    """What the payer before this one left to the patient, as the 837P says (see module doc).
+
+    ``responsibility`` is this claim's SBR01 (S or T); ``line_left`` maps a line's number (LX01)
+    to the PR amounts of its 2430 CAS; ``claim_left`` is 2320 AMT*EAF, or None when absent."""
+
+    responsibility: str
+    line_left: dict[int, Decimal]
+    claim_left: Decimal | None = None
+
+    def left(self, claim: Claim) -> list[Decimal]:
+        """What was left to the patient on each of the claim's lines, capped at its charge."""
+        if self.line_left:
+            wanted = [self.line_left.get(n, Decimal(0)) for n in range(1, len(claim.lines) + 1)]
+        else:
+            rest, wanted = self.claim_left or Decimal(0), []
+            for line in claim.lines:
+                wanted.append(min(rest, line.charge))
+                rest -= wanted[-1]
+        return [max(Decimal(0), min(w, x.charge)) for w, x in zip(wanted, claim.lines, strict=True)]
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,7 +95,7 @@ class LineResult:
 @dataclass(frozen=True, slots=True)
 class ClaimResult:
     claim: Claim
-    status: str  # CLP02: 1 processed as primary, 4 denied
+    status: str  # CLP02: 1 processed as primary, 2 as secondary, 3 as tertiary, 4 denied
     lines: tuple[LineResult, ...]
 
     @property
@@ -137,7 +172,23 @@ def _reviewed(claim: Claim) -> bool:
     return int(hashlib.sha256(claim.claim_id.encode()).hexdigest(), 16) % 8 == 0
 
 
-def adjudicate(claim: Claim, fees: DatedFees) -> ClaimResult:
+def _supplement(claim: Claim, prior: Prior) -> ClaimResult:
+    """A Medigap Plan N's answer to a secondary or tertiary claim (see the module docstring)."""
+    copay, results = _COPAY, []
+    for line, left in zip(claim.lines, prior.left(claim), strict=True):
+        kept = min(copay, left)
+        copay -= kept
+        adjustments = [("OA", "23", line.charge - left)] if line.charge > left else []
+        if kept > 0:
+            adjustments.append(("PR", "3", kept))
+        results.append(LineResult(line, left, left - kept, tuple(adjustments)))
+    return ClaimResult(claim, "3" if prior.responsibility == "T" else "2", tuple(results))
+
+
+def adjudicate(claim: Claim, fees: DatedFees, prior: Prior | None = None) -> ClaimResult:
+    """The 835's answer to an accepted claim: ``prior`` set makes it a secondary or tertiary."""
+    if prior is not None:
+        return _supplement(claim, prior)
     kind = _kind(claim)
     if kind != "medicare" and claim.prior_authorization is None:
         lines = tuple(_denied_line(x, "197", "M62") for x in claim.lines)
