@@ -53,3 +53,22 @@ def test_no_remittance_no_lines(db: Database, tmp_path: Path) -> None:
     submitted_claim(db, ids, "U2")
     with db.unit_of_work(ids.clinic) as uow:
         assert load_checks(uow, [tmp_path], FIRST, END) == []
+
+
+def test_a_reversed_payment_no_longer_counts(db: Database, tmp_path: Path) -> None:
+    from otbill.domain.ledger import Kind
+    from otbill.services.ledger import reverse
+
+    ids = seed_clinic(db)
+    post_underpaid(db, ids)
+    with db.unit_of_work(ids.clinic, ids.biller) as uow:
+        first = load_checks(uow, [tmp_path], FIRST, END)[0]
+        payment = next(
+            p
+            for p in uow.ledger.postings(claim_id=first.claim_id)
+            if p.kind == Kind.PAYMENT and p.line_id == first.line_id
+        )
+        reverse(uow, payment.id, "test:reverse", dt.date(2025, 3, 20))
+    with db.unit_of_work(ids.clinic) as uow:
+        check = load_checks(uow, [tmp_path], FIRST, END)[0]
+    assert check.paid == Decimal("0.00") and check.shortfall == Decimal("48.21")

@@ -130,18 +130,23 @@ class PricingReports(ClinicScoped):
             .outerjoin(original, original.id == PostingRow.reverses_id)
             .where(
                 PostingRow.clinic_id == self.clinic_id,
-                PostingRow.remittance_id.is_not(None),
+                or_(PostingRow.remittance_id.is_not(None), original.remittance_id.is_not(None)),
                 ClaimRow.date_of_service >= first,
                 ClaimRow.date_of_service < end,
             )
         )
         money: dict[int, RemittedLine] = {}
         found = list(self.session.execute(postings))
-        claim_lines: set[int] = {row[0] for row in found}
-        if not claim_lines:
+        if not found:
             return []
-        claims = select(ClaimLineRow.claim_id).where(
-            ClaimLineRow.clinic_id == self.clinic_id, ClaimLineRow.id.in_(claim_lines)
+        remitted = (
+            select(PostingRow.id)
+            .where(
+                PostingRow.clinic_id == self.clinic_id,
+                PostingRow.claim_id == ClaimRow.id,
+                PostingRow.remittance_id.is_not(None),
+            )
+            .exists()
         )
         lines = (
             select(
@@ -158,7 +163,12 @@ class PricingReports(ClinicScoped):
                 ClaimLineRow.charge_cents,
             )
             .join(ClaimRow, ClaimRow.id == ClaimLineRow.claim_id)
-            .where(ClaimRow.id.in_(claims.distinct()))
+            .where(
+                ClaimRow.clinic_id == self.clinic_id,
+                ClaimRow.date_of_service >= first,
+                ClaimRow.date_of_service < end,
+                remitted,
+            )
             .order_by(ClaimRow.id, ClaimLineRow.position)
         )
         for row in self.session.execute(lines):
