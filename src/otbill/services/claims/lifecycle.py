@@ -33,6 +33,7 @@ from otbill.services.claims.duties import check_may_approve, record_editor
 from otbill.services.claims.handoff import hand_off
 from otbill.services.claims.prior_payers import coordinated
 from otbill.services.clinic.setup import require_role
+from otbill.services.denials.prevention import with_clinic_rules
 from otbill.services.ledger import LedgerEntry, post, reverse
 from otbill.storage import UnitOfWork
 
@@ -80,6 +81,7 @@ def rescrub(uow: UnitOfWork, claim_id: int, run: ScrubContext, rules: Sequence[R
     original = uow.claims.original_number(claim.original_claim_id)
     lines, visits = uow.claims.lines(claim_id), uow.claims.visits(claim_id)
     alone = dataclasses.replace(run, batch=BatchIndex())  # not a duplicate of itself
+    alone = with_clinic_rules(uow, alone)  # the clinic's accepted prevention checks (CLN001)
     built = coordinated(uow, claim, assemble_claim(snap, claim, lines, visits, original))
     result = scrub_claim(built, alone, rules)
     findings = tuple(f.as_json() for f in result.findings)
