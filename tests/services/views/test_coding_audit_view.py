@@ -1,0 +1,71 @@
+"""The quarter's coding audit and the year's code changes on the demo clinic (2025Q1, 1,296
+visits by three therapists)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+from pathlib import Path
+
+import pytest
+
+from otbill.services.views.code_changes import code_changes
+from otbill.services.views.coding_audit import BadQuarter, coding_audit, parse_quarter
+from otbill.storage import Database
+
+
+@pytest.fixture
+def db(demo_template: Path, tmp_path: Path):
+    path = tmp_path / "demo.db"
+    shutil.copyfile(demo_template, path)
+    database = Database(f"sqlite:///{path}")
+    yield database
+    database.dispose()
+
+
+def test_quarters() -> None:
+    assert parse_quarter("2025q4") == ("2025Q4", dt.date(2025, 10, 1), dt.date(2026, 1, 1))
+    with pytest.raises(BadQuarter, match="such as 2025Q1"):
+        parse_quarter("2025Q0")
+
+
+def test_quarter_audit_on_the_demo(db: Database) -> None:
+    with db.unit_of_work(1) as uow:
+        view = coding_audit(uow, "2025Q1")
+    audit = view.audit
+    assert view.visits == audit.clinic.visits == 1296
+    assert {t.therapist: t.visits for t in audit.therapists} == {
+        "Jon Diaz, COTA": 291,
+        "Maya Patel, OTR/L": 648,
+        "Rita Cole, OTR/L": 357,
+    }
+    evals = audit.clinic.evaluations
+    assert [evals[c].count for c in ("97165", "97166", "97167")] == [21, 20, 19]
+    assert sum(audit.clinic.units_per_visit.values()) == audit.clinic.measures["band_low"].total
+    # the assistant's CO lines: the one outlier, with the 168 visits behind it
+    [outlier] = audit.outliers
+    assert (outlier.therapist, outlier.measure, len(outlier.visit_ids)) == (
+        "Jon Diaz, COTA",
+        "mod_cq_co",
+        168,
+    )
+    assert view.seed == 20251 and len(view.sample) == 10
+    with db.unit_of_work(1) as uow:
+        other = coding_audit(uow, "2025Q1", seed=7)
+        again = coding_audit(uow, "2025Q1")
+    assert [s.visit_id for s in again.sample] == [s.visit_id for s in view.sample]
+    assert [s.visit_id for s in other.sample] != [s.visit_id for s in view.sample]
+
+
+def test_code_changes_2026_touch_the_2025_visits(db: Database) -> None:
+    with db.unit_of_work(1) as uow:
+        report = code_changes(uow, 2026, [])
+    assert report.visits == 1299
+    by = {(t.change.kind, t.change.codes): t for t in report.changes}
+    revalued = by[("revalued", ("97530",))]
+    assert (revalued.change.before, revalued.change.after) == ("$34.61", "$35.07")
+    assert revalued.visits == 506  # the 2025 visits that billed 97530
+    assert by[("code-added", ("98979",))].visits == 0
+    [kx] = report.of_kind("kx")
+    assert (kx.change.before, kx.change.after) == ("$2,410.00", "$2,480.00")
+    assert any("start on 2025-01-06" in n for n in report.notes)
