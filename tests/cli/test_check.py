@@ -167,3 +167,18 @@ def test_serve_refuses_several_workers_on_sqlite(settings, tmp_path, monkeypatch
     assert refused.exit_code == 2
     (line,) = [ln for ln in refused.output.splitlines() if ln.strip()]
     assert line.startswith("otbill: error: --workers 2 refused: 2 web processes on an SQLite")
+
+
+def test_check_migrate_brings_the_database_to_the_newest_revision(
+    settings, tmp_path, monkeypatch
+) -> None:
+    _env(monkeypatch, settings, tmp_path)
+    empty = tmp_path / "empty.db"
+    sqlite3.connect(empty).close()
+    monkeypatch.setenv("OTBILL_DATABASE_URL", f"sqlite:///{empty}")
+    runner = CliRunner()
+    before = runner.invoke(app, ["check"])
+    assert before.exit_code == 1 and "otbill check --migrate" in before.output
+    after = runner.invoke(app, ["check", "--migrate"])
+    assert after.exit_code == 0, after.output
+    assert "The database is at the newest revision." in after.output

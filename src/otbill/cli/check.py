@@ -1,8 +1,8 @@
 """``otbill check``: configuration mistakes of a deployment, each in plain words with its fix.
 
 Exit status: 0 when nothing is wrong (notes may still be printed), 1 when a mistake was found,
-3 when the check itself crashed (:mod:`otbill.cli.crash`). It reads and never changes anything:
-it does not migrate the database, create the data directory or make a secret key.
+3 when the check itself crashed (:mod:`otbill.cli.crash`). It only reads: it creates no data
+directory and no secret key, and migrates the database only when ``--migrate`` asks it to.
 
 What it looks at (docs/deploy.md): the database (SQLite with several web processes; reachable;
 migrated to the newest revision; the demo clinic, whose passwords ``otbill serve`` prints), the
@@ -181,8 +181,8 @@ def _database(settings: Settings) -> list[Finding]:
             _mistake(
                 f"The database at {shown} is at schema revision {current or 'none (empty)'}; "
                 f"this version of otbill needs {head}.",
-                "back up the database, then start `otbill serve` once: it brings the database "
-                "up to date before it starts serving.",
+                "back up the database, then run `otbill check --migrate` (or start "
+                "`otbill serve`, which migrates before it serves).",
             )
         ]
     from otbill.demo.data import CLINIC
@@ -300,13 +300,26 @@ def check_command(
     database_url: Annotated[
         str | None, typer.Option(help="database URL (default: OTBILL_DATABASE_URL)")
     ] = None,
+    migrate: Annotated[
+        bool,
+        typer.Option(help="first bring the database to the newest revision (back it up before)"),
+    ] = False,
 ) -> None:
-    """Report configuration mistakes of this deployment, each with its fix (exit 1 if any)."""
+    """Report configuration mistakes of this deployment, each with its fix (exit 1 if any).
+
+    With ``--migrate`` it first applies the pending migrations (an upgrade's step, run once
+    before the web processes start; docs/deploy.md), then checks.
+    """
     import dataclasses
 
     settings = setup_of(ctx).settings
     if database_url:
         settings = dataclasses.replace(settings, database_url=database_url)
+    if migrate:
+        from otbill.storage import upgrade
+
+        upgrade(settings.database_url)
+        typer.echo("The database is at the newest revision.")
     found = find_mistakes(settings, workers=workers, proxy=proxy)
     mistakes = [f for f in found if f.is_mistake]
     for finding in found:

@@ -36,7 +36,10 @@ def serve_command(
     today: Annotated[str | None, typer.Option(help="pretend today is this date")] = None,
     demo: Annotated[bool, typer.Option(help="load the demo clinic into an empty database")] = True,
     workers: Annotated[
-        int, typer.Option(min=1, help="web processes (more than 1 needs PostgreSQL)")
+        int,
+        typer.Option(
+            min=1, envvar="OTBILL_WORKERS", help="web processes (more than 1 needs PostgreSQL)"
+        ),
     ] = 1,
 ) -> None:
     """Serve the web app. On an empty database: migrate, load the demo clinic, print its users
