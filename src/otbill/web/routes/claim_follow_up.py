@@ -104,6 +104,6 @@ def job_page(request: Request, user: Biller, job_id: str, part: str = "") -> Res
     """The "Ask about all" progress page (``part=progress``: the part htmx polls)."""
     job = status_jobs(request.app.state).get(job_id, user.clinic_id)
     if job is None:
-        raise HTTPException(404, "no such follow-up run in this clinic (finished long ago?)")
+        raise HTTPException(404, "no such follow-up run (done long ago, or in another web process)")
     template = "billing/_follow_up_job.html" if part == "progress" else "billing/follow_up_job.html"
     return render(request, template, {"job": job})

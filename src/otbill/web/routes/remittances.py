@@ -94,7 +94,7 @@ def posting_job(request: Request, user: Biller, job_id: str, part: str = "") -> 
     """The upload's progress page (``part=progress``: the part htmx polls)."""
     job = posting_jobs(request.app.state).get(job_id, user.clinic_id)
     if job is None:
-        raise HTTPException(404, "no such posting in this clinic (finished long ago?)")
+        raise HTTPException(404, "no such posting (finished long ago, or in another web process)")
     template = "remittances/_job.html" if part == "progress" else "remittances/job.html"
     return render(request, template, {"job": job})
 

@@ -88,7 +88,7 @@ def job_page(request: Request, user: Desk, job_id: str, part: str = "") -> Respo
     """A run's progress (``part=progress``: what htmx polls), then its summary and files."""
     job = statement_jobs(request.app.state).get(job_id, user.clinic_id)
     if job is None:
-        raise HTTPException(404, "no such statement run (finished runs are kept for six hours)")
+        raise HTTPException(404, "no such statement run (kept 6 hours, by the process that ran it)")
     template = "statements/_job.html" if part == "progress" else "statements/job.html"
     return render(request, template, {"job": job})
 
