@@ -72,11 +72,15 @@ class Authorization:
 
 @dataclass(frozen=True, slots=True)
 class Visit:
-    """One visit, with the plan of care and authorization in force on its date."""
+    """One visit, with the plan of care and authorization in force on its date.
+
+    ``coverage_id`` None: a self-pay visit of a patient with no insurance on file. It has no
+    payer, so it never reaches a claim, an authorization's count or an eligibility rule; its
+    lines become self-pay charges on the patient's account."""
 
     id: int
     patient_id: int
-    coverage_id: int
+    coverage_id: int | None
     provider_id: int
     plan_of_care_id: int | None
     authorization_id: int | None

@@ -1,7 +1,9 @@
 """Visits become claims: grouped by patient, coverage and date; units, modifiers, charges; scrubbed.
 
 A self-pay patient's visits make no claim: they go to :mod:`otbill.services.self_pay.charges`
-(charges on the patient's account at the price list, less the clinic's discount rules).
+(charges on the patient's account at the price list, less the clinic's discount rules). So does a
+visit with no coverage (``coverage_id`` None, only ever recorded for a self-pay patient): it has
+no payer to claim from, even if the patient's self-pay mark was later taken off.
 
 Why one pass in date order: each claim adds its lines to the patient's billing history before the
 next is built, so the year-to-date allowed amount (KX threshold), visit counts and duplicate checks
@@ -71,6 +73,8 @@ def _draft(
     uow: UnitOfWork, snap: Snapshot, run: ScrubContext, visits: Sequence[Visit]
 ) -> tuple[StoredClaim, list[ClaimLine]]:
     first = visits[0]
+    if first.coverage_id is None:  # routed to self-pay charges by build_claims; never here
+        raise ValueError(f"visit {first.id}: no coverage, so no claim")
     coverage = snap.coverages[first.coverage_id]
     payer = snap.payers[coverage.payer_id]
     profile = run.profiles[payer.profile]
@@ -161,7 +165,8 @@ def _apply_kx(
 def _groups(visits: Sequence[Visit]) -> list[list[Visit]]:
     groups: dict[tuple[int, int, dt.date], list[Visit]] = defaultdict(list)
     for visit in visits:
-        groups[(visit.patient_id, visit.coverage_id, visit.date)].append(visit)
+        if visit.coverage_id is not None:  # build_claims sent the others to self-pay charges
+            groups[(visit.patient_id, visit.coverage_id, visit.date)].append(visit)
     return [groups[k] for k in sorted(groups, key=lambda k: (k[2], k[0], k[1]))]
 
 
@@ -180,9 +185,10 @@ def build_claims(
         report.later = [v.date for v in visits if v.date > through]
         visits = [v for v in visits if v.date <= through]
     self_pay = uow.self_pay.self_pay_patients({v.patient_id for v in visits})
-    if self_pay:  # a self-pay patient's visits make no claim: charges on their account
-        report.self_pay = charge_visits(uow, [v for v in visits if v.patient_id in self_pay])
-        visits = [v for v in visits if v.patient_id not in self_pay]
+    cash = [v for v in visits if v.patient_id in self_pay or v.coverage_id is None]
+    if cash:  # a self-pay visit makes no claim: charges on the patient's account
+        report.self_pay = charge_visits(uow, cash)
+        visits = [v for v in visits if v.patient_id not in self_pay and v.coverage_id is not None]
     if not visits:
         return report
     snap = load_snapshot(uow)

@@ -91,6 +91,9 @@ class Snapshot:
             by_coverage[a.coverage_id].append(a)
         dates: dict[int, list[dt.date]] = defaultdict(list)
         for v in self.visits.values():
+            if v.coverage_id is None:  # self-pay: no payer, so no authorization covers it
+                self._auth_of_visit[v.id] = None
+                continue
             mine = by_coverage.get(v.coverage_id, [])
             codes = {line.code for line in self.lines_by_visit.get(v.id, [])}
             for a in mine:

@@ -288,6 +288,8 @@ def usage_of(uow: UnitOfWork, auths: Sequence[Authorization]) -> dict[int, Usage
 def covering_visit(uow: UnitOfWork, visit: Visit) -> tuple[Authorization | None, int]:
     """The approved authorization the visit is billed under, and the visits it has used up to
     and including this one (same day: recorded before it), as the claim builder counts."""
+    if visit.coverage_id is None:  # self-pay: no payer, no authorization
+        return None, 0
     codes = {line.code for line in uow.visits.lines(visit.id)}
     auth = uow.authorizations.covering_on(visit.coverage_id, visit.date, codes)
     if auth is None:

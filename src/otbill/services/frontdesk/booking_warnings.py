@@ -7,6 +7,8 @@ appointment's date: is a coverage in force; was eligibility verified within the 
 expiring, plan of care not certified or due, progress report due, KX threshold near), asked of the
 appointment as if it were the visit, with the visits booked before it counted as used. Last, for
 the desk to say aloud, the copay due and the visits left from the payer's latest 271 on record.
+A self-pay patient with no coverage has no payer to ask about: one note says the visit is charged
+to the patient's account.
 """
 
 from __future__ import annotations
@@ -106,9 +108,15 @@ def booking_warnings(
 ) -> list[VisitWarning]:
     """Every warning for the appointment, most serious first (an empty list: nothing to say)."""
     coverage = coverage_of(uow, appointment)
+    if coverage is None and appointment.patient_id in uow.self_pay.self_pay_patients(
+        [appointment.patient_id]
+    ):  # no payer: none of a payer's questions, only the schedule's
+        text = ("Self-pay: no insurance on file; the visit is charged to the patient's account "
+                "at the clinic's price list.")  # fmt: skip
+        return [*_patient_elsewhere(uow, appointment), VisitWarning("info", "self-pay", text)]
     if coverage is None:
         text = (f"No active coverage on {appointment.date}: add or renew the patient's insurance, "
-                "or record the visit as self-pay.")  # fmt: skip
+                "or register the patient as self-pay.")  # fmt: skip
         return [VisitWarning("error", "coverage", text)]
     found: list[VisitWarning] = []
     if appointment.coverage_id not in (None, coverage.id):

@@ -4,6 +4,9 @@ Why through :func:`otbill.services.visits.record.record_visit`: the visit is cre
 the therapist's own "record a visit" creates it (plan of care and authorization in force, a draft
 note of the appointment's visit type), with no services yet: the therapist enters codes and
 minutes while documenting. Idempotent: a second check-in returns the same visit.
+
+With no coverage in force, only a patient registered as self-pay is checked in: the visit has no
+coverage (see :class:`otbill.domain.care.Visit`) and is charged to the patient's account.
 """
 
 from __future__ import annotations
@@ -50,7 +53,8 @@ def check_in(
         )
     coverage = coverage_of(uow, appointment)  # coverage may have changed since booking
     coverage_id = coverage.id if coverage else None
-    if coverage_id is None:
+    self_pay = appointment.patient_id in uow.self_pay.self_pay_patients([appointment.patient_id])
+    if coverage_id is None and not self_pay:
         raise RecordError(
             f"appointment {appointment_id}: no coverage on {appointment.date}; add the patient's "
             "insurance before checking in"

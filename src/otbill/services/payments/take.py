@@ -284,6 +284,8 @@ def copay_due(uow: UnitOfWork, visit_id: int) -> Decimal | None:
     """The in-network copay of the visit's coverage from its last verified 271 (None when the
     answer on record says none): what the check-in screen offers to collect."""
     visit = uow.visits.get(visit_id)
+    if visit.coverage_id is None:  # self-pay: no insurance, no copay (the charges are owed)
+        return None
     coverage = uow.patients.coverage(visit.coverage_id)
     check = uow.eligibility.latest(coverage.id)
     if check is None or check.active is not True:

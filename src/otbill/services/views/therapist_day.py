@@ -26,6 +26,7 @@ __all__ = [
     "VisitView",
     "billed_claim",
     "coverage_on",
+    "is_self_pay",
     "latest_visit_day",
     "load_visit",
     "may_open",
@@ -60,7 +61,7 @@ class VisitView:
 
     visit: Visit
     patient: Patient
-    payer: Payer
+    payer: Payer | None  # None: a self-pay visit (no coverage), shown as "Self-pay"
     provider: Provider
     note_id: int
     note: VisitNote
@@ -133,6 +134,11 @@ def coverage_on(uow: UnitOfWork, patient_id: int, on: dt.date) -> Coverage | Non
     return min(in_force, key=lambda c: (c.priority, c.id), default=None)
 
 
+def is_self_pay(uow: UnitOfWork, patient_id: int) -> bool:
+    """Whether the patient is registered as self-pay (seen with no insurance billed)."""
+    return patient_id in uow.self_pay.self_pay_patients([patient_id])
+
+
 def may_open(uow: UnitOfWork, visit: Visit, provider_id: int | None) -> bool:
     """Whether this provider treats (or, as the COTA's supervising OT, answers for) the visit."""
     if provider_id is None:
@@ -150,7 +156,7 @@ def billed_claim(uow: UnitOfWork, visit_id: int) -> BilledClaim | None:
 def load_visit(uow: UnitOfWork, visit_id: int) -> VisitView:
     """The visit and all its page shows; :class:`NotFound` for another clinic's visit."""
     visit = uow.visits.get(visit_id)
-    coverage = uow.patients.coverage(visit.coverage_id)
+    coverage = uow.patients.coverage(visit.coverage_id) if visit.coverage_id else None
     note_row = uow.visits.note_of_visit(visit.id)
     if note_row is None:  # record_visit always writes one; a missing note is a broken record
         raise LookupError(f"visit {visit_id}: has no note")
@@ -159,7 +165,7 @@ def load_visit(uow: UnitOfWork, visit_id: int) -> VisitView:
     return VisitView(
         visit=visit,
         patient=uow.patients.get(visit.patient_id),
-        payer=uow.payers.get(coverage.payer_id),
+        payer=uow.payers.get(coverage.payer_id) if coverage else None,
         provider=uow.providers.get(visit.provider_id),
         note_id=note_row.id,
         note=note,

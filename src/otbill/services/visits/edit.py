@@ -17,7 +17,7 @@ from otbill.domain.notes import NoteType
 from otbill.domain.record_errors import NoteLocked, RecordError
 from otbill.payers import PayerProfile
 from otbill.services.views.therapist_day import billed_claim
-from otbill.services.visits.record import Service
+from otbill.services.visits.record import Service, profile_of
 from otbill.storage import UnitOfWork
 
 __all__ = ["set_note_type", "set_services"]
@@ -56,8 +56,7 @@ def set_services(
         )
     if not services:
         raise RecordError(f"visit {visit_id}: at least one service (code and minutes) is needed")
-    coverage = uow.patients.coverage(visit.coverage_id)
-    method = profiles[uow.payers.get(coverage.payer_id).profile].units_method
+    method = profile_of(uow, visit.coverage_id, profiles).units_method  # no coverage: self-pay
     wanted = _merged(services)
     result = units.compute_units(list(wanted.items()), method, on=visit.date)
     lines = uow.visits.lines(visit_id)

@@ -3,6 +3,12 @@
 Why units are computed here and never typed: the payer's method (``cms`` or ``per-code``) and the
 minutes decide them; a person typing units is how claims and notes disagree. The visit is attached
 to the authorization in force that day, which is how authorization use is counted.
+
+A self-pay patient with no insurance on file is seen too: the visit has no coverage
+(``coverage_id`` None), no authorization and no payer. Its units follow the CPT time rule per
+code (``per-code``: a unit once the midpoint of its 15 minutes is passed), since no payer's
+contract says otherwise, and its lines become charges on the patient's account at the price list
+(:mod:`otbill.services.self_pay.charges`). Any other patient without coverage is refused.
 """
 
 from __future__ import annotations
@@ -10,6 +16,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from functools import cache
 from typing import Any
 
 from otbill import clock, units
@@ -22,13 +29,48 @@ from otbill.payers import PayerProfile
 from otbill.storage import UnitOfWork
 
 __all__ = [
+    "SELF_PAY",
     "Service",
     "amend_note",
     "load_note",
+    "profile_of",
     "record_visit",
+    "self_pay_profile",
     "sign_note",
     "update_note",
 ]
+
+SELF_PAY = "Self-pay"  # what pages show where a payer's name would be
+
+
+@cache
+def self_pay_profile() -> PayerProfile:
+    """The rules of a visit no payer pays: the CPT time rule per code, and none of a payer's
+    checks (authorization, progress reports, plan of care certification, KX, MUE, eligibility)."""
+    from otbill.payers.profile import PayerProfile as Profile  # reads YAML support on first use
+
+    return Profile(name=SELF_PAY, description="no insurance: the patient pays the price list",
+                   units_method="per-code", therapy_modifier=None, ncci=False, mue=False,
+                   eligibility_valid_days=None, requires_rendering_provider=False)  # fmt: skip
+
+
+def profile_of(
+    uow: UnitOfWork, coverage_id: int | None, profiles: Mapping[str, PayerProfile]
+) -> PayerProfile:
+    """The payer profile a visit on this coverage follows (no coverage: :func:`self_pay_profile`)."""
+    if coverage_id is None:
+        return self_pay_profile()
+    return profiles[uow.payers.get(uow.patients.coverage(coverage_id).payer_id).profile]
+
+
+def require_self_pay(uow: UnitOfWork, patient_id: int, date: dt.date) -> None:
+    """A visit with no coverage is only for a patient registered as self-pay."""
+    if patient_id not in uow.self_pay.self_pay_patients([patient_id]):
+        mrn = uow.patients.get(patient_id).mrn
+        raise RecordError(
+            f"visit {date}: patient {mrn} has no coverage; add the patient's insurance, or "
+            "register the patient as self-pay"
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,9 +106,11 @@ def _check_place(date: dt.date, place: str, telehealth: bool) -> str:
     return place
 
 
-def _in_force(uow: UnitOfWork, coverage: Coverage, date: dt.date) -> tuple[int | None, int | None]:
-    plan = uow.patients.plan_on(coverage.patient_id, date)
-    auth = uow.authorizations.covering_on(coverage.id, date)
+def _in_force(
+    uow: UnitOfWork, patient_id: int, coverage: Coverage | None, date: dt.date
+) -> tuple[int | None, int | None]:
+    plan = uow.patients.plan_on(patient_id, date)
+    auth = uow.authorizations.covering_on(coverage.id, date) if coverage else None
     return (plan.id if plan else None), (auth.id if auth else None)
 
 
@@ -80,7 +124,7 @@ def record_visit(
     uow: UnitOfWork,
     *,
     patient_id: int,
-    coverage_id: int,
+    coverage_id: int | None,
     provider_id: int,
     date: dt.date,
     services: Sequence[Service],
@@ -94,6 +138,7 @@ def record_visit(
 
     A visit dated after the run's today (:mod:`otbill.clock`) is refused, from every door (the
     form, the API, check-in, an import): care is recorded once given, and a claim cannot bill it.
+    ``coverage_id`` None: a self-pay visit, refused unless the patient is registered self-pay.
     """
     if date > clock.today():
         raise RecordError(
@@ -101,14 +146,17 @@ def record_visit(
         )
     uow.patients.get(patient_id)
     provider = uow.providers.get(provider_id)
-    coverage = uow.patients.coverage(coverage_id)
-    if coverage.patient_id != patient_id:
-        raise RecordError(f"visit {date}: coverage {coverage_id} is not this patient's")
-    payer = uow.payers.get(coverage.payer_id)
-    method = profiles[payer.profile].units_method
+    coverage = None
+    if coverage_id is None:
+        require_self_pay(uow, patient_id, date)
+    else:
+        coverage = uow.patients.coverage(coverage_id)
+        if coverage.patient_id != patient_id:
+            raise RecordError(f"visit {date}: coverage {coverage_id} is not this patient's")
+    method = profile_of(uow, coverage_id, profiles).units_method
     merged = _merge(services)
     result = units.compute_units([(s.code, s.minutes) for s in merged], method, on=date)
-    plan_id, auth_id = _in_force(uow, coverage, date)
+    plan_id, auth_id = _in_force(uow, patient_id, coverage, date)
     place = _check_place(date, place_of_service, telehealth)
     visit = Visit(
         0, patient_id, coverage_id, provider.id, plan_id, auth_id, date, place, telehealth

@@ -42,7 +42,7 @@ _KX_NEAR = Decimal("0.90")
 @dataclass(frozen=True, slots=True)
 class VisitWarning:
     severity: Severity
-    topic: str  # progress-report, plan-of-care, authorization, kx
+    topic: str  # progress-report, plan-of-care, authorization, kx, self-pay
     message: str
 
 
@@ -139,7 +139,7 @@ def expected_allowed_cents(
 ) -> int:
     """This visit's expected allowed amount: the fee schedule's allowed per unit times units
     (a COTA's visit at the payer's assistant percentage), as the claim builder will price it."""
-    if not any(units.values()):
+    if not any(units.values()) or visit.coverage_id is None:  # self-pay: the price list, no payer
         return 0
     payer_id = uow.patients.coverage(visit.coverage_id).payer_id
     rows = uow.payers.fees_on(payer_id, units, visit.date)
@@ -159,7 +159,7 @@ def _kx(
     uow: UnitOfWork, visit: Visit, profile: PayerProfile, this_visit_cents: int
 ) -> list[VisitWarning]:
     threshold = profile.kx_threshold(visit.date.year)
-    if threshold is None:
+    if threshold is None or visit.coverage_id is None:
         return []
     coverage = uow.patients.coverage(visit.coverage_id)
     year_start = visit.date.replace(month=1, day=1)
@@ -191,7 +191,13 @@ def visit_warnings(
 
     ``pending``: visits not recorded yet that count before or as this one (the schedule asks for
     an appointment, id 0: itself and the visits booked before it), added to the visit counts of
-    the progress-report and authorization questions."""
+    the progress-report and authorization questions.
+
+    A self-pay visit (no coverage) answers none of the payer's questions: it says so, once."""
+    if visit.coverage_id is None:
+        text = ("Self-pay: no insurance is billed; the visit's codes become charges on the "
+                "patient's account at the clinic's price list.")  # fmt: skip
+        return [VisitWarning("info", "self-pay", text)]
     found = [
         *_progress(uow, visit, note_type, profile, pending),
         *_plan_of_care(uow, visit, profile),

@@ -57,8 +57,9 @@ class TherapistReports(ClinicScoped):
             select(VisitRow.id, VisitRow.date, PatientRow.first_name, PatientRow.last_name,
                    PatientRow.mrn, PayerRow.name, NoteRow.note_type, NoteRow.signed_at)
             .join(PatientRow, PatientRow.id == VisitRow.patient_id)
-            .join(CoverageRow, CoverageRow.id == VisitRow.coverage_id)
-            .join(PayerRow, PayerRow.id == CoverageRow.payer_id)
+            # outer: a self-pay visit has no coverage, so no payer (shown "Self-pay")
+            .outerjoin(CoverageRow, CoverageRow.id == VisitRow.coverage_id)
+            .outerjoin(PayerRow, PayerRow.id == CoverageRow.payer_id)
             .outerjoin(NoteRow, NoteRow.visit_id == VisitRow.id)
             .where(VisitRow.clinic_id == cid, PatientRow.clinic_id == cid)
         )  # fmt: skip
@@ -68,7 +69,9 @@ class TherapistReports(ClinicScoped):
     ) -> list[ScheduledVisit]:
         query = self._visits().where(*where).order_by(*order).limit(limit)
         return [
-            ScheduledVisit(vid, on, first, last, mrn, payer, note_type, signed_at is not None)
+            ScheduledVisit(
+                vid, on, first, last, mrn, payer or "Self-pay", note_type, signed_at is not None
+            )
             for vid, on, first, last, mrn, payer, note_type, signed_at in self.session.execute(
                 query
             )

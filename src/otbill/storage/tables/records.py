@@ -241,7 +241,8 @@ class VisitRow(ClinicOwned, Base):
         Index("ix_visit_authorization", "authorization_id"),
     )
     patient_id: Mapped[int] = mapped_column(ForeignKey("patient.id"))
-    coverage_id: Mapped[int] = mapped_column(ForeignKey("coverage.id"))
+    # None: a self-pay visit with no insurance, billed to the patient's account (migration 0027)
+    coverage_id: Mapped[int | None] = mapped_column(ForeignKey("coverage.id"))
     provider_id: Mapped[int] = mapped_column(ForeignKey("provider.id"))
     plan_of_care_id: Mapped[int | None] = mapped_column(ForeignKey("plan_of_care.id"))
     authorization_id: Mapped[int | None] = mapped_column(ForeignKey("prior_authorization.id"))

@@ -21,7 +21,7 @@ from otbill.domain.record_errors import NotFound, RecordError
 from otbill.errors import CodeError, UnitsError
 from otbill.services.views import therapist_day as schedule
 from otbill.services.visits.plausibility import merged_rows
-from otbill.services.visits.record import record_visit
+from otbill.services.visits.record import SELF_PAY, record_visit, self_pay_profile
 from otbill.storage import UnitOfWork
 from otbill.web.app import render, today
 from otbill.web.params import is_whole
@@ -115,15 +115,17 @@ def _read_new(request: Request, uow: UnitOfWork, form: FormData) -> dict[str, An
     values.update(rows=rows.typed, services=rows.services, day=day)
     values["note"] = forms.note_changes(form, errors)
     values["coverage"] = None
+    values["self_pay"] = False
     patient = values.get("patient", "")
     if not is_whole(patient):
         errors["patient"] = "Patient: choose the patient seen."
     elif day is not None:
         try:
             values["coverage"] = schedule.coverage_on(uow, int(patient), day)
+            values["self_pay"] = schedule.is_self_pay(uow, int(patient))
         except NotFound:
             errors["patient"] = "Patient: no such patient in this clinic."
-        if values["coverage"] is None and "patient" not in errors:
+        if values["coverage"] is None and not values["self_pay"] and "patient" not in errors:
             errors["patient"] = f"Patient: no insurance coverage in force on {day}."
     values["errors"] = errors
     return values
@@ -132,11 +134,14 @@ def _read_new(request: Request, uow: UnitOfWork, form: FormData) -> dict[str, An
 def _preview(uow: UnitOfWork, request: Request, values: dict[str, Any]) -> dict[str, Any] | None:
     """The units panel under the payer's method, with what to check in the rows typed."""
     coverage = values.get("coverage")
-    if coverage is None:
+    if coverage is None and not values.get("self_pay"):
         return None
-    payer = schedule.payer(uow, coverage.payer_id)
-    profile = forms.profiles(request)[payer.profile]
-    label = f"{payer.name} ({profile.name})"
+    if coverage is None:  # a self-pay patient with no insurance: CPT's per-code units
+        profile, label = self_pay_profile(), SELF_PAY
+    else:
+        payer = schedule.payer(uow, coverage.payer_id)
+        profile = forms.profiles(request)[payer.profile]
+        label = f"{payer.name} ({profile.name})"
     return forms.units_panel(values["services"], profile.units_method, values["day"], label,
                              forms.mue_for(request, profile))  # fmt: skip
 
@@ -188,7 +193,7 @@ def _record(request: Request, uow: UnitOfWork, values: dict[str, Any], provider_
     return record_visit(
         uow,
         patient_id=int(values["patient"]),
-        coverage_id=values["coverage"].id,
+        coverage_id=values["coverage"].id if values["coverage"] else None,  # None: self-pay
         provider_id=provider_id,
         date=values["day"],
         services=values["services"],

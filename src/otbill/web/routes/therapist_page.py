@@ -14,6 +14,7 @@ from otbill.domain.notes import ELEMENTS, TEXT_FIELDS, VisitNote
 from otbill.payers import PayerProfile
 from otbill.services.views import therapist_day as schedule
 from otbill.services.visits.plausibility import MueLookup
+from otbill.services.visits.record import SELF_PAY, self_pay_profile
 from otbill.services.visits.warnings import expected_allowed_cents, visit_warnings
 from otbill.storage import UnitOfWork
 from otbill.web.routes import therapist_forms as forms
@@ -111,10 +112,11 @@ def page_context(
 ) -> dict[str, Any]:
     """Everything ``therapist/visit.html`` and ``therapist/_units.html`` render."""
     typed = dict(typed or {})
-    profile = profiles[view.payer.profile]
+    # a self-pay visit has no payer: the self-pay profile (CPT's per-code units, no payer checks)
+    profile = profiles[view.payer.profile] if view.payer else self_pay_profile()
     has_rows = any(k.startswith("code_") for k in typed)
     rows = forms.parse_rows(typed if has_rows else _stored_rows(view), view.visit.date)
-    label = f"{view.payer.name} ({profile.name})"
+    label = f"{view.payer.name} ({profile.name})" if view.payer else SELF_PAY
     applies = mue if profile.mue else None  # the payer's profile says whether MUEs apply
     panel = forms.units_panel(rows.services, profile.units_method, view.visit.date, label, applies)
     cents = expected_allowed_cents(uow, view.visit, profile, panel.get("units", {}))
