@@ -116,7 +116,6 @@ class OwnerReports(ClinicScoped):
             .outerjoin(_ORIGINAL, _ORIGINAL.id == PostingRow.reverses_id)
             .where(PostingRow.clinic_id == self.clinic_id)
             .group_by(grain)
-            .having(payer + patient > 0)
             .subquery()
         )
         bucket = age_bucket(ClaimRow.date_of_service, limits)
@@ -140,7 +139,8 @@ class OwnerReports(ClinicScoped):
                 .select_from(per)
                 .join(ClaimRow, ClaimRow.id == per.c.claim_id)
             )
-        return self._rows(query.group_by(key, bucket))
+        owed = per.c.payer + per.c.patient > 0
+        return self._rows(query.where(owed).group_by(key, bucket))
 
     def unbilled_claims(self, by: Dimension, limits: Sequence[dt.date]) -> Rows:
         """(key, age bucket, charge cents, claims) of claims built but not yet approved (their
@@ -285,10 +285,14 @@ class OwnerReports(ClinicScoped):
             .subquery()
         )
         replacement = aliased(ClaimRow)
-        replaced = exists(
-            select(replacement.id).where(replacement.original_claim_id == ClaimRow.id)
+        replaced = (
+            select(replacement.original_claim_id.label("claim_id"))
+            .where(replacement.clinic_id == self.clinic_id)
+            .where(replacement.original_claim_id.is_not(None))
+            .group_by(replacement.original_claim_id)
+            .subquery()
         )
-        clean = and_(history.c.rejected == 0, ~replaced)
+        clean = and_(history.c.rejected == 0, replaced.c.claim_id.is_(None))
         first_pass = and_(clean, history.c.paid == 1, history.c.troubled == 0)
         query = (
             select(
@@ -298,6 +302,7 @@ class OwnerReports(ClinicScoped):
                 func.sum(case((first_pass, 1), else_=0)),
             )
             .join(history, history.c.claim_id == ClaimRow.id)
+            .outerjoin(replaced, replaced.c.claim_id == ClaimRow.id)
             .where(ClaimRow.clinic_id == self.clinic_id, ClaimRow.frequency_code == "1")
             .where(history.c.submitted == 1)
             .where(ClaimRow.date_of_service >= first, ClaimRow.date_of_service < end)
