@@ -53,6 +53,10 @@ def test_cause_deadline_packet_and_sent(app, client, tmp_path) -> None:  # type:
     assert "waiting for the payer" in page and body  # no payment after the denial yet
     with app.state.db.session() as session:
         assert session.get_one(ClaimRow, denial.claim_id).status == "appealed"
+    page = _post(client, f"{url}/outcome", url, outcome="lost").text
+    assert "Outcome recorded: lost." in page and 'data-testid="outcome">lost' in page
+    assert client.post(f"{url}/outcome", data={"csrf_token": token(client, url),
+                                                "outcome": "maybe"}).status_code == 409  # fmt: skip
 
 
 def test_a_therapist_neither_reads_nor_acts(app, client, tmp_path) -> None:  # type: ignore[no-untyped-def]

@@ -45,6 +45,7 @@ __all__ = [
     "level_of",
     "mark_sent",
     "packet_pdf",
+    "record_outcome",
 ]
 
 _MAX_LETTER = 20_000
@@ -393,3 +394,24 @@ def mark_sent(uow: UnitOfWork, denial_id: int, *, allow_late: bool = False) -> A
         {"status": "sent", "sent_on": today, "appeal_id": appeal.id},
     )
     return saved
+
+
+def record_outcome(uow: UnitOfWork, denial_id: int, outcome: str) -> str:
+    """The payer's decision on the appeal as the biller read it (won, partial, lost); a payment
+    on a later 835 shows as recovered whether or not this is recorded."""
+    _biller(uow)
+    if outcome not in ("won", "partial", "lost"):
+        raise PacketError("the outcome is won, partial or lost")
+    appeal = uow.denials.appeal_of(denial_id)
+    if appeal is None:
+        raise PacketError(f"denial {denial_id} has no appeal filed: mark the packet sent first")
+    uow.appeals.set_appeal_outcome(appeal.id, outcome)
+    uow.audit.record(
+        uow.actor_id,
+        "appeal.outcome",
+        "appeal",
+        appeal.id,
+        {"outcome": appeal.outcome},
+        {"outcome": outcome},
+    )
+    return outcome

@@ -16,6 +16,7 @@ from otbill.domain.appeals import AppealPacket, DenialEvent, PreventionCheck
 from otbill.storage.repositories.base import ClinicScoped
 from otbill.storage.repositories.rows import fetch, flush, scoped
 from otbill.storage.tables import (
+    AppealRow,
     ClaimLineRow,
     ClaimRow,
     DenialRow,
@@ -260,3 +261,9 @@ class AppealRepository(ClinicScoped):
         if row is None or row.clinic_id != self.clinic_id:
             return None
         return row.trace_number, row.paid_on
+
+    def set_appeal_outcome(self, appeal_id: int, outcome: str) -> None:
+        """Record the payer's decision on an appeal (won, partial, lost)."""
+        row = fetch(self.session, AppealRow, self.clinic_id, appeal_id)
+        row.outcome = outcome
+        flush(self.session)

@@ -91,6 +91,16 @@ def sent(
                 "Marked sent: the appeal is filed and the claim is appealed.")  # fmt: skip
 
 
+@router.post("/denials/{denial_id:int}/outcome")
+def outcome(
+    request: Request, user: Biller, denial_id: int, outcome: Annotated[str, Form(max_length=10)]
+) -> Response:
+    words = {"won": "won", "partial": "partly won", "lost": "lost"}.get(outcome, outcome)
+    return _act(request, user, denial_id,
+                lambda uow: packets.record_outcome(uow, denial_id, outcome),
+                f"Outcome recorded: {words}.")  # fmt: skip
+
+
 @router.get("/denials/{denial_id:int}/packet.pdf")
 def packet_pdf(request: Request, user: Biller, denial_id: int) -> Response:
     try:
