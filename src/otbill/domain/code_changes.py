@@ -33,6 +33,7 @@ __all__ = [
     "compare_pairs",
     "compare_prices",
     "compare_telehealth",
+    "over_limit",
     "touching",
 ]
 
@@ -223,3 +224,17 @@ def touching(
         if hit:
             hits.append(visit_id)
     return tuple(sorted(hits))
+
+
+def over_limit(
+    code: str, limit: int | None, units: Iterable[tuple[int, Mapping[str, int]]]
+) -> tuple[int, ...]:
+    """The visits that billed more units of ``code`` on the day than the new MUE ``limit``,
+    from (visit, units by code); none when the code has no limit.
+
+    >>> over_limit("97530", 4, [(1, {"97530": 4}), (2, {"97530": 5}), (3, {})])
+    (2,)
+    """
+    if limit is None:
+        return ()
+    return tuple(sorted(v for v, by_code in units if by_code.get(code, 0) > limit))

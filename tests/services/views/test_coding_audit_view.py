@@ -69,3 +69,24 @@ def test_code_changes_2026_touch_the_2025_visits(db: Database) -> None:
     [kx] = report.of_kind("kx")
     assert (kx.change.before, kx.change.after) == ("$2,410.00", "$2,480.00")
     assert any("start on 2025-01-06" in n for n in report.notes)
+
+
+def test_an_imported_mue_release_changes_a_limit(db: Database, tmp_path: Path) -> None:
+    """A 2026 MUE release (here: 97530 lowered to 1 a day) is one change, touching every 2025
+    visit that billed 97530 and naming those that billed more than 1 unit."""
+    curated = Path(__file__).parents[3] / "src/otbill/codes/data/mue_ot.csv"
+    text = curated.read_text().replace("97530,6,3,", "97530,1,3,")
+    text = text.replace("# effective: 2024-07-01", "# effective: 2026-01-01")
+    text = text.replace("# release: 2024Q3", "# release: 2026Q1")
+    (tmp_path / "refdata" / "mue").mkdir(parents=True)
+    (tmp_path / "refdata" / "mue" / "2026-01-01__2026Q1.csv").write_text(text)
+    with db.unit_of_work(1) as uow:
+        report = code_changes(uow, 2026, [tmp_path / "refdata"])
+    [mue] = report.of_kind("mue")
+    assert (mue.change.codes, mue.change.before, mue.change.after) == (
+        ("97530",),
+        "6 a day",
+        "1 a day",
+    )
+    assert mue.visits == 506
+    assert "visit(s) billed more than the new limit" in mue.change.detail

@@ -13,7 +13,7 @@ import csv
 import datetime as dt
 import io
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 from pathlib import Path
 
@@ -28,6 +28,7 @@ from otbill.domain.code_changes import (
     compare_pairs,
     compare_prices,
     compare_telehealth,
+    over_limit,
     price,
     touching,
 )
@@ -147,10 +148,11 @@ def code_changes(
             f"(otbill refdata import) to compare prices."
         )
     describe = {info.code: info.description for info in cpt.all_codes()}
+    mue_after = _mue(after, dirs, every)
     changes = [
         *compare_codes(codes_before, codes_after, describe),
         *compare_prices(prices_before, prices_after),
-        *compare_mue(_mue(before, dirs, every), _mue(after, dirs, every)),
+        *compare_mue(_mue(before, dirs, every), mue_after),
         *compare_pairs(_pairs(before, dirs, every), _pairs(after, dirs, every)),
         *compare_kx(_kx(year - 1, profiles), _kx(year, profiles), year),
         *compare_telehealth(_telehealth(before, every), _telehealth(after, every)),
@@ -165,7 +167,20 @@ def code_changes(
         )
         for v in visits
     ]
-    touched = tuple(TouchedChange(c, touching(c, facts)) for c in changes)
+    units: list[tuple[int, dict[str, int]]] = []
+    for v in visits:
+        by_code: dict[str, int] = {}
+        for li in v.lines:
+            by_code[li.code] = by_code.get(li.code, 0) + li.units
+        units.append((v.visit_id, by_code))
+    touched = []
+    for c in changes:
+        if c.kind == "mue":
+            over = over_limit(c.codes[0], mue_after.get(c.codes[0]), units)
+            if over:
+                c = replace(c, detail=f"{c.detail}; {len(over)} visit(s) billed more than "
+                                      f"the new limit: {', '.join(map(str, over[:20]))}")  # fmt: skip
+        touched.append(TouchedChange(c, touching(c, facts)))
     if visits:
         first = min(v.date for v in visits)
         if first > dt.date(year - 1, 1, 1):
@@ -173,7 +188,7 @@ def code_changes(
                 f"The clinic's visits of {year - 1} start on {first.isoformat()}: the counts "
                 f"cover {first.isoformat()} to {before.isoformat()}."
             )
-    return CodeChanges(year, before, after, touched, len(visits), tuple(notes))
+    return CodeChanges(year, before, after, tuple(touched), len(visits), tuple(notes))
 
 
 def code_changes_csv(report: CodeChanges) -> str:
