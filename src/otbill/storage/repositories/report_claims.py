@@ -101,7 +101,7 @@ class VisitBrief:
     date: dt.date
     patient_id: int
     provider_id: int
-    coverage_id: int
+    coverage_id: int | None  # None: a self-pay visit
     place_of_service: str
     telehealth: bool
     services: list[tuple[str, int | None, int, tuple[str, ...]]]

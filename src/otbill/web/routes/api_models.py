@@ -128,7 +128,9 @@ class VisitIn(BaseModel):
     """A visit to record; units are computed from the minutes under the payer's method."""
 
     patient_id: int
-    coverage_id: int
+    coverage_id: int | None = Field(
+        None, description="the coverage billed; none only for a patient registered as self-pay"
+    )
     provider_id: int | None = Field(
         None, description="the rendering provider; a therapist's own provider when omitted"
     )
@@ -152,7 +154,7 @@ class VisitOut(BaseModel):
     date: dt.date
     patient_id: int
     provider_id: int
-    coverage_id: int
+    coverage_id: int | None = Field(description="none: a self-pay visit, billed to the patient")
     place_of_service: str
     telehealth: bool
     services: list[ServiceOut]
