@@ -11,7 +11,7 @@ import pytest
 from typer.testing import CliRunner
 
 from otbill.cli import app
-from otbill.cli.check import Finding, find_mistakes
+from otbill.cli.check import SHARED_DIR_ENV, Finding, find_mistakes
 from otbill.services.clinic import setup as clinic
 from otbill.settings import Settings
 from otbill.storage import Database, upgrade
@@ -31,7 +31,7 @@ def settings(tmp_path: Path) -> Settings:
 
 def _found(settings: Settings, **options) -> list[Finding]:
     shared = Path(settings.data_dir)  # any folder that exists: the note is tested apart
-    found = find_mistakes(settings, environ={"OTBILL_SHARED_DIR": str(shared)}, **options)
+    found = find_mistakes(settings, environ={SHARED_DIR_ENV: str(shared)}, **options)
     return [f for f in found if f.is_mistake]
 
 
@@ -118,7 +118,7 @@ def test_a_proxy_whose_headers_are_not_believed(settings) -> None:
 
 
 def test_the_shared_folder_absent_is_only_a_note(settings, tmp_path) -> None:
-    found = find_mistakes(settings, environ={"OTBILL_SHARED_DIR": str(tmp_path / "none")})
+    found = find_mistakes(settings, environ={SHARED_DIR_ENV: str(tmp_path / "none")})
     (note,) = found
     assert note.level == "note" and not note.is_mistake and "shared reference folder" in note.what
 
@@ -127,7 +127,7 @@ def _env(monkeypatch, settings: Settings, tmp_path: Path) -> None:
     monkeypatch.setenv("OTBILL_DATA_DIR", str(settings.data_dir))
     monkeypatch.setenv("OTBILL_DATABASE_URL", settings.database_url)
     monkeypatch.setenv("OTBILL_SECRET_KEY", KEY)
-    monkeypatch.setenv("OTBILL_SHARED_DIR", str(tmp_path))
+    monkeypatch.setenv(SHARED_DIR_ENV, str(tmp_path))
     monkeypatch.setenv("OTBILL_CACHE_DIR", str(tmp_path / "cache"))
     for name in (
         "OTBILL_TODAY",

@@ -27,6 +27,7 @@ from otbill.settings import Settings
 
 __all__ = [
     "MIN_SECRET_LENGTH",
+    "SHARED_DIR_ENV",
     "Finding",
     "check_command",
     "find_mistakes",
@@ -34,6 +35,7 @@ __all__ = [
 ]
 
 MIN_SECRET_LENGTH = 32
+SHARED_DIR_ENV = "OTBILL_SHARED_DIR"  # the reference folder the test suite reads
 #: Keys seen in examples, tests and tutorials: anyone can sign a session with them.
 WELL_KNOWN_KEYS = frozenset(
     {"secret", "changeme", "change-me", "change_me", "test", "test-secret", "dev", "development",
@@ -247,7 +249,7 @@ def _proxy(settings: Settings, proxy: str | None) -> list[Finding]:
 
 
 def _shared_folder(environ: dict[str, str]) -> list[Finding]:
-    folder = Path(environ.get("OTBILL_SHARED_DIR") or Path.cwd().parent / "shared")
+    folder = Path(environ.get(SHARED_DIR_ENV) or Path.cwd().parent / "shared")
     if folder.is_dir():
         return []
     return [
