@@ -105,15 +105,17 @@ def aging(uow: UnitOfWork, today: dt.date, by: Dimension, *, every_row: bool = F
     )
 
 
-def days_in_ar(uow: UnitOfWork, today: dt.date) -> Table:
-    """What is owed now, against the average charges per day of the last 90 days."""
-    limits = age_limits(today, _LIMITS)
-    insurance = patient = 0
-    for _, _, payer_cents, patient_cents, _ in uow.owner_reports.open_balances("payer", limits):
-        insurance += max(int(payer_cents or 0), 0)
-        patient += max(int(patient_cents or 0), 0)
-    work = sum(c for c, _ in unbilled(uow, "payer", limits).values())
-    appealed = sum(int(c or 0) for _, _, c, _ in uow.owner_reports.appealed("payer", limits))
+def days_in_ar(uow: UnitOfWork, today: dt.date, by_payer: Table | None = None) -> Table:
+    """What is owed now, against the average charges per day of the last 90 days (the totals
+    are read from ``by_payer``, the aging by payer, when the caller has it already)."""
+    by_payer = by_payer or aging(uow, today, "payer")
+    sums = (
+        {name: sum(v or 0 for v in values) for name, values in by_payer.chart.series}
+        if by_payer.chart
+        else {}
+    )
+    insurance, patient = round(sums.get("Insurance", 0) * 100), round(sums.get("Patients", 0) * 100)
+    work, appealed = round(sums.get("Unbilled", 0) * 100), round(sums.get("Under appeal", 0) * 100)
     charged = uow.owner_reports.charges_posted(
         today - dt.timedelta(days=90), today + dt.timedelta(days=1)
     )
@@ -145,9 +147,10 @@ def days_in_ar(uow: UnitOfWork, today: dt.date) -> Table:
 
 
 def receivables(uow: UnitOfWork, today: dt.date) -> list[Table]:
+    by_payer = aging(uow, today, "payer")
     return [
-        days_in_ar(uow, today),
-        aging(uow, today, "payer"),
+        days_in_ar(uow, today, by_payer),
+        by_payer,
         aging(uow, today, "patient"),
         aging(uow, today, "provider"),
     ]
