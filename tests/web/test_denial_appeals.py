@@ -36,6 +36,7 @@ def test_cause_deadline_packet_and_sent(app, client, tmp_path) -> None:  # type:
     assert f'href="{url}"' in client.get("/denials").text
     page = client.get(url).text
     assert "Documentation / medical necessity" in page and "plan of care" in page
+    assert 'data-testid="code-note"' not in page  # CO-50 and N115 are in force
     deadline = denial.denied_on + dt.timedelta(days=120)
     assert f"Appeal by <strong>{deadline}</strong>" in page and "Redetermination" in page
     page = _post(client, f"{url}/packet", url).text

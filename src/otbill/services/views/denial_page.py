@@ -5,7 +5,8 @@ packet's state and letter, the appeal filed, and what a later remittance recover
 Recovered: payer payments on the claim from a remittance after the denial's (less reversals of
 them); the outcome follows from it (:func:`otbill.domain.appeals.outcome_of`: all of the denied
 amount is won, some is partly won) unless the biller recorded one (lost, or a decision without
-payment). The prevention checks list is here too.
+payment). A code not in force on the decision's date (deactivated in the X12 lists) says so. The
+prevention checks list is here too.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from otbill.codes import carc, rarc
+from otbill.codes.adjustment_code_dates import status_words
 from otbill.domain.appeals import (
     LETTERS,
     Appeal,
@@ -38,8 +40,8 @@ class DenialDetail:
     claim_number: str
     claim_status: str
     payer: str
-    codes: list[tuple[str, str, str]]  # group-CARC, words, amount
-    remarks: list[tuple[str, str]]
+    codes: list[tuple[str, str, str, str]]  # group-CARC, words, amount, not in force: why
+    remarks: list[tuple[str, str, str]]  # RARC, words, not in force: why
     amount: Decimal
     denied_on: dt.date
     cause: CauseInfo
@@ -66,10 +68,23 @@ def denial_detail(uow: UnitOfWork, denial_id: int, today: dt.date) -> DenialDeta
         recovered = uow.appeals.recovered_cents(claim.id, denial.remittance_id, denial.denied_on)
         derived = outcome_of(denial.amount_cents, recovered)
         outcome = appeal.outcome if appeal.outcome != "pending" else derived
+    on = denial.denied_on
     codes = [
-        (f"{c.get('group', '')}-{c['carc']}", carc.describe(c["carc"]), str(c.get("amount") or ""))
+        (
+            f"{c.get('group', '')}-{c['carc']}",
+            carc.describe(c["carc"]),
+            str(c.get("amount") or ""),
+            status_words("CARC", c["carc"], on),
+        )
         for c in denial.codes
-    ] or [(f"{denial.group_code}-{denial.carc}", carc.describe(denial.carc), "")]
+    ] or [
+        (
+            f"{denial.group_code}-{denial.carc}",
+            carc.describe(denial.carc),
+            "",
+            status_words("CARC", denial.carc, on),
+        )
+    ]
     remarks = denial.remarks or ((denial.rarc,) if denial.rarc else ())
     deadline = packet.deadline if packet else level.deadline
     return DenialDetail(
@@ -79,7 +94,7 @@ def denial_detail(uow: UnitOfWork, denial_id: int, today: dt.date) -> DenialDeta
         claim_status=claim.status,
         payer=payer.name,
         codes=codes,
-        remarks=[(r, rarc.describe(r)) for r in remarks],
+        remarks=[(r, rarc.describe(r), status_words("RARC", r, on)) for r in remarks],
         amount=from_cents(denial.amount_cents),
         denied_on=denial.denied_on,
         cause=cause_of(denial),
