@@ -22,6 +22,9 @@ def test_coding_audit_page_sample_and_checklist(client):
     sample = [int(v) for v in re.findall(r'data-testid="sample-(\d+)"', page.text)]
     assert len(sample) == 10 and "seed 20251" in page.text
     assert f'<a href="/visits/{sample[0]}">' in page.text
+    # beside each checklist item, what the sampled visit's note says
+    assert re.search(r'data-testid="note-signature">The note: signed by \w+', page.text)
+    assert 'data-testid="note-minutes">The note: lines ' in page.text
 
     form = {"csrf_token": token(client, "/reports/coding-audit?quarter=2025Q1"),
             "quarter": "2025Q1", "seed": "20251", "sample": "10", "visit_id": str(sample[1]),

@@ -28,7 +28,11 @@ from otbill.domain.coding_audit import (
 )
 from otbill.errors import OtbillError
 from otbill.storage import UnitOfWork
-from otbill.storage.repositories.coding_audit import AuditedVisit, ChartAuditRecord
+from otbill.storage.repositories.coding_audit import (
+    AuditedVisit,
+    ChartAuditRecord,
+    VisitNoteFacts,
+)
 
 __all__ = [
     "DEFAULT_SAMPLE",
@@ -80,6 +84,8 @@ class SampledVisit:
     codes: str  # "97530 x2, 97110 x1"
     timed_minutes: int
     result: ChartAuditRecord | None
+    # what the note shows for each checklist item, for the auditor to check against the chart
+    note: tuple[tuple[str, str], ...] = ()
 
     @property
     def failed(self) -> list[str]:
@@ -102,6 +108,27 @@ class AuditView:
     @property
     def audited(self) -> int:
         return sum(1 for s in self.sample if s.result is not None)
+
+
+def _note_facts(note: VisitNoteFacts | None, visit: AuditedVisit) -> tuple[tuple[str, str], ...]:
+    """Each checklist item with what the note says (or that it says nothing)."""
+    if note is None:
+        return tuple((key, "no note for this visit") for key, _ in CHECKLIST)
+
+    def text(field: str) -> str:
+        value = note.content.get(field)
+        return str(value) if value not in (None, "") else "not written"
+
+    minutes = sum(li.minutes for li in visit.lines)
+    total = note.total_treatment_minutes or note.content.get("total_treatment_minutes")
+    return (
+        ("current_status", text("current_status")),
+        ("goals", text("goals")),
+        ("interventions", ", ".join(f"{li.code} {li.minutes} min" for li in visit.lines)),
+        ("medical_necessity", text("medical_necessity")),
+        ("minutes", f"lines {minutes} min; note total treatment {total or 'not written'}"),
+        ("signature", f"signed by {note.signature}" if note.signed else "unsigned"),
+    )
 
 
 def _audit_visit(v: AuditedVisit) -> AuditVisit:
@@ -133,6 +160,7 @@ def coding_audit(
         seed = next(iter(recorded_seeds)) if seed_recorded else default_seed(name)
     chosen = draw_sample((v.visit_id for v in visits), sample_size, seed)
     by_id = {v.visit_id: v for v in visits}
+    notes = uow.coding_audit.notes_of(chosen)
     sample = []
     for vid in chosen:
         v = by_id[vid]
@@ -141,7 +169,8 @@ def coding_audit(
         result = recorded.get(vid)
         if result is not None and result.seed != seed:
             result = None
-        sample.append(SampledVisit(vid, v.date, v.provider, codes, av.timed_minutes, result))
+        shown = _note_facts(notes.get(vid), v)
+        sample.append(SampledVisit(vid, v.date, v.provider, codes, av.timed_minutes, result, shown))
     return AuditView(name, first, end, audit, seed, seed_recorded, tuple(sample), len(visits))
 
 
