@@ -1,5 +1,5 @@
-"""The simulator's payer answers a secondary claim (SBR01 S) as a Medigap Plan N supplement: it pays
-what Medicare left to the patient, less a copayment of up to 20.00, and nothing more."""
+"""The simulator's payer answers a secondary claim (SBR01 S) as a Medigap Plan L supplement: it pays
+75% of what Medicare left to the patient, never more; the rest stays with the patient (PR-2)."""
 
 from __future__ import annotations
 
@@ -75,27 +75,26 @@ def _reasons(answer) -> dict[tuple[str, str], Decimal]:  # type: ignore[no-untyp
     return out
 
 
-def test_a_secondary_pays_the_coinsurance_medicare_left_less_the_copay(tmp_path: Path) -> None:
+def test_a_secondary_pays_75_percent_of_the_coinsurance_medicare_left(tmp_path: Path) -> None:
     claim = _medicare_claim()
     assert len(claim.lines) >= 1
-    answer = _answer(tmp_path, _secondary(claim, per_line=True, coinsurance=Decimal("16.00")))
-    left = Decimal("16.00") * len(claim.lines)
-    copay = min(Decimal("20.00"), left)
+    answer = _answer(tmp_path, _secondary(claim, per_line=True, coinsurance=Decimal("16.01")))
+    n = len(claim.lines)
     assert answer.status == "2"  # processed as secondary
-    assert answer.paid == left - copay
+    assert answer.paid == Decimal("12.01") * n  # 75% of 16.01, to the cent, per line
     reasons = _reasons(answer)
-    assert reasons[("PR", "3")] == copay
+    assert reasons[("PR", "2")] == Decimal("4.00") * n
     charge = sum((x.charge for x in claim.lines), Decimal(0))
-    assert reasons[("OA", "23")] == charge - left  # the rest: the prior payer's adjudication
-    assert ("CO", "45") not in reasons and ("PR", "2") not in reasons
+    assert reasons[("OA", "23")] == charge - Decimal("16.01") * n  # the prior payer's decisions
+    assert ("CO", "45") not in reasons
 
 
 def test_without_line_detail_it_pays_from_amt_eaf_and_never_more(tmp_path: Path) -> None:
     claim = _medicare_claim()
     answer = _answer(tmp_path, _secondary(claim, per_line=False, coinsurance=Decimal("30.00")))
     left = Decimal("30.00") * len(claim.lines)
-    assert answer.paid == left - Decimal("20.00")
-    assert answer.paid + _reasons(answer)[("PR", "3")] == left
+    assert answer.paid == left * Decimal("0.75")
+    assert answer.paid + _reasons(answer)[("PR", "2")] == left
 
 
 def test_a_primary_claim_is_paid_as_before(tmp_path: Path) -> None:

@@ -21,12 +21,12 @@ Adjudication (835) of accepted claims, per line:
 
 Secondary and tertiary claims (SBR01 S or T in the 837P's 2000B; :class:`Prior` carries what the
 payer before this one decided, read from the claim's 2320 and 2430 loops) are adjudicated as a
-Medigap **Plan N** supplement would: it follows the prior payer's decisions and pays what that payer
-left to the patient, never more — per line, the 2430 CAS PR amounts of the line, or, when no line
-was reported, the 2320 AMT*EAF spread over the lines in order (each capped at its charge) — except
-a **PR-3** copayment of up to 20.00 per claim, which stays with the patient (Plan N "pays 100% of
-the Part B coinsurance, except for a copayment of up to $20 for some office visits": CMS, *Choosing
-a Medigap Policy*, publication 02110, chart of Medigap plans). The rest of each line's charge is
+Medigap **Plan L** supplement would: it follows the prior payer's decisions and pays 75% of what
+that payer left to the patient, never more — per line, the 2430 CAS PR amounts of the line, or,
+when no line was reported, the 2320 AMT*EAF spread over the lines in order (each capped at its
+charge); the other 25% stays with the patient as **PR-2** coinsurance (Plan L pays 75% of the
+Part B coinsurance: CMS, *Choosing a Medigap Policy*, publication 02110, chart of Medigap plans;
+the plan's yearly out-of-pocket limit is not modelled). The rest of each line's charge is
 **OA-23** (the impact of prior payers' adjudication); CLP02 is 2 (secondary) or 3 (tertiary). No
 authorization is asked and no claim is picked for review: the supplement follows Medicare.
 
@@ -49,7 +49,7 @@ __all__ = ["ClaimResult", "LineResult", "Prior", "Rejection", "adjudicate", "fro
 _CENT = Decimal("0.01")
 _MEMBER = re.compile(r"[A-Za-z0-9]{2,20}")
 _FACTOR = {"medicare": Decimal("1.0"), "medicaid": Decimal("0.8")}
-_COPAY = Decimal("20.00")  # Plan N's office-visit copayment, at most, per claim
+_SUPPLEMENT_SHARE = Decimal("0.75")  # Plan L pays 75% of the Part B coinsurance
 
 
 @dataclass(frozen=True, slots=True)
@@ -173,14 +173,13 @@ def _reviewed(claim: Claim) -> bool:
 
 
 def _supplement(claim: Claim, prior: Prior) -> ClaimResult:
-    """A Medigap Plan N's answer to a secondary or tertiary claim (see the module docstring)."""
-    copay, results = _COPAY, []
+    """A Medigap Plan L's answer to a secondary or tertiary claim (see the module docstring)."""
+    results = []
     for line, left in zip(claim.lines, prior.left(claim), strict=True):
-        kept = min(copay, left)
-        copay -= kept
+        kept = left - (left * _SUPPLEMENT_SHARE).quantize(_CENT)
         adjustments = [("OA", "23", line.charge - left)] if line.charge > left else []
         if kept > 0:
-            adjustments.append(("PR", "3", kept))
+            adjustments.append(("PR", "2", kept))
         results.append(LineResult(line, left, left - kept, tuple(adjustments)))
     return ClaimResult(claim, "3" if prior.responsibility == "T" else "2", tuple(results))
 
