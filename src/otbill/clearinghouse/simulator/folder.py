@@ -9,8 +9,9 @@ writes into ``inbox/``, named after the 837:
 - ``<name>.277``: every claim of an accepted set, accepted or rejected by the front-door rules of
   :mod:`otbill.clearinghouse.simulator.payer` (reason codes a 277CA reader turns into words).
 - ``<name>.835``: the accepted claims adjudicated by that module's rules (fee schedule, CO-45,
-  PR-1/PR-2, CO-197 and CO-50 denials; a secondary or tertiary claim — SBR01 S or T — paid as a
-  Medigap supplement pays what the prior payer left to the patient), dated 14 days after the 837's creation date (BHT04), so
+  PR-1/PR-2, CO-197 and CO-50 denials; a secondary or tertiary claim, SBR01 S or T, is paid as a
+  Medigap Plan L supplement would: 75% of what the prior payer left to the patient, read from the
+  claim's 2320 AMT*EAF or 2430 CAS PR), dated 14 days after the 837's creation date (BHT04), so
   answers are the same whenever the simulator runs.
 
 No network: ``otbill clearinghouse simulate --folder DIR`` serves the demo clinic's whole cycle.
