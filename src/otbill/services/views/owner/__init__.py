@@ -63,11 +63,14 @@ def all_tables(
 
 def table_csv(uow: UnitOfWork, key: str, table_key: str, today: dt.date, months: int = 12) -> str:
     """One table as CSV: every row (aging tables are not cut to the largest), plain numbers."""
-    tables = family_tables(uow, key, today, months)
-    table = next(t for t in tables if t.key == table_key)  # StopIteration: no such table
-    if table.key.startswith("aging_by_"):
-        by = {"payer": "payer", "patient": "patient", "therapist": "provider"}[table.key[9:]]
+    if key == "receivables" and table_key.startswith("aging_by_"):  # only the table asked for
+        by = {"payer": "payer", "patient": "patient", "therapist": "provider"}.get(table_key[9:])
+        if by is None:
+            raise StopIteration
         table = aging(uow, today, by, every_row=True)  # type: ignore[arg-type]
+    else:
+        tables = family_tables(uow, key, today, months)
+        table = next(t for t in tables if t.key == table_key)  # StopIteration: no such table
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow([table.label, *table.head])
