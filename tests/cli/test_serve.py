@@ -28,7 +28,7 @@ def test_serve_on_an_empty_database_loads_the_demo_and_prints_its_users(tmp_path
         text=True,
     )
     try:
-        deadline = time.monotonic() + 90
+        deadline = time.monotonic() + 240  # cold start, migration and demo load on a busy machine
         status = None
         while time.monotonic() < deadline and status is None:
             try:
