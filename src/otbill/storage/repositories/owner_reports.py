@@ -101,46 +101,38 @@ class OwnerReports(ClinicScoped):
 
     # -- receivables ---------------------------------------------------------------------------
 
-    def open_balances(self, by: Dimension, limits: Sequence[dt.date]) -> Rows:
-        """(key, age bucket, insurance cents, patient cents, claims) of balances still owed, by
-        payer, patient or therapist (the line's rendering provider)."""
+    def open_line_balances(self, limits: Sequence[dt.date]) -> Rows:
+        """(payer id, patient id, therapist id, age bucket, insurance cents, patient cents, claims)
+        of the claim lines still owed: one pass over the ledger for the three agings."""
         payer, patient = func.sum(_PAYER_EFFECT), func.sum(_PATIENT_EFFECT)
-        grain = PostingRow.claim_line_id if by == "provider" else PostingRow.claim_id
         per = (
             select(
-                grain.label("grain"),
-                func.min(PostingRow.claim_id).label("claim_id"),
+                PostingRow.claim_line_id.label("line_id"),
                 payer.label("payer"),
                 patient.label("patient"),
             )
             .outerjoin(_ORIGINAL, _ORIGINAL.id == PostingRow.reverses_id)
             .where(PostingRow.clinic_id == self.clinic_id)
-            .group_by(grain)
+            .group_by(PostingRow.claim_line_id)
             .subquery()
         )
         bucket = age_bucket(ClaimRow.date_of_service, limits)
-        totals = (
-            func.sum(per.c.payer),
-            func.sum(per.c.patient),
-            func.count(func.distinct(ClaimRow.id)),
+        keys = (ClaimRow.payer_id, ClaimRow.patient_id, ClaimLineRow.rendering_provider_id)
+        query = (
+            select(
+                *keys,
+                bucket,
+                func.sum(per.c.payer),
+                func.sum(per.c.patient),
+                func.count(func.distinct(ClaimRow.id)),
+            )
+            .select_from(per)
+            .join(ClaimLineRow, ClaimLineRow.id == per.c.line_id)
+            .join(ClaimRow, ClaimRow.id == ClaimLineRow.claim_id)
+            .where(per.c.payer + per.c.patient > 0)
+            .group_by(*keys, bucket)
         )
-        if by == "provider":
-            key: Any = ClaimLineRow.rendering_provider_id
-            query = (
-                select(key, bucket, *totals)
-                .select_from(per)
-                .join(ClaimLineRow, ClaimLineRow.id == per.c.grain)
-                .join(ClaimRow, ClaimRow.id == ClaimLineRow.claim_id)
-            )
-        else:
-            key = ClaimRow.payer_id if by == "payer" else ClaimRow.patient_id
-            query = (
-                select(key, bucket, *totals)
-                .select_from(per)
-                .join(ClaimRow, ClaimRow.id == per.c.claim_id)
-            )
-        owed = per.c.payer + per.c.patient > 0
-        return self._rows(query.where(owed).group_by(key, bucket))
+        return self._rows(query)
 
     def unbilled_claims(self, by: Dimension, limits: Sequence[dt.date]) -> Rows:
         """(key, age bucket, charge cents, claims) of claims built but not yet approved (their

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from typing import Any
 
 from otbill.services.views.choices import payer_names, therapist_choices
 from otbill.services.views.figures import Figure
@@ -28,6 +29,7 @@ BUCKETS = ("0–30 days", "31–60 days", "61–90 days", "91–120 days", "Over
 _LIMITS = (30, 60, 90, 120)
 _ROW_LIMIT = 200  # the page and PDF show the largest; the CSV has every row
 _TITLES = {"payer": "payer", "patient": "patient", "provider": "therapist"}
+_KEY = {"payer": 0, "patient": 1, "provider": 2}  # the key's place in a line balance row
 
 
 def _names(uow: UnitOfWork, by: Dimension, keys: list[int | None]) -> dict[int | None, str]:
@@ -41,12 +43,25 @@ def _names(uow: UnitOfWork, by: Dimension, keys: list[int | None]) -> dict[int |
     return {k: names.get(k, f"{_TITLES[by]} {k}") for k in keys}
 
 
-def aging(uow: UnitOfWork, today: dt.date, by: Dimension, *, every_row: bool = False) -> Table:
-    """Owed by age bucket, then unbilled, under appeal and the total, one row per key."""
+def aging(
+    uow: UnitOfWork,
+    today: dt.date,
+    by: Dimension,
+    *,
+    every_row: bool = False,
+    balances: list[tuple[Any, ...]] | None = None,
+) -> Table:
+    """Owed by age bucket, then unbilled, under appeal and the total, one row per key.
+
+    Balances are summed per claim line (one pass over the ledger serves the three agings:
+    ``balances`` are :meth:`open_line_balances` rows the caller already has)."""
     limits = age_limits(today, _LIMITS)
+    if balances is None:
+        balances = uow.owner_reports.open_line_balances(limits)
     owed: dict[int | None, list[int]] = defaultdict(lambda: [0] * (len(BUCKETS) + 2))
     buckets = [[0, 0, 0, 0, 0] for _ in BUCKETS]  # insurance, patient, unbilled, appealed, n
-    for key, bucket, payer, patient, n in uow.owner_reports.open_balances(by, limits):
+    for row in balances:
+        key, (bucket, payer, patient, n) = row[_KEY[by]], row[3:]
         amount = max(int(payer or 0), 0) + max(int(patient or 0), 0)
         owed[key][int(bucket)] += amount
         buckets[int(bucket)][0] += max(int(payer or 0), 0)
@@ -147,10 +162,11 @@ def days_in_ar(uow: UnitOfWork, today: dt.date, by_payer: Table | None = None) -
 
 
 def receivables(uow: UnitOfWork, today: dt.date) -> list[Table]:
-    by_payer = aging(uow, today, "payer")
+    balances = uow.owner_reports.open_line_balances(age_limits(today, _LIMITS))
+    by_payer = aging(uow, today, "payer", balances=balances)
     return [
         days_in_ar(uow, today, by_payer),
         by_payer,
-        aging(uow, today, "patient"),
-        aging(uow, today, "provider"),
+        aging(uow, today, "patient", balances=balances),
+        aging(uow, today, "provider", balances=balances),
     ]
