@@ -30,6 +30,7 @@ COMMANDS: dict[str, LazyCommand] = {
     "import": LazyCommand("otbill.cli.import_csv:import_command"),
     "rules": LazyCommand("otbill.cli.rules:app"),
     "claims": LazyCommand("otbill.cli.records:claims_app"),
+    "denials": LazyCommand("otbill.cli.denials:app"),
     "audit": LazyCommand("otbill.cli.records:audit_app"),
     "auth": LazyCommand("otbill.cli.authorizations:app"),
     "plans": LazyCommand("otbill.cli.plans:app"),
