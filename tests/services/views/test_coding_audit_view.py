@@ -69,6 +69,10 @@ def test_code_changes_2026_touch_the_2025_visits(db: Database) -> None:
     [kx] = report.of_kind("kx")
     assert (kx.change.before, kx.change.after) == ("$2,410.00", "$2,480.00")
     assert any("start on 2025-01-06" in n for n in report.notes)
+    with db.unit_of_work(1) as uow:
+        later = code_changes(uow, 2028, [])  # no RVUs shipped for 2027 or 2028: said so
+    assert any("No Medicare RVU file covers 2027 and 2028" in n for n in later.notes)
+    assert not later.of_kind("revalued") and later.visits == 0
 
 
 def test_an_imported_mue_release_changes_a_limit(db: Database, tmp_path: Path) -> None:

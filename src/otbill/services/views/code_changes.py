@@ -141,10 +141,11 @@ def code_changes(
     codes_before, codes_after = _catalog_codes(before), _catalog_codes(after)
     notes = []
     prices_before, prices_after = _prices(before, dirs, every), _prices(after, dirs, every)
-    if not prices_before or not prices_after:
-        missing = year - 1 if not prices_before else year
+    missing = [y for y, p in ((year - 1, prices_before), (year, prices_after)) if not p]
+    if missing:
+        years = " and ".join(map(str, missing))
         notes.append(
-            f"No Medicare RVU file covers {missing}: import the CMS PPRRVU release for {missing} "
+            f"No Medicare RVU file covers {years}: import the CMS PPRRVU release for {years} "
             f"(otbill refdata import) to compare prices."
         )
     describe = {info.code: info.description for info in cpt.all_codes()}
