@@ -134,6 +134,18 @@ class OwnerReports(ClinicScoped):
         )
         return self._rows(query)
 
+    def patient_names(self, patient_ids: Sequence[int]) -> dict[int, str]:
+        """Patient id -> "Last, First" (just the names: an aging lists thousands)."""
+        query = select(PatientRow.id, PatientRow.last_name, PatientRow.first_name).where(
+            PatientRow.clinic_id == self.clinic_id
+        )
+        if len(patient_ids) < 1000:
+            query = query.where(PatientRow.id.in_(patient_ids))
+        wanted = set(patient_ids)
+        return {
+            i: f"{last}, {first}" for i, last, first in self.session.execute(query) if i in wanted
+        }
+
     def unbilled_claims(self, by: Dimension, limits: Sequence[dt.date]) -> Rows:
         """(key, age bucket, charge cents, claims) of claims built but not yet approved (their
         charges are not in the ledger yet)."""

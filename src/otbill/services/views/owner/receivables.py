@@ -39,7 +39,7 @@ def _names(uow: UnitOfWork, by: Dimension, keys: list[int | None]) -> dict[int |
         names = {k: v for k, v in therapist_choices(uow)}
     else:
         wanted = [k for k in keys if k is not None]
-        names = {p.id: f"{p.last_name}, {p.first_name}" for p in uow.patients.by_ids(wanted)}
+        names = {k: v for k, v in uow.owner_reports.patient_names(wanted).items()}
     return {k: names.get(k, f"{_TITLES[by]} {k}") for k in keys}
 
 
