@@ -9,7 +9,8 @@ from decimal import Decimal
 from html import unescape
 
 from otbill.services.payments.standing import standing
-from support.webkit import log_in, provider_of, token
+from otbill.storage.tables import PatientRow
+from support.webkit import log_in, provider_of, record_daily_visit, token
 
 PATIENT = {"first_name": "Cass", "last_name": "Cashman", "dob": "1980-05-06", "sex": "F",
            "address_line1": "4 Pine St", "city": "Austin", "state": "TX", "zip": "78702",
@@ -79,3 +80,29 @@ def test_a_cash_patient_is_booked_checked_in_seen_charged_and_pays(app, client):
         assert standing(uow, patient).total == 0  # owes $0
     page = unescape(client.get(f"/patients/{patient}/self-pay").text)
     assert "prompt pay 10% off (paid at the visit" in page
+
+
+def test_the_therapist_records_a_visit_of_a_cash_patient_but_not_of_an_uninsured_one(app, client):
+    log_in(client, "biller")
+    registered = _post(client, "/patients", "/patients/new", **PATIENT)
+    patient = int(re.search(r"/patients/(\d+)", registered.headers["location"]).group(1))
+    client.cookies.clear()
+    therapist = log_in(client, "rcole")
+    preview = therapist.post("/visits/new/units-preview", headers={"HX-Request": "1"},
+                             data={"csrf_token": token(therapist, "/therapist"),
+                                   "patient": str(patient), "date": "2025-03-31",
+                                   "code_0": "97110", "minutes_0": "10", "code_1": "97530",
+                                   "minutes_1": "10"})  # fmt: skip
+    assert "Self-pay" in preview.text  # the units under CPT's per-code rule: one unit each
+    assert 'data-testid="units-total">2</td>' in preview.text  # CMS pooling would give 1
+    visit = record_daily_visit(therapist, patient)
+    with app.state.db.unit_of_work(1) as uow:
+        assert uow.visits.get(visit).coverage_id is None
+    with app.state.db.session() as session, session.begin():
+        session.get_one(PatientRow, patient).self_pay = False  # now neither insured nor self-pay
+    data = {"csrf_token": token(therapist, "/therapist"), "patient": str(patient),
+            "date": "2025-03-31", "place_of_service": "11", "note_type": "daily",
+            "code_0": "97110", "minutes_0": "38"}  # fmt: skip
+    refused = therapist.post("/visits/new", data=data, follow_redirects=False)
+    assert refused.status_code == 422
+    assert "Patient: no insurance coverage in force on 2025-03-31." in unescape(refused.text)
