@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+import otbill.codes
 from otbill.services.views.code_changes import code_changes
 from otbill.services.views.coding_audit import BadQuarter, coding_audit, parse_quarter
 from otbill.storage import Database
@@ -78,7 +79,7 @@ def test_code_changes_2026_touch_the_2025_visits(db: Database) -> None:
 def test_an_imported_mue_release_changes_a_limit(db: Database, tmp_path: Path) -> None:
     """A 2026 MUE release (here: 97530 lowered to 1 a day) is one change, touching every 2025
     visit that billed 97530 and naming those that billed more than 1 unit."""
-    curated = Path(__file__).parents[3] / "src/otbill/codes/data/mue_ot.csv"
+    curated = Path(otbill.codes.__file__).parent / "data" / "mue_ot.csv"  # the shipped table
     text = curated.read_text().replace("97530,6,3,", "97530,1,3,")
     text = text.replace("# effective: 2024-07-01", "# effective: 2026-01-01")
     text = text.replace("# release: 2024Q3", "# release: 2026Q1")
