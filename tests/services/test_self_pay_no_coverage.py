@@ -12,6 +12,7 @@ import pytest
 from otbill.domain.record_errors import RecordError
 from otbill.domain.registration import Registration
 from otbill.domain.schedule import Appointment
+from otbill.services.billing.statements import due_list
 from otbill.services.claims.build import build_claims
 from otbill.services.frontdesk import schedule
 from otbill.services.frontdesk.checkin import check_in
@@ -33,6 +34,7 @@ MONDAY = dt.date(2025, 3, 3)
 def _cash_patient(db: Database, ids: Ids) -> int:
     """Registered as self-pay, with no coverage at all."""
     details = PatientDetails("Cass", "Cashman", dt.date(1980, 5, 6), "F",
+                             ("4 Pine St", "Austin", "TX", "78702"),
                              registration=Registration(self_pay=True))  # fmt: skip
     with db.unit_of_work(ids.clinic, ids.biller) as uow:
         return register_patient(uow, details, today=MONDAY)
@@ -118,6 +120,17 @@ def test_a_package_pays_the_next_visit(db: Database) -> None:
         (package,) = uow.self_pay.sold([patient])
     assert entries == [("package-sale", Decimal("900.00")), ("package-use", Decimal("0.00"))]
     assert package.left == 9
+
+
+def test_what_is_left_unpaid_goes_on_the_patients_statement(db: Database) -> None:
+    ids = seed_clinic(db)
+    patient = _cash_patient(db, ids)
+    _seen(db, ids, patient, MONDAY)
+    _build(db, ids)
+    with db.unit_of_work(ids.clinic, ids.biller) as uow:
+        due = due_list(uow, MONDAY + dt.timedelta(days=30))
+    (mine,) = [d for d in due.items if d.statement.guarantee.key == f"patient:{patient}"]
+    assert mine.statement.amount_due == Decimal("115.00") and mine.will_send
 
 
 def test_no_coverage_is_still_refused_for_a_patient_not_self_pay(db: Database) -> None:
