@@ -84,5 +84,5 @@ def open_denial(
     after = {"claim_id": claim_id, "amount": amount, "codes": codes, "remarks": remarks,
              "appeal_deadline": deadline}  # fmt: skip
     uow.audit.record(uow.actor_id, "denial.open", "denial", denial_id, None, after)
-    propose_checks(uow, decided_on, uow.claims.get(claim_id).payer_id)
+    propose_checks(uow, decided_on, uow.claims.get(claim_id).payer_id, denial.carc)
     return True

@@ -34,12 +34,12 @@ class CheckDecided(OtbillError):
 
 
 def propose_checks(
-    uow: UnitOfWork, today: dt.date, payer_id: int | None = None
+    uow: UnitOfWork, today: dt.date, payer_id: int | None = None, carc: str | None = None
 ) -> list[PreventionCheck]:
-    """Propose a check for each denial pattern that recurred (of one payer, or all); a pattern
-    already proposed has its count brought up to date. Returns the new proposals."""
+    """Propose a check for each denial pattern that recurred (of one payer and CARC, or all); a
+    pattern already proposed has its count brought up to date. Returns the new proposals."""
     since = today - dt.timedelta(days=WINDOW_DAYS)
-    events = [e for e in uow.appeals.denial_events(since) if payer_id in (None, e.payer_id)]
+    events = uow.appeals.denial_events(since, payer_id, carc)
     new = []
     for pattern in recurring(events, today, window_days=WINDOW_DAYS, at_least=AT_LEAST):
         kept = uow.appeals.check_for(pattern.payer_id, pattern.code, pattern.carc)

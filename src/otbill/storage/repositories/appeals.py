@@ -125,15 +125,22 @@ class AppealRepository(ClinicScoped):
 
     # --- what prevention reads
 
-    def denial_events(self, since: dt.date) -> list[DenialEvent]:
-        """Each denied code since ``since``: its payer, the CARC, the day, and the other codes
-        billed with it that day (a denial of one line names that line; else every line)."""
+    def denial_events(
+        self, since: dt.date, payer_id: int | None = None, carc: str | None = None
+    ) -> list[DenialEvent]:
+        """Each denied code since ``since`` (of one payer and CARC when given): its payer, the
+        CARC, the day, and the other codes billed with it that day (a denial of one line names
+        that line; else every line)."""
         query = (
             select(DenialRow, ClaimRow.payer_id)
             .join(ClaimRow, ClaimRow.id == DenialRow.claim_id)
             .where(DenialRow.clinic_id == self.clinic_id, DenialRow.denied_on >= since)
             .order_by(DenialRow.id)
         )
+        if payer_id is not None:
+            query = query.where(ClaimRow.payer_id == payer_id)
+        if carc is not None:
+            query = query.where(DenialRow.carc == carc)
         denials = self.session.execute(query).tuples().all()
         claim_ids = {d.claim_id for d, _ in denials}
         lines: dict[int, list[ClaimLineRow]] = defaultdict(list)
