@@ -164,3 +164,21 @@ def test_percentiles_by_nearest_rank(histogram, median, p90) -> None:
     assert percentile(histogram, 0.5) == median
     assert percentile(histogram, 0.9) == p90
     assert percentile([], 0.5) is None
+
+
+def test_a_claim_replaced_by_a_corrected_claim_is_not_clean(db: Database) -> None:
+    ids = _ledger(db)
+    with db.unit_of_work(ids.clinic, ids.biller) as uow:
+        from otbill.storage.tables import ClaimRow
+
+        c1 = uow.records.first(ClaimRow, ClaimRow.number == "C1")
+        uow.records.add(
+            ClaimRow(number="C1R", patient_id=ids.patient, coverage_id=ids.coverage,
+                     payer_id=ids.medicare, date_of_service=DOS, status="draft",
+                     frequency_code="7", original_claim_id=c1.id, place_of_service="11",
+                     total_charge_cents=15000, findings=[], created_by=ids.biller,
+                     last_edited_by=ids.biller, created_at=utcnow())
+        )  # fmt: skip
+    with db.unit_of_work(ids.clinic) as uow:
+        quality = first_pass(uow, WINDOW)
+    assert _row(quality, "Feb 2025") == [3, 1, 33.3, 0, 0.0]
