@@ -28,7 +28,6 @@ from otbill.storage.repositories.authorizations import AuthorizationRepository
 from otbill.storage.repositories.claims import ClaimRepository
 from otbill.storage.repositories.clinics import ClinicRepository
 from otbill.storage.repositories.coding_audit import CodingAuditReads
-from otbill.storage.repositories.coding_audit import CodingAuditReads
 from otbill.storage.repositories.coordination import CoordinationRepository
 from otbill.storage.repositories.denials import DenialRepository
 from otbill.storage.repositories.eligibility import EligibilityRepository
@@ -86,7 +85,6 @@ class UnitOfWork:
     queues: QueueRepository
     reports: ReportRepository
     coding_audit: CodingAuditReads
-    coding_audit: CodingAuditReads
     owner_reports: OwnerReports
     audit_reads: AuditRepository
     imports: ImportRepository
@@ -125,7 +123,6 @@ class UnitOfWork:
         self.appeals = AppealRepository(self.session, self.clinic_id)
         self.queues = QueueRepository(self.session, self.clinic_id)
         self.reports = ReportRepository(self.session, self.clinic_id)
-        self.coding_audit = CodingAuditReads(self.session, self.clinic_id)
         self.coding_audit = CodingAuditReads(self.session, self.clinic_id)
         self.owner_reports = OwnerReports(self.session, self.clinic_id)
         self.audit_reads = AuditRepository(self.session, self.clinic_id)
