@@ -12,28 +12,22 @@ the page, not the answers (each is kept on its claim's history as soon as it com
 
 from __future__ import annotations
 
-import contextvars
 import datetime as dt
 import logging
-import secrets
-import threading
 import time
 from collections import Counter
 from collections.abc import Sequence
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
 from otbill.clearinghouse.realtime import RealTimeTransport
 from otbill.services.exchange.claim_status_all import Asked, ask_each
 from otbill.storage import Database
+from otbill.web.jobs import Jobs, new_job_id, on_app_state
 
 __all__ = ["StatusJob", "StatusJobs", "status_jobs"]
 
 log = logging.getLogger(__name__)
-
-KEEP_SECONDS = 6 * 3600  # a finished job's page stays this long
-_CREATE = threading.Lock()
 
 
 @dataclass
@@ -66,13 +60,11 @@ class StatusJob:
         return Counter(r.outcome for r in self.results).most_common()
 
 
-class StatusJobs:
-    """The app's status jobs (see the module docstring)."""
+class StatusJobs(Jobs[StatusJob]):
+    """The app's status jobs (see the module docstring and :mod:`otbill.web.jobs`)."""
 
     def __init__(self) -> None:
-        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="otbill-276")
-        self._jobs: dict[str, StatusJob] = {}
-        self._lock = threading.Lock()
+        super().__init__("otbill-276")
 
     def start(
         self,
@@ -85,23 +77,8 @@ class StatusJobs:
         transport: RealTimeTransport,
     ) -> StatusJob:
         """Queue asking about ``claim_ids``; returns the job at once."""
-        job = StatusJob(secrets.token_urlsafe(12), clinic_id, user_id, len(claim_ids))
-        with self._lock:
-            self._forget_old()
-            self._jobs[job.id] = job
-        # a worker thread does not inherit the request's context: it gets the run's day here
-        run = contextvars.copy_context()
-        self._pool.submit(run.run, self._run, job, db, list(claim_ids), today, transport)
-        return job
-
-    def get(self, job_id: str, clinic_id: int) -> StatusJob | None:
-        """The job, when it is this clinic's."""
-        job = self._jobs.get(job_id)
-        return job if job is not None and job.clinic_id == clinic_id else None
-
-    def wait(self, timeout: float) -> None:
-        """Wait until every job queued so far has finished (tests, shutdown)."""
-        self._pool.submit(lambda: None).result(timeout)
+        job = StatusJob(new_job_id(), clinic_id, user_id, len(claim_ids))
+        return self.queue(job, self._run, job, db, list(claim_ids), today, transport)
 
     def _run(
         self,
@@ -126,20 +103,7 @@ class StatusJobs:
         finally:
             job.finished_at = time.monotonic()
 
-    def _forget_old(self) -> None:
-        now = time.monotonic()
-        for key in [
-            k
-            for k, j in self._jobs.items()
-            if j.finished_at is not None and now - j.finished_at > KEEP_SECONDS
-        ]:
-            del self._jobs[key]
-
 
 def status_jobs(state: Any) -> StatusJobs:
     """The app's :class:`StatusJobs` (``app.state.claim_status_jobs``), made on first use."""
-    with _CREATE:
-        jobs = getattr(state, "claim_status_jobs", None)
-        if jobs is None:
-            jobs = state.claim_status_jobs = StatusJobs()
-        return jobs
+    return on_app_state(state, "claim_status_jobs", StatusJobs)

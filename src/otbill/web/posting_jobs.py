@@ -12,26 +12,20 @@ restart forgets the page, not the postings (posting the same file again finishes
 
 from __future__ import annotations
 
-import contextvars
 import datetime as dt
 import logging
-import secrets
-import threading
 import time
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
 from otbill.errors import OtbillError
 from otbill.services.remittances.post import CheckedFile, PostingReport, post_checked
 from otbill.storage import Database
+from otbill.web.jobs import Jobs, new_job_id, on_app_state
 
 __all__ = ["PostingJob", "PostingJobs", "posting_jobs"]
 
 log = logging.getLogger(__name__)
-
-KEEP_SECONDS = 6 * 3600  # a finished job's page stays this long
-_CREATE = threading.Lock()
 
 
 @dataclass
@@ -62,37 +56,18 @@ class PostingJob:
         self.done, self.total, self.note = done, total, note
 
 
-class PostingJobs:
-    """The app's posting jobs (see the module docstring)."""
+class PostingJobs(Jobs[PostingJob]):
+    """The app's posting jobs (see the module docstring and :mod:`otbill.web.jobs`)."""
 
     def __init__(self) -> None:
-        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="otbill-post")
-        self._jobs: dict[str, PostingJob] = {}
-        self._lock = threading.Lock()
+        super().__init__("otbill-post")
 
     def start(
         self, db: Database, clinic_id: int, user_id: int, checked: CheckedFile, today: dt.date
     ) -> PostingJob:
         """Queue the posting of a checked file; returns its job at once."""
-        job = PostingJob(
-            secrets.token_urlsafe(12), clinic_id, user_id, checked.name, checked.claims
-        )
-        with self._lock:
-            self._forget_old()
-            self._jobs[job.id] = job
-        # a worker thread does not inherit the request's context: it gets the run's day here
-        run = contextvars.copy_context()
-        self._pool.submit(run.run, self._run, job, db, checked, today)
-        return job
-
-    def get(self, job_id: str, clinic_id: int) -> PostingJob | None:
-        """The job, when it is this clinic's."""
-        job = self._jobs.get(job_id)
-        return job if job is not None and job.clinic_id == clinic_id else None
-
-    def wait(self, timeout: float) -> None:
-        """Wait until every job queued so far has finished (tests, shutdown)."""
-        self._pool.submit(lambda: None).result(timeout)
+        job = PostingJob(new_job_id(), clinic_id, user_id, checked.name, checked.claims)
+        return self.queue(job, self._run, job, db, checked, today)
 
     def _run(self, job: PostingJob, db: Database, checked: CheckedFile, today: dt.date) -> None:
         job.state = "running"
@@ -113,20 +88,7 @@ class PostingJobs:
         finally:
             job.finished_at = time.monotonic()
 
-    def _forget_old(self) -> None:
-        now = time.monotonic()
-        for key in [
-            k
-            for k, j in self._jobs.items()
-            if j.finished_at is not None and now - j.finished_at > KEEP_SECONDS
-        ]:
-            del self._jobs[key]
-
 
 def posting_jobs(state: Any) -> PostingJobs:
     """The app's :class:`PostingJobs` (``app.state.posting_jobs``), made on first use."""
-    with _CREATE:
-        jobs = getattr(state, "posting_jobs", None)
-        if jobs is None:
-            jobs = state.posting_jobs = PostingJobs()
-        return jobs
+    return on_app_state(state, "posting_jobs", PostingJobs)

@@ -12,13 +12,9 @@ nothing twice and writes the files a stopped run left unwritten).
 
 from __future__ import annotations
 
-import contextvars
 import datetime as dt
 import logging
-import secrets
-import threading
 import time
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -26,13 +22,11 @@ from typing import Any
 from otbill.errors import OtbillError
 from otbill.services.billing.statements import RunSummary, run_statements
 from otbill.storage import Database
+from otbill.web.jobs import Jobs, new_job_id, on_app_state
 
 __all__ = ["StatementJob", "StatementJobs", "statement_jobs"]
 
 log = logging.getLogger(__name__)
-
-KEEP_SECONDS = 6 * 3600
-_CREATE = threading.Lock()
 
 
 @dataclass
@@ -64,30 +58,17 @@ class StatementJob:
         return half if self.stage == "recording" else 50 + half
 
 
-class StatementJobs:
+class StatementJobs(Jobs[StatementJob]):
+    """The app's statement runs (see the module docstring and :mod:`otbill.web.jobs`)."""
+
     def __init__(self) -> None:
-        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="otbill-statements")
-        self._jobs: dict[str, StatementJob] = {}
-        self._lock = threading.Lock()
+        super().__init__("otbill-statements")
 
     def start(
         self, db: Database, clinic_id: int, user_id: int, on: dt.date, out_dir: Path
     ) -> StatementJob:
-        job = StatementJob(secrets.token_urlsafe(12), clinic_id, user_id, on)
-        with self._lock:
-            self._forget_old()
-            self._jobs[job.id] = job
-        run = contextvars.copy_context()
-        self._pool.submit(run.run, self._run, job, db, out_dir)
-        return job
-
-    def get(self, job_id: str, clinic_id: int) -> StatementJob | None:
-        job = self._jobs.get(job_id)
-        return job if job is not None and job.clinic_id == clinic_id else None
-
-    def wait(self, timeout: float) -> None:
-        """Wait until every job queued so far has finished (tests, shutdown)."""
-        self._pool.submit(lambda: None).result(timeout)
+        job = StatementJob(new_job_id(), clinic_id, user_id, on)
+        return self.queue(job, self._run, job, db, out_dir)
 
     def _run(self, job: StatementJob, db: Database, out_dir: Path) -> None:
         job.state = "running"
@@ -109,17 +90,7 @@ class StatementJobs:
         finally:
             job.finished_at = time.monotonic()
 
-    def _forget_old(self) -> None:
-        now = time.monotonic()
-        for key in [k for k, j in self._jobs.items()
-                    if j.finished_at is not None and now - j.finished_at > KEEP_SECONDS]:  # fmt: skip
-            del self._jobs[key]
-
 
 def statement_jobs(state: Any) -> StatementJobs:
     """The app's :class:`StatementJobs` (``app.state.statement_jobs``), made on first use."""
-    with _CREATE:
-        jobs = getattr(state, "statement_jobs", None)
-        if jobs is None:
-            jobs = state.statement_jobs = StatementJobs()
-        return jobs
+    return on_app_state(state, "statement_jobs", StatementJobs)
