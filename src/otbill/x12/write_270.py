@@ -17,63 +17,37 @@ inside a name, a member ID over 80 characters) is refused before anything is wri
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
 
-from otbill import clock
 from otbill.domain.eligibility import Inquiry, Person
-from otbill.x12.envelope import InterchangeSettings, write_interchange
+from otbill.x12.envelope import write_interchange
 from otbill.x12.findings import X12Error
 from otbill.x12.tokens import Delimiters
+from otbill.x12.writing import (
+    RELATIONSHIP_INS02,
+    CheckedText,
+    Elements,
+    QuestionEnvelope,
+    d8,
+    demographics,
+    interchange_settings,
+    person_name,
+)
 
 __all__ = ["VERSION_270", "InquiryEnvelope", "write_270"]
 
 VERSION_270 = "005010X279A1"
-_INS02 = {"spouse": "01", "child": "19", "other": "G8"}
-_LIMITS = {"name": 60, "first name": 35, "member ID": 80, "trace": 50, "payer id": 80}
-Elements = list[str]
-
-
-@dataclass(frozen=True, slots=True)
-class InquiryEnvelope:
-    """Who sends to whom (ISA/GS) and the control number of this interchange."""
-
-    sender_id: str = "OTBILL"
-    receiver_id: str = "CLEARINGHOUSE"
-    control_number: int = 1
-    usage: str = "P"
-    created: dt.datetime = field(default_factory=clock.now)
-    delimiters: Delimiters = field(default_factory=Delimiters)
-
-
-def _d8(day: dt.date) -> str:
-    return day.strftime("%Y%m%d")
-
-
-def _text(what: str, value: str, d: Delimiters, *, required: bool = True) -> str:
-    value = " ".join(value.split()).upper()
-    limit = _LIMITS.get(what, 60)
-    if required and not value:
-        raise X12Error(f"270: the {what} is empty")
-    if len(value) > limit:
-        raise X12Error(f"270: the {what} {value[:20]!r}… is over {limit} characters")
-    bad = {d.element, d.component, d.segment, d.repetition or ""} & set(value)
-    if bad:
-        raise X12Error(f"270: the {what} {value!r} contains the X12 separator {''.join(bad)!r}")
-    return value
+_text = CheckedText(
+    "270", {"name": 60, "first name": 35, "member ID": 80, "trace": 50, "payer id": 80}
+)
+InquiryEnvelope = QuestionEnvelope
 
 
 def _person_loop(who: Person, code: str, id_elements: list[str], d: Delimiters) -> list[Elements]:
-    last = _text("name", who.last_name, d)
-    first = _text("first name", who.first_name, d, required=False)
-    segments = [["NM1", code, "1", last, first, "", "", "", *id_elements]]
-    if who.dob is not None:
-        dmg = ["DMG", "D8", _d8(who.dob)]
-        segments.append(dmg + ([who.sex] if who.sex in ("F", "M", "U") else []))
-    return segments
+    return [person_name(who, code, id_elements, _text, d), *demographics(who)]
 
 
 def _questions(inquiry: Inquiry, d: Delimiters) -> list[Elements]:
-    segments: list[Elements] = [["DTP", "291", "D8", _d8(inquiry.date_of_service)]]
+    segments: list[Elements] = [["DTP", "291", "D8", d8(inquiry.date_of_service)]]
     for service_type in inquiry.service_types:
         segments.append(["EQ", service_type])
     for code in inquiry.procedure_codes:
@@ -98,7 +72,7 @@ def _body(inquiry: Inquiry, d: Delimiters, created: dt.datetime) -> list[Element
     dependent = inquiry.dependent if inquiry.relationship != "self" else None
     member = ["MI", _text("member ID", inquiry.member_id, d)]
     body: list[Elements] = [
-        ["BHT", "0022", "13", trace, _d8(created.date()), created.strftime("%H%M")],
+        ["BHT", "0022", "13", trace, d8(created.date()), created.strftime("%H%M")],
         ["HL", "1", "", "20", "1"],
         ["NM1", "PR", "2", _text("name", inquiry.payer_name, d), "", "", "", "", "PI",
          _text("payer id", inquiry.payer_id, d)],
@@ -114,21 +88,12 @@ def _body(inquiry: Inquiry, d: Delimiters, created: dt.datetime) -> list[Element
     body += _person_loop(inquiry.subscriber, "IL", member, d)
     body += [["HL", "4", "3", "23", "0"], trn]
     body += _person_loop(dependent, "03", [], d)
-    body.append(["INS", "N", _INS02.get(inquiry.relationship, "G8")])
+    body.append(["INS", "N", RELATIONSHIP_INS02.get(inquiry.relationship, "G8")])
     return body + _questions(inquiry, d)
 
 
 def write_270(inquiry: Inquiry, envelope: InquiryEnvelope | None = None) -> str:
     """The 270 text asking ``inquiry``; raises :class:`X12Error` naming a value it cannot send."""
     env = envelope or InquiryEnvelope()
-    settings = InterchangeSettings(
-        sender_id=env.sender_id,
-        receiver_id=env.receiver_id,
-        functional_code="HS",
-        version=VERSION_270,
-        control_number=env.control_number,
-        usage=env.usage,
-        created=env.created,
-        delimiters=env.delimiters,
-    )
+    settings = interchange_settings(env, "HS", VERSION_270)
     return write_interchange(settings, "270", [_body(inquiry, env.delimiters, env.created)])

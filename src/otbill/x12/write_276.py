@@ -18,17 +18,26 @@ from decimal import Decimal
 
 from otbill.domain.claim_status import StatusRequest
 from otbill.domain.eligibility import Person
-from otbill.x12.envelope import InterchangeSettings, write_interchange
+from otbill.x12.envelope import write_interchange
 from otbill.x12.findings import X12Error
 from otbill.x12.tokens import Delimiters
-from otbill.x12.write_270 import InquiryEnvelope
+from otbill.x12.writing import (
+    CheckedText,
+    Elements,
+    QuestionEnvelope,
+    d8,
+    demographics,
+    interchange_settings,
+    person_name,
+)
 
 __all__ = ["VERSION_276", "write_276"]
 
 VERSION_276 = "005010X212"
-Elements = list[str]
 _CENT = Decimal("0.01")
-_LIMITS = {"name": 60, "first name": 35, "member ID": 80, "claim number": 50, "payer id": 80}
+_text = CheckedText(
+    "276", {"name": 60, "first name": 35, "member ID": 80, "claim number": 50, "payer id": 80}
+)
 
 
 @dataclass(slots=True)
@@ -42,32 +51,8 @@ class _Hl:
         return str(self.count)
 
 
-def _text(what: str, value: str, d: Delimiters, *, required: bool = True) -> str:
-    value = " ".join(value.split()).upper()
-    if required and not value:
-        raise X12Error(f"276: the {what} is empty")
-    limit = _LIMITS.get(what, 60)
-    if len(value) > limit:
-        raise X12Error(f"276: the {what} {value[:20]!r}… is over {limit} characters")
-    bad = {d.element, d.component, d.segment, d.repetition or ""} & set(value)
-    if bad:
-        raise X12Error(f"276: the {what} {value!r} contains the X12 separator {''.join(bad)!r}")
-    return value
-
-
 def _person(who: Person, code: str, ids: list[str], d: Delimiters) -> Elements:
-    last = _text("name", who.last_name, d)
-    first = _text("first name", who.first_name, d, required=False)
-    return ["NM1", code, "1", last, first, "", "", "", *ids]
-
-
-def _dmg(who: Person) -> list[Elements]:
-    if who.dob is None:
-        return []
-    return [
-        ["DMG", "D8", who.dob.strftime("%Y%m%d")]
-        + ([who.sex] if who.sex in ("F", "M", "U") else [])
-    ]
+    return person_name(who, code, ids, _text, d)
 
 
 def _claim(req: StatusRequest, d: Delimiters) -> list[Elements]:
@@ -81,7 +66,7 @@ def _claim(req: StatusRequest, d: Delimiters) -> list[Elements]:
     if req.patient_account:
         out.append(["REF", "EJ", _text("claim number", req.patient_account, d)])
     out.append(["AMT", "T3", f"{req.total_charge:.2f}"])
-    begin, end = req.service_from.strftime("%Y%m%d"), req.service_to.strftime("%Y%m%d")
+    begin, end = d8(req.service_from), d8(req.service_to)
     if begin == end:
         out.append(["DTP", "472", "D8", begin])
     else:
@@ -90,11 +75,11 @@ def _claim(req: StatusRequest, d: Delimiters) -> list[Elements]:
 
 
 def _body(
-    requests: Sequence[StatusRequest], d: Delimiters, trace: str, env: InquiryEnvelope
+    requests: Sequence[StatusRequest], d: Delimiters, trace: str, env: QuestionEnvelope
 ) -> list[Elements]:
     created = env.created
     hl = _Hl()
-    hl.segments.append(["BHT", "0010", "13", trace, created.strftime("%Y%m%d"),
+    hl.segments.append(["BHT", "0010", "13", trace, d8(created.date()),
                         created.strftime("%H%M")])  # fmt: skip
     payers: dict[tuple[str, str], tuple[str, dict[str, str]]] = {}
     for req in requests:
@@ -119,7 +104,7 @@ def _body(
         member = ["MI", _text("member ID", req.member_id, d)]
         subscriber_hl = hl.open(providers[req.provider_npi], "22", req.patient is not None)
         if req.patient is None:
-            hl.segments += _dmg(req.subscriber)
+            hl.segments += demographics(req.subscriber)
             hl.segments.append(_person(req.subscriber, "IL", member, d))
         else:
             hl.segments.append(_person(req.subscriber, "IL", member, d))
@@ -127,30 +112,21 @@ def _body(
             hl.count += 1
             if req.patient.dob is None:
                 raise X12Error(f"276: claim {req.trace}: the patient's birth date is needed (DMG)")
-            hl.segments += _dmg(req.patient)
+            hl.segments += demographics(req.patient)
             hl.segments.append(_person(req.patient, "QC", [], d))
         hl.segments += _claim(req, d)
     return hl.segments
 
 
 def write_276(
-    requests: Sequence[StatusRequest], envelope: InquiryEnvelope | None = None, trace: str = ""
+    requests: Sequence[StatusRequest], envelope: QuestionEnvelope | None = None, trace: str = ""
 ) -> str:
     """The 276 asking about ``requests`` (one or many); raises :class:`X12Error` naming the claim
     and the value it cannot send."""
     if not requests:
         raise X12Error("276: no claim to ask about")
-    env = envelope or InquiryEnvelope()
+    env = envelope or QuestionEnvelope()
     d = env.delimiters
-    settings = InterchangeSettings(
-        sender_id=env.sender_id,
-        receiver_id=env.receiver_id,
-        functional_code="HR",
-        version=VERSION_276,
-        control_number=env.control_number,
-        usage=env.usage,
-        created=env.created,
-        delimiters=d,
-    )
+    settings = interchange_settings(env, "HR", VERSION_276)
     bht = _text("claim number", trace or requests[0].trace, d)
     return write_interchange(settings, "276", [_body(requests, d, bht, env)])

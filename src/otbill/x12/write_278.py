@@ -25,9 +25,7 @@ a date range that ends before it begins) is refused before anything is written, 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
 
-from otbill import clock
 from otbill.domain.prior_auth import (
     ATTACHMENT_TYPES,
     TRANSMISSIONS,
@@ -37,47 +35,28 @@ from otbill.domain.prior_auth import (
     Provider,
     icd10_for_x12,
 )
-from otbill.x12.envelope import InterchangeSettings, write_interchange
+from otbill.x12.envelope import write_interchange
 from otbill.x12.findings import X12Error
 from otbill.x12.tokens import Delimiters
+from otbill.x12.writing import (
+    RELATIONSHIP_INS02,
+    CheckedText,
+    Elements,
+    QuestionEnvelope,
+    d8,
+    demographics,
+    interchange_settings,
+    person_name,
+)
 
 __all__ = ["VERSION_278", "RequestEnvelope", "write_278"]
 
 VERSION_278 = "005010X217"
-_INS02 = {"spouse": "01", "child": "19", "other": "G8"}
-_LIMITS = {"name": 60, "first name": 35, "member ID": 80, "trace": 50, "payer id": 80,
-           "procedure code": 48, "control number": 80, "diagnosis": 30}  # fmt: skip
+_text = CheckedText("278", {"name": 60, "first name": 35, "member ID": 80, "trace": 50,
+                           "payer id": 80, "procedure code": 48, "control number": 80,
+                           "diagnosis": 30})  # fmt: skip
 _MAX_DIAGNOSES = 12
-Elements = list[str]
-
-
-@dataclass(frozen=True, slots=True)
-class RequestEnvelope:
-    """Who sends to whom (ISA/GS) and the control number of this interchange."""
-
-    sender_id: str = "OTBILL"
-    receiver_id: str = "CLEARINGHOUSE"
-    control_number: int = 1
-    usage: str = "P"
-    created: dt.datetime = field(default_factory=clock.now)
-    delimiters: Delimiters = field(default_factory=Delimiters)
-
-
-def _d8(day: dt.date) -> str:
-    return day.strftime("%Y%m%d")
-
-
-def _text(what: str, value: str, d: Delimiters, *, required: bool = True) -> str:
-    value = " ".join(value.split()).upper()
-    limit = _LIMITS.get(what, 60)
-    if required and not value:
-        raise X12Error(f"278: the {what} is empty")
-    if len(value) > limit:
-        raise X12Error(f"278: the {what} {value[:20]!r}… is over {limit} characters")
-    bad = {d.element, d.component, d.segment, d.repetition or ""} & set(value)
-    if bad:
-        raise X12Error(f"278: the {what} {value!r} contains the X12 separator {''.join(bad)!r}")
-    return value
+RequestEnvelope = QuestionEnvelope
 
 
 def _npi(who: str, npi: str) -> str:
@@ -97,19 +76,13 @@ def _provider(code: str, who: str, provider: Provider, d: Delimiters) -> list[El
 
 
 def _person(who: Person, code: str, ids: list[str], d: Delimiters) -> list[Elements]:
-    last = _text("name", who.last_name, d)
-    first = _text("first name", who.first_name, d, required=False)
-    segments = [["NM1", code, "1", last, first, "", "", "", *ids]]
-    if who.dob is not None:
-        dmg = ["DMG", "D8", _d8(who.dob)]
-        segments.append(dmg + ([who.sex] if who.sex in ("F", "M", "U") else []))
-    return segments
+    return [person_name(who, code, ids, _text, d), *demographics(who)]
 
 
 def _range(request: AuthRequest) -> str:
     if request.end < request.start:
         raise X12Error(f"278: the dates asked for end ({request.end}) before they begin")
-    return f"{_d8(request.start)}-{_d8(request.end)}"
+    return f"{d8(request.start)}-{d8(request.end)}"
 
 
 def _diagnoses(request: AuthRequest, d: Delimiters) -> Elements:
@@ -173,7 +146,7 @@ def _body(request: AuthRequest, d: Delimiters, created: dt.datetime) -> list[Ele
     dates = _range(request)
     dependent = request.patient if request.relationship != "self" else None
     body: list[Elements] = [
-        ["BHT", "0007", "13", trace, _d8(created.date()), created.strftime("%H%M")],
+        ["BHT", "0007", "13", trace, d8(created.date()), created.strftime("%H%M")],
         ["HL", "1", "", "20", "1"],
         ["NM1", "X3", "2", _text("name", request.payer_name, d), "", "", "", "", "PI",
          _text("payer id", request.payer_id, d)],
@@ -186,7 +159,7 @@ def _body(request: AuthRequest, d: Delimiters, created: dt.datetime) -> list[Ele
     if dependent is not None:
         body.append(["HL", "4", "3", "23", "1"])
         body += _person(dependent, "QC", [], d)
-        body.append(["INS", "N", _INS02.get(request.relationship, "G8")])
+        body.append(["INS", "N", RELATIONSHIP_INS02.get(request.relationship, "G8")])
         parent = 4
     event = parent + 1
     body += [
@@ -207,14 +180,5 @@ def _body(request: AuthRequest, d: Delimiters, created: dt.datetime) -> list[Ele
 def write_278(request: AuthRequest, envelope: RequestEnvelope | None = None) -> str:
     """The 278 text asking ``request``; raises :class:`X12Error` naming a value it cannot send."""
     env = envelope or RequestEnvelope()
-    settings = InterchangeSettings(
-        sender_id=env.sender_id,
-        receiver_id=env.receiver_id,
-        functional_code="HI",
-        version=VERSION_278,
-        control_number=env.control_number,
-        usage=env.usage,
-        created=env.created,
-        delimiters=env.delimiters,
-    )
+    settings = interchange_settings(env, "HI", VERSION_278)
     return write_interchange(settings, "278", [_body(request, env.delimiters, env.created)])
