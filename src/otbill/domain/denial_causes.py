@@ -9,7 +9,7 @@ information missing), and the CARC beats the group code. The families follow the
 Adjustment Reason Code and Remittance Advice Remark Code lists (x12.org, maintained by the Code
 Maintenance Committee and CMS); the wording and the fixes are otbill's own.
 
->>> root_cause("CO", "50", ("N115",)).cause is Cause.MEDICAL_NECESSITY
+>>> root_cause("CO", "50", ("N115",)).cause is Cause.DOCUMENTATION
 True
 >>> root_cause("CO", "16", ("M62",)).cause is Cause.AUTHORIZATION
 True
