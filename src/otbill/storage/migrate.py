@@ -17,9 +17,15 @@ from sqlalchemy import Engine
 
 from otbill.storage.engine import make_engine
 
-__all__ = ["alembic_config", "current_revision", "head_revision", "upgrade"]
+__all__ = ["alembic_config", "current_revision", "head_revision", "is_otbill_name", "upgrade"]
 
 MIGRATIONS = Path(__file__).with_name("migrations")
+
+
+def is_otbill_name(name: str | None, type_: str, parent_names: object) -> bool:
+    """Alembic's ``include_name``: procrastinate's tables (PostgreSQL, migration 0029) share the
+    schema but are the package's, not the models', so comparisons leave them out."""
+    return not (type_ == "table" and (name or "").startswith("procrastinate_"))
 
 
 def alembic_config() -> Config:

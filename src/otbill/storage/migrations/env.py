@@ -5,6 +5,7 @@ from __future__ import annotations
 from alembic import context
 
 from otbill.storage.engine import make_engine
+from otbill.storage.migrate import is_otbill_name
 from otbill.storage.tables import Base
 
 config = context.config
@@ -17,6 +18,7 @@ def _run(connection: object) -> None:
         target_metadata=target_metadata,
         render_as_batch=True,  # SQLite alters tables by copy
         compare_type=True,
+        include_name=is_otbill_name,
     )
     with context.begin_transaction():
         context.run_migrations()

@@ -20,6 +20,9 @@ from otbill.storage.tables.billing import (
 )
 from otbill.storage.tables.chart_audits import ChartAuditRow as ChartAuditRow
 from otbill.storage.tables.claim_editors import ClaimEditorRow as ClaimEditorRow
+from otbill.storage.tables.companies import BillingCompanyRow as BillingCompanyRow
+from otbill.storage.tables.companies import CompanyGrantRow as CompanyGrantRow
+from otbill.storage.tables.companies import CompanyUserRow as CompanyUserRow
 from otbill.storage.tables.coordination import ClaimCoordinationRow as ClaimCoordinationRow
 from otbill.storage.tables.coordination import ClaimCrossoverRow as ClaimCrossoverRow
 from otbill.storage.tables.documents import PatientDocumentRow as PatientDocumentRow
@@ -28,6 +31,7 @@ from otbill.storage.tables.eligibility import EligibilityCheckRow as Eligibility
 from otbill.storage.tables.eligibility_runs import EligibilityRunItemRow as EligibilityRunItemRow
 from otbill.storage.tables.eligibility_runs import EligibilityRunRow as EligibilityRunRow
 from otbill.storage.tables.imports import LegacyImportRow as LegacyImportRow
+from otbill.storage.tables.jobs import JobRow as JobRow
 from otbill.storage.tables.patient_account import PatientPostingRow as PatientPostingRow
 from otbill.storage.tables.payments import PatientPaymentRow as PatientPaymentRow
 from otbill.storage.tables.provider_ledger import ProviderPostingRow as ProviderPostingRow
