@@ -34,6 +34,7 @@ from otbill.storage.repositories.eligibility import EligibilityRepository
 from otbill.storage.repositories.eligibility_runs import EligibilityRunRepository
 from otbill.storage.repositories.exchange import ExchangeRepository
 from otbill.storage.repositories.imports import ImportRepository
+from otbill.storage.repositories.jobs import JobRepository
 from otbill.storage.repositories.ledger import LedgerRepository
 from otbill.storage.repositories.owner_reports import OwnerReports
 from otbill.storage.repositories.patient_account import PatientAccountRepository
@@ -95,6 +96,7 @@ class UnitOfWork:
     login_sessions: LoginSessionRepository
     eligibility: EligibilityRepository
     eligibility_runs: EligibilityRunRepository
+    jobs: JobRepository
 
     def __init__(self, factory: sessionmaker[Session], clinic_id: int, actor_id: int | None):
         self._factory = factory
@@ -134,6 +136,7 @@ class UnitOfWork:
         self.login_sessions = LoginSessionRepository(self.session, self.clinic_id)
         self.eligibility = EligibilityRepository(self.session, self.clinic_id)
         self.eligibility_runs = EligibilityRunRepository(self.session, self.clinic_id)
+        self.jobs = JobRepository(self.session, self.clinic_id)
         return self
 
     def __exit__(

@@ -1,0 +1,83 @@
+"""The job table: queue once per key, move along (running, progress, done or failed), list.
+
+Each call here is one short statement; the job service commits progress in its own unit of work
+so another process (the jobs page in another web worker) sees it while the job runs.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import select, update
+
+from otbill.domain.jobs import Job
+from otbill.storage.audit import utcnow
+from otbill.storage.repositories.base import ClinicScoped
+from otbill.storage.repositories.rows import fetch, flush
+from otbill.storage.tables.jobs import JobRow
+
+__all__ = ["JobRepository"]
+
+
+def _job(r: JobRow) -> Job:
+    return Job(r.id, r.clinic_id, r.kind, dict(r.arguments), r.idempotency_key, r.state, r.done,
+               r.total, r.note, r.result, r.error, r.attempts, r.queued_by, r.created_at,
+               r.started_at, r.finished_at)  # fmt: skip
+
+
+class JobRepository(ClinicScoped):
+    """The clinic's jobs."""
+
+    def by_key(self, kind: str, key: str) -> Job | None:
+        query = select(JobRow).where(
+            JobRow.clinic_id == self.clinic_id, JobRow.kind == kind, JobRow.idempotency_key == key
+        )
+        row = self.session.scalars(query).one_or_none()
+        return None if row is None else _job(row)
+
+    def add(self, kind: str, arguments: dict[str, Any], key: str, queued_by: int | None) -> Job:
+        row = JobRow(clinic_id=self.clinic_id, kind=kind, arguments=arguments,
+                     idempotency_key=key, state="queued", done=0, total=0, note="", error="",
+                     attempts=0, queued_by=queued_by, created_at=utcnow())  # fmt: skip
+        self.session.add(row)
+        flush(self.session)
+        return _job(row)
+
+    def get(self, job_id: int) -> Job:
+        """The clinic's job, or :class:`NotFound` ("job 7: not found in this clinic")."""
+        return _job(fetch(self.session, JobRow, self.clinic_id, job_id))
+
+    def newest(self, limit: int = 100) -> list[Job]:
+        query = (
+            select(JobRow)
+            .where(JobRow.clinic_id == self.clinic_id)
+            .order_by(JobRow.created_at.desc(), JobRow.id.desc())
+            .limit(limit)
+        )
+        return [_job(r) for r in self.session.scalars(query)]
+
+    def _set(self, job_id: int, **values: Any) -> None:
+        self.session.execute(
+            update(JobRow)
+            .where(JobRow.clinic_id == self.clinic_id, JobRow.id == job_id)
+            .values(**values)
+        )
+
+    def start(self, job_id: int) -> Job:
+        """Mark it running, count the attempt, clear an earlier attempt's error."""
+        row = fetch(self.session, JobRow, self.clinic_id, job_id, for_update=True)
+        row.state, row.attempts, row.error = "running", row.attempts + 1, ""
+        row.started_at, row.finished_at = utcnow(), None
+        flush(self.session)
+        return _job(row)
+
+    def progress(self, job_id: int, done: int, total: int, note: str) -> None:
+        self._set(job_id, done=done, total=total, note=note[:300])
+
+    def finish(self, job_id: int, result: dict[str, Any]) -> None:
+        self._set(job_id, state="done", result=result, error="", finished_at=utcnow())
+
+    def fail(self, job_id: int, error: str, *, final: bool) -> None:
+        """Record the error; a final failure ends the job, else it waits for its retry."""
+        state = "failed" if final else "queued"
+        self._set(job_id, state=state, error=error[:1000], finished_at=utcnow() if final else None)
