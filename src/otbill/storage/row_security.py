@@ -1,0 +1,77 @@
+"""Row-level security on PostgreSQL: every table with a ``clinic_id`` shows only the clinics of the
+transaction's scope.
+
+Why a second layer under the repositories' own ``clinic_id`` filters: one forgotten filter in a
+new query would otherwise show one clinic's patients to another. The unit of work sets
+``app.clinic_ids`` at the start of each transaction (``SET LOCAL``, via :func:`set_scope`): one
+clinic id, a list (a company user's granted clinics), or :data:`ALL_CLINICS` for the few things
+that run before a clinic is known (login, session lookup, migrations, the job worker picking a
+job, ``otbill check``; docs/deploy.md lists them). With no scope a query sees no rows. The policy
+is ``FORCE``d so the tables' owner is held too; only a superuser or a ``BYPASSRLS`` role escapes it
+(``otbill check`` warns). SQLite has no row-level security: there the repositories' filters are
+the only layer.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from sqlalchemy import Connection, text
+
+__all__ = [
+    "ALL_CLINICS",
+    "POLICY",
+    "SETTING",
+    "clinic_tables",
+    "disable_clinic_policy",
+    "enable_clinic_policy",
+    "scope_of",
+    "set_scope",
+]
+
+SETTING = "app.clinic_ids"
+ALL_CLINICS = "*"  # the named "all clinics" scope: only where no clinic can be known yet
+POLICY = "clinic_scope"
+_RULE = (
+    f"current_setting('{SETTING}', true) = '{ALL_CLINICS}' OR clinic_id = ANY ("
+    f"string_to_array(NULLIF(current_setting('{SETTING}', true), '{ALL_CLINICS}'), ',')::int[])"
+)
+
+
+def scope_of(clinic_ids: Iterable[int]) -> str:
+    """The setting's value for these clinics (``"3,5"``; empty: no clinic, no rows)."""
+    return ",".join(str(int(clinic_id)) for clinic_id in sorted(set(clinic_ids)))
+
+
+def set_scope(connection: Connection, scope: str) -> None:
+    """Set the transaction's scope (PostgreSQL only; SQLite has nothing to set)."""
+    if connection.dialect.name == "postgresql":
+        connection.execute(
+            text("SELECT set_config(:name, :scope, true)"), {"name": SETTING, "scope": scope}
+        )
+
+
+def clinic_tables(connection: Connection) -> list[str]:
+    """The tables of the current schema with a ``clinic_id`` column, by name."""
+    query = text(
+        "SELECT table_name FROM information_schema.columns WHERE table_schema = current_schema()"
+        " AND column_name = 'clinic_id' ORDER BY table_name"
+    )
+    return [str(name) for name in connection.execute(query).scalars()]
+
+
+def enable_clinic_policy(connection: Connection, table: str) -> None:
+    """Turn on (and force) the clinic policy of ``table``; later migrations adding a table with a
+    ``clinic_id`` call this too (tests/storage check every such table has it)."""
+    connection.execute(text(f'ALTER TABLE "{table}" ENABLE ROW LEVEL SECURITY'))
+    connection.execute(text(f'ALTER TABLE "{table}" FORCE ROW LEVEL SECURITY'))
+    connection.execute(text(f'DROP POLICY IF EXISTS {POLICY} ON "{table}"'))
+    connection.execute(
+        text(f'CREATE POLICY {POLICY} ON "{table}" USING ({_RULE}) WITH CHECK ({_RULE})')
+    )
+
+
+def disable_clinic_policy(connection: Connection, table: str) -> None:
+    connection.execute(text(f'DROP POLICY IF EXISTS {POLICY} ON "{table}"'))
+    connection.execute(text(f'ALTER TABLE "{table}" NO FORCE ROW LEVEL SECURITY'))
+    connection.execute(text(f'ALTER TABLE "{table}" DISABLE ROW LEVEL SECURITY'))
