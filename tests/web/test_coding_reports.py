@@ -74,3 +74,17 @@ def test_therapist_cannot_read_the_audit(client):
     log_in(client, "rcole")
     assert client.get("/reports/coding-audit?quarter=2025Q1").status_code == 403
     assert client.get("/reports/code-changes?year=2026").status_code == 403
+
+
+def test_nav_links_to_the_coding_pages_by_role(client):
+    links = ('href="/reports/coding-audit"', 'href="/reports/coding-audit#sample"',
+             'href="/reports/code-changes"')  # fmt: skip
+    log_in(client, "rcole")
+    home = client.get("/therapist").text
+    assert not any(link in home for link in links)
+    log_in(client, "approver")  # the auditor role, as the owner's numbers want
+    owner = client.get("/reports/owner").text
+    for link in links:
+        assert link in owner  # in the nav and beside the owner's numbers
+    assert 'data-testid="nav-coding-audit"' in owner and 'data-testid="owner-code-changes"' in owner
+    assert client.get("/reports/coding-audit#sample").status_code == 200
