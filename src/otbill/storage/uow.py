@@ -8,9 +8,10 @@ surface as domain errors (:class:`ConstraintViolation`, :class:`StaleRecord`).
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from types import TracebackType
 
-from sqlalchemy import Engine
+from sqlalchemy import Connection, Engine, event
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
@@ -52,6 +53,7 @@ from otbill.storage.repositories.self_pay import SelfPayRepository
 from otbill.storage.repositories.sessions import LoginSessionRepository
 from otbill.storage.repositories.users import UserRepository
 from otbill.storage.repositories.visits import VisitRepository
+from otbill.storage.row_security import ALL_CLINICS, scope_of, set_scope
 
 __all__ = ["Database", "UnitOfWork"]
 
@@ -104,7 +106,7 @@ class UnitOfWork:
         self.actor_id = actor_id
 
     def __enter__(self) -> UnitOfWork:
-        self.session = self._factory()
+        self.session = self._factory(info={_SCOPE: scope_of([self.clinic_id])})
         self.session.begin()
         self.records = Repository(self.session, self.clinic_id)
         self.audit = AuditLog(self.session, self.clinic_id, self.actor_id)
@@ -179,6 +181,14 @@ class UnitOfWork:
             raise
 
 
+_SCOPE = "clinic_scope"  # Session.info key: the row-level-security scope of its transactions
+
+
+def _apply_scope(session: Session, _transaction: object, connection: Connection) -> None:
+    """At each transaction's start: ``SET LOCAL app.clinic_ids`` (no scope set: no rows)."""
+    set_scope(connection, session.info.get(_SCOPE, ""))
+
+
 class Database:
     """An engine plus a session factory; migrates the schema on first use when asked."""
 
@@ -187,6 +197,7 @@ class Database:
         if migrate:
             upgrade(self.engine)
         self._factory = sessionmaker(self.engine, expire_on_commit=False, autoflush=True)
+        event.listen(self._factory, "after_begin", _apply_scope)
 
     @property
     def backend(self) -> str:
@@ -196,8 +207,19 @@ class Database:
         return UnitOfWork(self._factory, clinic_id, actor_id)
 
     def session(self) -> Session:
-        """A bare session, for clinic-independent bootstrapping (creating a clinic)."""
+        """A bare session with no clinic scope: on PostgreSQL it sees no clinic's rows unless the
+        role bypasses row-level security (tests write rows through it as the superuser)."""
         return self._factory()
+
+    def all_clinics(self) -> Session:
+        """A session over every clinic (the named ``ALL_CLINICS`` scope), only for what runs
+        before a clinic is known: login, session and token lookup, creating a clinic, the job
+        worker picking a job (docs/deploy.md lists them)."""
+        return self._factory(info={_SCOPE: ALL_CLINICS})
+
+    def clinics_session(self, clinic_ids: Iterable[int]) -> Session:
+        """A read session over these clinics only (a company user's granted clinics)."""
+        return self._factory(info={_SCOPE: scope_of(clinic_ids)})
 
     def dispose(self) -> None:
         self.engine.dispose()
