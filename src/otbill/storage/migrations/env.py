@@ -6,6 +6,7 @@ from alembic import context
 
 from otbill.storage.engine import make_engine
 from otbill.storage.migrate import is_otbill_name
+from otbill.storage.row_security import ALL_CLINICS, set_scope
 from otbill.storage.tables import Base
 
 config = context.config
@@ -20,6 +21,8 @@ def _run(connection: object) -> None:
         compare_type=True,
         include_name=is_otbill_name,
     )
+    # migrations touch every clinic's rows: the named all-clinics scope (row-level security)
+    set_scope(connection, ALL_CLINICS)  # type: ignore[arg-type]
     with context.begin_transaction():
         context.run_migrations()
 

@@ -47,9 +47,10 @@ __all__ = [
 
 
 class SessionSource(Protocol):
-    """What a directory needs of the database: fresh sessions (``otbill.storage.Database``)."""
+    """What a directory needs of the database: fresh sessions over every clinic, since it answers
+    before a clinic is known (``otbill.storage.Database``; row-level security's ``ALL_CLINICS``)."""
 
-    def session(self) -> Session: ...
+    def all_clinics(self) -> Session: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -123,12 +124,12 @@ class ClinicDirectory:
 
     def by_code(self, code: str) -> int | None:
         """The id of the clinic with exactly this code (served by its unique index), else None."""
-        with self._db.session() as session:
+        with self._db.all_clinics() as session:
             return session.scalar(select(ClinicRow.id).where(ClinicRow.code == code))
 
     def all(self) -> list[ClinicRef]:
         """Every clinic, oldest first."""
-        with self._db.session() as session:
+        with self._db.all_clinics() as session:
             rows = session.execute(select(ClinicRow.id, ClinicRow.code).order_by(ClinicRow.id))
             return [ClinicRef(cid, code) for cid, code in rows]
 
@@ -157,7 +158,7 @@ class ClinicDirectory:
             pay_to_state=pay_state,
             pay_to_zip=pay_zip,
         )
-        with self._db.session() as session, session.begin():
+        with self._db.all_clinics() as session, session.begin():
             if only_if_none and session.scalar(select(ClinicRow.id).limit(1)) is not None:
                 raise FirstRunDone
             session.add(row)
@@ -168,7 +169,7 @@ class ClinicDirectory:
 
     def any(self) -> bool:
         """Whether the database holds a clinic yet (a first run is due when not)."""
-        with self._db.session() as session:
+        with self._db.all_clinics() as session:
             return session.scalar(select(ClinicRow.id).limit(1)) is not None
 
 

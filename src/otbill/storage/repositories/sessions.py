@@ -52,7 +52,7 @@ class SessionDirectory:
         data: dict[str, Any],
     ) -> int | None:
         """A new session for an active user (None: no such active user)."""
-        with self._db.session() as session, session.begin():
+        with self._db.all_clinics() as session, session.begin():
             user = session.get(UserRow, user_id)
             if user is None or not user.active:
                 return None
@@ -69,7 +69,7 @@ class SessionDirectory:
     ) -> LiveSession | None:
         """The session with this hash when not ended and within both timeouts; a session found
         past a timeout is ended there and then (``idle`` or ``expired``)."""
-        with self._db.session() as session, session.begin():
+        with self._db.all_clinics() as session, session.begin():
             row = session.scalars(
                 select(LoginSessionRow).where(LoginSessionRow.token_hash == token_hash)
             ).one_or_none()
@@ -93,14 +93,14 @@ class SessionDirectory:
         query = update(LoginSessionRow).where(
             LoginSessionRow.id == session_id, LoginSessionRow.ended_at.is_(None)
         )
-        with self._db.session() as session, session.begin():
+        with self._db.all_clinics() as session, session.begin():
             session.execute(query.values(**values))
 
     def end(self, session_id: int, now: dt.datetime, why: str) -> None:
         query = update(LoginSessionRow).where(
             LoginSessionRow.id == session_id, LoginSessionRow.ended_at.is_(None)
         )
-        with self._db.session() as session, session.begin():
+        with self._db.all_clinics() as session, session.begin():
             session.execute(query.values(ended_at=now, ended_why=why))
 
 

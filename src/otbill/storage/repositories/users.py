@@ -225,7 +225,7 @@ class AccountDirectory:
 
     def signed_in(self, user_id: int) -> SignedIn | None:
         """The active user with this id, with clinic code, roles and provider; else None."""
-        with self._db.session() as session:
+        with self._db.all_clinics() as session:
             row = session.get(UserRow, user_id)
             if row is None or not row.active:
                 return None
@@ -249,6 +249,6 @@ class AccountDirectory:
                 UserRow.clinic_id == ApiTokenRow.clinic_id,
             )
         )
-        with self._db.session() as session:
+        with self._db.all_clinics() as session:
             found = session.execute(query).first()
         return (found[0], found[1]) if found else None
