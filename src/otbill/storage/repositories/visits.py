@@ -94,9 +94,12 @@ class VisitRepository(ClinicScoped):
         rows = among(self.session, VisitRow, self.clinic_id, VisitRow.patient_id, patient_ids)
         return [as_visit(v) for v in rows]
 
-    def unbilled(self, through: dt.date | None = None) -> list[Visit]:
+    def unbilled(
+        self, through: dt.date | None = None, *, among: Iterable[int] | None = None
+    ) -> list[Visit]:
         """Visits with service lines that no claim (other than a void) bills yet, up to
-        ``through``, by date; ``ix_claim_visit_visit`` and ``ix_service_line_visit``."""
+        ``through`` (and only those ``among`` these ids, a batch), by date;
+        ``ix_claim_visit_visit`` and ``ix_service_line_visit``."""
         billed = (
             select(ClaimVisitRow.id)
             .join(ClaimRow, ClaimRow.id == ClaimVisitRow.claim_id)
@@ -106,6 +109,8 @@ class VisitRepository(ClinicScoped):
         query = scoped(VisitRow, self.clinic_id).where(~exists(billed), exists(has_lines))
         if through is not None:
             query = query.where(VisitRow.date <= through)
+        if among is not None:
+            query = query.where(VisitRow.id.in_(list(among)))
         rows = self.session.scalars(query.order_by(VisitRow.date, VisitRow.id))
         return [as_visit(v) for v in rows]
 
