@@ -1,0 +1,116 @@
+"""Row-level security on PostgreSQL (issue 15), checked as a plain role: no scope sees nothing,
+one clinic's scope never sees another's rows in any table with ``clinic_id``, and the app's own
+flows (first clinic, users, visits, claims, login sessions) work under it."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from sqlalchemy import text
+
+from otbill.services.clinic import sessions
+from otbill.services.clinic.accounts import signed_in_user
+from otbill.services.clinic.setup import verify_password
+from otbill.services.visits import record as visits
+from otbill.storage import Database
+from otbill.storage.row_security import clinic_tables
+from support.claimflow import build_all, record_visit
+from support.clinickit import Ids, seed_clinic
+from support.rlskit import plain_role_database, table_counts
+
+pytestmark = pytest.mark.postgres
+_ = plain_role_database  # the fixture, used by name
+
+
+def _clinic_with_claims(db: Database, code: str, n: int) -> Ids:
+    ids = seed_clinic(db, code, n)
+    record_visit(
+        db, ids, dt.date(2025, 2, 3), [visits.Service("97165", 45)], note_type="evaluation"
+    )
+    assert build_all(db, ids)
+    return ids
+
+
+def test_every_clinic_table_has_the_forced_policy(plain_role_database: Database) -> None:
+    with plain_role_database.all_clinics() as session:
+        conn = session.connection()
+        tables = clinic_tables(conn)
+        flags = conn.execute(
+            text(
+                "SELECT relname, relrowsecurity, relforcerowsecurity FROM pg_class"
+                " WHERE relnamespace = current_schema()::regnamespace AND relname = ANY(:t)"
+            ),
+            {"t": tables},
+        ).all()
+        policies = set(
+            conn.execute(
+                text("SELECT tablename FROM pg_policies WHERE schemaname = current_schema()")
+            ).scalars()
+        )
+    assert len(tables) > 40 and "claim" in tables and "company_grant" in tables
+    assert {name for name, on, forced in flags if on and forced} == set(tables)
+    assert set(tables) <= policies
+
+
+def test_a_query_with_no_scope_returns_nothing(db: Database, plain_role_database: Database) -> None:
+    _clinic_with_claims(plain_role_database, "RLA", 1)
+    with db.session() as session:  # the superuser: the rows are there
+        assert table_counts(session)["claim"] == 1
+    with plain_role_database.session() as session:
+        counts = table_counts(session)
+    assert counts and set(counts.values()) == {0}
+
+
+def test_a_clinics_scope_never_sees_another_clinics_rows(
+    db: Database, plain_role_database: Database
+) -> None:
+    a = _clinic_with_claims(plain_role_database, "RLA", 1)
+    b = _clinic_with_claims(plain_role_database, "RLB", 2)
+    with db.session() as session:
+        own_b = table_counts(session, f"clinic_id = {b.clinic}")
+    for ids in (a, b):
+        with plain_role_database.unit_of_work(ids.clinic) as uow:
+            assert set(table_counts(uow.session, f"clinic_id <> {ids.clinic}").values()) == {0}
+            assert table_counts(uow.session)["claim"] == 1
+    with plain_role_database.clinics_session([a.clinic, b.clinic]) as session:
+        assert table_counts(session, f"clinic_id = {b.clinic}") == own_b
+    assert own_b["patient"] == 1 and own_b["app_user"] >= 5
+
+
+def test_a_clinics_scope_cannot_write_into_another_clinic(
+    plain_role_database: Database,
+) -> None:
+    a = seed_clinic(plain_role_database, "RLA", 1)
+    b = seed_clinic(plain_role_database, "RLB", 2)
+    refused = pytest.raises(Exception, match="row-level security")
+    with refused, plain_role_database.unit_of_work(a.clinic) as uow:
+        uow.session.execute(
+            text("UPDATE patient SET clinic_id = :b WHERE clinic_id = :a"),
+            {"a": a.clinic, "b": b.clinic},
+        )
+    refused = pytest.raises(Exception, match="row-level security")
+    with refused, plain_role_database.unit_of_work(a.clinic) as uow:
+        uow.session.execute(
+            text("INSERT INTO user_role (clinic_id, user_id, role) VALUES (:b, :u, 'admin')"),
+            {"b": b.clinic, "u": b.admin},
+        )
+
+
+def test_login_and_sessions_work_as_a_plain_role(plain_role_database: Database) -> None:
+    ids = seed_clinic(plain_role_database, "RLA", 1)
+    with plain_role_database.unit_of_work(ids.clinic) as uow:
+        user_id = verify_password(uow, "biller", "pw-biller")
+    assert user_id == ids.biller
+    signed = signed_in_user(plain_role_database, ids.biller)
+    assert signed is not None and signed.roles == {"biller"}
+    now = sessions.session_clock()
+    session_id = sessions.start_session(plain_role_database, ids.biller, "127.0.0.1", {}, now)
+    assert session_id is not None
+    live = sessions.resolve_session(plain_role_database, session_id, sessions.SessionPolicy(), now)
+    assert live is not None and live.clinic_id == ids.clinic
+    sessions.end_session(plain_role_database, live)
+    assert (
+        sessions.resolve_session(plain_role_database, session_id, sessions.SessionPolicy(), now)
+        is None
+    )
