@@ -12,10 +12,15 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, case, exists, func, select
+from sqlalchemy import ColumnElement, and_, case, func, or_, select
 from sqlalchemy.orm import aliased
 
 from otbill.storage.repositories.base import ClinicScoped
+from otbill.storage.repositories.ledger_effects import AMOUNT as _AMOUNT
+from otbill.storage.repositories.ledger_effects import ORIGINAL as _ORIGINAL
+from otbill.storage.repositories.ledger_effects import PAYER_SIDE as _PAYER_SIDE
+from otbill.storage.repositories.ledger_effects import PAYMENT as _PAYMENT
+from otbill.storage.repositories.owner_summary import decided_claims_by
 from otbill.storage.tables import (
     ClaimRow,
     ClaimStatusRow,
@@ -25,26 +30,9 @@ from otbill.storage.tables import (
     PostingRow,
     VisitRow,
 )
+from otbill.storage.tables.owner_summary import ClaimLineBalanceRow
 
 __all__ = ["DashboardReports"]
-
-_ORIGINAL = aliased(PostingRow)
-_REVERSAL = PostingRow.kind == "reversal"
-_KIND = case((_REVERSAL, _ORIGINAL.kind), else_=PostingRow.kind)
-_PAYER_SIDE = case((_REVERSAL, _ORIGINAL.payer_side), else_=PostingRow.payer_side)
-_AMOUNT = PostingRow.amount_cents * case((_REVERSAL, -1), else_=1)
-_PAYMENT = _KIND == "payment"
-_PAYER_EFFECT = case(
-    (_KIND == "charge", _AMOUNT),
-    (_KIND.in_(("adjustment", "transfer")), -_AMOUNT),
-    (and_(_PAYMENT, _PAYER_SIDE.is_(True)), -_AMOUNT),
-    else_=0,
-)
-_PATIENT_EFFECT = case(
-    (_KIND == "transfer", _AMOUNT),
-    (and_(_PAYMENT, _PAYER_SIDE.is_(False)), -_AMOUNT),
-    else_=0,
-)
 
 
 def _served(first: dt.date, end: dt.date) -> list[ColumnElement[bool]]:
@@ -106,26 +94,9 @@ class DashboardReports(ClinicScoped):
 
     def decided_claims(self, first: dt.date, end: dt.date) -> list[tuple[Any, ...]]:
         """(day of service, payer id, decided claims, of them denied); decided: a remittance was
-        posted to the claim (the payer paid, reduced or denied it)."""
-        denied = exists(select(DenialRow.id).where(DenialRow.claim_id == ClaimRow.id))
-        decided = exists(
-            select(PostingRow.id).where(
-                PostingRow.clinic_id == self.clinic_id,
-                PostingRow.claim_id == ClaimRow.id,
-                PostingRow.remittance_id.is_not(None),
-            )
-        )
-        query = (
-            select(
-                ClaimRow.date_of_service,
-                ClaimRow.payer_id,
-                func.count(),
-                func.sum(case((denied, 1), else_=0)),
-            )
-            .where(ClaimRow.clinic_id == self.clinic_id, *_served(first, end), decided)
-            .group_by(ClaimRow.date_of_service, ClaimRow.payer_id)
-        )
-        return self._aggregate(query)
+        posted to the claim (the payer paid, reduced or denied it), as kept in
+        ``claim_outcome``."""
+        return decided_claims_by(self.session, self.clinic_id, "payer", first, end)
 
     def denial_causes(self, first: dt.date, end: dt.date) -> list[tuple[Any, ...]]:
         """(day of service, group code, CARC, denied claims)."""
@@ -143,27 +114,25 @@ class DashboardReports(ClinicScoped):
         return self._aggregate(query)
 
     def open_balances(self) -> list[tuple[Any, ...]]:
-        """(day of service, insurance cents, patient cents, claims) of claims still owed."""
-        payer = func.sum(_PAYER_EFFECT)
-        patient = func.sum(_PATIENT_EFFECT)
+        """(day of service, insurance cents, patient cents, claims) of claims still owed, from
+        the kept line balances (``claim_line_balance``; lines settled to zero left out)."""
+        line = ClaimLineBalanceRow
+        payer, patient = func.sum(line.insurance_cents), func.sum(line.patient_cents)
         per_claim = (
-            select(PostingRow.claim_id, payer.label("payer"), patient.label("patient"))
-            .outerjoin(_ORIGINAL, _ORIGINAL.id == PostingRow.reverses_id)
-            .where(PostingRow.clinic_id == self.clinic_id)
-            .group_by(PostingRow.claim_id)
+            select(line.date_of_service.label("day"), payer.label("payer"),
+                   patient.label("patient"))
+            .where(line.clinic_id == self.clinic_id)
+            .where(or_(line.insurance_cents != 0, line.patient_cents != 0))
+            .group_by(line.claim_id, line.date_of_service)
             .having(payer + patient > 0)
             .subquery()
-        )
-        query = (
-            select(
-                ClaimRow.date_of_service,
-                func.sum(per_claim.c.payer),
-                func.sum(per_claim.c.patient),
-                func.count(),
-            )
-            .join(per_claim, per_claim.c.claim_id == ClaimRow.id)
-            .group_by(ClaimRow.date_of_service)
-        )
+        )  # fmt: skip
+        query = select(
+            per_claim.c.day,
+            func.sum(per_claim.c.payer),
+            func.sum(per_claim.c.patient),
+            func.count(),
+        ).group_by(per_claim.c.day)
         return self._aggregate(query)
 
     def has_charges(self) -> bool:
@@ -191,7 +160,7 @@ class DashboardReports(ClinicScoped):
             .where(_PAYMENT, *_served(first, end))
             .group_by(ClaimRow.payer_id)
         )
-        return {p: (a or 0, b or 0) for p, a, b in self.session.execute(query)}
+        return {p: (int(a or 0), int(b or 0)) for p, a, b in self.session.execute(query)}
 
     def paid_visits_by_payer(self, first: dt.date, end: dt.date) -> dict[int, int]:
         """Payer id -> visits billed on the claims that received a payment."""

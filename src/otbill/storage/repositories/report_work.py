@@ -83,7 +83,7 @@ class WorkReports(ClinicScoped):
             .where(ClaimRow.clinic_id == self.clinic_id, ClaimRow.frequency_code != "8")
             .group_by(ClaimRow.status)
         )
-        return [(s, n, cents or 0) for s, n, cents in self.session.execute(query)]
+        return [(s, n, int(cents or 0)) for s, n, cents in self.session.execute(query)]
 
     def under_appeal(self) -> list[tuple[dt.date, int, int]]:
         """(day of service, denied cents, claims) of claims in ``appealed`` whose appeal is
@@ -104,4 +104,4 @@ class WorkReports(ClinicScoped):
             )
             .group_by(ClaimRow.date_of_service)
         )
-        return [(day, cents or 0, n) for day, cents, n in self.session.execute(query)]
+        return [(day, int(cents or 0), n) for day, cents, n in self.session.execute(query)]
