@@ -29,6 +29,7 @@ from otbill.storage.repositories.authorizations import AuthorizationRepository
 from otbill.storage.repositories.claims import ClaimRepository
 from otbill.storage.repositories.clinics import ClinicRepository
 from otbill.storage.repositories.coding_audit import CodingAuditReads
+from otbill.storage.repositories.companies import CompanyGrantRepository
 from otbill.storage.repositories.coordination import CoordinationRepository
 from otbill.storage.repositories.denials import DenialRepository
 from otbill.storage.repositories.eligibility import EligibilityRepository
@@ -98,6 +99,7 @@ class UnitOfWork:
     login_sessions: LoginSessionRepository
     eligibility: EligibilityRepository
     eligibility_runs: EligibilityRunRepository
+    company_grants: CompanyGrantRepository
     jobs: JobRepository
 
     def __init__(self, factory: sessionmaker[Session], clinic_id: int, actor_id: int | None):
@@ -138,6 +140,7 @@ class UnitOfWork:
         self.login_sessions = LoginSessionRepository(self.session, self.clinic_id)
         self.eligibility = EligibilityRepository(self.session, self.clinic_id)
         self.eligibility_runs = EligibilityRunRepository(self.session, self.clinic_id)
+        self.company_grants = CompanyGrantRepository(self.session, self.clinic_id)
         self.jobs = JobRepository(self.session, self.clinic_id)
         return self
 
