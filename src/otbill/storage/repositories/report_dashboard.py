@@ -133,7 +133,9 @@ class DashboardReports(ClinicScoped):
             func.sum(per_claim.c.patient),
             func.count(),
         ).group_by(per_claim.c.day)
-        return self._aggregate(query)
+        # PostgreSQL sums integers as numeric (Decimal); the A/R chart adds them to floats
+        rows = self.session.execute(query)
+        return [(day, int(payer), int(patient), n) for day, payer, patient, n in rows]
 
     def has_charges(self) -> bool:
         """Whether any charge was ever posted (claims enter A/R when approved)."""
