@@ -46,6 +46,7 @@ COMMANDS: dict[str, LazyCommand] = {
     "reports": LazyCommand("otbill.cli.reports:app"),
     "clinic": LazyCommand("otbill.cli.clinic:app"),
     "sessions": LazyCommand("otbill.cli.sessions:app"),
+    "company": LazyCommand("otbill.cli.company:app"),
     "clearinghouse": LazyCommand("otbill.cli.edi:clearinghouse_app"),
     "x12": LazyCommand(
         "otbill.cli.x12:app", help="Read and write X12 5010: 837P, 835, 999, 277CA."
