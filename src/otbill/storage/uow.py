@@ -46,6 +46,7 @@ from otbill.storage.repositories.payments import PaymentRepository
 from otbill.storage.repositories.plans import PlanRepository
 from otbill.storage.repositories.providers import ProviderRepository
 from otbill.storage.repositories.queues import QueueRepository
+from otbill.storage.repositories.remittance_batch import RemittanceBatchRepository
 from otbill.storage.repositories.remittances import RemittanceRepository
 from otbill.storage.repositories.reports import ReportRepository
 from otbill.storage.repositories.rows import flush
@@ -84,6 +85,7 @@ class UnitOfWork:
     coordination: CoordinationRepository
     exchange: ExchangeRepository
     remittances: RemittanceRepository
+    remittance_batch: RemittanceBatchRepository
     denials: DenialRepository
     appeals: AppealRepository
     queues: QueueRepository
@@ -125,6 +127,7 @@ class UnitOfWork:
         self.coordination = CoordinationRepository(self.session, self.clinic_id)
         self.exchange = ExchangeRepository(self.session, self.clinic_id)
         self.remittances = RemittanceRepository(self.session, self.clinic_id)
+        self.remittance_batch = RemittanceBatchRepository(self.session, self.clinic_id)
         self.denials = DenialRepository(self.session, self.clinic_id)
         self.appeals = AppealRepository(self.session, self.clinic_id)
         self.queues = QueueRepository(self.session, self.clinic_id)
