@@ -36,6 +36,7 @@ __all__ = [
     "company_access",
     "company_by_code",
     "company_login",
+    "company_sign_in",
     "company_users",
     "create_company",
     "grant_clinic",
@@ -124,6 +125,18 @@ def company_login(
     if needs_rehash(stored):
         directory.set_password_hash(user.id, hash_password(password))
     return user
+
+
+def company_sign_in(db: Database, company_code: str, username: str, password: str) -> int | None:
+    """The clinic user a company user's session starts as (the linked user of their first
+    granted clinic); None for a wrong login; :class:`RecordError` when no clinic is granted."""
+    user = company_login(db, company_code, username, password)
+    if user is None:
+        return None
+    clinics = granted_clinics(db, user.id)
+    if not clinics:
+        raise RecordError("No clinic is granted to you yet: ask your company's owner.")
+    return clinics[0].user_id
 
 
 def granted_clinics(db: Database, company_user_id: int) -> list[GrantedClinic]:

@@ -7,7 +7,9 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import RedirectResponse, Response
 
+from otbill.domain.record_errors import RecordError
 from otbill.services.clinic.clinics import clinic_by_code
+from otbill.services.clinic.companies import company_sign_in
 from otbill.services.clinic.setup import verify_password
 from otbill.web.app import render
 from otbill.web.security import SessionUser, require_roles, wait_in_words
@@ -49,13 +51,19 @@ def login(
         response.headers["Retry-After"] = str(wait)
         return response
     clinic_id = clinic_by_code(request.app.state.db, clinic.strip().upper())
-    user_id = None
+    user_id, landing = None, _safe_next(next)
     if clinic_id is not None:
         with request.app.state.db.unit_of_work(clinic_id) as uow:
             user_id = verify_password(uow, username.strip(), password)
+    else:  # a billing company's code: its user starts in their first granted clinic
+        try:
+            user_id = company_sign_in(request.app.state.db, clinic, username, password)
+        except RecordError as exc:
+            return render(request, "login.html", {**context, "error": str(exc)}, status_code=403)
+        landing = "/company" if landing == "/" else landing
     if user_id is None:
         throttle.failed(keys)
-        error = "Clinic, user name or password is wrong."
+        error = "Clinic or company, user name or password is wrong."
         wait = throttle.wait(keys)
         if wait:  # say so now, not only when the next try is refused
             error += f" Wait {wait_in_words(wait)} before trying again."
@@ -63,7 +71,7 @@ def login(
     throttle.succeeded(keys)
     request.session.clear()  # a fresh session (and CSRF token) at every login
     request.session["uid"] = user_id
-    return RedirectResponse(_safe_next(next), status_code=303)
+    return RedirectResponse(landing, status_code=303)
 
 
 @router.post("/logout")
