@@ -221,6 +221,7 @@ class DenialEvent:
     carc: str
     denied_on: dt.date
     paired_with: tuple[str, ...] = ()  # the other codes billed that day
+    telehealth: bool = False  # the claim was for a telehealth visit
 
 
 @dataclass(frozen=True, slots=True)
@@ -234,6 +235,7 @@ class Pattern:
     first_on: dt.date
     last_on: dt.date
     with_code: str | None = None  # the code it was denied together with, when always the same
+    telehealth: bool = False  # every one of the denials was of a telehealth visit
 
 
 def recurring(
@@ -255,7 +257,8 @@ def recurring(
             common &= set(e.paired_with)
         days = [e.denied_on for e in items]
         pair = min(common) if common else None
-        out.append(Pattern(payer, code, reason, len(items), min(days), max(days), pair))
+        remote = all(e.telehealth for e in items)
+        out.append(Pattern(payer, code, reason, len(items), min(days), max(days), pair, remote))
     return out
 
 
@@ -302,3 +305,9 @@ class PreventionCheck:
     decided_at: dt.datetime | None = None
     payer_name: str = ""
     payer_code: str = ""
+
+    @property
+    def profile_change(self) -> str | None:
+        """The payer-profile change this check proposes (its cause ``profile:<name>``, see
+        :mod:`otbill.payers.changes`), else None: a clinic rule that holds claims (CLN001)."""
+        return self.cause if self.cause.startswith("profile:") else None

@@ -145,6 +145,15 @@ class ScrubContext:
     fee_schedule: FeeLookup | None = None  # for estimating allowed amounts (KX threshold)
     batch: BatchIndex = field(default_factory=BatchIndex)
     clinic_rules: tuple[PreventionCheck, ...] = ()  # accepted prevention checks (CLN001)
+    # A payer's profile with the clinic's accepted payer-profile changes, by EDI payer ID
+    # (otbill.payers.changes): it replaces the named profile for that payer's claims alone.
+    payer_profiles: Mapping[str, PayerProfile] = field(default_factory=dict)
+
+    def profile_for(self, name: str, payer_code: str) -> PayerProfile | None:
+        """The profile a payer's claims are scrubbed and counted with: the payer's own (with
+        accepted changes) when it has one, else the profile ``name``; None when not loaded."""
+        own = self.payer_profiles.get(payer_code.strip().upper()) if self.payer_profiles else None
+        return own or self.profiles.get(name)
 
 
 class ClaimContext:

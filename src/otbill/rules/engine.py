@@ -108,7 +108,7 @@ def _checked(rule: Rule, claim: Claim, ctx: ClaimContext, profile: PayerProfile)
 
 def scrub_claim(claim: Claim, run: ScrubContext, rules: Sequence[Rule]) -> ClaimResult:
     """Findings for one claim. Does not record it in the batch index (see :func:`scrub_batch`)."""
-    profile = run.profiles.get(claim.payer.profile)
+    profile = run.profile_for(claim.payer.profile, claim.payer.payer_id)
     if profile is None:
         return ClaimResult(claim.claim_id, "held", (_profile_finding(claim),))
     ctx = ClaimContext(claim, run, profile)
@@ -127,7 +127,7 @@ def scrub_claim(claim: Claim, run: ScrubContext, rules: Sequence[Rule]) -> Claim
 
 def remember_claim(claim: Claim, run: ScrubContext) -> None:
     """Record the claim's services in the batch index, for duplicate checks of later claims."""
-    profile = run.profiles.get(claim.payer.profile)
+    profile = run.profile_for(claim.payer.profile, claim.payer.payer_id)
     if profile is None:
         return
     ctx = ClaimContext(claim, run, profile)

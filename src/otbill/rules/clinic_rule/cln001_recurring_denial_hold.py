@@ -40,7 +40,11 @@ def recurring_denial_hold(claim: Claim, ctx: ClaimContext) -> Iterator[Finding]:
     for line in claim.lines:
         codes_by_date.setdefault(line.date, set()).add(cpt.compact(line.code))
     for check in ctx.run.clinic_rules:
-        if check.status != "accepted" or check.payer_code.strip().upper() != payer:
+        if (
+            check.status != "accepted"
+            or check.profile_change
+            or check.payer_code.strip().upper() != payer
+        ):
             continue
         for i, line in enumerate(claim.lines):
             if cpt.compact(line.code) != check.code:

@@ -77,7 +77,7 @@ def _draft(
         raise ValueError(f"visit {first.id}: no coverage, so no claim")
     coverage = snap.coverages[first.coverage_id]
     payer = snap.payers[coverage.payer_id]
-    profile = run.profiles[payer.profile]
+    profile = run.profile_for(payer.profile, payer.payer_code) or run.profiles[payer.profile]
     on = first.date
     day = _day_lines(snap, visits)
     result = units.compute_units([(s.code, m) for s, m, _ in day], profile.units_method, on=on)

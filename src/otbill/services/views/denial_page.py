@@ -27,10 +27,11 @@ from otbill.domain.appeals import (
 )
 from otbill.domain.denial_causes import CauseInfo
 from otbill.domain.money import from_cents
+from otbill.payers.changes import CHANGES
 from otbill.services.denials.packet import cause_of, level_of
 from otbill.storage import UnitOfWork
 
-__all__ = ["DenialDetail", "denial_detail", "prevention_checks"]
+__all__ = ["DenialDetail", "denial_detail", "prevention_checks", "profile_change_words"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,6 +107,11 @@ def denial_detail(uow: UnitOfWork, denial_id: int, today: dt.date) -> DenialDeta
         recovered=from_cents(recovered),
         outcome=outcome,
     )
+
+
+def profile_change_words() -> dict[str, str]:
+    """What each payer-profile change does, by the cause a check keeps it as."""
+    return {key: change.words for key, change in CHANGES.items()}
 
 
 def prevention_checks(uow: UnitOfWork) -> dict[str, list[PreventionCheck]]:

@@ -132,7 +132,7 @@ class AppealRepository(ClinicScoped):
         CARC, the day, and the other codes billed with it that day (a denial of one line names
         that line; else every line)."""
         query = (
-            select(DenialRow, ClaimRow.payer_id)
+            select(DenialRow, ClaimRow.payer_id, ClaimRow.telehealth)
             .join(ClaimRow, ClaimRow.id == DenialRow.claim_id)
             .where(DenialRow.clinic_id == self.clinic_id, DenialRow.denied_on >= since)
             .order_by(DenialRow.id)
@@ -142,20 +142,22 @@ class AppealRepository(ClinicScoped):
         if carc is not None:
             query = query.where(DenialRow.carc == carc)
         denials = self.session.execute(query).tuples().all()
-        claim_ids = {d.claim_id for d, _ in denials}
+        claim_ids = {d.claim_id for d, _, _ in denials}
         lines: dict[int, list[ClaimLineRow]] = defaultdict(list)
         if claim_ids:
             q = scoped(ClaimLineRow, self.clinic_id).where(ClaimLineRow.claim_id.in_(claim_ids))
             for line in self.session.scalars(q.order_by(ClaimLineRow.position)):
                 lines[line.claim_id].append(line)
         events = []
-        for denial, payer_id in denials:
+        for denial, payer_id, telehealth in denials:
             claim_lines = lines[denial.claim_id]
             denied = [ln for ln in claim_lines if ln.id == denial.claim_line_id] or claim_lines
             for line in denied:
                 others = tuple(sorted({o.code for o in claim_lines if o.code != line.code}))
                 events.append(
-                    DenialEvent(payer_id, line.code, denial.carc, denial.denied_on, others)
+                    DenialEvent(
+                        payer_id, line.code, denial.carc, denial.denied_on, others, telehealth
+                    )
                 )
         return events
 

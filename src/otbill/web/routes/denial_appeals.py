@@ -17,7 +17,11 @@ from otbill.errors import OtbillError
 from otbill.services.denials import packet as packets
 from otbill.services.denials import prevention
 from otbill.services.denials.appeal import AppealLate
-from otbill.services.views.denial_page import denial_detail, prevention_checks
+from otbill.services.views.denial_page import (
+    denial_detail,
+    prevention_checks,
+    profile_change_words,
+)
 from otbill.web.app import render, today
 from otbill.web.security import SessionUser, require_roles
 
@@ -119,7 +123,8 @@ def packet_pdf(request: Request, user: Biller, denial_id: int) -> Response:
 def prevention_page(request: Request, user: Reader) -> Response:
     with request.app.state.db.unit_of_work(user.clinic_id, user.id) as uow:
         checks = prevention_checks(uow)
-    context = {"checks": checks, "flash": request.session.pop("flash", None)}
+    changes = profile_change_words()
+    context = {"checks": checks, "changes": changes, "flash": request.session.pop("flash", None)}
     return render(request, "denials/prevention.html", context)
 
 
@@ -138,9 +143,12 @@ def decide(
         request.session["flash"] = {"kind": "error", "text": str(error)}
         return RedirectResponse("/denials/prevention", status_code=303)
     text = (
-        f"Accepted: claims with {check.code} for {check.payer_name} are held by CLN001 from now on."
-        if check.status == "accepted"
-        else f"Dismissed: {check.code} with reason {check.carc} will not be proposed again."
+        f"Dismissed: {check.code} with reason {check.carc} will not be proposed again."
+        if check.status != "accepted"
+        else f"Accepted: claims with {check.code} for {check.payer_name} are held by CLN001 from now on."
+        if check.profile_change is None
+        else f"Accepted: for {check.payer_name}'s claims from now on, "
+        f"{profile_change_words()[check.cause]} (the payer's profile, changed for this payer)."
     )
     request.session["flash"] = {"kind": "ok", "text": text}
     return RedirectResponse("/denials/prevention", status_code=303)
