@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from otbill.domain.ledger import Balances, Kind, Posting, check_invariants, realize
-from otbill.domain.record_errors import RecordError
+from otbill.domain.record_errors import LedgerInvariantBroken, RecordError
 from otbill.storage import UnitOfWork
 
 __all__ = ["LedgerEntry", "balances", "post", "reverse"]
@@ -129,3 +129,6 @@ def balances(
 
 def _check_claim(uow: UnitOfWork, claim_id: int) -> None:
     check_invariants(balances(uow, claim_id=claim_id))
+    mismatches = uow.ledger.summary_mismatches(claim_id)  # the owner's kept balances (issue 14)
+    if mismatches:
+        raise LedgerInvariantBroken("; ".join(mismatches))

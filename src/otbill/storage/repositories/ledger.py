@@ -1,7 +1,9 @@
 """The ledger: append-only postings, each with its unique source key; balances are derived.
 
 Reads return :class:`otbill.domain.ledger.Posting` records; the one write adds a posting and
-returns it as a record (nothing here updates or deletes a posting).
+returns it as a record (nothing here updates or deletes a posting); the flush that writes it
+also adds its effect to the claim line's kept open balances (:mod:`.owner_summary`, derived data
+for the owner's reports), and ``summary_mismatches`` checks those against the postings.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from otbill.domain.ledger import Kind, Posting
 from otbill.domain.money import from_cents, to_cents
 from otbill.storage.audit import utcnow
 from otbill.storage.repositories.base import ClinicScoped
+from otbill.storage.repositories.owner_summary import summary_mismatches
 from otbill.storage.repositories.rows import fetch, flush, scoped
 from otbill.storage.tables import PostingRow, ProviderPostingRow
 
@@ -137,6 +140,11 @@ class LedgerRepository(ClinicScoped):
         self.session.add(row)
         flush(self.session)
         return _as_posting(row)
+
+    def summary_mismatches(self, claim_id: int | None = None) -> list[str]:
+        """The claim lines (of one claim, else the clinic) whose kept open balances
+        (``claim_line_balance``) differ from their postings summed afresh; empty when equal."""
+        return summary_mismatches(self.session, self.clinic_id, claim_id)
 
     # --- provider-level postings (PLB: money of no claim) ----------------------------------------
 

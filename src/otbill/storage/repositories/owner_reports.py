@@ -22,19 +22,23 @@ from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.sql.functions import FunctionElement
 
 from otbill.storage.repositories.base import ClinicScoped
-from otbill.storage.repositories.report_dashboard import (
-    _AMOUNT,
-    _KIND,
-    _ORIGINAL,
-    _PATIENT_EFFECT,
-    _PAYER_EFFECT,
-    _PAYER_SIDE,
+from otbill.storage.repositories.ledger_effects import (
+    AMOUNT as _AMOUNT,
 )
+from otbill.storage.repositories.ledger_effects import (
+    KIND as _KIND,
+)
+from otbill.storage.repositories.ledger_effects import (
+    ORIGINAL as _ORIGINAL,
+)
+from otbill.storage.repositories.ledger_effects import (
+    PAYER_SIDE as _PAYER_SIDE,
+)
+from otbill.storage.repositories.owner_summary import decided_claims_by
 from otbill.storage.tables import (
     AppealRow,
     ClaimLineRow,
     ClaimRow,
-    ClaimStatusRow,
     ClaimVisitRow,
     CoverageRow,
     DenialRow,
@@ -45,6 +49,7 @@ from otbill.storage.tables import (
     ServiceLineRow,
     VisitRow,
 )
+from otbill.storage.tables.owner_summary import ClaimLineBalanceRow, ClaimOutcomeRow
 from otbill.storage.tables.payments import WriteOffRow
 
 __all__ = ["Dimension", "OwnerReports"]
@@ -103,33 +108,21 @@ class OwnerReports(ClinicScoped):
 
     def open_line_balances(self, limits: Sequence[dt.date]) -> Rows:
         """(payer id, patient id, therapist id, age bucket, insurance cents, patient cents, claims)
-        of the claim lines still owed: one pass over the ledger for the three agings."""
-        payer, patient = func.sum(_PAYER_EFFECT), func.sum(_PATIENT_EFFECT)
-        per = (
-            select(
-                PostingRow.claim_line_id.label("line_id"),
-                payer.label("payer"),
-                patient.label("patient"),
-            )
-            .outerjoin(_ORIGINAL, _ORIGINAL.id == PostingRow.reverses_id)
-            .where(PostingRow.clinic_id == self.clinic_id)
-            .group_by(PostingRow.claim_line_id)
-            .subquery()
-        )
-        bucket = age_bucket(ClaimRow.date_of_service, limits)
-        keys = (ClaimRow.payer_id, ClaimRow.patient_id, ClaimLineRow.rendering_provider_id)
+        of the claim lines still owed, read from the kept line balances (``claim_line_balance``,
+        equal to the ledger: see ``LedgerRepository.summary_mismatches``)."""
+        line = ClaimLineBalanceRow
+        bucket = age_bucket(line.date_of_service, limits)
+        keys = (line.payer_id, line.patient_id, line.provider_id)
         query = (
             select(
                 *keys,
                 bucket,
-                func.sum(per.c.payer),
-                func.sum(per.c.patient),
-                func.count(func.distinct(ClaimRow.id)),
+                func.sum(line.insurance_cents),
+                func.sum(line.patient_cents),
+                func.count(func.distinct(line.claim_id)),
             )
-            .select_from(per)
-            .join(ClaimLineRow, ClaimLineRow.id == per.c.line_id)
-            .join(ClaimRow, ClaimRow.id == ClaimLineRow.claim_id)
-            .where(per.c.payer + per.c.patient > 0)
+            .where(line.clinic_id == self.clinic_id)
+            .where(line.insurance_cents + line.patient_cents > 0)
             .group_by(*keys, bucket)
         )
         return self._rows(query)
@@ -267,76 +260,31 @@ class OwnerReports(ClinicScoped):
 
     def submission_outcomes(self, first: dt.date, end: dt.date) -> Rows:
         """(day of service, claims submitted, clean, resolved on the first pass) of original
-        claims (frequency 1) served in ``[first, end)``.
+        claims (frequency 1) served in ``[first, end)``, from the kept outcomes
+        (``claim_outcome``, kept as each claim's status changes).
 
         Clean: submitted and never rejected nor replaced by a corrected claim; resolved on the
         first pass: and paid without a denial or an appeal."""
-        flag = ClaimStatusRow.to_status
-
-        def ever(*statuses: str) -> Any:
-            return func.max(case((flag.in_(statuses), 1), else_=0))
-
-        history = (
-            select(
-                ClaimStatusRow.claim_id.label("claim_id"),
-                ever("submitted").label("submitted"),
-                ever("rejected").label("rejected"),
-                ever("paid").label("paid"),
-                ever("denied", "appealed", "partially_paid").label("troubled"),
-            )
-            .where(ClaimStatusRow.clinic_id == self.clinic_id)
-            .group_by(ClaimStatusRow.claim_id)
-            .subquery()
-        )
-        replacement = aliased(ClaimRow)
-        replaced = (
-            select(replacement.original_claim_id.label("claim_id"))
-            .where(replacement.clinic_id == self.clinic_id)
-            .where(replacement.original_claim_id.is_not(None))
-            .group_by(replacement.original_claim_id)
-            .subquery()
-        )
-        clean = and_(history.c.rejected == 0, replaced.c.claim_id.is_(None))
-        first_pass = and_(clean, history.c.paid == 1, history.c.troubled == 0)
+        outcome = ClaimOutcomeRow
+        clean = and_(outcome.rejected.is_(False), outcome.replaced.is_(False))
+        first_pass = and_(clean, outcome.paid.is_(True), outcome.troubled.is_(False))
         query = (
             select(
-                ClaimRow.date_of_service,
+                outcome.date_of_service,
                 func.count(),
                 func.sum(case((clean, 1), else_=0)),
                 func.sum(case((first_pass, 1), else_=0)),
             )
-            .join(history, history.c.claim_id == ClaimRow.id)
-            .outerjoin(replaced, replaced.c.claim_id == ClaimRow.id)
-            .where(ClaimRow.clinic_id == self.clinic_id, ClaimRow.frequency_code == "1")
-            .where(history.c.submitted == 1)
-            .where(ClaimRow.date_of_service >= first, ClaimRow.date_of_service < end)
-            .group_by(ClaimRow.date_of_service)
+            .where(outcome.clinic_id == self.clinic_id, outcome.frequency_code == "1")
+            .where(outcome.submitted.is_(True))
+            .where(outcome.date_of_service >= first, outcome.date_of_service < end)
+            .group_by(outcome.date_of_service)
         )
         return self._rows(query)
 
     def decided_by_provider(self, first: dt.date, end: dt.date) -> Rows:
         """(day of service, therapist, decided claims, of them denied)."""
-        provider = self._claim_provider()
-        denied = exists(select(DenialRow.id).where(DenialRow.claim_id == ClaimRow.id))
-        decided = exists(
-            select(PostingRow.id).where(
-                PostingRow.clinic_id == self.clinic_id,
-                PostingRow.claim_id == ClaimRow.id,
-                PostingRow.remittance_id.is_not(None),
-            )
-        )
-        query = (
-            select(
-                ClaimRow.date_of_service,
-                provider,
-                func.count(),
-                func.sum(case((denied, 1), else_=0)),
-            )
-            .where(ClaimRow.clinic_id == self.clinic_id, decided)
-            .where(ClaimRow.date_of_service >= first, ClaimRow.date_of_service < end)
-            .group_by(ClaimRow.date_of_service, provider)
-        )
-        return self._rows(query)
+        return decided_claims_by(self.session, self.clinic_id, "provider", first, end)
 
     def denial_codes(self, first: dt.date, end: dt.date) -> Rows:
         """(day of service, group code, CARC, RARC, denied claims)."""

@@ -1,0 +1,32 @@
+"""Ledger arithmetic in SQL, as :mod:`otbill.domain.ledger` does it in Python: a reversal negates
+the posting it reverses (outer-join ``ORIGINAL`` on ``posting.reverses_id``); a transfer moves the
+payer's share to the patient. Shared by the report repositories and the owner's summaries."""
+
+from __future__ import annotations
+
+from sqlalchemy import and_, case
+from sqlalchemy.orm import aliased
+
+from otbill.storage.tables import PostingRow
+
+__all__ = ["AMOUNT", "KIND", "ORIGINAL", "PATIENT_EFFECT", "PAYER_EFFECT", "PAYER_SIDE", "PAYMENT"]
+
+ORIGINAL = aliased(PostingRow)
+_REVERSAL = PostingRow.kind == "reversal"
+#: The kind, payer side and signed cents a posting counts as (a reversal: its original's, negated).
+KIND = case((_REVERSAL, ORIGINAL.kind), else_=PostingRow.kind)
+PAYER_SIDE = case((_REVERSAL, ORIGINAL.payer_side), else_=PostingRow.payer_side)
+AMOUNT = PostingRow.amount_cents * case((_REVERSAL, -1), else_=1)
+PAYMENT = KIND == "payment"
+#: What a posting adds to its line's insurance and patient balances.
+PAYER_EFFECT = case(
+    (KIND == "charge", AMOUNT),
+    (KIND.in_(("adjustment", "transfer")), -AMOUNT),
+    (and_(PAYMENT, PAYER_SIDE.is_(True)), -AMOUNT),
+    else_=0,
+)
+PATIENT_EFFECT = case(
+    (KIND == "transfer", AMOUNT),
+    (and_(PAYMENT, PAYER_SIDE.is_(False)), -AMOUNT),
+    else_=0,
+)

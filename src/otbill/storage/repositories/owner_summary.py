@@ -1,0 +1,320 @@
+"""Keeping the owner's summaries (issue 14): each claim line's open balances and each claim's
+first-submission outcome (:mod:`otbill.storage.tables.owner_summary`).
+
+Derived data, never the truth: the ledger stays append-only and ``realize`` its source. The
+summaries change in the same transaction as the posting or status change they follow (the
+ledger's ``add``, the claims' ``add_status_change`` and ``add_correction`` call in here);
+:func:`backfill` rebuilds them from the ledger and the status history in two INSERT ... SELECTs
+(migration 0028, and bulk-loaded benches), and :func:`summary_mismatches` compares them with the
+ledger summed afresh.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import (
+    Connection,
+    Date,
+    case,
+    delete,
+    event,
+    exists,
+    func,
+    insert,
+    literal,
+    or_,
+    select,
+    update,
+)
+from sqlalchemy.orm import Session, aliased
+
+from otbill.storage.repositories.ledger_effects import (
+    ORIGINAL as _ORIGINAL,
+)
+from otbill.storage.repositories.ledger_effects import (
+    PATIENT_EFFECT as _PATIENT_EFFECT,
+)
+from otbill.storage.repositories.ledger_effects import (
+    PAYER_EFFECT as _PAYER_EFFECT,
+)
+from otbill.storage.tables import ClaimLineRow, ClaimRow, ClaimStatusRow, DenialRow, PostingRow
+from otbill.storage.tables.owner_summary import ClaimLineBalanceRow, ClaimOutcomeRow
+
+__all__ = [
+    "backfill",
+    "decided_claims_by",
+    "keep_summaries",
+    "posting_effect",
+    "summary_mismatches",
+]
+
+#: Statuses that end a first pass in trouble (the claim-quality report's definition).
+TROUBLED = ("denied", "appealed", "partially_paid")
+_FLAGS = {"submitted": "submitted", "rejected": "rejected", "paid": "paid"}
+_FLAGS.update({status: "troubled" for status in TROUBLED})
+
+
+def posting_effect(kind: str, payer_side: bool, cents: int) -> tuple[int, int]:
+    """(insurance, patient) cents a posting adds to its line's open balances."""
+    if kind == "charge":
+        return cents, 0
+    if kind == "adjustment":
+        return -cents, 0
+    if kind == "transfer":
+        return -cents, cents
+    if kind == "payment":
+        return (-cents, 0) if payer_side else (0, -cents)
+    return 0, 0
+
+
+@dataclass(slots=True)
+class _LineChange:
+    insurance: int = 0
+    patient: int = 0
+    first_on: dt.date | None = None
+
+
+def _line_changes(connection: Connection, postings: list[PostingRow]) -> dict[int, _LineChange]:
+    originals = {p.reverses_id for p in postings if p.reverses_id is not None}
+    kinds = {}
+    if originals:
+        query = select(PostingRow.id, PostingRow.kind, PostingRow.payer_side).where(
+            PostingRow.id.in_(originals)
+        )
+        kinds = {i: (k, side) for i, k, side in connection.execute(query)}
+    changes: dict[int, _LineChange] = defaultdict(_LineChange)
+    for posting in postings:
+        sign, (kind, side) = 1, (posting.kind, posting.payer_side)
+        if posting.reverses_id is not None:
+            sign, (kind, side) = -1, kinds[posting.reverses_id]
+        insurance, patient = posting_effect(kind, side, posting.amount_cents)
+        change = changes[posting.claim_line_id]
+        change.insurance += sign * insurance
+        change.patient += sign * patient
+        if change.first_on is None or posting.posted_on < change.first_on:
+            change.first_on = posting.posted_on
+    return changes
+
+
+def _keep_lines(connection: Connection, changes: dict[int, _LineChange]) -> None:
+    line = ClaimLineBalanceRow
+    for line_id, change in changes.items():
+        moved = connection.execute(
+            update(line)
+            .where(line.claim_line_id == line_id)
+            .values(insurance_cents=line.insurance_cents + change.insurance,
+                    patient_cents=line.patient_cents + change.patient)
+        )  # fmt: skip
+        if moved.rowcount:
+            continue
+        values = select(ClaimLineRow.clinic_id, ClaimLineRow.id, ClaimRow.id, ClaimRow.payer_id,
+                        ClaimRow.patient_id, ClaimLineRow.rendering_provider_id,
+                        ClaimRow.date_of_service, literal(change.first_on, Date),
+                        literal(change.insurance), literal(change.patient)).join(
+            ClaimRow, ClaimRow.id == ClaimLineRow.claim_id).where(ClaimLineRow.id == line_id)  # fmt: skip
+        connection.execute(insert(line).from_select(_LINE_COLUMNS, values))
+
+
+def _keep_outcomes(connection: Connection, flags: dict[int, set[str]]) -> None:
+    outcome = ClaimOutcomeRow
+    for claim_id, raised in flags.items():
+        keys = {
+            name: select(getattr(ClaimRow, name)).where(ClaimRow.id == claim_id).scalar_subquery()
+            for name in ("payer_id", "date_of_service", "frequency_code")
+        }
+        keys["provider_id"] = _first_provider(claim_id)
+        set_flags = {flag: True for flag in raised}
+        moved = connection.execute(
+            update(outcome).where(outcome.claim_id == claim_id).values(**keys, **set_flags)
+        )
+        if moved.rowcount:
+            continue
+        values = select(ClaimRow.clinic_id, ClaimRow.id, ClaimRow.payer_id, _first_provider(claim_id),
+                        ClaimRow.date_of_service, ClaimRow.frequency_code,
+                        *(literal(f in raised) for f in _OUTCOME_COLUMNS[6:])).where(
+            ClaimRow.id == claim_id)  # fmt: skip
+        connection.execute(insert(outcome).from_select(_OUTCOME_COLUMNS, values))
+
+
+def _first_provider(claim_id: int) -> Any:
+    return (
+        select(func.min(ClaimLineRow.rendering_provider_id))
+        .where(ClaimLineRow.claim_id == claim_id)
+        .scalar_subquery()
+    )
+
+
+def keep_summaries(session: Session, _context: Any) -> None:
+    """After a flush, in its transaction: the new postings' effect on their lines' open
+    balances, and the new status changes, remittance postings and corrected claims in their
+    claims' outcomes. Every ORM write of those rows comes through here (``LedgerRepository.add``,
+    ``ClaimRepository.add_status_change`` and ``add_correction``, records added directly)."""
+    postings = [o for o in session.new if isinstance(o, PostingRow)]
+    flags: dict[int, set[str]] = defaultdict(set)
+    for row in session.new:
+        if isinstance(row, ClaimStatusRow):
+            flags[row.claim_id] |= {_FLAGS[row.to_status]} if row.to_status in _FLAGS else set()
+        elif isinstance(row, ClaimRow) and row.original_claim_id is not None:
+            flags[row.original_claim_id].add("replaced")
+    for posting in postings:
+        if posting.remittance_id is not None:
+            flags[posting.claim_id].add("decided")
+    if not postings and not flags:
+        return
+    connection = session.connection()
+    if postings:
+        _keep_lines(connection, _line_changes(connection, postings))
+    if flags:
+        _keep_outcomes(connection, flags)
+
+
+event.listen(Session, "after_flush", keep_summaries)
+
+
+# -- rebuilt from the sources -------------------------------------------------------------------
+
+
+def _ledger_lines(clinic_id: int | None, claim_id: int | None = None) -> Any:
+    """(line id, insurance cents, patient cents, first posted) summed afresh from postings."""
+    query = (
+        select(
+            PostingRow.claim_line_id.label("line_id"),
+            func.sum(_PAYER_EFFECT).label("insurance"),
+            func.sum(_PATIENT_EFFECT).label("patient"),
+            func.min(PostingRow.posted_on).label("first_on"),
+        )
+        .outerjoin(_ORIGINAL, _ORIGINAL.id == PostingRow.reverses_id)
+        .group_by(PostingRow.claim_line_id)
+    )
+    if clinic_id is not None:
+        query = query.where(PostingRow.clinic_id == clinic_id)
+    if claim_id is not None:
+        query = query.where(PostingRow.claim_id == claim_id)
+    return query.subquery()
+
+
+def _line_balances_select(clinic_id: int | None) -> Any:
+    per = _ledger_lines(clinic_id)
+    return (
+        select(ClaimLineRow.clinic_id, ClaimLineRow.id, ClaimRow.id, ClaimRow.payer_id,
+               ClaimRow.patient_id, ClaimLineRow.rendering_provider_id,
+               ClaimRow.date_of_service, per.c.first_on, per.c.insurance, per.c.patient)
+        .select_from(per)
+        .join(ClaimLineRow, ClaimLineRow.id == per.c.line_id)
+        .join(ClaimRow, ClaimRow.id == ClaimLineRow.claim_id)
+    )  # fmt: skip
+
+
+def _set(flag: Any) -> Any:
+    """An ever-seen flag (1, 0 or NULL from an outer join) as a boolean."""
+    return func.coalesce(flag, 0) == 1
+
+
+def _outcomes_select(clinic_id: int | None) -> Any:
+    def ever(*statuses: str) -> Any:
+        return func.max(case((ClaimStatusRow.to_status.in_(statuses), 1), else_=0))
+
+    history = select(
+        ClaimStatusRow.claim_id.label("claim_id"), ever("submitted").label("submitted"),
+        ever("rejected").label("rejected"), ever("paid").label("paid"),
+        ever(*TROUBLED).label("troubled"),
+    ).group_by(ClaimStatusRow.claim_id)  # fmt: skip
+    replacement = aliased(ClaimRow)
+    replaced = select(replacement.original_claim_id.label("claim_id")).where(
+        replacement.original_claim_id.is_not(None)
+    )
+    decided = select(PostingRow.claim_id.label("claim_id")).where(
+        PostingRow.remittance_id.is_not(None)
+    )
+    if clinic_id is not None:
+        history = history.where(ClaimStatusRow.clinic_id == clinic_id)
+        replaced = replaced.where(replacement.clinic_id == clinic_id)
+        decided = decided.where(PostingRow.clinic_id == clinic_id)
+    h = history.subquery()
+    r = replaced.group_by(replacement.original_claim_id).subquery()
+    d = decided.group_by(PostingRow.claim_id).subquery()
+    line = aliased(ClaimLineRow)
+    provider = (
+        select(func.min(line.rendering_provider_id))
+        .where(line.claim_id == ClaimRow.id)
+        .correlate(ClaimRow)
+        .scalar_subquery()
+    )
+    return (
+        select(ClaimRow.clinic_id, ClaimRow.id, ClaimRow.payer_id, provider,
+               ClaimRow.date_of_service, ClaimRow.frequency_code, _set(h.c.submitted),
+               _set(h.c.rejected), _set(h.c.paid), _set(h.c.troubled),
+               r.c.claim_id.is_not(None), d.c.claim_id.is_not(None))
+        .select_from(ClaimRow)
+        .outerjoin(h, h.c.claim_id == ClaimRow.id)
+        .outerjoin(r, r.c.claim_id == ClaimRow.id)
+        .outerjoin(d, d.c.claim_id == ClaimRow.id)
+        .where(or_(*(q.c.claim_id.is_not(None) for q in (h, r, d))))
+    )  # fmt: skip
+
+
+_LINE_COLUMNS = ("clinic_id", "claim_line_id", "claim_id", "payer_id", "patient_id",
+                 "provider_id", "date_of_service", "billed_on", "insurance_cents",
+                 "patient_cents")  # fmt: skip
+_OUTCOME_COLUMNS = ("clinic_id", "claim_id", "payer_id", "provider_id", "date_of_service",
+                    "frequency_code", "submitted", "rejected", "paid", "troubled", "replaced",
+                    "decided")  # fmt: skip
+
+
+def backfill(connection: Connection, clinic_id: int | None = None) -> None:
+    """Rebuild both summaries from the ledger and the status history (every clinic, or one)."""
+    for table in (ClaimLineBalanceRow, ClaimOutcomeRow):
+        wipe = delete(table)
+        if clinic_id is not None:
+            wipe = wipe.where(table.clinic_id == clinic_id)
+        connection.execute(wipe)
+    connection.execute(
+        insert(ClaimLineBalanceRow).from_select(_LINE_COLUMNS, _line_balances_select(clinic_id))
+    )
+    connection.execute(
+        insert(ClaimOutcomeRow).from_select(_OUTCOME_COLUMNS, _outcomes_select(clinic_id))
+    )
+
+
+def summary_mismatches(session: Session, clinic_id: int, claim_id: int | None = None) -> list[str]:
+    """The claim lines (of one claim, or the clinic) whose kept balances differ from their
+    postings summed afresh, in plain words; empty when the summary equals the ledger."""
+    per = _ledger_lines(clinic_id, claim_id)
+    kept = select(ClaimLineBalanceRow.claim_line_id, ClaimLineBalanceRow.insurance_cents,
+                  ClaimLineBalanceRow.patient_cents).where(
+        ClaimLineBalanceRow.clinic_id == clinic_id)  # fmt: skip
+    if claim_id is not None:
+        kept = kept.where(ClaimLineBalanceRow.claim_id == claim_id)
+    ledger = {i: (int(a or 0), int(b or 0)) for i, a, b in session.execute(
+        select(per.c.line_id, per.c.insurance, per.c.patient))}  # fmt: skip
+    stored = {i: (a, b) for i, a, b in session.execute(kept)}
+    out = []
+    for line_id in sorted(ledger.keys() | stored.keys()):
+        want, have = ledger.get(line_id), stored.get(line_id)
+        if want != have:
+            out.append(
+                f"claim line {line_id}: kept balances (insurance, patient cents) {have}, "
+                f"the ledger's {want}"
+            )
+    return out
+
+
+def decided_claims_by(
+    session: Session, clinic_id: int, key: str, first: dt.date, end: dt.date
+) -> list[tuple[Any, ...]]:
+    """(day of service, payer or first line's therapist id, decided claims, of them denied) of
+    claims served in ``[first, end)``; decided: a remittance was posted to the claim."""
+    outcome = ClaimOutcomeRow
+    column = outcome.payer_id if key == "payer" else outcome.provider_id
+    denied = exists(select(DenialRow.id).where(DenialRow.claim_id == outcome.claim_id))
+    query = (
+        select(outcome.date_of_service, column, func.count(), func.sum(case((denied, 1), else_=0)))
+        .where(outcome.clinic_id == clinic_id, outcome.decided.is_(True))
+        .where(outcome.date_of_service >= first, outcome.date_of_service < end)
+        .group_by(outcome.date_of_service, column)
+    )
+    return [tuple(row) for row in session.execute(query)]
