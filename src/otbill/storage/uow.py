@@ -39,6 +39,7 @@ from otbill.storage.repositories.imports import ImportRepository
 from otbill.storage.repositories.jobs import JobRepository
 from otbill.storage.repositories.ledger import LedgerRepository
 from otbill.storage.repositories.owner_reports import OwnerReports
+from otbill.storage.repositories.owner_self_pay import OwnerSelfPay
 from otbill.storage.repositories.patient_account import PatientAccountRepository
 from otbill.storage.repositories.patients import PatientRepository
 from otbill.storage.repositories.payers import PayerRepository
@@ -92,6 +93,7 @@ class UnitOfWork:
     reports: ReportRepository
     coding_audit: CodingAuditReads
     owner_reports: OwnerReports
+    owner_self_pay: OwnerSelfPay
     audit_reads: AuditRepository
     imports: ImportRepository
     patient_account: PatientAccountRepository
@@ -134,6 +136,7 @@ class UnitOfWork:
         self.reports = ReportRepository(self.session, self.clinic_id)
         self.coding_audit = CodingAuditReads(self.session, self.clinic_id)
         self.owner_reports = OwnerReports(self.session, self.clinic_id)
+        self.owner_self_pay = OwnerSelfPay(self.session, self.clinic_id)
         self.audit_reads = AuditRepository(self.session, self.clinic_id)
         self.schedule = ScheduleRepository(self.session, self.clinic_id)
         self.imports = ImportRepository(self.session, self.clinic_id)
