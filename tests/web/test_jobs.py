@@ -1,58 +1,36 @@
-"""The web's generic job registry: clinic-scoped lookup, the worker's context, old jobs dropped."""
+"""The web's job plumbing: jobs run on a thread of the web process on SQLite, with the request's
+context and the app's resources, and are found only by their own clinic and kind."""
 
 from __future__ import annotations
 
 import contextvars
-import time
-from dataclasses import dataclass
-from types import SimpleNamespace
+from typing import Any
 
-from otbill.web import jobs as jobs_module
-from otbill.web.jobs import Jobs, new_job_id, on_app_state
+from otbill.services.jobs import RunningJob, job_kind
+from otbill.storage import Database
+from otbill.web.jobs import app_jobs
+from support.demoflow import clinic_and_users
 
 _DAY: contextvars.ContextVar[str] = contextvars.ContextVar("_DAY", default="unset")
+SEES = "test.web_sees"
 
 
-@dataclass
-class _Job:
-    id: str
-    clinic_id: int
-    seen: str = ""
-    finished_at: float | None = None
+@job_kind(SEES, "test job")
+def _sees(db: Database, job: RunningJob) -> dict[str, Any]:
+    return {"day": _DAY.get(), "transport": job.context.get("claim_status_transport")}
 
 
-def _work(job: _Job) -> None:
-    job.seen = _DAY.get()  # the worker sees the request's context, copied at queue time
-    job.finished_at = time.monotonic()
-
-
-def test_a_job_is_found_only_by_its_own_clinic_and_runs_with_the_requests_context():
-    registry: Jobs[_Job] = Jobs("otbill-test")
+def test_a_job_runs_here_with_the_requests_context_and_the_apps_resources(app) -> None:
+    clinic, users = clinic_and_users(app)
+    jobs = app_jobs(app.state)
+    assert app_jobs(app.state) is jobs  # made once, kept on app.state
+    app.state.claim_status_transport = "the app's line"
     _DAY.set("2026-03-02")
-    job = _Job(new_job_id(), clinic_id=1)
-    assert registry.queue(job, _work, job) is job
-    registry.wait(10)
-    assert job.seen == "2026-03-02"
-    assert registry.get(job.id, 1) is job
-    assert registry.get(job.id, 2) is None
-    assert registry.get("nope", 1) is None
-
-
-def test_finished_jobs_are_dropped_after_the_keep_time_and_running_ones_never():
-    registry: Jobs[_Job] = Jobs("otbill-test")
-    old = _Job(new_job_id(), 1, finished_at=time.monotonic() - jobs_module.KEEP_SECONDS - 1)
-    running = _Job(new_job_id(), 1)
-    registry.queue(old, lambda: None)
-    registry.queue(running, lambda: None)
-    registry.queue(_Job(new_job_id(), 1), lambda: None)  # queueing is when old ones go
-    registry.wait(10)
-    assert registry.get(old.id, 1) is None
-    assert registry.get(running.id, 1) is running
-
-
-def test_the_apps_registry_is_made_once_and_kept_on_app_state():
-    state = SimpleNamespace()
-    first = on_app_state(state, "test_jobs", lambda: Jobs[_Job]("otbill-test"))
-    assert on_app_state(state, "test_jobs", lambda: Jobs[_Job]("otbill-other")) is first
-    assert state.test_jobs is first
-    assert new_job_id() != new_job_id()
+    job = jobs.queue(clinic, users["biller"], SEES, {}, "k")
+    jobs.wait(30)
+    done = jobs.get(str(job.id), clinic)
+    assert done is not None and done.state == "done"
+    assert done.result == {"day": "2026-03-02", "transport": "the app's line"}
+    assert jobs.get(job.id, clinic, "remittances.post") is None  # another kind's page
+    assert jobs.get(job.id, clinic + 1) is None  # another clinic
+    assert jobs.get("nope", clinic) is None

@@ -1,88 +1,113 @@
-"""The web's background jobs: one registry shared by postings, "Ask about all" and statement runs.
+"""The web's background jobs: queued through :mod:`otbill.services.jobs`, read from the job table.
 
-Why: long work (posting an 835, one 276/277 exchange per claim, a statement run) never runs
-inside a request; it would hold the browser and a server thread, and blocking database work in
-an async handler froze the whole server. A page queues a job record here and answers at once
-with a redirect to the job's page, which reads the record's progress.
-
-Each registry has one worker thread: its jobs run one after another (on SQLite they would only
-take turns at the write lock anyway). Jobs and their progress live in the memory of the web
-process that started them (docs/deploy.md, "What each process keeps": another process answers
-"no such run"); a restart forgets the pages, never the work already recorded. A finished job's page stays :data:`KEEP_SECONDS`, then the record is dropped.
+Why: long work (posting an 835, one 276/277 exchange per claim, a statement run, an eligibility
+run) never runs inside a request; it would hold the browser and a server thread. A page queues a
+job and answers at once with a redirect to the job's page, which reads the job's row: any web
+process answers it, and a restart loses no job. On SQLite the jobs run on one thread of this web
+process (``make run`` stays one command); on PostgreSQL they go to the queue and ``otbill worker``
+runs them (``app.state.jobs_in_process = True``, or ``OTBILL_JOBS_IN_PROCESS=1``, runs them here
+instead: tests, a single-process install).
 """
 
 from __future__ import annotations
 
-import contextvars
-import secrets
+import os
 import threading
-import time
-from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
-from typing import Any, Generic, Protocol, TypeVar
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass
+from typing import Any, Generic, TypeVar
 
-__all__ = ["KEEP_SECONDS", "Job", "Jobs", "new_job_id", "on_app_state"]
+from otbill.domain.jobs import Job
+from otbill.domain.record_errors import NotFound
+from otbill.services.jobs import JobRunner, ThreadRunner, job_of, queue_job, runner_for
 
-KEEP_SECONDS = 6 * 3600  # a finished job's page stays this long
+__all__ = ["AppJobs", "JobView", "KindJobs", "app_jobs", "on_app_state"]
+
 _CREATE = threading.Lock()
-
-
-class Job(Protocol):
-    """What the registry needs of a job record: its id, its clinic, when it finished."""
-
-    id: str
-    clinic_id: int
-    finished_at: float | None
-
-
-JobT = TypeVar("JobT", bound=Job)
 RegistryT = TypeVar("RegistryT")
 
-
-def new_job_id() -> str:
-    """A job id that cannot be guessed (it is in the job page's address)."""
-    return secrets.token_urlsafe(12)
+# what job functions may take from app.state (transports the tests or the app were given)
+_CONTEXT_NAMES = ("wiring", "claim_status_transport", "eligibility_transport")
 
 
-class Jobs(Generic[JobT]):
-    """Job records by id and the one worker thread that runs them (see the module docstring)."""
+class _StateContext(Mapping[str, Any]):
+    """``app.state``'s resources for job functions, read when the job runs (not when queued)."""
 
-    def __init__(self, thread_name_prefix: str) -> None:
-        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix=thread_name_prefix)
-        self._jobs: dict[str, JobT] = {}
-        self._lock = threading.Lock()
+    def __init__(self, state: Any) -> None:
+        self._state = state
 
-    def queue(self, job: JobT, work: Callable[..., None], *args: Any) -> JobT:
-        """Keep ``job`` and queue ``work(*args)`` on the worker thread; returns ``job`` at once.
+    def __getitem__(self, key: str) -> Any:
+        if key not in _CONTEXT_NAMES or getattr(self._state, key, None) is None:
+            raise KeyError(key)
+        return getattr(self._state, key)
 
-        ``work`` must set ``job.finished_at`` when it ends, failed or not: until then the
-        record is never dropped.
-        """
-        with self._lock:
-            self._forget_old()
-            self._jobs[job.id] = job
-        # a worker thread does not inherit the request's context: it gets the run's day here
-        run = contextvars.copy_context()
-        self._pool.submit(run.run, work, *args)
-        return job
+    def __iter__(self) -> Iterator[str]:
+        return (k for k in _CONTEXT_NAMES if getattr(self._state, k, None) is not None)
 
-    def get(self, job_id: str, clinic_id: int) -> JobT | None:
-        """The job, when it is this clinic's."""
-        job = self._jobs.get(job_id)
-        return job if job is not None and job.clinic_id == clinic_id else None
+    def __len__(self) -> int:
+        return sum(1 for _ in self)
+
+
+@dataclass(frozen=True)
+class JobView:
+    """A job as its page shows it; kinds add what their page needs (see the ``*_jobs`` modules)."""
+
+    job: Job
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.job, name)
+
+
+class AppJobs:
+    """Queue a job for the app's database, find a clinic's job, wait for this process's jobs."""
+
+    def __init__(self, state: Any) -> None:
+        in_process = bool(getattr(state, "jobs_in_process", False)) or (
+            os.environ.get("OTBILL_JOBS_IN_PROCESS") == "1"
+        )
+        self.db = state.db
+        self.runner: JobRunner = runner_for(self.db, _StateContext(state), in_process=in_process)
+
+    def queue(self, clinic_id: int, user_id: int, kind: str, arguments: dict[str, Any],
+              key: str) -> Job:  # fmt: skip
+        return queue_job(self.db, self.runner, clinic_id, user_id, kind, arguments, key)
+
+    def get(self, job_id: str | int, clinic_id: int, kind: str | None = None) -> Job | None:
+        """The clinic's job (of ``kind`` when given), else None."""
+        try:
+            job = job_of(self.db, clinic_id, int(job_id))
+        except (NotFound, ValueError):
+            return None
+        return job if kind is None or job.kind == kind else None
 
     def wait(self, timeout: float) -> None:
-        """Wait until every job queued so far has finished (tests, shutdown)."""
-        self._pool.submit(lambda: None).result(timeout)
+        """Wait for the jobs this process runs (SQLite, in-process): tests and shutdown."""
+        if isinstance(self.runner, ThreadRunner):
+            self.runner.wait(timeout)
 
-    def _forget_old(self) -> None:
-        now = time.monotonic()
-        for key in [
-            k
-            for k, j in self._jobs.items()
-            if j.finished_at is not None and now - j.finished_at > KEEP_SECONDS
-        ]:
-            del self._jobs[key]
+
+ViewT = TypeVar("ViewT", bound=JobView)
+
+
+class KindJobs(Generic[ViewT]):
+    """One kind's jobs as its pages show them (``view``): queue, find, wait."""
+
+    kind: str
+    view: type[ViewT]
+
+    def __init__(self, jobs: AppJobs) -> None:
+        self.jobs = jobs
+
+    def _queue(self, clinic_id: int, user_id: int, arguments: dict[str, Any], key: str) -> ViewT:
+        return self.view(self.jobs.queue(clinic_id, user_id, self.kind, arguments, key))
+
+    def get(self, job_id: str | int, clinic_id: int) -> ViewT | None:
+        """The clinic's job of this kind, else None (its page answers 404)."""
+        job = self.jobs.get(job_id, clinic_id, self.kind)
+        return None if job is None else self.view(job)
+
+    def wait(self, timeout: float) -> None:
+        self.jobs.wait(timeout)
 
 
 def on_app_state(state: Any, name: str, make: Callable[[], RegistryT]) -> RegistryT:
@@ -93,3 +118,8 @@ def on_app_state(state: Any, name: str, make: Callable[[], RegistryT]) -> Regist
             found = make()
             setattr(state, name, found)
         return found
+
+
+def app_jobs(state: Any) -> AppJobs:
+    """The app's :class:`AppJobs` (``app.state.jobs``), made on first use."""
+    return on_app_state(state, "jobs", lambda: AppJobs(state))

@@ -74,6 +74,10 @@ class JobRepository(ClinicScoped):
     def progress(self, job_id: int, done: int, total: int, note: str) -> None:
         self._set(job_id, done=done, total=total, note=note[:300])
 
+    def keep(self, job_id: int, partial: dict[str, Any]) -> None:
+        """What a running job has done so far (its retry goes on from there)."""
+        self._set(job_id, result=partial)
+
     def finish(self, job_id: int, result: dict[str, Any]) -> None:
         self._set(job_id, state="done", result=result, error="", finished_at=utcnow())
 

@@ -93,9 +93,8 @@ def ask_all(request: Request, user: Biller) -> Response:
         request.session["flash"] = {"kind": "ok", "text": "No claim is waiting for an answer."}
         return RedirectResponse(PAGE, status_code=303)
     job = status_jobs(request.app.state).start(
-        db, user.clinic_id, user.id, [d.claim.id for d in due], today=today(request),
-        transport=_payer_line(request),
-    )  # fmt: skip
+        user.clinic_id, user.id, [d.claim.id for d in due], today=today(request)
+    )
     return RedirectResponse(f"{PAGE}/jobs/{job.id}", status_code=303)
 
 
@@ -104,6 +103,6 @@ def job_page(request: Request, user: Biller, job_id: str, part: str = "") -> Res
     """The "Ask about all" progress page (``part=progress``: the part htmx polls)."""
     job = status_jobs(request.app.state).get(job_id, user.clinic_id)
     if job is None:
-        raise HTTPException(404, "no such follow-up run (done long ago, or in another web process)")
+        raise HTTPException(404, f"no follow-up run {job_id} in this clinic")
     template = "billing/_follow_up_job.html" if part == "progress" else "billing/follow_up_job.html"
     return render(request, template, {"job": job})

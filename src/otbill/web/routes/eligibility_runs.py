@@ -1,8 +1,8 @@
 """Eligibility runs: the list, "Check tomorrow's patients now", and one run's progress and results.
 
 Starting a run chooses who to ask and keeps it (:func:`~otbill.services.exchange.
-eligibility_batch.start_run`) in the request, then asks the payers in a worker thread (never on
-the event loop) and redirects to the run's page. The page reads the run's counts from the
+eligibility_batch.start_run`) in the request, then queues the job that asks the payers (kind
+``eligibility.run``, :mod:`otbill.web.jobs`; never on the event loop) and redirects to the run's page. The page reads the run's counts from the
 database, so its progress (polled by htmx, or refreshed without it) is right even from another
 browser; when the server restarted mid-run the page says the run stopped and offers to finish
 it, which asks only what has no answer yet. The payer is reached by the app's eligibility
@@ -12,24 +12,21 @@ page's "Check eligibility now".
 
 from __future__ import annotations
 
-import contextvars
 import datetime as dt
 import logging
-import threading
-from concurrent.futures import ThreadPoolExecutor
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, HTTPException, Request
 from fastapi.responses import RedirectResponse, Response
 
-from otbill.clearinghouse.realtime import RealTimeTransport
-from otbill.clearinghouse.simulator.eligibility import SimulatedEligibilityPayer
+from otbill.domain.jobs import Job
 from otbill.domain.record_errors import NotFound
 from otbill.errors import OtbillError
-from otbill.payers import PayerProfile
-from otbill.services.exchange.eligibility_batch import result_rows, run_batch, start_run
-from otbill.storage import Database
-from otbill.web.app import render, today, wiring
+from otbill.services.exchange.eligibility_batch import result_rows, start_run
+from otbill.services.jobs import job_with_key
+from otbill.services.jobs.eligibility import KIND
+from otbill.web.app import render, today
+from otbill.web.jobs import AppJobs, app_jobs
 from otbill.web.security import SessionUser, require_roles
 
 __all__ = ["router"]
@@ -38,67 +35,22 @@ log = logging.getLogger(__name__)
 router = APIRouter()
 
 Desk = Annotated[SessionUser, Depends(require_roles("front-desk", "biller"))]
-_CREATE = threading.Lock()
 
 
-class _Workers:
-    """The app's run workers: one run at a time, and which runs are being worked on now."""
-
-    def __init__(self) -> None:
-        self.pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="otbill-eligibility")
-        self.working: set[int] = set()
-        self.errors: dict[int, str] = {}
-        self.lock = threading.Lock()
-
-    def start(self, run_id: int, work: Any) -> None:
-        with self.lock:
-            if run_id in self.working:
-                return
-            self.working.add(run_id)
-            self.errors.pop(run_id, None)
-        self.pool.submit(contextvars.copy_context().run, self._run, run_id, work)
-
-    def _run(self, run_id: int, work: Any) -> None:
-        try:
-            work()
-        except OtbillError as error:
-            self.errors[run_id] = str(error)
-        except Exception:  # a bug: the page says the run stopped; the log has the details
-            log.exception("eligibility run %s stopped", run_id)
-            self.errors[run_id] = "the run stopped on an unexpected error; finish it to go on"
-        finally:
-            with self.lock:
-                self.working.discard(run_id)
-
-    def wait(self, timeout: float) -> None:
-        """Wait until every run started so far has finished (tests, shutdown)."""
-        self.pool.submit(lambda: None).result(timeout)
+def workers(state: Any) -> AppJobs:
+    """The app's jobs (:mod:`otbill.web.jobs`); a run is asked by the job ``eligibility.run``."""
+    return app_jobs(state)
 
 
-def workers(state: Any) -> _Workers:
-    """The app's run workers (``app.state.eligibility_runs``), made on first use."""
-    with _CREATE:
-        found = getattr(state, "eligibility_runs", None)
-        if found is None:
-            found = state.eligibility_runs = _Workers()
-        return found
-
-
-def _transport(request: Request) -> RealTimeTransport:
-    line: RealTimeTransport | None = getattr(request.app.state, "eligibility_transport", None)
-    return line if line is not None else SimulatedEligibilityPayer()
+def _run_job(request: Request, user: SessionUser, run_id: int) -> Job | None:
+    """The run's job: the same one for the run's life (its key is the run's id)."""
+    return job_with_key(request.app.state.db, user.clinic_id, KIND, f"run-{run_id}")
 
 
 def _launch(request: Request, user: SessionUser, run_id: int) -> None:
-    db: Database = request.app.state.db
-    transport = _transport(request)
-    profiles: dict[str, PayerProfile] = dict(wiring(request).profiles)
-    day = today(request)
-    workers(request.app.state).start(
-        run_id,
-        lambda: run_batch(db, user.clinic_id, user.id, run_id, transport=transport,
-                          profiles=profiles, today=day),
-    )  # fmt: skip
+    """Queue the run's job (again, when it failed): it asks only what has no answer yet."""
+    arguments = {"run_id": run_id, "today": today(request).isoformat()}
+    workers(request.app.state).queue(user.clinic_id, user.id, KIND, arguments, f"run-{run_id}")
 
 
 async def _form(request: Request) -> dict[str, str]:
@@ -149,13 +101,13 @@ def _run_context(request: Request, user: SessionUser, run_id: int) -> dict[str, 
             rows = result_rows(uow, run_id) if run.state == "finished" else []
     except NotFound as exc:
         raise HTTPException(404, "no such eligibility run in this clinic") from exc
-    jobs = workers(request.app.state)
-    working = run_id in jobs.working
+    job = _run_job(request, user, run_id)
+    working = job is not None and not job.finished
     percent = (
         100 if run.state == "finished" else int(100 * run.done / run.total) if run.total else 0
     )
     return {"run": run, "rows": rows, "working": working, "percent": percent,
-            "error": jobs.errors.get(run_id), "flagged": sum(r.flagged for r in rows)}  # fmt: skip
+            "error": job.error if job is not None and job.state == "failed" else None, "flagged": sum(r.flagged for r in rows)}  # fmt: skip
 
 
 @router.get("/eligibility/runs/{run_id}")

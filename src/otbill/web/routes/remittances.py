@@ -84,7 +84,7 @@ async def upload(
         report = PostingReport(name, already_posted=True)
         return await run_in_threadpool(_list_page, request, user, posting=report)
     job = posting_jobs(request.app.state).start(
-        db, user.clinic_id, user.id, checked, today(request)
+        user.clinic_id, user.id, checked, data, today(request)
     )
     return RedirectResponse(f"/remittances/jobs/{job.id}", status_code=303)
 
@@ -94,7 +94,7 @@ def posting_job(request: Request, user: Biller, job_id: str, part: str = "") -> 
     """The upload's progress page (``part=progress``: the part htmx polls)."""
     job = posting_jobs(request.app.state).get(job_id, user.clinic_id)
     if job is None:
-        raise HTTPException(404, "no such posting (finished long ago, or in another web process)")
+        raise HTTPException(404, f"no posting {job_id} in this clinic")
     template = "remittances/_job.html" if part == "progress" else "remittances/job.html"
     return render(request, template, {"job": job})
 

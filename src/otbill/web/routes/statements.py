@@ -78,8 +78,8 @@ def run(request: Request, user: Desk, form: FormData) -> Response:
     if on is None:
         return _page(request, user, today(request), 422,
                      error=f"Statement date {form.get('date')!r}: a date such as {today(request)}")  # fmt: skip
-    job = statement_jobs(request.app.state).start(request.app.state.db, user.clinic_id, user.id,
-                                                  on, _out_dir(request, user))  # fmt: skip
+    job = statement_jobs(request.app.state).start(user.clinic_id, user.id, on,
+                                                  _out_dir(request, user))  # fmt: skip
     return RedirectResponse(f"/statements/jobs/{job.id}", status_code=303)
 
 
@@ -88,7 +88,7 @@ def job_page(request: Request, user: Desk, job_id: str, part: str = "") -> Respo
     """A run's progress (``part=progress``: what htmx polls), then its summary and files."""
     job = statement_jobs(request.app.state).get(job_id, user.clinic_id)
     if job is None:
-        raise HTTPException(404, "no such statement run (kept 6 hours, by the process that ran it)")
+        raise HTTPException(404, f"no statement run {job_id} in this clinic")
     template = "statements/_job.html" if part == "progress" else "statements/job.html"
     return render(request, template, {"job": job})
 
