@@ -20,22 +20,12 @@ from otbill.services.remittances.post import post_remittance
 from otbill.storage.tables import (
     ClaimLineRow,
     ClaimRow,
-    CoverageRow,
     DenialRow,
     PreventionCheckRow,
-    VisitRow,
 )
-from support.browserkit import log_in
-from support.demoflow import ISA, clinic_and_users, simulated_835
+from support.browserkit import log_in, record_signed_visit
+from support.demoflow import ISA, clinic_and_users, next_visit_of, simulated_835
 from support.webkit import DEMO_TODAY, PASSWORDS
-
-NOTE = {
-    "current_status": "Needs moderate assistance with meal preparation",
-    "goals": "Independent simple meal preparation within 6 weeks",
-    "response_to_treatment": "Tolerated well; sequencing improved",
-    "medical_necessity": "Skilled training and cueing are needed for safety",
-    "total_treatment_minutes": "45",
-}
 
 
 def _overturning_835(claim: ClaimRow, paid_on: dt.date) -> bytes:
@@ -174,35 +164,11 @@ def test_denial_to_appeal_to_prevention(browser, live, tmp_path):  # type: ignor
     assert "held by CLN001 from now on" in biller.inner_text("[data-testid=flash]")
 
     # the next claim with that code for that payer is held by it
-    with db.session() as session:
-        patient, coverage = session.execute(
-            select(ClaimRow.patient_id, ClaimRow.coverage_id)
-            .join(ClaimLineRow, ClaimLineRow.claim_id == ClaimRow.id)
-            .where(ClaimRow.payer_id == payer_id, ClaimLineRow.code == check.code)
-        ).first()
-        last = session.scalar(
-            select(VisitRow.date)
-            .where(VisitRow.patient_id == patient)
-            .order_by(VisitRow.date.desc())
-        )
-        assert session.get_one(CoverageRow, coverage).payer_id == payer_id
-    day = max(last or DEMO_TODAY, DEMO_TODAY - dt.timedelta(days=3)) + dt.timedelta(days=1)
+    patient, coverage, day = next_visit_of(app, payer_id, check.code)
     codes = [check.code] + ([check.with_code] if check.with_code else [])
     therapist = browser.new_page()
     log_in(therapist, live, "rcole", PASSWORDS["rcole"])
-    therapist.goto(f"{live.url}/visits/new")
-    therapist.select_option("[data-testid=patient]", str(patient))
-    therapist.fill("[data-testid=date]", day.isoformat())
-    therapist.select_option("[data-testid=note_type]", "daily")
-    for row, code in enumerate(codes):
-        therapist.fill(f"[data-testid=code-{row}]", code)
-        therapist.fill(f"[data-testid=minutes-{row}]", "23")
-    therapist.click("[data-testid=record-button]")
-    for field, value in NOTE.items():
-        if therapist.locator(f"[data-testid=field-{field}]").count():
-            therapist.fill(f"[data-testid=field-{field}]", value)
-    therapist.click("[data-testid=sign-button]")
-    assert "Note signed" in therapist.content()
+    record_signed_visit(therapist, live, patient, day, dict.fromkeys(codes, 23))
 
     biller.goto(f"{live.url}/remittances")
     biller.click("[data-testid=build-claims]")

@@ -6,16 +6,14 @@ other payers keep theirs."""
 
 from __future__ import annotations
 
-import datetime as dt
-
 import pytest
 from sqlalchemy import select
 
 from otbill import clock
-from otbill.domain.appeals import Denial
 from otbill.services.denials import prevention
 from otbill.storage.tables import AuditEventRow
 from support.demoflow import clinic_and_users
+from support.denialkit import deny_three_times
 from support.passwords import fast_password_hashing  # noqa: F401
 from support.webkit import DEMO_TODAY, app_on_copy
 
@@ -27,27 +25,12 @@ def app(demo_template, tmp_path):  # type: ignore[no-untyped-def]
     app.state.db.dispose()
 
 
-def _deny_units_three_times(uow, payer_id: int) -> str:  # type: ignore[no-untyped-def]
-    """Three of the payer's claims with one code denied CARC 152 on that code's line."""
-    by_code: dict[str, list[tuple[int, int]]] = {}
-    for claim in uow.claims.by_status(None):
-        if claim.payer_id == payer_id:
-            for line in uow.claims.lines(claim.id):
-                by_code.setdefault(line.code, []).append((claim.id, line.id))
-    code, lines = max(by_code.items(), key=lambda item: len(item[1]))
-    for n, (claim_id, line_id) in enumerate(lines[:3]):
-        day = DEMO_TODAY - dt.timedelta(days=10 - n)
-        uow.denials.add(Denial(0, claim_id, "CO", "152", day, day + dt.timedelta(120),
-                               claim_line_id=line_id))  # fmt: skip
-    return code
-
-
 def test_units_denials_propose_a_profile_change_applied_once_accepted(app) -> None:  # type: ignore[no-untyped-def]
     db, (clinic_id, users) = app.state.db, clinic_and_users(app)
     with clock.as_of(DEMO_TODAY), db.unit_of_work(clinic_id, users["biller"]) as uow:
         payers = uow.payers.all()
         medicare = next(p for p in payers if p.profile == "medicare")
-        code = _deny_units_three_times(uow, medicare.id)
+        code = deny_three_times(uow, medicare.id, "152")
         new = prevention.propose_checks(uow, DEMO_TODAY, medicare.id, "152")
         check = uow.appeals.check_for(medicare.id, code, "152")
         assert check is not None and [c.id for c in new] == [check.id]
@@ -86,7 +69,7 @@ def test_a_clinic_rule_still_held_by_cln001(app) -> None:  # type: ignore[no-unt
     db, (clinic_id, users) = app.state.db, clinic_and_users(app)
     with clock.as_of(DEMO_TODAY), db.unit_of_work(clinic_id, users["biller"]) as uow:
         acme = next(p for p in uow.payers.all() if p.profile == "commercial-in-network")
-        code = _deny_units_three_times(uow, acme.id)
+        code = deny_three_times(uow, acme.id, "152")
         prevention.propose_checks(uow, DEMO_TODAY, acme.id, "152")
         check = uow.appeals.check_for(acme.id, code, "152")
         assert check is not None and check.cause == "units" and check.profile_change is None

@@ -14,7 +14,7 @@ from typing import Any
 import uvicorn
 from playwright.sync_api import Page
 
-__all__ = ["LiveServer", "log_in"]
+__all__ = ["DAILY_NOTE", "LiveServer", "log_in", "record_signed_visit"]
 
 
 def _free_port() -> int:
@@ -71,3 +71,36 @@ def log_in(page: Page, live: LiveServer, username: str, password: str) -> None:
     page.fill("input[name=password]", password)
     page.click("button[type=submit]")
     page.wait_for_load_state("networkidle")
+
+
+# A daily note's fields as a therapist fills them (only those the form shows are filled).
+DAILY_NOTE = {
+    "current_status": "Needs moderate assistance with meal preparation",
+    "goals": "Independent simple meal preparation within 6 weeks",
+    "response_to_treatment": "Tolerated well; sequencing improved",
+    "medical_necessity": "Skilled training and cueing are needed for safety",
+    "total_treatment_minutes": "45",
+}
+
+
+def record_signed_visit(
+    page: Page, live: LiveServer, patient: int, day: object, minutes: dict[str, int],
+    note: dict[str, str] | None = None,
+) -> None:  # fmt: skip
+    """A therapist (logged in on ``page``) records a daily visit with ``minutes`` by code on
+    ``day`` and signs its note."""
+    page.goto(f"{live.url}/visits/new")
+    page.select_option("[data-testid=patient]", str(patient))
+    page.fill("[data-testid=date]", str(day))
+    page.select_option("[data-testid=note_type]", "daily")
+    for row, (code, spent) in enumerate(minutes.items()):
+        page.fill(f"[data-testid=code-{row}]", code)
+        page.fill(f"[data-testid=minutes-{row}]", str(spent))
+    page.click("[data-testid=record-button]")
+    for field, value in (note or DAILY_NOTE).items():
+        if page.locator(f"[data-testid=field-{field}]").count():
+            page.fill(f"[data-testid=field-{field}]", value)
+    page.click("[data-testid=sign-button]")
+    page.wait_for_load_state("networkidle")  # the signed page, not the form still showing
+    alerts = page.locator(".alert").all_inner_texts()
+    assert "Note signed" in page.content(), alerts

@@ -15,13 +15,14 @@ from otbill.rules.registry import load_rules
 from otbill.services.claims import lifecycle as claims
 from otbill.services.claims.scrub import build_scrub_context
 from otbill.services.claims.submit import submit_batch
-from otbill.storage.tables import ClaimRow, ClinicRow, UserRow
+from otbill.storage.tables import ClaimLineRow, ClaimRow, ClinicRow, CoverageRow, UserRow, VisitRow
 from otbill.x12.write_837p import Submission
 from support.webkit import DEMO_TODAY
 
 __all__ = [
     "clinic_and_users",
     "make_835",
+    "next_visit_of",
     "send_claims",
     "simulated_835",
     "statuses",
@@ -113,3 +114,22 @@ def simulated_835(app, tmp_path: Path) -> tuple[str, bytes]:
     files = sorted(transport.inbox.glob("*.835"))
     path = next(p for p in files if b"CAS*CO*50" in p.read_bytes())  # one with a denial
     return path.name, path.read_bytes()
+
+
+def next_visit_of(app, payer_id: int, code: str) -> tuple[int, int, dt.date]:  # type: ignore[no-untyped-def]
+    """A patient of the payer billed ``code`` before: the patient, the coverage, and a day for
+    their next visit (after their last, and within the last few days before the demo's today)."""
+    with app.state.db.session() as session:
+        patient, coverage = session.execute(
+            select(ClaimRow.patient_id, ClaimRow.coverage_id)
+            .join(ClaimLineRow, ClaimLineRow.claim_id == ClaimRow.id)
+            .where(ClaimRow.payer_id == payer_id, ClaimLineRow.code == code)
+        ).first() or (0, 0)
+        last = session.scalar(
+            select(VisitRow.date)
+            .where(VisitRow.patient_id == patient)
+            .order_by(VisitRow.date.desc())
+        )
+        assert session.get_one(CoverageRow, coverage).payer_id == payer_id
+    day = max(last or DEMO_TODAY, DEMO_TODAY - dt.timedelta(days=3)) + dt.timedelta(days=1)
+    return patient, coverage, day
