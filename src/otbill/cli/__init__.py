@@ -23,6 +23,7 @@ COMMANDS: dict[str, LazyCommand] = {
     "demo": LazyCommand("otbill.cli.records:demo_command"),
     "serve": LazyCommand("otbill.cli.serve:serve_command"),
     "check": LazyCommand("otbill.cli.check:check_command"),
+    "worker": LazyCommand("otbill.cli.worker:worker_command"),
     "post": LazyCommand("otbill.cli.edi:post_command"),
     "ack": LazyCommand("otbill.cli.edi:ack_command"),
     "submit": LazyCommand("otbill.cli.edi:submit_command"),
