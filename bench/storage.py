@@ -22,7 +22,7 @@ import uuid
 
 from sqlalchemy import create_engine, insert, text
 
-from otbill.codes import npi
+from benchkit import bench_clinic, claim_row, insert_claims, npi_for
 from otbill.payers import load_profiles
 from otbill.rules.context import ScrubContext
 from otbill.rules.registry import load_rules
@@ -47,37 +47,11 @@ NOTE = {
 }
 
 
-def _npi(n: int) -> str:
-    first9 = f"16{n:07d}"
-    return first9 + npi.calc_check_digit(first9)
-
-
 def _setup(
     db: Database, therapists: int, n_patients: int
 ) -> tuple[int, int, list[int], list[tuple[int, int, int]]]:
-    cid = clinic.create_clinic(
-        db,
-        code=f"B{uuid.uuid4().hex[:6]}",
-        name="Bench OT",
-        npi_number=_npi(1),
-        tax_id="741234567",
-        address=("1 Main", "Austin", "TX", "78701"),
-    )
+    cid, biller, providers = bench_clinic(db, "B", therapists)
     with db.unit_of_work(cid) as uow:
-        biller = clinic.add_user(
-            uow, username="biller", full_name="B", password="b", roles=["biller"]
-        )
-        providers = [
-            clinic.add_provider(
-                uow,
-                npi_number=_npi(10 + i),
-                first_name="T",
-                last_name=f"T{i}",
-                credential="OTR/L",
-                taxonomy="225X00000X",
-            )
-            for i in range(therapists)
-        ]
         payer = clinic.add_payer(uow, payer_code="00435", name="Medicare", profile="medicare")
         from decimal import Decimal
 
@@ -111,7 +85,7 @@ def _setup(
             plan = patients.add_plan_of_care(
                 uow,
                 patient_id=pid,
-                certifying_npi=_npi(5),
+                certifying_npi=npi_for(5),
                 certifying_name=("D", "R"),
                 start=dt.date(2025, 1, 1),
                 diagnoses=["M62.81"],
@@ -214,30 +188,12 @@ def pad_claims(db: Database, cid: int, target: int, rng: random.Random) -> int:
             else rng.choice(["ready", "approved", "submitted", "paid", "denied", "closed"])
         )
         found, errors = rng.choice(findings) if status == "held" else ([], 0)
-        rows.append(
-            {
-                "clinic_id": cid,
-                "number": f"X{n}",
-                "patient_id": patient,
-                "coverage_id": coverage,
-                "payer_id": payer,
-                "date_of_service": dt.date(2024, 1, 1) + dt.timedelta(days=n % 450),
-                "status": status,
-                "frequency_code": "1",
-                "place_of_service": "11",
-                "telehealth": False,
-                "total_charge_cents": rng.randrange(6000, 30000, 500),
-                "findings": found,
-                "created_by": creator,
-                "last_edited_by": creator,
-                "created_at": utcnow(),
-                "version": 1,
-                "error_count": errors,
-            }
-        )
+        day = dt.date(2024, 1, 1) + dt.timedelta(days=n % 450)
+        charge = rng.randrange(6000, 30000, 500)
+        rows.append(claim_row(cid, f"X{n}", (patient, coverage, payer), day, status, creator,
+                              charge_cents=charge, findings=found, errors=errors))  # fmt: skip
     with db.engine.begin() as conn:
-        for i in range(0, len(rows), 10_000):
-            conn.execute(insert(ClaimRow), rows[i : i + 10_000])
+        insert_claims(conn, rows)
         if db.backend == "postgresql":
             conn.execute(text("ANALYZE claim"))
         else:

@@ -20,53 +20,25 @@ import os
 import random
 import tempfile
 import time
-import uuid
 from decimal import Decimal
 from pathlib import Path
 
 from sqlalchemy import insert, select
 
-from otbill.codes import npi
+from benchkit import bench_clinic, claim_row, insert_claims
 from otbill.services.clinic import setup as clinic
 from otbill.services.frontdesk import patients
 from otbill.services.views.what_if import Scenario, what_if
 from otbill.storage import Database
-from otbill.storage.audit import utcnow
 from otbill.storage.tables import ClaimLineRow, ClaimRow
 
 CODES = ["97530", "97110", "97535", "97112", "97140", "97165", "97168", "97760"]
 FIRST, END = dt.date(2024, 4, 1), dt.date(2025, 4, 1)
 
 
-def _npi(n: int) -> str:
-    first9 = f"16{n:07d}"
-    return first9 + npi.calc_check_digit(first9)
-
-
 def _setup(db: Database, therapists: int) -> tuple[int, int, list[int], list[tuple[int, int, int]]]:
-    cid = clinic.create_clinic(
-        db,
-        code=f"W{uuid.uuid4().hex[:6]}",
-        name="Bench OT",
-        npi_number=_npi(1),
-        tax_id="741234567",
-        address=("1 Main", "Austin", "TX", "78701"),
-    )
+    cid, biller, providers = bench_clinic(db, "W", therapists)
     with db.unit_of_work(cid) as uow:
-        biller = clinic.add_user(
-            uow, username="biller", full_name="B", password="b", roles=["biller"]
-        )
-        providers = [
-            clinic.add_provider(
-                uow,
-                npi_number=_npi(10 + i),
-                first_name="T",
-                last_name=f"T{i}",
-                credential="OTR/L",
-                taxonomy="225X00000X",
-            )
-            for i in range(therapists)
-        ]
         payers = [
             clinic.add_payer(uow, payer_code="00435", name="Medicare", profile="medicare"),
             clinic.add_payer(uow, payer_code="77027", name="Medicaid", profile="medicaid-example"),
@@ -104,30 +76,11 @@ def _claims(db: Database, cid: int, biller: int, providers: list[int], people, v
     rows = []
     for n in range(visits):
         pid, cov, payer = people[rng.choices((0, 1, 2), weights=(6, 2, 3))[0]]
-        rows.append(
-            {
-                "clinic_id": cid,
-                "number": f"W{n}",
-                "patient_id": pid,
-                "coverage_id": cov,
-                "payer_id": payer,
-                "date_of_service": FIRST + dt.timedelta(days=n % days),
-                "status": rng.choice(["submitted", "paid", "paid", "partially_paid"]),
-                "frequency_code": "1",
-                "place_of_service": "11",
-                "telehealth": False,
-                "total_charge_cents": 0,
-                "findings": [],
-                "created_by": biller,
-                "last_edited_by": biller,
-                "created_at": utcnow(),
-                "version": 1,
-                "error_count": 0,
-            }
-        )
+        day = FIRST + dt.timedelta(days=n % days)
+        status = rng.choice(["submitted", "paid", "paid", "partially_paid"])
+        rows.append(claim_row(cid, f"W{n}", (pid, cov, payer), day, status, biller))
     with db.engine.begin() as conn:
-        for i in range(0, len(rows), 10_000):
-            conn.execute(insert(ClaimRow), rows[i : i + 10_000])
+        insert_claims(conn, rows)
         ids = conn.execute(
             select(ClaimRow.id, ClaimRow.date_of_service).where(ClaimRow.clinic_id == cid)
         ).all()

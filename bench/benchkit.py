@@ -1,0 +1,69 @@
+"""What the benches share: a bench clinic (a biller and its therapists) and claim rows written
+straight to the tables (the data a bench times against is not what it times).
+
+Run from a bench script (``python bench/<name>.py``): the script's folder is on the path, so
+``from benchkit import ...`` finds this module.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy import insert
+
+from otbill.codes import npi
+from otbill.services.clinic import setup as clinic
+from otbill.storage import Database
+from otbill.storage.audit import utcnow
+from otbill.storage.tables import ClaimRow
+
+__all__ = ["bench_clinic", "claim_row", "insert_claims", "npi_for"]
+
+
+def npi_for(n: int) -> str:
+    """A valid NPI (Luhn check digit), distinct for each ``n``."""
+    first9 = f"16{n:07d}"
+    return first9 + npi.calc_check_digit(first9)
+
+
+def bench_clinic(db: Database, prefix: str, therapists: int) -> tuple[int, int, list[int]]:
+    """A new clinic (code ``prefix`` + random hex) with a biller and ``therapists`` OTs:
+    the clinic's id, the biller's id, the providers' ids."""
+    cid = clinic.create_clinic(
+        db, code=f"{prefix}{uuid.uuid4().hex[:6]}", name="Bench OT", npi_number=npi_for(1),
+        tax_id="741234567", address=("1 Main", "Austin", "TX", "78701"),
+    )  # fmt: skip
+    with db.unit_of_work(cid) as uow:
+        biller = clinic.add_user(
+            uow, username="biller", full_name="B", password="b", roles=["biller"]
+        )
+        providers = [
+            clinic.add_provider(uow, npi_number=npi_for(10 + i), first_name="T",
+                                last_name=f"T{i}", credential="OTR/L", taxonomy="225X00000X")
+            for i in range(therapists)
+        ]  # fmt: skip
+    return cid, biller, providers
+
+
+def claim_row(
+    cid: int, number: str, who: tuple[int, int, int], day: dt.date, status: str, user: int,
+    *, charge_cents: int = 0, findings: Sequence[Any] = (), errors: int = 0,
+) -> dict[str, Any]:  # fmt: skip
+    """One claim row of an office visit: ``who`` is (patient, coverage, payer)."""
+    patient, coverage, payer = who
+    return {
+        "clinic_id": cid, "number": number, "patient_id": patient, "coverage_id": coverage,
+        "payer_id": payer, "date_of_service": day, "status": status, "frequency_code": "1",
+        "place_of_service": "11", "telehealth": False, "total_charge_cents": charge_cents,
+        "findings": list(findings), "created_by": user, "last_edited_by": user,
+        "created_at": utcnow(), "version": 1, "error_count": errors,
+    }  # fmt: skip
+
+
+def insert_claims(conn: Any, rows: Sequence[dict[str, Any]], chunk: int = 10_000) -> None:
+    """Insert claim rows in chunks (one statement per ``chunk`` rows)."""
+    for i in range(0, len(rows), chunk):
+        conn.execute(insert(ClaimRow), rows[i : i + chunk])
