@@ -12,12 +12,13 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from decimal import Decimal, InvalidOperation
+from functools import partial
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Form, HTTPException, Request
 from fastapi.responses import RedirectResponse, Response
 
-from otbill.domain.record_errors import NotFound, PermissionDenied
+from otbill.domain.record_errors import NotFound
 from otbill.errors import OtbillError
 from otbill.services.self_pay import charges, settings
 from otbill.storage import UnitOfWork
@@ -75,17 +76,52 @@ def _tiers(text: str) -> list[settings.Tier]:
 # --- the clinic's settings -------------------------------------------------------------------
 
 
-def _settings_page(
-    request: Request, user: SessionUser, error: str | None = None, part: str = ""
+def _page(
+    request: Request,
+    user: SessionUser,
+    template: str,
+    load: Callable[[UnitOfWork], dict[str, object]],
+    error: str | None,
+    part: str,
 ) -> Response:
+    """``self_pay/<template>.html`` (the ``_<template>`` part alone when htmx asks for
+    ``part``) with what ``load`` reads; a refusal's message shown with status 422."""
     with request.app.state.db.unit_of_work(user.clinic_id, user.id) as uow:
-        data = settings.settings_view(uow, today(request))
+        context = load(uow)
     flash = request.session.pop("flash", None) if not part else None
     if error:
         flash = {"kind": "error", "text": error}
-    template = "self_pay/_settings.html" if part else "self_pay/settings.html"
-    return render(request, template, {"s": data, "flash": flash},
-                  status_code=422 if error else 200)  # fmt: skip
+    name = f"self_pay/_{template}.html" if part else f"self_pay/{template}.html"
+    return render(request, name, {**context, "flash": flash}, status_code=422 if error else 200)
+
+
+def _change(
+    request: Request,
+    user: SessionUser,
+    action: Callable[[UnitOfWork], str],
+    done: str,
+    refused: Callable[[str], Response],
+) -> Response:
+    """Run ``action`` in one unit of work; its message flashed on ``done`` (redirect after the
+    post), a refusal in words on the page again (``refused``), a record not found a 404."""
+    try:
+        with request.app.state.db.unit_of_work(user.clinic_id, user.id) as uow:
+            message = action(uow)
+    except NotFound as error:
+        raise HTTPException(404, str(error)) from None
+    except OtbillError as error:  # PermissionDenied too: the message says which role
+        return refused(str(error))
+    request.session["flash"] = {"kind": "ok", "text": message}
+    return RedirectResponse(done, status_code=303)
+
+
+def _settings_page(
+    request: Request, user: SessionUser, error: str | None = None, part: str = ""
+) -> Response:
+    def load(uow: UnitOfWork) -> dict[str, object]:
+        return {"s": settings.settings_view(uow, today(request))}
+
+    return _page(request, user, "settings", load, error, part)
 
 
 @router.get("/admin/self-pay", include_in_schema=False)
@@ -96,15 +132,8 @@ def settings_page(request: Request, user: Admin, part: str = "") -> Response:
 def _admin_change(
     request: Request, user: SessionUser, action: Callable[[UnitOfWork], str]
 ) -> Response:
-    try:
-        with request.app.state.db.unit_of_work(user.clinic_id, user.id) as uow:
-            message = action(uow)
-    except NotFound as error:
-        raise HTTPException(404, str(error)) from None
-    except OtbillError as error:
-        return _settings_page(request, user, str(error))
-    request.session["flash"] = {"kind": "ok", "text": message}
-    return RedirectResponse("/admin/self-pay", status_code=303)
+    refused = partial(_settings_page, request, user)  # the page again with the error
+    return _change(request, user, action, "/admin/self-pay", refused)
 
 
 @router.post("/admin/self-pay/prompt-pay", include_in_schema=False)
@@ -184,18 +213,15 @@ def package_offered(
 def _account_page(
     request: Request, user: SessionUser, patient_id: int, error: str | None = None, part: str = ""
 ) -> Response:
+    def load(uow: UnitOfWork) -> dict[str, object]:
+        data = charges.self_pay_account(uow, patient_id, today(request))
+        return {"a": data, "p": data["patient"],
+                "clerk": user.has("front-desk") or user.has("biller")}  # fmt: skip
+
     try:
-        with request.app.state.db.unit_of_work(user.clinic_id, user.id) as uow:
-            data = charges.self_pay_account(uow, patient_id, today(request))
+        return _page(request, user, "account", load, error, part)
     except NotFound:
         raise HTTPException(404, f"patient {patient_id} is not in this clinic") from None
-    flash = request.session.pop("flash", None) if not part else None
-    if error:
-        flash = {"kind": "error", "text": error}
-    template = "self_pay/_account.html" if part else "self_pay/account.html"
-    return render(request, template, {"a": data, "p": data["patient"], "flash": flash,
-                                      "clerk": user.has("front-desk") or user.has("biller")},
-                  status_code=422 if error else 200)  # fmt: skip
 
 
 @router.get("/patients/{patient_id:int}/self-pay", include_in_schema=False)
@@ -206,17 +232,8 @@ def account_page(request: Request, user: Reader, patient_id: int, part: str = ""
 def _clerk_change(
     request: Request, user: SessionUser, patient_id: int, action: Callable[[UnitOfWork], str]
 ) -> Response:
-    try:
-        with request.app.state.db.unit_of_work(user.clinic_id, user.id) as uow:
-            message = action(uow)
-    except NotFound as error:
-        raise HTTPException(404, str(error)) from None
-    except PermissionDenied as error:
-        return _account_page(request, user, patient_id, str(error))
-    except OtbillError as error:
-        return _account_page(request, user, patient_id, str(error))
-    request.session["flash"] = {"kind": "ok", "text": message}
-    return RedirectResponse(f"/patients/{patient_id}/self-pay", status_code=303)
+    refused = partial(_account_page, request, user, patient_id)  # the page again with the error
+    return _change(request, user, action, f"/patients/{patient_id}/self-pay", refused)
 
 
 @router.post("/patients/{patient_id:int}/self-pay/household", include_in_schema=False)
