@@ -18,12 +18,15 @@ import re
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from otbill.cli.setup import setup_of
 from otbill.settings import Settings
+
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
 
 __all__ = [
     "MIN_SECRET_LENGTH",
@@ -200,8 +203,21 @@ def _database(settings: Settings) -> list[Finding]:
                 "`otbill serve --no-demo` on an empty database).",
             )
         )
+    found.extend(_row_security(engine))
     engine.dispose()
     return found
+
+
+def _row_security(engine: Engine) -> list[Finding]:
+    from otbill.storage.row_security import bypassing_role
+
+    with engine.connect() as conn:
+        how = bypassing_role(conn)
+    if how is None:
+        return []
+    what = f"Warning: the PostgreSQL role {how}, so row-level security does not hold for it."
+    fix = "run otbill as a plain role that owns the tables (docs/deploy.md)."
+    return [Finding("note", what, fix)]
 
 
 def _data_dir(settings: Settings) -> list[Finding]:

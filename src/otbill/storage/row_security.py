@@ -22,6 +22,7 @@ __all__ = [
     "ALL_CLINICS",
     "POLICY",
     "SETTING",
+    "bypassing_role",
     "clinic_tables",
     "disable_clinic_policy",
     "enable_clinic_policy",
@@ -75,3 +76,17 @@ def disable_clinic_policy(connection: Connection, table: str) -> None:
     connection.execute(text(f'DROP POLICY IF EXISTS {POLICY} ON "{table}"'))
     connection.execute(text(f'ALTER TABLE "{table}" NO FORCE ROW LEVEL SECURITY'))
     connection.execute(text(f'ALTER TABLE "{table}" DISABLE ROW LEVEL SECURITY'))
+
+
+def bypassing_role(connection: Connection) -> str | None:
+    """How the connected PostgreSQL role escapes row-level security ("superuser" or
+    "BYPASSRLS", with its name), else None (and None on SQLite, which has none to escape)."""
+    if connection.dialect.name != "postgresql":
+        return None
+    query = text(
+        "SELECT rolname, rolsuper, rolbypassrls FROM pg_roles WHERE rolname = current_user"
+    )
+    name, superuser, bypass = connection.execute(query).one()
+    if superuser:
+        return f"{name} is a superuser"
+    return f"{name} has BYPASSRLS" if bypass else None
