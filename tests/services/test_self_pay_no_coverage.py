@@ -10,10 +10,8 @@ from decimal import Decimal
 import pytest
 
 from otbill.domain.record_errors import RecordError
-from otbill.domain.registration import Registration
 from otbill.domain.schedule import Appointment
 from otbill.services.billing.statements import due_list
-from otbill.services.claims.build import build_claims
 from otbill.services.frontdesk import schedule
 from otbill.services.frontdesk.checkin import check_in
 from otbill.services.frontdesk.registration import PatientDetails, register_patient
@@ -22,56 +20,19 @@ from otbill.services.payments.take import copay_due, take_payment
 from otbill.services.self_pay import charges, settings
 from otbill.services.views import therapist_day
 from otbill.services.visits import record as visits
-from otbill.services.visits.edit import set_services
 from otbill.services.visits.warnings import visit_warnings
 from otbill.storage import Database
-from support.claimflow import PROFILES, RULES, scrub_run
-from support.clinickit import Ids, seed_clinic
-
-MONDAY = dt.date(2025, 3, 3)
-
-
-def _cash_patient(db: Database, ids: Ids) -> int:
-    """Registered as self-pay, with no coverage at all."""
-    details = PatientDetails("Cass", "Cashman", dt.date(1980, 5, 6), "F",
-                             ("4 Pine St", "Austin", "TX", "78702"),
-                             registration=Registration(self_pay=True))  # fmt: skip
-    with db.unit_of_work(ids.clinic, ids.biller) as uow:
-        return register_patient(uow, details, today=MONDAY)
-
-
-def _book(db: Database, ids: Ids, patient: int, day: dt.date, start: int = 9 * 60) -> int:
-    slot = Appointment(0, ids.otr, None, patient, None, day, start, 45, "daily")
-    with db.unit_of_work(ids.clinic, ids.biller) as uow:
-        booking = schedule.book(uow, slot, profiles=PROFILES)
-    assert [w.topic for w in booking.warnings] == ["self-pay"]  # no coverage error, no payer
-    return booking.appointment_ids[0]
-
-
-def _seen(db: Database, ids: Ids, patient: int, day: dt.date) -> int:
-    """Booked, checked in by the desk, and the therapist's codes and minutes entered."""
-    appointment = _book(db, ids, patient, day)
-    with db.unit_of_work(ids.clinic, ids.biller) as uow:
-        done = check_in(uow, appointment, profiles=PROFILES)
-    with db.unit_of_work(ids.clinic, ids.therapist) as uow:
-        # 10 + 10 minutes: CPT's per-code rule gives each a unit (CMS pooling would give one)
-        set_services(uow, done.visit_id,
-                     [visits.Service("97530", 10), visits.Service("97110", 10)],
-                     profiles=PROFILES)  # fmt: skip
-    return done.visit_id
-
-
-def _build(db: Database, ids: Ids):
-    with db.unit_of_work(ids.clinic, ids.biller) as uow:
-        return build_claims(uow, scrub_run(), RULES)
+from support.claimflow import PROFILES
+from support.clinickit import seed_clinic
+from support.selfpaykit import MONDAY, build_cash, cash_patient, seen_cash_visit
 
 
 def test_booked_checked_in_seen_charged_discounted_and_paid(db: Database) -> None:
     ids = seed_clinic(db)
-    patient = _cash_patient(db, ids)
+    patient = cash_patient(db, ids)
     with db.unit_of_work(ids.clinic, ids.admin) as uow:
         settings.set_prompt_pay(uow, 10, dt.date(2025, 1, 1))
-    visit_id = _seen(db, ids, patient, MONDAY)
+    visit_id = seen_cash_visit(db, ids, patient, MONDAY)
     with db.unit_of_work(ids.clinic, ids.therapist) as uow:
         visit = uow.visits.get(visit_id)
         assert (visit.coverage_id, visit.authorization_id) == (None, None)
@@ -86,7 +47,7 @@ def test_booked_checked_in_seen_charged_discounted_and_paid(db: Database) -> Non
         said = visit_warnings(uow, visit, note_type="daily", profile=visits.self_pay_profile())
         assert [(w.severity, w.topic) for w in said] == [("info", "self-pay")]
         assert copay_due(uow, visit_id) is None  # no insurance, no copay
-    report = _build(db, ids)
+    report = build_cash(db, ids)
     assert report.claims == [] and report.self_pay.charged == [visit_id]
     with db.unit_of_work(ids.clinic, ids.biller) as uow:
         assert charges.prompt_pay(uow, visit_id, MONDAY) is not None
@@ -107,13 +68,13 @@ def test_booked_checked_in_seen_charged_discounted_and_paid(db: Database) -> Non
 
 def test_a_package_pays_the_next_visit(db: Database) -> None:
     ids = seed_clinic(db)
-    patient = _cash_patient(db, ids)
+    patient = cash_patient(db, ids)
     with db.unit_of_work(ids.clinic, ids.admin) as uow:
         offer = settings.add_package(uow, "Ten visits", 10, 90000, 180)
     with db.unit_of_work(ids.clinic, ids.biller) as uow:
         charges.sell_package(uow, patient, offer, MONDAY)
-    visit_id = _seen(db, ids, patient, MONDAY + dt.timedelta(days=1))
-    report = _build(db, ids)
+    visit_id = seen_cash_visit(db, ids, patient, MONDAY + dt.timedelta(days=1))
+    report = build_cash(db, ids)
     assert report.self_pay.by_package == [visit_id] and report.claims == []
     with db.unit_of_work(ids.clinic, ids.biller) as uow:
         entries = [(e.kind, e.amount) for e in uow.patient_account.of_patients([patient])]
@@ -124,9 +85,9 @@ def test_a_package_pays_the_next_visit(db: Database) -> None:
 
 def test_what_is_left_unpaid_goes_on_the_patients_statement(db: Database) -> None:
     ids = seed_clinic(db)
-    patient = _cash_patient(db, ids)
-    _seen(db, ids, patient, MONDAY)
-    _build(db, ids)
+    patient = cash_patient(db, ids)
+    seen_cash_visit(db, ids, patient, MONDAY)
+    build_cash(db, ids)
     with db.unit_of_work(ids.clinic, ids.biller) as uow:
         due = due_list(uow, MONDAY + dt.timedelta(days=30))
     (mine,) = [d for d in due.items if d.statement.guarantee.key == f"patient:{patient}"]

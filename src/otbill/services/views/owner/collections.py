@@ -1,13 +1,16 @@
 """Collections: the net collection rate by month of service, and payment speed by payer.
 
 - net collection rate: payments (from payers and patients) / (charges − contractual adjustments,
-  group code CO), of the claims served that month, reversals netted;
+  group code CO), of the claims served that month, reversals netted; self-pay care (no claim)
+  adds its charges, its discounts as adjustments and its patients' payments;
 - payment speed: days from the date of service to the payer's first payment on the claim, the
   median and the 90th percentile (nearest rank) by payer; counted in the database as a histogram
   of days per payer, so the percentiles never need one row per claim.
 """
 
 from __future__ import annotations
+
+import datetime as dt
 
 from otbill.services.views.choices import payer_names
 from otbill.services.views.figures import Figure, Window, by_month, month_label, percent
@@ -16,6 +19,22 @@ from otbill.storage import UnitOfWork
 
 __all__ = ["collections", "net_collection_rate", "payment_speed"]
 
+Month = dict[dt.date, float]
+
+
+def _add_self_pay(
+    uow: UnitOfWork, window: Window, charges: Month, discounts: Month, paid: Month
+) -> None:
+    """Self-pay care has no claim: its charges (visits by date of service, packages sold) go
+    with the charges, its discounts (sliding scale, prompt pay) with the contractual
+    adjustments, and what self-pay patients paid (by day received) with the patients' payments."""
+    reads = uow.owner_self_pay
+    for day, charged, discounted in reads.charges_by_day(window.first, window.end):
+        charges[day.replace(day=1)] += float(charged or 0)
+        discounts[day.replace(day=1)] += float(discounted or 0)
+    for day, cents in reads.payments_by_day(window.first, window.end):
+        paid[day.replace(day=1)] += float(cents or 0)
+
 
 def net_collection_rate(uow: UnitOfWork, window: Window) -> Table:
     raw = uow.owner_reports.collections(window.first, window.end)
@@ -23,6 +42,7 @@ def net_collection_rate(uow: UnitOfWork, window: Window) -> Table:
     contractual = by_month((d, c) for d, _, c, _, _ in raw)
     payer = by_month((d, c) for d, _, _, c, _ in raw)
     patient = by_month((d, c) for d, _, _, _, c in raw)
+    _add_self_pay(uow, window, charges, contractual, patient)
     months = [m for m in window.months() if charges.get(m)]
     labels = [month_label(m) for m in months]
     rates = [
@@ -46,7 +66,8 @@ def net_collection_rate(uow: UnitOfWork, window: Window) -> Table:
         "net_collection",
         "Net collection rate",
         "Payments from payers and patients / (charges − contractual adjustments, group CO), of "
-        "the claims served each month (reversals netted).",
+        "the claims served each month (reversals netted); self-pay (cash) care counts too: its "
+        "charges, its discounts with the adjustments, and self-pay patients' payments.",
         "Month of service",
         [
             "Charges",

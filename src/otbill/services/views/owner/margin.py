@@ -56,8 +56,9 @@ def margin(uow: UnitOfWork, window: Window) -> list[Table]:
         Table(
             "margin",
             "Revenue, cost and margin per visit",
-            "Money received each month (payers' payments and patients' payments, net of refunds), "
-            "the month's overhead entries, and both per visit served that month. A month with no "
+            "Money received each month (payers' payments and patients' payments, net of refunds, "
+            "self-pay (cash) patients' included), the month's overhead entries, and both per visit "
+            "served that month (self-pay visits included). A month with no "
             "overhead entered has no cost or margin (–), not a cost of $0.",
             "Month",
             [

@@ -1,7 +1,8 @@
 """Payer mix: each payer's share of the visits (served in the window) and of the money received
 (payments posted in the window), with self-pay (cash) patients as a payer of their own.
 
-Visits of a self-pay patient count as self-pay whatever coverage is on file; the money is the
+Visits of a self-pay patient count as self-pay whatever coverage is on file, and so do visits
+with no coverage at all (:mod:`otbill.storage.repositories.owner_self_pay`); the money is the
 payers' payments (the ledger) plus what patients paid at the desk, net of refunds (self-pay
 patients' payments under "Self-pay (cash)", insured patients' under "Patients of insured
 visits"). An employer contract is a payer record of its own and shows under its name.
@@ -28,6 +29,8 @@ def payer_mix(uow: UnitOfWork, window: Window) -> list[Table]:
     money: dict[str, int] = defaultdict(int)
     for payer_id, n in uow.owner_reports.visits_by_payer(window.first, window.end):
         visits[SELF_PAY if payer_id is None else names.get(payer_id, f"payer {payer_id}")] += n
+    if uncovered := uow.owner_self_pay.visits_without_coverage(window.first, window.end):
+        visits[SELF_PAY] += uncovered  # no coverage on file at all: self-pay too
     for payer_id, cents in uow.owner_reports.payer_payments_by_payer(window.first, window.end):
         money[names.get(payer_id, f"payer {payer_id}")] += int(cents or 0)
     for self_pay, _, cents in uow.owner_reports.patient_money(window.first, window.end):
