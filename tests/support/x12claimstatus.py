@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
+from support.x12envelope import interchange, replace_in
+
 __all__ = ["DEMO_276", "DEMO_277", "replace_in"]
 
-DEMO_276 = """ISA*00*          *00*          *ZZ*CLINIC         *ZZ*PAYER          *250401*0900*^*00501*000000007*0*T*:~
-GS*HR*CLINIC*PAYER*20250401*0900*7*X*005010X212~
-ST*276*0001*005010X212~
+DEMO_276 = interchange("276", "005010X212", "HR", "CLINIC", "PAYER", dt.datetime(2025, 4, 1, 9, 0), 7, """\
 BHT*0010*13*TR7*20250401*0900~
 HL*1**20*1~
 NM1*PR*2*ACME HEALTH*****PI*12345~
@@ -22,14 +24,9 @@ REF*1K*PCN9001~
 REF*EJ*C-41~
 AMT*T3*250.00~
 DTP*472*RD8*20250303-20250305~
-SE*17*0001~
-GE*1*7~
-IEA*1*000000007~
-"""
+""")  # fmt: skip
 
-DEMO_277 = """ISA*00*          *00*          *ZZ*PAYER          *ZZ*CLINIC         *250401*0901*^*00501*000000008*0*T*:~
-GS*HN*PAYER*CLINIC*20250401*0901*8*X*005010X212~
-ST*277*0001*005010X212~
+DEMO_277 = interchange("277", "005010X212", "HN", "PAYER", "CLINIC", dt.datetime(2025, 4, 1, 9, 1), 8, """\
 BHT*0010*08*TR7*20250401*0901*DG~
 HL*1**20*1~
 NM1*PR*2*ACME HEALTH*****PI*12345~
@@ -44,13 +41,4 @@ STC*F1:65*20250320**250.00*180.00*20250321~
 REF*1K*PCN9001~
 REF*EJ*C-41~
 DTP*472*RD8*20250303-20250305~
-SE*16*0001~
-GE*1*8~
-IEA*1*000000008~
-"""
-
-
-def replace_in(text: str, old: str, new: str) -> str:
-    """``text`` with the first ``old`` replaced (which must be there, so a mutation cannot miss)."""
-    assert old in text, old
-    return text.replace(old, new, 1)
+""")  # fmt: skip

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
+from support.x12envelope import interchange, replace_in
+
 __all__ = ["THERAPY_271", "replace_271"]
 
 # An answer for an OT visit, written from the 005010X279A1 examples: active Gold plan for 2025;
 # OT (AD) co-pay $25 in network, $50 out; co-insurance 20%/40%; deductible remaining $150/$900;
 # out of pocket remaining $2,000/$6,000; 20 visits per calendar year, 6 used; authorization
 # required; Medicare Advantage named as another payer; a PT limit only in MSG text.
-THERAPY_271 = """ISA*00*          *00*          *ZZ*ACME           *ZZ*OTBILL         *250301*0930*^*00501*000000007*0*P*:~
-GS*HB*ACME*OTBILL*20250301*0930*7*X*005010X279A1~
-ST*271*0001*005010X279A1~
+THERAPY_271 = interchange("271", "005010X279A1", "HB", "ACME", "OTBILL", dt.datetime(2025, 3, 1, 9, 30), 7, """\
 BHT*0022*11*ELG-17*20250301*0930~
 HL*1**20*1~
 NM1*PR*2*ACME HEALTH*****PI*12345~
@@ -42,13 +44,9 @@ EB*R**30*HN*SUNNY MEDICARE ADVANTAGE~
 LS*2120~
 NM1*PRP*2*SUNNY HEALTH*****PI*77777~
 LE*2120~
-SE*33*0001~
-GE*1*7~
-IEA*1*000000007~
-"""
+""", usage="P")  # fmt: skip
 
 
 def replace_271(old: str, new: str) -> str:
     """THERAPY_271 with one text replaced (the text must be there)."""
-    assert old in THERAPY_271, old
-    return THERAPY_271.replace(old, new, 1)
+    return replace_in(THERAPY_271, old, new)

@@ -11,8 +11,10 @@ except in ``EXAMPLE_*`` (see there).
 from __future__ import annotations
 
 import datetime as dt
+from functools import partial
 
 from otbill.domain.prior_auth import Attachment, AuthLine, AuthRequest, Person, Provider
+from support.x12envelope import interchange, replace_in
 
 __all__ = [
     "EXAMPLE_1A_278",
@@ -25,9 +27,9 @@ __all__ = [
     "sample_request",
 ]
 
-REQUEST_278 = """ISA*00*          *00*          *ZZ*RIVEROT        *ZZ*ACMEUMO        *260105*0900*^*00501*000000021*0*T*:~
-GS*HI*RIVEROT*ACMEUMO*20260105*0900*21*X*005010X217~
-ST*278*0001*005010X217~
+_278 = partial(interchange, "278", "005010X217", "HI")  # a 278 between a clinic and a UMO
+
+REQUEST_278 = _278("RIVEROT", "ACMEUMO", dt.datetime(2026, 1, 5, 9, 0), 21, """\
 BHT*0007*13*PA-2001*20260105*0900~
 HL*1**20*1~
 NM1*X3*2*ACME HEALTH*****PI*12345~
@@ -56,14 +58,9 @@ HSD*VS*12~
 HL*7*5*SS*0~
 DTP*472*RD8*20260112-20260312~
 SV1*HC:97535:GO**UN*16~
-SE*30*0001~
-GE*1*21~
-IEA*1*000000021~
-"""
+""")  # fmt: skip
 
-RESPONSE_278 = """ISA*00*          *00*          *ZZ*ACMEUMO        *ZZ*RIVEROT        *260107*1400*^*00501*000000931*0*T*:~
-GS*HI*ACMEUMO*RIVEROT*20260107*1400*931*X*005010X217~
-ST*278*0001*005010X217~
+RESPONSE_278 = _278("ACMEUMO", "RIVEROT", dt.datetime(2026, 1, 7, 14, 0), 931, """\
 BHT*0007*11*PA-2001*20260107*1400~
 HL*1**20*1~
 NM1*X3*2*ACME HEALTH*****PI*12345~
@@ -92,14 +89,9 @@ HL*7*5*SS*0~
 HCR*A1*CERT55501~
 DTP*007*RD8*20260112-20260228~
 SV1*HC:97535:GO**UN*16~
-SE*30*0001~
-GE*1*931~
-IEA*1*000000931~
-"""
+""")  # fmt: skip
 
-SUBSCRIBER_NOT_FOUND_278 = """ISA*00*          *00*          *ZZ*ACMEUMO        *ZZ*RIVEROT        *260107*1400*^*00501*000000932*0*T*:~
-GS*HI*ACMEUMO*RIVEROT*20260107*1400*932*X*005010X217~
-ST*278*0001*005010X217~
+SUBSCRIBER_NOT_FOUND_278 = _278("ACMEUMO", "RIVEROT", dt.datetime(2026, 1, 7, 14, 0), 932, """\
 BHT*0007*11*PA-2001*20260107*1400~
 HL*1**20*1~
 NM1*X3*2*ACME HEALTH*****PI*12345~
@@ -108,10 +100,7 @@ NM1*1P*2*RIVER OT*****XX*1234567893~
 HL*3*2*22*0~
 NM1*IL*1*DOE*JANE****MI*ABC1230~
 AAA*N**75*C~
-SE*10*0001~
-GE*1*932~
-IEA*1*000000932~
-"""
+""")  # fmt: skip
 
 
 # The guide's own examples (x12.org/examples/005010x217): 1a, a referral request for review; 1b,
@@ -129,10 +118,7 @@ SV1*HC:99243~
 HSD*VS*1~
 """
 
-EXAMPLE_1A_278 = (
-    """ISA*00*          *00*          *ZZ*8189991234     *ZZ*789312         *050502*1101*^*00501*000000101*0*T*:~
-GS*HI*8189991234*789312*20050502*1101*101*X*005010X217~
-ST*278*0001*005010X217~
+EXAMPLE_1A_278 = _278("8189991234", "789312", dt.datetime(2005, 5, 2, 11, 1), 101, """\
 BHT*0007*13*A12345*20050502*1101~
 HL*1**20*1~
 NM1*X3*2*MARYLAND CAPITAL INSURANCE COMPANY*****46*789312~
@@ -140,17 +126,9 @@ HL*2*1*21*1~
 NM1*1P*1*GARDENER*JAMES****46*8189991234~
 HL*3*2*22*1~
 NM1*IL*1*SMITH*JOE****MI*12345678901~
-"""
-    + _EXAMPLE_EVENT
-    + """SE*18*0001~
-GE*1*101~
-IEA*1*000000101~
-"""
-)
+""" + _EXAMPLE_EVENT)  # fmt: skip
 
-EXAMPLE_1B_278 = """ISA*00*          *00*          *ZZ*789312         *ZZ*8189991234     *050502*1102*^*00501*000000102*0*T*:~
-GS*HI*789312*8189991234*20050502*1102*102*X*005010X217~
-ST*278*0001*005010X217~
+EXAMPLE_1B_278 = _278("789312", "8189991234", dt.datetime(2005, 5, 2, 11, 2), 102, """\
 BHT*0007*11*A12345*20050502*1102*18~
 HL*1**20*1~
 NM1*X3*2*MARYLAND CAPITAL INSURANCE COMPANY*****46*789312~
@@ -169,15 +147,9 @@ HCR*A1*AUTH0001~
 DTP*472*RD8*20050515-20050615~
 SV1*HC:99243~
 HSD*VS*1~
-SE*20*0001~
-GE*1*102~
-IEA*1*000000102~
-"""
+""")  # fmt: skip
 
-EXAMPLE_6A_278 = (
-    """ISA*00*          *00*          *ZZ*0010102364     *ZZ*1234560010     *050502*2243*^*00501*000000106*0*T*:~
-GS*HI*0010102364*1234560010*20050502*2243*106*X*005010X217~
-ST*278*0001*005010X217~
+EXAMPLE_6A_278 = _278("0010102364", "1234560010", dt.datetime(2005, 5, 2, 22, 43), 106, """\
 BHT*0007*13*5269367*20050502*2243*RU~
 HL*1**20*1~
 NM1*X3*2*ABC PAYER*****PI*1234560010~
@@ -185,19 +157,7 @@ HL*2*1*21*1~
 NM1*1P*1*GARDNER*JAMES****24*0010102364~
 HL*3*2*22*1~
 NM1*IL*1*SMITH*JOE****MI*12345689001~
-"""
-    + _EXAMPLE_EVENT
-    + """SE*18*0001~
-GE*1*106~
-IEA*1*000000106~
-"""
-)
-
-
-def replace_in(text: str, old: str, new: str) -> str:
-    """``text`` with the first ``old`` replaced (which must be there, so a mutation cannot miss)."""
-    assert old in text, old
-    return text.replace(old, new, 1)
+""" + _EXAMPLE_EVENT)  # fmt: skip
 
 
 def sample_request(**changes: object) -> AuthRequest:
