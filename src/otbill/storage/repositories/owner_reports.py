@@ -179,36 +179,18 @@ class OwnerReports(ClinicScoped):
             exists(not_self_pay),
         )
 
-    def unbilled_visit_counts(self, by: Dimension, limits: Sequence[dt.date]) -> Rows:
-        """(key, age bucket, visits) of the visits no claim bills yet."""
-        key = {
-            "payer": CoverageRow.payer_id,
-            "patient": VisitRow.patient_id,
-            "provider": VisitRow.provider_id,
-        }[by]
-        bucket = age_bucket(VisitRow.date, limits)
-        query = (
-            select(key, bucket, func.count())
-            .select_from(VisitRow)
-            .join(CoverageRow, CoverageRow.id == VisitRow.coverage_id)
-            .where(self._unbilled_visit())
-            .group_by(key, bucket)
-        )
-        return self._rows(query)
-
-    def unbilled_visit_units(self, by: Dimension) -> Rows:
-        """(key, day, payer id, code, units) of the visits no claim bills yet (priced by the
-        caller from the fee schedule, as the claim builder would)."""
-        key = {
-            "payer": CoverageRow.payer_id,
-            "patient": VisitRow.patient_id,
-            "provider": VisitRow.provider_id,
-        }[by]
+    def unbilled_visit_lines(self) -> Rows:
+        """(visit id, payer id, patient id, therapist id, day, code, units) of the visits no
+        claim bills yet, one row per visit and code: one read serves the three agings (priced
+        by the caller from the fee schedule, as the claim builder would; few rows: unbilled work
+        is days old)."""
         query = (
             select(
-                key,
-                VisitRow.date,
+                VisitRow.id,
                 CoverageRow.payer_id,
+                VisitRow.patient_id,
+                VisitRow.provider_id,
+                VisitRow.date,
                 ServiceLineRow.code,
                 func.sum(ServiceLineRow.units),
             )
@@ -216,8 +198,9 @@ class OwnerReports(ClinicScoped):
             .join(VisitRow, VisitRow.id == ServiceLineRow.visit_id)
             .join(CoverageRow, CoverageRow.id == VisitRow.coverage_id)
             .where(self._unbilled_visit())
-            .group_by(key, VisitRow.date, CoverageRow.payer_id, ServiceLineRow.code)
-        )
+            .group_by(VisitRow.id, CoverageRow.payer_id, VisitRow.patient_id,
+                      VisitRow.provider_id, VisitRow.date, ServiceLineRow.code)
+        )  # fmt: skip
         return self._rows(query)
 
     def appealed(self, by: Dimension, limits: Sequence[dt.date]) -> Rows:

@@ -1,7 +1,9 @@
 """The owner's numbers (issue 14): one page per report family (tabs), each table with its chart
 (small samples marked) and its numbers, a CSV per table and one PDF of the whole set.
 
-Who sees them: the roles the dashboard allows (auditor, and admin as ever).
+Who sees them: the roles the dashboard allows (auditor, and admin as ever). "Build the PDF" queues
+the whole set as a background job (:mod:`otbill.web.owner_pdf_jobs`): its page shows the progress,
+then the download; ``/reports/owner.pdf`` still answers at once, for small clinics and scripts.
 """
 
 from __future__ import annotations
@@ -9,13 +11,14 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, HTTPException, Request
-from fastapi.responses import HTMLResponse, Response
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from markupsafe import Markup
 
 from otbill.services.views.owner import FAMILIES, family_tables, owner_pdf, table_csv
 from otbill.services.views.owner.report import SMALL_SAMPLE, Table, format_cell
 from otbill.web.app import render, today
 from otbill.web.charts import line_chart, stacked_bar_chart
+from otbill.web.owner_pdf_jobs import OwnerPdfJob, owner_pdf_jobs
 from otbill.web.security import SessionUser, require_roles
 
 router = APIRouter()
@@ -48,6 +51,45 @@ def _family(key: str) -> str:
     if key not in {f.key for f in FAMILIES}:
         raise HTTPException(404, f"No report family named {key!r}.")
     return key
+
+
+@router.post("/reports/owner/pdf", include_in_schema=False)
+def build_pdf(request: Request, user: _Auditor) -> Response:
+    """Queue the PDF of every table; its page shows the progress, then the download."""
+    job = owner_pdf_jobs(request.app.state).start(
+        request.app.state.db, user.clinic_id, user.id, today(request)
+    )
+    return RedirectResponse(f"/reports/owner/pdf/{job.id}", status_code=303)
+
+
+def _job(request: Request, user: SessionUser, job_id: str) -> OwnerPdfJob:
+    job = owner_pdf_jobs(request.app.state).get(job_id, user.clinic_id)
+    if job is None:
+        raise HTTPException(
+            404, "No such PDF of the owner's numbers (kept 6 hours, by the process that built "
+            "it): build it again from the owner's numbers page."
+        )  # fmt: skip
+    return job
+
+
+@router.get("/reports/owner/pdf/{job_id}", include_in_schema=False)
+def pdf_job_page(request: Request, user: _Auditor, job_id: str, part: str = "") -> HTMLResponse:
+    """The build's progress (``part=progress``: what htmx polls), then the download link."""
+    job = _job(request, user, job_id)
+    template = "reports/_owner_pdf_job.html" if part == "progress" else "reports/owner_pdf_job.html"
+    return render(request, template, {"job": job})
+
+
+@router.get("/reports/owner/pdf/{job_id}/owner-numbers.pdf", include_in_schema=False)
+def pdf_job_file(request: Request, user: _Auditor, job_id: str) -> Response:
+    job = _job(request, user, job_id)
+    if job.content is None:
+        raise HTTPException(404, "The owner's PDF is not built yet: its page shows how far it is.")
+    headers = {
+        "Content-Disposition": f'attachment; filename="owner-numbers-{job.on.isoformat()}.pdf"',
+        "Cache-Control": "no-store",
+    }
+    return Response(job.content, media_type="application/pdf", headers=headers)
 
 
 @router.get("/reports/owner", include_in_schema=False)

@@ -26,9 +26,21 @@ from otbill.services.views.owner.mix import payer_mix
 from otbill.services.views.owner.receivables import aging, receivables
 from otbill.services.views.owner.report import SMALL_SAMPLE, Table, format_cell, plain_cell
 from otbill.services.views.owner.write_offs import write_offs
-from otbill.storage import UnitOfWork
+from otbill.storage import Database, UnitOfWork
 
-__all__ = ["FAMILIES", "Family", "all_tables", "family_tables", "owner_pdf", "table_csv"]
+__all__ = [
+    "FAMILIES",
+    "Family",
+    "Progress",
+    "all_tables",
+    "build_owner_pdf",
+    "family_tables",
+    "owner_pdf",
+    "table_csv",
+]
+
+#: ``progress(done, total, what)``: steps done of ``total``, and the one under way.
+Progress = Callable[[int, int, str], None]
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,3 +117,28 @@ def owner_pdf(uow: UnitOfWork, today: dt.date, months: int = 12) -> bytes:
     clinic_name = uow.clinics.identity().name
     sections = [_section(f, t) for f, tables in all_tables(uow, today, months) for t in tables]
     return render_owner_reports(f"Owner's numbers — {clinic_name}", today, months, sections)
+
+
+def build_owner_pdf(
+    db: Database,
+    clinic_id: int,
+    user_id: int,
+    today: dt.date,
+    progress: Progress,
+    months: int = 12,
+) -> bytes:
+    """Every table of every family in one PDF, built in the background (a job: at a million
+    claim lines this takes tens of seconds): one short unit of work per family, ``progress``
+    told after each, then the layout as the last step."""
+    window = Window.ending(today, months)
+    total, sections = len(FAMILIES) + 1, []
+    with db.unit_of_work(clinic_id, user_id) as uow:
+        clinic_name = uow.clinics.identity().name
+    for done, family in enumerate(FAMILIES):
+        progress(done, total, family.title)
+        with db.unit_of_work(clinic_id, user_id) as uow:
+            sections += [_section(family, t) for t in family.build(uow, today, window)]
+    progress(len(FAMILIES), total, "Laying out the pages")
+    content = render_owner_reports(f"Owner's numbers — {clinic_name}", today, months, sections)
+    progress(total, total, "Done")
+    return content

@@ -50,11 +50,13 @@ def aging(
     *,
     every_row: bool = False,
     balances: list[tuple[Any, ...]] | None = None,
+    visit_lines: list[tuple[Any, ...]] | None = None,
 ) -> Table:
     """Owed by age bucket, then unbilled, under appeal and the total, one row per key.
 
     Balances are summed per claim line (one pass over the ledger serves the three agings:
-    ``balances`` are :meth:`open_line_balances` rows the caller already has)."""
+    ``balances`` are :meth:`open_line_balances` rows the caller already has, ``visit_lines``
+    its :meth:`unbilled_visit_lines`)."""
     limits = age_limits(today, _LIMITS)
     if balances is None:
         balances = uow.owner_reports.open_line_balances(limits)
@@ -67,7 +69,7 @@ def aging(
         buckets[int(bucket)][0] += max(int(payer or 0), 0)
         buckets[int(bucket)][1] += max(int(patient or 0), 0)
         buckets[int(bucket)][4] += int(n)
-    for (key, bucket), (cents, n) in unbilled(uow, by, limits).items():
+    for (key, bucket), (cents, n) in unbilled(uow, by, limits, visit_lines).items():
         owed[key][len(BUCKETS)] += cents
         buckets[bucket][2] += cents
         buckets[bucket][4] += n
@@ -163,10 +165,11 @@ def days_in_ar(uow: UnitOfWork, today: dt.date, by_payer: Table | None = None) -
 
 def receivables(uow: UnitOfWork, today: dt.date) -> list[Table]:
     balances = uow.owner_reports.open_line_balances(age_limits(today, _LIMITS))
-    by_payer = aging(uow, today, "payer", balances=balances)
+    visits = uow.owner_reports.unbilled_visit_lines()
+    by_payer = aging(uow, today, "payer", balances=balances, visit_lines=visits)
     return [
         days_in_ar(uow, today, by_payer),
         by_payer,
-        aging(uow, today, "patient", balances=balances),
-        aging(uow, today, "provider", balances=balances),
+        aging(uow, today, "patient", balances=balances, visit_lines=visits),
+        aging(uow, today, "provider", balances=balances, visit_lines=visits),
     ]

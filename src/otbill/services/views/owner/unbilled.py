@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Sequence
+from typing import Any
 
 from otbill.services.views.dashboard_work import _FeeBook
 from otbill.storage import UnitOfWork
@@ -32,16 +33,30 @@ def bucket_of(day: dt.date, limits: Sequence[dt.date]) -> int:
     return next((i for i, limit in enumerate(limits) if day >= limit), len(limits))
 
 
-def unbilled(uow: UnitOfWork, by: Dimension, limits: Sequence[dt.date]) -> Unbilled:
-    """Charge cents and count of unbilled claims and visits, by key and age bucket."""
+_VISIT_KEY = {"payer": 1, "patient": 2, "provider": 3}  # the key's place in a visit line row
+
+
+def unbilled(
+    uow: UnitOfWork,
+    by: Dimension,
+    limits: Sequence[dt.date],
+    visit_lines: Sequence[tuple[Any, ...]] | None = None,
+) -> Unbilled:
+    """Charge cents and count of unbilled claims and visits, by key and age bucket
+    (``visit_lines``: :meth:`unbilled_visit_lines` rows the caller already has)."""
     out: Unbilled = defaultdict(lambda: [0, 0])
     for key, bucket, cents, n in uow.owner_reports.unbilled_claims(by, limits):
         out[(key, int(bucket))][0] += int(cents or 0)
         out[(key, int(bucket))][1] += int(n)
     book = _FeeBook(uow.payers.fee_schedule())
-    for key, day, payer_id, code, units in uow.owner_reports.unbilled_visit_units(by):
-        cell = out[(key, bucket_of(day, limits))]
+    if visit_lines is None:
+        visit_lines = uow.owner_reports.unbilled_visit_lines()
+    counted: set[int] = set()
+    for row in visit_lines:
+        visit, payer_id, day, code, units = row[0], row[1], row[4], row[5], row[6]
+        cell = out[(row[_VISIT_KEY[by]], bucket_of(day, limits))]
         cell[0] += book.charge_cents(payer_id, code, day) * int(units or 0)
-    for key, bucket, n in uow.owner_reports.unbilled_visit_counts(by, limits):
-        out[(key, int(bucket))][1] += int(n)
+        if visit not in counted:
+            counted.add(visit)
+            cell[1] += 1
     return dict(out)

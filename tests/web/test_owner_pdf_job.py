@@ -1,0 +1,62 @@
+"""The owner's PDF as a background job (issue 14): "Build the PDF" answers at once with a redirect
+to the job's page, which gives the download when done; another clinic's user, a biller, or an
+unknown job get plain refusals; a failed build says so on its page."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from otbill.services.views import owner
+from otbill.web import owner_pdf_jobs as jobs_module
+from otbill.web.owner_pdf_jobs import owner_pdf_jobs
+from support.pdftext import pdf_text
+from support.webkit import log_in, token
+
+
+def _build(app, client):  # type: ignore[no-untyped-def]
+    started = client.post("/reports/owner/pdf", data={"csrf_token": token(client, "/reports/owner")},
+                          follow_redirects=False)  # fmt: skip
+    assert started.status_code == 303
+    owner_pdf_jobs(app.state).wait(120)
+    return started.headers["location"]
+
+
+def test_build_the_pdf_then_download_it(app, client) -> None:  # type: ignore[no-untyped-def]
+    log_in(client, "approver")
+    assert 'data-testid="build-owner-pdf"' in client.get("/reports/owner").text
+    where = _build(app, client)
+    page = client.get(where).text
+    assert 'data-state="done"' in page and "hx-get" not in page
+    pdf = client.get(f"{where}/owner-numbers.pdf")
+    assert pdf.status_code == 200 and pdf.headers["content-type"] == "application/pdf"
+    words = pdf_text(pdf.content)
+    for title in ("Days in A/R", "Denial rate by cause", "Payment speed", "Write-offs by reason"):
+        assert title in words, title
+    assert client.get("/reports/owner/pdf/nope").status_code == 404
+    log_in(client, "biller")
+    assert client.get(where).status_code == 403
+
+
+def test_a_failed_build_says_so(app, client, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
+    def broken(*_: object) -> bytes:
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(jobs_module, "build_owner_pdf", broken)
+    log_in(client, "approver")
+    where = _build(app, client)
+    page = client.get(where).text
+    assert 'data-state="failed"' in page and "build it again" in page
+    assert "disk full" not in page  # the log has it, not the page
+    assert client.get(f"{where}/owner-numbers.pdf").status_code == 404
+
+
+def test_progress_is_reported_family_by_family(app) -> None:  # type: ignore[no-untyped-def]
+    steps: list[tuple[int, int, str]] = []
+    content = owner.build_owner_pdf(app.state.db, 1, 1, dt.date(2025, 3, 31),
+                                    lambda d, t, w: steps.append((d, t, w)))  # fmt: skip
+    assert content.startswith(b"%PDF")
+    total = len(owner.FAMILIES) + 1
+    assert steps[0] == (0, total, "Receivables") and steps[-1] == (total, total, "Done")
+    assert [d for d, _, _ in steps] == list(range(total + 1))
