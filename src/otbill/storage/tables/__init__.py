@@ -32,6 +32,8 @@ from otbill.storage.tables.eligibility_runs import EligibilityRunItemRow as Elig
 from otbill.storage.tables.eligibility_runs import EligibilityRunRow as EligibilityRunRow
 from otbill.storage.tables.imports import LegacyImportRow as LegacyImportRow
 from otbill.storage.tables.jobs import JobRow as JobRow
+from otbill.storage.tables.owner_summary import ClaimLineBalanceRow as ClaimLineBalanceRow
+from otbill.storage.tables.owner_summary import ClaimOutcomeRow as ClaimOutcomeRow
 from otbill.storage.tables.patient_account import PatientPostingRow as PatientPostingRow
 from otbill.storage.tables.payments import PatientPaymentRow as PatientPaymentRow
 from otbill.storage.tables.provider_ledger import ProviderPostingRow as ProviderPostingRow
