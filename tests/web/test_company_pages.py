@@ -145,3 +145,23 @@ def test_the_owner_grants_and_revokes_a_clinic(app, client):
         data={"username": "clerk", "clinic_id": clinics["EAST"], "csrf_token": csrf_of(page.text)},
     )
     assert "clerk no longer works in the clinic" in revoked.text
+
+
+def test_the_grants_api_lists_grants_and_revokes(app, client):
+    clinics = _two_more_clinics(app)
+    _company(app, clinics)
+    _company_login(client)
+    listed = client.get("/api/company/grants")
+    assert listed.status_code == 200
+    boss = next(u for u in listed.json()["users"] if u["username"] == "boss")
+    assert {c["clinic_code"] for c in boss["clinics"]} == {"DEMO", "EAST"}
+    headers = {"x-csrf-token": csrf_of(client.get("/company").text)}
+    body = {"username": "clerk", "clinic_id": clinics["EAST"], "roles": ["biller"]}
+    made = client.post("/api/company/grants", json=body, headers=headers)
+    assert made.status_code == 201 and made.json()["user_id"] > 0
+    refused = client.post(
+        "/api/company/grants", json={**body, "clinic_id": clinics["WEST"]}, headers=headers
+    )
+    assert refused.status_code == 422 and "not one of your clinics" in refused.text
+    ended = client.delete(f"/api/company/grants/{clinics['EAST']}/clerk", headers=headers)
+    assert ended.status_code == 200 and ended.json() == {"sessions_ended": 0}

@@ -18,15 +18,12 @@ import re
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import Annotated
 
 import typer
 
 from otbill.cli.setup import setup_of
 from otbill.settings import Settings
-
-if TYPE_CHECKING:
-    from sqlalchemy import Engine
 
 __all__ = [
     "MIN_SECRET_LENGTH",
@@ -192,6 +189,7 @@ def _database(settings: Settings) -> list[Finding]:
         ]
     from otbill.demo.data import CLINIC
     from otbill.services.clinic.clinics import clinic_by_code
+    from otbill.storage.row_security import bypassing_role
 
     found: list[Finding] = []
     if clinic_by_code(Database(engine, migrate=False), str(CLINIC["code"])) is not None:
@@ -203,16 +201,13 @@ def _database(settings: Settings) -> list[Finding]:
                 "`otbill serve --no-demo` on an empty database).",
             )
         )
-    found.extend(_row_security(engine))
+    found.extend(_row_security(bypassing_role(engine)))
     engine.dispose()
     return found
 
 
-def _row_security(engine: Engine) -> list[Finding]:
-    from otbill.storage.row_security import bypassing_role
-
-    with engine.connect() as conn:
-        how = bypassing_role(conn)
+def _row_security(how: str | None) -> list[Finding]:
+    """A warning when the database role escapes row-level security (``how`` it does)."""
     if how is None:
         return []
     what = f"Warning: the PostgreSQL role {how}, so row-level security does not hold for it."

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from sqlalchemy import Connection, text
+from sqlalchemy import Connection, Engine, text
 
 __all__ = [
     "ALL_CLINICS",
@@ -78,15 +78,16 @@ def disable_clinic_policy(connection: Connection, table: str) -> None:
     connection.execute(text(f'ALTER TABLE "{table}" DISABLE ROW LEVEL SECURITY'))
 
 
-def bypassing_role(connection: Connection) -> str | None:
-    """How the connected PostgreSQL role escapes row-level security ("superuser" or
+def bypassing_role(engine: Engine) -> str | None:
+    """How the engine's PostgreSQL role escapes row-level security ("superuser" or
     "BYPASSRLS", with its name), else None (and None on SQLite, which has none to escape)."""
-    if connection.dialect.name != "postgresql":
+    if engine.dialect.name != "postgresql":
         return None
     query = text(
         "SELECT rolname, rolsuper, rolbypassrls FROM pg_roles WHERE rolname = current_user"
     )
-    name, superuser, bypass = connection.execute(query).one()
+    with engine.connect() as connection:
+        name, superuser, bypass = connection.execute(query).one()
     if superuser:
         return f"{name} is a superuser"
     return f"{name} has BYPASSRLS" if bypass else None
