@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
 from otbill.domain.jobs import Job
@@ -23,7 +25,7 @@ class _Held:
         self.submitted.append(job)
 
 
-def _queue(db: Database, ids: Ids, runner: _Held, kind: str, key: str, **arguments) -> Job:
+def _queue(db: Database, ids: Ids, runner: _Held, kind: str, key: str, **arguments: Any) -> Job:
     return queue_job(db, runner, ids.clinic, ids.biller, kind, arguments, key)
 
 
