@@ -3,152 +3,67 @@ their 835s posted; crossover waits; the ledger hands the patient's share on and 
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 from decimal import Decimal
 
 import pytest
 
-from otbill.domain.claim import Claim
-from otbill.domain.ledger import check_invariants
 from otbill.domain.record_errors import RecordError
-from otbill.rules.context import ScrubContext
 from otbill.services.claims import coordination
 from otbill.services.claims import lifecycle as claims
 from otbill.services.claims.submit import load_claims
 from otbill.services.clinic import setup as clinic
 from otbill.services.frontdesk import patients
 from otbill.services.ledger import balances
-from otbill.services.remittances.post import post_remittance
 from otbill.services.visits import record as visits
 from otbill.storage import Database
-from otbill.storage.tables import ClaimStatusRow, DenialRow
-from otbill.x12.write_837p import Submission, write_837p
-from support.claimflow import PROFILES, RULES, build_all, record_visit
-from support.clinickit import Ids, seed_clinic
-from support.remitkit import make_835
-from support.x12kit import pyx12_errors
-
-DAY = dt.date(2025, 2, 14)
-TODAY = dt.date(2025, 3, 20)
-SUBMISSION = Submission(created=dt.datetime(2025, 3, 20, 9, 0), control_number=3)
-ZERO = Decimal("0.00")
-# A Medigap supplement follows Medicare's decisions: no authorization of its own.
-MEDIGAP = PROFILES["commercial-in-network"].model_copy(
-    update={"name": "medigap", "prior_authorization": "never"}
+from otbill.storage.tables import DenialRow
+from otbill.x12.write_837p import write_837p
+from support.claimflow import RULES, build_all, record_visit
+from support.clinickit import seed_clinic
+from support.secondarykit import (
+    DAY,
+    SUBMISSION,
+    TODAY,
+    ZERO,
+    add_gap_mutual,
+    approve_and_send,
+    history,
+    medicare_80,
+    next_claim,
+    patient_owes,
+    post_835,
+    scrub_run,
+    secondary_pays,
+    secondary_sent,
+    seed_medigap,
+    sent_claim,
+    writable,
 )
-
-
-def scrub_run() -> ScrubContext:
-    return ScrubContext(profiles={**PROFILES, "medigap": MEDIGAP}, today=TODAY)
-
-
-def _seed(db: Database) -> Ids:
-    """Ann Lee: Medicare primary, a Medigap plan (Gap Mutual, GAP22) secondary."""
-    ids = seed_clinic(db)
-    with db.unit_of_work(ids.clinic, ids.admin) as uow:
-        uow.patients.end_coverage(ids.commercial_coverage, dt.date(2024, 12, 31))
-        gap = clinic.add_payer(uow, payer_code="GAP22", name="Gap Mutual", profile="medigap")
-        patients.add_coverage(uow, patient_id=ids.patient, payer_id=gap, member_id="GM-1",
-                              priority=2, effective_from=dt.date(2025, 1, 1),
-                              eligibility_verified_on=dt.date(2025, 2, 1),
-                              eligibility_active=True)  # fmt: skip
-    ids.commercial = gap  # the secondary payer, in these tests
-    return ids
-
-
-def _sent_claim(db: Database, ids: Ids) -> tuple[int, str]:
-    """A Medicare claim of 97530 x 2 ($120), built, approved and submitted."""
-    record_visit(db, ids, DAY, [visits.Service("97530", 30)])
-    (claim_id,) = build_all(db, ids)
-    _approve_and_send(db, ids, claim_id)
-    with db.unit_of_work(ids.clinic) as uow:
-        return claim_id, uow.claims.get(claim_id).number
-
-
-def _approve_and_send(db: Database, ids: Ids, claim_id: int) -> None:
-    with db.unit_of_work(ids.clinic, ids.approver) as uow:
-        claims.approve(uow, claim_id, DAY)
-        claims.submit(uow, [claim_id])
-
-
-def _post(db: Database, ids: Ids, body: str, total: str, payer: str, trace: str) -> None:
-    data = make_835(body, total, trace=trace, payer=payer)
-    post_remittance(db, ids.clinic, ids.biller, data, name=f"{trace}.835", today=TODAY)
-
-
-def _medicare_80(number: str, status: str = "1", remark: str = "") -> str:
-    moa = f"\nMOA***{remark}" if remark else ""
-    return f"""CLP*{number}*{status}*120*72*18*MB*ICN-{number}*11*1{moa}
-SVC*HC:97530:GO*120*72**2
-DTM*472*20250214
-CAS*CO*45*30
-CAS*PR*2*18"""
-
-
-def _secondary_pays(number: str, paid: str, pr: str = "0", status: str = "2") -> str:
-    prior = Decimal("120") - Decimal(paid) - Decimal(pr)
-    pr_cas = f"\nCAS*PR*1*{pr}" if Decimal(pr) else ""
-    return f"""CLP*{number}*{status}*120*{paid}*{pr}*CI*ICN2-{number}*11*1
-SVC*HC:97530:GO*120*{paid}**2
-DTM*472*20250214
-CAS*OA*23*{prior}{pr_cas}"""
-
-
-def _writable(claim: Claim) -> Claim:
-    """The seeded clinic's ZIP has 5 digits; 2010AA needs ZIP+4."""
-    bp = claim.billing_provider
-    return dataclasses.replace(
-        claim,
-        billing_provider=dataclasses.replace(
-            bp, address=dataclasses.replace(bp.address, zip="787011234")
-        ),
-    )
-
-
-def _next(db: Database, ids: Ids, claim_id: int):  # type: ignore[no-untyped-def]
-    with db.unit_of_work(ids.clinic) as uow:
-        link = uow.coordination.followed_by(claim_id)
-        assert link is not None
-        return link, uow.claims.get(link.claim_id)
-
-
-def _patient_owes(db: Database, ids: Ids) -> tuple[Decimal, Decimal]:
-    """(all the patient's claims' balance, the patient's own share)."""
-    with db.unit_of_work(ids.clinic) as uow:
-        b = balances(uow)
-        check_invariants(b)
-        mine = b.by_patient[ids.patient]
-        return mine.balance, mine.patient_balance
-
-
-def _history(db: Database, ids: Ids, claim_id: int) -> list[str]:
-    with db.unit_of_work(ids.clinic) as uow:
-        rows = uow.records.find(ClaimStatusRow, ClaimStatusRow.claim_id == claim_id)
-        return [r.reason for r in rows]
+from support.x12kit import pyx12_errors
 
 
 def test_medicare_80_then_the_secondary_pays_the_20_and_the_ledger_ends_at_zero(
     db: Database,
 ) -> None:
-    ids = _seed(db)
-    primary, number = _sent_claim(db, ids)
-    _post(db, ids, _medicare_80(number), "72", "00435", "EFT1")
-    link, secondary = _next(db, ids, primary)
+    ids = seed_medigap(db)
+    primary, number = sent_claim(db, ids)
+    post_835(db, ids, medicare_80(number), "72", "00435", "EFT1")
+    link, secondary = next_claim(db, ids, primary)
     assert (link.sequence, secondary.payer_id, secondary.status) == ("S", ids.commercial, "draft")
     assert secondary.number == f"{number}-S"
     # until the secondary is billed, the 835's patient share stays on the primary
-    assert _patient_owes(db, ids) == (Decimal("18.00"), Decimal("18.00"))
+    assert patient_owes(db, ids) == (Decimal("18.00"), Decimal("18.00"))
     with db.unit_of_work(ids.clinic, ids.biller) as uow:
         status = claims.rescrub(uow, secondary.id, scrub_run(), RULES)
         assert status == "ready", uow.claims.get(secondary.id).findings
-    _approve_and_send(db, ids, secondary.id)
-    assert _patient_owes(db, ids) == (Decimal("18.00"), ZERO)  # owed by the secondary, not her
+    approve_and_send(db, ids, secondary.id)
+    assert patient_owes(db, ids) == (Decimal("18.00"), ZERO)  # owed by the secondary, not her
     with db.unit_of_work(ids.clinic) as uow:  # approval charged the primary's PR, not $120
         assert balances(uow, claim_id=primary).by_claim[primary].balance == ZERO
         assert balances(uow, claim_id=secondary.id).by_claim[secondary.id].charges == 18
         (claim,) = load_claims(uow, [uow.claims.get(secondary.id)])
-    text = write_837p([_writable(claim)], SUBMISSION)
+    text = write_837p([writable(claim)], SUBMISSION)
     assert pyx12_errors(text) == []
     segments = text.replace("\n", "").split("~")
     assert any(s.startswith("SBR*S*18*") for s in segments)
@@ -157,69 +72,59 @@ def test_medicare_80_then_the_secondary_pays_the_20_and_the_ledger_ends_at_zero(
     assert "SVD*00435*72*HC:97530:GO**2" in segments
     assert "CAS*CO*45*30" in segments and "CAS*PR*2*18" in segments
     assert "DTP*573*D8*20250305" in segments  # the primary's 835 payment date
-    _post(db, ids, _secondary_pays(secondary.number, "18"), "18", "GAP22", "EFT2")
+    post_835(db, ids, secondary_pays(secondary.number, "18"), "18", "GAP22", "EFT2")
     with db.unit_of_work(ids.clinic) as uow:
         assert uow.claims.get(secondary.id).status == "paid"
         assert uow.records.count(DenialRow) == 0  # CARC 23 is the prior payer's part
-    assert _patient_owes(db, ids) == (ZERO, ZERO)
+    assert patient_owes(db, ids) == (ZERO, ZERO)
 
 
 def test_what_the_secondary_leaves_is_the_patients_to_pay(db: Database) -> None:
-    ids = _seed(db)
-    primary, number = _sent_claim(db, ids)
-    _post(db, ids, _medicare_80(number), "72", "00435", "EFT1")
-    _, secondary = _next(db, ids, primary)
-    with db.unit_of_work(ids.clinic, ids.biller) as uow:
-        claims.rescrub(uow, secondary.id, scrub_run(), RULES)
-    _approve_and_send(db, ids, secondary.id)
-    _post(db, ids, _secondary_pays(secondary.number, "13", pr="5"), "13", "GAP22", "EFT2")
-    assert _patient_owes(db, ids) == (Decimal("5.00"), Decimal("5.00"))
+    ids = seed_medigap(db)
+    *_, secondary = secondary_sent(db, ids)
+    post_835(db, ids, secondary_pays(secondary.number, "13", pr="5"), "13", "GAP22", "EFT2")
+    assert patient_owes(db, ids) == (Decimal("5.00"), Decimal("5.00"))
 
 
 def test_crossover_sends_nothing_and_the_secondarys_835_posts_to_its_claim(
     db: Database,
 ) -> None:
-    ids = _seed(db)
-    primary, number = _sent_claim(db, ids)
-    _post(db, ids, _medicare_80(number, status="19", remark="MA18"), "72", "00435", "EFT1")
-    _, secondary = _next(db, ids, primary)
+    ids = seed_medigap(db)
+    primary, number = sent_claim(db, ids)
+    post_835(db, ids, medicare_80(number, status="19", remark="MA18"), "72", "00435", "EFT1")
+    _, secondary = next_claim(db, ids, primary)
     assert secondary.status == "submitted"  # the payer sent it on; the clinic sends nothing
     assert any(
         r.startswith("crossed over to Gap Mutual: waiting for its 835")
-        for r in _history(db, ids, primary)
+        for r in history(db, ids, primary)
     )
     # the secondary's 835 quotes the primary's claim number (CLP01)
-    _post(db, ids, _secondary_pays(number, "18"), "18", "GAP22", "EFT2")
+    post_835(db, ids, secondary_pays(number, "18"), "18", "GAP22", "EFT2")
     with db.unit_of_work(ids.clinic) as uow:
         assert uow.claims.get(secondary.id).status == "paid"
         assert uow.claims.get(primary).status == "paid"
-    assert _patient_owes(db, ids) == (ZERO, ZERO)
+    assert patient_owes(db, ids) == (ZERO, ZERO)
 
 
 def test_ma18_alone_is_a_crossover_too(db: Database) -> None:
-    ids = _seed(db)
-    primary, number = _sent_claim(db, ids)
-    _post(db, ids, _medicare_80(number, remark="MA18"), "72", "00435", "EFT1")
-    assert _next(db, ids, primary)[1].status == "submitted"
+    ids = seed_medigap(db)
+    primary, number = sent_claim(db, ids)
+    post_835(db, ids, medicare_80(number, remark="MA18"), "72", "00435", "EFT1")
+    assert next_claim(db, ids, primary)[1].status == "submitted"
     with db.unit_of_work(ids.clinic) as uow:
         (notice,) = uow.coordination.crossovers(primary)
     assert notice.to_payer_name == "Gap Mutual" and "MA18" in notice.reason
 
 
 def test_a_secondary_denial_goes_to_the_denial_queue(db: Database) -> None:
-    ids = _seed(db)
-    primary, number = _sent_claim(db, ids)
-    _post(db, ids, _medicare_80(number), "72", "00435", "EFT1")
-    _, secondary = _next(db, ids, primary)
-    with db.unit_of_work(ids.clinic, ids.biller) as uow:
-        claims.rescrub(uow, secondary.id, scrub_run(), RULES)
-    _approve_and_send(db, ids, secondary.id)
+    ids = seed_medigap(db)
+    *_, secondary = secondary_sent(db, ids)
     denied = f"""CLP*{secondary.number}*4*120*0*0*CI*ICN3*11*1
 SVC*HC:97530:GO*120*0**2
 DTM*472*20250214
 CAS*OA*23*102
 CAS*CO*27*18"""
-    _post(db, ids, denied, "0", "GAP22", "EFT2")
+    post_835(db, ids, denied, "0", "GAP22", "EFT2")
     with db.unit_of_work(ids.clinic) as uow:
         assert uow.claims.get(secondary.id).status == "denied"
         (denial,) = uow.records.find(DenialRow, DenialRow.claim_id == secondary.id)
@@ -227,28 +132,23 @@ CAS*CO*27*18"""
 
 
 def test_a_tertiary_follows_the_secondary_and_names_both_prior_payers(db: Database) -> None:
-    ids = _seed(db)
+    ids = seed_medigap(db)
     with db.unit_of_work(ids.clinic, ids.admin) as uow:
         medicaid = clinic.add_payer(
             uow, payer_code="MCD01", name="State Medicaid", profile="medicaid-example"
         )
         patients.add_coverage(uow, patient_id=ids.patient, payer_id=medicaid, member_id="M77",
                               priority=3, effective_from=dt.date(2024, 1, 1))  # fmt: skip
-    primary, number = _sent_claim(db, ids)
-    _post(db, ids, _medicare_80(number), "72", "00435", "EFT1")
-    _, secondary = _next(db, ids, primary)
-    with db.unit_of_work(ids.clinic, ids.biller) as uow:
-        claims.rescrub(uow, secondary.id, scrub_run(), RULES)
-    _approve_and_send(db, ids, secondary.id)
-    _post(db, ids, _secondary_pays(secondary.number, "10", pr="8"), "10", "GAP22", "EFT2")
-    link, tertiary = _next(db, ids, secondary.id)
+    _, number, secondary = secondary_sent(db, ids)
+    post_835(db, ids, secondary_pays(secondary.number, "10", pr="8"), "10", "GAP22", "EFT2")
+    link, tertiary = next_claim(db, ids, secondary.id)
     assert (link.sequence, tertiary.number, tertiary.payer_id) == ("T", f"{number}-T", medicaid)
-    assert _patient_owes(db, ids) == (Decimal("8.00"), Decimal("8.00"))
+    assert patient_owes(db, ids) == (Decimal("8.00"), Decimal("8.00"))
     with db.unit_of_work(ids.clinic) as uow:
         (claim,) = load_claims(uow, [uow.claims.get(tertiary.id)])
     assert claim.responsibility == "T"
     assert [o.responsibility for o in claim.other_coverages] == ["P", "S"]
-    text = write_837p([_writable(claim)], SUBMISSION)
+    text = write_837p([writable(claim)], SUBMISSION)
     assert pyx12_errors(text) == []
     assert "AMT*D*72" in text and "AMT*D*10" in text
 
@@ -259,8 +159,8 @@ def test_by_hand_the_next_claim_is_scrubbed_and_refused_when_nothing_is_left(
     ids = seed_clinic(db)
     with db.unit_of_work(ids.clinic, ids.admin) as uow:  # the secondary is added later
         uow.patients.end_coverage(ids.commercial_coverage, dt.date(2024, 12, 31))
-    primary, number = _sent_claim(db, ids)
-    _post(db, ids, _medicare_80(number), "72", "00435", "EFT1")
+    primary, number = sent_claim(db, ids)
+    post_835(db, ids, medicare_80(number), "72", "00435", "EFT1")
     with db.unit_of_work(ids.clinic) as uow:
         assert uow.coordination.followed_by(primary) is None
     with (
@@ -271,11 +171,7 @@ def test_by_hand_the_next_claim_is_scrubbed_and_refused_when_nothing_is_left(
     ):
         coordination.build_next_claim(uow, primary, TODAY, run=scrub_run(), rules=RULES)
     with db.unit_of_work(ids.clinic, ids.admin) as uow:
-        gap = clinic.add_payer(uow, payer_code="GAP22", name="Gap Mutual", profile="medigap")
-        patients.add_coverage(uow, patient_id=ids.patient, payer_id=gap, member_id="GM-1",
-                              priority=2, effective_from=dt.date(2025, 1, 1),
-                              eligibility_verified_on=dt.date(2025, 2, 1),
-                              eligibility_active=True)  # fmt: skip
+        add_gap_mutual(uow, ids)
     with db.unit_of_work(ids.clinic, ids.biller) as uow:
         made = coordination.build_secondary(uow, number, TODAY, scrub_run(), RULES)
     assert (made.number, made.place, made.payer) == (f"{number}-S", "secondary", "Gap Mutual")
@@ -307,7 +203,7 @@ def test_commercial_then_medicaid_the_secondary_names_the_commercial_payer(db: D
                                    visits_authorized=3)  # fmt: skip
     record_visit(db, ids, DAY, [visits.Service("97530", 30)], coverage=acme)
     (primary,) = build_all(db, ids)
-    _approve_and_send(db, ids, primary)
+    approve_and_send(db, ids, primary)
     with db.unit_of_work(ids.clinic) as uow:
         number = uow.claims.get(primary).number
     body = f"""CLP*{number}*1*120*70*25*CI*ICN-{number}*11*1
@@ -315,12 +211,12 @@ SVC*HC:97530:GO*120*70**2
 DTM*472*20250214
 CAS*CO*45*25
 CAS*PR*3*25"""
-    _post(db, ids, body, "70", "87726", "EFT9")
-    link, secondary = _next(db, ids, primary)
+    post_835(db, ids, body, "70", "87726", "EFT9")
+    link, secondary = next_claim(db, ids, primary)
     assert (link.sequence, secondary.payer_id) == ("S", medicaid)
     with db.unit_of_work(ids.clinic) as uow:
         (claim,) = load_claims(uow, [uow.claims.get(secondary.id)])
-    text = write_837p([_writable(claim)], SUBMISSION)
+    text = write_837p([writable(claim)], SUBMISSION)
     assert pyx12_errors(text) == []
     segments = text.replace("\n", "").split("~")
     assert "SBR*S*18*******MC" in segments  # Medicaid, secondary
@@ -331,17 +227,12 @@ CAS*PR*3*25"""
 def test_a_correction_of_a_secondary_is_still_sent_as_secondary(db: Database) -> None:
     from otbill.domain.lifecycle import Frequency
 
-    ids = _seed(db)
-    primary, number = _sent_claim(db, ids)
-    _post(db, ids, _medicare_80(number), "72", "00435", "EFT1")
-    _, secondary = _next(db, ids, primary)
-    with db.unit_of_work(ids.clinic, ids.biller) as uow:
-        claims.rescrub(uow, secondary.id, scrub_run(), RULES)
-    _approve_and_send(db, ids, secondary.id)
-    _post(db, ids, _secondary_pays(secondary.number, "18"), "18", "GAP22", "EFT2")
+    ids = seed_medigap(db)
+    *_, secondary = secondary_sent(db, ids)
+    post_835(db, ids, secondary_pays(secondary.number, "18"), "18", "GAP22", "EFT2")
     with db.unit_of_work(ids.clinic, ids.biller) as uow:
         fixed = claims.create_correction(uow, secondary.id, Frequency.CORRECTED, scrub_run(), RULES)
         (claim,) = load_claims(uow, [uow.claims.get(fixed)])
     assert claim.responsibility == "S" and claim.frequency_code == "7"
     assert [o.responsibility for o in claim.other_coverages] == ["P"]
-    assert pyx12_errors(write_837p([_writable(claim)], SUBMISSION)) == []
+    assert pyx12_errors(write_837p([writable(claim)], SUBMISSION)) == []
