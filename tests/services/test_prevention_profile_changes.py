@@ -11,6 +11,7 @@ from sqlalchemy import select
 
 from otbill import clock
 from otbill.services.denials import prevention
+from otbill.services.visits.record import profile_of
 from otbill.storage.tables import AuditEventRow
 from support.demoflow import clinic_and_users
 from support.denialkit import deny_three_times
@@ -53,6 +54,10 @@ def test_units_denials_propose_a_profile_change_applied_once_accepted(app) -> No
             if other.id != medicare.id:
                 theirs = run.profile_for(other.profile, other.payer_code)
                 assert theirs is run.profiles[other.profile]
+        # a visit on a Medicare coverage counts its units the same way (the therapist's preview)
+        coverage = next(c.coverage_id for c in uow.claims.by_status(None)
+                        if c.payer_id == medicare.id)  # fmt: skip
+        assert profile_of(uow, coverage, run.profiles).units_method == "per-code"
     with db.session() as session:
         event = session.scalars(
             select(AuditEventRow).where(AuditEventRow.action == "prevention.accept")

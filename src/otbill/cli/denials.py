@@ -82,8 +82,11 @@ def checks(
     database_url: DatabaseUrl = None,
     clinic: Clinic = None,
 ) -> None:
-    """The prevention checks: proposed, accepted (held by CLN001) and dismissed."""
-    from otbill.services.views.denial_page import prevention_checks
+    """The prevention checks: proposed, accepted (in force: a CLN001 hold, or a change to the
+    payer's profile) and dismissed."""
+    from otbill.services.views.denial_page import prevention_checks, profile_change_words
+
+    changes = profile_change_words()
 
     found = read_as_of(ctx, (database_url, clinic, today), lambda uow, _on: prevention_checks(uow))
     if not any(found.values()):
@@ -91,5 +94,6 @@ def checks(
     for status, items in found.items():
         for c in items:
             pair = f" with {c.with_code}" if c.with_code else ""
+            what = f"payer profile: {changes[c.cause]}" if c.profile_change else c.cause
             print(f"{c.id} {status}: {c.payer_name} {c.code}{pair} CARC {c.carc} "
-                  f"({c.cause}) {c.denials}x {c.first_on}..{c.last_on}")  # fmt: skip
+                  f"({what}) {c.denials}x {c.first_on}..{c.last_on}")  # fmt: skip

@@ -23,6 +23,7 @@ from otbill import clock
 from otbill.domain.appeals import Pattern, PreventionCheck, recurring
 from otbill.domain.denial_causes import root_cause
 from otbill.domain.lifecycle import Role
+from otbill.domain.parties import Payer
 from otbill.errors import OtbillError
 from otbill.payers import PayerProfile, load_profiles
 from otbill.payers.changes import change_named, propose_change, with_changes
@@ -30,7 +31,7 @@ from otbill.rules.context import ScrubContext
 from otbill.services.clinic.setup import require_role
 from otbill.storage import UnitOfWork
 
-__all__ = ["AT_LEAST", "WINDOW_DAYS", "CheckDecided", "decide", "propose_checks", "source_of",
+__all__ = ["AT_LEAST", "WINDOW_DAYS", "CheckDecided", "decide", "payer_profile", "propose_checks", "source_of",
            "with_clinic_rules"]  # fmt: skip
 
 WINDOW_DAYS = 90
@@ -134,6 +135,21 @@ def source_of(check: PreventionCheck) -> str:
     )
 
 
+def _changed(base: PayerProfile, checks: list[PreventionCheck]) -> PayerProfile:
+    """``base`` with the accepted payer-profile changes of ``checks`` laid over it."""
+    changes = [(change_named(c.cause), source_of(c)) for c in checks]
+    return with_changes(base, [(ch, src) for ch, src in changes if ch is not None])
+
+
+def payer_profile(
+    uow: UnitOfWork, payer: Payer, profiles: Mapping[str, PayerProfile]
+) -> PayerProfile:
+    """The profile the payer's visits and claims follow: its named profile with the clinic's
+    accepted payer-profile changes for this payer (the units a visit counts, the modifiers)."""
+    mine = [c for c in uow.appeals.checks("accepted") if c.payer_id == payer.id]
+    return _changed(profiles[payer.profile], [c for c in mine if c.profile_change is not None])
+
+
 def with_clinic_rules(uow: UnitOfWork, run: ScrubContext) -> ScrubContext:
     """The scrub run with the clinic's accepted prevention checks: clinic rules (rule CLN001)
     and each payer's profile with its accepted payer-profile changes."""
@@ -151,8 +167,5 @@ def with_clinic_rules(uow: UnitOfWork, run: ScrubContext) -> ScrubContext:
         payer = payers[payer_id]
         base = run.profiles.get(payer.profile)
         if base is not None:
-            changes = [(change_named(c.cause), source_of(c)) for c in checks]
-            own[payer.payer_code.strip().upper()] = with_changes(
-                base, [(ch, src) for ch, src in changes if ch is not None]
-            )
+            own[payer.payer_code.strip().upper()] = _changed(base, checks)
     return dataclasses.replace(run, clinic_rules=rules, payer_profiles=own)

@@ -26,6 +26,7 @@ from otbill.domain.credentials import is_assistant
 from otbill.domain.notes import NoteText, NoteType, VisitNote
 from otbill.domain.record_errors import IncompleteNote, NoteLocked, PermissionDenied, RecordError
 from otbill.payers import PayerProfile
+from otbill.services.denials.prevention import payer_profile
 from otbill.storage import UnitOfWork
 
 __all__ = [
@@ -60,7 +61,8 @@ def profile_of(
     """The payer profile a visit on this coverage follows (no coverage: :func:`self_pay_profile`)."""
     if coverage_id is None:
         return self_pay_profile()
-    return profiles[uow.payers.get(uow.patients.coverage(coverage_id).payer_id).profile]
+    payer = uow.payers.get(uow.patients.coverage(coverage_id).payer_id)
+    return payer_profile(uow, payer, profiles)  # with the payer's accepted profile changes
 
 
 def require_self_pay(uow: UnitOfWork, patient_id: int, date: dt.date) -> None:
