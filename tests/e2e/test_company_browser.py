@@ -67,6 +67,9 @@ def test_company_user_works_across_three_clinics(page, company_live):
     assert west.number in page.content()
     response = page.goto(f"{live.url}/claims/{claims['EAST'].id}")  # not the clinic worked in now
     assert response is not None and response.status == 404
+    page.click("[data-testid=nav-company]")  # back to every clinic
+    page.wait_for_url(f"{live.url}/company")
+    assert "· working here" in page.locator("tr[data-clinic=WEST]").inner_text()
 
 
 def test_a_clinic_user_cannot_open_another_clinics_claim(page, company_live):
