@@ -23,6 +23,8 @@ MEDICARE, COMMERCIAL = PROFILES["medicare"], PROFILES["commercial-in-network"]
         ("medicare", "bundling", "97", True, False, None),  # NCCI on already: a clinic rule
         ("medicare", "modifier", "4", False, False, None),  # GO already: a clinic rule
         ("medicare", "documentation", "50", False, False, None),  # the clinic's to fix
+        ("commercial-in-network", "benefit-limit", "119", False, False, "profile:kx"),
+        ("medicare", "benefit-limit", "119", False, False, None),  # KX thresholds already
     ],
 )
 def test_which_change_a_cause_proposes(profile, cause, carc, paired, telehealth, expected):  # type: ignore[no-untyped-def]
@@ -53,6 +55,9 @@ def test_accepted_changes_laid_over_the_profile_with_their_source():
     tele = with_changes(no_95, [(CHANGES["profile:tele-95"], source)])
     assert tele.telehealth.modifier == "95" and tele.telehealth.places_of_service == ("02", "10")
     assert with_changes(COMMERCIAL, []) is COMMERCIAL
+    kx = with_changes(COMMERCIAL, [(CHANGES["profile:kx"], source)])
+    assert kx.kx_threshold(2025) == MEDICARE.kx_threshold(2025) and kx.sources["kx"] == source
+    assert COMMERCIAL.kx_threshold(2025) is None
 
 
 def test_a_check_names_its_change_by_its_cause():

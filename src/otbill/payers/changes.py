@@ -2,11 +2,11 @@
 
 Some denials that recur are the payer's way, not the clinic's slip: the payer counts units per
 code rather than pooling the minutes, applies the NCCI pair edits or the MUE limits the profile
-switched off, wants GO on therapy lines, or wants modifier 95 on telehealth. Holding each claim
-(rule CLN001) would only delay them; the lasting fix is to bill that payer its way. So such a
-pattern proposes one of :data:`CHANGES`: a person accepts or dismisses it, and an accepted change
-is laid over the payer's profile (:func:`with_changes`) for that payer alone, from then on, with
-the denial pattern named as the source of the changed topic.
+switched off, wants GO on therapy lines, KX over Medicare's therapy threshold, or modifier 95 on
+telehealth. Holding each claim (rule CLN001) would only delay them; the lasting fix is to bill
+that payer its way. So such a pattern proposes one of :data:`CHANGES`: a person accepts or
+dismisses it, and an accepted change is laid over the payer's profile (:func:`with_changes`) for
+that payer alone, from then on, with the denial pattern named as the source of the changed topic.
 
 A change is named by its key (``profile:<name>``, kept as the prevention check's cause) and maps
 to one profile field, so what the scrubber and the unit counting read is the ordinary profile.
@@ -14,10 +14,12 @@ to one profile field, so what the scrubber and the unit counting read is the ord
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from decimal import Decimal
 
-from otbill.payers.profile import PayerProfile
+from otbill.payers.profile import PayerProfile, load_profiles
 
 __all__ = ["CHANGES", "PREFIX", "ProfileChange", "change_named", "propose_change", "with_changes"]
 
@@ -41,6 +43,17 @@ class ProfileChange:
 
 def _telehealth_95(profile: PayerProfile) -> dict[str, object]:
     return {"telehealth": profile.telehealth.model_copy(update={"modifier": "95"})}
+
+
+@functools.cache
+def _medicare_kx() -> dict[int, Decimal]:
+    """Medicare's yearly therapy thresholds (the packaged profile): a plan that denies for the
+    benefit limit without KX follows Medicare's threshold (a Medicare Advantage plan does)."""
+    return dict(load_profiles()["medicare"].kx_thresholds)
+
+
+def _kx_thresholds(profile: PayerProfile) -> dict[str, object]:
+    return {"kx_thresholds": {**_medicare_kx(), **profile.kx_thresholds}}
 
 
 CHANGES: dict[str, ProfileChange] = {
@@ -71,6 +84,12 @@ CHANGES: dict[str, ProfileChange] = {
             lambda p: {"therapy_modifier": "GO"},
         ),
         ProfileChange(
+            "profile:kx",
+            "kx",
+            "put KX on lines over Medicare's yearly therapy threshold (with the documentation)",
+            _kx_thresholds,
+        ),
+        ProfileChange(
             "profile:tele-95",
             "telehealth",
             "put modifier 95 on telehealth lines",
@@ -93,6 +112,8 @@ def _candidates(cause: str, carc: str, paired: bool, telehealth: bool) -> tuple[
         return ("profile:ncci",)
     if cause == "modifier":
         return ("profile:go",)
+    if cause == "benefit-limit" and carc in ("119", "96", "B1"):
+        return ("profile:kx",)
     if cause == "units":
         return ("profile:mue", "profile:per-code") if carc == "151" else ("profile:per-code",)
     return ()
