@@ -20,7 +20,9 @@ def recurring_denial_hold(claim: Claim, ctx: ClaimContext) -> Iterator[Finding]:
     that recurred: the same payer, code and reason code at least three times within 90 days)
     against the claim's payer (by its payer ID) and lines: a line with the check's code, and,
     when the check names a second code (as in "hold 97530 with 97150 for this payer"), that
-    code billed on the same date. Checks proposed or dismissed are not run.
+    code billed on the same date. Checks proposed or dismissed are not run, nor checks that
+    changed the payer's profile instead (those work through the profile: units, edits,
+    modifiers).
     Why payers deny it: the payer has already denied the same service for the same reason
     (CARC) several times; sent unchanged, the claim will most likely be denied again, and each
     denial costs an appeal or a write-off.
