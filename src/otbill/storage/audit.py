@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 from otbill import clock
 from otbill.domain.audit import GENESIS, event_hash, jsonable
 from otbill.storage.repositories.rows import flush, hold_sqlite_write_lock
+from otbill.storage.row_security import copy_allowed
 from otbill.storage.tables import AuditAnchorRow, AuditEventRow, AuditHeadRow
 
 __all__ = ["AuditLog", "AuditProblem", "chain_state", "hash_at", "utcnow", "verify_chain"]
@@ -172,7 +173,8 @@ class AuditLog:
     def _append(self, rows: list[dict[str, Any]]) -> None:
         """Many events at once: PostgreSQL's COPY (one statement, one stream of rows), else one
         executemany (SQLite runs it in process, without round trips)."""
-        if self._session.get_bind().dialect.name != "postgresql":
+        postgres = self._session.get_bind().dialect.name == "postgresql"
+        if not postgres or not copy_allowed(self._session, "audit_event"):  # RLS: no COPY
             self._session.execute(insert(AuditEventRow), rows)
             return
         from psycopg.types.json import Json

@@ -17,6 +17,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from sqlalchemy import Connection, Engine, text
+from sqlalchemy.orm import Session
 
 __all__ = [
     "ALL_CLINICS",
@@ -24,6 +25,7 @@ __all__ = [
     "SETTING",
     "bypassing_role",
     "clinic_tables",
+    "copy_allowed",
     "disable_clinic_policy",
     "enable_clinic_policy",
     "scope_of",
@@ -50,6 +52,13 @@ def set_scope(connection: Connection, scope: str) -> None:
         connection.execute(
             text("SELECT set_config(:name, :scope, true)"), {"name": SETTING, "scope": scope}
         )
+
+
+def copy_allowed(session: Session, table: str) -> bool:
+    """Whether ``COPY table FROM STDIN`` may run: PostgreSQL refuses it where row-level security
+    applies (a plain role), so writers fall back to one multi-row INSERT there."""
+    query = text("SELECT NOT row_security_active(CAST(:t AS regclass))")
+    return bool(session.execute(query, {"t": table}).scalar())
 
 
 def clinic_tables(connection: Connection) -> list[str]:

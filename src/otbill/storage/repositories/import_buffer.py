@@ -24,6 +24,7 @@ from otbill.storage.repositories.patients import PatientRepository
 from otbill.storage.repositories.payers import PayerRepository
 from otbill.storage.repositories.registration_rows import registration_values, terms_values
 from otbill.storage.repositories.rows import flush, values_of
+from otbill.storage.row_security import copy_allowed
 from otbill.storage.tables import CoverageRow, PatientRow
 from otbill.storage.tables.base import ClinicOwned
 
@@ -151,7 +152,8 @@ class BufferedPatients(PatientRepository):
         written = 0
         for model in (PatientRow, CoverageRow):
             rows = self._rows.pop(model, [])
-            if rows and self.session.get_bind().dialect.name == "postgresql":
+            postgres = self.session.get_bind().dialect.name == "postgresql"
+            if rows and postgres and copy_allowed(self.session, model.__tablename__):
                 self._copy(model, rows)
             elif rows:
                 self.session.execute(insert(model), rows)
