@@ -1,8 +1,8 @@
 """A payer-profile change proposed by prevention, in the browser: Medicare denied the same code
 for its units (CARC 152) three times; the biller sees the check proposed as a change to
 Medicare's profile (count units per code, not pooled), accepts it, and the next Medicare visit of
-10 + 10 minutes of two timed codes is billed as two lines of one unit each (per code), where the
-8-minute rule pooled would bill one."""
+10 + 10 minutes of two timed codes is counted per code on the therapist's visit page and billed as
+two lines of one unit each, where the 8-minute rule pooled would bill one."""
 
 from __future__ import annotations
 
@@ -46,6 +46,7 @@ def test_units_denials_change_the_payers_profile(browser, live):  # type: ignore
     therapist = browser.new_page()
     log_in(therapist, live, "rcole", PASSWORDS["rcole"])
     record_signed_visit(therapist, live, patient, day, {code: 10, other: 10})
+    assert therapist.inner_text("[data-testid=payer-method]") == "per-code"  # the visit page
     biller.goto(f"{live.url}/remittances")
     biller.click("[data-testid=build-claims]")
     with db.session() as session:

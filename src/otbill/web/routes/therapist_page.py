@@ -12,6 +12,7 @@ from typing import Any
 from otbill.codes import pos
 from otbill.domain.notes import ELEMENTS, TEXT_FIELDS, VisitNote
 from otbill.payers import PayerProfile
+from otbill.services.denials.prevention import payer_profile
 from otbill.services.views import therapist_day as schedule
 from otbill.services.visits.plausibility import MueLookup
 from otbill.services.visits.record import SELF_PAY, self_pay_profile
@@ -112,8 +113,9 @@ def page_context(
 ) -> dict[str, Any]:
     """Everything ``therapist/visit.html`` and ``therapist/_units.html`` render."""
     typed = dict(typed or {})
-    # a self-pay visit has no payer: the self-pay profile (CPT's per-code units, no payer checks)
-    profile = profiles[view.payer.profile] if view.payer else self_pay_profile()
+    # a self-pay visit has no payer: the self-pay profile (CPT's per-code units, no payer checks);
+    # a payer's: its profile with the changes the clinic accepted for it (prevention checks)
+    profile = payer_profile(uow, view.payer, profiles) if view.payer else self_pay_profile()
     has_rows = any(k.startswith("code_") for k in typed)
     rows = forms.parse_rows(typed if has_rows else _stored_rows(view), view.visit.date)
     label = f"{view.payer.name} ({profile.name})" if view.payer else SELF_PAY
