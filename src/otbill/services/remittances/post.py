@@ -22,7 +22,7 @@ usually follows posts normally. PLB provider adjustments are queued with their a
 biller to post to the ledger (:mod:`otbill.services.remittances.provider_adjustments`).
 
 Bounded transactions: the file is checked first (1, 2, 4), then posted in short steps (the
-remittance, then :data:`CLAIMS_PER_TRANSACTION` claim payments at a time, then its PLBs; see
+remittance, then up to :data:`CLAIMS_PER_TRANSACTION` claim payments at a time, then its PLBs; see
 :mod:`otbill.services.remittances.remittance_posting`), each in its own transaction and retried
 when the database is busy (:mod:`otbill.services.remittances.turns`). Another writer — a web
 form, a second posting — waits at most one step, not the whole file. A run stopped half-way (the
@@ -60,9 +60,11 @@ __all__ = [
     "post_remittance_in",
 ]
 
-#: Claim payments per transaction: small enough that another writer waits well under the
-#: database's busy timeout, large enough that commits stay a small part of the work.
-CLAIMS_PER_TRANSACTION = 10
+#: Claim payments per transaction at most: their records are read and their postings written a
+#: batch at a time, so large enough that the batch's few queries stay a small part of the work;
+#: a step also ends after :data:`STEP_SECONDS` (another writer waits at most about that long).
+CLAIMS_PER_TRANSACTION = 200
+STEP_SECONDS = 0.5
 
 #: ``progress(done, total, note)``: claim payments posted so far, of how many; ``note`` says why
 #: the posting is waiting, when it is.
@@ -145,10 +147,12 @@ def post_checked(
         for remittance in checked.read.remittances:
             posting = RemittancePosting(remittance, sha, on, label)
             report.merge(turns.run(posting.open))
-            keyed = posting.keyed_payments()
-            for start in range(0, len(keyed), CLAIMS_PER_TRANSACTION):
+            keyed, start = posting.keyed_payments(), 0
+            while start < len(keyed):
                 chunk = keyed[start : start + CLAIMS_PER_TRANSACTION]
-                report.merge(turns.run(partial(posting.post_claims, payments=chunk)))
+                step = turns.run(partial(posting.post_claims, payments=chunk, seconds=STEP_SECONDS))
+                report.merge(step)
+                start += step.claims  # the step may stop early: the rest go in the next one
                 tell(report.claims, total, "")
             report.merge(turns.run(posting.queue_provider_adjustments))
         turns.run(lambda uow: _record(uow, label, sha, report))

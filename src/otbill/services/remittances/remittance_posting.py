@@ -12,12 +12,14 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import time
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 
 from otbill.domain.claim_records import StoredClaim
+from otbill.domain.coordination import crossover_reason
 from otbill.domain.ledger import Kind
 from otbill.domain.lifecycle import ClaimStatus
 from otbill.domain.money import to_cents
@@ -27,6 +29,7 @@ from otbill.services.claims import lifecycle as claims
 from otbill.services.denials.open import open_denial
 from otbill.services.exchange.files import add_work_item, remittance_id, source_seen
 from otbill.services.ledger import LedgerEntry, post, reverse
+from otbill.services.remittances.claim_batch import ClaimBatch
 from otbill.services.remittances.plan import LineRef, denied_amounts, outcome, plan_claim
 from otbill.services.remittances.provider_adjustments import queue_provider_adjustment
 from otbill.services.remittances.report import PostingReport
@@ -61,6 +64,8 @@ class RemittancePosting:
     reversed_here: set[int] = field(default_factory=set)
     uow: UnitOfWork = field(init=False)
     report: PostingReport = field(init=False)
+    batch: ClaimBatch = field(init=False)
+    handoffs: list[tuple[int, ClaimPayment]] = field(init=False)
 
     @property
     def on(self) -> dt.date:
@@ -89,18 +94,34 @@ class RemittancePosting:
         self.remittance_id = remittance_id(uow, self.remittance.header, self.on, self.sha)
         return report
 
-    def post_claims(self, uow: UnitOfWork, payments: Sequence[KeyedPayment]) -> PostingReport:
-        """Post these claim payments; one posted before (any run) is reported, not posted."""
+    def post_claims(
+        self, uow: UnitOfWork, payments: Sequence[KeyedPayment], seconds: float | None = None
+    ) -> PostingReport:
+        """Post these claim payments, or the first of them that fit in ``seconds`` (at least one;
+        ``report.claims`` says how many); one posted before (any run) is reported, not posted.
+
+        Their records are read and their postings written a batch at a time
+        (:class:`ClaimBatch`); a claim in a chain of payers, or one we do not have, is handled
+        claim by claim. The ledger invariants are checked once per claim, at the batch's end."""
         report = self._begin(uow)
-        for prefix, payment in payments:
-            report.claims += 1
-            if source_seen(uow, prefix):
-                report.add(payment.patient_control_number, "already_posted", payment.paid)
-                if payment.status == "22":  # resuming: its correction follows this reversal
-                    claim = uow.claims.by_number(payment.patient_control_number)
-                    self.reversed_here.update([claim.id] if claim else [])
-            else:
-                self._claim(prefix, payment)
+        self.batch, self.handoffs = ClaimBatch.load(uow, payments), []
+        until = time.monotonic() + seconds if seconds is not None else None
+        with uow.audit.batched():
+            for prefix, payment in payments:
+                if until is not None and report.claims and time.monotonic() > until:
+                    break  # the rest in the next transaction: another writer gets its turn
+                report.claims += 1
+                claim = self.batch.claim(payment.patient_control_number)
+                if self.batch.seen(prefix, claim) if claim else source_seen(uow, prefix):
+                    report.add(payment.patient_control_number, "already_posted", payment.paid)
+                    if payment.status == "22":  # resuming: its correction follows this reversal
+                        found = uow.claims.by_number(payment.patient_control_number)
+                        self.reversed_here.update([found.id] if found else [])
+                else:
+                    self._claim(prefix, payment, claim)
+            self.batch.finish(self.on)
+            for claim_id, payment in self.handoffs:  # after the batch's postings are written
+                coordination.after_adjudication(uow, claim_id, payment, self.remittance_id, self.on)
         return report
 
     def queue_provider_adjustments(self, uow: UnitOfWork) -> PostingReport:
@@ -136,16 +157,22 @@ class RemittancePosting:
         )
         self.report.work_items += int(new)
 
-    def _claim(self, prefix: str, payment: ClaimPayment) -> None:
+    def _claim(self, prefix: str, payment: ClaimPayment, batched: StoredClaim | None) -> None:
+        """Post one claim payment: to ``batched`` (a claim of the batch, routed to itself), else
+        to the claim it routes to, found claim by claim."""
         number = payment.patient_control_number
-        claim = self.uow.claims.by_number(number)
+        if batched is not None:
+            claim: StoredClaim | None = self.uow.claims.get(batched.id)  # as this batch left it
+        else:
+            claim = self.uow.claims.by_number(number)
         if claim is None:
             self._queue(prefix, number, None, f"no claim numbered {number!r}", payment)
             self.report.add(number, "unmatched", payment.paid, "no such claim")
             return
-        claim = coordination.payment_target(self.uow, claim, self.remittance.header.payer_id)
+        if batched is None:
+            claim = coordination.payment_target(self.uow, claim, self.remittance.header.payer_id)
         if payment.status == "22":
-            self._reverse(prefix, claim, payment)
+            self._reverse(prefix, claim, payment, batched is not None)
             return
         status = ClaimStatus(claim.status)
         again = status in _ADJUDICATED and claim.id in self.reversed_here
@@ -154,12 +181,12 @@ class RemittancePosting:
             self._queue(prefix, number, claim, reason, payment)
             self.report.add(number, "unmatched", payment.paid, reason)
             return
-        self._adjudicate(prefix, claim, payment, again)
+        self._adjudicate(prefix, claim, payment, again, batched is not None)
 
     def _adjudicate(
-        self, prefix: str, claim: StoredClaim, payment: ClaimPayment, again: bool
+        self, prefix: str, claim: StoredClaim, payment: ClaimPayment, again: bool, batched: bool
     ) -> None:
-        lines = self.uow.claims.lines(claim.id)
+        lines = self.batch.lines.get(claim.id, []) if batched else self.uow.claims.lines(claim.id)
         refs = [
             LineRef(
                 x.position,
@@ -171,7 +198,8 @@ class RemittancePosting:
             for x in lines
         ]
         planned = plan_claim(prefix, payment, refs) if refs else []
-        planned = coordination.drop_prior_payers_part(self.uow, claim.id, planned)
+        if not batched:  # a claim of the batch follows no other claim: nothing to drop
+            planned = coordination.drop_prior_payers_part(self.uow, claim.id, planned)
         bad = [p for p in planned if p.amount < 0 or p.amount != p.amount.quantize(_CENT)]
         if not refs or bad:
             why = "claim has no lines" if not refs else f"amount {bad[0].amount} cannot post as is"
@@ -191,7 +219,8 @@ class RemittancePosting:
                 p.rarc and p.rarc[:8],
                 self.remittance_id,
             )
-            self.report.postings += int(post(self.uow, entry, self.on)[1])
+            made = self.batch.post(claim, entry) if batched else post(self.uow, entry, self.on)[1]
+            self.report.postings += int(made)
             if p.kind is Kind.PAYMENT:
                 self.report.payments_total += p.amount
         self._payer_claim_number(claim, payment)
@@ -199,7 +228,11 @@ class RemittancePosting:
         result = ClaimStatus(outcome(payment, denied))
         self._move(prefix, claim, payment, result, again)
         if result is not ClaimStatus.PAID:
-            payer = self.uow.payers.get(claim.payer_id)
+            profile = (
+                self.batch.profiles[claim.payer_id]
+                if batched
+                else self.uow.payers.get(claim.payer_id).profile
+            )
             self.report.denials_opened += int(
                 open_denial(
                     self.uow,
@@ -209,13 +242,11 @@ class RemittancePosting:
                     ids,
                     remittance_id=self.remittance_id,
                     decided_on=self.on,
-                    profile=payer.profile,
+                    profile=profile,
                 )
             )
         if not again:  # the next payer's claim, or the wait on a crossover
-            coordination.after_adjudication(
-                self.uow, claim.id, payment, self.remittance_id, self.on
-            )
+            self._hand_off(claim, payment, batched)
         self.report.matched += 1
         self.report.add(claim.number, result.value, payment.paid, payment.status_text)
 
@@ -257,11 +288,32 @@ class RemittancePosting:
                 {"payer_claim_number": number},
             )
 
-    def _reverse(self, prefix: str, claim: StoredClaim, payment: ClaimPayment) -> None:
-        earlier = self.uow.ledger.unreversed_835(claim.id, self.remittance_id)
+    def _hand_off(self, claim: StoredClaim, payment: ClaimPayment, batched: bool) -> None:
+        """The next payer's claim, or the wait on a crossover: at once claim by claim; for a
+        claim of the batch, once its postings are written, and only when it may have one (a
+        crossover remark, or a patient with a later coverage; otherwise there is nothing to do)."""
+        if not batched:
+            coordination.after_adjudication(
+                self.uow, claim.id, payment, self.remittance_id, self.on
+            )
+            return
+        remarks = [*payment.remarks, *(r for svc in payment.services for r in svc.remarks)]
+        if crossover_reason(payment.status, remarks) or self.batch.may_follow(claim):
+            self.handoffs.append((claim.id, payment))
+
+    def _reverse(
+        self, prefix: str, claim: StoredClaim, payment: ClaimPayment, batched: bool
+    ) -> None:
+        if batched:
+            earlier = self.batch.unreversed_835(claim.id, self.remittance_id)
+        else:
+            earlier = self.uow.ledger.unreversed_835(claim.id, self.remittance_id)
         for p in earlier:
             key = f"{prefix}:rev{p.id}"
-            made = reverse(self.uow, p.id, key, self.on, remittance_id=self.remittance_id)[1]
+            if batched:
+                made = self.batch.reverse(p, key, self.remittance_id)
+            else:
+                made = reverse(self.uow, p.id, key, self.on, remittance_id=self.remittance_id)[1]
             self.report.postings += int(made)
             if p.kind is Kind.PAYMENT:
                 self.report.payments_total -= p.amount

@@ -42,10 +42,16 @@ NewPosting = tuple[Posting, str | None, int | None]
 class RemittanceBatchRepository(ClinicScoped):
     """A batch of claim payments' records, each kind read in one query."""
 
+    _held: list[ClaimRow] = []  # noqa: RUF012 — replaced per instance, never mutated
+
     def claims_by_number(self, numbers: Collection[str]) -> dict[str, StoredClaim]:
         """The claims with these numbers (CLP01), by number; unique (clinic_id, number)."""
         query = scoped(ClaimRow, self.clinic_id).where(ClaimRow.number.in_(list(numbers)))
-        return {row.number: _as_claim(row) for row in self.session.scalars(query)}
+        rows = list(self.session.scalars(query))
+        # Held for the unit of work: the session keeps rows only while referenced, and the
+        # batch's status changes and claim reads then find them without a query each.
+        self._held = rows
+        return {row.number: _as_claim(row) for row in rows}
 
     def lines(self, claim_ids: Collection[int]) -> dict[int, list[ClaimLine]]:
         """Each claim's lines in order, by claim id; unique (claim_id, position)."""

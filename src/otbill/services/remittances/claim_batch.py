@@ -1,0 +1,134 @@
+"""A batch of an 835's claim payments, posted with a few queries instead of a few hundred each.
+
+:class:`ClaimBatch` reads what the batch's claim payments need in one query per kind (their claims,
+lines and earlier postings, the work items queued under their keys, which claims are in a chain
+of payers, which patients have a later coverage: ``uow.remittance_batch``), keeps the postings
+planned for them, and at :meth:`ClaimBatch.finish` writes them in one flush with their audit rows,
+then checks the ledger invariants once per claim, read back from the database, still inside the
+transaction: a violation rolls the whole batch back, as it rolled back one posting before.
+
+A payment is posted in the batch when its claim is found and routes to itself (not in a chain of
+payers, never crossed over); every other payment takes the claim-by-claim path
+(:mod:`otbill.services.remittances.remittance_posting`), which is what posted them all before.
+The postings, keys, audit rows and outcomes are the same either way.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from otbill.domain.claim_records import ClaimLine, StoredClaim
+from otbill.domain.ledger import Kind, Posting, check_invariants, realize
+from otbill.domain.record_errors import RecordError
+from otbill.domain.remittance import ClaimPayment
+from otbill.services.ledger import LedgerEntry, _audit, _validate
+from otbill.storage import UnitOfWork
+from otbill.storage.repositories.remittance_batch import NewPosting
+
+__all__ = ["ClaimBatch"]
+
+#: A claim payment with its source key prefix (as :mod:`.remittance_posting` keys them).
+KeyedPayment = tuple[str, ClaimPayment]
+
+
+@dataclass
+class ClaimBatch:
+    """The batch's records, read once, and the postings it will add (see the module docstring)."""
+
+    uow: UnitOfWork
+    claims: dict[str, StoredClaim]
+    lines: dict[int, list[ClaimLine]]
+    postings: dict[int, list[Posting]]
+    queued: set[str]
+    coordinated: set[int]
+    later_coverage: set[int]  # patients with a secondary or tertiary coverage
+    profiles: dict[int, str]  # payer id → payer profile (a clinic has a handful of payers)
+    pending: list[NewPosting] = field(default_factory=list)
+    keys: set[str] = field(default_factory=set)
+    reversed_ids: set[int] = field(default_factory=set)
+
+    @classmethod
+    def load(cls, uow: UnitOfWork, payments: Sequence[KeyedPayment]) -> ClaimBatch:
+        reads = uow.remittance_batch
+        claims = reads.claims_by_number({p.patient_control_number for _, p in payments})
+        ids = [c.id for c in claims.values()]
+        postings = reads.postings(ids)
+        patients = {c.patient_id for c in claims.values()}
+        later = {c.patient_id for c in uow.patients.coverages(patients) if c.priority > 1}
+        batch = cls(uow, claims, reads.lines(ids), postings,
+                    reads.queued([f"{prefix}:queue" for prefix, _ in payments]),
+                    reads.coordinated(ids), later,
+                    {p.id: p.profile for p in uow.payers.all()})  # fmt: skip
+        for made in postings.values():
+            batch.keys.update(p.source_key for p in made)
+            batch.reversed_ids.update(p.reverses for p in made if p.reverses is not None)
+        return batch
+
+    def claim(self, number: str) -> StoredClaim | None:
+        """The claim numbered ``number`` when its payment posts in the batch, else None."""
+        claim = self.claims.get(number)
+        return claim if claim is not None and claim.id not in self.coordinated else None
+
+    def seen(self, prefix: str, claim: StoredClaim) -> bool:
+        """Whether anything was posted or queued under ``prefix:`` (any run, this batch)."""
+        if f"{prefix}:queue" in self.queued:
+            return True
+        start = prefix + ":"
+        return any(p.source_key.startswith(start) for p in self.postings.get(claim.id, ()))
+
+    def may_follow(self, claim: StoredClaim) -> bool:
+        """Whether a later payer's claim may follow this one (its patient has a later coverage):
+        then the hand-off is asked claim by claim."""
+        return claim.patient_id in self.later_coverage
+
+    def post(self, claim: StoredClaim, entry: LedgerEntry) -> bool:
+        """Plan ``entry`` on the claim (as :func:`otbill.services.ledger.post` would post it);
+        False when its key was posted before."""
+        _validate(entry)
+        if entry.source_key in self.keys:
+            return False
+        posting = Posting(0, entry.source_key, entry.kind, entry.amount, claim.id,
+                          entry.claim_line_id, claim.patient_id, claim.payer_id,
+                          entry.payer_side, entry.group_code, entry.carc)  # fmt: skip
+        self._plan(posting, entry.rarc, entry.remittance_id)
+        return True
+
+    def unreversed_835(self, claim_id: int, remittance_id: int) -> list[Posting]:
+        """What a payer's reversal undoes (``LedgerRepository.unreversed_835``), less what this
+        batch reversed already."""
+        earlier = self.uow.ledger.unreversed_835(claim_id, remittance_id)
+        return [p for p in earlier if p.id not in self.reversed_ids]
+
+    def reverse(self, original: Posting, key: str, remittance_id: int) -> bool:
+        """Plan the reversal of ``original`` (as :func:`otbill.services.ledger.reverse`)."""
+        if key in self.keys:
+            return False
+        if original.kind is Kind.REVERSAL or original.id in self.reversed_ids:
+            raise RecordError(f"posting {original.id}: already reversed, or a reversal")
+        reversal = dataclasses.replace(original, id=0, source_key=key, kind=Kind.REVERSAL,
+                                       group_code=None, carc=None, reverses=original.id)  # fmt: skip
+        self.reversed_ids.add(original.id)
+        self._plan(reversal, None, remittance_id)
+        return True
+
+    def _plan(self, posting: Posting, rarc: str | None, remittance_id: int | None) -> None:
+        self.pending.append((posting, rarc, remittance_id))
+        self.keys.add(posting.source_key)
+
+    def finish(self, on: dt.date) -> None:
+        """Write the planned postings (one flush) and their audit rows; then check each touched
+        claim's ledger invariants, read back from the database."""
+        if not self.pending:
+            return
+        made = self.uow.remittance_batch.add_postings(
+            self.pending, on=on, by_user=self.uow.actor_id
+        )
+        for posting, (_, rarc, _) in zip(made, self.pending, strict=True):
+            _audit(self.uow, posting, rarc)
+        touched = {p.claim_id for p in made}
+        self.pending.clear()
+        for postings in self.uow.remittance_batch.postings(touched).values():
+            check_invariants(realize(postings))
