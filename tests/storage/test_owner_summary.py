@@ -19,7 +19,7 @@ from otbill.domain.record_errors import LedgerInvariantBroken
 from otbill.services.ledger import LedgerEntry, balances, post, reverse
 from otbill.storage import Database
 from otbill.storage.migrate import alembic_config, current_revision, head_revision, upgrade
-from otbill.storage.tables import ClaimStatusRow
+from otbill.storage.tables import ClaimStatusRow, DenialRow, RemittanceRow
 from support.clinickit import Ids, insert_claim, seed_clinic
 
 ON = dt.date(2025, 3, 1)
@@ -132,9 +132,18 @@ def test_outcomes_follow_status_changes_and_survive_the_upgrade(db: Database) ->
                              ("transfer", 0, 1000, 0), ("payment", 0, 5000, 0)], "u")  # fmt: skip
     with db.unit_of_work(ids.clinic, ids.biller) as uow:
         uow.claims.add_correction(c2, "C2R", "7", ids.biller)
+        remit = uow.records.add(RemittanceRow(payer_id=ids.medicare, trace_number="T1",
+                                              paid_on=ON, total_cents=0))  # fmt: skip
+        uow.flush()
+        denial = LedgerEntry("835:T1:C2:adj", Kind.ADJUSTMENT, l2, Decimal("70.00"),
+                             group_code="CO", carc="197", remittance_id=remit.id)  # fmt: skip
+        post(uow, denial, ON)
+        uow.records.add(DenialRow(claim_id=c2, claim_line_id=l2, group_code="CO", carc="197",
+                                  denied_on=ON, remittance_id=remit.id, amount_cents=7000))  # fmt: skip
     before = _numbers(db, ids)
+    assert before[4] == [(dt.date(2025, 2, 14), ids.medicare, 1, 1)]  # C2: decided, denied
     assert before[1] == [(dt.date(2025, 2, 14), 2, 1, 1)]  # C2 rejected and replaced
-    assert before[0] == [(ids.medicare, ids.patient, ids.otr, 1, 10000, 1000, 2)]
+    assert before[0] == [(ids.medicare, ids.patient, ids.otr, 1, 3000, 1000, 1)]  # C2 settled
     config = alembic_config()
     with db.engine.begin() as connection:
         config.attributes["connection"] = connection

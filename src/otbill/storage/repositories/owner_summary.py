@@ -19,10 +19,11 @@ from typing import Any
 from sqlalchemy import (
     Connection,
     Date,
+    Integer,
+    bindparam,
     case,
     delete,
     event,
-    exists,
     func,
     insert,
     literal,
@@ -100,47 +101,71 @@ def _line_changes(connection: Connection, postings: list[PostingRow]) -> dict[in
     return changes
 
 
+def _kept(connection: Connection, column: Any, ids: list[int]) -> set[int]:
+    """Which of these ids (claim lines, claims) have a summary row already."""
+    return set(connection.scalars(select(column).where(column.in_(ids)))) if ids else set()
+
+
 def _keep_lines(connection: Connection, changes: dict[int, _LineChange]) -> None:
+    """Add the changes to their lines' rows, made when missing; one executemany for each (a
+    flush of a thousand postings is a handful of statements, not one per line)."""
     line = ClaimLineBalanceRow
-    for line_id, change in changes.items():
-        moved = connection.execute(
+    have = _kept(connection, line.claim_line_id, list(changes))
+    rows = [{"line_id": i, "d_ins": c.insurance, "d_pat": c.patient, "first": c.first_on}
+            for i, c in changes.items()]  # fmt: skip
+    found = [r for r in rows if r["line_id"] in have]
+    if found:
+        connection.execute(
             update(line)
-            .where(line.claim_line_id == line_id)
-            .values(insurance_cents=line.insurance_cents + change.insurance,
-                    patient_cents=line.patient_cents + change.patient)
+            .where(line.claim_line_id == bindparam("line_id"))
+            .values(insurance_cents=line.insurance_cents + bindparam("d_ins"),
+                    patient_cents=line.patient_cents + bindparam("d_pat")),
+            [{k: r[k] for k in ("line_id", "d_ins", "d_pat")} for r in found],
         )  # fmt: skip
-        if moved.rowcount:
-            continue
+    missing = [r for r in rows if r["line_id"] not in have]
+    if missing:
         values = select(ClaimLineRow.clinic_id, ClaimLineRow.id, ClaimRow.id, ClaimRow.payer_id,
                         ClaimRow.patient_id, ClaimLineRow.rendering_provider_id,
-                        ClaimRow.date_of_service, literal(change.first_on, Date),
-                        literal(change.insurance), literal(change.patient)).join(
-            ClaimRow, ClaimRow.id == ClaimLineRow.claim_id).where(ClaimLineRow.id == line_id)  # fmt: skip
-        connection.execute(insert(line).from_select(_LINE_COLUMNS, values))
+                        ClaimRow.date_of_service, bindparam("first", type_=Date),
+                        bindparam("d_ins", type_=Integer), bindparam("d_pat", type_=Integer)).join(
+            ClaimRow, ClaimRow.id == ClaimLineRow.claim_id).where(
+            ClaimLineRow.id == bindparam("line_id"))  # fmt: skip
+        connection.execute(insert(line).from_select(_LINE_COLUMNS, values), missing)
 
 
 def _keep_outcomes(connection: Connection, flags: dict[int, set[str]]) -> None:
+    """Refresh the claims' outcome keys and raise their flags, made when missing; one
+    executemany per set of flags raised."""
     outcome = ClaimOutcomeRow
-    for claim_id, raised in flags.items():
-        keys = {
-            name: select(getattr(ClaimRow, name)).where(ClaimRow.id == claim_id).scalar_subquery()
-            for name in ("payer_id", "date_of_service", "frequency_code")
-        }
-        keys["provider_id"] = _first_provider(claim_id)
-        set_flags = {flag: True for flag in raised}
-        moved = connection.execute(
-            update(outcome).where(outcome.claim_id == claim_id).values(**keys, **set_flags)
-        )
-        if moved.rowcount:
-            continue
-        values = select(ClaimRow.clinic_id, ClaimRow.id, ClaimRow.payer_id, _first_provider(claim_id),
-                        ClaimRow.date_of_service, ClaimRow.frequency_code,
-                        *(literal(f in raised) for f in _OUTCOME_COLUMNS[6:])).where(
-            ClaimRow.id == claim_id)  # fmt: skip
-        connection.execute(insert(outcome).from_select(_OUTCOME_COLUMNS, values))
+    have = _kept(connection, outcome.claim_id, list(flags))
+    claim_id = bindparam("claim_id", type_=Integer)
+    keys = {
+        name: select(getattr(ClaimRow, name)).where(ClaimRow.id == claim_id).scalar_subquery()
+        for name in ("payer_id", "date_of_service", "frequency_code")
+    }
+    keys["provider_id"] = _first_provider(claim_id)
+    by_flags: dict[frozenset[str], list[int]] = defaultdict(list)
+    for claim, flagged in flags.items():
+        by_flags[frozenset(flagged)].append(claim)
+    for raised, claims in by_flags.items():
+        found = [{"claim_id": c} for c in claims if c in have]
+        if found:
+            set_flags = {flag: True for flag in raised}
+            connection.execute(
+                update(outcome).where(outcome.claim_id == claim_id).values(**keys, **set_flags),
+                found,
+            )
+        missing = [{"claim_id": c} for c in claims if c not in have]
+        if missing:
+            values = select(ClaimRow.clinic_id, ClaimRow.id, ClaimRow.payer_id,
+                            _first_provider(claim_id), ClaimRow.date_of_service,
+                            ClaimRow.frequency_code,
+                            *(literal(f in raised) for f in _OUTCOME_COLUMNS[6:])).where(
+                ClaimRow.id == claim_id)  # fmt: skip
+            connection.execute(insert(outcome).from_select(_OUTCOME_COLUMNS, values), missing)
 
 
-def _first_provider(claim_id: int) -> Any:
+def _first_provider(claim_id: Any) -> Any:
     return (
         select(func.min(ClaimLineRow.rendering_provider_id))
         .where(ClaimLineRow.claim_id == claim_id)
@@ -160,6 +185,8 @@ def keep_summaries(session: Session, _context: Any) -> None:
             flags[row.claim_id] |= {_FLAGS[row.to_status]} if row.to_status in _FLAGS else set()
         elif isinstance(row, ClaimRow) and row.original_claim_id is not None:
             flags[row.original_claim_id].add("replaced")
+        elif isinstance(row, DenialRow):
+            flags[row.claim_id].add("denied")
     for posting in postings:
         if posting.remittance_id is not None:
             flags[posting.claim_id].add("decided")
@@ -230,13 +257,16 @@ def _outcomes_select(clinic_id: int | None) -> Any:
     decided = select(PostingRow.claim_id.label("claim_id")).where(
         PostingRow.remittance_id.is_not(None)
     )
+    denied = select(DenialRow.claim_id.label("claim_id"))
     if clinic_id is not None:
+        denied = denied.where(DenialRow.clinic_id == clinic_id)
         history = history.where(ClaimStatusRow.clinic_id == clinic_id)
         replaced = replaced.where(replacement.clinic_id == clinic_id)
         decided = decided.where(PostingRow.clinic_id == clinic_id)
     h = history.subquery()
     r = replaced.group_by(replacement.original_claim_id).subquery()
     d = decided.group_by(PostingRow.claim_id).subquery()
+    n = denied.group_by(DenialRow.claim_id).subquery()
     line = aliased(ClaimLineRow)
     provider = (
         select(func.min(line.rendering_provider_id))
@@ -248,12 +278,13 @@ def _outcomes_select(clinic_id: int | None) -> Any:
         select(ClaimRow.clinic_id, ClaimRow.id, ClaimRow.payer_id, provider,
                ClaimRow.date_of_service, ClaimRow.frequency_code, _set(h.c.submitted),
                _set(h.c.rejected), _set(h.c.paid), _set(h.c.troubled),
-               r.c.claim_id.is_not(None), d.c.claim_id.is_not(None))
+               *(q.c.claim_id.is_not(None) for q in (r, d, n)))
         .select_from(ClaimRow)
         .outerjoin(h, h.c.claim_id == ClaimRow.id)
         .outerjoin(r, r.c.claim_id == ClaimRow.id)
         .outerjoin(d, d.c.claim_id == ClaimRow.id)
-        .where(or_(*(q.c.claim_id.is_not(None) for q in (h, r, d))))
+        .outerjoin(n, n.c.claim_id == ClaimRow.id)
+        .where(or_(*(q.c.claim_id.is_not(None) for q in (h, r, d, n))))
     )  # fmt: skip
 
 
@@ -262,7 +293,7 @@ _LINE_COLUMNS = ("clinic_id", "claim_line_id", "claim_id", "payer_id", "patient_
                  "patient_cents")  # fmt: skip
 _OUTCOME_COLUMNS = ("clinic_id", "claim_id", "payer_id", "provider_id", "date_of_service",
                     "frequency_code", "submitted", "rejected", "paid", "troubled", "replaced",
-                    "decided")  # fmt: skip
+                    "decided", "denied")  # fmt: skip
 
 
 def backfill(connection: Connection, clinic_id: int | None = None) -> None:
@@ -310,9 +341,13 @@ def decided_claims_by(
     claims served in ``[first, end)``; decided: a remittance was posted to the claim."""
     outcome = ClaimOutcomeRow
     column = outcome.payer_id if key == "payer" else outcome.provider_id
-    denied = exists(select(DenialRow.id).where(DenialRow.claim_id == outcome.claim_id))
     query = (
-        select(outcome.date_of_service, column, func.count(), func.sum(case((denied, 1), else_=0)))
+        select(
+            outcome.date_of_service,
+            column,
+            func.count(),
+            func.sum(case((outcome.denied.is_(True), 1), else_=0)),
+        )
         .where(outcome.clinic_id == clinic_id, outcome.decided.is_(True))
         .where(outcome.date_of_service >= first, outcome.date_of_service < end)
         .group_by(outcome.date_of_service, column)

@@ -42,7 +42,7 @@ class ClaimLineBalanceRow(ClinicOwned, Base):
 class ClaimOutcomeRow(ClinicOwned, Base):
     """A claim's first-submission outcome, kept as its status changes: whether it was ever
     submitted, rejected, paid, or in trouble (denied, appealed, partially paid), replaced by a
-    corrected claim, and decided by a payer (a remittance posted to it)."""
+    corrected claim, decided by a payer (a remittance posted to it), and denied (a denial recorded)."""
 
     __tablename__ = "claim_outcome"
     __table_args__ = (Index("ix_claim_outcome_served", "clinic_id", "date_of_service"),)
@@ -57,3 +57,4 @@ class ClaimOutcomeRow(ClinicOwned, Base):
     troubled: Mapped[bool] = mapped_column(default=False)
     replaced: Mapped[bool] = mapped_column(default=False)
     decided: Mapped[bool] = mapped_column(default=False)
+    denied: Mapped[bool] = mapped_column(default=False)  # a denial was recorded for it

@@ -55,7 +55,7 @@ def _create_line_balance() -> None:
 
 def _create_outcome() -> None:
     table = "claim_outcome"
-    flags = ("submitted", "rejected", "paid", "troubled", "replaced", "decided")
+    flags = ("submitted", "rejected", "paid", "troubled", "replaced", "decided", "denied")
     op.create_table(
         table,
         sa.Column("claim_id", sa.Integer(), nullable=False),
