@@ -11,6 +11,7 @@ from typing import Any
 
 from otbill.clearinghouse.realtime import RealTimeTransport
 from otbill.clearinghouse.simulator.eligibility import SimulatedEligibilityPayer
+from otbill.domain.eligibility_runs import EligibilityRun
 from otbill.services.exchange.eligibility_batch import run_batch
 from otbill.services.jobs.kinds import RunningJob, job_kind
 from otbill.storage import Database
@@ -22,6 +23,10 @@ KIND = "eligibility.run"
 
 @job_kind(KIND, "eligibility run")
 def ask_run(db: Database, job: RunningJob) -> dict[str, Any]:
+    with db.unit_of_work(job.clinic_id) as uow:
+        found = uow.eligibility_runs.get(job.arguments["run_id"])
+    if found.state == "finished":  # asked already: finishing it again would audit it again
+        return _counts(found)
     line: RealTimeTransport = (
         job.context.get("eligibility_transport") or SimulatedEligibilityPayer()
     )
@@ -29,5 +34,9 @@ def ask_run(db: Database, job: RunningJob) -> dict[str, Any]:
     run = run_batch(db, job.clinic_id, job.actor, job.arguments["run_id"], transport=line,
                     profiles=dict(wiring.profiles), today=dt.date.fromisoformat(job.arguments["today"]),
                     progress=lambda done, total: job.progress(done, total))  # fmt: skip
+    return _counts(run)
+
+
+def _counts(run: EligibilityRun) -> dict[str, Any]:
     return {"run_id": run.id, "state": run.state, "total": run.total, "answered": run.answered,
             "failed": run.failed}  # fmt: skip
