@@ -19,8 +19,11 @@ from otbill.services.claims.lifecycle import submit
 from otbill.services.exchange.eligibility_batch import start_run
 from otbill.services.frontdesk import patients
 from otbill.services.jobs import RunningJob, kind_named, queue_job
+from otbill.services.jobs.claims_pipeline import pipeline_arguments
 from otbill.services.jobs.posting import posting_arguments
+from otbill.services.visits import record as visits
 from otbill.storage import Database
+from support.claimflow import record_visit
 from support.clinickit import Ids, insert_claim, seed_clinic
 from support.remitkit import make_835, paid_claim, submitted_claim
 from support.statementkit import owing
@@ -102,3 +105,15 @@ def test_an_eligibility_run_twice(db: Database) -> None:
     arguments = {"run_id": run_id, "today": "2025-06-09"}
     first, second = _twice(db, ids, "eligibility.run", arguments, context)
     assert first == second and first["answered"] == 1 and len(payer.requests) == 1
+
+
+def test_a_claim_batch_twice(db: Database, tmp_path: Path) -> None:
+    ids = seed_clinic(db)
+    day = dt.date(2025, 2, 3)
+    visit_ids = [
+        record_visit(db, ids, day, [visits.Service("97165", 45)], note_type="evaluation"),
+        record_visit(db, ids, day + dt.timedelta(days=2), [visits.Service("97530", 24)]),
+    ]
+    arguments = pipeline_arguments(visit_ids, day + dt.timedelta(days=5))
+    first, second = _twice(db, ids, "claims.pipeline", arguments)
+    assert first["claims"] == 2 and second["claims"] == 0 and second["already_billed"] == 2

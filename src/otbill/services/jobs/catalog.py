@@ -16,6 +16,7 @@ KIND_MODULES = (
     "otbill.services.jobs.statements",
     "otbill.services.jobs.claim_status",
     "otbill.services.jobs.eligibility",
+    "otbill.services.jobs.claims_pipeline",
 )
 
 
