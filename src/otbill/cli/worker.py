@@ -23,7 +23,13 @@ __all__ = ["worker_command"]
 def worker_command(
     ctx: typer.Context,
     concurrency: Annotated[
-        int, typer.Option(min=1, max=64, help="jobs this worker runs at the same time")
+        int,
+        typer.Option(
+            min=1,
+            max=64,
+            envvar="OTBILL_WORKER_CONCURRENCY",
+            help="jobs this worker runs at the same time",
+        ),
     ] = 1,
     stalled_after: Annotated[
         float,
