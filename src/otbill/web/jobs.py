@@ -80,6 +80,10 @@ class AppJobs:
             return None
         return job if kind is None or job.kind == kind else None
 
+    def active(self, job: Job) -> bool:
+        """Queued or running, and someone will run it (not lost with a stopped process)."""
+        return not job.finished and not self.runner.lost(job)
+
     def wait(self, timeout: float) -> None:
         """Wait for the jobs this process runs (SQLite, in-process): tests and shutdown."""
         if isinstance(self.runner, ThreadRunner):

@@ -9,7 +9,7 @@ import pytest
 from otbill.domain.jobs import Job
 from otbill.domain.record_errors import NotFound
 from otbill.errors import OtbillError
-from otbill.services.jobs import job_of, newest_jobs, queue_job, run_job
+from otbill.services.jobs import JobRunner, ThreadRunner, job_of, newest_jobs, queue_job, run_job
 from otbill.storage import Database
 from support import slow_jobs
 from support.clinickit import Ids, seed_clinic
@@ -24,8 +24,11 @@ class _Held:
     def submit(self, job: Job) -> None:
         self.submitted.append(job)
 
+    def lost(self, job: Job) -> bool:
+        return False
 
-def _queue(db: Database, ids: Ids, runner: _Held, kind: str, key: str, **arguments: Any) -> Job:
+
+def _queue(db: Database, ids: Ids, runner: JobRunner, kind: str, key: str, **arguments: Any) -> Job:
     return queue_job(db, runner, ids.clinic, ids.biller, kind, arguments, key)
 
 
@@ -94,3 +97,18 @@ def test_a_stopped_job_goes_on_from_what_it_kept(db: Database) -> None:
         uow.jobs.keep(job.id, {"counted": 2})
     done = run_job(db, ids.clinic, job.id, {})
     assert done.result == {"counted": 5, "started_at": 2} and done.attempts == 2
+
+
+def test_a_job_lost_with_its_process_is_run_again_when_asked_for(db: Database) -> None:
+    ids = seed_clinic(db)
+    job = _queue(db, ids, _Held(), slow_jobs.COUNT, "k", n=4)
+    with db.unit_of_work(ids.clinic) as uow:  # the web process stopped while it ran
+        uow.jobs.start(job.id)
+        uow.jobs.keep(job.id, {"counted": 1})
+    restarted = ThreadRunner(db, {})
+    assert restarted.lost(job_of(db, ids.clinic, job.id))
+    again = _queue(db, ids, restarted, slow_jobs.COUNT, "k", n=4)
+    assert again.id == job.id
+    restarted.wait(30)
+    done = job_of(db, ids.clinic, job.id)
+    assert done.result == {"counted": 4, "started_at": 1} and not restarted.lost(done)

@@ -120,3 +120,6 @@ def test_a_killed_workers_job_is_taken_again_and_ends_as_an_uninterrupted_run(
 class _Kept:
     def submit(self, job: Job) -> None:
         """The test runs the reference job itself."""
+
+    def lost(self, job: Job) -> bool:
+        return False

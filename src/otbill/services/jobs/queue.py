@@ -30,6 +30,10 @@ class JobRunner(Protocol):
 
     def submit(self, job: Job) -> None: ...
 
+    def lost(self, job: Job) -> bool:
+        """An unfinished job nobody will run (its process stopped): submit it again."""
+        ...
+
 
 def queue_job(
     db: Database,
@@ -44,7 +48,10 @@ def queue_job(
     kind_named(kind)  # an unknown kind fails here, not in the worker
     with db.unit_of_work(clinic_id, actor_id) as uow:
         found = uow.jobs.by_key(kind, key)
-        if found is not None and found.state != "failed":
+        if found is not None and found.state != "failed" and not runner.lost(found):
+            return found
+        if found is not None and found.state != "failed":  # its process stopped: run it here
+            runner.submit(found)
             return found
         if found is not None:
             uow.jobs.fail(found.id, found.error, final=False)  # queued again, its error kept

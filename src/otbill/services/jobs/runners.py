@@ -28,9 +28,11 @@ class ThreadRunner:
     def __init__(self, db: Database, context: Mapping[str, Any]) -> None:
         self.db, self.context = db, context
         self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="otbill-job")
+        self._mine: set[int] = set()  # the jobs given to this process since it started
 
     def submit(self, job: Job) -> None:
         # a worker thread does not inherit the request's context (the run's "as of" day): copy it
+        self._mine.add(job.id)
         run = contextvars.copy_context()
         self._pool.submit(run.run, self._run, job)
 
@@ -39,6 +41,11 @@ class ThreadRunner:
             run_job(self.db, job.clinic_id, job.id, self.context)
         except Exception:  # the job's row says it stopped; the log has the details
             log.exception("job %s (%s) could not be run", job.id, job.kind)
+
+    def lost(self, job: Job) -> bool:
+        """Unfinished and not given to this process: the process that had it stopped (on
+        SQLite there is one web process, so nobody else runs it)."""
+        return not job.finished and job.id not in self._mine
 
     def wait(self, timeout: float) -> None:
         """Wait until every job submitted so far has finished (tests, shutdown)."""
@@ -56,6 +63,10 @@ class QueueRunner:
 
     def submit(self, job: Job) -> None:
         self._defer(self.db, job)
+
+    def lost(self, job: Job) -> bool:
+        """Never: a dead worker's jobs are found by the other workers (stalled-job sweep)."""
+        return False
 
     def wait(self, timeout: float) -> None:
         """Nothing to wait for here: the workers run the jobs."""

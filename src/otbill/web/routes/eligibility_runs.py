@@ -102,7 +102,7 @@ def _run_context(request: Request, user: SessionUser, run_id: int) -> dict[str, 
     except NotFound as exc:
         raise HTTPException(404, "no such eligibility run in this clinic") from exc
     job = _run_job(request, user, run_id)
-    working = job is not None and not job.finished
+    working = job is not None and workers(request.app.state).active(job)
     percent = (
         100 if run.state == "finished" else int(100 * run.done / run.total) if run.total else 0
     )
