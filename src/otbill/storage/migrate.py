@@ -24,7 +24,10 @@ MIGRATIONS = Path(__file__).with_name("migrations")
 
 def is_otbill_name(name: str | None, type_: str, parent_names: object) -> bool:
     """Alembic's ``include_name``: procrastinate's tables (PostgreSQL, migration 0029) share the
-    schema but are the package's, not the models', so comparisons leave them out."""
+    schema but are the package's, not the models', so comparisons leave them out; so are the
+    PostgreSQL-only trigram indexes (``*_trgm``, migration 0032), which no model declares."""
+    if type_ == "index" and (name or "").endswith("_trgm"):
+        return False
     return not (type_ == "table" and (name or "").startswith("procrastinate_"))
 
 

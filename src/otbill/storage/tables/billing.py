@@ -49,6 +49,9 @@ class ClaimRow(ClinicOwned, Base):
         CheckConstraint("frequency_code IN ('1','7','8')", name="frequency"),
         Index("ix_claim_queue", "clinic_id", "status", "date_of_service", "id"),
         Index("ix_claim_patient", "clinic_id", "patient_id", "date_of_service"),
+        # claim search without a status, dashboard windows; by payer (migration 0032)
+        Index("ix_claim_served", "clinic_id", "date_of_service", "id"),
+        Index("ix_claim_payer", "clinic_id", "payer_id", "date_of_service", "id"),
     )
     number: Mapped[str] = mapped_column(String(38))  # CLM01
     patient_id: Mapped[int] = mapped_column(ForeignKey("patient.id"))
@@ -109,7 +112,8 @@ class ClaimVisitRow(ClinicOwned, Base):
 
 class ClaimStatusRow(ClinicOwned, Base):
     __tablename__ = "claim_status_history"
-    __table_args__ = (Index("ix_claim_status_claim", "claim_id"),)
+    # (claim, id): a claim's first status change is the index's first entry (migration 0032)
+    __table_args__ = (Index("ix_claim_status_claim", "claim_id", "id"),)
     claim_id: Mapped[int] = mapped_column(ForeignKey("claim.id"))
     from_status: Mapped[str | None] = mapped_column(String(20))
     to_status: Mapped[str] = mapped_column(String(20))

@@ -239,6 +239,7 @@ class VisitRow(ClinicOwned, Base):
         # a therapist's schedule and notes to sign (migration 0004)
         Index("ix_visit_clinic_provider_date", "clinic_id", "provider_id", "date"),
         Index("ix_visit_authorization", "authorization_id"),
+        Index("ix_visit_served", "clinic_id", "date"),  # visits per day (migration 0032)
     )
     patient_id: Mapped[int] = mapped_column(ForeignKey("patient.id"))
     # None: a self-pay visit with no insurance, billed to the patient's account (migration 0027)
