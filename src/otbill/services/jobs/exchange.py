@@ -1,0 +1,99 @@
+"""Job kinds for the clearinghouse exchange over a folder drop (``outbox/``, ``inbox/``).
+
+``exchange.submit`` re-scrubs the clinic's approved claims, writes one 837P per payer, sends them
+and marks them submitted (:func:`otbill.services.claims.submit.submit_batch`). Idempotent: a
+submitted claim is no longer approved, so a run after the end sends nothing.
+
+``exchange.fetch`` takes the answers waiting in the inbox: 999s first, then 277CAs, each applied
+in its own transaction (:func:`apply_acknowledgement`, remembered by SHA-256) and then archived;
+each 835 becomes its own ``remittances.post`` job (keyed by the file's SHA-256, as an upload of
+the same file is) and is archived once queued. Idempotent: a retry finds only what is still in the
+inbox; an answer applied but not yet archived is "already applied", an 835 already queued gives
+back its job. A file that cannot be read or applied stays in the inbox, named in the result.
+
+Arguments of both: ``folder`` (the clinic's folder drop) and ``today``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Any
+
+from otbill import clock
+from otbill.clearinghouse import FolderTransport
+from otbill.clearinghouse.transport import EdiFile
+from otbill.errors import OtbillError
+from otbill.services.claims.submit import submit_batch
+from otbill.services.exchange.acknowledgements import apply_acknowledgement
+from otbill.services.exchange.files import file_digest
+from otbill.services.exchange.receive import kind_of
+from otbill.services.jobs import posting
+from otbill.services.jobs.kinds import RunningJob, job_kind
+from otbill.services.jobs.queue import JobRunner, queue_job
+from otbill.services.jobs.runners import runner_for
+from otbill.storage import Database
+from otbill.x12.findings import X12Error
+
+__all__ = ["FETCH", "SUBMIT", "exchange_arguments"]
+
+SUBMIT, FETCH = "exchange.submit", "exchange.fetch"
+_ORDER = {"999": 0, "277CA": 1, "835": 2}
+
+
+def exchange_arguments(folder: Path, today: dt.date) -> dict[str, Any]:
+    return {"folder": str(folder), "today": today.isoformat()}
+
+
+@job_kind(SUBMIT, "claims sent to the clearinghouse")
+def send_approved(db: Database, job: RunningJob) -> dict[str, Any]:
+    today = dt.date.fromisoformat(job.arguments["today"])
+    wiring = job.context["wiring"]
+    transport = FolderTransport(Path(job.arguments["folder"]))
+    with clock.as_of(today), db.unit_of_work(job.clinic_id, job.actor) as uow:  # 837P dated today
+        report = submit_batch(uow, transport, wiring.scrub_context(today), wiring.rules)
+    job.progress(len(report.submitted), len(report.submitted))
+    return report.as_json()
+
+
+def _by_kind(files: list[EdiFile]) -> tuple[list[tuple[EdiFile, str]], list[list[str]]]:
+    """The readable files in the order they apply, and the unreadable ones ([name, why])."""
+    typed, unreadable = [], []
+    for f in files:
+        try:
+            typed.append((f, kind_of(f.data)))
+        except X12Error as exc:
+            unreadable.append([f.name, f"{f.name}: {exc}"])
+    typed.sort(key=lambda item: (_ORDER[item[1]], item[0].name))
+    return typed, unreadable
+
+
+def _runner(db: Database, job: RunningJob) -> JobRunner:
+    """Where the 835 postings go: the host's runner when it gives one, else the usual one."""
+    given: JobRunner | None = job.context.get("job_runner")
+    return given or runner_for(db, job.context)
+
+
+@job_kind(FETCH, "answers fetched from the clearinghouse")
+def fetch_answers(db: Database, job: RunningJob) -> dict[str, Any]:
+    today = dt.date.fromisoformat(job.arguments["today"])
+    transport = FolderTransport(Path(job.arguments["folder"]))
+    files, refused = _by_kind(transport.fetch())
+    applied: list[list[str]] = []
+    postings: list[list[Any]] = []
+    for n, (f, kind) in enumerate(files, start=1):
+        try:
+            if kind == "835":
+                arguments = posting.posting_arguments(f.name, f.data, today)
+                queued = queue_job(db, _runner(db, job), job.clinic_id, job.actor, posting.KIND,
+                                   arguments, file_digest(f.data))  # fmt: skip
+                postings.append([f.name, queued.id])
+            else:
+                ack = apply_acknowledgement(db, job.clinic_id, job.actor, f.data, name=f.name)
+                applied.append([f.name, kind, ack.summary().splitlines()[0]])
+        except OtbillError as exc:
+            refused.append([f.name, str(exc)])
+            continue
+        transport.archive(f.name)
+        job.progress(n, len(files))
+    return {"acknowledgements": applied, "postings": postings, "refused": refused}
