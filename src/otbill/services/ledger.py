@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from otbill.domain.ledger import Balances, Kind, Posting, check_invariants, realize
+from otbill.domain.money import to_cents
 from otbill.domain.record_errors import LedgerInvariantBroken, RecordError
 from otbill.storage import UnitOfWork
 
@@ -128,7 +129,14 @@ def balances(
 
 
 def _check_claim(uow: UnitOfWork, claim_id: int) -> None:
-    check_invariants(balances(uow, claim_id=claim_id))
-    mismatches = uow.ledger.summary_mismatches(claim_id)  # the owner's kept balances (issue 14)
-    if mismatches:
-        raise LedgerInvariantBroken("; ".join(mismatches))
+    realized = balances(uow, claim_id=claim_id)
+    check_invariants(realized)
+    # the owner's reports read balances kept per line (issue 14): derived, so they must agree
+    kept = uow.ledger.kept_line_balances(claim_id)
+    for line, b in realized.by_line.items():
+        want = (to_cents(b.payer_balance), to_cents(b.patient_balance))
+        if kept.get(line) != want:
+            raise LedgerInvariantBroken(
+                f"claim line {line}: kept balances (insurance, patient cents) {kept.get(line)}, "
+                f"the ledger's {want}"
+            )

@@ -17,7 +17,7 @@ from otbill.domain.ledger import Kind, Posting
 from otbill.domain.money import from_cents, to_cents
 from otbill.storage.audit import utcnow
 from otbill.storage.repositories.base import ClinicScoped
-from otbill.storage.repositories.owner_summary import summary_mismatches
+from otbill.storage.repositories.owner_summary import kept_line_balances, summary_mismatches
 from otbill.storage.repositories.rows import fetch, flush, scoped
 from otbill.storage.tables import PostingRow, ProviderPostingRow
 
@@ -140,6 +140,11 @@ class LedgerRepository(ClinicScoped):
         self.session.add(row)
         flush(self.session)
         return _as_posting(row)
+
+    def kept_line_balances(self, claim_id: int) -> dict[int, tuple[int, int]]:
+        """Claim line id -> (insurance, patient cents) as kept in ``claim_line_balance`` for
+        the owner's reports (derived; compared with ``realize`` after every posting)."""
+        return kept_line_balances(self.session, self.clinic_id, claim_id)
 
     def summary_mismatches(self, claim_id: int | None = None) -> list[str]:
         """The claim lines (of one claim, else the clinic) whose kept open balances

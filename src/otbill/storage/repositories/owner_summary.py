@@ -49,6 +49,7 @@ __all__ = [
     "backfill",
     "decided_claims_by",
     "keep_summaries",
+    "kept_line_balances",
     "posting_effect",
     "summary_mismatches",
 ]
@@ -111,25 +112,25 @@ def _keep_lines(connection: Connection, changes: dict[int, _LineChange]) -> None
     flush of a thousand postings is a handful of statements, not one per line)."""
     line = ClaimLineBalanceRow
     have = _kept(connection, line.claim_line_id, list(changes))
-    rows = [{"line_id": i, "d_ins": c.insurance, "d_pat": c.patient, "first": c.first_on}
+    rows = [{"b_line": i, "b_ins": c.insurance, "b_pat": c.patient, "b_first": c.first_on}
             for i, c in changes.items()]  # fmt: skip
-    found = [r for r in rows if r["line_id"] in have]
+    found = [r for r in rows if r["b_line"] in have]
     if found:
         connection.execute(
             update(line)
-            .where(line.claim_line_id == bindparam("line_id"))
-            .values(insurance_cents=line.insurance_cents + bindparam("d_ins"),
-                    patient_cents=line.patient_cents + bindparam("d_pat")),
-            [{k: r[k] for k in ("line_id", "d_ins", "d_pat")} for r in found],
+            .where(line.claim_line_id == bindparam("b_line"))
+            .values(insurance_cents=line.insurance_cents + bindparam("b_ins"),
+                    patient_cents=line.patient_cents + bindparam("b_pat")),
+            [{k: r[k] for k in ("b_line", "b_ins", "b_pat")} for r in found],
         )  # fmt: skip
-    missing = [r for r in rows if r["line_id"] not in have]
+    missing = [r for r in rows if r["b_line"] not in have]
     if missing:
         values = select(ClaimLineRow.clinic_id, ClaimLineRow.id, ClaimRow.id, ClaimRow.payer_id,
                         ClaimRow.patient_id, ClaimLineRow.rendering_provider_id,
-                        ClaimRow.date_of_service, bindparam("first", type_=Date),
-                        bindparam("d_ins", type_=Integer), bindparam("d_pat", type_=Integer)).join(
+                        ClaimRow.date_of_service, bindparam("b_first", type_=Date),
+                        bindparam("b_ins", type_=Integer), bindparam("b_pat", type_=Integer)).join(
             ClaimRow, ClaimRow.id == ClaimLineRow.claim_id).where(
-            ClaimLineRow.id == bindparam("line_id"))  # fmt: skip
+            ClaimLineRow.id == bindparam("b_line"))  # fmt: skip
         connection.execute(insert(line).from_select(_LINE_COLUMNS, values), missing)
 
 
@@ -138,7 +139,7 @@ def _keep_outcomes(connection: Connection, flags: dict[int, set[str]]) -> None:
     executemany per set of flags raised."""
     outcome = ClaimOutcomeRow
     have = _kept(connection, outcome.claim_id, list(flags))
-    claim_id = bindparam("claim_id", type_=Integer)
+    claim_id = bindparam("b_claim", type_=Integer)
     keys = {
         name: select(getattr(ClaimRow, name)).where(ClaimRow.id == claim_id).scalar_subquery()
         for name in ("payer_id", "date_of_service", "frequency_code")
@@ -148,14 +149,14 @@ def _keep_outcomes(connection: Connection, flags: dict[int, set[str]]) -> None:
     for claim, flagged in flags.items():
         by_flags[frozenset(flagged)].append(claim)
     for raised, claims in by_flags.items():
-        found = [{"claim_id": c} for c in claims if c in have]
+        found = [{"b_claim": c} for c in claims if c in have]
         if found:
             set_flags = {flag: True for flag in raised}
             connection.execute(
                 update(outcome).where(outcome.claim_id == claim_id).values(**keys, **set_flags),
                 found,
             )
-        missing = [{"claim_id": c} for c in claims if c not in have]
+        missing = [{"b_claim": c} for c in claims if c not in have]
         if missing:
             values = select(ClaimRow.clinic_id, ClaimRow.id, ClaimRow.payer_id,
                             _first_provider(claim_id), ClaimRow.date_of_service,
@@ -309,6 +310,17 @@ def backfill(connection: Connection, clinic_id: int | None = None) -> None:
     connection.execute(
         insert(ClaimOutcomeRow).from_select(_OUTCOME_COLUMNS, _outcomes_select(clinic_id))
     )
+
+
+def kept_line_balances(
+    session: Session, clinic_id: int, claim_id: int
+) -> dict[int, tuple[int, int]]:
+    """Claim line id -> (insurance, patient cents) kept for the claim's lines."""
+    line = ClaimLineBalanceRow
+    query = select(line.claim_line_id, line.insurance_cents, line.patient_cents).where(
+        line.clinic_id == clinic_id, line.claim_id == claim_id
+    )
+    return {i: (a, b) for i, a, b in session.execute(query)}
 
 
 def summary_mismatches(session: Session, clinic_id: int, claim_id: int | None = None) -> list[str]:
