@@ -35,9 +35,13 @@ __all__ = [
 SETTING = "app.clinic_ids"
 ALL_CLINICS = "*"  # the named "all clinics" scope: only where no clinic can be known yet
 POLICY = "clinic_scope"
+_SETTING = f"current_setting('{SETTING}', true)"
+# Each side a sub-SELECT: PostgreSQL evaluates it once per query (an InitPlan), not once per row,
+# and ``clinic_id = ANY (…)`` can then be an index condition (the outer cast keeps ANY from
+# reading the sub-SELECT as a set of rows).
 _RULE = (
-    f"current_setting('{SETTING}', true) = '{ALL_CLINICS}' OR clinic_id = ANY ("
-    f"string_to_array(NULLIF(current_setting('{SETTING}', true), '{ALL_CLINICS}'), ',')::int[])"
+    f"(SELECT {_SETTING} = '{ALL_CLINICS}') OR clinic_id = ANY ((SELECT "
+    f"string_to_array(NULLIF({_SETTING}, '{ALL_CLINICS}'), ',')::int[])::int[])"
 )
 
 
