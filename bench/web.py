@@ -69,12 +69,15 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def start_server(url: str, folder: Path, port: int) -> subprocess.Popen[bytes]:
+def start_server(
+    url: str, folder: Path, port: int, today: dt.date = TODAY, extra: tuple[str, ...] = ()
+) -> subprocess.Popen[bytes]:
+    """``otbill serve`` (with ``extra`` options) on loopback, once it answers."""
     env = {**os.environ, "OTBILL_DATA_DIR": str(folder), "OTBILL_SECRET_KEY": "bench"}
     command = [sys.executable, "-m", "otbill.cli", "serve", "--database-url", url]
-    command += ["--port", str(port), "--no-demo", "--today", TODAY.isoformat()]
+    command += ["--port", str(port), "--no-demo", "--today", today.isoformat(), *extra]
     server = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL)
-    deadline = time.monotonic() + 60
+    deadline = time.monotonic() + 120
     while time.monotonic() < deadline:
         try:
             httpx.get(f"http://127.0.0.1:{port}/login", timeout=1)
@@ -85,15 +88,18 @@ def start_server(url: str, folder: Path, port: int) -> subprocess.Popen[bytes]:
     raise SystemExit("the server did not start")
 
 
-async def logged_in(base: str) -> httpx.AsyncClient:
-    client = httpx.AsyncClient(base_url=base, timeout=30)
+async def logged_in(
+    base: str, clinic: str = "DEMO", password: str = "demo-biller"
+) -> httpx.AsyncClient:
+    """A client logged in as the clinic's ``biller``."""
+    client = httpx.AsyncClient(base_url=base, timeout=60)
     page = await client.get("/login")
     token = re.search(r'name="csrf_token" value="([^"]+)"', page.text)
     assert token, "no CSRF token on the login page"
     form = {
-        "clinic": "DEMO",
+        "clinic": clinic,
         "username": "biller",
-        "password": "demo-biller",
+        "password": password,
         "csrf_token": token[1],
     }
     response = await client.post("/login", data=form)
@@ -126,11 +132,13 @@ async def load(base: str, clients: int, seconds: float) -> dict[str, list[float]
     return samples
 
 
-def report(samples: dict[str, list[float]], seconds: float) -> None:
-    def row(name: str, values: list[float]) -> str:
-        q = statistics.quantiles(values, n=100) if len(values) > 1 else values * 99
-        return f"| {name} | {len(values):,} | {statistics.median(values) * 1000:.0f} | {q[89] * 1000:.0f} | {q[98] * 1000:.0f} |"
+def row(name: str, values: list[float]) -> str:
+    """A table row: the page, requests, median, p90 and p99 in milliseconds."""
+    q = statistics.quantiles(values, n=100) if len(values) > 1 else values * 99
+    return f"| {name} | {len(values):,} | {statistics.median(values) * 1000:.0f} | {q[89] * 1000:.0f} | {q[98] * 1000:.0f} |"
 
+
+def report(samples: dict[str, list[float]], seconds: float) -> None:
     print("| Page | Requests | Median ms | p90 ms | p99 ms |")
     print("|---|---|---|---|---|")
     for path, values in samples.items():
