@@ -18,7 +18,7 @@ from otbill.domain.money import to_cents
 from otbill.domain.record_errors import LedgerInvariantBroken, RecordError
 from otbill.storage import UnitOfWork
 
-__all__ = ["LedgerEntry", "balances", "post", "reverse"]
+__all__ = ["LedgerEntry", "balances", "check_claim_balances", "post", "reverse"]
 
 _GROUPS = {"CO", "OA", "PI", "PR"}
 
@@ -129,10 +129,13 @@ def balances(
 
 
 def _check_claim(uow: UnitOfWork, claim_id: int) -> None:
-    realized = balances(uow, claim_id=claim_id)
+    check_claim_balances(balances(uow, claim_id=claim_id), uow.ledger.kept_line_balances(claim_id))
+
+
+def check_claim_balances(realized: Balances, kept: dict[int, tuple[int, int]]) -> None:
+    """The ledger invariants of one claim's balances, and its lines' balances kept for the
+    owner's reports (issue 14: derived, so they must agree); :class:`LedgerInvariantBroken`."""
     check_invariants(realized)
-    # the owner's reports read balances kept per line (issue 14): derived, so they must agree
-    kept = uow.ledger.kept_line_balances(claim_id)
     for line, b in realized.by_line.items():
         want = (to_cents(b.payer_balance), to_cents(b.patient_balance))
         if kept.get(line) != want:

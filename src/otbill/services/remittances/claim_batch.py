@@ -4,8 +4,8 @@
 lines and earlier postings, the work items queued under their keys, which claims are in a chain
 of payers, which patients have a later coverage: ``uow.remittance_batch``), keeps the postings
 planned for them, and at :meth:`ClaimBatch.finish` writes them in one flush with their audit rows,
-then checks the ledger invariants once per claim, read back from the database, still inside the
-transaction: a violation rolls the whole batch back, as it rolled back one posting before.
+then checks the ledger invariants (and the owner's kept line balances) once per claim, read back
+from the database, still inside the transaction: a violation rolls the whole batch back, as it rolled back one posting before.
 
 A payment is posted in the batch when its claim is found and routes to itself (not in a chain of
 payers, never crossed over); every other payment takes the claim-by-claim path
@@ -21,10 +21,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from otbill.domain.claim_records import ClaimLine, StoredClaim
-from otbill.domain.ledger import Kind, Posting, check_invariants, realize
+from otbill.domain.ledger import Kind, Posting, realize
 from otbill.domain.record_errors import RecordError
 from otbill.domain.remittance import ClaimPayment
-from otbill.services.ledger import LedgerEntry, _audit, _validate
+from otbill.services.ledger import LedgerEntry, _audit, _validate, check_claim_balances
 from otbill.storage import UnitOfWork
 from otbill.storage.repositories.remittance_batch import NewPosting
 
@@ -130,5 +130,6 @@ class ClaimBatch:
             _audit(self.uow, posting, rarc)
         touched = {p.claim_id for p in made}
         self.pending.clear()
+        kept = self.uow.remittance_batch.kept_line_balances(touched)
         for postings in self.uow.remittance_batch.postings(touched).values():
-            check_invariants(realize(postings))
+            check_claim_balances(realize(postings), kept)

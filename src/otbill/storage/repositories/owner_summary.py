@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Collection
 from dataclasses import dataclass
 from typing import Any
 
@@ -313,12 +314,14 @@ def backfill(connection: Connection, clinic_id: int | None = None) -> None:
 
 
 def kept_line_balances(
-    session: Session, clinic_id: int, claim_id: int
+    session: Session, clinic_id: int, claim_id: int | Collection[int]
 ) -> dict[int, tuple[int, int]]:
-    """Claim line id -> (insurance, patient cents) kept for the claim's lines."""
+    """Claim line id -> (insurance, patient cents) kept for the claim's lines (or these
+    claims', a batch of an 835)."""
     line = ClaimLineBalanceRow
+    ids = [claim_id] if isinstance(claim_id, int) else list(claim_id)
     query = select(line.claim_line_id, line.insurance_cents, line.patient_cents).where(
-        line.clinic_id == clinic_id, line.claim_id == claim_id
+        line.clinic_id == clinic_id, line.claim_id.in_(ids)
     )
     return {i: (a, b) for i, a, b in session.execute(query)}
 

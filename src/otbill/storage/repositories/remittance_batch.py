@@ -23,6 +23,7 @@ from otbill.storage.audit import utcnow
 from otbill.storage.repositories.base import ClinicScoped
 from otbill.storage.repositories.claims import _as_claim, _as_line
 from otbill.storage.repositories.ledger import _as_posting
+from otbill.storage.repositories.owner_summary import kept_line_balances
 from otbill.storage.repositories.rows import flush, scoped
 from otbill.storage.tables import (
     ClaimCoordinationRow,
@@ -72,6 +73,11 @@ class RemittanceBatchRepository(ClinicScoped):
         for row in self.session.scalars(query.order_by(PostingRow.id)):
             out[row.claim_id].append(_as_posting(row))
         return out
+
+    def kept_line_balances(self, claim_ids: Collection[int]) -> dict[int, tuple[int, int]]:
+        """Claim line id -> (insurance, patient cents) kept for these claims' lines (the owner's
+        summary, compared with the ledger at the batch's end)."""
+        return kept_line_balances(self.session, self.clinic_id, claim_ids)
 
     def queued(self, source_keys: Collection[str]) -> set[str]:
         """Which of these work-item keys were queued already; unique (clinic_id, source_key)."""
