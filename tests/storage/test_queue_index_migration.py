@@ -11,7 +11,7 @@ from support.clinickit import seed_clinic
 
 ADDED = {
     ("claim", "ix_claim_served"): ["clinic_id", "date_of_service", "id"],
-    ("claim", "ix_claim_payer"): ["clinic_id", "payer_id", "date_of_service", "id"],
+    ("claim", "ix_claim_payer"): ["clinic_id", "payer_id", "date_of_service", "id", "status"],
     ("visit", "ix_visit_served"): ["clinic_id", "date"],
 }
 

@@ -86,6 +86,12 @@ def _conditions(f: ClaimFilter) -> list[ColumnElement[bool]]:
     return out
 
 
+def _patient_of_claim() -> ColumnElement[bool]:
+    """The join to the claim's patient, within the claim's clinic: a name search then reads the
+    clinic's patients, not every clinic's."""
+    return and_(PatientRow.id == ClaimRow.patient_id, PatientRow.clinic_id == ClaimRow.clinic_id)
+
+
 class ClaimSearchReports(ClinicScoped):
     """Claims of every status found by what a biller knows of them; claims per status."""
 
@@ -112,7 +118,7 @@ class ClaimSearchReports(ClinicScoped):
                 ClaimRow.frequency_code,
                 ClaimRow.error_count,
             )
-            .join(PatientRow, PatientRow.id == ClaimRow.patient_id)
+            .join(PatientRow, _patient_of_claim())
             .join(PayerRow, PayerRow.id == ClaimRow.payer_id)
             .where(and_(ClaimRow.clinic_id == self.clinic_id, *_conditions(f)))
             .order_by(*(c.desc() for c in order) if newest_first else order)
@@ -131,5 +137,5 @@ class ClaimSearchReports(ClinicScoped):
             ClaimRow.clinic_id == self.clinic_id, *conditions
         )
         if f is not None and (f.patient or "").replace(",", " ").split():  # else index-only
-            query = query.join(PatientRow, PatientRow.id == ClaimRow.patient_id)
+            query = query.join(PatientRow, _patient_of_claim())
         return {status: n for status, n in self.session.execute(query.group_by(ClaimRow.status))}

@@ -51,7 +51,7 @@ class ClaimRow(ClinicOwned, Base):
         Index("ix_claim_patient", "clinic_id", "patient_id", "date_of_service"),
         # claim search without a status, dashboard windows; by payer (migration 0032)
         Index("ix_claim_served", "clinic_id", "date_of_service", "id"),
-        Index("ix_claim_payer", "clinic_id", "payer_id", "date_of_service", "id"),
+        Index("ix_claim_payer", "clinic_id", "payer_id", "date_of_service", "id", "status"),
     )
     number: Mapped[str] = mapped_column(String(38))  # CLM01
     patient_id: Mapped[int] = mapped_column(ForeignKey("patient.id"))

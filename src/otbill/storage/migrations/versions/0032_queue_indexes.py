@@ -7,8 +7,8 @@ Measured with bench/scale.py (10,000,000 claim lines, 4,000,000 claims; docs/per
 - ``ix_claim_served`` (clinic, date of service, id): claim search without a status (newest first,
   a date range) and every dashboard figure over a window of dates of service; before it, both
   read every claim of the clinic.
-- ``ix_claim_payer`` (clinic, payer, date of service, id): search and queues filtered by payer,
-  the dashboard's payer mix.
+- ``ix_claim_payer`` (clinic, payer, date of service, id, status): search filtered by payer, and
+  its claims per status counted from the index alone (the status tabs), the dashboard's payer mix.
 - ``ix_claim_status_claim`` becomes (claim, id): a claim's first status change (the dashboard's
   clean-claim rate) is the index's first entry, not a sort of the claim's history.
 - ``ix_visit_served`` (clinic, date): visits per day (cost per visit).
@@ -36,7 +36,7 @@ depends_on = None
 #: (index, table, columns) added by this revision.
 INDEXES = (
     ("ix_claim_served", "claim", ["clinic_id", "date_of_service", "id"]),
-    ("ix_claim_payer", "claim", ["clinic_id", "payer_id", "date_of_service", "id"]),
+    ("ix_claim_payer", "claim", ["clinic_id", "payer_id", "date_of_service", "id", "status"]),
     ("ix_visit_served", "visit", ["clinic_id", "date"]),
 )
 
