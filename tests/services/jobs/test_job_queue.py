@@ -112,3 +112,23 @@ def test_a_job_lost_with_its_process_is_run_again_when_asked_for(db: Database) -
     restarted.wait(30)
     done = job_of(db, ids.clinic, job.id)
     assert done.result == {"counted": 4, "started_at": 1} and not restarted.lost(done)
+
+
+class _Down(_Held):
+    def submit(self, job: Job) -> None:
+        raise ConnectionError("the queue's database is down")
+
+
+def test_a_job_the_queue_cannot_take_fails_in_words_and_is_queued_again_when_asked(
+    db: Database,
+) -> None:
+    ids = seed_clinic(db)
+    refused = _queue(db, ids, _Down(), slow_jobs.COUNT, "k", n=1)
+    assert refused.state == "failed"
+    assert refused.error == (
+        "the job could not be handed to the job queue (ConnectionError); nothing was done; "
+        "ask for it again"
+    )
+    runner = _Held()
+    again = _queue(db, ids, runner, slow_jobs.COUNT, "k", n=1)
+    assert again.id == refused.id and again.state == "queued" and runner.submitted

@@ -50,13 +50,11 @@ def queue_job(
         found = uow.jobs.by_key(kind, key)
         if found is not None and found.state != "failed" and not runner.lost(found):
             return found
-        if found is not None and found.state != "failed":  # its process stopped: run it here
-            runner.submit(found)
-            return found
-        if found is not None:
+        lost = found is not None and found.state != "failed"  # its process stopped: run it here
+        if found is not None and not lost:
             uow.jobs.fail(found.id, found.error, final=False)  # queued again, its error kept
-            job = uow.jobs.get(found.id)
-    if found is None:
+        job = None if found is None else uow.jobs.get(found.id)
+    if job is None:
         try:
             with db.unit_of_work(clinic_id, actor_id) as uow:
                 job = uow.jobs.add(kind, arguments, key, actor_id)
@@ -65,7 +63,20 @@ def queue_job(
                 same = uow.jobs.by_key(kind, key)
             assert same is not None
             return same
-    runner.submit(job)
+    return _hand_over(db, runner, job)
+
+
+def _hand_over(db: Database, runner: JobRunner, job: Job) -> Job:
+    """Give the job to its runner; when the queue cannot take it, the job fails in words (asking
+    again queues it again) rather than waiting for ever."""
+    try:
+        runner.submit(job)
+    except Exception as error:
+        log.exception("job %s (%s) could not be queued", job.id, job.kind)
+        words = (f"the job could not be handed to the job queue ({type(error).__name__}); "
+                 "nothing was done; ask for it again")  # fmt: skip
+        _record_failure(db, job, words, final=True)
+        return job_of(db, job.clinic_id, job.id)
     return job
 
 
