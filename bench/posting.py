@@ -1,0 +1,318 @@
+"""Figure for issue 15: posting a 10,000-claim 835, <= 10 s on PostgreSQL (SQLite for reference).
+
+    nice .venv/bin/python bench/posting.py                                # both, 10,000 claims
+    nice .venv/bin/python bench/posting.py --backends postgres --claims 2000 --profile
+
+A clinic (10 therapists, 2 payers, 2,000 patients, fixed seed) gets ``claims`` claims of four
+lines each, their charges posted, written straight to the tables with bulk inserts (not timed):
+most are submitted; 3% were paid by an earlier 835 (their payments and adjustments posted). Then
+one 835 pays, adjusts and denies them, a realistic mix: 72% paid with a contractual adjustment and
+the patient's coinsurance (PR), 10% partially paid (one line denied, CO 50), 10% denied at claim
+level (CLP02 4, CO 197), 3% reversed (CLP02 22) and paid again by a corrected payment that
+follows, 2% claim numbers we do not have (work queue), 3% paid at claim level only (no SVC). The
+posting is timed (``post_remittance``, its bounded transactions and all), wall and this process's
+CPU seconds (PostgreSQL's own CPU is not in it); then the same file is posted again (it must
+change nothing) and the ledger's totals are printed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import cProfile
+import datetime as dt
+import os
+import pstats
+import tempfile
+import time
+import uuid
+from collections.abc import Callable, Iterator
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import create_engine, func, insert, select, text
+
+from otbill.codes import npi
+from otbill.services.clinic import setup as clinic
+from otbill.services.remittances.post import post_remittance
+from otbill.storage import Database
+from otbill.storage.audit import utcnow
+from otbill.storage.repositories.owner_summary import backfill
+from otbill.storage.tables import (
+    ClaimLineRow,
+    ClaimRow,
+    CoverageRow,
+    PatientRow,
+    PostingRow,
+    RemittanceRow,
+)
+
+PG_URL = os.environ.get(
+    "OTBILL_BENCH_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+)
+CODES = ["97530", "97110", "97535", "97112"]
+DAY = dt.date(2025, 2, 14)
+PAYER_CODE = "00435"
+CHUNK = 20_000
+
+
+def _npi(n: int) -> str:
+    first9 = f"18{n:07d}"
+    return first9 + npi.calc_check_digit(first9)
+
+
+def _setup(db: Database) -> tuple[int, int, list[int], int]:
+    cid = clinic.create_clinic(
+        db, code=f"P{uuid.uuid4().hex[:6]}", name="Posting Bench OT", npi_number=_npi(1),
+        tax_id="741234567", address=("1 Main", "Austin", "TX", "78701"),
+    )  # fmt: skip
+    with db.unit_of_work(cid) as uow:
+        user = clinic.add_user(uow, username="b", full_name="B", password="b", roles=["biller"])
+        providers = [
+            clinic.add_provider(uow, npi_number=_npi(10 + i), first_name="T", last_name=f"T{i}",
+                                credential="OTR/L", taxonomy="225X00000X")
+            for i in range(10)
+        ]  # fmt: skip
+        payer = clinic.add_payer(uow, payer_code=PAYER_CODE, name="Medicare", profile="medicare")
+    return cid, user, providers, payer
+
+
+def _kind(n: int) -> str:
+    """The claim payment's kind for claim ``n`` (fixed pattern: the mix is exact)."""
+    roll = n % 100
+    if roll < 72:
+        return "paid"
+    if roll < 82:
+        return "partial"
+    if roll < 92:
+        return "denied"
+    if roll < 95:
+        return "reversed"
+    if roll < 97:
+        return "unknown"
+    return "claim_level"
+
+
+def _chunks(rows: Iterator[dict[str, Any]]) -> Iterator[list[dict[str, Any]]]:
+    batch: list[dict[str, Any]] = []
+    for row in rows:
+        batch.append(row)
+        if len(batch) == CHUNK:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+def build(db: Database, claims: int) -> tuple[int, int]:
+    """The clinic and its submitted claims, charges posted (not timed): (clinic id, user id)."""
+    cid, user, providers, payer = _setup(db)
+    now, n_patients = utcnow(), 2_000
+    with db.engine.begin() as conn:
+        base = conn.scalar(select(func.coalesce(func.max(PatientRow.id), 0))) or 0
+        claim_base = conn.scalar(select(func.coalesce(func.max(ClaimRow.id), 0))) or 0
+        line_base = conn.scalar(select(func.coalesce(func.max(ClaimLineRow.id), 0))) or 0
+        post_base = conn.scalar(select(func.coalesce(func.max(PostingRow.id), 0))) or 0
+        remit = conn.execute(
+            insert(RemittanceRow).returning(RemittanceRow.id),
+            {"clinic_id": cid, "payer_id": payer, "trace_number": "EARLIER", "paid_on": DAY,
+             "total_cents": 0, "payer_code": PAYER_CODE},
+        ).scalar_one()  # fmt: skip
+        conn.execute(insert(PatientRow), [
+            {"id": base + p + 1, "clinic_id": cid, "mrn": f"M{p}", "first_name": "P",
+             "last_name": f"L{p}", "dob": dt.date(1950, 1, 1), "sex": "F"}
+            for p in range(n_patients)
+        ])  # fmt: skip
+        conn.execute(insert(CoverageRow), [
+            {"id": base + p + 1, "clinic_id": cid, "patient_id": base + p + 1, "payer_id": payer,
+             "member_id": f"X{p}", "effective_from": dt.date(2024, 1, 1)}
+            for p in range(n_patients)
+        ])  # fmt: skip
+
+    def claim_rows() -> Iterator[dict[str, Any]]:
+        for n in range(claims):
+            patient = base + n % n_patients + 1
+            status = "paid" if _kind(n) == "reversed" else "submitted"
+            yield {"id": claim_base + n + 1, "clinic_id": cid, "number": f"C{n}",
+                   "patient_id": patient, "coverage_id": patient, "payer_id": payer,
+                   "date_of_service": DAY, "status": status, "place_of_service": "11",
+                   "total_charge_cents": 24000, "findings": [], "created_by": user,
+                   "last_edited_by": user, "created_at": now}  # fmt: skip
+
+    def line_rows() -> Iterator[dict[str, Any]]:
+        for n in range(claims):
+            for pos in range(4):
+                yield {"id": line_base + n * 4 + pos + 1, "clinic_id": cid,
+                       "claim_id": claim_base + n + 1, "position": pos + 1, "date": DAY,
+                       "code": CODES[pos], "units": 2, "modifiers": "GO", "charge_cents": 6000,
+                       "allowed_cents": 3000, "rendering_provider_id": providers[n % 10]}  # fmt: skip
+
+    def posting_rows() -> Iterator[dict[str, Any]]:
+        pid = post_base
+        for n in range(claims):
+            claim_id, patient = claim_base + n + 1, base + n % n_patients + 1
+            row = {"clinic_id": cid, "claim_id": claim_id, "patient_id": patient,
+                   "payer_id": payer, "posted_at": now, "posted_by": user, "posted_on": DAY,
+                   "group_code": None, "carc": None, "remittance_id": None}  # fmt: skip
+            for pos in range(4):
+                pid += 1
+                line = line_base + n * 4 + pos + 1
+                yield {**row, "id": pid, "source_key": f"charge:C{n}:{pos + 1}",
+                       "kind": "charge", "amount_cents": 6000, "claim_line_id": line}  # fmt: skip
+                if _kind(n) != "reversed":
+                    continue
+                earlier = f"835:{PAYER_CODE}:EARLIER:C{n}#1:L{pos + 1}"
+                for suffix, kind, cents, group, carc in (
+                    ("pay", "payment", 2400, None, None),
+                    ("a1", "adjustment", 3000, "CO", "45"),
+                    ("a2", "transfer", 600, "PR", "2"),
+                ):
+                    pid += 1
+                    yield {**row, "id": pid, "source_key": f"{earlier}{suffix}", "kind": kind,
+                           "amount_cents": cents, "claim_line_id": line, "group_code": group,
+                           "carc": carc, "remittance_id": remit}  # fmt: skip
+
+    for table, rows in ((ClaimRow, claim_rows()), (ClaimLineRow, line_rows()),
+                        (PostingRow, posting_rows())):  # fmt: skip
+        with db.engine.begin() as conn:
+            for batch in _chunks(rows):
+                conn.execute(insert(table), batch)
+    with db.engine.begin() as conn:
+        if db.backend == "postgresql":
+            for table in ("patient", "coverage", "claim", "claim_line", "posting"):
+                conn.execute(text(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
+                                  f"(SELECT max(id) FROM {table}))"))  # fmt: skip
+        backfill(conn, cid)  # the owner's kept balances of the bulk-written postings
+        conn.execute(text("ANALYZE"))
+    return cid, user
+
+
+_PAID_LINE = ["SVC*HC:{code}:GO*60*24**2", "DTM*472*20250214", "CAS*CO*45*30", "CAS*PR*2*6"]
+
+
+def _lines(denied_position: int | None = None) -> list[str]:
+    segs: list[str] = []
+    for pos, code in enumerate(CODES, start=1):
+        if pos == denied_position:
+            segs += [f"SVC*HC:{code}:GO*60*0**2", "DTM*472*20250214", "CAS*CO*50*60", "LQ*HE*N115"]
+        else:
+            segs += [s.format(code=code) for s in _PAID_LINE]
+    return segs
+
+
+def _claim_payment(n: int) -> tuple[list[str], Decimal]:
+    """The claim payment segments for claim ``n`` and what they pay."""
+    number, kind = f"C{n}", _kind(n)
+    if kind == "paid":
+        return [f"CLP*{number}*1*240*96*24*MB*ICN{n}*11*1", *_lines()], Decimal(96)
+    if kind == "partial":
+        return [f"CLP*{number}*1*240*72*18*MB*ICN{n}*11*1", *_lines(denied_position=3)], Decimal(72)
+    if kind == "denied":
+        return [f"CLP*{number}*4*240*0*0*MB*ICN{n}*11*1", "CAS*CO*197*240", "MOA***N115"], ZERO
+    if kind == "reversed":
+        reversal = [
+            f"CLP*{number}*22*-240*-96*-24*MB*ICN{n}*11*1",
+            "CAS*CO*45*-120",
+            "CAS*PR*2*-24",
+        ]
+        corrected = [f"CLP*{number}*1*240*90*24*MB*ICN{n}A*11*1", "CAS*CO*45*126", "CAS*PR*2*24"]
+        return reversal + corrected, Decimal(-96 + 90)
+    if kind == "unknown":
+        return [f"CLP*X{n}*1*240*96*24*MB*ICN{n}*11*1", *_lines()], Decimal(96)
+    return [f"CLP*{number}*1*240*96*24*MB*ICN{n}*11*1", "CAS*CO*45*120", "CAS*PR*2*24"], Decimal(96)
+
+
+ZERO = Decimal(0)
+
+
+def make_835(claims: int, payee_npi: str) -> bytes:
+    """One 835 paying, adjusting and denying the bench's ``claims`` claims (see the docstring)."""
+    bodies, total = [], ZERO
+    for n in range(claims):
+        segs, paid = _claim_payment(n)
+        bodies += segs
+        total += paid
+    head = [f"BPR*I*{total:.2f}*C*ACH*CCP*01*1*DA*2*3**01*4*DA*5*20250305",
+            "TRN*1*EFT-BENCH*1512345678", "N1*PR*MEDICARE", f"REF*2U*{PAYER_CODE}",
+            f"N1*PE*POSTING BENCH OT*XX*{payee_npi}", "LX*1"]  # fmt: skip
+    segs = head + bodies
+    text_ = (
+        "ISA*00*          *00*          *ZZ*PAYER          *ZZ*OTBILL         *250301*1200*^*"
+        "00501*000000005*0*P*:~GS*HP*PAYER*OTBILL*20250301*1200*5*X*005010X221A1~ST*835*0001~"
+    )
+    text_ += "~".join(segs) + f"~SE*{len(segs) + 2}*0001~GE*1*5~IEA*1*000000005~"
+    return text_.encode()
+
+
+def ledger_totals(db: Database, cid: int) -> dict[str, int]:
+    """Cents by posting kind, and how many postings: the same after any complete posting."""
+    with db.engine.connect() as conn:
+        rows = conn.execute(
+            select(PostingRow.kind, func.count(), func.sum(PostingRow.amount_cents))
+            .where(PostingRow.clinic_id == cid)
+            .group_by(PostingRow.kind)
+        ).all()
+    return {f"{kind} ({count})": int(cents) for kind, count, cents in sorted(rows)}
+
+
+def _pg() -> tuple[Database, Callable[[], None]]:
+    schema = f"otbill_bench_{uuid.uuid4().hex[:10]}"
+    admin = create_engine(PG_URL, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+
+    def drop() -> None:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+        admin.dispose()
+
+    return Database(f"{PG_URL}?options=-csearch_path%3D{schema}"), drop
+
+
+def run_backend(db: Database, claims: int, profile: bool) -> None:
+    start = time.perf_counter()
+    cid, actor = build(db, claims)
+    data = make_835(claims, _npi(1))
+    print(f"  set up {claims:,} claims in {time.perf_counter() - start:.1f} s; "
+          f"835 of {len(data) / 1e6:.1f} MB")  # fmt: skip
+    prof = cProfile.Profile() if profile else None
+    wall, cpu = time.perf_counter(), time.process_time()
+    if prof:
+        prof.enable()
+    report = post_remittance(db, cid, actor, data, name="bench.835", today=DAY)
+    if prof:
+        prof.disable()
+    wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
+    print(f"  posted: {wall:.2f} s wall, {cpu:.2f} s CPU; {report.counts()}")
+    totals = ledger_totals(db, cid)
+    wall2 = time.perf_counter()
+    again = post_remittance(db, cid, actor, data, name="bench-again.835", today=DAY)
+    print(f"  posted again: {time.perf_counter() - wall2:.2f} s, already posted: "
+          f"{again.already_posted}; ledger unchanged: {ledger_totals(db, cid) == totals}")  # fmt: skip
+    print(f"  ledger: {totals}")
+    if prof:
+        pstats.Stats(prof).sort_stats("cumulative").print_stats(45)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--backends", default="postgresql,sqlite")
+    parser.add_argument("--claims", type=int, default=10_000)
+    parser.add_argument("--profile", action="store_true")
+    args = parser.parse_args()
+    print(f"load average: {os.getloadavg()}")
+    for backend in args.backends.split(","):
+        print(f"{backend}:")
+        if backend == "sqlite":
+            folder = tempfile.mkdtemp()
+            db, done = Database(f"sqlite:///{folder}/posting.db"), (lambda: None)
+        else:
+            db, done = _pg()
+        try:
+            run_backend(db, args.claims, args.profile)
+        finally:
+            db.dispose()
+            done()
+
+
+if __name__ == "__main__":
+    main()
