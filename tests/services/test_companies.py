@@ -17,6 +17,7 @@ from otbill.services.visits import record as visits
 from otbill.storage import Database
 from support.claimflow import build_all, record_visit
 from support.clinickit import Ids, seed_clinic
+from support.remitkit import submitted_claim
 from support.rlskit import plain_role_database
 
 _ = plain_role_database  # the fixture, used by name
@@ -120,3 +121,14 @@ def test_company_codes_and_users_are_checked(db: Database) -> None:
         companies.add_company_user(db, "ACME", "BOSS", "Bo", PASSWORD, owner=False)
     with pytest.raises(RecordError, match="no such billing company"):
         companies.add_company_user(db, "NOPE", "x", "X", PASSWORD, owner=False)
+
+
+def test_the_dashboard_counts_each_clinics_receivables(db: Database) -> None:
+    clinics = _three_clinics(db)
+    boss = _company_with_two_grants(db, clinics)
+    submitted_claim(db, clinics[1], "C1")  # $90 + $60 charged, nothing paid yet
+    access = companies.company_access(db, companies.granted_clinics(db, boss)[0].user_id)
+    assert access is not None
+    lines = {line.code: line for line in company_dashboard(db, access)}
+    assert lines["CB"].receivable == "$150.00" and lines["CB"].submitted == 1
+    assert lines["CA"].receivable == "$0.00" and lines["CA"].unbilled_visits == 0

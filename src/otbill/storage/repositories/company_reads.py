@@ -17,17 +17,16 @@ from typing import Any, Protocol
 from sqlalchemy import and_, exists, func, or_, select
 from sqlalchemy.orm import Session, aliased
 
-from otbill.storage.repositories.ledger_effects import ORIGINAL, PATIENT_EFFECT, PAYER_EFFECT
 from otbill.storage.tables import (
     ClaimRow,
     ClaimVisitRow,
     ClinicRow,
     PatientRow,
     PayerRow,
-    PostingRow,
     ServiceLineRow,
     VisitRow,
 )
+from otbill.storage.tables.owner_summary import ClaimLineBalanceRow
 
 __all__ = ["ClinicFigures", "CompanyReads", "CrossClinicClaim", "ScopedSessions"]
 
@@ -164,11 +163,13 @@ class CompanyReads:
         )
 
     def _receivable_query(self) -> Any:
+        """Open insurance and patient balances, from the line balances the ledger keeps beside
+        every posting (the owner's summary table): one narrow row a line, not every posting."""
+        line = ClaimLineBalanceRow
         return (
-            select(PostingRow.clinic_id, func.sum(PAYER_EFFECT + PATIENT_EFFECT))
-            .outerjoin(ORIGINAL, ORIGINAL.id == PostingRow.reverses_id)
-            .where(PostingRow.clinic_id.in_(self.clinic_ids))
-            .group_by(PostingRow.clinic_id)
+            select(line.clinic_id, func.sum(line.insurance_cents + line.patient_cents))
+            .where(line.clinic_id.in_(self.clinic_ids))
+            .group_by(line.clinic_id)
         )
 
     def _unbilled_query(self) -> Any:
