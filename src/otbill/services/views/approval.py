@@ -53,10 +53,11 @@ def _finding(f: Mapping[str, Any]) -> dict[str, str]:
 
 def queue_approvals(uow: UnitOfWork, rows: Sequence[dict[str, Any]]) -> None:
     """Add to each queue row (``id``, ``number``) its findings, whether the user may approve it,
-    and why not; one query for the page's editors, one primary-key read per claim."""
+    and why not; one query for the page's editors, one for the page's findings."""
     checks = approval_checks(uow, [(r["id"], r["number"]) for r in rows])
+    findings = uow.queues.findings([r["id"] for r in rows])
     for row in rows:
         check = checks[row["id"]]
-        row["findings"] = [_finding(f) for f in uow.claims.get(row["id"]).findings]
+        row["findings"] = [_finding(f) for f in findings.get(row["id"], [])]
         row["may_approve"] = check.allowed
         row["why_not"] = _sentence(check, row["number"])

@@ -195,6 +195,14 @@ class QueueRepository(ClinicScoped):
             )
         ]
 
+    def findings(self, claim_ids: Sequence[int]) -> dict[int, list[dict[str, Any]]]:
+        """Each claim's stored findings (the ready queue shows them): one query for the page,
+        not a whole claim loaded per row."""
+        query = select(ClaimRow.id, ClaimRow.findings).where(
+            ClaimRow.clinic_id == self.clinic_id, ClaimRow.id.in_(claim_ids)
+        )
+        return {claim_id: list(found or []) for claim_id, found in self.session.execute(query)}
+
     def therapists(self, claim_ids: Sequence[int]) -> dict[int, list[str]]:
         """Each claim's rendering providers ("First Last"), in line order, each named once."""
         query = (
