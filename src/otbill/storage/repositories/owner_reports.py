@@ -354,19 +354,24 @@ class OwnerReports(ClinicScoped):
         )
         return self._rows(query)
 
-    def payer_payments_by_payer(self, first: dt.date, end: dt.date) -> Rows:
-        """(payer id, cents the payer paid) posted in ``[first, end)``, reversals netted."""
+    def _payer_cash(self, key: Any, first: dt.date, end: dt.date) -> Rows:
+        """(key, cents paid by payers) of payments posted in ``[first, end)``, reversals
+        netted."""
         query = (
-            select(PostingRow.payer_id, func.sum(_AMOUNT))
+            select(key, func.sum(_AMOUNT))
             .select_from(PostingRow)
             .outerjoin(_ORIGINAL, _ORIGINAL.id == PostingRow.reverses_id)
             .where(PostingRow.clinic_id == self.clinic_id)
             .where(PostingRow.kind.in_(("payment", "reversal")))
             .where(_KIND == "payment", _PAYER_SIDE.is_(True))
             .where(PostingRow.posted_on >= first, PostingRow.posted_on < end)
-            .group_by(PostingRow.payer_id)
+            .group_by(key)
         )
         return self._rows(query)
+
+    def payer_payments_by_payer(self, first: dt.date, end: dt.date) -> Rows:
+        """(payer id, cents the payer paid) posted in ``[first, end)``, reversals netted."""
+        return self._payer_cash(PostingRow.payer_id, first, end)
 
     def patient_money(self, first: dt.date, end: dt.date) -> Rows:
         """(self-pay patient?, day received, cents taken less refunds) in ``[first, end)``."""
@@ -386,17 +391,7 @@ class OwnerReports(ClinicScoped):
 
     def payer_cash_by_day(self, first: dt.date, end: dt.date) -> Rows:
         """(day posted, cents paid by payers), reversals netted."""
-        query = (
-            select(PostingRow.posted_on, func.sum(_AMOUNT))
-            .select_from(PostingRow)
-            .outerjoin(_ORIGINAL, _ORIGINAL.id == PostingRow.reverses_id)
-            .where(PostingRow.clinic_id == self.clinic_id)
-            .where(PostingRow.kind.in_(("payment", "reversal")))
-            .where(_KIND == "payment", _PAYER_SIDE.is_(True))
-            .where(PostingRow.posted_on >= first, PostingRow.posted_on < end)
-            .group_by(PostingRow.posted_on)
-        )
-        return self._rows(query)
+        return self._payer_cash(PostingRow.posted_on, first, end)
 
     def overhead_by_month(self, first: dt.date, end: dt.date) -> Rows:
         """(month, overhead cents)."""
