@@ -95,12 +95,11 @@ class CompanyReads:
         """(claims matching, one page of them oldest service first) across the clinics."""
         if not self.clinic_ids:
             return 0, []
-        joined = (
-            select(ClaimRow.id)
-            .join(PatientRow, PatientRow.id == ClaimRow.patient_id)
-            .join(PayerRow, PayerRow.id == ClaimRow.payer_id)
-            .where(*self._queue_where(statuses, clinic_id, search))
-        )
+        joined = select(ClaimRow.id).where(*self._queue_where(statuses, clinic_id, search))
+        if search:  # only a search reads the patient's and payer's names: else the queue index
+            joined = joined.join(PatientRow, PatientRow.id == ClaimRow.patient_id).join(
+                PayerRow, PayerRow.id == ClaimRow.payer_id
+            )
         page = (
             select(
                 ClaimRow.id,
