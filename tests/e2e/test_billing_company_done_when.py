@@ -31,7 +31,14 @@ from otbill.settings import load_settings
 from otbill.storage import Database
 from otbill.storage.tables import ClaimRow
 from support.clinickit import Ids
-from support.companyflow import LoadedClinic, claim_states, drive_claims, load_clinic
+from support.companyflow import (
+    PATIENTS,
+    VISIT_DAYS,
+    LoadedClinic,
+    claim_states,
+    drive_claims,
+    load_clinic,
+)
 from support.dbkit import pg_schema_url, pg_session_schema
 
 pytestmark = pytest.mark.postgres
@@ -90,7 +97,9 @@ class _Processes:
 
 @contextmanager
 def _served(url: str, folder: Path) -> Iterator[tuple[str, _Processes]]:
-    """``otbill serve --workers 2`` and two ``otbill worker`` on ``url``; (base URL, processes)."""
+    """``otbill serve --workers 2`` and two ``otbill worker`` on ``url``, started: (base URL,
+    processes). Nothing waits for the server here: the jobs need only the workers, and the web
+    processes start meanwhile (a minute on a busy machine)."""
     (folder / "logs").mkdir(parents=True)
     env = {**os.environ, "OTBILL_DATABASE_URL": url, "OTBILL_DATA_DIR": str(folder / "data"),
            "OTBILL_CACHE_DIR": str(folder / "cache"), "PYTHONUNBUFFERED": "1",
@@ -103,9 +112,8 @@ def _served(url: str, folder: Path) -> Iterator[tuple[str, _Processes]]:
         processes.workers = [
             processes.start(f"worker{n}", "worker", "--stalled-after", "3") for n in (1, 2)
         ]
-        base = f"http://127.0.0.1:{port}"
-        _until(lambda: _answers(base), "the server to answer", processes)
-        yield base, processes
+        yield f"http://127.0.0.1:{port}", processes  # answering once _answers says so
+
     finally:
         processes.stop_all()
 
@@ -262,6 +270,7 @@ def test_a_billing_company_day_on_postgresql_survives_a_killed_worker(
             clinics = _three_clinics_and_a_company(db, url, tmp_path / "pg" / "data")
             kill = _kill_a_worker_mid_posting(db, processes, stopped)
             postings = drive_claims(db, _QueueDriver(db, processes), clinics, tmp_path / "ch", kill)
+            _until(lambda: _answers(base), "the server to answer", processes)
             _each_clinic_sees_only_its_claims(db, base, clinics)
             _the_company_user_sees_all_three(db, base, clinics)
         killed = next(j for j in postings if j.id == stopped["job"])
@@ -280,6 +289,6 @@ def test_a_billing_company_day_on_postgresql_survives_a_killed_worker(
         expected = claim_states(reference)
     finally:
         reference.dispose()
-    assert len(after_kill) == len(CODES) * 32
+    assert len(after_kill) == len(CODES) * PATIENTS * len(VISIT_DAYS)
     assert {state[0] for state in after_kill.values()} >= {"paid", "ready"}
     assert after_kill == expected

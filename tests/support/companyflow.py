@@ -32,7 +32,7 @@ from support.claimflow import NOTE, PROFILES
 from support.clinickit import Ids, make_npi, seed_clinic
 
 __all__ = [
-    "TODAY", "VISIT_DAYS", "JobDriver", "LoadedClinic", "billable_clinic", "claim_states",
+    "PATIENTS", "TODAY", "VISIT_DAYS", "JobDriver", "LoadedClinic", "billable_clinic", "claim_states",
     "drive_claims", "load_clinic", "signed_visit",
 ]  # fmt: skip
 

@@ -21,7 +21,7 @@ from otbill.storage import Database
 
 __all__ = ["DELAY"]
 
-DELAY = 0.3  # seconds after each claim payment
+DELAY = 0.2  # seconds after each claim payment
 
 
 @job_kind(KIND, "835 posting")
