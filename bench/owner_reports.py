@@ -345,6 +345,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--backends", default="sqlite,postgresql")
     parser.add_argument("--lines", type=int, default=1_000_000)
+    parser.add_argument("--keep", action="store_true", help="keep the database (to profile)")
     args = parser.parse_args()
     for backend in args.backends.split(","):
         if backend == "sqlite":
@@ -364,7 +365,10 @@ def main() -> None:
                 print(f"  {name:45s} {wall:6.2f} s wall {cpu:6.2f} s CPU  {flag}")
         finally:
             db.dispose()
-            done()
+            if args.keep:
+                print(f"  kept: {db.engine.url.render_as_string(hide_password=True)}")
+            else:
+                done()
 
 
 if __name__ == "__main__":
