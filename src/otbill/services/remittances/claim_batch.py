@@ -72,12 +72,18 @@ class ClaimBatch:
         claim = self.claims.get(number)
         return claim if claim is not None and claim.id not in self.coordinated else None
 
-    def seen(self, prefix: str, claim: StoredClaim) -> bool:
-        """Whether anything was posted or queued under ``prefix:`` (any run, this batch)."""
+    def seen(self, prefix: str, number: str) -> bool | None:
+        """Whether anything was posted or queued under ``prefix:`` (any run); None when only
+        the claim-by-claim lookup can tell (a claim in a chain of payers may have routed it)."""
         if f"{prefix}:queue" in self.queued:
             return True
+        found = self.claims.get(number)
+        if found is None:
+            return False  # no such claim: nothing was ever posted under its key, only queued
+        if found.id in self.coordinated:
+            return None
         start = prefix + ":"
-        return any(p.source_key.startswith(start) for p in self.postings.get(claim.id, ()))
+        return any(p.source_key.startswith(start) for p in self.postings.get(found.id, ()))
 
     def may_follow(self, claim: StoredClaim) -> bool:
         """Whether a later payer's claim may follow this one (its patient has a later coverage):

@@ -112,7 +112,8 @@ class RemittancePosting:
                     break  # the rest in the next transaction: another writer gets its turn
                 report.claims += 1
                 claim = self.batch.claim(payment.patient_control_number)
-                if self.batch.seen(prefix, claim) if claim else source_seen(uow, prefix):
+                seen = self.batch.seen(prefix, payment.patient_control_number)
+                if seen if seen is not None else source_seen(uow, prefix):
                     report.add(payment.patient_control_number, "already_posted", payment.paid)
                     if payment.status == "22":  # resuming: its correction follows this reversal
                         found = uow.claims.by_number(payment.patient_control_number)
