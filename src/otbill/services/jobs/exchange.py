@@ -2,7 +2,10 @@
 
 ``exchange.submit`` re-scrubs the clinic's approved claims, writes one 837P per payer, sends them
 and marks them submitted (:func:`otbill.services.claims.submit.submit_batch`). Idempotent: a
-submitted claim is no longer approved, so a run after the end sends nothing.
+submitted claim is no longer approved, so a run after the end sends nothing. Not covered: a run
+killed after its files reached the outbox but before the claims were marked submitted; the retry
+writes the same file name, which the folder drop refuses in words while the file is still there
+(the claims stay approved for a person to check), and sends again once the clearinghouse took it.
 
 ``exchange.fetch`` takes the answers waiting in the inbox: 999s first, then 277CAs, each applied
 in its own transaction (:func:`apply_acknowledgement`, remembered by SHA-256) and then archived;
