@@ -23,13 +23,13 @@ from otbill.storage import Database
 from support import slow_jobs
 from support.clinickit import seed_clinic
 from support.remitkit import make_835, paid_claim, submitted_claim
+from support.shared import REPO_ROOT
 
 pytestmark = [pytest.mark.postgres, pytest.mark.parametrize("db", ["postgres"], indirect=True)]
 
 CLAIMS = 12
 TODAY = dt.date(2025, 3, 10)
 _QUEUE_TABLES = "procrastinate_jobs, procrastinate_events, procrastinate_periodic_defers"
-ROOT = Path(__file__).resolve().parents[3]
 
 
 def _claims_and_835(db: Database) -> tuple[int, int, bytes]:
@@ -59,7 +59,7 @@ def workers(db: Database, tmp_path: Path) -> Iterator[Callable[[], subprocess.Po
     started: list[subprocess.Popen[bytes]] = []
     env = {**os.environ, "OTBILL_DATABASE_URL": db.engine.url.render_as_string(False),
            "OTBILL_JOB_MODULES": "support.slow_jobs", "OTBILL_DATA_DIR": str(tmp_path),
-           "PYTHONPATH": os.pathsep.join([str(ROOT / "src"), str(ROOT / "tests")])}  # fmt: skip
+           "PYTHONPATH": os.pathsep.join([str(REPO_ROOT / "src"), str(REPO_ROOT / "tests")])}  # fmt: skip
 
     def start() -> subprocess.Popen[bytes]:
         log = (tmp_path / f"worker{len(started)}.log").open("wb")
