@@ -14,16 +14,15 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
-from sqlalchemy import and_, exists, func, or_, select
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy import func, or_, select
+from sqlalchemy.orm import Session
 
+from otbill.storage.repositories.unbilled import unbilled_visit
 from otbill.storage.tables import (
     ClaimRow,
-    ClaimVisitRow,
     ClinicRow,
     PatientRow,
     PayerRow,
-    ServiceLineRow,
     VisitRow,
 )
 from otbill.storage.tables.owner_summary import ClaimLineBalanceRow
@@ -172,17 +171,8 @@ class CompanyReads:
         )
 
     def _unbilled_query(self) -> Any:
-        billed = (
-            select(ClaimVisitRow.id)
-            .join(ClaimRow, ClaimRow.id == ClaimVisitRow.claim_id)
-            .where(ClaimVisitRow.visit_id == VisitRow.id, ClaimRow.frequency_code != "8")
-        )
-        line = aliased(ServiceLineRow)
-        has_lines = select(line.id).where(line.visit_id == VisitRow.id)
         return (
             select(VisitRow.clinic_id, func.count())
-            .where(
-                and_(VisitRow.clinic_id.in_(self.clinic_ids), ~exists(billed), exists(has_lines))
-            )
+            .where(VisitRow.clinic_id.in_(self.clinic_ids), unbilled_visit())
             .group_by(VisitRow.clinic_id)
         )

@@ -35,11 +35,11 @@ from otbill.storage.repositories.ledger_effects import (
     PAYER_SIDE as _PAYER_SIDE,
 )
 from otbill.storage.repositories.owner_summary import decided_claims_by
+from otbill.storage.repositories.unbilled import unbilled_visit
 from otbill.storage.tables import (
     AppealRow,
     ClaimLineRow,
     ClaimRow,
-    ClaimVisitRow,
     CoverageRow,
     DenialRow,
     OverheadCostRow,
@@ -162,22 +162,10 @@ class OwnerReports(ClinicScoped):
         return self._rows(query.where(*where).group_by(key, bucket))
 
     def _unbilled_visit(self) -> Any:
-        billed = (
-            select(ClaimVisitRow.id)
-            .join(ClaimRow, ClaimRow.id == ClaimVisitRow.claim_id)
-            .where(ClaimVisitRow.visit_id == VisitRow.id, ClaimRow.frequency_code != "8")
-        )
-        line = aliased(ServiceLineRow)
-        has_lines = select(line.id).where(line.visit_id == VisitRow.id)
         not_self_pay = select(PatientRow.id).where(
             PatientRow.id == VisitRow.patient_id, PatientRow.self_pay.is_(False)
         )
-        return and_(
-            VisitRow.clinic_id == self.clinic_id,
-            ~exists(billed),
-            exists(has_lines),
-            exists(not_self_pay),
-        )
+        return and_(VisitRow.clinic_id == self.clinic_id, unbilled_visit(), exists(not_self_pay))
 
     def unbilled_visit_lines(self) -> Rows:
         """(visit id, payer id, patient id, therapist id, day, code, units) of the visits no

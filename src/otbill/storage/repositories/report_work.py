@@ -11,14 +11,13 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import and_, exists, func, select
-from sqlalchemy.orm import aliased
+from sqlalchemy import and_, func, select
 
 from otbill.storage.repositories.base import ClinicScoped
+from otbill.storage.repositories.unbilled import unbilled_visit
 from otbill.storage.tables import (
     AppealRow,
     ClaimRow,
-    ClaimVisitRow,
     CoverageRow,
     DenialRow,
     NoteRow,
@@ -33,16 +32,8 @@ class WorkReports(ClinicScoped):
     """Unbilled visits by signature, claims by status, denied amounts under appeal."""
 
     def _unbilled_visit(self) -> Any:
-        """Visits with service lines that no claim (other than a void) bills yet, as
-        ``VisitRepository.unbilled`` selects them for the claim builder."""
-        billed = (
-            select(ClaimVisitRow.id)
-            .join(ClaimRow, ClaimRow.id == ClaimVisitRow.claim_id)
-            .where(ClaimVisitRow.visit_id == VisitRow.id, ClaimRow.frequency_code != "8")
-        )
-        line = aliased(ServiceLineRow)  # apart from the lines an outer query may sum
-        has_lines = select(line.id).where(line.visit_id == VisitRow.id)
-        return and_(VisitRow.clinic_id == self.clinic_id, ~exists(billed), exists(has_lines))
+        """The clinic's visits no claim bills yet (``unbilled.unbilled_visit``)."""
+        return and_(VisitRow.clinic_id == self.clinic_id, unbilled_visit())
 
     def unbilled_visits(self) -> list[tuple[bool, int]]:
         """(note signed, visits) of the visits no claim bills yet."""
