@@ -15,6 +15,7 @@ from otbill.errors import InvalidCheckDigit
 from otbill.services.clinic.identity import (
     FirstRunDone,
     NewAdmin,
+    change_clinic,
     checked_clinic,
     first_run,
     needs_first_run,
@@ -41,6 +42,18 @@ def _clinic(code: str = "NORTH", **changes: object):
         "tax_id": "04-2103594", "address": ADDRESS, "taxonomy": "225x00000x",
     } | changes  # fmt: skip
     return checked_clinic(**values)  # type: ignore[arg-type]
+
+
+def test_a_changed_identity_is_checked_again_even_when_built_by_hand(db: Database) -> None:
+    clinic_id, admin_id = first_run(db, _clinic(), OWNER)
+    with db.unit_of_work(clinic_id, admin_id) as uow:
+        by_hand = replace(
+            uow.clinics.identity(), address=("2 Elm St", "Austin", "tx", "78701-1234")
+        )
+        change_clinic(uow, by_hand)
+        assert uow.clinics.identity().address == ("2 Elm St", "Austin", "TX", "787011234")
+        with pytest.raises(RecordError, match="ZIP code '7870'"):
+            change_clinic(uow, replace(by_hand, address=("2 Elm St", "Austin", "TX", "7870")))
 
 
 def _otr(npi: str = "1245319599", **changes: object) -> ProviderDetails:

@@ -111,7 +111,15 @@ def first_run(
 
 
 def change_clinic(uow: UnitOfWork, clinic: ClinicRecord) -> None:
-    """Change the clinic's billing identity (checked like a new one); its code stays."""
+    """Change the clinic's billing identity (checked like a new one); its code stays.
+
+    The record is checked here again, not trusted: an 837P's N4 takes the ZIP as stored, and a
+    caller that built the record by hand with "78701-1234" would otherwise store a ZIP no claim
+    can carry."""
+    clinic = checked_clinic(
+        clinic.code, clinic.name, clinic.npi, clinic.tax_id, clinic.address, clinic.taxonomy,
+        clinic.pay_to,
+    )  # fmt: skip
     before = uow.clinics.identity()
     if clinic.code != before.code:
         raise RecordError(f"clinic code {clinic.code}: the code cannot change (logins use it)")
