@@ -17,8 +17,8 @@ from collections.abc import Collection, Sequence
 from sqlalchemy import select
 
 from otbill.domain.claim_records import ClaimLine, StoredClaim
-from otbill.domain.ledger import Posting
-from otbill.domain.money import to_cents
+from otbill.domain.ledger import Kind, Posting
+from otbill.domain.money import from_cents, to_cents
 from otbill.storage.audit import utcnow
 from otbill.storage.repositories.base import ClinicScoped
 from otbill.storage.repositories.claims import _as_claim, _as_line
@@ -68,10 +68,22 @@ class RemittanceBatchRepository(ClinicScoped):
 
     def postings(self, claim_ids: Collection[int]) -> dict[int, list[Posting]]:
         """Each claim's postings in the order made, by claim id; ``ix_posting_claim``."""
-        query = scoped(PostingRow, self.clinic_id).where(PostingRow.claim_id.in_(list(claim_ids)))
+        # Plain rows, not ORM objects: a batch reads tens of thousands, and ORM loading was
+        # most of the posting's own CPU.
+        p = PostingRow
+        query = (
+            select(p.id, p.source_key, p.kind, p.amount_cents, p.claim_id, p.claim_line_id,
+                   p.patient_id, p.payer_id, p.payer_side, p.group_code, p.carc, p.reverses_id)
+            .where(p.clinic_id == self.clinic_id, p.claim_id.in_(list(claim_ids)))
+            .order_by(p.id)
+        )  # fmt: skip
         out: dict[int, list[Posting]] = defaultdict(list)
-        for row in self.session.scalars(query.order_by(PostingRow.id)):
-            out[row.claim_id].append(_as_posting(row))
+        for r in self.session.execute(query):
+            amount = from_cents(r.amount_cents)
+            posting = Posting(r.id, r.source_key, Kind(r.kind), amount, r.claim_id,
+                              r.claim_line_id, r.patient_id, r.payer_id, r.payer_side,
+                              r.group_code, r.carc, r.reverses_id)  # fmt: skip
+            out[r.claim_id].append(posting)
         return out
 
     def kept_line_balances(self, claim_ids: Collection[int]) -> dict[int, tuple[int, int]]:
