@@ -65,6 +65,7 @@ def test_the_pipeline_builds_what_build_claims_builds_and_prepares_the_clean(
     assert _claims(db, ids.clinic) == _claims(db, twin.clinic)
     statuses = [status for _day, status, *_ in _claims(db, ids.clinic)]
     assert (counts.visits, counts.claims, counts.already_billed) == (4, len(statuses), 0)
+    assert counts.no_units == 0  # every visit has billable minutes
     assert (counts.ready, counts.held) == (statuses.count("ready"), statuses.count("held"))
     assert counts.held >= 1 and counts.ready >= 1  # the unsigned visit's claim is held
     assert told[-1] == (4, 4) and len(told) == 3  # batches of whole days: 1, 2 and 1 visits

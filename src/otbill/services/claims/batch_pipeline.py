@@ -150,9 +150,10 @@ def _batch(
     if not visits:
         return counts, {}
     built, clean = _build(uow, visits, run, rules)
+    # counted before storing: _store empties the list it is given
+    counts.no_units = len(visits) - sum(len(group) for _, _, group in built)
     report = BuildReport()
     _store(uow, built, report)
-    counts.no_units = len(visits) - sum(len(group) for _, _, group in built)
     counts.claims = len(report.claims)
     counts.held = report.by_status.get("held", 0)
     counts.ready = report.by_status.get("ready", 0)
