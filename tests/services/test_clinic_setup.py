@@ -29,7 +29,7 @@ from otbill.services.clinic.payers import (
     set_fee,
 )
 from otbill.services.clinic.providers import add_provider_details, change_provider
-from otbill.services.clinic.setup import verify_password
+from otbill.services.clinic.setup import add_user, verify_password
 from otbill.storage import Database
 
 ADDRESS = ("1 Main St", "Boston", "ma", "02110-1234")
@@ -159,3 +159,11 @@ def test_payers_fees_locations_overhead(db: Database) -> None:
     for action, message in refusals:
         with db.unit_of_work(clinic_id, admin_id) as uow, pytest.raises(RecordError, match=message):
             action(uow)
+
+
+def test_a_clinic_user_name_with_a_slash_is_refused(db: Database) -> None:
+    with pytest.raises(RecordError, match="no '/'"):
+        first_run(db, _clinic(), NewAdmin("acme/jo", "Jo", "owner-password"))
+    clinic_id, admin_id = first_run(db, _clinic(), OWNER)
+    with db.unit_of_work(clinic_id, admin_id) as uow, pytest.raises(RecordError, match="no '/'"):
+        add_user(uow, username="ACME/jo", full_name="Jo", password="x" * 12, roles=["biller"])

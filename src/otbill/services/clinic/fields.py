@@ -23,6 +23,7 @@ __all__ = [
     "address_of",
     "bounded_days",
     "checked_npi",
+    "clinic_username",
     "dates_in_order",
     "ein_of",
     "required",
@@ -40,6 +41,15 @@ def required(value: str | None, field: str, *, longest: int = 200) -> str:
     if len(text) > longest:
         raise RecordError(f"{field}: at most {longest} characters")
     return text
+
+
+def clinic_username(value: str | None, field: str = "user name") -> str:
+    """A clinic user's login name. A "/" is refused: it marks a billing company's linked user
+    ("ACME/jo", made by a grant), whom the pages treat as the company's."""
+    name = required(value, field, longest=80)
+    if "/" in name:
+        raise RecordError(f"{field} {name!r}: no '/' (it is kept for billing-company users)")
+    return name
 
 
 def checked_npi(value: str, field: str) -> str:

@@ -13,7 +13,14 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass
 
 from otbill.domain.record_errors import RecordError
-from otbill.services.clinic.fields import address_of, checked_npi, ein_of, required, taxonomy_of
+from otbill.services.clinic.fields import (
+    address_of,
+    checked_npi,
+    clinic_username,
+    ein_of,
+    required,
+    taxonomy_of,
+)
 from otbill.services.clinic.passwords import hash_password
 from otbill.storage import Database, UnitOfWork
 from otbill.storage.repositories.clinics import (
@@ -77,7 +84,7 @@ def _checked_admin(admin: NewAdmin, hash_password: Callable[[str], str]) -> Firs
     if len(admin.password) < MIN_PASSWORD:
         raise RecordError(f"admin password: at least {MIN_PASSWORD} characters")
     return FirstAdmin(
-        required(admin.username, "admin user name", longest=80),
+        clinic_username(admin.username, "admin user name"),
         required(admin.full_name, "admin full name"),
         hash_password(admin.password),
     )

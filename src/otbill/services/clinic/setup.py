@@ -14,6 +14,7 @@ from otbill.domain.clinic_setup import PayerTerms, ProviderDetails
 from otbill.domain.lifecycle import Role
 from otbill.domain.record_errors import PermissionDenied, RecordError
 from otbill.services.clinic.clinics import clinic_by_code, list_clinics
+from otbill.services.clinic.fields import clinic_username
 from otbill.services.clinic.identity import checked_clinic
 from otbill.services.clinic.passwords import hash_password, matches, needs_rehash
 from otbill.services.clinic.payers import add_overhead, add_payer_terms, set_fee
@@ -71,6 +72,7 @@ def add_user(
 ) -> int:
     """A user with roles; the password is stored only as an Argon2id hash."""
     wanted = _check_roles(roles)
+    username = clinic_username(username)
     if uow.users.id_by_username(username) is not None:  # without case, like clinic codes
         raise RecordError(f"The user name {username} is taken in this clinic: choose another.")
     user_id = uow.users.add(username, full_name, hash_password(password))
