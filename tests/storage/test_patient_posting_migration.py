@@ -8,9 +8,12 @@ import datetime as dt
 from decimal import Decimal
 
 from alembic import command
+from sqlalchemy import event
+from sqlalchemy.orm import Session
 
 from otbill.storage import Database
 from otbill.storage.migrate import alembic_config, current_revision, head_revision, upgrade
+from otbill.storage.repositories.owner_summary import keep_summaries
 from otbill.storage.tables import ClaimLineRow, ClaimRow, ClaimStatusRow, PostingRow
 from support.clinickit import seed_clinic
 
@@ -22,6 +25,16 @@ def _old_opening_balance_claim(db: Database, clinic: int, patient: int, coverage
                                payer: int, provider: int, user: int) -> None:  # fmt: skip
     """What the import wrote before 0016: a closed claim, one OPBAL line, a charge moved to the
     patient."""
+    # rows as the code of that time wrote them: before 0028 nothing kept the owner's summaries
+    event.remove(Session, "after_flush", keep_summaries)
+    try:
+        _write_old_rows(db, clinic, patient, coverage, payer, provider, user)
+    finally:
+        event.listen(Session, "after_flush", keep_summaries)
+
+
+def _write_old_rows(db: Database, clinic: int, patient: int, coverage: int,
+                    payer: int, provider: int, user: int) -> None:  # fmt: skip
     with db.session() as session:
         claim = ClaimRow(clinic_id=clinic, number="OB-abc-2", patient_id=patient,
                          coverage_id=coverage, payer_id=payer, date_of_service=ON,

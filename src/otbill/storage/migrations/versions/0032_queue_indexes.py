@@ -1,7 +1,7 @@
 """Indexes behind the work queues, claim search and dashboard at 200 clinics (issue 15).
 
 Revision ID: 0032
-Revises: 0031
+Revises: 0030
 
 Measured with bench/scale.py (10,000,000 claim lines, 4,000,000 claims; docs/performance.md):
 - ``ix_claim_served`` (clinic, date of service, id): claim search without a status (newest first,
@@ -29,7 +29,7 @@ from __future__ import annotations
 from alembic import op
 
 revision = "0032"
-down_revision = "0031"
+down_revision = "0030"
 branch_labels = None
 depends_on = None
 
@@ -59,9 +59,11 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    # IF EXISTS: on SQLite a downgrade refused further down the chain (0027 with self-pay visits)
+    # leaves this one's DDL done and the version unchanged; asking again must not fail here.
     if _postgres():
-        op.execute(f"DROP INDEX {TRIGRAM}")  # the extension stays: other schemas may use it
-    op.drop_index("ix_claim_status_claim", table_name="claim_status_history")
+        op.execute(f"DROP INDEX IF EXISTS {TRIGRAM}")  # the extension stays: others may use it
+    op.drop_index("ix_claim_status_claim", table_name="claim_status_history", if_exists=True)
     op.create_index("ix_claim_status_claim", "claim_status_history", ["claim_id"])
     for name, table, _ in reversed(INDEXES):
-        op.drop_index(name, table_name=table)
+        op.drop_index(name, table_name=table, if_exists=True)
