@@ -29,7 +29,6 @@ from otbill.domain.care import Visit
 from otbill.domain.claim import Claim
 from otbill.domain.claim_records import ClaimLine, StoredClaim
 from otbill.rules.context import ScrubContext
-from otbill.rules.engine import scrub_claim
 from otbill.rules.registry import Rule, load_rules
 from otbill.services.claims.assemble import assemble_claim
 from otbill.services.claims.build import (
@@ -37,8 +36,8 @@ from otbill.services.claims.build import (
     _draft,
     _groups,
     _remember,
+    _scrubbed,
     _store,
-    scrubbed_status,
 )
 from otbill.services.claims.context import load_snapshot
 from otbill.services.claims.scrub import build_scrub_context
@@ -183,13 +182,7 @@ def _build(
         if not lines:
             continue
         assembled = assemble_claim(snap, claim, lines, group)
-        result = scrub_claim(assembled, run, rules)
-        claim = dataclasses.replace(
-            claim,
-            status=scrubbed_status(result.status).value,
-            findings=tuple(f.as_json() for f in result.findings),
-            error_count=sum(1 for f in result.findings if f.severity == "error"),
-        )
+        claim = _scrubbed(claim, assembled, run, rules)
         _remember(snap, claim, lines)
         built.append((claim, lines, list(group)))
         if claim.status == "ready":

@@ -23,6 +23,7 @@ from otbill import units
 from otbill.codes import cpt
 from otbill.domain.care import Visit, VisitLine
 from otbill.domain.charges import BilledLine
+from otbill.domain.claim import Claim
 from otbill.domain.claim_building import claim_number, crosses_kx_threshold, line_modifiers
 from otbill.domain.claim_records import ClaimLine, StoredClaim
 from otbill.domain.credentials import is_assistant
@@ -199,19 +200,26 @@ def build_claims(
         if not lines:
             report.skipped += len(group)  # no billable units: nothing to claim
             continue
-        result = scrub_claim(assemble_claim(snap, claim, lines, group), run, rules)
-        claim = dataclasses.replace(
-            claim,
-            status=scrubbed_status(result.status).value,
-            findings=tuple(f.as_json() for f in result.findings),
-            error_count=sum(1 for f in result.findings if f.severity == "error"),
-        )
+        claim = _scrubbed(claim, assemble_claim(snap, claim, lines, group), run, rules)
         _remember(snap, claim, lines)
         pending.append((claim, lines, group))
         if len(pending) >= _BATCH:
             _store(uow, pending, report)
     _store(uow, pending, report)
     return report
+
+
+def _scrubbed(
+    claim: StoredClaim, assembled: Claim, run: ScrubContext, rules: Sequence[Rule]
+) -> StoredClaim:
+    """``claim`` with the status, findings and error count its scrub gives."""
+    result = scrub_claim(assembled, run, rules)
+    return dataclasses.replace(
+        claim,
+        status=scrubbed_status(result.status).value,
+        findings=tuple(f.as_json() for f in result.findings),
+        error_count=sum(1 for f in result.findings if f.severity == "error"),
+    )
 
 
 def _store(
