@@ -36,6 +36,7 @@ _PAGES = {
     "statements.run": "/statements/jobs/{id}",
     "claims.ask_status": "/claims/follow-up/jobs/{id}",
     "eligibility.run": "/eligibility/runs/{run_id}",
+    "reports.owner_pdf": "/reports/owner/pdf/{id}",
 }
 
 
