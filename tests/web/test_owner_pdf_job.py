@@ -1,6 +1,7 @@
-"""The owner's PDF as a background job (issue 14): "Build the PDF" answers at once with a redirect
-to the job's page, which gives the download when done; another clinic's user, a biller, or an
-unknown job get plain refusals; a failed build says so on its page."""
+"""The owner's PDF as a job on the shared queue (issues 14, 15): "Build the PDF" answers at once
+with a redirect to the job's page, which reads the job table and gives the download when done (the
+file under the data folder); a biller, an unknown job or a file gone get plain refusals; a failed
+build says so on its page."""
 
 from __future__ import annotations
 
@@ -8,9 +9,9 @@ import datetime as dt
 
 import pytest
 
+from otbill.services.jobs import owner_pdf as kind_module
 from otbill.services.views import owner
-from otbill.web import owner_pdf_jobs as jobs_module
-from otbill.web.owner_pdf_jobs import owner_pdf_jobs
+from otbill.web.jobs import app_jobs
 from support.pdftext import pdf_text
 from support.webkit import log_in, token
 
@@ -19,7 +20,7 @@ def _build(app, client):  # type: ignore[no-untyped-def]
     started = client.post("/reports/owner/pdf", data={"csrf_token": token(client, "/reports/owner")},
                           follow_redirects=False)  # fmt: skip
     assert started.status_code == 303
-    owner_pdf_jobs(app.state).wait(120)
+    app_jobs(app.state).wait(120)
     return started.headers["location"]
 
 
@@ -35,15 +36,22 @@ def test_build_the_pdf_then_download_it(app, client) -> None:  # type: ignore[no
     for title in ("Days in A/R", "Denial rate by cause", "Payment speed", "Write-offs by reason"):
         assert title in words, title
     assert client.get("/reports/owner/pdf/nope").status_code == 404
+    assert client.post("/reports/owner/pdf", data={"csrf_token": token(client, "/reports/owner")},
+                       follow_redirects=False).headers["location"] == where  # fmt: skip
+    for kept in (app.state.settings.data_dir / "reports").rglob("*.pdf"):
+        assert kept.read_bytes() == pdf.content and not kept.name.startswith(".")
+        kept.unlink()
+    gone = client.get(f"{where}/owner-numbers.pdf")
+    assert gone.status_code == 404 and "no longer in the data folder" in gone.text
     log_in(client, "biller")
     assert client.get(where).status_code == 403
 
 
 def test_a_failed_build_says_so(app, client, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
-    def broken(*_: object) -> bytes:
+    def broken(*_: object, **__: object) -> bytes:
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(jobs_module, "build_owner_pdf", broken)
+    monkeypatch.setattr(kind_module, "build_owner_pdf", broken)
     log_in(client, "approver")
     where = _build(app, client)
     page = client.get(where).text

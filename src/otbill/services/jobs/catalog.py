@@ -18,6 +18,7 @@ KIND_MODULES = (
     "otbill.services.jobs.eligibility",
     "otbill.services.jobs.claims_pipeline",
     "otbill.services.jobs.exchange",
+    "otbill.services.jobs.owner_pdf",
 )
 
 

@@ -2,24 +2,32 @@
 (small samples marked) and its numbers, a CSV per table and one PDF of the whole set.
 
 Who sees them: the roles the dashboard allows (auditor, and admin as ever). "Build the PDF" queues
-the whole set as a background job (:mod:`otbill.web.owner_pdf_jobs`): its page shows the progress,
-then the download; ``/reports/owner.pdf`` still answers at once, for small clinics and scripts.
+the whole set on the shared job queue (kind ``reports.owner_pdf``, :mod:`otbill.services.jobs.owner_pdf`),
+which writes the PDF under ``<data dir>/reports/<clinic id>``: its page reads the job's row, so any
+web process answers it; it shows the progress, then the download. ``/reports/owner.pdf`` still
+answers at once, for small clinics and scripts.
 """
 
 from __future__ import annotations
 
+import datetime as dt
+from pathlib import Path
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, HTTPException, Request
-from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
 from markupsafe import Markup
 
+from otbill import clock
+from otbill.services.jobs.owner_pdf import KIND, owner_pdf_arguments, owner_pdf_file
 from otbill.services.views.owner import FAMILIES, family_tables, owner_pdf, table_csv
 from otbill.services.views.owner.report import SMALL_SAMPLE, Table, format_cell
 from otbill.web.app import render, today
 from otbill.web.charts import line_chart, stacked_bar_chart
-from otbill.web.owner_pdf_jobs import OwnerPdfJob, owner_pdf_jobs
+from otbill.web.jobs import JobView, KindJobs, app_jobs
 from otbill.web.security import SessionUser, require_roles
+
+__all__ = ["OwnerPdfJob", "OwnerPdfJobs", "owner_pdf_jobs", "router"]
 
 router = APIRouter()
 _Auditor = Annotated[SessionUser, Depends(require_roles("auditor"))]
@@ -53,11 +61,52 @@ def _family(key: str) -> str:
     return key
 
 
+class OwnerPdfJob(JobView):
+    """The build as its page shows it: the day, the family being summed, the file when done."""
+
+    @property
+    def on(self) -> dt.date:
+        return dt.date.fromisoformat(self.job.arguments["on"])
+
+    @property
+    def step(self) -> str:
+        return self.job.note
+
+    @property
+    def percent(self) -> int:
+        if self.job.finished:
+            return 100
+        return 100 * self.job.done // self.job.total if self.job.total else 0
+
+    @property
+    def file(self) -> Path | None:
+        return owner_pdf_file(self.job.result, self.job.arguments)
+
+
+class OwnerPdfJobs(KindJobs[OwnerPdfJob]):
+    kind = KIND
+    view = OwnerPdfJob
+
+    def start(self, clinic_id: int, user_id: int, on: dt.date, out_dir: Path) -> OwnerPdfJob:
+        # the day and the minute: a double click is one build; a minute later, a fresh one
+        key = f"{on.isoformat()}@{clock.utcnow():%Y-%m-%dT%H:%M}"
+        return self._queue(clinic_id, user_id, owner_pdf_arguments(on, out_dir), key)
+
+
+def owner_pdf_jobs(state: Any) -> OwnerPdfJobs:
+    """The app's :class:`OwnerPdfJobs` over its job queue."""
+    return OwnerPdfJobs(app_jobs(state))
+
+
+def _reports_dir(request: Request, user: SessionUser) -> Path:
+    return Path(request.app.state.settings.data_dir) / "reports" / str(user.clinic_id)
+
+
 @router.post("/reports/owner/pdf", include_in_schema=False)
 def build_pdf(request: Request, user: _Auditor) -> Response:
     """Queue the PDF of every table; its page shows the progress, then the download."""
     job = owner_pdf_jobs(request.app.state).start(
-        request.app.state.db, user.clinic_id, user.id, today(request)
+        user.clinic_id, user.id, today(request), _reports_dir(request, user)
     )
     return RedirectResponse(f"/reports/owner/pdf/{job.id}", status_code=303)
 
@@ -66,8 +115,8 @@ def _job(request: Request, user: SessionUser, job_id: str) -> OwnerPdfJob:
     job = owner_pdf_jobs(request.app.state).get(job_id, user.clinic_id)
     if job is None:
         raise HTTPException(
-            404, "No such PDF of the owner's numbers (kept 6 hours, by the process that built "
-            "it): build it again from the owner's numbers page."
+            404, f"No PDF of the owner's numbers numbered {job_id!r} in this clinic: build it "
+            "again from the owner's numbers page."
         )  # fmt: skip
     return job
 
@@ -83,13 +132,17 @@ def pdf_job_page(request: Request, user: _Auditor, job_id: str, part: str = "") 
 @router.get("/reports/owner/pdf/{job_id}/owner-numbers.pdf", include_in_schema=False)
 def pdf_job_file(request: Request, user: _Auditor, job_id: str) -> Response:
     job = _job(request, user, job_id)
-    if job.content is None:
+    path = job.file
+    if path is None:
         raise HTTPException(404, "The owner's PDF is not built yet: its page shows how far it is.")
-    headers = {
-        "Content-Disposition": f'attachment; filename="owner-numbers-{job.on.isoformat()}.pdf"',
-        "Cache-Control": "no-store",
-    }
-    return Response(job.content, media_type="application/pdf", headers=headers)
+    if not path.is_file():
+        raise HTTPException(
+            404, "The owner's PDF file is no longer in the data folder: build it again from the "
+            "owner's numbers page."
+        )  # fmt: skip
+    headers = {"Cache-Control": "no-store"}
+    return FileResponse(path, media_type="application/pdf", headers=headers,
+                        filename=f"owner-numbers-{job.on.isoformat()}.pdf")  # fmt: skip
 
 
 @router.get("/reports/owner", include_in_schema=False)
