@@ -123,8 +123,12 @@ def _dashboard(session: Session) -> DashboardReports:
             "ix_claim_queue",
             lambda s: _queues(s).page_ids(("submitted", "accepted"), QueueFilter(), 50, 0),
         ),
-        # a queue is narrower than a payer's claims: its status range, the payer filtered
-        ("ix_claim_queue", lambda s: _queues(s).count(("denied",), QueueFilter(payer_id=2))),
+        # a payer's claims in one status: the queue's status range with the payer filtered, or
+        # the payer's index, which carries the status (0032); the planner picks by statistics
+        (
+            "ix_claim_queue|ix_claim_payer",
+            lambda s: _queues(s).count(("denied",), QueueFilter(payer_id=2)),
+        ),
         (
             "ix_claim_queue",
             lambda s: _queues(s).count(
