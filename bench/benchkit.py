@@ -8,11 +8,12 @@ Run from a bench script (``python bench/<name>.py``): the script's folder is on 
 from __future__ import annotations
 
 import datetime as dt
+import os
 import uuid
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
-from sqlalchemy import insert
+from sqlalchemy import create_engine, insert, text
 
 from otbill.codes import npi
 from otbill.services.clinic import setup as clinic
@@ -20,7 +21,7 @@ from otbill.storage import Database
 from otbill.storage.audit import utcnow
 from otbill.storage.tables import ClaimRow
 
-__all__ = ["bench_clinic", "claim_row", "insert_claims", "npi_for"]
+__all__ = ["PG_URL", "bench_clinic", "claim_row", "insert_claims", "npi_for", "pg_bench_database"]
 
 
 def npi_for(n: int) -> str:
@@ -67,3 +68,23 @@ def insert_claims(conn: Any, rows: Sequence[dict[str, Any]], chunk: int = 10_000
     """Insert claim rows in chunks (one statement per ``chunk`` rows)."""
     for i in range(0, len(rows), chunk):
         conn.execute(insert(ClaimRow), rows[i : i + chunk])
+
+
+PG_URL = os.environ.get(
+    "OTBILL_BENCH_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+)
+
+
+def pg_bench_database() -> tuple[Database, Callable[[], None]]:
+    """A database in a new schema of the bench's PostgreSQL, and the function that drops it."""
+    schema = f"otbill_bench_{uuid.uuid4().hex[:10]}"
+    admin = create_engine(PG_URL, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+
+    def drop() -> None:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+        admin.dispose()
+
+    return Database(f"{PG_URL}?options=-csearch_path%3D{schema}"), drop

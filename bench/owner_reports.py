@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import os
 import random
 import tempfile
 import time
@@ -26,8 +25,9 @@ from collections.abc import Callable, Iterator
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import create_engine, insert, text
+from sqlalchemy import insert, text
 
+from benchkit import pg_bench_database
 from otbill.codes import npi
 from otbill.services.clinic import setup as clinic
 from otbill.services.views.dashboard_payments import ar_aging
@@ -52,9 +52,6 @@ from otbill.storage.tables import (
     VisitRow,
 )
 
-PG_URL = os.environ.get(
-    "OTBILL_BENCH_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
-)
 TODAY = dt.date(2025, 12, 31)
 CODES = ["97530", "97110", "97535", "97112", "97140"]
 CHUNK = 50_000
@@ -327,20 +324,6 @@ def measure(db: Database, cid: int) -> dict[str, tuple[float, float]]:
     return out
 
 
-def _pg() -> tuple[Database, Callable[[], None]]:
-    schema = f"otbill_bench_{uuid.uuid4().hex[:10]}"
-    admin = create_engine(PG_URL, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-
-    def drop() -> None:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-        admin.dispose()
-
-    return Database(f"{PG_URL}?options=-csearch_path%3D{schema}"), drop
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--backends", default="sqlite,postgresql")
@@ -352,7 +335,7 @@ def main() -> None:
             folder = tempfile.mkdtemp()
             db, done = Database(f"sqlite:///{folder}/owner.db"), (lambda: None)
         else:
-            db, done = _pg()
+            db, done = pg_bench_database()
         try:
             start = time.perf_counter()
             cid = build(db, args.lines)

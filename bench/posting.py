@@ -25,12 +25,13 @@ import pstats
 import tempfile
 import time
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import create_engine, func, insert, select, text
+from sqlalchemy import func, insert, select, text
 
+from benchkit import pg_bench_database
 from otbill.codes import npi
 from otbill.services.clinic import setup as clinic
 from otbill.services.remittances.post import post_remittance
@@ -46,9 +47,6 @@ from otbill.storage.tables import (
     RemittanceRow,
 )
 
-PG_URL = os.environ.get(
-    "OTBILL_BENCH_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
-)
 CODES = ["97530", "97110", "97535", "97112"]
 DAY = dt.date(2025, 2, 14)
 PAYER_CODE = "00435"
@@ -254,20 +252,6 @@ def ledger_totals(db: Database, cid: int) -> dict[str, int]:
     return {f"{kind} ({count})": int(cents) for kind, count, cents in sorted(rows)}
 
 
-def _pg() -> tuple[Database, Callable[[], None]]:
-    schema = f"otbill_bench_{uuid.uuid4().hex[:10]}"
-    admin = create_engine(PG_URL, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-
-    def drop() -> None:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-        admin.dispose()
-
-    return Database(f"{PG_URL}?options=-csearch_path%3D{schema}"), drop
-
-
 def run_backend(db: Database, claims: int, profile: bool) -> None:
     start = time.perf_counter()
     cid, actor = build(db, claims)
@@ -306,7 +290,7 @@ def main() -> None:
             folder = tempfile.mkdtemp()
             db, done = Database(f"sqlite:///{folder}/posting.db"), (lambda: None)
         else:
-            db, done = _pg()
+            db, done = pg_bench_database()
         try:
             run_backend(db, args.claims, args.profile)
         finally:
