@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import uuid
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any
 
 from sqlalchemy import create_engine, insert, text
@@ -21,7 +21,15 @@ from otbill.storage import Database
 from otbill.storage.audit import utcnow
 from otbill.storage.tables import ClaimRow
 
-__all__ = ["PG_URL", "bench_clinic", "claim_row", "insert_claims", "npi_for", "pg_bench_database"]
+__all__ = [
+    "PG_URL",
+    "bench_clinic",
+    "chunks",
+    "claim_row",
+    "insert_claims",
+    "npi_for",
+    "pg_bench_database",
+]
 
 
 def npi_for(n: int) -> str:
@@ -88,3 +96,15 @@ def pg_bench_database() -> tuple[Database, Callable[[], None]]:
         admin.dispose()
 
     return Database(f"{PG_URL}?options=-csearch_path%3D{schema}"), drop
+
+
+def chunks(size: int, rows: Iterable[dict[str, Any]]) -> Iterator[list[dict[str, Any]]]:
+    """``rows`` in lists of at most ``size`` (one multi-row INSERT each)."""
+    batch: list[dict[str, Any]] = []
+    for row in rows:
+        batch.append(row)
+        if len(batch) == size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch

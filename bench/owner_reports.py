@@ -27,7 +27,7 @@ from typing import Any
 
 from sqlalchemy import insert, text
 
-from benchkit import pg_bench_database
+from benchkit import chunks, pg_bench_database
 from otbill.codes import npi
 from otbill.services.clinic import setup as clinic
 from otbill.services.views.dashboard_payments import ar_aging
@@ -60,17 +60,6 @@ CHUNK = 50_000
 def _npi(n: int) -> str:
     first9 = f"17{n:07d}"
     return first9 + npi.calc_check_digit(first9)
-
-
-def _chunks(rows: Iterator[dict[str, Any]]) -> Iterator[list[dict[str, Any]]]:
-    batch: list[dict[str, Any]] = []
-    for row in rows:
-        batch.append(row)
-        if len(batch) == CHUNK:
-            yield batch
-            batch = []
-    if batch:
-        yield batch
 
 
 def _setup(db: Database) -> tuple[int, int, list[int], list[int]]:
@@ -277,7 +266,7 @@ def build(db: Database, lines: int, seed: int = 14) -> int:
         (AppealRow, appeal_rows()), (PatientPaymentRow, desk_rows()),
     ):  # fmt: skip
         with db.engine.begin() as conn:
-            for batch in _chunks(rows):
+            for batch in chunks(CHUNK, rows):
                 conn.execute(insert(table), batch)
     with db.engine.begin() as conn:
         conn.execute(insert(OverheadCostRow), overhead)

@@ -31,7 +31,7 @@ from typing import Any
 
 from sqlalchemy import func, insert, select, text
 
-from benchkit import pg_bench_database
+from benchkit import chunks, pg_bench_database
 from otbill.codes import npi
 from otbill.services.clinic import setup as clinic
 from otbill.services.remittances.post import post_remittance
@@ -88,17 +88,6 @@ def _kind(n: int) -> str:
     if roll < 97:
         return "unknown"
     return "claim_level"
-
-
-def _chunks(rows: Iterator[dict[str, Any]]) -> Iterator[list[dict[str, Any]]]:
-    batch: list[dict[str, Any]] = []
-    for row in rows:
-        batch.append(row)
-        if len(batch) == CHUNK:
-            yield batch
-            batch = []
-    if batch:
-        yield batch
 
 
 def build(db: Database, claims: int) -> tuple[int, int]:
@@ -172,7 +161,7 @@ def build(db: Database, claims: int) -> tuple[int, int]:
     for table, rows in ((ClaimRow, claim_rows()), (ClaimLineRow, line_rows()),
                         (PostingRow, posting_rows())):  # fmt: skip
         with db.engine.begin() as conn:
-            for batch in _chunks(rows):
+            for batch in chunks(CHUNK, rows):
                 conn.execute(insert(table), batch)
     with db.engine.begin() as conn:
         if db.backend == "postgresql":
