@@ -20,7 +20,7 @@ from otbill.cli.setup import setup_of
 if TYPE_CHECKING:
     from otbill.storage import Database, UnitOfWork
 
-__all__ = ["Today", "User", "acting_in", "read_as_of", "write_as"]
+__all__ = ["Today", "User", "acting_in", "read_as_of", "read_in", "write_as"]
 
 T = TypeVar("T")
 
@@ -62,6 +62,15 @@ def write_as(
             return write(uow)
     except OtbillError as exc:
         fail(str(exc))
+
+
+def read_in(
+    ctx: typer.Context,
+    where: tuple[str | None, str | None],
+    read: Callable[[UnitOfWork], T],
+) -> T:
+    """``read`` in one unit of work of the clinic; ``where`` is (database URL, clinic)."""
+    return read_as_of(ctx, (*where, None), lambda uow, _on: read(uow))
 
 
 def read_as_of(

@@ -19,7 +19,7 @@ from typing import Annotated
 
 import typer
 
-from otbill.cli.acting import User, write_as
+from otbill.cli.acting import User, read_in, write_as
 from otbill.cli.common import AsJson, Clinic, DatabaseUrl, fail
 from otbill.cli.setup import setup_of
 
@@ -66,18 +66,15 @@ def coding_audit_command(
     clinic: Clinic = None,
 ) -> None:
     """The quarter's coding audit, each therapist against the clinic."""
-    from otbill.errors import OtbillError
     from otbill.services.views.coding_audit import coding_audit, coding_audit_csv, measure_label
 
-    setup = setup_of(ctx)
-    db = setup.database(database_url)
-    try:
-        with db.unit_of_work(setup.clinic_id(db, clinic)) as uow:
-            view = coding_audit(
-                uow, quarter, seed=seed, sample_size=sample, margin=margin, min_visits=min_visits
-            )
-    except OtbillError as exc:
-        fail(str(exc))
+    view = read_in(
+        ctx,
+        (database_url, clinic),
+        lambda uow: coding_audit(
+            uow, quarter, seed=seed, sample_size=sample, margin=margin, min_visits=min_visits
+        ),
+    )
     _write(csv_file, coding_audit_csv(view))
     audit = view.audit
     if as_json:
@@ -182,18 +179,16 @@ def code_changes_command(
     clinic: Clinic = None,
 ) -> None:
     """What changed going into the year and which of last year's visits each change touches."""
-    from otbill.errors import OtbillError
     from otbill.services.views.code_changes import code_changes, code_changes_csv
 
     setup = setup_of(ctx)
-    db = setup.database(database_url)
-    try:
-        with db.unit_of_work(setup.clinic_id(db, clinic)) as uow:
-            report = code_changes(
-                uow, year, [setup.settings.refdata_dir], profiles=setup.profiles()
-            )
-    except OtbillError as exc:
-        fail(str(exc))
+    report = read_in(
+        ctx,
+        (database_url, clinic),
+        lambda uow: code_changes(
+            uow, year, [setup.settings.refdata_dir], profiles=setup.profiles()
+        ),
+    )
     _write(csv_file, code_changes_csv(report))
     if as_json:
         print(json.dumps([

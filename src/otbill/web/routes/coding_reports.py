@@ -77,12 +77,8 @@ def coding_audit_page(request: Request, user: Reader) -> Response:
 def coding_audit_download(request: Request, user: Reader) -> Response:
     view, errors, _ = _audit(request, user)
     if view is None:
-        return Response("; ".join(errors) + "\n", status_code=422, media_type="text/plain")
-    return Response(
-        coding_audit_csv(view),
-        media_type="text/csv",
-        headers={"Content-Disposition": f'attachment; filename="coding-audit-{view.quarter}.csv"'},
-    )
+        return _refused(errors)
+    return _csv(coding_audit_csv(view), f"coding-audit-{view.quarter}.csv")
 
 
 @router.post("/reports/coding-audit/chart-audit")
@@ -135,9 +131,18 @@ def code_changes_page(request: Request, user: Reader) -> Response:
 def code_changes_download(request: Request, user: Reader) -> Response:
     report, errors, _ = _changes(request, user)
     if report is None:
-        return Response("; ".join(errors) + "\n", status_code=422, media_type="text/plain")
+        return _refused(errors)
+    return _csv(code_changes_csv(report), f"code-changes-{report.year}.csv")
+
+
+def _refused(errors: list[str]) -> Response:
+    """A CSV that cannot be made: why, as plain text (422)."""
+    return Response("; ".join(errors) + "\n", status_code=422, media_type="text/plain")
+
+
+def _csv(text: str, filename: str) -> Response:
     return Response(
-        code_changes_csv(report),
+        text,
         media_type="text/csv",
-        headers={"Content-Disposition": f'attachment; filename="code-changes-{report.year}.csv"'},
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
     )
