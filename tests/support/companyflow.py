@@ -32,8 +32,8 @@ from support.claimflow import NOTE, PROFILES
 from support.clinickit import Ids, make_npi, seed_clinic
 
 __all__ = [
-    "PATIENTS", "TODAY", "VISIT_DAYS", "JobDriver", "LoadedClinic", "billable_clinic", "claim_states",
-    "drive_claims", "load_clinic", "signed_visit",
+    "PATIENTS", "TODAY", "VISIT_DAYS", "JobDriver", "LoadedClinic", "approved_claims",
+    "billable_clinic", "claim_states", "drive_claims", "load_clinic", "signed_visit",
 ]  # fmt: skip
 
 TODAY = dt.date(2025, 3, 20)
@@ -121,6 +121,21 @@ def _all_done(driver: JobDriver, queued: list[tuple[Ids, int]]) -> list[Job]:
     ended = [driver.finish(ids, job_id) for ids, job_id in queued]
     assert all(job.state == "done" for job in ended), [(j.kind, j.state, j.error) for j in ended]
     return ended
+
+
+def approved_claims(db: Database, ids: Ids, wiring: Any, days: list[dt.date]) -> None:
+    """A signed visit of the clinic's patient on each day, its claims built (by the biller) and
+    approved (by the approver)."""
+    from otbill.services.claims.build import build_claims
+    from otbill.services.claims.lifecycle import approve
+
+    for day in days:
+        signed_visit(db, ids, ids.patient, ids.coverage, day)
+    with db.unit_of_work(ids.clinic, ids.biller) as uow:
+        build_claims(uow, wiring.scrub_context(TODAY), list(wiring.rules))
+    with db.unit_of_work(ids.clinic, ids.approver) as uow:
+        for claim in uow.records.find(ClaimRow, ClaimRow.status == "ready"):
+            approve(uow, claim.id, TODAY)
 
 
 def _approve_all_but_one(db: Database, ids: Ids) -> None:

@@ -10,7 +10,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-__all__ = ["ExchangedFile", "QueuedItem"]
+__all__ = ["ExchangedFile", "OutgoingFile", "QueuedItem"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -23,6 +23,16 @@ class ExchangedFile:
     sha256: str
     summary: Mapping[str, Any] = field(default_factory=dict)  # counts and claim numbers, no PHI
     control_number: int | None = None  # ISA13/GS06 of the files we write
+
+
+@dataclass(frozen=True, slots=True)
+class OutgoingFile:
+    """A file in the submission outbox: recorded "to send", not yet marked sent."""
+
+    id: int
+    name: str
+    data: bytes
+    control_number: int | None
 
 
 @dataclass(frozen=True, slots=True)

@@ -11,17 +11,14 @@ from sqlalchemy import text
 
 from otbill.clearinghouse.simulator.folder import simulate
 from otbill.domain.jobs import Job
-from otbill.services.claims.build import build_claims
-from otbill.services.claims.lifecycle import approve
 from otbill.services.clinic.wiring import Wiring
 from otbill.services.jobs import RunningJob, kind_named, queue_job
 from otbill.services.jobs.exchange import FETCH, SUBMIT, exchange_arguments
 from otbill.services.jobs.posting import KIND as POSTING
 from otbill.settings import Settings
 from otbill.storage import Database
-from otbill.storage.tables import ClaimRow
 from support.clinickit import Ids
-from support.companyflow import TODAY, VISIT_DAYS, billable_clinic, signed_visit
+from support.companyflow import TODAY, VISIT_DAYS, approved_claims, billable_clinic
 
 
 class _Kept:
@@ -48,25 +45,15 @@ def _statuses(db: Database) -> list[str]:
         return sorted(conn.execute(text("SELECT status FROM claim")).scalars())
 
 
-def _approved_claims(db: Database, ids: Ids, wiring: Wiring) -> None:
-    for day in VISIT_DAYS[:2]:
-        signed_visit(db, ids, ids.patient, ids.coverage, day)
-    with db.unit_of_work(ids.clinic, ids.biller) as uow:
-        build_claims(uow, wiring.scrub_context(TODAY), list(wiring.rules))
-    with db.unit_of_work(ids.clinic, ids.approver) as uow:
-        for claim in uow.records.find(ClaimRow, ClaimRow.status == "ready"):
-            approve(uow, claim.id, TODAY)
-
-
 def test_approved_claims_are_sent_once_and_the_answers_fetched_once(
     db: Database, tmp_path: Path
 ) -> None:
     ids, folder = billable_clinic(db, "SENDS", 1), tmp_path / "drop"
     wiring = Wiring.load(Settings(data_dir=tmp_path / "data", database_url="sqlite://"))
-    _approved_claims(db, ids, wiring)
+    approved_claims(db, ids, wiring, VISIT_DAYS[:2])
     sent, again = _run(db, ids, SUBMIT, exchange_arguments(folder, TODAY), {"wiring": wiring})
     assert len(sent["submitted"]) == 2 and len(sent["files"]) == 1 and not sent["refused"]
-    assert again == {"files": [], "submitted": [], "refused": {}}
+    assert again == {"files": [], "submitted": [], "refused": {}, "sent": []}
     assert _statuses(db) == ["submitted", "submitted"]
 
     simulate(folder)

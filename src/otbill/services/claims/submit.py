@@ -31,7 +31,7 @@ from otbill.services.exchange.files import file_digest, record_file
 from otbill.storage import UnitOfWork
 from otbill.x12.write_837p import Submission, check_claim, write_837p
 
-__all__ = ["SubmissionReport", "load_claims", "submit_batch"]
+__all__ = ["SubmissionReport", "load_claims", "submit_batch", "write_batch"]
 
 
 @dataclass(slots=True)
@@ -71,14 +71,18 @@ def _problems(claim: Claim, run: ScrubContext, rules: Sequence[Rule]) -> str | N
     return "837P: " + "; ".join(problems) if problems else None
 
 
-def submit_batch(
+def write_batch(
     uow: UnitOfWork,
-    transport: Transport,
     run: ScrubContext,
     rules: Sequence[Rule],
     submission: Submission | None = None,
-) -> SubmissionReport:
-    """Send every approved claim of the clinic that still scrubs clean (see the module doc)."""
+    *,
+    outbox: bool = False,
+) -> tuple[SubmissionReport, list[EdiFile]]:
+    """Write the 837P files of every approved claim of the clinic that still scrubs clean, record
+    them and move their claims to ``submitted`` (see the module doc); nothing is sent here. With
+    ``outbox`` the files are recorded "to send" (their bytes kept) for
+    :func:`otbill.services.exchange.outbox.send_outbox`."""
     report = SubmissionReport()
     rows = uow.claims.by_status(ClaimStatus.APPROVED.value)
     by_payer: dict[int, list[tuple[StoredClaim, Claim]]] = {}
@@ -89,9 +93,20 @@ def submit_batch(
         else:
             by_payer.setdefault(row.payer_id, []).append((row, claim))
     code = uow.providers.billing().code
-    files: list[EdiFile] = []
-    for batch in by_payer.values():
-        files.append(_write(uow, report, code, batch, submission or Submission()))
+    base = submission or Submission()
+    files = [_write(uow, report, code, batch, base, outbox) for batch in by_payer.values()]
+    return report, files
+
+
+def submit_batch(
+    uow: UnitOfWork,
+    transport: Transport,
+    run: ScrubContext,
+    rules: Sequence[Rule],
+    submission: Submission | None = None,
+) -> SubmissionReport:
+    """Send every approved claim of the clinic that still scrubs clean (see the module doc)."""
+    report, files = write_batch(uow, run, rules, submission)
     if files:
         transport.send(files)
     return report
@@ -103,6 +118,7 @@ def _write(
     clinic_code: str,
     batch: list[tuple[StoredClaim, Claim]],
     base: Submission,
+    outbox: bool,
 ) -> EdiFile:
     control = uow.exchange.next_control_number()
     text = write_837p([c for _, c in batch], dataclasses.replace(base, control_number=control))
@@ -110,7 +126,8 @@ def _write(
     name = f"{clinic_code}-{control:09d}.837"
     numbers = [row.number for row, _ in batch]
     sent = record_file(uow, direction="out", kind="837P", name=name, sha256=file_digest(data),
-                       summary={"claims": numbers}, control_number=control)  # fmt: skip
+                       summary={"claims": numbers}, control_number=control,
+                       outgoing=data if outbox else None)  # fmt: skip
     for row, _ in batch:
         uow.exchange.add_submitted(sent, "0001", row.id)
         claims.transition(uow, row.id, ClaimStatus.SUBMITTED, f"837P {name}")

@@ -48,12 +48,14 @@ def record_file(
     sha256: str,
     summary: dict[str, Any],
     control_number: int | None = None,
+    outgoing: bytes | None = None,
 ) -> int:
     """Remember a file sent or applied, with an audit row (no PHI: counts and claim numbers);
-    returns its id."""
+    returns its id. ``outgoing``: the file's bytes, kept in the outbox until it is marked sent."""
     file = ExchangedFile(direction, kind, name[-255:], sha256, summary, control_number)
-    file_id = uow.exchange.add_file(file, uow.actor_id)
-    after = {"kind": kind, "name": file.name, "sha256": sha256, "control_number": control_number}
+    file_id = uow.exchange.add_file(file, uow.actor_id, outgoing)
+    after = {"kind": kind, "name": file.name, "sha256": sha256, "control_number": control_number,
+             "to_send": outgoing is not None}  # fmt: skip
     uow.audit.record(uow.actor_id, f"edi.{direction}", "edi_file", file_id, None, after)
     return file_id
 

@@ -1,11 +1,12 @@
 """Job kinds for the clearinghouse exchange over a folder drop (``outbox/``, ``inbox/``).
 
-``exchange.submit`` re-scrubs the clinic's approved claims, writes one 837P per payer, sends them
-and marks them submitted (:func:`otbill.services.claims.submit.submit_batch`). Idempotent: a
-submitted claim is no longer approved, so a run after the end sends nothing. Not covered: a run
-killed after its files reached the outbox but before the claims were marked submitted; the retry
-writes the same file name, which the folder drop refuses in words while the file is still there
-(the claims stay approved for a person to check), and sends again once the clearinghouse took it.
+``exchange.submit`` re-scrubs the clinic's approved claims, writes one 837P per payer, records the
+files "to send" and marks the claims submitted in one transaction, commits, then sends each file
+and marks it sent (the submission outbox: :mod:`otbill.services.exchange.outbox`). Idempotent: a
+submitted claim is no longer approved, so a run after the end writes nothing; a retry after a
+kill sends only the files not marked sent (the one in flight again, byte for byte: same name,
+same ISA13). Result: ``files`` written, ``submitted`` claim numbers, ``refused`` (number: why),
+``sent`` (every file sent by this run, earlier runs' leftovers included).
 
 ``exchange.fetch`` takes the answers waiting in the inbox: 999s first, then 277CAs, each applied
 in its own transaction (:func:`apply_acknowledgement`, remembered by SHA-256) and then archived;
@@ -25,11 +26,12 @@ from typing import Any
 
 from otbill import clock
 from otbill.clearinghouse import FolderTransport
-from otbill.clearinghouse.transport import EdiFile
+from otbill.clearinghouse.transport import EdiFile, Transport
 from otbill.errors import OtbillError
-from otbill.services.claims.submit import submit_batch
+from otbill.services.claims.submit import write_batch
 from otbill.services.exchange.acknowledgements import apply_acknowledgement
 from otbill.services.exchange.files import file_digest
+from otbill.services.exchange.outbox import send_outbox
 from otbill.services.exchange.receive import kind_of
 from otbill.services.jobs import posting
 from otbill.services.jobs.kinds import RunningJob, job_kind
@@ -48,15 +50,21 @@ def exchange_arguments(folder: Path, today: dt.date) -> dict[str, Any]:
     return {"folder": str(folder), "today": today.isoformat()}
 
 
+def _transport(job: RunningJob) -> Transport:
+    """The host's transport when it gives one (``submit_transport``), else the folder drop."""
+    given: Transport | None = job.context.get("submit_transport")
+    return given or FolderTransport(Path(job.arguments["folder"]))
+
+
 @job_kind(SUBMIT, "claims sent to the clearinghouse")
 def send_approved(db: Database, job: RunningJob) -> dict[str, Any]:
     today = dt.date.fromisoformat(job.arguments["today"])
     wiring = job.context["wiring"]
-    transport = FolderTransport(Path(job.arguments["folder"]))
     with clock.as_of(today), db.unit_of_work(job.clinic_id, job.actor) as uow:  # 837P dated today
-        report = submit_batch(uow, transport, wiring.scrub_context(today), wiring.rules)
-    job.progress(len(report.submitted), len(report.submitted))
-    return report.as_json()
+        report, _files = write_batch(uow, wiring.scrub_context(today), wiring.rules, outbox=True)
+    sent = send_outbox(db, job.clinic_id, job.actor, _transport(job), job.progress)
+    job.progress(len(sent), len(sent))
+    return {**report.as_json(), "sent": sent}
 
 
 def _by_kind(files: list[EdiFile]) -> tuple[list[tuple[EdiFile, str]], list[list[str]]]:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from sqlalchemy import exists, func, or_, select
 
-from otbill.domain.exchange import ExchangedFile, QueuedItem
+from otbill.domain.exchange import ExchangedFile, OutgoingFile, QueuedItem
 from otbill.storage.audit import utcnow
 from otbill.storage.repositories.base import ClinicScoped
 from otbill.storage.repositories.rows import fetch, flush, scoped, values_of
@@ -55,13 +55,40 @@ class ExchangeRepository(ClinicScoped):
         )
         return int(self.session.scalar(query) or 0) + 1
 
-    def add_file(self, file: ExchangedFile, by_user: int | None) -> int:
-        """Remember a file sent or applied, timed now; returns its id."""
+    def add_file(
+        self, file: ExchangedFile, by_user: int | None, outgoing: bytes | None = None
+    ) -> int:
+        """Remember a file sent or applied, timed now; returns its id. With ``outgoing`` the file
+        goes in the outbox ("to send", its bytes kept) instead of counting as sent now."""
         values = {**values_of(file), "summary": dict(file.summary)}
-        row = EdiFileRow(**values, clinic_id=self.clinic_id, at=utcnow(), by_user=by_user)
+        now = utcnow()
+        sent_at = now if file.direction == "out" and outgoing is None else None
+        row = EdiFileRow(**values, clinic_id=self.clinic_id, at=now, by_user=by_user,
+                         outgoing=outgoing, sent_at=sent_at)  # fmt: skip
         self.session.add(row)
         flush(self.session)
         return row.id
+
+    def outbox(self) -> list[OutgoingFile]:
+        """The files recorded "to send" and not yet marked sent, oldest first; the clinic's
+        part of the unique (clinic_id, direction, sha256) index."""
+        query = select(EdiFileRow.id, EdiFileRow.name, EdiFileRow.outgoing,
+                       EdiFileRow.control_number).where(
+            EdiFileRow.clinic_id == self.clinic_id,
+            EdiFileRow.direction == "out",
+            EdiFileRow.outgoing.is_not(None),
+        )  # fmt: skip
+        rows = self.session.execute(query.order_by(EdiFileRow.id))
+        return [OutgoingFile(i, name, bytes(data), control) for i, name, data, control in rows]
+
+    def mark_sent(self, file_id: int) -> bool:
+        """Take the file out of the outbox, sent now; False when it was marked already."""
+        row = fetch(self.session, EdiFileRow, self.clinic_id, file_id, for_update=True)
+        if row.outgoing is None:
+            return False
+        row.outgoing, row.sent_at = None, utcnow()
+        flush(self.session)
+        return True
 
     def add_submitted(self, file_id: int, set_control: str, claim_id: int) -> None:
         """Which claim went out in which 837 file and transaction set (ST02)."""

@@ -11,7 +11,16 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import JSON, CheckConstraint, DateTime, ForeignKey, Index, String, Text
+from sqlalchemy import (
+    JSON,
+    CheckConstraint,
+    DateTime,
+    ForeignKey,
+    Index,
+    LargeBinary,
+    String,
+    Text,
+)
 from sqlalchemy import UniqueConstraint as Unique
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -37,6 +46,9 @@ class EdiFileRow(ClinicOwned, Base):
     at: Mapped[dt.datetime] = mapped_column(DateTime)
     by_user: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
     summary: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    # the submission outbox (0036): a file written but not yet marked sent keeps its bytes here
+    outgoing: Mapped[bytes | None] = mapped_column(LargeBinary)
+    sent_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
 
 
 class SubmittedClaimRow(ClinicOwned, Base):
