@@ -9,15 +9,12 @@
 
 from __future__ import annotations
 
-import datetime as dt
-import hashlib
-
 from sqlalchemy import select
 
 from otbill.clearinghouse.simulator.transport import SimulatedClearinghouse
-from otbill.storage.tables import ClaimRow, CoverageRow, VisitRow
-from support.browserkit import log_in
-from support.webkit import DEMO_TODAY, PASSWORDS, patient_of
+from otbill.storage.tables import ClaimRow
+from support.browserkit import log_in, record_signed_visit
+from support.webkit import DEMO_TODAY, PASSWORDS, paid_visit_day, patient_of
 
 NOTE = {
     "current_status": "Needs minimal assistance with upper-body dressing",
@@ -28,48 +25,20 @@ NOTE = {
 }
 
 
-def _visit_day(app, patient: int) -> tuple[dt.date, str]:
-    """A day after the patient's last visit whose claim the simulator pays in full (it sends
-    one claim in eight — SHA-256 of the claim number ≡ 0 mod 8 — to medical review)."""
-    with app.state.db.session() as session:
-        last = session.scalar(
-            select(VisitRow.date)
-            .where(VisitRow.patient_id == patient)
-            .order_by(VisitRow.date.desc())
-        )
-        coverage = session.scalar(select(CoverageRow.id).where(CoverageRow.patient_id == patient))
-    day = (last or DEMO_TODAY - dt.timedelta(days=7)) + dt.timedelta(days=1)
-    while True:
-        number = f"P{patient}C{coverage}D{day:%Y%m%d}"
-        if int(hashlib.sha256(number.encode()).hexdigest(), 16) % 8:
-            return day, number
-        day += dt.timedelta(days=1)
-
-
 def test_visit_to_payment(browser, live):
     app = live.app
     app.state.transport = SimulatedClearinghouse(live.app.state.settings.data_dir / "clearinghouse")
     patient = patient_of(app)
-    day, number = _visit_day(app, patient)
+    day, number = paid_visit_day(app, patient)
     assert day <= DEMO_TODAY
 
     therapist = browser.new_page()
     log_in(therapist, live, "rcole", PASSWORDS["rcole"])
-    therapist.goto(f"{live.url}/visits/new")
-    therapist.select_option("[data-testid=patient]", str(patient))
-    therapist.fill("[data-testid=date]", day.isoformat())
-    therapist.select_option("[data-testid=note_type]", "progress")
-    for row, (code, minutes) in enumerate([("97110", "38"), ("97140", "9")]):
-        therapist.fill(f"[data-testid=code-{row}]", code)
-        therapist.fill(f"[data-testid=minutes-{row}]", minutes)
-    therapist.click("[data-testid=record-button]")
+    minutes = {"97110": 38, "97140": 9}
+    record_signed_visit(therapist, live, patient, day, minutes, NOTE, note_type="progress")
     assert therapist.inner_text("[data-testid=units-97110]").strip() == "2"
     assert therapist.inner_text("[data-testid=units-97140]").strip() == "1"
     assert therapist.inner_text("[data-testid=units-total]").strip() == "3"
-    for field, value in NOTE.items():
-        therapist.fill(f"[data-testid=field-{field}]", value)
-    therapist.click("[data-testid=sign-button]")
-    assert "Note signed" in therapist.content()
     assert therapist.locator("[data-testid=sign-button]").count() == 0
 
     biller = browser.new_page()

@@ -12,7 +12,6 @@ PDF shows that remaining balance; at the next check-in the patient pays it by ca
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import io
 from decimal import Decimal
 from typing import Any
@@ -29,8 +28,8 @@ from otbill.services.frontdesk.schedule import book
 from otbill.services.ledger import balances
 from otbill.services.payments.standing import standing
 from otbill.storage.tables import ClaimRow, CoverageRow, ProviderRow, VisitRow
-from support.browserkit import log_in
-from support.webkit import DEMO_TODAY, PASSWORDS, provider_of
+from support.browserkit import log_in, record_signed_visit
+from support.webkit import DEMO_TODAY, PASSWORDS, paid_visit_day, provider_of
 
 NOTE = {
     "current_status": "Needs minimal assistance with upper-body dressing",
@@ -64,23 +63,6 @@ def _add_medigap(app: Any, patient: int) -> None:
                               priority=2, effective_from=dt.date(2025, 1, 1),
                               eligibility_verified_on=DEMO_TODAY - dt.timedelta(days=5),
                               eligibility_active=True)  # fmt: skip
-
-
-def _visit_day(app: Any, patient: int, coverage: int) -> tuple[dt.date, str]:
-    """A day after the patient's last visit whose claim the simulator's Medicare pays in full
-    (it sends one claim in eight — SHA-256 of the claim number ≡ 0 mod 8 — to medical review)."""
-    with app.state.db.session() as session:
-        last = session.scalar(
-            select(VisitRow.date)
-            .where(VisitRow.patient_id == patient)
-            .order_by(VisitRow.date.desc())
-        )
-    day = (last or DEMO_TODAY - dt.timedelta(days=7)) + dt.timedelta(days=1)
-    while True:
-        number = f"P{patient}C{coverage}D{day:%Y%m%d}"
-        if int(hashlib.sha256(number.encode()).hexdigest(), 16) % 8:
-            return day, number
-        day += dt.timedelta(days=1)
 
 
 def _claim(app: Any, number: str) -> tuple[int, str]:
@@ -119,24 +101,14 @@ def test_medicare_then_medigap_then_statement_then_card_at_check_in(browser, liv
     app.state.transport = SimulatedClearinghouse(app.state.settings.data_dir / "clearinghouse")
     patient, coverage = _settled_medicare_patient(app)
     _add_medigap(app, patient)
-    day, number = _visit_day(app, patient, coverage)
+    day, number = paid_visit_day(app, patient, coverage)
     assert day <= DEMO_TODAY
 
     therapist = browser.new_page()
     log_in(therapist, live, "rcole", PASSWORDS["rcole"])
-    therapist.goto(f"{live.url}/visits/new")
-    therapist.select_option("[data-testid=patient]", str(patient))
-    therapist.fill("[data-testid=date]", day.isoformat())
-    therapist.select_option("[data-testid=note_type]", "progress")
-    for row, (code, minutes) in enumerate([("97110", "53"), ("97140", "23")]):
-        therapist.fill(f"[data-testid=code-{row}]", code)
-        therapist.fill(f"[data-testid=minutes-{row}]", minutes)
-    therapist.click("[data-testid=record-button]")
+    minutes = {"97110": 53, "97140": 23}
+    record_signed_visit(therapist, live, patient, day, minutes, NOTE, note_type="progress")
     assert therapist.inner_text("[data-testid=units-total]").strip() == "5"  # 76 timed minutes
-    for field, value in NOTE.items():
-        therapist.fill(f"[data-testid=field-{field}]", value)
-    therapist.click("[data-testid=sign-button]")
-    assert "Note signed" in therapist.content()
     therapist.close()
 
     # The primary claim: built, re-scrubbed, approved by a second person, sent; Medicare pays 80%.

@@ -85,14 +85,14 @@ DAILY_NOTE = {
 
 def record_signed_visit(
     page: Page, live: LiveServer, patient: int, day: object, minutes: dict[str, int],
-    note: dict[str, str] | None = None,
+    note: dict[str, str] | None = None, note_type: str = "daily",
 ) -> None:  # fmt: skip
-    """A therapist (logged in on ``page``) records a daily visit with ``minutes`` by code on
-    ``day`` and signs its note."""
+    """A therapist (logged in on ``page``) records a visit (a daily note unless ``note_type``
+    says otherwise) with ``minutes`` by code on ``day`` and signs its note."""
     page.goto(f"{live.url}/visits/new")
     page.select_option("[data-testid=patient]", str(patient))
     page.fill("[data-testid=date]", str(day))
-    page.select_option("[data-testid=note_type]", "daily")
+    page.select_option("[data-testid=note_type]", note_type)
     for row, (code, spent) in enumerate(minutes.items()):
         page.fill(f"[data-testid=code-{row}]", code)
         page.fill(f"[data-testid=minutes-{row}]", str(spent))

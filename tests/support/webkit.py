@@ -5,11 +5,13 @@ The demo comes from ``support.democlinic``, so the web, browser and EDI tests sh
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import re
 import shutil
 from pathlib import Path
 
 from fastapi.testclient import TestClient
+from sqlalchemy import select
 
 from otbill.rules.registry import load_rules
 from otbill.services.claims.scrub import build_scrub_context
@@ -88,6 +90,28 @@ def patient_of(app, username: str = "rcole", profile: str = "medicare") -> int:
             if uow.records.get(PayerRow, coverage.payer_id).profile == profile:
                 return visit.patient_id
     raise AssertionError(f"no {profile} patient for {username}")
+
+
+def paid_visit_day(app, patient: int, coverage: int | None = None) -> tuple[dt.date, str]:
+    """A day after the patient's last visit whose claim the simulator pays in full, and the claim
+    number it gets (the simulator sends one claim in eight — SHA-256 of the claim number ≡ 0 mod 8
+    — to medical review). ``coverage``: the claim's coverage (default: the patient's first)."""
+    with app.state.db.session() as session:
+        last = session.scalar(
+            select(VisitRow.date)
+            .where(VisitRow.patient_id == patient)
+            .order_by(VisitRow.date.desc())
+        )
+        if coverage is None:
+            coverage = session.scalar(
+                select(CoverageRow.id).where(CoverageRow.patient_id == patient)
+            )
+    day = (last or DEMO_TODAY - dt.timedelta(days=7)) + dt.timedelta(days=1)
+    while True:
+        number = f"P{patient}C{coverage}D{day:%Y%m%d}"
+        if int(hashlib.sha256(number.encode()).hexdigest(), 16) % 8:
+            return day, number
+        day += dt.timedelta(days=1)
 
 
 def record_daily_visit(client: TestClient, patient: int, **note: str) -> int:
