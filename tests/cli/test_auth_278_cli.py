@@ -10,10 +10,9 @@ from pathlib import Path
 from typer.testing import CliRunner
 
 from otbill.cli import app
-from otbill.services.frontdesk import patients
 from otbill.services.frontdesk.authorizations import open_authorization
 from otbill.storage import Database
-from support.clinickit import seed_clinic
+from support.clinickit import add_commercial_coverage, seed_clinic
 from support.passwords import fast_password_hashing  # noqa: F401
 
 runner = CliRunner()
@@ -24,11 +23,8 @@ def _setup(tmp_path: Path, member_id: str) -> tuple[str, int]:
     url = f"sqlite:///{tmp_path / 'auth278.db'}"
     db = Database(url)
     ids = seed_clinic(db)
+    coverage = add_commercial_coverage(db, ids, member_id)
     with db.unit_of_work(ids.clinic, ids.biller) as uow:
-        coverage = patients.add_coverage(
-            uow, patient_id=ids.patient, payer_id=ids.commercial, member_id=member_id,
-            priority=3, effective_from=dt.date(2024, 1, 1),
-        )  # fmt: skip
         auth = open_authorization(
             uow, coverage_id=coverage, number="REQ-C1", start=dt.date(2025, 5, 1),
             end=dt.date(2025, 6, 30), codes=["97530"], visits_authorized=10,

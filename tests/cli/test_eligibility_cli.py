@@ -11,9 +11,8 @@ from typer.testing import CliRunner
 
 from otbill.clearinghouse.simulator.core_server import serve_core
 from otbill.cli import app
-from otbill.services.frontdesk import patients
 from otbill.storage import Database
-from support.clinickit import seed_clinic
+from support.clinickit import add_commercial_coverage, seed_clinic
 from support.passwords import fast_password_hashing  # noqa: F401
 
 runner = CliRunner()
@@ -23,12 +22,7 @@ def _setup(tmp_path: Path, member_id: str) -> tuple[str, int]:
     url = f"sqlite:///{tmp_path / 'elig.db'}"
     db = Database(url)
     ids = seed_clinic(db)
-    with db.unit_of_work(ids.clinic, ids.admin) as uow:
-        coverage = patients.add_coverage(
-            uow, patient_id=ids.patient, payer_id=ids.commercial, member_id=member_id,
-            priority=3, effective_from=dt.date(2024, 1, 1),
-        )  # fmt: skip
-    return url, coverage
+    return url, add_commercial_coverage(db, ids, member_id)
 
 
 def _run(url: str, *args: str):  # type: ignore[no-untyped-def]

@@ -8,12 +8,12 @@ import datetime as dt
 from otbill.clearinghouse.simulator.eligibility import SimulatedEligibilityPayer
 from otbill.domain.schedule import Appointment
 from otbill.services.exchange.eligibility import check_coverage
-from otbill.services.frontdesk import patients, schedule
+from otbill.services.frontdesk import schedule
 from otbill.services.frontdesk.checkin import check_in
 from otbill.services.frontdesk.coverage import record_eligibility_check
 from otbill.storage import Database
 from support.claimflow import PROFILES
-from support.clinickit import Ids, seed_clinic
+from support.clinickit import Ids, add_commercial_coverage, seed_clinic
 
 MONDAY = dt.date(2025, 3, 3)
 ASKED = dt.date(2025, 3, 1)
@@ -21,11 +21,7 @@ ASKED = dt.date(2025, 3, 1)
 
 def _covered(db: Database, member_id: str) -> tuple[Ids, int]:
     ids = seed_clinic(db)
-    with db.unit_of_work(ids.clinic, ids.admin) as uow:
-        coverage = patients.add_coverage(
-            uow, patient_id=ids.patient, payer_id=ids.commercial, member_id=member_id,
-            priority=3, effective_from=dt.date(2024, 1, 1),
-        )  # fmt: skip
+    coverage = add_commercial_coverage(db, ids, member_id)
     with db.unit_of_work(ids.clinic, ids.biller) as uow:
         check_coverage(uow, coverage, on=MONDAY, today=ASKED,
                        transport=SimulatedEligibilityPayer(), profiles=PROFILES)  # fmt: skip

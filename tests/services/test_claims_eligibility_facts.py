@@ -10,21 +10,16 @@ from otbill.payers import load_profiles
 from otbill.services.claims.context import load_snapshot
 from otbill.services.claims.eligibility_facts import eligibility_of
 from otbill.services.exchange.eligibility import check_coverage
-from otbill.services.frontdesk import patients
 from otbill.services.frontdesk.coverage import record_eligibility_check
 from otbill.storage import Database
-from support.clinickit import seed_clinic
+from support.clinickit import add_commercial_coverage, seed_clinic
 
 TODAY = dt.date(2025, 3, 1)
 
 
 def _checked(db: Database, member_id: str):  # type: ignore[no-untyped-def]
     ids = seed_clinic(db)
-    with db.unit_of_work(ids.clinic, ids.admin) as uow:
-        coverage = patients.add_coverage(
-            uow, patient_id=ids.patient, payer_id=ids.commercial, member_id=member_id,
-            priority=3, effective_from=dt.date(2024, 1, 1),
-        )  # fmt: skip
+    coverage = add_commercial_coverage(db, ids, member_id)
     with db.unit_of_work(ids.clinic, ids.biller) as uow:
         check_coverage(uow, coverage, on=TODAY, today=TODAY,
                        transport=SimulatedEligibilityPayer(), profiles=load_profiles())  # fmt: skip

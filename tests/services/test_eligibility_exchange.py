@@ -11,22 +11,16 @@ from otbill.clearinghouse.transport import TransportError
 from otbill.domain.record_errors import RecordError
 from otbill.payers import load_profiles
 from otbill.services.exchange.eligibility import EligibilityCheckError, check_coverage
-from otbill.services.frontdesk import patients
 from otbill.storage import Database
 from otbill.x12.read_270 import read_270
-from support.clinickit import seed_clinic
+from support.clinickit import add_commercial_coverage, seed_clinic
 
 TODAY = dt.date(2025, 3, 1)
 VISIT = dt.date(2025, 3, 3)
 PROFILES = load_profiles()
 
 
-def _coverage(db: Database, ids, member_id: str, **extra) -> int:  # type: ignore[no-untyped-def]
-    with db.unit_of_work(ids.clinic, ids.admin) as uow:
-        return patients.add_coverage(
-            uow, patient_id=ids.patient, payer_id=ids.commercial, member_id=member_id,
-            priority=3, effective_from=dt.date(2024, 1, 1), **extra,
-        )  # fmt: skip
+_coverage = add_commercial_coverage
 
 
 def _check(db: Database, ids, coverage: int, payer=None, **extra):  # type: ignore[no-untyped-def]

@@ -26,7 +26,7 @@ from otbill.services.visits import record as visits
 from otbill.storage import Database
 from otbill.x12.read_278 import read_278
 from support.claimflow import record_visit
-from support.clinickit import Ids, seed_clinic
+from support.clinickit import Ids, add_commercial_coverage, seed_clinic
 
 TODAY = dt.date(2025, 4, 20)
 MAY, JUNE_END = dt.date(2025, 5, 1), dt.date(2025, 6, 30)
@@ -51,13 +51,8 @@ class Down:
         raise TransportError("connection refused by the clearinghouse")
 
 
-def _coverage(db: Database, ids: Ids, member_id: str, **extra: object) -> int:
-    """A coverage with the commercial payer; the member ID's last digit picks the answer."""
-    with db.unit_of_work(ids.clinic, ids.admin) as uow:
-        return patients.add_coverage(
-            uow, patient_id=ids.patient, payer_id=ids.commercial, member_id=member_id,
-            priority=3, effective_from=dt.date(2024, 1, 1), **extra,
-        )  # type: ignore[arg-type]  # fmt: skip
+#: A coverage with the commercial payer; the member ID's last digit picks the answer.
+_coverage = add_commercial_coverage
 
 
 def _request(db: Database, ids: Ids, coverage: int, **kw: object) -> int:

@@ -11,7 +11,7 @@ from otbill.services.clinic import setup as clinic
 from otbill.services.frontdesk import patients
 from otbill.storage import Database
 
-__all__ = ["Ids", "make_npi", "seed_clinic"]
+__all__ = ["Ids", "add_commercial_coverage", "make_npi", "seed_clinic"]
 
 
 def make_npi(n: int) -> str:
@@ -167,6 +167,16 @@ def seed_clinic(db: Database, code: str = "HOT", n: int = 0) -> Ids:
         plan,
         auth,
     )
+
+
+def add_commercial_coverage(db: Database, ids: Ids, member_id: str, **extra: object) -> int:
+    """A third coverage of the patient, with the clinic's commercial payer from 2024-01-01 (the
+    payer simulator's answer is picked by ``member_id``); added by the admin."""
+    with db.unit_of_work(ids.clinic, ids.admin) as uow:
+        return patients.add_coverage(
+            uow, patient_id=ids.patient, payer_id=ids.commercial, member_id=member_id,
+            priority=3, effective_from=dt.date(2024, 1, 1), **extra,
+        )  # type: ignore[arg-type]  # fmt: skip
 
 
 def insert_claim(
