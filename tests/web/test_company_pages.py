@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 
 from fastapi.testclient import TestClient
+from sqlalchemy import text
 
 from otbill.services.clinic import companies
 from otbill.services.visits import record as visits
@@ -165,3 +166,68 @@ def test_the_grants_api_lists_grants_and_revokes(app, client):
     assert refused.status_code == 422 and "not one of your clinics" in refused.text
     ended = client.delete(f"/api/company/grants/{clinics['EAST']}/clerk", headers=headers)
     assert ended.status_code == 200 and ended.json() == {"sessions_ended": 0}
+
+
+def test_the_owner_deactivates_a_user_whose_sessions_end_at_once(app, client):
+    from fastapi.testclient import TestClient as Client
+
+    clinics = _two_more_clinics(app)
+    _company(app, clinics)
+    clerk = companies.company_users(app.state.db, "ACME")[1]
+    companies.grant_clinic(app.state.db, clerk.id, clinics["EAST"], ["biller"], actor_id=None,
+                           by="test")  # fmt: skip
+    other = Client(app)
+    _company_login(other, "clerk")
+    assert other.get("/company").status_code == 200
+    _company_login(client)
+    page = client.get("/company/grants")
+    assert "Deactivate clerk" in page.text and "Deactivate boss" not in page.text
+    done = client.post(
+        "/company/users/deactivate", data={"username": "clerk", "csrf_token": csrf_of(page.text)}
+    )
+    assert "clerk can no longer log in (1 session(s) ended)." in done.text
+    assert "deactivated" in done.text and "Reactivate clerk" in done.text
+    gone = other.get("/company", follow_redirects=False)
+    assert gone.status_code == 303 and gone.headers["location"].startswith("/login")
+    login = other.get("/login")
+    refused = other.post("/login", data={"clinic": "ACME", "username": "clerk",
+                                         "password": PASSWORD, "csrf_token": csrf_of(login.text)})  # fmt: skip
+    assert refused.status_code != 303 and "/company" not in str(refused.url)
+    itself = client.post(
+        "/company/users/deactivate", data={"username": "boss", "csrf_token": csrf_of(done.text)}
+    )
+    assert "Nothing was changed: users: you cannot deactivate yourself" in itself.text
+    back = client.post(
+        "/company/users/reactivate", data={"username": "clerk", "csrf_token": csrf_of(done.text)}
+    )
+    assert "clerk may log in again (1 clinic(s) still granted)." in back.text
+    assert _company_login(other, "clerk") == "/company"
+
+
+def test_a_company_user_changes_their_own_password(app, client):
+    clinics = _two_more_clinics(app)
+    _company(app, clinics)
+    _company_login(client)
+    page = client.get("/company/password")
+    assert page.status_code == 200 and "ACME / boss" in page.text
+
+    def change(current: str, new: str, again: str):
+        form = {"current": current, "new": new, "again": again, "csrf_token": csrf_of(page.text)}
+        return client.post("/company/password", data=form, follow_redirects=False)
+
+    wrong = change("not-it-at-all", "brand-new-pass", "brand-new-pass")
+    assert wrong.status_code == 422
+    assert "Your password was not changed: current password: wrong" in wrong.text
+    differ = change(PASSWORD, "brand-new-pass", "brand-new-pazz")
+    assert differ.status_code == 422 and "repetition differ" in differ.text
+    short = change(PASSWORD, "short", "short")
+    assert short.status_code == 422 and "at least 10 characters" in short.text
+    done = change(PASSWORD, "brand-new-pass", "brand-new-pass")
+    assert done.status_code == 303 and done.headers["location"] == "/login?changed=1"
+    assert client.get("/company", follow_redirects=False).status_code == 303  # logged out
+    assert companies.company_login(app.state.db, "ACME", "boss", PASSWORD) is None
+    assert companies.company_login(app.state.db, "ACME", "boss", "brand-new-pass") is not None
+    query = "SELECT after FROM audit_event WHERE action = 'company.password'"
+    with app.state.db.engine.connect() as conn:
+        rows = conn.execute(text(query)).scalars().all()
+    assert len(rows) == 2 and "brand-new-pass" not in str(rows)  # DEMO and EAST: no password

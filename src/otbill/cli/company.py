@@ -1,8 +1,11 @@
-"""``otbill company create|add-user|grant|revoke|list``: billing companies over many clinics.
+"""``otbill company create|add-user|grant|revoke|password|deactivate|reactivate|list``: billing
+companies over many clinics.
 
 The server's operator creates a company and its owner, and grants clinics (each grant makes a
 linked user in the clinic, audited there); the owner grants further clinics to the company's
-users on the company admin page. A refusal is one line on stderr and exit status 2.
+users on the company admin page. A company user changes their own password (``password``); the
+operator deactivates a user (their sessions end at once, in every clinic) or reactivates them.
+A refusal is one line on stderr and exit status 2.
 """
 
 from __future__ import annotations
@@ -27,6 +30,7 @@ app = typer.Typer(
 )
 
 PASSWORD_ENV = "OTBILL_COMPANY_PASSWORD"
+CURRENT_PASSWORD_ENV = "OTBILL_COMPANY_CURRENT_PASSWORD"
 Code = Annotated[str, typer.Argument(help="The company's code (its users log in with it).")]
 Username = Annotated[str, typer.Argument(help="The company user's user name.")]
 ClinicCode = Annotated[str, typer.Argument(help="The clinic's code.")]
@@ -133,6 +137,57 @@ def revoke_command(
     )
 
 
+@app.command("password")
+def password_command(
+    ctx: typer.Context, code: Code, username: Username, database_url: DatabaseUrl = None
+) -> None:
+    """Change your own password: the current one, then the new one (asked, or
+    $OTBILL_COMPANY_CURRENT_PASSWORD and $OTBILL_COMPANY_PASSWORD). Your sessions end."""
+    from otbill.services.clinic.company_users import change_company_password, company_user_named
+
+    db = setup_of(ctx).database(database_url)
+    user = _refused(company_user_named, db, code, username)
+    current = os.environ.get(CURRENT_PASSWORD_ENV) or typer.prompt(
+        "Current password", hide_input=True
+    )
+    new = os.environ.get(PASSWORD_ENV) or typer.prompt(
+        "New password", hide_input=True, confirmation_prompt=True
+    )
+    changed = _refused(change_company_password, db, user, current, new, by="command line")
+    print(f"password of {user.company_code}/{user.username} changed; "
+          f"{changed.sessions_ended} session(s) ended: log in again")  # fmt: skip
+
+
+def _set_active(ctx: typer.Context, database_url: str | None, code: str, username: str,
+                active: bool) -> None:  # fmt: skip
+    from otbill.services.clinic.company_users import company_user_named, set_company_user_active
+
+    db = setup_of(ctx).database(database_url)
+    user = _refused(company_user_named, db, code, username)
+    changed = _refused(set_company_user_active, db, user, active, by="command line")
+    name = f"{user.company_code}/{user.username}"
+    if active:
+        print(f"{name} reactivated: may log in again ({changed.clinics} clinic(s) granted)")
+    else:
+        print(f"{name} deactivated: no login; {changed.sessions_ended} session(s) ended")
+
+
+@app.command("deactivate")
+def deactivate_command(
+    ctx: typer.Context, code: Code, username: Username, database_url: DatabaseUrl = None
+) -> None:
+    """Stop a company user now: no login, and their sessions end in every clinic."""
+    _set_active(ctx, database_url, code, username, False)
+
+
+@app.command("reactivate")
+def reactivate_command(
+    ctx: typer.Context, code: Code, username: Username, database_url: DatabaseUrl = None
+) -> None:
+    """Let a deactivated company user log in again (the clinics still granted come back)."""
+    _set_active(ctx, database_url, code, username, True)
+
+
 @app.command("list")
 def list_command(ctx: typer.Context, database_url: DatabaseUrl = None) -> None:
     """Every company, its users, and the clinics each is granted now."""
@@ -146,6 +201,6 @@ def list_command(ctx: typer.Context, database_url: DatabaseUrl = None) -> None:
             clinics = ", ".join(
                 f"{g.clinic_code} ({'/'.join(g.roles)})" for g in granted_clinics(db, user.id)
             )
-            flags = " (owner)" if user.owner else ""
+            flags = (" (owner)" if user.owner else "") + ("" if user.active else " (deactivated)")
             print(f"  {user.username}{flags}: {clinics or 'no clinics'}")
     print(f"{len(found)} compan{'y' if len(found) == 1 else 'ies'}")

@@ -146,6 +146,22 @@ class CompanyDirectory:
             if row is not None:
                 row.password_hash = password_hash
 
+    def set_active(self, company_user_id: int, active: bool) -> None:
+        with self._db.all_clinics() as session, session.begin():
+            row = session.get(CompanyUserRow, company_user_id)
+            if row is not None:
+                row.active = active
+
+    def live_grants(self, company_user_id: int) -> list[tuple[int, int]]:
+        """(clinic id, linked user id) of every grant not revoked, active linked user or not;
+        ``company_grant``'s company user index."""
+        query = select(CompanyGrantRow.clinic_id, CompanyGrantRow.user_id).where(
+            CompanyGrantRow.company_user_id == company_user_id,
+            CompanyGrantRow.revoked_at.is_(None),
+        )
+        with self._db.all_clinics() as session:
+            return [(c, u) for c, u in session.execute(query.order_by(CompanyGrantRow.clinic_id))]
+
     def granted_clinics(self, company_user_id: int) -> list[GrantedClinic]:
         """The clinics the company user may work in now (live grant, active linked user), by
         code, with the linked user's roles."""

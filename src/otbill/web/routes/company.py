@@ -1,5 +1,6 @@
 """The billing company's pages: the dashboard over the granted clinics, the cross-clinic work
-queue, switching into a clinic, and the owner's grants page (plus its JSON API).
+queue, switching into a clinic, the owner's grants page (where the owner also deactivates and
+reactivates the company's users) and each company user's own password page.
 
 A company user's session is always their linked user in one granted clinic (every clinic page
 works unchanged); these pages look up the company user behind it and read only the clinics
@@ -17,6 +18,7 @@ from otbill.domain.record_errors import RecordError
 from otbill.services.clinic.companies import CompanyAccess, company_access
 from otbill.services.views.company import COMPANY_TABS, company_dashboard, company_queue
 from otbill.web.app import render
+from otbill.web.routes.sessions_pages import DIFFER, PasswordForm
 from otbill.web.security import SessionUser, require_roles
 
 router = APIRouter()
@@ -130,3 +132,57 @@ def revoke_clinic(
     except RecordError as exc:
         request.session["flash_error"] = f"Nothing was revoked: {exc}"
     return RedirectResponse("/company/grants", status_code=303)
+
+
+@router.get("/company/password")
+def password_page(request: Request, user: Anyone) -> Response:
+    access = access_of(request, user)
+    return render(request, "company/password.html", {"access": access, "error": None})
+
+
+@router.post("/company/password")
+def change_password(request: Request, user: Anyone, form: PasswordForm) -> Response:
+    """The company user's own password; every session of theirs ends, in every clinic."""
+    from otbill.services.clinic.company_users import change_company_password
+
+    access = access_of(request, user)
+    error = DIFFER if form.new != form.again else None
+    if error is None:
+        by = f"{access.company.code}/{access.user.username}"
+        try:
+            db = request.app.state.db
+            change_company_password(db, access.user, form.current, form.new, by=by)
+        except RecordError as exc:
+            error = f"Your password was not changed: {exc}"
+    if error is not None:
+        context = {"access": access, "error": error}
+        return render(request, "company/password.html", context, status_code=422)
+    request.session.clear()  # every session ended, this one too: log in with the new password
+    return RedirectResponse("/login?changed=1", status_code=303)
+
+
+def _set_active(request: Request, user: SessionUser, username: str, active: bool) -> Response:
+    from otbill.services.clinic.company_users import owner_sets_user_active
+
+    access = access_of(request, user)
+    try:
+        changed = owner_sets_user_active(request.app.state.db, access, username, active)
+        request.session["flash"] = (
+            f"{username} may log in again ({changed.clinics} clinic(s) still granted)."
+            if active
+            else f"{username} can no longer log in ({changed.sessions_ended} session(s) ended)."
+        )
+    except RecordError as exc:
+        request.session["flash_error"] = f"Nothing was changed: {exc}"
+    return RedirectResponse("/company/grants", status_code=303)
+
+
+@router.post("/company/users/deactivate")
+def deactivate_user(request: Request, user: Anyone, username: Annotated[str, Form()]) -> Response:
+    """The owner stops a company user at once: no login, every session ended."""
+    return _set_active(request, user, username, False)
+
+
+@router.post("/company/users/reactivate")
+def reactivate_user(request: Request, user: Anyone, username: Annotated[str, Form()]) -> Response:
+    return _set_active(request, user, username, True)

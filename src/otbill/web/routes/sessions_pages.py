@@ -4,6 +4,7 @@ ends all their sessions (they log in again with the new one)."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Form, Request
@@ -17,6 +18,26 @@ from otbill.web.security import SessionUser, require_roles
 router = APIRouter()
 Admin = Annotated[SessionUser, Depends(require_roles("admin"))]
 Anyone = Annotated[SessionUser, Depends(require_roles())]
+
+DIFFER = "The new password and its repetition differ."
+
+
+@dataclass(frozen=True)
+class PasswordChange:
+    """The change-password form (a clinic user's, a company user's): current, new, new again."""
+
+    current: str
+    new: str
+    again: str
+
+
+def password_change(
+    current: Annotated[str, Form()], new: Annotated[str, Form()], again: Annotated[str, Form()]
+) -> PasswordChange:
+    return PasswordChange(current, new, again)
+
+
+PasswordForm = Annotated[PasswordChange, Depends(password_change)]
 
 
 @router.get("/admin/sessions")
@@ -61,20 +82,13 @@ def password_page(request: Request, user: Anyone) -> Response:
 
 
 @router.post("/account/password")
-def change_password(
-    request: Request,
-    user: Anyone,
-    current: Annotated[str, Form()],
-    new: Annotated[str, Form()],
-    again: Annotated[str, Form()],
-) -> Response:
-    if new != again:
-        error = "The new password and its repetition differ."
-        return render(request, "account/password.html", {"error": error}, status_code=422)
+def change_password(request: Request, user: Anyone, form: PasswordForm) -> Response:
+    if form.new != form.again:
+        return render(request, "account/password.html", {"error": DIFFER}, status_code=422)
     db = request.app.state.db
     try:
         with db.unit_of_work(user.clinic_id, user.id) as uow:
-            sessions.change_password(uow, user.id, current, new)
+            sessions.change_password(uow, user.id, form.current, form.new)
     except OtbillError as exc:
         return render(request, "account/password.html", {"error": str(exc)}, status_code=422)
     request.session.clear()  # every session ended, this one too: log in with the new password
