@@ -23,6 +23,7 @@ from otbill.domain.record_errors import NotFound
 from otbill.storage.audit import utcnow
 from otbill.storage.repositories.base import ClinicScoped
 from otbill.storage.repositories.claim_editors import ClaimEditorRepository
+from otbill.storage.repositories.dashboard_summary import count_first_scrubs
 from otbill.storage.repositories.rows import (
     as_visit,
     fetch,
@@ -262,6 +263,10 @@ class ClaimRepository(ClinicScoped):
             (ClaimStatusRow, statuses),
         ):
             self.session.execute(insert(table), rows)
+        count_first_scrubs(  # the dashboard's rollups (no flush sees these status rows)
+            self.session.connection(),
+            [(self.clinic_id, c.date_of_service, c.payer_id, c.status) for c, _, _ in built],
+        )
         return list(ids)
 
     def billed_lines(self, patient_ids: Iterable[int] | None) -> list[tuple[int, BilledLine]]:

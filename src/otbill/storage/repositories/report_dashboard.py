@@ -2,7 +2,10 @@
 
 Each query covers one clinic and, where it says so, claims with a date of service in
 ``[first, end)``; rows come back per day (or per payer), and the dashboard folds days into months,
-which keeps the SQL the same on SQLite and PostgreSQL. Ledger balances follow
+which keeps the SQL the same on SQLite and PostgreSQL. The first scrubs, payments, paid visits,
+open balances and denial causes read the daily rollups kept with every write
+(:mod:`otbill.storage.repositories.dashboard_summary`): a year of a big clinic's claims is a few
+thousand rows there. Ledger balances follow
 :mod:`otbill.domain.ledger` exactly (a reversal negates the posting it reverses; a transfer moves
 the payer's share to the patient). Named queries return plain tuples; ORM rows stay in storage.
 """
@@ -12,25 +15,17 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, case, func, or_, select
-from sqlalchemy.orm import aliased
+from sqlalchemy import ColumnElement, and_, func, select
 
 from otbill.storage.repositories.base import ClinicScoped
-from otbill.storage.repositories.ledger_effects import AMOUNT as _AMOUNT
-from otbill.storage.repositories.ledger_effects import ORIGINAL as _ORIGINAL
-from otbill.storage.repositories.ledger_effects import PAYER_SIDE as _PAYER_SIDE
-from otbill.storage.repositories.ledger_effects import PAYMENT as _PAYMENT
 from otbill.storage.repositories.owner_summary import decided_claims_by
 from otbill.storage.tables import (
     ClaimRow,
-    ClaimStatusRow,
-    ClaimVisitRow,
-    DenialRow,
     OverheadCostRow,
     PostingRow,
     VisitRow,
 )
-from otbill.storage.tables.owner_summary import ClaimLineBalanceRow
+from otbill.storage.tables.dashboard_summary import DashboardDayRow, DenialCauseDayRow
 
 __all__ = ["DashboardReports"]
 
@@ -46,21 +41,20 @@ class DashboardReports(ClinicScoped):
         return [tuple(row) for row in self.session.execute(query)]
 
     def first_scrubs(self, first: dt.date, end: dt.date) -> list[tuple[Any, ...]]:
-        """(day of service, status the first scrub moved the claim to, claims)."""
-        history = aliased(ClaimStatusRow)
-        earliest = (
-            select(func.min(history.id))
-            .where(history.claim_id == ClaimRow.id)
-            .correlate(ClaimRow)
-            .scalar_subquery()
-        )
+        """(day of service, ``"ready"`` or ``"not ready"``: where the claim's first scrub moved
+        it, claims), from the kept day rows (``dashboard_day``)."""
+        day = DashboardDayRow
         query = (
-            select(ClaimRow.date_of_service, ClaimStatusRow.to_status, func.count())
-            .join(ClaimStatusRow, ClaimStatusRow.id == earliest)
-            .where(ClaimRow.clinic_id == self.clinic_id, *_served(first, end))
-            .group_by(ClaimRow.date_of_service, ClaimStatusRow.to_status)
+            select(day.date_of_service, func.sum(day.scrubbed), func.sum(day.clean))
+            .where(day.clinic_id == self.clinic_id)
+            .where(day.date_of_service >= first, day.date_of_service < end)
+            .group_by(day.date_of_service)
+            .having(func.sum(day.scrubbed) > 0)
         )
-        return self._aggregate(query)
+        out: list[tuple[Any, ...]] = []
+        for served, scrubbed, clean in self.session.execute(query):
+            out += [(served, "ready", int(clean)), (served, "not ready", int(scrubbed - clean))]
+        return out
 
     def claims_by_payer(self, first: dt.date, end: dt.date) -> list[tuple[Any, ...]]:
         """(payer id, claims, billed cents), void claims excluded."""
@@ -99,43 +93,30 @@ class DashboardReports(ClinicScoped):
         return decided_claims_by(self.session, self.clinic_id, "payer", first, end)
 
     def denial_causes(self, first: dt.date, end: dt.date) -> list[tuple[Any, ...]]:
-        """(day of service, group code, CARC, denied claims)."""
+        """(day of service, group code, CARC, denied claims), from the kept
+        ``denial_cause_day`` rows."""
+        cause = DenialCauseDayRow
         query = (
-            select(
-                ClaimRow.date_of_service,
-                DenialRow.group_code,
-                DenialRow.carc,
-                func.count(func.distinct(DenialRow.claim_id)),
-            )
-            .join(ClaimRow, ClaimRow.id == DenialRow.claim_id)
-            .where(DenialRow.clinic_id == self.clinic_id, *_served(first, end))
-            .group_by(ClaimRow.date_of_service, DenialRow.group_code, DenialRow.carc)
+            select(cause.date_of_service, cause.group_code, cause.carc, cause.claims)
+            .where(cause.clinic_id == self.clinic_id, cause.claims > 0)
+            .where(cause.date_of_service >= first, cause.date_of_service < end)
         )
         return self._aggregate(query)
 
     def open_balances(self) -> list[tuple[Any, ...]]:
         """(day of service, insurance cents, patient cents, claims) of claims still owed, from
-        the kept line balances (``claim_line_balance``; lines settled to zero left out)."""
-        line = ClaimLineBalanceRow
-        payer, patient = func.sum(line.insurance_cents), func.sum(line.patient_cents)
-        per_claim = (
-            select(line.date_of_service.label("day"), payer.label("payer"),
-                   patient.label("patient"))
-            .where(line.clinic_id == self.clinic_id)
-            .where(or_(line.insurance_cents != 0, line.patient_cents != 0))
-            .group_by(line.claim_id, line.date_of_service)
-            .having(payer + patient > 0)
-            .subquery()
+        the kept day rows (``dashboard_day``, themselves kept from ``claim_line_balance``)."""
+        day = DashboardDayRow
+        query = (
+            select(day.date_of_service, func.sum(day.open_insurance_cents),
+                   func.sum(day.open_patient_cents), func.sum(day.open_claims))
+            .where(day.clinic_id == self.clinic_id)
+            .group_by(day.date_of_service)
+            .having(func.sum(day.open_claims) > 0)
         )  # fmt: skip
-        query = select(
-            per_claim.c.day,
-            func.sum(per_claim.c.payer),
-            func.sum(per_claim.c.patient),
-            func.count(),
-        ).group_by(per_claim.c.day)
-        # PostgreSQL sums integers as numeric (Decimal); the A/R chart adds them to floats
+        # PostgreSQL sums integers as bigint or numeric; the A/R chart adds them to floats
         rows = self.session.execute(query)
-        return [(day, int(payer), int(patient), n) for day, payer, patient, n in rows]
+        return [(served, int(a), int(b), int(n)) for served, a, b, n in rows]
 
     def has_charges(self) -> bool:
         """Whether any charge was ever posted (claims enter A/R when approved)."""
@@ -144,38 +125,25 @@ class DashboardReports(ClinicScoped):
         )
         return self.session.scalar(query.limit(1)) is not None
 
-    def payments_by_payer(self, first: dt.date, end: dt.date) -> dict[int, tuple[int, int]]:
-        """Payer id -> (cents paid by the payer, cents paid by patients), reversals netted."""
+    def _paid_by_payer(self, first: dt.date, end: dt.date) -> list[tuple[int, int, int, int]]:
+        """(payer id, cents paid by the payer, by patients, visits of paid claims) of the claims
+        served in ``[first, end)`` with a payment, from the kept day rows."""
+        day = DashboardDayRow
         query = (
-            select(
-                ClaimRow.payer_id,
-                func.sum(case((_PAYER_SIDE.is_(True), _AMOUNT), else_=0)),
-                func.sum(case((_PAYER_SIDE.is_(False), _AMOUNT), else_=0)),
-            )
-            .select_from(PostingRow)
-            .outerjoin(_ORIGINAL, _ORIGINAL.id == PostingRow.reverses_id)
-            .join(ClaimRow, ClaimRow.id == PostingRow.claim_id)
-            .where(
-                PostingRow.clinic_id == self.clinic_id,
-                PostingRow.kind.in_(("payment", "reversal")),
-            )
-            .where(_PAYMENT, *_served(first, end))
-            .group_by(ClaimRow.payer_id)
-        )
-        return {p: (int(a or 0), int(b or 0)) for p, a, b in self.session.execute(query)}
+            select(day.payer_id, func.sum(day.payer_paid_cents), func.sum(day.patient_paid_cents),
+                   func.sum(day.paid_visits))
+            .where(day.clinic_id == self.clinic_id)
+            .where(day.date_of_service >= first, day.date_of_service < end)
+            .group_by(day.payer_id)
+            .having(func.sum(day.paid_visits) > 0)
+        )  # fmt: skip
+        return [(p, int(a), int(b), int(n)) for p, a, b, n in self.session.execute(query)]
+
+    def payments_by_payer(self, first: dt.date, end: dt.date) -> dict[int, tuple[int, int]]:
+        """Payer id -> (cents paid by the payer, cents paid by patients), reversals netted, of
+        the payers with a paid claim served in ``[first, end)``."""
+        return {p: (a, b) for p, a, b, _ in self._paid_by_payer(first, end)}
 
     def paid_visits_by_payer(self, first: dt.date, end: dt.date) -> dict[int, int]:
         """Payer id -> visits billed on the claims that received a payment."""
-        paid_claims = select(PostingRow.claim_id).where(
-            PostingRow.clinic_id == self.clinic_id, PostingRow.kind == "payment"
-        )
-        query = (
-            select(ClaimRow.payer_id, func.count(ClaimVisitRow.id))
-            .join(ClaimRow, ClaimRow.id == ClaimVisitRow.claim_id)
-            .where(
-                ClaimVisitRow.clinic_id == self.clinic_id, ClaimVisitRow.claim_id.in_(paid_claims)
-            )
-            .where(*_served(first, end))
-            .group_by(ClaimRow.payer_id)
-        )
-        return {payer: n for payer, n in self.session.execute(query)}
+        return {p: n for p, _, _, n in self._paid_by_payer(first, end)}

@@ -1,0 +1,269 @@
+"""Keeping the dashboard's daily rollups (issue 15; tables in
+:mod:`otbill.storage.tables.dashboard_summary`).
+
+Derived data, never the truth. After every flush, in its transaction, :func:`keep_rollups` adds
+what the flush's new status changes, postings and denials change, in a few set-based statements
+whatever the flush's size (one look-up per kind of fact, one upsert per table); claims stored in
+bulk (``ClaimRepository.insert_built``) call :func:`count_first_scrubs`. The open balances follow
+the owner's line balances (``claim_line_balance``), whose listener runs first (this module imports
+it). :func:`backfill_rollups` rebuilds both tables from the sources (migration 0033, bulk-loaded
+benches) and :func:`rollup_mismatches` compares them with the sources summed afresh.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter, defaultdict
+from collections.abc import Iterable
+from typing import Any
+
+from sqlalchemy import Connection, Table, delete, event, func, insert, select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.orm import Session
+
+from otbill.storage.repositories.dashboard_rollup_sources import (
+    DAY_COUNTERS,
+    day_rollups,
+    denial_cause_rollups,
+)
+from otbill.storage.repositories.owner_summary import posting_effect
+from otbill.storage.tables import ClaimRow, ClaimStatusRow, ClaimVisitRow, DenialRow, PostingRow
+from otbill.storage.tables.dashboard_summary import DashboardDayRow, DenialCauseDayRow
+from otbill.storage.tables.owner_summary import ClaimLineBalanceRow
+
+__all__ = ["backfill_rollups", "count_first_scrubs", "keep_rollups", "rollup_mismatches"]
+
+_DAY_KEY = ("clinic_id", "date_of_service", "payer_id")
+_CAUSE_KEY = ("clinic_id", "date_of_service", "group_code", "carc")
+Key = tuple[int, dt.date, int]
+
+
+def _upsert(
+    connection: Connection, table: Table, key: tuple[str, ...], rows: list[dict[str, Any]]
+) -> None:
+    """Add each row's counters to its key's row, made when missing: one executemany."""
+    if not rows:
+        return
+    make = pg_insert if connection.dialect.name == "postgresql" else sqlite_insert
+    statement = make(table)
+    counters = [c for c in rows[0] if c not in key]
+    statement = statement.on_conflict_do_update(
+        index_elements=[table.c[k] for k in key],
+        set_={c: table.c[c] + statement.excluded[c] for c in counters},
+    )
+    connection.execute(statement, rows)
+
+
+def _store_days(connection: Connection, deltas: dict[Key, Counter[str]]) -> None:
+    rows = [
+        {**dict(zip(_DAY_KEY, key, strict=True)), **{c: delta[c] for c in DAY_COUNTERS}}
+        for key, delta in deltas.items()
+        if any(delta.values())
+    ]
+    _upsert(connection, DashboardDayRow.__table__, _DAY_KEY, rows)  # type: ignore[arg-type]
+
+
+def count_first_scrubs(
+    connection: Connection, claims: Iterable[tuple[int, dt.date, int, str]]
+) -> None:
+    """Count new claims' first scrubs: (clinic, day of service, payer, status scrubbed to) of
+    claims whose first status change was written in bulk, outside the ORM."""
+    deltas: dict[Key, Counter[str]] = defaultdict(Counter)
+    for clinic_id, day, payer_id, status in claims:
+        deltas[(clinic_id, day, payer_id)].update(scrubbed=1, clean=int(status == "ready"))
+    _store_days(connection, deltas)
+
+
+def _claim_keys(connection: Connection, claim_ids: set[int]) -> dict[int, Key]:
+    query = select(ClaimRow.id, ClaimRow.clinic_id, ClaimRow.date_of_service, ClaimRow.payer_id)
+    rows = connection.execute(query.where(ClaimRow.id.in_(claim_ids)))
+    return {i: (c, d, p) for i, c, d, p in rows}
+
+
+def _counts(connection: Connection, query: Any) -> dict[Any, int]:
+    """(key columns..., count) rows as key -> count (a one-column key unwrapped)."""
+    out = {}
+    for *key, n in connection.execute(query):
+        out[key[0] if len(key) == 1 else tuple(key)] = n
+    return out
+
+
+def _first_scrubs(
+    connection: Connection,
+    statuses: list[ClaimStatusRow],
+    keys: dict[int, Key],
+    deltas: dict[Key, Counter[str]],
+) -> None:
+    """Status changes that are their claim's first (the first scrub)."""
+    claims = {s.claim_id for s in statuses}
+    first = select(ClaimStatusRow.claim_id, func.min(ClaimStatusRow.id)).where(
+        ClaimStatusRow.claim_id.in_(claims)
+    )
+    earliest = _counts(connection, first.group_by(ClaimStatusRow.claim_id))
+    for status in statuses:
+        if earliest.get(status.claim_id) == status.id:
+            deltas[keys[status.claim_id]].update(scrubbed=1, clean=int(status.to_status == "ready"))
+
+
+def _postings(
+    connection: Connection,
+    postings: list[PostingRow],
+    keys: dict[int, Key],
+    deltas: dict[Key, Counter[str]],
+) -> None:
+    """Payments (reversals netted), first payments' visits, and claims' open balances."""
+    originals = {p.reverses_id for p in postings if p.reverses_id is not None}
+    kinds: dict[int, tuple[str, bool]] = {}
+    if originals:
+        query = select(PostingRow.id, PostingRow.kind, PostingRow.payer_side)
+        kinds = {
+            i: (k, s) for i, k, s in connection.execute(query.where(PostingRow.id.in_(originals)))
+        }
+    moved: dict[int, list[int]] = defaultdict(lambda: [0, 0])  # claim -> insurance, patient
+    new_payments: Counter[int] = Counter()
+    for posting in postings:
+        sign, (kind, side) = 1, (posting.kind, posting.payer_side)
+        if posting.reverses_id is not None:
+            sign, (kind, side) = -1, kinds[posting.reverses_id]
+        elif kind == "payment":
+            new_payments[posting.claim_id] += 1
+        if kind == "payment":
+            column = "payer_paid_cents" if side else "patient_paid_cents"
+            deltas[keys[posting.claim_id]][column] += sign * posting.amount_cents
+        insurance, patient = posting_effect(kind, side, posting.amount_cents)
+        moved[posting.claim_id][0] += sign * insurance
+        moved[posting.claim_id][1] += sign * patient
+    _paid_visits(connection, new_payments, keys, deltas)
+    _open_balances(connection, moved, keys, deltas)
+
+
+def _paid_visits(
+    connection: Connection,
+    new_payments: Counter[int],
+    keys: dict[int, Key],
+    deltas: dict[Key, Counter[str]],
+) -> None:
+    """A claim's visits count once, from its first payment on."""
+    if not new_payments:
+        return
+    query = select(PostingRow.claim_id, func.count()).where(
+        PostingRow.claim_id.in_(new_payments), PostingRow.kind == "payment"
+    )
+    stored = _counts(connection, query.group_by(PostingRow.claim_id))
+    first = [c for c, n in new_payments.items() if stored.get(c) == n]
+    if not first:
+        return
+    query = select(ClaimVisitRow.claim_id, func.count()).where(ClaimVisitRow.claim_id.in_(first))
+    for claim_id, n in _counts(connection, query.group_by(ClaimVisitRow.claim_id)).items():
+        deltas[keys[claim_id]]["paid_visits"] += n
+
+
+def _open(insurance: int, patient: int) -> tuple[int, int, int]:
+    """What a claim adds to the open balances: all of it when it is owed (> 0), else nothing."""
+    return (insurance, patient, 1) if insurance + patient > 0 else (0, 0, 0)
+
+
+def _open_balances(
+    connection: Connection,
+    moved: dict[int, list[int]],
+    keys: dict[int, Key],
+    deltas: dict[Key, Counter[str]],
+) -> None:
+    """Each claim's open balances after the flush (the owner's line balances, already kept) and
+    before it (minus what the flush moved)."""
+    line = ClaimLineBalanceRow
+    query = select(line.claim_id, func.sum(line.insurance_cents), func.sum(line.patient_cents))
+    rows = connection.execute(query.where(line.claim_id.in_(moved)).group_by(line.claim_id))
+    after = {c: (int(a or 0), int(b or 0)) for c, a, b in rows}
+    for claim_id, (insurance, patient) in moved.items():
+        now = after.get(claim_id, (0, 0))
+        new = _open(*now)
+        old = _open(now[0] - insurance, now[1] - patient)
+        delta = deltas[keys[claim_id]]
+        delta["open_insurance_cents"] += new[0] - old[0]
+        delta["open_patient_cents"] += new[1] - old[1]
+        delta["open_claims"] += new[2] - old[2]
+
+
+def _denial_causes(connection: Connection, denials: list[DenialRow], keys: dict[int, Key]) -> None:
+    """A claim counts once per group code and CARC: from its first denial with them."""
+    new = Counter((d.claim_id, d.group_code, d.carc) for d in denials)
+    denial = DenialRow
+    query = select(denial.claim_id, denial.group_code, denial.carc, func.count()).where(
+        denial.claim_id.in_({c for c, _, _ in new})
+    )
+    stored = _counts(connection, query.group_by(denial.claim_id, denial.group_code, denial.carc))
+    causes: Counter[tuple[int, dt.date, str, str]] = Counter()
+    for (claim_id, group, carc), n in new.items():
+        if stored.get((claim_id, group, carc)) == n:
+            clinic_id, day, _ = keys[claim_id]
+            causes[(clinic_id, day, group, carc)] += 1
+    rows = [{**dict(zip(_CAUSE_KEY, k, strict=True)), "claims": n} for k, n in causes.items()]
+    _upsert(connection, DenialCauseDayRow.__table__, _CAUSE_KEY, rows)  # type: ignore[arg-type]
+
+
+def keep_rollups(session: Session, _context: Any) -> None:
+    """After a flush, in its transaction: the new status changes, postings and denials in their
+    claims' day rows (after the owner's summaries, kept by an earlier listener)."""
+    statuses = [o for o in session.new if isinstance(o, ClaimStatusRow)]
+    postings = [o for o in session.new if isinstance(o, PostingRow)]
+    denials = [o for o in session.new if isinstance(o, DenialRow)]
+    if not (statuses or postings or denials):
+        return
+    connection = session.connection()
+    claims = {s.claim_id for s in statuses} | {p.claim_id for p in postings}
+    claims |= {d.claim_id for d in denials}
+    keys = _claim_keys(connection, claims)
+    deltas: dict[Key, Counter[str]] = defaultdict(Counter)
+    if statuses:
+        _first_scrubs(connection, statuses, keys, deltas)
+    if postings:
+        _postings(connection, postings, keys, deltas)
+    _store_days(connection, deltas)
+    if denials:
+        _denial_causes(connection, denials, keys)
+
+
+event.listen(Session, "after_flush", keep_rollups)
+
+
+def backfill_rollups(connection: Connection, clinic_id: int | None = None) -> None:
+    """Rebuild both rollups from the sources (every clinic, or one); the owner's line balances
+    first (``owner_summary.backfill``): the open balances are summed from them."""
+    for table, rollup in (
+        (DashboardDayRow, day_rollups),
+        (DenialCauseDayRow, denial_cause_rollups),
+    ):
+        wipe = delete(table)
+        if clinic_id is not None:
+            wipe = wipe.where(table.clinic_id == clinic_id)
+        connection.execute(wipe)
+        query = rollup(clinic_id)
+        connection.execute(insert(table).from_select(list(query.selected_columns.keys()), query))
+
+
+def rollup_mismatches(session: Session, clinic_id: int) -> list[str]:
+    """The clinic's rollup rows that differ from the sources summed afresh, in plain words;
+    empty when they agree (rows of zeros count as absent)."""
+    out = []
+    for table, rollup, width in (
+        (DashboardDayRow, day_rollups, 3),
+        (DenialCauseDayRow, denial_cause_rollups, 4),
+    ):
+        query = rollup(clinic_id)
+        names = list(query.selected_columns.keys())
+        stored = select(*(table.__table__.c[n] for n in names)).where(table.clinic_id == clinic_id)
+        want, have = (
+            {tuple(r[:width]): tuple(int(v or 0) for v in r[width:]) for r in session.execute(q)}
+            for q in (query, stored)
+        )
+        for key in sorted(want.keys() | have.keys(), key=str):
+            a, b = want.get(key), have.get(key)
+            if (a if any(a or ()) else None) != (b if any(b or ()) else None):
+                out.append(
+                    f"{table.__tablename__} {dict(zip(names[:width], key, strict=True))}: "
+                    f"kept {dict(zip(names[width:], b or (), strict=False))}, "
+                    f"the sources' {dict(zip(names[width:], a or (), strict=False))}"
+                )
+    return out
