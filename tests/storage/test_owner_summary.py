@@ -16,11 +16,12 @@ from sqlalchemy import text
 from otbill.domain.ledger import Kind
 from otbill.domain.money import to_cents
 from otbill.domain.record_errors import LedgerInvariantBroken
-from otbill.services.ledger import LedgerEntry, balances, post, reverse
+from otbill.services.ledger import LedgerEntry, balances, post
 from otbill.storage import Database
 from otbill.storage.migrate import alembic_config, current_revision, head_revision, upgrade
 from otbill.storage.tables import ClaimStatusRow, DenialRow, RemittanceRow
 from support.clinickit import Ids, insert_claim, seed_clinic
+from support.ledgerkit import post_ops
 
 ON = dt.date(2025, 3, 1)
 FIRST, END = dt.date(2025, 1, 1), dt.date(2025, 12, 1)
@@ -34,28 +35,8 @@ _OP = st.tuples(
 )
 
 
-def _entry(key: str, op: str, line: int, cents: int) -> LedgerEntry:
-    return LedgerEntry(
-        key,
-        Kind.PAYMENT if "payment" in op else Kind(op),
-        line,
-        Decimal(cents) / 100,
-        payer_side=op != "patient_payment",
-        group_code={"adjustment": "CO", "transfer": "PR"}.get(op),
-        carc="45" if op in ("adjustment", "transfer") else None,
-    )
-
-
 def _run(db: Database, ids: Ids, lines: list[int], ops: list, tag: str) -> None:  # type: ignore[type-arg]
-    made: list[int] = []
-    for n, (op, which, cents, pick) in enumerate(ops):
-        with db.unit_of_work(ids.clinic, ids.biller) as uow:
-            if op == "reverse":
-                if made:
-                    posting = made.pop(pick % len(made))
-                    reverse(uow, posting, f"{tag}:rev:{posting}", ON)
-            else:
-                made.append(post(uow, _entry(f"{tag}:{n}", op, lines[which], cents), ON)[0])
+    post_ops(db, (ids.clinic, ids.biller), lines, ops, tag, ON)
 
 
 def _kept(db: Database, claim_id: int) -> dict[int, tuple[int, int]]:

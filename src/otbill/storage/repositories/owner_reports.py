@@ -21,6 +21,7 @@ from sqlalchemy.orm import aliased
 from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.sql.functions import FunctionElement
 
+from otbill.storage.repositories import owner_open  # noqa: F401  (keeps open_balance_day)
 from otbill.storage.repositories.base import ClinicScoped
 from otbill.storage.repositories.ledger_effects import (
     AMOUNT as _AMOUNT,
@@ -49,7 +50,8 @@ from otbill.storage.tables import (
     ServiceLineRow,
     VisitRow,
 )
-from otbill.storage.tables.owner_summary import ClaimLineBalanceRow, ClaimOutcomeRow
+from otbill.storage.tables.owner_open import OpenBalanceDayRow
+from otbill.storage.tables.owner_summary import ClaimOutcomeRow
 from otbill.storage.tables.payments import WriteOffRow
 
 __all__ = ["Dimension", "OwnerReports"]
@@ -108,21 +110,21 @@ class OwnerReports(ClinicScoped):
 
     def open_line_balances(self, limits: Sequence[dt.date]) -> Rows:
         """(payer id, patient id, therapist id, age bucket, insurance cents, patient cents, claims)
-        of the claim lines still owed, read from the kept line balances (``claim_line_balance``,
-        equal to the ledger: see ``LedgerRepository.summary_mismatches``)."""
-        line = ClaimLineBalanceRow
-        bucket = age_bucket(line.date_of_service, limits)
-        keys = (line.payer_id, line.patient_id, line.provider_id)
+        of the claim lines still owed, read from the open lines kept summed per payer, patient,
+        therapist and day (``open_balance_day``, :mod:`.owner_open`; equal to the ledger: see
+        ``LedgerRepository.summary_mismatches``)."""
+        day = OpenBalanceDayRow
+        bucket = age_bucket(day.date_of_service, limits)
+        keys = (day.payer_id, day.patient_id, day.provider_id)
         query = (
             select(
                 *keys,
                 bucket,
-                func.sum(line.insurance_cents),
-                func.sum(line.patient_cents),
-                func.count(func.distinct(line.claim_id)),
+                func.sum(day.insurance_cents),
+                func.sum(day.patient_cents),
+                func.sum(day.claims),
             )
-            .where(line.clinic_id == self.clinic_id)
-            .where(line.insurance_cents + line.patient_cents > 0)
+            .where(day.clinic_id == self.clinic_id)
             .group_by(*keys, bucket)
         )
         return self._rows(query)

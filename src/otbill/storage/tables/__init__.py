@@ -25,6 +25,7 @@ from otbill.storage.tables.companies import CompanyGrantRow as CompanyGrantRow
 from otbill.storage.tables.companies import CompanyUserRow as CompanyUserRow
 from otbill.storage.tables.coordination import ClaimCoordinationRow as ClaimCoordinationRow
 from otbill.storage.tables.coordination import ClaimCrossoverRow as ClaimCrossoverRow
+from otbill.storage.tables.dashboard_summary import ClaimDayRow as ClaimDayRow
 from otbill.storage.tables.dashboard_summary import DashboardDayRow as DashboardDayRow
 from otbill.storage.tables.dashboard_summary import DenialCauseDayRow as DenialCauseDayRow
 from otbill.storage.tables.documents import PatientDocumentRow as PatientDocumentRow
@@ -34,6 +35,7 @@ from otbill.storage.tables.eligibility_runs import EligibilityRunItemRow as Elig
 from otbill.storage.tables.eligibility_runs import EligibilityRunRow as EligibilityRunRow
 from otbill.storage.tables.imports import LegacyImportRow as LegacyImportRow
 from otbill.storage.tables.jobs import JobRow as JobRow
+from otbill.storage.tables.owner_open import OpenBalanceDayRow as OpenBalanceDayRow
 from otbill.storage.tables.owner_summary import ClaimLineBalanceRow as ClaimLineBalanceRow
 from otbill.storage.tables.owner_summary import ClaimOutcomeRow as ClaimOutcomeRow
 from otbill.storage.tables.patient_account import PatientPostingRow as PatientPostingRow
