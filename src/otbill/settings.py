@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -43,6 +44,11 @@ class Settings:
     # The run's "as of" day (OTBILL_TODAY, YYYY-MM-DD): every date and timestamp a command or the
     # server writes falls on it (otbill.clock); unset, the machine's clock.
     today: dt.date | None = None
+    # Jobs waiting and no worker heard from for this many minutes: the jobs page, the dashboards
+    # and `otbill check` say so (PostgreSQL).
+    worker_silent_minutes: int = 5  # OTBILL_WORKER_SILENT_MINUTES (1 to 1440)
+    # The owner's PDF files (<data dir>/reports/<clinic>/) are removed after this many days.
+    report_retention_days: int = 30  # OTBILL_REPORT_RETENTION_DAYS (1 to 3650)
 
     @property
     def refdata_dir(self) -> Path:
@@ -78,7 +84,19 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
         if env.get("OTBILL_AUDIT_CHECKPOINTS")
         else None,
         today=_day(env.get("OTBILL_TODAY")),
+        worker_silent_minutes=_whole(env, "OTBILL_WORKER_SILENT_MINUTES", 5, 1440),
+        report_retention_days=_whole(env, "OTBILL_REPORT_RETENTION_DAYS", 30, 3650),
     )
+
+
+def _whole(env: Mapping[str, str], name: str, default: int, most: int) -> int:
+    """A whole number from 1 to ``most`` (unset or empty: ``default``), else a ConfigError."""
+    value = (env.get(name) or "").strip()
+    if not value:
+        return default
+    if not value.isascii() or not value.isdigit() or not 1 <= int(value) <= most:
+        raise ConfigError(f"{name} {value!r}: a whole number from 1 to {most}")
+    return int(value)
 
 
 def _day(value: str | None) -> dt.date | None:

@@ -8,7 +8,8 @@ What it looks at (docs/deploy.md): the database (SQLite with several web process
 migrated to the newest revision; the demo clinic, whose passwords ``otbill serve`` prints), the
 secret key (missing, short, or a well-known value), ``OTBILL_TODAY`` (a fixed day, for demos and
 tests), the data directory (writable), the reverse proxy (whether its X-Forwarded headers are believed),
-and, as a note, the shared reference folder.
+on PostgreSQL whether jobs wait with no worker running (none heard from for
+``OTBILL_WORKER_SILENT_MINUTES``), and, as a note, the shared reference folder.
 """
 
 from __future__ import annotations
@@ -18,12 +19,15 @@ import re
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from otbill.cli.setup import setup_of
 from otbill.settings import Settings
+
+if TYPE_CHECKING:
+    from otbill.storage import Database
 
 __all__ = [
     "MIN_SECRET_LENGTH",
@@ -202,8 +206,26 @@ def _database(settings: Settings) -> list[Finding]:
             )
         )
     found.extend(_row_security(bypassing_role(engine)))
+    found.extend(_no_worker(Database(engine, migrate=False), settings.worker_silent_minutes))
     engine.dispose()
     return found
+
+
+def _no_worker(db: Database, minutes: int) -> list[Finding]:
+    """A mistake when jobs wait in the queue and no worker was heard from (PostgreSQL)."""
+    from otbill.services.jobs.health import queue_without_worker
+
+    found = queue_without_worker(db, minutes)
+    if found is None:
+        return []
+    return [
+        _mistake(
+            f"Jobs are waiting and no worker is running ({found.detail[:-1]}): 835 postings, "
+            "statement runs and clearinghouse exchanges wait until one runs them.",
+            "start `otbill worker` (docs/deploy.md has a systemd unit for it) and keep it "
+            "running; several are fine.",
+        )
+    ]
 
 
 def _row_security(how: str | None) -> list[Finding]:

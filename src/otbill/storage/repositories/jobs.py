@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import Connection, Engine, func, select, text, update
 
 from otbill.domain.jobs import Job
 from otbill.storage.audit import utcnow
@@ -16,7 +16,32 @@ from otbill.storage.repositories.base import ClinicScoped
 from otbill.storage.repositories.rows import fetch, flush
 from otbill.storage.tables.jobs import JobRow
 
-__all__ = ["JobRepository"]
+__all__ = ["JobRepository", "QueueHealthReader"]
+
+# procrastinate's own tables (PostgreSQL only): how long since a worker was last heard from
+# (NULL: no worker registered; a worker that stops cleanly removes its row) and the jobs waiting
+# for one. The database's clock on both sides, so the web host's clock cannot skew it.
+_SILENCE = text("SELECT EXTRACT(EPOCH FROM now() - max(last_heartbeat)) FROM procrastinate_workers")
+_WAITING = text("SELECT count(*) FROM procrastinate_jobs WHERE status = 'todo'")
+
+
+def worker_silence(connection: Connection) -> float | None:
+    """Seconds since any worker's last heartbeat, None when no worker is registered."""
+    found = connection.execute(_SILENCE).scalar()
+    return None if found is None else float(found)
+
+
+class QueueHealthReader:
+    """The whole queue, for ``otbill check``: jobs waiting for a worker, and the workers' last
+    heartbeat (procrastinate's tables carry no clinic, so no clinic scope is needed)."""
+
+    def __init__(self, engine: Engine) -> None:
+        self._engine = engine
+
+    def waiting_and_silence(self) -> tuple[int, float | None]:
+        with self._engine.connect() as connection:
+            waiting = int(connection.execute(_WAITING).scalar() or 0)
+            return waiting, worker_silence(connection)
 
 
 def _job(r: JobRow) -> Job:
@@ -55,6 +80,17 @@ class JobRepository(ClinicScoped):
             .limit(limit)
         )
         return [_job(r) for r in self.session.scalars(query)]
+
+    def queued_count(self) -> int:
+        """The clinic's jobs waiting for a worker (queued, or waiting for their retry)."""
+        query = select(func.count()).where(
+            JobRow.clinic_id == self.clinic_id, JobRow.state == "queued"
+        )
+        return int(self.session.scalar(query) or 0)
+
+    def worker_silence(self) -> float | None:
+        """Seconds since any worker's last heartbeat (PostgreSQL); None when none registered."""
+        return worker_silence(self.session.connection())
 
     def _set(self, job_id: int, **values: Any) -> None:
         self.session.execute(

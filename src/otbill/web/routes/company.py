@@ -42,7 +42,10 @@ def dashboard_page(request: Request, user: Anyone) -> Response:
     access = access_of(request, user)
     lines = company_dashboard(request.app.state.db, access)
     notice = request.session.pop("flash", None)
-    context = {"access": access, "lines": lines, "current": user.clinic_id, "notice": notice}
+    from otbill.web.routes.jobs import no_worker
+
+    context = {"access": access, "lines": lines, "current": user.clinic_id, "notice": notice,
+               "no_worker": no_worker(request, user.clinic_id)}  # fmt: skip
     return render(request, "company/dashboard.html", context)
 
 

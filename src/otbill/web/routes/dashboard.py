@@ -58,6 +58,8 @@ def dashboard_page(
     on = today(request)
     with request.app.state.db.unit_of_work(user.clinic_id, user.id) as uow:
         figures = dashboard(uow, on)
-    return render(
-        request, "dashboard/index.html", {"views": [_view(f) for f in figures], "as_of": on}
-    )
+    from otbill.web.routes.jobs import no_worker
+
+    context = {"views": [_view(f) for f in figures], "as_of": on,
+               "no_worker": no_worker(request, user.clinic_id)}  # fmt: skip
+    return render(request, "dashboard/index.html", context)

@@ -17,13 +17,14 @@ from pydantic import BaseModel
 
 from otbill.domain.jobs import Job
 from otbill.errors import OtbillError
-from otbill.services.jobs import kind_named, newest_jobs
+from otbill.services.jobs import QueueRunner, kind_named, newest_jobs
+from otbill.services.jobs.health import NoWorker, clinic_without_worker
 from otbill.web.app import render
 from otbill.web.jobs import app_jobs
 from otbill.web.routes.api import api_user
 from otbill.web.security import SessionUser, require_roles
 
-__all__ = ["job_page", "router"]
+__all__ = ["job_page", "no_worker", "router"]
 
 router = APIRouter()
 ROLES = ("front-desk", "biller", "auditor", "admin")
@@ -53,14 +54,26 @@ def title_of(job: Job) -> str:
         return job.kind
 
 
+def no_worker(request: Request, clinic_id: int) -> NoWorker | None:
+    """The clinic's jobs wait and no worker runs (PostgreSQL, jobs run by workers): the banner
+    ``jobs/_no_worker.html`` shows it (the jobs page, the dashboards). Not when this process
+    runs its jobs itself (SQLite, ``OTBILL_JOBS_IN_PROCESS=1``)."""
+    if not isinstance(app_jobs(request.app.state).runner, QueueRunner):
+        return None
+    minutes = request.app.state.settings.worker_silent_minutes
+    return clinic_without_worker(request.app.state.db, clinic_id, minutes)
+
+
 @router.get("/jobs")
 def jobs_page(request: Request, user: Staff, part: str = "") -> Response:
-    """The clinic's jobs, newest first (``part=list``: the part htmx polls)."""
+    """The clinic's jobs, newest first (``part=list``: the part htmx polls), and a banner when
+    they wait for a worker nobody runs."""
     jobs = newest_jobs(request.app.state.db, user.clinic_id)
     rows = [{"job": j, "title": title_of(j), "page": job_page(j)} for j in jobs]
     running = any(not j.finished for j in jobs)
     template = "jobs/_list.html" if part == "list" else "jobs/index.html"
-    return render(request, template, {"rows": rows, "running": running})
+    context = {"rows": rows, "running": running, "no_worker": no_worker(request, user.clinic_id)}
+    return render(request, template, context)
 
 
 class JobOut(BaseModel):
