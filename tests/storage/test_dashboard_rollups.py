@@ -1,6 +1,6 @@
-"""Migration 0033's dashboard rollups: after any status changes, postings, reversals and denials
-the dashboard's figures read from the kept day rows equal the ones worked out from the
-operations (and the rows equal the sources summed afresh); a drifted row is named; the tables go
+"""Migration 0033's dashboard rollups: after any status changes, claim changes, postings,
+reversals and denials the dashboard's figures read from the kept day rows equal the ones
+worked out from the operations (and the rows equal the sources summed afresh); a drifted row is named; the tables go
 down and up with rows present, and an upgraded clinic's dashboard shows the same figures."""
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from otbill.services.ledger import balances, post, reverse
 from otbill.storage import Database
 from otbill.storage.migrate import current_revision, head_revision, upgrade
 from otbill.storage.repositories.dashboard_summary import rollup_mismatches
-from otbill.storage.tables import ClaimVisitRow, DenialRow, VisitRow
+from otbill.storage.tables import ClaimRow, ClaimVisitRow, DenialRow, VisitRow
 from support.clinickit import Ids, insert_claim, seed_clinic
 from support.ledgerkit import ledger_entry
 from support.migrationkit import downgrade_to
@@ -27,13 +27,14 @@ ON = dt.date(2025, 3, 1)
 FIRST, END = dt.date(2025, 1, 1), dt.date(2026, 1, 1)
 _KINDS = ["charge", "payment", "patient_payment", "adjustment", "transfer", "reverse"]
 _OP = st.tuples(
-    st.sampled_from([*_KINDS, "charge", "ready", "held", "denial"]),
+    st.sampled_from([*_KINDS, "charge", "ready", "held", "denial", "status", "recharge"]),
     st.integers(min_value=0, max_value=2),  # which claim
     st.integers(min_value=0, max_value=1),  # which line
     st.integers(min_value=1, max_value=20_000),  # cents
     st.integers(min_value=0, max_value=50),  # which posting to reverse, which denial code
 )
 _CODES = [("CO", "50"), ("CO", "197"), ("PR", "1")]
+_STATUSES = ["submitted", "paid", "denied", "appealed", "closed"]
 
 
 @dataclass
@@ -47,6 +48,8 @@ class _Claim:
     paid: list[int] = field(default_factory=lambda: [0, 0])  # payer, patient cents (net)
     has_payment: bool = False
     denials: set[tuple[str, str]] = field(default_factory=set)
+    status: str = "approved"
+    charge: int = 15_000
 
 
 def _claims(db: Database, ids: Ids, tag: str) -> list[_Claim]:
@@ -56,10 +59,9 @@ def _claims(db: Database, ids: Ids, tag: str) -> list[_Claim]:
         claim_id, lines = insert_claim(db, ids, f"{tag}-{i}")
         day, payer = dt.date(2025, 2, 10 + i), (ids.medicare, ids.commercial)[i % 2]
         with db.unit_of_work(ids.clinic, ids.biller) as uow:
-            uow.session.execute(
-                text("UPDATE claim SET date_of_service = :d, payer_id = :p WHERE id = :c"),
-                {"d": day, "p": payer, "c": claim_id},
-            )
+            row = uow.session.get(ClaimRow, claim_id)  # through the ORM: the rollups follow
+            assert row is not None
+            row.date_of_service, row.payer_id = day, payer
             for _ in range(i + 1):
                 visit = uow.records.add(VisitRow(clinic_id=ids.clinic, patient_id=ids.patient,
                                                  provider_id=ids.otr, date=day,
@@ -79,6 +81,12 @@ def _apply(db: Database, ids: Ids, claims: list[_Claim], ops: list, tag: str) ->
             if op in ("ready", "held"):
                 uow.claims.add_status_change(claim.id, "draft", op, "scrubbed", ids.biller)
                 claim.first_status = claim.first_status or op
+            elif op == "status":
+                claim.status = _STATUSES[pick % len(_STATUSES)]
+                uow.claims.change(claim.id, status=claim.status)
+            elif op == "recharge":
+                claim.charge = cents
+                uow.claims.change(claim.id, total_charge_cents=cents)
             elif op == "denial":
                 group, carc = _CODES[pick % len(_CODES)]
                 uow.records.add(DenialRow(claim_id=claim.id, claim_line_id=claim.lines[line],
@@ -103,7 +111,13 @@ def _want(db: Database, ids: Ids, claims: list[_Claim]) -> dict[str, object]:
     money: dict[int, list[int]] = defaultdict(lambda: [0, 0, 0])
     causes: dict[tuple[dt.date, str, str], int] = defaultdict(int)
     owed = []
+    statuses: dict[str, tuple[int, int]] = {}
+    payers: dict[int, tuple[int, int]] = {}
     for c in claims:
+        n, cents = statuses.get(c.status, (0, 0))
+        statuses[c.status] = (n + 1, cents + c.charge)
+        n, cents = payers.get(c.payer, (0, 0))
+        payers[c.payer] = (n + 1, cents + c.charge)
         if c.first_status:
             first[(c.day, "ready" if c.first_status == "ready" else "not ready")] += 1
         if c.has_payment:
@@ -124,6 +138,8 @@ def _want(db: Database, ids: Ids, claims: list[_Claim]) -> dict[str, object]:
         "visits": {p: n for p, (_, _, n) in money.items()},
         "open": sorted(owed),
         "causes": dict(causes),
+        "statuses": statuses,
+        "payers": payers,
     }
 
 
@@ -136,6 +152,8 @@ def _have(db: Database, ids: Ids) -> dict[str, object]:
             "visits": r.paid_visits_by_payer(FIRST, END),
             "open": sorted(r.open_balances()),
             "causes": {(d, g, c): n for d, g, c, n in r.denial_causes(FIRST, END)},
+            "statuses": {s: (n, cents) for s, n, cents in r.claims_by_status()},
+            "payers": {p: (n, cents) for p, n, cents in r.claims_by_payer(FIRST, END)},
         }
 
 

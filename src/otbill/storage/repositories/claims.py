@@ -23,6 +23,7 @@ from otbill.domain.record_errors import NotFound
 from otbill.storage.audit import utcnow
 from otbill.storage.repositories.base import ClinicScoped
 from otbill.storage.repositories.claim_editors import ClaimEditorRepository
+from otbill.storage.repositories.dashboard_claim_days import count_built_claims
 from otbill.storage.repositories.dashboard_summary import count_first_scrubs
 from otbill.storage.repositories.rows import (
     as_visit,
@@ -263,10 +264,13 @@ class ClaimRepository(ClinicScoped):
             (ClaimStatusRow, statuses),
         ):
             self.session.execute(insert(table), rows)
-        count_first_scrubs(  # the dashboard's rollups (no flush sees these status rows)
-            self.session.connection(),
+        connection = self.session.connection()  # the dashboard's rollups (no flush sees these)
+        count_first_scrubs(
+            connection,
             [(self.clinic_id, c.date_of_service, c.payer_id, c.status) for c, _, _ in built],
         )
+        count_built_claims(connection, [(self.clinic_id, c.date_of_service, c.payer_id, c.status,
+                                         c.frequency_code, c.total_charge_cents) for c, _, _ in built])  # fmt: skip
         return list(ids)
 
     def billed_lines(self, patient_ids: Iterable[int] | None) -> list[tuple[int, BilledLine]]:

@@ -14,7 +14,7 @@ from otbill.storage.repositories.ledger_effects import AMOUNT, ORIGINAL, PAYER_S
 from otbill.storage.tables import ClaimRow, ClaimStatusRow, ClaimVisitRow, DenialRow, PostingRow
 from otbill.storage.tables.owner_summary import ClaimLineBalanceRow
 
-__all__ = ["DAY_COUNTERS", "day_rollups", "denial_cause_rollups"]
+__all__ = ["DAY_COUNTERS", "claim_day_rollups", "day_rollups", "denial_cause_rollups"]
 
 #: The counters of a day row (``dashboard_day``), in order.
 DAY_COUNTERS = (
@@ -120,3 +120,13 @@ def denial_cause_rollups(clinic_id: int | None = None) -> Any:
         .join(ClaimRow, ClaimRow.id == d.c.claim_id)
         .group_by(ClaimRow.clinic_id, ClaimRow.date_of_service, d.c.group_code, d.c.carc)
     )  # fmt: skip
+
+
+def claim_day_rollups(clinic_id: int | None = None) -> Any:
+    """(clinic, day of service, payer, status, void, claims, billed cents)."""
+    void = (ClaimRow.frequency_code == "8").label("void")
+    query = select(*_KEY, ClaimRow.status, void, func.count().label("claims"),
+                   func.sum(ClaimRow.total_charge_cents).label("charge_cents"))  # fmt: skip
+    if clinic_id is not None:
+        query = query.where(ClaimRow.clinic_id == clinic_id)
+    return query.group_by(*_KEY, ClaimRow.status, void)

@@ -24,27 +24,36 @@ from sqlalchemy.orm import Session
 
 from otbill.storage.repositories.dashboard_rollup_sources import (
     DAY_COUNTERS,
+    claim_day_rollups,
     day_rollups,
     denial_cause_rollups,
 )
 from otbill.storage.repositories.owner_summary import posting_effect
 from otbill.storage.tables import ClaimRow, ClaimStatusRow, ClaimVisitRow, DenialRow, PostingRow
-from otbill.storage.tables.dashboard_summary import DashboardDayRow, DenialCauseDayRow
+from otbill.storage.tables.dashboard_summary import ClaimDayRow, DashboardDayRow, DenialCauseDayRow
 from otbill.storage.tables.owner_summary import ClaimLineBalanceRow
 
-__all__ = ["backfill_rollups", "count_first_scrubs", "keep_rollups", "rollup_mismatches"]
+__all__ = [
+    "add_counters",
+    "backfill_rollups",
+    "count_first_scrubs",
+    "keep_rollups",
+    "rollup_mismatches",
+]
 
 _DAY_KEY = ("clinic_id", "date_of_service", "payer_id")
 _CAUSE_KEY = ("clinic_id", "date_of_service", "group_code", "carc")
 Key = tuple[int, dt.date, int]
 
 
-def _upsert(
+def add_counters(
     connection: Connection, table: Table, key: tuple[str, ...], rows: list[dict[str, Any]]
 ) -> None:
-    """Add each row's counters to its key's row, made when missing: one executemany."""
+    """Add each row's counters to its key's row, made when missing: one executemany, in key
+    order (two transactions touching the same rows lock them in the same order: no deadlock)."""
     if not rows:
         return
+    rows = sorted(rows, key=lambda r: tuple(r[k] for k in key))
     make = pg_insert if connection.dialect.name == "postgresql" else sqlite_insert
     statement = make(table)
     counters = [c for c in rows[0] if c not in key]
@@ -61,7 +70,7 @@ def _store_days(connection: Connection, deltas: dict[Key, Counter[str]]) -> None
         for key, delta in deltas.items()
         if any(delta.values())
     ]
-    _upsert(connection, DashboardDayRow.__table__, _DAY_KEY, rows)  # type: ignore[arg-type]
+    add_counters(connection, DashboardDayRow.__table__, _DAY_KEY, rows)  # type: ignore[arg-type]
 
 
 def count_first_scrubs(
@@ -200,7 +209,7 @@ def _denial_causes(connection: Connection, denials: list[DenialRow], keys: dict[
             clinic_id, day, _ = keys[claim_id]
             causes[(clinic_id, day, group, carc)] += 1
     rows = [{**dict(zip(_CAUSE_KEY, k, strict=True)), "claims": n} for k, n in causes.items()]
-    _upsert(connection, DenialCauseDayRow.__table__, _CAUSE_KEY, rows)  # type: ignore[arg-type]
+    add_counters(connection, DenialCauseDayRow.__table__, _CAUSE_KEY, rows)  # type: ignore[arg-type]
 
 
 def keep_rollups(session: Session, _context: Any) -> None:
@@ -228,13 +237,18 @@ def keep_rollups(session: Session, _context: Any) -> None:
 event.listen(Session, "after_flush", keep_rollups)
 
 
+#: Each rollup table, its rows summed from the sources, and how many of its columns are the key.
+_ROLLUPS: tuple[tuple[Any, Any, int], ...] = (
+    (DashboardDayRow, day_rollups, 3),
+    (DenialCauseDayRow, denial_cause_rollups, 4),
+    (ClaimDayRow, claim_day_rollups, 5),
+)
+
+
 def backfill_rollups(connection: Connection, clinic_id: int | None = None) -> None:
-    """Rebuild both rollups from the sources (every clinic, or one); the owner's line balances
+    """Rebuild the rollups from the sources (every clinic, or one); the owner's line balances
     first (``owner_summary.backfill``): the open balances are summed from them."""
-    for table, rollup in (
-        (DashboardDayRow, day_rollups),
-        (DenialCauseDayRow, denial_cause_rollups),
-    ):
+    for table, rollup, _ in _ROLLUPS:
         wipe = delete(table)
         if clinic_id is not None:
             wipe = wipe.where(table.clinic_id == clinic_id)
@@ -247,10 +261,7 @@ def rollup_mismatches(session: Session, clinic_id: int) -> list[str]:
     """The clinic's rollup rows that differ from the sources summed afresh, in plain words;
     empty when they agree (rows of zeros count as absent)."""
     out = []
-    for table, rollup, width in (
-        (DashboardDayRow, day_rollups, 3),
-        (DenialCauseDayRow, denial_cause_rollups, 4),
-    ):
+    for table, rollup, width in _ROLLUPS:
         query = rollup(clinic_id)
         names = list(query.selected_columns.keys())
         stored = select(*(table.__table__.c[n] for n in names)).where(table.clinic_id == clinic_id)

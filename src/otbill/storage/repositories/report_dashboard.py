@@ -2,8 +2,8 @@
 
 Each query covers one clinic and, where it says so, claims with a date of service in
 ``[first, end)``; rows come back per day (or per payer), and the dashboard folds days into months,
-which keeps the SQL the same on SQLite and PostgreSQL. The first scrubs, payments, paid visits,
-open balances and denial causes read the daily rollups kept with every write
+which keeps the SQL the same on SQLite and PostgreSQL. The claims by payer, first scrubs, payments,
+paid visits, open balances and denial causes read the daily rollups kept with every write
 (:mod:`otbill.storage.repositories.dashboard_summary`): a year of a big clinic's claims is a few
 thousand rows there. Ledger balances follow
 :mod:`otbill.domain.ledger` exactly (a reversal negates the posting it reverses; a transfer moves
@@ -25,7 +25,11 @@ from otbill.storage.tables import (
     PostingRow,
     VisitRow,
 )
-from otbill.storage.tables.dashboard_summary import DashboardDayRow, DenialCauseDayRow
+from otbill.storage.tables.dashboard_summary import (
+    ClaimDayRow,
+    DashboardDayRow,
+    DenialCauseDayRow,
+)
 
 __all__ = ["DashboardReports"]
 
@@ -57,14 +61,17 @@ class DashboardReports(ClinicScoped):
         return out
 
     def claims_by_payer(self, first: dt.date, end: dt.date) -> list[tuple[Any, ...]]:
-        """(payer id, claims, billed cents), void claims excluded."""
+        """(payer id, claims, billed cents), void claims excluded, from the kept ``claim_day``
+        rows."""
+        day = ClaimDayRow
         query = (
-            select(ClaimRow.payer_id, func.count(), func.sum(ClaimRow.total_charge_cents))
-            .where(ClaimRow.clinic_id == self.clinic_id, ClaimRow.frequency_code != "8")
-            .where(*_served(first, end))
-            .group_by(ClaimRow.payer_id)
+            select(day.payer_id, func.sum(day.claims), func.sum(day.charge_cents))
+            .where(day.clinic_id == self.clinic_id, day.void.is_(False))
+            .where(day.date_of_service >= first, day.date_of_service < end)
+            .group_by(day.payer_id)
+            .having(func.sum(day.claims) > 0)
         )
-        return self._aggregate(query)
+        return [(p, int(n), int(c)) for p, n, c in self.session.execute(query)]
 
     def overhead(self, first: dt.date, end: dt.date) -> list[tuple[Any, ...]]:
         """(month, overhead cents) of the months in ``[first, end)``."""

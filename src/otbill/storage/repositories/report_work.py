@@ -24,6 +24,7 @@ from otbill.storage.tables import (
     ServiceLineRow,
     VisitRow,
 )
+from otbill.storage.tables.dashboard_summary import ClaimDayRow
 
 __all__ = ["WorkReports"]
 
@@ -68,13 +69,16 @@ class WorkReports(ClinicScoped):
         return [tuple(row) for row in self.session.execute(query)]
 
     def claims_by_status(self) -> list[tuple[str, int, int]]:
-        """(status, claims, billed cents) of every claim but voids."""
+        """(status, claims, billed cents) of every claim but voids, from the dashboard's kept
+        ``claim_day`` rows (:mod:`.dashboard_claim_days`), not every claim."""
+        day = ClaimDayRow
         query = (
-            select(ClaimRow.status, func.count(), func.sum(ClaimRow.total_charge_cents))
-            .where(ClaimRow.clinic_id == self.clinic_id, ClaimRow.frequency_code != "8")
-            .group_by(ClaimRow.status)
+            select(day.status, func.sum(day.claims), func.sum(day.charge_cents))
+            .where(day.clinic_id == self.clinic_id, day.void.is_(False))
+            .group_by(day.status)
+            .having(func.sum(day.claims) > 0)
         )
-        return [(s, n, int(cents or 0)) for s, n, cents in self.session.execute(query)]
+        return [(s, int(n), int(cents or 0)) for s, n, cents in self.session.execute(query)]
 
     def under_appeal(self) -> list[tuple[dt.date, int, int]]:
         """(day of service, denied cents, claims) of claims in ``appealed`` whose appeal is

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from otbill.storage.tables.base import Base, ClinicOwned
 
-__all__ = ["DashboardDayRow", "DenialCauseDayRow"]
+__all__ = ["ClaimDayRow", "DashboardDayRow", "DenialCauseDayRow"]
 
 
 class DashboardDayRow(ClinicOwned, Base):
@@ -52,3 +52,22 @@ class DenialCauseDayRow(ClinicOwned, Base):
     group_code: Mapped[str] = mapped_column(String(2))
     carc: Mapped[str] = mapped_column(String(5))
     claims: Mapped[int] = mapped_column(default=0)
+
+
+class ClaimDayRow(ClinicOwned, Base):
+    """Claims of one day of service, payer and status, voids (frequency 8) apart: how many and
+    their billed charges."""
+
+    __tablename__ = "claim_day"
+    __table_args__ = (
+        Index(
+            "ix_claim_day_key", "clinic_id", "date_of_service", "payer_id", "status", "void",
+            unique=True,
+        ),
+    )  # fmt: skip
+    date_of_service: Mapped[dt.date] = mapped_column(Date)
+    payer_id: Mapped[int] = mapped_column(ForeignKey("payer.id"))
+    status: Mapped[str] = mapped_column(String(20))
+    void: Mapped[bool] = mapped_column()
+    claims: Mapped[int] = mapped_column(default=0)
+    charge_cents: Mapped[int] = mapped_column(default=0)

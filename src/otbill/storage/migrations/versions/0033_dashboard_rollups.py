@@ -1,11 +1,12 @@
 """Per-clinic daily rollups behind the dashboard (issue 15).
 
 ``dashboard_day`` (one row per clinic, day of service and payer: first scrubs, clean first scrubs,
-payments, visits of paid claims, open balances) and ``denial_cause_day`` (claims denied per day,
-group code and CARC). Derived from the status history, the ledger, the claims' visits, the
-owner's line balances and the denials, and filled from them here
+payments, visits of paid claims, open balances), ``denial_cause_day`` (claims denied per day,
+group code and CARC) and ``claim_day`` (claims and their charges per day, payer and status, voids
+apart). Derived from the status history, the ledger, the claims' visits, the owner's line
+balances, the denials and the claims, and filled from them here
 (:func:`otbill.storage.repositories.dashboard_summary.backfill_rollups`), so an upgraded
-clinic's dashboard shows the figures it showed before. Both tables carry the clinic policy on
+clinic's dashboard shows the figures it showed before. Every table carries the clinic policy on
 PostgreSQL.
 
 Revision ID: 0033
@@ -28,7 +29,7 @@ down_revision = "0032"
 branch_labels = None
 depends_on = None
 
-_TABLES = ("dashboard_day", "denial_cause_day")
+_TABLES = ("dashboard_day", "denial_cause_day", "claim_day")
 
 
 def _fk(table: str, column: str, target: str) -> sa.ForeignKeyConstraint:
@@ -71,6 +72,19 @@ def upgrade() -> None:
             sa.Column("claims", sa.Integer(), nullable=False),
         ],
         ["clinic"],
+    )
+    _create(
+        "claim_day",
+        ["date_of_service", "payer_id", "status", "void"],
+        [
+            sa.Column("date_of_service", sa.Date(), nullable=False),
+            sa.Column("payer_id", sa.Integer(), nullable=False),
+            sa.Column("status", sa.String(length=20), nullable=False),
+            sa.Column("void", sa.Boolean(), nullable=False),
+            sa.Column("claims", sa.Integer(), nullable=False),
+            sa.Column("charge_cents", sa.Integer(), nullable=False),
+        ],
+        ["payer", "clinic"],
     )
     connection = op.get_bind()
     if connection.dialect.name == "postgresql":
