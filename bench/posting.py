@@ -263,7 +263,9 @@ def run_backend(db: Database, claims: int, profile: bool) -> None:
           f"{again.already_posted}; ledger unchanged: {ledger_totals(db, cid) == totals}")  # fmt: skip
     print(f"  ledger: {totals}")
     if prof:
-        pstats.Stats(prof).sort_stats("cumulative").print_stats(45)
+        stats = pstats.Stats(prof)
+        stats.sort_stats("cumulative").print_stats(60)
+        stats.sort_stats("tottime").print_stats(25)
 
 
 def main() -> None:

@@ -14,15 +14,24 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping, Sequence
+from typing import Any
 
 from otbill.domain.appeals import Denial
 from otbill.domain.money import from_cents, to_cents
 from otbill.domain.remittance import ClaimPayment
-from otbill.services.denials.prevention import propose_checks
+from otbill.services.denials.prevention import propose_checks, propose_for_denials
 from otbill.services.remittances.plan import DeniedAmount
 from otbill.storage import UnitOfWork
 
-__all__ = ["MEDICARE_APPEAL_DAYS", "OTHER_APPEAL_DAYS", "appeal_deadline", "open_denial"]
+__all__ = [
+    "MEDICARE_APPEAL_DAYS",
+    "OTHER_APPEAL_DAYS",
+    "NewDenial",
+    "appeal_deadline",
+    "denial_of",
+    "open_denial",
+    "open_denials",
+]  # fmt: skip
 
 MEDICARE_APPEAL_DAYS = 120
 OTHER_APPEAL_DAYS = 180
@@ -40,8 +49,7 @@ def _remarks(payment: ClaimPayment) -> list[str]:
     return list(seen)
 
 
-def open_denial(
-    uow: UnitOfWork,
+def denial_of(
     claim_id: int,
     payment: ClaimPayment,
     denied: Sequence[DeniedAmount],
@@ -50,10 +58,9 @@ def open_denial(
     remittance_id: int,
     decided_on: dt.date,
     profile: str,
-) -> bool:
-    """One denial per claim and remittance (none if it exists already); returns whether new."""
-    if uow.denials.exists_for(claim_id, remittance_id):
-        return False
+) -> tuple[Denial, dict[str, Any]]:
+    """The denial a claim payment opens (not yet stored: its ``id`` is 0), and its audit
+    row's after-image."""
     main = max(denied, key=lambda d: d.amount, default=None)
     amount = sum((d.amount for d in denied), from_cents(0))
     if not denied:  # CLP02 4 with only contractual or patient adjustments: the unpaid charge
@@ -64,8 +71,10 @@ def open_denial(
         {"group": d.group, "carc": d.carc, "amount": str(d.amount), "line": d.position}
         for d in denied
     ]
-    deadline = appeal_deadline(profile, decided_on)
     one_line = len(lines) == 1 and all(d.position is not None for d in denied)
+    deadline = appeal_deadline(profile, decided_on)
+    after = {"claim_id": claim_id, "amount": amount, "codes": codes, "remarks": remarks,
+             "appeal_deadline": deadline}  # fmt: skip
     denial = Denial(
         id=0,
         claim_id=claim_id,
@@ -80,9 +89,37 @@ def open_denial(
         remarks=tuple(remarks),
         appeal_deadline=deadline,
     )
-    denial_id = uow.denials.add(denial)
-    after = {"claim_id": claim_id, "amount": amount, "codes": codes, "remarks": remarks,
-             "appeal_deadline": deadline}  # fmt: skip
+    return denial, after
+
+
+def _audit(uow: UnitOfWork, after: Mapping[str, Any], denial_id: int) -> None:
     uow.audit.record(uow.actor_id, "denial.open", "denial", denial_id, None, after)
-    propose_checks(uow, decided_on, uow.claims.get(claim_id).payer_id, denial.carc)
+
+
+def open_denial(uow: UnitOfWork, denial: Denial, after: Mapping[str, Any]) -> bool:
+    """Store ``denial`` (from :func:`denial_of`) unless its remittance opened one on the claim
+    already, with its audit row, and propose prevention checks; returns whether new."""
+    remittance_id = denial.remittance_id
+    if remittance_id is not None and uow.denials.exists_for(denial.claim_id, remittance_id):
+        return False
+    denial_id = uow.denials.add(denial)
+    _audit(uow, after, denial_id)
+    propose_checks(uow, denial.denied_on, uow.claims.get(denial.claim_id).payer_id, denial.carc)
     return True
+
+
+#: A denial to open: (the denial, its audit after-image from :func:`denial_of`, its payer id).
+NewDenial = tuple[Denial, dict[str, Any], int]
+
+
+def open_denials(uow: UnitOfWork, denials: Sequence[NewDenial], decided_on: dt.date) -> None:
+    """Store these new denials (one per claim and remittance, checked by the caller) with their
+    audit rows, then propose prevention checks as :func:`open_denial` one after another would
+    (one read per payer and CARC)."""
+    if not denials:
+        return
+    ids = uow.denials.add_many([d for d, _, _ in denials])
+    for (_, after, _), denial_id in zip(denials, ids, strict=True):
+        _audit(uow, after, denial_id)
+    opened = [(i, payer, d.carc) for (d, _, payer), i in zip(denials, ids, strict=True)]
+    propose_for_denials(uow, decided_on, opened)

@@ -19,11 +19,14 @@ import dataclasses
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
+from otbill.domain.appeals import Denial
 from otbill.domain.claim_records import ClaimLine, StoredClaim
 from otbill.domain.ledger import Kind, Posting, realize
 from otbill.domain.record_errors import RecordError
 from otbill.domain.remittance import ClaimPayment
+from otbill.services.denials.open import NewDenial, open_denials
 from otbill.services.ledger import LedgerEntry, _audit, _validate, check_claim_balances
 from otbill.storage import UnitOfWork
 from otbill.storage.repositories.remittance_batch import NewPosting
@@ -46,12 +49,17 @@ class ClaimBatch:
     coordinated: set[int]
     later_coverage: set[int]  # patients with a secondary or tertiary coverage
     profiles: dict[int, str]  # payer id → payer profile (a clinic has a handful of payers)
+    remittance_id: int
+    denied: set[int]  # claims this remittance opened a denial on (read for the batch's claims)
     pending: list[NewPosting] = field(default_factory=list)
+    denials: list[NewDenial] = field(default_factory=list)
     keys: set[str] = field(default_factory=set)
     reversed_ids: set[int] = field(default_factory=set)
 
     @classmethod
-    def load(cls, uow: UnitOfWork, payments: Sequence[KeyedPayment]) -> ClaimBatch:
+    def load(
+        cls, uow: UnitOfWork, payments: Sequence[KeyedPayment], remittance_id: int
+    ) -> ClaimBatch:
         reads = uow.remittance_batch
         claims = reads.claims_by_number({p.patient_control_number for _, p in payments})
         ids = [c.id for c in claims.values()]
@@ -61,7 +69,8 @@ class ClaimBatch:
         batch = cls(uow, claims, reads.lines(ids), postings,
                     reads.queued([f"{prefix}:queue" for prefix, _ in payments]),
                     reads.coordinated(ids), later,
-                    {p.id: p.profile for p in uow.payers.all()})  # fmt: skip
+                    {p.id: p.profile for p in uow.payers.all()}, remittance_id,
+                    uow.denials.opened_for(ids, remittance_id))  # fmt: skip
         for made in postings.values():
             batch.keys.update(p.source_key for p in made)
             batch.reversed_ids.update(p.reverses for p in made if p.reverses is not None)
@@ -102,6 +111,21 @@ class ClaimBatch:
         self._plan(posting, entry.rarc, entry.remittance_id)
         return True
 
+    def deny(self, claim: StoredClaim, denial: Denial, after: dict[str, Any]) -> bool:
+        """Open ``denial`` on the claim at the batch's end (as
+        :func:`otbill.services.denials.open.open_denial` would now); False when this remittance
+        opened one on the claim before."""
+        if claim.id in self.denied:
+            return False
+        read = self.claims.get(claim.number)
+        if (read is None or read.id != claim.id) and self.uow.denials.exists_for(
+            claim.id, self.remittance_id
+        ):  # a claim found claim by claim (a chain of payers): asked on its own
+            return False
+        self.denied.add(claim.id)
+        self.denials.append((denial, after, claim.payer_id))
+        return True
+
     def unreversed_835(self, claim_id: int, remittance_id: int) -> list[Posting]:
         """What a payer's reversal undoes (``LedgerRepository.unreversed_835``), less what this
         batch reversed already."""
@@ -125,10 +149,15 @@ class ClaimBatch:
         self.keys.add(posting.source_key)
 
     def finish(self, on: dt.date) -> None:
-        """Write the planned postings (one flush) and their audit rows; then check each touched
-        claim's ledger invariants, read back from the database."""
-        if not self.pending:
-            return
+        """Write the planned postings (one flush) and their audit rows, and the denials opened
+        (with the prevention checks they propose); then check each touched claim's ledger
+        invariants, read back from the database."""
+        if self.pending:
+            self._write_postings(on)
+        open_denials(self.uow, self.denials, on)
+        self.denials.clear()
+
+    def _write_postings(self, on: dt.date) -> None:
         made = self.uow.remittance_batch.add_postings(
             self.pending, on=on, by_user=self.uow.actor_id
         )

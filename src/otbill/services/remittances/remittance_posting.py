@@ -17,6 +17,7 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import ClassVar
 
 from otbill.domain.claim_records import StoredClaim
 from otbill.domain.coordination import crossover_reason
@@ -26,11 +27,17 @@ from otbill.domain.money import to_cents
 from otbill.domain.remittance import ClaimPayment, Remittance
 from otbill.services.claims import coordination
 from otbill.services.claims import lifecycle as claims
-from otbill.services.denials.open import open_denial
+from otbill.services.denials.open import denial_of, open_denial
 from otbill.services.exchange.files import add_work_item, remittance_id, source_seen
 from otbill.services.ledger import LedgerEntry, post, reverse
 from otbill.services.remittances.claim_batch import ClaimBatch
-from otbill.services.remittances.plan import LineRef, denied_amounts, outcome, plan_claim
+from otbill.services.remittances.plan import (
+    DeniedAmount,
+    LineRef,
+    denied_amounts,
+    outcome,
+    plan_claim,
+)
 from otbill.services.remittances.provider_adjustments import queue_provider_adjustment
 from otbill.services.remittances.report import PostingReport
 from otbill.storage import UnitOfWork
@@ -66,6 +73,9 @@ class RemittancePosting:
     report: PostingReport = field(init=False)
     batch: ClaimBatch = field(init=False)
     handoffs: list[tuple[int, ClaimPayment]] = field(init=False)
+    #: False: every claim payment posted claim by claim, each denial opened (and its prevention
+    #: checks proposed) at once: the path the batches must agree with (tests compare them)
+    in_batches: ClassVar[bool] = True
 
     @property
     def on(self) -> dt.date:
@@ -104,15 +114,18 @@ class RemittancePosting:
         (:class:`ClaimBatch`); a claim in a chain of payers, or one we do not have, is handled
         claim by claim. The ledger invariants are checked once per claim, at the batch's end."""
         report = self._begin(uow)
-        self.batch, self.handoffs = ClaimBatch.load(uow, payments), []
+        self.batch = ClaimBatch.load(uow, payments, self.remittance_id)
+        self.handoffs = []
         until = time.monotonic() + seconds if seconds is not None else None
         with uow.audit.batched():
             for prefix, payment in payments:
                 if until is not None and report.claims and time.monotonic() > until:
                     break  # the rest in the next transaction: another writer gets its turn
                 report.claims += 1
-                claim = self.batch.claim(payment.patient_control_number)
-                seen = self.batch.seen(prefix, payment.patient_control_number)
+                claim, seen = None, None
+                if self.in_batches:
+                    claim = self.batch.claim(payment.patient_control_number)
+                    seen = self.batch.seen(prefix, payment.patient_control_number)
                 if seen if seen is not None else source_seen(uow, prefix):
                     report.add(payment.patient_control_number, "already_posted", payment.paid)
                     if payment.status == "22":  # resuming: its correction follows this reversal
@@ -234,22 +247,27 @@ class RemittancePosting:
                 if batched
                 else self.uow.payers.get(claim.payer_id).profile
             )
-            self.report.denials_opened += int(
-                open_denial(
-                    self.uow,
-                    claim.id,
-                    payment,
-                    denied,
-                    ids,
-                    remittance_id=self.remittance_id,
-                    decided_on=self.on,
-                    profile=profile,
-                )
-            )
+            self.report.denials_opened += int(self._deny(claim, payment, denied, ids, profile))
         if not again:  # the next payer's claim, or the wait on a crossover
             self._hand_off(claim, payment, batched)
         self.report.matched += 1
         self.report.add(claim.number, result.value, payment.paid, payment.status_text)
+
+    def _deny(
+        self,
+        claim: StoredClaim,
+        payment: ClaimPayment,
+        denied: list[DeniedAmount],
+        line_ids: dict[int, int],
+        profile: str,
+    ) -> bool:
+        """Open a denial on the claim: at the batch's end, or at once claim by claim."""
+        denial, after = denial_of(claim.id, payment, denied, line_ids,
+                                  remittance_id=self.remittance_id, decided_on=self.on,
+                                  profile=profile)  # fmt: skip
+        if not self.in_batches:
+            return open_denial(self.uow, denial, after)
+        return self.batch.deny(claim, denial, after)
 
     def _move(
         self,

@@ -5,12 +5,16 @@ Reads return domain records (:class:`Denial`, :class:`Appeal`); writes take the 
 
 from __future__ import annotations
 
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Collection, Sequence
+
 from sqlalchemy import func, select
 
-from otbill.domain.appeals import Appeal, Denial
+from otbill.domain.appeals import Appeal, Denial, DenialEvent
 from otbill.storage.repositories.base import ClinicScoped
 from otbill.storage.repositories.rows import fetch, flush, scoped, values_of
-from otbill.storage.tables import AppealRow, DenialRow
+from otbill.storage.tables import AppealRow, ClaimLineRow, ClaimRow, DenialRow
 
 __all__ = ["DenialRepository"]
 
@@ -39,6 +43,55 @@ class DenialRepository(ClinicScoped):
             DenialRow.remittance_id == remittance_id,
         )
         return self.session.scalars(query.limit(1)).first() is not None
+
+    def opened_for(self, claim_ids: Collection[int], remittance_id: int) -> set[int]:
+        """Which of these claims this remittance already opened a denial on (a batch of an
+        835's claims at once); ``ix_denial_remittance``."""
+        query = select(DenialRow.claim_id).where(
+            DenialRow.clinic_id == self.clinic_id,
+            DenialRow.remittance_id == remittance_id,
+            DenialRow.claim_id.in_(list(claim_ids)),
+        )
+        return set(self.session.scalars(query))
+
+    def add_many(self, denials: Sequence[Denial]) -> list[int]:
+        """New denials (their ``id`` ignored) in one flush; returns their ids, in order."""
+        rows = [DenialRow(**values_of(d), clinic_id=self.clinic_id) for d in denials]
+        self.session.add_all(rows)
+        flush(self.session)
+        return [row.id for row in rows]
+
+    def events(self, since: dt.date, payer_id: int, carc: str) -> list[tuple[int, DenialEvent]]:
+        """Each denied code since ``since`` of one payer and CARC, with its denial's id, in the
+        order the denials were made (what ``AppealRepository.denial_events`` gives, read as
+        plain rows: prevention reads them once per step of an 835)."""
+        d = DenialRow
+        query = (
+            select(d.id, d.claim_id, d.claim_line_id, d.denied_on, ClaimRow.telehealth)
+            .join(ClaimRow, ClaimRow.id == d.claim_id)
+            .where(d.clinic_id == self.clinic_id, d.denied_on >= since, d.carc == carc)
+            .where(ClaimRow.payer_id == payer_id)
+            .order_by(d.id)
+        )
+        denials = self.session.execute(query).all()
+        lines: dict[int, list[tuple[int, str]]] = defaultdict(list)
+        claim_ids = {r.claim_id for r in denials}
+        if claim_ids:
+            line = ClaimLineRow
+            q = select(line.claim_id, line.id, line.code).where(
+                line.clinic_id == self.clinic_id, line.claim_id.in_(claim_ids)
+            )
+            for claim_id, line_id, code in self.session.execute(q.order_by(line.position)):
+                lines[claim_id].append((line_id, code))
+        out = []
+        for r in denials:
+            claim_lines = lines[r.claim_id]
+            denied = [x for x in claim_lines if x[0] == r.claim_line_id] or claim_lines
+            for _, code in denied:
+                others = tuple(sorted({c for _, c in claim_lines if c != code}))
+                event = DenialEvent(payer_id, code, carc, r.denied_on, others, r.telehealth)
+                out.append((r.id, event))
+        return out
 
     def add(self, denial: Denial) -> int:
         """A new denial (its ``id`` is ignored); returns its id."""
