@@ -20,6 +20,7 @@ from sqlalchemy import create_engine, event, text
 from sqlalchemy.orm import Session
 
 from otbill.storage import Database
+from otbill.storage.repositories.company_reads import CompanyReads
 from otbill.storage.repositories.queues import QueueFilter, QueueRepository
 from otbill.storage.repositories.report_claim_search import ClaimFilter, ClaimSearchReports
 from otbill.storage.repositories.report_dashboard import DashboardReports
@@ -165,6 +166,22 @@ def test_claim_search_status_counts_by_payer_use_the_payer_index(loaded: Databas
     _uses(
         loaded, "ix_claim_payer", lambda s: _search(s).claim_status_counts(ClaimFilter(payer_id=2))
     )
+
+
+@pytest.mark.parametrize(
+    ("index", "read"),
+    [
+        ("ix_claim_status_served", lambda r: r.queue(("denied",))),
+        ("ix_claim_status_served", lambda r: r.queue(("submitted", "accepted"), offset=950)),
+        ("ix_patient_last_name_trgm", lambda r: r.queue(("denied",), search="lopez12")),
+        ("ix_claim_number_trgm", lambda r: r.queue(("denied",), search="c4812")),
+    ],
+    ids=["tab-page", "two-statuses-page-20", "search-name", "search-number"],
+)
+def test_company_queue_reads_use_their_index(loaded: Database, index: str, read: Any) -> None:
+    """A billing company's tabs over all 20 clinics: pages walk the cross-clinic index (0035);
+    a search finds its patients and numbers through their trigram indexes."""
+    _uses(loaded, index, lambda _s: read(CompanyReads(loaded, range(1, 21))))
 
 
 @pytest.mark.parametrize(

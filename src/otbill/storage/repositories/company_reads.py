@@ -14,9 +14,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import and_, func, select, union, union_all
 from sqlalchemy.orm import Session
 
+from otbill.storage.repositories.report_claim_search import contains_text
 from otbill.storage.repositories.unbilled import unbilled_visit
 from otbill.storage.tables import (
     ClaimRow,
@@ -25,7 +26,7 @@ from otbill.storage.tables import (
     PayerRow,
     VisitRow,
 )
-from otbill.storage.tables.owner_summary import ClaimLineBalanceRow
+from otbill.storage.tables.dashboard_summary import ClaimDayRow, DashboardDayRow
 
 __all__ = ["ClinicFigures", "CompanyReads", "CrossClinicClaim", "ScopedSessions"]
 
@@ -66,40 +67,75 @@ class CompanyReads:
     def __init__(self, db: ScopedSessions, clinic_ids: Sequence[int]) -> None:
         self._db, self.clinic_ids = db, sorted(set(clinic_ids))
 
-    def _queue_where(
-        self, statuses: Sequence[str], clinic_id: int | None, search: str
-    ) -> list[Any]:
+    def _scope(self, statuses: Sequence[str], clinic_id: int | None) -> list[Any]:
         wanted = [clinic_id] if clinic_id in self.clinic_ids else self.clinic_ids
-        where: list[Any] = [ClaimRow.clinic_id.in_(wanted), ClaimRow.status.in_(statuses)]
-        if search:
-            like = f"%{search.lower()}%"
-            where.append(
-                or_(
-                    func.lower(ClaimRow.number).like(like),
-                    func.lower(PatientRow.last_name).like(like),
-                    func.lower(PayerRow.name).like(like),
-                )
-            )
-        return where
+        return [ClaimRow.clinic_id.in_(wanted), ClaimRow.status.in_(statuses)]
 
-    def queue(
-        self,
-        statuses: Sequence[str],
-        *,
-        clinic_id: int | None = None,
-        search: str = "",
-        offset: int = 0,
-        limit: int = 50,
-    ) -> tuple[int, list[CrossClinicClaim]]:
-        """(claims matching, one page of them oldest service first) across the clinics."""
-        if not self.clinic_ids:
-            return 0, []
-        joined = select(ClaimRow.id).where(*self._queue_where(statuses, clinic_id, search))
-        if search:  # only a search reads the patient's and payer's names: else the queue index
-            joined = joined.join(PatientRow, PatientRow.id == ClaimRow.patient_id).join(
-                PayerRow, PayerRow.id == ClaimRow.payer_id
-            )
+    def _page(self, statuses: Sequence[str], clinic_id: int | None, offset: int, limit: int) -> Any:
+        """A page of claim ids, oldest service first. Each status's first ``offset + limit``
+        claims in order (the cross-clinic ``ix_claim_status_served``, walked in order and left
+        after them; over few clinics the planner takes ``ix_claim_queue``), then merged: never a
+        sort of every claim in the statuses."""
+        order = (ClaimRow.date_of_service, ClaimRow.id)
+        firsts = [
+            select(ClaimRow.date_of_service.label("dos"), ClaimRow.id.label("cid"))
+            .where(*self._scope((status,), clinic_id))
+            .order_by(*order)
+            .limit(offset + limit)
+            .subquery()
+            for status in statuses
+        ]
+        if len(firsts) == 1:
+            merged = firsts[0]
+        else:
+            merged = union_all(*(select(first.c.dos, first.c.cid) for first in firsts)).subquery()
+        return select(merged.c.cid).order_by(merged.c.dos, merged.c.cid).offset(offset).limit(limit)
+
+    def _matches(self, statuses: Sequence[str], clinic_id: int | None, search: str) -> Any:
+        """(id, date of service) of the claims whose number, patient's last name or payer's name
+        holds ``search``: three parts each led by an index (the number's and the last name's
+        trigram indexes on PostgreSQL, a clinic's few payers), not every claim joined to names."""
+        where = self._scope(statuses, clinic_id)
+        granted = self.clinic_ids
+        patients = (
+            select(PatientRow.clinic_id, PatientRow.id)
+            .where(PatientRow.clinic_id.in_(granted), contains_text(PatientRow.last_name, search))
+            .subquery()
+        )
+        payers = (
+            select(PayerRow.clinic_id, PayerRow.id)
+            .where(PayerRow.clinic_id.in_(granted), contains_text(PayerRow.name, search))
+            .subquery()
+        )
+        found = select(ClaimRow.id.label("cid"), ClaimRow.date_of_service.label("dos"))
+        of_patient = and_(
+            patients.c.clinic_id == ClaimRow.clinic_id, patients.c.id == ClaimRow.patient_id
+        )
+        of_payer = and_(payers.c.clinic_id == ClaimRow.clinic_id, payers.c.id == ClaimRow.payer_id)
+        return union(
+            found.where(*where, contains_text(ClaimRow.number, search)),
+            found.join(patients, of_patient).where(*where),
+            found.join(payers, of_payer).where(*where),
+        ).subquery()
+
+    def _searched(
+        self, session: Session, matches: Any, offset: int, limit: int
+    ) -> tuple[int, list[int]]:
+        """(matches in all, one page of their ids): the count rides on the page's rows."""
         page = (
+            select(matches.c.cid, func.count().over())
+            .order_by(matches.c.dos, matches.c.cid)
+            .offset(offset)
+            .limit(limit)
+        )
+        rows = session.execute(page).all()
+        if rows:
+            return int(rows[0][1]), [cid for cid, _ in rows]
+        total = session.scalar(select(func.count()).select_from(matches))  # past the last page
+        return int(total or 0), []
+
+    def _rows(self, ids: Sequence[int]) -> Any:
+        return (
             select(
                 ClaimRow.id,
                 ClaimRow.clinic_id,
@@ -116,14 +152,36 @@ class CompanyReads:
             .join(ClinicRow, ClinicRow.id == ClaimRow.clinic_id)
             .join(PatientRow, PatientRow.id == ClaimRow.patient_id)
             .join(PayerRow, PayerRow.id == ClaimRow.payer_id)
-            .where(*self._queue_where(statuses, clinic_id, search))
+            .where(ClaimRow.clinic_id.in_(self.clinic_ids), ClaimRow.id.in_(ids))
             .order_by(ClaimRow.date_of_service, ClaimRow.id)
-            .offset(offset)
-            .limit(limit)
         )
+
+    def queue(
+        self,
+        statuses: Sequence[str],
+        *,
+        clinic_id: int | None = None,
+        search: str = "",
+        offset: int = 0,
+        limit: int = 50,
+    ) -> tuple[int, list[CrossClinicClaim]]:
+        """(claims matching, one page of them oldest service first) across the clinics.
+
+        Without a search the count reads ``ix_claim_queue`` alone (index-only) and the page walks
+        the statuses' index ranges in order; a search counts and pages its matches in one query.
+        Only the page's claims are joined to their clinic, patient and payer names.
+        """
+        if not self.clinic_ids:
+            return 0, []
         with self._db.clinics_session(self.clinic_ids) as session:
-            total = session.scalar(select(func.count()).select_from(joined.subquery())) or 0
-            rows = session.execute(page).all()
+            if search:
+                matches = self._matches(statuses, clinic_id, search)
+                total, ids = self._searched(session, matches, offset, limit)
+            else:
+                counted = select(func.count()).where(*self._scope(statuses, clinic_id))
+                total = int(session.scalar(counted.select_from(ClaimRow)) or 0)
+                ids = list(session.scalars(self._page(statuses, clinic_id, offset, limit)))
+            rows = session.execute(self._rows(ids)).all() if ids else []
         return total, [
             CrossClinicClaim(i, c, code, name, num, st, on, cents, payer, f"{first} {last}")
             for i, c, code, name, num, st, on, cents, payer, first, last in rows
@@ -149,25 +207,26 @@ class CompanyReads:
         return figures
 
     def _status_query(self) -> Any:
+        """Claims and their charges by status, from the dashboard's kept ``claim_day`` rows (one
+        per day, payer and status) rather than every claim."""
+        day = ClaimDayRow
         return (
-            select(
-                ClaimRow.clinic_id,
-                ClaimRow.status,
-                func.count(),
-                func.sum(ClaimRow.total_charge_cents),
-            )
-            .where(ClaimRow.clinic_id.in_(self.clinic_ids))
-            .group_by(ClaimRow.clinic_id, ClaimRow.status)
+            select(day.clinic_id, day.status, func.sum(day.claims), func.sum(day.charge_cents))
+            .where(day.clinic_id.in_(self.clinic_ids))
+            .group_by(day.clinic_id, day.status)
+            .having(func.sum(day.claims) > 0)
         )
 
     def _receivable_query(self) -> Any:
-        """Open insurance and patient balances, from the line balances the ledger keeps beside
-        every posting (the owner's summary table): one narrow row a line, not every posting."""
-        line = ClaimLineBalanceRow
+        """Open insurance and patient balances of the claims still owed, as each clinic's own
+        dashboard shows its A/R (a credit on an overpaid claim is not netted against them), from
+        the kept day rows (``dashboard_day``): one row a day and payer, not one a claim line."""
+        day = DashboardDayRow
+        owed = func.sum(day.open_insurance_cents + day.open_patient_cents)
         return (
-            select(line.clinic_id, func.sum(line.insurance_cents + line.patient_cents))
-            .where(line.clinic_id.in_(self.clinic_ids))
-            .group_by(line.clinic_id)
+            select(day.clinic_id, owed)
+            .where(day.clinic_id.in_(self.clinic_ids))
+            .group_by(day.clinic_id)
         )
 
     def _unbilled_query(self) -> Any:

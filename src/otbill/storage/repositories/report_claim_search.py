@@ -17,7 +17,7 @@ from sqlalchemy import ColumnElement, and_, func, or_, select
 from otbill.storage.repositories.base import ClinicScoped
 from otbill.storage.tables import ClaimRow, PatientRow, PayerRow
 
-__all__ = ["ClaimFilter", "ClaimFound", "ClaimSearchReports"]
+__all__ = ["ClaimFilter", "ClaimFound", "ClaimSearchReports", "contains_text"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,7 +52,8 @@ class ClaimFound:
     errors: int  # error findings of the last scrub
 
 
-def _contains(column: Any, text: str) -> ColumnElement[bool]:
+def contains_text(column: Any, text: str) -> ColumnElement[bool]:
+    """``column`` holds ``text``, whatever the case; the user's ``%`` and ``_`` match themselves."""
     escaped = text.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
     return func.lower(column).like(f"%{escaped}%", escape="\\")
 
@@ -62,15 +63,15 @@ def _conditions(f: ClaimFilter) -> list[ColumnElement[bool]]:
     for word in (f.patient or "").replace(",", " ").split():
         out.append(
             or_(
-                _contains(PatientRow.first_name, word),
-                _contains(PatientRow.last_name, word),
-                _contains(PatientRow.mrn, word),
+                contains_text(PatientRow.first_name, word),
+                contains_text(PatientRow.last_name, word),
+                contains_text(PatientRow.mrn, word),
             )
         )
     if f.number:
-        out.append(_contains(ClaimRow.number, f.number.strip()))
+        out.append(contains_text(ClaimRow.number, f.number.strip()))
     if f.payer_claim_number:
-        out.append(_contains(ClaimRow.payer_claim_number, f.payer_claim_number.strip()))
+        out.append(contains_text(ClaimRow.payer_claim_number, f.payer_claim_number.strip()))
     if f.status is not None:
         out.append(ClaimRow.status == f.status)
     if f.payer_id is not None:

@@ -52,6 +52,11 @@ class ClaimRow(ClinicOwned, Base):
         # claim search without a status, dashboard windows; by payer (migration 0032)
         Index("ix_claim_served", "clinic_id", "date_of_service", "id"),
         Index("ix_claim_payer", "clinic_id", "payer_id", "date_of_service", "id", "status"),
+        # a company's tabs over many clinics: a status in service order, index-only (0035)
+        Index(
+            "ix_claim_status_served",
+            *("status", "date_of_service", "id", "clinic_id", "patient_id", "payer_id"),
+        ),
     )
     number: Mapped[str] = mapped_column(String(38))  # CLM01
     patient_id: Mapped[int] = mapped_column(ForeignKey("patient.id"))
