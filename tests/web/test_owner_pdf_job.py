@@ -68,3 +68,20 @@ def test_progress_is_reported_family_by_family(app) -> None:  # type: ignore[no-
     total = len(owner.FAMILIES) + 1
     assert steps[0] == (0, total, "Receivables") and steps[-1] == (total, total, "Done")
     assert [d for d, _, _ in steps] == list(range(total + 1))
+
+
+def test_a_pdf_past_its_retention_is_removed_and_its_page_says_when(app, client) -> None:  # type: ignore[no-untyped-def]
+    from otbill import clock
+    from otbill.services.jobs.report_retention import sweep_reports
+
+    log_in(client, "approver")
+    where = _build(app, client)
+    settings = app.state.settings
+    later = clock.utcnow() + dt.timedelta(days=settings.report_retention_days + 1)
+    swept = sweep_reports(app.state.db, settings.data_dir, settings.report_retention_days, later)
+    assert len(swept) == 1 and not list((settings.data_dir / "reports").rglob("*.pdf"))
+    page = client.get(where).text
+    assert f"was removed on {later:%B %-d, %Y at %H:%M} UTC" in page
+    assert "the owner's PDFs are kept for 30 days" in page and "owner-numbers.pdf" not in page
+    gone = client.get(f"{where}/owner-numbers.pdf")
+    assert gone.status_code == 404 and f"was removed on {later:%B %-d, %Y}" in gone.text

@@ -4,7 +4,9 @@ Why a file: the job's row is read by any process, so the PDF must be where any p
 ``<data dir>/reports/<clinic id>/`` (the folder is an argument, as a statement run's is), named
 from the job's id. It is written to a temporary name and then renamed, so a killed build leaves
 no half file. Idempotent: when the file is already there (a rerun, a duplicate delivery), it is
-read back, not built again: the second run rewrites nothing and returns the same result.
+read back, not built again: the second run rewrites nothing and returns the same result. Files
+are removed after ``OTBILL_REPORT_RETENTION_DAYS`` (:mod:`.report_retention`); each build first
+sweeps its clinic's.
 """
 
 from __future__ import annotations
@@ -66,6 +68,11 @@ def _write_once(path: Path, content: bytes) -> None:
 @job_kind(KIND, "owner's PDF")
 def build(db: Database, job: RunningJob) -> dict[str, Any]:
     args = job.arguments
+    wiring = job.context.get("wiring")
+    if wiring is not None:  # the clinic's PDFs past their retention go first
+        from otbill.services.jobs.report_retention import sweep_clinic_reports
+
+        sweep_clinic_reports(db, job.clinic_id, wiring.settings.report_retention_days)
     path = Path(args["out_dir"]) / pdf_name(job.record.id)
     if not path.is_file():  # a rerun of a finished build finds its file: nothing rewritten
         content = build_owner_pdf(db, job.clinic_id, job.actor, dt.date.fromisoformat(args["on"]),

@@ -8,6 +8,9 @@ Retries: an unexpected error is retried with exponential backoff (:data:`RETRY`)
 with SIGKILL leaves its job ``doing`` with no heartbeat; every worker sweeps such stalled jobs
 every few seconds and puts them back in the queue (procrastinate's stalled-jobs support), so
 another worker finishes them; the job kinds are idempotent, so the result is the same.
+
+Every worker also removes, once an hour, the owner's PDF files past their retention
+(:mod:`otbill.services.jobs.report_retention`); two workers sweeping at once remove nothing twice.
 """
 
 from __future__ import annotations
@@ -22,16 +25,26 @@ from procrastinate import App, JobContext, PsycopgConnector, RetryStrategy
 
 from otbill.domain.jobs import Job
 from otbill.services.jobs.queue import run_job
+from otbill.services.jobs.report_retention import sweep_reports
 from otbill.storage import Database
 from otbill.storage.queue_connection import libpq_address
 
-__all__ = ["MAX_ATTEMPTS", "RETRY", "TASK", "defer", "queue_app", "run_worker"]
+__all__ = [
+    "MAX_ATTEMPTS",
+    "REPORT_SWEEP_EVERY",
+    "RETRY",
+    "TASK",
+    "defer",
+    "queue_app",
+    "run_worker",
+]
 
 log = logging.getLogger(__name__)
 
 TASK = "otbill.run_job"
 MAX_ATTEMPTS = 5
 RETRY = RetryStrategy(max_attempts=MAX_ATTEMPTS, wait=1, exponential_wait=2)
+REPORT_SWEEP_EVERY = 3600.0  # seconds between two sweeps of the owner's PDF files
 
 
 def queue_app(db: Database, context: Mapping[str, Any] | None = None) -> App:
@@ -69,9 +82,30 @@ async def _sweep_stalled(app: App, stalled_after: float) -> None:
             log.exception("sweeping stalled jobs failed; trying again")
 
 
-async def _work(app: App, concurrency: int, stalled_after: float) -> None:
+async def _sweep_reports(db: Database, context: Mapping[str, Any]) -> None:
+    """Remove the owner's PDFs past their retention now, then once an hour."""
+    wiring = context.get("wiring")
+    if wiring is None:  # a worker given no settings (tests): nothing to sweep by
+        return
+    settings = wiring.settings
+    while True:
+        try:
+            swept = await asyncio.to_thread(
+                sweep_reports, db, settings.data_dir, settings.report_retention_days
+            )
+            if swept:
+                log.info("owner's PDFs removed after their retention: %s", swept)
+        except Exception:  # the database blinked, or a folder could not be read
+            log.exception("sweeping the owner's PDF files failed; trying again in an hour")
+        await asyncio.sleep(REPORT_SWEEP_EVERY)
+
+
+async def _work(
+    app: App, db: Database, context: Mapping[str, Any], concurrency: int, stalled_after: float
+) -> None:
     async with app.open_async():
         sweeper = asyncio.create_task(_sweep_stalled(app, stalled_after))
+        reports = asyncio.create_task(_sweep_reports(db, context))
         try:
             await app.run_worker_async(
                 concurrency=concurrency,
@@ -81,6 +115,7 @@ async def _work(app: App, concurrency: int, stalled_after: float) -> None:
             )
         finally:
             sweeper.cancel()
+            reports.cancel()
 
 
 def run_worker(
@@ -91,4 +126,4 @@ def run_worker(
     stalled_after: float = 30.0,
 ) -> None:
     """Run jobs until stopped (SIGINT/SIGTERM: the running jobs finish first)."""
-    asyncio.run(_work(queue_app(db, context), concurrency, stalled_after))
+    asyncio.run(_work(queue_app(db, context), db, context, concurrency, stalled_after))

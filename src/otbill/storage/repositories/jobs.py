@@ -6,6 +6,7 @@ so another process (the jobs page in another web worker) sees it while the job r
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from sqlalchemy import Connection, Engine, func, select, text, update
@@ -80,6 +81,24 @@ class JobRepository(ClinicScoped):
             .limit(limit)
         )
         return [_job(r) for r in self.session.scalars(query)]
+
+    def done_before(self, kind: str, before: dt.datetime) -> list[Job]:
+        """The clinic's finished jobs of ``kind`` done before ``before``, oldest first
+        (``ix_job_clinic_created``: a job is made before it finishes)."""
+        query = select(JobRow).where(
+            JobRow.clinic_id == self.clinic_id,
+            JobRow.created_at < before,
+            JobRow.kind == kind,
+            JobRow.state == "done",
+            JobRow.finished_at < before,
+        )
+        return [_job(r) for r in self.session.scalars(query.order_by(JobRow.id))]
+
+    def add_to_result(self, job_id: int, extra: dict[str, Any]) -> None:
+        """Add keys to a finished job's result (what happened to it since: a file removed)."""
+        row = fetch(self.session, JobRow, self.clinic_id, job_id, for_update=True)
+        row.result = {**(row.result or {}), **extra}
+        flush(self.session)
 
     def queued_count(self) -> int:
         """The clinic's jobs waiting for a worker (queued, or waiting for their retry)."""

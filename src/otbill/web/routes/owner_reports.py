@@ -20,6 +20,7 @@ from markupsafe import Markup
 
 from otbill import clock
 from otbill.services.jobs.owner_pdf import KIND, owner_pdf_arguments, owner_pdf_file
+from otbill.services.jobs.report_retention import REMOVED
 from otbill.services.views.owner import FAMILIES, family_tables, owner_pdf, table_csv
 from otbill.services.views.owner.report import SMALL_SAMPLE, Table, format_cell
 from otbill.web.app import render, today
@@ -82,6 +83,12 @@ class OwnerPdfJob(JobView):
     def file(self) -> Path | None:
         return owner_pdf_file(self.job.result, self.job.arguments)
 
+    @property
+    def removed_at(self) -> dt.datetime | None:
+        """When the retention sweep removed the file (None: not removed)."""
+        removed = (self.job.result or {}).get(REMOVED)
+        return dt.datetime.fromisoformat(removed) if removed else None
+
 
 class OwnerPdfJobs(KindJobs[OwnerPdfJob]):
     kind = KIND
@@ -111,6 +118,11 @@ def build_pdf(request: Request, user: _Auditor) -> Response:
     return RedirectResponse(f"/reports/owner/pdf/{job.id}", status_code=303)
 
 
+def _kept_days(request: Request) -> int:
+    """How long the owner's PDFs are kept (``OTBILL_REPORT_RETENTION_DAYS``)."""
+    return int(request.app.state.settings.report_retention_days)
+
+
 def _job(request: Request, user: SessionUser, job_id: str) -> OwnerPdfJob:
     job = owner_pdf_jobs(request.app.state).get(job_id, user.clinic_id)
     if job is None:
@@ -126,7 +138,7 @@ def pdf_job_page(request: Request, user: _Auditor, job_id: str, part: str = "") 
     """The build's progress (``part=progress``: what htmx polls), then the download link."""
     job = _job(request, user, job_id)
     template = "reports/_owner_pdf_job.html" if part == "progress" else "reports/owner_pdf_job.html"
-    return render(request, template, {"job": job})
+    return render(request, template, {"job": job, "kept_days": _kept_days(request)})
 
 
 @router.get("/reports/owner/pdf/{job_id}/owner-numbers.pdf", include_in_schema=False)
@@ -135,6 +147,11 @@ def pdf_job_file(request: Request, user: _Auditor, job_id: str) -> Response:
     path = job.file
     if path is None:
         raise HTTPException(404, "The owner's PDF is not built yet: its page shows how far it is.")
+    if job.removed_at is not None:
+        raise HTTPException(
+            404, f"The owner's PDF was removed on {job.removed_at:%B %-d, %Y} (they are kept "
+            f"{_kept_days(request)} days): build it again from the owner's numbers page."
+        )  # fmt: skip
     if not path.is_file():
         raise HTTPException(
             404, "The owner's PDF file is no longer in the data folder: build it again from the "
