@@ -53,7 +53,7 @@ def exchange_arguments(folder: Path, today: dt.date) -> dict[str, Any]:
 def _transport(job: RunningJob) -> Transport:
     """The host's transport when it gives one (``submit_transport``), else the folder drop."""
     given: Transport | None = job.context.get("submit_transport")
-    return given or FolderTransport(Path(job.arguments["folder"]))
+    return given if given is not None else FolderTransport(Path(job.arguments["folder"]))
 
 
 @job_kind(SUBMIT, "claims sent to the clearinghouse")
