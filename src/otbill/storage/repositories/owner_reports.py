@@ -21,7 +21,10 @@ from sqlalchemy.orm import aliased
 from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.sql.functions import FunctionElement
 
-from otbill.storage.repositories import owner_open  # noqa: F401  (keeps open_balance_day)
+from otbill.storage.repositories import (
+    owner_collections,  # noqa: F401  (keeps collection_day)
+    owner_open,  # noqa: F401  (keeps open_balance_day)
+)
 from otbill.storage.repositories.base import ClinicScoped
 from otbill.storage.repositories.ledger_effects import (
     AMOUNT as _AMOUNT,
@@ -50,6 +53,7 @@ from otbill.storage.tables import (
     ServiceLineRow,
     VisitRow,
 )
+from otbill.storage.tables.owner_collections import CollectionDayRow
 from otbill.storage.tables.owner_open import OpenBalanceDayRow
 from otbill.storage.tables.owner_summary import ClaimOutcomeRow
 from otbill.storage.tables.payments import WriteOffRow
@@ -193,17 +197,15 @@ class OwnerReports(ClinicScoped):
         )  # fmt: skip
         return self._rows(query)
 
-    def appealed(self, by: Dimension, limits: Sequence[dt.date]) -> Rows:
-        """(key, age bucket, denied cents, claims) of denials whose appeal is pending."""
-        key = {
-            "payer": ClaimRow.payer_id,
-            "patient": ClaimRow.patient_id,
-            "provider": self._claim_provider(),
-        }[by]
+    def appealed(self, limits: Sequence[dt.date]) -> Rows:
+        """(payer id, patient id, therapist id, age bucket, denied cents, claims) of denials
+        whose appeal is pending: one read serves the three agings (a claim falls in one row, so
+        the caller may add up the claims of rows)."""
+        keys = (ClaimRow.payer_id, ClaimRow.patient_id, self._claim_provider())
         bucket = age_bucket(ClaimRow.date_of_service, limits)
         query = (
             select(
-                key,
+                *keys,
                 bucket,
                 func.sum(DenialRow.amount_cents),
                 func.count(func.distinct(ClaimRow.id)),
@@ -212,8 +214,8 @@ class OwnerReports(ClinicScoped):
             .join(DenialRow, DenialRow.id == AppealRow.denial_id)
             .join(ClaimRow, ClaimRow.id == AppealRow.claim_id)
             .where(AppealRow.clinic_id == self.clinic_id, AppealRow.outcome == "pending")
-            .where(ClaimRow.status == "appealed")
-            .group_by(key, bucket)
+            .where(ClaimRow.clinic_id == self.clinic_id, ClaimRow.status == "appealed")
+            .group_by(*keys, bucket)
         )
         return self._rows(query)
 
@@ -282,49 +284,42 @@ class OwnerReports(ClinicScoped):
 
     def collections(self, first: dt.date, end: dt.date) -> Rows:
         """(day of service, charge cents, contractual adjustment cents (group CO), payment
-        cents from payers, payment cents from patients), reversals netted."""
-        group = case(
-            (PostingRow.kind == "reversal", _ORIGINAL.group_code), else_=PostingRow.group_code
-        )
-
-        def total(condition: Any) -> Any:
-            return func.sum(case((condition, _AMOUNT), else_=0))
-
+        cents from payers, payment cents from patients), reversals netted: the ledger's flows
+        kept per day (``collection_day``, :mod:`.owner_collections`)."""
+        day = CollectionDayRow
         query = (
             select(
-                ClaimRow.date_of_service,
-                total(_KIND == "charge"),
-                total(and_(_KIND == "adjustment", group == "CO")),
-                total(and_(_KIND == "payment", _PAYER_SIDE.is_(True))),
-                total(and_(_KIND == "payment", _PAYER_SIDE.is_(False))),
+                day.date_of_service,
+                day.charge_cents,
+                day.contractual_cents,
+                day.payer_paid_cents,
+                day.patient_paid_cents,
             )
-            .select_from(PostingRow)
-            .outerjoin(_ORIGINAL, _ORIGINAL.id == PostingRow.reverses_id)
-            .join(ClaimRow, ClaimRow.id == PostingRow.claim_id)
-            .where(PostingRow.clinic_id == self.clinic_id)
-            .where(ClaimRow.date_of_service >= first, ClaimRow.date_of_service < end)
-            .group_by(ClaimRow.date_of_service)
+            .where(day.clinic_id == self.clinic_id)
+            .where(day.date_of_service >= first, day.date_of_service < end)
         )
         return self._rows(query)
 
     def payment_days(self, first: dt.date, end: dt.date) -> Rows:
-        """(payer id, days from the date of service to the payer's first payment, claims)."""
+        """(payer id, days from the date of service to the payer's first payment, claims) of
+        claims served in ``[first, end)`` (only their payments are read)."""
         paid = (
             select(
-                PostingRow.claim_id.label("claim_id"), func.min(PostingRow.posted_on).label("on")
+                ClaimRow.payer_id.label("payer_id"),
+                _days_between(func.min(PostingRow.posted_on), ClaimRow.date_of_service).label(
+                    "days"
+                ),
             )
-            .where(PostingRow.clinic_id == self.clinic_id, PostingRow.kind == "payment")
-            .where(PostingRow.payer_side.is_(True), PostingRow.amount_cents > 0)
-            .group_by(PostingRow.claim_id)
-            .subquery()
-        )
-        days = _days_between(paid.c.on, ClaimRow.date_of_service)
-        query = (
-            select(ClaimRow.payer_id, days, func.count())
-            .join(paid, paid.c.claim_id == ClaimRow.id)
+            .join(PostingRow, PostingRow.claim_id == ClaimRow.id)
             .where(ClaimRow.clinic_id == self.clinic_id)
             .where(ClaimRow.date_of_service >= first, ClaimRow.date_of_service < end)
-            .group_by(ClaimRow.payer_id, days)
+            .where(PostingRow.clinic_id == self.clinic_id, PostingRow.kind == "payment")
+            .where(PostingRow.payer_side.is_(True), PostingRow.amount_cents > 0)
+            .group_by(ClaimRow.id, ClaimRow.payer_id, ClaimRow.date_of_service)
+            .subquery()
+        )
+        query = select(paid.c.payer_id, paid.c.days, func.count()).group_by(
+            paid.c.payer_id, paid.c.days
         )
         return self._rows(query)
 

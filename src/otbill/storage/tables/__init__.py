@@ -35,6 +35,7 @@ from otbill.storage.tables.eligibility_runs import EligibilityRunItemRow as Elig
 from otbill.storage.tables.eligibility_runs import EligibilityRunRow as EligibilityRunRow
 from otbill.storage.tables.imports import LegacyImportRow as LegacyImportRow
 from otbill.storage.tables.jobs import JobRow as JobRow
+from otbill.storage.tables.owner_collections import CollectionDayRow as CollectionDayRow
 from otbill.storage.tables.owner_open import OpenBalanceDayRow as OpenBalanceDayRow
 from otbill.storage.tables.owner_summary import ClaimLineBalanceRow as ClaimLineBalanceRow
 from otbill.storage.tables.owner_summary import ClaimOutcomeRow as ClaimOutcomeRow

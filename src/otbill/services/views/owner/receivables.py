@@ -51,12 +51,13 @@ def aging(
     every_row: bool = False,
     balances: list[tuple[Any, ...]] | None = None,
     visit_lines: list[tuple[Any, ...]] | None = None,
+    appeals: list[tuple[Any, ...]] | None = None,
 ) -> Table:
     """Owed by age bucket, then unbilled, under appeal and the total, one row per key.
 
     Balances are summed per claim line (one pass over the ledger serves the three agings:
     ``balances`` are :meth:`open_line_balances` rows the caller already has, ``visit_lines``
-    its :meth:`unbilled_visit_lines`)."""
+    its :meth:`unbilled_visit_lines`, ``appeals`` its :meth:`appealed`)."""
     limits = age_limits(today, _LIMITS)
     if balances is None:
         balances = uow.owner_reports.open_line_balances(limits)
@@ -73,7 +74,10 @@ def aging(
         owed[key][len(BUCKETS)] += cents
         buckets[bucket][2] += cents
         buckets[bucket][4] += n
-    for key, bucket, cents, n in uow.owner_reports.appealed(by, limits):
+    if appeals is None:
+        appeals = uow.owner_reports.appealed(limits)
+    for row in appeals:
+        key, (bucket, cents, n) = row[_KEY[by]], row[3:]
         owed[key][len(BUCKETS) + 1] += int(cents or 0)
         buckets[int(bucket)][3] += int(cents or 0)
         buckets[int(bucket)][4] += int(n)
@@ -164,12 +168,12 @@ def days_in_ar(uow: UnitOfWork, today: dt.date, by_payer: Table | None = None) -
 
 
 def receivables(uow: UnitOfWork, today: dt.date) -> list[Table]:
-    balances = uow.owner_reports.open_line_balances(age_limits(today, _LIMITS))
+    limits = age_limits(today, _LIMITS)
+    balances = uow.owner_reports.open_line_balances(limits)
     visits = uow.owner_reports.unbilled_visit_lines()
-    by_payer = aging(uow, today, "payer", balances=balances, visit_lines=visits)
-    return [
-        days_in_ar(uow, today, by_payer),
-        by_payer,
-        aging(uow, today, "patient", balances=balances, visit_lines=visits),
-        aging(uow, today, "provider", balances=balances, visit_lines=visits),
-    ]
+    appeals = uow.owner_reports.appealed(limits)
+    by_payer, by_patient, by_provider = (
+        aging(uow, today, by, balances=balances, visit_lines=visits, appeals=appeals)
+        for by in ("payer", "patient", "provider")
+    )
+    return [days_in_ar(uow, today, by_payer), by_payer, by_patient, by_provider]

@@ -1,0 +1,128 @@
+"""Keeping ``collection_day`` (issue 14, migration 0034): the ledger's charges, contractual
+adjustments and payments per clinic and day of service
+(:mod:`otbill.storage.tables.owner_collections`), reversals netted.
+
+One SELECT defines the sums (:func:`collection_sums`): the ``after_flush`` listener runs it over
+the flush's new postings and adds the result to the days' rows (one SELECT of the rows present,
+one executemany UPDATE, one INSERT, per 500 postings); :func:`backfill_collection_days` runs it
+over a clinic's whole ledger (migration 0034, bulk-loaded benches) and
+:func:`collection_day_mismatches` compares the kept rows with it.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from otbill.storage.repositories.ledger_effects import AMOUNT, KIND, ORIGINAL, PAYER_SIDE
+from otbill.storage.tables import ClaimRow, PostingRow
+from otbill.storage.tables.owner_collections import CollectionDayRow
+
+__all__ = [
+    "backfill_collection_days",
+    "collection_day_mismatches",
+    "collection_sums",
+    "keep_collection_days",
+]
+
+_DAY = CollectionDayRow
+_SUMS = ("charge_cents", "contractual_cents", "payer_paid_cents", "patient_paid_cents")
+_COLUMNS = ("clinic_id", "date_of_service", *_SUMS)
+_BATCH = 500
+_GROUP = sa.case((PostingRow.kind == "reversal", ORIGINAL.group_code), else_=PostingRow.group_code)
+
+
+def _total(condition: Any) -> Any:
+    return sa.func.coalesce(sa.func.sum(sa.case((condition, AMOUNT), else_=0)), 0)
+
+
+def collection_sums(where: Any) -> Any:
+    """(clinic, day of service, charges, CO adjustments, payer payments, patient payments) of
+    the postings matching ``where``, by their claims' day of service, reversals netted."""
+    return (
+        sa.select(
+            ClaimRow.clinic_id,
+            ClaimRow.date_of_service,
+            _total(KIND == "charge"),
+            _total(sa.and_(KIND == "adjustment", _GROUP == "CO")),
+            _total(sa.and_(KIND == "payment", PAYER_SIDE.is_(True))),
+            _total(sa.and_(KIND == "payment", PAYER_SIDE.is_(False))),
+        )
+        .select_from(PostingRow)
+        .outerjoin(ORIGINAL, ORIGINAL.id == PostingRow.reverses_id)
+        .join(ClaimRow, ClaimRow.id == PostingRow.claim_id)
+        .where(where)
+        .group_by(ClaimRow.clinic_id, ClaimRow.date_of_service)
+    )
+
+
+def _add(connection: sa.Connection, sums: list[Any]) -> None:
+    """Add these sums to their days' rows, made when missing."""
+    present = sa.select(_DAY.clinic_id, _DAY.date_of_service).where(
+        _DAY.clinic_id.in_({s[0] for s in sums}),
+        _DAY.date_of_service.in_({s[1] for s in sums}),
+    )
+    have = {tuple(r) for r in connection.execute(present)}
+    rows = [dict(zip(_COLUMNS, s, strict=True)) for s in sums]
+    found = [{f"k_{k}": v for k, v in r.items()} for r in rows if (r["clinic_id"],
+             r["date_of_service"]) in have]  # fmt: skip
+    if found:
+        connection.execute(
+            sa.update(_DAY)
+            .where(_DAY.clinic_id == sa.bindparam("k_clinic_id"))
+            .where(_DAY.date_of_service == sa.bindparam("k_date_of_service"))
+            .values({c: getattr(_DAY, c) + sa.bindparam(f"k_{c}") for c in _SUMS}),
+            found,
+        )
+    missing = [r for r in rows if (r["clinic_id"], r["date_of_service"]) not in have]
+    if missing:
+        connection.execute(sa.insert(_DAY), missing)
+
+
+def keep_collection_days(session: Session, _context: Any) -> None:
+    """After a flush, in its transaction: add the new postings to their days' rows."""
+    ids = sorted(o.id for o in session.new if isinstance(o, PostingRow))
+    if not ids:
+        return
+    connection = session.connection()
+    for start in range(0, len(ids), _BATCH):
+        sums = list(
+            connection.execute(collection_sums(PostingRow.id.in_(ids[start : start + _BATCH])))
+        )
+        if sums:
+            _add(connection, sums)
+
+
+sa.event.listen(Session, "after_flush", keep_collection_days)
+
+
+def backfill_collection_days(connection: sa.Connection, clinic_id: int | None = None) -> None:
+    """Rebuild the rows from the ledger (every clinic, or one)."""
+    wipe = sa.delete(_DAY)
+    where: Any = PostingRow.id.is_not(None)
+    if clinic_id is not None:
+        wipe, where = wipe.where(_DAY.clinic_id == clinic_id), PostingRow.clinic_id == clinic_id
+    connection.execute(wipe)
+    connection.execute(sa.insert(_DAY).from_select(_COLUMNS, collection_sums(where)))
+    if connection.dialect.name == "postgresql":  # planned from its statistics, not as 10 rows
+        connection.execute(sa.text(f"ANALYZE {_DAY.__tablename__}"))
+
+
+def collection_day_mismatches(session: Session, clinic_id: int) -> list[str]:
+    """The days whose kept row differs from the ledger summed afresh, in plain words; empty
+    when they agree (a day whose postings net to nothing may keep a row of zeros)."""
+    want = {r[1]: tuple(int(v) for v in r[2:]) for r in session.execute(
+        collection_sums(PostingRow.clinic_id == clinic_id))}  # fmt: skip
+    kept = sa.select(_DAY.date_of_service, *(getattr(_DAY, c) for c in _SUMS)).where(
+        _DAY.clinic_id == clinic_id
+    )
+    have = {r[0]: tuple(r[1:]) for r in session.execute(kept)}
+    zero = (0,) * len(_SUMS)
+    return [
+        f"{day}: kept (charges, contractual adjustments, payer payments, patient payments) "
+        f"{have.get(day)}, the ledger's {want.get(day)}"
+        for day in sorted(want.keys() | have.keys())
+        if want.get(day, zero) != have.get(day, zero)
+    ]
