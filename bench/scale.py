@@ -178,6 +178,7 @@ def main() -> None:
     parser.add_argument("--keep", action="store_true", help="keep the database afterwards")
     parser.add_argument("--reuse", action="store_true", help="measure the kept database again")
     parser.add_argument("--skip", default="", help="leave out pages starting with this")
+    parser.add_argument("--only", default="", help="request only pages starting with this")
     args = parser.parse_args()
     url = make_url(PG_URL).set(database=args.database).render_as_string(hide_password=False)
     if args.reuse:
@@ -185,7 +186,8 @@ def main() -> None:
         analyze(url, vacuum=False)
     else:
         build(url, args.clinics, args.lines)
-    logins = [(code, [p for p in paths if not (args.skip and p.startswith(args.skip))])
+    logins = [(code, [p for p in paths if not (args.skip and p.startswith(args.skip))
+                      and p.startswith(args.only)])
               for code, paths in clinic_logins(url)]  # fmt: skip
     try:
         with tempfile.TemporaryDirectory() as tmp:

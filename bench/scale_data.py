@@ -26,6 +26,7 @@ from sqlalchemy import Connection, text
 from otbill.codes import npi
 from otbill.services.clinic import setup as clinic
 from otbill.storage import Database
+from otbill.storage.repositories.dashboard_summary import backfill_rollups
 from otbill.storage.repositories.owner_summary import backfill
 
 __all__ = ["BILLER_PASSWORD", "PlanRow", "clinic_sizes", "load", "make_clinics"]
@@ -318,3 +319,5 @@ def load(conn: Connection, plan: list[PlanRow], today: dt.date, say: object) -> 
     say("owner's summary tables")  # type: ignore[operator]
     conn.execute(text("ANALYZE"))
     backfill(conn)  # the line balances and claim outcomes the dashboard reads
+    say("dashboard rollups")  # type: ignore[operator]
+    backfill_rollups(conn)  # the day rows the dashboard reads (open balances: from the above)

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -18,7 +18,7 @@ from otbill.services.ledger import balances, post, reverse
 from otbill.storage import Database
 from otbill.storage.migrate import current_revision, head_revision, upgrade
 from otbill.storage.repositories.dashboard_summary import rollup_mismatches
-from otbill.storage.tables import ClaimRow, ClaimVisitRow, DenialRow, VisitRow
+from otbill.storage.tables import ClaimRow, ClaimVisitRow, DenialRow, RemittanceRow, VisitRow
 from support.clinickit import Ids, insert_claim, seed_clinic
 from support.ledgerkit import ledger_entry
 from support.migrationkit import downgrade_to
@@ -27,7 +27,7 @@ ON = dt.date(2025, 3, 1)
 FIRST, END = dt.date(2025, 1, 1), dt.date(2026, 1, 1)
 _KINDS = ["charge", "payment", "patient_payment", "adjustment", "transfer", "reverse"]
 _OP = st.tuples(
-    st.sampled_from([*_KINDS, "charge", "ready", "held", "denial", "status", "recharge"]),
+    st.sampled_from([*_KINDS, "charge", "ready", "held", "denial", "status", "recharge", "remit"]),
     st.integers(min_value=0, max_value=2),  # which claim
     st.integers(min_value=0, max_value=1),  # which line
     st.integers(min_value=1, max_value=20_000),  # cents
@@ -49,6 +49,7 @@ class _Claim:
     has_payment: bool = False
     denials: set[tuple[str, str]] = field(default_factory=set)
     status: str = "approved"
+    decided: bool = False
     charge: int = 15_000
 
 
@@ -87,6 +88,15 @@ def _apply(db: Database, ids: Ids, claims: list[_Claim], ops: list, tag: str) ->
             elif op == "recharge":
                 claim.charge = cents
                 uow.claims.change(claim.id, total_charge_cents=cents)
+            elif op == "remit":  # an 835's payment: the payer decided the claim
+                remit = uow.records.add(RemittanceRow(payer_id=claim.payer, trace_number=f"{tag}-{n}",
+                                                      paid_on=ON, total_cents=cents))  # fmt: skip
+                uow.flush()
+                entry = replace(ledger_entry(f"{tag}:{n}", "payment", claim.lines[line], cents),
+                                remittance_id=remit.id)  # fmt: skip
+                made.append((post(uow, entry, ON)[0], claim, "payment", cents))
+                claim.paid[0] += cents
+                claim.has_payment = claim.decided = True
             elif op == "denial":
                 group, carc = _CODES[pick % len(_CODES)]
                 uow.records.add(DenialRow(claim_id=claim.id, claim_line_id=claim.lines[line],
@@ -113,9 +123,12 @@ def _want(db: Database, ids: Ids, claims: list[_Claim]) -> dict[str, object]:
     owed = []
     statuses: dict[str, tuple[int, int]] = {}
     payers: dict[int, tuple[int, int]] = {}
+    decided: dict[tuple[dt.date, int], tuple[int, int]] = {}
     for c in claims:
         n, cents = statuses.get(c.status, (0, 0))
         statuses[c.status] = (n + 1, cents + c.charge)
+        if c.decided:
+            decided[(c.day, c.payer)] = (1, int(bool(c.denials)))
         n, cents = payers.get(c.payer, (0, 0))
         payers[c.payer] = (n + 1, cents + c.charge)
         if c.first_status:
@@ -140,6 +153,7 @@ def _want(db: Database, ids: Ids, claims: list[_Claim]) -> dict[str, object]:
         "causes": dict(causes),
         "statuses": statuses,
         "payers": payers,
+        "decided": decided,
     }
 
 
@@ -154,6 +168,7 @@ def _have(db: Database, ids: Ids) -> dict[str, object]:
             "causes": {(d, g, c): n for d, g, c, n in r.denial_causes(FIRST, END)},
             "statuses": {s: (n, cents) for s, n, cents in r.claims_by_status()},
             "payers": {p: (n, cents) for p, n, cents in r.claims_by_payer(FIRST, END)},
+            "decided": {(d, p): (n, m) for d, p, n, m in r.decided_claims(FIRST, END)},
         }
 
 
@@ -191,7 +206,7 @@ def test_rollups_down_and_up_with_rows_present(db: Database) -> None:
     ops = [("held", 0, 0, 0, 0), ("ready", 1, 0, 0, 0), ("charge", 0, 0, 9000, 0),
            ("charge", 1, 1, 7000, 0), ("payment", 0, 0, 5000, 0), ("transfer", 0, 0, 1000, 0),
            ("patient_payment", 1, 1, 2000, 0), ("denial", 1, 1, 0, 1), ("denial", 1, 0, 0, 1),
-           ("adjustment", 1, 1, 5000, 0)]  # fmt: skip
+           ("adjustment", 1, 1, 5000, 0), ("remit", 1, 0, 1000, 0)]  # fmt: skip
     _apply(db, ids, claims, ops, "m")
     before = _have(db, ids)
     assert before == _want(db, ids, claims)

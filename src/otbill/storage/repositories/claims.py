@@ -23,7 +23,7 @@ from otbill.domain.record_errors import NotFound
 from otbill.storage.audit import utcnow
 from otbill.storage.repositories.base import ClinicScoped
 from otbill.storage.repositories.claim_editors import ClaimEditorRepository
-from otbill.storage.repositories.dashboard_claim_days import count_built_claims
+from otbill.storage.repositories.dashboard_claim_months import count_built_claims
 from otbill.storage.repositories.dashboard_summary import count_first_scrubs
 from otbill.storage.repositories.rows import (
     as_visit,

@@ -26,7 +26,7 @@ from otbill.storage.tables import (
     PayerRow,
     VisitRow,
 )
-from otbill.storage.tables.dashboard_summary import ClaimDayRow, DashboardDayRow
+from otbill.storage.tables.dashboard_summary import ClaimMonthRow, DashboardDayRow
 
 __all__ = ["ClinicFigures", "CompanyReads", "CrossClinicClaim", "ScopedSessions"]
 
@@ -207,9 +207,9 @@ class CompanyReads:
         return figures
 
     def _status_query(self) -> Any:
-        """Claims and their charges by status, from the dashboard's kept ``claim_day`` rows (one
-        per day, payer and status) rather than every claim."""
-        day = ClaimDayRow
+        """Claims and their charges by status, from the dashboard's kept ``claim_month`` rows (one
+        per month, payer and status) rather than every claim."""
+        day = ClaimMonthRow
         return (
             select(day.clinic_id, day.status, func.sum(day.claims), func.sum(day.charge_cents))
             .where(day.clinic_id.in_(self.clinic_ids))

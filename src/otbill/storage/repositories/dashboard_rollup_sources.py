@@ -1,20 +1,24 @@
 """The dashboard's daily rollups summed afresh from their sources (the truth the kept rows must
 equal): the status history's first scrubs, the ledger's payments, the visits of paid claims, the
-owner's line balances of claims still owed, and the denials. Used to backfill the rollups
+owner's line balances of claims still owed, the claims payers decided, the denials and the claims. Used to backfill the rollups
 (migration 0033, bulk-loaded benches) and to check them (``rollup_mismatches``)."""
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
-from sqlalchemy import case, func, literal_column, select, union_all
+from sqlalchemy import Date, case, func, literal_column, select, union_all
+from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import aliased
+from sqlalchemy.sql.compiler import SQLCompiler
+from sqlalchemy.sql.functions import FunctionElement
 
 from otbill.storage.repositories.ledger_effects import AMOUNT, ORIGINAL, PAYER_SIDE, PAYMENT
 from otbill.storage.tables import ClaimRow, ClaimStatusRow, ClaimVisitRow, DenialRow, PostingRow
 from otbill.storage.tables.owner_summary import ClaimLineBalanceRow
 
-__all__ = ["DAY_COUNTERS", "claim_day_rollups", "day_rollups", "denial_cause_rollups"]
+__all__ = ["DAY_COUNTERS", "claim_month_rollups", "day_rollups", "denial_cause_rollups"]
 
 #: The counters of a day row (``dashboard_day``), in order.
 DAY_COUNTERS = (
@@ -26,6 +30,8 @@ DAY_COUNTERS = (
     "open_insurance_cents",
     "open_patient_cents",
     "open_claims",
+    "decided",
+    "denied",
 )
 _KEY = (ClaimRow.clinic_id, ClaimRow.date_of_service, ClaimRow.payer_id)
 
@@ -99,10 +105,25 @@ def _open_balances(clinic_id: int | None) -> Any:
     )
 
 
+def _decided(clinic_id: int | None) -> Any:
+    """Claims a payer decided (a remittance posted to them) and, of them, those with a denial
+    (as the owner's ``claim_outcome`` flags them)."""
+    decided = select(PostingRow.claim_id).where(PostingRow.remittance_id.is_not(None))
+    denied = select(DenialRow.claim_id)
+    query = select(ClaimRow.id).where(ClaimRow.id.in_(decided))
+    if clinic_id is not None:
+        decided = decided.where(PostingRow.clinic_id == clinic_id)
+        denied = denied.where(DenialRow.clinic_id == clinic_id)
+        query = select(ClaimRow.id).where(ClaimRow.clinic_id == clinic_id, ClaimRow.id.in_(decided))
+    return _part(
+        query, decided=func.count(), denied=func.sum(case((ClaimRow.id.in_(denied), 1), else_=0))
+    )
+
+
 def day_rollups(clinic_id: int | None = None) -> Any:
     """(clinic, day of service, payer, every counter) of every clinic, or one."""
     parts = union_all(*(part(clinic_id) for part in
-                        (_first_scrubs, _payments, _paid_visits, _open_balances))).subquery()  # fmt: skip
+                        (_first_scrubs, _payments, _paid_visits, _open_balances, _decided))).subquery()  # fmt: skip
     key = [parts.c.clinic_id, parts.c.date_of_service, parts.c.payer_id]
     return select(*key, *(func.sum(parts.c[n]).label(n) for n in DAY_COUNTERS)).group_by(*key)
 
@@ -122,11 +143,30 @@ def denial_cause_rollups(clinic_id: int | None = None) -> Any:
     )  # fmt: skip
 
 
-def claim_day_rollups(clinic_id: int | None = None) -> Any:
-    """(clinic, day of service, payer, status, void, claims, billed cents)."""
+class month_start(FunctionElement[dt.date]):
+    """The first day of a date's month (SQL)."""
+
+    type = Date()
+    inherit_cache = True
+
+
+@compiles(month_start)
+def _month_start_default(element: month_start, compiler: SQLCompiler, **kw: Any) -> str:
+    return f"CAST(date_trunc('month', {compiler.process(element.clauses, **kw)}) AS DATE)"
+
+
+@compiles(month_start, "sqlite")
+def _month_start_sqlite(element: month_start, compiler: SQLCompiler, **kw: Any) -> str:
+    return f"date({compiler.process(element.clauses, **kw)}, 'start of month')"
+
+
+def claim_month_rollups(clinic_id: int | None = None) -> Any:
+    """(clinic, month of service, payer, status, void, claims, billed cents)."""
     void = (ClaimRow.frequency_code == "8").label("void")
-    query = select(*_KEY, ClaimRow.status, void, func.count().label("claims"),
+    month = month_start(ClaimRow.date_of_service).label("month")
+    key = (ClaimRow.clinic_id, month, ClaimRow.payer_id, ClaimRow.status, void)
+    query = select(*key, func.count().label("claims"),
                    func.sum(ClaimRow.total_charge_cents).label("charge_cents"))  # fmt: skip
     if clinic_id is not None:
         query = query.where(ClaimRow.clinic_id == clinic_id)
-    return query.group_by(*_KEY, ClaimRow.status, void)
+    return query.group_by(*key)

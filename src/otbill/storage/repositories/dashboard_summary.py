@@ -24,13 +24,17 @@ from sqlalchemy.orm import Session
 
 from otbill.storage.repositories.dashboard_rollup_sources import (
     DAY_COUNTERS,
-    claim_day_rollups,
+    claim_month_rollups,
     day_rollups,
     denial_cause_rollups,
 )
 from otbill.storage.repositories.owner_summary import posting_effect
 from otbill.storage.tables import ClaimRow, ClaimStatusRow, ClaimVisitRow, DenialRow, PostingRow
-from otbill.storage.tables.dashboard_summary import ClaimDayRow, DashboardDayRow, DenialCauseDayRow
+from otbill.storage.tables.dashboard_summary import (
+    ClaimMonthRow,
+    DashboardDayRow,
+    DenialCauseDayRow,
+)
 from otbill.storage.tables.owner_summary import ClaimLineBalanceRow
 
 __all__ = [
@@ -147,6 +151,36 @@ def _postings(
     _open_balances(connection, moved, keys, deltas)
 
 
+def _decided(
+    connection: Connection,
+    postings: list[PostingRow],
+    denials: list[DenialRow],
+    keys: dict[int, Key],
+    deltas: dict[Key, Counter[str]],
+) -> None:
+    """Claims decided (a first remittance posting) and, of them, denied (a first denial), each
+    claim's flags before the flush and after it compared."""
+    remitted = Counter(p.claim_id for p in postings if p.remittance_id is not None)
+    denied = Counter(d.claim_id for d in denials)
+    claims = set(remitted) | set(denied)
+    if not claims:
+        return
+    query = select(PostingRow.claim_id, func.count()).where(
+        PostingRow.claim_id.in_(claims), PostingRow.remittance_id.is_not(None)
+    )
+    now_remitted = _counts(connection, query.group_by(PostingRow.claim_id))
+    query = select(DenialRow.claim_id, func.count()).where(DenialRow.claim_id.in_(claims))
+    now_denied = _counts(connection, query.group_by(DenialRow.claim_id))
+
+    def flags(remits: int, denials: int) -> tuple[int, int]:
+        return int(remits > 0), int(remits > 0 and denials > 0)
+
+    for claim_id in claims:
+        r, d = now_remitted.get(claim_id, 0), now_denied.get(claim_id, 0)
+        after, before = flags(r, d), flags(r - remitted[claim_id], d - denied[claim_id])
+        deltas[keys[claim_id]].update(decided=after[0] - before[0], denied=after[1] - before[1])
+
+
 def _paid_visits(
     connection: Connection,
     new_payments: Counter[int],
@@ -229,6 +263,7 @@ def keep_rollups(session: Session, _context: Any) -> None:
         _first_scrubs(connection, statuses, keys, deltas)
     if postings:
         _postings(connection, postings, keys, deltas)
+    _decided(connection, postings, denials, keys, deltas)
     _store_days(connection, deltas)
     if denials:
         _denial_causes(connection, denials, keys)
@@ -241,7 +276,7 @@ event.listen(Session, "after_flush", keep_rollups)
 _ROLLUPS: tuple[tuple[Any, Any, int], ...] = (
     (DashboardDayRow, day_rollups, 3),
     (DenialCauseDayRow, denial_cause_rollups, 4),
-    (ClaimDayRow, claim_day_rollups, 5),
+    (ClaimMonthRow, claim_month_rollups, 5),
 )
 
 

@@ -2,8 +2,8 @@
 
 Each query covers one clinic and, where it says so, claims with a date of service in
 ``[first, end)``; rows come back per day (or per payer), and the dashboard folds days into months,
-which keeps the SQL the same on SQLite and PostgreSQL. The claims by payer, first scrubs, payments,
-paid visits, open balances and denial causes read the daily rollups kept with every write
+which keeps the SQL the same on SQLite and PostgreSQL. The claims by payer and status, first scrubs,
+payments, paid visits, open balances, decided claims and denial causes read the daily rollups kept with every write
 (:mod:`otbill.storage.repositories.dashboard_summary`): a year of a big clinic's claims is a few
 thousand rows there. Ledger balances follow
 :mod:`otbill.domain.ledger` exactly (a reversal negates the posting it reverses; a transfer moves
@@ -18,7 +18,6 @@ from typing import Any
 from sqlalchemy import ColumnElement, and_, func, select
 
 from otbill.storage.repositories.base import ClinicScoped
-from otbill.storage.repositories.owner_summary import decided_claims_by
 from otbill.storage.tables import (
     ClaimRow,
     OverheadCostRow,
@@ -26,7 +25,7 @@ from otbill.storage.tables import (
     VisitRow,
 )
 from otbill.storage.tables.dashboard_summary import (
-    ClaimDayRow,
+    ClaimMonthRow,
     DashboardDayRow,
     DenialCauseDayRow,
 )
@@ -61,13 +60,13 @@ class DashboardReports(ClinicScoped):
         return out
 
     def claims_by_payer(self, first: dt.date, end: dt.date) -> list[tuple[Any, ...]]:
-        """(payer id, claims, billed cents), void claims excluded, from the kept ``claim_day``
-        rows."""
-        day = ClaimDayRow
+        """(payer id, claims, billed cents), void claims excluded, from the kept ``claim_month``
+        rows (the window is whole months)."""
+        day = ClaimMonthRow
         query = (
             select(day.payer_id, func.sum(day.claims), func.sum(day.charge_cents))
             .where(day.clinic_id == self.clinic_id, day.void.is_(False))
-            .where(day.date_of_service >= first, day.date_of_service < end)
+            .where(day.month >= first, day.month < end)
             .group_by(day.payer_id)
             .having(func.sum(day.claims) > 0)
         )
@@ -96,8 +95,14 @@ class DashboardReports(ClinicScoped):
     def decided_claims(self, first: dt.date, end: dt.date) -> list[tuple[Any, ...]]:
         """(day of service, payer id, decided claims, of them denied); decided: a remittance was
         posted to the claim (the payer paid, reduced or denied it), as kept in
-        ``claim_outcome``."""
-        return decided_claims_by(self.session, self.clinic_id, "payer", first, end)
+        ``claim_outcome`` and summed in the kept day rows (``dashboard_day``)."""
+        day = DashboardDayRow
+        query = (
+            select(day.date_of_service, day.payer_id, day.decided, day.denied)
+            .where(day.clinic_id == self.clinic_id, day.decided > 0)
+            .where(day.date_of_service >= first, day.date_of_service < end)
+        )
+        return self._aggregate(query)
 
     def denial_causes(self, first: dt.date, end: dt.date) -> list[tuple[Any, ...]]:
         """(day of service, group code, CARC, denied claims), from the kept

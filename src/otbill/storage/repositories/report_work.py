@@ -24,7 +24,7 @@ from otbill.storage.tables import (
     ServiceLineRow,
     VisitRow,
 )
-from otbill.storage.tables.dashboard_summary import ClaimDayRow
+from otbill.storage.tables.dashboard_summary import ClaimMonthRow
 
 __all__ = ["WorkReports"]
 
@@ -70,8 +70,8 @@ class WorkReports(ClinicScoped):
 
     def claims_by_status(self) -> list[tuple[str, int, int]]:
         """(status, claims, billed cents) of every claim but voids, from the dashboard's kept
-        ``claim_day`` rows (:mod:`.dashboard_claim_days`), not every claim."""
-        day = ClaimDayRow
+        ``claim_month`` rows (:mod:`.dashboard_claim_months`), not every claim."""
+        day = ClaimMonthRow
         query = (
             select(day.status, func.sum(day.claims), func.sum(day.charge_cents))
             .where(day.clinic_id == self.clinic_id, day.void.is_(False))

@@ -25,7 +25,7 @@ from otbill.storage.tables.companies import CompanyGrantRow as CompanyGrantRow
 from otbill.storage.tables.companies import CompanyUserRow as CompanyUserRow
 from otbill.storage.tables.coordination import ClaimCoordinationRow as ClaimCoordinationRow
 from otbill.storage.tables.coordination import ClaimCrossoverRow as ClaimCrossoverRow
-from otbill.storage.tables.dashboard_summary import ClaimDayRow as ClaimDayRow
+from otbill.storage.tables.dashboard_summary import ClaimMonthRow as ClaimMonthRow
 from otbill.storage.tables.dashboard_summary import DashboardDayRow as DashboardDayRow
 from otbill.storage.tables.dashboard_summary import DenialCauseDayRow as DenialCauseDayRow
 from otbill.storage.tables.documents import PatientDocumentRow as PatientDocumentRow

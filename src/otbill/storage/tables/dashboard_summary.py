@@ -16,7 +16,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from otbill.storage.tables.base import Base, ClinicOwned
 
-__all__ = ["ClaimDayRow", "DashboardDayRow", "DenialCauseDayRow"]
+__all__ = ["ClaimMonthRow", "DashboardDayRow", "DenialCauseDayRow"]
 
 
 class DashboardDayRow(ClinicOwned, Base):
@@ -36,6 +36,8 @@ class DashboardDayRow(ClinicOwned, Base):
     open_insurance_cents: Mapped[int] = mapped_column(default=0)  # claims still owed (> 0)
     open_patient_cents: Mapped[int] = mapped_column(default=0)
     open_claims: Mapped[int] = mapped_column(default=0)
+    decided: Mapped[int] = mapped_column(default=0)  # claims with a remittance posted to them
+    denied: Mapped[int] = mapped_column(default=0)  # of them, claims with a denial
 
 
 class DenialCauseDayRow(ClinicOwned, Base):
@@ -54,18 +56,18 @@ class DenialCauseDayRow(ClinicOwned, Base):
     claims: Mapped[int] = mapped_column(default=0)
 
 
-class ClaimDayRow(ClinicOwned, Base):
-    """Claims of one day of service, payer and status, voids (frequency 8) apart: how many and
-    their billed charges."""
+class ClaimMonthRow(ClinicOwned, Base):
+    """Claims of one month of service (its first day), payer and status, voids (frequency 8)
+    apart: how many and their billed charges. By month, not day: the dashboard's windows are
+    whole months, and the company dashboard sums every clinic's rows."""
 
-    __tablename__ = "claim_day"
+    __tablename__ = "claim_month"
     __table_args__ = (
         Index(
-            "ix_claim_day_key", "clinic_id", "date_of_service", "payer_id", "status", "void",
-            unique=True,
+            "ix_claim_month_key", "clinic_id", "month", "payer_id", "status", "void", unique=True
         ),
-    )  # fmt: skip
-    date_of_service: Mapped[dt.date] = mapped_column(Date)
+    )
+    month: Mapped[dt.date] = mapped_column(Date)
     payer_id: Mapped[int] = mapped_column(ForeignKey("payer.id"))
     status: Mapped[str] = mapped_column(String(20))
     void: Mapped[bool] = mapped_column()

@@ -1,4 +1,5 @@
-"""Keeping the dashboard's claims per day, payer and status (``claim_day``, migration 0033).
+"""Keeping the dashboard's claims per month of service, payer and status (``claim_month``,
+migration 0033).
 
 Derived from the claims themselves, never the truth. After every flush, in its transaction,
 :func:`keep_claim_days` counts the new claims in and moves the changed ones (status, charges,
@@ -22,11 +23,11 @@ from sqlalchemy.orm import Session
 
 from otbill.storage.repositories.dashboard_summary import add_counters
 from otbill.storage.tables import ClaimRow
-from otbill.storage.tables.dashboard_summary import ClaimDayRow
+from otbill.storage.tables.dashboard_summary import ClaimMonthRow
 
 __all__ = ["count_built_claims", "keep_claim_days"]
 
-_KEY = ("clinic_id", "date_of_service", "payer_id", "status", "void")
+_KEY = ("clinic_id", "month", "payer_id", "status", "void")
 _FIELDS = ("date_of_service", "payer_id", "status", "frequency_code", "total_charge_cents")
 Key = tuple[int, dt.date, int, str, bool]
 
@@ -37,7 +38,7 @@ def _store(connection: Connection, claims: Counter[Key], cents: Counter[Key]) ->
         for key in claims.keys() | cents.keys()
         if claims[key] or cents[key]
     ]
-    add_counters(connection, ClaimDayRow.__table__, _KEY, rows)  # type: ignore[arg-type]
+    add_counters(connection, ClaimMonthRow.__table__, _KEY, rows)  # type: ignore[arg-type]
 
 
 def count_built_claims(
@@ -48,7 +49,7 @@ def count_built_claims(
     claims: Counter[Key] = Counter()
     cents: Counter[Key] = Counter()
     for clinic_id, day, payer_id, status, frequency, charge in built:
-        key = (clinic_id, day, payer_id, status, frequency == "8")
+        key = (clinic_id, day.replace(day=1), payer_id, status, frequency == "8")
         claims[key] += 1
         cents[key] += charge
     _store(connection, claims, cents)
@@ -61,7 +62,7 @@ def _values(row: ClaimRow, before: bool) -> tuple[Key, int]:
     for name in _FIELDS:
         history = state.attrs[name].history
         values[name] = history.deleted[0] if before and history.deleted else getattr(row, name)
-    key = (row.clinic_id, values["date_of_service"], values["payer_id"], values["status"],
+    key = (row.clinic_id, values["date_of_service"].replace(day=1), values["payer_id"], values["status"],
            (values["frequency_code"] or "1") == "8")  # fmt: skip
     return key, int(values["total_charge_cents"] or 0)
 
