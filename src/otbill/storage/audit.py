@@ -120,9 +120,10 @@ class AuditLog:
     ) -> dict[str, Any]:
         """The next event's column values, chained onto the head (which moves to it)."""
         head = self._locked_head()
-        values = {
+        seq = head.seq + 1
+        values: dict[str, Any] = {
             "clinic_id": self._clinic_id,
-            "seq": head.seq + 1,
+            "seq": seq,
             "at": utcnow(),
             "actor_id": actor_id,
             "action": action,
@@ -132,8 +133,8 @@ class AuditLog:
             "after": jsonable(after) if after is not None else None,
             "prev_hash": head.hash,
         }
-        values["hash"] = event_hash(head.hash, _content_of(values), plain=True)
-        head.seq, head.hash = values["seq"], values["hash"]
+        digest = values["hash"] = event_hash(head.hash, _content_of(values), plain=True)
+        head.seq, head.hash = seq, digest
         return values
 
     def record_many(self, events: Sequence[tuple[str, str, object, Mapping[str, Any]]]) -> None:

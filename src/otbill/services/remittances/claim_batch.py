@@ -51,6 +51,7 @@ class ClaimBatch:
     profiles: dict[int, str]  # payer id → payer profile (a clinic has a handful of payers)
     remittance_id: int
     denied: set[int]  # claims this remittance opened a denial on (read for the batch's claims)
+    remittances: dict[int, int | None]  # posting id -> the remittance that posted it
     pending: list[NewPosting] = field(default_factory=list)
     denials: list[NewDenial] = field(default_factory=list)
     keys: set[str] = field(default_factory=set)
@@ -63,14 +64,15 @@ class ClaimBatch:
         reads = uow.remittance_batch
         claims = reads.claims_by_number({p.patient_control_number for _, p in payments})
         ids = [c.id for c in claims.values()]
-        postings = reads.postings(ids)
+        remittances: dict[int, int | None] = {}
+        postings = reads.postings(ids, remittances)
         patients = {c.patient_id for c in claims.values()}
         later = {c.patient_id for c in uow.patients.coverages(patients) if c.priority > 1}
         batch = cls(uow, claims, reads.lines(ids), postings,
                     reads.queued([f"{prefix}:queue" for prefix, _ in payments]),
                     reads.coordinated(ids), later,
                     {p.id: p.profile for p in uow.payers.all()}, remittance_id,
-                    uow.denials.opened_for(ids, remittance_id))  # fmt: skip
+                    uow.denials.opened_for(ids, remittance_id), remittances)  # fmt: skip
         for made in postings.values():
             batch.keys.update(p.source_key for p in made)
             batch.reversed_ids.update(p.reverses for p in made if p.reverses is not None)
@@ -127,10 +129,19 @@ class ClaimBatch:
         return True
 
     def unreversed_835(self, claim_id: int, remittance_id: int) -> list[Posting]:
-        """What a payer's reversal undoes (``LedgerRepository.unreversed_835``), less what this
-        batch reversed already."""
-        earlier = self.uow.ledger.unreversed_835(claim_id, remittance_id)
-        return [p for p in earlier if p.id not in self.reversed_ids]
+        """What a payer's reversal undoes (``LedgerRepository.unreversed_835``: the claim's
+        postings from other 835s, not reversals, not reversed), from the postings the batch
+        read (a reversal is always on its original's claim), less what this batch reversed."""
+        made = self.postings.get(claim_id, [])
+        done = {p.reverses for p in made if p.reverses is not None} | self.reversed_ids
+        return [
+            p
+            for p in made
+            if p.source_key.startswith("835:")
+            and p.kind is not Kind.REVERSAL
+            and self.remittances.get(p.id) not in (None, remittance_id)
+            and p.id not in done
+        ]
 
     def reverse(self, original: Posting, key: str, remittance_id: int) -> bool:
         """Plan the reversal of ``original`` (as :func:`otbill.services.ledger.reverse`)."""

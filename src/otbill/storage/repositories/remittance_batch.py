@@ -81,14 +81,18 @@ class RemittanceBatchRepository(ClinicScoped):
             out[row.claim_id].append(_as_line(row))
         return out
 
-    def postings(self, claim_ids: Collection[int]) -> dict[int, list[Posting]]:
-        """Each claim's postings in the order made, by claim id; ``ix_posting_claim``."""
+    def postings(
+        self, claim_ids: Collection[int], remittances: dict[int, int | None] | None = None
+    ) -> dict[int, list[Posting]]:
+        """Each claim's postings in the order made, by claim id (and, into ``remittances``
+        when given, each posting's remittance id); ``ix_posting_claim``."""
         # Plain rows, not ORM objects: a batch reads tens of thousands, and ORM loading was
         # most of the posting's own CPU.
         p = PostingRow
         query = (
             select(p.id, p.source_key, p.kind, p.amount_cents, p.claim_id, p.claim_line_id,
-                   p.patient_id, p.payer_id, p.payer_side, p.group_code, p.carc, p.reverses_id)
+                   p.patient_id, p.payer_id, p.payer_side, p.group_code, p.carc, p.reverses_id,
+                   p.remittance_id)
             .where(p.clinic_id == self.clinic_id, p.claim_id.in_(list(claim_ids)))
             .order_by(p.id)
         )  # fmt: skip
@@ -99,6 +103,8 @@ class RemittanceBatchRepository(ClinicScoped):
                               r.claim_line_id, r.patient_id, r.payer_id, r.payer_side,
                               r.group_code, r.carc, r.reverses_id)  # fmt: skip
             out[r.claim_id].append(posting)
+            if remittances is not None:
+                remittances[r.id] = r.remittance_id
         return out
 
     def kept_line_balances(self, claim_ids: Collection[int]) -> dict[int, tuple[int, int]]:
