@@ -43,6 +43,18 @@ class DashboardReports(ClinicScoped):
     def _aggregate(self, query: Any) -> list[tuple[Any, ...]]:
         return [tuple(row) for row in self.session.execute(query)]
 
+    def _kept_days(
+        self, table: Any, columns: tuple[Any, ...], count: Any, first: dt.date, end: dt.date
+    ) -> list[tuple[Any, ...]]:
+        """(day of service, *columns) of a kept day table's rows in ``[first, end)`` whose
+        ``count`` is not zero."""
+        query = (
+            select(table.date_of_service, *columns)
+            .where(table.clinic_id == self.clinic_id, count > 0)
+            .where(table.date_of_service >= first, table.date_of_service < end)
+        )
+        return self._aggregate(query)
+
     def first_scrubs(self, first: dt.date, end: dt.date) -> list[tuple[Any, ...]]:
         """(day of service, ``"ready"`` or ``"not ready"``: where the claim's first scrub moved
         it, claims), from the kept day rows (``dashboard_day``)."""
@@ -97,23 +109,16 @@ class DashboardReports(ClinicScoped):
         posted to the claim (the payer paid, reduced or denied it), as kept in
         ``claim_outcome`` and summed in the kept day rows (``dashboard_day``)."""
         day = DashboardDayRow
-        query = (
-            select(day.date_of_service, day.payer_id, day.decided, day.denied)
-            .where(day.clinic_id == self.clinic_id, day.decided > 0)
-            .where(day.date_of_service >= first, day.date_of_service < end)
+        return self._kept_days(
+            day, (day.payer_id, day.decided, day.denied), day.decided, first, end
         )
-        return self._aggregate(query)
 
     def denial_causes(self, first: dt.date, end: dt.date) -> list[tuple[Any, ...]]:
         """(day of service, group code, CARC, denied claims), from the kept
         ``denial_cause_day`` rows."""
         cause = DenialCauseDayRow
-        query = (
-            select(cause.date_of_service, cause.group_code, cause.carc, cause.claims)
-            .where(cause.clinic_id == self.clinic_id, cause.claims > 0)
-            .where(cause.date_of_service >= first, cause.date_of_service < end)
-        )
-        return self._aggregate(query)
+        columns = (cause.group_code, cause.carc, cause.claims)
+        return self._kept_days(cause, columns, cause.claims, first, end)
 
     def open_balances(self) -> list[tuple[Any, ...]]:
         """(day of service, insurance cents, patient cents, claims) of claims still owed, from
