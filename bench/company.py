@@ -3,6 +3,11 @@ and cross-clinic work queue, read as a plain role under row-level security and a
 
     nice .venv/bin/python bench/company.py [--clinics 200] [--lines 250000] [--runs 15] [--keep]
     nice .venv/bin/python bench/company.py --reuse        # measure again on the kept database
+    nice .venv/bin/python bench/company.py --database otbill_scale  # bench/scale.py's database
+
+``--database NAME`` reads another kept database as it is (never built, migrated or dropped here:
+bench/scale.py's 10,000,000 lines); its company BENCHCO, one user granted every clinic, is made
+there on the first run.
 
 Builds database ``otbill_company_bench`` on the local PostgreSQL (``OTBILL_BENCH_POSTGRES_URL``'s
 server; dropped first, and at the end unless ``--keep``) with bench/scale_data.py's generator
@@ -41,6 +46,8 @@ PG_URL = os.environ.get(
 )
 NAME = "otbill_company_bench"
 TODAY = dt.date(2026, 6, 30)
+#: A last name of bench/scale_data.py's patients (about one patient in forty holds it).
+SEARCH = "garcia"
 
 
 def _say(step: str) -> None:
@@ -80,6 +87,25 @@ def build(url: str, clinics: int, lines: int) -> int:
     return user
 
 
+def company_user(url: str) -> int:
+    """BENCHCO's user in a kept database, made (granted every clinic) when missing; unmigrated."""
+    db = Database(url, migrate=False)
+    try:
+        if companies.company_by_code(db, "BENCHCO") is not None:
+            return companies.company_users(db, "BENCHCO")[0].id
+        companies.create_company(db, "BENCHCO", "Bench Billing Co")
+        user = companies.add_company_user(
+            db, "BENCHCO", "boss", "Bo", "bench-password-1", owner=True
+        )
+        with db.engine.connect() as conn:
+            clinic_ids = list(conn.scalars(text("SELECT id FROM clinic ORDER BY id")))
+        for clinic_id in clinic_ids:
+            companies.grant_clinic(db, user, clinic_id, ["biller"], actor_id=None, by="bench")
+        return user
+    finally:
+        db.dispose()
+
+
 def plain_role(url: str) -> tuple[Database, str]:
     """The database as a fresh role without superuser or BYPASSRLS (the policy applies)."""
     role = f"otbill_bench_{uuid.uuid4().hex[:8]}"
@@ -109,7 +135,7 @@ def timed(read: Callable[[], object], runs: int) -> tuple[list[float], list[floa
     return walls, cpus
 
 
-def measure(db: Database, user: int, runs: int, label: str) -> None:
+def measure(db: Database, user: int, runs: int, label: str, skip: str = "") -> None:
     granted = companies.granted_clinics(db, user)
     access = companies.company_access(db, granted[0].user_id)
     assert access is not None and len(access.clinics) == len(granted)
@@ -123,10 +149,13 @@ def measure(db: Database, user: int, runs: int, label: str) -> None:
         "queue one clinic": lambda: company_queue(
             db, access, "denied", clinic_id=granted[len(granted) // 2].clinic_id
         ),
-        "queue search": lambda: company_queue(db, access, "denied", search="smith"),
+        "queue search": lambda: company_queue(db, access, "denied", search=SEARCH),
+        "queue search, payer": lambda: company_queue(db, access, "denied", search="aetna"),
     }
     print(f"{label}: {len(granted)} clinics, {runs} runs each (ms: median / slowest, wall | CPU)")
     for name, read in reads.items():
+        if skip and name.startswith(skip):
+            continue
         walls, cpus = timed(read, runs)
         print(
             f"  {name:22} {statistics.median(walls):7.1f} / {max(walls):7.1f}"
@@ -142,10 +171,15 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=15)
     parser.add_argument("--keep", action="store_true")
     parser.add_argument("--reuse", action="store_true", help="the kept database, not rebuilt")
+    parser.add_argument("--database", default="", help="another kept database, read as it is")
+    parser.add_argument("--skip", default="", help="leave out the reads starting with this")
     args = parser.parse_args()
-    url = make_url(PG_URL).set(database=NAME).render_as_string(hide_password=False)
+    name = args.database or NAME
+    url = make_url(PG_URL).set(database=name).render_as_string(hide_password=False)
     print(f"load average {os.getloadavg()[0]:.1f} at start", flush=True)
-    if args.reuse:
+    if args.database:
+        user = company_user(url)
+    elif args.reuse:
         kept = Database(url)
         user = companies.company_users(kept, "BENCHCO")[0].id
         kept.dispose()
@@ -153,9 +187,9 @@ def main() -> None:
         user = build(url, args.clinics, args.lines)
     plain, role = plain_role(url)
     try:
-        measure(plain, user, args.runs, "plain role (row-level security applies)")
+        measure(plain, user, args.runs, "plain role (row-level security applies)", args.skip)
         superuser = Database(url, migrate=False)
-        measure(superuser, user, args.runs, "superuser (no row-level security)")
+        measure(superuser, user, args.runs, "superuser (no row-level security)", args.skip)
         superuser.dispose()
     finally:
         plain.dispose()
@@ -164,7 +198,7 @@ def main() -> None:
             conn.execute(text(f"DROP OWNED BY {role}"))
         owner.dispose()
         _admin(f"DROP ROLE {role}")
-        if not (args.keep or args.reuse):
+        if not (args.keep or args.reuse or args.database):
             _admin(f'DROP DATABASE IF EXISTS "{NAME}"')
     print(f"load average {os.getloadavg()[0]:.1f} at end", flush=True)
 

@@ -2,6 +2,7 @@
 
     nice .venv/bin/python bench/scale.py [--lines 10000000] [--clinics 200] [--keep]
     nice .venv/bin/python bench/scale.py --reuse          # measure again on the kept database
+    nice .venv/bin/python bench/scale.py --reuse --as-is  # ... without migrating it first
 
 Builds database ``otbill_scale`` on the local PostgreSQL (``OTBILL_BENCH_POSTGRES_URL``'s server;
 dropped first, and at the end unless ``--keep``) with ``--clinics`` clinics holding ``--lines``
@@ -19,6 +20,7 @@ import asyncio
 import datetime as dt
 import os
 import re
+import subprocess
 import sys
 import tempfile
 import time
@@ -31,7 +33,7 @@ from sqlalchemy.engine import make_url
 sys.path.insert(0, str(Path(__file__).parent))
 from otbill.storage import Database
 from scale_data import BILLER_PASSWORD, clinic_sizes, load, make_clinics
-from web import free_port, logged_in, row, start_server
+from web import answering, free_port, logged_in, row, start_server
 
 PG_URL = os.environ.get(
     "OTBILL_BENCH_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
@@ -108,6 +110,17 @@ def pages(conn: object, code: str) -> list[str]:
     ]  # fmt: skip
 
 
+def start_as_is(url: str, folder: Path, port: int, workers: int) -> subprocess.Popen[bytes]:
+    """The web processes on the database as it is, unmigrated (uvicorn with otbill serve's own
+    factory; ``--as-is``: a kept database measured without another change's migrations)."""
+    env = {**os.environ, "OTBILL_DATA_DIR": str(folder), "OTBILL_SECRET_KEY": "bench",
+           "OTBILL_DATABASE_URL": url, "OTBILL_TODAY": TODAY.isoformat()}  # fmt: skip
+    command = [sys.executable, "-m", "uvicorn", "otbill.web.factory:app_from_environment",
+               "--factory", "--workers", str(workers), "--port", str(port), "--log-level",
+               "warning"]  # fmt: skip
+    return answering(subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL), port)
+
+
 def label(path: str) -> str:
     """The page a path is an instance of: ids, names and dates replaced by what they are."""
     return re.sub(r"=([^&]+)", lambda m: "=" + ("…" if not m[1].isdigit() else "N"), path)
@@ -178,11 +191,14 @@ def main() -> None:
     parser.add_argument("--keep", action="store_true", help="keep the database afterwards")
     parser.add_argument("--reuse", action="store_true", help="measure the kept database again")
     parser.add_argument("--skip", default="", help="leave out pages starting with this")
+    parser.add_argument(
+        "--as-is", action="store_true", help="with --reuse: measure the database unmigrated"
+    )
     parser.add_argument("--only", default="", help="request only pages starting with this")
     args = parser.parse_args()
     url = make_url(PG_URL).set(database=args.database).render_as_string(hide_password=False)
     if args.reuse:
-        Database(url).dispose()  # brings the kept database to the newest migration
+        Database(url, migrate=not args.as_is).dispose()  # else: to the newest migration
         analyze(url, vacuum=False)
     else:
         build(url, args.clinics, args.lines)
@@ -192,7 +208,11 @@ def main() -> None:
     try:
         with tempfile.TemporaryDirectory() as tmp:
             port = free_port()
-            server = start_server(url, Path(tmp), port, TODAY, ("--workers", str(args.workers)))
+            if args.as_is:
+                server = start_as_is(url, Path(tmp), port, args.workers)
+            else:
+                workers = ("--workers", str(args.workers))
+                server = start_server(url, Path(tmp), port, TODAY, workers)
             try:
                 base = f"http://127.0.0.1:{port}"
                 samples = asyncio.run(run_load(base, logins, args.clients, args.seconds))

@@ -76,7 +76,11 @@ def start_server(
     env = {**os.environ, "OTBILL_DATA_DIR": str(folder), "OTBILL_SECRET_KEY": "bench"}
     command = [sys.executable, "-m", "otbill.cli", "serve", "--database-url", url]
     command += ["--port", str(port), "--no-demo", "--today", today.isoformat(), *extra]
-    server = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL)
+    return answering(subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL), port)
+
+
+def answering(server: subprocess.Popen[bytes], port: int) -> subprocess.Popen[bytes]:
+    """``server`` once it answers on ``port`` (killed, and the run stopped, after 2 minutes)."""
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline:
         try:

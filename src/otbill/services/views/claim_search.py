@@ -12,12 +12,13 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
 from otbill.domain.lifecycle import ClaimStatus
 from otbill.domain.money import from_cents
 from otbill.errors import OtbillError
+from otbill.services.views.queue_cache import QueueCache
 from otbill.storage import UnitOfWork
 from otbill.storage.repositories.report_claim_search import ClaimFilter, ClaimFound
 
@@ -163,13 +164,27 @@ def parse_search(params: Mapping[str, str]) -> tuple[ClaimFilter, int]:
 
 
 def search_claims(
-    uow: UnitOfWork, filters: ClaimFilter, page: int = 1, per_page: int = PER_PAGE
+    uow: UnitOfWork,
+    filters: ClaimFilter,
+    page: int = 1,
+    per_page: int = PER_PAGE,
+    cache: QueueCache | None = None,
 ) -> SearchPage:
     """One page of the claims matching ``filters``, newest date of service first, with the
-    count of matching claims in each status (the status tabs)."""
+    count of matching claims in each status (the status tabs).
+
+    The counts do not depend on the page or the status tab: with ``cache`` they are kept per
+    search until the clinic's audit head moves (every change to a claim is audited), so paging
+    through a search or changing its tab counts once (as the queue counts are kept).
+    """
     offset = (page - 1) * per_page
     rows = uow.reports.search_claims(filters, limit=per_page + 1, offset=offset)
-    counts = uow.reports.claim_status_counts(filters)
+    if cache is None:
+        counts = uow.reports.claim_status_counts(filters)
+    else:
+        key = ("search-counts", uow.clinic_id, replace(filters, status=None))
+        head = uow.audit_reads.head_seq()
+        counts = dict(cache.get(key, head, lambda: uow.reports.claim_status_counts(filters)))
     statuses = [(s, label, counts.get(s, 0)) for s, label in STATUS_LABELS.items()]
     return SearchPage(
         rows[:per_page], counts, page, len(rows) > per_page, filters, per_page, statuses

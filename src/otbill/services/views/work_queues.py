@@ -159,6 +159,18 @@ def _unmatched(uow: UnitOfWork, page: int) -> QueuePage:
     return QueuePage(UNMATCHED, rows, uow.queues.open_work_items(), page)
 
 
-def filter_options(uow: UnitOfWork) -> dict[str, list[tuple[int, str]]]:
-    """The choices of the queue filters: payers and therapists (rendering providers)."""
-    return {"payers": payer_choices(uow), "therapists": therapist_choices(uow)}
+def filter_options(
+    uow: UnitOfWork, cache: QueueCache | None = None
+) -> dict[str, list[tuple[int, str]]]:
+    """The choices of the queue filters: payers and therapists (rendering providers).
+
+    Kept in ``cache`` until the clinic's audit head moves (payers and providers are master
+    records: every change to them is audited), so a queue page or a search does not load them.
+    """
+
+    def load() -> dict[str, list[tuple[int, str]]]:
+        return {"payers": payer_choices(uow), "therapists": therapist_choices(uow)}
+
+    if cache is None:
+        return load()
+    return dict(cache.get(("filter-options", uow.clinic_id), uow.audit_reads.head_seq(), load))

@@ -13,13 +13,13 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
 
-from otbill.services.views.choices import payer_choices
 from otbill.services.views.claim_search import (
     STATUS_LABELS,
     SearchError,
     parse_search,
     search_claims,
 )
+from otbill.services.views.work_queues import filter_options
 from otbill.web.app import render
 from otbill.web.security import SessionUser, require_roles
 
@@ -44,13 +44,13 @@ def claims_search(request: Request, user: Reader) -> Response:
     typed = {k: (params.get(k) or "").strip()[:100] for k in (*_FIELDS, "status")}
     error: SearchError | None = None
     with request.app.state.db.unit_of_work(user.clinic_id, user.id) as uow:
-        payers = payer_choices(uow)
+        payers = filter_options(uow, request.app.state.queue_cache)["payers"]
         try:
             filters, page = parse_search(params)
         except SearchError as exc:
             error, found = exc, None
         else:
-            found = search_claims(uow, filters, page)
+            found = search_claims(uow, filters, page, cache=request.app.state.queue_cache)
     base = {k: v for k, v in typed.items() if k != "status"}
     context = {
         "typed": typed,

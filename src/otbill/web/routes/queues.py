@@ -95,7 +95,7 @@ def _queue_context(request: Request, user: SessionUser, tab: str, page: int) -> 
         listing = wq.list_queue(uow, tab, f, page, counts, groups if held else None)
         if tab == "ready":  # findings, and who may approve each claim (the bulk approval form)
             approval_view.queue_approvals(uow, listing.rows)
-        options = wq.filter_options(uow)
+        options = wq.filter_options(uow, cache)
     return {
         "tab": tab,
         "tabs": [(name, LABELS[name], n) for name, n in counts.items()],
