@@ -94,6 +94,12 @@ def _claim_keys(connection: Connection, claim_ids: set[int]) -> dict[int, Key]:
     return {i: (c, d, p) for i, c, d, p in rows}
 
 
+def _clinics(keys: dict[int, Key]) -> set[int]:
+    """The clinics of the flush's claims (one, in a unit of work): the postings' index leads
+    with the clinic, so a look-up by claim without it reads the whole index."""
+    return {clinic_id for clinic_id, _, _ in keys.values()}
+
+
 def _counts(connection: Connection, query: Any) -> dict[Any, int]:
     """(key columns..., count) rows as key -> count (a one-column key unwrapped)."""
     out = {}
@@ -166,7 +172,9 @@ def _decided(
     if not claims:
         return
     query = select(PostingRow.claim_id, func.count()).where(
-        PostingRow.claim_id.in_(claims), PostingRow.remittance_id.is_not(None)
+        PostingRow.clinic_id.in_(_clinics(keys)),
+        PostingRow.claim_id.in_(claims),
+        PostingRow.remittance_id.is_not(None),
     )
     now_remitted = _counts(connection, query.group_by(PostingRow.claim_id))
     query = select(DenialRow.claim_id, func.count()).where(DenialRow.claim_id.in_(claims))
@@ -191,7 +199,9 @@ def _paid_visits(
     if not new_payments:
         return
     query = select(PostingRow.claim_id, func.count()).where(
-        PostingRow.claim_id.in_(new_payments), PostingRow.kind == "payment"
+        PostingRow.clinic_id.in_(_clinics(keys)),  # ix_posting_claim: (clinic, claim)
+        PostingRow.claim_id.in_(new_payments),
+        PostingRow.kind == "payment",
     )
     stored = _counts(connection, query.group_by(PostingRow.claim_id))
     first = [c for c, n in new_payments.items() if stored.get(c) == n]
