@@ -147,3 +147,15 @@ def test_the_api_searches_the_same_way(app, client):
     assert all(i["total_charge"] == dollars for i in by_amount.json()["items"])
     bad = client.get("/api/claims?amount_min=lots")
     assert bad.status_code == 422 and "Charge from" in bad.text
+
+
+def test_the_status_counts_kept_between_searches_follow_a_change_to_a_claim(app, client):
+    """The counts are kept until the clinic's audit head moves: a claim paid and another denied
+    and appealed after the first search show in the second."""
+    log_in(client, "biller")
+    before = client.get("/claims")
+    paid, appealed = _count(before.text, "paid"), _count(before.text, "appealed")
+    assert _count(client.get("/claims?status=paid").text, "paid") == paid  # kept: the same
+    _appealed(app)
+    after = client.get("/claims?status=paid")
+    assert (_count(after.text, "paid"), _count(after.text, "appealed")) == (paid + 1, appealed + 1)
