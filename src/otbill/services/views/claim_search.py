@@ -169,6 +169,7 @@ def search_claims(
     page: int = 1,
     per_page: int = PER_PAGE,
     cache: QueueCache | None = None,
+    head: int | None = None,
 ) -> SearchPage:
     """One page of the claims matching ``filters``, newest date of service first, with the
     count of matching claims in each status (the status tabs).
@@ -183,8 +184,8 @@ def search_claims(
         counts = uow.reports.claim_status_counts(filters)
     else:
         key = ("search-counts", uow.clinic_id, replace(filters, status=None))
-        head = uow.audit_reads.head_seq()
-        counts = dict(cache.get(key, head, lambda: uow.reports.claim_status_counts(filters)))
+        stamp = uow.audit_reads.head_seq() if head is None else head
+        counts = dict(cache.get(key, stamp, lambda: uow.reports.claim_status_counts(filters)))
     statuses = [(s, label, counts.get(s, 0)) for s, label in STATUS_LABELS.items()]
     return SearchPage(
         rows[:per_page], counts, page, len(rows) > per_page, filters, per_page, statuses

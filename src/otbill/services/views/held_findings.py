@@ -38,12 +38,14 @@ def held_rule_groups(
     f: QueueFilter | None = None,
     held: int | None = None,
     cache: QueueCache | None = None,
+    head: int | None = None,
 ) -> list[RuleGroup]:
     """Held claims by the rule of their error findings (a claim counts once per rule).
 
     Every change to a claim writes an audit row, which moves the audit chain's head; ``held`` (the
     held count, when the caller has it) also catches rows written without one. The rule filter
-    itself is not applied: the panel lists every rule, under the other filters.
+    itself is not applied: the panel lists every rule, under the other filters. ``head``: the
+    audit head's sequence number, when the caller has read it for this request.
     """
     f = f or QueueFilter()
     others = QueueFilter(f.payer_id, f.provider_id, f.date_from, f.date_to)
@@ -56,5 +58,5 @@ def held_rule_groups(
 
     if cache is None:
         return group()
-    stamp = (uow.audit_reads.head_seq(), held)
+    stamp = (uow.audit_reads.head_seq() if head is None else head, held)
     return cache.get(("held-rules", uow.clinic_id, others), stamp, group)

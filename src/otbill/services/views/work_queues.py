@@ -56,11 +56,15 @@ class QueuePage:
         self.pages = max(1, -(-self.total // PAGE_SIZE))
 
 
-def queue_counts(uow: UnitOfWork, cache: QueueCache | None = None) -> dict[str, int]:
+def queue_counts(
+    uow: UnitOfWork, cache: QueueCache | None = None, head: int | None = None
+) -> dict[str, int]:
     """Claims in each queue (one GROUP BY over the queue index), plus open unmatched items.
 
     The claim counts are kept in ``cache`` until the clinic's audit chain moves (every claim status
     change is audited, so the audit head's sequence number says when they may have changed).
+    ``head``: that sequence number, when the caller has read it for this request (one read for
+    the counts, the held groups and the filter choices of a page).
     """
 
     def count() -> dict[str, int]:
@@ -70,7 +74,8 @@ def queue_counts(uow: UnitOfWork, cache: QueueCache | None = None) -> dict[str, 
     if cache is None:
         counts = count()
     else:
-        counts = dict(cache.get(("counts", uow.clinic_id), uow.audit_reads.head_seq(), count))
+        stamp = uow.audit_reads.head_seq() if head is None else head
+        counts = dict(cache.get(("counts", uow.clinic_id), stamp, count))
     if uow.queues.has_work_items():  # work items are not audited: counted each time (indexed)
         counts[UNMATCHED] = uow.queues.open_work_items()
     return counts
@@ -160,7 +165,7 @@ def _unmatched(uow: UnitOfWork, page: int) -> QueuePage:
 
 
 def filter_options(
-    uow: UnitOfWork, cache: QueueCache | None = None
+    uow: UnitOfWork, cache: QueueCache | None = None, head: int | None = None
 ) -> dict[str, list[tuple[int, str]]]:
     """The choices of the queue filters: payers and therapists (rendering providers).
 
@@ -173,4 +178,5 @@ def filter_options(
 
     if cache is None:
         return load()
-    return dict(cache.get(("filter-options", uow.clinic_id), uow.audit_reads.head_seq(), load))
+    stamp = uow.audit_reads.head_seq() if head is None else head
+    return dict(cache.get(("filter-options", uow.clinic_id), stamp, load))

@@ -44,13 +44,14 @@ def claims_search(request: Request, user: Reader) -> Response:
     typed = {k: (params.get(k) or "").strip()[:100] for k in (*_FIELDS, "status")}
     error: SearchError | None = None
     with request.app.state.db.unit_of_work(user.clinic_id, user.id) as uow:
-        payers = filter_options(uow, request.app.state.queue_cache)["payers"]
+        cache, head = request.app.state.queue_cache, uow.audit_reads.head_seq()
+        payers = filter_options(uow, cache, head)["payers"]
         try:
             filters, page = parse_search(params)
         except SearchError as exc:
             error, found = exc, None
         else:
-            found = search_claims(uow, filters, page, cache=request.app.state.queue_cache)
+            found = search_claims(uow, filters, page, cache=cache, head=head)
     base = {k: v for k, v in typed.items() if k != "status"}
     context = {
         "typed": typed,

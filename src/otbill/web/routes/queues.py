@@ -87,15 +87,16 @@ def _queue_context(request: Request, user: SessionUser, tab: str, page: int) -> 
     f = _filters(request, tab)
     with request.app.state.db.unit_of_work(user.clinic_id, user.id) as uow:
         cache = request.app.state.queue_cache
-        counts = wq.queue_counts(uow, cache)
+        head = uow.audit_reads.head_seq()  # read once: the cache's stamp for this page
+        counts = wq.queue_counts(uow, cache, head)
         if tab not in counts:
             raise HTTPException(404, f"there is no queue named {tab!r}")
         held = tab == "held"
-        groups = wq.held_rule_groups(uow, f, counts["held"], cache) if held else []
+        groups = wq.held_rule_groups(uow, f, counts["held"], cache, head) if held else []
         listing = wq.list_queue(uow, tab, f, page, counts, groups if held else None)
         if tab == "ready":  # findings, and who may approve each claim (the bulk approval form)
             approval_view.queue_approvals(uow, listing.rows)
-        options = wq.filter_options(uow, cache)
+        options = wq.filter_options(uow, cache, head)
     return {
         "tab": tab,
         "tabs": [(name, LABELS[name], n) for name, n in counts.items()],
