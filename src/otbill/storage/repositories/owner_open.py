@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Connection, delete, event, func, insert, select, text, tuple_
+from sqlalchemy import Connection, and_, delete, event, func, insert, select, text, true, tuple_
 from sqlalchemy.orm import Session
 
 from otbill.storage.repositories import owner_summary  # noqa: F401  (its listener runs first)
@@ -30,19 +30,22 @@ _COLUMNS = (*_KEYS, "insurance_cents", "patient_cents", "claims")
 _BATCH = 500  # claim lines per refresh (bound parameters stay far below SQLite's limit)
 
 
-def _grouped(where: Any) -> Any:
-    """The open lines matching ``where`` summed per key, in ``_COLUMNS`` order."""
+def _grouped(where: Any, touched: Any = None) -> Any:
+    """The open lines matching ``where`` (and, given ``touched``, a subquery of keys, in
+    one of them: joined on the patient and day, ``ix_claim_line_balance_patient_day``) summed
+    per key, in ``_COLUMNS`` order."""
     keys = [getattr(_LINE, k) for k in _KEYS]
-    return (
-        select(
-            *keys,
-            func.sum(_LINE.insurance_cents),
-            func.sum(_LINE.patient_cents),
-            func.count(func.distinct(_LINE.claim_id)),
-        )
-        .where(where, _LINE.insurance_cents + _LINE.patient_cents > 0)
-        .group_by(*keys)
+    query = select(
+        *keys,
+        func.sum(_LINE.insurance_cents),
+        func.sum(_LINE.patient_cents),
+        func.count(func.distinct(_LINE.claim_id)),
     )
+    if touched is not None:
+        query = query.select_from(touched).join(
+            _LINE, and_(*(getattr(_LINE, k) == touched.c[k] for k in _KEYS))
+        )
+    return query.where(where, _LINE.insurance_cents + _LINE.patient_cents > 0).group_by(*keys)
 
 
 def _refresh(connection: Connection, line_ids: list[int]) -> None:
@@ -54,8 +57,8 @@ def _refresh(connection: Connection, line_ids: list[int]) -> None:
     )
     day_key = tuple_(*(getattr(_DAY, k) for k in _KEYS))
     connection.execute(delete(_DAY).where(day_key.in_(touched)))
-    line_key = tuple_(*(getattr(_LINE, k) for k in _KEYS))
-    connection.execute(insert(_DAY).from_select(_COLUMNS, _grouped(line_key.in_(touched))))
+    fresh = _grouped(true(), touched.subquery())
+    connection.execute(insert(_DAY).from_select(_COLUMNS, fresh))
 
 
 def keep_open_days(session: Session, _context: Any) -> None:

@@ -17,8 +17,15 @@ from sqlalchemy import Date, ForeignKey, Index
 from sqlalchemy.orm import Mapped, mapped_column
 
 from otbill.storage.tables.base import Base, ClinicOwned
+from otbill.storage.tables.owner_summary import ClaimLineBalanceRow
 
 __all__ = ["OpenBalanceDayRow"]
+
+#: How a refresh finds the lines of a payer, patient, therapist and day (declared here, with the
+#: summary that needs it; migration 0034).
+_LINES = ClaimLineBalanceRow.__table__.c
+Index("ix_claim_line_balance_patient_day", _LINES.clinic_id, _LINES.patient_id,
+      _LINES.date_of_service)  # fmt: skip
 
 
 class OpenBalanceDayRow(ClinicOwned, Base):

@@ -58,6 +58,11 @@ def upgrade() -> None:
         ["clinic_id", "payer_id", "patient_id", "provider_id", "date_of_service"],
         unique=True,
     )
+    op.create_index(
+        "ix_claim_line_balance_patient_day",
+        "claim_line_balance",
+        ["clinic_id", "patient_id", "date_of_service"],
+    )
     _create_collection_day()
     connection = op.get_bind()
     if connection.dialect.name == "postgresql":
@@ -86,5 +91,6 @@ def _create_collection_day() -> None:
 
 
 def downgrade() -> None:
+    op.drop_index("ix_claim_line_balance_patient_day", "claim_line_balance")
     op.drop_table(_COLLECTIONS)
     op.drop_table(_TABLE)
