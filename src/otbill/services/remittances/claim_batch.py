@@ -27,6 +27,7 @@ from otbill.domain.ledger import Kind, Posting, realize
 from otbill.domain.record_errors import RecordError
 from otbill.domain.remittance import ClaimPayment
 from otbill.services.denials.open import NewDenial, open_denials
+from otbill.services.exchange.files import add_work_item
 from otbill.services.ledger import LedgerEntry, _audit, _validate, check_claim_balances
 from otbill.storage import UnitOfWork
 from otbill.storage.repositories.remittance_batch import NewPosting
@@ -54,6 +55,7 @@ class ClaimBatch:
     remittances: dict[int, int | None]  # posting id -> the remittance that posted it
     pending: list[NewPosting] = field(default_factory=list)
     denials: list[NewDenial] = field(default_factory=list)
+    items: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
     keys: set[str] = field(default_factory=set)
     reversed_ids: set[int] = field(default_factory=set)
 
@@ -128,6 +130,16 @@ class ClaimBatch:
         self.denials.append((denial, after, claim.payer_id))
         return True
 
+    def queue(self, source_key: str, **item: Any) -> bool:
+        """Queue a work item at the batch's end (as
+        :func:`otbill.services.exchange.files.add_work_item` would now); False when one was
+        queued under ``source_key`` before."""
+        if source_key in self.queued:
+            return False
+        self.queued.add(source_key)
+        self.items.append((source_key, item))
+        return True
+
     def unreversed_835(self, claim_id: int, remittance_id: int) -> list[Posting]:
         """What a payer's reversal undoes (``LedgerRepository.unreversed_835``: the claim's
         postings from other 835s, not reversals, not reversed), from the postings the batch
@@ -167,6 +179,9 @@ class ClaimBatch:
             self._write_postings(on)
         open_denials(self.uow, self.denials, on)
         self.denials.clear()
+        for source_key, item in self.items:  # the step's few queued items, after its writes
+            add_work_item(self.uow, source_key, **item)
+        self.items.clear()
 
     def _write_postings(self, on: dt.date) -> None:
         made = self.uow.remittance_batch.add_postings(

@@ -17,6 +17,7 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import partial
 from typing import ClassVar
 
 from otbill.domain.claim_records import StoredClaim
@@ -157,8 +158,8 @@ class RemittancePosting:
         reason: str,
         payment: ClaimPayment | None = None,
     ) -> None:
-        new = add_work_item(
-            self.uow,
+        queue = self.batch.queue if self.in_batches else partial(add_work_item, self.uow)
+        new = queue(
             f"{prefix}:queue",
             kind="835",
             reference=reference,
