@@ -124,6 +124,12 @@ def _dashboard(session: Session) -> DashboardReports:
             "ix_claim_queue",
             lambda s: _queues(s).page_ids(("submitted", "accepted"), QueueFilter(), 50, 0),
         ),
+        # the page joined to its names in one statement: the ids still come from the index
+        ("ix_claim_queue", lambda s: _queues(s).page(("ready",), QueueFilter(), 50, 500)),
+        (
+            "ix_claim_queue",
+            lambda s: _queues(s).page(("submitted", "accepted"), QueueFilter(), 50, 0),
+        ),
         # a payer's claims in one status: the queue's status range with the payer filtered, or
         # the payer's index, which carries the status (0032); the planner picks by statistics
         (
@@ -137,7 +143,7 @@ def _dashboard(session: Session) -> DashboardReports:
             ),
         ),
     ],
-    ids=["page", "two-statuses", "payer-filter", "date-filter"],
+    ids=["page", "two-statuses", "named-page", "named-two-statuses", "payer-filter", "date-filter"],
 )
 def test_work_queue_reads_use_their_index(loaded: Database, index: str, read: Any) -> None:
     _uses(loaded, index, read)
