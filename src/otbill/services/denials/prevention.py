@@ -106,11 +106,14 @@ _Key = tuple[int, str, str]  # payer, code, CARC
 @dataclasses.dataclass
 class _Proposals:
     """One payer and CARC's denial patterns as new denials are added one at a time: what
-    :func:`propose_checks` called after each new denial leaves behind, from one read."""
+    :func:`propose_checks` called after each new denial leaves behind, from one read. Each
+    pattern's size (events, last day); its events only where no check was proposed yet (a new
+    check is made from them)."""
 
     uow: UnitOfWork
     today: dt.date
-    groups: dict[_Key, list[DenialEvent]]
+    sizes: dict[_Key, tuple[int, dt.date]]
+    items: dict[_Key, list[DenialEvent]]
     kept: dict[_Key, PreventionCheck]
     counts: dict[_Key, tuple[int, dt.date]] = dataclasses.field(default_factory=dict)
     started: bool = False
@@ -121,25 +124,27 @@ class _Proposals:
         for e in events:
             if self.today - dt.timedelta(days=WINDOW_DAYS) <= e.denied_on <= self.today:
                 key = (e.payer_id, e.code, e.carc)
-                self.groups.setdefault(key, []).append(e)
+                count, last = self.sizes.get(key, (0, e.denied_on))
+                self.sizes[key] = (count + 1, max(last, e.denied_on))
+                if key not in self.kept:
+                    self.items.setdefault(key, []).append(e)
                 touched.add(key)
         if not self.started:  # the first call looks at every pattern of the payer and CARC
-            self.started, touched = True, set(self.groups)
+            self.started, touched = True, set(self.sizes)
         new = []
         for key in sorted(touched):
-            items = self.groups[key]
-            if len(items) < AT_LEAST:
+            count, last = self.sizes[key]
+            if count < AT_LEAST:
                 continue
             kept = self.kept.get(key)
             if kept is None:
-                [pattern] = recurring(items, self.today, window_days=WINDOW_DAYS,
+                [pattern] = recurring(self.items.pop(key), self.today, window_days=WINDOW_DAYS,
                                       at_least=AT_LEAST)  # fmt: skip
                 kept = self.kept[key] = _propose(self.uow, pattern, None)
                 new.append(kept)
-            if kept.status == "proposed" and len(items) != kept.denials:
-                last = max(e.denied_on for e in items)
-                self.counts[key] = (len(items), last)
-                self.kept[key] = dataclasses.replace(kept, denials=len(items), last_on=last)
+            if kept.status == "proposed" and count != kept.denials:
+                self.counts[key] = (count, last)
+                self.kept[key] = dataclasses.replace(kept, denials=count, last_on=last)
         return new
 
     def write(self) -> None:
@@ -148,34 +153,54 @@ class _Proposals:
             self.uow.appeals.update_check(self.kept[key].id, denials=count, last_on=last)
 
 
+def _patterns(
+    uow: UnitOfWork,
+    today: dt.date,
+    payer_id: int,
+    carc: str,
+    new: Mapping[int, list[DenialEvent]],
+    kept: dict[_Key, PreventionCheck],
+) -> _Proposals:
+    """The payer and CARC's patterns before the new denials: counted in the database, and
+    read event by event only when a pattern has no check yet."""
+    since = today - dt.timedelta(days=WINDOW_DAYS)
+    counts = uow.denials.event_counts(since, today, payer_id, carc, leave_out=list(new))
+    sizes = {(payer_id, code, carc): size for code, size in counts.items()}
+    keys = set(sizes) | {(e.payer_id, e.code, e.carc) for events in new.values() for e in events}
+    items: dict[_Key, list[DenialEvent]] = {}
+    if keys - set(kept):
+        for denial_id, e in uow.denials.events(since, payer_id, carc):
+            if denial_id not in new and since <= e.denied_on <= today:
+                items.setdefault((e.payer_id, e.code, e.carc), []).append(e)
+    return _Proposals(uow, today, sizes, items, kept)
+
+
 def propose_for_denials(
     uow: UnitOfWork, today: dt.date, opened: Sequence[tuple[int, int, str]]
 ) -> list[PreventionCheck]:
     """What :func:`propose_checks` (of the denial's payer and CARC, on ``today``) after each
     of these new denials — (denial id, payer id, CARC), in the order made, already written —
-    would propose and update, with one read of each payer and CARC's denials instead of one a
-    denial (an 835 opens hundreds). Returns the new proposals."""
+    would propose and update, with a few reads of each payer and CARC's denials instead of a
+    full read a denial (an 835 opens hundreds). Returns the new proposals."""
     since = today - dt.timedelta(days=WINDOW_DAYS)
-    new_ids = {denial_id for denial_id, _, _ in opened}
+    checks = uow.appeals.checks()
     states: dict[tuple[int, str], _Proposals] = {}
     by_denial: dict[int, list[DenialEvent]] = {}
-    checks = uow.appeals.checks()
     for payer_id, carc in dict.fromkeys((p, c) for _, p, c in opened):
-        groups: dict[_Key, list[DenialEvent]] = {}
-        for denial_id, event in uow.denials.events(since, payer_id, carc):
-            if denial_id in new_ids:
-                by_denial.setdefault(denial_id, []).append(event)
-            elif since <= event.denied_on <= today:
-                groups.setdefault((event.payer_id, event.code, event.carc), []).append(event)
+        mine = [i for i, p, c in opened if (p, c) == (payer_id, carc)]
+        new: dict[int, list[DenialEvent]] = {i: [] for i in mine}
+        for denial_id, event in uow.denials.events(since, payer_id, carc, only=mine):
+            new[denial_id].append(event)
+        by_denial.update(new)
         kept = {(c.payer_id, c.code, c.carc): c for c in checks
                 if (c.payer_id, c.carc) == (payer_id, carc)}  # fmt: skip
-        states[payer_id, carc] = _Proposals(uow, today, groups, kept)
-    new = []
+        states[payer_id, carc] = _patterns(uow, today, payer_id, carc, new, kept)
+    made = []
     for denial_id, payer_id, carc in opened:
-        new += states[payer_id, carc].add(by_denial.get(denial_id, []))
+        made += states[payer_id, carc].add(by_denial[denial_id])
     for state in states.values():
         state.write()
-    return new
+    return made
 
 
 def decide(uow: UnitOfWork, check_id: int, *, accept: bool) -> PreventionCheck:

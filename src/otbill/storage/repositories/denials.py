@@ -9,7 +9,8 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Collection, Sequence
 
-from sqlalchemy import func, select
+from sqlalchemy import exists, func, or_, select
+from sqlalchemy.orm import aliased
 
 from otbill.domain.appeals import Appeal, Denial, DenialEvent
 from otbill.storage.repositories.base import ClinicScoped
@@ -61,10 +62,12 @@ class DenialRepository(ClinicScoped):
         flush(self.session)
         return [row.id for row in rows]
 
-    def events(self, since: dt.date, payer_id: int, carc: str) -> list[tuple[int, DenialEvent]]:
-        """Each denied code since ``since`` of one payer and CARC, with its denial's id, in the
-        order the denials were made (what ``AppealRepository.denial_events`` gives, read as
-        plain rows: prevention reads them once per step of an 835)."""
+    def events(
+        self, since: dt.date, payer_id: int, carc: str, only: Collection[int] | None = None
+    ) -> list[tuple[int, DenialEvent]]:
+        """Each denied code since ``since`` of one payer and CARC (of the denials ``only``,
+        when given), with its denial's id, in the order the denials were made (what
+        ``AppealRepository.denial_events`` gives, read as plain rows)."""
         d = DenialRow
         query = (
             select(d.id, d.claim_id, d.claim_line_id, d.denied_on, ClaimRow.telehealth)
@@ -73,6 +76,8 @@ class DenialRepository(ClinicScoped):
             .where(ClaimRow.payer_id == payer_id)
             .order_by(d.id)
         )
+        if only is not None:
+            query = query.where(d.id.in_(list(only)))
         denials = self.session.execute(query).all()
         lines: dict[int, list[tuple[int, str]]] = defaultdict(list)
         claim_ids = {r.claim_id for r in denials}
@@ -92,6 +97,26 @@ class DenialRepository(ClinicScoped):
                 event = DenialEvent(payer_id, code, carc, r.denied_on, others, r.telehealth)
                 out.append((r.id, event))
         return out
+
+    def event_counts(
+        self, since: dt.date, today: dt.date, payer_id: int, carc: str, leave_out: Collection[int]
+    ) -> dict[str, tuple[int, dt.date]]:
+        """Code -> (denied lines, the last day) of one payer and CARC from ``since`` to
+        ``today``, the denials ``leave_out`` left out: :meth:`events` counted in the database
+        (prevention needs only the counts of a pattern it proposed already)."""
+        d, line, other = DenialRow, ClaimLineRow, aliased(ClaimLineRow)
+        own_line = exists().where(other.claim_id == d.claim_id, other.id == d.claim_line_id)
+        query = (
+            select(line.code, func.count(), func.max(d.denied_on))
+            .select_from(d)
+            .join(ClaimRow, ClaimRow.id == d.claim_id)
+            .join(line, line.claim_id == d.claim_id)
+            .where(d.clinic_id == self.clinic_id, d.carc == carc, ClaimRow.payer_id == payer_id)
+            .where(d.denied_on >= since, d.denied_on <= today, d.id.not_in(list(leave_out)))
+            .where(or_(line.id == d.claim_line_id, ~own_line))  # its line, else every line
+            .group_by(line.code)
+        )
+        return {code: (int(n), last) for code, n, last in self.session.execute(query)}
 
     def add(self, denial: Denial) -> int:
         """A new denial (its ``id`` is ignored); returns its id."""
