@@ -110,9 +110,8 @@ def list_queue(
     if tab != "held":
         f = dataclasses.replace(f, rule=None)  # findings by rule: the held queue only
     total = _total(uow, tab, f, counts, groups)
-    claims = uow.queues.page(TABS[tab], f, PAGE_SIZE, (page - 1) * PAGE_SIZE)
-    ids = [claim.id for claim in claims]
-    rows = [_row(claim) for claim in claims]
+    ids = uow.queues.page_ids(TABS[tab], f, PAGE_SIZE, (page - 1) * PAGE_SIZE)
+    rows = [_row(claim) for claim in uow.queues.claims(ids)]
     names = uow.queues.therapists(ids)
     for row in rows:
         row["therapists"] = ", ".join(names.get(row["id"], []))

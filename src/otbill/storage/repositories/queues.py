@@ -2,10 +2,10 @@
 
 Why these shapes: with 100,000 claims a queue page must never load the queue. Counts are one
 ``GROUP BY status`` over ``ix_claim_queue`` (clinic_id, status, date_of_service, id); a listing is
-one page (LIMIT/OFFSET in that index's order) joined to its names in the same statement, plus small
-lookups for that page's claims only; findings are grouped by rule inside the database (SQLite
-``json_each``, PostgreSQL ``json_array_elements``: the one database-specific query, kept here),
-never parsed claim by claim in Python. Named queries return plain records; ORM rows stay inside ``otbill.storage``.
+one page (LIMIT/OFFSET in that index's order) plus small lookups for that page's claims only;
+findings are grouped by rule inside the database (SQLite ``json_each``, PostgreSQL
+``json_array_elements``: the one database-specific query, kept here), never parsed claim by claim in
+Python. Named queries return plain records; ORM rows stay inside ``otbill.storage``.
 """
 
 from __future__ import annotations
@@ -152,8 +152,10 @@ class QueueRepository(ClinicScoped):
         )
         return [(str(c), str(n or ""), int(k)) for c, n, k in self.session.execute(query)]
 
-    def _ids_query(self, statuses: Sequence[str], f: QueueFilter) -> Any:
-        """The claim ids in queue-index order; one index range per status, merged by SQL."""
+    def page_ids(
+        self, statuses: Sequence[str], f: QueueFilter, limit: int, offset: int
+    ) -> list[int]:
+        """A page of claim ids in queue-index order; one index range per status, merged by SQL."""
         parts = [
             select(ClaimRow.date_of_service.label("dos"), ClaimRow.id.label("cid")).where(
                 *self._where((status,), f)
@@ -162,22 +164,13 @@ class QueueRepository(ClinicScoped):
         ]
         if len(parts) == 1:
             query = parts[0].with_only_columns(ClaimRow.id)
-            return query.order_by(ClaimRow.date_of_service, ClaimRow.id)
-        return select(union_all(*parts).subquery().c.cid).order_by("dos", "cid")
+            query = query.order_by(ClaimRow.date_of_service, ClaimRow.id)
+        else:
+            query = select(union_all(*parts).subquery().c.cid).order_by("dos", "cid")
+        return list(self.session.scalars(query.limit(limit).offset(offset)))
 
-    def page_ids(
-        self, statuses: Sequence[str], f: QueueFilter, limit: int, offset: int
-    ) -> list[int]:
-        """A page of claim ids in queue-index order."""
-        query = self._ids_query(statuses, f).limit(limit).offset(offset)
-        return list(self.session.scalars(query))
-
-    def page(
-        self, statuses: Sequence[str], f: QueueFilter, limit: int, offset: int
-    ) -> list[QueueClaim]:
-        """A page of the queue's claims with payer and patient names, oldest date of service
-        first: the page's ids (:meth:`page_ids`' query) joined to the names in one statement."""
-        ids = self._ids_query(statuses, f).limit(limit).offset(offset).subquery()
+    def claims(self, ids: Sequence[int]) -> list[QueueClaim]:
+        """These claims with payer and patient names, oldest date of service first."""
         query = (
             select(
                 ClaimRow.id,
@@ -190,10 +183,9 @@ class QueueRepository(ClinicScoped):
                 PatientRow.first_name,
                 PatientRow.last_name,
             )
-            .join(ids, ids.c[0] == ClaimRow.id)
             .join(PayerRow, PayerRow.id == ClaimRow.payer_id)
             .join(PatientRow, PatientRow.id == ClaimRow.patient_id)
-            .where(ClaimRow.clinic_id == self.clinic_id)
+            .where(ClaimRow.clinic_id == self.clinic_id, ClaimRow.id.in_(ids))
             .order_by(ClaimRow.date_of_service, ClaimRow.id)
         )
         return [
