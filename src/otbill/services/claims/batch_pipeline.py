@@ -15,11 +15,20 @@ batch (``out_dir``; none written when no folder is given).
 Idempotent: a visit already on a claim (other than a void) is skipped, so running the same batch
 again builds nothing and writes nothing. Each batch commits on its own: a run killed half-way keeps
 the batches it finished, and running it again builds the rest.
+
+Overlapping runs (a job taken again while its first attempt still runs, two jobs or a person
+building claims for the same patients): each batch first locks its patients
+(:meth:`VisitRepository.hold_for_billing`), so the second waits for the first to commit and then
+finds those visits billed and their claim numbers taken. Should a number still be taken when a
+batch stores it, the batch is built again from what is committed then; after
+:data:`NUMBER_RETRIES` its visits are counted as ``number_taken`` with a finding in words (the next
+run builds them), never a failed job.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -28,6 +37,7 @@ from otbill import clock
 from otbill.domain.care import Visit
 from otbill.domain.claim import Claim
 from otbill.domain.claim_records import ClaimLine, StoredClaim
+from otbill.domain.record_errors import ConstraintViolation
 from otbill.rules.context import ScrubContext
 from otbill.rules.registry import Rule, load_rules
 from otbill.services.claims.assemble import assemble_claim
@@ -47,10 +57,15 @@ from otbill.settings import load_settings
 from otbill.storage import Database, UnitOfWork
 from otbill.x12.write_837p import Submission, check_claim, write_837p
 
-__all__ = ["BATCH_VISITS", "PipelineCounts", "run_batch"]
+__all__ = ["BATCH_VISITS", "NUMBER_RETRIES", "PipelineCounts", "run_batch"]
+
+log = logging.getLogger(__name__)
 
 #: Visits per transaction: one snapshot read and one bulk write each.
 BATCH_VISITS = 500
+
+#: Times a batch is built again when a claim number it chose was taken meanwhile.
+NUMBER_RETRIES = 2
 
 #: ``progress(done, total, note)``: visits handled so far, of how many.
 Progress = Callable[[int, int, str], None]
@@ -69,13 +84,16 @@ class PipelineCounts:
     ready: int = 0  # clean
     written: int = 0  # clean claims in a prepared 837P
     not_writable: int = 0  # clean, but the 837P writer refused them (see the claim)
+    number_taken: int = 0  # not built: another build took their claim numbers (see findings)
     files: list[str] = field(default_factory=list)
+    findings: list[str] = field(default_factory=list)  # in words, for the job's page
 
     def add(self, other: PipelineCounts) -> None:
         for name in ("already_billed", "self_pay", "no_units", "claims", "held", "ready",
-                     "written", "not_writable"):  # fmt: skip
+                     "written", "not_writable", "number_taken"):  # fmt: skip
             setattr(self, name, getattr(self, name) + getattr(other, name))
         self.files += other.files
+        self.findings += other.findings
 
     def as_json(self) -> dict[str, object]:
         return dataclasses.asdict(self)
@@ -107,8 +125,7 @@ def run_batch(
     counts.already_billed = len(ids) - sum(len(chunk) for chunk in chunks)
     done_visits = counts.already_billed
     for chunk in chunks:
-        with db.unit_of_work(clinic_id, actor_id) as uow:
-            done, prepared = _batch(uow, chunk, run, rules)
+        done, prepared = _stored_batch(db, clinic_id, actor_id, chunk, run, rules)
         if out_dir is not None and prepared:
             base = submission or Submission()
             done.files = _write_files(out_dir, code, chunk[0], prepared, base)
@@ -133,11 +150,45 @@ def _chunks(visits: Sequence[Visit]) -> list[list[int]]:
     return [chunk for chunk in chunks if chunk]
 
 
+def _stored_batch(
+    db: Database,
+    clinic_id: int,
+    actor_id: int,
+    ids: Sequence[int],
+    run: ScrubContext,
+    rules: Sequence[Rule],
+) -> tuple[PipelineCounts, dict[int, list[Claim]]]:
+    """One batch in its own transaction, built again (at most :data:`NUMBER_RETRIES` times)
+    when a claim number it chose was taken by another build before it committed."""
+    for attempt in range(NUMBER_RETRIES + 1):
+        try:
+            with db.unit_of_work(clinic_id, actor_id) as uow:
+                return _batch(uow, ids, run, rules)
+        except ConstraintViolation as error:
+            if not _number_taken(error):
+                raise
+            log.warning("clinic %s: a claim number was taken by another build (try %s of %s)",
+                        clinic_id, attempt + 1, NUMBER_RETRIES + 1)  # fmt: skip
+    counts = PipelineCounts(number_taken=len(ids))
+    counts.findings.append(
+        f"{len(ids)} visits were not built: another claim build running at the same time took "
+        "the claim numbers they needed; run this batch again to build them"
+    )
+    return counts, {}
+
+
+def _number_taken(error: ConstraintViolation) -> bool:
+    """The claim's unique number (clinic, number) refused the write."""
+    return error.table == "claim" and "number" in error.constraint
+
+
 def _batch(
     uow: UnitOfWork, ids: Sequence[int], run: ScrubContext, rules: Sequence[Rule]
 ) -> tuple[PipelineCounts, dict[int, list[Claim]]]:
-    """One batch in the caller's unit of work: (counts, the clean claims by payer id)."""
+    """One batch in the caller's unit of work: (counts, the clean claims by payer id). Its
+    patients are locked first: another build of them is waited for, then seen."""
     counts = PipelineCounts()
+    uow.visits.hold_for_billing(among=ids)
     visits = uow.visits.unbilled(among=ids)
     counts.already_billed = len(ids) - len(visits)
     self_pay = uow.self_pay.self_pay_patients({v.patient_id for v in visits})

@@ -179,8 +179,10 @@ def _remember(snap: Snapshot, claim: StoredClaim, lines: Sequence[ClaimLine]) ->
 def build_claims(
     uow: UnitOfWork, run: ScrubContext, rules: Sequence[Rule], *, through: dt.date | None = None
 ) -> BuildReport:
-    """Build, scrub and store claims for every unbilled visit (up to ``through``)."""
+    """Build, scrub and store claims for every unbilled visit (up to ``through``); another
+    build of the same patients running meanwhile is waited for (``hold_for_billing``)."""
     report = BuildReport()
+    uow.visits.hold_for_billing()
     visits = uow.visits.unbilled()
     if through is not None:  # visits after it wait, and the report says so (never silently)
         report.later = [v.date for v in visits if v.date > through]

@@ -25,15 +25,18 @@ from otbill.storage.repositories.rows import (
     as_visit_line,
     fetch,
     flush,
+    hold_sqlite_write_lock,
     scoped,
     set_given,
     values_of,
 )
+from otbill.storage.repositories.unbilled import unbilled_visit
 from otbill.storage.tables import (
     ClaimRow,
     ClaimVisitRow,
     NoteAmendmentRow,
     NoteRow,
+    PatientRow,
     ServiceLineRow,
     VisitRow,
 )
@@ -113,6 +116,27 @@ class VisitRepository(ClinicScoped):
             query = query.where(VisitRow.id.in_(list(among)))
         rows = self.session.scalars(query.order_by(VisitRow.date, VisitRow.id))
         return [as_visit(v) for v in rows]
+
+    def hold_for_billing(self, among: Iterable[int] | None = None) -> None:
+        """Claims are about to be built for these visits (or every unbilled one) in this
+        transaction: lock their patients' rows (FOR NO KEY UPDATE, in id order; on SQLite its
+        write lock), so a second builder of the same patients waits here until the first commits,
+        then reads the visits it billed and the claim numbers it took: never a visit built twice
+        nor a number taken twice (claim numbers are per patient, coverage and day). Call it
+        first in the transaction: SQLite cannot take its write lock after a read."""
+        hold_sqlite_write_lock(self.session, ClaimRow.__tablename__)
+        visits = select(VisitRow.patient_id).where(VisitRow.clinic_id == self.clinic_id)
+        if among is None:
+            visits = visits.where(unbilled_visit())
+        else:
+            visits = visits.where(VisitRow.id.in_(list(among)))
+        query = (
+            select(PatientRow.id)
+            .where(PatientRow.clinic_id == self.clinic_id, PatientRow.id.in_(visits))
+            .order_by(PatientRow.id)
+            .with_for_update(key_share=True)
+        )
+        self.session.execute(query).all()
 
     def lines(self, visit_id: int) -> list[VisitLine]:
         """The visit's service lines in order; ``ix_service_line_visit``."""
