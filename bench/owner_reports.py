@@ -38,6 +38,7 @@ from otbill.services.views.owner import FAMILIES, family_tables, owner_pdf, tabl
 from otbill.storage import Database
 from otbill.storage.audit import utcnow
 from otbill.storage.repositories.dashboard_summary import backfill_rollups
+from otbill.storage.repositories.owner_collections import backfill_collection_days
 from otbill.storage.repositories.owner_open import backfill_open_days
 from otbill.storage.repositories.owner_summary import backfill
 from otbill.storage.tables import (
@@ -275,11 +276,28 @@ def build(db: Database, lines: int, seed: int = 14) -> int:
                 conn.execute(insert(table), batch)
     with db.engine.begin() as conn:
         conn.execute(insert(OverheadCostRow), overhead)
-        backfill(conn, cid)  # the kept summaries, by migrations 0028, 0033, 0034 (not timed)
+    summarize(db, cid)
+    return cid
+
+
+def summarize(db: Database, cid: int) -> None:
+    """The kept summaries, by migrations 0028, 0033 and 0034's SQL (not timed), then fresh
+    statistics for this database's own tables, one table a statement outside the transaction (a
+    bare ANALYZE on a shared PostgreSQL server takes every schema's tables, and an ANALYZE of
+    many tables in one transaction can deadlock with another session's)."""
+    with db.engine.begin() as conn:
+        backfill(conn, cid)
         backfill_rollups(conn, cid)
         backfill_open_days(conn, cid)
-        conn.execute(text("ANALYZE"))
-    return cid
+        backfill_collection_days(conn, cid)
+    with db.engine.connect() as conn:
+        conn = conn.execution_options(isolation_level="AUTOCOMMIT")
+        if conn.dialect.name != "postgresql":
+            conn.execute(text("ANALYZE"))
+            return
+        query = text("SELECT tablename FROM pg_tables WHERE schemaname = current_schema()")
+        for table in conn.scalars(query).all():
+            conn.execute(text(f'ANALYZE "{table}"'))
 
 
 def _best(fn: Callable[[], object], runs: int = 1) -> tuple[float, float]:
