@@ -28,19 +28,15 @@ def _patient_trigram(db: Database) -> bool:
         return bool(found.scalar_one())
 
 
-def _downgrade(db: Database, to: str) -> None:
-    config = alembic_config()
-    with db.engine.begin() as connection:
-        config.attributes["connection"] = connection
-        command.downgrade(config, to)
-
-
 def test_indexes_down_and_up_and_kept_when_built_beforehand(db: Database) -> None:
     seed_clinic(db)
     postgres = db.backend == "postgresql"
     assert _claim_indexes(db)["ix_claim_status_served"] == COLUMNS
     assert not postgres or _patient_trigram(db)
-    _downgrade(db, "0034")
+    with db.engine.begin() as connection:  # down to 0034 on the test's own connection
+        config = alembic_config()
+        config.attributes["connection"] = connection
+        command.downgrade(config, "0034")
     assert current_revision(db.engine) == "0034"
     assert "ix_claim_status_served" not in _claim_indexes(db)
     assert not postgres or not _patient_trigram(db)
