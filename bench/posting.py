@@ -263,6 +263,8 @@ def run_backend(db: Database, claims: int, profile: bool) -> None:
           f"{again.already_posted}; ledger unchanged: {ledger_totals(db, cid) == totals}")  # fmt: skip
     print(f"  ledger: {totals}")
     if prof:
+        if os.environ.get("POSTING_PROFILE_FILE"):  # for pstats' callers and callees
+            prof.dump_stats(os.environ["POSTING_PROFILE_FILE"])
         stats = pstats.Stats(prof)
         stats.sort_stats("cumulative").print_stats(60)
         stats.sort_stats("tottime").print_stats(25)

@@ -85,6 +85,10 @@ class ClaimBatch:
         claim = self.claims.get(number)
         return claim if claim is not None and claim.id not in self.coordinated else None
 
+    def has(self, number: str) -> bool:
+        """Whether a claim numbered ``number`` was found when the batch was read."""
+        return number in self.claims
+
     def seen(self, prefix: str, number: str) -> bool | None:
         """Whether anything was posted or queued under ``prefix:`` (any run); None when only
         the claim-by-claim lookup can tell (a claim in a chain of payers may have routed it)."""

@@ -74,6 +74,7 @@ class RemittancePosting:
     report: PostingReport = field(init=False)
     batch: ClaimBatch = field(init=False)
     handoffs: list[tuple[int, ClaimPayment]] = field(init=False)
+    chained: bool = field(init=False)  # a claim in a chain of payers was handed on this step
     #: False: every claim payment posted claim by claim, each denial opened (and its prevention
     #: checks proposed) at once: the path the batches must agree with (tests compare them)
     in_batches: ClassVar[bool] = True
@@ -116,7 +117,7 @@ class RemittancePosting:
         claim by claim. The ledger invariants are checked once per claim, at the batch's end."""
         report = self._begin(uow)
         self.batch = ClaimBatch.load(uow, payments, self.remittance_id)
-        self.handoffs = []
+        self.handoffs, self.chained = [], False
         until = time.monotonic() + seconds if seconds is not None else None
         with uow.audit.batched():
             for prefix, payment in payments:
@@ -178,6 +179,8 @@ class RemittancePosting:
         number = payment.patient_control_number
         if batched is not None:
             claim: StoredClaim | None = self.uow.claims.get(batched.id)  # as this batch left it
+        elif self.in_batches and not self.chained and not self.batch.has(number):
+            claim = None  # the batch read every number it pays; no claim was made since
         else:
             claim = self.uow.claims.by_number(number)
         if claim is None:
@@ -313,6 +316,7 @@ class RemittancePosting:
         claim of the batch, once its postings are written, and only when it may have one (a
         crossover remark, or a patient with a later coverage; otherwise there is nothing to do)."""
         if not batched:
+            self.chained = True  # it may have made the next payer's claim
             coordination.after_adjudication(
                 self.uow, claim.id, payment, self.remittance_id, self.on
             )
