@@ -9,6 +9,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 
 from otbill.clearinghouse import MemoryTransport
+from otbill.services.clinic.setup import add_payer
 from otbill.storage.tables import ClaimLineRow, ClaimRow, PayerRow, ProviderRow
 from support.webkit import log_in, token
 
@@ -153,3 +154,13 @@ def test_batch_submission_sends_approved_claims(app, client):
     assert "1 claim(s) sent in 1 file(s)" in response.text
     assert {c.id: c.status for c in _claims(app)}[ready.id] == "submitted"
     assert len(app.state.transport.sent) == 1
+
+
+def test_the_filter_choices_kept_between_pages_follow_a_payer_added(app, client):
+    """The payers and therapists of the filters are kept until the clinic's audit head moves:
+    a payer added (an audited change) after a first page is offered on the next."""
+    log_in(client, "biller")
+    assert "Ridge Mutual" not in client.get("/queues/held").text
+    with app.state.db.unit_of_work(1) as uow:
+        add_payer(uow, payer_code="77001", name="Ridge Mutual", profile="medicare")
+    assert "Ridge Mutual" in client.get("/queues/held").text
