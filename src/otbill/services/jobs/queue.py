@@ -19,6 +19,7 @@ from otbill.domain.record_errors import ConstraintViolation
 from otbill.errors import OtbillError
 from otbill.services.jobs.kinds import JobKind, RunningJob, kind_named
 from otbill.storage import Database
+from otbill.storage.job_locks import running_alone
 
 __all__ = ["JobRunner", "job_of", "job_with_key", "newest_jobs", "queue_job", "run_job"]
 
@@ -110,7 +111,18 @@ def run_job(
     *,
     final: bool = True,
 ) -> Job:
-    """Run one attempt of the job; returns the job as it ended (or as it waits for a retry)."""
+    """Run one attempt of the job; returns the job as it ended (or as it waits for a retry).
+
+    An attempt of the same job still running elsewhere (the stalled-job sweep took a slow worker
+    for a dead one) is waited for first (:func:`running_alone`): once it is done, this one finds
+    the job done and does nothing, so a job never runs twice at once nor overwrites its result."""
+    with running_alone(db, job_id):
+        return _attempt(db, clinic_id, job_id, context, final=final)
+
+
+def _attempt(
+    db: Database, clinic_id: int, job_id: int, context: Mapping[str, Any], *, final: bool
+) -> Job:
     with db.unit_of_work(clinic_id) as uow:
         if uow.jobs.get(job_id).state == "done":  # delivered twice: already done
             return uow.jobs.get(job_id)

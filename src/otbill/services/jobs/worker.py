@@ -7,7 +7,10 @@ the job's id and clinic; the job's arguments, progress and result stay in otbill
 Retries: an unexpected error is retried with exponential backoff (:data:`RETRY`). A worker killed
 with SIGKILL leaves its job ``doing`` with no heartbeat; every worker sweeps such stalled jobs
 every few seconds and puts them back in the queue (procrastinate's stalled-jobs support), so
-another worker finishes them; the job kinds are idempotent, so the result is the same.
+another worker finishes them; the job kinds are idempotent, so the result is the same. A worker
+only late with its heartbeat (a loaded machine) still holds its job's lock
+(:mod:`otbill.storage.job_locks`): its job is left to it, and should it be taken anyway, the
+second attempt waits for the first and then finds the job done.
 
 Every worker also removes, once an hour, the owner's PDF files past their retention
 (:mod:`otbill.services.jobs.report_retention`); two workers sweeping at once remove nothing twice.
@@ -27,6 +30,7 @@ from otbill.domain.jobs import Job
 from otbill.services.jobs.queue import run_job
 from otbill.services.jobs.report_retention import sweep_reports
 from otbill.storage import Database
+from otbill.storage.job_locks import job_running
 from otbill.storage.queue_connection import libpq_address
 
 __all__ = [
@@ -69,13 +73,24 @@ def defer(db: Database, job: Job) -> None:
     _deferring_app(db).configure_task(TASK).defer(job_id=job.id, clinic_id=job.clinic_id)
 
 
-async def _sweep_stalled(app: App, stalled_after: float) -> None:
-    """Put back in the queue the jobs of workers silent for ``stalled_after`` seconds."""
+def _still_running(db: Database, task_kwargs: Mapping[str, Any]) -> bool:
+    """Whether a live worker still runs this otbill job (it holds the job's lock): a heartbeat
+    late on a loaded machine is not a dead worker."""
+    job_id = task_kwargs.get("job_id")
+    return isinstance(job_id, int) and job_running(db, job_id)
+
+
+async def _sweep_stalled(app: App, db: Database, stalled_after: float) -> None:
+    """Put back in the queue the jobs of workers silent for ``stalled_after`` seconds, unless
+    the worker, only slow, still holds the job (:func:`job_running`)."""
     while True:
         await asyncio.sleep(max(1.0, stalled_after / 3))
         try:
             stalled = await app.job_manager.get_stalled_jobs(seconds_since_heartbeat=stalled_after)
             for job in stalled:
+                if await asyncio.to_thread(_still_running, db, job.task_kwargs):
+                    log.info("job %s: its worker is slow, not stopped; left to it", job.id)
+                    continue
                 log.warning("job %s: its worker stopped answering; queued again", job.id)
                 await app.job_manager.retry_job(job)
         except Exception:  # another worker retried it first, or the database blinked
@@ -104,7 +119,7 @@ async def _work(
     app: App, db: Database, context: Mapping[str, Any], concurrency: int, stalled_after: float
 ) -> None:
     async with app.open_async():
-        sweeper = asyncio.create_task(_sweep_stalled(app, stalled_after))
+        sweeper = asyncio.create_task(_sweep_stalled(app, db, stalled_after))
         reports = asyncio.create_task(_sweep_reports(db, context))
         try:
             await app.run_worker_async(
