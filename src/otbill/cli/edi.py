@@ -157,8 +157,9 @@ def submit_command(
     user: User = "biller",
     as_json: AsJson = False,
 ) -> None:
-    """Re-scrub the approved claims, write 837P files per payer, send them, mark submitted."""
-    from otbill.services.claims.submit import submit_batch
+    """Re-scrub the approved claims, write 837P files per payer, mark submitted, send them
+    (through the submission outbox: files an earlier run left unsent go first)."""
+    from otbill.services.claims.submit import submit_and_send
 
     transport = _transport(folder, sftp, key, known_hosts)
     on = parse_date(today, "--today") or clock.today()
@@ -166,11 +167,13 @@ def submit_command(
     setup = setup_of(ctx)
     run = setup.scrub_context(on)
     try:
-        with clock.as_of(on), db.unit_of_work(clinic_id, actor) as uow:  # the 837 dated ``on``
-            report = submit_batch(uow, transport, run, setup.rules())
+        with clock.as_of(on):  # the 837 dated ``on``
+            report = submit_and_send(db, clinic_id, actor, transport, run, setup.rules())
     except OtbillError as exc:
         fail(f"submit: {exc}")
     _print(report.as_json(), report.summary(), as_json)
+    if report.not_sent:
+        raise typer.Exit(1)
 
 
 def export_837_command(

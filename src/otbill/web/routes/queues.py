@@ -17,7 +17,7 @@ from fastapi.responses import RedirectResponse, Response
 from otbill.clearinghouse.transport import FolderTransport, Transport
 from otbill.errors import OtbillError
 from otbill.services.claims.bulk_approval import approve_batch
-from otbill.services.claims.submit import submit_batch
+from otbill.services.claims.submit import submit_and_send
 from otbill.services.views import approval as approval_view
 from otbill.services.views import work_queues as wq
 from otbill.web.app import render, scrub_run, today, wiring
@@ -137,21 +137,29 @@ def clearinghouse(request: Request) -> Transport:
 def submit(
     request: Request, user: Annotated[SessionUser, Depends(require_roles("biller"))]
 ) -> Response:
-    """Send every approved claim that still scrubs clean, one 837P file per payer."""
+    """Send every approved claim that still scrubs clean, one 837P file per payer, through the
+    submission outbox (files an earlier Submit left unsent go first)."""
     run = scrub_run(request)
     try:
-        with request.app.state.db.unit_of_work(user.clinic_id, user.id) as uow:
-            report = submit_batch(uow, clearinghouse(request), run, wiring(request).rules)
+        report = submit_and_send(request.app.state.db, user.clinic_id, user.id,
+                                 clearinghouse(request), run, wiring(request).rules)  # fmt: skip
     except OtbillError as error:
         request.session["flash"] = {"kind": "error", "text": f"Nothing was sent: {error}"}
         return RedirectResponse("/queues/approved", status_code=303)
     text = f"{len(report.submitted)} claim(s) sent in {len(report.files)} file(s)."
+    earlier = len([name for name in report.sent or [] if name not in report.files])
+    if earlier:
+        text += f" {earlier} file(s) an earlier submission left in the outbox sent."
+    if report.not_sent:
+        text = (f"{len(report.submitted)} claim(s) submitted in {len(report.files)} file(s), but "
+                f"{report.not_sent}. They wait in the outbox, unchanged: the next submission "
+                "sends them first.")  # fmt: skip
     if report.refused:  # the session cookie is small: name a few, count the rest
         named = [f"{n} ({why[:120]})" for n, why in list(report.refused.items())[:5]]
         more = len(report.refused) - len(named)
         text += f" {len(report.refused)} refused and left approved: " + "; ".join(named)
         text += f"; and {more} more." if more else "."
-    kind = "warn" if report.refused else "ok"
+    kind = "warn" if report.refused or report.not_sent else "ok"
     request.session["flash"] = {"kind": kind, "text": text}
     return RedirectResponse("/queues/approved", status_code=303)
 
