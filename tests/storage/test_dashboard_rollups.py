@@ -15,10 +15,17 @@ from sqlalchemy import inspect, text
 
 from otbill.domain.money import to_cents
 from otbill.services.ledger import balances, post, reverse
-from otbill.storage import Database
+from otbill.storage import Database, UnitOfWork
 from otbill.storage.migrate import current_revision, head_revision, upgrade
 from otbill.storage.repositories.dashboard_summary import rollup_mismatches
-from otbill.storage.tables import ClaimRow, ClaimVisitRow, DenialRow, RemittanceRow, VisitRow
+from otbill.storage.tables import (
+    ClaimRow,
+    ClaimVisitRow,
+    DenialRow,
+    RemittanceRow,
+    ServiceLineRow,
+    VisitRow,
+)
 from support.clinickit import Ids, insert_claim, seed_clinic
 from support.ledgerkit import ledger_entry
 from support.migrationkit import downgrade_to
@@ -27,7 +34,21 @@ ON = dt.date(2025, 3, 1)
 FIRST, END = dt.date(2025, 1, 1), dt.date(2026, 1, 1)
 _KINDS = ["charge", "payment", "patient_payment", "adjustment", "transfer", "reverse"]
 _OP = st.tuples(
-    st.sampled_from([*_KINDS, "charge", "ready", "held", "denial", "status", "recharge", "remit"]),
+    st.sampled_from(
+        [
+            *_KINDS,
+            "charge",
+            "ready",
+            "held",
+            "denial",
+            "status",
+            "recharge",
+            "remit",
+            "seen",
+            "bill",
+            "unline",
+        ]
+    ),
     st.integers(min_value=0, max_value=2),  # which claim
     st.integers(min_value=0, max_value=1),  # which line
     st.integers(min_value=1, max_value=20_000),  # cents
@@ -73,13 +94,56 @@ def _claims(db: Database, ids: Ids, tag: str) -> list[_Claim]:
     return out
 
 
-def _apply(db: Database, ids: Ids, claims: list[_Claim], ops: list, tag: str) -> None:  # type: ignore[type-arg]
+@dataclass
+class _Visits:
+    """Visits seen with a service line, and which of them a claim bills or lost its line."""
+
+    lines: dict[int, int] = field(default_factory=dict)  # visit -> its service line
+    billed: set[int] = field(default_factory=set)
+
+    def unbilled(self) -> int:
+        return len(set(self.lines) - self.billed)
+
+
+def _visit_op(
+    uow: UnitOfWork, ids: Ids, claim: _Claim, op: str, pick: int, visits: _Visits
+) -> None:
+    if op == "seen":  # a visit with one service line, no claim yet
+        visit = uow.records.add(VisitRow(clinic_id=ids.clinic, patient_id=ids.patient,
+                                         provider_id=ids.otr, date=claim.day,
+                                         place_of_service="11"))  # fmt: skip
+        uow.flush()
+        line = uow.records.add(ServiceLineRow(clinic_id=ids.clinic, visit_id=visit.id, position=1,
+                                              code="97530", minutes=30, units=2))  # fmt: skip
+        uow.flush()
+        visits.lines[visit.id] = line.id
+    elif visits.lines:
+        visit = sorted(visits.lines)[pick % len(visits.lines)]
+        if op == "bill" and visit not in visits.billed:
+            uow.records.add(ClaimVisitRow(claim_id=claim.id, visit_id=visit))
+            visits.billed.add(visit)
+            claim.visits += 1  # billed on it: counted with its visits if it is paid
+        elif op == "unline":  # the therapist took the code out: nothing to bill
+            uow.visits.remove_line(visits.lines.pop(visit))
+
+
+def _apply(
+    db: Database,
+    ids: Ids,
+    claims: list[_Claim],
+    ops: list,
+    tag: str,
+    visits: _Visits | None = None,  # type: ignore[type-arg]
+) -> None:
     """Run the operations, one unit of work each, noting in ``claims`` what they should do."""
     made: list[tuple[int, _Claim, str, int]] = []  # posting id, claim, op, cents
+    visits = visits if visits is not None else _Visits()
     for n, (op, which, line, cents, pick) in enumerate(ops):
         claim = claims[which]
         with db.unit_of_work(ids.clinic, ids.biller) as uow:
-            if op in ("ready", "held"):
+            if op in ("seen", "bill", "unline"):
+                _visit_op(uow, ids, claim, op, pick, visits)
+            elif op in ("ready", "held"):
                 uow.claims.add_status_change(claim.id, "draft", op, "scrubbed", ids.biller)
                 claim.first_status = claim.first_status or op
             elif op == "status":
@@ -180,9 +244,11 @@ def test_rollups_equal_the_figures_worked_out_from_the_writes(db: Database, ops:
     db._n = getattr(db, "_n", 0) + 1  # type: ignore[attr-defined]
     tag = f"D{db._n}"  # type: ignore[attr-defined]
     ids = seed_clinic(db, tag, db._n)  # type: ignore[attr-defined]  # a clinic per example
-    claims = _claims(db, ids, tag)
-    _apply(db, ids, claims, [("charge", i, 0, 9000, 0) for i in range(3)] + ops, tag)
+    claims, visits = _claims(db, ids, tag), _Visits()
+    _apply(db, ids, claims, [("charge", i, 0, 9000, 0) for i in range(3)] + ops, tag, visits)
     assert _have(db, ids) == _want(db, ids, claims)
+    with db.unit_of_work(ids.clinic) as uow:
+        assert sum(n for _, n in uow.reports.unbilled_visits()) == visits.unbilled()
     with db.unit_of_work(ids.clinic) as uow:
         assert rollup_mismatches(uow.session, ids.clinic) == []
 
@@ -206,17 +272,21 @@ def test_rollups_down_and_up_with_rows_present(db: Database) -> None:
     ops = [("held", 0, 0, 0, 0), ("ready", 1, 0, 0, 0), ("charge", 0, 0, 9000, 0),
            ("charge", 1, 1, 7000, 0), ("payment", 0, 0, 5000, 0), ("transfer", 0, 0, 1000, 0),
            ("patient_payment", 1, 1, 2000, 0), ("denial", 1, 1, 0, 1), ("denial", 1, 0, 0, 1),
-           ("adjustment", 1, 1, 5000, 0), ("remit", 1, 0, 1000, 0)]  # fmt: skip
+           ("adjustment", 1, 1, 5000, 0), ("remit", 1, 0, 1000, 0), ("seen", 0, 0, 0, 0),
+           ("seen", 1, 0, 0, 0), ("bill", 1, 0, 0, 0)]  # fmt: skip
     _apply(db, ids, claims, ops, "m")
     before = _have(db, ids)
+    with db.unit_of_work(ids.clinic) as uow:
+        assert sum(n for _, n in uow.reports.unbilled_visits()) == 1
     assert before == _want(db, ids, claims)
     assert before["causes"] == {(claims[1].day, "CO", "197"): 1}
     downgrade_to(db, "0032")
     assert current_revision(db.engine) == "0032"
     tables = set(inspect(db.engine).get_table_names())
-    assert not tables & {"dashboard_day", "denial_cause_day"}
+    assert not tables & {"dashboard_day", "denial_cause_day", "claim_month", "unbilled_visit"}
     upgrade(db.engine)  # the backfill, from the sources
     assert current_revision(db.engine) == head_revision()
     assert _have(db, ids) == before
     with db.unit_of_work(ids.clinic) as uow:
         assert rollup_mismatches(uow.session, ids.clinic) == []
+        assert sum(n for _, n in uow.reports.unbilled_visits()) == 1

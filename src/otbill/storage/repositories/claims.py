@@ -25,6 +25,7 @@ from otbill.storage.repositories.base import ClinicScoped
 from otbill.storage.repositories.claim_editors import ClaimEditorRepository
 from otbill.storage.repositories.dashboard_claim_months import count_built_claims
 from otbill.storage.repositories.dashboard_summary import count_first_scrubs
+from otbill.storage.repositories.dashboard_unbilled import refresh_unbilled
 from otbill.storage.repositories.rows import (
     as_visit,
     fetch,
@@ -269,6 +270,7 @@ class ClaimRepository(ClinicScoped):
             connection,
             [(self.clinic_id, c.date_of_service, c.payer_id, c.status) for c, _, _ in built],
         )
+        refresh_unbilled(connection, {link["visit_id"] for link in links})
         count_built_claims(connection, [(self.clinic_id, c.date_of_service, c.payer_id, c.status,
                                          c.frequency_code, c.total_charge_cents) for c, _, _ in built])  # fmt: skip
         return list(ids)

@@ -18,15 +18,17 @@ from sqlalchemy import and_, func, select, union, union_all
 from sqlalchemy.orm import Session
 
 from otbill.storage.repositories.report_claim_search import contains_text
-from otbill.storage.repositories.unbilled import unbilled_visit
 from otbill.storage.tables import (
     ClaimRow,
     ClinicRow,
     PatientRow,
     PayerRow,
-    VisitRow,
 )
-from otbill.storage.tables.dashboard_summary import ClaimMonthRow, DashboardDayRow
+from otbill.storage.tables.dashboard_summary import (
+    ClaimMonthRow,
+    DashboardDayRow,
+    UnbilledVisitRow,
+)
 
 __all__ = ["ClinicFigures", "CompanyReads", "CrossClinicClaim", "ScopedSessions"]
 
@@ -230,8 +232,10 @@ class CompanyReads:
         )
 
     def _unbilled_query(self) -> Any:
+        """Visits no claim bills yet, from the kept set (``unbilled_visit``), not every visit."""
+        kept = UnbilledVisitRow
         return (
-            select(VisitRow.clinic_id, func.count())
-            .where(VisitRow.clinic_id.in_(self.clinic_ids), unbilled_visit())
-            .group_by(VisitRow.clinic_id)
+            select(kept.clinic_id, func.count())
+            .where(kept.clinic_id.in_(self.clinic_ids))
+            .group_by(kept.clinic_id)
         )

@@ -28,6 +28,7 @@ from otbill.storage.repositories.dashboard_rollup_sources import (
     day_rollups,
     denial_cause_rollups,
 )
+from otbill.storage.repositories.dashboard_unbilled import backfill_unbilled, unbilled_mismatches
 from otbill.storage.repositories.owner_summary import posting_effect
 from otbill.storage.tables import ClaimRow, ClaimStatusRow, ClaimVisitRow, DenialRow, PostingRow
 from otbill.storage.tables.dashboard_summary import (
@@ -130,8 +131,9 @@ def _postings(
     postings: list[PostingRow],
     keys: dict[int, Key],
     deltas: dict[Key, Counter[str]],
-) -> None:
-    """Payments (reversals netted), first payments' visits, and claims' open balances."""
+) -> Counter[int]:
+    """Payments (reversals netted) and claims' open balances; returns the new payments (not
+    reversals) per claim."""
     originals = {p.reverses_id for p in postings if p.reverses_id is not None}
     kinds: dict[int, tuple[str, bool]] = {}
     if originals:
@@ -153,8 +155,8 @@ def _postings(
         insurance, patient = posting_effect(kind, side, posting.amount_cents)
         moved[posting.claim_id][0] += sign * insurance
         moved[posting.claim_id][1] += sign * patient
-    _paid_visits(connection, new_payments, keys, deltas)
     _open_balances(connection, moved, keys, deltas)
+    return new_payments
 
 
 def _decided(
@@ -192,19 +194,24 @@ def _decided(
 def _paid_visits(
     connection: Connection,
     new_payments: Counter[int],
+    links: Counter[int],
     keys: dict[int, Key],
     deltas: dict[Key, Counter[str]],
 ) -> None:
-    """A claim's visits count once, from its first payment on."""
-    if not new_payments:
+    """A claim's visits count from its first payment on: all it bills then, and any linked
+    to it later."""
+    if not (new_payments or links):
         return
     query = select(PostingRow.claim_id, func.count()).where(
         PostingRow.clinic_id.in_(_clinics(keys)),  # ix_posting_claim: (clinic, claim)
-        PostingRow.claim_id.in_(new_payments),
+        PostingRow.claim_id.in_(set(new_payments) | set(links)),
         PostingRow.kind == "payment",
     )
     stored = _counts(connection, query.group_by(PostingRow.claim_id))
     first = [c for c, n in new_payments.items() if stored.get(c) == n]
+    for claim_id, n in links.items():  # linked to a claim paid before this flush
+        if claim_id not in first and stored.get(claim_id, 0) > new_payments[claim_id]:
+            deltas[keys[claim_id]]["paid_visits"] += n
     if not first:
         return
     query = select(ClaimVisitRow.claim_id, func.count()).where(ClaimVisitRow.claim_id.in_(first))
@@ -262,17 +269,18 @@ def keep_rollups(session: Session, _context: Any) -> None:
     statuses = [o for o in session.new if isinstance(o, ClaimStatusRow)]
     postings = [o for o in session.new if isinstance(o, PostingRow)]
     denials = [o for o in session.new if isinstance(o, DenialRow)]
-    if not (statuses or postings or denials):
+    links = Counter(o.claim_id for o in session.new if isinstance(o, ClaimVisitRow))
+    if not (statuses or postings or denials or links):
         return
     connection = session.connection()
     claims = {s.claim_id for s in statuses} | {p.claim_id for p in postings}
-    claims |= {d.claim_id for d in denials}
+    claims |= {d.claim_id for d in denials} | set(links)
     keys = _claim_keys(connection, claims)
     deltas: dict[Key, Counter[str]] = defaultdict(Counter)
     if statuses:
         _first_scrubs(connection, statuses, keys, deltas)
-    if postings:
-        _postings(connection, postings, keys, deltas)
+    new_payments = _postings(connection, postings, keys, deltas) if postings else Counter()
+    _paid_visits(connection, new_payments, links, keys, deltas)
     _decided(connection, postings, denials, keys, deltas)
     _store_days(connection, deltas)
     if denials:
@@ -300,12 +308,13 @@ def backfill_rollups(connection: Connection, clinic_id: int | None = None) -> No
         connection.execute(wipe)
         query = rollup(clinic_id)
         connection.execute(insert(table).from_select(list(query.selected_columns.keys()), query))
+    backfill_unbilled(connection, clinic_id)
 
 
 def rollup_mismatches(session: Session, clinic_id: int) -> list[str]:
     """The clinic's rollup rows that differ from the sources summed afresh, in plain words;
     empty when they agree (rows of zeros count as absent)."""
-    out = []
+    out = unbilled_mismatches(session, clinic_id)
     for table, rollup, width in _ROLLUPS:
         query = rollup(clinic_id)
         names = list(query.selected_columns.keys())

@@ -14,7 +14,6 @@ from typing import Any
 from sqlalchemy import and_, func, select
 
 from otbill.storage.repositories.base import ClinicScoped
-from otbill.storage.repositories.unbilled import unbilled_visit
 from otbill.storage.tables import (
     AppealRow,
     ClaimRow,
@@ -24,7 +23,7 @@ from otbill.storage.tables import (
     ServiceLineRow,
     VisitRow,
 )
-from otbill.storage.tables.dashboard_summary import ClaimMonthRow
+from otbill.storage.tables.dashboard_summary import ClaimMonthRow, UnbilledVisitRow
 
 __all__ = ["WorkReports"]
 
@@ -33,8 +32,10 @@ class WorkReports(ClinicScoped):
     """Unbilled visits by signature, claims by status, denied amounts under appeal."""
 
     def _unbilled_visit(self) -> Any:
-        """The clinic's visits no claim bills yet (``unbilled.unbilled_visit``)."""
-        return and_(VisitRow.clinic_id == self.clinic_id, unbilled_visit())
+        """The clinic's visits no claim bills yet (``unbilled.unbilled_visit``), as the kept
+        set holds them (:mod:`.dashboard_unbilled`): a few recent visits, not every visit."""
+        kept = select(UnbilledVisitRow.visit_id).where(UnbilledVisitRow.clinic_id == self.clinic_id)
+        return and_(VisitRow.clinic_id == self.clinic_id, VisitRow.id.in_(kept))
 
     def unbilled_visits(self) -> list[tuple[bool, int]]:
         """(note signed, visits) of the visits no claim bills yet."""

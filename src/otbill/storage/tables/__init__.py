@@ -28,6 +28,7 @@ from otbill.storage.tables.coordination import ClaimCrossoverRow as ClaimCrossov
 from otbill.storage.tables.dashboard_summary import ClaimMonthRow as ClaimMonthRow
 from otbill.storage.tables.dashboard_summary import DashboardDayRow as DashboardDayRow
 from otbill.storage.tables.dashboard_summary import DenialCauseDayRow as DenialCauseDayRow
+from otbill.storage.tables.dashboard_summary import UnbilledVisitRow as UnbilledVisitRow
 from otbill.storage.tables.documents import PatientDocumentRow as PatientDocumentRow
 from otbill.storage.tables.edi import EdiFileRow, SubmittedClaimRow, WorkItemRow
 from otbill.storage.tables.eligibility import EligibilityCheckRow as EligibilityCheckRow

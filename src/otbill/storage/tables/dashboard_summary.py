@@ -16,7 +16,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from otbill.storage.tables.base import Base, ClinicOwned
 
-__all__ = ["ClaimMonthRow", "DashboardDayRow", "DenialCauseDayRow"]
+__all__ = ["ClaimMonthRow", "DashboardDayRow", "DenialCauseDayRow", "UnbilledVisitRow"]
 
 
 class DashboardDayRow(ClinicOwned, Base):
@@ -73,3 +73,11 @@ class ClaimMonthRow(ClinicOwned, Base):
     void: Mapped[bool] = mapped_column()
     claims: Mapped[int] = mapped_column(default=0)
     charge_cents: Mapped[int] = mapped_column(default=0)
+
+
+class UnbilledVisitRow(ClinicOwned, Base):
+    """A visit with service lines that no claim (other than a void) bills yet: the few recent
+    visits the work figures count, kept so they are not found again among every visit."""
+
+    __tablename__ = "unbilled_visit"
+    visit_id: Mapped[int] = mapped_column(ForeignKey("visit.id"), unique=True)

@@ -3,8 +3,9 @@
 ``dashboard_day`` (one row per clinic, day of service and payer: first scrubs, clean first scrubs,
 payments, visits of paid claims, open balances), ``denial_cause_day`` (claims denied per day,
 group code and CARC) and ``claim_month`` (claims and their charges per month of service, payer and status, voids
-apart). Derived from the status history, the ledger, the claims' visits, the owner's line
-balances, the denials and the claims, and filled from them here
+apart) and ``unbilled_visit`` (the visits no claim bills yet). Derived from the status history,
+the ledger, the claims' visits, the owner's line balances, the denials, the claims and the
+visits, and filled from them here
 (:func:`otbill.storage.repositories.dashboard_summary.backfill_rollups`), so an upgraded
 clinic's dashboard shows the figures it showed before. Every table carries the clinic policy on
 PostgreSQL.
@@ -31,7 +32,7 @@ depends_on = None
 #: dashboard_day's counters (written out: a migration does not follow later code)
 _DAY_COUNTERS = ("scrubbed", "clean", "payer_paid_cents", "patient_paid_cents", "paid_visits",
                  "open_insurance_cents", "open_patient_cents", "open_claims", "decided", "denied")  # fmt: skip
-_TABLES = ("dashboard_day", "denial_cause_day", "claim_month")
+_TABLES = ("dashboard_day", "denial_cause_day", "claim_month", "unbilled_visit")
 
 
 def _fk(table: str, column: str, target: str) -> sa.ForeignKeyConstraint:
@@ -51,6 +52,20 @@ def _create(table: str, key: list[str], columns: list[sa.Column[Any]], fks: list
     )
     op.create_index(op.f(f"ix_{table}_clinic_id"), table, ["clinic_id"])
     op.create_index(f"ix_{table}_key", table, ["clinic_id", *key], unique=True)
+
+
+def _create_unbilled() -> None:
+    table = "unbilled_visit"
+    op.create_table(
+        table,
+        sa.Column("visit_id", sa.Integer(), nullable=False),
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("clinic_id", sa.Integer(), nullable=False),
+        *(_fk(table, f"{t}_id", t) for t in ("visit", "clinic")),
+        sa.PrimaryKeyConstraint("id", name=op.f(f"pk_{table}")),
+        sa.UniqueConstraint("visit_id", name=op.f(f"uq_{table}_visit_id")),
+    )
+    op.create_index(op.f(f"ix_{table}_clinic_id"), table, ["clinic_id"])
 
 
 def upgrade() -> None:
@@ -88,6 +103,7 @@ def upgrade() -> None:
         ],
         ["payer", "clinic"],
     )
+    _create_unbilled()
     connection = op.get_bind()
     if connection.dialect.name == "postgresql":
         for table in _TABLES:
