@@ -5,7 +5,11 @@ lines and earlier postings, the work items queued under their keys, which claims
 of payers, which patients have a later coverage: ``uow.remittance_batch``), keeps the postings
 planned for them, and at :meth:`ClaimBatch.finish` writes them in one flush with their audit rows,
 then checks the ledger invariants (and the owner's kept line balances) once per claim, read back
-from the database, still inside the transaction: a violation rolls the whole batch back, as it rolled back one posting before.
+from the database, still inside the transaction: a violation rolls the whole batch back, as it
+rolled back one posting before. The denials the batch opens (whether the remittance opened one
+on a claim is read for the batch's claims at once) and the work items it queues are written at
+its end too, the denials' prevention checks proposed once per payer and CARC
+(:func:`otbill.services.denials.open.open_denials`).
 
 A payment is posted in the batch when its claim is found and routes to itself (not in a chain of
 payers, never crossed over); every other payment takes the claim-by-claim path
