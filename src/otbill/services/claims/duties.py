@@ -8,7 +8,7 @@ button. The rule itself is :func:`otbill.domain.approval.approval_refusal`.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from otbill.domain.approval import (
@@ -61,14 +61,23 @@ def _label(number: str) -> str:
     return f"claim {number}"
 
 
-def approval_checks(uow: UnitOfWork, claims: Iterable[tuple[int, str]]) -> dict[int, ApprovalCheck]:
-    """For each (claim id, claim number): may the acting user approve it, why not, and who may."""
+def approval_checks(
+    uow: UnitOfWork,
+    claims: Iterable[tuple[int, str]],
+    involved: Mapping[int, list[Involvement]] | None = None,
+) -> dict[int, ApprovalCheck]:
+    """For each (claim id, claim number): may the acting user approve it, why not, and who may.
+
+    ``involved``: each claim's creator and editors when the caller has read them (a queue page
+    has its claims' rows), else read here."""
     claims = list(claims)
-    involved = uow.claims.editors.of(claim_id for claim_id, _ in claims)
+    if involved is None:
+        involved = uow.claims.editors.of(claim_id for claim_id, _ in claims)
     accounts = uow.users.accounts()
     users = [Approver(a.id, a.full_name, frozenset(a.roles), a.active) for a in accounts]
     names = {a.id: a.full_name for a in accounts}
-    me = _acting(uow)
+    # the acting user is one of the clinic's accounts just read (else another clinic's, or none)
+    me = next((u for u in users if u.user_id == uow.actor_id), None) or _acting(uow)
     return {
         claim_id: ApprovalCheck(
             claim_id,

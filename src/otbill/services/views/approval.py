@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from otbill.domain.approval import Involvement
 from otbill.services.claims.duties import ApprovalCheck, approval_checks
 from otbill.storage import UnitOfWork
 
@@ -52,12 +53,17 @@ def _finding(f: Mapping[str, Any]) -> dict[str, str]:
 
 
 def queue_approvals(uow: UnitOfWork, rows: Sequence[dict[str, Any]]) -> None:
-    """Add to each queue row (``id``, ``number``) its findings, whether the user may approve it,
-    and why not; one query for the page's editors, one for the page's findings."""
-    checks = approval_checks(uow, [(r["id"], r["number"]) for r in rows])
-    findings = uow.queues.findings([r["id"] for r in rows])
+    """Add to each ready-queue row (``id``, ``number``, ``stored_findings``, ``created``: the
+    page's claim rows, :func:`otbill.services.views.work_queues.list_queue`) its findings, whether
+    the user may approve it, and why not; one query for the page's editors."""
+    changes = uow.claims.editors.changes(r["id"] for r in rows)
+    involved: dict[int, list[Involvement]] = {}
+    for row in rows:
+        creator = [Involvement(row["created"][0], "created the claim", row["created"][1])]
+        involved[row["id"]] = (creator if row["created"] else []) + changes.get(row["id"], [])
+    checks = approval_checks(uow, [(r["id"], r["number"]) for r in rows], involved)
     for row in rows:
         check = checks[row["id"]]
-        row["findings"] = [_finding(f) for f in findings.get(row["id"], [])]
+        row["findings"] = [_finding(f) for f in row["stored_findings"]]
         row["may_approve"] = check.allowed
         row["why_not"] = _sentence(check, row["number"])

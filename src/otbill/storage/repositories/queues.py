@@ -58,6 +58,10 @@ class QueueClaim:
     errors: int
     payer: str
     patient: str  # "First Last"
+    # read only for the ready queue (``claims(ids, for_approval=True)``): its approval checks
+    findings: tuple[dict[str, Any], ...] = ()
+    created_by: int | None = None
+    created_at: dt.datetime | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,6 +82,15 @@ class UnmatchedItem:
     paid_cents: int
     reason: str
     received: dt.datetime
+
+
+def _queue_claim(row: Any) -> QueueClaim:
+    cid, number, status, on, cents, errors, payer, first, last, *approval = row
+    found, by, at = approval or (None, None, None)
+    name = f"{first} {last}"
+    return QueueClaim(
+        cid, number, status, on, cents, errors, payer, name, tuple(found or ()), by, at
+    )
 
 
 class QueueRepository(ClinicScoped):
@@ -169,39 +182,30 @@ class QueueRepository(ClinicScoped):
             query = select(union_all(*parts).subquery().c.cid).order_by("dos", "cid")
         return list(self.session.scalars(query.limit(limit).offset(offset)))
 
-    def claims(self, ids: Sequence[int]) -> list[QueueClaim]:
-        """These claims with payer and patient names, oldest date of service first."""
+    def claims(self, ids: Sequence[int], for_approval: bool = False) -> list[QueueClaim]:
+        """These claims with payer and patient names, oldest date of service first;
+        ``for_approval``: with their stored findings and creator too (the ready queue)."""
+        columns: list[Any] = [
+            ClaimRow.id,
+            ClaimRow.number,
+            ClaimRow.status,
+            ClaimRow.date_of_service,
+            ClaimRow.total_charge_cents,
+            ClaimRow.error_count,
+            PayerRow.name,
+            PatientRow.first_name,
+            PatientRow.last_name,
+        ]
+        if for_approval:
+            columns += [ClaimRow.findings, ClaimRow.created_by, ClaimRow.created_at]
         query = (
-            select(
-                ClaimRow.id,
-                ClaimRow.number,
-                ClaimRow.status,
-                ClaimRow.date_of_service,
-                ClaimRow.total_charge_cents,
-                ClaimRow.error_count,
-                PayerRow.name,
-                PatientRow.first_name,
-                PatientRow.last_name,
-            )
+            select(*columns)
             .join(PayerRow, PayerRow.id == ClaimRow.payer_id)
             .join(PatientRow, PatientRow.id == ClaimRow.patient_id)
             .where(ClaimRow.clinic_id == self.clinic_id, ClaimRow.id.in_(ids))
             .order_by(ClaimRow.date_of_service, ClaimRow.id)
         )
-        return [
-            QueueClaim(cid, number, status, on, cents, errors, payer, f"{first} {last}")
-            for cid, number, status, on, cents, errors, payer, first, last in self.session.execute(
-                query
-            )
-        ]
-
-    def findings(self, claim_ids: Sequence[int]) -> dict[int, list[dict[str, Any]]]:
-        """Each claim's stored findings (the ready queue shows them): one query for the page,
-        not a whole claim loaded per row."""
-        query = select(ClaimRow.id, ClaimRow.findings).where(
-            ClaimRow.clinic_id == self.clinic_id, ClaimRow.id.in_(claim_ids)
-        )
-        return {claim_id: list(found or []) for claim_id, found in self.session.execute(query)}
+        return [_queue_claim(row) for row in self.session.execute(query)]
 
     def therapists(self, claim_ids: Sequence[int]) -> dict[int, list[str]]:
         """Each claim's rendering providers ("First Last"), in line order, each named once."""
