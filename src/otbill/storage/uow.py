@@ -172,6 +172,15 @@ class UnitOfWork:
         if isinstance(exc, StaleDataError):
             raise StaleRecord(f"another user changed the record first: {exc}") from exc
 
+    def read_only(self) -> None:
+        """Make this unit of work a read-only view of one moment: on PostgreSQL a REPEATABLE
+        READ, READ ONLY transaction (every figure read from the same snapshot; a write is
+        refused); SQLite's transaction reads one snapshot already. Called before its first read
+        (a report that reads many figures: the owner's PDF)."""
+        if self.session.get_bind().dialect.name == "postgresql":
+            options = {"isolation_level": "REPEATABLE READ", "postgresql_readonly": True}
+            self.session.connection(execution_options=options)
+
     def flush(self) -> None:
         """Write pending changes now (inside the transaction), as domain errors if refused."""
         flush(self.session)

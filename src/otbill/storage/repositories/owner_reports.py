@@ -12,12 +12,12 @@ same on SQLite and PostgreSQL. Void claims (frequency 8) are never counted.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import Any, Literal
 
 from sqlalchemy import ColumnElement, Integer, and_, case, exists, func, literal, select
 from sqlalchemy.ext.compiler import compiles
-from sqlalchemy.orm import aliased
+from sqlalchemy.orm import Session, aliased
 from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.sql.functions import FunctionElement
 
@@ -94,8 +94,23 @@ def age_bucket(day: Any, limits: Sequence[dt.date]) -> ColumnElement[int]:
     return case(*((day >= limit, i) for i, limit in enumerate(limits)), else_=len(limits))
 
 
+def _summed(pairs: Iterable[tuple[Any, Any]]) -> Rows:
+    """(key, sum of the values) per key."""
+    sums: dict[Any, Any] = {}
+    for key, cents in pairs:
+        sums[key] = sums.get(key, 0) + (cents or 0)
+    return list(sums.items())
+
+
 class OwnerReports(ClinicScoped):
-    """Named aggregates for :mod:`otbill.services.views.owner`."""
+    """Named aggregates for :mod:`otbill.services.views.owner`.
+
+    The payers' cash of a window is read once per unit of work (by payer and day): the payer
+    mix sums it by payer, the margin by day, and the PDF of every table asks for both."""
+
+    def __init__(self, session: Session, clinic_id: int) -> None:
+        super().__init__(session, clinic_id)
+        self._payer_cash_read: dict[tuple[dt.date, dt.date], Rows] = {}
 
     def _rows(self, query: Any) -> Rows:
         return [tuple(row) for row in self.session.execute(query)]
@@ -339,24 +354,26 @@ class OwnerReports(ClinicScoped):
         )
         return self._rows(query)
 
-    def _payer_cash(self, key: Any, first: dt.date, end: dt.date) -> Rows:
-        """(key, cents paid by payers) of payments posted in ``[first, end)``, reversals
-        netted."""
-        query = (
-            select(key, func.sum(_AMOUNT))
-            .select_from(PostingRow)
-            .outerjoin(_ORIGINAL, _ORIGINAL.id == PostingRow.reverses_id)
-            .where(PostingRow.clinic_id == self.clinic_id)
-            .where(PostingRow.kind.in_(("payment", "reversal")))
-            .where(_KIND == "payment", _PAYER_SIDE.is_(True))
-            .where(PostingRow.posted_on >= first, PostingRow.posted_on < end)
-            .group_by(key)
-        )
-        return self._rows(query)
+    def _payer_cash(self, first: dt.date, end: dt.date) -> Rows:
+        """(payer id, day posted, cents paid by payers) of payments posted in ``[first, end)``,
+        reversals netted; read once per window in this unit of work."""
+        if (first, end) not in self._payer_cash_read:
+            query = (
+                select(PostingRow.payer_id, PostingRow.posted_on, func.sum(_AMOUNT))
+                .select_from(PostingRow)
+                .outerjoin(_ORIGINAL, _ORIGINAL.id == PostingRow.reverses_id)
+                .where(PostingRow.clinic_id == self.clinic_id)
+                .where(PostingRow.kind.in_(("payment", "reversal")))
+                .where(_KIND == "payment", _PAYER_SIDE.is_(True))
+                .where(PostingRow.posted_on >= first, PostingRow.posted_on < end)
+                .group_by(PostingRow.payer_id, PostingRow.posted_on)
+            )
+            self._payer_cash_read[(first, end)] = self._rows(query)
+        return self._payer_cash_read[(first, end)]
 
     def payer_payments_by_payer(self, first: dt.date, end: dt.date) -> Rows:
         """(payer id, cents the payer paid) posted in ``[first, end)``, reversals netted."""
-        return self._payer_cash(PostingRow.payer_id, first, end)
+        return _summed((payer, cents) for payer, _, cents in self._payer_cash(first, end))
 
     def patient_money(self, first: dt.date, end: dt.date) -> Rows:
         """(self-pay patient?, day received, cents taken less refunds) in ``[first, end)``."""
@@ -376,7 +393,7 @@ class OwnerReports(ClinicScoped):
 
     def payer_cash_by_day(self, first: dt.date, end: dt.date) -> Rows:
         """(day posted, cents paid by payers), reversals netted."""
-        return self._payer_cash(PostingRow.posted_on, first, end)
+        return _summed((day, cents) for _, day, cents in self._payer_cash(first, end))
 
     def overhead_by_month(self, first: dt.date, end: dt.date) -> Rows:
         """(month, overhead cents)."""

@@ -127,16 +127,16 @@ def build_owner_pdf(
     progress: Progress,
     months: int = 12,
 ) -> bytes:
-    """Every table of every family in one PDF, built in the background (a job: at a million
-    claim lines this takes tens of seconds): one short unit of work per family, ``progress``
-    told after each, then the layout as the last step."""
+    """Every table of every family in one PDF, built in the background (a job): one read-only
+    unit of work (every figure from the same snapshot, each read once: the payers' cash, the
+    decided claims), ``progress`` told after each family, then the layout as the last step."""
     window = Window.ending(today, months)
     total, sections = len(FAMILIES) + 1, []
     with db.unit_of_work(clinic_id, user_id) as uow:
+        uow.read_only()
         clinic_name = uow.clinics.identity().name
-    for done, family in enumerate(FAMILIES):
-        progress(done, total, family.title)
-        with db.unit_of_work(clinic_id, user_id) as uow:
+        for done, family in enumerate(FAMILIES):
+            progress(done, total, family.title)
             sections += [_section(family, t) for t in family.build(uow, today, window)]
     progress(len(FAMILIES), total, "Laying out the pages")
     content = render_owner_reports(f"Owner's numbers — {clinic_name}", today, months, sections)

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from typing import Any
 
 from otbill.domain.denial_causes import root_cause
 from otbill.services.views.choices import payer_names, therapist_choices
@@ -24,6 +25,7 @@ from otbill.storage import UnitOfWork
 __all__ = ["claims_quality", "denials_by", "denials_by_cause", "first_pass"]
 
 _TOP_CAUSES = 6
+Decided = list[tuple[Any, ...]]  # (day of service, payer id, decided claims, of them denied)
 _SMALL = f"small sample (under {SMALL_SAMPLE} claims)"
 
 
@@ -78,10 +80,13 @@ def first_pass(uow: UnitOfWork, window: Window) -> Table:
     )
 
 
-def denials_by_cause(uow: UnitOfWork, window: Window) -> Table:
-    decided = by_month(
-        (d, n) for d, _, n, _ in uow.reports.decided_claims(window.first, window.end)
-    )
+def _decided(uow: UnitOfWork, window: Window) -> Decided:
+    return uow.reports.decided_claims(window.first, window.end)
+
+
+def denials_by_cause(uow: UnitOfWork, window: Window, read: Decided | None = None) -> Table:
+    """``read``: the window's decided claims when the caller has them (one read for both)."""
+    decided = by_month((d, n) for d, _, n, _ in (_decided(uow, window) if read is None else read))
     counts: dict[str, dict[dt.date, float]] = defaultdict(lambda: defaultdict(float))
     for day, group, carc, rarc, n in uow.owner_reports.denial_codes(window.first, window.end):
         cause = root_cause(group or "", carc or "", (rarc,) if rarc else ()).title
@@ -123,10 +128,11 @@ def denials_by_cause(uow: UnitOfWork, window: Window) -> Table:
     )
 
 
-def denials_by(uow: UnitOfWork, window: Window, by: str) -> Table:
-    """The denial rate per payer (``by="payer"``) or therapist, month by month (long form)."""
+def denials_by(uow: UnitOfWork, window: Window, by: str, read: Decided | None = None) -> Table:
+    """The denial rate per payer (``by="payer"``) or therapist, month by month (long form);
+    ``read``: the window's decided claims by payer when the caller has them."""
     if by == "payer":
-        raw = uow.reports.decided_claims(window.first, window.end)
+        raw = _decided(uow, window) if read is None else read
         names = payer_names(uow)
     else:
         raw = uow.owner_reports.decided_by_provider(window.first, window.end)
@@ -160,9 +166,10 @@ def denials_by(uow: UnitOfWork, window: Window, by: str) -> Table:
 
 
 def claims_quality(uow: UnitOfWork, window: Window) -> list[Table]:
+    decided = _decided(uow, window)  # the causes and the payers' rates share one read
     return [
         first_pass(uow, window),
-        denials_by_cause(uow, window),
-        denials_by(uow, window, "payer"),
+        denials_by_cause(uow, window, decided),
+        denials_by(uow, window, "payer", decided),
         denials_by(uow, window, "provider"),
     ]
