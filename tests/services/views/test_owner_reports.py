@@ -6,9 +6,17 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from sqlalchemy import event, text
+from sqlalchemy.exc import DBAPIError
 
 from otbill.services.views.figures import Window
-from otbill.services.views.owner import FAMILIES, all_tables, owner_pdf, table_csv
+from otbill.services.views.owner import (
+    FAMILIES,
+    all_tables,
+    build_owner_pdf,
+    owner_pdf,
+    table_csv,
+)
 from otbill.services.views.owner.claims_quality import first_pass
 from otbill.services.views.owner.collections import net_collection_rate, payment_speed
 from otbill.services.views.owner.margin import margin
@@ -182,3 +190,45 @@ def test_a_claim_replaced_by_a_corrected_claim_is_not_clean(db: Database) -> Non
     with db.unit_of_work(ids.clinic) as uow:
         quality = first_pass(uow, WINDOW)
     assert _row(quality, "Feb 2025") == [3, 1, 33.3, 0, 0.0]
+
+
+def test_the_pdf_job_reads_each_figure_once_in_one_read_only_unit(db: Database) -> None:
+    """The job's PDF says what the PDF of the same figures says; the payers' cash is read once
+    (by payer and day) for the payer mix and the margin; on PostgreSQL the unit is read-only."""
+    ids = _ledger(db)
+    with db.unit_of_work(ids.clinic) as uow:
+        expected = pdf_text(owner_pdf(uow, TODAY))
+    statements: list[str] = []
+
+    def seen(_conn: object, _cursor: object, statement: str, *_: object) -> None:
+        statements.append(statement)
+
+    told: list[tuple[int, int]] = []
+    event.listen(db.engine, "before_cursor_execute", seen)
+    try:
+        content = build_owner_pdf(
+            db, ids.clinic, ids.biller, TODAY, lambda done, total, _: told.append((done, total))
+        )
+    finally:
+        event.remove(db.engine, "before_cursor_execute", seen)
+    assert pdf_text(content) == expected
+    assert told == [(n, len(FAMILIES) + 1) for n in range(len(FAMILIES) + 2)]
+    payer_cash = [
+        s for s in statements if s.startswith("SELECT posting.payer_id, posting.posted_on")
+    ]
+    assert len(payer_cash) == 1, payer_cash
+    with db.unit_of_work(ids.clinic) as uow:
+        first, end = Window.ending(TODAY, 12).first, Window.ending(TODAY, 12).end
+        by_payer = uow.owner_reports.payer_payments_by_payer(first, end)
+        by_day = uow.owner_reports.payer_cash_by_day(first, end)
+    assert by_payer and sum(c for _, c in by_payer) == sum(c for _, c in by_day)
+
+
+def test_a_read_only_unit_refuses_a_write_on_postgresql(db: Database) -> None:
+    if db.backend != "postgresql":
+        pytest.skip("SQLite's transaction already reads one snapshot; nothing to set")
+    ids = seed_clinic(db)
+    with pytest.raises(DBAPIError, match="read-only"), db.unit_of_work(ids.clinic) as uow:
+        uow.read_only()
+        assert uow.clinics.identity().name == "Hands On OT HOT"
+        uow.session.execute(text("UPDATE clinic SET name = 'x'"))
