@@ -8,14 +8,12 @@ import datetime as dt
 from decimal import Decimal
 
 from alembic import command
-from sqlalchemy import event
-from sqlalchemy.orm import Session
 
 from otbill.storage import Database
 from otbill.storage.migrate import alembic_config, current_revision, head_revision, upgrade
-from otbill.storage.repositories.owner_summary import keep_summaries
 from otbill.storage.tables import ClaimLineRow, ClaimRow, ClaimStatusRow, PostingRow
 from support.clinickit import seed_clinic
+from support.upkeep import without_upkeep
 
 NOW = dt.datetime(2025, 3, 1, 9, 0)
 ON = dt.date(2024, 12, 31)
@@ -25,12 +23,9 @@ def _old_opening_balance_claim(db: Database, clinic: int, patient: int, coverage
                                payer: int, provider: int, user: int) -> None:  # fmt: skip
     """What the import wrote before 0016: a closed claim, one OPBAL line, a charge moved to the
     patient."""
-    # rows as the code of that time wrote them: before 0028 nothing kept the owner's summaries
-    event.remove(Session, "after_flush", keep_summaries)
-    try:
+    # rows as the code of that time wrote them: before 0028 nothing kept a derived table
+    with without_upkeep():
         _write_old_rows(db, clinic, patient, coverage, payer, provider, user)
-    finally:
-        event.listen(Session, "after_flush", keep_summaries)
 
 
 def _write_old_rows(db: Database, clinic: int, patient: int, coverage: int,

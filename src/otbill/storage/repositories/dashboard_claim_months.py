@@ -2,7 +2,7 @@
 migration 0033).
 
 Derived from the claims themselves, never the truth. After every flush, in its transaction,
-:func:`keep_claim_days` counts the new claims in and moves the changed ones (status, charges,
+:func:`keep_claim_months` counts the new claims in and moves the changed ones (status, charges,
 frequency: read from the ORM's attribute history, which a flush still holds) from their old row
 to their new one: one upsert whatever the flush's size. Claims stored in bulk
 (``ClaimRepository.insert_built``) call :func:`count_built_claims`. The claims page family's
@@ -25,7 +25,7 @@ from otbill.storage.repositories.dashboard_summary import add_counters
 from otbill.storage.tables import ClaimRow
 from otbill.storage.tables.dashboard_summary import ClaimMonthRow
 
-__all__ = ["count_built_claims", "keep_claim_days"]
+__all__ = ["count_built_claims", "keep_claim_months"]
 
 _KEY = ("clinic_id", "month", "payer_id", "status", "void")
 _FIELDS = ("date_of_service", "payer_id", "status", "frequency_code", "total_charge_cents")
@@ -67,7 +67,7 @@ def _values(row: ClaimRow, before: bool) -> tuple[Key, int]:
     return key, int(values["total_charge_cents"] or 0)
 
 
-def keep_claim_days(session: Session, _context: Any) -> None:
+def keep_claim_months(session: Session, _context: Any) -> None:
     """After a flush, in its transaction: new claims counted, changed ones moved."""
     claims: Counter[Key] = Counter()
     cents: Counter[Key] = Counter()
@@ -88,4 +88,4 @@ def keep_claim_days(session: Session, _context: Any) -> None:
         _store(session.connection(), claims, cents)
 
 
-event.listen(Session, "after_flush", keep_claim_days)
+event.listen(Session, "after_flush", keep_claim_months)
