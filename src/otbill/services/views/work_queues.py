@@ -112,9 +112,6 @@ def list_queue(
     total = _total(uow, tab, f, counts, groups)
     ids = uow.queues.page_ids(TABS[tab], f, PAGE_SIZE, (page - 1) * PAGE_SIZE)
     rows = [_row(claim) for claim in uow.queues.claims(ids, for_approval=tab == "ready")]
-    names = uow.queues.therapists(ids)
-    for row in rows:
-        row["therapists"] = ", ".join(names.get(row["id"], []))
     if tab == "rejected":
         reasons = uow.queues.rejection_reasons(ids)
         for row in rows:
@@ -140,6 +137,7 @@ def _row(claim: QueueClaim) -> dict[str, Any]:
         "errors": claim.errors,
         "payer": claim.payer,
         "patient": claim.patient,
+        "therapists": ", ".join(claim.therapists),
         # the ready queue's approval checks read these (services.views.approval)
         "stored_findings": claim.findings,
         "created": claim.created_by and (claim.created_by, claim.created_at),

@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import ColumnElement, exists, func, inspect, select, true, union_all
+from sqlalchemy import JSON, ColumnElement, exists, func, inspect, select, true, union_all
 
 from otbill.storage.repositories.base import ClinicScoped
 from otbill.storage.tables import (
@@ -58,6 +58,7 @@ class QueueClaim:
     errors: int
     payer: str
     patient: str  # "First Last"
+    therapists: tuple[str, ...]  # the rendering providers ("First Last"), in line order, once each
     # read only for the ready queue (``claims(ids, for_approval=True)``): its approval checks
     findings: tuple[dict[str, Any], ...] = ()
     created_by: int | None = None
@@ -85,12 +86,11 @@ class UnmatchedItem:
 
 
 def _queue_claim(row: Any) -> QueueClaim:
-    cid, number, status, on, cents, errors, payer, first, last, *approval = row
+    cid, number, status, on, cents, errors, payer, first, last, lines, *approval = row
     found, by, at = approval or (None, None, None)
-    name = f"{first} {last}"
-    return QueueClaim(
-        cid, number, status, on, cents, errors, payer, name, tuple(found or ()), by, at
-    )
+    names = dict.fromkeys(name for _, name in sorted(lines or ()))  # line order, each once
+    return QueueClaim(cid, number, status, on, cents, errors, payer, f"{first} {last}",
+                      tuple(names), tuple(found or ()), by, at)  # fmt: skip
 
 
 class QueueRepository(ClinicScoped):
@@ -183,8 +183,9 @@ class QueueRepository(ClinicScoped):
         return list(self.session.scalars(query.limit(limit).offset(offset)))
 
     def claims(self, ids: Sequence[int], for_approval: bool = False) -> list[QueueClaim]:
-        """These claims with payer and patient names, oldest date of service first;
-        ``for_approval``: with their stored findings and creator too (the ready queue)."""
+        """These claims with payer, patient and therapist names, oldest date of service first
+        (one statement: no LIMIT in it, so no generic plan to fear); ``for_approval``: with their
+        stored findings and creator too (the ready queue)."""
         columns: list[Any] = [
             ClaimRow.id,
             ClaimRow.number,
@@ -195,6 +196,7 @@ class QueueRepository(ClinicScoped):
             PayerRow.name,
             PatientRow.first_name,
             PatientRow.last_name,
+            self._therapist_lines(),
         ]
         if for_approval:
             columns += [ClaimRow.findings, ClaimRow.created_by, ClaimRow.created_at]
@@ -207,20 +209,26 @@ class QueueRepository(ClinicScoped):
         )
         return [_queue_claim(row) for row in self.session.execute(query)]
 
-    def therapists(self, claim_ids: Sequence[int]) -> dict[int, list[str]]:
-        """Each claim's rendering providers ("First Last"), in line order, each named once."""
-        query = (
-            select(ClaimLineRow.claim_id, ProviderRow.first_name, ProviderRow.last_name)
+    def _therapist_lines(self) -> Any:
+        """The claim's lines' (position, rendering provider's name) as a JSON array, in any order
+        (a correlated subquery on the claim's lines, by their (claim_id, position) key)."""
+        name = ProviderRow.first_name + " " + ProviderRow.last_name
+        if self._postgres():
+            pairs: Any = func.json_agg(
+                func.json_build_array(ClaimLineRow.position, name), type_=JSON
+            )
+        else:
+            pairs = func.json_group_array(func.json_array(ClaimLineRow.position, name), type_=JSON)
+        return (
+            select(pairs)
+            .select_from(ClaimLineRow)
             .join(ProviderRow, ProviderRow.id == ClaimLineRow.rendering_provider_id)
-            .where(ClaimLineRow.clinic_id == self.clinic_id, ClaimLineRow.claim_id.in_(claim_ids))
-            .order_by(ClaimLineRow.claim_id, ClaimLineRow.position)
+            .where(
+                ClaimLineRow.clinic_id == ClaimRow.clinic_id, ClaimLineRow.claim_id == ClaimRow.id
+            )
+            .scalar_subquery()
+            .label("therapist_lines")
         )
-        names: dict[int, list[str]] = {}
-        for claim_id, first, last in self.session.execute(query):
-            seen = names.setdefault(claim_id, [])
-            if f"{first} {last}" not in seen:
-                seen.append(f"{first} {last}")
-        return names
 
     def rejection_reasons(self, claim_ids: Sequence[int]) -> dict[int, str | None]:
         """The reason recorded with each claim's latest move to rejected (999/277CA)."""
