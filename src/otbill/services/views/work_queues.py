@@ -56,29 +56,24 @@ class QueuePage:
         self.pages = max(1, -(-self.total // PAGE_SIZE))
 
 
-def queue_counts(
-    uow: UnitOfWork, cache: QueueCache | None = None, head: int | None = None
-) -> dict[str, int]:
-    """Claims in each queue (one GROUP BY over the queue index), plus open unmatched items.
+def queue_counts(uow: UnitOfWork, cache: QueueCache) -> tuple[int, dict[str, int]]:
+    """The clinic's audit head, and the claims in each queue plus the open unmatched items.
 
-    The claim counts are kept in ``cache`` until the clinic's audit chain moves (every claim status
-    change is audited, so the audit head's sequence number says when they may have changed).
-    ``head``: that sequence number, when the caller has read it for this request (one read for
-    the counts, the held groups and the filter choices of a page).
+    The head (its sequence number) and the open unmatched items are read in one statement; the
+    head is the page's stamp for ``cache`` (the counts here, the held groups and the filter
+    choices): every claim status change is audited, so the claim counts (one GROUP BY over the
+    queue index) are kept until it moves. Work items are not audited: counted each time (indexed).
     """
 
     def count() -> dict[str, int]:
         by_status = uow.queues.status_counts()
         return {t: sum(by_status.get(s, 0) for s in statuses) for t, statuses in TABS.items()}
 
-    if cache is None:
-        counts = count()
-    else:
-        stamp = uow.audit_reads.head_seq() if head is None else head
-        counts = dict(cache.get(("counts", uow.clinic_id), stamp, count))
-    if uow.queues.has_work_items():  # work items are not audited: counted each time (indexed)
-        counts[UNMATCHED] = uow.queues.open_work_items()
-    return counts
+    head, unmatched = uow.queues.head_and_open_items()
+    counts = dict(cache.get(("counts", uow.clinic_id), head, count))
+    if unmatched is not None:
+        counts[UNMATCHED] = unmatched
+    return head, counts
 
 
 def _total(

@@ -19,6 +19,7 @@ from sqlalchemy import JSON, ColumnElement, exists, func, inspect, select, true,
 
 from otbill.storage.repositories.base import ClinicScoped
 from otbill.storage.tables import (
+    AuditHeadRow,
     ClaimLineRow,
     ClaimRow,
     ClaimStatusRow,
@@ -264,13 +265,25 @@ class QueueRepository(ClinicScoped):
             connection.info[_WORK_ITEMS] = found
         return bool(connection.info[_WORK_ITEMS])
 
-    def open_work_items(self) -> int:
-        query = (
+    def head_and_open_items(self) -> tuple[int, int | None]:
+        """The clinic's audit head's sequence number (0: no event yet) and its open unmatched
+        work items (None when that table is not in this database), in one statement."""
+        head = select(AuditHeadRow.seq).where(AuditHeadRow.clinic_id == self.clinic_id)
+        columns: list[Any] = [head.scalar_subquery()]
+        if self.has_work_items():
+            columns.append(self._open_items().scalar_subquery())
+        found = self.session.execute(select(*columns)).one()
+        return int(found[0] or 0), (int(found[1] or 0) if len(found) > 1 else None)
+
+    def _open_items(self) -> Any:
+        return (
             select(func.count())
             .select_from(WorkItemRow)
             .where(WorkItemRow.clinic_id == self.clinic_id, WorkItemRow.resolved_at.is_(None))
         )
-        return int(self.session.scalar(query) or 0)
+
+    def open_work_items(self) -> int:
+        return int(self.session.scalar(self._open_items()) or 0)
 
     def unmatched(self, limit: int, offset: int) -> list[UnmatchedItem]:
         """Open work items, oldest first."""

@@ -87,8 +87,7 @@ def _queue_context(request: Request, user: SessionUser, tab: str, page: int) -> 
     f = _filters(request, tab)
     with request.app.state.db.unit_of_work(user.clinic_id, user.id) as uow:
         cache = request.app.state.queue_cache
-        head = uow.audit_reads.head_seq()  # read once: the cache's stamp for this page
-        counts = wq.queue_counts(uow, cache, head)
+        head, counts = wq.queue_counts(uow, cache)  # head: the cache's stamp for this page
         if tab not in counts:
             raise HTTPException(404, f"there is no queue named {tab!r}")
         held = tab == "held"
