@@ -58,3 +58,5 @@ def test_the_unmatched_tab_counts_open_work_items_read_with_the_audit_head(app, 
     log_in(client, "biller")
     page = client.get("/queues").text
     assert 'data-testid="tab-unmatched" data-count="2"' in page
+    listed = client.get("/queues/unmatched").text
+    assert listed.count('data-testid="work-item-') == 2 and "no such claim" in listed
