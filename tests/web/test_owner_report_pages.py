@@ -71,3 +71,18 @@ def test_billers_and_therapists_are_refused_as_on_the_dashboard(client):
     assert client.get("/reports/owner.pdf").status_code == 403
     log_in(client, "rcole")
     assert client.get("/reports/owner/receivables/days_in_ar.csv").status_code == 403
+
+
+def test_each_page_has_its_own_pdf(client):
+    log_in(client, "admin")
+    page = client.get("/reports/owner/receivables")
+    assert 'href="/reports/owner/receivables/page.pdf"' in page.text
+    pdf = client.get("/reports/owner/receivables/page.pdf")
+    assert pdf.headers["content-type"] == "application/pdf"
+    assert 'filename="owner-receivables-' in pdf.headers["content-disposition"]
+    words = pdf_text(pdf.content)
+    assert "Receivables: A/R aging by payer" in words and "Days in A/R" in words
+    assert "Payment speed" not in words  # another family's table
+    assert client.get("/reports/owner/nothing/page.pdf").status_code == 404
+    log_in(client, "biller")
+    assert client.get("/reports/owner/receivables/page.pdf").status_code == 403

@@ -21,7 +21,13 @@ from markupsafe import Markup
 from otbill import clock
 from otbill.services.jobs.owner_pdf import KIND, owner_pdf_arguments, owner_pdf_file
 from otbill.services.jobs.report_retention import REMOVED
-from otbill.services.views.owner import FAMILIES, family_tables, owner_pdf, table_csv
+from otbill.services.views.owner import (
+    FAMILIES,
+    family_pdf,
+    family_tables,
+    owner_pdf,
+    table_csv,
+)
 from otbill.services.views.owner.report import SMALL_SAMPLE, Table, format_cell
 from otbill.web.app import render, today
 from otbill.web.charts import line_chart, stacked_bar_chart
@@ -198,6 +204,19 @@ def owner_csv(request: Request, user: _Auditor, key: str, table: str) -> Respons
         "Cache-Control": "no-store",
     }
     return Response(text, media_type="text/csv; charset=utf-8", headers=headers)
+
+
+@router.get("/reports/owner/{key}/page.pdf", include_in_schema=False)
+def owner_family_pdf(request: Request, user: _Auditor, key: str) -> Response:
+    """One family's tables as a PDF, built in the request (a page's reads, then some 100 rows)."""
+    on = today(request)
+    with request.app.state.db.unit_of_work(user.clinic_id, user.id) as uow:
+        content = family_pdf(uow, _family(key), on)
+    headers = {
+        "Content-Disposition": f'attachment; filename="owner-{key}-{on.isoformat()}.pdf"',
+        "Cache-Control": "no-store",
+    }
+    return Response(content, media_type="application/pdf", headers=headers)
 
 
 @router.get("/reports/owner.pdf", include_in_schema=False)

@@ -34,6 +34,7 @@ __all__ = [
     "Progress",
     "all_tables",
     "build_owner_pdf",
+    "family_pdf",
     "family_tables",
     "owner_pdf",
     "table_csv",
@@ -117,6 +118,15 @@ def owner_pdf(uow: UnitOfWork, today: dt.date, months: int = 12) -> bytes:
     clinic_name = uow.clinics.identity().name
     sections = [_section(f, t) for f, tables in all_tables(uow, today, months) for t in tables]
     return render_owner_reports(f"Owner's numbers — {clinic_name}", today, months, sections)
+
+
+def family_pdf(uow: UnitOfWork, key: str, today: dt.date, months: int = 12) -> bytes:
+    """One family's tables as a PDF (its page's own export: read as the page reads them, within
+    the page's figure; KeyError if unknown)."""
+    family = _BY_KEY[key]
+    sections = [_section(family, t) for t in family_tables(uow, key, today, months)]
+    title = f"Owner's numbers — {family.title} — {uow.clinics.identity().name}"
+    return render_owner_reports(title, today, months, sections)
 
 
 def build_owner_pdf(
