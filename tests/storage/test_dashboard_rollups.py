@@ -15,6 +15,7 @@ from sqlalchemy import inspect, text
 
 from otbill.domain.money import to_cents
 from otbill.services.ledger import balances, post, reverse
+from otbill.services.remittances.post import post_remittance
 from otbill.storage import Database, UnitOfWork
 from otbill.storage.migrate import current_revision, head_revision, upgrade
 from otbill.storage.repositories.dashboard_summary import rollup_mismatches
@@ -29,6 +30,7 @@ from otbill.storage.tables import (
 from support.clinickit import Ids, insert_claim, seed_clinic
 from support.ledgerkit import ledger_entry
 from support.migrationkit import downgrade_to
+from support.remitkit import make_835, paid_claim, submitted_claim
 
 ON = dt.date(2025, 3, 1)
 FIRST, END = dt.date(2025, 1, 1), dt.date(2026, 1, 1)
@@ -290,3 +292,20 @@ def test_rollups_down_and_up_with_rows_present(db: Database) -> None:
     with db.unit_of_work(ids.clinic) as uow:
         assert rollup_mismatches(uow.session, ids.clinic) == []
         assert sum(n for _, n in uow.reports.unbilled_visits()) == 1
+
+
+def test_an_835_posted_leaves_the_rollups_equal_to_the_sources(db: Database) -> None:
+    """The remittance path (batched postings, status changes, denials) keeps them too."""
+    ids = seed_clinic(db)
+    for number in ("P1", "P2", "D1"):
+        submitted_claim(db, ids, number)
+    denied = "CLP*D1*4*150*0*0*MB*ICND1*11*1\nCAS*CO*197*150\nMOA***N130"
+    body = "\n".join((paid_claim("P1"), paid_claim("P2"), denied))
+    post_remittance(db, ids.clinic, ids.biller, make_835(body, "192"), name="a.835",
+                    today=dt.date(2025, 3, 10), any_payee=True)  # fmt: skip
+    with db.unit_of_work(ids.clinic) as uow:
+        assert rollup_mismatches(uow.session, ids.clinic) == []
+        decided = uow.reports.decided_claims(FIRST, END)
+        causes = uow.reports.denial_causes(FIRST, END)
+    assert [(n, denials) for _, _, n, denials in decided] == [(3, 1)]
+    assert [(g, c, n) for _, g, c, n in causes] == [("CO", "197", 1)]
