@@ -30,6 +30,14 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    with op.batch_alter_table("edi_file") as batch:
-        batch.drop_column("sent_at")
-        batch.drop_column("outgoing")
+    # On SQLite a downgrade refused further down the chain (0027 with self-pay visits) keeps the
+    # batch's first DDL (its ``_alembic_tmp_edi_file``, created outside the transaction that is
+    # rolled back) and the version unchanged: asking again drops that leftover and only the
+    # columns still there.
+    op.execute("DROP TABLE IF EXISTS _alembic_tmp_edi_file")
+    present = {column["name"] for column in sa.inspect(op.get_bind()).get_columns("edi_file")}
+    dropped = [name for name in ("sent_at", "outgoing") if name in present]
+    if dropped:
+        with op.batch_alter_table("edi_file") as batch:
+            for name in dropped:
+                batch.drop_column(name)
