@@ -105,12 +105,14 @@ def dashboard(uow: UnitOfWork, today: dt.date, months: int = 12) -> list[Figure]
     """Every figure of the dashboard, for the ``months`` up to ``today``'s month."""
     window = Window.ending(today, months)
     by_cause, by_payer = denials(uow, window)
+    lines = uow.reports.unbilled_visit_lines()  # one read each for the A/R and the work figure
+    appealed = uow.reports.under_appeal()
     return [
         clean_claim_rate(uow, window),
         by_cause,
         by_payer,
-        ar_aging(uow, today),
-        work_in_progress(uow),
+        ar_aging(uow, today, lines, appealed),
+        work_in_progress(uow, lines, appealed),
         payer_mix(uow, window),
         payment_per_visit(uow, window),
         cost_per_visit(uow, window),

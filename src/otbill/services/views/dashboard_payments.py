@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from otbill.services.views.choices import payer_names
+from otbill.services.views.dashboard_work import Appealed, VisitLine, billable_visit_lines
 from otbill.services.views.figures import (
     Figure,
     Window,
@@ -103,25 +104,38 @@ def _bucket(days: int) -> int:
     return len(AGING_BUCKETS) - 1
 
 
-def ar_aging(uow: UnitOfWork, today: dt.date) -> Figure:
+def ar_aging(
+    uow: UnitOfWork,
+    today: dt.date,
+    visit_lines: Sequence[VisitLine] | None = None,
+    appealed: Appealed | None = None,
+) -> Figure:
     """Unpaid balances (insurance and patient) by days since the date of service, the unbilled
     work (claims not yet approved, visits no claim bills yet: their charges are not in the
     ledger yet) and the denied amounts under appeal: the denial's write-off is an adjustment in
     the ledger, but while the appeal is pending the payer may still pay it, so it is shown as
     owed, not written off. Without the unbilled work, a clinic whose claims wait for approval
-    read "$0 owed" with thousands of dollars of services in the queues (issue 14)."""
+    read "$0 owed" with thousands of dollars of services in the queues (issue 14).
+    The unbilled visits come from the kept set (``unbilled_visit``), not every visit;
+    ``visit_lines`` and ``appealed`` are the reads the caller already has."""
+    if visit_lines is None:
+        visit_lines = uow.reports.unbilled_visit_lines()
+    if appealed is None:
+        appealed = uow.reports.under_appeal()
     totals = [[0, 0, 0, 0, 0] for _ in AGING_BUCKETS]  # insurance, patient, claims, appeal, WIP
     for day, payer_cents, patient_cents, n in uow.reports.open_balances():
         row = totals[_bucket((today - day).days)]
         row[0] += payer_cents or 0
         row[1] += patient_cents or 0
         row[2] += n
-    for day, appealed_cents, n in uow.reports.under_appeal():
+    for day, appealed_cents, n in appealed:
         row = totals[_bucket((today - day).days)]
         row[3] += appealed_cents
         row[2] += n
     limits = age_limits(today, [limit for _, limit in AGING_BUCKETS if limit is not None])
-    for (_, bucket), (cents, n) in unbilled(uow, "payer", limits).items():
+    for (_, bucket), (cents, n) in unbilled(
+        uow, "payer", limits, billable_visit_lines(visit_lines)
+    ).items():
         totals[bucket][4] += cents
         totals[bucket][2] += n
     empty = None

@@ -11,13 +11,21 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
+from typing import Any
 
 from otbill.domain.charges import Fee
 from otbill.services.views.figures import Figure
 from otbill.storage import UnitOfWork
 
-__all__ = ["CHART_LABELS", "STAGES", "work_in_progress"]
+__all__ = [
+    "CHART_LABELS",
+    "STAGES",
+    "Appealed",
+    "VisitLine",
+    "billable_visit_lines",
+    "work_in_progress",
+]
 
 #: (row label, claim statuses counted in it), in the order the work moves.
 STAGES: tuple[tuple[str, tuple[str, ...]], ...] = (
@@ -55,24 +63,44 @@ class _FeeBook:
         return 0
 
 
-def _unbilled_visits(uow: UnitOfWork) -> dict[bool, tuple[int, int]]:
-    """Signed or not -> (visits, charge cents) of the visits no claim bills yet."""
+#: A visit line as :meth:`WorkReports.unbilled_visit_lines` reads it.
+VisitLine = tuple[Any, ...]
+#: (day of service, denied cents, claims) as :meth:`WorkReports.under_appeal` reads it.
+Appealed = list[tuple[dt.date, int, int]]
+
+
+def _unbilled_visits(uow: UnitOfWork, lines: Sequence[VisitLine]) -> dict[bool, tuple[int, int]]:
+    """Signed or not -> (visits, charge cents) of the visits no claim bills yet (a visit with no
+    coverage is counted, not priced)."""
     book = _FeeBook(uow.payers.fee_schedule())
     cents: dict[bool, int] = defaultdict(int)
-    for signed, day, payer_id, code, units in uow.reports.unbilled_units():
-        cents[bool(signed)] += book.charge_cents(payer_id, code, day) * int(units or 0)
-    counts = dict(uow.reports.unbilled_visits())
-    return {s: (counts.get(s, 0), cents[s]) for s in (True, False)}
+    visits: dict[bool, set[int]] = defaultdict(set)
+    for visit, payer_id, _, _, day, code, units, signed, _ in lines:
+        visits[bool(signed)].add(visit)
+        if payer_id is not None:
+            cents[bool(signed)] += book.charge_cents(payer_id, code, day) * int(units or 0)
+    return {s: (len(visits[s]), cents[s]) for s in (True, False)}
 
 
-def _under_appeal_cents(uow: UnitOfWork) -> tuple[int, int]:
-    rows = uow.reports.under_appeal()
-    return sum(c for _, c, _ in rows), sum(n for _, _, n in rows)
+def billable_visit_lines(lines: Sequence[VisitLine]) -> list[VisitLine]:
+    """The lines the owner's agings count as unbilled work: a payer, and not a self-pay
+    patient's (those are on the patient's account)."""
+    return [line for line in lines if line[1] is not None and not line[8]]
 
 
-def work_in_progress(uow: UnitOfWork) -> Figure:
-    """Visits and claims not yet billed to a payer, and the denied amounts being appealed."""
-    visits = _unbilled_visits(uow)
+def work_in_progress(
+    uow: UnitOfWork,
+    visit_lines: Sequence[VisitLine] | None = None,
+    appealed: Appealed | None = None,
+) -> Figure:
+    """Visits and claims not yet billed to a payer, and the denied amounts being appealed
+    (``visit_lines``, ``appealed``: the reads the caller already has, as the dashboard shares
+    them with the A/R aging)."""
+    if visit_lines is None:
+        visit_lines = uow.reports.unbilled_visit_lines()
+    if appealed is None:
+        appealed = uow.reports.under_appeal()
+    visits = _unbilled_visits(uow, visit_lines)
     by_status = {s: (n, c) for s, n, c in uow.reports.claims_by_status()}
     rows: list[tuple[str, int, int]] = [
         (_SIGNED, *visits[True]),
@@ -81,8 +109,7 @@ def work_in_progress(uow: UnitOfWork) -> Figure:
     for label, statuses in STAGES[:-1]:
         n = sum(by_status.get(s, (0, 0))[0] for s in statuses)
         rows.append((label, n, sum(by_status.get(s, (0, 0))[1] for s in statuses)))
-    appealed_cents, appealed = _under_appeal_cents(uow)
-    rows.append((STAGES[-1][0], appealed, appealed_cents))
+    rows.append((STAGES[-1][0], sum(n for _, _, n in appealed), sum(c for _, c, _ in appealed)))
     nothing = not any(n for _, n, _ in rows)
     return Figure(
         "work_in_progress",

@@ -20,6 +20,7 @@ from otbill.storage.tables import (
     CoverageRow,
     DenialRow,
     NoteRow,
+    PatientRow,
     ServiceLineRow,
     VisitRow,
 )
@@ -66,6 +67,30 @@ class WorkReports(ClinicScoped):
             .outerjoin(NoteRow, NoteRow.visit_id == VisitRow.id)
             .where(self._unbilled_visit())
             .group_by(signed, VisitRow.date, CoverageRow.payer_id, ServiceLineRow.code)
+        )
+        return [tuple(row) for row in self.session.execute(query)]
+
+    def unbilled_visit_lines(self) -> list[tuple[Any, ...]]:
+        """(visit id, payer id or None, patient id, therapist id, day, code, units, note signed,
+        patient self-pay) of the visits no claim bills yet, one row per visit and code, read from
+        the kept set (a few recent visits): one read serves the work figure (every such visit)
+        and the A/R aging's unbilled work (the owner's ``unbilled_visit_lines`` rows: a payer,
+        not self-pay)."""
+        signed = NoteRow.signed_at.is_not(None)
+        keys = (VisitRow.id, CoverageRow.payer_id, VisitRow.patient_id, VisitRow.provider_id,
+                VisitRow.date, ServiceLineRow.code)  # fmt: skip
+        query = (
+            select(*keys, func.sum(ServiceLineRow.units), signed, PatientRow.self_pay)
+            .select_from(UnbilledVisitRow)
+            .join(VisitRow, VisitRow.id == UnbilledVisitRow.visit_id)
+            .join(ServiceLineRow, ServiceLineRow.visit_id == VisitRow.id)
+            .join(PatientRow, PatientRow.id == VisitRow.patient_id)
+            .outerjoin(CoverageRow, CoverageRow.id == VisitRow.coverage_id)
+            .outerjoin(NoteRow, NoteRow.visit_id == VisitRow.id)
+            # the kept row carries its visit's clinic; a filter on the visit's own clinic led
+            # PostgreSQL to read all the clinic's visits (177,000) for these 2,646: 79 -> 22 ms
+            .where(UnbilledVisitRow.clinic_id == self.clinic_id)
+            .group_by(*keys, signed, PatientRow.self_pay)
         )
         return [tuple(row) for row in self.session.execute(query)]
 
