@@ -9,7 +9,7 @@ import datetime as dt
 from sqlalchemy import select
 
 from otbill.services.views import work_queues as wq
-from otbill.storage.tables import ClaimLineRow, ClaimRow, ProviderRow, WorkItemRow
+from otbill.storage.tables import ClaimLineRow, ClaimRow, DenialRow, ProviderRow, WorkItemRow
 from support.webkit import log_in
 
 
@@ -60,3 +60,20 @@ def test_the_unmatched_tab_counts_open_work_items_read_with_the_audit_head(app, 
     assert 'data-testid="tab-unmatched" data-count="2"' in page
     listed = client.get("/queues/unmatched").text
     assert listed.count('data-testid="work-item-') == 2 and "no such claim" in listed
+
+
+def test_the_denied_tab_shows_each_claims_latest_denial(app, client):
+    with app.state.db.session() as session:
+        claim = session.scalars(select(ClaimRow).order_by(ClaimRow.id)).first()
+        claim.status = "denied"
+        for carc, rarc, by in (("50", None, None), ("16", "N115", dt.date(2026, 9, 1))):
+            session.add(DenialRow(clinic_id=claim.clinic_id, claim_id=claim.id, group_code="CO",
+                                  carc=carc, rarc=rarc, denied_on=dt.date(2026, 6, 1),
+                                  appeal_deadline=by))  # fmt: skip
+            session.flush()
+        session.commit()
+        number = claim.number
+    log_in(client, "biller")
+    page = client.get("/queues/denied").text
+    assert f'data-testid="claim-{number}"' in page
+    assert "CO-16 / N115 · appeal by 2026-09-01" in page and "CO-50" not in page

@@ -247,13 +247,19 @@ class QueueRepository(ClinicScoped):
     def latest_denials(self, claim_ids: Sequence[int]) -> dict[int, DenialBrief]:
         """Each claim's latest denial: its codes and appeal deadline."""
         query = (
-            select(DenialRow)
+            select(
+                DenialRow.claim_id,
+                DenialRow.group_code,
+                DenialRow.carc,
+                DenialRow.rarc,
+                DenialRow.appeal_deadline,
+            )
             .where(DenialRow.clinic_id == self.clinic_id, DenialRow.claim_id.in_(claim_ids))
             .order_by(DenialRow.id)
-        )
+        )  # the columns shown, not ORM rows: a page's 50 denials without the identity map
         return {
-            d.claim_id: DenialBrief(d.group_code, d.carc, d.rarc, d.appeal_deadline)
-            for d in self.session.scalars(query)
+            claim_id: DenialBrief(group, carc, rarc, by)
+            for claim_id, group, carc, rarc, by in self.session.execute(query)
         }
 
     def has_work_items(self) -> bool:
