@@ -8,6 +8,7 @@ from sqlalchemy import func, select
 from otbill.services.claims import lifecycle
 from otbill.services.denials.appeal import record_appeal
 from otbill.services.remittances.post import post_remittance
+from otbill.services.views.dashboard import cached_dashboard
 from otbill.services.views.dashboard_payments import ar_aging
 from otbill.services.views.dashboard_work import work_in_progress
 from otbill.storage.tables import ClaimRow, DenialRow
@@ -99,3 +100,28 @@ def test_the_dashboard_page_shows_unbilled_work_and_appeals(app, client):
     assert "Claims being prepared (draft, held, ready)" in page.text
     assert f"${appealed.total_charge_cents / 100:,.2f}" in page.text
     assert "Under appeal" in page.text
+
+
+def test_the_dashboard_is_kept_until_an_audited_change_shows_at_once(app, client):
+    """Kept in the app's cache per clinic until the clinic's audit head moves: a repeat view
+    reads nothing again, and an approval (audited) shows on the next view."""
+    log_in(client, "admin")
+    cache, db = app.state.queue_cache, app.state.db
+    with db.unit_of_work(1) as uow:
+        kept = cached_dashboard(uow, DEMO_TODAY, cache)
+        assert cached_dashboard(uow, DEMO_TODAY, cache) is kept
+    work = next(f for f in kept if f.key == "work_in_progress")
+    assert _row(work, "Claims approved") == (0, "0")
+    before = client.get("/dashboard").text
+    with db.unit_of_work(1, user_id(app, "approver")) as uow:
+        ready = uow.records.find(ClaimRow, ClaimRow.status == "ready")[:2]
+        for claim in ready:
+            lifecycle.approve(uow, claim.id, DEMO_TODAY)
+    cents = sum(c.total_charge_cents for c in ready)
+    with db.unit_of_work(1) as uow:
+        now = cached_dashboard(uow, DEMO_TODAY, cache)
+    assert now is not kept
+    work = next(f for f in now if f.key == "work_in_progress")
+    assert _row(work, "Claims approved") == (cents / 100, "2")
+    after = client.get("/dashboard").text
+    assert f"${cents / 100:,.2f}" not in before and f"${cents / 100:,.2f}" in after

@@ -30,9 +30,10 @@ from otbill.services.views.figures import (
     percent,
     trim_months,
 )
+from otbill.services.views.queue_cache import QueueCache
 from otbill.storage import UnitOfWork
 
-__all__ = ["clean_claim_rate", "cost_per_visit", "dashboard", "payer_mix"]
+__all__ = ["cached_dashboard", "clean_claim_rate", "cost_per_visit", "dashboard", "payer_mix"]
 
 
 def clean_claim_rate(uow: UnitOfWork, window: Window) -> Figure:
@@ -117,3 +118,16 @@ def dashboard(uow: UnitOfWork, today: dt.date, months: int = 12) -> list[Figure]
         payment_per_visit(uow, window),
         cost_per_visit(uow, window),
     ]
+
+
+def cached_dashboard(
+    uow: UnitOfWork, today: dt.date, cache: QueueCache, months: int = 12
+) -> list[Figure]:
+    """:func:`dashboard`, kept in the app's ``cache`` per clinic and day until the clinic's audit
+    head moves. Safe as the queue counts are: every write the figures read (claims and their
+    statuses, postings, denials and appeals, visits and notes, fees, payers, overhead) writes an
+    audit row, which moves the head. The head is read first: a change committed while the
+    figures are read moves it again, so the next view computes them anew."""
+    head = uow.audit_reads.head_seq()
+    key = ("dashboard", uow.clinic_id, today, months)
+    return cache.get(key, head, lambda: dashboard(uow, today, months))

@@ -9,7 +9,7 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse
 from markupsafe import Markup
 
-from otbill.services.views.dashboard import dashboard
+from otbill.services.views.dashboard import cached_dashboard
 from otbill.services.views.dashboard_work import CHART_LABELS
 from otbill.services.views.figures import Figure
 from otbill.web.app import render, today
@@ -57,7 +57,7 @@ def dashboard_page(
 ) -> HTMLResponse:
     on = today(request)
     with request.app.state.db.unit_of_work(user.clinic_id, user.id) as uow:
-        figures = dashboard(uow, on)
+        figures = cached_dashboard(uow, on, request.app.state.queue_cache)
     from otbill.web.routes.jobs import no_worker
 
     context = {"views": [_view(f) for f in figures], "as_of": on,
