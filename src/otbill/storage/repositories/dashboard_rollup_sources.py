@@ -14,7 +14,13 @@ from sqlalchemy.orm import aliased
 from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.sql.functions import FunctionElement
 
-from otbill.storage.repositories.ledger_effects import AMOUNT, ORIGINAL, PAYER_SIDE, PAYMENT
+from otbill.storage.repositories.ledger_effects import (
+    AMOUNT,
+    ORIGINAL,
+    PAYER_SIDE,
+    PAYMENT,
+    decided_and_denied,
+)
 from otbill.storage.tables import ClaimRow, ClaimStatusRow, ClaimVisitRow, DenialRow, PostingRow
 from otbill.storage.tables.owner_summary import ClaimLineBalanceRow
 
@@ -107,17 +113,8 @@ def _open_balances(clinic_id: int | None) -> Any:
 
 def _decided(clinic_id: int | None) -> Any:
     """Claims a payer decided (a remittance posted to them) and, of them, those with a denial
-    (as the owner's ``claim_outcome`` flags them). Joins, not ``IN`` in the select list: that
-    was a plain sub-plan on PostgreSQL, the denials scanned again for every claim."""
-    decided = select(PostingRow.claim_id.label("claim_id")).where(
-        PostingRow.remittance_id.is_not(None)
-    )
-    denied = select(DenialRow.claim_id.label("claim_id"))
-    if clinic_id is not None:
-        decided = decided.where(PostingRow.clinic_id == clinic_id)
-        denied = denied.where(DenialRow.clinic_id == clinic_id)
-    d = decided.group_by(PostingRow.claim_id).subquery()
-    n = denied.group_by(DenialRow.claim_id).subquery()
+    (as the owner's ``claim_outcome`` flags them)."""
+    d, n = decided_and_denied(clinic_id)
     query = (
         select(ClaimRow.id)
         .select_from(d)

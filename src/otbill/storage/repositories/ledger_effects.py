@@ -4,12 +4,17 @@ payer's share to the patient. Shared by the report repositories and the owner's 
 
 from __future__ import annotations
 
-from sqlalchemy import and_, case
+from typing import Any
+
+from sqlalchemy import and_, case, select
 from sqlalchemy.orm import aliased
 
-from otbill.storage.tables import PostingRow
+from otbill.storage.tables import DenialRow, PostingRow
 
-__all__ = ["AMOUNT", "KIND", "ORIGINAL", "PATIENT_EFFECT", "PAYER_EFFECT", "PAYER_SIDE", "PAYMENT"]
+__all__ = [
+    "AMOUNT", "KIND", "ORIGINAL", "PATIENT_EFFECT", "PAYER_EFFECT", "PAYER_SIDE", "PAYMENT",
+    "decided_and_denied",
+]  # fmt: skip
 
 ORIGINAL = aliased(PostingRow)
 _REVERSAL = PostingRow.kind == "reversal"
@@ -30,3 +35,21 @@ PATIENT_EFFECT = case(
     (and_(PAYMENT, PAYER_SIDE.is_(False)), -AMOUNT),
     else_=0,
 )
+
+
+def decided_and_denied(clinic_id: int | None) -> tuple[Any, Any]:
+    """Two subqueries of ``claim_id``, each claim once: the claims a payer decided (a remittance
+    posted to them) and the claims with a denial, of every clinic or one. Joined by the owner's
+    claim outcomes and the dashboard's rollups (joins, not ``IN`` in a select list: on PostgreSQL
+    that was a plain sub-plan, the denials scanned again for every claim)."""
+    decided = select(PostingRow.claim_id.label("claim_id")).where(
+        PostingRow.remittance_id.is_not(None)
+    )
+    denied = select(DenialRow.claim_id.label("claim_id"))
+    if clinic_id is not None:
+        decided = decided.where(PostingRow.clinic_id == clinic_id)
+        denied = denied.where(DenialRow.clinic_id == clinic_id)
+    return (
+        decided.group_by(PostingRow.claim_id).subquery(),
+        denied.group_by(DenialRow.claim_id).subquery(),
+    )

@@ -44,6 +44,7 @@ from otbill.storage.repositories.ledger_effects import (
 from otbill.storage.repositories.ledger_effects import (
     PAYER_EFFECT as _PAYER_EFFECT,
 )
+from otbill.storage.repositories.ledger_effects import decided_and_denied
 from otbill.storage.tables import ClaimLineRow, ClaimRow, ClaimStatusRow, DenialRow, PostingRow
 from otbill.storage.tables.owner_summary import ClaimLineBalanceRow, ClaimOutcomeRow
 
@@ -257,19 +258,12 @@ def _outcomes_select(clinic_id: int | None) -> Any:
     replaced = select(replacement.original_claim_id.label("claim_id")).where(
         replacement.original_claim_id.is_not(None)
     )
-    decided = select(PostingRow.claim_id.label("claim_id")).where(
-        PostingRow.remittance_id.is_not(None)
-    )
-    denied = select(DenialRow.claim_id.label("claim_id"))
     if clinic_id is not None:
-        denied = denied.where(DenialRow.clinic_id == clinic_id)
         history = history.where(ClaimStatusRow.clinic_id == clinic_id)
         replaced = replaced.where(replacement.clinic_id == clinic_id)
-        decided = decided.where(PostingRow.clinic_id == clinic_id)
     h = history.subquery()
     r = replaced.group_by(replacement.original_claim_id).subquery()
-    d = decided.group_by(PostingRow.claim_id).subquery()
-    n = denied.group_by(DenialRow.claim_id).subquery()
+    d, n = decided_and_denied(clinic_id)
     line = aliased(ClaimLineRow)
     provider = (
         select(func.min(line.rendering_provider_id))
