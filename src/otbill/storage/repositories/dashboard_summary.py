@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter, defaultdict
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from typing import Any
 
 from sqlalchemy import Connection, Table, delete, event, func, insert, select
@@ -109,6 +109,17 @@ def _counts(connection: Connection, query: Any) -> dict[Any, int]:
     return out
 
 
+def _postings_per_claim(
+    connection: Connection, keys: dict[int, Key], claims: Collection[int], condition: Any
+) -> dict[Any, int]:
+    """How many postings meeting ``condition`` each of ``claims`` has now, in the database (this
+    flush's included); looked up by clinic and claim (ix_posting_claim leads with the clinic)."""
+    query = select(PostingRow.claim_id, func.count()).where(
+        PostingRow.clinic_id.in_(_clinics(keys)), PostingRow.claim_id.in_(claims), condition
+    )
+    return _counts(connection, query.group_by(PostingRow.claim_id))
+
+
 def _first_scrubs(
     connection: Connection,
     statuses: list[ClaimStatusRow],
@@ -173,12 +184,9 @@ def _decided(
     claims = set(remitted) | set(denied)
     if not claims:
         return
-    query = select(PostingRow.claim_id, func.count()).where(
-        PostingRow.clinic_id.in_(_clinics(keys)),
-        PostingRow.claim_id.in_(claims),
-        PostingRow.remittance_id.is_not(None),
+    now_remitted = _postings_per_claim(
+        connection, keys, claims, PostingRow.remittance_id.is_not(None)
     )
-    now_remitted = _counts(connection, query.group_by(PostingRow.claim_id))
     query = select(DenialRow.claim_id, func.count()).where(DenialRow.claim_id.in_(claims))
     now_denied = _counts(connection, query.group_by(DenialRow.claim_id))
 
@@ -202,12 +210,8 @@ def _paid_visits(
     to it later."""
     if not (new_payments or links):
         return
-    query = select(PostingRow.claim_id, func.count()).where(
-        PostingRow.clinic_id.in_(_clinics(keys)),  # ix_posting_claim: (clinic, claim)
-        PostingRow.claim_id.in_(set(new_payments) | set(links)),
-        PostingRow.kind == "payment",
-    )
-    stored = _counts(connection, query.group_by(PostingRow.claim_id))
+    claims = set(new_payments) | set(links)
+    stored = _postings_per_claim(connection, keys, claims, PostingRow.kind == "payment")
     first = [c for c, n in new_payments.items() if stored.get(c) == n]
     for claim_id, n in links.items():  # linked to a claim paid before this flush
         if claim_id not in first and stored.get(claim_id, 0) > new_payments[claim_id]:
