@@ -18,7 +18,7 @@ from otbill.services.ledger import balances
 from otbill.storage import Database
 from otbill.storage.migrate import alembic_config, current_revision, head_revision, upgrade
 from otbill.storage.repositories.owner_open import open_day_mismatches
-from support.clinickit import Ids, insert_claim, seed_clinic
+from support.clinickit import Ids, another_clinic, insert_claim, seed_clinic
 from support.ledgerkit import post_ops
 
 ON = dt.date(2025, 3, 1)
@@ -88,8 +88,7 @@ def _kept(db: Database, ids: Ids) -> dict[int, tuple[int, ...]]:
 )
 @given(ops=st.lists(_OP, min_size=1, max_size=14))
 def test_kept_open_days_equal_the_realized_ledger(db: Database, ops: list) -> None:  # type: ignore[type-arg]
-    ids = seed_clinic(db, f"K{db._n}", db._n) if hasattr(db, "_n") else seed_clinic(db)
-    db._n = getattr(db, "_n", 0) + 1  # type: ignore[attr-defined]
+    ids = another_clinic(db)
     owner, lines = _claims(db, ids, "S")
     charges = [("charge", i, 9000, 0) for i in range(4)]
     _run(db, ids, lines, [*charges, *ops], "S")

@@ -11,7 +11,7 @@ from otbill.services.clinic import setup as clinic
 from otbill.services.frontdesk import patients
 from otbill.storage import Database
 
-__all__ = ["Ids", "add_commercial_coverage", "make_npi", "seed_clinic"]
+__all__ = ["Ids", "add_commercial_coverage", "another_clinic", "make_npi", "seed_clinic"]
 
 
 def make_npi(n: int) -> str:
@@ -167,6 +167,14 @@ def seed_clinic(db: Database, code: str = "HOT", n: int = 0) -> Ids:
         plan,
         auth,
     )
+
+
+def another_clinic(db: Database) -> Ids:
+    """A new small clinic in ``db`` each call (the first is ``seed_clinic(db)``'s): a Hypothesis
+    test given one database for all its examples keeps each example's rows apart."""
+    n = getattr(db, "_clinics_seeded", 0)
+    db._clinics_seeded = n + 1  # type: ignore[attr-defined]
+    return seed_clinic(db, f"K{n}", n) if n else seed_clinic(db)
 
 
 def add_commercial_coverage(db: Database, ids: Ids, member_id: str, **extra: object) -> int:
