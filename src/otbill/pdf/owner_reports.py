@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from fpdf import FPDF
 from fpdf.enums import Align, MethodReturnValue
@@ -51,8 +52,9 @@ def _lines(pdf: FPDF, width: float, text: str) -> list[str]:
     else as ``multi_cell`` breaks it (a dry run)."""
     if pdf.get_string_width(text) < width - 2 * pdf.c_margin:
         return [text]
-    lines = pdf.multi_cell(width, _LINE, text, dry_run=True, output=MethodReturnValue.LINES)
-    return list(lines)  # type: ignore[call-overload]
+    # fpdf2's overloads type the result by ``output`` less precisely across installs: Any here
+    lines: Any = pdf.multi_cell(width, _LINE, text, dry_run=True, output=MethodReturnValue.LINES)
+    return [str(line) for line in lines]
 
 
 def _draw_row(pdf: FPDF, grid: _Grid, cells: Sequence[list[str]], height: float) -> None:

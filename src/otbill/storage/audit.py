@@ -18,14 +18,11 @@ from sqlalchemy.orm import Session
 
 from otbill import clock
 from otbill.domain.audit import GENESIS, event_hash, jsonable
+from otbill.storage.bulk_rows import write_rows
 from otbill.storage.repositories.rows import flush, hold_sqlite_write_lock
-from otbill.storage.row_security import copy_allowed
 from otbill.storage.tables import AuditAnchorRow, AuditEventRow, AuditHeadRow
 
 __all__ = ["AuditLog", "AuditProblem", "chain_state", "hash_at", "utcnow", "verify_chain"]
-
-
-_AUDIT_COLUMNS = [c.key for c in AuditEventRow.__table__.columns if c.key != "id"]
 
 
 def utcnow() -> dt.datetime:
@@ -187,26 +184,7 @@ class AuditLog:
     def _append(self, rows: list[dict[str, Any]]) -> None:
         """Many events at once: PostgreSQL's COPY (one statement, one stream of rows), else one
         executemany (SQLite runs it in process, without round trips)."""
-        postgres = self._session.get_bind().dialect.name == "postgresql"
-        if not postgres or not copy_allowed(self._session, "audit_event"):  # RLS: no COPY
-            self._session.execute(insert(AuditEventRow), rows)
-            return
-        from psycopg.types.json import Json
-
-        names = ", ".join(f'"{c}"' for c in _AUDIT_COLUMNS)  # column names from the model
-        driver = self._session.connection().connection.driver_connection
-        assert driver is not None
-        with (
-            driver.cursor() as cursor,
-            cursor.copy(f"COPY audit_event ({names}) FROM STDIN") as copy,
-        ):
-            for row in rows:
-                copy.write_row(
-                    [
-                        Json(v) if isinstance(v, dict | list) else v
-                        for v in map(row.get, _AUDIT_COLUMNS)
-                    ]
-                )
+        write_rows(self._session, AuditEventRow, rows)
 
 
 @dataclass(frozen=True, slots=True)

@@ -30,6 +30,7 @@ from otbill.storage.repositories.dashboard_rollup_sources import (
 )
 from otbill.storage.repositories.dashboard_unbilled import backfill_unbilled, unbilled_mismatches
 from otbill.storage.repositories.owner_summary import posting_effect
+from otbill.storage.repositories.written_rows import new_rows
 from otbill.storage.tables import ClaimRow, ClaimStatusRow, ClaimVisitRow, DenialRow, PostingRow
 from otbill.storage.tables.dashboard_summary import (
     ClaimMonthRow,
@@ -270,10 +271,10 @@ def _denial_causes(connection: Connection, denials: list[DenialRow], keys: dict[
 def keep_rollups(session: Session, _context: Any) -> None:
     """After a flush, in its transaction: the new status changes, postings and denials in their
     claims' day rows (after the owner's summaries, kept by an earlier listener)."""
-    statuses = [o for o in session.new if isinstance(o, ClaimStatusRow)]
-    postings = [o for o in session.new if isinstance(o, PostingRow)]
-    denials = [o for o in session.new if isinstance(o, DenialRow)]
-    links = Counter(o.claim_id for o in session.new if isinstance(o, ClaimVisitRow))
+    statuses = new_rows(session, ClaimStatusRow)
+    postings = new_rows(session, PostingRow)
+    denials = new_rows(session, DenialRow)
+    links = Counter(o.claim_id for o in new_rows(session, ClaimVisitRow))
     if not (statuses or postings or denials or links):
         return
     connection = session.connection()

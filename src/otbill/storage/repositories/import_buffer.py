@@ -15,16 +15,16 @@ from collections.abc import Iterable
 from dataclasses import replace
 from typing import Any
 
-from sqlalchemy import func, insert, select, text
+from sqlalchemy import func, select, text
 
 from otbill.domain.care import Coverage
 from otbill.domain.parties import Patient, Payer
 from otbill.domain.registration import CoverageTerms, Registration
+from otbill.storage.bulk_rows import write_rows
 from otbill.storage.repositories.patients import PatientRepository
 from otbill.storage.repositories.payers import PayerRepository
 from otbill.storage.repositories.registration_rows import registration_values, terms_values
 from otbill.storage.repositories.rows import flush, values_of
-from otbill.storage.row_security import copy_allowed
 from otbill.storage.tables import CoverageRow, PatientRow
 from otbill.storage.tables.base import ClinicOwned
 
@@ -126,40 +126,16 @@ class BufferedPatients(PatientRepository):
         self._new_coverages.append(new)
         return new.id
 
-    def _copy(self, model: type[ClinicOwned], rows: list[dict[str, Any]]) -> None:
-        """PostgreSQL's COPY: one stream of rows, no statement per row (the JSON columns'
-        values wrapped for psycopg)."""
-        from psycopg.types.json import Json
-
-        flush(self.session)  # rows they refer to (and the ORM's own) go first
-        columns = list(rows[0])
-        table = model.__tablename__  # type: ignore[attr-defined]
-        driver = self.session.connection().connection.driver_connection
-        assert driver is not None
-        with (
-            driver.cursor() as cursor,
-            cursor.copy(
-                f"COPY {table} ({', '.join(columns)}) FROM STDIN"  # names from the table's model
-            ) as copy,
-        ):
-            for row in rows:
-                copy.write_row(
-                    [Json(v) if isinstance(v, dict | list) else v for v in map(row.get, columns)]
-                )
-
     def write_buffered(self) -> int:
         """Insert the rows held (patients, then coverages); returns how many."""
+        flush(self.session)  # rows they refer to (and the ORM's own) go first
         written = 0
         for model in (PatientRow, CoverageRow):
             rows = self._rows.pop(model, [])
-            postgres = self.session.get_bind().dialect.name == "postgresql"
-            if rows and postgres and copy_allowed(self.session, model.__tablename__):
-                self._copy(model, rows)
-            elif rows:
-                self.session.execute(insert(model), rows)
-                if model is CoverageRow:
-                    self._new_coverages.clear()
-                written += len(rows)
+            write_rows(self.session, model, rows)
+            if model is CoverageRow:
+                self._new_coverages.clear()  # in the table now: read from there
+            written += len(rows)
         flush(self.session)
         return written
 

@@ -17,6 +17,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from otbill.storage.repositories.ledger_effects import AMOUNT, KIND, ORIGINAL, PAYER_SIDE
+from otbill.storage.repositories.written_rows import new_rows
 from otbill.storage.tables import ClaimRow, PostingRow
 from otbill.storage.tables.owner_collections import CollectionDayRow
 
@@ -83,7 +84,7 @@ def _add(connection: sa.Connection, sums: list[Any]) -> None:
 
 def keep_collection_days(session: Session, _context: Any) -> None:
     """After a flush, in its transaction: add the new postings to their days' rows."""
-    ids = sorted(o.id for o in session.new if isinstance(o, PostingRow))
+    ids = sorted(o.id for o in new_rows(session, PostingRow))
     if not ids:
         return
     connection = session.connection()

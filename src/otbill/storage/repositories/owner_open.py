@@ -17,6 +17,7 @@ from sqlalchemy import Connection, and_, delete, event, func, insert, select, te
 from sqlalchemy.orm import Session
 
 from otbill.storage.repositories import owner_summary  # noqa: F401  (its listener runs first)
+from otbill.storage.repositories.written_rows import new_rows
 from otbill.storage.tables import PostingRow
 from otbill.storage.tables.owner_open import OpenBalanceDayRow
 from otbill.storage.tables.owner_summary import ClaimLineBalanceRow
@@ -64,7 +65,7 @@ def _refresh(connection: Connection, line_ids: list[int]) -> None:
 def keep_open_days(session: Session, _context: Any) -> None:
     """After a flush, in its transaction: refresh the open-balance rows of the claim lines the
     flush's postings moved (their line balances were kept by :mod:`.owner_summary` first)."""
-    lines = sorted({o.claim_line_id for o in session.new if isinstance(o, PostingRow)})
+    lines = sorted({o.claim_line_id for o in new_rows(session, PostingRow)})
     if not lines:
         return
     connection = session.connection()

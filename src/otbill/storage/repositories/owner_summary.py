@@ -45,6 +45,7 @@ from otbill.storage.repositories.ledger_effects import (
     PAYER_EFFECT as _PAYER_EFFECT,
 )
 from otbill.storage.repositories.ledger_effects import decided_and_denied
+from otbill.storage.repositories.written_rows import new_rows
 from otbill.storage.tables import ClaimLineRow, ClaimRow, ClaimStatusRow, DenialRow, PostingRow
 from otbill.storage.tables.owner_summary import ClaimLineBalanceRow, ClaimOutcomeRow
 
@@ -182,15 +183,17 @@ def keep_summaries(session: Session, _context: Any) -> None:
     balances, and the new status changes, remittance postings and corrected claims in their
     claims' outcomes. Every ORM write of those rows comes through here (``LedgerRepository.add``,
     ``ClaimRepository.add_status_change`` and ``add_correction``, records added directly)."""
-    postings = [o for o in session.new if isinstance(o, PostingRow)]
+    postings = new_rows(session, PostingRow)
     flags: dict[int, set[str]] = defaultdict(set)
-    for row in session.new:
-        if isinstance(row, ClaimStatusRow):
-            flags[row.claim_id] |= {_FLAGS[row.to_status]} if row.to_status in _FLAGS else set()
-        elif isinstance(row, ClaimRow) and row.original_claim_id is not None:
-            flags[row.original_claim_id].add("replaced")
-        elif isinstance(row, DenialRow):
-            flags[row.claim_id].add("denied")
+    for status in new_rows(session, ClaimStatusRow):
+        flags[status.claim_id] |= (
+            {_FLAGS[status.to_status]} if status.to_status in _FLAGS else set()
+        )
+    for claim in new_rows(session, ClaimRow):
+        if claim.original_claim_id is not None:
+            flags[claim.original_claim_id].add("replaced")
+    for denial in new_rows(session, DenialRow):
+        flags[denial.claim_id].add("denied")
     for posting in postings:
         if posting.remittance_id is not None:
             flags[posting.claim_id].add("decided")

@@ -4,8 +4,8 @@
 Why a repository of its own: posting a 10,000-claim 835 one claim at a time asked the database
 some 200 questions a claim (issue 15). Here each question is asked once for a batch of claim
 payments — their claims, lines, earlier postings, queued items and coordination links — and the
-batch's postings are written with one flush (SQLAlchemy sends them as multi-row INSERTs; the
-owner's summaries follow in the same flush, see :mod:`.owner_summary`).
+batch's postings are written as plain rows in one statement (COPY on PostgreSQL), the derived
+tables kept for them by the same listeners a flush runs (:mod:`.written_rows`).
 """
 
 from __future__ import annotations
@@ -13,19 +13,23 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Collection, Sequence
+from types import SimpleNamespace
+from typing import cast
 
-from sqlalchemy import select, text
+from sqlalchemy import Table, insert, select, text
 from sqlalchemy.orm import Session
 
 from otbill.domain.claim_records import ClaimLine, StoredClaim
 from otbill.domain.ledger import Kind, Posting
 from otbill.domain.money import from_cents, to_cents
 from otbill.storage.audit import utcnow
+from otbill.storage.bulk_rows import write_rows
 from otbill.storage.repositories.base import ClinicScoped
 from otbill.storage.repositories.claims import _as_claim, _as_line
 from otbill.storage.repositories.ledger import _as_posting
 from otbill.storage.repositories.owner_summary import kept_line_balances
 from otbill.storage.repositories.rows import flush, scoped
+from otbill.storage.repositories.written_rows import keep_written
 from otbill.storage.tables import (
     ClaimCoordinationRow,
     ClaimCrossoverRow,
@@ -138,33 +142,44 @@ class RemittanceBatchRepository(ClinicScoped):
     def add_postings(
         self, postings: Sequence[NewPosting], *, on: dt.date, by_user: int | None
     ) -> list[Posting]:
-        """Append these postings (their ids ignored) dated ``on``, in one flush; returns them
-        with their ids, in order."""
+        """Append these postings (their ids ignored) dated ``on`` as plain rows, not ORM objects
+        (a large 835 adds a hundred thousand: building and flushing them as objects was most of
+        its time), and keep the derived tables for them (:func:`.written_rows.keep_written`);
+        returns them with their ids, in order."""
         now = utcnow()
+        flush(self.session)  # what they refer to goes first (a remittance, a claim's changes)
         ids = next_ids(self.session, PostingRow.__tablename__, len(postings))
         rows = [
-            PostingRow(
-                id=new_id,
-                clinic_id=self.clinic_id,
-                source_key=p.source_key,
-                kind=p.kind.value,
-                amount_cents=to_cents(p.amount),
-                claim_id=p.claim_id,
-                claim_line_id=p.line_id,
-                patient_id=p.patient_id,
-                payer_id=p.payer_id,
-                payer_side=p.payer_side,
-                group_code=p.group_code,
-                carc=p.carc,
-                rarc=rarc,
-                remittance_id=remittance_id,
-                reverses_id=p.reverses,
-                posted_on=on,
-                posted_at=now,
-                posted_by=by_user,
-            )
+            {
+                "id": new_id,
+                "clinic_id": self.clinic_id,
+                "source_key": p.source_key,
+                "kind": p.kind.value,
+                "amount_cents": to_cents(p.amount),
+                "claim_id": p.claim_id,
+                "claim_line_id": p.line_id,
+                "patient_id": p.patient_id,
+                "payer_id": p.payer_id,
+                "payer_side": p.payer_side,
+                "group_code": p.group_code,
+                "carc": p.carc,
+                "rarc": rarc,
+                "remittance_id": remittance_id,
+                "reverses_id": p.reverses,
+                "posted_on": on,
+                "posted_at": now,
+                "posted_by": by_user,
+            }
             for (p, rarc, remittance_id), new_id in zip(postings, ids, strict=True)
         ]
-        self.session.add_all(rows)
-        flush(self.session)
-        return [_as_posting(row) for row in rows]
+        table = cast(Table, PostingRow.__table__)
+        if rows and rows[0]["id"] is None:  # SQLite numbers them: asked back in order
+            returning = insert(table).returning(table.c.id, sort_by_parameter_order=True)
+            made = self.session.execute(returning, [{**r, "id": None} for r in rows]).scalars()
+            for row, new_id in zip(rows, made, strict=True):
+                row["id"] = new_id
+        else:
+            write_rows(self.session, PostingRow, rows)
+        written = [SimpleNamespace(**row) for row in rows]
+        keep_written(self.session, PostingRow, written)
+        return [_as_posting(row) for row in written]  # type: ignore[arg-type]

@@ -1,0 +1,48 @@
+"""Many rows of one table written in one statement, for the few writers that add thousands at once
+(an 835's postings, the audit trail of a large posting or import, imported patients).
+
+On PostgreSQL that is ``COPY … FROM STDIN`` (one stream of rows: no statement text to parse, no
+round trip per row) where the role may use it; PostgreSQL refuses COPY into a table whose
+row-level security applies to the role, so there, and on SQLite, it is one executemany INSERT.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any, cast
+
+from sqlalchemy import Table, insert
+from sqlalchemy.orm import Session
+
+from otbill.storage.row_security import copy_allowed
+
+__all__ = ["write_rows"]
+
+
+def write_rows(session: Session, model: type[Any], rows: Sequence[dict[str, Any]]) -> None:
+    """Insert ``rows`` (column name -> value; every row has the same names) into ``model``'s
+    table, in the session's transaction. The caller flushes first what the rows refer to."""
+    if not rows:
+        return
+    table = cast(Table, model.__table__)
+    postgres = session.get_bind().dialect.name == "postgresql"
+    if not postgres or not copy_allowed(session, table.name):
+        session.execute(insert(table), list(rows))
+        return
+    from psycopg.types.json import Json  # PostgreSQL only
+
+    columns = list(rows[0])
+    names = ", ".join(f'"{table.c[c].name}"' for c in columns)  # names from the table's model
+    driver = session.connection().connection.driver_connection
+    assert driver is not None
+    with (
+        driver.cursor() as cursor,
+        cursor.copy(f'COPY "{table.name}" ({names}) FROM STDIN') as copy,
+    ):
+        for row in rows:
+            copy.write_row(
+                [
+                    Json(v) if isinstance(v, dict | list) else v
+                    for v in map(row.__getitem__, columns)
+                ]
+            )
