@@ -29,6 +29,7 @@ from otbill.storage.repositories.dashboard_rollup_sources import (
     denial_cause_rollups,
 )
 from otbill.storage.repositories.dashboard_unbilled import backfill_unbilled, unbilled_mismatches
+from otbill.storage.repositories.id_lists import one_of
 from otbill.storage.repositories.owner_summary import posting_effect
 from otbill.storage.repositories.written_rows import new_rows
 from otbill.storage.tables import ClaimRow, ClaimStatusRow, ClaimVisitRow, DenialRow, PostingRow
@@ -92,7 +93,7 @@ def count_first_scrubs(
 
 def _claim_keys(connection: Connection, claim_ids: set[int]) -> dict[int, Key]:
     query = select(ClaimRow.id, ClaimRow.clinic_id, ClaimRow.date_of_service, ClaimRow.payer_id)
-    rows = connection.execute(query.where(ClaimRow.id.in_(claim_ids)))
+    rows = connection.execute(query.where(one_of(ClaimRow.id, claim_ids)))
     return {i: (c, d, p) for i, c, d, p in rows}
 
 
@@ -116,7 +117,7 @@ def _postings_per_claim(
     """How many postings meeting ``condition`` each of ``claims`` has now, in the database (this
     flush's included); looked up by clinic and claim (ix_posting_claim leads with the clinic)."""
     query = select(PostingRow.claim_id, func.count()).where(
-        PostingRow.clinic_id.in_(_clinics(keys)), PostingRow.claim_id.in_(claims), condition
+        PostingRow.clinic_id.in_(_clinics(keys)), one_of(PostingRow.claim_id, claims), condition
     )
     return _counts(connection, query.group_by(PostingRow.claim_id))
 
@@ -130,7 +131,7 @@ def _first_scrubs(
     """Status changes that are their claim's first (the first scrub)."""
     claims = {s.claim_id for s in statuses}
     first = select(ClaimStatusRow.claim_id, func.min(ClaimStatusRow.id)).where(
-        ClaimStatusRow.claim_id.in_(claims)
+        one_of(ClaimStatusRow.claim_id, claims)
     )
     earliest = _counts(connection, first.group_by(ClaimStatusRow.claim_id))
     for status in statuses:
@@ -151,7 +152,8 @@ def _postings(
     if originals:
         query = select(PostingRow.id, PostingRow.kind, PostingRow.payer_side)
         kinds = {
-            i: (k, s) for i, k, s in connection.execute(query.where(PostingRow.id.in_(originals)))
+            i: (k, s)
+            for i, k, s in connection.execute(query.where(one_of(PostingRow.id, originals)))
         }
     moved: dict[int, list[int]] = defaultdict(lambda: [0, 0])  # claim -> insurance, patient
     new_payments: Counter[int] = Counter()
@@ -188,7 +190,7 @@ def _decided(
     now_remitted = _postings_per_claim(
         connection, keys, claims, PostingRow.remittance_id.is_not(None)
     )
-    query = select(DenialRow.claim_id, func.count()).where(DenialRow.claim_id.in_(claims))
+    query = select(DenialRow.claim_id, func.count()).where(one_of(DenialRow.claim_id, claims))
     now_denied = _counts(connection, query.group_by(DenialRow.claim_id))
 
     def flags(remits: int, denials: int) -> tuple[int, int]:
@@ -219,7 +221,9 @@ def _paid_visits(
             deltas[keys[claim_id]]["paid_visits"] += n
     if not first:
         return
-    query = select(ClaimVisitRow.claim_id, func.count()).where(ClaimVisitRow.claim_id.in_(first))
+    query = select(ClaimVisitRow.claim_id, func.count()).where(
+        one_of(ClaimVisitRow.claim_id, first)
+    )
     for claim_id, n in _counts(connection, query.group_by(ClaimVisitRow.claim_id)).items():
         deltas[keys[claim_id]]["paid_visits"] += n
 
@@ -239,7 +243,7 @@ def _open_balances(
     before it (minus what the flush moved)."""
     line = ClaimLineBalanceRow
     query = select(line.claim_id, func.sum(line.insurance_cents), func.sum(line.patient_cents))
-    rows = connection.execute(query.where(line.claim_id.in_(moved)).group_by(line.claim_id))
+    rows = connection.execute(query.where(one_of(line.claim_id, moved)).group_by(line.claim_id))
     after = {c: (int(a or 0), int(b or 0)) for c, a, b in rows}
     for claim_id, (insurance, patient) in moved.items():
         now = after.get(claim_id, (0, 0))
@@ -256,7 +260,7 @@ def _denial_causes(connection: Connection, denials: list[DenialRow], keys: dict[
     new = Counter((d.claim_id, d.group_code, d.carc) for d in denials)
     denial = DenialRow
     query = select(denial.claim_id, denial.group_code, denial.carc, func.count()).where(
-        denial.claim_id.in_({c for c, _, _ in new})
+        one_of(denial.claim_id, {c for c, _, _ in new})
     )
     stored = _counts(connection, query.group_by(denial.claim_id, denial.group_code, denial.carc))
     causes: Counter[tuple[int, dt.date, str, str]] = Counter()

@@ -16,6 +16,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
+from otbill.storage.repositories.id_lists import one_of
 from otbill.storage.repositories.ledger_effects import AMOUNT, KIND, ORIGINAL, PAYER_SIDE
 from otbill.storage.repositories.written_rows import new_rows
 from otbill.storage.tables import ClaimRow, PostingRow
@@ -90,7 +91,7 @@ def keep_collection_days(session: Session, _context: Any) -> None:
     connection = session.connection()
     for start in range(0, len(ids), _BATCH):
         sums = list(
-            connection.execute(collection_sums(PostingRow.id.in_(ids[start : start + _BATCH])))
+            connection.execute(collection_sums(one_of(PostingRow.id, ids[start : start + _BATCH])))
         )
         if sums:
             _add(connection, sums)

@@ -17,6 +17,7 @@ from sqlalchemy import Connection, and_, delete, event, func, insert, select, te
 from sqlalchemy.orm import Session
 
 from otbill.storage.repositories import owner_summary  # noqa: F401  (its listener runs first)
+from otbill.storage.repositories.id_lists import one_of
 from otbill.storage.repositories.written_rows import new_rows
 from otbill.storage.tables import PostingRow
 from otbill.storage.tables.owner_open import OpenBalanceDayRow
@@ -53,7 +54,7 @@ def _refresh(connection: Connection, line_ids: list[int]) -> None:
     """Recompute the rows of every key these claim lines fall in."""
     touched = (
         select(*(getattr(_LINE, k) for k in _KEYS))
-        .where(_LINE.claim_line_id.in_(line_ids))
+        .where(one_of(_LINE.claim_line_id, line_ids))
         .distinct()
     )
     day_key = tuple_(*(getattr(_DAY, k) for k in _KEYS))

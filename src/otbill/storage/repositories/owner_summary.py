@@ -35,6 +35,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Session, aliased
 
+from otbill.storage.repositories.id_lists import one_of
 from otbill.storage.repositories.ledger_effects import (
     ORIGINAL as _ORIGINAL,
 )
@@ -89,7 +90,7 @@ def _line_changes(connection: Connection, postings: list[PostingRow]) -> dict[in
     kinds = {}
     if originals:
         query = select(PostingRow.id, PostingRow.kind, PostingRow.payer_side).where(
-            PostingRow.id.in_(originals)
+            one_of(PostingRow.id, originals)
         )
         kinds = {i: (k, side) for i, k, side in connection.execute(query)}
     changes: dict[int, _LineChange] = defaultdict(_LineChange)
@@ -108,7 +109,7 @@ def _line_changes(connection: Connection, postings: list[PostingRow]) -> dict[in
 
 def _kept(connection: Connection, column: Any, ids: list[int]) -> set[int]:
     """Which of these ids (claim lines, claims) have a summary row already."""
-    return set(connection.scalars(select(column).where(column.in_(ids)))) if ids else set()
+    return set(connection.scalars(select(column).where(one_of(column, ids)))) if ids else set()
 
 
 def _keep_lines(connection: Connection, changes: dict[int, _LineChange]) -> None:
@@ -324,7 +325,7 @@ def kept_line_balances(
     line = ClaimLineBalanceRow
     ids = [claim_id] if isinstance(claim_id, int) else list(claim_id)
     query = select(line.claim_line_id, line.insurance_cents, line.patient_cents).where(
-        line.clinic_id == clinic_id, line.claim_id.in_(ids)
+        line.clinic_id == clinic_id, one_of(line.claim_id, ids)
     )
     return {i: (a, b) for i, a, b in session.execute(query)}
 

@@ -26,6 +26,7 @@ from otbill.storage.audit import utcnow
 from otbill.storage.bulk_rows import write_rows
 from otbill.storage.repositories.base import ClinicScoped
 from otbill.storage.repositories.claims import _as_claim, _as_line
+from otbill.storage.repositories.id_lists import one_of
 from otbill.storage.repositories.ledger import _as_posting
 from otbill.storage.repositories.owner_summary import kept_line_balances
 from otbill.storage.repositories.rows import flush, scoped
@@ -66,7 +67,7 @@ class RemittanceBatchRepository(ClinicScoped):
 
     def claims_by_number(self, numbers: Collection[str]) -> dict[str, StoredClaim]:
         """The claims with these numbers (CLP01), by number; unique (clinic_id, number)."""
-        query = scoped(ClaimRow, self.clinic_id).where(ClaimRow.number.in_(list(numbers)))
+        query = scoped(ClaimRow, self.clinic_id).where(one_of(ClaimRow.number, numbers))
         rows = list(self.session.scalars(query))
         # Held for the unit of work: the session keeps rows only while referenced, and the
         # batch's status changes and claim reads then find them without a query each.
@@ -75,9 +76,7 @@ class RemittanceBatchRepository(ClinicScoped):
 
     def lines(self, claim_ids: Collection[int]) -> dict[int, list[ClaimLine]]:
         """Each claim's lines in order, by claim id; unique (claim_id, position)."""
-        query = scoped(ClaimLineRow, self.clinic_id).where(
-            ClaimLineRow.claim_id.in_(list(claim_ids))
-        )
+        query = scoped(ClaimLineRow, self.clinic_id).where(one_of(ClaimLineRow.claim_id, claim_ids))
         out: dict[int, list[ClaimLine]] = defaultdict(list)
         for row in self.session.scalars(
             query.order_by(ClaimLineRow.claim_id, ClaimLineRow.position)
@@ -97,7 +96,7 @@ class RemittanceBatchRepository(ClinicScoped):
             select(p.id, p.source_key, p.kind, p.amount_cents, p.claim_id, p.claim_line_id,
                    p.patient_id, p.payer_id, p.payer_side, p.group_code, p.carc, p.reverses_id,
                    p.remittance_id)
-            .where(p.clinic_id == self.clinic_id, p.claim_id.in_(list(claim_ids)))
+            .where(p.clinic_id == self.clinic_id, one_of(p.claim_id, claim_ids))
             .order_by(p.id)
         )  # fmt: skip
         out: dict[int, list[Posting]] = defaultdict(list)
@@ -120,7 +119,7 @@ class RemittanceBatchRepository(ClinicScoped):
         """Which of these work-item keys were queued already; unique (clinic_id, source_key)."""
         query = select(WorkItemRow.source_key).where(
             WorkItemRow.clinic_id == self.clinic_id,
-            WorkItemRow.source_key.in_(list(source_keys)),
+            one_of(WorkItemRow.source_key, source_keys),
         )
         return set(self.session.scalars(query))
 
@@ -131,10 +130,10 @@ class RemittanceBatchRepository(ClinicScoped):
         link = ClaimCoordinationRow
         found: set[int] = set()
         for column in (link.claim_id, link.prior_claim_id):
-            query = select(column).where(link.clinic_id == self.clinic_id, column.in_(ids))
+            query = select(column).where(link.clinic_id == self.clinic_id, one_of(column, ids))
             found.update(self.session.scalars(query))
         crossed = select(ClaimCrossoverRow.claim_id).where(
-            ClaimCrossoverRow.clinic_id == self.clinic_id, ClaimCrossoverRow.claim_id.in_(ids)
+            ClaimCrossoverRow.clinic_id == self.clinic_id, one_of(ClaimCrossoverRow.claim_id, ids)
         )
         found.update(self.session.scalars(crossed))
         return found
