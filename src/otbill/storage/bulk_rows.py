@@ -11,12 +11,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any, cast
 
-from sqlalchemy import Table, insert
+from sqlalchemy import Table, insert, text
 from sqlalchemy.orm import Session
 
 from otbill.storage.row_security import copy_allowed
 
-__all__ = ["write_rows"]
+__all__ = ["insert_numbered", "write_rows"]
 
 
 def write_rows(session: Session, model: type[Any], rows: Sequence[dict[str, Any]]) -> None:
@@ -46,3 +46,25 @@ def write_rows(session: Session, model: type[Any], rows: Sequence[dict[str, Any]
                     for v in map(row.__getitem__, columns)
                 ]
             )
+
+
+def insert_numbered(session: Session, model: type[Any], rows: Sequence[dict[str, Any]]) -> None:
+    """Insert ``rows`` (without ids) into ``model``'s table, setting each row's ``"id"`` to the id
+    it was given. On PostgreSQL the ids come from the table's sequence in one query and the rows
+    go in one :func:`write_rows`; elsewhere one INSERT ... RETURNING gives them back in order."""
+    if not rows:
+        return
+    table = cast(Table, model.__table__)
+    if session.get_bind().dialect.name != "postgresql":
+        returning = insert(table).returning(table.c.id, sort_by_parameter_order=True)
+        made = session.execute(returning, [{**r, "id": None} for r in rows]).scalars()
+        for row, new_id in zip(rows, made, strict=True):
+            row["id"] = new_id
+        return
+    query = text(
+        "SELECT nextval(pg_get_serial_sequence(:table, 'id')) FROM generate_series(1, :count)"
+    )
+    ids = sorted(session.scalars(query, {"table": table.name, "count": len(rows)}))
+    for row, new_id in zip(rows, ids, strict=True):
+        row["id"] = new_id
+    write_rows(session, model, rows)

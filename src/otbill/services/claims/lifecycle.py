@@ -40,6 +40,7 @@ from otbill.storage import UnitOfWork
 __all__ = [
     "PAYER_NUMBER_NEEDED",
     "approve",
+    "audit_transition",
     "create_correction",
     "edit_line",
     "rescrub",
@@ -63,6 +64,13 @@ def transition(
     after = check_transition(_label(claim), before, target).value
     moved = uow.claims.change(claim_id, status=after)
     uow.claims.add_status_change(claim_id, before, after, reason, uow.actor_id)
+    audit_transition(uow, claim_id, before, after, reason)
+    return moved
+
+
+def audit_transition(uow: UnitOfWork, claim_id: int, before: str, after: str, reason: str) -> None:
+    """The audit row of a status change (:func:`transition`'s, and a batch's that writes its
+    changes at its end: :mod:`otbill.services.remittances.claim_batch`)."""
     uow.audit.record(
         uow.actor_id,
         "claim.transition",
@@ -71,7 +79,6 @@ def transition(
         {"status": before},
         {"status": after, "reason": reason},
     )
-    return moved
 
 
 def rescrub(uow: UnitOfWork, claim_id: int, run: ScrubContext, rules: Sequence[Rule]) -> str:

@@ -28,12 +28,15 @@ from typing import Any
 from otbill.domain.appeals import Denial
 from otbill.domain.claim_records import ClaimLine, StoredClaim
 from otbill.domain.ledger import Kind, Posting, realize
+from otbill.domain.lifecycle import ClaimStatus, check_transition
 from otbill.domain.record_errors import RecordError
 from otbill.domain.remittance import ClaimPayment
+from otbill.services.claims.lifecycle import audit_transition
 from otbill.services.denials.open import NewDenial, open_denials
 from otbill.services.exchange.files import add_work_item
 from otbill.services.ledger import LedgerEntry, _audit, _validate, check_claim_balances
 from otbill.storage import UnitOfWork
+from otbill.storage.repositories.claim_changes import StatusChange
 from otbill.storage.repositories.remittance_batch import NewPosting
 
 __all__ = ["ClaimBatch"]
@@ -62,6 +65,8 @@ class ClaimBatch:
     items: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
     keys: set[str] = field(default_factory=set)
     reversed_ids: set[int] = field(default_factory=set)
+    changes: dict[int, dict[str, Any]] = field(default_factory=dict)  # claim id -> new values
+    history: list[StatusChange] = field(default_factory=list)
 
     @classmethod
     def load(
@@ -123,6 +128,26 @@ class ClaimBatch:
         self._plan(posting, entry.rarc, entry.remittance_id)
         return True
 
+    def current(self, claim: StoredClaim) -> StoredClaim:
+        """``claim`` (as the batch read it) as the batch has changed it since: its status and
+        payer claim number."""
+        change = self.changes.get(claim.id)
+        return dataclasses.replace(claim, **change) if change else claim
+
+    def move(self, claim: StoredClaim, target: ClaimStatus, reason: str) -> None:
+        """Move the claim to ``target`` (as :func:`otbill.services.claims.lifecycle.transition`
+        would now: the same check and audit row); its row and history are written at the
+        batch's end."""
+        before = self.current(claim).status
+        after = check_transition(f"claim {claim.number}", before, target).value
+        self.changes.setdefault(claim.id, {})["status"] = after
+        self.history.append((claim.id, before, after, reason))
+        audit_transition(self.uow, claim.id, before, after, reason)
+
+    def set_payer_claim_number(self, claim: StoredClaim, number: str) -> None:
+        """The payer's number for the claim, written at the batch's end."""
+        self.changes.setdefault(claim.id, {})["payer_claim_number"] = number
+
     def deny(self, claim: StoredClaim, denial: Denial, after: dict[str, Any]) -> bool:
         """Open ``denial`` on the claim at the batch's end (as
         :func:`otbill.services.denials.open.open_denial` would now); False when this remittance
@@ -180,21 +205,27 @@ class ClaimBatch:
         self.keys.add(posting.source_key)
 
     def finish(self, on: dt.date) -> None:
-        """Write the planned postings (one flush) and their audit rows, and the denials opened
-        (with the prevention checks they propose); then check each touched claim's ledger
-        invariants, read back from the database."""
-        if self.pending:
-            self._write_postings(on)
+        """Write the claims' changes and the planned postings (plain rows, the derived tables
+        kept once for both) with their audit rows, and the denials opened (with the prevention
+        checks they propose); then check each touched claim's ledger invariants, read back from
+        the database."""
+        reads, made = self.uow.remittance_batch, []
+        with reads.kept_together():
+            reads.change_claims(self.changes, self.history, self.uow.actor_id)
+            if self.pending:
+                made = reads.add_postings(self.pending, on=on, by_user=self.uow.actor_id)
+        self.changes, self.history = {}, []
+        if made:
+            self._check_postings(made)
         open_denials(self.uow, self.denials, on)
         self.denials.clear()
         for source_key, item in self.items:  # the step's few queued items, after its writes
             add_work_item(self.uow, source_key, **item)
         self.items.clear()
 
-    def _write_postings(self, on: dt.date) -> None:
-        made = self.uow.remittance_batch.add_postings(
-            self.pending, on=on, by_user=self.uow.actor_id
-        )
+    def _check_postings(self, made: list[Posting]) -> None:
+        """Their audit rows, and each touched claim's ledger invariants and kept line balances,
+        read back from the database."""
         for posting, (_, rarc, _) in zip(made, self.pending, strict=True):
             _audit(self.uow, posting, rarc)
         touched = {p.claim_id for p in made}

@@ -178,7 +178,7 @@ class RemittancePosting:
         to the claim it routes to, found claim by claim."""
         number = payment.patient_control_number
         if batched is not None:
-            claim: StoredClaim | None = self.uow.claims.get(batched.id)  # as this batch left it
+            claim: StoredClaim | None = self.batch.current(batched)  # as this batch left it
         elif self.in_batches and not self.chained and not self.batch.has(number):
             claim = None  # the batch read every number it pays; no claim was made since
         else:
@@ -241,10 +241,10 @@ class RemittancePosting:
             self.report.postings += int(made)
             if p.kind is Kind.PAYMENT:
                 self.report.payments_total += p.amount
-        self._payer_claim_number(claim, payment)
+        self._payer_claim_number(claim, payment, batched)
         denied = denied_amounts(payment, refs)
         result = ClaimStatus(outcome(payment, denied))
-        self._move(prefix, claim, payment, result, again)
+        self._move(prefix, claim, payment, result, again, batched)
         if result is not ClaimStatus.PAID:
             profile = (
                 self.batch.profiles[claim.payer_id]
@@ -280,6 +280,7 @@ class RemittancePosting:
         payment: ClaimPayment,
         target: ClaimStatus,
         again: bool,
+        batched: bool,
     ) -> None:
         reason = f"835 {self.remittance.header.trace_number}: {payment.status_text}"
         if again:
@@ -293,15 +294,23 @@ class RemittancePosting:
                     payment,
                 )
             return
+        move = (
+            partial(self.batch.move, claim)
+            if batched
+            else partial(claims.transition, self.uow, claim.id)
+        )
         if claim.status == ClaimStatus.SUBMITTED:
-            claims.transition(self.uow, claim.id, ClaimStatus.ACCEPTED, "adjudicated (835)")
-        claims.transition(self.uow, claim.id, target, reason)
+            move(ClaimStatus.ACCEPTED, "adjudicated (835)")
+        move(target, reason)
 
-    def _payer_claim_number(self, claim: StoredClaim, payment: ClaimPayment) -> None:
+    def _payer_claim_number(self, claim: StoredClaim, payment: ClaimPayment, batched: bool) -> None:
         number = payment.payer_claim_number.strip()[:50]
         if number and number != claim.payer_claim_number:
             before = {"payer_claim_number": claim.payer_claim_number}
-            self.uow.claims.change(claim.id, payer_claim_number=number)
+            if batched:
+                self.batch.set_payer_claim_number(claim, number)
+            else:
+                self.uow.claims.change(claim.id, payer_claim_number=number)
             self.uow.audit.record(
                 self.uow.actor_id,
                 "claim.payer_claim_number",

@@ -15,6 +15,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter
 from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import event, inspect
@@ -22,10 +23,11 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
 from otbill.storage.repositories.dashboard_summary import add_counters
+from otbill.storage.repositories.written_rows import new_rows
 from otbill.storage.tables import ClaimRow
 from otbill.storage.tables.dashboard_summary import ClaimMonthRow
 
-__all__ = ["count_built_claims", "keep_claim_months"]
+__all__ = ["ClaimStatusMove", "count_built_claims", "keep_claim_months"]
 
 _KEY = ("clinic_id", "month", "payer_id", "status", "void")
 _FIELDS = ("date_of_service", "payer_id", "status", "frequency_code", "total_charge_cents")
@@ -62,9 +64,34 @@ def _values(row: ClaimRow, before: bool) -> tuple[Key, int]:
     for name in _FIELDS:
         history = state.attrs[name].history
         values[name] = history.deleted[0] if before and history.deleted else getattr(row, name)
-    key = (row.clinic_id, values["date_of_service"].replace(day=1), values["payer_id"], values["status"],
-           (values["frequency_code"] or "1") == "8")  # fmt: skip
+    key = _key(row.clinic_id, values["date_of_service"], values["payer_id"], values["status"],
+               values["frequency_code"])  # fmt: skip
     return key, int(values["total_charge_cents"] or 0)
+
+
+def _key(clinic_id: int, day: dt.date, payer_id: int, status: str, frequency: str | None) -> Key:
+    return (clinic_id, day.replace(day=1), payer_id, status, (frequency or "1") == "8")
+
+
+@dataclass(frozen=True, slots=True)
+class ClaimStatusMove:
+    """A claim's status changed by a plain UPDATE (an 835's batch of claims,
+    :mod:`.remittance_batch`), which no flush sees: handed to the listeners with
+    :func:`.written_rows.keep_written`."""
+
+    clinic_id: int
+    date_of_service: dt.date
+    payer_id: int
+    frequency_code: str | None
+    total_charge_cents: int | None
+    before: str
+    after: str
+
+    def keys(self) -> tuple[Key, Key]:
+        return tuple(  # type: ignore[return-value]
+            _key(self.clinic_id, self.date_of_service, self.payer_id, status, self.frequency_code)
+            for status in (self.before, self.after)
+        )
 
 
 def keep_claim_months(session: Session, _context: Any) -> None:
@@ -84,6 +111,12 @@ def keep_claim_months(session: Session, _context: Any) -> None:
                 claims[new] += 1
                 cents[old] -= was
                 cents[new] += now
+    for move in new_rows(session, ClaimStatusMove):
+        old, new = move.keys()
+        claims[old] -= 1
+        claims[new] += 1
+        cents[old] -= move.total_charge_cents or 0
+        cents[new] += move.total_charge_cents or 0
     if claims or cents:
         _store(session.connection(), claims, cents)
 

@@ -12,25 +12,26 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Mapping, Sequence
+from contextlib import AbstractContextManager
 from types import SimpleNamespace
-from typing import cast
+from typing import Any
 
-from sqlalchemy import Table, insert, select, text
-from sqlalchemy.orm import Session
+from sqlalchemy import select
 
 from otbill.domain.claim_records import ClaimLine, StoredClaim
 from otbill.domain.ledger import Kind, Posting
 from otbill.domain.money import from_cents, to_cents
 from otbill.storage.audit import utcnow
-from otbill.storage.bulk_rows import write_rows
+from otbill.storage.bulk_rows import insert_numbered
 from otbill.storage.repositories.base import ClinicScoped
+from otbill.storage.repositories.claim_changes import StatusChange, write_claim_changes
 from otbill.storage.repositories.claims import _as_claim, _as_line
 from otbill.storage.repositories.id_lists import one_of
 from otbill.storage.repositories.ledger import _as_posting
 from otbill.storage.repositories.owner_summary import kept_line_balances
 from otbill.storage.repositories.rows import flush, scoped
-from otbill.storage.repositories.written_rows import keep_written
+from otbill.storage.repositories.written_rows import keep_written, kept_together
 from otbill.storage.tables import (
     ClaimCoordinationRow,
     ClaimCrossoverRow,
@@ -40,24 +41,10 @@ from otbill.storage.tables import (
     WorkItemRow,
 )
 
-__all__ = ["NewPosting", "RemittanceBatchRepository", "next_ids"]
+__all__ = ["NewPosting", "RemittanceBatchRepository"]
 
 #: A posting to add, with what the posting record does not carry: (posting, RARC, remittance id).
 NewPosting = tuple[Posting, str | None, int | None]
-
-
-def next_ids(session: Session, table: str, count: int) -> list[int | None]:
-    """Ids for ``count`` new rows of ``table``: on PostgreSQL taken from its sequence in one
-    query, so the flush sends the rows as one prepared INSERT run many times (psycopg's
-    executemany) instead of multi-row INSERT ... RETURNING statements whose long text psycopg
-    parses afresh each time (most of a large 835's database time); elsewhere None (the
-    database numbers them as they are inserted)."""
-    if count == 0 or session.get_bind().dialect.name != "postgresql":
-        return [None] * count
-    query = text(
-        "SELECT nextval(pg_get_serial_sequence(:table, 'id')) FROM generate_series(1, :count)"
-    )
-    return sorted(session.scalars(query, {"table": table, "count": count}))
 
 
 class RemittanceBatchRepository(ClinicScoped):
@@ -147,10 +134,8 @@ class RemittanceBatchRepository(ClinicScoped):
         returns them with their ids, in order."""
         now = utcnow()
         flush(self.session)  # what they refer to goes first (a remittance, a claim's changes)
-        ids = next_ids(self.session, PostingRow.__tablename__, len(postings))
         rows = [
             {
-                "id": new_id,
                 "clinic_id": self.clinic_id,
                 "source_key": p.source_key,
                 "kind": p.kind.value,
@@ -169,16 +154,26 @@ class RemittanceBatchRepository(ClinicScoped):
                 "posted_at": now,
                 "posted_by": by_user,
             }
-            for (p, rarc, remittance_id), new_id in zip(postings, ids, strict=True)
+            for p, rarc, remittance_id in postings
         ]
-        table = cast(Table, PostingRow.__table__)
-        if rows and rows[0]["id"] is None:  # SQLite numbers them: asked back in order
-            returning = insert(table).returning(table.c.id, sort_by_parameter_order=True)
-            made = self.session.execute(returning, [{**r, "id": None} for r in rows]).scalars()
-            for row, new_id in zip(rows, made, strict=True):
-                row["id"] = new_id
-        else:
-            write_rows(self.session, PostingRow, rows)
+        insert_numbered(self.session, PostingRow, rows)
         written = [SimpleNamespace(**row) for row in rows]
-        keep_written(self.session, PostingRow, written)
+        keep_written(self.session, {PostingRow: written})
         return [_as_posting(row) for row in written]  # type: ignore[arg-type]
+
+    def kept_together(self) -> AbstractContextManager[None]:
+        """The derived tables kept once for the claim changes and postings written inside
+        (:func:`.written_rows.kept_together`)."""
+        return kept_together(self.session)
+
+    def change_claims(
+        self,
+        changes: Mapping[int, Mapping[str, Any]],
+        history: Sequence[StatusChange],
+        by_user: int | None,
+    ) -> None:
+        """Write the batch's claim changes (claim id -> new ``status`` / ``payer_claim_number``)
+        and status history to the claims read by :meth:`claims_by_number`
+        (:func:`.claim_changes.write_claim_changes`)."""
+        rows = {row.id: row for row in self._held}
+        write_claim_changes(self.session, rows, changes, history, by_user)

@@ -10,16 +10,18 @@ the ORM's new objects, or the rows handed here (objects with the model's attribu
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from typing import Any, TypeVar
 
 from sqlalchemy.orm import Session
 
 from otbill.storage.repositories.rows import flush
 
-__all__ = ["keep_written", "new_rows"]
+__all__ = ["keep_written", "kept_together", "new_rows"]
 
 _KEY = "otbill.written_rows"
+_GATHERED = "otbill.written_rows.gathered"
 R = TypeVar("R")
 
 
@@ -32,15 +34,37 @@ def new_rows(session: Session, model: type[R]) -> list[R]:
     return [o for o in session.new if isinstance(o, model)]
 
 
-def keep_written(session: Session, model: type[Any], rows: Sequence[Any]) -> None:
-    """Run the kept tables' ``after_flush`` listeners for ``rows`` of ``model``, already written
+def keep_written(session: Session, written: Mapping[type[Any], Sequence[Any]]) -> None:
+    """Run the kept tables' ``after_flush`` listeners for these rows (by model), already written
     in the session's transaction, as a flush that added them would. The session has nothing
     pending then (it is flushed first), so the listeners see these rows alone."""
-    if not rows:
+    if not any(written.values()):
+        return
+    gathered = session.info.get(_GATHERED)
+    if gathered is not None:  # inside kept_together: once, at its end
+        for model, rows in written.items():
+            gathered.setdefault(model, []).extend(rows)
         return
     flush(session)
-    session.info[_KEY] = {model: rows}
+    session.info[_KEY] = written
     try:
         session.dispatch.after_flush(session, None)
     finally:
         del session.info[_KEY]
+
+
+@contextmanager
+def kept_together(session: Session) -> Iterator[None]:
+    """Gather the :func:`keep_written` calls made inside and keep the derived tables once, at
+    the end, for all their rows (a batch's claim changes and postings: the same claims'
+    summary rows are then updated once, not once per call). Not reentrant. Nothing the
+    listeners follow may be flushed inside: that flush would count the gathered rows, already
+    written, as made before it."""
+    flush(session)
+    gathered: dict[type[Any], list[Any]] = {}
+    session.info[_GATHERED] = gathered
+    try:
+        yield
+    finally:
+        del session.info[_GATHERED]
+    keep_written(session, gathered)

@@ -1,0 +1,96 @@
+"""A batch's claim changes (new status, payer claim number) written with a few statements.
+
+Posting an 835 moves every claim it pays (submitted → accepted → paid, and the like). Through the
+ORM that is one versioned UPDATE and two status-history objects a claim; a batch of an 835's
+claims (:mod:`otbill.services.remittances.claim_batch`) instead writes its claims' changes here
+at its end: one UPDATE run for every claim (each still checked against the version the batch
+read, so a write that raced past it fails the batch: :class:`StaleRecord`), the history as plain
+rows, the session's copies of the claims brought up to date without a reload, and the derived
+tables kept for the changes (:func:`.written_rows.keep_written`; the claims' month rows through
+:class:`.dashboard_claim_months.ClaimStatusMove`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from types import SimpleNamespace
+from typing import Any, cast
+
+from sqlalchemy import Table, bindparam, update
+from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import set_committed_value
+
+from otbill.domain.record_errors import StaleRecord
+from otbill.storage.audit import utcnow
+from otbill.storage.bulk_rows import insert_numbered
+from otbill.storage.repositories.dashboard_claim_months import ClaimStatusMove
+from otbill.storage.repositories.rows import flush
+from otbill.storage.repositories.written_rows import keep_written
+from otbill.storage.tables import ClaimRow, ClaimStatusRow
+
+__all__ = ["StatusChange", "write_claim_changes"]
+
+#: One status change: (claim id, from status, to status, reason), in the order made.
+StatusChange = tuple[int, str, str, str]
+
+
+def write_claim_changes(
+    session: Session,
+    claims: Mapping[int, ClaimRow],
+    changes: Mapping[int, Mapping[str, Any]],
+    history: Sequence[StatusChange],
+    by_user: int | None,
+) -> None:
+    """Write ``changes`` (claim id -> new ``status`` and/or ``payer_claim_number``) to
+    ``claims`` (the rows as the batch read them, in this session) and ``history``."""
+    if not changes:
+        return
+    flush(session)  # the ORM's pending writes first: the versions below are the stored ones
+    table = cast(Table, ClaimRow.__table__)
+    statement = (
+        update(table)
+        .where(table.c.id == bindparam("b_id"), table.c.version == bindparam("b_version"))
+        .values(status=bindparam("b_status"), payer_claim_number=bindparam("b_number"),
+                version=table.c.version + 1)
+    )  # fmt: skip
+    params = []
+    for claim_id, change in changes.items():
+        row = claims[claim_id]
+        params.append({"b_id": claim_id, "b_version": row.version,
+                       "b_status": change.get("status", row.status),
+                       "b_number": change.get("payer_claim_number", row.payer_claim_number)})  # fmt: skip
+    updated = session.connection().execute(statement, params).rowcount
+    if updated != len(params):
+        raise StaleRecord(
+            f"another user changed {len(params) - updated} of this 835's claims first; "
+            "post the file again"
+        )
+    for p in params:  # as stored now, not marked changed (the ORM would write them again)
+        row = claims[p["b_id"]]
+        set_committed_value(row, "status", p["b_status"])
+        set_committed_value(row, "payer_claim_number", p["b_number"])
+        set_committed_value(row, "version", row.version + 1)
+    _write_history(session, claims, history, by_user)
+
+
+def _write_history(
+    session: Session,
+    claims: Mapping[int, ClaimRow],
+    history: Sequence[StatusChange],
+    by_user: int | None,
+) -> None:
+    now = utcnow()
+    rows = [
+        {"clinic_id": claims[claim_id].clinic_id, "claim_id": claim_id, "from_status": before,
+         "to_status": after, "at": now, "by_user": by_user, "reason": reason}
+        for claim_id, before, after, reason in history
+    ]  # fmt: skip
+    insert_numbered(session, ClaimStatusRow, rows)
+    moves = []
+    for claim_id, before, after, _ in history:
+        c = claims[claim_id]
+        moves.append(ClaimStatusMove(c.clinic_id, c.date_of_service, c.payer_id,
+                                     c.frequency_code, c.total_charge_cents, before, after))  # fmt: skip
+    keep_written(
+        session, {ClaimStatusRow: [SimpleNamespace(**r) for r in rows], ClaimStatusMove: moves}
+    )
