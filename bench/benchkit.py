@@ -13,7 +13,7 @@ import uuid
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any
 
-from sqlalchemy import create_engine, insert, text
+from sqlalchemy import create_engine, event, insert, text
 
 from otbill.codes import npi
 from otbill.services.clinic import setup as clinic
@@ -96,6 +96,37 @@ def pg_bench_database() -> tuple[Database, Callable[[], None]]:
         admin.dispose()
 
     return Database(f"{PG_URL}?options=-csearch_path%3D{schema}"), drop
+
+
+def as_plain_role(db: Database) -> tuple[Database, Callable[[], None]]:
+    """``db`` (a bench schema of :func:`pg_bench_database`) reached as a new role with table rights
+    and nothing more, as production runs (docs/deploy.md): row-level security holds it, so its
+    bulk writes take the path production takes. Returns it and the function that drops the role."""
+    role = f"otbill_bench_{uuid.uuid4().hex[:10]}"
+    schema = str(db.engine.url.query["options"]).split("%3D")[-1].split("=")[-1]
+    with db.engine.begin() as conn:
+        for statement in (f"CREATE ROLE {role} NOLOGIN NOSUPERUSER NOBYPASSRLS",
+                          f'GRANT USAGE ON SCHEMA "{schema}" TO {role}',
+                          f'GRANT ALL ON ALL TABLES IN SCHEMA "{schema}" TO {role}',
+                          f'GRANT ALL ON ALL SEQUENCES IN SCHEMA "{schema}" TO {role}'):  # fmt: skip
+            conn.execute(text(statement))
+    engine = create_engine(db.engine.url)
+
+    @event.listens_for(engine, "connect")
+    def _set_role(dbapi_connection: Any, _record: object) -> None:
+        with dbapi_connection.cursor() as cursor:
+            cursor.execute(f"SET ROLE {role}")
+        dbapi_connection.commit()
+
+    plain = Database(engine, migrate=False)
+
+    def drop() -> None:
+        plain.dispose()
+        with db.engine.begin() as conn:
+            conn.execute(text(f"DROP OWNED BY {role}"))
+            conn.execute(text(f"DROP ROLE {role}"))
+
+    return plain, drop
 
 
 def chunks(size: int, rows: Iterable[dict[str, Any]]) -> Iterator[list[dict[str, Any]]]:

@@ -12,7 +12,9 @@ level (CLP02 4, CO 197), 3% reversed (CLP02 22) and paid again by a corrected pa
 follows, 2% claim numbers we do not have (work queue), 3% paid at claim level only (no SVC). The
 posting is timed (``post_remittance``, its bounded transactions and all), wall and this process's
 CPU seconds (PostgreSQL's own CPU is not in it); then the same file is posted again (it must
-change nothing) and the ledger's totals are printed.
+change nothing) and the ledger's totals are printed. On PostgreSQL the posting runs as a plain
+role, as production does (row-level security holds it; ``--superuser`` posts as the bench's
+superuser, which escapes it).
 """
 
 from __future__ import annotations
@@ -31,7 +33,7 @@ from typing import Any
 
 from sqlalchemy import func, insert, select, text
 
-from benchkit import chunks, pg_bench_database
+from benchkit import as_plain_role, chunks, pg_bench_database
 from otbill.codes import npi
 from otbill.services.clinic import setup as clinic
 from otbill.services.remittances.post import post_remittance
@@ -241,9 +243,21 @@ def ledger_totals(db: Database, cid: int) -> dict[str, int]:
     return {f"{kind} ({count})": int(cents) for kind, count, cents in sorted(rows)}
 
 
-def run_backend(db: Database, claims: int, profile: bool) -> None:
+def run_backend(db: Database, claims: int, profile: bool, superuser: bool = False) -> None:
     start = time.perf_counter()
     cid, actor = build(db, claims)
+    drop_role = None
+    if db.backend == "postgresql" and not superuser:  # posted as production runs: a plain role
+        db, drop_role = as_plain_role(db)
+        print("  posting as a plain role: row-level security applies, as in production")
+    try:
+        _post(db, cid, actor, claims, start, profile)
+    finally:
+        if drop_role is not None:
+            drop_role()
+
+
+def _post(db: Database, cid: int, actor: int, claims: int, start: float, profile: bool) -> None:
     data = make_835(claims, _npi(1))
     print(f"  set up {claims:,} claims in {time.perf_counter() - start:.1f} s; "
           f"835 of {len(data) / 1e6:.1f} MB")  # fmt: skip
@@ -275,6 +289,11 @@ def main() -> None:
     parser.add_argument("--backends", default="postgresql,sqlite")
     parser.add_argument("--claims", type=int, default=10_000)
     parser.add_argument("--profile", action="store_true")
+    parser.add_argument(
+        "--superuser",
+        action="store_true",
+        help="post as the bench's superuser (row-level security not applied)",
+    )
     args = parser.parse_args()
     print(f"load average: {os.getloadavg()}")
     for backend in args.backends.split(","):
@@ -285,7 +304,7 @@ def main() -> None:
         else:
             db, done = pg_bench_database()
         try:
-            run_backend(db, args.claims, args.profile)
+            run_backend(db, args.claims, args.profile, args.superuser)
         finally:
             db.dispose()
             done()

@@ -17,7 +17,9 @@ from otbill.services.frontdesk.csv_import import import_rows
 from otbill.services.remittances.post import post_remittance
 from otbill.services.visits import record as visits
 from otbill.storage import Database
-from otbill.storage.row_security import clinic_tables
+from otbill.storage.bulk_rows import write_rows
+from otbill.storage.row_security import clinic_tables, copy_allowed
+from otbill.storage.tables import PatientRow
 from support.claimflow import build_all, record_visit
 from support.clinickit import Ids, seed_clinic
 from support.remitkit import make_835, paid_claim, submitted_claim
@@ -135,7 +137,7 @@ def test_posting_an_835_works_as_a_plain_role(plain_role_database: Database) -> 
 
 def test_a_csv_import_and_audit_verify_work_as_a_plain_role(plain_role_database: Database) -> None:
     """PostgreSQL refuses COPY where row-level security applies: the import's rows and audit
-    events go in by multi-row INSERT instead, and the chain still verifies."""
+    events go in through a temporary table instead, and the chain still verifies."""
     ids = seed_clinic(plain_role_database)
     rows = [
         {"old_id": f"P{n}", "first_name": "Ann", "last_name": f"Lee{n}", "dob": "1950-01-01",
@@ -148,3 +150,26 @@ def test_a_csv_import_and_audit_verify_work_as_a_plain_role(plain_role_database:
     )  # fmt: skip
     assert report.imported == 50
     assert audit.verify_audit(plain_role_database)["HOT"] == []
+
+
+def test_bulk_rows_under_row_level_security_go_through_a_stage_the_policy_still_checks(
+    plain_role_database: Database,
+) -> None:
+    a = seed_clinic(plain_role_database, "RLA", 1)
+    b = seed_clinic(plain_role_database, "RLB", 2)
+
+    def patients(clinic: int, first: int) -> list[dict[str, object]]:
+        return [{"clinic_id": clinic, "mrn": f"S{n}", "first_name": "Ann", "last_name": f"L{n}",
+                 "dob": dt.date(1950, 1, 1), "sex": "F"} for n in range(first, first + 3)]  # fmt: skip
+
+    with plain_role_database.unit_of_work(a.clinic) as uow:
+        assert not copy_allowed(uow.session, "patient")
+        write_rows(uow.session, PatientRow, patients(a.clinic, 0))
+        write_rows(uow.session, PatientRow, patients(a.clinic, 3))  # the stage emptied between
+        mrns = uow.session.scalars(text("SELECT mrn FROM patient WHERE mrn LIKE 'S%'")).all()
+    assert sorted(mrns) == [f"S{n}" for n in range(6)]
+    refused = pytest.raises(Exception, match="row-level security")
+    with refused, plain_role_database.unit_of_work(a.clinic) as uow:
+        write_rows(uow.session, PatientRow, patients(b.clinic, 10))
+    with plain_role_database.clinics_session([a.clinic, b.clinic]) as session:
+        assert session.scalar(text("SELECT count(*) FROM patient WHERE mrn LIKE 'S%'")) == 6
