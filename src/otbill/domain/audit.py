@@ -21,8 +21,15 @@ __all__ = ["GENESIS", "canonical_json", "event_hash", "jsonable"]
 GENESIS = "0" * 64
 
 
+#: Values that are JSON as they are (exact types: a bool is not an int here, an enum not a str).
+_AS_IS = frozenset({str, int, bool, type(None)})
+
+
 def jsonable(value: Any) -> Any:
     """Plain JSON values for a record's before/after image (Decimal and dates become text)."""
+    if type(value) is dict:  # the common image: a flat dict, most values as they are
+        return {k if type(k) is str else str(k): v if type(v) in _AS_IS else jsonable(v)
+                for k, v in value.items()}  # fmt: skip
     if isinstance(value, Mapping):
         return {str(k): jsonable(v) for k, v in value.items()}
     if isinstance(value, list | tuple | set | frozenset):

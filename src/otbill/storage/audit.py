@@ -158,10 +158,10 @@ class AuditLog:
         Inside :meth:`batched` the event is kept as plain column values (no ORM row: an 835
         records tens of thousands)."""
         values = self._chained(actor_id, action, entity, entity_id, before, after)
-        self._moved(values["at"])
         if self._batch is not None:
-            self._batch.append(values)
+            self._batch.append(values)  # the anchor moves once, when the batch is appended
         else:
+            self._moved(values["at"])
             self._session.add(AuditEventRow(**values))
 
     @contextmanager
@@ -177,6 +177,7 @@ class AuditLog:
             yield
             pending, self._batch = self._batch, None
             if pending:
+                self._moved(pending[-1]["at"])
                 self._append(pending)
         finally:
             self._batch = None

@@ -63,13 +63,22 @@ class RemittanceBatchRepository(ClinicScoped):
 
     def lines(self, claim_ids: Collection[int]) -> dict[int, list[ClaimLine]]:
         """Each claim's lines in order, by claim id; unique (claim_id, position)."""
-        query = scoped(ClaimLineRow, self.clinic_id).where(one_of(ClaimLineRow.claim_id, claim_ids))
+        line = ClaimLineRow.__table__.c
+        query = (
+            select(ClaimLineRow.__table__)
+            .where(line.clinic_id == self.clinic_id, one_of(line.claim_id, claim_ids))
+            .order_by(line.claim_id, line.position)
+        )
         out: dict[int, list[ClaimLine]] = defaultdict(list)
-        for row in self.session.scalars(
-            query.order_by(ClaimLineRow.claim_id, ClaimLineRow.position)
-        ):
+        for row in self._rows(query):  # plain rows, read-only here: no ORM objects to build
             out[row.claim_id].append(_as_line(row))
         return out
+
+    def _rows(self, query: Any) -> Any:
+        """``query``'s rows as plain tuples (named by column), past the ORM's loading: a batch
+        reads tens of thousands, and turning them into ORM objects was most of its reading."""
+        flush(self.session)  # what the session holds unwritten is read too
+        return self.session.connection().execute(query)
 
     def postings(
         self, claim_ids: Collection[int], remittances: dict[int, int | None] | None = None
@@ -87,7 +96,7 @@ class RemittanceBatchRepository(ClinicScoped):
             .order_by(p.id)
         )  # fmt: skip
         out: dict[int, list[Posting]] = defaultdict(list)
-        for r in self.session.execute(query):
+        for r in self._rows(query):
             amount = from_cents(r.amount_cents)
             posting = Posting(r.id, r.source_key, Kind(r.kind), amount, r.claim_id,
                               r.claim_line_id, r.patient_id, r.payer_id, r.payer_side,
