@@ -12,7 +12,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from sqlalchemy import text
 
+from otbill.domain.record_errors import LedgerInvariantBroken
 from otbill.services.remittances import post as posting_module
 from otbill.services.remittances import remittance_posting, turns
 from otbill.services.remittances.post import post_remittance
@@ -151,3 +153,16 @@ def test_a_posting_waits_its_turn_and_says_so(
         holder.close()
     assert report.paid == 2
     assert "the database is busy with another change; waiting our turn" in notes
+
+
+def test_a_batch_whose_kept_balances_drifted_from_the_ledger_posts_nothing(db: Database) -> None:
+    """The batch's end compares its claims' lines' kept balances with the postings summed afresh:
+    a difference (here a line's kept balance edited by hand) rolls the batch back, naming it."""
+    ids = seed_clinic(db)
+    data = _file(db, ids, 3)
+    before = _counts(db, ids)
+    with db.engine.begin() as conn:
+        conn.execute(text("UPDATE claim_line_balance SET insurance_cents = 1"))
+    with pytest.raises(LedgerInvariantBroken, match=r"claim line \d+: kept balances .* more lines"):
+        _post(db, ids, data)
+    assert _counts(db, ids) == before and _paid_claims(db, ids) == set()

@@ -3,10 +3,11 @@
 :class:`ClaimBatch` reads what the batch's claim payments need in one query per kind (their claims,
 lines and earlier postings, the work items queued under their keys, which claims are in a chain
 of payers, which patients have a later coverage: ``uow.remittance_batch``), keeps the postings
-planned for them, and at :meth:`ClaimBatch.finish` writes them in one flush with their audit rows,
-then checks the ledger invariants (and the owner's kept line balances) once per claim, read back
-from the database, still inside the transaction: a violation rolls the whole batch back, as it
-rolled back one posting before. The denials the batch opens (whether the remittance opened one
+planned for them and the claims' status changes, and at :meth:`ClaimBatch.finish` writes them as
+plain rows (:mod:`otbill.storage.repositories.claim_changes`, ``add_postings``) with their audit
+rows, then compares the touched claims' lines' balances kept for the owner's reports with their
+postings summed afresh in the database, still inside the transaction: a difference rolls the
+whole batch back, as it rolled back one posting before. The denials the batch opens (whether the remittance opened one
 on a claim is read for the batch's claims at once) and the work items it queues are written at
 its end too, the denials' prevention checks proposed once per payer and CARC
 (:func:`otbill.services.denials.open.open_denials`).
@@ -27,14 +28,14 @@ from typing import Any
 
 from otbill.domain.appeals import Denial
 from otbill.domain.claim_records import ClaimLine, StoredClaim
-from otbill.domain.ledger import Kind, Posting, realize
+from otbill.domain.ledger import Kind, Posting
 from otbill.domain.lifecycle import ClaimStatus, check_transition
-from otbill.domain.record_errors import RecordError
+from otbill.domain.record_errors import LedgerInvariantBroken, RecordError
 from otbill.domain.remittance import ClaimPayment
 from otbill.services.claims.lifecycle import audit_transition
 from otbill.services.denials.open import NewDenial, open_denials
 from otbill.services.exchange.files import add_work_item
-from otbill.services.ledger import LedgerEntry, _audit, _validate, check_claim_balances
+from otbill.services.ledger import LedgerEntry, _audit, _validate
 from otbill.storage import UnitOfWork
 from otbill.storage.repositories.claim_changes import StatusChange
 from otbill.storage.repositories.remittance_batch import NewPosting
@@ -207,8 +208,8 @@ class ClaimBatch:
     def finish(self, on: dt.date) -> None:
         """Write the claims' changes and the planned postings (plain rows, the derived tables
         kept once for both) with their audit rows, and the denials opened (with the prevention
-        checks they propose); then check each touched claim's ledger invariants, read back from
-        the database."""
+        checks they propose); the touched claims' kept line balances are checked against the
+        ledger in between (:meth:`_check_postings`)."""
         reads, made = self.uow.remittance_batch, []
         with reads.kept_together():
             reads.change_claims(self.changes, self.history, self.uow.actor_id)
@@ -224,12 +225,13 @@ class ClaimBatch:
         self.items.clear()
 
     def _check_postings(self, made: list[Posting]) -> None:
-        """Their audit rows, and each touched claim's ledger invariants and kept line balances,
-        read back from the database."""
+        """Their audit rows; then the touched claims' lines' balances as kept for the owner's
+        reports are compared with their postings summed afresh in the database (one query, not
+        every posting read back and realized: the claim-by-claim path's check, set-based)."""
         for posting, (_, rarc, _) in zip(made, self.pending, strict=True):
             _audit(self.uow, posting, rarc)
-        touched = {p.claim_id for p in made}
         self.pending.clear()
-        kept = self.uow.remittance_batch.kept_line_balances(touched)
-        for postings in self.uow.remittance_batch.postings(touched).values():
-            check_claim_balances(realize(postings), kept)
+        problems = self.uow.remittance_batch.summary_mismatches({p.claim_id for p in made})
+        if problems:
+            more = f" (and {len(problems) - 1} more lines)" if len(problems) > 1 else ""
+            raise LedgerInvariantBroken(problems[0] + more)

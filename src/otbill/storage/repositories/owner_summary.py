@@ -213,7 +213,7 @@ event.listen(Session, "after_flush", keep_summaries)
 # -- rebuilt from the sources -------------------------------------------------------------------
 
 
-def _ledger_lines(clinic_id: int | None, claim_id: int | None = None) -> Any:
+def _ledger_lines(clinic_id: int | None, claims: Collection[int] | None = None) -> Any:
     """(line id, insurance cents, patient cents, first posted) summed afresh from postings."""
     query = (
         select(
@@ -227,8 +227,8 @@ def _ledger_lines(clinic_id: int | None, claim_id: int | None = None) -> Any:
     )
     if clinic_id is not None:
         query = query.where(PostingRow.clinic_id == clinic_id)
-    if claim_id is not None:
-        query = query.where(PostingRow.claim_id == claim_id)
+    if claims is not None:
+        query = query.where(one_of(PostingRow.claim_id, claims))
     return query.subquery()
 
 
@@ -330,15 +330,19 @@ def kept_line_balances(
     return {i: (a, b) for i, a, b in session.execute(query)}
 
 
-def summary_mismatches(session: Session, clinic_id: int, claim_id: int | None = None) -> list[str]:
-    """The claim lines (of one claim, or the clinic) whose kept balances differ from their
-    postings summed afresh, in plain words; empty when the summary equals the ledger."""
-    per = _ledger_lines(clinic_id, claim_id)
+def summary_mismatches(
+    session: Session, clinic_id: int, claim_id: int | Collection[int] | None = None
+) -> list[str]:
+    """The claim lines (of one claim, of these claims, or of the clinic) whose kept balances
+    differ from their postings summed afresh, in plain words; empty when the summary equals the
+    ledger."""
+    claims = [claim_id] if isinstance(claim_id, int) else claim_id
+    per = _ledger_lines(clinic_id, claims)
     kept = select(ClaimLineBalanceRow.claim_line_id, ClaimLineBalanceRow.insurance_cents,
                   ClaimLineBalanceRow.patient_cents).where(
         ClaimLineBalanceRow.clinic_id == clinic_id)  # fmt: skip
-    if claim_id is not None:
-        kept = kept.where(ClaimLineBalanceRow.claim_id == claim_id)
+    if claims is not None:
+        kept = kept.where(one_of(ClaimLineBalanceRow.claim_id, claims))
     ledger = {i: (int(a or 0), int(b or 0)) for i, a, b in session.execute(
         select(per.c.line_id, per.c.insurance, per.c.patient))}  # fmt: skip
     stored = {i: (a, b) for i, a, b in session.execute(kept)}

@@ -29,7 +29,7 @@ from otbill.storage.repositories.claim_changes import StatusChange, write_claim_
 from otbill.storage.repositories.claims import _as_claim, _as_line
 from otbill.storage.repositories.id_lists import one_of
 from otbill.storage.repositories.ledger import _as_posting
-from otbill.storage.repositories.owner_summary import kept_line_balances
+from otbill.storage.repositories.owner_summary import summary_mismatches
 from otbill.storage.repositories.rows import flush, scoped
 from otbill.storage.repositories.written_rows import keep_written, kept_together
 from otbill.storage.tables import (
@@ -106,10 +106,11 @@ class RemittanceBatchRepository(ClinicScoped):
                 remittances[r.id] = r.remittance_id
         return out
 
-    def kept_line_balances(self, claim_ids: Collection[int]) -> dict[int, tuple[int, int]]:
-        """Claim line id -> (insurance, patient cents) kept for these claims' lines (the owner's
-        summary, compared with the ledger at the batch's end)."""
-        return kept_line_balances(self.session, self.clinic_id, claim_ids)
+    def summary_mismatches(self, claim_ids: Collection[int]) -> list[str]:
+        """These claims' lines whose kept balances (the owner's ``claim_line_balance``) differ
+        from their postings summed afresh in the database, in plain words (checked at the
+        batch's end: :func:`.owner_summary.summary_mismatches`)."""
+        return summary_mismatches(self.session, self.clinic_id, claim_ids)
 
     def queued(self, source_keys: Collection[str]) -> set[str]:
         """Which of these work-item keys were queued already; unique (clinic_id, source_key)."""
