@@ -2,6 +2,7 @@
 
     nice .venv/bin/python bench/posting.py                                # both, 10,000 claims
     nice .venv/bin/python bench/posting.py --backends postgres --claims 2000 --profile
+    nice .venv/bin/python bench/posting.py --backends postgresql --claims 2000 --statements
 
 A clinic (10 therapists, 2 payers, 2,000 patients, fixed seed) gets ``claims`` claims of four
 lines each, their charges posted, written straight to the tables with bulk inserts (not timed):
@@ -27,17 +28,20 @@ import pstats
 import tempfile
 import time
 import uuid
+from collections import defaultdict
 from collections.abc import Iterator
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import func, insert, select, text
+from sqlalchemy import event, func, insert, select, text
+from sqlalchemy.engine import Engine
 
+import otbill.storage.audit as audit_module
 from benchkit import as_plain_role, chunks, pg_bench_database
 from otbill.codes import npi
 from otbill.services.clinic import setup as clinic
 from otbill.services.remittances.post import post_remittance
-from otbill.storage import Database
+from otbill.storage import Database, bulk_rows
 from otbill.storage.audit import utcnow
 from otbill.storage.repositories.owner_summary import backfill
 from otbill.storage.tables import (
@@ -257,11 +261,57 @@ def run_backend(db: Database, claims: int, profile: bool, superuser: bool = Fals
             drop_role()
 
 
+class StatementTimes:
+    """Time spent in each statement (its first 110 characters) and bulk-row stream (COPY on
+    PostgreSQL) while posting, printed slowest first (``--statements``)."""
+
+    def __init__(self) -> None:
+        self.times: dict[str, list[float]] = defaultdict(lambda: [0, 0.0])
+        self._started: list[float] = []
+
+    def watch(self) -> None:
+        event.listen(Engine, "before_cursor_execute", self._before)
+        event.listen(Engine, "after_cursor_execute", self._after)
+        original = bulk_rows.write_rows
+
+        def write_rows(session: Any, model: Any, rows: Any) -> None:
+            started = time.perf_counter()
+            try:
+                original(session, model, rows)
+            finally:
+                self._add(f"COPY (bulk rows) {model.__tablename__}", started)
+
+        bulk_rows.write_rows = write_rows  # type: ignore[assignment]
+        audit_module.write_rows = write_rows  # type: ignore[assignment]
+
+    def _before(self, *_: Any) -> None:
+        self._started.append(time.perf_counter())
+
+    def _after(self, _conn: Any, _cursor: Any, statement: str, *_: Any) -> None:
+        self._add(" ".join(statement.split())[:110], self._started.pop())
+
+    def _add(self, key: str, started: float) -> None:
+        entry = self.times[key]
+        entry[0] += 1
+        entry[1] += time.perf_counter() - started
+
+    def print(self, top: int = 25) -> None:
+        total = sum(t for _, t in self.times.values())
+        print(f"  statements: {total:.2f} s in {sum(int(n) for n, _ in self.times.values())}")
+        for key, (n, t) in sorted(self.times.items(), key=lambda kv: -kv[1][1])[:top]:
+            print(f"  {t:7.3f} s {int(n):6d}x  {key}")
+
+
+STATEMENTS: StatementTimes | None = None  # --statements
+
+
 def _post(db: Database, cid: int, actor: int, claims: int, start: float, profile: bool) -> None:
     data = make_835(claims, _npi(1))
     print(f"  set up {claims:,} claims in {time.perf_counter() - start:.1f} s; "
           f"835 of {len(data) / 1e6:.1f} MB")  # fmt: skip
     prof = cProfile.Profile() if profile else None
+    if STATEMENTS is not None:
+        STATEMENTS.times.clear()
     wall, cpu = time.perf_counter(), time.process_time()
     if prof:
         prof.enable()
@@ -270,6 +320,8 @@ def _post(db: Database, cid: int, actor: int, claims: int, start: float, profile
         prof.disable()
     wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
     print(f"  posted: {wall:.2f} s wall, {cpu:.2f} s CPU; {report.counts()}")
+    if STATEMENTS is not None:
+        STATEMENTS.print()
     totals = ledger_totals(db, cid)
     wall2 = time.perf_counter()
     again = post_remittance(db, cid, actor, data, name="bench-again.835", today=DAY)
@@ -290,11 +342,20 @@ def main() -> None:
     parser.add_argument("--claims", type=int, default=10_000)
     parser.add_argument("--profile", action="store_true")
     parser.add_argument(
+        "--statements",
+        action="store_true",
+        help="time each statement and COPY while posting (slowest first)",
+    )
+    parser.add_argument(
         "--superuser",
         action="store_true",
         help="post as the bench's superuser (row-level security not applied)",
     )
     args = parser.parse_args()
+    if args.statements:
+        global STATEMENTS
+        STATEMENTS = StatementTimes()
+        STATEMENTS.watch()
     print(f"load average: {os.getloadavg()}")
     for backend in args.backends.split(","):
         print(f"{backend}:")
