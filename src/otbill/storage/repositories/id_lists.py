@@ -20,7 +20,7 @@ from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.sql.elements import ColumnElement
 from sqlalchemy.sql.visitors import InternalTraversal
 
-__all__ = ["one_of"]
+__all__ = ["ids_per_statement", "one_of"]
 
 
 class _OneOf(ColumnElement[bool]):
@@ -59,3 +59,10 @@ def one_of(column: Any, values: Iterable[Any]) -> ColumnElement[bool]:
     PostgreSQL ``column = ANY(<one array parameter of the column's type>)``, elsewhere
     ``column IN (...)``."""
     return _OneOf(column, list(values))
+
+
+def ids_per_statement(connection: Any) -> int:
+    """How many ids one statement should match at most: on PostgreSQL one array parameter holds
+    any number (a large 835's step is one statement); SQLite counts each against its limit of
+    bound parameters."""
+    return 50_000 if connection.dialect.name == "postgresql" else 500

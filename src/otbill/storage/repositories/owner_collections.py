@@ -4,7 +4,7 @@ adjustments and payments per clinic and day of service
 
 One SELECT defines the sums (:func:`collection_sums`): the ``after_flush`` listener runs it over
 the flush's new postings and adds the result to the days' rows (one SELECT of the rows present,
-one executemany UPDATE, one INSERT, per 500 postings); :func:`backfill_collection_days` runs it
+one executemany UPDATE, one INSERT; per 500 postings on SQLite); :func:`backfill_collection_days` runs it
 over a clinic's whole ledger (migration 0034, bulk-loaded benches) and
 :func:`collection_day_mismatches` compares the kept rows with it.
 """
@@ -16,7 +16,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from otbill.storage.repositories.id_lists import one_of
+from otbill.storage.repositories.id_lists import ids_per_statement, one_of
 from otbill.storage.repositories.ledger_effects import AMOUNT, KIND, ORIGINAL, PAYER_SIDE
 from otbill.storage.repositories.written_rows import new_rows
 from otbill.storage.tables import ClaimRow, PostingRow
@@ -32,7 +32,6 @@ __all__ = [
 _DAY = CollectionDayRow
 _SUMS = ("charge_cents", "contractual_cents", "payer_paid_cents", "patient_paid_cents")
 _COLUMNS = ("clinic_id", "date_of_service", *_SUMS)
-_BATCH = 500
 _GROUP = sa.case((PostingRow.kind == "reversal", ORIGINAL.group_code), else_=PostingRow.group_code)
 
 
@@ -89,9 +88,9 @@ def keep_collection_days(session: Session, _context: Any) -> None:
     if not ids:
         return
     connection = session.connection()
-    for start in range(0, len(ids), _BATCH):
+    for start in range(0, len(ids), step := ids_per_statement(connection)):
         sums = list(
-            connection.execute(collection_sums(one_of(PostingRow.id, ids[start : start + _BATCH])))
+            connection.execute(collection_sums(one_of(PostingRow.id, ids[start : start + step])))
         )
         if sums:
             _add(connection, sums)

@@ -4,7 +4,7 @@ patient, therapist and day of service (:mod:`otbill.storage.tables.owner_open`).
 Derived from ``claim_line_balance``, which :mod:`.owner_summary` keeps from the ledger in the same
 flush; this module's ``after_flush`` listener is registered after that one (it imports it first),
 so it reads the line balances as the flush left them. A flush with postings refreshes the rows of
-the keys its claim lines fall in, set-based: one DELETE and one INSERT ... SELECT per 500 lines.
+the keys its claim lines fall in, set-based: one DELETE and one INSERT ... SELECT (per 500 lines on SQLite).
 :func:`backfill_open_days` rebuilds a clinic (migration 0034, bulk-loaded benches) and
 :func:`open_day_mismatches` compares the kept rows with the line balances grouped afresh.
 """
@@ -17,7 +17,7 @@ from sqlalchemy import Connection, and_, delete, event, func, insert, select, te
 from sqlalchemy.orm import Session
 
 from otbill.storage.repositories import owner_summary  # noqa: F401  (its listener runs first)
-from otbill.storage.repositories.id_lists import one_of
+from otbill.storage.repositories.id_lists import ids_per_statement, one_of
 from otbill.storage.repositories.written_rows import new_rows
 from otbill.storage.tables import PostingRow
 from otbill.storage.tables.owner_open import OpenBalanceDayRow
@@ -29,7 +29,6 @@ _LINE = ClaimLineBalanceRow
 _DAY = OpenBalanceDayRow
 _KEYS = ("clinic_id", "payer_id", "patient_id", "provider_id", "date_of_service")
 _COLUMNS = (*_KEYS, "insurance_cents", "patient_cents", "claims")
-_BATCH = 500  # claim lines per refresh (bound parameters stay far below SQLite's limit)
 
 
 def _grouped(where: Any, touched: Any = None) -> Any:
@@ -70,8 +69,8 @@ def keep_open_days(session: Session, _context: Any) -> None:
     if not lines:
         return
     connection = session.connection()
-    for start in range(0, len(lines), _BATCH):
-        _refresh(connection, lines[start : start + _BATCH])
+    for start in range(0, len(lines), step := ids_per_statement(connection)):
+        _refresh(connection, lines[start : start + step])
 
 
 event.listen(Session, "after_flush", keep_open_days)
