@@ -59,6 +59,11 @@ def test_visit_to_payment(browser, live):
 
     biller.goto(f"{live.url}/queues/approved")
     biller.click("[data-testid=submit-batch]")
+    # the button answers at once with the submission's page; it follows the job until done
+    assert "/queues/submit/jobs/" in biller.url
+    biller.wait_for_selector("[data-testid=submit-job][data-state=done]")
+    summary = biller.inner_text("[data-testid=job-summary]")
+    assert summary.startswith("1 claim(s) sent in 1 file(s).")
     biller.goto(f"{live.url}/remittances")
     biller.click("[data-testid=fetch-remittances]")
     biller.goto(claim_url)

@@ -197,7 +197,7 @@ def _bill(page: Page, base: str) -> None:
     _as(page, base, "bill")
     page.goto(base + "/queues/approved")
     page.click("[data-testid=submit-batch]")
-    page.wait_for_load_state("networkidle")
+    expect(page.locator("[data-testid=submit-job]")).to_have_attribute("data-state", "done")
     expect(page.locator("main")).to_contain_text("1 claim(s) sent in 1 file(s).")
 
 

@@ -82,6 +82,7 @@ def _approve_and_send(browser: Any, live: Any, biller: Any, claim_url: str) -> N
     approver.close()
     biller.goto(f"{live.url}/queues/approved")
     biller.click("[data-testid=submit-batch]")
+    biller.wait_for_selector("[data-testid=submit-job][data-state=done]")  # the job sent it
     biller.goto(f"{live.url}/remittances")
     biller.click("[data-testid=fetch-remittances]")
 

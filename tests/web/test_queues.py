@@ -3,15 +3,21 @@
 from __future__ import annotations
 
 import re
+import threading
 from collections import Counter
+from collections.abc import Sequence
 
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
 from otbill.clearinghouse import MemoryTransport
+from otbill.clearinghouse.transport import EdiFile
+from otbill.services.claims import lifecycle as claims
 from otbill.services.clinic.setup import add_payer
 from otbill.storage.tables import ClaimLineRow, ClaimRow, PayerRow, ProviderRow
-from support.webkit import log_in, token
+from otbill.web.submit_jobs import submit_jobs
+from support.demoflow import clinic_and_users
+from support.webkit import DEMO_TODAY, log_in, token
 
 
 def _claims(app) -> list[ClaimRow]:
@@ -28,6 +34,26 @@ def _tab_counts(html: str) -> dict[str, int]:
 
 def _rows(html: str) -> list[str]:
     return re.findall(r'<tr data-testid="claim-([^"]+)"', html)
+
+
+def _approve_one(app) -> ClaimRow:
+    ready = next(c for c in _claims(app) if c.status == "ready")
+    clinic, users = clinic_and_users(app)
+    with app.state.db.unit_of_work(clinic, users["approver"]) as uow:
+        claims.approve(uow, ready.id, DEMO_TODAY)
+    return ready
+
+
+class _Gate:
+    """A clearinghouse that takes files only once the test opens the gate."""
+
+    def __init__(self) -> None:
+        self.open = threading.Event()
+        self.into = MemoryTransport()
+
+    def send(self, files: Sequence[EdiFile]) -> None:
+        assert self.open.wait(30), "the test never opened the gate"
+        self.into.send(files)
 
 
 def test_queue_counts_match_the_database(app, client):
@@ -149,11 +175,68 @@ def test_batch_submission_sends_approved_claims(app, client):
     assert client.post("/queues/submit").status_code == 403  # no CSRF token
     page = client.get("/queues/approved").text
     assert 'data-testid="submit-batch"' in page
-    response = client.post("/queues/submit", data={"csrf_token": token(client)})
-    assert response.status_code == 200
-    assert "1 claim(s) sent in 1 file(s)" in response.text
+    response = client.post("/queues/submit", data={"csrf_token": token(client)},
+                           follow_redirects=False)  # fmt: skip
+    assert response.status_code == 303  # at once: the sending is the job's work
+    job_page = response.headers["location"]
+    assert job_page.startswith("/queues/submit/jobs/")
+    submit_jobs(app.state).wait(60)
+    done = client.get(job_page)
+    assert done.status_code == 200
+    assert "1 claim(s) sent in 1 file(s)" in done.text and 'hx-get="' not in done.text
     assert {c.id: c.status for c in _claims(app)}[ready.id] == "submitted"
     assert len(app.state.transport.sent) == 1
+    jobs_page = client.get("/jobs").text  # the jobs page links the submission's own page
+    assert f'href="{job_page}"' in jobs_page
+
+
+def test_submit_answers_at_once_and_a_second_press_shows_the_same_job(app, client):
+    """The button queues the job and redirects before anything is sent; pressed again while it
+    runs, it shows the same job; pressed after it finished, a new one."""
+    ready = _approve_one(app)
+    gate = _Gate()
+    app.state.transport = gate
+    log_in(client, "biller")
+    csrf = token(client)
+    first = client.post("/queues/submit", data={"csrf_token": csrf}, follow_redirects=False)
+    assert first.status_code == 303 and gate.into.sent == []  # answered before any file went
+    again = client.post("/queues/submit", data={"csrf_token": csrf}, follow_redirects=False)
+    assert again.headers["location"] == first.headers["location"]
+    running = client.get(first.headers["location"]).text
+    assert "Submitting to the clearinghouse" in running and 'hx-get="' in running
+    gate.open.set()
+    submit_jobs(app.state).wait(60)
+    done = client.get(first.headers["location"]).text
+    assert "1 claim(s) sent in 1 file(s)." in done and ready.number in "".join(
+        f.data.decode() for f in gate.into.sent
+    )
+    _approve_one(app)  # finished: the next press is a new submission
+    later = client.post("/queues/submit", data={"csrf_token": csrf}, follow_redirects=False)
+    assert later.headers["location"] != first.headers["location"]
+    submit_jobs(app.state).wait(60)
+    assert len(gate.into.sent) == 2
+    nothing = client.post("/queues/submit", data={"csrf_token": csrf})  # nothing left to send
+    assert "Nothing to send: no claim is approved" in nothing.text
+    assert 'data-testid="submit-batch" disabled' in nothing.text
+    assert client.get("/queues/submit/jobs/999999").status_code == 404
+    assert client.get("/queues/submit/jobs/nope").status_code == 404
+
+
+def test_a_refused_claim_is_named_with_why_on_the_job_page(app, client):
+    ready = _approve_one(app)
+    with app.state.db.session() as session, session.begin():  # a code no payer pays
+        line = session.scalars(
+            select(ClaimLineRow).where(ClaimLineRow.claim_id == ready.id)
+        ).first()
+        line.code = "00000"
+    app.state.transport = MemoryTransport()
+    log_in(client, "biller")
+    done = client.post("/queues/submit", data={"csrf_token": token(client)})
+    submit_jobs(app.state).wait(60)
+    page = client.get(str(done.url)).text
+    assert "0 claim(s) sent in 0 file(s). 1 refused and left approved." in page
+    refused = page.split(f'data-testid="refused-{ready.number}"')[1].split("</tr>")[0]
+    assert "00000" in refused  # why, in words
 
 
 def test_the_filter_choices_kept_between_pages_follow_a_payer_added(app, client):

@@ -1,6 +1,7 @@
 """The Submit button through the submission outbox (issue 15, H7): a transport that fails after
 taking the file leaves the claim submitted and the file in the outbox, said in words; the next
-submission sends that file again, byte for byte, and empties the outbox."""
+submission sends that file again, byte for byte, and empties the outbox. The button queues a job
+(its page tells what was sent), and sends waiting files when no claim is approved."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from sqlalchemy import select, text
 from otbill.clearinghouse import MemoryTransport
 from otbill.clearinghouse.transport import EdiFile, TransportError
 from otbill.storage.tables import ClaimRow
+from otbill.web.submit_jobs import submit_jobs
 from support.webkit import log_in, token
 
 
@@ -44,13 +46,22 @@ def _outbox(app) -> list[str]:
         return [str(name) for name in conn.scalars(text(query))]
 
 
+def _submit(app, client):
+    """Press Submit, wait for its job, and return the job's page."""
+    started = client.post("/queues/submit", data={"csrf_token": token(client)},
+                          follow_redirects=False)  # fmt: skip
+    assert started.status_code == 303
+    submit_jobs(app.state).wait(60)
+    return client.get(started.headers["location"])
+
+
 def test_a_transport_failing_after_sending_loses_nothing_and_the_next_submit_resends(
     app, client
 ) -> None:
     claim = _approved_one(app)
     failing = app.state.transport = _SendsThenFails()
     log_in(client, "biller")
-    page = client.post("/queues/submit", data={"csrf_token": token(client)})
+    page = _submit(app, client)
     assert page.status_code == 200
     assert "1 claim(s) submitted in 1 file(s), but 1 file(s) not sent" in page.text
     assert "hung up after the upload" in page.text and "wait in the outbox" in page.text
@@ -60,9 +71,29 @@ def test_a_transport_failing_after_sending_loses_nothing_and_the_next_submit_res
     assert len(waiting) == 1 and [f.name for f in failing.into.sent] == waiting
 
     working = app.state.transport = MemoryTransport()
-    again = client.post("/queues/submit", data={"csrf_token": token(client)})
+    again = _submit(app, client)
     assert "0 claim(s) sent in 0 file(s). 1 file(s) an earlier submission left" in again.text
     assert working.sent == failing.into.sent  # the same name and bytes
     assert _outbox(app) == []
-    client.post("/queues/submit", data={"csrf_token": token(client)})
+    nothing = client.post("/queues/submit", data={"csrf_token": token(client)})
+    assert "Nothing to send" in nothing.text
     assert len(working.sent) == 1  # sent, so never again
+
+
+def test_files_left_in_the_outbox_are_sent_from_the_page_with_nothing_approved(app, client) -> None:
+    """Nothing approved, but a file waits: the page says so and its button sends it."""
+    _approved_one(app)
+    failing = app.state.transport = _SendsThenFails()
+    log_in(client, "biller")
+    _submit(app, client)
+    page = client.get("/queues/approved").text
+    assert "1 file from an earlier submission waits to be sent." in page
+    assert 'data-testid="submit-batch" >Send waiting files</button>' in page
+
+    working = app.state.transport = MemoryTransport()
+    done = _submit(app, client)
+    assert "1 file(s) an earlier submission left in the outbox sent" in done.text
+    assert working.sent == failing.into.sent and _outbox(app) == []
+    after = client.get("/queues/approved").text
+    assert 'data-testid="outbox-waiting"' not in after
+    assert 'data-testid="submit-batch" disabled>Submit batch</button>' in after

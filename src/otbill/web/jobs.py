@@ -11,6 +11,8 @@ instead: tests, a single-process install).
 
 from __future__ import annotations
 
+import datetime as dt
+import itertools
 import os
 import threading
 from collections.abc import Callable, Iterator, Mapping
@@ -19,15 +21,29 @@ from typing import Any, Generic, TypeVar
 
 from otbill.domain.jobs import Job
 from otbill.domain.record_errors import NotFound
-from otbill.services.jobs import JobRunner, ThreadRunner, job_of, queue_job, runner_for
+from otbill.services.jobs import (
+    JobRunner,
+    ThreadRunner,
+    job_of,
+    job_with_key,
+    queue_job,
+    runner_for,
+)
 
 __all__ = ["AppJobs", "JobView", "KindJobs", "app_jobs", "on_app_state"]
 
 _CREATE = threading.Lock()
 RegistryT = TypeVar("RegistryT")
 
-# what job functions may take from app.state (transports the tests or the app were given)
-_CONTEXT_NAMES = ("wiring", "claim_status_transport", "eligibility_transport")
+# what job functions may take from app.state (transports the tests or the app were given):
+# the job's name for it -> the app.state attribute. The submission job's "submit_transport" is the
+# app's clearinghouse transport, the one the Submit button used when it sent inside the request.
+_CONTEXT_NAMES = {
+    "wiring": "wiring",
+    "claim_status_transport": "claim_status_transport",
+    "eligibility_transport": "eligibility_transport",
+    "submit_transport": "transport",
+}
 
 
 class _StateContext(Mapping[str, Any]):
@@ -36,13 +52,17 @@ class _StateContext(Mapping[str, Any]):
     def __init__(self, state: Any) -> None:
         self._state = state
 
+    def _found(self, key: str) -> Any:
+        return getattr(self._state, _CONTEXT_NAMES[key], None) if key in _CONTEXT_NAMES else None
+
     def __getitem__(self, key: str) -> Any:
-        if key not in _CONTEXT_NAMES or getattr(self._state, key, None) is None:
+        found = self._found(key)
+        if found is None:
             raise KeyError(key)
-        return getattr(self._state, key)
+        return found
 
     def __iter__(self) -> Iterator[str]:
-        return (k for k in _CONTEXT_NAMES if getattr(self._state, k, None) is not None)
+        return (k for k in _CONTEXT_NAMES if self._found(k) is not None)
 
     def __len__(self) -> int:
         return sum(1 for _ in self)
@@ -104,6 +124,20 @@ class KindJobs(Generic[ViewT]):
 
     def _queue(self, clinic_id: int, user_id: int, arguments: dict[str, Any], key: str) -> ViewT:
         return self.view(self.jobs.queue(clinic_id, user_id, self.kind, arguments, key))
+
+    def _queue_of_day(
+        self, clinic_id: int, user_id: int, arguments: dict[str, Any], today: dt.date
+    ) -> ViewT:
+        """The day's last job of this kind while it is queued or running (pressed again: the
+        same job), else the day's next one (key ``2025-04-01:3``): for work whose inputs are
+        "whatever is waiting now", which a key made of them cannot name. Two presses at once ask
+        for the same next number: the job table's unique key makes them one job."""
+        for number in itertools.count(1):
+            key = f"{today}:{number}"
+            found = job_with_key(self.jobs.db, clinic_id, self.kind, key)
+            if found is None or not found.finished:  # a new one, or the one still under way
+                return self._queue(clinic_id, user_id, arguments, key)
+        raise AssertionError("unreachable: the day's numbers never end")
 
     def get(self, job_id: str | int, clinic_id: int) -> ViewT | None:
         """The clinic's job of this kind, else None (its page answers 404)."""

@@ -6,7 +6,9 @@ and marks it sent (the submission outbox: :mod:`otbill.services.exchange.outbox`
 submitted claim is no longer approved, so a run after the end writes nothing; a retry after a
 kill sends only the files not marked sent (the one in flight again, byte for byte: same name,
 same ISA13). Result: ``files`` written, ``submitted`` claim numbers, ``refused`` (number: why),
-``sent`` (every file sent by this run, earlier runs' leftovers included).
+``sent`` (every file sent by this run, earlier runs' leftovers included), and ``not_sent`` (why
+sending stopped, in words) when the transport failed: the files wait in the outbox for the next
+run, as :func:`otbill.services.claims.submit.submit_and_send` says it.
 
 ``exchange.fetch`` takes the answers waiting in the inbox: 999s first, then 277CAs, each applied
 in its own transaction (:func:`apply_acknowledgement`, remembered by SHA-256) and then archived;
@@ -60,11 +62,30 @@ def _transport(job: RunningJob) -> Transport:
 def send_approved(db: Database, job: RunningJob) -> dict[str, Any]:
     today = dt.date.fromisoformat(job.arguments["today"])
     wiring = job.context["wiring"]
+    job.progress(0, 0, "checking the approved claims and writing the files")
     with clock.as_of(today), db.unit_of_work(job.clinic_id, job.actor) as uow:  # 837P dated today
         report, _files = write_batch(uow, wiring.scrub_context(today), wiring.rules, outbox=True)
-    sent = send_outbox(db, job.clinic_id, job.actor, _transport(job), job.progress)
+        to_send = [file.name for file in uow.exchange.outbox()]
+    try:
+        sent = send_outbox(db, job.clinic_id, job.actor, _transport(job), job.progress)
+    except (OtbillError, OSError) as error:
+        # The claims are submitted and their files recorded: a clearinghouse that is down is
+        # told in the result (the files wait in the outbox for the next run), not a failed job
+        # that would hide what was written.
+        return {**report.as_json(), **_not_sent(db, job, to_send, error)}
     job.progress(len(sent), len(sent))
     return {**report.as_json(), "sent": sent}
+
+
+def _not_sent(
+    db: Database, job: RunningJob, to_send: list[str], error: Exception
+) -> dict[str, Any]:
+    """``sent`` (the files the transport took before it failed) and ``not_sent`` in words."""
+    with db.unit_of_work(job.clinic_id, job.actor) as uow:
+        waiting = {file.name for file in uow.exchange.outbox()}
+    why = str(error) or type(error).__name__
+    return {"sent": [name for name in to_send if name not in waiting],
+            "not_sent": f"{len(waiting)} file(s) not sent ({why})"}  # fmt: skip
 
 
 def _by_kind(files: list[EdiFile]) -> tuple[list[tuple[EdiFile, str]], list[list[str]]]:

@@ -81,6 +81,15 @@ class ExchangeRepository(ClinicScoped):
         rows = self.session.execute(query.order_by(EdiFileRow.id))
         return [OutgoingFile(i, name, bytes(data), control) for i, name, data, control in rows]
 
+    def outbox_count(self) -> int:
+        """How many files wait in the outbox (a count, their bytes not read: the queue page)."""
+        query = select(func.count()).where(
+            EdiFileRow.clinic_id == self.clinic_id,
+            EdiFileRow.direction == "out",
+            EdiFileRow.outgoing.is_not(None),
+        )
+        return int(self.session.scalar(query) or 0)
+
     def mark_sent(self, file_id: int) -> bool:
         """Take the file out of the outbox, sent now; False when it was marked already."""
         row = fetch(self.session, EdiFileRow, self.clinic_id, file_id, for_update=True)

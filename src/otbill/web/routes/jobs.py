@@ -36,6 +36,7 @@ _PAGES = {
     "remittances.post": "/remittances/jobs/{id}",
     "statements.run": "/statements/jobs/{id}",
     "claims.ask_status": "/claims/follow-up/jobs/{id}",
+    "exchange.submit": "/queues/submit/jobs/{id}",
     "eligibility.run": "/eligibility/runs/{run_id}",
     "reports.owner_pdf": "/reports/owner/pdf/{id}",
 }

@@ -2,12 +2,15 @@
 
 Every page is one queue tab: counts on each tab, a filter form (payer, therapist, dates of service,
 and rule on the held queue), 50 claims a page. With HTMX the filter form swaps the page in place.
+"Submit batch" on the approved queue queues a job (:mod:`otbill.web.submit_jobs`) and shows its
+page; the same button sends the files an earlier submission left in the outbox.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+from pathlib import Path
 from typing import Annotated, Any
 from urllib.parse import parse_qsl, urlencode
 
@@ -15,14 +18,13 @@ from fastapi import APIRouter, Depends, Form, HTTPException, Request
 from fastapi.responses import RedirectResponse, Response
 
 from otbill.clearinghouse.transport import FolderTransport, Transport
-from otbill.errors import OtbillError
 from otbill.services.claims.bulk_approval import approve_batch
-from otbill.services.claims.submit import submit_and_send
 from otbill.services.views import approval as approval_view
 from otbill.services.views import work_queues as wq
-from otbill.web.app import render, scrub_run, today, wiring
+from otbill.web.app import render, today
 from otbill.web.params import whole_number
 from otbill.web.security import SessionUser, require_roles
+from otbill.web.submit_jobs import submit_jobs
 
 router = APIRouter()
 
@@ -50,6 +52,7 @@ HELP = {
 }
 _ALIASES = {"awaiting-approval": "ready"}
 Reader = Annotated[SessionUser, Depends(require_roles(*READERS))]
+Biller = Annotated[SessionUser, Depends(require_roles("biller"))]
 
 
 def _date(value: str | None) -> dt.date | None:
@@ -95,6 +98,8 @@ def _queue_context(request: Request, user: SessionUser, tab: str, page: int) -> 
         listing = wq.list_queue(uow, tab, f, page, counts, groups if held else None)
         if tab == "ready":  # findings, and who may approve each claim (the bulk approval form)
             approval_view.queue_approvals(uow, listing.rows)
+        # files an earlier submission left unsent: the Submit button sends them, claims or not
+        waiting = uow.exchange.outbox_count() if tab == "approved" else 0
         options = wq.filter_options(uow, cache, head)
     return {
         "tab": tab,
@@ -108,6 +113,8 @@ def _queue_context(request: Request, user: SessionUser, tab: str, page: int) -> 
         "page_query": lambda p: _query(f, p),
         "rule_query": lambda code: _query(dataclasses.replace(f, rule=code)),
         "flash": request.session.pop("flash", None),
+        "approved": counts["approved"],
+        "waiting": waiting,
     }
 
 
@@ -124,43 +131,47 @@ def queue(request: Request, user: Reader, name: str, page: int = 1) -> Response:
     return render(request, "billing/queues.html", context)
 
 
+def clearinghouse_folder(request: Request) -> Path:
+    """The folder drop the simulator serves (under the data directory)."""
+    folder: Path = request.app.state.settings.data_dir / "clearinghouse"
+    return folder
+
+
 def clearinghouse(request: Request) -> Transport:
-    """The app's transport (``app.state.transport``), else the folder the simulator serves."""
+    """The app's transport (``app.state.transport``), else the folder the simulator serves.
+    The submission job finds the same: ``app.state.transport`` is its ``submit_transport``."""
     transport: Transport | None = getattr(request.app.state, "transport", None)
     if transport is not None:
         return transport
-    return FolderTransport(request.app.state.settings.data_dir / "clearinghouse")
+    return FolderTransport(clearinghouse_folder(request))
 
 
 @router.post("/queues/submit")
-def submit(
-    request: Request, user: Annotated[SessionUser, Depends(require_roles("biller"))]
-) -> Response:
-    """Send every approved claim that still scrubs clean, one 837P file per payer, through the
-    submission outbox (files an earlier Submit left unsent go first)."""
-    run = scrub_run(request)
-    try:
-        report = submit_and_send(request.app.state.db, user.clinic_id, user.id,
-                                 clearinghouse(request), run, wiring(request).rules)  # fmt: skip
-    except OtbillError as error:
-        request.session["flash"] = {"kind": "error", "text": f"Nothing was sent: {error}"}
+def submit(request: Request, user: Biller) -> Response:
+    """Queue the submission of every approved claim that still scrubs clean (one 837P file per
+    payer, through the submission outbox; files an earlier Submit left unsent go first) and
+    answer at once with the job's page: the sending never runs inside the request."""
+    with request.app.state.db.unit_of_work(user.clinic_id, user.id) as uow:
+        approved = wq.queue_counts(uow, request.app.state.queue_cache)[1]["approved"]
+        waiting = uow.exchange.outbox_count()
+    if not approved and not waiting:
+        text = "Nothing to send: no claim is approved and no file waits in the outbox."
+        request.session["flash"] = {"kind": "ok", "text": text}
         return RedirectResponse("/queues/approved", status_code=303)
-    text = f"{len(report.submitted)} claim(s) sent in {len(report.files)} file(s)."
-    earlier = len([name for name in report.sent or [] if name not in report.files])
-    if earlier:
-        text += f" {earlier} file(s) an earlier submission left in the outbox sent."
-    if report.not_sent:
-        text = (f"{len(report.submitted)} claim(s) submitted in {len(report.files)} file(s), but "
-                f"{report.not_sent}. They wait in the outbox, unchanged: the next submission "
-                "sends them first.")  # fmt: skip
-    if report.refused:  # the session cookie is small: name a few, count the rest
-        named = [f"{n} ({why[:120]})" for n, why in list(report.refused.items())[:5]]
-        more = len(report.refused) - len(named)
-        text += f" {len(report.refused)} refused and left approved: " + "; ".join(named)
-        text += f"; and {more} more." if more else "."
-    kind = "warn" if report.refused or report.not_sent else "ok"
-    request.session["flash"] = {"kind": kind, "text": text}
-    return RedirectResponse("/queues/approved", status_code=303)
+    job = submit_jobs(request.app.state).start(
+        user.clinic_id, user.id, clearinghouse_folder(request), today(request)
+    )
+    return RedirectResponse(f"/queues/submit/jobs/{job.id}", status_code=303)
+
+
+@router.get("/queues/submit/jobs/{job_id}")
+def submit_job(request: Request, user: Biller, job_id: str, part: str = "") -> Response:
+    """The submission's progress page (``part=progress``: the part htmx polls), then its summary."""
+    job = submit_jobs(request.app.state).get(job_id, user.clinic_id)
+    if job is None:
+        raise HTTPException(404, f"no submission {job_id} in this clinic")
+    template = "billing/_submit_job.html" if part == "progress" else "billing/submit_job.html"
+    return render(request, template, {"job": job})
 
 
 def _claim_ids(values: list[str]) -> list[int]:
