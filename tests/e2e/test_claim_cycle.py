@@ -9,6 +9,8 @@
 
 from __future__ import annotations
 
+import re
+
 from sqlalchemy import select
 
 from otbill.clearinghouse.simulator.transport import SimulatedClearinghouse
@@ -45,6 +47,11 @@ def test_visit_to_payment(browser, live):
     log_in(biller, live, "biller", PASSWORDS["biller"])
     biller.goto(f"{live.url}/remittances")
     biller.click("[data-testid=build-claims]")
+    # the button answers at once with the build's page, which follows the job until it is done
+    assert "/queues/build/jobs/" in biller.url
+    biller.wait_for_selector("[data-testid=build-job][data-state=done]")
+    built = biller.inner_text("[data-testid=job-summary]")
+    assert re.match(r"\d+ claims? built: \d+ ready, \d+ held\.", built), built
     biller.goto(f"{live.url}/queues/ready?date_from={day.isoformat()}&date_to={day.isoformat()}")
     biller.click(f"[data-testid=claim-{number}] a")
     biller.click("[data-testid=rescrub-button]")
@@ -66,6 +73,14 @@ def test_visit_to_payment(browser, live):
     assert summary.startswith("1 claim(s) sent in 1 file(s).")
     biller.goto(f"{live.url}/remittances")
     biller.click("[data-testid=fetch-remittances]")
+    # the fetch's page: each file as it was applied, the 835 queued and linked to its posting,
+    # followed until that posting is done too
+    assert "/remittances/fetch/jobs/" in biller.url
+    biller.wait_for_selector("[data-testid=fetch-job][data-state=done][data-posting=no]")
+    fetched = biller.inner_text("[data-testid=job-summary]")
+    assert re.search(r"[1-9]\d* remittance\(s\) \(835\) queued for posting", fetched), fetched
+    biller.locator("[data-testid=posting-link]").first.click()
+    biller.wait_for_selector("[data-testid=posting-report]")
     biller.goto(claim_url)
     assert biller.inner_text("[data-testid=claim-status]").strip() == "paid"
     with app.state.db.session() as session:

@@ -172,6 +172,7 @@ def test_denial_to_appeal_to_prevention(browser, live, tmp_path):  # type: ignor
 
     biller.goto(f"{live.url}/remittances")
     biller.click("[data-testid=build-claims]")
+    biller.wait_for_selector("[data-testid=build-job][data-state=done]")
     number = f"P{patient}C{coverage}D{day:%Y%m%d}"
     biller.goto(f"{live.url}/queues/held?rule=CLN001")
     biller.click(f"[data-testid=claim-{number}] a")

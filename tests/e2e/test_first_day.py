@@ -184,7 +184,7 @@ def _bill(page: Page, base: str) -> None:
     _as(page, base, "bill")
     page.goto(base + "/remittances")
     page.click("[data-testid=build-claims]")
-    page.wait_for_load_state("networkidle")
+    expect(page.locator("[data-testid=build-job]")).to_have_attribute("data-state", "done")
     page.goto(base + "/queues/ready")
     page.locator("[data-testid^=claim-] a").first.click()
     page.click("[data-testid=rescrub-button]")

@@ -49,6 +49,7 @@ def test_units_denials_change_the_payers_profile(browser, live):  # type: ignore
     assert therapist.inner_text("[data-testid=payer-method]") == "per-code"  # the visit page
     biller.goto(f"{live.url}/remittances")
     biller.click("[data-testid=build-claims]")
+    biller.wait_for_selector("[data-testid=build-job][data-state=done]")
     with db.session() as session:
         claim_id = session.scalar(
             select(ClaimRow.id).where(ClaimRow.number == f"P{patient}C{coverage}D{day:%Y%m%d}")

@@ -85,6 +85,7 @@ def _approve_and_send(browser: Any, live: Any, biller: Any, claim_url: str) -> N
     biller.wait_for_selector("[data-testid=submit-job][data-state=done]")  # the job sent it
     biller.goto(f"{live.url}/remittances")
     biller.click("[data-testid=fetch-remittances]")
+    biller.wait_for_selector("[data-testid=fetch-job][data-state=done][data-posting=no]")
 
 
 def _next_check_in(app: Any, patient: int) -> int:
@@ -117,6 +118,7 @@ def test_medicare_then_medigap_then_statement_then_card_at_check_in(browser, liv
     log_in(biller, live, "biller", PASSWORDS["biller"])
     biller.goto(f"{live.url}/remittances")
     biller.click("[data-testid=build-claims]")
+    biller.wait_for_selector("[data-testid=build-job][data-state=done]")
     biller.goto(f"{live.url}/queues/ready?date_from={day.isoformat()}&date_to={day.isoformat()}")
     biller.click(f"[data-testid=claim-{number}] a")
     biller.click("[data-testid=rescrub-button]")

@@ -86,7 +86,7 @@ def test_a_cash_patient_is_seen_charged_discounted_and_pays(page, browser, live)
 
     page.goto(f"{live.url}/remittances")
     page.click("[data-testid=build-claims]")
-    page.wait_for_load_state("networkidle")
+    page.wait_for_selector("[data-testid=build-job][data-state=done]")
     assert "1 self-pay visit(s) charged to the patient's account" in page.content().replace(
         "&#39;", "'"
     )

@@ -16,6 +16,7 @@ from otbill.web.posting_jobs import posting_jobs
 from otbill.web.submit_jobs import submit_jobs
 from otbill.x12.tokens import read_segments
 from support.demoflow import clinic_and_users, simulated_835
+from support.jobpages import finish_jobs
 from support.webkit import DEMO_TODAY, log_in, provider_of, token
 
 PAID_ON = DEMO_TODAY + dt.timedelta(days=14)  # the simulator pays 14 days after the 837
@@ -60,6 +61,7 @@ def test_the_837_the_835_history_and_appeal_deadlines_follow_the_run_day(app, cl
     assert bpr.el(16) == PAID_ON.strftime("%Y%m%d")
 
     client.post("/remittances/fetch", data={"csrf_token": token(client, "/remittances")})
+    finish_jobs(app)  # the fetch's job, then the 835 postings it queued
     with app.state.db.session() as session:
         moves = list(
             session.scalars(select(ClaimStatusRow).where(ClaimStatusRow.to_status == "submitted"))

@@ -5,20 +5,26 @@ from __future__ import annotations
 
 from otbill.clearinghouse.simulator.transport import SimulatedClearinghouse
 from support.demoflow import submit_demo_claims
+from support.jobpages import finish_jobs
 from support.webkit import log_in, token
 
 
-def test_fetching_from_the_clearinghouse_redirects_and_shows_the_report_once(app, client, tmp_path):
+def test_fetching_from_the_clearinghouse_redirects_to_its_job_page(app, client, tmp_path):
+    """The fetch is a job: its page is a GET, so a reload asks the clearinghouse nothing again."""
     transport = SimulatedClearinghouse(tmp_path / "sim")
     app.state.transport = transport
     submit_demo_claims(app, transport, n=5)
     log_in(client, "biller")
     csrf = token(client, "/remittances")
     fetched = client.post("/remittances/fetch", data={"csrf_token": csrf}, follow_redirects=False)
-    assert fetched.status_code == 303 and fetched.headers["location"] == "/remittances"
-    shown = client.get("/remittances").text
-    assert 'data-testid="receive-report"' in shown and "applied" in shown
-    assert 'data-testid="receive-report"' not in client.get("/remittances").text
+    assert fetched.status_code == 303
+    assert fetched.headers["location"].startswith("/remittances/fetch/jobs/")
+    finish_jobs(app)
+    shown = client.get(fetched.headers["location"]).text
+    assert 'data-testid="job-summary"' in shown and "applied" in shown
+    assert client.get(fetched.headers["location"]).text.count('data-testid="file-') == (
+        shown.count('data-testid="file-')
+    )
 
 
 def test_checking_the_audit_chain_redirects_and_shows_the_result_once(client):

@@ -14,6 +14,7 @@ from otbill.storage.tables import ProviderRow, RemittanceRow
 from otbill.web.posting_jobs import posting_jobs
 from support.demoflow import clinic_and_users as _ids
 from support.demoflow import simulated_835, statuses, submit_demo_claims
+from support.jobpages import job_page_after
 from support.webkit import DEMO_TODAY, log_in, token
 
 
@@ -81,16 +82,20 @@ def test_fetch_from_the_simulated_clearinghouse_pays_claims(app, client, tmp_pat
     sent = submit_demo_claims(app, transport)
     assert transport.last_report and transport.last_report.paid > 0
     log_in(client, "biller")
-    page = client.post("/remittances/fetch", data={"csrf_token": token(client, "/remittances")})
+    page = job_page_after(app, client, "/remittances/fetch", token(client, "/remittances"))
     assert page.status_code == 200, page.text
-    assert 'data-testid="receive-report"' in page.text
-    kinds = re.findall(r'<tr data-testid="file-[^"]+" class="">\s*<td>[^<]+</td><td>(\w+)</td>',
-                       page.text)  # fmt: skip
+    assert 'data-testid="job-summary"' in page.text and 'data-posting="no"' in page.text
+    kinds = re.findall(r'<tr data-testid="file-[^"]+" data-outcome="(?:applied|posting)" class="">'
+                       r"\s*<td>[^<]+</td><td>(\w+)</td>", page.text)  # fmt: skip
     assert kinds == sorted(kinds, key=["999", "277CA", "835"].index) and "835" in kinds
+    assert 'data-outcome="refused"' not in page.text
+    postings = re.findall(r'href="(/remittances/jobs/\d+)" data-testid="posting-link"', page.text)
+    assert len(postings) == kinds.count("835")  # each 835 links to its posting, done by now
+    assert 'data-testid="posting-report"' in client.get(postings[0]).text
     now = statuses(app)
     assert any(now[n] == "paid" for n in sent)
     assert any(now[n] == "rejected" for n in sent) or all(now[n] != "submitted" for n in sent)
-    empty = client.post("/remittances/fetch", data={"csrf_token": token(client, "/remittances")})
+    empty = job_page_after(app, client, "/remittances/fetch", token(client, "/remittances"))
     assert "Nothing was waiting." in empty.text  # handled files were archived
 
 
@@ -118,12 +123,8 @@ def test_build_claims_button(app, client):
     log_in(client, "biller")
     page = client.get("/remittances").text
     assert 'data-testid="build-claims"' in page
-    response = client.post(
-        "/queues/build-claims", data={"csrf_token": token(client)}, follow_redirects=False
-    )
-    assert response.status_code == 303 and response.headers["location"] == "/queues"
-    flash = client.get("/queues").text
-    assert re.search(r"1 claim built: [01] ready, [01] held\.", flash), flash[:2000]
+    page = job_page_after(app, client, "/queues/build-claims", token(client))
+    assert re.search(r"1 claim built: [01] ready, [01] held\.", page.text), page.text[:2000]
 
 
 def test_roles_and_csrf(client):

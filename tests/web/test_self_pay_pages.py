@@ -9,6 +9,7 @@ from sqlalchemy import select
 
 from otbill.services.self_pay import charges
 from otbill.storage.tables import PatientRow, UserRow, VisitRow
+from support.jobpages import job_page_after
 from support.webkit import DEMO_TODAY, log_in, patient_of, record_daily_visit, token
 
 
@@ -113,7 +114,7 @@ def test_building_claims_charges_a_self_pay_visit_and_says_so(app, client):
     visit = record_daily_visit(client, patient)
     client.cookies.clear()
     log_in(client, "biller")
-    built = client.post("/queues/build-claims", data={"csrf_token": token(client, "/queues")})
+    built = job_page_after(app, client, "/queues/build-claims", token(client, "/queues"))
     assert "1 self-pay visit(s) charged to the patient&#39;s account, 0 paid by a package." in (
         built.text
     )

@@ -10,6 +10,7 @@ from html import unescape
 
 from otbill.services.payments.standing import standing
 from otbill.storage.tables import PatientRow
+from support.jobpages import job_page_after
 from support.webkit import log_in, provider_of, record_daily_visit, token
 
 PATIENT = {"first_name": "Cass", "last_name": "Cashman", "dob": "1980-05-06", "sex": "F",
@@ -64,7 +65,7 @@ def test_a_cash_patient_is_booked_checked_in_seen_charged_and_pays(app, client):
     client.cookies.clear()
 
     log_in(client, "biller")
-    built = client.post("/queues/build-claims", data={"csrf_token": token(client, "/queues")})
+    built = job_page_after(app, client, "/queues/build-claims", token(client, "/queues"))
     assert "1 self-pay visit(s) charged to the patient&#39;s account" in built.text
     ((kind, charged),) = _charges(app, patient)
     assert kind == "self-pay-charge" and charged > 0  # 97530 × 3 at the price list

@@ -10,6 +10,7 @@ from sqlalchemy import select
 from otbill import clock
 from otbill.services.visits.record import Service, record_visit
 from otbill.storage.tables import CoverageRow, PayerRow, VisitRow
+from support.jobpages import job_page_after
 from support.webkit import log_in, patient_of, provider_of, token
 
 
@@ -84,7 +85,7 @@ def test_building_claims_names_visits_dated_after_today(app, client):
                      date=later, services=[Service("97110", 38)], note_type="daily",
                      profiles=app.state.wiring.profiles)  # fmt: skip
     log_in(client, "biller")
-    built = client.post("/queues/build-claims", data={"csrf_token": token(client, "/queues")})
+    built = job_page_after(app, client, "/queues/build-claims", token(client, "/queues"))
     assert "1 visit(s) dated after today (the first on 20 Apr 2025) were not billed" in built.text
 
 

@@ -43,6 +43,7 @@ _CONTEXT_NAMES = {
     "claim_status_transport": "claim_status_transport",
     "eligibility_transport": "eligibility_transport",
     "submit_transport": "transport",
+    "fetch_transport": "transport",  # "Fetch from the clearinghouse": the same clearinghouse
 }
 
 
@@ -53,6 +54,8 @@ class _StateContext(Mapping[str, Any]):
         self._state = state
 
     def _found(self, key: str) -> Any:
+        if key == "job_runner":  # jobs a job queues (a fetch's 835 postings) go where it went
+            return getattr(getattr(self._state, "jobs", None), "runner", None)
         return getattr(self._state, _CONTEXT_NAMES[key], None) if key in _CONTEXT_NAMES else None
 
     def __getitem__(self, key: str) -> Any:

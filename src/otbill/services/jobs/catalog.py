@@ -17,6 +17,7 @@ KIND_MODULES = (
     "otbill.services.jobs.claim_status",
     "otbill.services.jobs.eligibility",
     "otbill.services.jobs.claims_pipeline",
+    "otbill.services.jobs.claims_build",
     "otbill.services.jobs.exchange",
     "otbill.services.jobs.owner_pdf",
 )

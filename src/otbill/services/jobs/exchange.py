@@ -17,7 +17,9 @@ the same file is) and is archived once queued. Idempotent: a retry finds only wh
 inbox; an answer applied but not yet archived is "already applied", an 835 already queued gives
 back its job. A file that cannot be read or applied stays in the inbox, named in the result.
 
-Arguments of both: ``folder`` (the clinic's folder drop) and ``today``.
+Arguments of both: ``folder`` (the clinic's folder drop) and ``today``. A host with its own
+transport gives it in the job's context instead (``submit_transport``, ``fetch_transport``: the
+web app's clearinghouse); a fetch that cannot reach the clearinghouse fails, saying so.
 """
 
 from __future__ import annotations
@@ -28,7 +30,7 @@ from typing import Any
 
 from otbill import clock
 from otbill.clearinghouse import FolderTransport
-from otbill.clearinghouse.transport import EdiFile, Transport
+from otbill.clearinghouse.transport import EdiFile, Transport, TransportError
 from otbill.errors import OtbillError
 from otbill.services.claims.submit import write_batch
 from otbill.services.exchange.acknowledgements import apply_acknowledgement
@@ -52,9 +54,10 @@ def exchange_arguments(folder: Path, today: dt.date) -> dict[str, Any]:
     return {"folder": str(folder), "today": today.isoformat()}
 
 
-def _transport(job: RunningJob) -> Transport:
-    """The host's transport when it gives one (``submit_transport``), else the folder drop."""
-    given: Transport | None = job.context.get("submit_transport")
+def _transport(job: RunningJob, name: str = "submit_transport") -> Transport:
+    """The host's transport when it gives one (``submit_transport``, ``fetch_transport``), else
+    the folder drop."""
+    given: Transport | None = job.context.get(name)
     return given if given is not None else FolderTransport(Path(job.arguments["folder"]))
 
 
@@ -109,8 +112,12 @@ def _runner(db: Database, job: RunningJob) -> JobRunner:
 @job_kind(FETCH, "answers fetched from the clearinghouse")
 def fetch_answers(db: Database, job: RunningJob) -> dict[str, Any]:
     today = dt.date.fromisoformat(job.arguments["today"])
-    transport = FolderTransport(Path(job.arguments["folder"]))
-    files, refused = _by_kind(transport.fetch())
+    transport = _transport(job, "fetch_transport")
+    try:
+        waiting = transport.fetch()
+    except OSError as error:  # an unreachable clearinghouse, in words (not "an unexpected error")
+        raise TransportError(f"could not reach the clearinghouse: {error}") from error
+    files, refused = _by_kind(waiting)
     applied: list[list[str]] = []
     postings: list[list[Any]] = []
     for n, (f, kind) in enumerate(files, start=1):

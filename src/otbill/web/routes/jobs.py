@@ -37,6 +37,8 @@ _PAGES = {
     "statements.run": "/statements/jobs/{id}",
     "claims.ask_status": "/claims/follow-up/jobs/{id}",
     "exchange.submit": "/queues/submit/jobs/{id}",
+    "exchange.fetch": "/remittances/fetch/jobs/{id}",
+    "claims.build": "/queues/build/jobs/{id}",
     "eligibility.run": "/eligibility/runs/{run_id}",
     "reports.owner_pdf": "/reports/owner/pdf/{id}",
 }

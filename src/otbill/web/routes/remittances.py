@@ -1,16 +1,16 @@
 """Remittances: the 835s posted, uploading one, fetching from the clearinghouse, one in detail.
 
-Posting and fetching go through the services (``check_remittance`` and ``post_checked``,
-``receive``) for the logged-in user's clinic. A file that must not post (unreadable, a balancing
-break, another payee) re-renders the page with the error naming the segment; nothing is posted.
-An upload that may post is posted in a worker thread (:mod:`otbill.web.posting_jobs`), never on
-the event loop: the upload answers at once with a redirect to the job's page, which shows the
-progress (polled by htmx, or refreshed without it) and then what was posted.
+Posting goes through the services (``check_remittance`` and ``post_checked``) for the logged-in
+user's clinic. A file that must not post (unreadable, a balancing break, another payee)
+re-renders the page with the error naming the segment; nothing is posted. An upload that may
+post is posted as a job (:mod:`otbill.web.posting_jobs`), never on the event loop: the upload
+answers at once with a redirect to the job's page, which shows the progress (polled by htmx, or
+refreshed without it) and then what was posted. Fetching from the clearinghouse is a job too
+(:mod:`otbill.web.fetch_jobs`): its page says per file what happened and links each 835's posting.
 """
 
 from __future__ import annotations
 
-from dataclasses import asdict
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, File, HTTPException, Request, UploadFile
@@ -19,17 +19,16 @@ from starlette.concurrency import run_in_threadpool
 
 from otbill.domain.record_errors import NotFound
 from otbill.errors import OtbillError
-from otbill.services.exchange.receive import FileResult, ReceiveReport, receive
 from otbill.services.remittances.post import PostingReport, check_remittance
 from otbill.services.remittances.provider_adjustments import post_provider_adjustment
 from otbill.services.views.remittance_deposit import deposit_check
 from otbill.services.views.remittances import list_remittances, remittance_detail
 from otbill.web.app import render, today
+from otbill.web.fetch_jobs import fetch_jobs
 from otbill.web.posting_jobs import posting_jobs
-from otbill.web.routes.queues import clearinghouse
+from otbill.web.routes.queues import clearinghouse_folder
 from otbill.web.security import SessionUser, require_roles
 
-_RECEIVED = "remittances.received"  # the session key of the last fetch's report
 router = APIRouter()
 
 Reader = Annotated[SessionUser, Depends(require_roles("biller", "auditor"))]
@@ -47,8 +46,7 @@ def _list_page(
 ) -> Response:
     with request.app.state.db.unit_of_work(user.clinic_id, user.id) as uow:
         listing = list_remittances(uow, page)
-    context = {"listing": listing, "flash": request.session.pop("flash", None)}
-    context |= {"received": _received(request), **extra}
+    context = {"listing": listing, "flash": request.session.pop("flash", None), **extra}
     return render(request, "remittances/index.html", context, status_code=status_code)
 
 
@@ -101,25 +99,27 @@ def posting_job(request: Request, user: Biller, job_id: str, part: str = "") -> 
 
 @router.post("/remittances/fetch")
 def fetch(request: Request, user: Biller) -> Response:
-    """Fetch every file waiting at the clearinghouse and apply it (999, 277CA, then 835)."""
-    report = receive(
-        request.app.state.db, user.clinic_id, user.id, clearinghouse(request), today=today(request)
+    """Queue fetching every file waiting at the clearinghouse (999, 277CA, then 835) and answer
+    at once with the fetch's page: nothing is fetched or posted inside the request."""
+    job = fetch_jobs(request.app.state).start(
+        user.clinic_id, user.id, clearinghouse_folder(request), today(request)
     )
-    if report.transport_error:
-        return _list_page(request, user, status_code=502, received=report)
-    # What was applied is shown after the redirect: a reload asks the clearinghouse nothing again.
-    files = [{**asdict(f), "details": {}} for f in report.files]
-    request.session[_RECEIVED] = {"files": files, "archived": report.archived}
-    return RedirectResponse("/remittances", status_code=303)
+    return RedirectResponse(f"/remittances/fetch/jobs/{job.id}", status_code=303)
 
 
-def _received(request: Request) -> ReceiveReport | None:
-    """The last fetch's report, once (it was put in the session before the redirect)."""
-    kept = request.session.pop(_RECEIVED, None)
-    if not isinstance(kept, dict):
-        return None
-    files = [FileResult(**f) for f in kept.get("files", [])]
-    return ReceiveReport(files=files, archived=list(kept.get("archived", [])))
+@router.get("/remittances/fetch/jobs/{job_id}")
+def fetch_job(request: Request, user: Biller, job_id: str, part: str = "") -> Response:
+    """The fetch's page (``part=progress``: the part htmx polls): per file what happened, and
+    the 835 postings it queued, until they are done too."""
+    jobs = fetch_jobs(request.app.state)
+    job = jobs.get(job_id, user.clinic_id)
+    if job is None:
+        raise HTTPException(404, f"no fetch {job_id} in this clinic")
+    postings = jobs.postings(job, user.clinic_id)
+    context = {"job": job, "files": job.files(postings),
+               "posting": any(not p.finished for p in postings.values())}  # fmt: skip
+    template = "remittances/_fetch_job.html" if part == "progress" else "remittances/fetch_job.html"
+    return render(request, template, context)
 
 
 @router.get("/remittances/{remittance_id:int}")

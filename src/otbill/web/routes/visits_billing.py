@@ -1,20 +1,21 @@
-"""Billing visits: build claims from every visit not billed yet, then back to the work queues.
+"""Billing visits: build claims from every visit not billed yet, as a job with its own page.
 
 The button lives in ``remittances/_build_claims.html`` (included on the remittances page and meant
-for the queues page). Claims are built and scrubbed by ``services.claims.build.build_claims`` with
-today's scrub context; each lands in the ready or held queue.
+for the queues page). It queues a ``claims.build`` job (:mod:`otbill.web.build_jobs`) and answers
+at once with a redirect to the job's page: "building" while it runs, then how many claims are
+ready and held, in words. Claims are built and scrubbed with the run day's scrub context; each
+lands in the ready or held queue.
 """
 
 from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Depends, HTTPException, Request
 from fastapi.responses import RedirectResponse, Response
 
-from otbill.errors import OtbillError
-from otbill.services.claims.build import build_claims
-from otbill.web.app import scrub_run, today, wiring
+from otbill.web.app import render, today
+from otbill.web.build_jobs import build_jobs
 from otbill.web.security import SessionUser, require_roles
 
 router = APIRouter()
@@ -24,31 +25,16 @@ Biller = Annotated[SessionUser, Depends(require_roles("biller"))]
 
 @router.post("/queues/build-claims")
 def build(request: Request, user: Biller) -> Response:
-    """Build claims for unbilled visits; the flash says how many are ready and how many held."""
-    run = scrub_run(request)
-    try:
-        with request.app.state.db.unit_of_work(user.clinic_id, user.id) as uow:
-            report = build_claims(uow, run, wiring(request).rules, through=today(request))
-    except OtbillError as error:
-        request.session["flash"] = {"kind": "error", "text": f"No claim was built: {error}"}
-        return RedirectResponse("/queues", status_code=303)
-    built = len(report.claims)
-    ready, held = report.by_status.get("ready", 0), report.by_status.get("held", 0)
-    text = f"{built} claim{'' if built == 1 else 's'} built: {ready} ready, {held} held."
-    if report.skipped:
-        text += f" {report.skipped} visit(s) had nothing billable."
-    if report.later:
-        first = min(report.later)
-        text += (
-            f" {len(report.later)} visit(s) dated after today (the first on {first:%d %b %Y})"
-            " were not billed: correct their dates."
-        )
-    paid = report.self_pay  # self-pay patients' visits: no claim, charges on their accounts
-    if paid.charged or paid.by_package:
-        text += (f" {len(paid.charged)} self-pay visit(s) charged to the patient's account,"
-                 f" {len(paid.by_package)} paid by a package.")  # fmt: skip
-    if paid.unpriced:
-        text += " Not charged: " + "; ".join(paid.unpriced.values()) + "."
-    kind = "warn" if held or report.later or paid.unpriced else "ok"
-    request.session["flash"] = {"kind": kind, "text": text}
-    return RedirectResponse("/queues", status_code=303)
+    """Queue building claims for the unbilled visits; the job's page shows how it went."""
+    job = build_jobs(request.app.state).start(user.clinic_id, user.id, today(request))
+    return RedirectResponse(f"/queues/build/jobs/{job.id}", status_code=303)
+
+
+@router.get("/queues/build/jobs/{job_id}")
+def build_job(request: Request, user: Biller, job_id: str, part: str = "") -> Response:
+    """The build's progress page (``part=progress``: the part htmx polls), then its summary."""
+    job = build_jobs(request.app.state).get(job_id, user.clinic_id)
+    if job is None:
+        raise HTTPException(404, f"no claim build {job_id} in this clinic")
+    template = "billing/_build_job.html" if part == "progress" else "billing/build_job.html"
+    return render(request, template, {"job": job})
