@@ -154,6 +154,7 @@ def _database(settings: Settings) -> list[Finding]:
     from otbill.storage import Database
     from otbill.storage.engine import make_engine
     from otbill.storage.migrate import current_revision, head_revision
+    from otbill.storage.row_security import lacks_temporary_right
 
     url = settings.database_url
     shown = _hidden(url)
@@ -172,6 +173,7 @@ def _database(settings: Settings) -> list[Finding]:
         with engine.connect() as conn:
             conn.exec_driver_sql("SELECT 1")
         current = current_revision(engine)
+        temporary = _temporary_right(lacks_temporary_right(engine), engine.url.database)
     except Exception as exc:
         return [
             _mistake(
@@ -184,18 +186,19 @@ def _database(settings: Settings) -> list[Finding]:
     if current != head:
         engine.dispose()
         return [
+            *temporary,
             _mistake(
                 f"The database at {shown} is at schema revision {current or 'none (empty)'}; "
                 f"this version of otbill needs {head}.",
                 "back up the database, then run `otbill check --migrate` (or start "
                 "`otbill serve`, which migrates before it serves).",
-            )
+            ),
         ]
     from otbill.demo.data import CLINIC
     from otbill.services.clinic.clinics import clinic_by_code
     from otbill.storage.row_security import bypassing_role
 
-    found: list[Finding] = []
+    found: list[Finding] = list(temporary)
     if clinic_by_code(Database(engine, migrate=False), str(CLINIC["code"])) is not None:
         found.append(
             _mistake(
@@ -224,6 +227,22 @@ def _no_worker(db: Database, minutes: int) -> list[Finding]:
             "statement runs and clearinghouse exchanges wait until one runs them.",
             "start `otbill worker` (docs/deploy.md has a systemd unit for it) and keep it "
             "running; several are fine.",
+        )
+    ]
+
+
+def _temporary_right(role: str | None, database: str | None) -> list[Finding]:
+    """A mistake when the ``role``, held by row-level security, may not create temporary tables
+    in the ``database`` (:func:`otbill.storage.row_security.lacks_temporary_right`)."""
+    if role is None:
+        return []
+    return [
+        _mistake(
+            f"The PostgreSQL role {role} may not create temporary tables in the database "
+            f"{database}: under row-level security otbill's bulk writes (posting an 835, "
+            "importing patients) go through one, so they would fail.",
+            f'give it the right: GRANT TEMPORARY ON DATABASE "{database}" TO {role}; '
+            "(docs/deploy.md).",
         )
     ]
 

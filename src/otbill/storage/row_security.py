@@ -28,6 +28,7 @@ __all__ = [
     "copy_allowed",
     "disable_clinic_policy",
     "enable_clinic_policy",
+    "lacks_temporary_right",
     "scope_of",
     "set_scope",
 ]
@@ -104,3 +105,16 @@ def bypassing_role(engine: Engine) -> str | None:
     if superuser:
         return f"{name} is a superuser"
     return f"{name} has BYPASSRLS" if bypass else None
+
+
+def lacks_temporary_right(engine: Engine) -> str | None:
+    """The role's name when row-level security holds it and it may not create temporary tables
+    in the database, else None (and None on SQLite). Such a role cannot make bulk writes: COPY is
+    refused where the policy holds, so they go through a temporary table
+    (:mod:`otbill.storage.bulk_rows`)."""
+    if engine.dialect.name != "postgresql":
+        return None
+    query = text("SELECT current_user, has_database_privilege(current_database(), 'TEMPORARY')")
+    with engine.connect() as connection:
+        name, allowed = connection.execute(query).one()
+    return None if allowed or bypassing_role(engine) is not None else str(name)
