@@ -57,9 +57,12 @@ def keep_written(session: Session, written: Mapping[type[Any], Sequence[Any]]) -
 def kept_together(session: Session) -> Iterator[None]:
     """Gather the :func:`keep_written` calls made inside and keep the derived tables once, at
     the end, for all their rows (a batch's claim changes and postings: the same claims'
-    summary rows are then updated once, not once per call). Not reentrant. Nothing the
+    summary rows are then updated once, not once per call). Not reentrant (a nested block is
+    refused). Nothing the
     listeners follow may be flushed inside: that flush would count the gathered rows, already
     written, as made before it."""
+    if _GATHERED in session.info:  # the inner block's end would keep the outer's rows early
+        raise RuntimeError("kept_together is already gathering in this session")
     flush(session)
     gathered: dict[type[Any], list[Any]] = {}
     session.info[_GATHERED] = gathered
