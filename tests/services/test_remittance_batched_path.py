@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 
+from otbill.domain.audit_postings import REMITTANCE_POSTINGS, posting_images
 from otbill.services.remittances import post as posting_module
 from otbill.services.remittances.post import post_remittance
 from otbill.services.remittances.remittance_posting import RemittancePosting
@@ -109,6 +110,19 @@ def _sorted(rows: Any) -> list[Any]:
     return sorted(rows, key=repr)
 
 
+def _events(e: AuditEventRow, n: dict[str, dict[Any, Any]]) -> list[tuple[str, ...]]:
+    """What an event says, each posting on its own: the batch records a claim's postings as
+    one event on the claim, claim by claim each posting is one."""
+    if e.action == REMITTANCE_POSTINGS:
+        return [
+            (f"posting.{image.pop('kind')}", "posting", n["posting"][int(image.pop("id"))],
+             "None", _image(image, n))
+            for _, image in posting_images(e.action, e.entity, e.entity_id, e.after)
+        ]  # fmt: skip
+    named = str(n.get(e.entity, {}).get(int(e.entity_id), "*"))
+    return [(e.action, e.entity, named, _image(e.before, n), _image(e.after, n))]
+
+
 def _state(db: Database, clinic: int) -> dict[str, Any]:
     with db.unit_of_work(clinic) as uow:
         n = _names(uow)
@@ -134,11 +148,11 @@ def _state(db: Database, clinic: int) -> dict[str, Any]:
             for c in uow.records.find(PreventionCheckRow)
         )  # fmt: skip
         audit = Counter(
-            (e.action, e.entity, str(n.get(e.entity, {}).get(int(e.entity_id), "*")),
-             _image(e.before, n), _image(e.after, n))
+            event
             for e in uow.records.find(AuditEventRow)
             if e.entity in n or e.action.startswith(("claim.", "posting."))
-        )  # fmt: skip
+            for event in _events(e, n)
+        )
         assert uow.audit_reads.verify() == []
         session = uow.records.session
         kept = [*summary_mismatches(session, clinic), *open_day_mismatches(session, clinic),

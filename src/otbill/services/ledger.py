@@ -13,6 +13,7 @@ import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 
+from otbill.domain.audit_postings import posting_image
 from otbill.domain.ledger import Balances, Kind, Posting, check_invariants, realize
 from otbill.domain.money import to_cents
 from otbill.domain.record_errors import LedgerInvariantBroken, RecordError
@@ -97,23 +98,9 @@ def reverse(
 
 
 def _audit(uow: UnitOfWork, posting: Posting, rarc: str | None) -> None:
+    after = posting_image(posting, rarc)
     uow.audit.record(
-        uow.actor_id,
-        f"posting.{posting.kind.value}",
-        "posting",
-        posting.id,
-        None,
-        {
-            "source_key": posting.source_key,
-            "amount": posting.amount,
-            "claim_id": posting.claim_id,
-            "claim_line_id": posting.line_id,
-            "payer_side": posting.payer_side,
-            "group_code": posting.group_code,
-            "carc": posting.carc,
-            "rarc": rarc,
-            "reverses": posting.reverses,
-        },
+        uow.actor_id, f"posting.{posting.kind.value}", "posting", posting.id, None, after
     )
 
 

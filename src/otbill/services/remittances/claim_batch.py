@@ -15,7 +15,9 @@ its end too, the denials' prevention checks proposed once per payer and CARC
 A payment is posted in the batch when its claim is found and routes to itself (not in a chain of
 payers, never crossed over); every other payment takes the claim-by-claim path
 (:mod:`otbill.services.remittances.remittance_posting`), which is what posted them all before.
-The postings, keys, audit rows and outcomes are the same either way.
+The postings, keys and outcomes are the same either way, and so is what the audit trail says of
+each posting: the batch records a claim's postings as one event on the claim
+(:mod:`otbill.domain.audit_postings`), claim by claim each posting is its own event.
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from otbill.domain.appeals import Denial
+from otbill.domain.audit_postings import REMITTANCE_POSTINGS, remittance_postings
 from otbill.domain.claim_records import ClaimLine, StoredClaim
 from otbill.domain.ledger import Kind, Posting
 from otbill.domain.lifecycle import ClaimStatus, check_transition
@@ -35,7 +38,7 @@ from otbill.domain.remittance import ClaimPayment
 from otbill.services.claims.lifecycle import audit_transition
 from otbill.services.denials.open import NewDenial, open_denials
 from otbill.services.exchange.files import add_work_item
-from otbill.services.ledger import LedgerEntry, _audit, _validate
+from otbill.services.ledger import LedgerEntry, _validate
 from otbill.storage import UnitOfWork
 from otbill.storage.repositories.claim_changes import StatusChange
 from otbill.storage.repositories.remittance_batch import NewPosting
@@ -225,11 +228,18 @@ class ClaimBatch:
         self.items.clear()
 
     def _check_postings(self, made: list[Posting]) -> None:
-        """Their audit rows; then the touched claims' lines' balances as kept for the owner's
-        reports are compared with their postings summed afresh in the database (one query, not
-        every posting read back and realized: the claim-by-claim path's check, set-based)."""
+        """Their audit rows, one a claim (:mod:`otbill.domain.audit_postings`); then the touched
+        claims' lines' balances as kept for the owner's reports are compared with their postings
+        summed afresh in the database (one query, not every posting read back and realized: the
+        claim-by-claim path's check, set-based)."""
+        by_claim: dict[int, list[tuple[Posting, str | None]]] = {}
         for posting, (_, rarc, _) in zip(made, self.pending, strict=True):
-            _audit(self.uow, posting, rarc)
+            by_claim.setdefault(posting.claim_id, []).append((posting, rarc))
+        for claim_id, postings in by_claim.items():  # one event a claim (see audit_postings)
+            after = remittance_postings(self.remittance_id, postings)
+            self.uow.audit.record(
+                self.uow.actor_id, REMITTANCE_POSTINGS, "claim", claim_id, None, after
+            )
         self.pending.clear()
         problems = self.uow.remittance_batch.summary_mismatches({p.claim_id for p in made})
         if problems:

@@ -1,0 +1,66 @@
+"""The audit image of postings: one posting alone, or a claim's postings from one remittance.
+
+Why two shapes: a posting made by hand (or claim by claim) is one event on the posting, as every
+record's change is. An 835 posts about eleven postings a claim payment, a hundred thousand for a
+large file; one event per claim for the postings a remittance made on it (action
+:data:`REMITTANCE_POSTINGS`, entity ``claim``, the postings listed with their ids) records the same
+facts — every posting's key, kind, amount, line, codes — with a tenth of the chain's rows. The
+check of records against their trail and the trail's page for one posting read both shapes
+through :func:`posting_images`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from typing import Any
+
+from otbill.domain.ledger import Posting
+
+__all__ = ["REMITTANCE_POSTINGS", "posting_image", "posting_images", "remittance_postings"]
+
+#: The action of a claim's postings from one remittance, recorded as one event on the claim.
+REMITTANCE_POSTINGS = "posting.remittance"
+
+
+def posting_image(posting: Posting, rarc: str | None) -> dict[str, Any]:
+    """What the trail records of one posting (its id and kind are the event's own when alone)."""
+    return {
+        "source_key": posting.source_key,
+        "amount": str(posting.amount),
+        "claim_id": posting.claim_id,
+        "claim_line_id": posting.line_id,
+        "payer_side": posting.payer_side,
+        "group_code": posting.group_code,
+        "carc": posting.carc,
+        "rarc": rarc,
+        "reverses": posting.reverses,
+    }
+
+
+def remittance_postings(
+    remittance_id: int, postings: list[tuple[Posting, str | None]]
+) -> dict[str, Any]:
+    """The after-image of :data:`REMITTANCE_POSTINGS`: the remittance, and each posting (with
+    its RARC) in the order made, with its id and kind."""
+    return {
+        "remittance_id": remittance_id,
+        "postings": [
+            {"id": p.id, "kind": p.kind.value, **posting_image(p, rarc)} for p, rarc in postings
+        ],
+    }
+
+
+def posting_images(
+    action: str, entity: str, entity_id: str, after: Mapping[str, Any] | None
+) -> Iterator[tuple[str, dict[str, Any]]]:
+    """(posting id, its image) for each posting an event records: the posting of a
+    ``posting.<kind>`` event on a posting, or each of a :data:`REMITTANCE_POSTINGS` event's;
+    nothing for other events."""
+    if not isinstance(after, Mapping):
+        return
+    if entity == "posting" and action.startswith("posting."):
+        yield entity_id, dict(after)
+    elif action == REMITTANCE_POSTINGS and entity == "claim":
+        for image in after.get("postings") or ():
+            if isinstance(image, Mapping) and "id" in image:
+                yield str(image["id"]), dict(image)
