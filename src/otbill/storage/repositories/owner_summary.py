@@ -35,7 +35,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Session, aliased
 
-from otbill.storage.repositories.id_lists import one_of
+from otbill.storage.repositories.id_lists import ids_per_statement, one_of
 from otbill.storage.repositories.ledger_effects import (
     ORIGINAL as _ORIGINAL,
 )
@@ -156,35 +156,42 @@ def _keep_lines(connection: Connection, changes: dict[int, _LineChange]) -> None
 
 
 def _keep_outcomes(connection: Connection, flags: dict[int, set[str]]) -> None:
-    """Refresh the claims' outcome keys and raise their flags, made when missing; one
-    executemany per set of flags raised."""
+    """Refresh the claims' outcome keys and raise their flags, made when missing: for each set
+    of flags raised, one UPDATE of the claims that have a row and one INSERT ... SELECT of those
+    that have none (an executemany was one statement a claim)."""
     outcome = ClaimOutcomeRow
     have = _kept(connection, outcome.claim_id, list(flags))
-    claim_id = bindparam("b_claim", type_=Integer)
+    by_flags: dict[frozenset[str], list[int]] = defaultdict(list)
+    for claim, flagged in flags.items():
+        by_flags[frozenset(flagged)].append(claim)
+    per = ids_per_statement(connection)
+    for raised, claims in by_flags.items():
+        found = [c for c in claims if c in have]
+        missing = [c for c in claims if c not in have]
+        for start in range(0, len(found), per):
+            keys = _claim_keys(outcome.claim_id)
+            connection.execute(
+                update(outcome)
+                .where(one_of(outcome.claim_id, found[start : start + per]))
+                .values(**keys, **dict.fromkeys(raised, True))
+            )
+        for start in range(0, len(missing), per):
+            values = select(ClaimRow.clinic_id, ClaimRow.id, ClaimRow.payer_id,
+                            _first_provider(ClaimRow.id), ClaimRow.date_of_service,
+                            ClaimRow.frequency_code,
+                            *(literal(f in raised) for f in _OUTCOME_COLUMNS[6:])).where(
+                one_of(ClaimRow.id, missing[start : start + per]))  # fmt: skip
+            connection.execute(insert(outcome).from_select(_OUTCOME_COLUMNS, values))
+
+
+def _claim_keys(claim_id: Any) -> dict[str, Any]:
+    """The outcome row's keys as its claim (``claim_id``) has them now."""
     keys = {
         name: select(getattr(ClaimRow, name)).where(ClaimRow.id == claim_id).scalar_subquery()
         for name in ("payer_id", "date_of_service", "frequency_code")
     }
     keys["provider_id"] = _first_provider(claim_id)
-    by_flags: dict[frozenset[str], list[int]] = defaultdict(list)
-    for claim, flagged in flags.items():
-        by_flags[frozenset(flagged)].append(claim)
-    for raised, claims in by_flags.items():
-        found = [{"b_claim": c} for c in claims if c in have]
-        if found:
-            set_flags = {flag: True for flag in raised}
-            connection.execute(
-                update(outcome).where(outcome.claim_id == claim_id).values(**keys, **set_flags),
-                found,
-            )
-        missing = [{"b_claim": c} for c in claims if c not in have]
-        if missing:
-            values = select(ClaimRow.clinic_id, ClaimRow.id, ClaimRow.payer_id,
-                            _first_provider(claim_id), ClaimRow.date_of_service,
-                            ClaimRow.frequency_code,
-                            *(literal(f in raised) for f in _OUTCOME_COLUMNS[6:])).where(
-                ClaimRow.id == claim_id)  # fmt: skip
-            connection.execute(insert(outcome).from_select(_OUTCOME_COLUMNS, values), missing)
+    return keys
 
 
 def _first_provider(claim_id: Any) -> Any:
