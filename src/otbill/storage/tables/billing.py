@@ -15,6 +15,7 @@ from sqlalchemy import (
     Date,
     DateTime,
     ForeignKey,
+    ForeignKeyConstraint,
     Index,
     String,
     Text,
@@ -57,6 +58,8 @@ class ClaimRow(ClinicOwned, Base):
             "ix_claim_status_served",
             *("status", "date_of_service", "id", "clinic_id", "patient_id", "payer_id"),
         ),
+        # what a posting's key to its claim names: the claim and its patient and payer (0037)
+        Index("ux_claim_id_patient_id_payer_id", "id", "patient_id", "payer_id", unique=True),
     )
     number: Mapped[str] = mapped_column(String(38))  # CLM01
     patient_id: Mapped[int] = mapped_column(ForeignKey("patient.id"))
@@ -87,6 +90,8 @@ class ClaimLineRow(ClinicOwned, Base):
         UniqueConstraint("claim_id", "position"),
         CheckConstraint("units >= 0 AND charge_cents >= 0", name="amounts"),
         Index("ix_claim_line_service_line", "service_line_id"),
+        # what a posting's key to its line names: the line, its claim and clinic (0037)
+        Index("ux_claim_line_id_claim_id_clinic_id", "id", "claim_id", "clinic_id", unique=True),
     )
     claim_id: Mapped[int] = mapped_column(ForeignKey("claim.id"))
     position: Mapped[int] = mapped_column()
@@ -141,7 +146,13 @@ class RemittanceRow(ClinicOwned, Base):
 
 
 class PostingRow(ClinicOwned, Base):
-    """One ledger entry: charge, payment, adjustment, transfer or reversal (never updated)."""
+    """One ledger entry: charge, payment, adjustment, transfer or reversal (never updated).
+
+    Two composite keys (migration 0037) say what a posting is on: a line of its own claim, in its
+    own clinic, and that claim's patient and payer. They replace five single keys (line, claim,
+    clinic, patient, payer), so the database makes two lookups a row where it made five: an
+    835's hundred thousand postings were mostly foreign-key checks (issue 15).
+    """
 
     __tablename__ = "posting"
     __table_args__ = (
@@ -156,14 +167,25 @@ class PostingRow(ClinicOwned, Base):
         # a remittance's page, and the dashboard's payment figures (migration 0005)
         Index("ix_posting_remittance", "clinic_id", "remittance_id"),
         Index("ix_posting_kind", "clinic_id", "kind"),
+        ForeignKeyConstraint(
+            ["claim_line_id", "claim_id", "clinic_id"],
+            ["claim_line.id", "claim_line.claim_id", "claim_line.clinic_id"],
+        ),
+        ForeignKeyConstraint(
+            ["claim_id", "patient_id", "payer_id"],
+            ["claim.id", "claim.patient_id", "claim.payer_id"],
+        ),
     )
+    # not ClinicOwned's key and index: the key through the line checks the clinic, and the
+    # indexes above lead with it
+    clinic_id: Mapped[int] = mapped_column()
     source_key: Mapped[str] = mapped_column(String(200))
     kind: Mapped[str] = mapped_column(String(12))
     amount_cents: Mapped[int] = mapped_column()
-    claim_id: Mapped[int] = mapped_column(ForeignKey("claim.id"))
-    claim_line_id: Mapped[int] = mapped_column(ForeignKey("claim_line.id"))
-    patient_id: Mapped[int] = mapped_column(ForeignKey("patient.id"))
-    payer_id: Mapped[int] = mapped_column(ForeignKey("payer.id"))
+    claim_id: Mapped[int] = mapped_column()
+    claim_line_id: Mapped[int] = mapped_column()
+    patient_id: Mapped[int] = mapped_column()
+    payer_id: Mapped[int] = mapped_column()
     payer_side: Mapped[bool] = mapped_column(default=True)  # payments: from payer or patient
     group_code: Mapped[str | None] = mapped_column(String(2))
     carc: Mapped[str | None] = mapped_column(String(5))
