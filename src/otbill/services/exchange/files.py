@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from decimal import Decimal
 from typing import Any
@@ -76,7 +77,27 @@ def add_work_item(
     """Queue an item (once per ``source_key``); returns whether it was new."""
     if uow.exchange.has_work_item(source_key):
         return False
-    item = QueuedItem(
+    add_work_items(uow, [work_item(source_key, kind=kind, reference=reference, reason=reason,
+                                   payer_claim_number=payer_claim_number, claim_id=claim_id,
+                                   remittance_id=remittance_id, paid_cents=paid_cents,
+                                   charge_cents=charge_cents)])  # fmt: skip
+    return True
+
+
+def work_item(
+    source_key: str,
+    *,
+    kind: str,
+    reference: str,
+    reason: str,
+    payer_claim_number: str | None = None,
+    claim_id: int | None = None,
+    remittance_id: int | None = None,
+    paid_cents: int = 0,
+    charge_cents: int = 0,
+) -> QueuedItem:
+    """An item to queue (see :func:`add_work_item`), its texts cut to their columns."""
+    return QueuedItem(
         id=0,
         source_key=source_key[:200],
         kind=kind,
@@ -88,10 +109,17 @@ def add_work_item(
         paid_cents=paid_cents,
         charge_cents=charge_cents,
     )
-    item_id = uow.exchange.add_work_item(item)
-    after = {"kind": kind, "reference": item.reference, "reason": reason, "claim_id": claim_id}
-    uow.audit.record(uow.actor_id, "edi.work_item", "edi_work_item", item_id, None, after)
-    return True
+
+
+def add_work_items(uow: UnitOfWork, items: Sequence[QueuedItem]) -> None:
+    """Queue these items, none queued before (the caller knows: an 835's step read its keys
+    at once), in one flush, each with its audit row."""
+    if not items:
+        return
+    for item, item_id in zip(items, uow.exchange.add_work_items(items), strict=True):
+        after = {"kind": item.kind, "reference": item.reference, "reason": item.reason,
+                 "claim_id": item.claim_id}  # fmt: skip
+        uow.audit.record(uow.actor_id, "edi.work_item", "edi_work_item", item_id, None, after)
 
 
 @dataclass(frozen=True, slots=True)

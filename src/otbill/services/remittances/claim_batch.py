@@ -37,7 +37,7 @@ from otbill.domain.record_errors import LedgerInvariantBroken, RecordError
 from otbill.domain.remittance import ClaimPayment
 from otbill.services.claims.lifecycle import audit_transition
 from otbill.services.denials.open import NewDenial, open_denials
-from otbill.services.exchange.files import add_work_item
+from otbill.services.exchange.files import add_work_items, work_item
 from otbill.services.ledger import LedgerEntry, _validate
 from otbill.storage import UnitOfWork
 from otbill.storage.repositories.claim_changes import StatusChange
@@ -81,8 +81,7 @@ class ClaimBatch:
         ids = [c.id for c in claims.values()]
         remittances: dict[int, int | None] = {}
         postings = reads.postings(ids, remittances)
-        patients = {c.patient_id for c in claims.values()}
-        later = {c.patient_id for c in uow.patients.coverages(patients) if c.priority > 1}
+        later = reads.with_later_coverage({c.patient_id for c in claims.values()})
         batch = cls(uow, claims, reads.lines(ids), postings,
                     reads.queued([f"{prefix}:queue" for prefix, _ in payments]),
                     reads.coordinated(ids), later,
@@ -223,8 +222,8 @@ class ClaimBatch:
             self._check_postings(made)
         open_denials(self.uow, self.denials, on)
         self.denials.clear()
-        for source_key, item in self.items:  # the step's few queued items, after its writes
-            add_work_item(self.uow, source_key, **item)
+        # the step's queued items (none queued before: their keys were read), after its writes
+        add_work_items(self.uow, [work_item(key, **item) for key, item in self.items])
         self.items.clear()
 
     def _check_postings(self, made: list[Posting]) -> None:

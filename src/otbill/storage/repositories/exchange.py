@@ -7,6 +7,8 @@ return ids and records.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from sqlalchemy import exists, func, or_, select
 
 from otbill.domain.exchange import ExchangedFile, OutgoingFile, QueuedItem
@@ -125,10 +127,17 @@ class ExchangeRepository(ClinicScoped):
 
     def add_work_item(self, item: QueuedItem) -> int:
         """Queue an item (its ``id`` is ignored), timed now; returns its id."""
-        row = WorkItemRow(**values_of(item), clinic_id=self.clinic_id, created_at=utcnow())
-        self.session.add(row)
+        return self.add_work_items([item])[0]
+
+    def add_work_items(self, items: Sequence[QueuedItem]) -> list[int]:
+        """Queue these items (ids ignored) in one flush, timed now; returns their ids in order."""
+        now = utcnow()
+        rows = [
+            WorkItemRow(**values_of(i), clinic_id=self.clinic_id, created_at=now) for i in items
+        ]
+        self.session.add_all(rows)
         flush(self.session)
-        return row.id
+        return [row.id for row in rows]
 
     def open_work_items(self) -> list[QueuedItem]:
         """Unresolved items, oldest first; ``ix_edi_work_item_open``."""

@@ -37,6 +37,7 @@ from otbill.storage.tables import (
     ClaimCrossoverRow,
     ClaimLineRow,
     ClaimRow,
+    CoverageRow,
     PostingRow,
     WorkItemRow,
 )
@@ -117,6 +118,16 @@ class RemittanceBatchRepository(ClinicScoped):
         query = select(WorkItemRow.source_key).where(
             WorkItemRow.clinic_id == self.clinic_id,
             one_of(WorkItemRow.source_key, source_keys),
+        )
+        return set(self.session.scalars(query))
+
+    def with_later_coverage(self, patient_ids: Collection[int]) -> set[int]:
+        """Which of these patients have a secondary or tertiary coverage (a later payer's claim
+        may follow theirs); the coverage patient index."""
+        query = select(CoverageRow.patient_id).where(
+            CoverageRow.clinic_id == self.clinic_id,
+            one_of(CoverageRow.patient_id, patient_ids),
+            CoverageRow.priority > 1,
         )
         return set(self.session.scalars(query))
 
