@@ -61,26 +61,12 @@ def record_file(
     return file_id
 
 
-def add_work_item(
-    uow: UnitOfWork,
-    source_key: str,
-    *,
-    kind: str,
-    reference: str,
-    reason: str,
-    payer_claim_number: str | None = None,
-    claim_id: int | None = None,
-    remittance_id: int | None = None,
-    paid_cents: int = 0,
-    charge_cents: int = 0,
-) -> bool:
-    """Queue an item (once per ``source_key``); returns whether it was new."""
+def add_work_item(uow: UnitOfWork, source_key: str, **fields: Any) -> bool:
+    """Queue an item (once per ``source_key``; ``fields`` as :func:`work_item` takes them);
+    returns whether it was new."""
     if uow.exchange.has_work_item(source_key):
         return False
-    add_work_items(uow, [work_item(source_key, kind=kind, reference=reference, reason=reason,
-                                   payer_claim_number=payer_claim_number, claim_id=claim_id,
-                                   remittance_id=remittance_id, paid_cents=paid_cents,
-                                   charge_cents=charge_cents)])  # fmt: skip
+    add_work_items(uow, [work_item(source_key, **fields)])
     return True
 
 
