@@ -26,7 +26,7 @@ def posting_image(posting: Posting, rarc: str | None) -> dict[str, Any]:
     """What the trail records of one posting (its id and kind are the event's own when alone)."""
     return {
         "source_key": posting.source_key,
-        "amount": str(posting.amount),
+        "amount": f"{posting.amount:.2f}",  # whole cents (checked before posting), as stored
         "claim_id": posting.claim_id,
         "claim_line_id": posting.line_id,
         "payer_side": posting.payer_side,
@@ -38,14 +38,15 @@ def posting_image(posting: Posting, rarc: str | None) -> dict[str, Any]:
 
 
 def remittance_postings(
-    remittance_id: int, postings: list[tuple[Posting, str | None]]
+    remittance_id: int, postings: list[tuple[int, Posting, str | None]]
 ) -> dict[str, Any]:
-    """The after-image of :data:`REMITTANCE_POSTINGS`: the remittance, and each posting (with
-    its RARC) in the order made, with its id and kind."""
+    """The after-image of :data:`REMITTANCE_POSTINGS`: the remittance, and each posting (its
+    id, the posting, its RARC) in the order made, with its id and kind."""
     return {
         "remittance_id": remittance_id,
         "postings": [
-            {"id": p.id, "kind": p.kind.value, **posting_image(p, rarc)} for p, rarc in postings
+            {"id": posting_id, "kind": p.kind.value, **posting_image(p, rarc)}
+            for posting_id, p, rarc in postings
         ],
     }
 

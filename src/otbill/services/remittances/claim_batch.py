@@ -212,7 +212,7 @@ class ClaimBatch:
         kept once for both) with their audit rows, and the denials opened (with the prevention
         checks they propose); the touched claims' kept line balances are checked against the
         ledger in between (:meth:`_check_postings`)."""
-        reads, made = self.uow.remittance_batch, []
+        reads, made = self.uow.remittance_batch, list[int]()
         with reads.kept_together():
             reads.change_claims(self.changes, self.history, self.uow.actor_id)
             if self.pending:
@@ -226,21 +226,21 @@ class ClaimBatch:
         add_work_items(self.uow, [work_item(key, **item) for key, item in self.items])
         self.items.clear()
 
-    def _check_postings(self, made: list[Posting]) -> None:
-        """Their audit rows, one a claim (:mod:`otbill.domain.audit_postings`); then the touched
+    def _check_postings(self, made: list[int]) -> None:
+        """The planned postings' audit rows (``made``: their ids), one a claim (:mod:`otbill.domain.audit_postings`); then the touched
         claims' lines' balances as kept for the owner's reports are compared with their postings
         summed afresh in the database (one query, not every posting read back and realized: the
         claim-by-claim path's check, set-based)."""
-        by_claim: dict[int, list[tuple[Posting, str | None]]] = {}
-        for posting, (_, rarc, _) in zip(made, self.pending, strict=True):
-            by_claim.setdefault(posting.claim_id, []).append((posting, rarc))
+        by_claim: dict[int, list[tuple[int, Posting, str | None]]] = {}
+        for posting_id, (posting, rarc, _) in zip(made, self.pending, strict=True):
+            by_claim.setdefault(posting.claim_id, []).append((posting_id, posting, rarc))
         for claim_id, postings in by_claim.items():  # one event a claim (see audit_postings)
             after = remittance_postings(self.remittance_id, postings)
             self.uow.audit.record(
                 self.uow.actor_id, REMITTANCE_POSTINGS, "claim", claim_id, None, after
             )
         self.pending.clear()
-        problems = self.uow.remittance_batch.summary_mismatches({p.claim_id for p in made})
+        problems = self.uow.remittance_batch.summary_mismatches(list(by_claim))
         if problems:
             more = f" (and {len(problems) - 1} more lines)" if len(problems) > 1 else ""
             raise LedgerInvariantBroken(problems[0] + more)

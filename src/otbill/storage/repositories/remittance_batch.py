@@ -14,6 +14,7 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Collection, Mapping, Sequence
 from contextlib import AbstractContextManager
+from decimal import Decimal
 from types import SimpleNamespace
 from typing import Any
 
@@ -28,7 +29,6 @@ from otbill.storage.repositories.base import ClinicScoped
 from otbill.storage.repositories.claim_changes import StatusChange, write_claim_changes
 from otbill.storage.repositories.claims import _as_claim, _as_line
 from otbill.storage.repositories.id_lists import one_of
-from otbill.storage.repositories.ledger import _as_posting
 from otbill.storage.repositories.owner_summary import summary_mismatches
 from otbill.storage.repositories.rows import flush, scoped
 from otbill.storage.repositories.written_rows import keep_written, kept_together
@@ -97,9 +97,13 @@ class RemittanceBatchRepository(ClinicScoped):
             .order_by(p.id)
         )  # fmt: skip
         out: dict[int, list[Posting]] = defaultdict(list)
+        kinds = {kind.value: kind for kind in Kind}
+        amounts: dict[int, Decimal] = {}  # a clinic's charges repeat a few amounts
         for r in self._rows(query):
-            amount = from_cents(r.amount_cents)
-            posting = Posting(r.id, r.source_key, Kind(r.kind), amount, r.claim_id,
+            amount = amounts.get(r.amount_cents)
+            if amount is None:
+                amount = amounts[r.amount_cents] = from_cents(r.amount_cents)
+            posting = Posting(r.id, r.source_key, kinds[r.kind], amount, r.claim_id,
                               r.claim_line_id, r.patient_id, r.payer_id, r.payer_side,
                               r.group_code, r.carc, r.reverses_id)  # fmt: skip
             out[r.claim_id].append(posting)
@@ -148,14 +152,14 @@ class RemittanceBatchRepository(ClinicScoped):
 
     def add_postings(
         self, postings: Sequence[NewPosting], *, on: dt.date, by_user: int | None
-    ) -> list[Posting]:
+    ) -> list[int]:
         """Append these postings (their ids ignored) dated ``on`` as plain rows, not ORM objects
         (a large 835 adds a hundred thousand: building and flushing them as objects was most of
         its time), and keep the derived tables for them (:func:`.written_rows.keep_written`);
-        returns them with their ids, in order."""
+        returns their ids, in order."""
         now = utcnow()
         flush(self.session)  # what they refer to goes first (a remittance, a claim's changes)
-        rows = [
+        rows: list[dict[str, Any]] = [
             {
                 "clinic_id": self.clinic_id,
                 "source_key": p.source_key,
@@ -178,9 +182,8 @@ class RemittanceBatchRepository(ClinicScoped):
             for p, rarc, remittance_id in postings
         ]
         insert_numbered(self.session, PostingRow, rows)
-        written = [SimpleNamespace(**row) for row in rows]
-        keep_written(self.session, {PostingRow: written})
-        return [_as_posting(row) for row in written]  # type: ignore[arg-type]
+        keep_written(self.session, {PostingRow: [SimpleNamespace(**row) for row in rows]})
+        return [row["id"] for row in rows]
 
     def kept_together(self) -> AbstractContextManager[None]:
         """The derived tables kept once for the claim changes and postings written inside
