@@ -33,6 +33,8 @@ def _append(db: Database, ids: Ids, batched: bool) -> list[tuple[object, ...]]:
                 after = {"amount": Decimal(n) / 4, "on": dt.date(2025, 3, n % 28 + 1), "n": n}
                 uow.audit.record(ids.biller, "posting.payment", "posting", n, None, after)
             uow.audit.record_many([("denial.open", "denial", 7, {"codes": [{"carc": "50"}]})])
+            awkward = {"note": 'Zoë "OT" \\ tab\t line\n\r ✓', "list": ["\\N", None, True]}
+            uow.audit.record(ids.biller, "note.sign", "note", 8, awkward, {"k": awkward})
             uow.audit.record(None, "claim.transition", "claim", 3, {"status": "a"}, {"s": "b"})
         query = select(AuditEventRow).where(AuditEventRow.clinic_id == ids.clinic)
         rows = uow.session.scalars(query.where(AuditEventRow.seq > start).order_by("seq"))
@@ -52,5 +54,5 @@ def test_a_batched_append_chains_as_appends_one_at_a_time(
     monkeypatch.setattr(audit_module, "utcnow", lambda: AT)
     one_by_one = _append(db, ids, batched=False)
     last = one_by_one[-2]
-    assert len(one_by_one) == 42 and one_by_one[-1] == (last[0], last[5])  # the anchor
+    assert len(one_by_one) == 43 and one_by_one[-1] == (last[0], last[5])  # the anchor
     assert _append(db, ids, batched=True) == one_by_one

@@ -15,7 +15,7 @@ from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
 
-__all__ = ["GENESIS", "canonical_json", "event_hash", "jsonable"]
+__all__ = ["GENESIS", "canonical_json", "event_hash", "hash_of", "jsonable", "row_json"]
 
 #: The "previous hash" of a clinic's first audit row.
 GENESIS = "0" * 64
@@ -61,8 +61,32 @@ def canonical_json(value: Any, *, plain: bool = False) -> bytes:
 
 def event_hash(prev_hash: str, content: Mapping[str, Any], *, plain: bool = False) -> str:
     """SHA-256 hex of the previous hash and the row's canonical content."""
+    return hash_of(prev_hash, canonical_json(content, plain=plain))
+
+
+def hash_of(prev_hash: str, content_json: bytes) -> str:
+    """:func:`event_hash` of content already in canonical JSON."""
     digest = hashlib.sha256()
     digest.update(prev_hash.encode("ascii"))
     digest.update(b"\n")
-    digest.update(canonical_json(content, plain=plain))
+    digest.update(content_json)
     return digest.hexdigest()
+
+
+def _scalar(value: str | int | None) -> str:
+    return json.dumps(value, ensure_ascii=False)
+
+
+def row_json(row: Mapping[str, Any], before: str | None, after: str | None) -> bytes:
+    """:func:`canonical_json` of an audit row's content (``row``'s clinic_id, seq, at (ISO
+    text), actor_id, action, entity, entity_id: JSON scalars) with ``before`` and ``after``
+    given already as their canonical JSON text (None: null). Why: an event's after-image (an
+    835's claim lists its postings) is its bulk; encoded once, the same text is hashed here and
+    stored, rather than encoded again for each. The keys are written in sorted order, as
+    ``sort_keys`` writes them (tests/domain/test_audit_row_json.py holds the two equal)."""
+    return (
+        f'{{"action":{_scalar(row["action"])},"actor_id":{_scalar(row["actor_id"])},'
+        f'"after":{after or "null"},"at":{_scalar(row["at"])},"before":{before or "null"},'
+        f'"clinic_id":{_scalar(row["clinic_id"])},"entity":{_scalar(row["entity"])},'
+        f'"entity_id":{_scalar(row["entity_id"])},"seq":{_scalar(row["seq"])}}}'
+    ).encode()

@@ -17,8 +17,8 @@ from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from otbill import clock
-from otbill.domain.audit import GENESIS, event_hash, jsonable
-from otbill.storage.bulk_rows import write_rows
+from otbill.domain.audit import GENESIS, canonical_json, event_hash, hash_of, jsonable, row_json
+from otbill.storage.bulk_rows import JsonText, write_rows
 from otbill.storage.repositories.rows import flush, hold_sqlite_write_lock
 from otbill.storage.tables import AuditAnchorRow, AuditEventRow, AuditHeadRow
 
@@ -45,21 +45,6 @@ def _content(row: AuditEventRow) -> dict[str, Any]:
     }
 
 
-def _content_of(values: Mapping[str, Any]) -> dict[str, Any]:
-    """:func:`_content` of a row not made yet (its column values)."""
-    return {
-        "clinic_id": values["clinic_id"],
-        "seq": values["seq"],
-        "at": values["at"].isoformat(timespec="microseconds"),
-        "actor_id": values["actor_id"],
-        "action": values["action"],
-        "entity": values["entity"],
-        "entity_id": values["entity_id"],
-        "before": values["before"],
-        "after": values["after"],
-    }
-
-
 class AuditLog:
     """The audit writer of one unit of work (one clinic, one transaction)."""
 
@@ -70,6 +55,7 @@ class AuditLog:
         self._head: AuditHeadRow | None = None
         self._anchor: AuditAnchorRow | None = None
         self._batch: list[dict[str, Any]] | None = None
+        self._texts: dict[int, tuple[str | None, str | None]] = {}  # a batch's images, by seq
 
     def _locked_head(self) -> AuditHeadRow:
         if self._head is None:
@@ -118,19 +104,18 @@ class AuditLog:
         """The next event's column values, chained onto the head (which moves to it)."""
         head = self._locked_head()
         seq = head.seq + 1
-        values: dict[str, Any] = {
-            "clinic_id": self._clinic_id,
-            "seq": seq,
-            "at": utcnow(),
-            "actor_id": actor_id,
-            "action": action,
-            "entity": entity,
-            "entity_id": str(entity_id),
-            "before": jsonable(before) if before is not None else None,
-            "after": jsonable(after) if after is not None else None,
-            "prev_hash": head.hash,
-        }
-        digest = values["hash"] = event_hash(head.hash, _content_of(values), plain=True)
+        at = utcnow()
+        content = {"clinic_id": self._clinic_id, "seq": seq,
+                   "at": at.isoformat(timespec="microseconds"), "actor_id": actor_id,
+                   "action": action, "entity": entity, "entity_id": str(entity_id)}  # fmt: skip
+        before_image = jsonable(before) if before is not None else None
+        after_image = jsonable(after) if after is not None else None
+        before_text, after_text = _text(before_image), _text(after_image)
+        digest = hash_of(head.hash, row_json(content, before_text, after_text))
+        values: dict[str, Any] = {**content, "at": at, "before": before_image,
+                                  "after": after_image, "prev_hash": head.hash, "hash": digest}  # fmt: skip
+        if self._batch is not None:  # the images' text, stored as hashed (see _append)
+            self._texts[seq] = (before_text, after_text)
         head.seq, head.hash = seq, digest
         return values
 
@@ -180,12 +165,24 @@ class AuditLog:
                 self._moved(pending[-1]["at"])
                 self._append(pending)
         finally:
-            self._batch = None
+            self._batch, self._texts = None, {}
 
     def _append(self, rows: list[dict[str, Any]]) -> None:
-        """Many events at once: PostgreSQL's COPY (one statement, one stream of rows), else one
-        executemany (SQLite runs it in process, without round trips)."""
+        """Many events at once: PostgreSQL's COPY (one statement, one stream of rows), the
+        images' JSON as it was hashed (not encoded again), else one executemany (SQLite runs it
+        in process, without round trips)."""
+        texts, self._texts = self._texts, {}
+        if self._session.get_bind().dialect.name == "postgresql":
+            for row in rows:
+                before, after = texts[row["seq"]]
+                row["before"] = None if before is None else JsonText(before)
+                row["after"] = None if after is None else JsonText(after)
         write_rows(self._session, AuditEventRow, rows)
+
+
+def _text(image: Any) -> str | None:
+    """An image's canonical JSON text (None for none)."""
+    return None if image is None else canonical_json(image, plain=True).decode("utf-8")
 
 
 @dataclass(frozen=True, slots=True)

@@ -24,10 +24,18 @@ from sqlalchemy.orm import Session
 
 from otbill.storage.row_security import copy_allowed
 
-__all__ = ["insert_numbered", "write_rows"]
+__all__ = ["JsonText", "insert_numbered", "write_rows"]
 
 _CHUNK_ROWS = 4000  # rows per write: about 1 MB of an audit trail's lines
 _NULL = "\\N"  # COPY text's None
+
+
+class JsonText(str):
+    """A json column's value already encoded (written as this text, not encoded again): the
+    audit trail's images, encoded once for their hash. PostgreSQL only; SQLite's executemany
+    gets the values themselves."""
+
+    __slots__ = ()
 
 
 def write_rows(session: Session, model: type[Any], rows: Sequence[dict[str, Any]]) -> None:
@@ -140,6 +148,7 @@ _TEXT_OF: dict[type, Callable[[Any], str]] = {
     Decimal: lambda d: "NaN" if d.is_nan() else str(d),
     dict: _json_text,
     list: _json_text,
+    JsonText: lambda t: t.replace("\\", "\\\\"),  # JSON escapes tabs and line ends itself
 }
 #: Types whose equal values are written alike (unlike aware datetimes, Decimal("1.0") and "1.00").
 _ALIKE = {str, int, bool, dt.date}
