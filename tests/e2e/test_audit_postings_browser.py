@@ -33,6 +33,10 @@ def test_an_835s_postings_in_the_audit_trail(browser: Any, live: Any) -> None:
     record.click()  # the claim's own events, the 835's postings among them
     page.wait_for_url("**entity=claim**")
     assert page.locator("tbody tr", has_text="posting.remittance").count() >= 1
+    claim_id = page.url.rsplit("entity_id=", 1)[1]
+    page.goto(f"{live.url}/claims/{claim_id}")  # the claim's history says it in words
+    told = page.locator("tr", has_text="835 posted").first.inner_text()
+    assert "paid $" in told and "postings)" in told
 
     page.goto(f"{live.url}/audit?entity=posting&entity_id={posting}")
     rows = page.locator("tbody tr")

@@ -12,11 +12,18 @@ through :func:`posting_images`.
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from otbill.domain.ledger import Posting
 
-__all__ = ["REMITTANCE_POSTINGS", "posting_image", "posting_images", "remittance_postings"]
+__all__ = [
+    "REMITTANCE_POSTINGS",
+    "posting_image",
+    "posting_images",
+    "remittance_postings",
+    "remittance_postings_in_words",
+]
 
 #: The action of a claim's postings from one remittance, recorded as one event on the claim.
 REMITTANCE_POSTINGS = "posting.remittance"
@@ -65,3 +72,28 @@ def posting_images(
         for image in after.get("postings") or ():
             if isinstance(image, Mapping) and "id" in image:
                 yield str(image["id"]), dict(image)
+
+
+#: What each kind of posting does to the claim, in a biller's words, in the order told.
+_DOES = {"payment": "paid", "adjustment": "written off", "transfer": "moved to the patient",
+         "reversal": "reversed", "charge": "charged"}  # fmt: skip
+
+
+def remittance_postings_in_words(after: Mapping[str, Any] | None) -> str:
+    """A :data:`REMITTANCE_POSTINGS` event told plainly: what was paid, written off, moved to
+    the patient or reversed, and how many postings (``paid $96.00; written off $30.00; moved to
+    the patient $24.00 (7 postings)``)."""
+    totals: dict[str, Decimal] = {}
+    count = 0
+    for _, image in posting_images(REMITTANCE_POSTINGS, "claim", "", after):
+        count += 1
+        try:
+            amount = Decimal(str(image.get("amount")))
+        except InvalidOperation:
+            continue
+        kind = str(image.get("kind"))
+        totals[kind] = totals.get(kind, Decimal(0)) + amount
+    told = [f"{_DOES[k]} ${totals[k]:,.2f}" for k in _DOES if k in totals]
+    told += [f"{k} ${v:,.2f}" for k, v in totals.items() if k not in _DOES]
+    postings = f"{count} posting{'' if count == 1 else 's'}"
+    return f"{'; '.join(told)} ({postings})" if told else postings

@@ -1,0 +1,36 @@
+"""An 835's postings on a claim, as one audit event: told in a biller's words."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from otbill.domain.audit_postings import (
+    REMITTANCE_POSTINGS,
+    posting_images,
+    remittance_postings,
+    remittance_postings_in_words,
+)
+from otbill.domain.ledger import Kind, Posting
+
+
+def _posting(kind: Kind, amount: str, group: str | None = None) -> Posting:
+    return Posting(0, f"835:x:{kind.value}:{amount}", kind, Decimal(amount), 5, 9, 2, 3,
+                   group_code=group)  # fmt: skip
+
+
+def test_the_event_lists_each_posting_and_reads_back() -> None:
+    made = [(11, _posting(Kind.PAYMENT, "96"), None),
+            (12, _posting(Kind.ADJUSTMENT, "30.5", "CO"), None),
+            (13, _posting(Kind.TRANSFER, "24"), "N130")]  # fmt: skip
+    after = remittance_postings(7, made)
+    images = dict(posting_images(REMITTANCE_POSTINGS, "claim", "5", after))
+    assert list(images) == ["11", "12", "13"]
+    assert images["12"]["amount"] == "30.50" and images["13"]["rarc"] == "N130"
+    assert list(posting_images(REMITTANCE_POSTINGS, "note", "5", after)) == []  # not a claim's
+    words = remittance_postings_in_words(after)
+    assert words == "paid $96.00; written off $30.50; moved to the patient $24.00 (3 postings)"
+
+
+def test_an_event_without_postings_is_told_as_such() -> None:
+    assert remittance_postings_in_words({"postings": []}) == "0 postings"
+    assert remittance_postings_in_words(None) == "0 postings"
