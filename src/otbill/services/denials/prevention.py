@@ -147,10 +147,10 @@ class _Proposals:
                 self.kept[key] = dataclasses.replace(kept, denials=count, last_on=last)
         return new
 
-    def write(self) -> None:
-        """The counts brought up to date (once each, as the last call left them)."""
-        for key, (count, last) in self.counts.items():
-            self.uow.appeals.update_check(self.kept[key].id, denials=count, last_on=last)
+    def counts_by_check(self) -> dict[int, tuple[int, dt.date]]:
+        """Check id -> the count and last day to write (once each, as the last call left
+        them)."""
+        return {self.kept[key].id: size for key, size in self.counts.items()}
 
 
 def _patterns(
@@ -160,12 +160,11 @@ def _patterns(
     carc: str,
     new: Mapping[int, list[DenialEvent]],
     kept: dict[_Key, PreventionCheck],
+    sizes: dict[_Key, tuple[int, dt.date]],
 ) -> _Proposals:
-    """The payer and CARC's patterns before the new denials: counted in the database, and
-    read event by event only when a pattern has no check yet."""
+    """The payer and CARC's patterns before the new denials: their ``sizes`` (counted in the
+    database), and read event by event only when a pattern has no check yet."""
     since = today - dt.timedelta(days=WINDOW_DAYS)
-    counts = uow.denials.event_counts(since, today, payer_id, carc, leave_out=list(new))
-    sizes = {(payer_id, code, carc): size for code, size in counts.items()}
     keys = set(sizes) | {(e.payer_id, e.code, e.carc) for events in new.values() for e in events}
     items: dict[_Key, list[DenialEvent]] = {}
     if keys - set(kept):
@@ -180,26 +179,29 @@ def propose_for_denials(
 ) -> list[PreventionCheck]:
     """What :func:`propose_checks` (of the denial's payer and CARC, on ``today``) after each
     of these new denials — (denial id, payer id, CARC), in the order made, already written —
-    would propose and update, with a few reads of each payer and CARC's denials instead of a
-    full read a denial (an 835 opens hundreds). Returns the new proposals."""
+    would propose and update, with a few reads of the new denials and of each payer and CARC's
+    patterns instead of a full read a denial (an 835 opens hundreds). Returns the new
+    proposals."""
     since = today - dt.timedelta(days=WINDOW_DAYS)
+    kinds = list(dict.fromkeys((p, c) for _, p, c in opened))
+    by_denial: dict[int, list[DenialEvent]] = {i: [] for i, _, _ in opened}
+    for denial_id, event in uow.denials.events(since, only=list(by_denial)):
+        by_denial[denial_id].append(event)
+    counts = uow.denials.event_counts(since, today, kinds, leave_out=list(by_denial))
     checks = uow.appeals.checks()
     states: dict[tuple[int, str], _Proposals] = {}
-    by_denial: dict[int, list[DenialEvent]] = {}
-    for payer_id, carc in dict.fromkeys((p, c) for _, p, c in opened):
-        mine = [i for i, p, c in opened if (p, c) == (payer_id, carc)]
-        new: dict[int, list[DenialEvent]] = {i: [] for i in mine}
-        for denial_id, event in uow.denials.events(since, payer_id, carc, only=mine):
-            new[denial_id].append(event)
-        by_denial.update(new)
+    for payer_id, carc in kinds:  # each payer and CARC's patterns, as their own reads gave them
+        new = {i: by_denial[i] for i, p, c in opened if (p, c) == (payer_id, carc)}
         kept = {(c.payer_id, c.code, c.carc): c for c in checks
                 if (c.payer_id, c.carc) == (payer_id, carc)}  # fmt: skip
-        states[payer_id, carc] = _patterns(uow, today, payer_id, carc, new, kept)
+        sizes = {k: size for k, size in counts.items() if (k[0], k[2]) == (payer_id, carc)}
+        states[payer_id, carc] = _patterns(uow, today, payer_id, carc, new, kept, sizes)
     made = []
     for denial_id, payer_id, carc in opened:
         made += states[payer_id, carc].add(by_denial[denial_id])
-    for state in states.values():
-        state.write()
+    uow.appeals.count_checks(
+        {i: n for s in states.values() for i, n in s.counts_by_check().items()}
+    )
     return made
 
 
