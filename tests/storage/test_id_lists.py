@@ -58,9 +58,24 @@ def test_postgresql_binds_one_array_whatever_the_list() -> None:
         compiled = (
             select(ClaimRow.number).where(one_of(ClaimRow.id, values)).compile(dialect=dialect)
         )
-        assert list(compiled.params.values()) == [values]
+        assert list(compiled.params.values()) == ["{" + ",".join(map(str, values)) + "}"]
         texts.add(str(compiled))
     assert len(texts) == 1
-    assert "claim.id = ANY (%(id_1)s::INTEGER[])" in texts.pop()
-    strings = select(ClaimRow.id).where(one_of(ClaimRow.number, ["a", "b"]))
-    assert "::VARCHAR(38)[]" in str(strings.compile(dialect=dialect))
+    assert "claim.id = ANY (CAST(%(id_1)s AS INTEGER[]))" in texts.pop()
+    strings = select(ClaimRow.id).where(one_of(ClaimRow.number, ["a", 'b"\\']))
+    compiled = strings.compile(dialect=dialect)
+    assert "AS VARCHAR(38)[]" in str(compiled)
+    assert list(compiled.params.values()) == ['{"a","b\\"\\\\"}']
+
+
+def test_awkward_strings_match_only_themselves(db: Database) -> None:
+    """Quotes, backslashes, commas, braces, spaces, NULL and non-ASCII text in a claim number
+    each match their own claim: the array's text quotes and escapes them."""
+    ids = seed_clinic(db)
+    awkward = ['Q"1', "B\\2", "C,3", "{D}", " E 5 ", "NULL", "Zoë-7", ""]
+    claims = {n: insert_claim(db, ids, n)[0] for n in awkward}
+    for number in awkward:
+        assert _numbers(db, [number], ClaimRow.number) == {number}
+    assert _numbers(db, awkward, ClaimRow.number) == set(awkward)
+    assert _numbers(db, list(claims.values())) == set(awkward)
+    assert _numbers(db, ["Q", "B", "C", "D", "E 5", "null"], ClaimRow.number) == set()

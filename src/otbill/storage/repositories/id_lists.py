@@ -5,6 +5,8 @@ Why: ``column.in_(ids)`` sends ``IN (%(id_1_1)s, %(id_1_2)s, ...)``, one paramet
 a batch of thousands of ids is a fresh long query text each time, which psycopg parses afresh
 (its cache skips long queries; some 9% of a large 835's CPU). ``column = ANY(%(id_1)s)`` with
 one array parameter is a short text that stays the same whatever the list, cached and prepared.
+The array goes as its text, cast by PostgreSQL (``CAST(%(id_1)s AS INTEGER[])``), when the values
+are all ints or all strings: psycopg builds an array parameter element by element in Python.
 Other databases (SQLite) get ``column IN (...)`` exactly as ``.in_`` renders it.
 """
 
@@ -13,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from sqlalchemy import Boolean, any_, bindparam
+from sqlalchemy import Boolean, String, any_, bindparam, cast
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.compiler import SQLCompiler
@@ -40,8 +42,31 @@ class _OneOf(ColumnElement[bool]):
 
     def __init__(self, column: ColumnElement[Any], values: list[Any]) -> None:
         self.as_in = column.in_(values)
-        array = bindparam(column.key, values, type_=ARRAY(column.type), unique=True)
+        text = _array_text(values)
+        array: ColumnElement[Any]
+        if text is not None:  # the array as its text, cast by PostgreSQL (see _array_text)
+            array = cast(bindparam(column.key, text, type_=String(), unique=True),
+                         ARRAY(column.type))  # fmt: skip
+        else:
+            array = bindparam(column.key, values, type_=ARRAY(column.type), unique=True)
         self.as_any = column == any_(array)
+
+
+def _quoted(text: str) -> str:
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def _array_text(values: list[Any]) -> str | None:
+    """``values`` as PostgreSQL's text of an array (``{1,2,3}``, ``{"a","b"}``) when they are
+    all ints or all strings, else None. Why: psycopg turns a list into an array parameter
+    element by element in Python (2,000 ids: 1.3 ms, 2,000 keys: 5.7 ms a statement, where the
+    text takes 0.1 ms to join and the server parses it in C); an 835's step binds dozens."""
+    kinds = set(map(type, values))
+    if kinds <= {int}:
+        return "{" + ",".join(map(str, values)) + "}"
+    if kinds == {str}:  # quoted: a backslash or a double quote escaped, all else as it is
+        return "{" + ",".join(map(_quoted, values)) + "}"
+    return None
 
 
 @compiles(_OneOf)
