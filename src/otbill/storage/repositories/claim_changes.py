@@ -24,6 +24,7 @@ from otbill.domain.record_errors import StaleRecord
 from otbill.storage.audit import utcnow
 from otbill.storage.bulk_rows import insert_numbered
 from otbill.storage.repositories.dashboard_claim_months import ClaimStatusMove
+from otbill.storage.repositories.id_lists import array_text
 from otbill.storage.repositories.rows import flush
 from otbill.storage.repositories.written_rows import keep_written
 from otbill.storage.tables import ClaimRow, ClaimStatusRow
@@ -72,7 +73,7 @@ def write_claim_changes(
                        "b_number": change.get("payer_claim_number", row.payer_claim_number)})  # fmt: skip
     connection = session.connection()
     if connection.dialect.name == "postgresql":  # one statement (an executemany ran one a claim)
-        arrays = {name: [p[f"b_{name}"] for p in params]
+        arrays = {name: array_text(p[f"b_{name}"] for p in params)
                   for name in ("id", "version", "status", "number")}  # fmt: skip
         updated = connection.execute(_CHANGE_CLAIMS, arrays).rowcount
     else:  # SQLite runs an executemany in process, without round trips

@@ -22,7 +22,7 @@ from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.sql.elements import ColumnElement
 from sqlalchemy.sql.visitors import InternalTraversal
 
-__all__ = ["ids_per_statement", "one_of"]
+__all__ = ["array_text", "ids_per_statement", "one_of"]
 
 
 class _OneOf(ColumnElement[bool]):
@@ -58,15 +58,29 @@ def _quoted(text: str) -> str:
 
 def _array_text(values: list[Any]) -> str | None:
     """``values`` as PostgreSQL's text of an array (``{1,2,3}``, ``{"a","b"}``) when they are
-    all ints or all strings, else None. Why: psycopg turns a list into an array parameter
+    all ints or all strings (or None: NULL), else None. Why: psycopg turns a list into an array parameter
     element by element in Python (2,000 ids: 1.3 ms, 2,000 keys: 5.7 ms a statement, where the
     text takes 0.1 ms to join and the server parses it in C); an 835's step binds dozens."""
     kinds = set(map(type, values))
+    nulls = type(None) in kinds
+    kinds.discard(type(None))
     if kinds <= {int}:
-        return "{" + ",".join(map(str, values)) + "}"
+        texts = [str(v) if v is not None else "NULL" for v in values] if nulls else values
+        return "{" + ",".join(map(str, texts)) + "}"
     if kinds == {str}:  # quoted: a backslash or a double quote escaped, all else as it is
+        if nulls:
+            return "{" + ",".join(_quoted(v) if v is not None else "NULL" for v in values) + "}"
         return "{" + ",".join(map(_quoted, values)) + "}"
     return None
+
+
+def array_text(values: Iterable[Any]) -> str:
+    """PostgreSQL's text of an array of ints or strings (None: NULL), for a statement that casts
+    its parameter (``CAST(:ids AS integer[])``): see :func:`_array_text` for why."""
+    text = _array_text(list(values))
+    if text is None:
+        raise TypeError("array_text takes ints or strings (and None)")
+    return text
 
 
 @compiles(_OneOf)

@@ -35,7 +35,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Session, aliased
 
-from otbill.storage.repositories.id_lists import ids_per_statement, one_of
+from otbill.storage.repositories.id_lists import array_text, ids_per_statement, one_of
 from otbill.storage.repositories.ledger_effects import (
     ORIGINAL as _ORIGINAL,
 )
@@ -133,8 +133,9 @@ def _keep_lines(connection: Connection, changes: dict[int, _LineChange]) -> None
     if found and connection.dialect.name == "postgresql":  # one statement, whatever the count
         connection.execute(
             _ADD_TO_LINES,
-            {"lines": [r["b_line"] for r in found], "ins": [r["b_ins"] for r in found],
-             "pat": [r["b_pat"] for r in found]},
+            {"lines": array_text(r["b_line"] for r in found),
+             "ins": array_text(r["b_ins"] for r in found),
+             "pat": array_text(r["b_pat"] for r in found)},
         )  # fmt: skip
     elif found:  # SQLite runs an executemany in process, without round trips
         connection.execute(
