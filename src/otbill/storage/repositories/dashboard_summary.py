@@ -13,11 +13,12 @@ benches) and :func:`rollup_mismatches` compares them with the sources summed afr
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections import Counter, defaultdict
 from collections.abc import Collection, Iterable
 from typing import Any
 
-from sqlalchemy import Connection, Table, delete, event, func, insert, select
+from sqlalchemy import Connection, Table, case, delete, event, func, insert, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
@@ -61,14 +62,20 @@ def add_counters(
     if not rows:
         return
     rows = sorted(rows, key=lambda r: tuple(r[k] for k in key))
-    make = pg_insert if connection.dialect.name == "postgresql" else sqlite_insert
-    statement = make(table)
-    counters = [c for c in rows[0] if c not in key]
-    statement = statement.on_conflict_do_update(
+    counters = tuple(c for c in rows[0] if c not in key)
+    connection.execute(_upsert(connection.dialect.name, table, key, counters), rows)
+
+
+@functools.cache
+def _upsert(dialect: str, table: Table, key: tuple[str, ...], counters: tuple[str, ...]) -> Any:
+    """The upsert adding ``counters`` to their key's row, built once per table and dialect
+    (building its SET clause anew was most of :func:`add_counters`' own time: every flush
+    calls it)."""
+    statement = (pg_insert if dialect == "postgresql" else sqlite_insert)(table)
+    return statement.on_conflict_do_update(
         index_elements=[table.c[k] for k in key],
         set_={c: table.c[c] + statement.excluded[c] for c in counters},
     )
-    connection.execute(statement, rows)
 
 
 def _store_days(connection: Connection, deltas: dict[Key, Counter[str]]) -> None:
@@ -111,15 +118,36 @@ def _counts(connection: Connection, query: Any) -> dict[Any, int]:
     return out
 
 
-def _postings_per_claim(
-    connection: Connection, keys: dict[int, Key], claims: Collection[int], condition: Any
-) -> dict[Any, int]:
-    """How many postings meeting ``condition`` each of ``claims`` has now, in the database (this
-    flush's included); looked up by clinic and claim (ix_posting_claim leads with the clinic)."""
-    query = select(PostingRow.claim_id, func.count()).where(
-        PostingRow.clinic_id.in_(_clinics(keys)), one_of(PostingRow.claim_id, claims), condition
+def _posting_counts(
+    connection: Connection, keys: dict[int, Key], claims: Collection[int]
+) -> dict[int, tuple[int, int]]:
+    """(remittance postings, payments) each of ``claims`` has now, in the database (this
+    flush's included): one look-up for :func:`_decided` and :func:`_paid_visits`, by clinic and
+    claim (ix_posting_claim leads with the clinic). Claims without postings are absent."""
+    if not claims:
+        return {}
+    query = select(
+        PostingRow.claim_id,
+        func.count(PostingRow.remittance_id),
+        func.count(case((PostingRow.kind == "payment", 1))),
+    ).where(PostingRow.clinic_id.in_(_clinics(keys)), one_of(PostingRow.claim_id, claims))
+    rows = connection.execute(query.group_by(PostingRow.claim_id))
+    return {claim_id: (remitted, paid) for claim_id, remitted, paid in rows}
+
+
+def _denial_counts(
+    connection: Connection, claims: Collection[int]
+) -> dict[tuple[int, str, str], int]:
+    """How many denials each of ``claims`` has now per group code and CARC (this flush's
+    included), in one look-up for :func:`_decided` and :func:`_denial_causes`."""
+    if not claims:
+        return {}
+    denial = DenialRow
+    query = select(denial.claim_id, denial.group_code, denial.carc, func.count()).where(
+        one_of(denial.claim_id, claims)
     )
-    return _counts(connection, query.group_by(PostingRow.claim_id))
+    rows = connection.execute(query.group_by(denial.claim_id, denial.group_code, denial.carc))
+    return {(claim_id, group, carc): n for claim_id, group, carc, n in rows}
 
 
 def _first_scrubs(
@@ -174,30 +202,26 @@ def _postings(
 
 
 def _decided(
-    connection: Connection,
-    postings: list[PostingRow],
-    denials: list[DenialRow],
+    remitted: Counter[int],
+    denied: Counter[int],
+    now_postings: dict[int, tuple[int, int]],
+    now_denials: dict[tuple[int, str, str], int],
     keys: dict[int, Key],
     deltas: dict[Key, Counter[str]],
 ) -> None:
     """Claims decided (a first remittance posting) and, of them, denied (a first denial), each
-    claim's flags before the flush and after it compared."""
-    remitted = Counter(p.claim_id for p in postings if p.remittance_id is not None)
-    denied = Counter(d.claim_id for d in denials)
-    claims = set(remitted) | set(denied)
-    if not claims:
-        return
-    now_remitted = _postings_per_claim(
-        connection, keys, claims, PostingRow.remittance_id.is_not(None)
-    )
-    query = select(DenialRow.claim_id, func.count()).where(one_of(DenialRow.claim_id, claims))
-    now_denied = _counts(connection, query.group_by(DenialRow.claim_id))
+    claim's flags before the flush and after it compared: ``remitted`` and ``denied`` are the
+    flush's remittance postings and denials per claim, ``now_postings`` and ``now_denials``
+    the database's (:func:`_posting_counts`, :func:`_denial_counts`)."""
+    now_denied: Counter[int] = Counter()
+    for (claim_id, _, _), n in now_denials.items():
+        now_denied[claim_id] += n
 
     def flags(remits: int, denials: int) -> tuple[int, int]:
         return int(remits > 0), int(remits > 0 and denials > 0)
 
-    for claim_id in claims:
-        r, d = now_remitted.get(claim_id, 0), now_denied.get(claim_id, 0)
+    for claim_id in remitted.keys() | denied.keys():
+        r, d = now_postings.get(claim_id, (0, 0))[0], now_denied[claim_id]
         after, before = flags(r, d), flags(r - remitted[claim_id], d - denied[claim_id])
         deltas[keys[claim_id]].update(decided=after[0] - before[0], denied=after[1] - before[1])
 
@@ -206,18 +230,16 @@ def _paid_visits(
     connection: Connection,
     new_payments: Counter[int],
     links: Counter[int],
+    now_postings: dict[int, tuple[int, int]],
     keys: dict[int, Key],
     deltas: dict[Key, Counter[str]],
 ) -> None:
     """A claim's visits count from its first payment on: all it bills then, and any linked
-    to it later."""
-    if not (new_payments or links):
-        return
-    claims = set(new_payments) | set(links)
-    stored = _postings_per_claim(connection, keys, claims, PostingRow.kind == "payment")
-    first = [c for c, n in new_payments.items() if stored.get(c) == n]
+    to it later (``now_postings``: :func:`_posting_counts`, payments second)."""
+    paid = {c: p for c, (_, p) in now_postings.items()}
+    first = {c for c, n in new_payments.items() if paid.get(c) == n}
     for claim_id, n in links.items():  # linked to a claim paid before this flush
-        if claim_id not in first and stored.get(claim_id, 0) > new_payments[claim_id]:
+        if claim_id not in first and paid.get(claim_id, 0) > new_payments[claim_id]:
             deltas[keys[claim_id]]["paid_visits"] += n
     if not first:
         return
@@ -255,14 +277,15 @@ def _open_balances(
         delta["open_claims"] += new[2] - old[2]
 
 
-def _denial_causes(connection: Connection, denials: list[DenialRow], keys: dict[int, Key]) -> None:
-    """A claim counts once per group code and CARC: from its first denial with them."""
+def _denial_causes(
+    connection: Connection,
+    denials: list[DenialRow],
+    stored: dict[tuple[int, str, str], int],
+    keys: dict[int, Key],
+) -> None:
+    """A claim counts once per group code and CARC: from its first denial with them
+    (``stored``: the database's denials now, :func:`_denial_counts`)."""
     new = Counter((d.claim_id, d.group_code, d.carc) for d in denials)
-    denial = DenialRow
-    query = select(denial.claim_id, denial.group_code, denial.carc, func.count()).where(
-        one_of(denial.claim_id, {c for c, _, _ in new})
-    )
-    stored = _counts(connection, query.group_by(denial.claim_id, denial.group_code, denial.carc))
     causes: Counter[tuple[int, dt.date, str, str]] = Counter()
     for (claim_id, group, carc), n in new.items():
         if stored.get((claim_id, group, carc)) == n:
@@ -289,11 +312,16 @@ def keep_rollups(session: Session, _context: Any) -> None:
     if statuses:
         _first_scrubs(connection, statuses, keys, deltas)
     new_payments = _postings(connection, postings, keys, deltas) if postings else Counter()
-    _paid_visits(connection, new_payments, links, keys, deltas)
-    _decided(connection, postings, denials, keys, deltas)
+    remitted = Counter(p.claim_id for p in postings if p.remittance_id is not None)
+    denied = Counter(d.claim_id for d in denials)
+    decided = remitted.keys() | denied.keys()
+    now_postings = _posting_counts(connection, keys, decided | new_payments.keys() | links.keys())
+    now_denials = _denial_counts(connection, decided)
+    _paid_visits(connection, new_payments, links, now_postings, keys, deltas)
+    _decided(remitted, denied, now_postings, now_denials, keys, deltas)
     _store_days(connection, deltas)
     if denials:
-        _denial_causes(connection, denials, keys)
+        _denial_causes(connection, denials, now_denials, keys)
 
 
 event.listen(Session, "after_flush", keep_rollups)

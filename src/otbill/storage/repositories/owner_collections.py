@@ -3,10 +3,9 @@ adjustments and payments per clinic and day of service
 (:mod:`otbill.storage.tables.owner_collections`), reversals netted.
 
 One SELECT defines the sums (:func:`collection_sums`): the ``after_flush`` listener runs it over
-the flush's new postings and adds the result to the days' rows (one SELECT of the rows present,
-one executemany UPDATE, one INSERT; per 500 postings on SQLite); :func:`backfill_collection_days` runs it
-over a clinic's whole ledger (migration 0034, bulk-loaded benches) and
-:func:`collection_day_mismatches` compares the kept rows with it.
+the flush's new postings and adds the result to the days' rows (one upsert; per 500 postings on
+SQLite); :func:`backfill_collection_days` runs it over a clinic's whole ledger (migration 0034,
+bulk-loaded benches) and :func:`collection_day_mismatches` compares the kept rows with it.
 """
 
 from __future__ import annotations
@@ -16,6 +15,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
+from otbill.storage.repositories.dashboard_summary import add_counters
 from otbill.storage.repositories.id_lists import ids_per_statement, one_of
 from otbill.storage.repositories.ledger_effects import AMOUNT, KIND, ORIGINAL, PAYER_SIDE
 from otbill.storage.repositories.written_rows import new_rows
@@ -31,7 +31,8 @@ __all__ = [
 
 _DAY = CollectionDayRow
 _SUMS = ("charge_cents", "contractual_cents", "payer_paid_cents", "patient_paid_cents")
-_COLUMNS = ("clinic_id", "date_of_service", *_SUMS)
+_KEY = ("clinic_id", "date_of_service")
+_COLUMNS = (*_KEY, *_SUMS)
 _GROUP = sa.case((PostingRow.kind == "reversal", ORIGINAL.group_code), else_=PostingRow.group_code)
 
 
@@ -59,41 +60,22 @@ def collection_sums(where: Any) -> Any:
     )
 
 
-def _add(connection: sa.Connection, sums: list[Any]) -> None:
-    """Add these sums to their days' rows, made when missing."""
-    present = sa.select(_DAY.clinic_id, _DAY.date_of_service).where(
-        _DAY.clinic_id.in_({s[0] for s in sums}),
-        _DAY.date_of_service.in_({s[1] for s in sums}),
-    )
-    have = {tuple(r) for r in connection.execute(present)}
-    rows = [dict(zip(_COLUMNS, s, strict=True)) for s in sums]
-    found = [{f"k_{k}": v for k, v in r.items()} for r in rows if (r["clinic_id"],
-             r["date_of_service"]) in have]  # fmt: skip
-    if found:
-        connection.execute(
-            sa.update(_DAY)
-            .where(_DAY.clinic_id == sa.bindparam("k_clinic_id"))
-            .where(_DAY.date_of_service == sa.bindparam("k_date_of_service"))
-            .values({c: getattr(_DAY, c) + sa.bindparam(f"k_{c}") for c in _SUMS}),
-            found,
-        )
-    missing = [r for r in rows if (r["clinic_id"], r["date_of_service"]) not in have]
-    if missing:
-        connection.execute(sa.insert(_DAY), missing)
-
-
 def keep_collection_days(session: Session, _context: Any) -> None:
-    """After a flush, in its transaction: add the new postings to their days' rows."""
+    """After a flush, in its transaction: add the new postings to their days' rows: their sums
+    read, then added with one upsert (:func:`.dashboard_summary.add_counters`, in key order),
+    not a look-up of the rows present, an UPDATE and an INSERT. (Not one INSERT ... SELECT ...
+    ON CONFLICT: SQLAlchemy caches no ON CONFLICT statement, and compiling the sums anew each
+    time cost more than the round trip saved.)"""
     ids = sorted(o.id for o in new_rows(session, PostingRow))
     if not ids:
         return
     connection = session.connection()
     for start in range(0, len(ids), step := ids_per_statement(connection)):
-        sums = list(
-            connection.execute(collection_sums(one_of(PostingRow.id, ids[start : start + step])))
-        )
-        if sums:
-            _add(connection, sums)
+        chunk = one_of(PostingRow.id, ids[start : start + step])
+        rows = [
+            dict(zip(_COLUMNS, s, strict=True)) for s in connection.execute(collection_sums(chunk))
+        ]
+        add_counters(connection, _DAY.__table__, _KEY, rows)  # type: ignore[arg-type]
 
 
 sa.event.listen(Session, "after_flush", keep_collection_days)
