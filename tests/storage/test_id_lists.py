@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
 from sqlalchemy import select
 from sqlalchemy.dialects import postgresql
 from sqlalchemy.engine.default import CACHE_HIT
@@ -79,3 +80,21 @@ def test_awkward_strings_match_only_themselves(db: Database) -> None:
     assert _numbers(db, awkward, ClaimRow.number) == set(awkward)
     assert _numbers(db, list(claims.values())) == set(awkward)
     assert _numbers(db, ["Q", "B", "C", "D", "E 5", "null"], ClaimRow.number) == set()
+
+
+def test_postgresql_reads_the_arrays_text_once(db: Database) -> None:
+    """The array's text is an untyped parameter PostgreSQL reads as the array: a text
+    parameter would be cast for every row (``'{...}'::cstring``), and under row-level security
+    kept out of the index (the cast is not leakproof)."""
+    if db.engine.dialect.name != "postgresql":
+        pytest.skip("PostgreSQL's plan")
+    claims = _claims(db)
+    query = select(ClaimRow.id).where(one_of(ClaimRow.number, ["IDL-1", "IDL-2"]))
+    with db.engine.connect() as conn:
+        compiled = query.compile(conn)
+        plan = "\n".join(
+            conn.exec_driver_sql(f"EXPLAIN VERBOSE {compiled}", compiled.params).scalars()
+        )
+        found = set(conn.scalars(query))
+    assert "cstring" not in plan and '\'{"IDL-1","IDL-2"}\'' not in plan
+    assert found == {claims["IDL-1"], claims["IDL-2"]}

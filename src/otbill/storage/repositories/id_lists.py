@@ -15,12 +15,13 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from sqlalchemy import Boolean, String, any_, bindparam, cast
+from sqlalchemy import Boolean, any_, bindparam, cast
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.sql.elements import ColumnElement
 from sqlalchemy.sql.visitors import InternalTraversal
+from sqlalchemy.types import NullType
 
 __all__ = ["array_text", "ids_per_statement", "one_of"]
 
@@ -45,7 +46,10 @@ class _OneOf(ColumnElement[bool]):
         text = _array_text(values)
         array: ColumnElement[Any]
         if text is not None:  # the array as its text, cast by PostgreSQL (see _array_text)
-            array = cast(bindparam(column.key, text, type_=String(), unique=True),
+            # untyped: PostgreSQL gives the parameter the array's type and reads it once; a
+            # text parameter would be cast row by row, and (not leakproof) kept out of the
+            # index under row-level security
+            array = cast(bindparam(column.key, text, type_=NullType(), unique=True),
                          ARRAY(column.type))  # fmt: skip
         else:
             array = bindparam(column.key, values, type_=ARRAY(column.type), unique=True)
