@@ -23,8 +23,12 @@ def test_the_event_lists_each_posting_and_reads_back() -> None:
             (12, _posting(Kind.ADJUSTMENT, "30.5", "CO"), None),
             (13, _posting(Kind.TRANSFER, "24"), "N130")]  # fmt: skip
     after = remittance_postings(7, made)
+    listed = after["postings"][0]
+    assert "claim_id" not in listed and "carc" not in listed  # the claim's own, and no code
     images = dict(posting_images(REMITTANCE_POSTINGS, "claim", "5", after))
     assert list(images) == ["11", "12", "13"]
+    assert images["11"]["claim_id"] == 5 and images["11"]["carc"] is None  # whole again
+    assert images["12"]["group_code"] == "CO" and images["12"]["reverses"] is None
     assert images["12"]["amount"] == "30.50" and images["13"]["rarc"] == "N130"
     assert list(posting_images(REMITTANCE_POSTINGS, "note", "5", after)) == []  # not a claim's
     words = remittance_postings_in_words(after)
