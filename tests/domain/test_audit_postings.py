@@ -31,6 +31,8 @@ def test_the_event_lists_each_posting_and_reads_back() -> None:
     assert images["12"]["group_code"] == "CO" and images["12"]["reverses"] is None
     assert images["12"]["amount"] == "30.50" and images["13"]["rarc"] == "N130"
     assert list(posting_images(REMITTANCE_POSTINGS, "note", "5", after)) == []  # not a claim's
+    tampered = dict(posting_images(REMITTANCE_POSTINGS, "claim", "²", after))  # a row edited
+    assert tampered["11"]["claim_id"] is None
     words = remittance_postings_in_words(after)
     assert words == "paid $96.00; written off $30.50; moved to the patient $24.00 (3 postings)"
 

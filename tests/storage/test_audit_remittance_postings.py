@@ -74,9 +74,10 @@ def test_the_page_of_one_posting_shows_the_event_that_made_it(db: Database) -> N
         charge = uow.audit_reads.events(entity="posting", entity_id="1")
         every = uow.audit_reads.events(entity="posting")
         none = uow.audit_reads.events(entity="posting", entity_id="no such")
+        superscript = uow.audit_reads.events(entity="posting", entity_id="²")  # isdigit, not int
     (event,) = mine
     assert event.action == REMITTANCE_POSTINGS
     assert made[0] in [p["id"] for p in (event.after or {})["postings"]]
     assert [e.action for e in charge] == ["posting.charge"]  # a posting made alone: its own
     assert {e.action for e in every} == {"posting.charge", REMITTANCE_POSTINGS}
-    assert none == []
+    assert none == [] and superscript == []

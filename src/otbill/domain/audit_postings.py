@@ -81,7 +81,7 @@ def posting_images(
     if entity == "posting" and action.startswith("posting."):
         yield entity_id, dict(after)
     elif action == REMITTANCE_POSTINGS and entity == "claim":
-        claim_id = int(entity_id) if entity_id.isdigit() else None
+        claim_id = int(entity_id) if entity_id.isascii() and entity_id.isdigit() else None
         for image in after.get("postings") or ():
             if isinstance(image, Mapping) and "id" in image:  # whole again (see _listed)
                 yield str(image["id"]), {**dict.fromkeys(_OPTIONAL), "claim_id": claim_id, **image}

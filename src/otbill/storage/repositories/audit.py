@@ -82,7 +82,7 @@ class AuditRepository(ClinicScoped):
         if posting_id is None:
             return or_(alone, in_claim)
         claim_id = None
-        if posting_id.isdigit() and len(posting_id) < 19:
+        if posting_id.isascii() and posting_id.isdigit() and len(posting_id) < 19:  # "²" is a digit
             claim_id = self.session.scalar(
                 select(PostingRow.claim_id).where(
                     PostingRow.clinic_id == self.clinic_id, PostingRow.id == int(posting_id)
