@@ -24,7 +24,7 @@ from sqlalchemy.orm import Session
 
 from otbill.storage.row_security import copy_allowed
 
-__all__ = ["JsonText", "insert_numbered", "write_rows"]
+__all__ = ["SEQUENCE_OF", "JsonText", "insert_numbered", "write_rows"]
 
 _CHUNK_ROWS = 4000  # rows per write: about 1 MB of an audit trail's lines
 _NULL = "\\N"  # COPY text's None
@@ -154,6 +154,12 @@ _TEXT_OF: dict[type, Callable[[Any], str]] = {
 _ALIKE = {str, int, bool, dt.date}
 
 
+#: The table's id sequence (``:table``), named once as a sub-SELECT: PostgreSQL runs it once per
+#: query (an InitPlan), where ``nextval(pg_get_serial_sequence(...))`` looked the sequence up by
+#: name again for every id (111,200 ids: 334 ms against 49 ms).
+SEQUENCE_OF = "(SELECT CAST(pg_get_serial_sequence(:table, 'id') AS regclass))"
+
+
 def insert_numbered(session: Session, model: type[Any], rows: Sequence[dict[str, Any]]) -> None:
     """Insert ``rows`` (without ids) into ``model``'s table, setting each row's ``"id"`` to the id
     it was given. On PostgreSQL the ids come from the table's sequence in one query and the rows
@@ -167,9 +173,7 @@ def insert_numbered(session: Session, model: type[Any], rows: Sequence[dict[str,
         for row, new_id in zip(rows, made, strict=True):
             row["id"] = new_id
         return
-    query = text(
-        "SELECT nextval(pg_get_serial_sequence(:table, 'id')) FROM generate_series(1, :count)"
-    )
+    query = text(f"SELECT nextval({SEQUENCE_OF}) FROM generate_series(1, :count)")
     ids = sorted(session.scalars(query, {"table": table.name, "count": len(rows)}))
     for row, new_id in zip(rows, ids, strict=True):
         row["id"] = new_id

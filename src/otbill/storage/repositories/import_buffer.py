@@ -20,7 +20,7 @@ from sqlalchemy import func, select, text
 from otbill.domain.care import Coverage
 from otbill.domain.parties import Patient, Payer
 from otbill.domain.registration import CoverageTerms, Registration
-from otbill.storage.bulk_rows import write_rows
+from otbill.storage.bulk_rows import SEQUENCE_OF, write_rows
 from otbill.storage.repositories.patients import PatientRepository
 from otbill.storage.repositories.payers import PayerRepository
 from otbill.storage.repositories.registration_rows import registration_values, terms_values
@@ -69,10 +69,7 @@ class BufferedPatients(PatientRepository):
         if not free:
             table = model.__tablename__  # type: ignore[attr-defined]
             if self.session.get_bind().dialect.name == "postgresql":
-                query = text(
-                    "SELECT nextval(pg_get_serial_sequence(:table, 'id')) "
-                    "FROM generate_series(1, :n)"
-                )
+                query = text(f"SELECT nextval({SEQUENCE_OF}) FROM generate_series(1, :n)")
                 free += self.session.scalars(query, {"table": table, "n": _RESERVE}).all()
             else:
                 start = self._next_sqlite_id.get(model)
