@@ -54,8 +54,7 @@ class AuditLog:
         self._actor = actor_id
         self._head: AuditHeadRow | None = None
         self._anchor: AuditAnchorRow | None = None
-        self._batch: list[dict[str, Any]] | None = None
-        self._texts: dict[int, tuple[str | None, str | None]] = {}  # a batch's images, by seq
+        self._batch: list[_Event] | None = None
 
     def _locked_head(self) -> AuditHeadRow:
         if self._head is None:
@@ -92,7 +91,7 @@ class AuditLog:
         self._anchor.row_count, self._anchor.hash = self._head.seq, self._head.hash
         self._anchor.at = at
 
-    def _chained(
+    def _prepared(
         self,
         actor_id: int | None,
         action: str,
@@ -100,34 +99,37 @@ class AuditLog:
         entity_id: object,
         before: Mapping[str, Any] | None,
         after: Mapping[str, Any] | None,
-    ) -> dict[str, Any]:
-        """The next event's column values, chained onto the head (which moves to it)."""
-        head = self._locked_head()
-        seq = head.seq + 1
-        at = utcnow()
-        content = {"clinic_id": self._clinic_id, "seq": seq,
-                   "at": at.isoformat(timespec="microseconds"), "actor_id": actor_id,
-                   "action": action, "entity": entity, "entity_id": str(entity_id)}  # fmt: skip
+    ) -> _Event:
+        """The event as recorded now (its time, its images encoded once), not yet chained."""
         before_image = jsonable(before) if before is not None else None
         after_image = jsonable(after) if after is not None else None
-        before_text, after_text = _text(before_image), _text(after_image)
-        digest = hash_of(head.hash, row_json(content, before_text, after_text))
-        values: dict[str, Any] = {**content, "at": at, "before": before_image,
-                                  "after": after_image, "prev_hash": head.hash, "hash": digest}  # fmt: skip
-        if self._batch is not None:  # the images' text, stored as hashed (see _append)
-            self._texts[seq] = (before_text, after_text)
+        return _Event(utcnow(), actor_id, action, entity, str(entity_id), before_image,
+                      after_image, _text(before_image), _text(after_image))  # fmt: skip
+
+    def _chained(self, event: _Event) -> dict[str, Any]:
+        """The event's column values, chained onto the head (which moves to it)."""
+        head = self._locked_head()
+        seq = head.seq + 1
+        content = {"clinic_id": self._clinic_id, "seq": seq,
+                   "at": event.at.isoformat(timespec="microseconds"), "actor_id": event.actor_id,
+                   "action": event.action, "entity": event.entity,
+                   "entity_id": event.entity_id}  # fmt: skip
+        digest = hash_of(head.hash, row_json(content, event.before_text, event.after_text))
+        values: dict[str, Any] = {**content, "at": event.at, "before": event.before_image,
+                                  "after": event.after_image, "prev_hash": head.hash,
+                                  "hash": digest}  # fmt: skip
         head.seq, head.hash = seq, digest
         return values
 
     def record_many(self, events: Sequence[tuple[str, str, object, Mapping[str, Any]]]) -> None:
         """Append many creation events (action, entity, id, after) with one bulk INSERT."""
-        rows = [self._chained(self._actor, action, entity, entity_id, None, after)
-                for action, entity, entity_id, after in events]  # fmt: skip
-        if rows:
-            if self._batch is not None:
-                self._batch.extend(rows)
-            else:
-                self._session.execute(insert(AuditEventRow), rows)
+        prepared = [self._prepared(self._actor, action, entity, entity_id, None, after)
+                    for action, entity, entity_id, after in events]  # fmt: skip
+        if self._batch is not None:
+            self._batch.extend(prepared)
+        elif prepared:
+            rows = [self._chained(event) for event in prepared]
+            self._session.execute(insert(AuditEventRow), rows)
             self._moved(rows[-1]["at"])
 
     def record(
@@ -140,44 +142,76 @@ class AuditLog:
         after: Mapping[str, Any] | None = None,
     ) -> None:
         """Append one event: who (``actor_id``), what (``action`` on ``entity``), before/after.
-        Inside :meth:`batched` the event is kept as plain column values (no ORM row: an 835
-        records tens of thousands)."""
-        values = self._chained(actor_id, action, entity, entity_id, before, after)
+        Inside a batch (:meth:`batched`) the event is kept, its images already encoded, and
+        chained when the batch is written."""
+        event = self._prepared(actor_id, action, entity, entity_id, before, after)
         if self._batch is not None:
-            self._batch.append(values)  # the anchor moves once, when the batch is appended
+            self._batch.append(event)
         else:
+            values = self._chained(event)
             self._moved(values["at"])
             self._session.add(AuditEventRow(**values))
 
     @contextmanager
     def batched(self) -> Iterator[None]:
         """Hold the events recorded inside the block and append them at its end in one statement
-        (an import records thousands: on PostgreSQL the ORM wrote each as its own round trip). Each event is still chained as it is recorded, so seq and hashes are those
-        of one-at-a-time appends; events not yet written are not seen by reads of the trail."""
-        if self._batch is not None:  # already batching: the outer block writes
-            yield
-            return
-        self._batch = []
+        (an import records thousands: on PostgreSQL the ORM wrote each as its own round trip).
+        See :meth:`open_batch`."""
+        opened = self.open_batch()
         try:
             yield
-            pending, self._batch = self._batch, None
-            if pending:
-                self._moved(pending[-1]["at"])
-                self._append(pending)
+            if opened:
+                self.write_batch()
         finally:
-            self._batch, self._texts = None, {}
+            if opened:
+                self._batch = None
 
-    def _append(self, rows: list[dict[str, Any]]) -> None:
-        """Many events at once: PostgreSQL's COPY (one statement, one stream of rows), the
-        images' JSON as it was hashed (not encoded again), else one executemany (SQLite runs it
-        in process, without round trips)."""
-        texts, self._texts = self._texts, {}
+    def open_batch(self) -> bool:
+        """Hold the events recorded from now on until :meth:`write_batch`; False when a batch is
+        open already (its writer writes them). Each event's time and images are taken as it is
+        recorded; the events are chained (seq, hash) in order when the batch is written, so the
+        chain is that of one-at-a-time appends, and the head is locked only then: the records
+        of an 835's step are planned without a lock, while the step before it is still being
+        written (:mod:`otbill.services.remittances.overlap`). Events not yet written are not
+        seen by reads of the trail."""
+        if self._batch is not None:
+            return False
+        self._batch = []
+        return True
+
+    def drop_batch(self) -> None:
+        """Close the batch without writing its events (its step failed and rolls back)."""
+        self._batch = None
+
+    def write_batch(self) -> None:
+        """Chain the held events onto the head and append them (one statement); the batch
+        closes."""
+        pending, self._batch = self._batch or [], None
+        if not pending:
+            return
+        rows = [self._chained(event) for event in pending]
+        self._moved(rows[-1]["at"])
         if self._session.get_bind().dialect.name == "postgresql":
-            for row in rows:
-                before, after = texts[row["seq"]]
-                row["before"] = None if before is None else JsonText(before)
-                row["after"] = None if after is None else JsonText(after)
+            for row, event in zip(rows, pending, strict=True):  # the JSON as hashed, not again
+                row["before"] = None if event.before_text is None else JsonText(event.before_text)
+                row["after"] = None if event.after_text is None else JsonText(event.after_text)
         write_rows(self._session, AuditEventRow, rows)
+
+
+@dataclass(frozen=True, slots=True)
+class _Event:
+    """An event as recorded, before it is chained: its time, who and what, and its images as
+    JSON values and as their canonical text (hashed, and stored as is on PostgreSQL)."""
+
+    at: dt.datetime
+    actor_id: int | None
+    action: str
+    entity: str
+    entity_id: str
+    before_image: Any
+    after_image: Any
+    before_text: str | None
+    after_text: str | None
 
 
 def _text(image: Any) -> str | None:

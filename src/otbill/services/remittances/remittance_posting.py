@@ -14,7 +14,7 @@ import datetime as dt
 import hashlib
 import time
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import partial
@@ -43,7 +43,7 @@ from otbill.services.remittances.provider_adjustments import queue_provider_adju
 from otbill.services.remittances.report import PostingReport
 from otbill.storage import UnitOfWork
 
-__all__ = ["KeyedPayment", "RemittancePosting"]
+__all__ = ["KeyedPayment", "PlannedStep", "RemittancePosting"]
 
 _CENT = Decimal("0.01")
 _OPEN = {ClaimStatus.SUBMITTED, ClaimStatus.ACCEPTED, ClaimStatus.APPEALED}
@@ -58,6 +58,19 @@ def _key(*parts: str) -> str:
     if len(key) <= 180:
         return key
     return "835:" + hashlib.sha256(key.encode()).hexdigest()[:40]
+
+
+@dataclass(frozen=True, slots=True)
+class PlannedStep:
+    """A step planned by :meth:`RemittancePosting.plan_claims`, to be written by
+    :meth:`RemittancePosting.write_claims` in the same unit of work (perhaps on another thread:
+    everything the writing needs is here, none of it on the :class:`RemittancePosting`)."""
+
+    uow: UnitOfWork
+    report: PostingReport
+    batch: ClaimBatch
+    handoffs: list[tuple[int, ClaimPayment]]
+    holds_events: bool  # the step opened the audit batch (else an outer one writes them)
 
 
 @dataclass
@@ -115,30 +128,78 @@ class RemittancePosting:
         Their records are read and their postings written a batch at a time
         (:class:`ClaimBatch`); a claim in a chain of payers, or one we do not have, is handled
         claim by claim. The ledger invariants are checked once per claim, at the batch's end."""
+        step = self.plan_claims(uow, payments, seconds)
+        try:
+            return self.write_claims(step)
+        except BaseException:
+            if step.holds_events:  # a caller that goes on in this unit of work records anew
+                uow.audit.drop_batch()
+            raise
+
+    def plan_claims(
+        self,
+        uow: UnitOfWork,
+        payments: Sequence[KeyedPayment],
+        seconds: float | None = None,
+        *,
+        before_writing: Callable[[], None] = lambda: None,
+    ) -> PlannedStep:
+        """The first half of :meth:`post_claims`: the payments' records read and their postings,
+        status moves, denials and work items planned, nothing written and no row locked (the
+        audit events are held, chained when written: ``AuditLog.open_batch``). A payment that
+        must be posted claim by claim (a chain of payers) reads and writes at once: before it,
+        ``before_writing()`` is called (while a step is being written on another connection,
+        it waits for that step to commit)."""
         report = self._begin(uow)
         self.batch = ClaimBatch.load(uow, payments, self.remittance_id)
         self.handoffs, self.chained = [], False
+        holds_events = uow.audit.open_batch()
+        try:
+            self._plan_payments(uow, payments, seconds, before_writing)
+        except BaseException:
+            if holds_events:
+                uow.audit.drop_batch()
+            raise
+        return PlannedStep(uow, report, self.batch, self.handoffs, holds_events)
+
+    def _plan_payments(
+        self,
+        uow: UnitOfWork,
+        payments: Sequence[KeyedPayment],
+        seconds: float | None,
+        before_writing: Callable[[], None],
+    ) -> None:
+        report = self.report
         until = time.monotonic() + seconds if seconds is not None else None
-        with uow.audit.batched():
-            for prefix, payment in payments:
-                if until is not None and report.claims and time.monotonic() > until:
-                    break  # the rest in the next transaction: another writer gets its turn
-                report.claims += 1
-                claim, seen = None, None
-                if self.in_batches:
-                    claim = self.batch.claim(payment.patient_control_number)
-                    seen = self.batch.seen(prefix, payment.patient_control_number)
-                if seen if seen is not None else source_seen(uow, prefix):
-                    report.add(payment.patient_control_number, "already_posted", payment.paid)
-                    if payment.status == "22":  # resuming: its correction follows this reversal
-                        found = uow.claims.by_number(payment.patient_control_number)
-                        self.reversed_here.update([found.id] if found else [])
-                else:
-                    self._claim(prefix, payment, claim)
-            self.batch.finish(self.on)
-            for claim_id, payment in self.handoffs:  # after the batch's postings are written
-                coordination.after_adjudication(uow, claim_id, payment, self.remittance_id, self.on)
-        return report
+        for prefix, payment in payments:
+            if until is not None and report.claims and time.monotonic() > until:
+                break  # the rest in the next transaction: another writer gets its turn
+            report.claims += 1
+            claim, seen = None, None
+            if self.in_batches:
+                claim = self.batch.claim(payment.patient_control_number)
+                seen = self.batch.seen(prefix, payment.patient_control_number)
+            if seen is None or (claim is None and self.batch.has(payment.patient_control_number)):
+                before_writing()  # claim by claim: it reads what another step may be writing
+            if seen if seen is not None else source_seen(uow, prefix):
+                report.add(payment.patient_control_number, "already_posted", payment.paid)
+                if payment.status == "22":  # resuming: its correction follows this reversal
+                    found = uow.claims.by_number(payment.patient_control_number)
+                    self.reversed_here.update([found.id] if found else [])
+            else:
+                self._claim(prefix, payment, claim)
+
+    def write_claims(self, step: PlannedStep) -> PostingReport:
+        """The second half of :meth:`post_claims`: the planned step written in its unit of work
+        (the batch's rows, the hand-offs to the next payers, the held audit events)."""
+        step.batch.finish(self.on)
+        for claim_id, payment in step.handoffs:  # after the batch's postings are written
+            coordination.after_adjudication(
+                step.uow, claim_id, payment, self.remittance_id, self.on
+            )
+        if step.holds_events:
+            step.uow.audit.write_batch()
+        return step.report
 
     def queue_provider_adjustments(self, uow: UnitOfWork) -> PostingReport:
         """PLB provider adjustments go to the work queue with their amounts, to be posted to the
