@@ -31,6 +31,7 @@ from otbill.storage.repositories.dashboard_rollup_sources import (
 )
 from otbill.storage.repositories.dashboard_unbilled import backfill_unbilled, unbilled_mismatches
 from otbill.storage.repositories.id_lists import one_of
+from otbill.storage.repositories.ledger_effects import originals_of
 from otbill.storage.repositories.owner_summary import posting_effect
 from otbill.storage.repositories.written_rows import new_rows
 from otbill.storage.tables import ClaimRow, ClaimStatusRow, ClaimVisitRow, DenialRow, PostingRow
@@ -175,20 +176,13 @@ def _postings(
 ) -> Counter[int]:
     """Payments (reversals netted) and claims' open balances; returns the new payments (not
     reversals) per claim."""
-    originals = {p.reverses_id for p in postings if p.reverses_id is not None}
-    kinds: dict[int, tuple[str, bool]] = {}
-    if originals:
-        query = select(PostingRow.id, PostingRow.kind, PostingRow.payer_side)
-        kinds = {
-            i: (k, s)
-            for i, k, s in connection.execute(query.where(one_of(PostingRow.id, originals)))
-        }
+    originals = originals_of(connection, postings)
     moved: dict[int, list[int]] = defaultdict(lambda: [0, 0])  # claim -> insurance, patient
     new_payments: Counter[int] = Counter()
     for posting in postings:
         sign, (kind, side) = 1, (posting.kind, posting.payer_side)
         if posting.reverses_id is not None:
-            sign, (kind, side) = -1, kinds[posting.reverses_id]
+            sign, (kind, side, _) = -1, originals[posting.reverses_id]
         elif kind == "payment":
             new_payments[posting.claim_id] += 1
         if kind == "payment":

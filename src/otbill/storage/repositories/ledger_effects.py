@@ -4,16 +4,18 @@ payer's share to the patient. Shared by the report repositories and the owner's 
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
-from sqlalchemy import and_, case, select
+from sqlalchemy import Connection, and_, case, select
 from sqlalchemy.orm import aliased
 
+from otbill.storage.repositories.id_lists import ids_per_statement, one_of
 from otbill.storage.tables import DenialRow, PostingRow
 
 __all__ = [
     "AMOUNT", "KIND", "ORIGINAL", "PATIENT_EFFECT", "PAYER_EFFECT", "PAYER_SIDE", "PAYMENT",
-    "decided_and_denied",
+    "decided_and_denied", "originals_of",
 ]  # fmt: skip
 
 ORIGINAL = aliased(PostingRow)
@@ -53,3 +55,15 @@ def decided_and_denied(clinic_id: int | None) -> tuple[Any, Any]:
         decided.group_by(PostingRow.claim_id).subquery(),
         denied.group_by(DenialRow.claim_id).subquery(),
     )
+
+
+def originals_of(connection: Connection, postings: Iterable[Any]) -> dict[int, tuple[Any, ...]]:
+    """Posting id -> (kind, payer side, group code) of the postings these reverse: what the
+    kept tables' listeners need to net a flush's reversals in Python (``ORIGINAL``'s columns)."""
+    ids = sorted({p.reverses_id for p in postings if p.reverses_id is not None})
+    out: dict[int, tuple[Any, ...]] = {}
+    query = select(PostingRow.id, PostingRow.kind, PostingRow.payer_side, PostingRow.group_code)
+    for start in range(0, len(ids), step := ids_per_statement(connection)):
+        rows = connection.execute(query.where(one_of(PostingRow.id, ids[start : start + step])))
+        out.update((i, (kind, side, group)) for i, kind, side, group in rows)
+    return out
