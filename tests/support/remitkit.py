@@ -8,9 +8,9 @@ from decimal import Decimal
 from otbill.domain.ledger import Kind
 from otbill.services.ledger import LedgerEntry, post
 from otbill.storage import Database
-from support.clinickit import Ids, insert_claim, make_npi
+from support.clinickit import Ids, insert_claim, make_npi, seed_clinic
 
-__all__ = ["make_835", "paid_claim", "submitted_claim"]
+__all__ = ["clinic_paid_in_full", "make_835", "paid_claim", "submitted_claim"]
 
 ISA = (
     "ISA*00*          *00*          *ZZ*PAYER          *ZZ*OTBILL         "
@@ -64,3 +64,15 @@ SVC*HC:97530:GO*60*40**2
 DTM*472*20250214
 CAS*CO*45*10
 CAS*PR*2*10"""
+
+
+def clinic_paid_in_full(
+    db: Database, code: str, n: int, letter: str, count: int
+) -> tuple[Ids, bytes]:
+    """A new clinic (``seed_clinic``'s ``code`` and ``n``) with ``count`` submitted claims
+    numbered ``<letter>1`` on, and the 835 that pays each of them (:func:`paid_claim`)."""
+    ids = seed_clinic(db, code=code, n=n)
+    numbers = [f"{letter}{i}" for i in range(1, count + 1)]
+    for number in numbers:
+        submitted_claim(db, ids, number)
+    return ids, make_835("\n".join(paid_claim(x) for x in numbers), str(96 * count))

@@ -143,19 +143,20 @@ class RemittancePosting:
         seconds: float | None = None,
         *,
         before_writing: Callable[[], None] = lambda: None,
+        after_each: Callable[[], None] = lambda: None,
     ) -> PlannedStep:
         """The first half of :meth:`post_claims`: the payments' records read and their postings,
         status moves, denials and work items planned, nothing written and no row locked (the
         audit events are held, chained when written: ``AuditLog.open_batch``). A payment that
         must be posted claim by claim (a chain of payers) reads and writes at once: before it,
         ``before_writing()`` is called (while a step is being written on another connection,
-        it waits for that step to commit)."""
+        it waits for that step to commit). ``after_each()`` is called after each payment."""
         report = self._begin(uow)
         self.batch = ClaimBatch.load(uow, payments, self.remittance_id)
         self.handoffs, self.chained = [], False
         holds_events = uow.audit.open_batch()
         try:
-            self._plan_payments(uow, payments, seconds, before_writing)
+            self._plan_payments(uow, payments, seconds, before_writing, after_each)
         except BaseException:
             if holds_events:
                 uow.audit.drop_batch()
@@ -168,6 +169,7 @@ class RemittancePosting:
         payments: Sequence[KeyedPayment],
         seconds: float | None,
         before_writing: Callable[[], None],
+        after_each: Callable[[], None],
     ) -> None:
         report = self.report
         until = time.monotonic() + seconds if seconds is not None else None
@@ -188,6 +190,7 @@ class RemittancePosting:
                     self.reversed_here.update([found.id] if found else [])
             else:
                 self._claim(prefix, payment, claim)
+            after_each()
 
     def write_claims(self, step: PlannedStep) -> PostingReport:
         """The second half of :meth:`post_claims`: the planned step written in its unit of work
