@@ -18,7 +18,8 @@ from collections import Counter, defaultdict
 from collections.abc import Collection, Iterable
 from typing import Any
 
-from sqlalchemy import Connection, Table, case, delete, event, func, insert, select
+from sqlalchemy import Connection, Table, case, delete, event, func, insert, select, text
+from sqlalchemy.dialects import postgresql
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
@@ -30,7 +31,7 @@ from otbill.storage.repositories.dashboard_rollup_sources import (
     denial_cause_rollups,
 )
 from otbill.storage.repositories.dashboard_unbilled import backfill_unbilled, unbilled_mismatches
-from otbill.storage.repositories.id_lists import one_of
+from otbill.storage.repositories.id_lists import array_text, one_of
 from otbill.storage.repositories.ledger_effects import originals_of
 from otbill.storage.repositories.owner_summary import posting_effect
 from otbill.storage.repositories.written_rows import new_rows
@@ -58,13 +59,51 @@ Key = tuple[int, dt.date, int]
 def add_counters(
     connection: Connection, table: Table, key: tuple[str, ...], rows: list[dict[str, Any]]
 ) -> None:
-    """Add each row's counters to its key's row, made when missing: one executemany, in key
-    order (two transactions touching the same rows lock them in the same order: no deadlock)."""
+    """Add each row's counters to its key's row, made when missing, in key order (two
+    transactions touching the same rows lock them in the same order: no deadlock): on
+    PostgreSQL one INSERT ... SELECT from arrays, one statement whatever the count (an
+    executemany there runs the upsert once a row: 200 rows took 10-14 ms); elsewhere one
+    executemany, run in process. Rows of one key are added together first."""
     if not rows:
         return
-    rows = sorted(rows, key=lambda r: tuple(r[k] for k in key))
     counters = tuple(c for c in rows[0] if c not in key)
-    connection.execute(_upsert(connection.dialect.name, table, key, counters), rows)
+    merged: dict[tuple[Any, ...], list[Any]] = {}
+    for row in rows:
+        values = merged.setdefault(tuple(row[k] for k in key), [0] * len(counters))
+        for n, c in enumerate(counters):
+            values[n] += row[c]
+    ordered = sorted(merged.items())
+    if connection.dialect.name == "postgresql":
+        columns = (*key, *counters)
+        arrays = zip(*((*k, *values) for k, values in ordered), strict=True)
+        params = {c: array_text(map(_array_value, a)) for c, a in zip(columns, arrays, strict=True)}
+        connection.execute(_array_upsert(table, key, counters), params)
+        return
+    dicts = [dict(zip((*key, *counters), (*k, *values), strict=True)) for k, values in ordered]
+    connection.execute(_upsert(connection.dialect.name, table, key, counters), dicts)
+
+
+def _array_value(value: Any) -> Any:
+    """A key's or counter's value as an array element's text (dates, booleans) or int."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return value.isoformat() if isinstance(value, dt.date) else value
+
+
+@functools.cache
+def _array_upsert(table: Table, key: tuple[str, ...], counters: tuple[str, ...]) -> Any:
+    """PostgreSQL's upsert of arrays, one a column (cast to its type), adding ``counters`` to
+    their key's row; built once per table."""
+    dialect = postgresql.dialect()  # type: ignore[no-untyped-call]
+    columns = (*key, *counters)
+    arrays = ", ".join(
+        f"CAST(:{c} AS {table.c[c].type.compile(dialect=dialect)}[])" for c in columns
+    )
+    added = ", ".join(f"{c} = {table.name}.{c} + excluded.{c}" for c in counters)
+    return text(
+        f"INSERT INTO {table.name} ({', '.join(columns)}) SELECT * FROM unnest({arrays})"
+        f" ON CONFLICT ({', '.join(key)}) DO UPDATE SET {added}"
+    )
 
 
 @functools.cache

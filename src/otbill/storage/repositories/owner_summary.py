@@ -56,6 +56,7 @@ __all__ = [
     "decided_claims_by",
     "keep_summaries",
     "kept_line_balances",
+    "line_changes",
     "posting_effect",
     "summary_mismatches",
 ]
@@ -86,7 +87,9 @@ class _LineChange:
     first_on: dt.date | None = None
 
 
-def _line_changes(connection: Connection, postings: list[PostingRow]) -> dict[int, _LineChange]:
+def line_changes(connection: Connection, postings: list[PostingRow]) -> dict[int, _LineChange]:
+    """Claim line id -> what these postings add to its open balances (insurance, patient
+    cents), and the first day they were posted; reversals net their originals."""
     originals = originals_of(connection, postings)
     changes: dict[int, _LineChange] = defaultdict(_LineChange)
     for posting in postings:
@@ -107,39 +110,50 @@ def _kept(connection: Connection, column: Any, ids: list[int]) -> set[int]:
     return set(connection.scalars(select(column).where(one_of(column, ids)))) if ids else set()
 
 
-#: Add arrays of (claim line, insurance cents, patient cents) to their lines' rows: on PostgreSQL
-#: one statement for a large 835's step (an executemany was one statement per line).
+#: Add arrays of (claim line, insurance cents, patient cents) to their lines' rows, returning the
+#: lines that have one: on PostgreSQL one statement for a large 835's step (an executemany was one
+#: statement per line).
 _ADD_TO_LINES = text(
     f"UPDATE {ClaimLineBalanceRow.__tablename__} AS b"
     " SET insurance_cents = b.insurance_cents + v.ins, patient_cents = b.patient_cents + v.pat"
     " FROM unnest(CAST(:lines AS integer[]), CAST(:ins AS integer[]), CAST(:pat AS integer[]))"
-    " AS v(line, ins, pat) WHERE b.claim_line_id = v.line"
+    " AS v(line, ins, pat) WHERE b.claim_line_id = v.line RETURNING b.claim_line_id"
 )
 
 
-def _keep_lines(connection: Connection, changes: dict[int, _LineChange]) -> None:
-    """Add the changes to their lines' rows, made when missing; one executemany for each (a
-    flush of a thousand postings is a handful of statements, not one per line)."""
+def _add_to_lines(connection: Connection, rows: list[dict[str, Any]]) -> set[int]:
+    """Add the rows' changes to their lines' kept rows; returns the lines that have one (on
+    PostgreSQL the UPDATE says which, without a look-up first)."""
     line = ClaimLineBalanceRow
-    have = _kept(connection, line.claim_line_id, list(changes))
-    rows = [{"b_line": i, "b_ins": c.insurance, "b_pat": c.patient, "b_first": c.first_on}
-            for i, c in changes.items()]  # fmt: skip
-    found = [r for r in rows if r["b_line"] in have]
-    if found and connection.dialect.name == "postgresql":  # one statement, whatever the count
-        connection.execute(
-            _ADD_TO_LINES,
-            {"lines": array_text(r["b_line"] for r in found),
-             "ins": array_text(r["b_ins"] for r in found),
-             "pat": array_text(r["b_pat"] for r in found)},
+    if connection.dialect.name == "postgresql":  # one statement, whatever the count
+        return set(
+            connection.scalars(
+                _ADD_TO_LINES,
+                {"lines": array_text(r["b_line"] for r in rows),
+                 "ins": array_text(r["b_ins"] for r in rows),
+                 "pat": array_text(r["b_pat"] for r in rows)},
+            )
         )  # fmt: skip
-    elif found:  # SQLite runs an executemany in process, without round trips
+    have = _kept(connection, line.claim_line_id, [r["b_line"] for r in rows])
+    found = [{k: r[k] for k in ("b_line", "b_ins", "b_pat")} for r in rows if r["b_line"] in have]
+    if found:  # SQLite runs an executemany in process, without round trips
         connection.execute(
             update(line)
             .where(line.claim_line_id == bindparam("b_line"))
             .values(insurance_cents=line.insurance_cents + bindparam("b_ins"),
                     patient_cents=line.patient_cents + bindparam("b_pat")),
-            [{k: r[k] for k in ("b_line", "b_ins", "b_pat")} for r in found],
+            found,
         )  # fmt: skip
+    return have
+
+
+def _keep_lines(connection: Connection, changes: dict[int, _LineChange]) -> None:
+    """Add the changes to their lines' rows, made when missing; one statement for each (a
+    flush of a thousand postings is a handful of statements, not one per line)."""
+    line = ClaimLineBalanceRow
+    rows = [{"b_line": i, "b_ins": c.insurance, "b_pat": c.patient, "b_first": c.first_on}
+            for i, c in changes.items()]  # fmt: skip
+    have = _add_to_lines(connection, rows)
     missing = [r for r in rows if r["b_line"] not in have]
     if missing:
         values = select(ClaimLineRow.clinic_id, ClaimLineRow.id, ClaimRow.id, ClaimRow.payer_id,
@@ -221,7 +235,7 @@ def keep_summaries(session: Session, _context: Any) -> None:
         return
     connection = session.connection()
     if postings:
-        _keep_lines(connection, _line_changes(connection, postings))
+        _keep_lines(connection, line_changes(connection, postings))
     if flags:
         _keep_outcomes(connection, flags)
 
