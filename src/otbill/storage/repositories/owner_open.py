@@ -20,7 +20,9 @@ from sqlalchemy.orm import Session
 
 from otbill.storage.repositories.dashboard_summary import add_counters
 from otbill.storage.repositories.id_lists import ids_per_statement, one_of
-from otbill.storage.repositories.owner_summary import line_changes  # its listener runs first
+from otbill.storage.repositories.owner_summary import (  # its listener runs first
+    flush_line_changes,
+)
 from otbill.storage.repositories.written_rows import new_rows
 from otbill.storage.tables import PostingRow
 from otbill.storage.tables.owner_open import OpenBalanceDayRow
@@ -66,7 +68,8 @@ def _lines_of(connection: Connection, claims: set[int]) -> list[Any]:
 def _open_deltas(lines: list[Any], changes: dict[int, Any]) -> dict[tuple[Any, ...], list[int]]:
     """Key -> what its row gains (insurance cents, patient cents, claims): the open lines of
     ``lines`` (every line of the flush's claims) now, minus as they were before the flush's
-    ``changes`` (:func:`.owner_summary.line_changes`; a line made by the flush was zero)."""
+    ``changes`` (:func:`.owner_summary.flush_line_changes`; a line made by the flush was
+    zero)."""
     deltas: dict[tuple[Any, ...], list[int]] = defaultdict(lambda: [0, 0, 0])
     claim_open: dict[tuple[Any, ...], list[bool]] = defaultdict(lambda: [False, False])
     for line_id, claim_id, *key_values, insurance, patient in lines:
@@ -108,7 +111,7 @@ def keep_open_days(session: Session, _context: Any) -> None:
         return
     connection = session.connection()
     lines = _lines_of(connection, {p.claim_id for p in postings})
-    _add_open(connection, _open_deltas(lines, line_changes(connection, postings)))
+    _add_open(connection, _open_deltas(lines, flush_line_changes(session, postings)))
 
 
 event.listen(Session, "after_flush", keep_open_days)

@@ -54,6 +54,7 @@ from otbill.storage.tables.owner_summary import ClaimLineBalanceRow, ClaimOutcom
 __all__ = [
     "backfill",
     "decided_claims_by",
+    "flush_line_changes",
     "keep_summaries",
     "kept_line_balances",
     "line_changes",
@@ -103,6 +104,20 @@ def line_changes(connection: Connection, postings: list[PostingRow]) -> dict[int
         if change.first_on is None or posting.posted_on < change.first_on:
             change.first_on = posting.posted_on
     return changes
+
+
+_CHANGES = "otbill.owner_summary.line_changes"
+
+
+def flush_line_changes(session: Session, postings: list[PostingRow]) -> dict[int, _LineChange]:
+    """:func:`line_changes` of a flush's postings, as :func:`keep_summaries` computed them
+    for this flush (a later listener, :mod:`.owner_open`, takes them instead of netting the
+    postings and reading their originals again), else computed afresh."""
+    kept = session.info.pop(_CHANGES, None)
+    same = kept is not None and len(kept[0]) == len(postings)
+    if same and all(a is b for a, b in zip(kept[0], postings, strict=True)):  # the same rows
+        return kept[1]  # type: ignore[no-any-return]
+    return line_changes(session.connection(), postings)
 
 
 def _kept(connection: Connection, column: Any, ids: list[int]) -> set[int]:
@@ -231,11 +246,14 @@ def keep_summaries(session: Session, _context: Any) -> None:
     for posting in postings:
         if posting.remittance_id is not None:
             flags[posting.claim_id].add("decided")
+    session.info.pop(_CHANGES, None)
     if not postings and not flags:
         return
     connection = session.connection()
     if postings:
-        _keep_lines(connection, line_changes(connection, postings))
+        changes = line_changes(connection, postings)
+        session.info[_CHANGES] = (postings, changes)
+        _keep_lines(connection, changes)
     if flags:
         _keep_outcomes(connection, flags)
 
