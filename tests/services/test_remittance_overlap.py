@@ -9,7 +9,7 @@ import datetime as dt
 from typing import Any
 
 import pytest
-from sqlalchemy import String, cast, select
+from sqlalchemy import String, cast, create_engine, select
 
 from otbill import clock
 from otbill.domain.audit_postings import REMITTANCE_POSTINGS
@@ -136,3 +136,17 @@ def test_every_step_is_written_on_the_runs_as_of_day(db: Database) -> None:
         ).all()  # fmt: skip
     assert len({posted for posted, _ in stamps}) >= 3  # the three steps' own times
     assert {posted.date() for posted, _ in stamps} == {at.date() for _, at in stamps} == {day}
+
+
+def test_steps_overlap_only_on_postgresql_with_three_connections_to_lend(db: Database) -> None:
+    url = db.engine.url
+    if db.backend != "postgresql":
+        assert not posting_module._overlaps(db)  # one writer: the steps one after the other
+        return
+    assert posting_module._overlaps(db)
+    for size, overflow, overlaps in ((1, 1, False), (2, 1, True), (1, -1, True)):
+        small = Database(create_engine(url, pool_size=size, max_overflow=overflow), migrate=False)
+        try:
+            assert posting_module._overlaps(small) is overlaps, (size, overflow)
+        finally:
+            small.dispose()

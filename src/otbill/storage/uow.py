@@ -15,6 +15,7 @@ from sqlalchemy import Connection, Engine, event
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
+from sqlalchemy.pool import QueuePool
 
 from otbill.domain.record_errors import StaleRecord
 from otbill.storage.audit import AuditLog
@@ -223,6 +224,14 @@ class Database:
 
     def unit_of_work(self, clinic_id: int, actor_id: int | None = None) -> UnitOfWork:
         return UnitOfWork(self._factory, clinic_id, actor_id)
+
+    def connections_at_once(self) -> int | None:
+        """How many connections the pool lends at once (None: no cap)."""
+        pool = self.engine.pool
+        if not isinstance(pool, QueuePool):
+            return None  # NullPool: a connection each; SQLite's pools: not a cap on writers
+        overflow = pool._max_overflow
+        return None if overflow < 0 else pool.size() + overflow
 
     def session(self) -> Session:
         """A bare session with no clinic scope: on PostgreSQL it sees no clinic's rows unless the

@@ -71,6 +71,7 @@ class ClaimBatch:
     reversed_ids: set[int] = field(default_factory=set)
     changes: dict[int, dict[str, Any]] = field(default_factory=dict)  # claim id -> new values
     history: list[StatusChange] = field(default_factory=list)
+    rows: list[dict[str, Any]] | None = None  # the postings numbered (number_postings)
 
     @classmethod
     def load(
@@ -207,30 +208,47 @@ class ClaimBatch:
         self.pending.append((posting, rarc, remittance_id))
         self.keys.add(posting.source_key)
 
+    def number_postings(self, on: dt.date) -> None:
+        """The planned postings numbered (ids taken from the sequence, PostgreSQL only), made
+        rows and their audit events recorded, as the planning's last act: the step's writing is
+        then little more than sending them (on PostgreSQL it runs while the next step is planned,
+        :mod:`otbill.services.remittances.overlap`). Elsewhere :meth:`finish` does it."""
+        if not self.pending:
+            return
+        reads = self.uow.remittance_batch
+        ids = reads.reserve_posting_ids(len(self.pending))
+        if ids is None:
+            return
+        self.rows = reads.posting_rows(self.pending, on=on, by_user=self.uow.actor_id, ids=ids)
+        self._record_postings(ids)
+
     def finish(self, on: dt.date) -> None:
         """Write the claims' changes and the planned postings (plain rows, the derived tables
         kept once for both) with their audit rows, and the denials opened (with the prevention
         checks they propose); the touched claims' kept line balances are checked against the
-        ledger in between (:meth:`_check_postings`)."""
-        reads, made = self.uow.remittance_batch, list[int]()
+        ledger in between (:meth:`_check_ledger`)."""
+        reads, claims = self.uow.remittance_batch, list[int]()
         with reads.kept_together():
             reads.change_claims(self.changes, self.history, self.uow.actor_id)
-            if self.pending:
+            if self.rows is not None:  # numbered when planned
+                reads.write_posting_rows(self.rows)
+                claims = list(dict.fromkeys(row["claim_id"] for row in self.rows))
+            elif self.pending:
+                claims = list(dict.fromkeys(posting.claim_id for posting, _, _ in self.pending))
                 made = reads.add_postings(self.pending, on=on, by_user=self.uow.actor_id)
-        self.changes, self.history = {}, []
-        if made:
-            self._check_postings(made)
+                self._record_postings(made)
+        self.changes, self.history, self.rows = {}, [], None
+        if claims:
+            self._check_ledger(claims)
         open_denials(self.uow, self.denials, on)
         self.denials.clear()
         # the step's queued items (none queued before: their keys were read), after its writes
         add_work_items(self.uow, [work_item(key, **item) for key, item in self.items])
         self.items.clear()
 
-    def _check_postings(self, made: list[int]) -> None:
-        """The planned postings' audit rows (``made``: their ids), one a claim (:mod:`otbill.domain.audit_postings`); then the touched
-        claims' lines' balances as kept for the owner's reports are compared with their postings
-        summed afresh in the database (one query, not every posting read back and realized: the
-        claim-by-claim path's check, set-based)."""
+    def _record_postings(self, made: list[int]) -> None:
+        """The planned postings' audit rows (``made``: their ids), one a claim
+        (:mod:`otbill.domain.audit_postings`)."""
         by_claim: dict[int, list[tuple[int, Posting, str | None]]] = {}
         for posting_id, (posting, rarc, _) in zip(made, self.pending, strict=True):
             by_claim.setdefault(posting.claim_id, []).append((posting_id, posting, rarc))
@@ -240,7 +258,12 @@ class ClaimBatch:
                 self.uow.actor_id, REMITTANCE_POSTINGS, "claim", claim_id, None, after
             )
         self.pending.clear()
-        problems = self.uow.remittance_batch.summary_mismatches(list(by_claim))
+
+    def _check_ledger(self, claims: list[int]) -> None:
+        """The touched claims' lines' balances as kept for the owner's reports compared with
+        their postings summed afresh in the database (one query, not every posting read back and
+        realized: the claim-by-claim path's check, set-based)."""
+        problems = self.uow.remittance_batch.summary_mismatches(claims)
         if problems:
             more = f" (and {len(problems) - 1} more lines)" if len(problems) > 1 else ""
             raise LedgerInvariantBroken(problems[0] + more)

@@ -158,7 +158,7 @@ def post_checked(
             posting = RemittancePosting(remittance, sha, on, label)
             report.merge(turns.run(posting.open))
             keyed = posting.keyed_payments()
-            if db.engine.dialect.name == "postgresql":  # SQLite has one writer: nothing to gain
+            if _overlaps(db):
                 OverlappedSteps(turns, posting, CLAIMS_PER_TRANSACTION, STEP_SECONDS, done).run(
                     keyed
                 )
@@ -180,6 +180,15 @@ def post_checked(
             "posted and kept; post the same file again to finish (nothing posts twice)",
         ) from busy
     return report
+
+
+def _overlaps(db: Database) -> bool:
+    """Whether steps are written while the next is planned: on PostgreSQL (SQLite has one writer:
+    nothing to gain), when the pool lends three connections at once (the step written, the step
+    planned, and a busy step run again alone; a smaller pool would make them wait on each other
+    until its timeout)."""
+    at_once = db.connections_at_once()
+    return db.backend == "postgresql" and (at_once is None or at_once >= 3)
 
 
 def post_remittance_in(

@@ -157,6 +157,7 @@ class RemittancePosting:
         holds_events = uow.audit.open_batch()
         try:
             self._plan_payments(uow, payments, seconds, before_writing, after_each)
+            self.batch.number_postings(self.on)
         except BaseException:
             if holds_events:
                 uow.audit.drop_batch()

@@ -24,7 +24,7 @@ from otbill.domain.claim_records import ClaimLine, StoredClaim
 from otbill.domain.ledger import Kind, Posting
 from otbill.domain.money import from_cents, to_cents
 from otbill.storage.audit import utcnow
-from otbill.storage.bulk_rows import insert_numbered
+from otbill.storage.bulk_rows import insert_numbered, reserve_ids, write_rows
 from otbill.storage.repositories.base import ClinicScoped
 from otbill.storage.repositories.claim_changes import StatusChange, write_claim_changes
 from otbill.storage.repositories.claims import _as_claim, _as_line
@@ -157,8 +157,23 @@ class RemittanceBatchRepository(ClinicScoped):
         (a large 835 adds a hundred thousand: building and flushing them as objects was most of
         its time), and keep the derived tables for them (:func:`.written_rows.keep_written`);
         returns their ids, in order."""
-        now = utcnow()
+        rows = self.posting_rows(postings, on=on, by_user=by_user)
         flush(self.session)  # what they refer to goes first (a remittance, a claim's changes)
+        insert_numbered(self.session, PostingRow, rows)
+        self._kept_for(rows)
+        return [row["id"] for row in rows]
+
+    def posting_rows(
+        self,
+        postings: Sequence[NewPosting],
+        *,
+        on: dt.date,
+        by_user: int | None,
+        ids: Sequence[int] | None = None,
+    ) -> list[dict[str, Any]]:
+        """The postings' rows (their ids from ``ids``, in order, else none yet), dated ``on``,
+        posted now by ``by_user``."""
+        now = utcnow()
         rows: list[dict[str, Any]] = [
             {
                 "clinic_id": self.clinic_id,
@@ -181,9 +196,26 @@ class RemittanceBatchRepository(ClinicScoped):
             }
             for p, rarc, remittance_id in postings
         ]
-        insert_numbered(self.session, PostingRow, rows)
+        if ids is not None:
+            for row, posting_id in zip(rows, ids, strict=True):
+                row["id"] = posting_id
+        return rows
+
+    def reserve_posting_ids(self, count: int) -> list[int] | None:
+        """``count`` posting ids taken now (PostgreSQL; None on SQLite): a step planned while
+        another is being written numbers its postings without writing or locking anything
+        (:func:`otbill.storage.bulk_rows.reserve_ids`)."""
+        return reserve_ids(self.session, PostingRow, count)
+
+    def write_posting_rows(self, rows: Sequence[dict[str, Any]]) -> None:
+        """Append rows of :meth:`posting_rows` given their ids, and keep the derived tables for
+        them (as :meth:`add_postings` does)."""
+        flush(self.session)  # what they refer to goes first (a remittance, a claim's changes)
+        write_rows(self.session, PostingRow, rows)
+        self._kept_for(rows)
+
+    def _kept_for(self, rows: Sequence[dict[str, Any]]) -> None:
         keep_written(self.session, {PostingRow: [SimpleNamespace(**row) for row in rows]})
-        return [row["id"] for row in rows]
 
     def kept_together(self) -> AbstractContextManager[None]:
         """The derived tables kept once for the claim changes and postings written inside
