@@ -24,7 +24,14 @@ from sqlalchemy.orm import Session
 
 from otbill.storage.row_security import copy_allowed
 
-__all__ = ["SEQUENCE_OF", "JsonText", "insert_numbered", "reserve_ids", "write_rows"]
+__all__ = [
+    "SEQUENCE_OF",
+    "JsonText",
+    "copy_chunks",
+    "insert_numbered",
+    "reserve_ids",
+    "write_rows",
+]
 
 _CHUNK_ROWS = 4000  # rows per write: about 1 MB of an audit trail's lines
 _NULL = "\\N"  # COPY text's None
@@ -38,9 +45,16 @@ class JsonText(str):
     __slots__ = ()
 
 
-def write_rows(session: Session, model: type[Any], rows: Sequence[dict[str, Any]]) -> None:
+def write_rows(
+    session: Session,
+    model: type[Any],
+    rows: Sequence[dict[str, Any]],
+    *,
+    chunks: Sequence[str | None] | None = None,
+) -> None:
     """Insert ``rows`` (column name -> value; every row has the same names) into ``model``'s
-    table, in the session's transaction. The caller flushes first what the rows refer to."""
+    table, in the session's transaction. The caller flushes first what the rows refer to.
+    ``chunks``: :func:`copy_chunks` of the rows, formatted ahead (PostgreSQL)."""
     if not rows:
         return
     table = cast(Table, model.__table__)
@@ -50,7 +64,7 @@ def write_rows(session: Session, model: type[Any], rows: Sequence[dict[str, Any]
     columns = list(rows[0])
     names = ", ".join(f'"{table.c[c].name}"' for c in columns)  # names from the table's model
     if copy_allowed(session, table.name):
-        _copy(session, f'"{table.name}" ({names})', columns, rows)
+        _copy(session, f'"{table.name}" ({names})', columns, rows, chunks)
         return
     # Row-level security holds this role (as production runs): PostgreSQL refuses COPY into the
     # table, so the rows are copied into a temporary table of the same columns (the session's
@@ -61,13 +75,28 @@ def write_rows(session: Session, model: type[Any], rows: Sequence[dict[str, Any]
         text(f'CREATE TEMPORARY TABLE IF NOT EXISTS "{stage}" AS '
              f'SELECT {names} FROM "{table.name}" WITH NO DATA')
     )  # fmt: skip
-    _copy(session, f'"{stage}" ({names})', columns, rows)
+    _copy(session, f'"{stage}" ({names})', columns, rows, chunks)
     session.execute(text(f'INSERT INTO "{table.name}" ({names}) SELECT {names} FROM "{stage}"'))
     session.execute(text(f'TRUNCATE "{stage}"'))
 
 
+def copy_chunks(rows: Sequence[dict[str, Any]]) -> list[str | None]:
+    """``rows`` as COPY text, a chunk at a time (None for a chunk with a value not formatted
+    here), formatted ahead of :func:`write_rows`: an 835's step formats its postings while the
+    step before it is written (:mod:`otbill.services.remittances.overlap`)."""
+    columns = list(rows[0]) if rows else []
+    return [
+        _copy_lines(columns, rows[start : start + _CHUNK_ROWS])
+        for start in range(0, len(rows), _CHUNK_ROWS)
+    ]
+
+
 def _copy(
-    session: Session, target: str, columns: list[str], rows: Sequence[dict[str, Any]]
+    session: Session,
+    target: str,
+    columns: list[str],
+    rows: Sequence[dict[str, Any]],
+    chunks: Sequence[str | None] | None = None,
 ) -> None:
     """``COPY target FROM STDIN`` of ``rows``' ``columns``, sent as text lines a chunk at a time
     (psycopg's ``write_row`` took 5 µs of Python a posting, 9 an audit event); from the first
@@ -77,8 +106,12 @@ def _copy(
     driver = session.connection().connection.driver_connection
     assert driver is not None
     with driver.cursor() as cursor, cursor.copy(f"COPY {target} FROM STDIN") as copy:
-        for start in range(0, len(rows), _CHUNK_ROWS):
-            lines = _copy_lines(columns, rows[start : start + _CHUNK_ROWS])
+        for n, start in enumerate(range(0, len(rows), _CHUNK_ROWS)):
+            lines = (
+                chunks[n]
+                if chunks is not None
+                else _copy_lines(columns, rows[start : start + _CHUNK_ROWS])
+            )
             if lines is None:  # write_row buffers: later write() calls would overtake it
                 for row in rows[start:]:
                     values = map(row.__getitem__, columns)

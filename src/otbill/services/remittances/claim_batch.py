@@ -72,6 +72,7 @@ class ClaimBatch:
     changes: dict[int, dict[str, Any]] = field(default_factory=dict)  # claim id -> new values
     history: list[StatusChange] = field(default_factory=list)
     rows: list[dict[str, Any]] | None = None  # the postings numbered (number_postings)
+    chunks: list[str | None] | None = None  # and their COPY text
 
     @classmethod
     def load(
@@ -220,6 +221,7 @@ class ClaimBatch:
         if ids is None:
             return
         self.rows = reads.posting_rows(self.pending, on=on, by_user=self.uow.actor_id, ids=ids)
+        self.chunks = reads.copy_text(self.rows)
         self._record_postings(ids)
 
     def finish(self, on: dt.date) -> None:
@@ -231,13 +233,13 @@ class ClaimBatch:
         with reads.kept_together():
             reads.change_claims(self.changes, self.history, self.uow.actor_id)
             if self.rows is not None:  # numbered when planned
-                reads.write_posting_rows(self.rows)
+                reads.write_posting_rows(self.rows, self.chunks)
                 claims = list(dict.fromkeys(row["claim_id"] for row in self.rows))
             elif self.pending:
                 claims = list(dict.fromkeys(posting.claim_id for posting, _, _ in self.pending))
                 made = reads.add_postings(self.pending, on=on, by_user=self.uow.actor_id)
                 self._record_postings(made)
-        self.changes, self.history, self.rows = {}, [], None
+        self.changes, self.history, self.rows, self.chunks = {}, [], None, None
         if claims:
             self._check_ledger(claims)
         open_denials(self.uow, self.denials, on)

@@ -24,7 +24,7 @@ from otbill.domain.claim_records import ClaimLine, StoredClaim
 from otbill.domain.ledger import Kind, Posting
 from otbill.domain.money import from_cents, to_cents
 from otbill.storage.audit import utcnow
-from otbill.storage.bulk_rows import insert_numbered, reserve_ids, write_rows
+from otbill.storage.bulk_rows import copy_chunks, insert_numbered, reserve_ids, write_rows
 from otbill.storage.repositories.base import ClinicScoped
 from otbill.storage.repositories.claim_changes import StatusChange, write_claim_changes
 from otbill.storage.repositories.claims import _as_claim, _as_line
@@ -207,11 +207,19 @@ class RemittanceBatchRepository(ClinicScoped):
         (:func:`otbill.storage.bulk_rows.reserve_ids`)."""
         return reserve_ids(self.session, PostingRow, count)
 
-    def write_posting_rows(self, rows: Sequence[dict[str, Any]]) -> None:
-        """Append rows of :meth:`posting_rows` given their ids, and keep the derived tables for
-        them (as :meth:`add_postings` does)."""
+    def copy_text(self, rows: Sequence[dict[str, Any]]) -> list[str | None]:
+        """Rows of :meth:`posting_rows` as COPY text, formatted ahead of
+        :meth:`write_posting_rows` (:func:`otbill.storage.bulk_rows.copy_chunks`)."""
+        return copy_chunks(rows)
+
+    def write_posting_rows(
+        self, rows: Sequence[dict[str, Any]], chunks: Sequence[str | None] | None = None
+    ) -> None:
+        """Append rows of :meth:`posting_rows` given their ids (``chunks``: their COPY text
+        formatted ahead, :func:`otbill.storage.bulk_rows.copy_chunks`), and keep the derived
+        tables for them (as :meth:`add_postings` does)."""
         flush(self.session)  # what they refer to goes first (a remittance, a claim's changes)
-        write_rows(self.session, PostingRow, rows)
+        write_rows(self.session, PostingRow, rows, chunks=chunks)
         self._kept_for(rows)
 
     def _kept_for(self, rows: Sequence[dict[str, Any]]) -> None:
