@@ -45,6 +45,7 @@ from otbill.storage.tables.owner_summary import ClaimLineBalanceRow
 
 __all__ = [
     "add_counters",
+    "array_params",
     "backfill_rollups",
     "count_first_scrubs",
     "keep_rollups",
@@ -74,13 +75,18 @@ def add_counters(
             values[n] += row[c]
     ordered = sorted(merged.items())
     if connection.dialect.name == "postgresql":
-        columns = (*key, *counters)
-        arrays = zip(*((*k, *values) for k, values in ordered), strict=True)
-        params = {c: array_text(map(_array_value, a)) for c, a in zip(columns, arrays, strict=True)}
+        params = array_params((*key, *counters), [(*k, *values) for k, values in ordered])
         connection.execute(_array_upsert(table, key, counters), params)
         return
     dicts = [dict(zip((*key, *counters), (*k, *values), strict=True)) for k, values in ordered]
     connection.execute(_upsert(connection.dialect.name, table, key, counters), dicts)
+
+
+def array_params(columns: tuple[str, ...], rows: list[tuple[Any, ...]]) -> dict[str, str]:
+    """Rows of values as one array text a column (:func:`.id_lists.array_text`; dates and
+    booleans as their text), for a statement that casts each to its column's array type."""
+    arrays = zip(*rows, strict=True)
+    return {c: array_text(map(_array_value, a)) for c, a in zip(columns, arrays, strict=True)}
 
 
 def _array_value(value: Any) -> Any:
