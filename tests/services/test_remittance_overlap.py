@@ -20,8 +20,8 @@ from otbill.services.remittances.remittance_posting import PlannedStep, Remittan
 from otbill.storage import Database
 from otbill.storage.busy import DatabaseBusy
 from otbill.storage.tables import AuditEventRow, ClaimRow, PostingRow
-from support.clinickit import Ids
-from support.remitkit import clinic_paid_in_full
+from support.clinickit import Ids, seed_clinic
+from support.remitkit import clinic_paid_in_full, make_835, paid_claim, submitted_claim
 
 TODAY = dt.date(2025, 3, 10)
 CLAIMS = 9  # three steps of three
@@ -150,3 +150,20 @@ def test_steps_overlap_only_on_postgresql_with_three_connections_to_lend(db: Dat
             assert posting_module._overlaps(small) is overlaps, (size, overflow)
         finally:
             small.dispose()
+
+
+@pytest.mark.usefixtures("steps_of_three")
+def test_a_payment_for_a_claim_the_step_before_handed_on_finds_that_claim(db: Database) -> None:
+    """V1's payment hands on to the secondary payer's claim V1-S (a draft) in the first step;
+    the second step pays V1-S: it must find the claim (in a state where no payment is
+    expected), as it does when the first step was committed before it was planned."""
+    ids = seed_clinic(db, code="OVH")
+    for number in ("V1", "V2", "V3"):
+        submitted_claim(db, ids, number)
+    body = [paid_claim(n) for n in ("V1", "V2", "V3")] + [paid_claim("V1-S")]
+    report = _post(db, ids, make_835("\n".join(body), str(96 * 4)))
+    (outcome,) = [o for o in report.outcomes if o.claim_number == "V1-S"]
+    assert (outcome.outcome, outcome.detail) == (
+        "unmatched",
+        "claim is draft; a payment is not expected in that state",
+    )

@@ -14,9 +14,10 @@ What keeps it safe:
 - Steps are written one at a time, in the file's order: a step is handed to the writer only once
   the step before it committed.
 - A step never reads what the step being written changes: it is planned after that step
-  committed when the two pay a claim number in common (a reversal and its correction), and it
-  waits for that commit before a payment it must post claim by claim (a chain of payers: that
-  path reads and writes at once).
+  committed when the two pay a claim number in common (a reversal and its correction) or when
+  that step hands claims on to the next payer (it may make claims, or cross them over, that this
+  step pays), and it waits for that commit before a payment it must post claim by claim (a chain
+  of payers: that path reads and writes at once).
 - A step whose writing found the database busy, or lost a race to another run of the same file,
   is run again alone with :class:`Turns` (retries and all), as the file's steps always were; a
   step whose planning failed that way too. Any other failure rolls its step back and stops the
@@ -59,6 +60,7 @@ class _Writing:
     future: Future[PostingReport]
     payments: Sequence[KeyedPayment]
     numbers: frozenset[str]
+    hands_on: bool  # it may make the next payer's claims, or cross claims over
 
 
 def _let_in() -> None:
@@ -97,8 +99,11 @@ class OverlappedSteps:
     def _step(self, writer: ThreadPoolExecutor, chunk: Sequence[KeyedPayment]) -> int:
         """Plan the first payments of ``chunk`` and hand them to the writer; how many."""
         numbers = frozenset(p.patient_control_number for _, p in chunk)
-        if self._writing is not None and numbers & self._writing.numbers:
-            self._settle()  # a claim both pay: plan it as the step being written left it
+        writing = self._writing
+        if writing is not None and (writing.hands_on or numbers & writing.numbers):
+            # a claim both pay, or claims it may make or cross over that this step may pay:
+            # plan it as the step being written leaves them
+            self._settle()
         turns = self._turns
         uow = turns.db.unit_of_work(turns.clinic_id, turns.actor_id).__enter__()
         try:
@@ -122,8 +127,8 @@ class OverlappedSteps:
             raise
         # in the caller's context: its "as of" day (otbill.clock) holds on the writer's thread too
         future = writer.submit(contextvars.copy_context().run, self._write, step)
-        self._writing = _Writing(future, planned, frozenset(p.patient_control_number
-                                                            for _, p in planned))  # fmt: skip
+        numbers = frozenset(p.patient_control_number for _, p in planned)
+        self._writing = _Writing(future, planned, numbers, bool(step.handoffs))
         return len(planned)
 
     def _write(self, step: PlannedStep) -> PostingReport:
