@@ -29,9 +29,11 @@ from sqlalchemy import (
     func,
     insert,
     literal,
+    null,
     or_,
     select,
     text,
+    union_all,
     update,
 )
 from sqlalchemy.orm import Session, aliased
@@ -408,26 +410,36 @@ def summary_mismatches(
 ) -> list[str]:
     """The claim lines (of one claim, of these claims, or of the clinic) whose kept balances
     differ from their postings summed afresh, in plain words; empty when the summary equals the
-    ledger."""
+    ledger. The database compares them and returns the lines that differ (kept without
+    postings, postings without a kept row, other cents): an 835's step checks thousands of
+    lines, which came back to be compared in Python."""
     claims = [claim_id] if isinstance(claim_id, int) else claim_id
     originals = None if claims is None else _reversed_by(session, clinic_id, claims)
-    per = _ledger_lines(clinic_id, claims, originals)
-    kept = select(ClaimLineBalanceRow.claim_line_id, ClaimLineBalanceRow.insurance_cents,
-                  ClaimLineBalanceRow.patient_cents).where(
-        ClaimLineBalanceRow.clinic_id == clinic_id)  # fmt: skip
+    ledger = _ledger_lines(clinic_id, claims, originals)
+    line = ClaimLineBalanceRow
+    rows_kept = select(line.claim_line_id.label("line_id"), line.insurance_cents.label("insurance"),
+                       line.patient_cents.label("patient")).where(line.clinic_id == clinic_id)  # fmt: skip
     if claims is not None:
-        kept = kept.where(one_of(ClaimLineBalanceRow.claim_id, claims))
-    ledger = {i: (int(a or 0), int(b or 0)) for i, a, b in session.execute(
-        select(per.c.line_id, per.c.insurance, per.c.patient))}  # fmt: skip
-    stored = {i: (a, b) for i, a, b in session.execute(kept)}
+        rows_kept = rows_kept.where(one_of(line.claim_id, claims))
+    kept = rows_kept.subquery()
+    insurance, patient = (func.coalesce(c, 0) for c in (ledger.c.insurance, ledger.c.patient))
+    differ = or_(kept.c.line_id.is_(None), kept.c.insurance != insurance,
+                 kept.c.patient != patient)  # fmt: skip
+    out_of_ledger = select(ledger.c.line_id, kept.c.insurance, kept.c.patient, literal(True),
+                           insurance, patient).outerjoin(
+        kept, kept.c.line_id == ledger.c.line_id).where(differ)  # fmt: skip
+    unposted = select(kept.c.line_id, kept.c.insurance, kept.c.patient, literal(False), null(),
+                      null()).outerjoin(ledger, ledger.c.line_id == kept.c.line_id).where(
+        ledger.c.line_id.is_(None))  # fmt: skip
     out = []
-    for line_id in sorted(ledger.keys() | stored.keys()):
-        want, have = ledger.get(line_id), stored.get(line_id)
-        if want != have:
-            out.append(
-                f"claim line {line_id}: kept balances (insurance, patient cents) {have}, "
-                f"the ledger's {want}"
-            )
+    rows = session.execute(union_all(out_of_ledger, unposted)).all()
+    for line_id, kept_ins, kept_pat, posted, ins, pat in sorted(rows, key=lambda r: r[0]):
+        have = None if kept_ins is None else (kept_ins, kept_pat)
+        want = (int(ins), int(pat)) if posted else None
+        out.append(
+            f"claim line {line_id}: kept balances (insurance, patient cents) {have}, "
+            f"the ledger's {want}"
+        )
     return out
 
 
