@@ -291,11 +291,11 @@ def _ledger_lines(
         query = query.where(PostingRow.clinic_id == clinic_id)
     if claims is not None:
         query = query.where(one_of(PostingRow.claim_id, claims))
-    return query.subquery()
+    return query
 
 
 def _line_balances_select(clinic_id: int | None) -> Any:
-    per = _ledger_lines(clinic_id)
+    per = _ledger_lines(clinic_id).subquery()
     return (
         select(ClaimLineRow.clinic_id, ClaimLineRow.id, ClaimRow.id, ClaimRow.payer_id,
                ClaimRow.patient_id, ClaimLineRow.rendering_provider_id,
@@ -415,7 +415,7 @@ def summary_mismatches(
     lines, which came back to be compared in Python."""
     claims = [claim_id] if isinstance(claim_id, int) else claim_id
     originals = None if claims is None else _reversed_by(session, clinic_id, claims)
-    ledger = _ledger_lines(clinic_id, claims, originals)
+    ledger = _ledger_lines(clinic_id, claims, originals).cte("ledger")  # summed once, read twice
     line = ClaimLineBalanceRow
     rows_kept = select(line.claim_line_id.label("line_id"), line.insurance_cents.label("insurance"),
                        line.patient_cents.label("patient")).where(line.clinic_id == clinic_id)  # fmt: skip
