@@ -6,6 +6,7 @@ from decimal import Decimal
 
 from otbill.domain.audit_postings import (
     REMITTANCE_POSTINGS,
+    claim_changes,
     posting_images,
     remittance_postings,
     remittance_postings_in_words,
@@ -40,3 +41,21 @@ def test_the_event_lists_each_posting_and_reads_back() -> None:
 def test_an_event_without_postings_is_told_as_such() -> None:
     assert remittance_postings_in_words({"postings": []}) == "0 postings"
     assert remittance_postings_in_words(None) == "0 postings"
+
+
+def test_the_claims_moves_and_payer_number_are_in_the_event_and_read_back_as_their_own() -> None:
+    moves = [("submitted", "accepted", "adjudicated (835)"), ("accepted", "paid", "835 T1: paid")]
+    after = remittance_postings(7, [(11, _posting(Kind.PAYMENT, "96"), None)], moves,
+                                (None, "ICN1"))  # fmt: skip
+    assert list(claim_changes(after)) == [
+        ("claim.transition", {"status": "submitted"},
+         {"status": "accepted", "reason": "adjudicated (835)"}),
+        ("claim.transition", {"status": "accepted"}, {"status": "paid", "reason": "835 T1: paid"}),
+        ("claim.payer_claim_number", {"payer_claim_number": None}, {"payer_claim_number": "ICN1"}),
+    ]  # fmt: skip
+    assert remittance_postings_in_words(after) == (
+        "submitted → accepted → paid; payer's claim number ICN1; paid $96.00 (1 posting)"
+    )
+    only_moved = remittance_postings(7, [], moves[:1])
+    assert remittance_postings_in_words(only_moved) == "submitted → accepted; 0 postings"
+    assert list(claim_changes({"status": ["not a move"], "payer_claim_number": "x"})) == []

@@ -37,6 +37,7 @@ def test_an_835s_postings_in_the_audit_trail(browser: Any, live: Any) -> None:
     page.goto(f"{live.url}/claims/{claim_id}")  # the claim's history says it in words
     told = page.locator("tr", has_text="835 posted").first.inner_text()
     assert "paid $" in told and "postings)" in told
+    assert "→ paid" in told or "→ partially_paid" in told or "→ denied" in told  # its moves
 
     page.goto(f"{live.url}/audit?entity=posting&entity_id={posting}")
     rows = page.locator("tbody tr")

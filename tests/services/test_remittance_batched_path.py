@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from otbill.domain.audit_postings import REMITTANCE_POSTINGS, posting_images
+from otbill.domain.audit_postings import REMITTANCE_POSTINGS, claim_changes, posting_images
 from otbill.services.remittances import post as posting_module
 from otbill.services.remittances.post import post_remittance
 from otbill.services.remittances.remittance_posting import RemittancePosting
@@ -111,13 +111,18 @@ def _sorted(rows: Any) -> list[Any]:
 
 
 def _events(e: AuditEventRow, n: dict[str, dict[Any, Any]]) -> list[tuple[str, ...]]:
-    """What an event says, each posting on its own: the batch records a claim's postings as
-    one event on the claim, claim by claim each posting is one."""
+    """What an event says, each posting and each change of the claim on its own: the batch
+    records what a remittance did to a claim as one event on the claim, claim by claim each
+    posting, status move and payer's number is one."""
     if e.action == REMITTANCE_POSTINGS:
+        claim = str(n["claim"][int(e.entity_id)])
         return [
             (f"posting.{image.pop('kind')}", "posting", n["posting"][int(image.pop("id"))],
              "None", _image(image, n))
             for _, image in posting_images(e.action, e.entity, e.entity_id, e.after)
+        ] + [
+            (action, "claim", claim, _image(before, n), _image(after, n))
+            for action, before, after in claim_changes(e.after)
         ]  # fmt: skip
     named = str(n.get(e.entity, {}).get(int(e.entity_id), "*"))
     return [(e.action, e.entity, named, _image(e.before, n), _image(e.after, n))]

@@ -81,3 +81,21 @@ def test_the_page_of_one_posting_shows_the_event_that_made_it(db: Database) -> N
     assert [e.action for e in charge] == ["posting.charge"]  # a posting made alone: its own
     assert {e.action for e in every} == {"posting.charge", REMITTANCE_POSTINGS}
     assert none == [] and superscript == []
+
+
+def test_the_claims_moves_are_in_its_event_and_a_status_changed_behind_otbills_back_is_named(
+    db: Database,
+) -> None:
+    ids, _ = _paid(db)
+    with db.unit_of_work(ids.clinic) as uow:
+        events = [e for e in uow.audit_reads.events() if e.action == REMITTANCE_POSTINGS]
+        alone = [e for e in uow.audit_reads.events() if e.action in ("claim.transition",
+                                                                     "claim.payer_claim_number")]  # fmt: skip
+    assert [(m["from"], m["to"]) for m in (events[0].after or {})["status"]] == [
+        ("submitted", "accepted"), ("accepted", "paid")]  # fmt: skip
+    assert (events[0].after or {})["payer_claim_number"] == {"from": None, "to": "ICNA1"}
+    assert alone == []  # told in the claim's one event, not each its own
+    with db.engine.begin() as conn:
+        conn.execute(text("UPDATE claim SET status = 'denied' WHERE number = 'A1'"))
+    (problem,) = _problems(db)
+    assert problem.endswith("status is denied; the audit trail last recorded paid")

@@ -11,7 +11,7 @@ through :func:`posting_images`.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -19,6 +19,7 @@ from otbill.domain.ledger import Posting
 
 __all__ = [
     "REMITTANCE_POSTINGS",
+    "claim_changes",
     "posting_image",
     "posting_images",
     "remittance_postings",
@@ -45,17 +46,47 @@ def posting_image(posting: Posting, rarc: str | None) -> dict[str, Any]:
 
 
 def remittance_postings(
-    remittance_id: int, postings: list[tuple[int, Posting, str | None]]
+    remittance_id: int,
+    postings: list[tuple[int, Posting, str | None]],
+    moves: Sequence[tuple[str, str, str]] = (),
+    payer_claim_number: tuple[str | None, str] | None = None,
 ) -> dict[str, Any]:
-    """The after-image of :data:`REMITTANCE_POSTINGS`: the remittance, and each posting (its
-    id, the posting, its RARC) in the order made, with its id and kind."""
-    return {
+    """The after-image of :data:`REMITTANCE_POSTINGS`: the remittance, each posting (its id, the
+    posting, its RARC) in the order made, with its id and kind, and what the remittance changed
+    on the claim besides: its status ``moves`` (from, to, reason) and the payer's claim number
+    (before, after). Posted claim by claim, each of those is an event of its own
+    (``claim.transition``, ``claim.payer_claim_number``); :func:`claim_changes` reads them
+    back in those events' images."""
+    after: dict[str, Any] = {
         "remittance_id": remittance_id,
         "postings": [
             {"id": posting_id, "kind": p.kind.value, **_listed(posting_image(p, rarc))}
             for posting_id, p, rarc in postings
         ],
     }
+    if moves:
+        after["status"] = [{"from": old, "to": new, "reason": why} for old, new, why in moves]
+    if payer_claim_number is not None:
+        after["payer_claim_number"] = {"from": payer_claim_number[0], "to": payer_claim_number[1]}
+    return after
+
+
+def claim_changes(
+    after: Mapping[str, Any] | None,
+) -> Iterator[tuple[str, dict[str, Any], dict[str, Any]]]:
+    """The claim's changes a :data:`REMITTANCE_POSTINGS` event records besides its postings, as
+    the events of their own would have them: (action, before-image, after-image) for each status
+    move and the payer's claim number."""
+    if not isinstance(after, Mapping):
+        return
+    for move in after.get("status") or ():
+        if isinstance(move, Mapping):
+            yield ("claim.transition", {"status": move.get("from")},
+                   {"status": move.get("to"), "reason": move.get("reason")})  # fmt: skip
+    number = after.get("payer_claim_number")
+    if isinstance(number, Mapping):
+        yield ("claim.payer_claim_number", {"payer_claim_number": number.get("from")},
+               {"payer_claim_number": number.get("to")})  # fmt: skip
 
 
 #: What a listed posting leaves out when empty: :func:`posting_images` puts it back.
@@ -93,9 +124,10 @@ _DOES = {"payment": "paid", "adjustment": "written off", "transfer": "moved to t
 
 
 def remittance_postings_in_words(after: Mapping[str, Any] | None) -> str:
-    """A :data:`REMITTANCE_POSTINGS` event told plainly: what was paid, written off, moved to
-    the patient or reversed, and how many postings (``paid $96.00; written off $30.00; moved to
-    the patient $24.00 (7 postings)``)."""
+    """A :data:`REMITTANCE_POSTINGS` event told plainly: the claim's status moves, its payer's
+    number, what was paid, written off, moved to the patient or reversed, and how many postings
+    (``submitted → accepted → paid; payer's claim number ICN1; paid $96.00; written off $30.00;
+    moved to the patient $24.00 (7 postings)``)."""
     totals: dict[str, Decimal] = {}
     count = 0
     for _, image in posting_images(REMITTANCE_POSTINGS, "claim", "", after):
@@ -109,4 +141,18 @@ def remittance_postings_in_words(after: Mapping[str, Any] | None) -> str:
     told = [f"{_DOES[k]} ${totals[k]:,.2f}" for k in _DOES if k in totals]
     told += [f"{k} ${v:,.2f}" for k, v in totals.items() if k not in _DOES]
     postings = f"{count} posting{'' if count == 1 else 's'}"
-    return f"{'; '.join(told)} ({postings})" if told else postings
+    said = f"{'; '.join(told)} ({postings})" if told else postings
+    return "; ".join([*_changes_in_words(after), said])
+
+
+def _changes_in_words(after: Mapping[str, Any] | None) -> list[str]:
+    """The claim's status moves (``submitted → accepted → paid``) and the payer's number."""
+    words: list[str] = []
+    statuses: list[Any] = []
+    for action, before, now in claim_changes(after):
+        if action == "claim.transition":
+            statuses += [before["status"]] if not statuses else []
+            statuses.append(now["status"])
+        else:
+            words.append(f"payer's claim number {now['payer_claim_number']}")
+    return ([" → ".join(str(s) for s in statuses)] if statuses else []) + words

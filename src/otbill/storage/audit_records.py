@@ -3,8 +3,8 @@
 Why: the hash chain proves the audit rows were not changed, and the ledger invariant recomputes
 balances from the postings — neither notices a posting's amount, a claim's status or a note
 changed in the database behind otbill's back, or a payment deleted. Every change to these goes
-through the audit trail with its after-state (an 835's postings one event a claim:
-:mod:`otbill.domain.audit_postings`), so folding the events of each record (later keys
+through the audit trail with its after-state (what an 835 did to a claim, its postings, status
+moves and payer's number, one event a claim: :mod:`otbill.domain.audit_postings`), so folding the events of each record (later keys
 over earlier ones) gives what the record must hold now; any difference is named.
 """
 
@@ -18,7 +18,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from otbill.domain.audit import jsonable
-from otbill.domain.audit_postings import REMITTANCE_POSTINGS, posting_images
+from otbill.domain.audit_postings import REMITTANCE_POSTINGS, claim_changes, posting_images
 from otbill.domain.notes import TEXT_FIELDS
 from otbill.storage.audit import AuditProblem
 from otbill.storage.tables import AuditEventRow, ClaimRow, NoteRow, PostingRow
@@ -43,6 +43,8 @@ def _audited(session: Session, clinic_id: int) -> dict[str, dict[str, dict[str, 
         if action == REMITTANCE_POSTINGS:  # a claim's postings from a remittance, each its own
             for posting_id, image in posting_images(action, entity, entity_id, after):
                 state["posting"][posting_id].update(image, _seen=True)
+            for _, _, changed in claim_changes(after):  # its status moves, the payer's number
+                state["claim"][entity_id].update(changed, _seen=True)
             continue
         folded = state[entity][entity_id]
         folded["_seen"] = True

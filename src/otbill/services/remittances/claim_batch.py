@@ -35,7 +35,6 @@ from otbill.domain.ledger import Kind, Posting
 from otbill.domain.lifecycle import ClaimStatus, check_transition
 from otbill.domain.record_errors import LedgerInvariantBroken, RecordError
 from otbill.domain.remittance import ClaimPayment
-from otbill.services.claims.lifecycle import audit_transition
 from otbill.services.denials.open import NewDenial, open_denials
 from otbill.services.exchange.files import add_work_items, work_item
 from otbill.services.ledger import LedgerEntry, _validate
@@ -73,6 +72,7 @@ class ClaimBatch:
     history: list[StatusChange] = field(default_factory=list)
     rows: list[dict[str, Any]] | None = None  # the postings numbered (number_postings)
     chunks: list[str | None] | None = None  # and their COPY text
+    notes: dict[int, dict[str, Any]] = field(default_factory=dict)  # see _noted
 
     @classmethod
     def load(
@@ -141,17 +141,24 @@ class ClaimBatch:
 
     def move(self, claim: StoredClaim, target: ClaimStatus, reason: str) -> None:
         """Move the claim to ``target`` (as :func:`otbill.services.claims.lifecycle.transition`
-        would now: the same check and audit row); its row and history are written at the
-        batch's end."""
+        would now: the same check); its row and history are written at the batch's end, and the
+        move is told in the claim's one event (:meth:`_record_claims`)."""
         before = self.current(claim).status
         after = check_transition(f"claim {claim.number}", before, target).value
         self.changes.setdefault(claim.id, {})["status"] = after
         self.history.append((claim.id, before, after, reason))
-        audit_transition(self.uow, claim.id, before, after, reason)
+        self._noted(claim.id).setdefault("moves", []).append((before, after, reason))
 
     def set_payer_claim_number(self, claim: StoredClaim, number: str) -> None:
-        """The payer's number for the claim, written at the batch's end."""
+        """The payer's number for the claim (``claim`` as the batch left it: :meth:`current`),
+        written at the batch's end, and told in the claim's event."""
         self.changes.setdefault(claim.id, {})["payer_claim_number"] = number
+        self._noted(claim.id)["payer_claim_number"] = (claim.payer_claim_number, number)
+
+    def _noted(self, claim_id: int) -> dict[str, Any]:
+        """What the claim's one event will say besides its postings (see :meth:`_record_claims`),
+        the claims in the order first touched."""
+        return self.notes.setdefault(claim_id, {})
 
     def deny(self, claim: StoredClaim, denial: Denial, after: dict[str, Any]) -> bool:
         """Open ``denial`` on the claim at the batch's end (as
@@ -206,60 +213,65 @@ class ClaimBatch:
         return True
 
     def _plan(self, posting: Posting, rarc: str | None, remittance_id: int | None) -> None:
+        self._noted(posting.claim_id)
         self.pending.append((posting, rarc, remittance_id))
         self.keys.add(posting.source_key)
 
     def number_postings(self, on: dt.date) -> None:
         """The planned postings numbered (ids taken from the sequence, PostgreSQL only), made
-        rows and their audit events recorded, as the planning's last act: the step's writing is
+        rows and the claims' events recorded, as the planning's last act: the step's writing is
         then little more than sending them (on PostgreSQL it runs while the next step is planned,
         :mod:`otbill.services.remittances.overlap`). Elsewhere :meth:`finish` does it."""
-        if not self.pending:
+        if not (self.pending or self.notes):
             return
         reads = self.uow.remittance_batch
         ids = reads.reserve_posting_ids(len(self.pending))
         if ids is None:
             return
         self.rows = reads.posting_rows(self.pending, on=on, by_user=self.uow.actor_id, ids=ids)
-        self.chunks = reads.copy_text(self.rows)
-        self._record_postings(ids)
+        self.chunks = reads.copy_text(self.rows) if self.rows else None
+        self._record_claims(ids)
 
     def finish(self, on: dt.date) -> None:
         """Write the claims' changes and the planned postings (plain rows, the derived tables
-        kept once for both) with their audit rows, and the denials opened (with the prevention
+        kept once for both) with the claims' events, and the denials opened (with the prevention
         checks they propose); the touched claims' kept line balances are checked against the
         ledger in between (:meth:`_check_ledger`)."""
-        reads, claims = self.uow.remittance_batch, list[int]()
+        reads = self.uow.remittance_batch
         with reads.kept_together():
             reads.change_claims(self.changes, self.history, self.uow.actor_id)
             if self.rows is not None:  # numbered when planned
-                reads.write_posting_rows(self.rows, self.chunks)
-                claims = list(dict.fromkeys(row["claim_id"] for row in self.rows))
-            elif self.pending:
-                claims = list(dict.fromkeys(posting.claim_id for posting, _, _ in self.pending))
+                rows = self.rows
+                reads.write_posting_rows(rows, self.chunks)
+            else:
+                rows = [{"claim_id": posting.claim_id} for posting, _, _ in self.pending]
                 made = reads.add_postings(self.pending, on=on, by_user=self.uow.actor_id)
-                self._record_postings(made)
+                self._record_claims(made)
         self.changes, self.history, self.rows, self.chunks = {}, [], None, None
-        if claims:
-            self._check_ledger(claims)
+        if rows:
+            self._check_ledger(list(dict.fromkeys(row["claim_id"] for row in rows)))
         open_denials(self.uow, self.denials, on)
         self.denials.clear()
         # the step's queued items (none queued before: their keys were read), after its writes
         add_work_items(self.uow, [work_item(key, **item) for key, item in self.items])
         self.items.clear()
 
-    def _record_postings(self, made: list[int]) -> None:
-        """The planned postings' audit rows (``made``: their ids), one a claim
-        (:mod:`otbill.domain.audit_postings`)."""
+    def _record_claims(self, made: list[int]) -> None:
+        """One audit event a claim the batch changed (:mod:`otbill.domain.audit_postings`): its
+        postings (``made``: the planned postings' ids), its status moves and the payer's claim
+        number, where posted claim by claim each is an event of its own (a large 835 records a
+        quarter of the rows)."""
         by_claim: dict[int, list[tuple[int, Posting, str | None]]] = {}
         for posting_id, (posting, rarc, _) in zip(made, self.pending, strict=True):
             by_claim.setdefault(posting.claim_id, []).append((posting_id, posting, rarc))
-        for claim_id, postings in by_claim.items():  # one event a claim (see audit_postings)
-            after = remittance_postings(self.remittance_id, postings)
+        for claim_id, noted in self.notes.items():
+            after = remittance_postings(self.remittance_id, by_claim.get(claim_id, []),
+                                        noted.get("moves", ()), noted.get("payer_claim_number"))  # fmt: skip
             self.uow.audit.record(
                 self.uow.actor_id, REMITTANCE_POSTINGS, "claim", claim_id, None, after
             )
         self.pending.clear()
+        self.notes.clear()
 
     def _check_ledger(self, claims: list[int]) -> None:
         """The touched claims' lines' balances as kept for the owner's reports compared with

@@ -370,20 +370,21 @@ class RemittancePosting:
 
     def _payer_claim_number(self, claim: StoredClaim, payment: ClaimPayment, batched: bool) -> None:
         number = payment.payer_claim_number.strip()[:50]
-        if number and number != claim.payer_claim_number:
-            before = {"payer_claim_number": claim.payer_claim_number}
-            if batched:
-                self.batch.set_payer_claim_number(claim, number)
-            else:
-                self.uow.claims.change(claim.id, payer_claim_number=number)
-            self.uow.audit.record(
-                self.uow.actor_id,
-                "claim.payer_claim_number",
-                "claim",
-                claim.id,
-                before,
-                {"payer_claim_number": number},
-            )
+        if not number or number == claim.payer_claim_number:
+            return
+        if batched:  # told in the claim's one event (ClaimBatch._record_claims)
+            self.batch.set_payer_claim_number(claim, number)
+            return
+        before = {"payer_claim_number": claim.payer_claim_number}
+        self.uow.claims.change(claim.id, payer_claim_number=number)
+        self.uow.audit.record(
+            self.uow.actor_id,
+            "claim.payer_claim_number",
+            "claim",
+            claim.id,
+            before,
+            {"payer_claim_number": number},
+        )
 
     def _hand_off(self, claim: StoredClaim, payment: ClaimPayment, batched: bool) -> None:
         """The next payer's claim, or the wait on a crossover: at once claim by claim; for a

@@ -8,7 +8,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from otbill.domain.audit_postings import REMITTANCE_POSTINGS, remittance_postings_in_words
+from otbill.domain.audit_postings import (
+    REMITTANCE_POSTINGS,
+    claim_changes,
+    remittance_postings_in_words,
+)
 from otbill.domain.lifecycle import EDITABLE
 from otbill.domain.money import from_cents
 from otbill.domain.record_errors import NotFound, RecordError
@@ -80,8 +84,12 @@ def _event(e: AuditEvent, names: dict[int, str]) -> dict[str, Any]:
         after = e.after or {}
         item.update(what="status", to=after.get("status"), detail=after.get("reason", ""))
         item["from"] = (e.before or {}).get("status")
-    elif e.action == REMITTANCE_POSTINGS:  # the 835's postings on the claim, summed
+    elif e.action == REMITTANCE_POSTINGS:  # what the 835 did to the claim, its postings summed
         item.update(what="835 posted", detail=remittance_postings_in_words(e.after))
+        moves = [(b["status"], a["status"]) for action, b, a in claim_changes(e.after)
+                 if action == "claim.transition"]  # fmt: skip
+        if moves:
+            item.update({"from": moves[0][0], "to": moves[-1][1]})
     elif e.action == "claim.status-checked":  # the payer's 277 status, in its plain words
         after = e.after or {}
         queued = " (queued for a person)" if after.get("work_item_id") else ""
