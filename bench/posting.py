@@ -45,6 +45,7 @@ from otbill.storage import Database, bulk_rows
 from otbill.storage.audit import utcnow
 from otbill.storage.repositories.owner_summary import backfill
 from otbill.storage.tables import (
+    AuditEventRow,
     ClaimLineRow,
     ClaimRow,
     CoverageRow,
@@ -237,14 +238,23 @@ def make_835(claims: int, payee_npi: str) -> bytes:
 
 
 def ledger_totals(db: Database, cid: int) -> dict[str, int]:
-    """Cents by posting kind, and how many postings: the same after any complete posting."""
-    with db.engine.connect() as conn:
-        rows = conn.execute(
+    """Cents by posting kind, and how many postings: the same after any complete posting. Read
+    in the clinic's unit of work: as the plain role, row-level security shows a bare connection
+    no rows (the totals were then empty, and "unchanged" said nothing)."""
+    with db.unit_of_work(cid) as uow:
+        rows = uow.session.execute(
             select(PostingRow.kind, func.count(), func.sum(PostingRow.amount_cents))
             .where(PostingRow.clinic_id == cid)
             .group_by(PostingRow.kind)
         ).all()
     return {f"{kind} ({count})": int(cents) for kind, count, cents in sorted(rows)}
+
+
+def audit_rows(db: Database, cid: int) -> int:
+    """The clinic's audit events so far."""
+    with db.unit_of_work(cid) as uow:
+        query = select(func.count()).select_from(AuditEventRow)
+        return int(uow.session.scalar(query.where(AuditEventRow.clinic_id == cid)) or 0)
 
 
 def run_backend(db: Database, claims: int, profile: bool, superuser: bool = False) -> None:
@@ -317,6 +327,7 @@ def _post(db: Database, cid: int, actor: int, claims: int, start: float, profile
     prof = cProfile.Profile() if profile else None
     if STATEMENTS is not None:
         STATEMENTS.times.clear()
+    events = audit_rows(db, cid)
     wall, cpu = time.perf_counter(), time.process_time()
     if prof:
         prof.enable()
@@ -325,9 +336,11 @@ def _post(db: Database, cid: int, actor: int, claims: int, start: float, profile
         prof.disable()
     wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
     print(f"  posted: {wall:.2f} s wall, {cpu:.2f} s CPU; {report.counts()}")
+    print(f"  audit events written: {audit_rows(db, cid) - events:,}")
     if STATEMENTS is not None:
         STATEMENTS.print()
     totals = ledger_totals(db, cid)
+    assert totals, "the ledger reads back empty"
     wall2 = time.perf_counter()
     again = post_remittance(db, cid, actor, data, name="bench-again.835", today=DAY)
     print(f"  posted again: {time.perf_counter() - wall2:.2f} s, already posted: "
