@@ -19,7 +19,7 @@ from sqlalchemy import Connection, and_, delete, event, func, insert, select, te
 from sqlalchemy.orm import Session
 
 from otbill.storage.repositories.dashboard_summary import add_counters, array_params
-from otbill.storage.repositories.id_lists import ids_per_statement, one_of
+from otbill.storage.repositories.id_lists import array_text, ids_per_statement, one_of
 from otbill.storage.repositories.owner_summary import (  # its listener runs first
     flush_line_changes,
 )
@@ -97,6 +97,42 @@ _DROP_CLOSED = text(
 )
 
 
+#: :func:`_open_deltas` in the database (PostgreSQL): the claims' lines read and grouped there,
+#: the flush's changes (arrays of line, insurance and patient cents) taken back for before; a row
+#: a key comes back instead of every line of the claims.
+_OPEN_DELTAS = text(
+    "SELECT clinic_id, payer_id, patient_id, provider_id, date_of_service,"
+    " sum(CASE WHEN ins + pat > 0 THEN ins ELSE 0 END)"
+    " - sum(CASE WHEN was_ins + was_pat > 0 THEN was_ins ELSE 0 END),"
+    " sum(CASE WHEN ins + pat > 0 THEN pat ELSE 0 END)"
+    " - sum(CASE WHEN was_ins + was_pat > 0 THEN was_pat ELSE 0 END),"
+    " count(DISTINCT claim_id) FILTER (WHERE ins + pat > 0)"
+    " - count(DISTINCT claim_id) FILTER (WHERE was_ins + was_pat > 0)"
+    " FROM (SELECT b.clinic_id, b.payer_id, b.patient_id, b.provider_id, b.date_of_service,"
+    " b.claim_id, b.insurance_cents AS ins, b.patient_cents AS pat,"
+    " b.insurance_cents - coalesce(c.ins, 0) AS was_ins,"
+    " b.patient_cents - coalesce(c.pat, 0) AS was_pat"
+    f" FROM {_LINE.__tablename__} AS b LEFT JOIN unnest(CAST(:lines AS integer[]),"
+    " CAST(:ins AS integer[]), CAST(:pat AS integer[])) AS c(line, ins, pat)"
+    " ON c.line = b.claim_line_id WHERE b.claim_id = ANY (CAST(:claims AS integer[]))) AS x"
+    f" GROUP BY {', '.join(_KEYS)}"
+)
+
+
+def _deltas_of(
+    connection: Connection, claims: set[int], changes: dict[int, Any]
+) -> dict[tuple[Any, ...], list[int]]:
+    """:func:`_open_deltas` of the claims' lines: summed by PostgreSQL, or here from the lines
+    read (SQLite)."""
+    if connection.dialect.name != "postgresql":
+        return _open_deltas(_lines_of(connection, claims), changes)
+    params = {"claims": array_text(sorted(claims)), "lines": array_text(changes),
+              "ins": array_text(c.insurance for c in changes.values()),
+              "pat": array_text(c.patient for c in changes.values())}  # fmt: skip
+    rows = connection.execute(_OPEN_DELTAS, params)
+    return {tuple(row[:5]): [int(n) for n in row[5:]] for row in rows}
+
+
 def _add_open(connection: Connection, deltas: dict[tuple[Any, ...], list[int]]) -> None:
     """Add the deltas to their keys' rows (one upsert, :func:`.dashboard_summary.add_counters`),
     then drop the rows whose last open claim closed (a key with no open line has no row)."""
@@ -124,8 +160,8 @@ def keep_open_days(session: Session, _context: Any) -> None:
     if not postings:
         return
     connection = session.connection()
-    lines = _lines_of(connection, {p.claim_id for p in postings})
-    _add_open(connection, _open_deltas(lines, flush_line_changes(session, postings)))
+    changes = flush_line_changes(session, postings)
+    _add_open(connection, _deltas_of(connection, {p.claim_id for p in postings}, changes))
 
 
 event.listen(Session, "after_flush", keep_open_days)
