@@ -14,6 +14,7 @@ from sqlalchemy import String, cast, create_engine, select
 from otbill import clock
 from otbill.domain.audit_postings import REMITTANCE_POSTINGS
 from otbill.domain.record_errors import LedgerInvariantBroken
+from otbill.services.remittances import overlap
 from otbill.services.remittances import post as posting_module
 from otbill.services.remittances.post import post_remittance
 from otbill.services.remittances.remittance_posting import PlannedStep, RemittancePosting
@@ -167,3 +168,16 @@ def test_a_payment_for_a_claim_the_step_before_handed_on_finds_that_claim(db: Da
         "unmatched",
         "claim is draft; a payment is not expected in that state",
     )
+
+
+@pytest.mark.usefixtures("steps_of_three")
+def test_the_first_overlapped_step_is_short_so_the_writer_starts_soon(
+    db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(overlap, "FIRST_STEP", 2)
+    ids, data = _clinic(db, "OVS", 0)
+    told: list[int] = []
+    post_remittance(db, ids.clinic, ids.biller, data, name="v.835", today=TODAY, any_payee=True,
+                    progress=lambda done, _total, _note: told.append(done))  # fmt: skip
+    steps = [b - a for a, b in zip([0, *told], told, strict=False) if b > a]
+    assert steps == ([2, 3, 3, 1] if db.backend == "postgresql" else [3, 3, 3])
