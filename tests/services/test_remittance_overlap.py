@@ -6,6 +6,7 @@ before it, and the file finishes when posted again."""
 from __future__ import annotations
 
 import datetime as dt
+import gc
 from typing import Any
 
 import pytest
@@ -181,3 +182,22 @@ def test_the_first_overlapped_step_is_short_so_the_writer_starts_soon(
                     progress=lambda done, _total, _note: told.append(done))  # fmt: skip
     steps = [b - a for a, b in zip([0, *told], told, strict=False) if b > a]
     assert steps == ([2, 3, 3, 1] if db.backend == "postgresql" else [3, 3, 3])
+
+
+@pytest.mark.usefixtures("steps_of_three")
+def test_the_collector_runs_less_often_while_a_file_posts_and_as_before_after(
+    db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    ids, data = _clinic(db, "OVG", 0)
+    before = gc.get_threshold()
+    during: list[tuple[int, ...]] = []
+    post_remittance(db, ids.clinic, ids.biller, data, name="v.835", today=TODAY, any_payee=True,
+                    progress=lambda *_: during.append(gc.get_threshold()))  # fmt: skip
+    assert during and all(t[0] == max(posting_module.COLLECT_AFTER, before[0]) for t in during)
+    assert gc.get_threshold() == before
+    broken = LedgerInvariantBroken("line 1 of claim V1: kept balance differs from the ledger")
+    ids, data = _clinic(db, "OVX", 1)
+    _failing_once(monkeypatch, broken, at_step=1)
+    with pytest.raises(LedgerInvariantBroken):
+        _post(db, ids, data)
+    assert gc.get_threshold() == before  # restored when the posting failed too
