@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
-from sqlalchemy import create_engine, event, text
+from sqlalchemy import create_engine, text
 from sqlalchemy.orm import Session
 
 from otbill.storage import Database
@@ -25,7 +25,7 @@ from otbill.storage.repositories.dashboard_summary import backfill_rollups
 from otbill.storage.repositories.queues import QueueFilter, QueueRepository
 from otbill.storage.repositories.report_claim_search import ClaimFilter, ClaimSearchReports
 from otbill.storage.repositories.report_dashboard import DashboardReports
-from support.dbkit import pg_schema_url, pg_session_schema
+from support.dbkit import pg_schema_url, pg_session_schema, selects_sent
 
 pytestmark = pytest.mark.postgres
 
@@ -79,19 +79,7 @@ def loaded() -> Iterator[Database]:
 
 def _plans(db: Database, read: Callable[[Session], Any]) -> list[str]:
     """The JSON plan of each SELECT that ``read`` sent, sequential scans priced out."""
-    sent: list[tuple[str, Any]] = []
-
-    def record(_c: object, _cur: object, statement: str, params: Any, *_: object) -> None:
-        if statement.lstrip().upper().startswith(("SELECT", "WITH")):
-            sent.append((statement, params))
-
-    event.listen(db.engine, "before_cursor_execute", record)
-    try:
-        with db.session() as session:
-            read(session)
-    finally:
-        event.remove(db.engine, "before_cursor_execute", record)
-    assert sent, "the read sent no SELECT"
+    sent = selects_sent(db, read, ("SELECT", "WITH"))
     plans = []
     with db.engine.begin() as conn:
         conn.exec_driver_sql("SET LOCAL enable_seqscan = off")

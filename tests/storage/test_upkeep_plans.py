@@ -16,13 +16,13 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
-from sqlalchemy import create_engine, event, text
+from sqlalchemy import create_engine, text
 from sqlalchemy.orm import Session
 
 from otbill.storage import Database
 from otbill.storage.repositories.denials import DenialRepository
 from otbill.storage.repositories.owner_summary import summary_mismatches
-from support.dbkit import pg_schema_url, pg_session_schema
+from support.dbkit import pg_schema_url, pg_session_schema, selects_sent
 
 pytestmark = pytest.mark.postgres
 
@@ -84,19 +84,7 @@ def loaded() -> Iterator[Database]:
 def _whole_tables_read(db: Database, read: Callable[[Session], Any]) -> set[str]:
     """The tables some SELECT that ``read`` sent reads in full, as PostgreSQL plans it: a
     sequential scan, or an index scan or sub-plan over the whole table (no condition)."""
-    sent: list[tuple[str, Any]] = []
-
-    def record(_c: object, _cur: object, statement: str, params: Any, *_: object) -> None:
-        if statement.lstrip().upper().startswith("SELECT"):
-            sent.append((statement, params))
-
-    event.listen(db.engine, "before_cursor_execute", record)
-    try:
-        with db.session() as session:
-            read(session)
-    finally:
-        event.remove(db.engine, "before_cursor_execute", record)
-    assert sent, "the read sent no SELECT"
+    sent = selects_sent(db, read)
     whole: set[str] = set()
     with db.engine.begin() as conn:
         for statement, params in sent:

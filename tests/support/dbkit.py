@@ -11,16 +11,25 @@ from __future__ import annotations
 import os
 import shutil
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
-from sqlalchemy import create_engine, text
+from sqlalchemy import create_engine, event, text
+from sqlalchemy.orm import Session
 
 from otbill.storage import Database, upgrade
 from otbill.storage.tables import Base
 
-__all__ = ["BACKENDS", "PG_URL", "make_database", "pg_schema_url", "sqlite_template"]
+__all__ = [
+    "BACKENDS",
+    "PG_URL",
+    "make_database",
+    "pg_schema_url",
+    "selects_sent",
+    "sqlite_template",
+]
 
 PG_URL = os.environ.get(
     "OTBILL_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
@@ -96,3 +105,24 @@ def make_database(
         yield db
     finally:
         db.dispose()
+
+
+def selects_sent(
+    db: Database, read: Callable[[Session], Any], starts: tuple[str, ...] = ("SELECT",)
+) -> list[tuple[str, Any]]:
+    """The statements (starting with ``starts``) and parameters that ``read`` sent, in a bare
+    session of ``db``: what the plan tests EXPLAIN. Fails when it sent none."""
+    sent: list[tuple[str, Any]] = []
+
+    def record(_c: object, _cur: object, statement: str, params: Any, *_: object) -> None:
+        if statement.lstrip().upper().startswith(starts):
+            sent.append((statement, params))
+
+    event.listen(db.engine, "before_cursor_execute", record)
+    try:
+        with db.session() as session:
+            read(session)
+    finally:
+        event.remove(db.engine, "before_cursor_execute", record)
+    assert sent, "the read sent no SELECT"
+    return sent
