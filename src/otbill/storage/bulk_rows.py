@@ -22,6 +22,7 @@ from typing import Any, cast
 from sqlalchemy import Table, insert, text
 from sqlalchemy.orm import Session
 
+from otbill.storage import stages
 from otbill.storage.row_security import copy_allowed
 
 __all__ = [
@@ -71,13 +72,17 @@ def write_rows(
     # own, no policy) and moved with one INSERT ... SELECT, which the policy checks as it checks
     # any INSERT.
     stage = f"stage_{table.name}_{zlib.crc32(names.encode()):08x}"  # its columns in its name
-    session.execute(
-        text(f'CREATE TEMPORARY TABLE IF NOT EXISTS "{stage}" AS '
-             f'SELECT {names} FROM "{table.name}" WITH NO DATA')
-    )  # fmt: skip
+    if not stages.made(session, stage):
+        session.execute(
+            text(f'CREATE TEMPORARY TABLE IF NOT EXISTS "{stage}" AS '
+                 f'SELECT {names} FROM "{table.name}" WITH NO DATA')
+        )  # fmt: skip
     _copy(session, f'"{stage}" ({names})', columns, rows, chunks)
-    session.execute(text(f'INSERT INTO "{table.name}" ({names}) SELECT {names} FROM "{stage}"'))
-    session.execute(text(f'TRUNCATE "{stage}"'))
+    # one round trip for both (no parameters: psycopg sends them as one simple query)
+    session.execute(
+        text(f'INSERT INTO "{table.name}" ({names}) SELECT {names} FROM "{stage}"; '
+             f'TRUNCATE "{stage}"')
+    )  # fmt: skip
 
 
 def copy_chunks(rows: Sequence[dict[str, Any]]) -> list[str | None]:

@@ -59,11 +59,22 @@ def set_scope(connection: Connection, scope: str) -> None:
         )
 
 
+_HELD = "otbill.row_security.held"  # the tables the connection's role is held on
+
+
 def copy_allowed(session: Session, table: str) -> bool:
     """Whether ``COPY table FROM STDIN`` may run: PostgreSQL refuses it where row-level security
-    applies (a plain role), so writers fall back to one multi-row INSERT there."""
+    applies (a plain role), so writers go through a stage there (:mod:`.bulk_rows`). A "no" is
+    remembered with the connection (its role does not change, and the stage's path is right
+    either way): production's writers ask once, not for every bulk write."""
+    held = session.connection().info.setdefault(_HELD, set())
+    if table in held:
+        return False
     query = text("SELECT NOT row_security_active(CAST(:t AS regclass))")
-    return bool(session.execute(query, {"t": table}).scalar())
+    allowed = bool(session.execute(query, {"t": table}).scalar())
+    if not allowed:
+        held.add(table)
+    return allowed
 
 
 def clinic_tables(connection: Connection) -> list[str]:
