@@ -39,7 +39,7 @@ from otbill.services.denials.open import NewDenial, open_denials
 from otbill.services.exchange.files import add_work_items, work_item
 from otbill.services.ledger import LedgerEntry, _validate
 from otbill.storage import UnitOfWork
-from otbill.storage.repositories.claim_changes import StatusChange
+from otbill.storage.repositories.claim_changes import PreparedClaimChanges, StatusChange
 from otbill.storage.repositories.remittance_batch import NewPosting
 
 __all__ = ["ClaimBatch"]
@@ -72,6 +72,8 @@ class ClaimBatch:
     history: list[StatusChange] = field(default_factory=list)
     rows: list[dict[str, Any]] | None = None  # the postings numbered (number_postings)
     chunks: list[str | None] | None = None  # and their COPY text
+    written: list[Any] | None = None  # and as the derived tables' listeners read them
+    prepared: PreparedClaimChanges | None = None  # the claims' changes, made ready
     notes: dict[int, dict[str, Any]] = field(default_factory=dict)  # see _noted
 
     @classmethod
@@ -230,6 +232,8 @@ class ClaimBatch:
             return
         self.rows = reads.posting_rows(self.pending, on=on, by_user=self.uow.actor_id, ids=ids)
         self.chunks = reads.copy_text(self.rows) if self.rows else None
+        self.written = reads.as_written(self.rows)
+        self.prepared = reads.prepare_claim_changes(self.changes, self.history, self.uow.actor_id)
         self._record_claims(ids)
 
     def finish(self, on: dt.date) -> None:
@@ -239,15 +243,19 @@ class ClaimBatch:
         ledger in between (:meth:`_check_ledger`)."""
         reads = self.uow.remittance_batch
         with reads.kept_together():
-            reads.change_claims(self.changes, self.history, self.uow.actor_id)
+            if self.prepared is not None:  # made ready when planned
+                reads.write_prepared_changes(self.prepared)
+            else:
+                reads.change_claims(self.changes, self.history, self.uow.actor_id)
             if self.rows is not None:  # numbered when planned
                 rows = self.rows
-                reads.write_posting_rows(rows, self.chunks)
+                reads.write_posting_rows(rows, self.chunks, self.written)
             else:
                 rows = [{"claim_id": posting.claim_id} for posting, _, _ in self.pending]
                 made = reads.add_postings(self.pending, on=on, by_user=self.uow.actor_id)
                 self._record_claims(made)
         self.changes, self.history, self.rows, self.chunks = {}, [], None, None
+        self.prepared, self.written = None, None
         if rows:
             self._check_ledger(list(dict.fromkeys(row["claim_id"] for row in rows)))
         open_denials(self.uow, self.denials, on)

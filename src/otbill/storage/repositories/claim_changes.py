@@ -13,6 +13,7 @@ tables kept for the changes (:func:`.written_rows.keep_written`; the claims' mon
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from types import SimpleNamespace
 from typing import Any, cast
 
@@ -22,14 +23,20 @@ from sqlalchemy.orm.attributes import set_committed_value
 
 from otbill.domain.record_errors import StaleRecord
 from otbill.storage.audit import utcnow
-from otbill.storage.bulk_rows import insert_numbered
+from otbill.storage.bulk_rows import copy_chunks, insert_numbered, reserve_ids, write_rows
 from otbill.storage.repositories.dashboard_claim_months import ClaimStatusMove
 from otbill.storage.repositories.id_lists import array_text
 from otbill.storage.repositories.rows import flush
 from otbill.storage.repositories.written_rows import keep_written
 from otbill.storage.tables import ClaimRow, ClaimStatusRow
 
-__all__ = ["StatusChange", "write_claim_changes"]
+__all__ = [
+    "PreparedClaimChanges",
+    "StatusChange",
+    "prepare_claim_changes",
+    "write_claim_changes",
+    "write_prepared_changes",
+]
 
 #: One status change: (claim id, from status, to status, reason), in the order made.
 StatusChange = tuple[int, str, str, str]
@@ -46,6 +53,19 @@ _CHANGE_CLAIMS = text(
 )
 
 
+@dataclass
+class PreparedClaimChanges:
+    """A batch's claim changes made ready to write (:func:`prepare_claim_changes`): an 835's
+    step prepares them while it is planned, and its writing only sends them (on PostgreSQL the
+    step before it is being written meanwhile: :mod:`otbill.services.remittances.overlap`)."""
+
+    params: list[dict[str, Any]]  # each claim's id, version read, status and payer number
+    arrays: dict[str, str] | None  # PostgreSQL: the same as the UPDATE's arrays
+    history: list[dict[str, Any]]  # the status history rows (numbered on PostgreSQL)
+    history_text: list[str | None] | None  # and their COPY text (PostgreSQL)
+    moves: list[ClaimStatusMove]
+
+
 def write_claim_changes(
     session: Session,
     claims: Mapping[int, ClaimRow],
@@ -55,28 +75,70 @@ def write_claim_changes(
 ) -> None:
     """Write ``changes`` (claim id -> new ``status`` and/or ``payer_claim_number``) to
     ``claims`` (the rows as the batch read them, in this session) and ``history``."""
-    if not changes:
-        return
+    if changes:
+        prepared = prepare_claim_changes(session, claims, changes, history, by_user)
+        write_prepared_changes(session, claims, prepared)
+
+
+def prepare_claim_changes(
+    session: Session,
+    claims: Mapping[int, ClaimRow],
+    changes: Mapping[int, Mapping[str, Any]],
+    history: Sequence[StatusChange],
+    by_user: int | None,
+) -> PreparedClaimChanges:
+    """:func:`write_claim_changes`' statements' values, each claim against the version read
+    now; on PostgreSQL the history's ids are taken (:func:`.bulk_rows.reserve_ids`: nothing is
+    written or locked) and its COPY text formatted."""
     flush(session)  # the ORM's pending writes first: the versions below are the stored ones
-    table = cast(Table, ClaimRow.__table__)
-    statement = (
-        update(table)
-        .where(table.c.id == bindparam("b_id"), table.c.version == bindparam("b_version"))
-        .values(status=bindparam("b_status"), payer_claim_number=bindparam("b_number"),
-                version=table.c.version + 1)
-    )  # fmt: skip
     params = []
     for claim_id, change in changes.items():
         row = claims[claim_id]
         params.append({"b_id": claim_id, "b_version": row.version,
                        "b_status": change.get("status", row.status),
                        "b_number": change.get("payer_claim_number", row.payer_claim_number)})  # fmt: skip
-    connection = session.connection()
-    if connection.dialect.name == "postgresql":  # one statement (an executemany ran one a claim)
+    now = utcnow()
+    rows = [
+        {"clinic_id": claims[claim_id].clinic_id, "claim_id": claim_id, "from_status": before,
+         "to_status": after, "at": now, "by_user": by_user, "reason": reason}
+        for claim_id, before, after, reason in history
+    ]  # fmt: skip
+    moves = []
+    for claim_id, before, after, _ in history:
+        c = claims[claim_id]
+        moves.append(ClaimStatusMove(c.clinic_id, c.date_of_service, c.payer_id,
+                                     c.frequency_code, c.total_charge_cents, before, after))  # fmt: skip
+    arrays, text_of_rows = None, None
+    ids = reserve_ids(session, ClaimStatusRow, len(rows))
+    if ids is not None:  # PostgreSQL: one statement (an executemany ran one a claim)
         arrays = {name: array_text(p[f"b_{name}"] for p in params)
                   for name in ("id", "version", "status", "number")}  # fmt: skip
-        updated = connection.execute(_CHANGE_CLAIMS, arrays).rowcount
+        for history_row, new_id in zip(rows, ids, strict=True):
+            history_row["id"] = new_id
+        text_of_rows = copy_chunks(rows)
+    return PreparedClaimChanges(params, arrays, rows, text_of_rows, moves)
+
+
+def write_prepared_changes(
+    session: Session, claims: Mapping[int, ClaimRow], prepared: PreparedClaimChanges
+) -> None:
+    """Write :func:`prepare_claim_changes`' changes to ``claims`` (as read in this session) and
+    their history; :class:`StaleRecord` when a claim's version moved since it was read."""
+    params = prepared.params
+    if not params:
+        return
+    flush(session)
+    connection = session.connection()
+    if prepared.arrays is not None:
+        updated = connection.execute(_CHANGE_CLAIMS, prepared.arrays).rowcount
     else:  # SQLite runs an executemany in process, without round trips
+        table = cast(Table, ClaimRow.__table__)
+        statement = (
+            update(table)
+            .where(table.c.id == bindparam("b_id"), table.c.version == bindparam("b_version"))
+            .values(status=bindparam("b_status"), payer_claim_number=bindparam("b_number"),
+                    version=table.c.version + 1)
+        )  # fmt: skip
         updated = connection.execute(statement, params).rowcount
     if updated != len(params):
         raise StaleRecord(
@@ -88,27 +150,12 @@ def write_claim_changes(
         set_committed_value(row, "status", p["b_status"])
         set_committed_value(row, "payer_claim_number", p["b_number"])
         set_committed_value(row, "version", row.version + 1)
-    _write_history(session, claims, history, by_user)
-
-
-def _write_history(
-    session: Session,
-    claims: Mapping[int, ClaimRow],
-    history: Sequence[StatusChange],
-    by_user: int | None,
-) -> None:
-    now = utcnow()
-    rows = [
-        {"clinic_id": claims[claim_id].clinic_id, "claim_id": claim_id, "from_status": before,
-         "to_status": after, "at": now, "by_user": by_user, "reason": reason}
-        for claim_id, before, after, reason in history
-    ]  # fmt: skip
-    insert_numbered(session, ClaimStatusRow, rows)
-    moves = []
-    for claim_id, before, after, _ in history:
-        c = claims[claim_id]
-        moves.append(ClaimStatusMove(c.clinic_id, c.date_of_service, c.payer_id,
-                                     c.frequency_code, c.total_charge_cents, before, after))  # fmt: skip
+    rows = prepared.history
+    if prepared.history_text is not None:  # numbered when prepared
+        write_rows(session, ClaimStatusRow, rows, chunks=prepared.history_text)
+    else:
+        insert_numbered(session, ClaimStatusRow, rows)
     keep_written(
-        session, {ClaimStatusRow: [SimpleNamespace(**r) for r in rows], ClaimStatusMove: moves}
+        session,
+        {ClaimStatusRow: [SimpleNamespace(**r) for r in rows], ClaimStatusMove: prepared.moves},
     )

@@ -26,7 +26,13 @@ from otbill.domain.money import from_cents, to_cents
 from otbill.storage.audit import utcnow
 from otbill.storage.bulk_rows import copy_chunks, insert_numbered, reserve_ids, write_rows
 from otbill.storage.repositories.base import ClinicScoped
-from otbill.storage.repositories.claim_changes import StatusChange, write_claim_changes
+from otbill.storage.repositories.claim_changes import (
+    PreparedClaimChanges,
+    StatusChange,
+    prepare_claim_changes,
+    write_claim_changes,
+    write_prepared_changes,
+)
 from otbill.storage.repositories.claims import _as_claim, _as_line
 from otbill.storage.repositories.id_lists import one_of
 from otbill.storage.repositories.owner_summary import summary_mismatches
@@ -212,18 +218,29 @@ class RemittanceBatchRepository(ClinicScoped):
         :meth:`write_posting_rows` (:func:`otbill.storage.bulk_rows.copy_chunks`)."""
         return copy_chunks(rows)
 
+    def as_written(self, rows: Sequence[dict[str, Any]]) -> list[SimpleNamespace]:
+        """Rows of :meth:`posting_rows` as the derived tables' listeners read written rows (by
+        attribute), made ahead of :meth:`write_posting_rows`."""
+        return [SimpleNamespace(**row) for row in rows]
+
     def write_posting_rows(
-        self, rows: Sequence[dict[str, Any]], chunks: Sequence[str | None] | None = None
+        self,
+        rows: Sequence[dict[str, Any]],
+        chunks: Sequence[str | None] | None = None,
+        written: Sequence[SimpleNamespace] | None = None,
     ) -> None:
         """Append rows of :meth:`posting_rows` given their ids (``chunks``: their COPY text
-        formatted ahead, :func:`otbill.storage.bulk_rows.copy_chunks`), and keep the derived
-        tables for them (as :meth:`add_postings` does)."""
+        formatted ahead, :func:`otbill.storage.bulk_rows.copy_chunks`; ``written``: their
+        :meth:`as_written`), and keep the derived tables for them (as :meth:`add_postings`
+        does)."""
         flush(self.session)  # what they refer to goes first (a remittance, a claim's changes)
         write_rows(self.session, PostingRow, rows, chunks=chunks)
-        self._kept_for(rows)
+        self._kept_for(rows, written)
 
-    def _kept_for(self, rows: Sequence[dict[str, Any]]) -> None:
-        keep_written(self.session, {PostingRow: [SimpleNamespace(**row) for row in rows]})
+    def _kept_for(
+        self, rows: Sequence[dict[str, Any]], written: Sequence[SimpleNamespace] | None = None
+    ) -> None:
+        keep_written(self.session, {PostingRow: written or self.as_written(rows)})
 
     def kept_together(self) -> AbstractContextManager[None]:
         """The derived tables kept once for the claim changes and postings written inside
@@ -239,5 +256,21 @@ class RemittanceBatchRepository(ClinicScoped):
         """Write the batch's claim changes (claim id -> new ``status`` / ``payer_claim_number``)
         and status history to the claims read by :meth:`claims_by_number`
         (:func:`.claim_changes.write_claim_changes`)."""
-        rows = {row.id: row for row in self._held}
-        write_claim_changes(self.session, rows, changes, history, by_user)
+        write_claim_changes(self.session, self._by_id(), changes, history, by_user)
+
+    def prepare_claim_changes(
+        self,
+        changes: Mapping[int, Mapping[str, Any]],
+        history: Sequence[StatusChange],
+        by_user: int | None,
+    ) -> PreparedClaimChanges:
+        """:meth:`change_claims`' values made ready ahead of writing (read and numbered only:
+        :func:`.claim_changes.prepare_claim_changes`)."""
+        return prepare_claim_changes(self.session, self._by_id(), changes, history, by_user)
+
+    def write_prepared_changes(self, prepared: PreparedClaimChanges) -> None:
+        """Write what :meth:`prepare_claim_changes` made ready."""
+        write_prepared_changes(self.session, self._by_id(), prepared)
+
+    def _by_id(self) -> dict[int, ClaimRow]:
+        return {row.id: row for row in self._held}
