@@ -6,7 +6,9 @@
 
 A clinic (10 therapists, 2 payers, 2,000 patients, fixed seed) gets ``claims`` claims of four
 lines each, their charges posted, written straight to the tables with bulk inserts (not timed):
-most are submitted; 3% were paid by an earlier 835 (their payments and adjustments posted). Then
+most are submitted; 3% were paid by an earlier 835 (their payments and adjustments posted);
+each claim has the status history the app records on the way there (so the owner's outcome rows
+exist, as for any submitted claim). Then
 one 835 pays, adjusts and denies them, a realistic mix: 72% paid with a contractual adjustment and
 the patient's coinsurance (PR), 10% partially paid (one line denied, CO 50), 10% denied at claim
 level (CLP02 4, CO 197), 3% reversed (CLP02 22) and paid again by a corrected payment that
@@ -48,6 +50,7 @@ from otbill.storage.tables import (
     AuditEventRow,
     ClaimLineRow,
     ClaimRow,
+    ClaimStatusRow,
     CoverageRow,
     PatientRow,
     PostingRow,
@@ -58,6 +61,9 @@ CODES = ["97530", "97110", "97535", "97112"]
 DAY = dt.date(2025, 2, 14)
 PAYER_CODE = "00435"
 CHUNK = 20_000
+#: A claim's status moves up to its submission, and a reversed claim's up to its earlier payment.
+SUBMITTED = ((None, "draft"), ("draft", "ready"), ("ready", "approved"), ("approved", "submitted"))
+PAID_EARLIER = (("submitted", "accepted"), ("accepted", "paid"))
 
 
 def _npi(n: int) -> str:
@@ -132,6 +138,15 @@ def build(db: Database, claims: int) -> tuple[int, int]:
                    "total_charge_cents": 24000, "findings": [], "created_by": user,
                    "last_edited_by": user, "created_at": now}  # fmt: skip
 
+    def history_rows() -> Iterator[dict[str, Any]]:
+        # the way every claim came to be submitted (and a reversed claim's earlier payment): as
+        # the app records it, so the owner's outcome rows exist as they do for real claims
+        for n in range(claims):
+            path = SUBMITTED + (PAID_EARLIER if _kind(n) == "reversed" else ())
+            for before, after in path:
+                yield {"clinic_id": cid, "claim_id": claim_base + n + 1, "from_status": before,
+                       "to_status": after, "at": now, "by_user": user, "reason": ""}  # fmt: skip
+
     def line_rows() -> Iterator[dict[str, Any]]:
         for n in range(claims):
             for pos in range(4):
@@ -165,14 +180,15 @@ def build(db: Database, claims: int) -> tuple[int, int]:
                            "amount_cents": cents, "claim_line_id": line, "group_code": group,
                            "carc": carc, "remittance_id": remit}  # fmt: skip
 
-    for table, rows in ((ClaimRow, claim_rows()), (ClaimLineRow, line_rows()),
-                        (PostingRow, posting_rows())):  # fmt: skip
+    for table, rows in ((ClaimRow, claim_rows()), (ClaimStatusRow, history_rows()),
+                        (ClaimLineRow, line_rows()), (PostingRow, posting_rows())):  # fmt: skip
         with db.engine.begin() as conn:
             for batch in chunks(CHUNK, rows):
                 conn.execute(insert(table), batch)
     with db.engine.begin() as conn:
         if db.backend == "postgresql":
-            for table in ("patient", "coverage", "claim", "claim_line", "posting"):
+            for table in ("patient", "coverage", "claim", "claim_status_history", "claim_line",
+                          "posting"):  # fmt: skip
                 conn.execute(text(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
                                   f"(SELECT max(id) FROM {table}))"))  # fmt: skip
         backfill(conn, cid)  # the owner's kept balances of the bulk-written postings

@@ -196,12 +196,13 @@ def _keep_outcomes(connection: Connection, flags: dict[int, set[str]]) -> None:
         found = [c for c in claims if c in have]
         missing = [c for c in claims if c not in have]
         for start in range(0, len(found), per):
-            keys = _claim_keys(outcome.claim_id)
+            # the keys from the claim joined once (UPDATE ... FROM), not a look-up a column
             connection.execute(
                 update(outcome)
-                .where(one_of(outcome.claim_id, found[start : start + per]))
-                .values(**keys, **dict.fromkeys(raised, True))
-            )
+                .where(outcome.claim_id == ClaimRow.id,
+                       one_of(outcome.claim_id, found[start : start + per]))
+                .values(**_claim_keys(), **dict.fromkeys(raised, True))
+            )  # fmt: skip
         for start in range(0, len(missing), per):
             values = select(ClaimRow.clinic_id, ClaimRow.id, ClaimRow.payer_id,
                             _first_provider(ClaimRow.id), ClaimRow.date_of_service,
@@ -211,13 +212,12 @@ def _keep_outcomes(connection: Connection, flags: dict[int, set[str]]) -> None:
             connection.execute(insert(outcome).from_select(_OUTCOME_COLUMNS, values))
 
 
-def _claim_keys(claim_id: Any) -> dict[str, Any]:
-    """The outcome row's keys as its claim (``claim_id``) has them now."""
-    keys = {
-        name: select(getattr(ClaimRow, name)).where(ClaimRow.id == claim_id).scalar_subquery()
-        for name in ("payer_id", "date_of_service", "frequency_code")
+def _claim_keys() -> dict[str, Any]:
+    """The outcome row's keys as its claim (joined as ``ClaimRow``) has them now."""
+    keys: dict[str, Any] = {
+        name: getattr(ClaimRow, name) for name in ("payer_id", "date_of_service", "frequency_code")
     }
-    keys["provider_id"] = _first_provider(claim_id)
+    keys["provider_id"] = _first_provider(ClaimRow.id)
     return keys
 
 
