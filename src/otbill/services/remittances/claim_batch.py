@@ -40,7 +40,7 @@ from otbill.services.exchange.files import add_work_items, work_item
 from otbill.services.ledger import LedgerEntry, _validate
 from otbill.storage import UnitOfWork
 from otbill.storage.repositories.claim_changes import PreparedClaimChanges, StatusChange
-from otbill.storage.repositories.remittance_batch import NewPosting
+from otbill.storage.repositories.remittance_batch import REMITTANCE_KEY, NewPosting
 
 __all__ = ["ClaimBatch"]
 
@@ -196,7 +196,7 @@ class ClaimBatch:
         return [
             p
             for p in made
-            if p.source_key.startswith("835:")
+            if p.source_key.startswith(REMITTANCE_KEY)
             and p.kind is not Kind.REVERSAL
             and self.remittances.get(p.id) not in (None, remittance_id)
             and p.id not in done
