@@ -221,7 +221,9 @@ class ClaimBatch:
 
     def number_postings(self, on: dt.date) -> None:
         """The planned postings numbered (ids taken from the sequence, PostgreSQL only), made
-        rows and the claims' events recorded, as the planning's last act: the step's writing is
+        rows (with their COPY text and as the derived tables' listeners read them), the claims'
+        changes made ready (:func:`.claim_changes.prepare_claim_changes`) and the claims' events
+        recorded, as the planning's last act: the step's writing is
         then little more than sending them (on PostgreSQL it runs while the next step is planned,
         :mod:`otbill.services.remittances.overlap`). Elsewhere :meth:`finish` does it."""
         if not (self.pending or self.notes):
